@@ -1,0 +1,32 @@
+# Thin wrapper: the logic lives in bin/*.sh.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup run test migrate demo messages lint services-stop
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+setup: ## Install what the project needs (.venv, node_modules, system packages), compile translations
+	@bash bin/setup.sh
+
+run: ## Local site on http://127.0.0.1:8000/ with worker and beat; Ctrl-C stops everything
+	@bash bin/dev.sh run
+
+test: ## Migrations check + pytest against throwaway PostgreSQL/Redis (PYTEST_ARGS=...)
+	@bash bin/test.sh
+
+migrate: ## Apply migrations to the local database in .data/
+	@bash bin/dev.sh migrate
+
+demo: ## Load the demo school into the local database (prints the logins)
+	@bash bin/dev.sh demo
+
+messages: ## Update locale/*.po for ru and en, then compile them
+	@bash bin/dev.sh messages
+
+lint: setup ## ruff check and ruff format --check
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+services-stop: ## Stop the local PostgreSQL and Redis in .data/
+	@bash bin/dev.sh services-stop

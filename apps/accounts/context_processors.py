@@ -1,0 +1,15 @@
+from .models import Role
+
+
+def current_school(request):
+    membership = getattr(request, "membership", None)
+    roles = set(membership.roles) if membership else set()
+    return {
+        "current_school": getattr(request, "school", None),
+        "current_membership": membership,
+        "user_memberships": getattr(request, "memberships", []),
+        "is_administrator": Role.ADMINISTRATOR in roles,
+        "is_deputy_head": Role.DEPUTY_HEAD in roles,
+        "is_curator": Role.CURATOR in roles,
+        "is_teacher": Role.TEACHER in roles,
+    }

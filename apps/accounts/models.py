@@ -1,0 +1,173 @@
+"""Users, schools, networks of schools and memberships (who works where, in which roles)."""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("The e-mail must be set")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # Logins are case-insensitive: e-mails are stored lower-cased.
+        return self.get(**{self.model.USERNAME_FIELD: (username or "").lower()})
+
+
+class User(AbstractUser):
+    """A person who signs in with an e-mail address."""
+
+    username = None
+    email = models.EmailField(_("e-mail"), unique=True)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+    def get_short_name(self):
+        return " ".join(part for part in (self.first_name, self.patronymic) if part) or self.email
+
+
+class SchoolNetwork(models.Model):
+    """Partner schools working together: a municipal network or a regional project
+    such as "Effective school", where a leader school mentors the others."""
+
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", _("municipal network")
+        REGIONAL_PROJECT = "regional_project", _("regional project")
+        OTHER = "other", _("other network")
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.MUNICIPAL)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("network of schools")
+        verbose_name_plural = _("networks of schools")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    name = models.CharField(_("full name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100)
+    municipality = models.CharField(_("municipality"), max_length=255, blank=True)
+    region = models.CharField(_("region"), max_length=255, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
+    )
+    network = models.ForeignKey(
+        SchoolNetwork,
+        verbose_name=_("network"),
+        related_name="schools",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    is_network_leader = models.BooleanField(
+        _("leader school of the network"),
+        default=False,
+        help_text=_("A leader school mentors the other schools of its network."),
+    )
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="school_name_unique"),
+            models.CheckConstraint(
+                condition=Q(is_network_leader=False) | Q(network__isnull=False),
+                name="school_leader_needs_network",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("teacher")
+    CURATOR = "curator", _("curator")
+    DEPUTY_HEAD = "deputy_head", _("deputy head")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+class Membership(models.Model):
+    """A user's place in one school, with one or more roles there."""
+
+    user = models.ForeignKey(User, related_name="memberships", on_delete=models.CASCADE)
+    school = models.ForeignKey(School, related_name="memberships", on_delete=models.CASCADE)
+    roles = ArrayField(
+        models.CharField(max_length=32, choices=Role.choices),
+        verbose_name=_("roles"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="membership_user_school_unique"),
+            # At least one role, and only known ones.
+            models.CheckConstraint(
+                condition=Q(roles__len__gt=0) & Q(roles__contained_by=[r.value for r in Role]),
+                name="membership_roles_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.school}"
+
+    def has_role(self, *roles):
+        return any(role in self.roles for role in roles)
+
+    def get_roles_display(self):
+        labels = dict(Role.choices)
+        return ", ".join(str(labels[r]) for r in self.roles if r in labels)

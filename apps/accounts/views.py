@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.tenancy import school_view
+from apps.staff.selectors import school_today, staff_overview, staff_own_card, years_between
+
+from .models import Role
+from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from .services import current_school_set
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+@school_view()
+def home(request):
+    today = school_today(request.school)
+    overview = None
+    if request.membership.has_role(Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR):
+        overview = staff_overview(school=request.school, on=today)
+    own_card = staff_own_card(school=request.school, user=request.user, on=today)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "overview": overview,
+            "own_card": own_card,
+            "own_card_experience": years_between(own_card.teaching_since, today) if own_card else None,
+        },
+    )
+
+
+@require_POST
+@school_view()
+def school_switch(request):
+    membership = current_school_set(request=request, school_id=_int_or_none(request.POST.get("school")))
+    if membership is None:
+        messages.error(request, _("You do not work in that school."))
+    else:
+        messages.success(request, _("Current school: %(school)s") % {"school": membership.school})
+    # Object pages of the previous school would answer 404 now: start afresh.
+    return redirect("home")
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

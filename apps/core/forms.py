@@ -1,0 +1,12 @@
+from django.core.exceptions import ValidationError
+
+
+def apply_validation_error(form, error: ValidationError):
+    """Show a service's ValidationError on the form, next to the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,46 @@
+"""Build the demo: two schools of one network, a login for every role, their staff.
+
+Safe to run again: existing demo objects are reused, never duplicated (the demo
+logins get their password set again, so the printed logins always work).
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from apps.accounts import demo as accounts_demo
+from apps.staff import demo as staff_demo
+from apps.staff.selectors import school_today
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo schools, logins and staff registry."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=settings.DEMO_PASSWORD,
+            help="Password of every demo login (default: DEMO_PASSWORD, «%(default)s»).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, password, **options):
+        network, schools = accounts_demo.demo_schools()
+        users = accounts_demo.demo_users(schools=schools, password=password)
+        by_name = {(u.last_name, u.first_name): u for u in users.values()}
+        today = school_today(schools["main"])
+        created = staff_demo.seed_main_school(school=schools["main"], users_by_name=by_name, today=today)
+        staff_demo.seed_partner_school(school=schools["partner"], users_by_name=by_name, today=today)
+
+        self.stdout.write(
+            self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused.")
+        )
+        self.stdout.write(f"Network: {network.name}")
+        for school in schools.values():
+            self.stdout.write(f"  {school.short_name} ({school.time_zone})")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {password}):")
+        for login in accounts_demo.LOGINS:
+            schools_text = ", ".join(schools[key].short_name for key in login.school_roles)
+            self.stdout.write(f"  {login.email:<28} {schools_text:<34} {login.note}")
+        self.stdout.write(f"  {accounts_demo.SUPERUSER_EMAIL:<28} {'Django admin':<34} суперпользователь")

@@ -1,0 +1,68 @@
+"""School tenancy, enforced in one place.
+
+Every view of a school's data is wrapped in `school_view`, which decides who may
+enter (anonymous → login page, no membership or missing role → 403), and every
+object it touches is looked up through `SchoolScopedQuerySet.for_school`, so an
+object of a school the user is not working in answers 404 and leaks nothing.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+
+class SchoolScopedQuerySet(models.QuerySet):
+    """A queryset that knows the path from its model to the owning school.
+
+    Models that belong to a school directly keep the default `school`; child
+    records (a staff member's category history, say) name the path through
+    their parent in `school_path`.
+    """
+
+    school_path = "school"
+
+    def for_school(self, school):
+        if school is None:
+            return self.none()
+        return self.filter(**{self.school_path: school})
+
+
+def scoped_queryset(school_path):
+    """A SchoolScopedQuerySet subclass whose school is reached through `school_path`."""
+    return type("SchoolScopedQuerySet", (SchoolScopedQuerySet,), {"school_path": school_path})
+
+
+def get_for_school_or_404(queryset, *, school, **lookup):
+    """Fetch one object of `school`; any other school's object is simply not found."""
+    try:
+        return queryset.for_school(school).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(str(queryset.model._meta.verbose_name)) from exc
+
+
+def school_view(*roles):
+    """Let a view run only for a member of the current school holding one of `roles`.
+
+    With no roles given, any member of the school may enter. The roles are kept on
+    the view (`school_roles`) so that the URL walk in the tests can read them.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = getattr(request, "membership", None)
+            if membership is None:
+                raise PermissionDenied("not a member of any school")
+            if roles and not membership.has_role(*roles):
+                raise PermissionDenied("role required")
+            return view(request, *args, **kwargs)
+
+        wrapper.school_roles = tuple(roles)
+        return wrapper
+
+    return decorator

@@ -1,0 +1,208 @@
+"""Reads of the staff registry, always scoped to one school.
+
+Derived facts (current category, early-career, attestation due) are computed in
+SQL, so lists filter and count by them without loading rows into Python.
+"""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import (
+    EARLY_CAREER_YEARS,
+    Achievement,
+    CategoryAward,
+    QualificationCategory,
+    StaffMember,
+    Subject,
+    SubjectAssociation,
+)
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def years_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole years from `start` to `end` (a teacher's experience)."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def school_today(school) -> datetime.date:
+    """Today's date in the school's own time zone."""
+    return timezone.now().astimezone(school.tzinfo).date()
+
+
+def _award_in_force(on: datetime.date):
+    return CategoryAward.objects.filter(staff=OuterRef("pk"), awarded_on__lte=on, valid_until__gt=on).order_by(
+        "-awarded_on"
+    )
+
+
+def staff_with_derived(*, school, on: datetime.date | None = None):
+    """The school's staff with `current_category`, `category_valid_until` and
+    `is_early_career` computed in SQL for the date `on` (today by default)."""
+    on = on or school_today(school)
+    in_force = _award_in_force(on)
+    early_career_since = add_years(on, -EARLY_CAREER_YEARS)
+    return (
+        StaffMember.objects.for_school(school)
+        .annotate(
+            current_category=Coalesce(
+                Subquery(in_force.values("category")[:1]), Value(QualificationCategory.NONE.value)
+            ),
+            category_valid_until=Subquery(in_force.values("valid_until")[:1], output_field=DateField()),
+            category_awarded_on=Subquery(in_force.values("awarded_on")[:1], output_field=DateField()),
+            category_order_number=Subquery(in_force.values("order_number")[:1]),
+        )
+        .annotate(
+            experience_years=Func(
+                Value(on, output_field=DateField()),
+                F("teaching_since"),
+                template="CAST(date_part('year', age(%(expressions)s)) AS integer)",
+                output_field=IntegerField(),
+            ),
+            is_early_career=ExpressionWrapper(
+                Q(teaching_since__gt=early_career_since), output_field=BooleanField()
+            ),
+        )
+    )
+
+
+def staff_list(*, school, on=None):
+    """The registry list: one query for the rows, one for their subjects."""
+    return (
+        staff_with_derived(school=school, on=on)
+        .select_related("association")
+        .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("name")))
+        .order_by("last_name", "first_name", "patronymic", "pk")
+    )
+
+
+def staff_detail(*, school):
+    """Staff cards with their history prefetched; the view picks one by id."""
+    return (
+        staff_with_derived(school=school)
+        .select_related("association", "user")
+        .prefetch_related(
+            Prefetch("subjects", queryset=Subject.objects.order_by("name")),
+            Prefetch("category_awards", queryset=CategoryAward.objects.order_by("-awarded_on")),
+            Prefetch("achievements", queryset=Achievement.objects.order_by("-date", "pk")),
+        )
+    )
+
+
+def staff_attestations_due(*, school, on=None, months=6):
+    """Active staff whose category in force runs out within `months` from `on`.
+
+    A teacher already re-attested (a newer award in force past the window) does
+    not appear: only the award in force on `on` counts.
+    """
+    on = on or school_today(school)
+    until = add_months(on, months)
+    return (
+        staff_list(school=school, on=on)
+        .filter(is_active=True, category_valid_until__gt=on, category_valid_until__lte=until)
+        .exclude(current_category=QualificationCategory.NONE)
+        .order_by("category_valid_until", "last_name", "pk")
+    )
+
+
+def staff_overview(*, school, on=None):
+    """Counts for the start page, in one query."""
+    on = on or school_today(school)
+    until = add_months(on, 6)
+    return (
+        staff_with_derived(school=school, on=on)
+        .filter(is_active=True)
+        .aggregate(
+            active=Count("pk"),
+            early_career=Count("pk", filter=Q(is_early_career=True)),
+            highest=Count("pk", filter=Q(current_category=QualificationCategory.HIGHEST)),
+            first=Count("pk", filter=Q(current_category=QualificationCategory.FIRST)),
+            attestations_due=Count(
+                "pk",
+                filter=Q(category_valid_until__gt=on, category_valid_until__lte=until)
+                & ~Q(current_category=QualificationCategory.NONE),
+            ),
+        )
+    )
+
+
+def staff_own_card(*, school, user, on=None):
+    """The signed-in person's own active registry record in this school, if any."""
+    return staff_with_derived(school=school, on=on).filter(user=user, is_active=True).first()
+
+
+def staff_employed_on(*, school, on):
+    """Staff on the payroll on a date: hired by then and not yet left."""
+    return StaffMember.objects.for_school(school).filter(
+        Q(hired_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
+    )
+
+
+def staff_category_shares(*, school, on):
+    """Headcount and how many held the highest and the first category on a date
+    (the seed's indicator "share of teachers with the highest / first category")."""
+    in_force = _award_in_force(on)
+    counts = (
+        staff_employed_on(school=school, on=on)
+        .annotate(category_on=Subquery(in_force.values("category")[:1]))
+        .aggregate(
+            total=Count("pk"),
+            highest=Count("pk", filter=Q(category_on=QualificationCategory.HIGHEST)),
+            first=Count("pk", filter=Q(category_on=QualificationCategory.FIRST)),
+        )
+    )
+    total = counts["total"] or 0
+    counts["highest_share"] = round(100 * counts["highest"] / total, 1) if total else 0.0
+    counts["first_share"] = round(100 * counts["first"] / total, 1) if total else 0.0
+    return counts
+
+
+def subject_list(*, school):
+    """The school's subjects with how many active teachers teach each."""
+    return (
+        Subject.objects.for_school(school)
+        .annotate(teacher_count=Count("teachers", filter=Q(teachers__is_active=True)))
+        .order_by("name")
+    )
+
+
+def association_list(*, school):
+    """The school's subject associations with their active member counts."""
+    return (
+        SubjectAssociation.objects.for_school(school)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
+    )

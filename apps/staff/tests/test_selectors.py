@@ -1,0 +1,103 @@
+import datetime
+
+import pytest
+
+from apps.staff.models import QualificationCategory as Q
+from apps.staff.selectors import (
+    add_months,
+    add_years,
+    staff_attestations_due,
+    staff_category_shares,
+    staff_list,
+    staff_overview,
+)
+from apps.staff.services import category_award_create, staff_member_deactivate
+from apps.staff.tests.factories import StaffMemberFactory
+
+D = datetime.date
+
+
+def test_add_years_turns_29_february_into_28_february():
+    assert add_years(D(2016, 2, 29), 5) == D(2021, 2, 28)
+    assert add_years(D(2016, 3, 1), 5) == D(2021, 3, 1)
+
+
+def test_add_months_clamps_to_month_end():
+    assert add_months(D(2026, 8, 31), 6) == D(2027, 2, 28)
+    assert add_months(D(2026, 11, 23), 6) == D(2027, 5, 23)
+
+
+def _category_on(school, staff, on):
+    return staff_list(school=school, on=on).get(pk=staff.pk).current_category
+
+
+def test_current_category_follows_history_and_expiry(school):
+    staff = StaffMemberFactory(school=school)
+    category_award_create(staff=staff, category=Q.FIRST, awarded_on=D(2012, 3, 1))
+    category_award_create(staff=staff, category=Q.HIGHEST, awarded_on=D(2016, 12, 20))
+    assert _category_on(school, staff, D(2011, 1, 1)) == Q.NONE
+    assert _category_on(school, staff, D(2014, 6, 1)) == Q.FIRST
+    assert _category_on(school, staff, D(2016, 12, 20)) == Q.HIGHEST
+    assert _category_on(school, staff, D(2021, 12, 19)) == Q.HIGHEST
+    # Five years after the last award the category has lapsed.
+    assert _category_on(school, staff, D(2021, 12, 20)) == Q.NONE
+
+
+def test_early_career_is_under_three_years_of_teaching(school):
+    young = StaffMemberFactory(school=school, teaching_since=D(2024, 9, 1), hired_on=D(2024, 9, 1))
+    rows = staff_list(school=school, on=D(2027, 8, 31))
+    assert rows.get(pk=young.pk).is_early_career is True
+    assert rows.get(pk=young.pk).experience_years == 2
+    rows = staff_list(school=school, on=D(2027, 9, 1))
+    assert rows.get(pk=young.pk).is_early_career is False
+    assert rows.get(pk=young.pk).experience_years == 3
+
+
+def test_attestations_due_lists_categories_ending_within_six_months(school):
+    today = D(2026, 11, 23)
+    due = StaffMemberFactory(school=school)
+    category_award_create(staff=due, category=Q.FIRST, awarded_on=D(2022, 1, 10))  # ends 10.01.2027
+    later = StaffMemberFactory(school=school)
+    category_award_create(staff=later, category=Q.HIGHEST, awarded_on=D(2022, 6, 1))  # ends 01.06.2027
+    renewed = StaffMemberFactory(school=school)
+    category_award_create(staff=renewed, category=Q.FIRST, awarded_on=D(2022, 1, 10))
+    category_award_create(staff=renewed, category=Q.HIGHEST, awarded_on=D(2026, 10, 1))
+    left = StaffMemberFactory(school=school)
+    category_award_create(staff=left, category=Q.FIRST, awarded_on=D(2022, 1, 10))
+    staff_member_deactivate(staff=left, left_on=D(2026, 6, 30))
+
+    assert list(staff_attestations_due(school=school, on=today)) == [due]
+    assert staff_overview(school=school, on=today)["attestations_due"] == 1
+
+
+def test_selectors_never_return_another_schools_staff(school, other_school):
+    StaffMemberFactory(school=other_school)
+    mine = StaffMemberFactory(school=school)
+    assert list(staff_list(school=school)) == [mine]
+
+
+def test_category_shares_count_only_staff_employed_on_the_date(school):
+    on = D(2015, 12, 31)
+    for category in (Q.HIGHEST, Q.FIRST, Q.FIRST, None):
+        staff = StaffMemberFactory(school=school, hired_on=D(2012, 1, 1))
+        if category:
+            category_award_create(staff=staff, category=category, awarded_on=D(2013, 5, 1))
+    StaffMemberFactory(school=school, hired_on=D(2016, 1, 10))  # not yet hired
+    gone = StaffMemberFactory(school=school, hired_on=D(2012, 1, 1))
+    category_award_create(staff=gone, category=Q.HIGHEST, awarded_on=D(2013, 5, 1))
+    staff_member_deactivate(staff=gone, left_on=D(2015, 6, 30))
+
+    shares = staff_category_shares(school=school, on=on)
+    assert (shares["total"], shares["highest"], shares["first"]) == (4, 1, 2)
+    assert shares["highest_share"] == 25.0
+    assert shares["first_share"] == 50.0
+
+
+@pytest.mark.parametrize("on", [D(2026, 1, 1)])
+def test_overview_counts_active_and_early_career(school, on):
+    StaffMemberFactory(school=school, teaching_since=D(2025, 9, 1), hired_on=D(2025, 9, 1))
+    StaffMemberFactory(school=school)
+    staff_member_deactivate(staff=StaffMemberFactory(school=school), left_on=D(2025, 5, 31))
+    overview = staff_overview(school=school, on=on)
+    assert overview["active"] == 2
+    assert overview["early_career"] == 1

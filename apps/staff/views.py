@@ -1,0 +1,328 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.core.forms import apply_validation_error
+from apps.core.tenancy import get_for_school_or_404, school_view
+
+from . import services
+from .exporting import staff_export_xlsx, staff_import_template_xlsx
+from .filters import StaffFilter
+from .forms import (
+    AchievementForm,
+    CategoryAwardForm,
+    DeactivateForm,
+    NameForm,
+    StaffImportForm,
+    StaffMemberForm,
+)
+from .importing import staff_rows_parse
+from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
+from .selectors import (
+    association_list,
+    school_today,
+    staff_attestations_due,
+    staff_detail as staff_detail_select,
+    staff_list as staff_list_select,
+    subject_list,
+)
+
+ADMIN = Role.ADMINISTRATOR
+READERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR)
+MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+POSITIONS = [
+    "учитель",
+    "учитель начальных классов",
+    "педагог-психолог",
+    "социальный педагог",
+    "учитель-логопед",
+    "педагог-организатор",
+    "педагог дополнительного образования",
+    "педагог-библиотекарь",
+    "советник директора по воспитанию",
+    "заместитель директора",
+    "директор",
+]
+
+
+def _xlsx_response(content, file_name):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@school_view(*READERS)
+def staff_list(request):
+    staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
+    rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/staff_list.html",
+        {"filter": staff_filter, "page": page, "query": query.urlencode(), "today": school_today(request.school)},
+    )
+
+
+@school_view(*MANAGERS)
+def staff_export(request):
+    staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
+    rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
+    today = school_today(request.school)
+    return _xlsx_response(staff_export_xlsx(staff_rows=rows, on=today), f"staff-{today:%Y-%m-%d}.xlsx")
+
+
+@school_view(*READERS)
+def staff_detail(request, pk):
+    staff = get_for_school_or_404(staff_detail_select(school=request.school), school=request.school, pk=pk)
+    return render(
+        request,
+        "staff/staff_detail.html",
+        {
+            "staff": staff,
+            "today": school_today(request.school),
+            "award_form": CategoryAwardForm(),
+            "achievement_form": AchievementForm(),
+            "deactivate_form": DeactivateForm(initial={"left_on": school_today(request.school)}),
+        },
+    )
+
+
+@school_view(ADMIN)
+def staff_create(request):
+    form = StaffMemberForm(request.POST or None, school=request.school, with_category=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                staff = services.staff_member_create(
+                    school=request.school, subjects=form.cleaned_data["subjects"], **form.staff_fields
+                )
+                if form.cleaned_data["category"]:
+                    services.category_award_create(
+                        staff=staff,
+                        category=form.cleaned_data["category"],
+                        awarded_on=form.cleaned_data["category_awarded_on"],
+                        order_number=form.cleaned_data["order_number"],
+                    )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is added to the registry.") % {"name": staff.full_name})
+            return redirect("staff:detail", pk=staff.pk)
+    return render(request, "staff/staff_form.html", {"form": form, "positions": POSITIONS})
+
+
+@school_view(ADMIN)
+def staff_edit(request, pk):
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    form = StaffMemberForm(request.POST or None, instance=staff, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_member_update(staff=staff, subjects=form.cleaned_data["subjects"], **form.staff_fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The card is saved."))
+            return redirect("staff:detail", pk=staff.pk)
+    return render(request, "staff/staff_form.html", {"form": form, "staff": staff, "positions": POSITIONS})
+
+
+@require_POST
+@school_view(ADMIN)
+def staff_deactivate(request, pk):
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.staff_member_deactivate(staff=staff, left_on=form.cleaned_data["left_on"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(name)s is marked as having left.") % {"name": staff.full_name})
+    else:
+        messages.error(request, _("Give the date the person left."))
+    return redirect("staff:detail", pk=staff.pk)
+
+
+@require_POST
+@school_view(ADMIN)
+def staff_reactivate(request, pk):
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    services.staff_member_reactivate(staff=staff)
+    messages.success(request, _("%(name)s works here again.") % {"name": staff.full_name})
+    return redirect("staff:detail", pk=staff.pk)
+
+
+@school_view(ADMIN)
+def category_award_add(request, pk):
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    form = CategoryAwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_award_create(staff=staff, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The category is recorded."))
+            return redirect("staff:detail", pk=staff.pk)
+    return render(request, "staff/category_award_form.html", {"form": form, "staff": staff})
+
+
+@require_POST
+@school_view(ADMIN)
+def category_award_delete(request, pk):
+    award = get_for_school_or_404(CategoryAward.objects.select_related("staff"), school=request.school, pk=pk)
+    services.category_award_delete(award=award)
+    messages.success(request, _("The category record is deleted."))
+    return redirect("staff:detail", pk=award.staff_id)
+
+
+@school_view(*MANAGERS)
+def achievement_add(request, pk):
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    form = AchievementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.achievement_create(staff=staff, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The achievement is recorded."))
+            return redirect("staff:detail", pk=staff.pk)
+    return render(request, "staff/achievement_form.html", {"form": form, "staff": staff})
+
+
+@require_POST
+@school_view(*MANAGERS)
+def achievement_delete(request, pk):
+    achievement = get_for_school_or_404(Achievement.objects, school=request.school, pk=pk)
+    services.achievement_delete(achievement=achievement)
+    messages.success(request, _("The achievement is deleted."))
+    return redirect("staff:detail", pk=achievement.staff_id)
+
+
+@school_view(*MANAGERS)
+def attestations_due(request):
+    today = school_today(request.school)
+    rows = staff_attestations_due(school=request.school, on=today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "staff/attestations_due.html", {"page": page, "today": today})
+
+
+@school_view(ADMIN)
+def staff_import(request):
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        staff_import = services.staff_import_create(
+            school=request.school, user=request.user, file_name=upload.name, content=upload.read()
+        )
+        return redirect("staff:import_preview", pk=staff_import.pk)
+    return render(request, "staff/import_upload.html", {"form": form})
+
+
+@school_view(ADMIN)
+def staff_import_preview(request, pk):
+    staff_import = get_for_school_or_404(StaffImport.objects, school=request.school, pk=pk)
+    preview = None
+    if staff_import.status == StaffImport.Status.PREVIEW:
+        preview = staff_rows_parse(
+            school=request.school,
+            file_name=staff_import.file_name,
+            content=bytes(staff_import.content),
+            today=school_today(request.school),
+        )
+    return render(
+        request,
+        "staff/import_preview.html",
+        {"staff_import": staff_import, "preview": preview, "form": StaffImportForm()},
+    )
+
+
+@require_POST
+@school_view(ADMIN)
+def staff_import_confirm(request, pk):
+    staff_import = get_for_school_or_404(StaffImport.objects, school=request.school, pk=pk)
+    try:
+        created = services.staff_import_confirm(staff_import=staff_import)
+    except services.ImportNotValid:
+        messages.error(request, _("The file has errors; nothing was saved."))
+        return redirect("staff:import_preview", pk=staff_import.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("staff:import_preview", pk=staff_import.pk)
+    messages.success(request, _("%(count)s people are added to the registry.") % {"count": len(created)})
+    return redirect("staff:list")
+
+
+@school_view(ADMIN)
+def staff_import_template(request):
+    return _xlsx_response(staff_import_template_xlsx(), "staff-import-template.xlsx")
+
+
+@school_view(ADMIN)
+def catalog(request):
+    """The school's lists of subjects and subject associations."""
+    kind = request.POST.get("kind")
+    subject_form = NameForm(
+        request.POST if kind == "subject" else None, model=Subject, school=request.school, prefix="subject"
+    )
+    association_form = NameForm(
+        request.POST if kind == "association" else None,
+        model=SubjectAssociation,
+        school=request.school,
+        prefix="association",
+    )
+    if request.method == "POST":
+        form = subject_form if kind == "subject" else association_form
+        if kind in ("subject", "association") and form.is_valid():
+            if kind == "subject":
+                services.subject_get_or_create(school=request.school, name=form.cleaned_data["name"])
+            else:
+                services.association_get_or_create(school=request.school, name=form.cleaned_data["name"])
+            messages.success(request, _("«%(name)s» is added.") % {"name": form.cleaned_data["name"]})
+            return redirect("staff:catalog")
+    return render(
+        request,
+        "staff/catalog.html",
+        {
+            "subjects": subject_list(school=request.school),
+            "associations": association_list(school=request.school),
+            "subject_form": subject_form,
+            "association_form": association_form,
+        },
+    )
+
+
+def _rename(request, pk, model, template_title):
+    instance = get_for_school_or_404(model.objects, school=request.school, pk=pk)
+    form = NameForm(
+        request.POST or None, model=model, school=request.school, instance=instance, initial={"name": instance.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.catalog_entry_rename(entry=instance, name=form.cleaned_data["name"])
+        messages.success(request, _("The name is saved."))
+        return redirect("staff:catalog")
+    return render(request, "staff/catalog_rename.html", {"form": form, "entry": instance, "title": template_title})
+
+
+@school_view(ADMIN)
+def subject_rename(request, pk):
+    return _rename(request, pk, Subject, _("Rename the subject"))
+
+
+@school_view(ADMIN)
+def association_rename(request, pk):
+    return _rename(request, pk, SubjectAssociation, _("Rename the association"))

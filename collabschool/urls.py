@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from apps.core import views as core_views
+
+
+def _superuser_only(request):
+    return request.user.is_active and request.user.is_superuser
+
+
+# The Django admin is for superusers only; schools work in the app's own pages.
+admin.site.has_permission = _superuser_only
+admin.site.site_header = "collabschool"
+
+urlpatterns = [
+    path("", include("apps.accounts.urls")),
+    path("staff/", include("apps.staff.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz/", core_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "apps.core.views.bad_request"
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"
