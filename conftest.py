@@ -4,6 +4,12 @@ Personas: teacher, curator, deputy head, administrator of `school`, and an
 outsider who administers `other_school` and nothing in `school`.
 """
 
+import os
+import subprocess
+import sys
+import time
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -69,3 +75,45 @@ def client_for(user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker process on the test Redis and the test database.
+
+    Mail it sends goes to files in `mail_dir`, since it runs in its own process.
+    """
+    from django.db import connection
+
+    from collabschool.celery import app
+
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    env = {
+        **os.environ,
+        "POSTGRES_DB": connection.settings_dict["NAME"],
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "POSTGRES_CONN_MAX_AGE": "0",
+    }
+    env.pop("EMAIL_HOST", None)
+    log = open(mail_dir.parent / "worker.log", "w")  # noqa: SIM115 - kept open for the worker's lifetime
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "collabschool", "worker", "--pool=solo", "-n", name, "-l", "INFO"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=1):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Celery worker did not start; see {log.name}")
+        yield {"mail_dir": mail_dir, "name": name}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

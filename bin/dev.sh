@@ -96,7 +96,7 @@ case "$cmd" in
         ;;
     messages)
         setup
-        manage makemessages -l ru -l en --ignore=.venv --ignore=node_modules \
+        manage makemessages -l ru -l en --no-wrap --ignore=.venv --ignore=node_modules \
             --ignore=staticfiles --ignore=media --ignore=.data
         manage compilemessages --ignore=.venv --ignore=node_modules
         ;;

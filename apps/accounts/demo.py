@@ -36,23 +36,58 @@ class DemoLogin:
 
 
 LOGINS = [
-    DemoLogin("director@berezovka.demo", "Татьяна", "Николаевна", "Гусева",
-              {"main": [Role.ADMINISTRATOR]}, "директор: реестр кадров, дашборды"),
-    DemoLogin("zavuch@berezovka.demo", "Ольга", "Викторовна", "Миронова",
-              {"main": [Role.DEPUTY_HEAD, Role.TEACHER]}, "заместитель директора: ПТД, аттестация"),
-    DemoLogin("curator@berezovka.demo", "Наталья", "Ивановна", "Соколова",
-              {"main": [Role.CURATOR, Role.TEACHER], "partner": [Role.CURATOR]},
-              "куратор пар и триад, сетевые пары в обеих школах"),
-    DemoLogin("teacher@berezovka.demo", "Анна", "Сергеевна", "Белова",
-              {"main": [Role.TEACHER]}, "молодой специалист"),
-    DemoLogin("director@olkhovka.demo", "Виктор", "Павлович", "Лаптев",
-              {"partner": [Role.ADMINISTRATOR]}, "директор школы-партнёра"),
-    DemoLogin("zavuch@olkhovka.demo", "Елена", "Андреевна", "Крылова",
-              {"partner": [Role.DEPUTY_HEAD, Role.TEACHER]}, "заместитель директора школы-партнёра"),
-    DemoLogin("curator@olkhovka.demo", "Ирина", "Михайловна", "Зайцева",
-              {"partner": [Role.CURATOR, Role.TEACHER]}, "куратор школы-партнёра"),
-    DemoLogin("teacher@olkhovka.demo", "Дмитрий", "Олегович", "Фомин",
-              {"partner": [Role.TEACHER]}, "учитель школы-партнёра"),
+    DemoLogin(
+        "director@berezovka.demo",
+        "Татьяна",
+        "Николаевна",
+        "Гусева",
+        {"main": [Role.ADMINISTRATOR]},
+        "директор: реестр кадров, дашборды",
+    ),
+    DemoLogin(
+        "zavuch@berezovka.demo",
+        "Ольга",
+        "Викторовна",
+        "Миронова",
+        {"main": [Role.DEPUTY_HEAD, Role.TEACHER]},
+        "заместитель директора: ПТД, аттестация",
+    ),
+    DemoLogin(
+        "curator@berezovka.demo",
+        "Наталья",
+        "Ивановна",
+        "Соколова",
+        {"main": [Role.CURATOR, Role.TEACHER], "partner": [Role.CURATOR]},
+        "куратор пар и триад, сетевые пары в обеих школах",
+    ),
+    DemoLogin("teacher@berezovka.demo", "Анна", "Сергеевна", "Белова", {"main": [Role.TEACHER]}, "молодой специалист"),
+    DemoLogin(
+        "director@olkhovka.demo",
+        "Виктор",
+        "Павлович",
+        "Лаптев",
+        {"partner": [Role.ADMINISTRATOR]},
+        "директор школы-партнёра",
+    ),
+    DemoLogin(
+        "zavuch@olkhovka.demo",
+        "Елена",
+        "Андреевна",
+        "Крылова",
+        {"partner": [Role.DEPUTY_HEAD, Role.TEACHER]},
+        "заместитель директора школы-партнёра",
+    ),
+    DemoLogin(
+        "curator@olkhovka.demo",
+        "Ирина",
+        "Михайловна",
+        "Зайцева",
+        {"partner": [Role.CURATOR, Role.TEACHER]},
+        "куратор школы-партнёра",
+    ),
+    DemoLogin(
+        "teacher@olkhovka.demo", "Дмитрий", "Олегович", "Фомин", {"partner": [Role.TEACHER]}, "учитель школы-партнёра"
+    ),
 ]
 SUPERUSER_EMAIL = "root@collabschool.demo"
 

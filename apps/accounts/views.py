@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 from apps.core.tenancy import school_view
 from apps.staff.selectors import school_today, staff_overview, staff_own_card, years_between
 
-from .models import Role
 from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from .models import Role
 from .services import current_school_set
 
 

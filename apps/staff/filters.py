@@ -1,8 +1,14 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import QualificationCategory, Subject, SubjectAssociation
+
+
+class YesNoAllWidget(django_filters.widgets.BooleanWidget):
+    def __init__(self, attrs=None):
+        forms.Select.__init__(self, attrs, choices=(("", _("all")), ("true", _("yes")), ("false", _("no"))))
 
 
 class StaffFilter(django_filters.FilterSet):
@@ -12,18 +18,18 @@ class StaffFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     subject = django_filters.ModelChoiceFilter(
-        label=_("Subject"), field_name="subjects", queryset=Subject.objects.none()
+        label=_("Subject"), field_name="subjects", queryset=Subject.objects.none(), empty_label=_("all")
     )
     association = django_filters.ModelChoiceFilter(
-        label=_("Subject association"), queryset=SubjectAssociation.objects.none()
+        label=_("Subject association"), queryset=SubjectAssociation.objects.none(), empty_label=_("all")
     )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), field_name="current_category", choices=QualificationCategory.choices
+        label=_("Category"), field_name="current_category", choices=QualificationCategory.choices, empty_label=_("all")
     )
     early_career = django_filters.BooleanFilter(
         label=_("Early-career teachers"),
         field_name="is_early_career",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=YesNoAllWidget(),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None

@@ -19,7 +19,7 @@ class StaffMemberForm(forms.ModelForm):
 
     category = forms.ChoiceField(
         label=_("Qualification category"),
-        choices=[("", "—"), *[(v, l) for v, l in QualificationCategory.choices if v != QualificationCategory.NONE]],
+        choices=[("", "—"), *[(v, label) for v, label in QualificationCategory.choices if v != "none"]],
         required=False,
     )
     category_awarded_on = forms.DateField(label=_("Category awarded on"), required=False, widget=DateInput())
@@ -54,8 +54,8 @@ class StaffMemberForm(forms.ModelForm):
         self.school = school
         self.fields["subjects"].queryset = Subject.objects.for_school(school)
         self.fields["association"].queryset = SubjectAssociation.objects.for_school(school)
-        self.fields["user"].queryset = get_user_model().objects.filter(memberships__school=school).order_by(
-            "last_name", "first_name", "email"
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(memberships__school=school).order_by("last_name", "first_name", "email")
         )
         self.fields["position"].widget.attrs["list"] = "positions"
         if not with_category:

@@ -78,6 +78,7 @@ def _header_lookup():
     lookup.update({_norm(title): None for title in IGNORED_HEADERS})
     return lookup
 
+
 CATEGORY_WORDS = {
     QualificationCategory.HIGHEST: ["высшая", "высшая категория", "highest", "highest category"],
     QualificationCategory.FIRST: ["первая", "первая категория", "first", "first category"],
@@ -94,8 +95,6 @@ CATEGORY_WORDS = {
 
 def _norm(text) -> str:
     return " ".join(str(text or "").replace("ё", "е").replace("Ё", "Е").split()).strip().lower()
-
-
 
 
 @functools.cache
@@ -195,10 +194,11 @@ def _read_csv(content: bytes) -> list[list]:
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
     except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        # One column, or a sample the sniffer cannot read: guess from the commonest separator.
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+        dialect = type("GuessedDialect", (csv.excel,), {"delimiter": delimiter})
     try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        return list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:
         raise FileNotReadable(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
 
@@ -305,7 +305,7 @@ def _parse_row(line, raw, columns, today) -> ImportRow:
         return str(COLUMNS[key][0])
 
     for key in ("last_name", "first_name", "patronymic", "position", "association", "order_number"):
-        setattr(row, key, _cell_text(cell(key))[:100 if key != "association" else 200])
+        setattr(row, key, _cell_text(cell(key))[: 100 if key != "association" else 200])
     row.position = row.position or "учитель"
     for key in ("last_name", "first_name"):
         if not getattr(row, key):
@@ -373,9 +373,7 @@ def _check_duplicates(school, preview):
             continue
         key = (_norm(row.last_name), _norm(row.first_name), _norm(row.patronymic))
         if key in names:
-            row.errors.append(
-                _("The same person is already on line %(line)s of this file.") % {"line": names[key]}
-            )
+            row.errors.append(_("The same person is already on line %(line)s of this file.") % {"line": names[key]})
         else:
             names[key] = row.line
     if not names:

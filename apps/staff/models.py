@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import School
 from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
@@ -71,9 +72,7 @@ class StaffMember(models.Model):
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     position = models.CharField(_("position"), max_length=150, default="учитель")
-    subjects = models.ManyToManyField(
-        Subject, verbose_name=_("subjects taught"), related_name="teachers", blank=True
-    )
+    subjects = models.ManyToManyField(Subject, verbose_name=_("subjects taught"), related_name="teachers", blank=True)
     association = models.ForeignKey(
         SubjectAssociation,
         verbose_name=_("subject association"),
@@ -183,7 +182,7 @@ class Achievement(models.Model):
         COURSE = "course", _("professional development course")
 
     class Level(models.TextChoices):
-        SCHOOL = "school", _("school")
+        SCHOOL = "school", pgettext_lazy("achievement level", "school")
         MUNICIPAL = "municipal", _("municipal")
         REGIONAL = "regional", _("regional")
         FEDERAL = "federal", _("federal")
@@ -239,7 +238,8 @@ class StaffImport(models.Model):
         verbose_name_plural = _("staff imports")
         indexes = [
             # The hourly sweep deletes stale previews.
-            models.Index(
-                fields=["created_at"], condition=Q(status="preview"), name="staff_import_preview_created"
-            ),
+            models.Index(fields=["created_at"], condition=Q(status="preview"), name="staff_import_preview_created"),
         ]
+
+    def __str__(self):
+        return self.file_name

@@ -92,9 +92,7 @@ def staff_with_derived(*, school, on: datetime.date | None = None):
                 template="CAST(date_part('year', age(%(expressions)s)) AS integer)",
                 output_field=IntegerField(),
             ),
-            is_early_career=ExpressionWrapper(
-                Q(teaching_since__gt=early_career_since), output_field=BooleanField()
-            ),
+            is_early_career=ExpressionWrapper(Q(teaching_since__gt=early_career_since), output_field=BooleanField()),
         )
     )
 

@@ -175,9 +175,7 @@ def staff_import_confirm(*, staff_import: StaffImport):
     for row in preview.rows:
         subjects = [subject_get_or_create(school=staff_import.school, name=name) for name in row.subjects]
         association = (
-            association_get_or_create(school=staff_import.school, name=row.association)
-            if row.association
-            else None
+            association_get_or_create(school=staff_import.school, name=row.association) if row.association else None
         )
         staff = staff_member_create(
             school=staff_import.school,

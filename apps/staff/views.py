@@ -28,9 +28,13 @@ from .selectors import (
     association_list,
     school_today,
     staff_attestations_due,
-    staff_detail as staff_detail_select,
-    staff_list as staff_list_select,
     subject_list,
+)
+from .selectors import (
+    staff_detail as staff_detail_select,
+)
+from .selectors import (
+    staff_list as staff_list_select,
 )
 
 ADMIN = Role.ADMINISTRATOR

@@ -90,9 +90,7 @@ def _walk(resolver, namespace=""):
 
 
 def all_route_names():
-    return {
-        name for name in _walk(get_resolver()) if name.split(":")[0] not in EXEMPT_NAMESPACES or ":" not in name
-    }
+    return {name for name in _walk(get_resolver()) if name.split(":")[0] not in EXEMPT_NAMESPACES or ":" not in name}
 
 
 def test_every_url_pattern_has_declared_access_rules():

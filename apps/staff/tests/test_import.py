@@ -29,8 +29,20 @@ HEADER = [
     "Номер приказа",
 ]
 GOOD_ROWS = [
-    ["Орлова", "Вера", "Михайловна", "учитель", "Химия, Биология", "ШМО естественников", "01.09.2011",
-     "30.08.2012", "orlova@school.test", "первая", "21.12.2021", "№ 5-к"],
+    [
+        "Орлова",
+        "Вера",
+        "Михайловна",
+        "учитель",
+        "Химия, Биология",
+        "ШМО естественников",
+        "01.09.2011",
+        "30.08.2012",
+        "orlova@school.test",
+        "первая",
+        "21.12.2021",
+        "№ 5-к",
+    ],
     ["Титов", "Кирилл", "", "", "История", "", "01.09.2024", "01.09.2024", "", "", "", ""],
 ]
 
@@ -80,7 +92,7 @@ def test_xlsx_import_previews_then_saves_every_row(school, administrator):
 
 
 def test_csv_in_windows_1251_with_commas_imports(school, administrator):
-    rows = [HEADER[:8], [c for c in GOOD_ROWS[1][:8]]]
+    rows = [HEADER[:8], GOOD_ROWS[1][:8]]
     staff_import = staff_import_create(
         school=school, user=administrator, file_name="list.csv", content=csv_bytes(rows, ",", "cp1251")
     )

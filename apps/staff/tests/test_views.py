@@ -22,8 +22,10 @@ D = datetime.date
 def _populate(school, size):
     """`size` staff with subjects, an association, a category due soon and an achievement."""
     today = datetime.date.today()
-    for index in range(size):
-        staff = StaffMemberFactory(school=school, subjects=[SubjectFactory(school=school), SubjectFactory(school=school)])
+    for _ in range(size):
+        staff = StaffMemberFactory(
+            school=school, subjects=[SubjectFactory(school=school), SubjectFactory(school=school)]
+        )
         CategoryAwardFactory(staff=staff, awarded_on=today.replace(year=today.year - 5) + datetime.timedelta(days=30))
         AchievementFactory(staff=staff)
 
@@ -76,7 +78,9 @@ def test_search_and_filters_narrow_the_list(school, curator):
     sokolova = StaffMemberFactory(school=school, last_name="Соколова", subjects=[maths])
     category_award_create(staff=sokolova, category=QualificationCategory.HIGHEST, awarded_on=D(2024, 5, 1))
     young = StaffMemberFactory(
-        school=school, last_name="Белова", teaching_since=datetime.date.today() - datetime.timedelta(days=400),
+        school=school,
+        last_name="Белова",
+        teaching_since=datetime.date.today() - datetime.timedelta(days=400),
         hired_on=datetime.date.today() - datetime.timedelta(days=400),
     )
     StaffMemberFactory(school=school, last_name="Егоров")
@@ -173,8 +177,13 @@ def test_invalid_card_keeps_what_was_typed_and_says_what_is_wrong(school, admini
 def test_hire_before_teaching_is_a_form_error_not_a_500(school, administrator):
     response = client_for(administrator).post(
         reverse("staff:create"),
-        {"last_name": "Орлова", "first_name": "Вера", "position": "учитель",
-         "teaching_since": "2015-09-01", "hired_on": "2012-08-30"},
+        {
+            "last_name": "Орлова",
+            "first_name": "Вера",
+            "position": "учитель",
+            "teaching_since": "2015-09-01",
+            "hired_on": "2012-08-30",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() or response.context["form"].errors
@@ -188,8 +197,14 @@ def test_form_offers_only_this_schools_subjects_and_users(school, other_school, 
     assert outsider not in form.fields["user"].queryset
     response = client_for(administrator).post(
         reverse("staff:create"),
-        {"last_name": "Х", "first_name": "Y", "position": "учитель", "subjects": [foreign.pk],
-         "teaching_since": "2010-09-01", "hired_on": "2012-08-30"},
+        {
+            "last_name": "Х",
+            "first_name": "Y",
+            "position": "учитель",
+            "subjects": [foreign.pk],
+            "teaching_since": "2010-09-01",
+            "hired_on": "2012-08-30",
+        },
     )
     assert response.status_code == 200 and "subjects" in response.context["form"].errors
 

@@ -32,9 +32,7 @@ class Command(BaseCommand):
         created = staff_demo.seed_main_school(school=schools["main"], users_by_name=by_name, today=today)
         staff_demo.seed_partner_school(school=schools["partner"], users_by_name=by_name, today=today)
 
-        self.stdout.write(
-            self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused.")
-        )
+        self.stdout.write(self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused."))
         self.stdout.write(f"Network: {network.name}")
         for school in schools.values():
             self.stdout.write(f"  {school.short_name} ({school.time_zone})")

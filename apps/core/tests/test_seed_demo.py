@@ -1,0 +1,51 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from apps.accounts.models import Membership, Role, School, User
+from apps.staff.demo import CATEGORY_SHARES
+from apps.staff.models import CategoryAward, StaffMember
+from apps.staff.selectors import staff_category_shares, staff_overview
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", password="demo-pass-1")
+    return School.objects.get(short_name="Берёзовская СОШ")
+
+
+def test_demo_reproduces_the_seeds_category_shares(demo):
+    for year, (highest, first) in CATEGORY_SHARES.items():
+        shares = staff_category_shares(school=demo, on=datetime.date(year, 12, 31))
+        assert abs(shares["highest_share"] - highest) <= 1.0, (year, shares)
+        assert abs(shares["first_share"] - first) <= 1.0, (year, shares)
+    # The shares grow year by year, as in the report.
+    series = [staff_category_shares(school=demo, on=datetime.date(y, 12, 31)) for y in CATEGORY_SHARES]
+    assert [s["highest_share"] for s in series] == sorted(s["highest_share"] for s in series)
+
+
+def test_demo_school_has_about_28_teachers_and_a_partner(demo):
+    overview = staff_overview(school=demo)
+    assert 26 <= overview["active"] <= 30
+    assert overview["early_career"] >= 2
+    assert overview["attestations_due"] >= 1
+    partner = School.objects.exclude(pk=demo.pk).get()
+    assert partner.network == demo.network and demo.is_network_leader
+    assert StaffMember.objects.for_school(partner).count() >= 10
+
+
+def test_every_role_has_a_demo_login_in_both_schools(demo):
+    for school in School.objects.all():
+        roles = {role for m in Membership.objects.filter(school=school) for role in m.roles}
+        assert roles == set(Role.values), school
+    curator = User.objects.get(email="curator@berezovka.demo")
+    assert curator.memberships.count() == 2
+    assert curator.check_password("demo-pass-1")
+
+
+def test_seed_demo_twice_duplicates_nothing(demo):
+    counts = (User.objects.count(), StaffMember.objects.count(), CategoryAward.objects.count())
+    call_command("seed_demo", password="demo-pass-2")
+    assert (User.objects.count(), StaffMember.objects.count(), CategoryAward.objects.count()) == counts
+    assert User.objects.get(email="teacher@berezovka.demo").check_password("demo-pass-2")

@@ -1,0 +1,50 @@
+"""Production settings refuse unsafe values, and `check --deploy` is clean."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+GOOD_KEY = "k8#Qz1-collabschool-production-secret-with-enough-entropy-9vX!pL2"
+
+
+def run_manage(*args, **env):
+    # A production environment: none of the test run's own switches leak in.
+    base = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_DEBUG"}}
+    full_env = {**base, "DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "school.example.ru", **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], env=full_env, capture_output=True, text=True, cwd=settings.BASE_DIR
+    )
+
+
+def test_production_refuses_debug():
+    result = run_manage("check", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_DEBUG="1")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off" in result.stderr
+
+
+def test_production_refuses_the_development_secret_key():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_only_postgresql_is_configured():
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def test_beat_schedule_names_registered_tasks():
+    from collabschool.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
+        assert entry["options"]["expires"] < entry["schedule"]
