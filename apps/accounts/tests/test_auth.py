@@ -115,3 +115,10 @@ def test_error_pages_are_russian(teacher, settings):
     response = client_for(teacher).get("/no-such-page/")
     assert response.status_code == 404
     assert "Страница не найдена" in response.content.decode()
+
+
+def test_russian_even_when_the_browser_asks_for_english(teacher):
+    client = client_for(teacher)
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Главная" in response.content.decode()
+    assert response["Content-Language"] == "ru"
