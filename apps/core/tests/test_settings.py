@@ -48,3 +48,21 @@ def test_beat_schedule_names_registered_tasks():
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
         assert entry["options"]["expires"] < entry["schedule"]
+
+
+def test_server_error_page_speaks_russian(rf):
+    from apps.core import views
+
+    response = views.server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Что-то пошло не так" in response.content.decode()
+
+
+def test_forbidden_page_speaks_russian(teacher):
+    from django.urls import reverse
+
+    from conftest import client_for
+
+    response = client_for(teacher).get(reverse("staff:list"))
+    assert response.status_code == 403
+    assert "Доступ запрещён" in response.content.decode()
