@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.staff",
+    "apps.mentoring",
 ]
 
 MIDDLEWARE = [

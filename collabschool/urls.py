@@ -15,6 +15,7 @@ admin.site.site_header = "collabschool"
 urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("staff/", include("apps.staff.urls")),
+    path("mentoring/", include("apps.mentoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),
     path("admin/", admin.site.urls),

@@ -106,6 +106,11 @@ class School(models.Model):
         null=True,
         blank=True,
     )
+    max_active_groups_per_teacher = models.PositiveSmallIntegerField(
+        _("groups and teams per teacher"),
+        default=2,
+        help_text=_("Above this many active groups and teams at once a teacher is warned of a double load."),
+    )
     is_network_leader = models.BooleanField(
         _("leader school of the network"),
         default=False,

@@ -13,15 +13,25 @@ from .models import QualificationCategory
 from .selectors import years_between
 
 
+def _as_text(cells):
+    """Keep every string a text cell: openpyxl turns a value starting with "=" into a
+    formula, so a surname like =HYPERLINK(...) would come back live in Excel."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _workbook_bytes(title, header, rows, widths=None):
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append(header)
+    _as_text(sheet[1])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        _as_text(sheet[sheet.max_row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = "DD.MM.YYYY"

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .importing import FileNotReadable, name_key, read_table
+from .models import EARLIEST_DATE, Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .selectors import add_years, school_today
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -14,7 +17,46 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class StaffMemberForm(forms.ModelForm):
+def latest_date(school):
+    """The latest date a registry form accepts: a year after the school's today."""
+    return add_years(school_today(school), 1)
+
+
+class DateRangeValidator:
+    def __init__(self, earliest, latest):
+        self.earliest, self.latest = earliest, latest
+
+    def __call__(self, value):
+        if value < self.earliest:
+            raise ValidationError(
+                _("The date cannot be earlier than %(date)s."),
+                code="date_too_early",
+                params={"date": self.earliest.strftime("%d.%m.%Y")},
+            )
+        if value > self.latest:
+            raise ValidationError(
+                _("The date cannot be later than %(date)s."),
+                code="date_too_late",
+                params={"date": self.latest.strftime("%d.%m.%Y")},
+            )
+
+
+class DateLimitsMixin:
+    """Keeps the form's date fields between 1940 and a year after the school's today."""
+
+    limited_date_fields = ()
+
+    def limit_dates(self, school):
+        earliest, latest = EARLIEST_DATE, latest_date(school)
+        for name in self.limited_date_fields:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.validators.append(DateRangeValidator(earliest, latest))
+            field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+
+class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
     """The registry card. On creation it can also record the category in force."""
 
     category = forms.ChoiceField(
@@ -24,6 +66,8 @@ class StaffMemberForm(forms.ModelForm):
     )
     category_awarded_on = forms.DateField(label=_("Category awarded on"), required=False, widget=DateInput())
     order_number = forms.CharField(label=_("Order number"), max_length=64, required=False)
+
+    limited_date_fields = ("teaching_since", "hired_on", "category_awarded_on")
 
     class Meta:
         model = StaffMember
@@ -61,9 +105,28 @@ class StaffMemberForm(forms.ModelForm):
         if not with_category:
             for name in ("category", "category_awarded_on", "order_number"):
                 del self.fields[name]
+        self.limit_dates(school)
+
+    def clean_user(self):
+        user = self.cleaned_data.get("user")
+        if user is not None:
+            cards = StaffMember.objects.for_school(self.school).filter(user=user)
+            if self.instance.pk is not None:
+                cards = cards.exclude(pk=self.instance.pk)
+            card = cards.first()
+            if card is not None:
+                raise ValidationError(
+                    _("This user account is already linked to the card of %(name)s."),
+                    code="user_has_card",
+                    params={"name": card.full_name},
+                )
+        return user
 
     def clean(self):
         data = super().clean()
+        teaching_since, hired_on = data.get("teaching_since"), data.get("hired_on")
+        if teaching_since and hired_on and hired_on < teaching_since:
+            self.add_error("hired_on", _("The hire date is earlier than the start of teaching."))
         if "category" in self.fields:
             if data.get("category") and not data.get("category_awarded_on"):
                 self.add_error("category_awarded_on", _("When was the category awarded?"))
@@ -76,21 +139,39 @@ class StaffMemberForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "subjects"}
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(DateLimitsMixin, forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DateInput())
 
+    limited_date_fields = ("left_on",)
 
-class CategoryAwardForm(forms.Form):
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_dates(school)
+
+
+class CategoryAwardForm(DateLimitsMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=QualificationCategory.choices)
     awarded_on = forms.DateField(label=_("Awarded on"), widget=DateInput())
     order_number = forms.CharField(label=_("Order number"), max_length=64, required=False)
 
+    limited_date_fields = ("awarded_on",)
 
-class AchievementForm(forms.ModelForm):
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_dates(school)
+
+
+class AchievementForm(DateLimitsMixin, forms.ModelForm):
+    limited_date_fields = ("date",)
+
     class Meta:
         model = Achievement
         fields = ["kind", "title", "date", "level", "result"]
         widgets = {"date": DateInput()}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_dates(school)
 
 
 class StaffImportForm(forms.Form):
@@ -106,21 +187,40 @@ class StaffImportForm(forms.Form):
             raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
+        # Read the table now, so that an unreadable file is refused right away.
+        content = upload.read()
+        upload.seek(0)
+        try:
+            read_table(upload.name, content)
+        except FileNotReadable as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 
 class NameForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    """The name of a school's catalog entry (a subject, an association, a problem...):
+    `model` has `name` and `school`; the name is unique in the school, ignoring case and ё/е."""
+
+    name = forms.CharField(label=_("Name"))
 
     def __init__(self, *args, model, school, instance=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.model, self.school, self.instance = model, school, instance
+        max_length = model._meta.get_field("name").max_length
+        self.fields["name"].max_length = max_length
+        self.fields["name"].widget.attrs["maxlength"] = str(max_length)
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        clash = self.model.objects.for_school(self.school).filter(name__iexact=name)
+        max_length = self.fields["name"].max_length
+        if len(name) > max_length:
+            raise forms.ValidationError(
+                _("The name is longer than %(max)s characters."), code="max_length", params={"max": max_length}
+            )
+        others = self.model.objects.for_school(self.school)
         if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
+            others = others.exclude(pk=self.instance.pk)
+        key = name_key(name)
+        if any(name_key(other) == key for other in others.values_list("name", flat=True)):
             raise forms.ValidationError(_("This name is already on the list."))
         return name

@@ -9,7 +9,6 @@ import datetime
 import functools
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -17,10 +16,17 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
-from .models import QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .models import EARLIEST_DATE, CategoryAward, QualificationCategory, StaffMember, Subject, SubjectAssociation
 
+# At most this many people (non-empty rows under the header) in one file.
 MAX_ROWS = 2000
+# Only this many columns of a worksheet are read: a stray cell far to the right
+# (column XFD) must not make every row 16 384 cells long.
+MAX_COLUMNS = 40
+# A number in a date column is an Excel serial date if it falls between these days.
+SERIAL_DATES = (EARLIEST_DATE, datetime.date(2100, 12, 31))
 
 # Column key → (header shown in the template file, accepted spellings).
 COLUMNS = {
@@ -97,6 +103,26 @@ def _norm(text) -> str:
     return " ".join(str(text or "").replace("ё", "е").replace("Ё", "Е").split()).strip().lower()
 
 
+def name_key(name) -> str:
+    """How names of subjects and associations are compared: «Учёт» and « учет » are one name."""
+    return _norm(name)
+
+
+# Text columns and the model field whose length they must fit.
+TEXT_COLUMNS = {
+    "last_name": (StaffMember, "last_name"),
+    "first_name": (StaffMember, "first_name"),
+    "patronymic": (StaffMember, "patronymic"),
+    "position": (StaffMember, "position"),
+    "association": (SubjectAssociation, "name"),
+    "order_number": (CategoryAward, "order_number"),
+}
+
+
+def _max_length(model, name):
+    return model._meta.get_field(name).max_length
+
+
 @functools.cache
 def _category_lookup():
     lookup = {_norm(word): value for value, words in CATEGORY_WORDS.items() for word in words}
@@ -148,10 +174,39 @@ class ImportPreview:
 
 
 class FileNotReadable(Exception):
-    pass
+    """The file cannot be read as a table; the message says why, for the user."""
 
 
-def _read_table(file_name: str, content: bytes) -> list[list]:
+class _FormulaWithoutValue:
+    """A worksheet cell holding a formula that was never calculated (no cached value)."""
+
+    def __repr__(self):
+        return "FORMULA_WITHOUT_VALUE"
+
+
+FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
+
+
+@dataclass
+class Table:
+    """The non-empty rows of a file as (line number, cell values), header included."""
+
+    rows: list
+    # Excel serial numbers count days from this date (1904 in some old Mac workbooks).
+    epoch: datetime.datetime = WINDOWS_EPOCH
+
+
+def _is_blank(value) -> bool:
+    return value is not FORMULA_WITHOUT_VALUE and _cell_text(value) == ""
+
+
+def _too_many_rows():
+    return FileNotReadable(_("Too many rows: at most %(max)s at a time.") % {"max": MAX_ROWS})
+
+
+def read_table(file_name: str, content: bytes) -> Table:
+    """The non-empty rows of an .xlsx or .csv file; FileNotReadable if it cannot be read
+    or has more than MAX_ROWS people."""
     name = file_name.lower()
     if name.endswith(".xlsx"):
         return _read_xlsx(content)
@@ -160,26 +215,104 @@ def _read_table(file_name: str, content: bytes) -> list[list]:
     raise FileNotReadable(_("Upload an .xlsx or .csv file."))
 
 
-def _read_xlsx(content: bytes) -> list[list]:
+def _read_xlsx(content: bytes) -> Table:
     from openpyxl import load_workbook
 
+    not_readable = _("The file is not a readable Excel workbook (.xlsx).")
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileNotReadable(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as exc:  # a damaged file fails in many ways: zip, XML, missing parts
+        raise FileNotReadable(not_readable) from exc
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 50:
-                break
-        return rows
+        if not workbook.worksheets:
+            raise FileNotReadable(
+                _("The workbook has no worksheet: put the table on an ordinary sheet, not a chart sheet.")
+            )
+        rows, formulas = _xlsx_rows(workbook.worksheets[0])
+        if formulas:
+            _fill_formula_values(content, rows, formulas)
+        return Table(rows=rows, epoch=workbook.epoch)
+    except FileNotReadable:
+        raise
+    except Exception as exc:  # truncated or invalid sheet XML shows only while reading
+        raise FileNotReadable(
+            _("The workbook is damaged and cannot be read: open it in Excel, save it again and upload it.")
+        ) from exc
     finally:
         workbook.close()
 
 
-def _read_csv(content: bytes) -> list[list]:
+def _xlsx_rows(sheet):
+    """(rows, formula cells): the non-empty rows of a sheet read with data_only=False,
+    and the (row index, column) of every formula cell in them."""
+    # The size the file declares may be wrong: read the rows that are really there.
+    sheet.reset_dimensions()
+    rows, formulas = [], []
+    last_empty = None
+    for line, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        if cells is last_empty:  # the reader repeats one tuple for missing rows
+            continue
+        values = []
+        for column, cell in enumerate(cells):
+            if cell.data_type == "f":
+                formulas.append((len(rows), column))
+                values.append(FORMULA_WITHOUT_VALUE)
+            else:
+                values.append(cell.value)
+        if all(_is_blank(value) for value in values):
+            last_empty = cells
+            continue
+        rows.append((line, values))
+        if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS people
+            raise _too_many_rows()
+    return rows, formulas
+
+
+def _fill_formula_values(content, rows, formulas):
+    """Put the values a spreadsheet program calculated and saved in place of the formulas.
+
+    A workbook where no formula has a saved value was written by a program that does
+    not calculate (a script): its formula cells stay FORMULA_WITHOUT_VALUE. In a
+    calculated workbook a formula without a saved value is one that gives an empty text.
+    """
+    from openpyxl import load_workbook
+
+    index_by_line = {rows[index][0]: index for index, _column in formulas}
+    saved = {}
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        cells = sheet.iter_rows(max_row=max(index_by_line), max_col=MAX_COLUMNS, values_only=True)
+        for line, values in enumerate(cells, start=1):
+            if line in index_by_line:
+                saved[index_by_line[line]] = values
+    finally:
+        workbook.close()
+
+    def saved_value(index, column):
+        values = saved.get(index, ())
+        return values[column] if column < len(values) else None
+
+    calculated = {(index, column): saved_value(index, column) for index, column in formulas}
+    if all(value is None for value in calculated.values()):
+        return
+    for (index, column), value in calculated.items():
+        rows[index][1][column] = value
+
+
+def _non_empty_rows(numbered_rows) -> list:
+    rows = []
+    for line, values in numbered_rows:
+        if all(_is_blank(value) for value in values):
+            continue
+        rows.append((line, values))
+        if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS people
+            raise _too_many_rows()
+    return rows
+
+
+def _read_csv(content: bytes) -> Table:
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             text = content.decode(encoding)
@@ -198,19 +331,26 @@ def _read_csv(content: bytes) -> list[list]:
         delimiter = ";" if sample.count(";") >= sample.count(",") else ","
         dialect = type("GuessedDialect", (csv.excel,), {"delimiter": delimiter})
     try:
-        return list(csv.reader(io.StringIO(text), dialect))
+        return Table(rows=_non_empty_rows(enumerate(csv.reader(io.StringIO(text), dialect), start=1)))
     except csv.Error as exc:
-        raise FileNotReadable(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
+        # The csv module's own text ("field larger than field limit") means nothing to a user.
+        raise FileNotReadable(
+            _("The CSV file is malformed: check that every quote is closed and that no cell is extremely long.")
+        ) from exc
 
 
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y")
 
 
-def _parse_date(value) -> datetime.date:
+def _parse_date(value, epoch=WINDOWS_EPOCH) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, str) and re.fullmatch(r"\d{5}", value.strip()):
+        value = int(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _serial_date(value, epoch)
     text = str(value).strip()
     for fmt in DATE_FORMATS:
         try:
@@ -220,8 +360,22 @@ def _parse_date(value) -> datetime.date:
     raise ValueError(text)
 
 
+def _serial_date(value, epoch) -> datetime.date:
+    """An Excel serial number (days since 1900) read as a date, if it is a plausible one."""
+    if not 0 < value < 3_000_000:
+        raise ValueError(value)
+    try:
+        day = from_excel(value, epoch)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError(value) from exc
+    day = day.date() if isinstance(day, datetime.datetime) else None
+    if day is None or not SERIAL_DATES[0] <= day <= SERIAL_DATES[1]:
+        raise ValueError(value)
+    return day
+
+
 def _cell_text(value) -> str:
-    if value is None:
+    if value is None or value is FORMULA_WITHOUT_VALUE:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -233,17 +387,16 @@ def staff_rows_parse(*, school, file_name: str, content: bytes, today: datetime.
     preview = ImportPreview()
     today = today or datetime.date.today()
     try:
-        table = _read_table(file_name, content)
+        table = read_table(file_name, content)
     except FileNotReadable as exc:
         preview.file_errors.append(str(exc))
         return preview
 
     # The first row with any text is the header.
-    start = next((i for i, row in enumerate(table) if any(_cell_text(v) for v in row)), None)
-    if start is None:
+    if not table.rows:
         preview.file_errors.append(_("The file is empty."))
         return preview
-    header = [_cell_text(v) for v in table[start]]
+    header = [_cell_text(v) for v in table.rows[0][1]]
     columns = {}
     for index, title in enumerate(header):
         lookup = _header_lookup()
@@ -265,71 +418,97 @@ def staff_rows_parse(*, school, file_name: str, content: bytes, today: datetime.
         )
         return preview
 
-    body = [(start + 2 + offset, row) for offset, row in enumerate(table[start + 1 :])]
-    body = [(line, row) for line, row in body if any(_cell_text(v) for v in row)]
+    body = table.rows[1:]
     if not body:
         preview.file_errors.append(_("The file has a header but no rows."))
         return preview
-    if len(body) > MAX_ROWS:
-        preview.file_errors.append(_("Too many rows: at most %(max)s at a time.") % {"max": MAX_ROWS})
-        return preview
 
     for line, raw in body:
-        preview.rows.append(_parse_row(line, raw, columns, today))
+        preview.rows.append(_parse_row(line, raw, columns, today, epoch=table.epoch))
     _check_duplicates(school, preview)
 
-    known_subjects = {_norm(n) for n in Subject.objects.for_school(school).values_list("name", flat=True)}
+    # Names are matched as services.subject_get_or_create matches them: ignoring case and ё/е.
+    known_subjects = {name_key(n) for n in Subject.objects.for_school(school).values_list("name", flat=True)}
     known_associations = {
-        _norm(n) for n in SubjectAssociation.objects.for_school(school).values_list("name", flat=True)
+        name_key(n) for n in SubjectAssociation.objects.for_school(school).values_list("name", flat=True)
     }
-    seen = set()
     for row in preview.rows:
         for name in row.subjects:
-            if _norm(name) not in known_subjects and _norm(name) not in seen:
-                seen.add(_norm(name))
+            if name_key(name) not in known_subjects:
+                known_subjects.add(name_key(name))
                 preview.new_subjects.append(name)
-        if row.association and _norm(row.association) not in known_associations | seen:
-            seen.add(_norm(row.association))
+        if row.association and name_key(row.association) not in known_associations:
+            known_associations.add(name_key(row.association))
             preview.new_associations.append(row.association)
     return preview
 
 
-def _parse_row(line, raw, columns, today) -> ImportRow:
+def _parse_row(line, raw, columns, today, epoch=WINDOWS_EPOCH) -> ImportRow:
     row = ImportRow(line=line)
-
-    def cell(key):
-        index = columns.get(key)
-        return raw[index] if index is not None and index < len(raw) else None
 
     def label(key):
         return str(COLUMNS[key][0])
 
-    for key in ("last_name", "first_name", "patronymic", "position", "association", "order_number"):
-        setattr(row, key, _cell_text(cell(key))[: 100 if key != "association" else 200])
+    cells, uncalculated = {}, set()
+    for key, index in columns.items():
+        value = raw[index] if index < len(raw) else None
+        if value is FORMULA_WITHOUT_VALUE:
+            uncalculated.add(key)
+            row.errors.append(
+                _(
+                    "«%(column)s»: the cell holds a formula without a calculated value; "
+                    "open the file in Excel, save it and upload it again."
+                )
+                % {"column": label(key)}
+            )
+            value = None
+        cells[key] = value
+    cell = cells.get
+
+    def too_long(key, limit):
+        row.errors.append(_("«%(column)s» is longer than %(max)s characters.") % {"column": label(key), "max": limit})
+
+    # Texts are checked against the fields they are saved in, never cut short.
+    for key, (model, name) in TEXT_COLUMNS.items():
+        text = _cell_text(cell(key))
+        limit = _max_length(model, name)
+        if len(text) > limit:
+            too_long(key, limit)
+        setattr(row, key, text)
     row.position = row.position or "учитель"
     for key in ("last_name", "first_name"):
-        if not getattr(row, key):
+        if not getattr(row, key) and key not in uncalculated:
             row.errors.append(_("«%(column)s» is empty.") % {"column": label(key)})
 
     subjects_text = _cell_text(cell("subjects"))
     row.subjects = [s.strip() for s in re.split(r"[,;]", subjects_text) if s.strip()]
+    limit = _max_length(Subject, "name")
+    if any(len(name) > limit for name in row.subjects):
+        row.errors.append(
+            _("«%(column)s»: a subject name is longer than %(max)s characters.")
+            % {"column": label("subjects"), "max": limit}
+        )
 
     email = _cell_text(cell("email")).lower()
     if email:
+        limit = _max_length(StaffMember, "email")
         try:
             validate_email(email)
-            row.email = email
         except ValidationError:
             row.errors.append(_("«%(value)s» is not an e-mail address.") % {"value": email})
+        else:
+            if len(email) > limit:
+                too_long("email", limit)
+            row.email = email
 
     for key in ("teaching_since", "hired_on", "category_awarded_on"):
         value = cell(key)
         if _cell_text(value) == "":
-            if key in REQUIRED_COLUMNS:
+            if key in REQUIRED_COLUMNS and key not in uncalculated:
                 row.errors.append(_("«%(column)s» is empty.") % {"column": label(key)})
             continue
         try:
-            day = _parse_date(value)
+            day = _parse_date(value, epoch)
         except ValueError:
             row.errors.append(
                 _("«%(column)s»: «%(value)s» is not a date; write it as DD.MM.YYYY.")
@@ -341,7 +520,7 @@ def _parse_row(line, raw, columns, today) -> ImportRow:
                 _("«%(column)s»: %(date)s is in the future.") % {"column": label(key), "date": day.strftime("%d.%m.%Y")}
             )
             continue
-        if day.year < 1940:
+        if day < EARLIEST_DATE:
             row.errors.append(
                 _("«%(column)s»: %(date)s is too early.") % {"column": label(key), "date": day.strftime("%d.%m.%Y")}
             )

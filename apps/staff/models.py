@@ -1,6 +1,8 @@
 """The staff registry: teachers, their subjects and associations, qualification
 categories over time and professional achievements."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,10 +16,23 @@ from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
 EARLY_CAREER_YEARS = 3
 # A qualification category is awarded for five years.
 CATEGORY_VALIDITY_YEARS = 5
+# No date in the registry (teaching since, hired, left, awarded, achievements) is earlier.
+EARLIEST_DATE = datetime.date(1940, 1, 1)
+
+# A database constraint's violation (by its violation_error_code) is shown next to this field.
+VIOLATION_FIELDS = {
+    "name_taken": "name",
+    "user_has_card": "user",
+    "left_without_date": "left_on",
+    "left_before_hired": "left_on",
+    "hired_before_teaching": "hired_on",
+    "award_date_taken": "awarded_on",
+    "award_ends_before_it_starts": "awarded_on",
+}
 
 
 class Subject(models.Model):
-    school = models.ForeignKey(School, related_name="subjects", on_delete=models.CASCADE)
+    school = models.ForeignKey(School, verbose_name=_("school"), related_name="subjects", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=100)
 
     objects = SchoolScopedQuerySet.as_manager()
@@ -27,7 +42,12 @@ class Subject(models.Model):
         verbose_name_plural = _("subjects")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="subject_school_name_unique"),
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                name="subject_school_name_unique",
+                violation_error_code="name_taken",
+                violation_error_message=_("This name is already on the list."),
+            ),
         ]
 
     def __str__(self):
@@ -37,7 +57,7 @@ class Subject(models.Model):
 class SubjectAssociation(models.Model):
     """A subject association of teachers: УМО / ШМО (методическое объединение)."""
 
-    school = models.ForeignKey(School, related_name="associations", on_delete=models.CASCADE)
+    school = models.ForeignKey(School, verbose_name=_("school"), related_name="associations", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=200)
 
     objects = SchoolScopedQuerySet.as_manager()
@@ -47,7 +67,12 @@ class SubjectAssociation(models.Model):
         verbose_name_plural = _("subject associations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="association_school_name_unique"),
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                name="association_school_name_unique",
+                violation_error_code="name_taken",
+                violation_error_message=_("This name is already on the list."),
+            ),
         ]
 
     def __str__(self):
@@ -58,7 +83,7 @@ class StaffMember(models.Model):
     """A member of the teaching staff. Leaving staff are deactivated, never deleted,
     so that their history (categories, pairs, visits) stays."""
 
-    school = models.ForeignKey(School, related_name="staff", on_delete=models.PROTECT)
+    school = models.ForeignKey(School, verbose_name=_("school"), related_name="staff", on_delete=models.PROTECT)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -99,19 +124,27 @@ class StaffMember(models.Model):
                 fields=["school", "user"],
                 condition=Q(user__isnull=False),
                 name="staff_one_record_per_user_and_school",
+                violation_error_code="user_has_card",
+                violation_error_message=_("This user account is already linked to another card in this school."),
             ),
             # The flag and the leaving date tell the same story.
             models.CheckConstraint(
                 condition=Q(is_active=True, left_on__isnull=True) | Q(is_active=False, left_on__isnull=False),
                 name="staff_active_iff_not_left",
+                violation_error_code="left_without_date",
+                violation_error_message=_("A person who has left needs a leaving date, and only they have one."),
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=F("hired_on")),
                 name="staff_left_after_hired",
+                violation_error_code="left_before_hired",
+                violation_error_message=_("The leaving date cannot be before the hire date."),
             ),
             models.CheckConstraint(
                 condition=Q(hired_on__gte=F("teaching_since")),
                 name="staff_hired_after_teaching_since",
+                violation_error_code="hired_before_teaching",
+                violation_error_message=_("The hire date is earlier than the start of teaching."),
             ),
         ]
         indexes = [
@@ -140,12 +173,15 @@ class QualificationCategory(models.TextChoices):
 
 
 class CategoryAward(models.Model):
-    """One attestation result: a category held from `awarded_on` to `valid_until`.
+    """One attestation result: a category held from `awarded_on` to `valid_until`,
+    both days included.
 
     The current category on a date is the latest award in force on that date.
     """
 
-    staff = models.ForeignKey(StaffMember, related_name="category_awards", on_delete=models.CASCADE)
+    staff = models.ForeignKey(
+        StaffMember, verbose_name=_("staff member"), related_name="category_awards", on_delete=models.CASCADE
+    )
     category = models.CharField(_("category"), max_length=16, choices=QualificationCategory.choices)
     awarded_on = models.DateField(_("awarded on"))
     valid_until = models.DateField(_("valid until"))
@@ -158,9 +194,17 @@ class CategoryAward(models.Model):
         verbose_name_plural = _("qualification categories")
         ordering = ["-awarded_on"]
         constraints = [
-            models.UniqueConstraint(fields=["staff", "awarded_on"], name="category_award_one_per_day"),
+            models.UniqueConstraint(
+                fields=["staff", "awarded_on"],
+                name="category_award_one_per_day",
+                violation_error_code="award_date_taken",
+                violation_error_message=_("A category awarded on this date is already recorded."),
+            ),
             models.CheckConstraint(
-                condition=Q(valid_until__gt=F("awarded_on")), name="category_award_valid_after_awarded"
+                condition=Q(valid_until__gt=F("awarded_on")),
+                name="category_award_valid_after_awarded",
+                violation_error_code="award_ends_before_it_starts",
+                violation_error_message=_("A category must stay in force after the date it is awarded."),
             ),
         ]
         indexes = [
@@ -193,7 +237,9 @@ class Achievement(models.Model):
         PRIZE_WINNER = "prize_winner", _("prize-winner")
         WINNER = "winner", _("winner")
 
-    staff = models.ForeignKey(StaffMember, related_name="achievements", on_delete=models.CASCADE)
+    staff = models.ForeignKey(
+        StaffMember, verbose_name=_("staff member"), related_name="achievements", on_delete=models.CASCADE
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"))
@@ -223,8 +269,10 @@ class StaffImport(models.Model):
         PREVIEW = "preview", _("preview")
         DONE = "done", _("imported")
 
-    school = models.ForeignKey(School, related_name="staff_imports", on_delete=models.CASCADE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    school = models.ForeignKey(School, verbose_name=_("school"), related_name="staff_imports", on_delete=models.CASCADE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()

@@ -6,6 +6,7 @@ SQL, so lists filter and count by them without loading rows into Python.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Count,
@@ -22,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     EARLY_CAREER_YEARS,
@@ -34,8 +36,19 @@ from .models import (
 )
 
 
+def _check_year(year: int) -> None:
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise ValidationError(
+            _("The date is out of the range of dates this site can handle."), code="date_out_of_range"
+        )
+
+
 def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day `years` later; 29 February becomes 28 February."""
+    """The same calendar day `years` later; 29 February becomes 28 February.
+
+    A result beyond the year 9999 (or before the year 1) is a ValidationError.
+    """
+    _check_year(day.year + years)
     try:
         return day.replace(year=day.year + years)
     except ValueError:
@@ -43,8 +56,10 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, clamped to the end of a shorter month."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    _check_year(year)
     for candidate in (day.day, 30, 29, 28):
         try:
             return day.replace(year=year, month=month, day=candidate)
@@ -64,7 +79,9 @@ def school_today(school) -> datetime.date:
 
 
 def _award_in_force(on: datetime.date):
-    return CategoryAward.objects.filter(staff=OuterRef("pk"), awarded_on__lte=on, valid_until__gt=on).order_by(
+    """The awards in force on `on`, latest first: valid from `awarded_on` to `valid_until`,
+    both days included."""
+    return CategoryAward.objects.filter(staff=OuterRef("pk"), awarded_on__lte=on, valid_until__gte=on).order_by(
         "-awarded_on"
     )
 
@@ -130,7 +147,7 @@ def staff_attestations_due(*, school, on=None, months=6):
     until = add_months(on, months)
     return (
         staff_list(school=school, on=on)
-        .filter(is_active=True, category_valid_until__gt=on, category_valid_until__lte=until)
+        .filter(is_active=True, category_valid_until__gte=on, category_valid_until__lte=until)
         .exclude(current_category=QualificationCategory.NONE)
         .order_by("category_valid_until", "last_name", "pk")
     )
@@ -150,7 +167,7 @@ def staff_overview(*, school, on=None):
             first=Count("pk", filter=Q(current_category=QualificationCategory.FIRST)),
             attestations_due=Count(
                 "pk",
-                filter=Q(category_valid_until__gt=on, category_valid_until__lte=until)
+                filter=Q(category_valid_until__gte=on, category_valid_until__lte=until)
                 & ~Q(current_category=QualificationCategory.NONE),
             ),
         )

@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .importing import staff_rows_parse
+from .importing import name_key, staff_rows_parse
 from .models import (
     CATEGORY_VALIDITY_YEARS,
+    VIOLATION_FIELDS,
     Achievement,
     CategoryAward,
     StaffImport,
@@ -16,7 +17,7 @@ from .models import (
     Subject,
     SubjectAssociation,
 )
-from .selectors import add_years
+from .selectors import add_years, school_today
 
 STAFF_FIELDS = (
     "last_name",
@@ -29,6 +30,25 @@ STAFF_FIELDS = (
     "hired_on",
     "user",
 )
+
+
+def _full_clean(instance, **kwargs):
+    """full_clean(), with a database constraint's violation shown next to its field."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        raise _errors_on_fields(error) from None
+
+
+def _errors_on_fields(error: ValidationError) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    errors = {}
+    for name, items in error.error_dict.items():
+        for item in items:
+            target = VIOLATION_FIELDS.get(item.code, name) if name == NON_FIELD_ERRORS else name
+            errors.setdefault(target, []).append(item)
+    return ValidationError(errors)
 
 
 def _check_same_school(school, *, association=None, subjects=()):
@@ -46,7 +66,7 @@ def staff_member_create(*, school, subjects=(), **fields) -> StaffMember:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     _check_same_school(school, association=fields.get("association"), subjects=subjects)
     staff = StaffMember(school=school, **fields)
-    staff.full_clean()
+    _full_clean(staff)
     staff.save()
     staff.subjects.set(subjects)
     return staff
@@ -60,7 +80,7 @@ def staff_member_update(*, staff: StaffMember, subjects=None, **fields) -> Staff
     _check_same_school(staff.school, association=fields.get("association"), subjects=subjects or ())
     for name, value in fields.items():
         setattr(staff, name, value)
-    staff.full_clean()
+    _full_clean(staff)
     staff.save()
     if subjects is not None:
         staff.subjects.set(subjects)
@@ -73,7 +93,7 @@ def staff_member_deactivate(*, staff: StaffMember, left_on: datetime.date) -> St
         raise ValidationError({"left_on": _("The leaving date cannot be before the hire date.")})
     staff.is_active = False
     staff.left_on = left_on
-    staff.full_clean()
+    _full_clean(staff)
     staff.save(update_fields=["is_active", "left_on", "updated_at"])
     return staff
 
@@ -93,12 +113,20 @@ def category_award_create(
         staff=staff,
         category=category,
         awarded_on=awarded_on,
-        valid_until=add_years(awarded_on, CATEGORY_VALIDITY_YEARS),
+        valid_until=_valid_until(awarded_on),
         order_number=order_number,
     )
-    award.full_clean()
+    _full_clean(award)
     award.save()
     return award
+
+
+def _valid_until(awarded_on: datetime.date) -> datetime.date:
+    """The last day a category awarded on `awarded_on` is in force."""
+    try:
+        return add_years(awarded_on, CATEGORY_VALIDITY_YEARS)
+    except ValidationError as error:
+        raise ValidationError({"awarded_on": error}) from None
 
 
 def category_award_delete(*, award: CategoryAward) -> None:
@@ -107,7 +135,7 @@ def category_award_delete(*, award: CategoryAward) -> None:
 
 def achievement_create(*, staff: StaffMember, **fields) -> Achievement:
     achievement = Achievement(staff=staff, **fields)
-    achievement.full_clean()
+    _full_clean(achievement)
     achievement.save()
     return achievement
 
@@ -116,30 +144,43 @@ def achievement_delete(*, achievement: Achievement) -> None:
     achievement.delete()
 
 
-def subject_get_or_create(*, school, name: str) -> Subject:
+def _catalog_entry_find(model, *, school, name: str):
+    """The school's entry called `name`, ignoring case and ё/е (as the import preview does).
+
+    A school's lists are short (tens of names), so they are compared in Python,
+    where lower-casing Cyrillic does not depend on the database's locale.
+    """
+    key = name_key(name)
+    return next((entry for entry in model.objects.for_school(school) if name_key(entry.name) == key), None)
+
+
+def _catalog_entry_get_or_create(model, *, school, name: str):
     name = " ".join(name.split())
-    subject = Subject.objects.for_school(school).filter(name__iexact=name).first()
-    if subject is None:
-        subject = Subject(school=school, name=name)
-        subject.full_clean()
-        subject.save()
-    return subject
+    entry = _catalog_entry_find(model, school=school, name=name)
+    if entry is None:
+        entry = model(school=school, name=name)
+        _full_clean(entry)
+        entry.save()
+    return entry
+
+
+def subject_get_or_create(*, school, name: str) -> Subject:
+    return _catalog_entry_get_or_create(Subject, school=school, name=name)
 
 
 def association_get_or_create(*, school, name: str) -> SubjectAssociation:
-    name = " ".join(name.split())
-    association = SubjectAssociation.objects.for_school(school).filter(name__iexact=name).first()
-    if association is None:
-        association = SubjectAssociation(school=school, name=name)
-        association.full_clean()
-        association.save()
-    return association
+    return _catalog_entry_get_or_create(SubjectAssociation, school=school, name=name)
 
 
 def catalog_entry_rename(*, entry, name: str):
     """Rename a subject or an association of the school."""
+    old_name = entry.name
     entry.name = " ".join(name.split())
-    entry.full_clean()
+    try:
+        _full_clean(entry)
+    except ValidationError:
+        entry.name = old_name
+        raise
     entry.save(update_fields=["name"])
     return entry
 
@@ -160,48 +201,106 @@ class ImportNotValid(Exception):
 def staff_import_confirm(*, staff_import: StaffImport):
     """Save every row of a previewed import, or none of them.
 
-    The file is parsed again inside the transaction, so a row that clashes with
-    someone added since the preview still stops the whole import.
+    The file is parsed again inside the transaction (with the school's date, as the
+    preview was), so a row that clashes with someone added since the preview still
+    stops the whole import. The rows are saved in bulk: the number of queries does not
+    grow with the number of rows.
     """
     staff_import = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
     if staff_import.status != StaffImport.Status.PREVIEW:
         raise ValidationError(_("This file has already been imported."))
+    school = staff_import.school
     preview = staff_rows_parse(
-        school=staff_import.school, file_name=staff_import.file_name, content=bytes(staff_import.content)
+        school=school,
+        file_name=staff_import.file_name,
+        content=bytes(staff_import.content),
+        today=school_today(school),
     )
     if not preview.is_valid:
         raise ImportNotValid(preview)
-    created = []
-    for row in preview.rows:
-        subjects = [subject_get_or_create(school=staff_import.school, name=name) for name in row.subjects]
-        association = (
-            association_get_or_create(school=staff_import.school, name=row.association) if row.association else None
-        )
-        staff = staff_member_create(
-            school=staff_import.school,
-            subjects=subjects,
-            last_name=row.last_name,
-            first_name=row.first_name,
-            patronymic=row.patronymic,
-            email=row.email,
-            position=row.position,
-            association=association,
-            teaching_since=row.teaching_since,
-            hired_on=row.hired_on,
-        )
-        if row.category:
-            category_award_create(
-                staff=staff,
-                category=row.category,
-                awarded_on=row.category_awarded_on,
-                order_number=row.order_number,
-            )
-        created.append(staff)
+    try:
+        with transaction.atomic():
+            created = _import_rows(school, preview.rows)
+    except IntegrityError as error:
+        # Someone saved a clashing record between the checks and the insert.
+        raise ValidationError(
+            _("The file could not be saved because the registry changed meanwhile; try again.")
+        ) from error
     staff_import.status = StaffImport.Status.DONE
     staff_import.rows_imported = len(created)
     staff_import.content = b""
     staff_import.save(update_fields=["status", "rows_imported", "content"])
     return created
+
+
+def _catalog_entries(model, *, school, names):
+    """The school's entries for `names` by name_key, creating the missing ones in one query."""
+    entries = {name_key(entry.name): entry for entry in model.objects.for_school(school)}
+    missing = {}
+    for name in names:
+        name = " ".join(name.split())
+        if name_key(name) not in entries and name_key(name) not in missing:
+            entry = model(school=school, name=name)
+            # The school is known to exist and uniqueness was checked by name_key above.
+            _full_clean(entry, exclude=["school"], validate_unique=False, validate_constraints=False)
+            missing[name_key(name)] = entry
+    if missing:
+        model.objects.bulk_create(missing.values())
+        entries.update(missing)
+    return entries
+
+
+def _clean_row(line, instance, exclude):
+    """Validate an instance of an import row as full_clean() does, without queries:
+    the related objects are the school's own and the constraints were checked by the parse."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(
+            [_("Line %(line)s: %(error)s") % {"line": line, "error": message} for message in error.messages]
+        ) from None
+
+
+def _import_rows(school, rows):
+    subjects = _catalog_entries(Subject, school=school, names=[name for row in rows for name in row.subjects])
+    associations = _catalog_entries(
+        SubjectAssociation, school=school, names=[row.association for row in rows if row.association]
+    )
+    staff_members = []
+    for row in rows:
+        staff = StaffMember(
+            school=school,
+            last_name=row.last_name,
+            first_name=row.first_name,
+            patronymic=row.patronymic,
+            email=row.email,
+            position=row.position,
+            association=associations[name_key(row.association)] if row.association else None,
+            teaching_since=row.teaching_since,
+            hired_on=row.hired_on,
+        )
+        _clean_row(row.line, staff, exclude=["school", "association", "user"])
+        staff_members.append(staff)
+    StaffMember.objects.bulk_create(staff_members)  # PostgreSQL returns the new ids
+
+    Through = StaffMember.subjects.through
+    links, awards = [], []
+    for row, staff in zip(rows, staff_members, strict=True):
+        row_subjects = {subjects[name_key(name)].pk: None for name in row.subjects}  # once each, in order
+        links.extend(Through(staffmember_id=staff.pk, subject_id=subject_id) for subject_id in row_subjects)
+        if row.category:
+            award = CategoryAward(
+                staff=staff,
+                category=row.category,
+                awarded_on=row.category_awarded_on,
+                valid_until=_valid_until(row.category_awarded_on),
+                order_number=row.order_number,
+            )
+            _clean_row(row.line, award, exclude=["staff"])
+            awards.append(award)
+    Through.objects.bulk_create(links)
+    CategoryAward.objects.bulk_create(awards)
+    return staff_members
 
 
 def staff_imports_delete_stale(*, older_than: datetime.datetime) -> int:

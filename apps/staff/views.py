@@ -95,9 +95,7 @@ def staff_detail(request, pk):
         {
             "staff": staff,
             "today": school_today(request.school),
-            "award_form": CategoryAwardForm(),
-            "achievement_form": AchievementForm(),
-            "deactivate_form": DeactivateForm(initial={"left_on": school_today(request.school)}),
+            "deactivate_form": DeactivateForm(initial={"left_on": school_today(request.school)}, school=request.school),
         },
     )
 
@@ -119,7 +117,8 @@ def staff_create(request):
                         order_number=form.cleaned_data["order_number"],
                     )
         except ValidationError as error:
-            apply_validation_error(form, error)
+            # The category's own fields have other names on this form.
+            apply_validation_error(form, error, fields={"awarded_on": "category_awarded_on"})
         else:
             messages.success(request, _("%(name)s is added to the registry.") % {"name": staff.full_name})
             return redirect("staff:detail", pk=staff.pk)
@@ -145,7 +144,7 @@ def staff_edit(request, pk):
 @school_view(ADMIN)
 def staff_deactivate(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
-    form = DeactivateForm(request.POST)
+    form = DeactivateForm(request.POST, school=request.school)
     if form.is_valid():
         try:
             services.staff_member_deactivate(staff=staff, left_on=form.cleaned_data["left_on"])
@@ -155,7 +154,12 @@ def staff_deactivate(request, pk):
         else:
             messages.success(request, _("%(name)s is marked as having left.") % {"name": staff.full_name})
     else:
-        messages.error(request, _("Give the date the person left."))
+        errors = form.errors.as_data().get("left_on", [])
+        if not errors or any(error.code in ("required", "invalid") for error in errors):
+            messages.error(request, _("Give the date the person left."))
+        else:
+            for error in errors:
+                messages.error(request, " ".join(error.messages))
     return redirect("staff:detail", pk=staff.pk)
 
 
@@ -171,7 +175,7 @@ def staff_reactivate(request, pk):
 @school_view(ADMIN)
 def category_award_add(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
-    form = CategoryAwardForm(request.POST or None)
+    form = CategoryAwardForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
             services.category_award_create(staff=staff, **form.cleaned_data)
@@ -195,7 +199,7 @@ def category_award_delete(request, pk):
 @school_view(*MANAGERS)
 def achievement_add(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
-    form = AchievementForm(request.POST or None)
+    form = AchievementForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
             services.achievement_create(staff=staff, **form.cleaned_data)
@@ -292,12 +296,14 @@ def catalog(request):
     if request.method == "POST":
         form = subject_form if kind == "subject" else association_form
         if kind in ("subject", "association") and form.is_valid():
-            if kind == "subject":
-                services.subject_get_or_create(school=request.school, name=form.cleaned_data["name"])
+            get_or_create = services.subject_get_or_create if kind == "subject" else services.association_get_or_create
+            try:
+                get_or_create(school=request.school, name=form.cleaned_data["name"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
             else:
-                services.association_get_or_create(school=request.school, name=form.cleaned_data["name"])
-            messages.success(request, _("«%(name)s» is added.") % {"name": form.cleaned_data["name"]})
-            return redirect("staff:catalog")
+                messages.success(request, _("«%(name)s» is added.") % {"name": form.cleaned_data["name"]})
+                return redirect("staff:catalog")
     return render(
         request,
         "staff/catalog.html",
@@ -316,9 +322,13 @@ def _rename(request, pk, model, template_title):
         request.POST or None, model=model, school=request.school, instance=instance, initial={"name": instance.name}
     )
     if request.method == "POST" and form.is_valid():
-        services.catalog_entry_rename(entry=instance, name=form.cleaned_data["name"])
-        messages.success(request, _("The name is saved."))
-        return redirect("staff:catalog")
+        try:
+            services.catalog_entry_rename(entry=instance, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The name is saved."))
+            return redirect("staff:catalog")
     return render(request, "staff/catalog_rename.html", {"form": form, "entry": instance, "title": template_title})
 
 

@@ -50,3 +50,17 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Log in through the login form, as a person would."""
+
+    def _log_in(page, email, password="correct-horse-42"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Пароль").fill(password)
+        page.get_by_role("button", name="Войти").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return _log_in

@@ -49,3 +49,19 @@ def test_seed_demo_twice_duplicates_nothing(demo):
     call_command("seed_demo", password="demo-pass-2")
     assert (User.objects.count(), StaffMember.objects.count(), CategoryAward.objects.count()) == counts
     assert User.objects.get(email="teacher@berezovka.demo").check_password("demo-pass-2")
+
+
+def test_demo_has_pairs_triads_a_network_pair_and_routes(demo):
+    from apps.mentoring.models import DevelopmentRoute, GroupEvent, MentorGroup
+
+    groups = MentorGroup.objects.for_school(demo)
+    assert groups.filter(kind="pair", status="active").count() >= 2
+    assert groups.filter(kind="triad").exists()
+    network = groups.get(partner_school__isnull=False)
+    assert network.results.count() >= 1 or network.starts_on.month <= 3
+    assert {m.staff.school_id for m in network.members.all()} == {demo.pk, network.partner_school_id}
+    assert GroupEvent.objects.filter(group__school=demo, status="planned").exists()
+    assert DevelopmentRoute.objects.for_school(demo).count() >= 2
+    counts = (MentorGroup.objects.count(), GroupEvent.objects.count(), DevelopmentRoute.objects.count())
+    call_command("seed_demo", password="demo-pass-3")
+    assert (MentorGroup.objects.count(), GroupEvent.objects.count(), DevelopmentRoute.objects.count()) == counts

@@ -1,67 +1,45 @@
 """Walks every URL pattern of the project.
 
-For each route the table below says how it is called, which object of the school
-its URL names, and which roles may use it. A route missing from the table fails
-the suite, so every new page must declare its access rules here.
+Each app's `tests/routes.py` says, for each of its routes, how it is called,
+which object of the school its URL names, and which roles may use it (see
+apps/core/tests/world.py). A route declared nowhere fails the suite, so every
+new page must declare its access rules.
 
 - anonymous → redirected to the login page;
 - a user of another school (holding every role there) → 404 on every object URL;
 - role matrix: each role gets 403 where it is not listed, and gets in where it is.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import Role
-from apps.staff.tests.factories import (
-    AchievementFactory,
-    CategoryAwardFactory,
-    StaffImportFactory,
-    StaffMemberFactory,
-    SubjectAssociationFactory,
-    SubjectFactory,
-)
+from apps.core.tests.world import World
 from conftest import PERSONAS, client_for
 
-T, C, D, A = Role.TEACHER, Role.CURATOR, Role.DEPUTY_HEAD, Role.ADMINISTRATOR
-ANY_MEMBER = (T, C, D, A)
-READERS = (C, D, A)
-MANAGERS = (D, A)
 
-# Objects of a school that a URL can name: factory(school) → URL kwargs.
-OBJECTS = {
-    "staff": lambda school: {"pk": StaffMemberFactory(school=school).pk},
-    "award": lambda school: {"pk": CategoryAwardFactory(staff__school=school).pk},
-    "achievement": lambda school: {"pk": AchievementFactory(staff__school=school).pk},
-    "import": lambda school: {"pk": StaffImportFactory(school=school).pk},
-    "subject": lambda school: {"pk": SubjectFactory(school=school).pk},
-    "association": lambda school: {"pk": SubjectAssociationFactory(school=school).pk},
-}
+def _collect():
+    """Merge every app's `tests/routes.py` (see apps/core/tests/world.py)."""
+    objects, routes, public = {}, {}, {}
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("apps."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.routes")
+        except ModuleNotFoundError:
+            continue
+        assert not set(objects) & set(module.OBJECTS), f"object kinds declared twice in {config.name}"
+        assert not set(routes) & set(module.ROUTES), f"routes declared twice in {config.name}"
+        objects.update(module.OBJECTS)
+        routes.update(module.ROUTES)
+        public.update(getattr(module, "PUBLIC", {}))
+    return objects, routes, public
 
-# name → (method, object kind or None, roles allowed)
-SCHOOL_ROUTES = {
-    "home": ("get", None, ANY_MEMBER),
-    "school_switch": ("post", None, ANY_MEMBER),
-    "staff:list": ("get", None, READERS),
-    "staff:export": ("get", None, MANAGERS),
-    "staff:create": ("get", None, (A,)),
-    "staff:detail": ("get", "staff", READERS),
-    "staff:edit": ("get", "staff", (A,)),
-    "staff:deactivate": ("post", "staff", (A,)),
-    "staff:reactivate": ("post", "staff", (A,)),
-    "staff:category_add": ("get", "staff", (A,)),
-    "staff:category_delete": ("post", "award", (A,)),
-    "staff:achievement_add": ("get", "staff", MANAGERS),
-    "staff:achievement_delete": ("post", "achievement", MANAGERS),
-    "staff:attestations_due": ("get", None, MANAGERS),
-    "staff:import": ("get", None, (A,)),
-    "staff:import_template": ("get", None, (A,)),
-    "staff:import_preview": ("get", "import", (A,)),
-    "staff:import_confirm": ("post", "import", (A,)),
-    "staff:catalog": ("get", None, (A,)),
-    "staff:subject_rename": ("get", "subject", (A,)),
-    "staff:association_rename": ("get", "association", (A,)),
-}
+
+OBJECTS, SCHOOL_ROUTES, APP_PUBLIC_ROUTES = _collect()
 
 # Routes outside a school: sign-in pages, language, health, password change.
 PUBLIC_ROUTES = {
@@ -73,6 +51,7 @@ PUBLIC_ROUTES = {
     "password_reset_complete": ("get", {}),
     "set_language": ("post", {}),
     "health": ("get", {}),
+    **APP_PUBLIC_ROUTES,
 }
 # Signed-in users only, whatever their school.
 ACCOUNT_ROUTES = {"password_change": "get", "password_change_done": "get"}
@@ -100,16 +79,29 @@ def test_every_url_pattern_has_declared_access_rules():
     assert declared - walked == set(), "access rules for routes that no longer exist"
 
 
-def _call(client, name, school, method, kind, data=None):
-    kwargs = OBJECTS[kind](school) if kind else {}
+@pytest.fixture
+def world(school, teacher, curator, deputy_head, administrator):
+    return World(
+        school,
+        {
+            Role.TEACHER: teacher,
+            Role.CURATOR: curator,
+            Role.DEPUTY_HEAD: deputy_head,
+            Role.ADMINISTRATOR: administrator,
+        },
+    )
+
+
+def _call(client, name, world, method, kind, data=None):
+    kwargs = OBJECTS[kind](world) if kind else {}
     url = reverse(name, kwargs=kwargs)
     return getattr(client, method)(url, data or {})
 
 
 @pytest.mark.parametrize("name", sorted(SCHOOL_ROUTES))
-def test_anonymous_is_sent_to_login(name, school):
+def test_anonymous_is_sent_to_login(name, world):
     method, kind, _roles = SCHOOL_ROUTES[name]
-    response = _call(client_for(None), name, school, method, kind)
+    response = _call(client_for(None), name, world, method, kind)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -122,9 +114,9 @@ def test_anonymous_is_sent_to_login_from_account_pages(name, db):
 
 
 @pytest.mark.parametrize("name", sorted(n for n, (_m, kind, _r) in SCHOOL_ROUTES.items() if kind))
-def test_user_of_other_school_gets_404_on_object_urls(name, school, outsider):
+def test_user_of_other_school_gets_404_on_object_urls(name, world, outsider):
     method, kind, _roles = SCHOOL_ROUTES[name]
-    response = _call(client_for(outsider), name, school, method, kind)
+    response = _call(client_for(outsider), name, world, method, kind)
     assert response.status_code == 404
 
 
@@ -132,10 +124,9 @@ def test_user_of_other_school_gets_404_on_object_urls(name, school, outsider):
     "name,role",
     [(name, role) for name in sorted(SCHOOL_ROUTES) for role in PERSONAS],
 )
-def test_role_matrix(name, role, school, request):
+def test_role_matrix(name, role, world):
     method, kind, allowed = SCHOOL_ROUTES[name]
-    user = request.getfixturevalue(PERSONAS[role])
-    response = _call(client_for(user), name, school, method, kind)
+    response = _call(client_for(world.users[role]), name, world, method, kind)
     if role in allowed:
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302:

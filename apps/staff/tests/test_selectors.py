@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from apps.staff.models import QualificationCategory as Q
 from apps.staff.selectors import (
@@ -22,6 +23,15 @@ def test_add_years_turns_29_february_into_28_february():
     assert add_years(D(2016, 3, 1), 5) == D(2021, 3, 1)
 
 
+def test_add_years_and_months_beyond_year_9999_are_validation_errors_not_value_errors():
+    with pytest.raises(ValidationError):
+        add_years(D(9999, 1, 1), 5)
+    with pytest.raises(ValidationError):
+        add_years(D(1, 1, 1), -3)
+    with pytest.raises(ValidationError):
+        add_months(D(9999, 10, 1), 6)
+
+
 def test_add_months_clamps_to_month_end():
     assert add_months(D(2026, 8, 31), 6) == D(2027, 2, 28)
     assert add_months(D(2026, 11, 23), 6) == D(2027, 5, 23)
@@ -39,8 +49,9 @@ def test_current_category_follows_history_and_expiry(school):
     assert _category_on(school, staff, D(2014, 6, 1)) == Q.FIRST
     assert _category_on(school, staff, D(2016, 12, 20)) == Q.HIGHEST
     assert _category_on(school, staff, D(2021, 12, 19)) == Q.HIGHEST
-    # Five years after the last award the category has lapsed.
-    assert _category_on(school, staff, D(2021, 12, 20)) == Q.NONE
+    # Valid until 20.12.2021 means in force on that day too; it lapses the day after.
+    assert _category_on(school, staff, D(2021, 12, 20)) == Q.HIGHEST
+    assert _category_on(school, staff, D(2021, 12, 21)) == Q.NONE
 
 
 def test_early_career_is_under_three_years_of_teaching(school):
@@ -101,3 +112,22 @@ def test_overview_counts_active_and_early_career(school, on):
     overview = staff_overview(school=school, on=on)
     assert overview["active"] == 2
     assert overview["early_career"] == 1
+
+
+def test_a_category_is_in_force_and_due_on_its_last_day_everywhere(school):
+    staff = StaffMemberFactory(school=school)
+    award = category_award_create(staff=staff, category=Q.FIRST, awarded_on=D(2022, 1, 10))
+    last_day = award.valid_until
+    assert last_day == D(2027, 1, 10)
+
+    row = staff_list(school=school, on=last_day).get(pk=staff.pk)
+    assert (row.current_category, row.category_valid_until) == (Q.FIRST, last_day)
+    assert list(staff_attestations_due(school=school, on=last_day)) == [staff]
+    overview = staff_overview(school=school, on=last_day)
+    assert (overview["first"], overview["attestations_due"]) == (1, 1)
+    assert staff_category_shares(school=school, on=last_day)["first"] == 1
+
+    day_after = D(2027, 1, 11)
+    assert staff_list(school=school, on=day_after).get(pk=staff.pk).current_category == Q.NONE
+    assert list(staff_attestations_due(school=school, on=day_after)) == []
+    assert staff_overview(school=school, on=day_after)["attestations_due"] == 0

@@ -1,11 +1,18 @@
 import datetime
+import pathlib
+import re
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.staff.models import CategoryAward, QualificationCategory, StaffMember
+from apps.staff import services
+from apps.staff.forms import NameForm
+from apps.staff.models import CategoryAward, QualificationCategory, StaffMember, Subject, SubjectAssociation
 from apps.staff.services import category_award_create
 from apps.staff.tests.factories import (
     AchievementFactory,
@@ -252,3 +259,204 @@ def test_staff_card_shows_history_in_order(school, curator):
     response = client_for(curator).get(reverse("staff:detail", args=[staff.pk]))
     awards = list(response.context["staff"].category_awards.all())
     assert [a.awarded_on for a in awards] == [D(2017, 2, 1), D(2012, 3, 1)]
+
+
+# --- Dates: between 1940 and a year after the school's today -----------------------------
+
+NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)  # 23.11.2026 in the school
+
+
+@pytest.fixture
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _card(**fields):
+    return {
+        "last_name": "Орлова",
+        "first_name": "Вера",
+        "position": "учитель",
+        "teaching_since": "2011-09-01",
+        "hired_on": "2012-08-30",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("awarded_on", ["9999-01-01", "2027-11-24", "1939-12-31"])
+def test_award_dates_out_of_range_are_form_errors(school, administrator, frozen_now, awarded_on):
+    staff = StaffMemberFactory(school=school)
+    response = client_for(administrator).post(
+        reverse("staff:category_add", args=[staff.pk]), {"category": "first", "awarded_on": awarded_on}
+    )
+    assert response.status_code == 200
+    assert "awarded_on" in response.context["form"].errors
+    assert not CategoryAward.objects.exists()
+
+
+def test_an_award_a_year_ahead_is_accepted(school, administrator, frozen_now):
+    staff = StaffMemberFactory(school=school)
+    response = client_for(administrator).post(
+        reverse("staff:category_add", args=[staff.pk]), {"category": "first", "awarded_on": "2027-11-23"}
+    )
+    assert response.status_code == 302
+    assert CategoryAward.objects.get().valid_until == D(2032, 11, 23)
+
+
+@pytest.mark.parametrize(
+    "fields,field",
+    [
+        ({"category": "first", "category_awarded_on": "9998-01-01"}, "category_awarded_on"),
+        ({"teaching_since": "1939-09-01"}, "teaching_since"),
+        ({"hired_on": "9999-12-31"}, "hired_on"),
+    ],
+)
+def test_card_dates_out_of_range_are_form_errors(school, administrator, frozen_now, fields, field):
+    response = client_for(administrator).post(reverse("staff:create"), _card(**fields))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not StaffMember.objects.exists()
+
+
+def test_achievement_and_leaving_dates_out_of_range_are_refused(school, administrator, frozen_now):
+    staff = StaffMemberFactory(school=school)
+    client = client_for(administrator)
+    response = client.post(
+        reverse("staff:achievement_add", args=[staff.pk]),
+        {"kind": "contest", "title": "Учитель года", "date": "9999-01-01", "level": "school", "result": "winner"},
+    )
+    assert response.status_code == 200 and "date" in response.context["form"].errors
+    response = client.post(reverse("staff:deactivate", args=[staff.pk]), {"left_on": "9999-01-01"}, follow=True)
+    staff.refresh_from_db()
+    assert staff.is_active
+    assert "23.11.2027" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_a_date_input_offers_only_the_allowed_range(school, administrator, frozen_now):
+    staff = StaffMemberFactory(school=school)
+    html = client_for(administrator).get(reverse("staff:category_add", args=[staff.pk])).content.decode()
+    assert 'min="1940-01-01"' in html and 'max="2027-11-23"' in html
+
+
+# --- The card form: its own errors on its own fields ------------------------------------
+
+
+def test_hire_before_teaching_is_an_error_on_the_hire_date(school, administrator):
+    client = client_for(administrator)
+    client.cookies.load({"django_language": "en"})
+    response = client.post(reverse("staff:create"), _card(teaching_since="2015-09-01", hired_on="2012-08-30"))
+    form = response.context["form"]
+    assert form.errors["hired_on"] == ["The hire date is earlier than the start of teaching."]
+    assert not form.non_field_errors()
+
+
+def test_an_account_with_a_card_in_this_school_is_an_error_on_user(school, administrator, teacher):
+    StaffMemberFactory(school=school, user=teacher, last_name="Учителева")
+    client = client_for(administrator)
+    client.cookies.load({"django_language": "en"})
+    response = client.post(reverse("staff:create"), _card(user=teacher.pk))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Учителева" in form.errors["user"][0]
+    assert not form.non_field_errors()
+    assert StaffMember.objects.count() == 1
+    # Editing the card that already has the account is fine.
+    own = StaffMember.objects.get(user=teacher)
+    response = client.post(
+        reverse("staff:edit", args=[own.pk]), _card(last_name="Учителева", user=teacher.pk, position="педагог")
+    )
+    assert response.status_code == 302
+
+
+# --- Catalog names: the model's length, the service's errors, ё and е -------------------
+
+
+@pytest.mark.parametrize("kind,limit", [("subject", 100), ("association", 200)])
+def test_catalog_names_are_limited_to_the_model_field(school, administrator, kind, limit):
+    client = client_for(administrator)
+    response = client.post(reverse("staff:catalog"), {"kind": kind, f"{kind}-name": "Я" * (limit + 1)})
+    assert response.status_code == 200
+    assert response.context[f"{kind}_form"].errors["name"]
+    response = client.post(reverse("staff:catalog"), {"kind": kind, f"{kind}-name": "Я" * limit})
+    assert response.status_code == 302
+
+
+def test_renaming_to_a_name_too_long_is_a_form_error(school, administrator):
+    subject = SubjectFactory(school=school, name="Физика")
+    response = client_for(administrator).post(reverse("staff:subject_rename", args=[subject.pk]), {"name": "Ф" * 101})
+    assert response.status_code == 200 and response.context["form"].errors["name"]
+    subject.refresh_from_db()
+    assert subject.name == "Физика"
+
+
+def test_name_form_takes_its_length_from_the_model():
+    assert NameForm(model=Subject, school=None).fields["name"].max_length == 100
+    assert NameForm(model=SubjectAssociation, school=None).fields["name"].max_length == 200
+
+
+def test_a_service_error_in_the_catalog_is_shown_on_the_form(school, administrator, monkeypatch):
+    def refuse(**kwargs):
+        raise ValidationError({"name": ["Refused by the service."]})
+
+    monkeypatch.setattr(services, "subject_get_or_create", refuse)
+    monkeypatch.setattr(services, "catalog_entry_rename", lambda **kwargs: refuse())
+    client = client_for(administrator)
+    response = client.post(reverse("staff:catalog"), {"kind": "subject", "subject-name": "Астрономия"})
+    assert response.status_code == 200
+    assert response.context["subject_form"].errors["name"] == ["Refused by the service."]
+    subject = SubjectFactory(school=school)
+    response = client.post(reverse("staff:subject_rename", args=[subject.pk]), {"name": "Астрономия"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == ["Refused by the service."]
+
+
+def test_catalog_treats_yo_and_ye_as_one_letter(school, administrator):
+    SubjectFactory(school=school, name="Учёт")
+    response = client_for(administrator).post(reverse("staff:catalog"), {"kind": "subject", "subject-name": "учет"})
+    assert response.status_code == 200 and response.context["subject_form"].errors["name"]
+    assert school.subjects.count() == 1
+
+
+# --- The card shows a category as in force on its last day ------------------------------
+
+
+def test_the_card_shows_a_category_in_force_on_its_last_day(school, curator, frozen_now):
+    staff = StaffMemberFactory(school=school)
+    category_award_create(staff=staff, category="first", awarded_on=D(2021, 11, 23))  # valid until 23.11.2026
+    response = client_for(curator).get(reverse("staff:detail", args=[staff.pk]))
+    assert response.context["staff"].current_category == "first"
+    assert '<tr class="text-body-secondary">' not in response.content.decode()
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        response = client_for(curator).get(reverse("staff:detail", args=[staff.pk]))
+    assert response.context["staff"].current_category == "none"
+    assert '<tr class="text-body-secondary">' in response.content.decode()
+
+
+# --- Templates ---------------------------------------------------------------------------
+
+
+def test_every_aria_label_in_the_staff_templates_is_translated():
+    templates = pathlib.Path(settings.BASE_DIR) / "templates" / "staff"
+    untranslated = [
+        f"{path.name}: {label}"
+        for path in sorted(templates.glob("*.html"))
+        for label in re.findall(r'aria-label="([^"]*)"', path.read_text())
+        if not label.startswith("{% translate")
+    ]
+    assert untranslated == []
+
+
+def test_breadcrumb_label_is_translatable(school, administrator):
+    client = client_for(administrator)
+    client.cookies.load({"django_language": "en"})
+    assert 'aria-label="Breadcrumb"' in client.get(reverse("staff:catalog")).content.decode()
+
+
+def test_attestations_due_lists_a_category_on_its_last_day(school, deputy_head, frozen_now):
+    staff = StaffMemberFactory(school=school)
+    category_award_create(staff=staff, category="first", awarded_on=D(2021, 11, 23))  # valid until 23.11.2026
+    client = client_for(deputy_head)
+    client.cookies.load({"django_language": "en"})
+    response = client.get(reverse("staff:attestations_due"))
+    assert list(response.context["page"].object_list) == [staff]
+    assert "(the last day)" in response.content.decode()

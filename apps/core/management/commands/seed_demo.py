@@ -7,10 +7,21 @@ logins get their password set again, so the printed logins always work).
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts import demo as accounts_demo
+from apps.mentoring import demo as mentoring_demo
 from apps.staff import demo as staff_demo
 from apps.staff.selectors import school_today
+
+
+def _seed_routes(schools, today):
+    try:
+        from apps.mentoring.demo_routes import seed_development_routes
+    except ImportError:  # pragma: no cover - routes arrive with their own module
+        return
+    for school in schools.values():
+        seed_development_routes(school=school, today=today)
 
 
 class Command(BaseCommand):
@@ -31,6 +42,9 @@ class Command(BaseCommand):
         today = school_today(schools["main"])
         created = staff_demo.seed_main_school(school=schools["main"], users_by_name=by_name, today=today)
         staff_demo.seed_partner_school(school=schools["partner"], users_by_name=by_name, today=today)
+        with timezone.override(schools["main"].tzinfo):
+            mentoring_demo.seed_mentoring(schools=schools, users=users, today=today)
+            _seed_routes(schools, today)
 
         self.stdout.write(self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused."))
         self.stdout.write(f"Network: {network.name}")

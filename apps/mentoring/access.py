@@ -1,0 +1,58 @@
+"""Who may see and change a mentor group, a development route, and their parts.
+
+Tenancy (another school → 404) is done by the scoped querysets; these checks
+answer 403 within a school: administrators and deputy heads see every group of
+the school, a curator the groups they curate, a teacher the groups they are in.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from apps.accounts.models import Role
+
+MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
+
+
+def is_manager(request):
+    return request.membership.has_role(*MANAGERS)
+
+
+def _is_curator(group, user):
+    return group.curator.user_id == user.pk
+
+
+def _is_member(group, user):
+    return any(member.staff.user_id == user.pk for member in group.members.all())
+
+
+def group_can_view(request, group):
+    return is_manager(request) or _is_curator(group, request.user) or _is_member(group, request.user)
+
+
+def group_can_manage(request, group):
+    """Change the group, its status and its schedule: the school's administrators
+    and deputy heads (of the group's own school), and its curator."""
+    own_school = group.school_id == request.school.pk
+    return (own_school and is_manager(request)) or _is_curator(group, request.user)
+
+
+def group_can_report(request, group):
+    """Add a network pair's quarterly result: who manages it, and its members."""
+    return group_can_manage(request, group) or _is_member(group, request.user)
+
+
+def require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def route_can_view(request, route):
+    return (
+        is_manager(request)
+        or route.teacher.user_id == request.user.pk
+        or route.mentor.user_id == request.user.pk
+        or request.membership.has_role(Role.CURATOR)
+    )
+
+
+def route_can_manage(request, route):
+    return is_manager(request) or route.mentor.user_id == request.user.pk or request.membership.has_role(Role.CURATOR)

@@ -1,0 +1,237 @@
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import School
+from apps.core.uploads import validate_upload
+from apps.staff.forms import DateInput
+from apps.staff.models import StaffMember
+
+from .models import GroupEvent, MentorGroup, MentorGroupMember, NetworkPairResult, ProblemTag
+from .services import MemberSpec
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
+
+    show_school = False
+
+
+def network_staff(school):
+    """Active staff of the school and of the other schools of its network."""
+    schools = Q(school=school)
+    if school.network_id:
+        schools |= Q(school__network_id=school.network_id)
+    return (
+        StaffMember.objects.filter(schools, is_active=True)
+        .select_related("school")
+        .order_by("school__short_name", "last_name", "first_name")
+    )
+
+
+class MentorGroupForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MentorGroup.Kind.choices, initial=MentorGroup.Kind.PAIR)
+    curator = StaffChoiceField(label=_("Curator"), queryset=StaffMember.objects.none())
+    partner_school = forms.ModelChoiceField(
+        label=_("Partner school (network pair)"),
+        queryset=School.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a pair of this school."),
+    )
+    member1 = StaffChoiceField(label=_("Member 1"), queryset=StaffMember.objects.none())
+    role1 = forms.ChoiceField(label=_("Role"), choices=MentorGroupMember.Role.choices, initial="mentor")
+    member2 = StaffChoiceField(label=_("Member 2"), queryset=StaffMember.objects.none())
+    role2 = forms.ChoiceField(label=_("Role"), choices=MentorGroupMember.Role.choices, initial="mentee")
+    member3 = StaffChoiceField(label=_("Member 3 (triad)"), queryset=StaffMember.objects.none(), required=False)
+    role3 = forms.ChoiceField(label=_("Role"), choices=MentorGroupMember.Role.choices, initial="peer", required=False)
+    task = forms.CharField(
+        label=_("Task"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A concrete, hard problem of the teachers' own work, not a general topic."),
+    )
+    observed_aspect = forms.CharField(
+        label=_("Observed aspect"),
+        max_length=255,
+        help_text=_("One narrow aspect observers watch in a visited lesson."),
+    )
+    problem_tags = forms.ModelMultipleChoiceField(
+        label=_("Problems"), queryset=ProblemTag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    planned_end_on = forms.DateField(label=_("Planned end"), widget=DateInput())
+
+    def __init__(self, *args, school, curator_fixed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        own = StaffMember.objects.filter(school=school, is_active=True).select_related("school")
+        people = network_staff(school)
+        self.fields["curator"].queryset = own.order_by("last_name", "first_name")
+        for name in ("member1", "member2", "member3"):
+            self.fields[name].queryset = people
+            self.fields[name].show_school = bool(school.network_id)
+        if school.network_id:
+            self.fields["partner_school"].queryset = School.objects.filter(network_id=school.network_id).exclude(
+                pk=school.pk
+            )
+        else:
+            del self.fields["partner_school"]
+        self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
+        if curator_fixed is not None:
+            self.fields["curator"].queryset = own.filter(pk=curator_fixed.pk)
+            self.fields["curator"].initial = curator_fixed.pk
+            self.fields["curator"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == MentorGroup.Kind.TRIAD and not data.get("member3"):
+            self.add_error("member3", _("A triad has three members."))
+        if data.get("kind") == MentorGroup.Kind.PAIR and data.get("member3"):
+            self.add_error("member3", _("A pair has two members: choose «triad» or leave this empty."))
+        return data
+
+    def members(self):
+        data = self.cleaned_data
+        count = MentorGroup.SIZE[data["kind"]]
+        return [
+            MemberSpec(staff=data[f"member{i}"], role=data[f"role{i}"] or MentorGroupMember.Role.PEER)
+            for i in range(1, count + 1)
+            if data.get(f"member{i}")
+        ]
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "curator": data["curator"],
+            "members": self.members(),
+            "task": data["task"],
+            "observed_aspect": data["observed_aspect"],
+            "starts_on": data["starts_on"],
+            "planned_end_on": data["planned_end_on"],
+            "problem_tags": data["problem_tags"],
+            "partner_school": data.get("partner_school"),
+        }
+
+    @classmethod
+    def initial_for(cls, group):
+        initial = {
+            "kind": group.kind,
+            "curator": group.curator_id,
+            "partner_school": group.partner_school_id,
+            "task": group.task,
+            "observed_aspect": group.observed_aspect,
+            "problem_tags": [t.pk for t in group.problem_tags.all()],
+            "starts_on": group.starts_on,
+            "planned_end_on": group.planned_end_on,
+        }
+        for slot, member in enumerate(group.members.all(), start=1):
+            initial[f"member{slot}"] = member.staff_id
+            initial[f"role{slot}"] = member.role
+        return initial
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, group, can_activate=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(s, MentorGroup.Status(s).label) for s in MentorGroup.TRANSITIONS[group.status]]
+        if not can_activate and group.status == MentorGroup.Status.FORMING:
+            choices = [c for c in choices if c[0] != MentorGroup.Status.ACTIVE]
+        self.fields["to_status"].choices = choices
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class GroupEventForm(forms.Form):
+    """A schedule entry; the day and the times are the school's local time."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=GroupEvent.Kind.choices, initial=GroupEvent.Kind.MEETING)
+    title = forms.CharField(label=_("Topic"), max_length=255)
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    start = forms.TimeField(label=_("From"), widget=TimeInput())
+    end = forms.TimeField(label=_("To"), widget=TimeInput())
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"), queryset=StaffMember.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=GroupEvent.Status.choices, required=False)
+
+    def __init__(self, *args, group, with_status=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        people = [m.staff_id for m in group.members.all()] + [group.curator_id]
+        self.fields["participants"].queryset = StaffMember.objects.filter(pk__in=people).order_by("last_name")
+        if not self.is_bound and "participants" not in self.initial:
+            self.initial["participants"] = people
+        if not with_status:
+            del self.fields["status"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return data
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        starts_at = datetime.datetime.combine(data["day"], data["start"], tzinfo=zone)
+        ends_at = datetime.datetime.combine(data["day"], data["end"], tzinfo=zone)
+        kwargs = {
+            "kind": data["kind"],
+            "title": data["title"],
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "place": data["place"],
+            "notes": data["notes"],
+            "participants": list(data["participants"]),
+        }
+        if data.get("status"):
+            kwargs["status"] = data["status"]
+        return kwargs
+
+    @classmethod
+    def initial_for(cls, event):
+        start = timezone.localtime(event.starts_at)
+        end = timezone.localtime(event.ends_at)
+        return {
+            "kind": event.kind,
+            "title": event.title,
+            "day": start.date(),
+            "start": start.time(),
+            "end": end.time(),
+            "place": event.place,
+            "notes": event.notes,
+            "status": event.status,
+            "participants": [p.pk for p in event.participants.all()],
+        }
+
+
+class NetworkResultForm(forms.ModelForm):
+    class Meta:
+        model = NetworkPairResult
+        fields = ["year", "quarter", "form", "title", "link", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "size"):
+            validate_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("link") and not data.get("file"):
+            raise forms.ValidationError(_("Give a link or attach a file."))
+        return data

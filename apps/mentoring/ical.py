@@ -1,0 +1,155 @@
+"""A person's private calendar feed (iCalendar, RFC 5545) to subscribe to from a phone.
+
+The address carries a secret token (CalendarFeed): whoever has it reads the
+calendar without signing in, so resetting the address revokes the old token.
+
+What the feed holds, for every staff record of the user in any school:
+- the scheduled events of their pairs and triads they take part in
+  (GroupEventParticipant), from 90 days ago on. Cancelled events are left out
+  rather than sent with STATUS:CANCELLED: phone calendars (Google's above all)
+  show such events as if they were on, while a dropped UID disappears from every
+  subscribed calendar at the next refresh. Times are in UTC, so no VTIMEZONE is
+  needed; each phone shows them in its own zone;
+- the development route steps where they are the teacher or the responsible
+  mentor, as all-day VEVENTs on the due date (phone calendars ignore VTODO in
+  subscribed calendars): from 90 days ago on, and any older step still open.
+  Cancelled steps are left out for the same reason.
+
+The texts are in the site's default language, Russian. The whole feed takes a
+fixed number of queries, whatever the number of events.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from apps.staff.models import StaffMember
+
+from .models import CalendarFeed, GroupEvent, GroupEventParticipant, RouteStep, new_feed_token
+from .route_selectors import OPEN_STEP_STATUSES
+
+HISTORY_DAYS = 90
+UID_DOMAIN = "collabschool"
+
+
+def calendar_feed_get_or_create(*, user) -> CalendarFeed:
+    """The person's feed, made with a fresh token on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user) -> CalendarFeed:
+    """Revoke the person's calendar address: the old token stops working at once."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        return CalendarFeed.objects.create(user=user)
+    feed.token = new_feed_token()
+    feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+def calendar_feed_by_token(*, token):
+    """The feed of an active user with this token, or None."""
+    return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+
+
+def feed_events(*, user, since: datetime.datetime):
+    """Events the user's staff records take part in, from `since` on, not cancelled."""
+    takes_part = GroupEventParticipant.objects.filter(event=OuterRef("pk"), staff__user=user)
+    return (
+        GroupEvent.objects.filter(Exists(takes_part), ends_at__gte=since)
+        .exclude(status=GroupEvent.Status.CANCELLED)
+        .select_related("group", "group__school")
+        .prefetch_related(
+            Prefetch("participants", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk"))
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def feed_steps(*, user, since: datetime.date):
+    """Route steps where the user is the route's teacher or the responsible mentor:
+    due from `since` on, or still open; not cancelled."""
+    return (
+        RouteStep.objects.filter(Q(route__teacher__user=user) | Q(responsible__user=user))
+        .filter(Q(due_on__gte=since) | Q(status__in=OPEN_STEP_STATUSES))
+        .exclude(status=RouteStep.Status.CANCELLED)
+        .select_related("route", "route__teacher", "route__school", "responsible")
+        .order_by("due_on", "pk")
+    )
+
+
+def _event_component(event, stamp):
+    component = Event()
+    component.add("uid", f"event-{event.pk}@{UID_DOMAIN}")
+    component.add("dtstamp", stamp)
+    component.add("dtstart", event.starts_at.astimezone(datetime.UTC))
+    component.add("dtend", event.ends_at.astimezone(datetime.UTC))
+    component.add("summary", f"{capfirst(event.get_kind_display())}: {event.title}")
+    component.add("location", event.place or event.group.school.short_name)
+    lines = [
+        _("Participants: %(names)s") % {"names": ", ".join(person.short_name for person in event.participants.all())}
+    ]
+    if event.notes:
+        lines.append(event.notes)
+    component.add("description", "\n\n".join(lines))
+    component.add("status", "CONFIRMED")
+    return component
+
+
+def _step_component(step, stamp, user):
+    route = step.route
+    component = Event()
+    component.add("uid", f"route-step-{step.pk}@{UID_DOMAIN}")
+    component.add("dtstamp", stamp)
+    component.add("dtstart", step.due_on)
+    component.add("dtend", step.due_on + datetime.timedelta(days=1))
+    if route.teacher.user_id == user.pk:
+        summary = _("Development route: %(step)s") % {"step": step.title}
+    else:
+        summary = _("Development route of %(teacher)s: %(step)s") % {
+            "teacher": route.teacher.short_name,
+            "step": step.title,
+        }
+    if step.status == RouteStep.Status.DONE:
+        summary = _("%(summary)s (done)") % {"summary": summary}
+    component.add("summary", summary)
+    component.add("location", route.school.short_name)
+    component.add(
+        "description",
+        _("Status: %(status)s · responsible mentor: %(mentor)s")
+        % {"status": step.get_status_display(), "mentor": step.responsible.short_name},
+    )
+    # A due date is a reminder, not time taken.
+    component.add("transp", "TRANSPARENT")
+    return component
+
+
+def calendar_build(*, user, now: datetime.datetime | None = None) -> bytes:
+    """The user's calendar as iCalendar bytes."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=HISTORY_DAYS)
+    stamp = now.astimezone(datetime.UTC).replace(microsecond=0)
+    with translation.override(settings.LANGUAGE_CODE):
+        calendar = Calendar()
+        calendar.add("prodid", "-//collabschool//mentoring calendar//RU")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", _("Collaboration: %(name)s") % {"name": user.get_full_name() or user.email})
+        calendar.add("x-wr-caldesc", _("Visits, meetings and development route steps from collabschool."))
+        # Ask subscribed clients to refresh hourly (RFC 7986 and its older Microsoft spelling).
+        calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
+        for event in feed_events(user=user, since=since):
+            calendar.add_component(_event_component(event, stamp))
+        for step in feed_steps(user=user, since=since.date()):
+            calendar.add_component(_step_component(step, stamp, user))
+        return calendar.to_ical()

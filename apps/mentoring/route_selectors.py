@@ -1,0 +1,120 @@
+"""Reads of individual development routes (маршруты индивидуального развития),
+scoped to a school, with their related rows loaded in a fixed number of queries.
+
+A step is *open* while it is planned or in progress; an open step whose due
+date has passed is *overdue*, and shows on the mentor's and the curator's boards.
+"""
+
+import datetime
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q
+
+from apps.staff.models import StaffMember
+from apps.staff.selectors import staff_with_derived
+
+from .models import DevelopmentRoute, GroupEvent, RouteStep
+
+OPEN_STEP_STATUSES = (RouteStep.Status.PLANNED, RouteStep.Status.IN_PROGRESS)
+# A step's evidence can be a lesson the teacher visited or was visited at.
+EVIDENCE_EVENT_KINDS = (GroupEvent.Kind.LESSON_VISIT, GroupEvent.Kind.REVERSE_VISIT)
+
+
+def route_list(*, school, on: datetime.date, user=None, overdue_only=False, query=""):
+    """The school's routes with their progress counted in SQL (one query a page).
+
+    With `user`, only the routes where that person is the teacher or the mentor.
+    """
+    routes = (
+        DevelopmentRoute.objects.for_school(school)
+        .select_related("teacher", "mentor")
+        .annotate(
+            step_count=Count("steps", filter=~Q(steps__status=RouteStep.Status.CANCELLED)),
+            done_count=Count("steps", filter=Q(steps__status=RouteStep.Status.DONE)),
+            overdue_count=Count("steps", filter=Q(steps__status__in=OPEN_STEP_STATUSES, steps__due_on__lt=on)),
+            next_due_on=Min("steps__due_on", filter=Q(steps__status__in=OPEN_STEP_STATUSES)),
+        )
+        .order_by("teacher__last_name", "teacher__first_name", "-starts_on", "pk")
+    )
+    if user is not None:
+        routes = routes.filter(Q(teacher__user=user) | Q(mentor__user=user))
+    if overdue_only:
+        routes = routes.filter(overdue_count__gt=0)
+    for word in query.split():
+        routes = routes.filter(
+            Q(teacher__last_name__icontains=word)
+            | Q(teacher__first_name__icontains=word)
+            | Q(mentor__last_name__icontains=word)
+        )
+    return routes
+
+
+def route_detail(*, school, on: datetime.date):
+    """Routes with their steps (responsible, evidence visit, `is_overdue` on `on`);
+    the view picks one by id. Two queries whatever the number of steps."""
+    steps = (
+        RouteStep.objects.select_related("responsible", "evidence_event")
+        .annotate(
+            is_overdue=ExpressionWrapper(Q(status__in=OPEN_STEP_STATUSES, due_on__lt=on), output_field=BooleanField())
+        )
+        .order_by("due_on", "pk")
+    )
+    return (
+        DevelopmentRoute.objects.for_school(school)
+        .select_related("school", "teacher", "mentor")
+        .prefetch_related(Prefetch("steps", queryset=steps))
+    )
+
+
+def route_step_queryset(*, school):
+    """Steps of the school with their route's people, for the step views."""
+    return RouteStep.objects.for_school(school).select_related(
+        "route", "route__school", "route__teacher", "route__mentor", "responsible", "evidence_event"
+    )
+
+
+def route_steps_overdue(*, school, on: datetime.date, responsible=None, teachers=None):
+    """Open steps of the school due before `on`, oldest first, for the boards.
+
+    `responsible`: a StaffMember (the mentor's board). `teachers`: StaffMembers or
+    their ids, a list or a queryset (the curator's board: the teachers of their groups).
+    Served by the partial index `route_step_open_due`.
+    """
+    steps = (
+        RouteStep.objects.for_school(school)
+        .filter(status__in=OPEN_STEP_STATUSES, due_on__lt=on)
+        .select_related("route", "route__teacher", "responsible")
+        .order_by("due_on", "pk")
+    )
+    if responsible is not None:
+        steps = steps.filter(responsible=responsible)
+    if teachers is not None:
+        steps = steps.filter(route__teacher__in=teachers)
+    return steps
+
+
+def route_teacher_choices(*, school, on=None):
+    """Who can get a route: early-career teachers (under three years) working here now."""
+    return (
+        staff_with_derived(school=school, on=on)
+        .filter(is_active=True, is_early_career=True)
+        .order_by("last_name", "first_name", "patronymic", "pk")
+    )
+
+
+def route_staff_choices(*, school):
+    """Mentors and responsible people: anyone working at the school now."""
+    return (
+        StaffMember.objects.for_school(school)
+        .filter(is_active=True)
+        .order_by("last_name", "first_name", "patronymic", "pk")
+    )
+
+
+def route_evidence_events(*, teacher):
+    """Lesson visits and reverse visits of the groups `teacher` is a member of (in
+    any school of a network pair), newest first; cancelled ones are not evidence."""
+    return (
+        GroupEvent.objects.filter(kind__in=EVIDENCE_EVENT_KINDS, group__members__staff=teacher)
+        .exclude(status=GroupEvent.Status.CANCELLED)
+        .order_by("-starts_at", "pk")
+    )

@@ -1,0 +1,246 @@
+"""Pages of individual development routes and of the personal calendar feed.
+
+Tenancy: routes and steps are fetched with get_for_school_or_404 (another
+school's → 404); who may do what within the school is access.route_can_view /
+route_can_manage (→ 403). The .ics feed is public and answers only to its token.
+"""
+
+import os
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from apps.accounts.models import Role
+from apps.core.forms import apply_validation_error
+from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.uploads import file_download
+from apps.staff.selectors import school_today
+
+from . import ical, route_selectors, route_services
+from .access import is_manager, require, route_can_manage, route_can_view
+from .models import DevelopmentRoute
+from .route_forms import DevelopmentRouteForm, RouteFilterForm, RouteStepForm
+
+PLANNERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR)
+PAGE_SIZE = 25
+FEED_MAX_AGE = 300
+
+
+def _route(request, pk, *, detail=False):
+    queryset = (
+        route_selectors.route_detail(school=request.school, on=school_today(request.school))
+        if detail
+        else DevelopmentRoute.objects.select_related("school", "teacher", "mentor")
+    )
+    return get_for_school_or_404(queryset, school=request.school, pk=pk)
+
+
+def _step(request, pk):
+    return get_for_school_or_404(
+        route_selectors.route_step_queryset(school=request.school), school=request.school, pk=pk
+    )
+
+
+def _sees_every_route(request):
+    return is_manager(request) or request.membership.has_role(Role.CURATOR)
+
+
+@school_view()
+def route_list(request):
+    """Administration and curators see every route of the school; a teacher the
+    routes where they are the teacher or the mentor."""
+    today = school_today(request.school)
+    filter_form = RouteFilterForm(request.GET or None)
+    options = filter_form.cleaned_data if filter_form.is_valid() else {}
+    routes = route_selectors.route_list(
+        school=request.school,
+        on=today,
+        user=None if _sees_every_route(request) else request.user,
+        overdue_only=options.get("overdue", False),
+        query=options.get("q", ""),
+    )
+    page = Paginator(routes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mentoring/routes/route_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "query": query.urlencode(),
+            "today": today,
+            "can_create": request.membership.has_role(*PLANNERS),
+        },
+    )
+
+
+@school_view(*PLANNERS)
+def route_create(request):
+    form = DevelopmentRouteForm(
+        request.POST or None, school=request.school, initial={"starts_on": school_today(request.school)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            route = route_services.development_route_create(school=request.school, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request, _("A development route is opened for %(name)s.") % {"name": route.teacher.full_name}
+            )
+            return redirect("mentoring:route_detail", pk=route.pk)
+    return render(request, "mentoring/routes/route_form.html", {"form": form})
+
+
+@school_view()
+def route_detail(request, pk):
+    route = _route(request, pk, detail=True)
+    require(route_can_view(request, route))
+    steps = list(route.steps.all())
+    return render(
+        request,
+        "mentoring/routes/route_detail.html",
+        {
+            "route": route,
+            "steps": steps,
+            "overdue_count": sum(1 for step in steps if step.is_overdue),
+            "done_count": sum(1 for step in steps if step.status == step.Status.DONE),
+            "can_manage": route_can_manage(request, route),
+            "is_route_teacher": route.teacher.user_id == request.user.pk,
+            "today": school_today(request.school),
+        },
+    )
+
+
+@school_view()
+def route_edit(request, pk):
+    route = _route(request, pk)
+    require(route_can_manage(request, route))
+    form = DevelopmentRouteForm(
+        request.POST or None,
+        school=request.school,
+        with_teacher=False,
+        initial={"mentor": route.mentor, "goals": route.goals, "starts_on": route.starts_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            route_services.development_route_update(route=route, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The route is saved."))
+            return redirect("mentoring:route_detail", pk=route.pk)
+    return render(request, "mentoring/routes/route_form.html", {"form": form, "route": route})
+
+
+@school_view()
+def route_step_add(request, pk):
+    route = _route(request, pk)
+    require(route_can_manage(request, route))
+    form = RouteStepForm(request.POST or None, route=route, progress=False, initial={"responsible": route.mentor})
+    if request.method == "POST" and form.is_valid():
+        try:
+            route_services.route_step_create(route=route, **form.step_fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The step is added to the route."))
+            return redirect("mentoring:route_detail", pk=route.pk)
+    return render(request, "mentoring/routes/step_form.html", {"form": form, "route": route})
+
+
+@school_view()
+def route_step_edit(request, pk):
+    """Those who manage the route change the whole step; the route's teacher
+    reports progress on their own steps: status and evidence."""
+    step = _step(request, pk)
+    route = step.route
+    can_manage = route_can_manage(request, route)
+    require(can_manage or route.teacher.user_id == request.user.pk)
+    form = RouteStepForm(
+        request.POST or None,
+        request.FILES or None,
+        route=route,
+        step=step,
+        plan=can_manage,
+        initial={
+            "title": step.title,
+            "due_on": step.due_on,
+            "responsible": step.responsible,
+            "status": step.status,
+            "evidence_link": step.evidence_link,
+            "evidence_event": step.evidence_event,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            route_services.route_step_update(step=step, **form.step_fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The step is saved."))
+            return redirect("mentoring:route_detail", pk=route.pk)
+    return render(
+        request,
+        "mentoring/routes/step_form.html",
+        {
+            "form": form,
+            "route": route,
+            "step": step,
+            "plan": can_manage,
+            "evidence_name": os.path.basename(step.evidence_file.name) if step.evidence_file else "",
+        },
+    )
+
+
+@require_safe
+@school_view()
+def route_step_evidence(request, pk):
+    """The step's evidence file, to whoever may see the route (never from MEDIA_URL)."""
+    step = _step(request, pk)
+    require(route_can_view(request, step.route))
+    return file_download(step.evidence_file)
+
+
+def _feed_urls(request, feed):
+    https = request.build_absolute_uri(reverse("mentoring:ical", kwargs={"token": feed.token}))
+    return https, "webcal://" + https.split("://", 1)[1]
+
+
+@school_view()
+def feed(request):
+    """The person's private calendar address and how to subscribe to it."""
+    calendar_feed = ical.calendar_feed_get_or_create(user=request.user)
+    url, webcal_url = _feed_urls(request, calendar_feed)
+    return render(request, "mentoring/feed.html", {"feed": calendar_feed, "feed_url": url, "webcal_url": webcal_url})
+
+
+@require_POST
+@school_view()
+def feed_reset(request):
+    ical.calendar_feed_reset(user=request.user)
+    messages.success(
+        request,
+        _("The calendar has a new address: the old one no longer works. Subscribe again on your devices."),
+    )
+    return redirect("mentoring:feed")
+
+
+@require_safe
+def ical_feed(request, token):
+    """The .ics of the person the token belongs to: no sign-in, unknown token → 404."""
+    calendar_feed = ical.calendar_feed_by_token(token=token)
+    if calendar_feed is None:
+        raise Http404("calendar feed")
+    response = HttpResponse(ical.calendar_build(user=calendar_feed.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="collabschool.ics"'
+    patch_cache_control(response, private=True, max_age=FEED_MAX_AGE)
+    return response

@@ -1,0 +1,288 @@
+"""Reads of mentoring, scoped to a school, with their related rows loaded in a
+fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+
+from apps.staff.models import QualificationCategory, StaffMember
+from apps.staff.selectors import staff_with_derived
+
+from .models import GroupEvent, GroupEventParticipant, MentorGroup, MentorGroupMember, ProblemTag
+
+OPEN_STATUSES = (MentorGroup.Status.FORMING, MentorGroup.Status.ACTIVE)
+
+
+def staff_for_user(*, school, user):
+    """The user's registry record in this school, or None."""
+    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
+
+
+def mentor_group_queryset(*, school):
+    """Groups of the school (network pairs of both schools) with curator, members,
+    tags and the facts boards show: next planned event, last debrief, reverse visit held."""
+    now = datetime.datetime.now(tz=datetime.UTC)
+    return (
+        MentorGroup.objects.for_school(school)
+        .select_related("school", "partner_school", "curator", "curator__user")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot"),
+            ),
+            Prefetch("problem_tags", queryset=ProblemTag.objects.order_by("name")),
+        )
+        .annotate(
+            next_event_at=Min(
+                "events__starts_at",
+                filter=Q(events__starts_at__gte=now, events__status=GroupEvent.Status.PLANNED),
+            ),
+            last_debrief_at=Max(
+                "events__starts_at",
+                filter=Q(events__kind=GroupEvent.Kind.DEBRIEF, events__status=GroupEvent.Status.HELD),
+            ),
+            overdue_events=Count(
+                "events",
+                filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
+                distinct=True,
+            ),
+            reverse_visit_held=Exists(
+                GroupEvent.objects.filter(
+                    group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
+                )
+            ),
+        )
+    )
+
+
+def mentor_group_list(*, school, user, see_all):
+    """What a person sees: every group (administration), or those they curate or are in."""
+    groups = mentor_group_queryset(school=school)
+    if not see_all:
+        groups = groups.filter(Q(curator__user=user) | Q(members__staff__user=user)).distinct()
+    return groups.order_by("status", "-starts_on", "pk")
+
+
+def teacher_load(*, staff_ids, exclude_group=None):
+    """Open groups (forming or active) each person is in: {staff_id: count}."""
+    memberships = MentorGroupMember.objects.filter(staff_id__in=staff_ids, group__status__in=OPEN_STATUSES)
+    if exclude_group is not None:
+        memberships = memberships.exclude(group=exclude_group)
+    return dict(memberships.values("staff_id").annotate(n=Count("group", distinct=True)).values_list("staff_id", "n"))
+
+
+def teacher_load_warnings(*, school, staff, exclude_group=None):
+    """The people who would be in more open groups than the school allows."""
+    limit = school.max_active_groups_per_teacher
+    load = teacher_load(staff_ids=[s.pk for s in staff], exclude_group=exclude_group)
+    return [(person, load.get(person.pk, 0) + 1) for person in staff if load.get(person.pk, 0) + 1 > limit]
+
+
+def _overlapping(starts_at, ends_at):
+    return Q(event__starts_at__lt=ends_at, event__ends_at__gt=starts_at) & ~Q(event__status=GroupEvent.Status.CANCELLED)
+
+
+def event_conflicts(*, event):
+    """Other events at an overlapping time that share a participant with `event`."""
+    people = GroupEventParticipant.objects.filter(event=event).values("staff_id")
+    clashes = GroupEventParticipant.objects.filter(
+        _overlapping(event.starts_at, event.ends_at), staff_id__in=people
+    ).exclude(event=event)
+    return list(
+        GroupEvent.objects.filter(pk__in=clashes.values("event_id")).select_related("group").order_by("starts_at")
+    )
+
+
+def calendar_events(*, school, start, end, staff_ids=None, group=None):
+    """Events between `start` and `end` for some people or one group, each with
+    `is_double_booked`: a participant has another event at an overlapping time."""
+    events = GroupEvent.objects.filter(
+        Q(group__school=school) | Q(group__partner_school=school), starts_at__lt=end, ends_at__gt=start
+    )
+    if group is not None:
+        events = events.filter(group=group)
+    if staff_ids is not None:
+        events = events.filter(participations__staff_id__in=staff_ids).distinct()
+    clash = (
+        GroupEventParticipant.objects.filter(
+            staff_id__in=GroupEventParticipant.objects.filter(event=OuterRef(OuterRef("pk"))).values("staff_id"),
+            event__starts_at__lt=OuterRef("ends_at"),
+            event__ends_at__gt=OuterRef("starts_at"),
+        )
+        .exclude(event=OuterRef("pk"))
+        .exclude(event__status=GroupEvent.Status.CANCELLED)
+    )
+    return (
+        events.annotate(
+            is_double_booked=Exists(clash) & ~Q(status=GroupEvent.Status.CANCELLED),
+        )
+        .select_related("group", "group__curator")
+        .prefetch_related(Prefetch("participants", queryset=StaffMember.objects.order_by("last_name")))
+        .order_by("starts_at", "pk")
+    )
+
+
+def curator_board(*, school, user):
+    """The curator's board: their groups with what is planned and what is due."""
+    return (
+        mentor_group_queryset(school=school)
+        .filter(curator__user=user)
+        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+        .order_by("status", "pk")
+    )
+
+
+def events_upcoming(*, school, groups, now, days=14):
+    return (
+        GroupEvent.objects.for_school(school)
+        .filter(group__in=groups, starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days))
+        .exclude(status=GroupEvent.Status.CANCELLED)
+        .select_related("group")
+        .order_by("starts_at")
+    )
+
+
+def events_due(*, school, groups, now):
+    """Planned events whose time has passed without being marked held or cancelled."""
+    return (
+        GroupEvent.objects.filter(group__in=groups, ends_at__lt=now, status=GroupEvent.Status.PLANNED)
+        .select_related("group")
+        .order_by("starts_at")
+    )
+
+
+@dataclass
+class SimilarProblem:
+    tag: ProblemTag
+    teachers: list = field(default_factory=list)  # (staff, group) pairs
+
+
+def similar_problems(*, school):
+    """Duty 4 of the curator: teachers in different open groups that work on the
+    same problem, who might help each other. Two queries whatever the size."""
+    rows = (
+        MentorGroupMember.objects.filter(
+            Q(group__school=school) | Q(group__partner_school=school),
+            group__status__in=(*OPEN_STATUSES, MentorGroup.Status.PAUSED),
+            group__problem_tags__isnull=False,
+        )
+        .values("group__problem_tags", "group_id", "staff_id")
+        .order_by()
+    )
+    by_tag = {}
+    for row in rows:
+        by_tag.setdefault(row["group__problem_tags"], []).append((row["staff_id"], row["group_id"]))
+    by_tag = {tag: pairs for tag, pairs in by_tag.items() if len({group for _s, group in pairs}) >= 2}
+    if not by_tag:
+        return []
+    staff = {
+        s.pk: s
+        for s in StaffMember.objects.filter(pk__in={s for pairs in by_tag.values() for s, _g in pairs}).select_related(
+            "school"
+        )
+    }
+    tags = {t.pk: t for t in ProblemTag.objects.filter(pk__in=by_tag)}
+    result = []
+    for tag_id, pairs in by_tag.items():
+        seen = set()
+        entry = SimilarProblem(tag=tags[tag_id])
+        for staff_id, group_id in sorted(pairs, key=lambda p: (staff[p[0]].last_name, p[1])):
+            if staff_id not in seen:
+                seen.add(staff_id)
+                entry.teachers.append((staff[staff_id], group_id))
+        result.append(entry)
+    return sorted(result, key=lambda e: e.tag.name)
+
+
+CATEGORY_RANK = {
+    QualificationCategory.HIGHEST: 3,
+    QualificationCategory.FIRST: 2,
+    QualificationCategory.FITS_POST: 1,
+    QualificationCategory.NONE: 0,
+}
+PRIMARY_WORDS = ("начальн",)
+
+
+@dataclass
+class Suggestion:
+    staff: StaffMember
+    score: float
+    reasons: list
+    load: int
+
+
+def _is_primary(staff):
+    return any(word in staff.position.lower() for word in PRIMARY_WORDS) or any(
+        any(word in s.name.lower() for word in PRIMARY_WORDS) for s in staff.subjects.all()
+    )
+
+
+def mentor_suggestions(*, school, mentee, limit=8):
+    """Rank possible mentors for `mentee`: higher status (category, experience),
+    a different subject for teachers of grades 5–11 (so the pair looks at
+    pedagogy, not content), a light current load, not already paired with them.
+    Each suggestion says why. Three queries whatever the staff size."""
+    from django.utils.translation import gettext as _
+
+    candidates = list(
+        staff_with_derived(school=school).filter(is_active=True).exclude(pk=mentee.pk).prefetch_related("subjects")
+    )
+    mentee_row = next(
+        (s for s in staff_with_derived(school=school).filter(pk=mentee.pk).prefetch_related("subjects")), None
+    )
+    if mentee_row is None:
+        return []
+    load = teacher_load(staff_ids=[c.pk for c in candidates])
+    paired = set(
+        MentorGroupMember.objects.filter(
+            group__in=MentorGroupMember.objects.filter(staff=mentee, group__status__in=OPEN_STATUSES).values("group")
+        ).values_list("staff_id", flat=True)
+    )
+    mentee_rank = CATEGORY_RANK[mentee_row.current_category]
+    mentee_subjects = {s.pk for s in mentee_row.subjects.all()}
+    mentee_primary = _is_primary(mentee_row)
+    limit_load = school.max_active_groups_per_teacher
+    suggestions = []
+    for person in candidates:
+        if person.pk in paired:
+            continue
+        rank = CATEGORY_RANK[person.current_category]
+        if rank < mentee_rank or (rank == mentee_rank and person.experience_years <= mentee_row.experience_years):
+            continue  # a mentor has a higher status than the mentee
+        reasons, score = [], 0.0
+        if rank > mentee_rank:
+            score += 3 * (rank - mentee_rank)
+            reasons.append(_("%(category)s") % {"category": QualificationCategory(person.current_category).label})
+        years = person.experience_years
+        score += min(years, 30) / 5
+        reasons.append(_("%(years)s years of teaching") % {"years": years})
+        subjects = {s.pk for s in person.subjects.all()}
+        if not mentee_primary and not _is_primary(person):
+            if subjects and not subjects & mentee_subjects:
+                score += 2
+                reasons.append(_("another subject: the pair looks at teaching, not content"))
+            elif subjects & mentee_subjects:
+                reasons.append(_("same subject"))
+        elif mentee_primary and _is_primary(person):
+            score += 1
+            reasons.append(_("also teaches primary classes"))
+        current = load.get(person.pk, 0)
+        if current >= limit_load:
+            score -= 4
+            reasons.append(_("already in %(count)s groups: a double load") % {"count": current})
+        elif current == 0:
+            score += 1
+            reasons.append(_("not in any group now"))
+        suggestions.append(Suggestion(staff=person, score=score, reasons=reasons, load=current))
+    suggestions.sort(key=lambda s: (-s.score, s.staff.last_name))
+    return suggestions[:limit]
+
+
+def problem_tags_with_counts(*, school):
+    """The school's problem list with how many open groups work on each."""
+    return (
+        ProblemTag.objects.for_school(school)
+        .annotate(group_count=Count("groups", filter=Q(groups__status__in=OPEN_STATUSES), distinct=True))
+        .order_by("name")
+    )

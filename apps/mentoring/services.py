@@ -1,0 +1,272 @@
+"""Writes of mentoring: groups, their status history, the schedule of pair work
+and network pairs' quarterly results."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import (
+    GroupEvent,
+    GroupEventParticipant,
+    MentorGroup,
+    MentorGroupMember,
+    MentorGroupStatusChange,
+    NetworkPairResult,
+    ProblemTag,
+)
+from .selectors import event_conflicts, teacher_load_warnings
+
+
+@dataclass
+class MemberSpec:
+    staff: object
+    role: str
+
+
+def _check_group(*, school, kind, curator, members, partner_school, starts_on, planned_end_on):
+    errors = {}
+    size = MentorGroup.SIZE[kind]
+    if len(members) != size:
+        errors["members"] = _("A %(kind)s has exactly %(size)s members.") % {
+            "kind": MentorGroup.Kind(kind).label,
+            "size": size,
+        }
+    staff_ids = [m.staff.pk for m in members]
+    if len(set(staff_ids)) != len(staff_ids):
+        errors["members"] = _("The same teacher appears twice.")
+    if curator.pk in staff_ids:
+        errors["curator"] = _("The curator coordinates the group and cannot be one of its members.")
+    if curator.school_id != school.pk:
+        errors["curator"] = _("The curator must work in this school.")
+    if not curator.is_active:
+        errors["curator"] = _("The curator no longer works here.")
+    if partner_school is not None:
+        if partner_school.pk == school.pk:
+            errors["partner_school"] = _("A network pair joins two different schools.")
+        elif school.network_id is None or partner_school.network_id != school.network_id:
+            errors["partner_school"] = _("The partner school must belong to the same network of schools.")
+    allowed_schools = {school.pk} | ({partner_school.pk} if partner_school else set())
+    outsiders = [m.staff for m in members if m.staff.school_id not in allowed_schools]
+    if outsiders:
+        errors["members"] = _("%(name)s works in a school outside this group.") % {"name": outsiders[0]}
+    if any(not m.staff.is_active for m in members):
+        errors["members"] = _("A member no longer works at the school.")
+    if starts_on and planned_end_on and planned_end_on < starts_on:
+        errors["planned_end_on"] = _("The planned end is before the start.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_members(group, members):
+    group.members.all().delete()
+    MentorGroupMember.objects.bulk_create(
+        MentorGroupMember(group=group, staff=m.staff, role=m.role, slot=slot) for slot, m in enumerate(members, start=1)
+    )
+
+
+@transaction.atomic
+def mentor_group_create(
+    *,
+    school,
+    kind,
+    curator,
+    members,
+    task,
+    observed_aspect,
+    starts_on,
+    planned_end_on,
+    problem_tags=(),
+    partner_school=None,
+    created_by=None,
+):
+    """Form a pair or a triad. Returns (group, load warnings).
+
+    The group starts as "forming"; a teacher with too many active groups is a
+    warning, never a block (seed 001 warns against a double load).
+    """
+    _check_group(
+        school=school,
+        kind=kind,
+        curator=curator,
+        members=members,
+        partner_school=partner_school,
+        starts_on=starts_on,
+        planned_end_on=planned_end_on,
+    )
+    group = MentorGroup(
+        school=school,
+        partner_school=partner_school,
+        kind=kind,
+        curator=curator,
+        task=task,
+        observed_aspect=observed_aspect,
+        starts_on=starts_on,
+        planned_end_on=planned_end_on,
+    )
+    group.full_clean()
+    group.save()
+    _set_members(group, members)
+    group.problem_tags.set(problem_tags)
+    MentorGroupStatusChange.objects.create(
+        group=group, from_status="", to_status=group.status, changed_by=created_by, reason=_("Group formed.")
+    )
+    warnings = teacher_load_warnings(school=school, staff=[m.staff for m in members], exclude_group=group)
+    return group, warnings
+
+
+@transaction.atomic
+def mentor_group_update(
+    *,
+    group,
+    kind,
+    curator,
+    members,
+    task,
+    observed_aspect,
+    starts_on,
+    planned_end_on,
+    problem_tags=(),
+    partner_school=None,
+):
+    """Change a group's composition and task. Returns the load warnings."""
+    _check_group(
+        school=group.school,
+        kind=kind,
+        curator=curator,
+        members=members,
+        partner_school=partner_school,
+        starts_on=starts_on,
+        planned_end_on=planned_end_on,
+    )
+    group.kind, group.curator, group.partner_school = kind, curator, partner_school
+    group.task, group.observed_aspect = task, observed_aspect
+    group.starts_on, group.planned_end_on = starts_on, planned_end_on
+    group.full_clean()
+    group.save()
+    current = [(m.staff_id, m.role) for m in group.members.order_by("slot")]
+    if current != [(m.staff.pk, m.role) for m in members]:
+        _set_members(group, members)
+    group.problem_tags.set(problem_tags)
+    return teacher_load_warnings(school=group.school, staff=[m.staff for m in members], exclude_group=group)
+
+
+REASON_REQUIRED = {MentorGroup.Status.PAUSED, MentorGroup.Status.DISSOLVED}
+
+
+@transaction.atomic
+def mentor_group_status_change(*, group, to_status, reason="", changed_by=None):
+    """Move a group along forming → active → paused → completed / dissolved,
+    keeping who did it, when and why."""
+    group = MentorGroup.objects.select_for_update().get(pk=group.pk)
+    if to_status not in MentorGroup.TRANSITIONS[group.status]:
+        raise ValidationError(
+            {
+                "to_status": _("A group that is %(current)s cannot become %(new)s.")
+                % {"current": group.get_status_display(), "new": MentorGroup.Status(to_status).label}
+            }
+        )
+    if to_status in REASON_REQUIRED and not reason.strip():
+        raise ValidationError({"reason": _("Say why: the reason stays in the group's history.")})
+    change = MentorGroupStatusChange.objects.create(
+        group=group, from_status=group.status, to_status=to_status, reason=reason.strip(), changed_by=changed_by
+    )
+    group.status = to_status
+    group.save(update_fields=["status"])
+    return change
+
+
+def _group_people(group):
+    return [m.staff for m in group.members.select_related("staff")] + [group.curator]
+
+
+def _check_event(*, group, starts_at, ends_at, participants):
+    errors = {}
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors["ends_at"] = _("The end must be after the start.")
+    allowed = {person.pk for person in _group_people(group)}
+    if any(person.pk not in allowed for person in participants):
+        errors["participants"] = _("Participants are the group's members and its curator.")
+    if not participants:
+        errors["participants"] = _("Choose who takes part.")
+    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+        errors["__all__"] = _("The group is closed: its schedule cannot change.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def group_event_create(
+    *, group, kind, title, starts_at, ends_at, participants=None, place="", notes="", created_by=None
+):
+    """Put a visit, a reverse visit, a meeting or a debrief on a group's schedule.
+
+    Returns (event, conflicts): conflicts are other events at an overlapping time
+    for the same people, flagged but not refused (the curator decides).
+    """
+    participants = list(participants) if participants else _group_people(group)
+    _check_event(group=group, starts_at=starts_at, ends_at=ends_at, participants=participants)
+    event = GroupEvent(
+        group=group,
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        notes=notes,
+        created_by=created_by,
+    )
+    event.full_clean()
+    event.save()
+    GroupEventParticipant.objects.bulk_create(GroupEventParticipant(event=event, staff=p) for p in participants)
+    return event, event_conflicts(event=event)
+
+
+@transaction.atomic
+def group_event_update(*, event, kind, title, starts_at, ends_at, participants, place="", notes="", status=None):
+    _check_event(group=event.group, starts_at=starts_at, ends_at=ends_at, participants=participants)
+    event.kind, event.title, event.starts_at, event.ends_at = kind, title, starts_at, ends_at
+    event.place, event.notes = place, notes
+    if status:
+        event.status = status
+    event.full_clean()
+    event.save()
+    wanted = {p.pk for p in participants}
+    event.participations.exclude(staff_id__in=wanted).delete()
+    existing = set(event.participations.values_list("staff_id", flat=True))
+    GroupEventParticipant.objects.bulk_create(
+        GroupEventParticipant(event=event, staff=p) for p in participants if p.pk not in existing
+    )
+    return event, event_conflicts(event=event)
+
+
+def network_result_create(*, group, year, quarter, form, title, link="", file=None, uploaded_by=None):
+    """Record what a network pair presented for a quarter (one entry a quarter)."""
+    if not group.is_network:
+        raise ValidationError(_("Only network pairs present quarterly results."))
+    if not link and not file:
+        raise ValidationError({"link": _("Give a link or attach a file.")})
+    result = NetworkPairResult(
+        group=group, year=year, quarter=quarter, form=form, title=title, link=link or "", uploaded_by=uploaded_by
+    )
+    if file:
+        result.file = file
+        result.file_size = file.size
+    result.full_clean()
+    result.save()
+    return result
+
+
+def problem_tag_create(*, school, name):
+    tag = ProblemTag(school=school, name=" ".join(name.split()))
+    tag.full_clean()
+    tag.save()
+    return tag
+
+
+def problem_tag_rename(*, tag, name):
+    tag.name = " ".join(name.split())
+    tag.full_clean()
+    tag.save(update_fields=["name"])
+    return tag

@@ -1,0 +1,429 @@
+import calendar as pycalendar
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.core.forms import apply_validation_error
+from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.uploads import file_download
+from apps.staff.forms import NameForm
+from apps.staff.models import StaffMember
+from apps.staff.selectors import school_today, staff_with_derived
+
+from . import selectors, services
+from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
+from .forms import GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
+from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
+
+MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
+PLANNERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR)
+PAGE_SIZE = 25
+
+
+def _group(request, pk):
+    return get_for_school_or_404(selectors.mentor_group_queryset(school=request.school), school=request.school, pk=pk)
+
+
+def _warn_load(request, warnings):
+    for person, count in warnings:
+        messages.warning(
+            request,
+            _("%(name)s would be in %(count)s open groups at once: mind the double load.")
+            % {"name": person.full_name, "count": count},
+        )
+
+
+@school_view()
+def group_list(request):
+    groups = selectors.mentor_group_list(school=request.school, user=request.user, see_all=is_manager(request))
+    status = request.GET.get("status", "open")
+    if status == "open":
+        groups = groups.exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+    elif status in MentorGroup.Status.values:
+        groups = groups.filter(status=status)
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentoring/group_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": MentorGroup.Status.choices,
+            "query": f"status={status}",
+            "can_create": request.membership.has_role(*PLANNERS),
+        },
+    )
+
+
+@school_view(*PLANNERS)
+def group_create(request):
+    """Administrators and deputy heads form groups; a curator proposes one, which
+    stays "forming" with them as curator until the administration activates it."""
+    curator_fixed = None
+    if not is_manager(request):
+        curator_fixed = selectors.staff_for_user(school=request.school, user=request.user)
+        if curator_fixed is None:
+            messages.error(request, _("Your account is not linked to a card in the staff registry."))
+            return redirect("mentoring:group_list")
+    initial = {}
+    proposed = [pk for pk in request.GET.getlist("members") if pk.isdigit()][:3]
+    for slot, pk in enumerate(proposed, start=1):
+        initial[f"member{slot}"] = pk
+    if len(proposed) == 3:
+        initial["kind"] = MentorGroup.Kind.TRIAD
+    tag = request.GET.get("tag")
+    if tag and tag.isdigit():
+        initial["problem_tags"] = [tag]
+    form = MentorGroupForm(request.POST or None, school=request.school, curator_fixed=curator_fixed, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group, warnings = services.mentor_group_create(
+                school=request.school, created_by=request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _warn_load(request, warnings)
+            messages.success(request, _("The group is formed."))
+            return redirect("mentoring:group_detail", pk=group.pk)
+    return render(request, "mentoring/group_form.html", {"form": form})
+
+
+@school_view()
+def group_detail(request, pk):
+    group = _group(request, pk)
+    require(group_can_view(request, group))
+    can_manage = group_can_manage(request, group)
+    now = timezone.now()
+    events = GroupEvent.objects.filter(group=group).prefetch_related("participants").order_by("-starts_at")[:50]
+    return render(
+        request,
+        "mentoring/group_detail.html",
+        {
+            "group": group,
+            "can_manage": can_manage,
+            "can_report": group_can_report(request, group),
+            "events": events,
+            "now": now,
+            "history": group.status_changes.select_related("changed_by"),
+            "results": group.results.all() if group.is_network else None,
+            "status_form": StatusChangeForm(group=group, can_activate=is_manager(request)) if can_manage else None,
+            "own_school": group.school_id == request.school.pk,
+        },
+    )
+
+
+@school_view(*PLANNERS)
+def group_edit(request, pk):
+    group = _group(request, pk)
+    require(group_can_manage(request, group))
+    curator_fixed = None if is_manager(request) else group.curator
+    form = MentorGroupForm(
+        request.POST or None,
+        school=group.school,
+        curator_fixed=curator_fixed,
+        initial=MentorGroupForm.initial_for(group),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            warnings = services.mentor_group_update(group=group, **form.service_kwargs())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _warn_load(request, warnings)
+            messages.success(request, _("The group is saved."))
+            return redirect("mentoring:group_detail", pk=group.pk)
+    return render(request, "mentoring/group_form.html", {"form": form, "group": group})
+
+
+@require_POST
+@school_view(*PLANNERS)
+def group_status(request, pk):
+    group = _group(request, pk)
+    require(group_can_manage(request, group))
+    form = StatusChangeForm(request.POST, group=group, can_activate=is_manager(request))
+    if form.is_valid():
+        try:
+            services.mentor_group_status_change(
+                group=group,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                changed_by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The status is changed."))
+    else:
+        messages.error(request, _("Choose a status this group can move to."))
+    return redirect("mentoring:group_detail", pk=group.pk)
+
+
+def _report_conflicts(request, conflicts):
+    for other in conflicts:
+        messages.warning(
+            request,
+            _("Double booking: «%(title)s» (%(group)s) at %(time)s has the same people.")
+            % {
+                "title": other.title,
+                "group": other.group,
+                "time": timezone.localtime(other.starts_at).strftime("%d.%m.%Y %H:%M"),
+            },
+        )
+
+
+@school_view(*PLANNERS)
+def event_create(request, pk):
+    group = _group(request, pk)
+    require(group_can_manage(request, group))
+    initial = {"kind": request.GET.get("kind", GroupEvent.Kind.MEETING)}
+    form = GroupEventForm(request.POST or None, group=group, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event, conflicts = services.group_event_create(
+                group=group, created_by=request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _report_conflicts(request, conflicts)
+            messages.success(request, _("«%(title)s» is on the schedule.") % {"title": event.title})
+            return redirect("mentoring:group_detail", pk=group.pk)
+    return render(request, "mentoring/event_form.html", {"form": form, "group": group})
+
+
+@school_view(*PLANNERS)
+def event_edit(request, pk):
+    event = get_for_school_or_404(GroupEvent.objects.select_related("group"), school=request.school, pk=pk)
+    group = _group(request, event.group_id)
+    require(group_can_manage(request, group))
+    form = GroupEventForm(
+        request.POST or None, group=group, with_status=True, initial=GroupEventForm.initial_for(event)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event, conflicts = services.group_event_update(event=event, **form.service_kwargs())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _report_conflicts(request, conflicts)
+            messages.success(request, _("The schedule is saved."))
+            return redirect("mentoring:group_detail", pk=group.pk)
+    return render(request, "mentoring/event_form.html", {"form": form, "group": group, "event": event})
+
+
+@school_view()
+def result_create(request, pk):
+    group = _group(request, pk)
+    require(group.is_network and group_can_report(request, group))
+    today = school_today(request.school)
+    form = NetworkResultForm(
+        request.POST or None, request.FILES or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.network_result_create(group=group, uploaded_by=request.user, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The result is recorded."))
+            return redirect("mentoring:group_detail", pk=group.pk)
+    return render(request, "mentoring/result_form.html", {"form": form, "group": group})
+
+
+@school_view()
+def result_file(request, pk):
+    result = get_for_school_or_404(NetworkPairResult.objects.all(), school=request.school, pk=pk)
+    group = _group(request, result.group_id)
+    require(group_can_view(request, group))
+    return file_download(result.file)
+
+
+@school_view()
+def board(request):
+    """Everyone's start of the day: groups I curate, groups I am in, steps I answer for."""
+    from .route_selectors import route_steps_overdue
+
+    now = timezone.now()
+    today = school_today(request.school)
+    me = selectors.staff_for_user(school=request.school, user=request.user)
+    curated = list(selectors.curator_board(school=request.school, user=request.user))
+    mine = list(
+        selectors.mentor_group_queryset(school=request.school)
+        .filter(members__staff__user=request.user)
+        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+        .order_by("pk")
+    )
+    groups = curated + [g for g in mine if g not in curated]
+    upcoming = list(selectors.events_upcoming(school=request.school, groups=groups, now=now))
+    due = list(selectors.events_due(school=request.school, groups=curated, now=now))
+    curated_teachers = [m.staff_id for g in curated for m in g.members.all()]
+    context = {
+        "curated": curated,
+        "mine": mine,
+        "upcoming": upcoming,
+        "due": due,
+        "me": me,
+        "curated_steps": route_steps_overdue(school=request.school, teachers=curated_teachers, on=today)
+        if curated
+        else [],
+        "my_steps": route_steps_overdue(school=request.school, responsible=me, on=today) if me else [],
+        "own_route": DevelopmentRoute.objects.for_school(request.school)
+        .filter(teacher=me)
+        .order_by("-starts_on")
+        .first()
+        if me
+        else None,
+        "own_steps": route_steps_overdue(school=request.school, teachers=[me], on=today) if me else [],
+        "now": now,
+    }
+    return render(request, "mentoring/board.html", context)
+
+
+def _period(request):
+    view = request.GET.get("view", "week")
+    if view not in ("week", "month"):
+        view = "week"
+    try:
+        anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        anchor = school_today(request.school)
+    if view == "week":
+        first = anchor - datetime.timedelta(days=anchor.weekday())
+        days = [first + datetime.timedelta(days=i) for i in range(7)]
+        previous, following = first - datetime.timedelta(days=7), first + datetime.timedelta(days=7)
+    else:
+        weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)
+        days = [day for week in weeks for day in week]
+        first = anchor.replace(day=1)
+        previous = (first - datetime.timedelta(days=1)).replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return view, anchor, days, previous, following
+
+
+def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
+    view, anchor, days, previous, following = _period(request)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(days[0], datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    events = selectors.calendar_events(school=request.school, start=start, end=end, staff_ids=staff_ids, group=group)
+    by_day = {day: [] for day in days}
+    for event in events:
+        day = timezone.localtime(event.starts_at).date()
+        if day in by_day:
+            by_day[day].append(event)
+    weeks = [[(day, by_day[day]) for day in days[i : i + 7]] for i in range(0, len(days), 7)]
+    return render(
+        request,
+        "mentoring/calendar.html",
+        {
+            "title": title,
+            "view": view,
+            "anchor": anchor,
+            "weeks": weeks,
+            "previous": previous,
+            "following": following,
+            "today": school_today(request.school),
+            "base_url": base_url,
+        },
+    )
+
+
+@school_view()
+def my_calendar(request):
+    me = selectors.staff_for_user(school=request.school, user=request.user)
+    return _render_calendar(request, title=_("My calendar"), staff_ids=[me.pk] if me else [], base_url=request.path)
+
+
+@school_view()
+def staff_calendar(request, pk):
+    """A teacher's or a curator's calendar: for the administration, for the curator
+    of one of their groups, and for the person themselves."""
+    person = get_for_school_or_404(StaffMember.objects.all(), school=request.school, pk=pk)
+    allowed = (
+        is_manager(request)
+        or person.user_id == request.user.pk
+        or MentorGroup.objects.for_school(request.school)
+        .filter(curator__user=request.user, members__staff=person)
+        .exists()
+    )
+    require(allowed)
+    return _render_calendar(request, title=person.full_name, staff_ids=[person.pk], base_url=request.path)
+
+
+@school_view()
+def group_calendar(request, pk):
+    group = _group(request, pk)
+    require(group_can_view(request, group))
+    return _render_calendar(
+        request,
+        title=_("Schedule of %(group)s") % {"group": group},
+        group=group,
+        base_url=request.path,
+    )
+
+
+@school_view(*PLANNERS)
+def similar(request):
+    return render(request, "mentoring/similar.html", {"problems": selectors.similar_problems(school=request.school)})
+
+
+@school_view(*PLANNERS)
+def suggestions(request):
+    early_career = (
+        staff_with_derived(school=request.school).filter(is_active=True, is_early_career=True).order_by("last_name")
+    )
+    mentee = None
+    mentee_id = request.GET.get("mentee", "")
+    if mentee_id.isdigit():
+        mentee = StaffMember.objects.for_school(request.school).filter(pk=mentee_id, is_active=True).first()
+    results = selectors.mentor_suggestions(school=request.school, mentee=mentee) if mentee else []
+    return render(
+        request,
+        "mentoring/suggestions.html",
+        {"early_career": early_career, "mentee": mentee, "suggestions": results},
+    )
+
+
+@school_view(*MANAGERS)
+def tags(request):
+    form = NameForm(request.POST or None, model=ProblemTag, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        services.problem_tag_create(school=request.school, name=form.cleaned_data["name"])
+        messages.success(request, _("«%(name)s» is added.") % {"name": form.cleaned_data["name"]})
+        return redirect("mentoring:tags")
+    rows = selectors.problem_tags_with_counts(school=request.school)
+    return render(request, "mentoring/tags.html", {"form": form, "tags": rows})
+
+
+@school_view(*MANAGERS)
+def tag_rename(request, pk):
+    tag = get_for_school_or_404(ProblemTag.objects.all(), school=request.school, pk=pk)
+    form = NameForm(
+        request.POST or None, model=ProblemTag, school=request.school, instance=tag, initial={"name": tag.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.problem_tag_rename(tag=tag, name=form.cleaned_data["name"])
+        messages.success(request, _("The name is saved."))
+        return redirect("mentoring:tags")
+    return render(
+        request,
+        "staff/catalog_rename.html",
+        {
+            "form": form,
+            "entry": tag,
+            "title": _("Rename the problem"),
+            "back_url": reverse("mentoring:tags"),
+            "back_title": _("Problems"),
+        },
+    )
