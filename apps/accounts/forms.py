@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from .models import School
 from .tasks import password_reset_email_send
 
 
@@ -29,3 +30,40 @@ class QueuedPasswordResetForm(PasswordResetForm):
                     user_id=user_id, domain=domain, use_https=use_https, language=language
                 )
             )
+
+
+# Russia's eleven time zones, west to east (a school may pick any other valid zone in the admin).
+RUSSIAN_TIME_ZONES = [
+    ("Europe/Kaliningrad", _("Kaliningrad (UTC+2)")),
+    ("Europe/Moscow", _("Moscow (UTC+3)")),
+    ("Europe/Samara", _("Samara (UTC+4)")),
+    ("Asia/Yekaterinburg", _("Yekaterinburg (UTC+5)")),
+    ("Asia/Omsk", _("Omsk (UTC+6)")),
+    ("Asia/Krasnoyarsk", _("Krasnoyarsk (UTC+7)")),
+    ("Asia/Irkutsk", _("Irkutsk (UTC+8)")),
+    ("Asia/Yakutsk", _("Yakutsk (UTC+9)")),
+    ("Asia/Vladivostok", _("Vladivostok (UTC+10)")),
+    ("Asia/Magadan", _("Magadan (UTC+11)")),
+    ("Asia/Kamchatka", _("Kamchatka (UTC+12)")),
+]
+
+
+class SchoolSettingsForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["name", "short_name", "municipality", "region", "time_zone", "max_active_groups_per_teacher"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = list(RUSSIAN_TIME_ZONES)
+        if self.instance.time_zone and self.instance.time_zone not in dict(choices):
+            choices.append((self.instance.time_zone, self.instance.time_zone))
+        self.fields["time_zone"] = forms.ChoiceField(label=_("time zone"), choices=choices)
+        self.fields["max_active_groups_per_teacher"].min_value = 1
+        self.fields["max_active_groups_per_teacher"].widget.attrs.update({"min": 1, "max": 10})
+
+    def clean_max_active_groups_per_teacher(self):
+        value = self.cleaned_data["max_active_groups_per_teacher"]
+        if not 1 <= value <= 10:
+            raise forms.ValidationError(_("Choose a number from 1 to 10."))
+        return value

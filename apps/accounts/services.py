@@ -20,6 +20,16 @@ def current_school_set(*, request, school_id):
 
 
 @transaction.atomic
+def school_settings_update(*, school, **fields):
+    """Change a school's own settings (names, time zone, load limit)."""
+    for name, value in fields.items():
+        setattr(school, name, value)
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
 def user_ensure(*, email, first_name="", last_name="", patronymic="", password=None):
     """Get or create the user with this e-mail; a new user gets `password`."""
     email = email.lower()

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 from apps.core.tenancy import school_view
 from apps.staff.selectors import school_today, staff_overview, staff_own_card, years_between
 
-from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from .forms import EmailAuthenticationForm, QueuedPasswordResetForm, SchoolSettingsForm
 from .models import Role
-from .services import current_school_set
+from .services import current_school_set, school_settings_update
 
 
 class LoginView(auth_views.LoginView):
@@ -58,3 +58,13 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@school_view(Role.ADMINISTRATOR)
+def school_settings(request):
+    form = SchoolSettingsForm(request.POST or None, instance=request.school)
+    if request.method == "POST" and form.is_valid():
+        school_settings_update(school=request.school, **form.cleaned_data)
+        messages.success(request, _("The school's settings are saved."))
+        return redirect("school_settings")
+    return render(request, "accounts/school_settings.html", {"form": form})

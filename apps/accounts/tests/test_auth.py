@@ -122,3 +122,24 @@ def test_russian_even_when_the_browser_asks_for_english(teacher):
     response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Главная" in response.content.decode()
     assert response["Content-Language"] == "ru"
+
+
+def test_administrator_sets_the_time_zone_and_load_limit(school, administrator):
+    client = client_for(administrator)
+    url = reverse("school_settings")
+    data = {
+        "name": school.name,
+        "short_name": school.short_name,
+        "municipality": "",
+        "region": "",
+        "time_zone": "Asia/Irkutsk",
+        "max_active_groups_per_teacher": 3,
+    }
+    assert client.post(url, data).status_code == 302
+    school.refresh_from_db()
+    assert (school.time_zone, school.max_active_groups_per_teacher) == ("Asia/Irkutsk", 3)
+    bad = client.post(url, {**data, "time_zone": "Mars/Olympus", "max_active_groups_per_teacher": 99})
+    assert bad.status_code == 200
+    assert set(bad.context["form"].errors) == {"time_zone", "max_active_groups_per_teacher"}
+    school.refresh_from_db()
+    assert school.time_zone == "Asia/Irkutsk"

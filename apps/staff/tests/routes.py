@@ -25,6 +25,7 @@ OBJECTS = {
 ROUTES = {
     "home": ("get", None, ANY_MEMBER),
     "school_switch": ("post", None, ANY_MEMBER),
+    "school_settings": ("get", None, (A,)),
     "staff:list": ("get", None, READERS),
     "staff:export": ("get", None, MANAGERS),
     "staff:create": ("get", None, (A,)),
