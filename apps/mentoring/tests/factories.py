@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.tests.factories import SchoolFactory
@@ -35,6 +36,12 @@ class MentorGroupFactory(factory.django.DjangoModelFactory):
     starts_on = datetime.date(2026, 9, 1)
     planned_end_on = datetime.date(2027, 5, 31)
     status = MentorGroup.Status.ACTIVE
+
+    @classmethod
+    def create(cls, **kwargs):
+        # The group and its members commit together (the composition trigger is deferred).
+        with transaction.atomic():
+            return super().create(**kwargs)
 
     @factory.post_generation
     def members(self, create, extracted, **kwargs):
