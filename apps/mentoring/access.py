@@ -45,14 +45,35 @@ def require(allowed):
         raise PermissionDenied
 
 
+def _curates_teacher(request, teacher):
+    """Is the user the curator of an open group the teacher is in?"""
+    from .models import MentorGroup
+
+    return (
+        request.membership.has_role(Role.CURATOR)
+        and MentorGroup.objects.for_school(request.school)
+        .filter(curator__user=request.user, members__staff=teacher)
+        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+        .exists()
+    )
+
+
+def _answers_for_a_step(route, user):
+    return route.steps.filter(responsible__user=user).exists()
+
+
 def route_can_view(request, route):
+    """Managers, the route's teacher and mentor, whoever answers for one of its
+    steps, and the curator of the teacher's pair or triad."""
     return (
         is_manager(request)
         or route.teacher.user_id == request.user.pk
         or route.mentor.user_id == request.user.pk
-        or request.membership.has_role(Role.CURATOR)
+        or _answers_for_a_step(route, request.user)
+        or _curates_teacher(request, route.teacher)
     )
 
 
 def route_can_manage(request, route):
-    return is_manager(request) or route.mentor.user_id == request.user.pk or request.membership.has_role(Role.CURATOR)
+    """Managers, the mentor, and the curator of the teacher's pair or triad."""
+    return is_manager(request) or route.mentor.user_id == request.user.pk or _curates_teacher(request, route.teacher)

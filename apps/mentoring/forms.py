@@ -7,11 +7,22 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.core.uploads import validate_upload
-from apps.staff.forms import DateInput
+from apps.staff.forms import DateInput, DateRangeValidator
 from apps.staff.models import StaffMember
+from apps.staff.selectors import add_years, school_today
 
 from .models import GroupEvent, MentorGroup, MentorGroupMember, NetworkPairResult, ProblemTag
 from .services import MemberSpec
+
+
+def limit_dates(form, school, names, *, back, ahead):
+    """Keep date fields within `back` years before and `ahead` years after the school's today."""
+    today = school_today(school)
+    earliest, latest = add_years(today, -back), add_years(today, ahead)
+    for name in names:
+        field = form.fields[name]
+        field.validators.append(DateRangeValidator(earliest, latest))
+        field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -19,18 +30,6 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
 
     show_school = False
-
-
-def network_staff(school):
-    """Active staff of the school and of the other schools of its network."""
-    schools = Q(school=school)
-    if school.network_id:
-        schools |= Q(school__network_id=school.network_id)
-    return (
-        StaffMember.objects.filter(schools, is_active=True)
-        .select_related("school")
-        .order_by("school__short_name", "last_name", "first_name")
-    )
 
 
 class MentorGroupForm(forms.Form):
@@ -64,21 +63,28 @@ class MentorGroupForm(forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
     planned_end_on = forms.DateField(label=_("Planned end"), widget=DateInput())
 
-    def __init__(self, *args, school, curator_fixed=None, **kwargs):
+    def __init__(self, *args, school, curator_fixed=None, partner_school=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
         own = StaffMember.objects.filter(school=school, is_active=True).select_related("school")
-        people = network_staff(school)
         self.fields["curator"].queryset = own.order_by("last_name", "first_name")
-        for name in ("member1", "member2", "member3"):
-            self.fields[name].queryset = people
-            self.fields[name].show_school = bool(school.network_id)
-        if school.network_id:
-            self.fields["partner_school"].queryset = School.objects.filter(network_id=school.network_id).exclude(
-                pk=school.pk
-            )
+        # Each school sees only its own staff; a network pair shows the partner
+        # school's staff once the administration has chosen that school.
+        partners = School.objects.filter(network_id=school.network_id).exclude(pk=school.pk)
+        if partner_school is not None and school.network_id and partners.filter(pk=partner_school.pk).exists():
+            people = StaffMember.objects.filter(
+                Q(school=school) | Q(school=partner_school), is_active=True
+            ).select_related("school")
+            self.fields["partner_school"].queryset = partners.filter(pk=partner_school.pk)
+            self.fields["partner_school"].initial = partner_school.pk
+            self.fields["partner_school"].required = True
         else:
+            people = own
             del self.fields["partner_school"]
+        for name in ("member1", "member2", "member3"):
+            self.fields[name].queryset = people.order_by("school__short_name", "last_name", "first_name")
+            self.fields[name].show_school = partner_school is not None
+        limit_dates(self, school, ("starts_on", "planned_end_on"), back=5, ahead=5)
         self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
         if curator_fixed is not None:
             self.fields["curator"].queryset = own.filter(pk=curator_fixed.pk)
@@ -113,7 +119,7 @@ class MentorGroupForm(forms.Form):
             "starts_on": data["starts_on"],
             "planned_end_on": data["planned_end_on"],
             "problem_tags": data["problem_tags"],
-            "partner_school": data.get("partner_school"),
+            "partner_school": data.get("partner_school") if "partner_school" in self.fields else None,
         }
 
     @classmethod
@@ -171,6 +177,7 @@ class GroupEventForm(forms.Form):
     def __init__(self, *args, group, with_status=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
+        limit_dates(self, group.school, ("day",), back=2, ahead=3)
         people = [m.staff_id for m in group.members.all()] + [group.curator_id]
         self.fields["participants"].queryset = StaffMember.objects.filter(pk__in=people).order_by("last_name")
         if not self.is_bound and "participants" not in self.initial:
@@ -223,6 +230,17 @@ class NetworkResultForm(forms.ModelForm):
     class Meta:
         model = NetworkPairResult
         fields = ["year", "quarter", "form", "title", "link", "file"]
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        this_year = school_today(self.school).year
+        if not 2000 <= year <= this_year + 1:
+            raise forms.ValidationError(_("Give a year from 2000 to %(year)s.") % {"year": this_year + 1})
+        return year
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

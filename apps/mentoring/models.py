@@ -35,6 +35,16 @@ class ProblemTag(models.Model):
         return self.name
 
 
+class GroupPartQuerySet(SchoolScopedQuerySet):
+    """Rows of a group (members, events, results): a network pair's parts belong
+    to both of its schools, like the pair itself."""
+
+    def for_school(self, school):
+        if school is None:
+            return self.none()
+        return self.filter(Q(group__school=school) | Q(group__partner_school=school))
+
+
 class MentorGroupQuerySet(SchoolScopedQuerySet):
     def for_school(self, school):
         """A network pair belongs to both its schools."""
@@ -147,7 +157,7 @@ class MentorGroupMember(models.Model):
     role = models.CharField(_("role"), max_length=8, choices=Role.choices)
     slot = models.PositiveSmallIntegerField()
 
-    objects = scoped_queryset("group__school").as_manager()
+    objects = GroupPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("group member")
@@ -174,7 +184,7 @@ class MentorGroupStatusChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_queryset("group__school").as_manager()
+    objects = GroupPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -213,7 +223,7 @@ class GroupEvent(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_queryset("group__school").as_manager()
+    objects = GroupPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scheduled event")
@@ -267,7 +277,7 @@ class NetworkPairResult(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_queryset("group__school").as_manager()
+    objects = GroupPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network pair result")

@@ -135,8 +135,9 @@ def curator_board(*, school, user):
 
 def events_upcoming(*, school, groups, now, days=14):
     return (
-        GroupEvent.objects.for_school(school)
-        .filter(group__in=groups, starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days))
+        GroupEvent.objects.filter(
+            group__in=groups, starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days)
+        )
         .exclude(status=GroupEvent.Status.CANCELLED)
         .select_related("group")
         .order_by("starts_at")
@@ -248,6 +249,8 @@ def mentor_suggestions(*, school, mentee, limit=8):
         if person.pk in paired:
             continue
         rank = CATEGORY_RANK[person.current_category]
+        if person.is_early_career:
+            continue  # an early-career teacher is mentored, not a mentor
         if rank < mentee_rank or (rank == mentee_rank and person.experience_years <= mentee_row.experience_years):
             continue  # a mentor has a higher status than the mentee
         reasons, score = [], 0.0

@@ -131,6 +131,8 @@ def mentor_group_update(
     partner_school=None,
 ):
     """Change a group's composition and task. Returns the load warnings."""
+    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+        raise ValidationError(_("The group is closed: it cannot be changed."))
     _check_group(
         school=group.school,
         kind=kind,
@@ -238,6 +240,8 @@ def group_event_update(*, event, kind, title, starts_at, ends_at, participants, 
     GroupEventParticipant.objects.bulk_create(
         GroupEventParticipant(event=event, staff=p) for p in participants if p.pk not in existing
     )
+    if event.status == GroupEvent.Status.CANCELLED:
+        return event, []
     return event, event_conflicts(event=event)
 
 

@@ -4,13 +4,15 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, School
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
@@ -82,7 +84,14 @@ def group_create(request):
     tag = request.GET.get("tag")
     if tag and tag.isdigit():
         initial["problem_tags"] = [tag]
-    form = MentorGroupForm(request.POST or None, school=request.school, curator_fixed=curator_fixed, initial=initial)
+    partner_school = _partner_school(request) if is_manager(request) else None
+    form = MentorGroupForm(
+        request.POST or None,
+        school=request.school,
+        curator_fixed=curator_fixed,
+        partner_school=partner_school,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             group, warnings = services.mentor_group_create(
@@ -94,7 +103,22 @@ def group_create(request):
             _warn_load(request, warnings)
             messages.success(request, _("The group is formed."))
             return redirect("mentoring:group_detail", pk=group.pk)
-    return render(request, "mentoring/group_form.html", {"form": form})
+    partners = (
+        School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk)
+        if request.school.network_id and is_manager(request)
+        else School.objects.none()
+    )
+    return render(
+        request, "mentoring/group_form.html", {"form": form, "partners": partners, "partner_school": partner_school}
+    )
+
+
+def _partner_school(request):
+    """The network partner chosen for a network pair (?partner= or the posted form)."""
+    value = request.POST.get("partner_school") or request.GET.get("partner") or ""
+    if not value.isdigit() or not request.school.network_id:
+        return None
+    return School.objects.filter(pk=value, network_id=request.school.network_id).exclude(pk=request.school.pk).first()
 
 
 @school_view()
@@ -121,15 +145,19 @@ def group_detail(request, pk):
     )
 
 
-@school_view(*PLANNERS)
+@school_view()
 def group_edit(request, pk):
     group = _group(request, pk)
     require(group_can_manage(request, group))
+    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+        messages.error(request, _("The group is closed: it cannot be changed."))
+        return redirect("mentoring:group_detail", pk=group.pk)
     curator_fixed = None if is_manager(request) else group.curator
     form = MentorGroupForm(
         request.POST or None,
         school=group.school,
         curator_fixed=curator_fixed,
+        partner_school=group.partner_school,
         initial=MentorGroupForm.initial_for(group),
     )
     if request.method == "POST" and form.is_valid():
@@ -145,7 +173,7 @@ def group_edit(request, pk):
 
 
 @require_POST
-@school_view(*PLANNERS)
+@school_view()
 def group_status(request, pk):
     group = _group(request, pk)
     require(group_can_manage(request, group))
@@ -162,6 +190,13 @@ def group_status(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
+            if form.cleaned_data["to_status"] == MentorGroup.Status.ACTIVE:
+                _warn_load(
+                    request,
+                    selectors.teacher_load_warnings(
+                        school=group.school, staff=[m.staff for m in group.members.all()], exclude_group=group
+                    ),
+                )
             messages.success(request, _("The status is changed."))
     else:
         messages.error(request, _("Choose a status this group can move to."))
@@ -169,19 +204,23 @@ def group_status(request, pk):
 
 
 def _report_conflicts(request, conflicts):
+    """Name the clashing event only when it is this school's; another school's
+    event (a network pair member's) is reported without its details."""
+    school_id = request.school.pk
     for other in conflicts:
-        messages.warning(
-            request,
-            _("Double booking: «%(title)s» (%(group)s) at %(time)s has the same people.")
-            % {
+        when = timezone.localtime(other.starts_at).strftime("%d.%m.%Y %H:%M")
+        if school_id in (other.group.school_id, other.group.partner_school_id):
+            text = _("Double booking: «%(title)s» (%(group)s) at %(time)s has the same people.") % {
                 "title": other.title,
                 "group": other.group,
-                "time": timezone.localtime(other.starts_at).strftime("%d.%m.%Y %H:%M"),
-            },
-        )
+                "time": when,
+            }
+        else:
+            text = _("Double booking: a participant has another engagement at %(time)s.") % {"time": when}
+        messages.warning(request, text)
 
 
-@school_view(*PLANNERS)
+@school_view()
 def event_create(request, pk):
     group = _group(request, pk)
     require(group_can_manage(request, group))
@@ -201,7 +240,7 @@ def event_create(request, pk):
     return render(request, "mentoring/event_form.html", {"form": form, "group": group})
 
 
-@school_view(*PLANNERS)
+@school_view()
 def event_edit(request, pk):
     event = get_for_school_or_404(GroupEvent.objects.select_related("group"), school=request.school, pk=pk)
     group = _group(request, event.group_id)
@@ -227,7 +266,10 @@ def result_create(request, pk):
     require(group.is_network and group_can_report(request, group))
     today = school_today(request.school)
     form = NetworkResultForm(
-        request.POST or None, request.FILES or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+        request.POST or None,
+        request.FILES or None,
+        school=request.school,
+        initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -290,6 +332,9 @@ def board(request):
     return render(request, "mentoring/board.html", context)
 
 
+CALENDAR_RANGE = (datetime.date(1950, 1, 1), datetime.date(2150, 12, 1))
+
+
 def _period(request):
     view = request.GET.get("view", "week")
     if view not in ("week", "month"):
@@ -297,6 +342,8 @@ def _period(request):
     try:
         anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
+        anchor = school_today(request.school)
+    if not CALENDAR_RANGE[0] <= anchor <= CALENDAR_RANGE[1]:
         anchor = school_today(request.school)
     if view == "week":
         first = anchor - datetime.timedelta(days=anchor.weekday())
@@ -349,13 +396,26 @@ def my_calendar(request):
 def staff_calendar(request, pk):
     """A teacher's or a curator's calendar: for the administration, for the curator
     of one of their groups, and for the person themselves."""
-    person = get_for_school_or_404(StaffMember.objects.all(), school=request.school, pk=pk)
+    open_curated = (
+        MentorGroup.objects.for_school(request.school)
+        .filter(curator__user=request.user)
+        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+    )
+    # This school's staff, and the partner-school members of the user's network pairs.
+    person = (
+        StaffMember.objects.filter(
+            Q(school=request.school) | Q(group_memberships__group__in=open_curated.filter(partner_school__isnull=False))
+        )
+        .filter(pk=pk)
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise Http404
     allowed = (
-        is_manager(request)
+        (is_manager(request) and person.school_id == request.school.pk)
         or person.user_id == request.user.pk
-        or MentorGroup.objects.for_school(request.school)
-        .filter(curator__user=request.user, members__staff=person)
-        .exists()
+        or open_curated.filter(members__staff=person).exists()
     )
     require(allowed)
     return _render_calendar(request, title=person.full_name, staff_ids=[person.pk], base_url=request.path)
