@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabschool.settings")
 
 app = Celery("collabschool")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def catch_up_on_start(sender, **kwargs):
+    """A worker that was down catches up at once instead of waiting for beat:
+    the sweeps are idempotent, so running them one extra time is harmless."""
+    for task in ("apps.visits.tasks.visits_deadline_sweep_task", "apps.notifications.tasks.notifications_email_sweep"):
+        sender.app.send_task(task)

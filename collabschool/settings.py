@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.staff",
     "apps.mentoring",
+    "apps.notifications",
+    "apps.visits",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.accounts.context_processors.current_school",
+                "apps.notifications.context_processors.notifications",
             ],
         },
     },
@@ -215,6 +218,17 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
+    # Every two minutes; the deadlines themselves live in the database.
+    "visits-deadline-sweep": {
+        "task": "apps.visits.tasks.visits_deadline_sweep_task",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
+    "notifications-email-sweep": {
+        "task": "apps.notifications.tasks.notifications_email_sweep",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     # Expires just under the interval so that a backlog never piles up sweeps.
     "staff-imports-sweep": {
         "task": "apps.staff.tasks.staff_imports_sweep",
@@ -248,6 +262,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The address people open the site at, for links in e-mails.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Demo data: the password every demo login gets unless seed_demo is told otherwise.
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-school-2026")

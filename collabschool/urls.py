@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("staff/", include("apps.staff.urls")),
     path("mentoring/", include("apps.mentoring.urls")),
+    path("visits/", include("apps.visits.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),
     path("admin/", admin.site.urls),

@@ -51,7 +51,15 @@ RUSSIAN_TIME_ZONES = [
 class SchoolSettingsForm(forms.ModelForm):
     class Meta:
         model = School
-        fields = ["name", "short_name", "municipality", "region", "time_zone", "max_active_groups_per_teacher"]
+        fields = [
+            "name",
+            "short_name",
+            "municipality",
+            "region",
+            "time_zone",
+            "max_active_groups_per_teacher",
+            "debrief_hours",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +69,12 @@ class SchoolSettingsForm(forms.ModelForm):
         self.fields["time_zone"] = forms.ChoiceField(label=_("time zone"), choices=choices)
         self.fields["max_active_groups_per_teacher"].min_value = 1
         self.fields["max_active_groups_per_teacher"].widget.attrs.update({"min": 1, "max": 10})
+
+    def clean_debrief_hours(self):
+        value = self.cleaned_data["debrief_hours"]
+        if not 1 <= value <= 168:
+            raise forms.ValidationError(_("Choose from 1 to 168 hours (a week)."))
+        return value
 
     def clean_max_active_groups_per_teacher(self):
         value = self.cleaned_data["max_active_groups_per_teacher"]

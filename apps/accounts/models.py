@@ -111,6 +111,11 @@ class School(models.Model):
         default=2,
         help_text=_("Above this many active groups and teams at once a teacher is warned of a double load."),
     )
+    debrief_hours = models.PositiveSmallIntegerField(
+        _("debrief within, hours"),
+        default=48,
+        help_text=_("The debrief of a visited lesson is held no later than this many hours after it."),
+    )
     is_network_leader = models.BooleanField(
         _("leader school of the network"),
         default=False,

@@ -13,7 +13,10 @@ What the feed holds, for every staff record of the user in any school:
 - the development route steps where they are the teacher or the responsible
   mentor, as all-day VEVENTs on the due date (phone calendars ignore VTODO in
   subscribed calendars): from 90 days ago on, and any older step still open.
-  Cancelled steps are left out for the same reason.
+  Cancelled steps are left out for the same reason;
+- the lesson visits (apps.visits) where they are the observed teacher or an
+  observer and which are not on a group's schedule (a visit of a pair or triad
+  is already in the feed as its GroupEvent): from 90 days ago on, not cancelled.
 
 The texts are in the site's default language, Russian. The whole feed takes a
 fixed number of queries, whatever the number of events.
@@ -57,12 +60,30 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
 
 def calendar_feed_by_token(*, token):
     """The feed of an active user with this token, or None."""
-    return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    # A person who no longer belongs to any school has no feed, whatever the token.
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True, user__memberships__isnull=False)
+        .distinct()
+        .first()
+    )
+
+
+def _own_card(prefix, user):
+    """The user's own registry card at a school they still work in (a card left
+    behind by a person who has left the school feeds nothing)."""
+    return Q(
+        **{
+            f"{prefix}__user": user,
+            f"{prefix}__is_active": True,
+            f"{prefix}__school__memberships__user": user,
+        }
+    )
 
 
 def feed_events(*, user, since: datetime.datetime):
     """Events the user's staff records take part in, from `since` on, not cancelled."""
-    takes_part = GroupEventParticipant.objects.filter(event=OuterRef("pk"), staff__user=user)
+    takes_part = GroupEventParticipant.objects.filter(_own_card("staff", user), event=OuterRef("pk"))
     return (
         GroupEvent.objects.filter(Exists(takes_part), ends_at__gte=since)
         .exclude(status=GroupEvent.Status.CANCELLED)
@@ -78,12 +99,61 @@ def feed_steps(*, user, since: datetime.date):
     """Route steps where the user is the route's teacher or the responsible mentor:
     due from `since` on, or still open; not cancelled."""
     return (
-        RouteStep.objects.filter(Q(route__teacher__user=user) | Q(responsible__user=user))
+        RouteStep.objects.filter(_own_card("route__teacher", user) | _own_card("responsible", user))
+        .distinct()
         .filter(Q(due_on__gte=since) | Q(status__in=OPEN_STEP_STATUSES))
         .exclude(status=RouteStep.Status.CANCELLED)
         .select_related("route", "route__teacher", "route__school", "responsible")
         .order_by("due_on", "pk")
     )
+
+
+def feed_visits(*, user, since: datetime.datetime):
+    """Lesson visits the user observes or is observed at, not already in the feed
+    through their group's schedule (no GroupEvent), from `since` on, not cancelled."""
+    from apps.visits.models import LessonVisit, VisitObserver
+
+    observes = VisitObserver.objects.filter(_own_card("staff", user), visit=OuterRef("pk"))
+    return (
+        LessonVisit.objects.filter(
+            _own_card("observed", user) | Exists(observes), event__isnull=True, ends_at__gte=since
+        )
+        .distinct()
+        .exclude(status=LessonVisit.Status.CANCELLED)
+        .select_related("school", "observed", "subject")
+        .prefetch_related(
+            Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff").order_by("pk"))
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def _visit_component(visit, stamp):
+    component = Event()
+    component.add("uid", f"visit-{visit.pk}@{UID_DOMAIN}")
+    component.add("dtstamp", stamp)
+    component.add("dtstart", visit.starts_at.astimezone(datetime.UTC))
+    component.add("dtend", visit.ends_at.astimezone(datetime.UTC))
+    component.add(
+        "summary",
+        _("%(kind)s: %(grade)s, %(teacher)s")
+        % {
+            "kind": capfirst(visit.get_kind_display()),
+            "grade": visit.grade,
+            "teacher": visit.observed.short_name,
+        },
+    )
+    component.add("location", visit.school.short_name)
+    observers = ", ".join(link.staff.short_name for link in visit.observer_links.all())
+    topic = f"{visit.subject.name}: {visit.topic}" if visit.subject_id else visit.topic
+    lines = [
+        _("Lesson: %(topic)s") % {"topic": topic},
+        _("Observed aspect: %(aspect)s") % {"aspect": visit.observed_aspect},
+        _("Observers: %(names)s") % {"names": observers},
+    ]
+    component.add("description", "\n\n".join(lines))
+    component.add("status", "CONFIRMED")
+    return component
 
 
 def _event_component(event, stamp):
@@ -150,6 +220,8 @@ def calendar_build(*, user, now: datetime.datetime | None = None) -> bytes:
         calendar.add("x-published-ttl", "PT1H")
         for event in feed_events(user=user, since=since):
             calendar.add_component(_event_component(event, stamp))
+        for visit in feed_visits(user=user, since=since):
+            calendar.add_component(_visit_component(visit, stamp))
         for step in feed_steps(user=user, since=since.date()):
             calendar.add_component(_step_component(step, stamp, user))
         return calendar.to_ical()

@@ -134,10 +134,11 @@ def test_administrator_sets_the_time_zone_and_load_limit(school, administrator):
         "region": "",
         "time_zone": "Asia/Irkutsk",
         "max_active_groups_per_teacher": 3,
+        "debrief_hours": 24,
     }
     assert client.post(url, data).status_code == 302
     school.refresh_from_db()
-    assert (school.time_zone, school.max_active_groups_per_teacher) == ("Asia/Irkutsk", 3)
+    assert (school.time_zone, school.max_active_groups_per_teacher, school.debrief_hours) == ("Asia/Irkutsk", 3, 24)
     bad = client.post(url, {**data, "time_zone": "Mars/Olympus", "max_active_groups_per_teacher": 99})
     assert bad.status_code == 200
     assert set(bad.context["form"].errors) == {"time_zone", "max_active_groups_per_teacher"}

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from icalendar import Calendar
 
+from apps.accounts.tests.factories import MembershipFactory
 from apps.mentoring.ical import calendar_feed_get_or_create
 from apps.mentoring.models import CalendarFeed, GroupEvent, RouteStep
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory
@@ -89,6 +90,7 @@ def test_feed_holds_my_visits_and_meetings_and_nobody_else_s(school, teacher, me
 
 
 def test_feed_holds_events_of_my_records_in_every_school(school, other_school, teacher, me, my_pair):
+    MembershipFactory(school=other_school, user=teacher)
     there = StaffMemberFactory(school=other_school, user=teacher)
     elsewhere = _event(MentorGroupFactory(school=other_school, members=[there]), 4, title="Сетевая встреча")
     here = _event(my_pair, 4)

@@ -32,9 +32,16 @@ def test_partner_school_member_downloads_the_network_pairs_result(network):
     school, partner = network
     member_user = MembershipFactory(school=partner, roles=[Role.TEACHER]).user
     theirs = StaffMemberFactory(school=partner, user=member_user)
-    group = MentorGroupFactory(school=school, partner_school=partner, members=[StaffMemberFactory(school=school), theirs])
+    group = MentorGroupFactory(
+        school=school, partner_school=partner, members=[StaffMemberFactory(school=school), theirs]
+    )
     result = NetworkPairResult.objects.create(
-        group=group, year=2026, quarter=3, form="video", title="Урок", file=SimpleUploadedFile("a.pdf", b"%PDF-1"),
+        group=group,
+        year=2026,
+        quarter=3,
+        form="video",
+        title="Урок",
+        file=SimpleUploadedFile("a.pdf", b"%PDF-1"),
         file_size=6,
     )
     response = client_for(member_user).get(reverse("mentoring:result_file", args=[result.pk]))
@@ -53,14 +60,24 @@ def test_double_booking_with_another_schools_event_hides_its_details(network):
     )
     start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
     private = MentorGroupFactory(school=partner, members=[theirs])
-    group_event_create(group=private, kind="meeting", title="СЕКРЕТ школы Б", starts_at=start,
-                       ends_at=start + datetime.timedelta(hours=1))
+    group_event_create(
+        group=private,
+        kind="meeting",
+        title="СЕКРЕТ школы Б",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
     local = timezone.localtime(start, school.tzinfo)
     response = client_for(curator_user).post(
         reverse("mentoring:event_create", args=[group.pk]),
-        {"kind": "meeting", "title": "Встреча", "day": local.date().isoformat(),
-         "start": local.strftime("%H:%M"), "end": (local + datetime.timedelta(minutes=30)).strftime("%H:%M"),
-         "participants": [theirs.pk]},
+        {
+            "kind": "meeting",
+            "title": "Встреча",
+            "day": local.date().isoformat(),
+            "start": local.strftime("%H:%M"),
+            "end": (local + datetime.timedelta(minutes=30)).strftime("%H:%M"),
+            "participants": [theirs.pk],
+        },
         follow=True,
     )
     text = " ".join(str(m) for m in response.context["messages"])
@@ -89,7 +106,8 @@ def test_partner_member_sees_the_network_pairs_events_on_the_board(network):
     school, partner = network
     member_user = MembershipFactory(school=partner, roles=[Role.TEACHER]).user
     group = MentorGroupFactory(
-        school=school, partner_school=partner,
+        school=school,
+        partner_school=partner,
         members=[StaffMemberFactory(school=school), StaffMemberFactory(school=partner, user=member_user)],
     )
     GroupEventFactory(group=group, title="Совместный урок")
@@ -114,8 +132,14 @@ def test_event_far_in_the_past_is_a_form_error(school, administrator):
     group = MentorGroupFactory(school=school)
     response = client_for(administrator).post(
         reverse("mentoring:event_create", args=[group.pk]),
-        {"kind": "meeting", "title": "Встреча", "day": "0001-01-01", "start": "10:00", "end": "11:00",
-         "participants": [group.curator_id]},
+        {
+            "kind": "meeting",
+            "title": "Встреча",
+            "day": "0001-01-01",
+            "start": "10:00",
+            "end": "11:00",
+            "participants": [group.curator_id],
+        },
     )
     assert response.status_code == 200 and "day" in response.context["form"].errors
     assert not GroupEvent.objects.exists()
@@ -130,10 +154,14 @@ def test_responsible_mentor_of_a_step_opens_the_route(school, teacher):
 
 def test_early_career_teachers_are_not_suggested_as_mentors(school):
     today = datetime.date.today()
-    mentee = StaffMemberFactory(school=school, teaching_since=today - datetime.timedelta(days=30),
-                                hired_on=today - datetime.timedelta(days=30))
-    young = StaffMemberFactory(school=school, teaching_since=today - datetime.timedelta(days=700),
-                               hired_on=today - datetime.timedelta(days=700))
+    mentee = StaffMemberFactory(
+        school=school, teaching_since=today - datetime.timedelta(days=30), hired_on=today - datetime.timedelta(days=30)
+    )
+    young = StaffMemberFactory(
+        school=school,
+        teaching_since=today - datetime.timedelta(days=700),
+        hired_on=today - datetime.timedelta(days=700),
+    )
     assert young not in [s.staff for s in mentor_suggestions(school=school, mentee=mentee)]
 
 
@@ -147,3 +175,19 @@ def test_moving_a_member_to_another_group_rechecks_the_group_it_left(school):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def test_calendar_feed_stops_when_the_person_leaves_the_school(school, teacher):
+    from apps.mentoring.ical import calendar_feed_get_or_create
+    from apps.staff.services import staff_member_deactivate
+
+    card = StaffMemberFactory(school=school, user=teacher)
+    group = MentorGroupFactory(school=school, members=[card])
+    GroupEventFactory(group=group, title="Встреча пары", notes="личное")
+    feed = calendar_feed_get_or_create(user=teacher)
+    url = reverse("mentoring:ical", args=[feed.token])
+    assert "Встреча пары" in client_for(None).get(url).content.decode()
+    staff_member_deactivate(staff=card, left_on=datetime.date.today())
+    assert "Встреча пары" not in client_for(None).get(url).content.decode()
+    teacher.memberships.all().delete()
+    assert client_for(None).get(url).status_code == 404

@@ -13,6 +13,7 @@ from apps.accounts import demo as accounts_demo
 from apps.mentoring import demo as mentoring_demo
 from apps.staff import demo as staff_demo
 from apps.staff.selectors import school_today
+from apps.visits import demo as visits_demo
 
 
 def _seed_routes(schools, today):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         with timezone.override(schools["main"].tzinfo):
             mentoring_demo.seed_mentoring(schools=schools, users=users, today=today)
             _seed_routes(schools, today)
+            visits_demo.seed_visits(schools=schools, users=users, today=today, now=timezone.now())
 
         self.stdout.write(self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused."))
         self.stdout.write(f"Network: {network.name}")

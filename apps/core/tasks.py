@@ -1,0 +1,23 @@
+"""Enqueueing Celery tasks safely."""
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, **kwargs):
+    """Send `task` to the broker once the current transaction commits.
+
+    Robust: if Redis is down the request still succeeds (the data is saved); the
+    periodic sweeps pick the work up from the database later.
+    """
+
+    def send():
+        try:
+            task.apply_async(kwargs=kwargs)
+        except Exception:
+            logger.warning("could not enqueue %s(%s); a sweep will catch up", task.name, kwargs, exc_info=True)
+
+    transaction.on_commit(send)

@@ -1,0 +1,47 @@
+"""In-app notifications, also sent by e-mail.
+
+Exactly once: a notification is identified by (user, kind, key), and the
+database refuses a second one, so a sweep run twice, or two sweeps at once,
+notify nobody twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import School
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        DEBRIEF_REMINDER_24H = "debrief_reminder_24h", _("debrief in 24 hours")
+        DEBRIEF_REMINDER_4H = "debrief_reminder_4h", _("debrief in 4 hours")
+        DEBRIEF_OVERDUE = "debrief_overdue", _("debrief overdue")
+        VISIT_PLANNED = "visit_planned", _("visit planned")
+        FEEDBACK_RECEIVED = "feedback_received", _("feedback received")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
+    school = models.ForeignKey(School, related_name="notifications", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # What the notification is about, e.g. "visit:42": with user and kind it is unique.
+    key = models.CharField(max_length=100)
+    title = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="notification_exactly_once"),
+        ]
+        indexes = [
+            # The navbar's unread count.
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,58 @@
+"""A person's notifications in their current school: the list, opening one
+(which marks it read), and marking all read."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.tenancy import school_view
+
+from . import selectors, services
+from .models import Notification
+
+PAGE_SIZE = 25
+
+
+@school_view()
+def notification_list(request):
+    order = request.GET.get("order", "unread")
+    if order not in selectors.ORDERS:
+        order = "unread"
+    notifications = selectors.notifications_for(user=request.user, school=request.school, order=order)
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "order": order, "query": f"order={order}"},
+    )
+
+
+@school_view()
+def notification_open(request, pk):
+    """Mark the notification read and go where it points. Only its owner opens it:
+    anyone else's, of this school or another, is not found."""
+    try:
+        notification = Notification.objects.get(pk=pk, user=request.user, school=request.school)
+    except Notification.DoesNotExist as exc:
+        raise Http404("notification") from exc
+    services.notifications_mark_read(user=request.user, ids=[notification.pk])
+    url = notification.url
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        return redirect(url)
+    return redirect("notifications:list")
+
+
+@require_POST
+@school_view()
+def notifications_read_all(request):
+    count = services.notifications_mark_read(
+        user=request.user,
+        ids=Notification.objects.filter(user=request.user, school=request.school).values("pk"),
+    )
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications:list")

@@ -1,0 +1,61 @@
+"""Who sees what of a lesson visit — the trust rule of the programme.
+
+Feedback serves development, not control (seed 002: when visits serve control,
+teachers hide their problems). Its *content* — facts, suggestions, questions,
+next steps, the self-reflection — is seen only by:
+
+- the observed teacher;
+- the observers;
+- the curator of the visit's pair or triad;
+- and, only if the observed teacher chose to share it, the members of their
+  subject association.
+
+Administrators and deputy heads see that a visit happened, when, and whether
+the debrief was on time: never the content. Every view, export and dashboard
+goes through `visit_can_read_content` before showing any of it.
+"""
+
+from apps.accounts.models import Role
+
+MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
+
+
+def _user_staff_ids(visit, user):
+    return {link.staff_id for link in visit.observer_links.all() if link.staff.user_id == user.pk}
+
+
+def is_observed(visit, user):
+    return visit.observed.user_id == user.pk
+
+
+def is_observer(visit, user):
+    return bool(_user_staff_ids(visit, user))
+
+
+def is_curator(visit, user):
+    return visit.group_id is not None and visit.group.curator.user_id == user.pk
+
+
+def visit_can_read_content(request, visit, *, association_member=False):
+    """The confidential part: feedback text and the self-reflection."""
+    user = request.user
+    if is_observed(visit, user) or is_observer(visit, user) or is_curator(visit, user):
+        return True
+    return bool(visit.shared_with_association and association_member)
+
+
+def visit_can_view(request, visit, *, association_member=False):
+    """The visit's facts (who, when, status, timeliness): its people and the administration."""
+    return request.membership.has_role(*MANAGERS) or visit_can_read_content(
+        request, visit, association_member=association_member
+    )
+
+
+def visit_can_manage(request, visit):
+    """Change or cancel the visit: the administration, the group's curator, and
+    whoever planned it."""
+    return (
+        request.membership.has_role(*MANAGERS)
+        or is_curator(visit, request.user)
+        or (visit.created_by_id == request.user.pk)
+    )

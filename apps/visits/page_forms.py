@@ -1,0 +1,278 @@
+"""Forms of the visits pages: planning a visit, feedback, self-reflection, cancelling.
+
+Dates and times are entered in the school's time zone (the current time zone of
+the request, set by CurrentSchoolMiddleware), as on the pair schedule.
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Role
+from apps.mentoring.access import group_can_manage
+from apps.mentoring.forms import StaffChoiceField, TimeInput
+from apps.mentoring.models import MentorGroup, MentorGroupMember
+from apps.staff.forms import DateInput
+from apps.staff.models import StaffMember, Subject
+
+from .access import MANAGERS
+from .models import Feedback, LessonVisit, ObservationProtocol
+
+# A reverse visit answers a visit of the last half year.
+ANSWERABLE_FOR = datetime.timedelta(days=183)
+TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    show_school = False
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        members = ", ".join(m.staff.short_name for m in obj.members.all())
+        return f"{obj.get_kind_display()} №{obj.pk}: {members}"
+
+
+class VisitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{timezone.localtime(obj.starts_at):%d.%m.%Y} · {obj.observed.short_name} · {obj.grade} · {obj.topic}"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def groups_for_planner(request, school):
+    """Open pairs and triads the user may plan a visit in: the ones they manage
+    (administration, curator) and the ones they are a member of."""
+    open_groups = (
+        MentorGroup.objects.for_school(school)
+        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+        .select_related("curator")
+        .prefetch_related("members__staff")
+        .order_by("pk")
+    )
+    user = request.user
+    allowed = [
+        g.pk
+        for g in open_groups
+        if group_can_manage(request, g) or any(m.staff.user_id == user.pk for m in g.members.all())
+    ]
+    return open_groups.filter(pk__in=allowed)
+
+
+def visits_for_planner(request, school):
+    """Visits a new visit may answer (a reverse visit): those the user may see."""
+    visits = (
+        LessonVisit.objects.for_school(school)
+        .exclude(status=LessonVisit.Status.CANCELLED)
+        .filter(starts_at__gte=timezone.now() - ANSWERABLE_FOR)
+        .select_related("observed")
+        .prefetch_related("observer_links")
+        .order_by("-starts_at")
+    )
+    if not request.membership.has_role(*MANAGERS):
+        user = request.user
+        visits = visits.filter(
+            Q(observed__user=user) | Q(observer_links__staff__user=user) | Q(group__curator__user=user)
+        ).distinct()
+    return visits
+
+
+class VisitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=LessonVisit.Kind.choices, initial=LessonVisit.Kind.PAIR_VISIT)
+    group = GroupChoiceField(
+        label=_("Pair or triad"),
+        queryset=MentorGroup.objects.none(),
+        required=False,
+        help_text=_("The visit goes on the pair's schedule, and its curator sees the debrief."),
+    )
+    observed = StaffChoiceField(label=_("Observed teacher"), queryset=None)
+    observers = StaffMultipleChoiceField(
+        label=_("Observers"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    start = forms.TimeField(label=_("Lesson starts"), widget=TimeInput())
+    end = forms.TimeField(label=_("Lesson ends"), widget=TimeInput())
+    grade = forms.CharField(label=_("Class"), max_length=20, help_text=_("For example 7Б."))
+    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.none(), required=False)
+    topic = forms.CharField(label=_("Lesson topic"), max_length=255)
+    observed_aspect = forms.CharField(
+        label=_("Observed aspect"),
+        max_length=255,
+        help_text=_("The one narrow aspect observers watch, not the whole lesson."),
+    )
+    protocol = forms.ModelChoiceField(
+        label=_("Observation protocol"), queryset=ObservationProtocol.objects.none(), required=False
+    )
+    answers_visit = VisitChoiceField(
+        label=_("Answers the visit"),
+        queryset=LessonVisit.objects.none(),
+        required=False,
+        help_text=_("For a reverse visit: the visit in which the teacher observed now was an observer."),
+    )
+
+    def __init__(self, *args, request, school, me=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.me = me
+        self.restricted = not request.membership.has_role(*MANAGERS, Role.CURATOR)
+        groups = groups_for_planner(request, school)
+        # Each school sees its own staff; a network pair's partner-school members
+        # come in only through the pairs the user may plan in.
+        network = groups.exclude(partner_school=None)
+        people = StaffMember.objects.filter(
+            Q(school=school) | Q(pk__in=MentorGroupMember.objects.filter(group__in=network).values("staff")),
+            is_active=True,
+        ).select_related("school")
+        for name in ("observed", "observers"):
+            self.fields[name].queryset = people.order_by("school__short_name", "last_name", "first_name")
+            self.fields[name].show_school = network.exists()
+        self.fields["group"].queryset = groups
+        self.fields["subject"].queryset = Subject.objects.for_school(school).order_by("name")
+        self.fields["protocol"].queryset = ObservationProtocol.objects.for_school(school).filter(is_active=True)
+        self.fields["answers_visit"].queryset = visits_for_planner(request, school)
+
+    def clean(self):
+        data = super().clean()
+        observed, observers = data.get("observed"), list(data.get("observers") or [])
+        if "observers" in data and not observers:
+            self.add_error("observers", _("Choose at least one observer."))
+        if observed is not None and observed in observers:
+            self.add_error("observers", _("The observed teacher cannot observe their own lesson."))
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The lesson must end after it starts."))
+        takes_part = self.me is not None and (observed == self.me or self.me in observers)
+        if self.restricted and observed is not None and "observers" in data and not takes_part:
+            self.add_error(None, _("A teacher plans visits they take part in: as the observed teacher or an observer."))
+        answers = data.get("answers_visit")
+        answered_observers = {link.staff_id for link in answers.observer_links.all()} if answers else set()
+        if answers is not None and observed is not None and observed.pk not in answered_observers:
+            self.add_error(
+                "answers_visit", _("A reverse visit is to the lesson of a teacher who observed the first one.")
+            )
+        return data
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        return {
+            "kind": data["kind"],
+            "observed": data["observed"],
+            "observers": list(data["observers"]),
+            "starts_at": datetime.datetime.combine(data["day"], data["start"], tzinfo=zone),
+            "ends_at": datetime.datetime.combine(data["day"], data["end"], tzinfo=zone),
+            "grade": data["grade"],
+            "subject": data["subject"],
+            "topic": data["topic"],
+            "observed_aspect": data["observed_aspect"],
+            "protocol": data["protocol"],
+            "group": data["group"],
+            "answers_visit": data["answers_visit"],
+        }
+
+    # Service field → form field, for apply_validation_error.
+    SERVICE_FIELDS = {"ends_at": "end", "starts_at": "start"}
+
+
+def textarea(rows=4):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class FeedbackForm(forms.Form):
+    """Feedback on the seven principles. Nothing is required here: a draft keeps
+    whatever is typed, and the submit rules (facts, dates) live in the service."""
+
+    facts = forms.CharField(
+        label=_("Observed facts"),
+        required=False,
+        widget=textarea(6),
+        help_text=_("What you saw and heard: words, actions, numbers, without evaluations. Facts come first."),
+    )
+    toward_goal = forms.CharField(
+        label=_("What moved the lesson toward its goal"),
+        required=False,
+        widget=textarea(),
+        help_text=_("About the result of the work, tied to the goal of the lesson, not about the person."),
+    )
+    reconsider = forms.CharField(label=_("What to reconsider"), required=False, widget=textarea())
+    questions = forms.CharField(
+        label=_("Questions to the teacher"),
+        required=False,
+        widget=textarea(),
+        help_text=_("Questions that let the teacher find the way themselves, not instructions."),
+    )
+    next_step = forms.CharField(
+        label=_("Agreed next step"),
+        required=False,
+        widget=textarea(3),
+        help_text=_("A picture of what comes next, agreed together."),
+    )
+    follow_up_on = forms.DateField(
+        label=_("Look at progress on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("When you look together at how the next step went."),
+    )
+    debrief_held_at = forms.DateTimeField(
+        label=_("The debrief was held at"), required=False, widget=DateTimeLocalInput()
+    )
+    debrief_format = forms.ChoiceField(
+        label=_("How the debrief was held"),
+        choices=Feedback.Format.choices,
+        initial=Feedback.Format.IN_PERSON,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        required=False,
+    )
+
+    def values(self):
+        """The fields that parsed, for the service (a draft keeps what it can)."""
+        data = getattr(self, "cleaned_data", {})
+        values = {name: data[name] for name in self.fields if name in data}
+        if not values.get("debrief_format"):
+            values.pop("debrief_format", None)
+        return values
+
+    @classmethod
+    def initial_for(cls, feedback):
+        if feedback is None:
+            return {"debrief_held_at": timezone.localtime().replace(second=0, microsecond=0)}
+        initial = {name: getattr(feedback, name) for name in cls.base_fields}
+        initial["debrief_held_at"] = (
+            timezone.localtime(feedback.debrief_held_at)
+            if feedback.debrief_held_at
+            else timezone.localtime().replace(second=0, microsecond=0)
+        )
+        return initial
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Self-reflection"),
+        widget=textarea(6),
+        help_text=_("What you noticed in your lesson, what you would keep and what you would try next."),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), widget=textarea(2), max_length=1000)
+
+
+def evaluative_words_found(words, texts):
+    """The evaluative words that occur as whole words in any of `texts`."""
+    found = []
+    for word in words:
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        if any(pattern.search(text or "") for text in texts):
+            found.append(word)
+    return found

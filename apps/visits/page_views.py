@@ -1,0 +1,363 @@
+"""Pages of lesson visits: my visits, planning, the visit, feedback and self-reflection.
+
+Who sees what is decided in apps.visits.access: the facts of a visit for its
+people and the administration, the content (feedback, self-reflection) for the
+observed teacher, the observers and the group's curator only — and for the
+subject association when the observed teacher shares it. Drafts are their
+author's alone.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.core.forms import apply_validation_error
+from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.mentoring.access import require
+from apps.mentoring.selectors import staff_for_user
+from apps.staff.selectors import school_today
+
+from . import access, selectors, services
+from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol
+from .page_forms import (
+    TEXT_FIELDS,
+    CancelForm,
+    FeedbackForm,
+    ReflectionForm,
+    VisitForm,
+    evaluative_words_found,
+    groups_for_planner,
+)
+
+# Lists on "My visits" are capped; received feedback is paged.
+LIST_CAP = 20
+PAGE_SIZE = 20
+DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
+
+
+def _visit(request, pk, *, detail=False):
+    queryset = (selectors.visit_detail if detail else selectors.visit_queryset)(school=request.school)
+    return get_for_school_or_404(queryset, school=request.school, pk=pk)
+
+
+def _my_observer_staff(visit, user):
+    """The user's registry record among the visit's observers, or None."""
+    return next((link.staff for link in visit.observer_links.all() if link.staff.user_id == user.pk), None)
+
+
+def _association_member(visit, user):
+    return visit.shared_with_association and selectors.is_association_member(visit=visit, user=user)
+
+
+def _ms(moment):
+    return int(moment.timestamp() * 1000) if moment else 0
+
+
+def _draft_key(kind, visit, user):
+    return f"{kind}:{visit.pk}:{user.pk}"
+
+
+@school_view()
+def my_visits(request):
+    me = staff_for_user(school=request.school, user=request.user)
+    now = timezone.now()
+    context = {"me": me, "now": now}
+    if me is not None:
+        my_draft = Feedback.objects.filter(visit=OuterRef("pk"), observer=me, submitted_at__isnull=True)
+        context["awaiting"] = list(
+            selectors.visits_awaiting_my_feedback(school=request.school, staff=me).annotate(has_draft=Exists(my_draft))[
+                :LIST_CAP
+            ]
+        )
+        context["upcoming"] = list(
+            selectors.visits_for_staff(school=request.school, staff=me)
+            .filter(status=LessonVisit.Status.PLANNED, ends_at__gt=now)
+            .order_by("starts_at", "pk")[:LIST_CAP]
+        )
+        received = (
+            selectors.visit_queryset(school=request.school)
+            .filter(observed=me, status__in=DEBRIEFED)
+            .order_by("-debriefed_at", "-pk")
+        )
+        context["received"] = Paginator(received, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "visits/pages/my.html", context)
+
+
+def _initial(request, me):
+    """What the planning form starts with: today, the teacher as an observer, and
+    what ?group=, ?from_visit= (an agreed next step) or ?answers= (a reverse visit) bring."""
+    school = request.school
+    initial = {"day": school_today(school), "kind": LessonVisit.Kind.PAIR_VISIT}
+    protocol = ObservationProtocol.objects.for_school(school).filter(is_active=True).first()
+    if protocol is not None:
+        initial["protocol"] = protocol.pk
+    if me is not None and not request.membership.has_role(*access.MANAGERS, Role.CURATOR):
+        initial["observers"] = [me.pk]
+    allowed_groups = groups_for_planner(request, school)
+
+    group_id = request.GET.get("group", "")
+    if group_id.isdigit():
+        group = allowed_groups.filter(pk=group_id).first()
+        if group is not None:
+            initial.update(group=group.pk, observed_aspect=group.observed_aspect)
+
+    source_id = request.GET.get("from_visit", "")
+    if source_id.isdigit():
+        source = selectors.visit_detail(school=school).filter(pk=source_id).first()
+        # The next step is content: only those who may read it bring it over.
+        if source is not None and access.visit_can_read_content(request, source):
+            submitted = [f for f in source.feedback.all() if f.is_submitted and f.next_step.strip()]
+            mine = [f for f in submitted if f.observer.user_id == request.user.pk]
+            chosen = (mine or sorted(submitted, key=lambda f: f.submitted_at, reverse=True) or [None])[0]
+            initial.update(
+                kind=source.kind,
+                observed=source.observed_id,
+                observers=[link.staff_id for link in source.observer_links.all()],
+                grade=source.grade,
+                subject=source.subject_id,
+                protocol=source.protocol_id,
+                observed_aspect=(chosen.next_step.strip()[:255] if chosen else source.observed_aspect),
+            )
+            if source.group_id and allowed_groups.filter(pk=source.group_id).exists():
+                initial["group"] = source.group_id
+
+    answers_id = request.GET.get("answers", "")
+    if answers_id.isdigit():
+        answered = selectors.visit_queryset(school=school).filter(pk=answers_id).first()
+        if answered is not None and access.visit_can_view(request, answered):
+            links = list(answered.observer_links.all())
+            initial.update(
+                kind=LessonVisit.Kind.REVERSE_VISIT,
+                answers_visit=answered.pk,
+                observed=links[0].staff_id if links else None,
+                observers=[answered.observed_id],
+                observed_aspect=answered.observed_aspect,
+                protocol=answered.protocol_id,
+            )
+            if answered.group_id and allowed_groups.filter(pk=answered.group_id).exists():
+                initial["group"] = answered.group_id
+    return initial
+
+
+@school_view()
+def visit_create(request):
+    """Any member plans a visit; a teacher only one they take part in."""
+    services.protocols_ensure_defaults(school=request.school)
+    me = staff_for_user(school=request.school, user=request.user)
+    restricted = not request.membership.has_role(*access.MANAGERS, Role.CURATOR)
+    if restricted and me is None:
+        messages.error(request, _("Your account is not linked to a card in the staff registry."))
+        return redirect("visits:my")
+    form = VisitForm(
+        request.POST or None,
+        request=request,
+        school=request.school,
+        me=me,
+        initial=None if request.method == "POST" else _initial(request, me),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.visit_create(school=request.school, created_by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            apply_validation_error(form, error, fields=VisitForm.SERVICE_FIELDS)
+        else:
+            messages.success(request, _("The visit is planned; the observers are notified."))
+            return redirect("visits:detail", pk=visit.pk)
+    return render(request, "visits/pages/visit_form.html", {"form": form})
+
+
+@school_view()
+def visit_detail(request, pk):
+    visit = _visit(request, pk, detail=True)
+    member = _association_member(visit, request.user)
+    require(access.visit_can_view(request, visit, association_member=member))
+    can_read = access.visit_can_read_content(request, visit, association_member=member)
+    user = request.user
+    me_observer = _my_observer_staff(visit, user)
+    all_feedback = list(visit.feedback.all())
+    my_feedback = next((f for f in all_feedback if me_observer and f.observer_id == me_observer.pk), None)
+    submitted_by = {f.observer_id for f in all_feedback if f.is_submitted}
+    reflection = None
+    if can_read:
+        try:
+            reflection = visit.self_reflection
+        except ObjectDoesNotExist:
+            reflection = None
+    is_observed = access.is_observed(visit, user)
+    is_curator = access.is_curator(visit, user)
+    context = {
+        "visit": visit,
+        "now": timezone.now(),
+        "can_read": can_read,
+        # Submitted feedback only: a draft is its author's alone.
+        "feedback": [f for f in all_feedback if f.is_submitted] if can_read else [],
+        "observers": [(link.staff, link.staff_id in submitted_by) for link in visit.observer_links.all()],
+        "reflection": reflection,
+        "is_observed": is_observed,
+        "my_feedback": my_feedback,
+        "can_give_feedback": me_observer is not None
+        and visit.status != LessonVisit.Status.CANCELLED
+        and not (my_feedback and my_feedback.is_submitted),
+        "can_cancel": access.visit_can_manage(request, visit) and visit.status in LessonVisit.AWAITING,
+        "can_plan_reverse": visit.kind != LessonVisit.Kind.REVERSE_VISIT
+        and visit.status != LessonVisit.Status.CANCELLED
+        and (is_observed or is_curator or request.membership.has_role(*access.MANAGERS)),
+        "can_plan_next": can_read
+        and (is_observed or is_curator or me_observer is not None)
+        and any(f.is_submitted and f.next_step.strip() for f in all_feedback),
+        "draft_clear": _draft_key("feedback", visit, user) if my_feedback and my_feedback.is_submitted else "",
+        "cancel_form": CancelForm(),
+    }
+    return render(request, "visits/pages/visit_detail.html", context)
+
+
+def _words(school):
+    services.evaluative_words_ensure(school=school)
+    return list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+
+
+@school_view()
+def feedback(request, pk):
+    """An observer's feedback, on a phone right after the lesson: drafts on demand,
+    automatic drafts (htmx), and a copy in the browser (static/js/drafts.js)."""
+    visit = _visit(request, pk)
+    me = _my_observer_staff(visit, request.user)
+    require(me is not None)
+    if visit.status == LessonVisit.Status.CANCELLED:
+        messages.info(request, _("The visit was cancelled."))
+        return redirect("visits:detail", pk=visit.pk)
+    current = Feedback.objects.filter(visit=visit, observer=me).first()
+    if current is not None and current.is_submitted:
+        messages.info(request, _("Your feedback on this lesson is submitted."))
+        return redirect("visits:detail", pk=visit.pk)
+    words = _words(request.school)
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        form.is_valid()
+        if request.POST.get("action") == "draft":
+            services.feedback_save_draft(visit=visit, observer=me, **form.values())
+            messages.success(request, _("The draft is saved. Only you see it."))
+            return redirect("visits:feedback", pk=visit.pk)
+        if form.is_valid():
+            try:
+                services.feedback_submit(visit=visit, observer=me, **form.values())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+                # Nothing typed is lost: what could be read is kept as a draft.
+                current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
+            else:
+                found = evaluative_words_found(words, [form.cleaned_data.get(name) for name in TEXT_FIELDS])
+                if found:
+                    messages.warning(
+                        request,
+                        _(
+                            "Your feedback has evaluative words (%(words)s). Next time try describing "
+                            "what you saw and heard instead: facts help the teacher more than grades."
+                        )
+                        % {"words": ", ".join(f"«{w}»" for w in found)},
+                    )
+                messages.success(request, _("Your feedback is submitted. Thank you!"))
+                return redirect("visits:detail", pk=visit.pk)
+    else:
+        form = FeedbackForm(initial=FeedbackForm.initial_for(current))
+    protocol_items = list(visit.protocol.items.all()) if visit.protocol_id else []
+    return render(
+        request,
+        "visits/pages/feedback_form.html",
+        {
+            "visit": visit,
+            "form": form,
+            "feedback": current,
+            "protocol_items": protocol_items,
+            "evaluative_words": words,
+            "draft_key": _draft_key("feedback", visit, request.user),
+            "server_time": _ms(current.updated_at if current else None),
+            "server_now": _ms(timezone.now()),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@school_view()
+def feedback_draft(request, pk):
+    """The automatic draft (htmx): saves whatever is typed, answers a small fragment."""
+    visit = _visit(request, pk)
+    me = _my_observer_staff(visit, request.user)
+    require(me is not None)
+    saved = None
+    if visit.status != LessonVisit.Status.CANCELLED:
+        form = FeedbackForm(request.POST)
+        form.is_valid()
+        saved = services.feedback_save_draft(visit=visit, observer=me, **form.values())
+    return render(request, "visits/pages/_draft_status.html", {"saved": saved})
+
+
+@school_view()
+def reflection(request, pk):
+    """The observed teacher's self-reflection."""
+    visit = _visit(request, pk, detail=True)
+    require(access.is_observed(visit, request.user))
+    if visit.status == LessonVisit.Status.CANCELLED:
+        messages.info(request, _("The visit was cancelled."))
+        return redirect("visits:detail", pk=visit.pk)
+    try:
+        current = visit.self_reflection
+    except ObjectDoesNotExist:
+        current = None
+    form = ReflectionForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        services.self_reflection_save(visit=visit, text=form.cleaned_data["text"])
+        messages.success(request, _("Your self-reflection is saved."))
+        return redirect("visits:detail", pk=visit.pk)
+    return render(
+        request,
+        "visits/pages/reflection_form.html",
+        {
+            "visit": visit,
+            "form": form,
+            "draft_key": _draft_key("reflection", visit, request.user),
+            "server_time": _ms(current.updated_at if current else None),
+            "server_now": _ms(timezone.now()),
+        },
+    )
+
+
+@require_POST
+@school_view()
+def share(request, pk):
+    """The observed teacher alone shares the debrief with their subject association (or stops)."""
+    visit = _visit(request, pk)
+    require(access.is_observed(visit, request.user))
+    shared = request.POST.get("shared") == "1"
+    services.visit_share_set(visit=visit, shared=shared)
+    if shared:
+        messages.success(request, _("The debrief is shared with your subject association."))
+    else:
+        messages.success(request, _("The debrief is no longer shared."))
+    return redirect("visits:detail", pk=visit.pk)
+
+
+@require_POST
+@school_view()
+def cancel(request, pk):
+    visit = _visit(request, pk)
+    require(access.visit_can_manage(request, visit))
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the visit is cancelled."))
+        return redirect("visits:detail", pk=visit.pk)
+    try:
+        services.visit_cancel(visit=visit, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The visit is cancelled."))
+    return redirect("visits:detail", pk=visit.pk)

@@ -1,0 +1,67 @@
+"""Reads of lesson visits, scoped to a school, their related rows loaded in a fixed
+number of queries. Content (feedback text) is never read here for lists: lists
+show facts and timeliness only; content is loaded for one visit, after the
+access check in apps.visits.access."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from apps.staff.models import StaffMember
+
+from .models import Feedback, LessonVisit, VisitObserver
+
+
+def visit_queryset(*, school):
+    """Visits of the school with their people; feedback text is deferred."""
+    return (
+        LessonVisit.objects.for_school(school)
+        .select_related(
+            "observed", "observed__user", "observed__association", "group", "group__curator", "subject", "protocol"
+        )
+        .prefetch_related(
+            Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff", "staff__user")),
+        )
+        .annotate(
+            feedback_submitted=Count("feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True),
+            observer_count=Count("observer_links", distinct=True),
+        )
+    )
+
+
+def visit_detail(*, school):
+    """One visit with its feedback and self-reflection (check access before showing them)."""
+    return (
+        visit_queryset(school=school)
+        .prefetch_related(Prefetch("feedback", queryset=Feedback.objects.select_related("observer").order_by("pk")))
+        .select_related("self_reflection", "answers_visit")
+    )
+
+
+def visits_for_staff(*, school, staff):
+    """Visits where `staff` is the observed teacher or an observer."""
+    return visit_queryset(school=school).filter(Q(observed=staff) | Q(observer_links__staff=staff)).distinct()
+
+
+def visits_awaiting_my_feedback(*, school, staff):
+    """Held or overdue visits where `staff` observed and has not submitted feedback."""
+    submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=False)
+    return (
+        visit_queryset(school=school)
+        .filter(
+            observer_links__staff=staff,
+            status__in=(LessonVisit.Status.HELD, LessonVisit.Status.OVERDUE, LessonVisit.Status.PLANNED),
+            ends_at__lte=timezone.now(),
+        )
+        .exclude(Exists(submitted))
+        .order_by("debrief_due_at")
+    )
+
+
+def is_association_member(*, visit, user):
+    """Is the user in the observed teacher's subject association (for shared debriefs)?"""
+    association_id = visit.observed.association_id
+    if not association_id:
+        return False
+    return StaffMember.objects.filter(
+        school=visit.school_id, association_id=association_id, user=user, is_active=True
+    ).exists()

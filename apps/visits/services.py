@@ -1,0 +1,412 @@
+"""Writes of lesson visits: planning, feedback and debriefs, and the deadline sweep."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.mentoring.models import GroupEvent, GroupEventParticipant
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_send
+
+from .models import (
+    EvaluativeWord,
+    Feedback,
+    LessonVisit,
+    ObservationProtocol,
+    ProtocolItem,
+    SelfReflection,
+    VisitObserver,
+)
+
+EVENT_KIND = {
+    LessonVisit.Kind.REVERSE_VISIT: GroupEvent.Kind.REVERSE_VISIT,
+}
+REMINDERS = (
+    (datetime.timedelta(hours=24), Notification.Kind.DEBRIEF_REMINDER_24H),
+    (datetime.timedelta(hours=4), Notification.Kind.DEBRIEF_REMINDER_4H),
+)
+FEEDBACK_FIELDS = (
+    "facts",
+    "toward_goal",
+    "reconsider",
+    "questions",
+    "next_step",
+    "follow_up_on",
+    "debrief_held_at",
+    "debrief_format",
+)
+
+
+def debrief_due(*, school, ends_at):
+    """The deadline of a visit's debrief: the lesson's end plus the school's hours
+    (48 by default), in real hours: computed in UTC, since adding hours to a local
+    time would follow the wall clock across a daylight-saving change."""
+    return ends_at.astimezone(datetime.UTC) + datetime.timedelta(hours=school.debrief_hours)
+
+
+def _check_visit(*, school, observed, observers, starts_at, ends_at, group, answers_visit):
+    errors = {}
+    if not observers:
+        errors["observers"] = _("Choose at least one observer.")
+    if observed in observers:
+        errors["observers"] = _("The observed teacher cannot observe their own lesson.")
+    people = [observed, *observers]
+    if group is not None:
+        allowed = {m.staff_id for m in group.members.all()} | {group.curator_id}
+        if any(person.pk not in allowed for person in people):
+            errors["group"] = _("The observed teacher and the observers must belong to this pair or triad.")
+        if school.pk not in (group.school_id, group.partner_school_id):
+            errors["group"] = _("This pair or triad is not of this school.")
+    elif any(person.school_id != school.pk for person in people):
+        errors["observers"] = _("Everyone must work in this school.")
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors["ends_at"] = _("The lesson must end after it starts.")
+    if answers_visit is not None and answers_visit.observed_id == observed.pk:
+        errors["answers_visit"] = _("A reverse visit is to the lesson of a teacher who observed the first one.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    school,
+    kind,
+    observed,
+    observers,
+    starts_at,
+    ends_at,
+    grade,
+    topic,
+    observed_aspect,
+    subject=None,
+    protocol=None,
+    group=None,
+    answers_visit=None,
+    created_by=None,
+):
+    """Plan a visit. Its debrief deadline is stored now; a pair's visit also goes
+    on the pair's schedule of work."""
+    observers = list(observers)
+    _check_visit(
+        school=school,
+        observed=observed,
+        observers=observers,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        group=group,
+        answers_visit=answers_visit,
+    )
+    visit = LessonVisit(
+        school=school,
+        kind=kind,
+        observed=observed,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        grade=grade,
+        topic=topic,
+        observed_aspect=observed_aspect,
+        subject=subject,
+        protocol=protocol,
+        group=group,
+        answers_visit=answers_visit,
+        debrief_due_at=debrief_due(school=school, ends_at=ends_at),
+        created_by=created_by,
+    )
+    visit.full_clean()
+    visit.save()
+    VisitObserver.objects.bulk_create(VisitObserver(visit=visit, staff=person) for person in observers)
+    if group is not None:
+        event = GroupEvent.objects.create(
+            group=group,
+            kind=EVENT_KIND.get(kind, GroupEvent.Kind.LESSON_VISIT),
+            title=topic,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=grade,
+            created_by=created_by,
+        )
+        GroupEventParticipant.objects.bulk_create(
+            GroupEventParticipant(event=event, staff=person) for person in [observed, *observers]
+        )
+        visit.event = event
+        visit.save(update_fields=["event"])
+    for person in observers:
+        if person.user_id:
+            notification_send(
+                user=person.user,
+                school=school,
+                kind=Notification.Kind.VISIT_PLANNED,
+                key=f"visit:{visit.pk}",
+                title=_("Lesson visit %(when)s: %(teacher)s, %(grade)s")
+                % {
+                    "when": timezone.localtime(starts_at).strftime("%d.%m %H:%M"),
+                    "teacher": observed.short_name,
+                    "grade": grade,
+                },
+                body=_("Observed aspect: %(aspect)s") % {"aspect": observed_aspect},
+                url=reverse("visits:detail", args=[visit.pk]),
+            )
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, visit, reason):
+    if visit.status not in LessonVisit.AWAITING:
+        raise ValidationError(_("Only a visit still awaiting its debrief can be cancelled."))
+    if not reason.strip():
+        raise ValidationError({"cancel_reason": _("Say why the visit is cancelled.")})
+    visit.status = LessonVisit.Status.CANCELLED
+    visit.cancel_reason = reason.strip()
+    visit.save(update_fields=["status", "cancel_reason"])
+    if visit.event_id:
+        GroupEvent.objects.filter(pk=visit.event_id).update(status=GroupEvent.Status.CANCELLED)
+    return visit
+
+
+def _feedback_values(fields):
+    unknown = set(fields) - set(FEEDBACK_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown feedback fields: {sorted(unknown)}")
+    return fields
+
+
+def feedback_save_draft(*, visit, observer, **fields):
+    """Keep what an observer has typed so far (nothing typed is ever lost)."""
+    feedback, _created = Feedback.objects.get_or_create(visit=visit, observer=observer)
+    if feedback.is_submitted:
+        return feedback
+    for name, value in _feedback_values(fields).items():
+        setattr(feedback, name, value if value is not None else getattr(feedback, name))
+    feedback.save()
+    return feedback
+
+
+@transaction.atomic
+def feedback_submit(*, visit, observer, now=None, **fields):
+    """Submit an observer's feedback. When every observer has submitted, the visit
+    is debriefed: on time if the debrief was held by its deadline, else late."""
+    now = now or timezone.now()
+    visit = LessonVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status == LessonVisit.Status.CANCELLED:
+        raise ValidationError(_("The visit was cancelled."))
+    if not visit.observer_links.filter(staff=observer).exists():
+        raise ValidationError(_("Only an observer of this lesson gives feedback on it."))
+    fields = _feedback_values(fields)
+    errors = {}
+    if not (fields.get("facts") or "").strip():
+        errors["facts"] = _("Describe what you observed: facts come before interpretations.")
+    held_at = fields.get("debrief_held_at") or now
+    if held_at < visit.ends_at:
+        errors["debrief_held_at"] = _("The debrief cannot be before the end of the lesson.")
+    if held_at > now + datetime.timedelta(minutes=5):
+        errors["debrief_held_at"] = _("The debrief cannot be in the future.")
+    follow_up_on = fields.get("follow_up_on")
+    if follow_up_on and follow_up_on < timezone.localtime(visit.ends_at).date():
+        errors["follow_up_on"] = _("The follow-up comes after the lesson.")
+    if errors:
+        raise ValidationError(errors)
+    feedback, _created = Feedback.objects.get_or_create(visit=visit, observer=observer)
+    for name, value in fields.items():
+        setattr(feedback, name, value)
+    feedback.debrief_held_at = held_at
+    feedback.submitted_at = now
+    feedback.full_clean()
+    feedback.save()
+    _notify_feedback(visit, observer)
+    pending = visit.observer_links.exclude(
+        staff__in=Feedback.objects.filter(visit=visit, submitted_at__isnull=False).values("observer")
+    )
+    if not pending.exists() and visit.status not in (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE):
+        last_held = max(f.debrief_held_at for f in visit.feedback.filter(submitted_at__isnull=False))
+        on_time = last_held <= visit.debrief_due_at
+        visit.status = LessonVisit.Status.DEBRIEFED if on_time else LessonVisit.Status.DEBRIEFED_LATE
+        visit.debriefed_at = last_held
+        visit.save(update_fields=["status", "debriefed_at"])
+        if visit.event_id:
+            GroupEvent.objects.filter(pk=visit.event_id).update(status=GroupEvent.Status.HELD)
+    return feedback
+
+
+def _notify_feedback(visit, observer):
+    teacher = visit.observed
+    if teacher.user_id:
+        notification_send(
+            user=teacher.user,
+            school=visit.school,
+            kind=Notification.Kind.FEEDBACK_RECEIVED,
+            key=f"visit:{visit.pk}:observer:{observer.pk}",
+            title=_("Feedback on your lesson from %(observer)s") % {"observer": observer.short_name},
+            url=reverse("visits:detail", args=[visit.pk]),
+        )
+
+
+def self_reflection_save(*, visit, text):
+    reflection, _created = SelfReflection.objects.update_or_create(visit=visit, defaults={"text": text})
+    return reflection
+
+
+def visit_share_set(*, visit, shared):
+    """The observed teacher alone decides to share a debrief with their subject association."""
+    visit.shared_with_association = bool(shared)
+    visit.save(update_fields=["shared_with_association"])
+    return visit
+
+
+def _recipients(visit):
+    """Observers, the observed teacher and the group's curator who have accounts."""
+    people = [link.staff for link in visit.observer_links.all()] + [visit.observed]
+    if visit.group_id:
+        people.append(visit.group.curator)
+    seen, users = set(), []
+    for person in people:
+        if person.user_id and person.user_id not in seen and person.user.is_active:
+            seen.add(person.user_id)
+            users.append(person.user)
+    return users
+
+
+def _visit_queryset():
+    return LessonVisit.objects.select_related("school", "observed__user", "group__curator__user").prefetch_related(
+        "observer_links__staff__user"
+    )
+
+
+def visits_deadline_sweep(*, now=None, batch=500):
+    """Beat-driven, idempotent: the database holds every deadline, this catches up.
+
+    1. Planned visits whose lesson has ended become "held, awaiting debrief".
+    2. Visits still awaiting a debrief past `debrief_due_at` become overdue, each
+       exactly once: rows are claimed with SELECT … FOR UPDATE SKIP LOCKED and a
+       conditional UPDATE, so two sweeps at once never take the same row; the
+       observers, the observed teacher and the curator are notified.
+    3. Reminders 24 h and 4 h before the deadline, each exactly once (a unique
+       constraint on the notification's user, kind and key).
+    Returns counts for the logs.
+    """
+    now = now or timezone.now()
+    held = LessonVisit.objects.filter(status=LessonVisit.Status.PLANNED, ends_at__lte=now).update(
+        status=LessonVisit.Status.HELD
+    )
+    overdue = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                LessonVisit.objects.filter(status__in=LessonVisit.AWAITING, debrief_due_at__lte=now)
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                break
+            LessonVisit.objects.filter(pk__in=ids, status__in=LessonVisit.AWAITING).update(
+                status=LessonVisit.Status.OVERDUE, overdue_at=now
+            )
+            for visit in _visit_queryset().filter(pk__in=ids):
+                _notify_deadline(visit, Notification.Kind.DEBRIEF_OVERDUE)
+            overdue += len(ids)
+    reminders = 0
+    for before, kind in REMINDERS:
+        due_soon = _visit_queryset().filter(
+            status=LessonVisit.Status.HELD, debrief_due_at__gt=now, debrief_due_at__lte=now + before
+        )
+        for visit in due_soon[:batch]:
+            with transaction.atomic():
+                reminders += _notify_deadline(visit, kind)
+    return {"held": held, "overdue": overdue, "reminders": reminders}
+
+
+def _notify_deadline(visit, kind):
+    with translation.override("ru"):
+        due = timezone.localtime(visit.debrief_due_at, visit.school.tzinfo).strftime("%d.%m.%Y %H:%M")
+        titles = {
+            Notification.Kind.DEBRIEF_OVERDUE: _("Debrief overdue: %(teacher)s, %(grade)s, «%(topic)s»"),
+            Notification.Kind.DEBRIEF_REMINDER_24H: _("Debrief due within a day: %(teacher)s, %(grade)s"),
+            Notification.Kind.DEBRIEF_REMINDER_4H: _("Debrief due within 4 hours: %(teacher)s, %(grade)s"),
+        }
+        title = titles[kind] % {"teacher": visit.observed.short_name, "grade": visit.grade, "topic": visit.topic}
+        body = _("The debrief of the lesson is held no later than %(due)s.") % {"due": due}
+    sent = 0
+    for user in _recipients(visit):
+        if notification_send(
+            user=user,
+            school=visit.school,
+            kind=kind,
+            key=f"visit:{visit.pk}",
+            title=title,
+            body=body,
+            url=reverse("visits:detail", args=[visit.pk]),
+        ):
+            sent += 1
+    return sent
+
+
+def evaluative_words_ensure(*, school):
+    """The default list of grading words, once per school."""
+    if EvaluativeWord.objects.for_school(school).exists():
+        return
+    EvaluativeWord.objects.bulk_create(
+        [EvaluativeWord(school=school, word=word) for word in DEFAULT_EVALUATIVE_WORDS], ignore_conflicts=True
+    )
+
+
+DEFAULT_EVALUATIVE_WORDS = [
+    "молодец",
+    "умница",
+    "плохо",
+    "хорошо",
+    "отлично",
+    "ужасно",
+    "прекрасно",
+    "неудачно",
+    "слабо",
+    "замечательно",
+    "безобразно",
+    "провал",
+]
+
+DEFAULT_PROTOCOLS = [
+    (
+        "Взаимопосещение: один аспект урока",
+        "Наблюдатель смотрит один узкий аспект, а не весь урок.",
+        [
+            ("prompt", "Что делали ученики, когда учитель … (опишите факты, без оценок)"),
+            ("prompt", "Какие вопросы задавал учитель? Запишите дословно 2–3 вопроса."),
+            ("prompt", "Что продвинуло урок к его цели?"),
+            ("check", "Цель урока сформулирована вместе с учениками"),
+            ("check", "Учитель проверил понимание после объяснения"),
+        ],
+    ),
+    (
+        "Исследование урока (Lesson Study)",
+        "Группа наблюдает за несколькими учениками, а не за учителем.",
+        [
+            ("prompt", "Ученик А: что он делал на каждом этапе урока?"),
+            ("prompt", "Где ученики затруднились? Что им помогло?"),
+            ("check", "Наблюдение за выбранными учениками велось весь урок"),
+        ],
+    ),
+    (
+        "Обратное посещение",
+        "Наблюдаемый посещает урок наблюдавшего по тому же протоколу.",
+        [
+            ("prompt", "Какие приёмы коллеги можно перенести на свой урок?"),
+            ("prompt", "Какой вопрос вы зададите коллеге на обсуждении?"),
+        ],
+    ),
+]
+
+
+@transaction.atomic
+def protocols_ensure_defaults(*, school):
+    """A few Russian protocols for a school that has none yet."""
+    if ObservationProtocol.objects.for_school(school).exists():
+        return
+    for name, description, items in DEFAULT_PROTOCOLS:
+        protocol = ObservationProtocol.objects.create(school=school, name=name, description=description)
+        ProtocolItem.objects.bulk_create(
+            ProtocolItem(protocol=protocol, kind=kind, text=text, position=i) for i, (kind, text) in enumerate(items)
+        )

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .services import visits_deadline_sweep
+
+
+@shared_task(ignore_result=True)
+def visits_deadline_sweep_task():
+    """Beat-driven sweep of debrief deadlines (see services.visits_deadline_sweep)."""
+    return visits_deadline_sweep()

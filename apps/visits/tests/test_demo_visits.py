@@ -1,0 +1,79 @@
+"""The demo's lesson visits: every state of the 48-hour rule, and one deadline that
+passed while the stack was off, which the first sweep flags."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import School, User
+from apps.notifications.models import Notification
+from apps.visits.models import LessonVisit
+from apps.visits.services import visits_deadline_sweep
+from conftest import client_for
+
+S = LessonVisit.Status
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", password="demo-pass-1")
+    return School.objects.get(short_name="Берёзовская СОШ")
+
+
+def test_demo_has_visits_in_every_state(demo):
+    visits = LessonVisit.objects.for_school(demo)
+    assert set(visits.values_list("status", flat=True)) == set(S.values)
+    assert visits.filter(status=S.CANCELLED).exclude(cancel_reason="").exists()
+    reverse_visit = visits.get(kind=LessonVisit.Kind.REVERSE_VISIT)
+    assert reverse_visit.answers_visit.observed == reverse_visit.observer_links.get().staff
+    on_time = reverse_visit.answers_visit
+    assert on_time.status == S.DEBRIEFED and on_time.self_reflection.text
+    feedback = on_time.feedback.get()
+    for field in ("facts", "toward_goal", "reconsider", "questions", "next_step"):
+        assert getattr(feedback, field), field
+    assert feedback.follow_up_on and feedback.is_submitted
+    assert visits.filter(status=S.DEBRIEFED_LATE, overdue_at__isnull=False).exists()
+    assert LessonVisit.objects.for_school(School.objects.exclude(pk=demo.pk).get()).count() >= 3
+
+
+def test_the_demo_teacher_owes_feedback_on_a_visit_she_observed(demo):
+    teacher = User.objects.get(email="teacher@berezovka.demo")
+    owed = LessonVisit.objects.for_school(demo).get(
+        status=S.HELD, observer_links__staff__user=teacher, debrief_due_at__gt=timezone.now()
+    )
+    assert not owed.feedback.filter(submitted_at__isnull=False).exists()
+
+
+def test_first_sweep_flags_the_visit_whose_deadline_passed_while_the_stack_was_off(demo):
+    now = timezone.now()
+    missed = LessonVisit.objects.get(school=demo, status=S.HELD, debrief_due_at__lt=now)
+    assert missed.overdue_at is None
+    already_overdue = set(LessonVisit.objects.filter(status=S.OVERDUE).values_list("pk", flat=True))
+
+    result = visits_deadline_sweep(now=now)
+
+    missed.refresh_from_db()
+    assert missed.status == S.OVERDUE
+    assert set(LessonVisit.objects.filter(status=S.OVERDUE).values_list("pk", flat=True)) == already_overdue | {
+        missed.pk
+    }
+    assert result["overdue"] == 1
+    assert Notification.objects.filter(kind=Notification.Kind.DEBRIEF_OVERDUE, key=f"visit:{missed.pk}").exists()
+    again = visits_deadline_sweep(now=now)
+    assert again["overdue"] == 0 and again["reminders"] == 0
+
+
+def test_demo_curator_board_shows_deadlines_next_steps_and_a_missing_reverse_visit(demo):
+    curator = User.objects.get(email="curator@berezovka.demo")
+    page = client_for(curator).get(reverse("visits:deadlines"))
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count >= 2
+    assert page.context["next_steps"]
+    assert page.context["missing_reverse"]
+
+
+def test_seed_demo_twice_adds_no_visits(demo):
+    counts = (LessonVisit.objects.count(), Notification.objects.count())
+    call_command("seed_demo", password="demo-pass-2")
+    assert (LessonVisit.objects.count(), Notification.objects.count()) == counts
