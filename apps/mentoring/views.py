@@ -363,9 +363,16 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(days[0], datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    events = selectors.calendar_events(school=request.school, start=start, end=end, staff_ids=staff_ids, group=group)
+    events = list(
+        selectors.calendar_events(school=request.school, start=start, end=end, staff_ids=staff_ids, group=group)
+    )
+    if staff_ids is not None:
+        # Lesson visits outside a pair's schedule (a curator's visit, a pedagogical tour...).
+        from apps.visits.selectors import visits_for_calendar
+
+        events += list(visits_for_calendar(school=request.school, staff_ids=staff_ids, start=start, end=end))
     by_day = {day: [] for day in days}
-    for event in events:
+    for event in sorted(events, key=lambda e: e.starts_at):
         day = timezone.localtime(event.starts_at).date()
         if day in by_day:
             by_day[day].append(event)

@@ -86,6 +86,13 @@ def my_visits(request):
             .order_by("-debriefed_at", "-pk")
         )
         context["received"] = Paginator(received, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The observed teacher's own agreed next steps (their content: theirs to read).
+        context["next_steps"] = list(
+            Feedback.objects.filter(visit__school=request.school, visit__observed=me, submitted_at__isnull=False)
+            .exclude(next_step="")
+            .select_related("visit", "observer")
+            .order_by("-submitted_at", "-pk")[:5]
+        )
     return render(request, "visits/pages/my.html", context)
 
 

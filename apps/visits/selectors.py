@@ -65,3 +65,17 @@ def is_association_member(*, visit, user):
     return StaffMember.objects.filter(
         school=visit.school_id, association_id=association_id, user=user, is_active=True
     ).exists()
+
+
+def visits_for_calendar(*, school, staff_ids, start, end):
+    """Visits of these people between `start` and `end` that are not on a pair's
+    schedule already (those show through their GroupEvent); not cancelled."""
+    return (
+        LessonVisit.objects.for_school(school)
+        .filter(Q(observed_id__in=staff_ids) | Q(observer_links__staff_id__in=staff_ids))
+        .filter(event__isnull=True, starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=LessonVisit.Status.CANCELLED)
+        .select_related("observed")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )

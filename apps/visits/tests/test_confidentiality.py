@@ -205,8 +205,13 @@ PAGES = [
         _visit_url("visits:reflection", "debriefed"),
         {"reflection": lambda s: {"observed teacher"}},
     ),
-    Page("my visits", lambda s, role: reverse("visits:my")),
-    Page("my visits, received, page 2", lambda s, role: reverse("visits:my") + "?page=2"),
+    # The observed teacher's own agreed next steps are listed for them alone.
+    Page("my visits", lambda s, role: reverse("visits:my"), {"next_step": lambda s: {"observed teacher"}}),
+    Page(
+        "my visits, received, page 2",
+        lambda s, role: reverse("visits:my") + "?page=2",
+        {"next_step": lambda s: {"observed teacher"}},
+    ),
     Page(
         "plan a visit from the next step",
         lambda s, role: reverse("visits:create") + f"?from_visit={s.debriefed.pk}",

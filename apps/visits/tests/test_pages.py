@@ -25,6 +25,12 @@ from conftest import client_for
 H = datetime.timedelta(hours=1)
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests read the English source of messages (the Russian is in the .po)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def person(school, *roles, **staff_fields):
     """A user with `roles` in `school` and their registry card."""
     user = UserFactory()
@@ -536,3 +542,29 @@ def test_actions_shown_by_relation(school, pair, administrator):
     assert "cancel-visit" in testids(administrator)
     assert "cancel-visit" in testids(pair["curator"])
     assert "cancel-visit" not in testids(pair["observed_user"])
+
+
+def test_my_agreed_next_steps_show_on_my_visits_for_me_only(school, teacher, curator):
+    from apps.staff.tests.factories import StaffMemberFactory
+    from apps.visits.tests.factories import FeedbackFactory, LessonVisitFactory
+
+    me = StaffMemberFactory(school=school, user=teacher)
+    visit = LessonVisitFactory(school=school, observed=me, status="debriefed")
+    visit.debriefed_at = visit.ends_at
+    visit.save()
+    FeedbackFactory(visit=visit, next_step="Дать 10 минут на работу в парах")
+    response = client_for(teacher).get(reverse("visits:my"))
+    assert "Дать 10 минут на работу в парах" in response.content.decode()
+    StaffMemberFactory(school=school, user=curator)
+    assert "Дать 10 минут" not in client_for(curator).get(reverse("visits:my")).content.decode()
+
+
+def test_visits_outside_a_pair_show_in_my_calendar(school, teacher):
+    from apps.staff.tests.factories import StaffMemberFactory
+    from apps.visits.tests.factories import LessonVisitFactory
+
+    me = StaffMemberFactory(school=school, user=teacher)
+    visit = LessonVisitFactory(school=school, observers=[me], kind="pedagogical_tour", topic="Педагогический тур")
+    day = timezone.localtime(visit.starts_at, school.tzinfo).date()
+    response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"date": day.isoformat()})
+    assert reverse("visits:detail", args=[visit.pk]) in response.content.decode()
