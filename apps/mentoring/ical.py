@@ -11,7 +11,7 @@ What the feed holds, for every staff record of the user in any school:
   subscribed calendar at the next refresh. Times are in UTC, so no VTIMEZONE is
   needed; each phone shows them in its own zone;
 - the development route steps where they are the teacher or the responsible
-  mentor, as all-day VEVENTs on the due date (phone calendars ignore VTODO in
+  mentor, as all-day VEVENTs on the due date (phone calendars ignore task components in
   subscribed calendars): from 90 days ago on, and any older step still open.
   Cancelled steps are left out for the same reason;
 - the lesson visits (apps.visits) where they are the observed teacher or an
