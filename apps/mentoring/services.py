@@ -227,6 +227,9 @@ def group_event_create(
 
 @transaction.atomic
 def group_event_update(*, event, kind, title, starts_at, ends_at, participants, place="", notes="", status=None):
+    if GroupEvent.objects.filter(pk=event.pk, lesson_visit__isnull=False).exists():
+        # Its debrief deadline hangs on its time: a visit changes through apps.visits.
+        raise ValidationError(_("This is a lesson visit: change it on the visit's page."))
     _check_event(group=event.group, starts_at=starts_at, ends_at=ends_at, participants=participants)
     event.kind, event.title, event.starts_at, event.ends_at = kind, title, starts_at, ends_at
     event.place, event.notes = place, notes

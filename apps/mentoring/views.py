@@ -245,6 +245,11 @@ def event_edit(request, pk):
     event = get_for_school_or_404(GroupEvent.objects.select_related("group"), school=request.school, pk=pk)
     group = _group(request, event.group_id)
     require(group_can_manage(request, group))
+    visit = getattr(event, "lesson_visit", None)
+    if visit is not None:
+        # A lesson visit keeps its own deadline: it is changed on its own page.
+        messages.info(request, _("This is a lesson visit: cancel it or plan another on the visit's page."))
+        return redirect("visits:detail", pk=visit.pk)
     form = GroupEventForm(
         request.POST or None, group=group, with_status=True, initial=GroupEventForm.initial_for(event)
     )

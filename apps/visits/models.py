@@ -57,7 +57,11 @@ class ProtocolItem(models.Model):
 
 
 class LessonVisitQuerySet(SchoolScopedQuerySet):
-    pass
+    def for_school(self, school):
+        """A network pair's visit belongs to both schools of the pair."""
+        if school is None:
+            return self.none()
+        return self.filter(models.Q(school=school) | models.Q(group__partner_school=school))
 
 
 class LessonVisit(models.Model):

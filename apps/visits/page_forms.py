@@ -18,6 +18,7 @@ from apps.mentoring.forms import StaffChoiceField, TimeInput
 from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.staff.forms import DateInput
 from apps.staff.models import StaffMember, Subject
+from apps.staff.selectors import add_years, school_today
 
 from .access import MANAGERS
 from .models import Feedback, LessonVisit, ObservationProtocol
@@ -142,6 +143,13 @@ class VisitForm(forms.Form):
         self.fields["subject"].queryset = Subject.objects.for_school(school).order_by("name")
         self.fields["protocol"].queryset = ObservationProtocol.objects.for_school(school).filter(is_active=True)
         self.fields["answers_visit"].queryset = visits_for_planner(request, school)
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        today = school_today(self.school)
+        if not add_years(today, -1) <= day <= add_years(today, 1):
+            raise forms.ValidationError(_("Plan a visit within a year from today."))
+        return day
 
     def clean(self):
         data = super().clean()

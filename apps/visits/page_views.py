@@ -129,8 +129,11 @@ def _initial(request, me):
                 grade=source.grade,
                 subject=source.subject_id,
                 protocol=source.protocol_id,
-                observed_aspect=(chosen.next_step.strip()[:255] if chosen else source.observed_aspect),
+                observed_aspect=source.observed_aspect,
             )
+            # The next step is shown beside the form, never copied into the visit:
+            # a visit's facts are read by the administration, its content is not.
+            initial["next_step_hint"] = chosen.next_step.strip() if chosen else ""
             if source.group_id and allowed_groups.filter(pk=source.group_id).exists():
                 initial["group"] = source.group_id
 
@@ -161,13 +164,8 @@ def visit_create(request):
     if restricted and me is None:
         messages.error(request, _("Your account is not linked to a card in the staff registry."))
         return redirect("visits:my")
-    form = VisitForm(
-        request.POST or None,
-        request=request,
-        school=request.school,
-        me=me,
-        initial=None if request.method == "POST" else _initial(request, me),
-    )
+    initial = None if request.method == "POST" else _initial(request, me)
+    form = VisitForm(request.POST or None, request=request, school=request.school, me=me, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             visit = services.visit_create(school=request.school, created_by=request.user, **form.service_kwargs())
@@ -176,7 +174,11 @@ def visit_create(request):
         else:
             messages.success(request, _("The visit is planned; the observers are notified."))
             return redirect("visits:detail", pk=visit.pk)
-    return render(request, "visits/pages/visit_form.html", {"form": form})
+    return render(
+        request,
+        "visits/pages/visit_form.html",
+        {"form": form, "next_step_hint": (initial or {}).get("next_step_hint", "")},
+    )
 
 
 @school_view()

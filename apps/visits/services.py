@@ -4,6 +4,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -139,7 +141,7 @@ def visit_create(
         if person.user_id:
             notification_send(
                 user=person.user,
-                school=school,
+                school=person.school,
                 kind=Notification.Kind.VISIT_PLANNED,
                 key=f"visit:{visit.pk}",
                 title=_("Lesson visit %(when)s: %(teacher)s, %(grade)s")
@@ -156,7 +158,7 @@ def visit_create(
 
 @transaction.atomic
 def visit_cancel(*, visit, reason):
-    if visit.status not in LessonVisit.AWAITING:
+    if visit.status not in (*LessonVisit.AWAITING, LessonVisit.Status.OVERDUE):
         raise ValidationError(_("Only a visit still awaiting its debrief can be cancelled."))
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the visit is cancelled.")})
@@ -175,9 +177,14 @@ def _feedback_values(fields):
     return fields
 
 
+@transaction.atomic
 def feedback_save_draft(*, visit, observer, **fields):
-    """Keep what an observer has typed so far (nothing typed is ever lost)."""
-    feedback, _created = Feedback.objects.get_or_create(visit=visit, observer=observer)
+    """Keep what an observer has typed so far (nothing typed is ever lost).
+
+    The row is locked and checked again, so an autosave that races a submit can
+    never turn submitted feedback back into a draft."""
+    Feedback.objects.get_or_create(visit=visit, observer=observer)
+    feedback = Feedback.objects.select_for_update().get(visit=visit, observer=observer)
     if feedback.is_submitted:
         return feedback
     for name, value in _feedback_values(fields).items():
@@ -223,7 +230,8 @@ def feedback_submit(*, visit, observer, now=None, **fields):
     )
     if not pending.exists() and visit.status not in (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE):
         last_held = max(f.debrief_held_at for f in visit.feedback.filter(submitted_at__isnull=False))
-        on_time = last_held <= visit.debrief_due_at
+        # Once flagged overdue, a visit is debriefed late whatever date is reported.
+        on_time = last_held <= visit.debrief_due_at and visit.overdue_at is None
         visit.status = LessonVisit.Status.DEBRIEFED if on_time else LessonVisit.Status.DEBRIEFED_LATE
         visit.debriefed_at = last_held
         visit.save(update_fields=["status", "debriefed_at"])
@@ -257,23 +265,28 @@ def visit_share_set(*, visit, shared):
     return visit
 
 
-def _recipients(visit):
-    """Observers, the observed teacher and the group's curator who have accounts."""
-    people = [link.staff for link in visit.observer_links.all()] + [visit.observed]
+def _recipients(visit, *, skip_submitted=False):
+    """(user, their school) of the observers, the observed teacher and the group's
+    curator who have accounts; a network pair's people hear in their own school."""
+    observers = [link.staff for link in visit.observer_links.all()]
+    if skip_submitted:
+        done = {f.observer_id for f in visit.feedback.all() if f.submitted_at is not None}
+        observers = [person for person in observers if person.pk not in done]
+    people = [*observers, visit.observed]
     if visit.group_id:
         people.append(visit.group.curator)
-    seen, users = set(), []
+    seen, recipients = set(), []
     for person in people:
         if person.user_id and person.user_id not in seen and person.user.is_active:
             seen.add(person.user_id)
-            users.append(person.user)
-    return users
+            recipients.append((person.user, person.school))
+    return recipients
 
 
 def _visit_queryset():
-    return LessonVisit.objects.select_related("school", "observed__user", "group__curator__user").prefetch_related(
-        "observer_links__staff__user"
-    )
+    return LessonVisit.objects.select_related(
+        "school", "observed__user", "observed__school", "group__curator__user", "group__curator__school"
+    ).prefetch_related("observer_links__staff__user", "observer_links__staff__school", "feedback")
 
 
 def visits_deadline_sweep(*, now=None, batch=500):
@@ -309,11 +322,17 @@ def visits_deadline_sweep(*, now=None, batch=500):
                 _notify_deadline(visit, Notification.Kind.DEBRIEF_OVERDUE)
             overdue += len(ids)
     reminders = 0
-    for before, kind in REMINDERS:
+    # Only the nearest window counts: after downtime a visit 3 hours from its
+    # deadline gets the 4-hour reminder, not both.
+    windows = [(REMINDERS[1][0], None, REMINDERS[1][1]), (REMINDERS[0][0], REMINDERS[1][0], REMINDERS[0][1])]
+    for before, after, kind in windows:
         due_soon = _visit_queryset().filter(
             status=LessonVisit.Status.HELD, debrief_due_at__gt=now, debrief_due_at__lte=now + before
         )
-        for visit in due_soon[:batch]:
+        if after is not None:
+            due_soon = due_soon.filter(debrief_due_at__gt=now + after)
+        already = Notification.objects.filter(kind=kind, key=Concat(Value("visit:"), Cast(OuterRef("pk"), CharField())))
+        for visit in due_soon.exclude(Exists(already)).order_by("debrief_due_at")[:batch]:
             with transaction.atomic():
                 reminders += _notify_deadline(visit, kind)
     return {"held": held, "overdue": overdue, "reminders": reminders}
@@ -330,10 +349,11 @@ def _notify_deadline(visit, kind):
         title = titles[kind] % {"teacher": visit.observed.short_name, "grade": visit.grade, "topic": visit.topic}
         body = _("The debrief of the lesson is held no later than %(due)s.") % {"due": due}
     sent = 0
-    for user in _recipients(visit):
+    reminder = kind != Notification.Kind.DEBRIEF_OVERDUE
+    for user, school in _recipients(visit, skip_submitted=reminder):
         if notification_send(
             user=user,
-            school=visit.school,
+            school=school,
             kind=kind,
             key=f"visit:{visit.pk}",
             title=title,

@@ -182,3 +182,66 @@ def test_two_sweeps_at_once_give_one_result(school):
     assert sum(r["overdue"] for r in results) == len(visits)
     assert LessonVisit.objects.filter(status=LessonVisit.Status.OVERDUE).count() == len(visits)
     assert Notification.objects.filter(kind=Notification.Kind.DEBRIEF_OVERDUE).count() == 2 * len(visits)
+
+
+def test_once_flagged_overdue_a_backdated_debrief_is_still_late(held_visit):
+    observers = [link.staff for link in held_visit.observer_links.all()]
+    with time_machine.travel(held_visit.debrief_due_at + datetime.timedelta(seconds=1), tick=False):
+        visits_deadline_sweep()
+        for observer in observers:
+            feedback_submit(
+                visit=held_visit,
+                observer=observer,
+                facts="Факты",
+                debrief_held_at=held_visit.ends_at + datetime.timedelta(hours=1),
+            )
+    assert _status(held_visit) == LessonVisit.Status.DEBRIEFED_LATE
+
+
+def test_an_overdue_visit_that_never_happened_can_be_cancelled(held_visit):
+    from apps.visits.services import visit_cancel
+
+    with time_machine.travel(held_visit.debrief_due_at + datetime.timedelta(seconds=1), tick=False):
+        visits_deadline_sweep()
+    visit_cancel(visit=held_visit, reason="Урок не состоялся: карантин")
+    assert _status(held_visit) == LessonVisit.Status.CANCELLED
+
+
+def test_reminders_skip_observers_who_already_submitted(held_visit):
+    first = held_visit.observer_links.first().staff
+    feedback_submit(visit=held_visit, observer=first, facts="Факты")
+    with time_machine.travel(held_visit.debrief_due_at - datetime.timedelta(hours=3), tick=False):
+        visits_deadline_sweep()
+    reminded = set(Notification.objects.filter(kind__startswith="debrief_reminder").values_list("user_id", flat=True))
+    assert first.user_id not in reminded and len(reminded) == 2
+    assert not Notification.objects.filter(kind=Notification.Kind.DEBRIEF_REMINDER_24H).exists()
+
+
+def test_a_network_pairs_visit_reaches_the_partner_schools_observer(school):
+    from django.urls import reverse
+
+    from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory
+    from apps.mentoring.tests.factories import MentorGroupFactory
+    from conftest import client_for
+
+    school.network = SchoolNetworkFactory()
+    school.save()
+    partner = SchoolFactory(network=school.network)
+    observer = person(partner)
+    observed = person(school)
+    group = MentorGroupFactory(school=school, partner_school=partner, members=[observed, observer])
+    start = datetime.datetime.now(tz=UTC).replace(microsecond=0) + datetime.timedelta(days=1)
+    visit = visit_create(
+        school=school,
+        kind="pair_visit",
+        observed=observed,
+        observers=[observer],
+        group=group,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=45),
+        grade="6А",
+        topic="Краеведение",
+        observed_aspect="Вопросы",
+    )
+    assert client_for(observer.user).get(reverse("visits:detail", args=[visit.pk])).status_code == 200
+    assert Notification.objects.get(user=observer.user).school == partner

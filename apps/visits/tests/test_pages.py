@@ -282,7 +282,9 @@ def test_prefill_from_an_agreed_next_step(school, pair):
     visit = _debriefed_visit(pair)
     response = client_for(pair["observed_user"]).get(reverse("visits:create"), {"from_visit": visit.pk})
     initial = response.context["form"].initial
-    assert initial["observed_aspect"] == "Проверить понимание через выходной билет"
+    # Shown beside the form, never copied into the visit's facts (which managers read).
+    assert response.context["next_step_hint"] == "Проверить понимание через выходной билет"
+    assert "выходной билет" not in initial["observed_aspect"]
     assert initial["group"] == pair["group"].pk
     assert initial["observed"] == pair["observed"].pk
     assert initial["observers"] == [pair["observer"].pk]
@@ -568,3 +570,11 @@ def test_visits_outside_a_pair_show_in_my_calendar(school, teacher):
     day = timezone.localtime(visit.starts_at, school.tzinfo).date()
     response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"date": day.isoformat()})
     assert reverse("visits:detail", args=[visit.pk]) in response.content.decode()
+
+
+def test_a_visit_on_the_pairs_schedule_is_not_moved_from_the_schedule(school, pair):
+    data = plan_data(pair, topic="Урок с дедлайном")
+    client_for(pair["curator"]).post(reverse("visits:create"), data)
+    visit = LessonVisit.objects.get()
+    response = client_for(pair["curator"]).get(reverse("mentoring:event_edit", args=[visit.event_id]))
+    assert response["Location"] == reverse("visits:detail", args=[visit.pk])
