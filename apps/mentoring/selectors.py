@@ -159,13 +159,19 @@ class SimilarProblem:
     teachers: list = field(default_factory=list)  # (staff, group) pairs
 
 
-def similar_problems(*, school):
+def similar_problems(*, school, curator_user=None):
     """Duty 4 of the curator: teachers in different open groups that work on the
-    same problem, who might help each other. Two queries whatever the size."""
+    same problem, who might help each other.
+
+    The problems come from the groups' tags and — for a curator only, and only
+    from the debriefs of the groups they curate — from the problems observers
+    tagged in their feedback: debrief content is never shown to the
+    administration. A fixed number of queries whatever the size."""
+    open_groups = (*OPEN_STATUSES, MentorGroup.Status.PAUSED)
     rows = (
         MentorGroupMember.objects.filter(
             Q(group__school=school) | Q(group__partner_school=school),
-            group__status__in=(*OPEN_STATUSES, MentorGroup.Status.PAUSED),
+            group__status__in=open_groups,
             group__problem_tags__isnull=False,
         )
         .values("group__problem_tags", "group_id", "staff_id")
@@ -174,6 +180,24 @@ def similar_problems(*, school):
     by_tag = {}
     for row in rows:
         by_tag.setdefault(row["group__problem_tags"], []).append((row["staff_id"], row["group_id"]))
+    if curator_user is not None:
+        from apps.visits.models import Feedback
+
+        tagged = (
+            Feedback.objects.filter(
+                submitted_at__isnull=False,
+                problem_tags__isnull=False,
+                visit__group__curator__user=curator_user,
+                visit__group__status__in=open_groups,
+            )
+            .filter(Q(visit__school=school) | Q(visit__group__partner_school=school))
+            .values("problem_tags", "visit__group_id", "visit__observed_id")
+            .order_by()
+        )
+        for row in tagged:
+            pair = (row["visit__observed_id"], row["visit__group_id"])
+            if pair not in by_tag.setdefault(row["problem_tags"], []):
+                by_tag[row["problem_tags"]].append(pair)
     by_tag = {tag: pairs for tag, pairs in by_tag.items() if len({group for _s, group in pairs}) >= 2}
     if not by_tag:
         return []

@@ -447,7 +447,8 @@ def group_calendar(request, pk):
 
 @school_view(*PLANNERS)
 def similar(request):
-    return render(request, "mentoring/similar.html", {"problems": selectors.similar_problems(school=request.school)})
+    problems = selectors.similar_problems(school=request.school, curator_user=request.user)
+    return render(request, "mentoring/similar.html", {"problems": problems})
 
 
 @school_view(*PLANNERS)

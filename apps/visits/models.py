@@ -215,6 +215,9 @@ class Feedback(models.Model):
     debrief_format = models.CharField(
         _("how the debrief was held"), max_length=16, choices=Format.choices, default=Format.IN_PERSON
     )
+    problem_tags = models.ManyToManyField(
+        "mentoring.ProblemTag", verbose_name=_("problems this lesson shows"), related_name="feedback", blank=True
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Role
 from apps.mentoring.access import group_can_manage
 from apps.mentoring.forms import StaffChoiceField, TimeInput
-from apps.mentoring.models import MentorGroup, MentorGroupMember
+from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
 from apps.staff.forms import DateInput
 from apps.staff.models import StaffMember, Subject
 from apps.staff.selectors import add_years, school_today
@@ -243,6 +243,18 @@ class FeedbackForm(forms.Form):
         required=False,
     )
 
+    problem_tags = forms.ModelMultipleChoiceField(
+        label=_("Problems this lesson shows"),
+        queryset=ProblemTag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("From the school's list: the curator finds teachers with similar problems by them."),
+    )
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
+
     def values(self):
         """The fields that parsed, for the service (a draft keeps what it can)."""
         data = getattr(self, "cleaned_data", {})
@@ -255,7 +267,8 @@ class FeedbackForm(forms.Form):
     def initial_for(cls, feedback):
         if feedback is None:
             return {"debrief_held_at": timezone.localtime().replace(second=0, microsecond=0)}
-        initial = {name: getattr(feedback, name) for name in cls.base_fields}
+        initial = {name: getattr(feedback, name) for name in cls.base_fields if name != "problem_tags"}
+        initial["problem_tags"] = [tag.pk for tag in feedback.problem_tags.all()]
         initial["debrief_held_at"] = (
             timezone.localtime(feedback.debrief_held_at)
             if feedback.debrief_held_at

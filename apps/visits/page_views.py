@@ -247,7 +247,7 @@ def feedback(request, pk):
         return redirect("visits:detail", pk=visit.pk)
     words = _words(request.school)
     if request.method == "POST":
-        form = FeedbackForm(request.POST)
+        form = FeedbackForm(request.POST, school=request.school)
         form.is_valid()
         if request.POST.get("action") == "draft":
             services.feedback_save_draft(visit=visit, observer=me, **form.values())
@@ -274,7 +274,7 @@ def feedback(request, pk):
                 messages.success(request, _("Your feedback is submitted. Thank you!"))
                 return redirect("visits:detail", pk=visit.pk)
     else:
-        form = FeedbackForm(initial=FeedbackForm.initial_for(current))
+        form = FeedbackForm(initial=FeedbackForm.initial_for(current), school=request.school)
     protocol_items = list(visit.protocol.items.all()) if visit.protocol_id else []
     return render(
         request,
@@ -302,7 +302,7 @@ def feedback_draft(request, pk):
     require(me is not None)
     saved = None
     if visit.status != LessonVisit.Status.CANCELLED:
-        form = FeedbackForm(request.POST)
+        form = FeedbackForm(request.POST, school=request.school)
         form.is_valid()
         saved = services.feedback_save_draft(visit=visit, observer=me, **form.values())
     return render(request, "visits/pages/_draft_status.html", {"saved": saved})

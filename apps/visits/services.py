@@ -178,7 +178,7 @@ def _feedback_values(fields):
 
 
 @transaction.atomic
-def feedback_save_draft(*, visit, observer, **fields):
+def feedback_save_draft(*, visit, observer, problem_tags=None, **fields):
     """Keep what an observer has typed so far (nothing typed is ever lost).
 
     The row is locked and checked again, so an autosave that races a submit can
@@ -190,11 +190,13 @@ def feedback_save_draft(*, visit, observer, **fields):
     for name, value in _feedback_values(fields).items():
         setattr(feedback, name, value if value is not None else getattr(feedback, name))
     feedback.save()
+    if problem_tags is not None:
+        feedback.problem_tags.set(problem_tags)
     return feedback
 
 
 @transaction.atomic
-def feedback_submit(*, visit, observer, now=None, **fields):
+def feedback_submit(*, visit, observer, now=None, problem_tags=None, **fields):
     """Submit an observer's feedback. When every observer has submitted, the visit
     is debriefed: on time if the debrief was held by its deadline, else late."""
     now = now or timezone.now()
@@ -224,6 +226,8 @@ def feedback_submit(*, visit, observer, now=None, **fields):
     feedback.submitted_at = now
     feedback.full_clean()
     feedback.save()
+    if problem_tags is not None:
+        feedback.problem_tags.set(problem_tags)
     _notify_feedback(visit, observer)
     pending = visit.observer_links.exclude(
         staff__in=Feedback.objects.filter(visit=visit, submitted_at__isnull=False).values("observer")

@@ -283,3 +283,22 @@ def test_network_result_with_file_checks_type_and_is_downloadable_by_members(sch
 def test_only_network_pairs_present_results(school, administrator):
     group = MentorGroupFactory(school=school)
     assert client_for(administrator).get(reverse("mentoring:result_create", args=[group.pk])).status_code == 403
+
+
+def test_similar_problems_include_the_curators_own_debriefs_only(school, curator, administrator):
+    from apps.visits.tests.factories import FeedbackFactory, LessonVisitFactory
+
+    tag = ProblemTagFactory(school=school, name="Дисциплина на уроке")
+    mine = StaffMemberFactory(school=school, user=curator)
+    tagged_group = MentorGroupFactory(school=school)
+    tagged_group.problem_tags.add(tag)
+    my_group = MentorGroupFactory(school=school, curator=mine)
+    observed = my_group.members.first().staff
+    visit = LessonVisitFactory(school=school, group=my_group, observed=observed)
+    FeedbackFactory(visit=visit).problem_tags.add(tag)
+
+    as_curator = similar_problems(school=school, curator_user=curator)
+    assert [p.tag for p in as_curator] == [tag]
+    assert observed in [staff for staff, _group in as_curator[0].teachers]
+    # The administration sees only the groups' own tags: one group, no similar pair.
+    assert similar_problems(school=school, curator_user=administrator) == []

@@ -245,3 +245,12 @@ def test_a_network_pairs_visit_reaches_the_partner_schools_observer(school):
     )
     assert client_for(observer.user).get(reverse("visits:detail", args=[visit.pk])).status_code == 200
     assert Notification.objects.get(user=observer.user).school == partner
+
+
+def test_feedback_records_the_problems_the_lesson_shows(held_visit):
+    from apps.mentoring.tests.factories import ProblemTagFactory
+
+    tag = ProblemTagFactory(school=held_visit.school, name="Смысловое чтение")
+    observer = held_visit.observer_links.first().staff
+    feedback = feedback_submit(visit=held_visit, observer=observer, facts="Факты", problem_tags=[tag])
+    assert list(feedback.problem_tags.all()) == [tag]
