@@ -17,7 +17,7 @@ from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
 
 from . import services
-from .models import LessonVisit, ObservationProtocol
+from .models import Feedback, LessonVisit, ObservationProtocol
 
 H = datetime.timedelta(hours=1)
 LESSON = datetime.timedelta(minutes=45)
@@ -462,4 +462,17 @@ def seed_visits(*, schools, users, today, now):
     notifications.update(email_sent_at=now)
     past = [f"visit:{visit.pk}" for visit in visits if visit.ends_at <= now]
     notifications.filter(kind=Notification.Kind.VISIT_PLANNED, key__in=past).update(read_at=now)
+    _tag_debriefs(main)
     return True
+
+
+def _tag_debriefs(school):
+    """Observers note the problems their visited lessons show: the curator's
+    "similar problems" page finds them across groups."""
+    from apps.mentoring.models import ProblemTag
+
+    tag = ProblemTag.objects.for_school(school).filter(name="Смысловое чтение").first()
+    if tag is None:
+        return
+    for feedback in Feedback.objects.filter(visit__school=school, submitted_at__isnull=False).order_by("pk")[:2]:
+        feedback.problem_tags.add(tag)
