@@ -20,6 +20,8 @@ class Notification(models.Model):
         DEBRIEF_OVERDUE = "debrief_overdue", _("debrief overdue")
         VISIT_PLANNED = "visit_planned", _("visit planned")
         FEEDBACK_RECEIVED = "feedback_received", _("feedback received")
+        MILESTONE_OVERDUE = "milestone_overdue", _("milestone overdue")
+        TEAM_DEADLINE_PASSED = "team_deadline_passed", _("team deadline passed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
     school = models.ForeignKey(School, related_name="notifications", on_delete=models.CASCADE)
