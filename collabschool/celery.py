@@ -16,5 +16,9 @@ app.autodiscover_tasks()
 def catch_up_on_start(sender, **kwargs):
     """A worker that was down catches up at once instead of waiting for beat:
     the sweeps are idempotent, so running them one extra time is harmless."""
-    for task in ("apps.visits.tasks.visits_deadline_sweep_task", "apps.notifications.tasks.notifications_email_sweep"):
+    for task in (
+        "apps.visits.tasks.visits_deadline_sweep_task",
+        "apps.teams.tasks.teams_deadline_sweep_task",
+        "apps.notifications.tasks.notifications_email_sweep",
+    ):
         sender.app.send_task(task)

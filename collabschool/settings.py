@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.mentoring",
     "apps.notifications",
     "apps.visits",
+    "apps.teams",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.visits.tasks.visits_deadline_sweep_task",
         "schedule": 120.0,
         "options": {"expires": 110},
+    },
+    "teams-deadline-sweep": {
+        "task": "apps.teams.tasks.teams_deadline_sweep_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
     },
     "notifications-email-sweep": {
         "task": "apps.notifications.tasks.notifications_email_sweep",

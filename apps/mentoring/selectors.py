@@ -73,10 +73,14 @@ def teacher_load(*, staff_ids, exclude_group=None):
 
 
 def teacher_load_warnings(*, school, staff, exclude_group=None):
-    """The people who would be in more open groups than the school allows."""
+    """The people who would be in more open groups and teams than the school allows."""
+    from apps.teams.selectors import team_load
+
     limit = school.max_active_groups_per_teacher
-    load = teacher_load(staff_ids=[s.pk for s in staff], exclude_group=exclude_group)
-    return [(person, load.get(person.pk, 0) + 1) for person in staff if load.get(person.pk, 0) + 1 > limit]
+    ids = [s.pk for s in staff]
+    load, teams = teacher_load(staff_ids=ids, exclude_group=exclude_group), team_load(staff_ids=ids)
+    totals = {person.pk: load.get(person.pk, 0) + teams.get(person.pk, 0) + 1 for person in staff}
+    return [(person, totals[person.pk]) for person in staff if totals[person.pk] > limit]
 
 
 def _overlapping(starts_at, ends_at):

@@ -1,0 +1,216 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.uploads import validate_upload
+from apps.staff.forms import DateInput, DateRangeValidator
+from apps.staff.models import StaffMember
+from apps.staff.selectors import add_years, school_today
+
+from .models import TaskTeam, TeamMember, TeamOutcome
+from .services import MemberSpec
+
+
+def limit_dates(form, school, names, *, back, ahead):
+    """Keep date fields within `back` years before and `ahead` years after the school's today."""
+    today = school_today(school)
+    earliest, latest = add_years(today, -back), add_years(today, ahead)
+    for name in names:
+        field = form.fields[name]
+        field.validators.append(DateRangeValidator(earliest, latest))
+        field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    show_school = False
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    show_school = False
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
+
+
+def team_people(school, partner_school=None):
+    """Whom a team of `school` may take in: its active staff and, for a team with
+    a partner school, the partner's."""
+    schools = Q(school=school) | (Q(school=partner_school) if partner_school else Q())
+    return (
+        StaffMember.objects.filter(schools, is_active=True)
+        .select_related("school")
+        .order_by("school__short_name", "last_name", "first_name", "pk")
+    )
+
+
+class TeamFieldsMixin:
+    def setup_team_fields(self, school):
+        self.fields["task"].widget = forms.Textarea(attrs={"rows": 3})
+        self.fields["expected_result"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["why_these_people"].widget = forms.Textarea(attrs={"rows": 2})
+        limit_dates(self, school, ("deadline",), back=1, ahead=5)
+
+
+class TaskTeamForm(TeamFieldsMixin, forms.ModelForm):
+    """Forming a team: its task, and who is in it (a lead, members, experts)."""
+
+    lead = StaffChoiceField(label=_("Lead"), queryset=StaffMember.objects.none())
+    members = StaffMultipleChoiceField(
+        label=_("Members"), queryset=StaffMember.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    experts = StaffMultipleChoiceField(
+        label=_("Experts"),
+        queryset=StaffMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People consulted for their knowledge, not doing the daily work."),
+    )
+
+    class Meta:
+        model = TaskTeam
+        fields = ["kind", "title", "task", "expected_result", "deadline", "why_these_people"]
+        widgets = {"deadline": DateInput()}
+
+    def __init__(self, *args, school, partner_school=None, with_members=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school, self.partner_school = school, partner_school
+        self.setup_team_fields(school)
+        if with_members:
+            people = team_people(school, partner_school)
+            for name in ("lead", "members", "experts"):
+                self.fields[name].queryset = people
+                self.fields[name].show_school = partner_school is not None
+        else:
+            for name in ("lead", "members", "experts"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if "lead" not in self.fields:
+            return data
+        seen = {}
+        for name in ("lead", "members", "experts"):
+            value = data.get(name)
+            people = [value] if name == "lead" and value else list(value or [])
+            for person in people:
+                if person.pk in seen:
+                    self.add_error(name, _("%(name)s is added twice.") % {"name": person.full_name})
+                seen[person.pk] = person
+        return data
+
+    def chosen_staff(self):
+        """The people chosen so far (for the composition hints), valid or not."""
+        data = getattr(self, "cleaned_data", {})
+        people = [data["lead"]] if data.get("lead") else []
+        return people + list(data.get("members") or []) + list(data.get("experts") or [])
+
+    def member_specs(self):
+        data = self.cleaned_data
+        partner_id = self.partner_school.pk if self.partner_school else None
+        specs = [MemberSpec(staff=data["lead"], role=TeamMember.Role.LEAD)]
+        for person in data.get("members") or []:
+            role = TeamMember.Role.PARTNER_REPRESENTATIVE if person.school_id == partner_id else TeamMember.Role.MEMBER
+            specs.append(MemberSpec(staff=person, role=role))
+        specs += [MemberSpec(staff=p, role=TeamMember.Role.EXPERT) for p in data.get("experts") or []]
+        return specs
+
+    def team_fields(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MemberAddForm(forms.Form):
+    staff = StaffChoiceField(label=_("Person"), queryset=StaffMember.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = team_people(team.school, team.partner_school)
+        self.fields["staff"].show_school = team.partner_school_id is not None
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, TaskTeam.Status(s).label) for s in TaskTeam.TRANSITIONS[team.status]]
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=255)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_dates(self, team.school, ("due_on",), back=1, ahead=5)
+        self.fields["due_on"].widget.attrs["max"] = team.deadline.isoformat()
+        self.fields["due_on"].help_text = _("No later than the team's deadline, %(date)s.") % {
+            "date": team.deadline.strftime("%d.%m.%Y")
+        }
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Short notes: what was decided, who does what."),
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_dates(self, team.school, ("held_on",), back=2, ahead=1)
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = TeamOutcome
+        fields = ["kind", "title", "description", "link", "file"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "size") and not getattr(upload, "_committed", False):
+            validate_upload(upload)
+        return upload
+
+
+class ReformForm(TeamFieldsMixin, forms.Form):
+    """A new team from this one: chosen members, a new task and deadline."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=TaskTeam.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    task = forms.CharField(label=_("Task"))
+    expected_result = forms.CharField(label=_("Expected result"))
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    why_these_people = forms.CharField(label=_("Why these people"), required=False)
+    member_ids = forms.TypedMultipleChoiceField(
+        label=_("Members to take along"), coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    lead_id = forms.TypedChoiceField(label=_("Lead of the new team"), coerce=int, choices=())
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_team_fields(team.school)
+        seen, choices = set(), []
+        for member in team.all_members:
+            if member.staff_id not in seen and member.staff.is_active:
+                seen.add(member.staff_id)
+                choices.append((member.staff_id, member.staff.full_name))
+        self.fields["member_ids"].choices = choices
+        self.fields["lead_id"].choices = choices
+        if not self.is_bound:
+            self.initial.setdefault("kind", team.kind)
+            self.initial.setdefault("member_ids", [pk for pk, _label in choices])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lead_id") and data.get("member_ids") is not None and data["lead_id"] not in data["member_ids"]:
+            self.add_error("lead_id", _("The lead is one of the chosen members."))
+        return data

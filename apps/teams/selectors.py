@@ -1,0 +1,188 @@
+"""Reads of task teams, scoped to a school, with their related rows loaded in a
+fixed number of queries."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
+
+from apps.mentoring.selectors import teacher_load
+from apps.staff.models import QualificationCategory, StaffMember, Subject
+from apps.staff.selectors import school_today, staff_with_derived
+
+from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChange
+
+
+def staff_for_user(*, school, user):
+    """The user's registry record in this school, or None."""
+    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
+
+
+def _active_members():
+    return TeamMember.objects.filter(left_on__isnull=True).select_related("staff", "staff__school", "staff__user")
+
+
+def team_queryset(*, school):
+    """Teams of the school (and those it is a partner of) with their active
+    members, predecessor, outcome and milestone counts."""
+    today = school_today(school)
+    return (
+        TaskTeam.objects.for_school(school)
+        .select_related("school", "partner_school", "predecessor", "outcome")
+        .prefetch_related(Prefetch("members", queryset=_active_members(), to_attr="active_members"))
+        .annotate(
+            open_milestones=Count("milestones", filter=Q(milestones__is_done=False), distinct=True),
+            overdue_milestones=Count(
+                "milestones", filter=Q(milestones__is_done=False, milestones__due_on__lt=today), distinct=True
+            ),
+        )
+    )
+
+
+def team_list(*, school, status="open", kind="", member_id=None):
+    """The teams list with its filters: status ("open", "all" or a status), kind,
+    and a person who is an active member."""
+    teams = team_queryset(school=school)
+    if status == "open":
+        teams = teams.filter(status__in=TaskTeam.OPEN_STATUSES)
+    elif status in TaskTeam.Status.values:
+        teams = teams.filter(status=status)
+    if kind in TaskTeam.Kind.values:
+        teams = teams.filter(kind=kind)
+    if member_id:
+        teams = teams.filter(
+            Exists(TeamMember.objects.filter(team=OuterRef("pk"), staff_id=member_id, left_on__isnull=True))
+        )
+    return teams.order_by("deadline", "pk")
+
+
+def team_detail_queryset(*, school):
+    """The team page: everyone who was ever a member, milestones, meetings,
+    outcome, history, predecessor and successors."""
+    return team_queryset(school=school).prefetch_related(
+        Prefetch(
+            "members",
+            queryset=TeamMember.objects.select_related("staff", "staff__school").order_by(
+                "left_on", "role", "staff__last_name", "pk"
+            ),
+            to_attr="all_members",
+        ),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
+        Prefetch("meetings", queryset=TeamMeeting.objects.select_related("recorded_by").order_by("-held_on", "-pk")),
+        Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
+        Prefetch("successors", queryset=TaskTeam.objects.order_by("created_at", "pk")),
+    )
+
+
+def my_teams(*, school, user):
+    """Teams where the user's staff card is an active member (any of their schools' cards)."""
+    mine = TeamMember.objects.filter(team=OuterRef("pk"), staff__user=user, left_on__isnull=True)
+    return team_queryset(school=school).filter(Exists(mine)).order_by("deadline", "pk")
+
+
+def team_archive(*, school, query=""):
+    """Dissolved teams with their outcomes, searchable in title, task and outcome."""
+    teams = team_queryset(school=school).filter(status=TaskTeam.Status.DISSOLVED)
+    query = " ".join(query.split())
+    if query:
+        teams = teams.filter(
+            Q(title__icontains=query)
+            | Q(task__icontains=query)
+            | Q(outcome__title__icontains=query)
+            | Q(outcome__description__icontains=query)
+        )
+    return teams.order_by("-closed_on", "-pk")
+
+
+def team_load(*, staff_ids):
+    """Open teams (forming, working or solved, not yet dissolved) each person is
+    an active member of: {staff_id: count}."""
+    rows = (
+        TeamMember.objects.filter(staff_id__in=staff_ids, left_on__isnull=True, team__status__in=TaskTeam.OPEN_STATUSES)
+        .values("staff_id")
+        .annotate(n=Count("team", distinct=True))
+        .values_list("staff_id", "n")
+    )
+    return dict(rows)
+
+
+def team_load_warnings(*, school, staff):
+    """The people whose open teams plus open mentor groups exceed the school's
+    limit: [(person, total)]. Counted after the change is written."""
+    limit = school.max_active_groups_per_teacher
+    ids = [s.pk for s in staff]
+    teams, groups = team_load(staff_ids=ids), teacher_load(staff_ids=ids)
+    warnings, seen = [], set()
+    for person in staff:
+        total = teams.get(person.pk, 0) + groups.get(person.pk, 0)
+        if total > limit and person.pk not in seen:
+            seen.add(person.pk)
+            warnings.append((person, total))
+    return warnings
+
+
+def milestones_overdue(*, on):
+    """Open milestones of open teams due before `on` (for the reminder sweep)."""
+    return (
+        Milestone.objects.filter(is_done=False, due_on__lt=on, team__status__in=TaskTeam.OPEN_STATUSES)
+        .select_related("team", "team__school")
+        .order_by("due_on", "pk")
+    )
+
+
+def teams_past_deadline(*, on):
+    """Teams still forming or working after their deadline (for the reminder sweep)."""
+    return (
+        TaskTeam.objects.filter(status__in=(TaskTeam.Status.FORMING, TaskTeam.Status.WORKING), deadline__lt=on)
+        .select_related("school")
+        .order_by("deadline", "pk")
+    )
+
+
+@dataclass
+class CompositionHints:
+    size: int = 0
+    early_career: int = 0
+    experienced: int = 0
+    categories: list = field(default_factory=list)  # [(label, count)]
+    subjects: list = field(default_factory=list)  # [(name, count)]
+    positions: list = field(default_factory=list)  # [(position, count)]
+    advice: list = field(default_factory=list)
+
+
+EXPERIENCED_YEARS = 10
+
+
+def composition_hints(*, school, staff_ids):
+    """A team's mix: early-career and experienced people, categories, subjects
+    and positions, with advice where the mix is one-sided. Two queries."""
+    people = list(
+        staff_with_derived(school=school)
+        .filter(pk__in=list(staff_ids))
+        .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("name")))
+    )
+    hints = CompositionHints(size=len(people))
+    if not people:
+        return hints
+    hints.early_career = sum(1 for p in people if p.is_early_career)
+    hints.experienced = sum(1 for p in people if p.experience_years >= EXPERIENCED_YEARS)
+    categories = Counter(p.current_category for p in people)
+    hints.categories = [
+        (QualificationCategory(value).label, categories[value])
+        for value in QualificationCategory.values
+        if categories[value]
+    ]
+    subjects = Counter(s.name for p in people for s in p.subjects.all())
+    hints.subjects = sorted(subjects.items(), key=lambda item: (-item[1], item[0]))
+    hints.positions = sorted(Counter(p.position for p in people).items(), key=lambda item: (-item[1], item[0]))
+    if len(people) >= 2:
+        if not hints.experienced:
+            hints.advice.append(_("No one with ten or more years of teaching: add an experienced teacher."))
+        if not hints.early_career:
+            hints.advice.append(_("No early-career teacher: the team is a good place for one to grow."))
+        if len(subjects) == 1:
+            hints.advice.append(_("Everyone teaches the same subject: another subject brings another view."))
+        if len(categories) == 1:
+            hints.advice.append(_("Everyone has the same category: mix people of different status."))
+    return hints

@@ -1,0 +1,79 @@
+"""Reminders of teams' overdue milestones and passed deadlines.
+
+Beat-driven and idempotent: the dates live in the database, and every reminder
+is exactly-once through the notifications' unique (user, kind, key).
+"""
+
+import datetime
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_send
+from apps.staff.selectors import school_today
+
+from .models import TeamMember
+from .selectors import milestones_overdue, teams_past_deadline
+
+# Russia's zones run up to UTC+12: every school's "today" is at most this far ahead.
+AHEAD = datetime.timedelta(hours=14)
+
+
+def _active_members():
+    return Prefetch(
+        "members",
+        queryset=TeamMember.objects.filter(left_on__isnull=True).select_related("staff__user", "staff__school"),
+        to_attr="active_members",
+    )
+
+
+def _remind(team, *, kind, key, title):
+    sent = 0
+    for member in team.active_members:
+        user = member.staff.user
+        if user is None or not user.is_active:
+            continue
+        if notification_send(
+            user=user,
+            school=member.staff.school,
+            kind=kind,
+            key=key,
+            title=title,
+            url=reverse("teams:team_detail", args=[team.pk]),
+        ):
+            sent += 1
+    return sent
+
+
+def teams_deadline_sweep(*, now=None, batch=500):
+    """Remind each active member once of an overdue milestone and of a team still
+    at work after its deadline; "overdue" is by the school's own date."""
+    now = now or timezone.now()
+    horizon = (now + AHEAD).date()
+    sent = 0
+    with translation.override("ru"):
+        for milestone in milestones_overdue(on=horizon)[:batch]:
+            team = milestone.team
+            if milestone.due_on >= school_today(team.school):
+                continue
+            team = type(team).objects.prefetch_related(_active_members()).get(pk=team.pk)
+            sent += _remind(
+                team,
+                kind=Notification.Kind.MILESTONE_OVERDUE,
+                key=f"milestone:{milestone.pk}",
+                title=_("Milestone overdue: «%(milestone)s» (%(team)s)")
+                % {"milestone": milestone.title, "team": team.title},
+            )
+        for team in teams_past_deadline(on=horizon).prefetch_related(_active_members())[:batch]:
+            if team.deadline >= school_today(team.school):
+                continue
+            sent += _remind(
+                team,
+                kind=Notification.Kind.TEAM_DEADLINE_PASSED,
+                key=f"team:{team.pk}",
+                title=_("The team's deadline has passed: %(team)s") % {"team": team.title},
+            )
+    return sent

@@ -1,0 +1,28 @@
+"""The demo teams build on the demo staff and can be seeded twice."""
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from apps.accounts import demo as accounts_demo
+from apps.staff.selectors import school_today
+from apps.teams.demo import seed_teams
+from apps.teams.models import TaskTeam
+
+
+def test_demo_teams_are_seeded_once(db):
+    call_command("seed_demo", password="demo-pass-123", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _network, schools = accounts_demo.demo_schools()
+    users = accounts_demo.demo_users(schools=schools, password="demo-pass-123")
+    today = school_today(schools["main"])
+    with timezone.override(schools["main"].tzinfo):
+        assert seed_teams(schools=schools, users=users, today=today) is True
+        assert seed_teams(schools=schools, users=users, today=today) is False
+    teams = TaskTeam.objects.filter(school=schools["main"])
+    assert teams.filter(status="working").count() == 2
+    dissolved = teams.get(status="dissolved")
+    assert dissolved.outcome.kind == "model_concept"
+    assert teams.get(predecessor=dissolved).title == "Внедрение модели наставничества"
+    assert (
+        teams.get(title="Подготовка к проблемно-тематическому дню").members.get(role="lead").staff.last_name
+        == "Миронова"
+    )

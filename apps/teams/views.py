@@ -1,0 +1,347 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import School
+from apps.core.forms import apply_validation_error
+from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.uploads import file_download
+from apps.staff.models import StaffMember
+
+from . import selectors, services
+from .access import MANAGERS, is_manager, require, team_can_manage, team_can_reform, team_can_take_notes
+from .forms import MeetingForm, MemberAddForm, MilestoneForm, OutcomeForm, ReformForm, StatusChangeForm, TaskTeamForm
+from .models import Milestone, TaskTeam, TeamMember, TeamOutcome
+
+PAGE_SIZE = 25
+
+
+def _team(request, pk, *, detail=False):
+    queryset = (selectors.team_detail_queryset if detail else selectors.team_queryset)(school=request.school)
+    return get_for_school_or_404(queryset, school=request.school, pk=pk)
+
+
+def _warn_load(request, warnings):
+    for person, count in warnings:
+        messages.warning(
+            request,
+            _("%(name)s would be in %(count)s open groups and teams at once: mind the double load.")
+            % {"name": person.full_name, "count": count},
+        )
+
+
+def _partner_school(request):
+    """The network partner chosen for a team (?partner= or the posted form)."""
+    value = request.POST.get("partner_school") or request.GET.get("partner") or ""
+    if not value.isdigit() or not request.school.network_id:
+        return None
+    return School.objects.filter(pk=value, network_id=request.school.network_id).exclude(pk=request.school.pk).first()
+
+
+def _page(request, teams):
+    return Paginator(teams, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@school_view()
+def team_list(request):
+    status = request.GET.get("status", "open")
+    kind = request.GET.get("kind", "")
+    member = request.GET.get("member", "")
+    member_id = int(member) if member.isdigit() else None
+    teams = selectors.team_list(school=request.school, status=status, kind=kind, member_id=member_id)
+    page = _page(request, teams)
+    people = StaffMember.objects.for_school(request.school).filter(is_active=True).order_by("last_name", "first_name")
+    return render(
+        request,
+        "teams/team_list.html",
+        {
+            "page": page,
+            "status": status,
+            "kind": kind,
+            "member_id": member_id,
+            "statuses": TaskTeam.Status.choices,
+            "kinds": TaskTeam.Kind.choices,
+            "people": people,
+            "query": f"status={status}&kind={kind}&member={member_id or ''}",
+            "can_create": is_manager(request),
+        },
+    )
+
+
+@school_view()
+def my_teams(request):
+    teams = selectors.my_teams(school=request.school, user=request.user)
+    return render(request, "teams/my_teams.html", {"page": _page(request, teams), "query": ""})
+
+
+@school_view()
+def archive(request):
+    query = request.GET.get("q", "")
+    teams = selectors.team_archive(school=request.school, query=query)
+    return render(request, "teams/archive.html", {"page": _page(request, teams), "q": query, "query": f"q={query}"})
+
+
+def _hints(school, form):
+    people = form.chosen_staff() if hasattr(form, "cleaned_data") else []
+    if not people:
+        return None
+    return selectors.composition_hints(school=school, staff_ids=[p.pk for p in people])
+
+
+@school_view(*MANAGERS)
+def team_create(request):
+    """Administrators and deputy heads form teams. "Check the composition"
+    re-shows the form with hints about the mix of people, saving nothing."""
+    partner_school = _partner_school(request)
+    form = TaskTeamForm(request.POST or None, school=request.school, partner_school=partner_school)
+    hints = None
+    if request.method == "POST":
+        valid = form.is_valid()
+        hints = _hints(request.school, form)
+        if valid and "preview" not in request.POST:
+            try:
+                team, warnings = services.team_create(
+                    school=request.school,
+                    partner_school=partner_school,
+                    members=form.member_specs(),
+                    created_by=request.user,
+                    **form.team_fields(),
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                _warn_load(request, warnings)
+                messages.success(request, _("The team is formed."))
+                return redirect("teams:team_detail", pk=team.pk)
+        elif valid:
+            _warn_load(request, selectors.team_load_warnings(school=request.school, staff=form.chosen_staff()))
+    partners = (
+        School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk)
+        if request.school.network_id
+        else School.objects.none()
+    )
+    return render(
+        request,
+        "teams/team_form.html",
+        {"form": form, "hints": hints, "partners": partners, "partner_school": partner_school},
+    )
+
+
+@school_view()
+def team_detail(request, pk):
+    team = _team(request, pk, detail=True)
+    can_manage = team_can_manage(request, team)
+    hints = selectors.composition_hints(school=request.school, staff_ids=[m.staff_id for m in team.active_members])
+    return render(
+        request,
+        "teams/team_detail.html",
+        {
+            "team": team,
+            "can_manage": can_manage,
+            "can_take_notes": team_can_take_notes(request, team),
+            "can_reform": team_can_reform(request, team),
+            "status_form": StatusChangeForm(team=team) if can_manage and team.is_open else None,
+            "hints": hints,
+            "outcome": getattr(team, "outcome", None),
+        },
+    )
+
+
+@school_view()
+def team_edit(request, pk):
+    team = _team(request, pk)
+    require(team_can_manage(request, team))
+    if not team.is_open:
+        messages.error(request, _("The team is closed: it cannot be changed."))
+        return redirect("teams:team_detail", pk=team.pk)
+    form = TaskTeamForm(request.POST or None, instance=team, school=team.school, with_members=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(team=team, **form.team_fields())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The team is saved."))
+            return redirect("teams:team_detail", pk=team.pk)
+    return render(request, "teams/team_form.html", {"form": form, "team": team})
+
+
+@school_view()
+def member_add(request, pk):
+    team = _team(request, pk)
+    require(team_can_manage(request, team))
+    form = MemberAddForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _member, warnings = services.team_member_add(
+                team=team, staff=form.cleaned_data["staff"], role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _warn_load(request, warnings)
+            messages.success(request, _("The person is added to the team."))
+            return redirect("teams:team_detail", pk=team.pk)
+    return render(request, "teams/member_form.html", {"form": form, "team": team})
+
+
+@require_POST
+@school_view()
+def member_remove(request, pk):
+    member = get_for_school_or_404(TeamMember.objects.select_related("staff"), school=request.school, pk=pk)
+    team = _team(request, member.team_id)
+    require(team_can_manage(request, team))
+    try:
+        services.team_member_remove(member=member)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(name)s has left the team.") % {"name": member.staff.full_name})
+    return redirect("teams:team_detail", pk=team.pk)
+
+
+@require_POST
+@school_view()
+def team_status(request, pk):
+    team = _team(request, pk)
+    require(team_can_manage(request, team))
+    form = StatusChangeForm(request.POST, team=team)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status this team can move to."))
+        return redirect("teams:team_detail", pk=team.pk)
+    try:
+        services.team_status_change(
+            team=team,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+            changed_by=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("teams:team_detail", pk=team.pk)
+    team.refresh_from_db(fields=["status"])
+    if team.status == TaskTeam.Status.SOLVED:
+        # The lead is asked for the outcome; the team is dissolved after it.
+        messages.info(request, _("The task is solved. Record the team's outcome: the team is dissolved after it."))
+        return redirect("teams:outcome_record", pk=team.pk)
+    if team.status == TaskTeam.Status.WORKING:
+        _warn_load(
+            request, selectors.team_load_warnings(school=team.school, staff=[m.staff for m in team.active_members])
+        )
+    messages.success(request, _("The status is changed."))
+    return redirect("teams:team_detail", pk=team.pk)
+
+
+@school_view()
+def milestone_create(request, pk):
+    team = _team(request, pk)
+    require(team_can_manage(request, team))
+    form = MilestoneForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_create(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The milestone is added."))
+            return redirect("teams:team_detail", pk=team.pk)
+    return render(
+        request,
+        "teams/part_form.html",
+        {"form": form, "team": team, "heading": _("A milestone"), "testid": "milestone-form"},
+    )
+
+
+@require_POST
+@school_view()
+def milestone_done(request, pk):
+    milestone = get_for_school_or_404(Milestone.objects.all(), school=request.school, pk=pk)
+    team = _team(request, milestone.team_id)
+    require(team_can_manage(request, team))
+    milestone.team = team
+    services.milestone_mark_done(milestone=milestone)
+    messages.success(request, _("The milestone is done."))
+    return redirect("teams:team_detail", pk=team.pk)
+
+
+@school_view()
+def meeting_create(request, pk):
+    team = _team(request, pk)
+    require(team_can_take_notes(request, team))
+    form = MeetingForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_create(team=team, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The meeting is recorded."))
+            return redirect("teams:team_detail", pk=team.pk)
+    return render(
+        request,
+        "teams/part_form.html",
+        {"form": form, "team": team, "heading": _("A meeting of the team"), "testid": "meeting-form"},
+    )
+
+
+@school_view()
+def outcome_record(request, pk):
+    team = _team(request, pk)
+    require(team_can_manage(request, team))
+    outcome = getattr(team, "outcome", None)
+    if team.status in TaskTeam.CLOSED_STATUSES and outcome is None:
+        messages.error(request, _("The team is closed."))
+        return redirect("teams:team_detail", pk=team.pk)
+    form = OutcomeForm(request.POST or None, request.FILES or None, instance=outcome)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = request.FILES.get("file")
+        try:
+            services.outcome_record(
+                team=team,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                link=data["link"],
+                file=upload,
+                recorded_by=request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            team.refresh_from_db(fields=["status"])
+            if team.status == TaskTeam.Status.DISSOLVED:
+                messages.success(request, _("The outcome is recorded and the team is dissolved: its members are free."))
+            else:
+                messages.success(request, _("The outcome is recorded."))
+            return redirect("teams:team_detail", pk=team.pk)
+    return render(request, "teams/outcome_form.html", {"form": form, "team": team})
+
+
+@school_view()
+def outcome_file(request, pk):
+    outcome = get_for_school_or_404(TeamOutcome.objects.all(), school=request.school, pk=pk)
+    return file_download(outcome.file)
+
+
+@school_view(*MANAGERS)
+def team_reform(request, pk):
+    team = _team(request, pk, detail=True)
+    require(team_can_reform(request, team))
+    form = ReformForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new_team, warnings = services.team_reform(team=team, created_by=request.user, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error, fields={"members": "member_ids", "lead": "lead_id"})
+        else:
+            _warn_load(request, warnings)
+            messages.success(request, _("A new team is formed from «%(title)s».") % {"title": team.title})
+            return redirect("teams:team_detail", pk=new_team.pk)
+    return render(request, "teams/reform_form.html", {"form": form, "team": team})
