@@ -107,10 +107,11 @@ def team_load(*, staff_ids):
     return dict(rows)
 
 
-def team_load_warnings(*, school, staff):
+def team_load_warnings(*, school, staff, prospective=False):
     """The people whose open teams plus open mentor groups exceed the school's
-    limit: [(person, total)]. Counted after the change is written."""
-    limit = school.max_active_groups_per_teacher
+    limit: [(person, total)]. Counted after the change is written, or — for a
+    preview (`prospective`) — as if the new team already counted."""
+    limit = school.max_active_groups_per_teacher - (1 if prospective else 0)
     ids = [s.pk for s in staff]
     teams, groups = team_load(staff_ids=ids), teacher_load(staff_ids=ids)
     warnings, seen = [], set()
@@ -118,7 +119,7 @@ def team_load_warnings(*, school, staff):
         total = teams.get(person.pk, 0) + groups.get(person.pk, 0)
         if total > limit and person.pk not in seen:
             seen.add(person.pk)
-            warnings.append((person, total))
+            warnings.append((person, total + (1 if prospective else 0)))
     return warnings
 
 

@@ -114,7 +114,10 @@ def _require_open(team):
 def team_update(*, team, kind, title, task, expected_result, deadline, why_these_people=""):
     """Change a team's task and deadline (its members change one by one)."""
     _require_open(team)
-    if deadline != team.deadline:
+    # The stored deadline, not the instance's: a bound ModelForm has already
+    # copied the new value onto `team`.
+    stored_deadline = TaskTeam.objects.values_list("deadline", flat=True).get(pk=team.pk)
+    if deadline != stored_deadline:
         _check_deadline(team.school, deadline)
         if team.milestones.filter(due_on__gt=deadline).exists():
             raise ValidationError({"deadline": _("A milestone is due after this deadline: move it first.")})
@@ -237,6 +240,7 @@ def milestone_create(*, team, title, due_on):
 
 
 def milestone_mark_done(*, milestone, done_on=None):
+    _require_open(milestone.team)
     if milestone.is_done:
         return milestone
     milestone.is_done = True
@@ -247,6 +251,7 @@ def milestone_mark_done(*, milestone, done_on=None):
 
 
 def meeting_create(*, team, held_on, agenda, minutes="", recorded_by=None):
+    _require_open(team)
     meeting = TeamMeeting(team=team, held_on=held_on, agenda=agenda, minutes=minutes, recorded_by=recorded_by)
     meeting.full_clean()
     meeting.save()

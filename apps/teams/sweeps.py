@@ -6,7 +6,8 @@ is exactly-once through the notifications' unique (user, kind, key).
 
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -55,7 +56,10 @@ def teams_deadline_sweep(*, now=None, batch=500):
     horizon = (now + AHEAD).date()
     sent = 0
     with translation.override("ru"):
-        for milestone in milestones_overdue(on=horizon)[:batch]:
+        reminded = Notification.objects.filter(
+            kind=Notification.Kind.MILESTONE_OVERDUE, key=Concat(Value("milestone:"), Cast(OuterRef("pk"), CharField()))
+        )
+        for milestone in milestones_overdue(on=horizon).exclude(Exists(reminded))[:batch]:
             team = milestone.team
             if milestone.due_on >= school_today(team.school):
                 continue
@@ -67,7 +71,10 @@ def teams_deadline_sweep(*, now=None, batch=500):
                 title=_("Milestone overdue: «%(milestone)s» (%(team)s)")
                 % {"milestone": milestone.title, "team": team.title},
             )
-        for team in teams_past_deadline(on=horizon).prefetch_related(_active_members())[:batch]:
+        passed = Notification.objects.filter(
+            kind=Notification.Kind.TEAM_DEADLINE_PASSED, key=Concat(Value("team:"), Cast(OuterRef("pk"), CharField()))
+        )
+        for team in teams_past_deadline(on=horizon).exclude(Exists(passed)).prefetch_related(_active_members())[:batch]:
             if team.deadline >= school_today(team.school):
                 continue
             sent += _remind(

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -36,7 +38,7 @@ def _warn_load(request, warnings):
 def _partner_school(request):
     """The network partner chosen for a team (?partner= or the posted form)."""
     value = request.POST.get("partner_school") or request.GET.get("partner") or ""
-    if not value.isdigit() or not request.school.network_id:
+    if not value.isdecimal() or not request.school.network_id:
         return None
     return School.objects.filter(pk=value, network_id=request.school.network_id).exclude(pk=request.school.pk).first()
 
@@ -50,7 +52,7 @@ def team_list(request):
     status = request.GET.get("status", "open")
     kind = request.GET.get("kind", "")
     member = request.GET.get("member", "")
-    member_id = int(member) if member.isdigit() else None
+    member_id = int(member) if member.isdecimal() and len(member) < 19 else None
     teams = selectors.team_list(school=request.school, status=status, kind=kind, member_id=member_id)
     page = _page(request, teams)
     people = StaffMember.objects.for_school(request.school).filter(is_active=True).order_by("last_name", "first_name")
@@ -65,7 +67,7 @@ def team_list(request):
             "statuses": TaskTeam.Status.choices,
             "kinds": TaskTeam.Kind.choices,
             "people": people,
-            "query": f"status={status}&kind={kind}&member={member_id or ''}",
+            "query": urlencode({"status": status, "kind": kind, "member": member_id or ""}),
             "can_create": is_manager(request),
         },
     )
@@ -81,7 +83,9 @@ def my_teams(request):
 def archive(request):
     query = request.GET.get("q", "")
     teams = selectors.team_archive(school=request.school, query=query)
-    return render(request, "teams/archive.html", {"page": _page(request, teams), "q": query, "query": f"q={query}"})
+    return render(
+        request, "teams/archive.html", {"page": _page(request, teams), "q": query, "query": urlencode({"q": query})}
+    )
 
 
 def _hints(school, form):
@@ -117,7 +121,10 @@ def team_create(request):
                 messages.success(request, _("The team is formed."))
                 return redirect("teams:team_detail", pk=team.pk)
         elif valid:
-            _warn_load(request, selectors.team_load_warnings(school=request.school, staff=form.chosen_staff()))
+            _warn_load(
+                request,
+                selectors.team_load_warnings(school=request.school, staff=form.chosen_staff(), prospective=True),
+            )
     partners = (
         School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk)
         if request.school.network_id
@@ -264,8 +271,13 @@ def milestone_done(request, pk):
     team = _team(request, milestone.team_id)
     require(team_can_manage(request, team))
     milestone.team = team
-    services.milestone_mark_done(milestone=milestone)
-    messages.success(request, _("The milestone is done."))
+    try:
+        services.milestone_mark_done(milestone=milestone)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The milestone is done."))
     return redirect("teams:team_detail", pk=team.pk)
 
 

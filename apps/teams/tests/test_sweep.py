@@ -55,3 +55,14 @@ def test_teams_count_towards_the_load_of_mentor_groups(school):
     TaskTeamFactory(school=school, lead=busy)
     warnings = teacher_load_warnings(school=school, staff=[busy], exclude_group=MentorGroupFactory(school=school))
     assert warnings == [(busy, 2)]
+
+
+def test_the_sweep_reaches_beyond_its_batch(school):
+    lead = _with_account(school)
+    team = TaskTeamFactory(school=school, lead=lead, deadline=datetime.date(2027, 3, 1))
+    for day in (1, 2, 3):
+        MilestoneFactory(team=team, due_on=datetime.date(2026, 11, day))
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        assert teams_deadline_sweep(batch=2) == 2
+        assert teams_deadline_sweep(batch=2) == 1
+    assert Notification.objects.filter(kind=Notification.Kind.MILESTONE_OVERDUE).count() == 3

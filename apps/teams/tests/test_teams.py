@@ -28,6 +28,12 @@ def _frozen():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests read the English source of messages (the Russian is in the .po)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _create(school, lead, others=(), **extra):
     members = [MemberSpec(staff=lead, role=TeamMember.Role.LEAD)] + [MemberSpec(staff=p) for p in others]
     kwargs = {
@@ -488,3 +494,27 @@ def test_team_page_runs_a_fixed_number_of_queries(school, administrator):
         services.meeting_create(team=team, held_on=TODAY, agenda=f"Встреча {i}")
         TaskTeamFactory(school=school, predecessor=team)
     assert _count(client, reverse("teams:team_detail", args=[team.pk])) == small
+
+
+def test_editing_cannot_move_the_deadline_into_the_past_or_before_a_milestone(school, administrator):
+    from apps.teams.tests.factories import MilestoneFactory
+
+    team = TaskTeamFactory(school=school, deadline=TODAY + datetime.timedelta(days=30))
+    MilestoneFactory(team=team, due_on=TODAY + datetime.timedelta(days=20))
+    response = client_for(administrator).post(
+        reverse("teams:team_edit", args=[team.pk]),
+        {
+            "kind": team.kind,
+            "title": team.title,
+            "task": team.task,
+            "expected_result": "Результат",
+            "deadline": (TODAY + datetime.timedelta(days=10)).isoformat(),
+        },
+    )
+    assert response.status_code == 200 and "deadline" in response.context["form"].errors
+    team.refresh_from_db()
+    assert team.deadline == TODAY + datetime.timedelta(days=30)
+
+
+def test_odd_filter_values_do_not_break_the_list(school, teacher):
+    assert client_for(teacher).get(reverse("teams:team_list"), {"member": "²"}).status_code == 200
