@@ -22,6 +22,7 @@ class Notification(models.Model):
         FEEDBACK_RECEIVED = "feedback_received", _("feedback received")
         MILESTONE_OVERDUE = "milestone_overdue", _("milestone overdue")
         TEAM_DEADLINE_PASSED = "team_deadline_passed", _("team deadline passed")
+        AGREEMENT_EXPIRING = "agreement_expiring", _("partnership agreement expiring")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
     school = models.ForeignKey(School, related_name="notifications", on_delete=models.CASCADE)
