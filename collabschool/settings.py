@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.visits",
     "apps.teams",
+    "apps.partners",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.teams.tasks.teams_deadline_sweep_task",
         "schedule": 3600.0,
         "options": {"expires": 3500},
+    },
+    "agreements-expiry-sweep": {
+        "task": "apps.partners.tasks.agreements_expiry_sweep_task",
+        "schedule": 6 * 3600.0,
+        "options": {"expires": 6 * 3600 - 100},
     },
     "notifications-email-sweep": {
         "task": "apps.notifications.tasks.notifications_email_sweep",

@@ -1,0 +1,161 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.uploads import validate_upload
+from apps.staff.forms import DateInput
+from apps.staff.models import StaffMember
+
+from .models import SCAN_TYPES, Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, Stage
+
+
+class PartnerForm(forms.ModelForm):
+    stage_since = forms.DateField(label=_("At this stage since"), required=False, widget=DateInput())
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["name", "kind", "direction", "address", "stage", "notes", "is_active"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["direction"].queryset = PartnerDirection.objects.for_school(school).order_by("name")
+        if self.instance.pk:
+            # The stage moves with its own form, which keeps the history.
+            del self.fields["stage"], self.fields["stage_since"]
+        else:
+            del self.fields["is_active"]
+
+    def validate_unique(self):
+        # `school` is not on the form; the name is checked in clean_name.
+        pass
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        others = PartnerOrganisation.objects.for_school(self.school).filter(name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("This partner is already in the registry."))
+        return name
+
+    @property
+    def partner_fields(self):
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+
+
+class StageChangeForm(forms.Form):
+    stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
+    changed_on = forms.DateField(label=_("Since"), widget=DateInput())
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = PartnerContact
+        fields = ["name", "role", "phone", "email"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "placeholder": "+7 (___) ___-__-__"})}
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["number", "signed_on", "valid_until", "subject", "scan"]
+        widgets = {
+            "signed_on": DateInput(),
+            "valid_until": DateInput(),
+            "subject": forms.Textarea(attrs={"rows": 2}),
+            "scan": forms.ClearableFileInput(attrs={"accept": ",".join(sorted(SCAN_TYPES))}),
+        }
+        help_texts = {"scan": _("PDF, an office document or a photo (JPEG, PNG), up to 20 MB.")}
+
+    def validate_unique(self):
+        pass  # the partner is not on the form: the service checks the number
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan:
+            validate_upload(scan, extensions=SCAN_TYPES)
+        return scan
+
+    def clean(self):
+        data = super().clean()
+        signed_on, valid_until = data.get("signed_on"), data.get("valid_until")
+        if signed_on and valid_until and valid_until <= signed_on:
+            self.add_error("valid_until", _("The agreement must end after it is signed."))
+        return data
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = JointActivity
+        fields = [
+            "title",
+            "partners",
+            "starts_on",
+            "ends_on",
+            "kind",
+            "mechanism",
+            "product_text",
+            "product_link",
+            "product_file",
+            "responsible",
+            "teachers",
+            "students_count",
+            "parents_count",
+            "status",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "partners": forms.CheckboxSelectMultiple(),
+            "teachers": forms.CheckboxSelectMultiple(),
+            "product_text": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "ends_on": _("Leave empty for a one-day activity."),
+            "product_text": _(
+                "Strategy → models, concepts, resources; design → programmes; "
+                "implementation → events, contests, olympiads; mutual support → comfort of the partners."
+            ),
+        }
+
+    def __init__(self, *args, school, responsible_only=None, **kwargs):
+        """`responsible_only`: a teacher logs only activities they are responsible for."""
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = PartnerOrganisation.objects.for_school(school).order_by("name")
+        people = StaffMember.objects.for_school(school).filter(is_active=True).order_by("last_name", "first_name")
+        self.fields["teachers"].queryset = people
+        if responsible_only is not None:
+            self.fields["responsible"].queryset = StaffMember.objects.filter(pk=responsible_only.pk)
+            self.fields["responsible"].initial = responsible_only.pk
+            self.fields["responsible"].empty_label = None
+        else:
+            self.fields["responsible"].queryset = people
+
+    def clean_product_file(self):
+        upload = self.cleaned_data.get("product_file")
+        if upload and hasattr(upload, "content_type"):
+            validate_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The period ends before it starts."))
+        return data
+
+    @property
+    def activity_fields(self):
+        data = dict(self.cleaned_data)
+        data.pop("product_file", None)
+        return data
+
+
+class ActivityPeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("any")), *JointActivity.Status.choices]
+    )

@@ -1,0 +1,191 @@
+"""Reads of the social partnership, scoped to a school, in a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from apps.staff.models import StaffMember
+from apps.staff.selectors import school_today
+
+from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, StageChange
+
+EXPIRY_DAYS = 60
+
+
+class AgreementStatus:
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    NONE = "none"
+
+
+def school_year_bounds(year):
+    """The school year that starts on 1 September of `year`: (first day, last day)."""
+    return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
+
+
+def school_year_of(day):
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def staff_for_user(*, school, user):
+    """The user's active registry card in this school, or None."""
+    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
+
+
+def direction_list(*, school):
+    return PartnerDirection.objects.for_school(school).order_by("name", "pk")
+
+
+def partner_queryset(*, school, on=None):
+    """The school's partners with the end of their latest agreement, its status
+    (active / expiring within 60 days / expired / none) and the number of joint
+    activities, all computed in SQL."""
+    on = on or school_today(school)
+    latest_until = Agreement.objects.filter(partner=OuterRef("pk")).order_by("-valid_until").values("valid_until")[:1]
+    activities = (
+        JointActivity.partners.through.objects.filter(partnerorganisation_id=OuterRef("pk"))
+        .order_by()
+        .values("partnerorganisation_id")
+        .annotate(n=Count("jointactivity_id"))
+        .values("n")
+    )
+    return (
+        PartnerOrganisation.objects.for_school(school)
+        .select_related("direction")
+        .annotate(
+            agreement_until=Subquery(latest_until),
+            activities_count=Coalesce(Subquery(activities, output_field=IntegerField()), 0),
+        )
+        .annotate(
+            agreement_status=Case(
+                When(agreement_until__isnull=True, then=Value(AgreementStatus.NONE)),
+                When(agreement_until__lt=on, then=Value(AgreementStatus.EXPIRED)),
+                When(
+                    agreement_until__lte=on + datetime.timedelta(days=EXPIRY_DAYS),
+                    then=Value(AgreementStatus.EXPIRING),
+                ),
+                default=Value(AgreementStatus.ACTIVE),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def partner_list(*, school, on=None, direction=None, kind="", stage="", agreement="", query="", active=True):
+    """The registry with its filters. Each filter is optional; `query` searches
+    name, address and notes word by word."""
+    partners = partner_queryset(school=school, on=on)
+    if direction is not None:
+        partners = partners.filter(direction=direction)
+    if kind:
+        partners = partners.filter(kind=kind)
+    if stage:
+        partners = partners.filter(stage=stage)
+    if agreement:
+        partners = partners.filter(agreement_status=agreement)
+    if active is not None:
+        partners = partners.filter(is_active=active)
+    for word in query.split()[:5]:
+        partners = partners.filter(Q(name__icontains=word) | Q(address__icontains=word) | Q(notes__icontains=word))
+    return partners.order_by("name", "pk")
+
+
+def activity_queryset(*, school):
+    return (
+        JointActivity.objects.for_school(school)
+        .select_related("responsible")
+        .prefetch_related(
+            Prefetch("partners", queryset=PartnerOrganisation.objects.order_by("name", "pk")),
+            Prefetch("teachers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk")),
+        )
+    )
+
+
+def partner_detail_queryset(*, school, on=None):
+    """The partner page: contacts, agreements, stage history and the timeline of
+    joint activities (latest first)."""
+    return partner_queryset(school=school, on=on).prefetch_related(
+        Prefetch("contacts", queryset=PartnerContact.objects.order_by("name", "pk")),
+        Prefetch("agreements", queryset=Agreement.objects.order_by("-valid_until", "-pk")),
+        Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+        Prefetch("activities", queryset=activity_queryset(school=school).order_by("-starts_on", "-pk")),
+    )
+
+
+def activity_list(*, school, start=None, end=None, status=""):
+    """Joint activities that touch the period [start, end] (either may be open)."""
+    activities = activity_queryset(school=school)
+    if start:
+        activities = activities.filter(Q(ends_on__gte=start) | Q(ends_on__isnull=True, starts_on__gte=start))
+    if end:
+        activities = activities.filter(starts_on__lte=end)
+    if status:
+        activities = activities.filter(status=status)
+    return activities.order_by("starts_on", "pk")
+
+
+def my_activities(*, school, user):
+    """Activities where the user's card is responsible or among the teachers."""
+    mine = JointActivity.teachers.through.objects.filter(jointactivity_id=OuterRef("pk"), staffmember__user=user)
+    return (
+        activity_queryset(school=school).filter(Q(responsible__user=user) | Exists(mine)).order_by("-starts_on", "-pk")
+    )
+
+
+def agreements_expiring(*, on, days=EXPIRY_DAYS, school=None):
+    """Agreements of active partners ending within `days` of `on` (both days
+    included) that no later agreement of the same partner replaces. Used by the
+    list page and by the notifications sweep (all schools when `school` is None)."""
+    renewed = Agreement.objects.filter(partner=OuterRef("partner"), valid_until__gt=OuterRef("valid_until"))
+    agreements = Agreement.objects.filter(
+        valid_until__gte=on, valid_until__lte=on + datetime.timedelta(days=days), partner__is_active=True
+    ).filter(~Exists(renewed))
+    if school is not None:
+        agreements = agreements.for_school(school)
+    return agreements.select_related("partner", "partner__school").order_by("valid_until", "pk")
+
+
+@dataclass
+class DirectionRow:
+    direction: object  # PartnerDirection or None for partners without one
+    name: str
+    partners: int
+    activities: int
+
+
+def directions_overview(*, school, year):
+    """Partners (active) and joint activities (not cancelled, starting in the
+    school year beginning 1 September `year`) per direction. Two queries; an
+    activity with partners of two directions counts in each."""
+    start, end = school_year_bounds(year)
+    in_year = JointActivity.objects.filter(school=school, starts_on__gte=start, starts_on__lte=end).exclude(
+        status=JointActivity.Status.CANCELLED
+    )
+    activities = (
+        in_year.filter(partners__direction=OuterRef("pk"))
+        .order_by()
+        .values("partners__direction")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    rows = [
+        DirectionRow(direction=d, name=d.name, partners=d.n_partners, activities=d.n_activities)
+        for d in direction_list(school=school).annotate(
+            n_partners=Count("partners", filter=Q(partners__is_active=True), distinct=True),
+            n_activities=Coalesce(Subquery(activities, output_field=IntegerField()), 0),
+        )
+    ]
+    loose = (
+        PartnerOrganisation.objects.for_school(school)
+        .filter(direction__isnull=True)
+        .aggregate(
+            partners=Count("pk", filter=Q(is_active=True), distinct=True),
+            activities=Count("activities", filter=Q(activities__in=in_year), distinct=True),
+        )
+    )
+    if loose["partners"] or loose["activities"]:
+        rows.append(DirectionRow(None, "", loose["partners"], loose["activities"]))
+    return rows

@@ -1,0 +1,45 @@
+"""Reminders of partnership agreements that expire within 60 days.
+
+Beat-driven and idempotent: the administrators and deputy heads of the school
+are reminded once per agreement and end date (a renewed agreement that is
+extended again reminds again).
+"""
+
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Membership, Role
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_send
+
+from .selectors import agreements_expiring
+
+
+def agreements_expiry_sweep(*, now=None):
+    today = (now or timezone.now()).date()
+    agreements = list(agreements_expiring(on=today))
+    managers = {}
+    for membership in Membership.objects.filter(
+        school__in={a.partner.school_id for a in agreements}, roles__overlap=[Role.ADMINISTRATOR, Role.DEPUTY_HEAD]
+    ).select_related("user"):
+        if membership.user.is_active:
+            managers.setdefault(membership.school_id, []).append(membership.user)
+    sent = 0
+    with translation.override("ru"):
+        for agreement in agreements:
+            title = _("The agreement with «%(partner)s» expires on %(date)s") % {
+                "partner": agreement.partner.name,
+                "date": agreement.valid_until.strftime("%d.%m.%Y"),
+            }
+            for user in managers.get(agreement.partner.school_id, []):
+                if notification_send(
+                    user=user,
+                    school=agreement.partner.school,
+                    kind=Notification.Kind.AGREEMENT_EXPIRING,
+                    key=f"agreement:{agreement.pk}:{agreement.valid_until:%Y-%m-%d}",
+                    title=title,
+                    url=reverse("partners:partner_detail", args=[agreement.partner_id]),
+                ):
+                    sent += 1
+    return sent

@@ -1,0 +1,384 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.forms import apply_validation_error
+from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.uploads import file_download
+from apps.staff.forms import NameForm
+from apps.staff.selectors import school_today
+
+from . import selectors, services
+from .access import MANAGERS, activity_can_edit, is_manager, require
+from .exporting import activities_export_xlsx, partners_export_xlsx
+from .filters import PartnerFilter
+from .forms import ActivityForm, ActivityPeriodForm, AgreementForm, ContactForm, PartnerForm, StageChangeForm
+from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content, file_name):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _filtered_partners(request):
+    today = school_today(request.school)
+    partner_filter = PartnerFilter(
+        request.GET, queryset=selectors.partner_queryset(school=request.school, on=today), school=request.school
+    )
+    rows = partner_filter.qs if partner_filter.is_valid() else partner_filter.queryset.none()
+    return partner_filter, rows.order_by("name", "pk")
+
+
+def _partner(request, pk):
+    return get_for_school_or_404(PartnerOrganisation.objects.all(), school=request.school, pk=pk)
+
+
+@school_view()
+def registry(request):
+    partner_filter, rows = _filtered_partners(request)
+    return render(
+        request,
+        "partners/registry.html",
+        {
+            "filter": partner_filter,
+            "page": _page(request, rows),
+            "query": _query(request),
+            "can_manage": is_manager(request),
+        },
+    )
+
+
+@school_view(*MANAGERS)
+def registry_export(request):
+    _filter, rows = _filtered_partners(request)
+    today = school_today(request.school)
+    return _xlsx_response(partners_export_xlsx(partners=rows), f"partners-{today:%Y-%m-%d}.xlsx")
+
+
+@school_view(*MANAGERS)
+def partner_create(request):
+    services.directions_ensure_defaults(school=request.school)
+    form = PartnerForm(
+        request.POST or None, school=request.school, initial={"stage_since": school_today(request.school)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(school=request.school, created_by=request.user, **form.partner_fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("«%(name)s» is added to the registry.") % {"name": partner.name})
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return render(request, "partners/partner_form.html", {"form": form})
+
+
+@school_view()
+def partner_detail(request, pk):
+    partner = get_for_school_or_404(
+        selectors.partner_detail_queryset(school=request.school), school=request.school, pk=pk
+    )
+    can_manage = is_manager(request)
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "partner": partner,
+            "can_manage": can_manage,
+            "can_log": can_manage or selectors.staff_for_user(school=request.school, user=request.user) is not None,
+            "stage_form": StageChangeForm(initial={"changed_on": school_today(request.school)}) if can_manage else None,
+        },
+    )
+
+
+@school_view(*MANAGERS)
+def partner_edit(request, pk):
+    partner = _partner(request, pk)
+    form = PartnerForm(request.POST or None, instance=partner, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(partner=partner, **form.partner_fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The partner's card is saved."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
+
+
+@require_POST
+@school_view(*MANAGERS)
+def stage_change(request, pk):
+    partner = _partner(request, pk)
+    form = StageChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.partner_stage_change(partner=partner, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The stage is changed."))
+    else:
+        messages.error(request, _("Choose the stage and its date."))
+    return redirect("partners:partner_detail", pk=partner.pk)
+
+
+def _part_form(request, partner, form, heading, testid):
+    return render(
+        request, "partners/part_form.html", {"form": form, "partner": partner, "heading": heading, "testid": testid}
+    )
+
+
+@school_view(*MANAGERS)
+def contact_add(request, pk):
+    partner = _partner(request, pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_create(partner=partner, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The contact person is added."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return _part_form(request, partner, form, _("A contact person"), "contact-form")
+
+
+@school_view(*MANAGERS)
+def contact_edit(request, pk):
+    contact = get_for_school_or_404(PartnerContact.objects.select_related("partner"), school=request.school, pk=pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The contact person is saved."))
+            return redirect("partners:partner_detail", pk=contact.partner_id)
+    return _part_form(request, contact.partner, form, _("A contact person"), "contact-form")
+
+
+@require_POST
+@school_view(*MANAGERS)
+def contact_delete(request, pk):
+    contact = get_for_school_or_404(PartnerContact.objects.all(), school=request.school, pk=pk)
+    services.contact_delete(contact=contact)
+    messages.success(request, _("The contact person is deleted."))
+    return redirect("partners:partner_detail", pk=contact.partner_id)
+
+
+@school_view(*MANAGERS)
+def agreement_add(request, pk):
+    partner = _partner(request, pk)
+    form = AgreementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_create(partner=partner, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The agreement is recorded."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return _part_form(request, partner, form, _("An agreement"), "agreement-form")
+
+
+@school_view()
+def agreement_scan(request, pk):
+    agreement = get_for_school_or_404(Agreement.objects.all(), school=request.school, pk=pk)
+    return file_download(agreement.scan)
+
+
+@school_view(*MANAGERS)
+def agreements_expiring(request):
+    today = school_today(request.school)
+    rows = selectors.agreements_expiring(on=today, school=request.school)
+    return render(
+        request,
+        "partners/agreements_expiring.html",
+        {"page": _page(request, rows), "today": today, "days": selectors.EXPIRY_DAYS},
+    )
+
+
+def _activity_form_context(request, form, **extra):
+    return render(request, "partners/activity_form.html", {"form": form, **extra})
+
+
+@school_view()
+def activity_create(request, pk):
+    """Managers log any activity; a teacher logs one they are responsible for."""
+    partner = _partner(request, pk)
+    own_card = None
+    if not is_manager(request):
+        own_card = selectors.staff_for_user(school=request.school, user=request.user)
+        if own_card is None:
+            raise PermissionDenied("no staff card")
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        school=request.school,
+        responsible_only=own_card,
+        initial={"partners": [partner.pk], "starts_on": school_today(request.school)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_create(
+                school=request.school, product_file=request.FILES.get("product_file"), **form.activity_fields
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The joint activity is recorded."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return _activity_form_context(request, form, partner=partner)
+
+
+@school_view()
+def activity_edit(request, pk):
+    activity = get_for_school_or_404(JointActivity.objects.select_related("responsible"), school=request.school, pk=pk)
+    require(activity_can_edit(request, activity))
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=activity,
+        school=request.school,
+        responsible_only=None if is_manager(request) else activity.responsible,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                activity=activity, product_file=request.FILES.get("product_file"), **form.activity_fields
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The joint activity is saved."))
+            return redirect("partners:activity_list")
+    return _activity_form_context(request, form, activity=activity)
+
+
+def _period(request):
+    form = ActivityPeriodForm(request.GET or None)
+    today = school_today(request.school)
+    start, end = selectors.school_year_bounds(selectors.school_year_of(today))
+    status = ""
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+        status = form.cleaned_data["status"]
+    if not form.is_bound:
+        form = ActivityPeriodForm(initial={"start": start, "end": end})
+    return form, start, end, status
+
+
+@school_view()
+def activity_list(request):
+    form, start, end, status = _period(request)
+    rows = selectors.activity_list(school=request.school, start=start, end=end, status=status)
+    return render(
+        request,
+        "partners/activity_list.html",
+        {
+            "form": form,
+            "page": _page(request, rows),
+            "query": _query(request),
+            "start": start,
+            "end": end,
+            "can_manage": is_manager(request),
+        },
+    )
+
+
+@school_view(*MANAGERS)
+def activity_export(request):
+    _form, start, end, status = _period(request)
+    rows = selectors.activity_list(school=request.school, start=start, end=end, status=status)
+    return _xlsx_response(
+        activities_export_xlsx(activities=rows), f"joint-activities-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx"
+    )
+
+
+@school_view()
+def my_activities(request):
+    rows = selectors.my_activities(school=request.school, user=request.user)
+    return render(request, "partners/my_activities.html", {"page": _page(request, rows), "query": ""})
+
+
+@school_view()
+def activity_file(request, pk):
+    activity = get_for_school_or_404(JointActivity.objects.all(), school=request.school, pk=pk)
+    return file_download(activity.product_file)
+
+
+@school_view()
+def directions(request):
+    """The overview for a school year, and (for managers) the list of directions."""
+    today = school_today(request.school)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdecimal() and 2000 <= int(year_text) <= 2100 else None
+    year = year or selectors.school_year_of(today)
+    can_manage = is_manager(request)
+    if can_manage:
+        services.directions_ensure_defaults(school=request.school)
+    form = NameForm(request.POST if can_manage else None, model=PartnerDirection, school=request.school)
+    if request.method == "POST":
+        require(can_manage)
+        if form.is_valid():
+            try:
+                services.direction_create(school=request.school, name=form.cleaned_data["name"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("«%(name)s» is added.") % {"name": form.cleaned_data["name"]})
+                return redirect("partners:directions")
+    return render(
+        request,
+        "partners/directions.html",
+        {
+            "rows": selectors.directions_overview(school=request.school, year=year),
+            "year": year,
+            "year_end": year + 1,
+            "form": form if can_manage else None,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@school_view(*MANAGERS)
+def direction_rename(request, pk):
+    direction = get_for_school_or_404(PartnerDirection.objects.all(), school=request.school, pk=pk)
+    form = NameForm(
+        request.POST or None,
+        model=PartnerDirection,
+        school=request.school,
+        instance=direction,
+        initial={"name": direction.name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.direction_rename(direction=direction, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The name is saved."))
+            return redirect("partners:directions")
+    return render(request, "partners/direction_rename.html", {"form": form, "direction": direction})
