@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import validate_upload
 from apps.staff.forms import DateInput
 from apps.staff.models import StaffMember
+from apps.staff.selectors import school_today
 
 from .models import SCAN_TYPES, Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, Stage
 
@@ -16,6 +18,12 @@ class PartnerForm(forms.ModelForm):
         model = PartnerOrganisation
         fields = ["name", "kind", "direction", "address", "stage", "notes", "is_active"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_stage_since(self):
+        day = self.cleaned_data.get("stage_since")
+        if day and day > school_today(self.school):
+            raise forms.ValidationError(_("The stage cannot start in the future."))
+        return day
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +132,11 @@ class ActivityForm(forms.ModelForm):
         """`responsible_only`: a teacher logs only activities they are responsible for."""
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = PartnerOrganisation.objects.for_school(school).order_by("name")
-        people = StaffMember.objects.for_school(school).filter(is_active=True).order_by("last_name", "first_name")
+        # Working staff, and — for an activity of the past — whoever took part then.
+        current = Q(is_active=True)
+        if self.instance.pk:
+            current |= Q(pk=self.instance.responsible_id) | Q(pk__in=self.instance.teachers.values("pk"))
+        people = StaffMember.objects.for_school(school).filter(current).order_by("last_name", "first_name")
         self.fields["teachers"].queryset = people
         if responsible_only is not None:
             self.fields["responsible"].queryset = StaffMember.objects.filter(pk=responsible_only.pk)
@@ -159,3 +171,15 @@ class ActivityPeriodForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("any")), *JointActivity.Status.choices]
     )
+
+    # A report covers at most a few school years: longer periods are split.
+    MAX_DAYS = 5 * 366
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and (end - start).days > self.MAX_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most five years."))
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period is before its start."))
+        return data

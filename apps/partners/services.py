@@ -58,6 +58,8 @@ def partner_create(
 ):
     """A new partner with its first stage recorded in the history."""
     _check_direction(school, direction)
+    if stage_since is not None and stage_since > school_today(school):
+        raise ValidationError({"stage_since": _("The stage cannot start in the future.")})
     partner = PartnerOrganisation(
         school=school,
         name=name,

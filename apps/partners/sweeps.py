@@ -5,6 +5,8 @@ are reminded once per agreement and end date (a renewed agreement that is
 extended again reminds again).
 """
 
+import datetime
+
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,8 +19,13 @@ from .selectors import agreements_expiring
 
 
 def agreements_expiry_sweep(*, now=None):
-    today = (now or timezone.now()).date()
-    agreements = list(agreements_expiring(on=today))
+    """Judged by each school's own date: Russia spans UTC+2 to UTC+12."""
+    now = now or timezone.now()
+    agreements = [
+        agreement
+        for agreement in agreements_expiring(on=(now - datetime.timedelta(days=1)).date(), days=62)
+        if 0 <= (agreement.valid_until - now.astimezone(agreement.partner.school.tzinfo).date()).days <= 60
+    ]
     managers = {}
     for membership in Membership.objects.filter(
         school__in={a.partner.school_id for a in agreements}, roles__overlap=[Role.ADMINISTRATOR, Role.DEPUTY_HEAD]

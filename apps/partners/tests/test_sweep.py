@@ -25,3 +25,42 @@ def test_expiring_agreement_reminds_the_administration_once(school, teacher):
     reminded = Notification.objects.filter(kind=Notification.Kind.AGREEMENT_EXPIRING)
     assert sorted(reminded.values_list("user_id", flat=True)) == sorted([admin.pk, deputy.pk])
     assert "библиотека" in reminded.first().title
+
+
+def test_a_future_stage_date_is_a_form_error(school, deputy_head):
+    from django.urls import reverse
+
+    from apps.partners.models import PartnerOrganisation
+    from conftest import client_for
+
+    response = client_for(deputy_head).post(
+        reverse("partners:partner_create"),
+        {"name": "Детская библиотека", "kind": "other", "stage": "common_goals", "stage_since": "9999-12-31"},
+    )
+    assert response.status_code == 200 and "stage_since" in response.context["form"].errors
+    assert not PartnerOrganisation.objects.exists()
+
+
+def test_activity_of_people_who_left_can_still_be_edited(school, deputy_head):
+    from django.urls import reverse
+
+    from apps.partners.tests.factories import JointActivityFactory
+    from apps.staff.services import staff_member_deactivate
+    from conftest import client_for
+
+    activity = JointActivityFactory(school=school)
+    staff_member_deactivate(staff=activity.responsible, left_on=datetime.date.today())
+    form = client_for(deputy_head).get(reverse("partners:activity_edit", args=[activity.pk])).context["form"]
+    assert activity.responsible in form.fields["responsible"].queryset
+
+
+def test_a_very_long_export_period_is_refused(school, deputy_head):
+    from django.urls import reverse
+
+    from conftest import client_for
+
+    response = client_for(deputy_head).get(
+        reverse("partners:activity_list"), {"start": "0001-01-01", "end": "9999-12-31"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
