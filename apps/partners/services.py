@@ -143,6 +143,31 @@ def agreement_create(*, partner, number, signed_on, valid_until, subject, scan=N
     return agreement
 
 
+@transaction.atomic
+def agreement_update(*, agreement, number, signed_on, valid_until, subject, scan=None):
+    """Correct an agreement; a new scan replaces the old one."""
+    if scan:
+        try:
+            validate_upload(scan, extensions=SCAN_TYPES)
+        except ValidationError as error:
+            raise ValidationError({"scan": error.messages}) from None
+    if signed_on and valid_until and valid_until <= signed_on:
+        raise ValidationError({"valid_until": _("The agreement must end after it is signed.")})
+    agreement.number, agreement.signed_on, agreement.valid_until, agreement.subject = (
+        number,
+        signed_on,
+        valid_until,
+        subject,
+    )
+    if scan:
+        agreement.scan = scan
+    elif scan is False:
+        agreement.scan = ""
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
 def _check_activity(school, *, partners, teachers, responsible, product_file, starts_on=None, ends_on=None):
     errors = {}
     if starts_on and ends_on and ends_on < starts_on:

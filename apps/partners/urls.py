@@ -16,6 +16,7 @@ urlpatterns = [
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
     path("<int:pk>/agreements/new/", views.agreement_add, name="agreement_add"),
     path("agreements/<int:pk>/scan/", views.agreement_scan, name="agreement_scan"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("agreements/expiring/", views.agreements_expiring, name="agreements_expiring"),
     path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
     path("activities/", views.activity_list, name="activity_list"),

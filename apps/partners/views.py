@@ -202,6 +202,22 @@ def agreement_add(request, pk):
     return _part_form(request, partner, form, _("An agreement"), "agreement-form")
 
 
+@school_view(*MANAGERS)
+def agreement_edit(request, pk):
+    agreement = get_for_school_or_404(Agreement.objects.select_related("partner"), school=request.school, pk=pk)
+    partner = _partner(request, agreement.partner_id)
+    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(agreement=agreement, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The agreement is saved."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return _part_form(request, partner, form, _("An agreement"), "agreement-form")
+
+
 @school_view()
 def agreement_scan(request, pk):
     agreement = get_for_school_or_404(Agreement.objects.all(), school=request.school, pk=pk)

@@ -58,6 +58,7 @@ ROUTES = {
     "partners:contact_delete": ("post", "partner_contact", MANAGERS),
     "partners:agreement_add": ("get", "partner", MANAGERS),
     "partners:agreement_scan": ("get", "agreement", ANY_MEMBER),
+    "partners:agreement_edit": ("get", "agreement", MANAGERS),
     "partners:agreements_expiring": ("get", None, MANAGERS),
     "partners:activity_create": ("get", "partner", ANY_MEMBER),  # teachers with a staff card
     "partners:activity_list": ("get", None, ANY_MEMBER),

@@ -64,3 +64,25 @@ def test_a_very_long_export_period_is_refused(school, deputy_head):
     )
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_an_agreement_can_be_corrected_and_keeps_its_rules(school, deputy_head):
+    from django.urls import reverse
+
+    from conftest import client_for
+
+    agreement = AgreementFactory(
+        partner=PartnerOrganisationFactory(school=school),
+        signed_on=datetime.date(2025, 1, 15),
+        valid_until=datetime.date(2027, 1, 15),
+    )
+    url = reverse("partners:agreement_edit", args=[agreement.pk])
+    data = {"number": "12-С", "signed_on": "2025-01-15", "valid_until": "2024-01-01", "subject": "Совместные акции"}
+    response = client_for(deputy_head).post(url, data)
+    assert response.status_code == 200 and "valid_until" in response.context["form"].errors
+    agreement.refresh_from_db()
+    assert agreement.valid_until == datetime.date(2027, 1, 15)
+    response = client_for(deputy_head).post(url, {**data, "valid_until": "2028-01-15"})
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.number, agreement.valid_until) == ("12-С", datetime.date(2028, 1, 15))
