@@ -20,6 +20,7 @@ def catch_up_on_start(sender, **kwargs):
         "apps.visits.tasks.visits_deadline_sweep_task",
         "apps.teams.tasks.teams_deadline_sweep_task",
         "apps.partners.tasks.agreements_expiry_sweep_task",
+        "apps.problemdays.tasks.problem_day_duties_sweep_task",
         "apps.notifications.tasks.notifications_email_sweep",
     ):
         sender.app.send_task(task)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "apps.visits",
     "apps.teams",
     "apps.partners",
+    "apps.problemdays",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.partners.tasks.agreements_expiry_sweep_task",
         "schedule": 6 * 3600.0,
         "options": {"expires": 6 * 3600 - 100},
+    },
+    "problem-day-duties-sweep": {
+        "task": "apps.problemdays.tasks.problem_day_duties_sweep_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
     },
     "notifications-email-sweep": {
         "task": "apps.notifications.tasks.notifications_email_sweep",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("visits/", include("apps.visits.urls")),
     path("teams/", include("apps.teams.urls")),
     path("partners/", include("apps.partners.urls")),
+    path("problem-days/", include("apps.problemdays.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),

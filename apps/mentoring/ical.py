@@ -224,4 +224,24 @@ def calendar_build(*, user, now: datetime.datetime | None = None) -> bytes:
             calendar.add_component(_visit_component(visit, stamp))
         for step in feed_steps(user=user, since=since.date()):
             calendar.add_component(_step_component(step, stamp, user))
+        from apps.problemdays.selectors import duties_for_user
+
+        for duty in duties_for_user(user=user, since=since.date()):
+            calendar.add_component(_duty_component(duty, stamp))
         return calendar.to_ical()
+
+
+def _duty_component(activity, stamp):
+    """A duty on a problem-theme day (the person is responsible for the activity)."""
+    component = Event()
+    component.add("uid", f"problem-day-activity-{activity.pk}@collabschool")
+    component.add("dtstamp", stamp)
+    component.add("dtstart", activity.starts_at.astimezone(datetime.UTC))
+    component.add("dtend", activity.ends_at.astimezone(datetime.UTC))
+    component.add(
+        "summary",
+        _("Problem-theme day «%(theme)s»: %(title)s") % {"theme": activity.day, "title": activity.title},
+    )
+    if activity.place:
+        component.add("location", activity.place)
+    return component

@@ -112,6 +112,7 @@ class ActivityForm(forms.ModelForm):
             "students_count",
             "parents_count",
             "status",
+            "problem_day",
         ]
         widgets = {
             "starts_on": DateInput(),
@@ -132,6 +133,9 @@ class ActivityForm(forms.ModelForm):
         """`responsible_only`: a teacher logs only activities they are responsible for."""
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = PartnerOrganisation.objects.for_school(school).order_by("name")
+        from apps.problemdays.models import ProblemDay
+
+        self.fields["problem_day"].queryset = ProblemDay.objects.for_school(school).order_by("-date")
         # Working staff, and — for an activity of the past — whoever took part then.
         current = Q(is_active=True)
         if self.instance.pk:

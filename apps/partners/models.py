@@ -230,6 +230,14 @@ class JointActivity(models.Model):
         on_delete=models.PROTECT,
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    problem_day = models.ForeignKey(
+        "problemdays.ProblemDay",
+        verbose_name=_("part of the problem-theme day"),
+        related_name="partner_activities",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SchoolScopedQuerySet.as_manager()

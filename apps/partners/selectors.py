@@ -96,7 +96,7 @@ def partner_list(*, school, on=None, direction=None, kind="", stage="", agreemen
 def activity_queryset(*, school):
     return (
         JointActivity.objects.for_school(school)
-        .select_related("responsible")
+        .select_related("responsible", "problem_day")
         .prefetch_related(
             Prefetch("partners", queryset=PartnerOrganisation.objects.order_by("name", "pk")),
             Prefetch("teachers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk")),

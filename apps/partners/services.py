@@ -168,6 +168,11 @@ def agreement_update(*, agreement, number, signed_on, valid_until, subject, scan
     return agreement
 
 
+def _check_problem_day(school, problem_day):
+    if problem_day is not None and problem_day.school_id != school.pk:
+        raise ValidationError({"problem_day": _("Choose a problem-theme day of this school.")})
+
+
 def _check_activity(school, *, partners, teachers, responsible, product_file, starts_on=None, ends_on=None):
     errors = {}
     if starts_on and ends_on and ends_on < starts_on:
@@ -202,6 +207,7 @@ ACTIVITY_FIELDS = (
     "parents_count",
     "responsible",
     "status",
+    "problem_day",
 )
 
 
@@ -209,6 +215,7 @@ ACTIVITY_FIELDS = (
 def activity_create(*, school, partners, teachers=(), product_file=None, **fields):
     """A joint activity with partners and teachers of its own school; the period
     does not end before it starts (the database checks this too)."""
+    _check_problem_day(school, fields.get("problem_day"))
     _check_activity(
         school,
         partners=partners,
@@ -229,6 +236,7 @@ def activity_create(*, school, partners, teachers=(), product_file=None, **field
 
 @transaction.atomic
 def activity_update(*, activity, partners, teachers=(), product_file=None, **fields):
+    _check_problem_day(activity.school, fields.get("problem_day"))
     _check_activity(
         activity.school,
         partners=partners,

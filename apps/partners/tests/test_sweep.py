@@ -86,3 +86,28 @@ def test_an_agreement_can_be_corrected_and_keeps_its_rules(school, deputy_head):
     assert response.status_code == 302
     agreement.refresh_from_db()
     assert (agreement.number, agreement.valid_until) == ("12-С", datetime.date(2028, 1, 15))
+
+
+def test_a_joint_activity_can_be_part_of_a_problem_theme_day(school, other_school):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from apps.partners.services import activity_update
+    from apps.partners.tests.factories import JointActivityFactory
+    from apps.problemdays.tests.factories import ProblemDayFactory
+
+    activity = JointActivityFactory(school=school)
+    day = ProblemDayFactory(school=school)
+    common = {
+        "partners": list(activity.partners.all()),
+        "teachers": [],
+        "title": activity.title,
+        "starts_on": activity.starts_on,
+        "kind": activity.kind,
+        "responsible": activity.responsible,
+    }
+    activity_update(activity=activity, problem_day=day, **common)
+    activity.refresh_from_db()
+    assert activity.problem_day == day
+    with pytest.raises(ValidationError):
+        activity_update(activity=activity, problem_day=ProblemDayFactory(school=other_school), **common)

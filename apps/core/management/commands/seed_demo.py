@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.accounts import demo as accounts_demo
 from apps.mentoring import demo as mentoring_demo
 from apps.partners import demo as partners_demo
+from apps.problemdays import demo as problemdays_demo
 from apps.staff import demo as staff_demo
 from apps.staff.selectors import school_today
 from apps.teams import demo as teams_demo
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             visits_demo.seed_visits(schools=schools, users=users, today=today, now=timezone.now())
             teams_demo.seed_teams(schools=schools, users=users, today=today)
             partners_demo.seed_partners(schools=schools, users=users, today=today)
+            problemdays_demo.seed_problem_days(schools=schools, users=users, today=today)
 
         self.stdout.write(self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused."))
         self.stdout.write(f"Network: {network.name}")

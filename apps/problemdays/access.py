@@ -1,0 +1,27 @@
+"""Who may change a problem-theme day. Tenancy (another school → 404) is done by
+the scoped querysets. Every member of the school sees the days; the day's
+organisers (any teacher can be one, seed 000), deputy heads and administrators
+change them."""
+
+from django.core.exceptions import PermissionDenied
+
+from apps.accounts.models import Role
+
+MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
+
+
+def is_manager(request):
+    return request.membership.has_role(*MANAGERS)
+
+
+def is_organiser(day, user):
+    return any(p.user_id == user.pk for p in day.organisers.all())
+
+
+def day_can_edit(request, day):
+    return is_manager(request) or is_organiser(day, request.user)
+
+
+def require(allowed):
+    if not allowed:
+        raise PermissionDenied

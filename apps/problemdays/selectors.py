@@ -1,0 +1,205 @@
+"""Reads of problem-theme days, scoped to a school, in a fixed number of queries;
+the stage checks ("what is still missing") and clash detection work on the
+rows already loaded."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
+
+from apps.staff.models import StaffMember
+from apps.staff.selectors import school_today
+
+from .models import DayActivity, PreparationRole, ProblemDay, ThemeIdea
+
+
+def staff_for_user(*, school, user):
+    """The user's registry record in this school, or None."""
+    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
+
+
+def _organisers():
+    return Prefetch("organisers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk"))
+
+
+def activity_queryset():
+    return DayActivity.objects.prefetch_related(
+        Prefetch("responsible", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk")),
+        "partners",
+        "subjects",
+    ).order_by("starts_at", "place", "pk")
+
+
+def day_queryset(*, school):
+    """Days of the school with their organisers and reflection."""
+    return (
+        ProblemDay.objects.for_school(school)
+        .select_related("school", "copied_from", "reflection")
+        .prefetch_related(_organisers())
+        .annotate(activity_count=Count("activities", distinct=True))
+    )
+
+
+def day_list(*, school):
+    """The school's history of days, newest first."""
+    return day_queryset(school=school).order_by("-date", "-pk")
+
+
+def planner_queryset(*, school):
+    """The planner: ideas, roles, activities with their people, partners and subjects."""
+    return day_queryset(school=school).prefetch_related(
+        Prefetch("ideas", queryset=ThemeIdea.objects.order_by("-is_chosen", "-votes", "pk")),
+        Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk")),
+        Prefetch("activities", queryset=activity_queryset()),
+    )
+
+
+def _overlap(a, b):
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def _place_key(place):
+    return " ".join(place.lower().split())
+
+
+def clashes_between(activity, others):
+    """Warnings for `activity` against `others`: a teacher or a place in two
+    activities at once. Uses the activities' prefetched responsible people."""
+    warnings = []
+    mine = {p.pk: p for p in activity.responsible.all()}
+    for other in others:
+        if other.pk == activity.pk or not _overlap(activity, other):
+            continue
+        for person in other.responsible.all():
+            if person.pk in mine:
+                warnings.append(
+                    _("%(name)s is also responsible for «%(other)s» at the same time.")
+                    % {"name": person.full_name, "other": other.title}
+                )
+        if activity.place and _place_key(activity.place) == _place_key(other.place):
+            warnings.append(
+                _("%(place)s is also taken by «%(other)s» at the same time.")
+                % {"place": activity.place, "other": other.title}
+            )
+    return warnings
+
+
+def day_clashes(activities):
+    """{activity pk: [warnings]} for the activities of one day (already loaded)."""
+    activities = list(activities)
+    return {a.pk: found for a in activities if (found := clashes_between(a, activities))}
+
+
+@dataclass
+class Check:
+    message: str
+    blocking: bool = False
+
+
+def stage_checks(day, *, today=None):
+    """What is still missing before each stage: {status: [Check]}. Works on a
+    day loaded by planner_queryset (no queries but the reflection's)."""
+    Status = ProblemDay.Status
+    ideas, roles, activities = list(day.ideas.all()), list(day.roles.all()), list(day.activities.all())
+    kinds = {r.kind for r in roles}
+    checks = {status: [] for status in Status.values}
+    for kind in PreparationRole.Kind:
+        if kind.value not in kinds:
+            checks[Status.THEME_SELECTION].append(Check(_("Nobody is assigned to: %(role)s.") % {"role": kind.label}))
+    if not ideas:
+        checks[Status.PLANNING].append(Check(_("No theme ideas are recorded yet.")))
+    if not any(i.is_chosen for i in ideas):
+        checks[Status.PLANNING].append(Check(_("The children have not chosen a theme yet."), blocking=True))
+    if not day.problem_question:
+        checks[Status.PLANNING].append(Check(_("The problem question of the day is not written yet.")))
+    if not activities:
+        checks[Status.READY].append(Check(_("The plan has no activities yet."), blocking=True))
+    for activity in activities:
+        if not activity.responsible.all():
+            checks[Status.READY].append(
+                Check(_("«%(title)s» has no responsible teacher.") % {"title": activity.title}, blocking=True)
+            )
+    for pk, warnings in day_clashes(activities).items():
+        title = next(a.title for a in activities if a.pk == pk)
+        for warning in warnings:
+            checks[Status.READY].append(Check(f"«{title}»: {warning}"))
+    today = today or school_today(day.school)
+    if day.date > today:
+        checks[Status.HELD].append(Check(_("The day's date has not come yet.")))
+    if not hasattr(day, "reflection"):
+        checks[Status.REFLECTED].append(Check(_("The reflection is not written yet.")))
+    return checks
+
+
+def still_missing(day, *, today=None):
+    """The checks of the stages after the current one, in order: [(status label, [Check])]."""
+    checks = stage_checks(day, today=today)
+    after = ProblemDay.ORDER[day.stage_index + 1 :]
+    return [(ProblemDay.Status(s).label, checks[s]) for s in after if checks[s]]
+
+
+@dataclass
+class Timetable:
+    places: list
+    rows: list  # [(start, end, {place: [activity]})]
+    clashes: dict
+
+
+def timetable(day):
+    """The day by time and place: one row per distinct start-end slot, one
+    column per place. Works on a day loaded by planner_queryset."""
+    activities = list(day.activities.all())
+    places = sorted({a.place or "—" for a in activities})
+    slots = {}
+    for activity in activities:
+        cells = slots.setdefault((activity.starts_at, activity.ends_at), {p: [] for p in places})
+        cells[activity.place or "—"].append(activity)
+    rows = [(start, end, [cells[p] for p in places]) for (start, end), cells in sorted(slots.items())]
+    return Timetable(places=places, rows=rows, clashes=day_clashes(activities))
+
+
+def my_duties(*, school, user, today=None):
+    """Upcoming activities the user is responsible for, and their preparation
+    roles: (activities, roles), each in a fixed number of queries."""
+    today = today or school_today(school)
+    activities = (
+        activity_queryset()
+        .filter(day__school=school, day__date__gte=today, responsible__user=user)
+        .select_related("day")
+        .distinct()
+    )
+    roles = (
+        PreparationRole.objects.for_school(school)
+        .filter(staff__user=user)
+        .filter(Q(day__date__gte=today) | Q(when__date__gte=today))
+        .select_related("day", "staff")
+        .order_by("when", "day__date", "pk")
+    )
+    return list(activities), list(roles)
+
+
+def duties_on(*, on):
+    """Activities of days held on `on` (any school) with their responsible people
+    and their users, for the day-before reminder and the calendar feed."""
+    return (
+        DayActivity.objects.filter(day__date=on)
+        .exclude(day__status__in=(ProblemDay.Status.PREPARATION, ProblemDay.Status.THEME_SELECTION))
+        .select_related("day", "day__school")
+        .prefetch_related(
+            Prefetch("responsible", queryset=StaffMember.objects.filter(user__isnull=False).select_related("user"))
+        )
+        .order_by("day__school_id", "starts_at", "pk")
+    )
+
+
+def duties_for_user(*, user, since=None):
+    """All activities a user is responsible for (any of their schools), from
+    `since` on: for the .ics feed."""
+    since = since or datetime.date.today()
+    return (
+        DayActivity.objects.filter(responsible__user=user, day__date__gte=since)
+        .select_related("day", "day__school")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )

@@ -1,0 +1,195 @@
+"""Writes of problem-theme days: creating and copying a day, moving it through
+its stages, theme ideas and the children's choice, preparation roles, the
+activity plan (with clash warnings) and the reflection."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeIdea
+from .selectors import activity_queryset, clashes_between, planner_queryset, staff_for_user, stage_checks
+
+DAY_FIELDS = ("date", "working_title", "theme", "problem_question", "goal", "grades")
+
+
+def _check_people(school, people, field):
+    for person in people:
+        if person.school_id != school.pk:
+            raise ValidationError({field: _("%(name)s works in another school.") % {"name": person}})
+
+
+@transaction.atomic
+def day_create(*, school, date, working_title, organisers=(), created_by=None, copied_from=None, **fields):
+    """A new day in preparation; whoever creates it becomes an organiser."""
+    organisers = list(organisers)
+    _check_people(school, organisers, "organisers")
+    day = ProblemDay(school=school, date=date, working_title=working_title, copied_from=copied_from, **fields)
+    day.full_clean()
+    day.save()
+    creator = staff_for_user(school=school, user=created_by) if created_by else None
+    if creator and creator not in organisers:
+        organisers.append(creator)
+    day.organisers.set(organisers)
+    return day
+
+
+@transaction.atomic
+def day_update(*, day, organisers=None, **fields):
+    for name in DAY_FIELDS:
+        if name in fields:
+            setattr(day, name, fields[name])
+    day.full_clean()
+    day.save()
+    if organisers is not None:
+        _check_people(day.school, organisers, "organisers")
+        day.organisers.set(organisers)
+    return day
+
+
+def stage_move(*, day, to_status):
+    """Move a day one stage forward or back. Returns the warnings ("what is
+    still missing") of the new stage; raises ValidationError when a blocking
+    item is missing (planning needs a chosen theme; ready needs activities, each
+    with a responsible teacher)."""
+    order = ProblemDay.ORDER
+    if to_status not in order:
+        raise ValidationError({"to_status": _("Unknown stage.")})
+    current, target = order.index(day.status), order.index(to_status)
+    if abs(target - current) != 1:
+        raise ValidationError({"to_status": _("A day moves one stage at a time.")})
+    warnings = []
+    if target > current:
+        loaded = planner_queryset(school=day.school).get(pk=day.pk)
+        checks = stage_checks(loaded)[to_status]
+        blocking = [c.message for c in checks if c.blocking]
+        if blocking:
+            raise ValidationError(blocking)
+        warnings = [c.message for c in checks]
+    day.status = to_status
+    day.save(update_fields=["status"])
+    return warnings
+
+
+def idea_save(*, day, idea=None, **fields):
+    idea = idea or ThemeIdea(day=day)
+    for name, value in fields.items():
+        setattr(idea, name, value)
+    idea.full_clean()
+    idea.save()
+    return idea
+
+
+@transaction.atomic
+def idea_choose(*, idea):
+    """The children's choice: this idea is chosen (the others are kept) and
+    becomes the day's theme."""
+    day = ProblemDay.objects.select_for_update().get(pk=idea.day_id)
+    ThemeIdea.objects.filter(day=day, is_chosen=True).exclude(pk=idea.pk).update(is_chosen=False)
+    idea.is_chosen = True
+    idea.save(update_fields=["is_chosen"])
+    day.theme = idea.title
+    day.save(update_fields=["theme"])
+    return idea
+
+
+def role_add(*, day, kind, staff, when=None, place=""):
+    _check_people(day.school, [staff], "staff")
+    role = PreparationRole(day=day, kind=kind, staff=staff, when=when, place=place)
+    role.full_clean()
+    role.save()
+    return role
+
+
+def _check_on_day(day, starts_at, ends_at):
+    tz = day.school.tzinfo
+    errors = {}
+    if starts_at.astimezone(tz).date() != day.date:
+        errors["starts_at"] = _("The activity must start on the day itself (%(date)s).") % {
+            "date": day.date.strftime("%d.%m.%Y")
+        }
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The activity must end after it starts.")
+    elif ends_at.astimezone(tz).date() != day.date:
+        errors["ends_at"] = _("The activity must end on the day itself (%(date)s).") % {
+            "date": day.date.strftime("%d.%m.%Y")
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def activity_save(*, day, activity=None, responsible=(), partners=(), subjects=(), **fields):
+    """Create or change an activity of the day. It must fit in the day's date (in
+    the school's time zone). Returns (activity, clash warnings): a teacher or a
+    place in two activities at once is flagged, never blocked."""
+    _check_on_day(day, fields["starts_at"], fields["ends_at"])
+    responsible, partners, subjects = list(responsible), list(partners), list(subjects)
+    _check_people(day.school, responsible, "responsible")
+    for item, field in [(p, "partners") for p in partners] + [(s, "subjects") for s in subjects]:
+        if item.school_id != day.school_id:
+            raise ValidationError({field: _("%(name)s belongs to another school.") % {"name": item}})
+    activity = activity or DayActivity(day=day)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    activity.save()
+    activity.responsible.set(responsible)
+    activity.partners.set(partners)
+    activity.subjects.set(subjects)
+    loaded = activity_queryset().get(pk=activity.pk)
+    others = activity_queryset().filter(day=day).exclude(pk=activity.pk)
+    return activity, clashes_between(loaded, others)
+
+
+def reflection_save(*, day, **fields):
+    reflection = Reflection.objects.filter(day=day).first() or Reflection(day=day)
+    photo = fields.pop("photo", None)
+    for name, value in fields.items():
+        setattr(reflection, name, value)
+    if photo:
+        reflection.photo = photo
+    elif photo is False:
+        reflection.photo = ""
+    reflection.full_clean()
+    reflection.save()
+    return reflection
+
+
+@transaction.atomic
+def day_copy(*, source, date, working_title="", created_by=None):
+    """A new day in planning from a past day's plan: its goal, question, grades,
+    organisers and activities (shifted to the new date, same local times, with
+    their people, partners and subjects). Ideas, roles and the reflection stay
+    with the old day."""
+    organisers = [p for p in source.organisers.all() if p.is_active]
+    day = day_create(
+        school=source.school,
+        date=date,
+        working_title=working_title or source.title,
+        problem_question=source.problem_question,
+        goal=source.goal,
+        grades=source.grades,
+        organisers=organisers,
+        created_by=created_by,
+        copied_from=source,
+    )
+    tz = source.school.tzinfo
+    for old in activity_queryset().filter(day=source):
+        start, end = old.starts_at.astimezone(tz), old.ends_at.astimezone(tz)
+        new_start = datetime.datetime.combine(date, start.time(), tzinfo=tz)
+        new = DayActivity.objects.create(
+            day=day,
+            title=old.title,
+            kind=old.kind,
+            starts_at=new_start,
+            ends_at=new_start + (end - start),
+            place=old.place,
+            grades=old.grades,
+            parents_involved=old.parents_involved,
+        )
+        new.responsible.set([p for p in old.responsible.all() if p.is_active])
+        new.partners.set(old.partners.all())
+        new.subjects.set(old.subjects.all())
+    return day

@@ -1,0 +1,218 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.partners.models import PartnerOrganisation
+from apps.problemdays import selectors, services
+from apps.problemdays.models import DayActivity, ProblemDay, ThemeIdea
+from apps.problemdays.tests.factories import DayActivityFactory, ProblemDayFactory, ThemeIdeaFactory, at
+from apps.staff.tests.factories import StaffMemberFactory
+from conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def day(school):
+    return ProblemDayFactory(school=school)
+
+
+def test_creator_becomes_organiser(school, deputy_head):
+    me = StaffMemberFactory(school=school, user=deputy_head)
+    response = client_for(deputy_head).post(
+        reverse("problemdays:day_create"),
+        {"date": "2030-05-09", "working_title": "День памяти", "grades": "1–11"},
+    )
+    day = ProblemDay.objects.get()
+    assert response.status_code == 302
+    assert list(day.organisers.all()) == [me]
+    assert day.status == ProblemDay.Status.PREPARATION
+
+
+def test_activity_outside_the_day_is_a_form_error(school, deputy_head, day):
+    url = reverse("problemdays:activity_create", kwargs={"pk": day.pk})
+    other = day.date + datetime.timedelta(days=1)
+    response = client_for(deputy_head).post(
+        url,
+        {"title": "Линейка", "kind": "school_event", "starts_at": f"{other}T09:00", "ends_at": f"{other}T09:30"},
+    )
+    assert response.status_code == 200
+    assert "must start on the day itself" in response.content.decode()
+    assert not DayActivity.objects.exists()
+
+
+def test_activity_is_on_the_day_in_the_school_time_zone(school, day):
+    # 23:30 local time in Samara is the same day locally, the next day nowhere else that matters.
+    activity, clashes = services.activity_save(
+        day=day, title="Вечер", kind="other", starts_at=at(day, 22), ends_at=at(day, 23, 30)
+    )
+    assert activity.starts_at.astimezone(school.tzinfo).date() == day.date
+    with pytest.raises(ValidationError) as error:
+        services.activity_save(
+            day=day,
+            title="Ночь",
+            kind="other",
+            starts_at=at(day, 23),
+            ends_at=at(day, 23) + datetime.timedelta(hours=2),
+        )
+    assert "ends_at" in error.value.error_dict
+
+
+def test_negative_votes_are_a_form_error(deputy_head, day):
+    url = reverse("problemdays:idea_create", kwargs={"pk": day.pk})
+    response = client_for(deputy_head).post(url, {"title": "Мы помним", "proposed_by_kind": "class", "votes": "-1"})
+    assert response.status_code == 200
+    assert "greater than or equal to 0" in response.content.decode()
+    assert not ThemeIdea.objects.exists()
+
+
+def test_votes_constraint_in_the_database(day):
+    with pytest.raises(IntegrityError):
+        ThemeIdea.objects.filter(pk=ThemeIdeaFactory(day=day).pk).update(votes=-1)
+
+
+def test_clashes_are_flagged_not_blocked(school, deputy_head, day):
+    teacher = StaffMemberFactory(school=school)
+    DayActivityFactory(day=day, title="Урок мужества", place="Актовый зал", responsible=[teacher])
+    activity, clashes = services.activity_save(
+        day=day,
+        title="Встреча с ветеранами",
+        kind="community_meeting",
+        starts_at=at(day, 10, 30),
+        ends_at=at(day, 11, 15),
+        place="актовый  зал",
+        responsible=[teacher],
+    )
+    assert activity.pk and len(clashes) == 2
+    response = client_for(deputy_head).get(reverse("problemdays:timetable", kwargs={"pk": day.pk}))
+    assert response.content.decode().count('data-testid="clash"') == 4
+
+
+def test_choosing_an_idea_sets_the_theme_and_keeps_the_others(day):
+    first, second = ThemeIdeaFactory(day=day, title="Мы помним"), ThemeIdeaFactory(day=day, title="Космос")
+    services.idea_choose(idea=first)
+    services.idea_choose(idea=second)
+    day.refresh_from_db()
+    assert day.theme == "Космос"
+    assert list(day.ideas.filter(is_chosen=True)) == [second]
+    assert day.ideas.count() == 2
+
+
+def test_stage_rules(school, day):
+    day.status = ProblemDay.Status.THEME_SELECTION
+    day.save()
+    with pytest.raises(ValidationError, match="not chosen a theme"):
+        services.stage_move(day=day, to_status="planning")
+    services.idea_choose(idea=ThemeIdeaFactory(day=day))
+    warnings = services.stage_move(day=day, to_status="planning")
+    assert day.status == "planning" and isinstance(warnings, list)
+    with pytest.raises(ValidationError, match="no activities"):
+        services.stage_move(day=day, to_status="ready")
+    activity = DayActivityFactory(day=day, title="Классный час")
+    with pytest.raises(ValidationError, match="no responsible teacher"):
+        services.stage_move(day=day, to_status="ready")
+    activity.responsible.set([StaffMemberFactory(school=school)])
+    services.stage_move(day=day, to_status="ready")
+    with pytest.raises(ValidationError, match="one stage at a time"):
+        services.stage_move(day=day, to_status="reflected")
+    assert services.stage_move(day=day, to_status="held") == ["The day's date has not come yet."]
+    services.stage_move(day=day, to_status="ready")
+    assert day.status == "ready"
+
+
+def test_teacher_sees_but_cannot_move_stages(school, teacher, day):
+    response = client_for(teacher).post(reverse("problemdays:day_stage", kwargs={"pk": day.pk}), {"to_status": "ready"})
+    assert response.status_code == 403
+
+
+def test_my_duties(school, teacher, day):
+    me = StaffMemberFactory(school=school, user=teacher)
+    DayActivityFactory(day=day, title="Урок памяти", responsible=[me])
+    past = ProblemDayFactory(school=school, date=datetime.date(2020, 5, 9))
+    DayActivityFactory(day=past, title="Старое", responsible=[me])
+    activities, _roles = selectors.my_duties(school=school, user=teacher)
+    assert [a.title for a in activities] == ["Урок памяти"]
+    response = client_for(teacher).get(reverse("problemdays:my_duties"))
+    assert "Урок памяти" in response.content.decode()
+    assert [a.title for a in selectors.duties_on(on=day.date)] == ["Урок памяти"]
+
+
+def test_copy_shifts_activities(school, deputy_head):
+    source = ProblemDayFactory(school=school, date=datetime.date(2024, 5, 9), status="reflected")
+    partner = PartnerOrganisation.objects.create(school=school, name="Музей")
+    activity = DayActivityFactory(day=source, responsible=[StaffMemberFactory(school=school)])
+    activity.partners.set([partner])
+    new_date = datetime.date(2030, 5, 8)
+    response = client_for(deputy_head).post(
+        reverse("problemdays:day_copy", kwargs={"pk": source.pk}), {"date": new_date.isoformat()}
+    )
+    assert response.status_code == 302
+    day = ProblemDay.objects.exclude(pk=source.pk).get()
+    copied = day.activities.get()
+    assert day.copied_from == source and day.status == "preparation"
+    assert copied.starts_at == at(day, 10) and list(copied.partners.all()) == [partner]
+    assert copied.responsible.count() == 1
+
+
+def test_reflection_saved(deputy_head, day):
+    url = reverse("problemdays:reflection_edit", kwargs={"pk": day.pk})
+    response = client_for(deputy_head).post(
+        url,
+        {
+            "what_worked": "Дети вели",
+            "students_count": 120,
+            "teachers_count": 15,
+            "parents_count": 10,
+            "partners_count": 2,
+        },
+    )
+    assert response.status_code == 302
+    assert day.reflection.students_count == 120
+
+
+def _fill(day, n):
+    for i in range(n):
+        activity = DayActivityFactory(day=day, responsible=[StaffMemberFactory(school=day.school)])
+        activity.subjects.create(school=day.school, name=f"Предмет {day.pk}-{i}")
+        activity.partners.add(PartnerOrganisation.objects.create(school=day.school, name=f"Партнёр {day.pk}-{i}"))
+        ThemeIdeaFactory(day=day)
+    day.roles.create(kind="recorder", staff=StaffMemberFactory(school=day.school))
+
+
+@pytest.mark.parametrize("name", ["problemdays:day_detail", "problemdays:timetable", "problemdays:day_print"])
+def test_query_counts_do_not_grow(school, deputy_head, name):
+    client = client_for(deputy_head)
+    counts = []
+    for n in (1, 6):
+        day = ProblemDayFactory(school=school)
+        _fill(day, n)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name, kwargs={"pk": day.pk})).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_other_school_objects_are_not_found(other_school, deputy_head):
+    day = ProblemDayFactory(school=other_school)
+    assert client_for(deputy_head).get(reverse("problemdays:day_detail", kwargs={"pk": day.pk})).status_code == 404
+
+
+def test_demo_is_seeded_once(school, administrator):
+    from apps.problemdays.demo import seed_problem_days
+
+    StaffMemberFactory(school=school, last_name="Миронова")
+    today = datetime.date(2025, 10, 1)
+    assert seed_problem_days(schools={"main": school}, users={}, today=today) is True
+    assert seed_problem_days(schools={"main": school}, users={}, today=today) is False
+    held = ProblemDay.objects.get(date=datetime.date(2025, 5, 9))
+    assert held.status == "reflected" and held.theme == "День Победы" and held.reflection
+    assert ProblemDay.objects.get(status="planning").activities.count() == 3
