@@ -376,6 +376,10 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
         from apps.visits.selectors import visits_for_calendar
 
         events += list(visits_for_calendar(school=request.school, staff_ids=staff_ids, start=start, end=end))
+        # Duties on problem-theme days.
+        from apps.problemdays.selectors import duties_for_calendar
+
+        events += list(duties_for_calendar(school=request.school, staff_ids=staff_ids, start=start, end=end))
     by_day = {day: [] for day in days}
     for event in sorted(events, key=lambda e: e.starts_at):
         day = timezone.localtime(event.starts_at).date()

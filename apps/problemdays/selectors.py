@@ -203,3 +203,14 @@ def duties_for_user(*, user, since=None):
         .distinct()
         .order_by("starts_at", "pk")
     )
+
+
+def duties_for_calendar(*, school, staff_ids, start, end):
+    """Activities of the school's problem-theme days between `start` and `end`
+    that these people are responsible for (for the in-app calendar)."""
+    return (
+        DayActivity.objects.filter(day__school=school, responsible__in=staff_ids, starts_at__lt=end, ends_at__gt=start)
+        .select_related("day")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )

@@ -48,3 +48,11 @@ def test_duties_are_in_the_phone_calendar(school):
     uids = {str(c.get("uid")) for c in Calendar.from_ical(content).walk("VEVENT")}
     assert f"problem-day-activity-{activity.pk}@collabschool" in uids
     assert len([u for u in uids if u.startswith("problem-day-activity-")]) == 1
+
+
+def test_duties_are_in_the_in_app_calendar(school):
+    teacher = _teacher(school)
+    day = ProblemDayFactory(school=school)
+    DayActivityFactory(day=day, title="Встреча с ветеранами", responsible=[teacher])
+    response = client_for(teacher.user).get(reverse("mentoring:my_calendar"), {"date": day.date.isoformat()})
+    assert "Встреча с ветеранами" in response.content.decode()
