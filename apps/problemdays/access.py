@@ -15,7 +15,7 @@ def is_manager(request):
 
 
 def is_organiser(day, user):
-    return any(p.user_id == user.pk for p in day.organisers.all())
+    return any(p.user_id == user.pk and p.is_active for p in day.organisers.all())
 
 
 def day_can_edit(request, day):

@@ -196,7 +196,8 @@ def duties_on(*, on):
 def duties_for_user(*, user, since=None):
     """All activities a user is responsible for (any of their schools), from
     `since` on: for the .ics feed."""
-    since = since or datetime.date.today()
+    # A day back, so no school's "today" (UTC+2 … UTC+12) is cut off.
+    since = since or datetime.date.today() - datetime.timedelta(days=1)
     return (
         DayActivity.objects.filter(responsible__user=user, day__date__gte=since)
         .select_related("day", "day__school")

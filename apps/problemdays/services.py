@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.staff.selectors import add_years, school_today
+
 from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeIdea
 from .selectors import activity_queryset, clashes_between, planner_queryset, staff_for_user, stage_checks
 
@@ -21,8 +23,16 @@ def _check_people(school, people, field):
 
 
 @transaction.atomic
+def _check_date(school, date):
+    """A problem-theme day is planned within two years back and three ahead."""
+    today = school_today(school)
+    if not add_years(today, -2) <= date <= add_years(today, 3):
+        raise ValidationError({"date": _("Choose a date within two years back and three years ahead.")})
+
+
 def day_create(*, school, date, working_title, organisers=(), created_by=None, copied_from=None, **fields):
     """A new day in preparation; whoever creates it becomes an organiser."""
+    _check_date(school, date)
     organisers = list(organisers)
     _check_people(school, organisers, "organisers")
     day = ProblemDay(school=school, date=date, working_title=working_title, copied_from=copied_from, **fields)
@@ -37,11 +47,22 @@ def day_create(*, school, date, working_title, organisers=(), created_by=None, c
 
 @transaction.atomic
 def day_update(*, day, organisers=None, **fields):
+    """Change a day; a new date moves its activities with it (same local times)."""
+    old_date = ProblemDay.objects.values_list("date", flat=True).get(pk=day.pk)
+    if "date" in fields and fields["date"] != old_date:
+        _check_date(day.school, fields["date"])
     for name in DAY_FIELDS:
         if name in fields:
             setattr(day, name, fields[name])
     day.full_clean()
     day.save()
+    if day.date != old_date:
+        zone = day.school.tzinfo
+        for activity in DayActivity.objects.filter(day=day):
+            start, end = activity.starts_at.astimezone(zone), activity.ends_at.astimezone(zone)
+            activity.starts_at = datetime.datetime.combine(day.date, start.time(), tzinfo=zone)
+            activity.ends_at = datetime.datetime.combine(day.date, end.time(), tzinfo=zone)
+            activity.save(update_fields=["starts_at", "ends_at"])
     if organisers is not None:
         _check_people(day.school, organisers, "organisers")
         day.organisers.set(organisers)
@@ -78,6 +99,10 @@ def idea_save(*, day, idea=None, **fields):
         setattr(idea, name, value)
     idea.full_clean()
     idea.save()
+    if idea.is_chosen and day.theme != idea.title:
+        # The chosen idea is the day's theme: renaming one renames the other.
+        day.theme = idea.title
+        day.save(update_fields=["theme"])
     return idea
 
 
@@ -159,10 +184,11 @@ def reflection_save(*, day, **fields):
 
 @transaction.atomic
 def day_copy(*, source, date, working_title="", created_by=None):
-    """A new day in planning from a past day's plan: its goal, question, grades,
+    """A new day in preparation from a past day's plan: its goal, question, grades,
     organisers and activities (shifted to the new date, same local times, with
     their people, partners and subjects). Ideas, roles and the reflection stay
     with the old day."""
+    _check_date(source.school, date)
     organisers = [p for p in source.organisers.all() if p.is_active]
     day = day_create(
         school=source.school,

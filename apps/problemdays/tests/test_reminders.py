@@ -56,3 +56,21 @@ def test_duties_are_in_the_in_app_calendar(school):
     DayActivityFactory(day=day, title="Встреча с ветеранами", responsible=[teacher])
     response = client_for(teacher.user).get(reverse("mentoring:my_calendar"), {"date": day.date.isoformat()})
     assert "Встреча с ветеранами" in response.content.decode()
+
+
+def test_a_far_date_is_a_form_error_and_a_new_date_moves_the_activities(school, deputy_head):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from apps.problemdays.services import day_create, day_update
+
+    with pytest.raises(ValidationError):
+        day_create(school=school, date=datetime.date(1, 1, 1), working_title="Древность")
+    day = ProblemDayFactory(school=school)
+    activity = DayActivityFactory(day=day, title="Классный час")
+    local_before = activity.starts_at.astimezone(school.tzinfo)
+    new_date = day.date + datetime.timedelta(days=3)
+    day_update(day=day, date=new_date)
+    activity.refresh_from_db()
+    local_after = activity.starts_at.astimezone(school.tzinfo)
+    assert (local_after.date(), local_after.time()) == (new_date, local_before.time())
