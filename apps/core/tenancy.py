@@ -35,6 +35,28 @@ def scoped_queryset(school_path):
     return type("SchoolScopedQuerySet", (SchoolScopedQuerySet,), {"school_path": school_path})
 
 
+class NetworkScopedQuerySet(SchoolScopedQuerySet):
+    """Rows shared by two schools of a network (a network pair, a team with a
+    partner school, and their parts): they belong to the owning school and to
+    the partner school, reached through `school_path` and `partner_path`."""
+
+    partner_path = "partner_school"
+
+    def for_school(self, school):
+        if school is None:
+            return self.none()
+        return self.filter(models.Q(**{self.school_path: school}) | models.Q(**{self.partner_path: school}))
+
+
+def network_scoped_queryset(school_path, partner_path):
+    """A NetworkScopedQuerySet subclass reaching the two schools through these paths."""
+    return type(
+        "NetworkScopedQuerySet",
+        (NetworkScopedQuerySet,),
+        {"school_path": school_path, "partner_path": partner_path},
+    )
+
+
 def get_for_school_or_404(queryset, *, school, **lookup):
     """Fetch one object of `school`; any other school's object is simply not found."""
     try:

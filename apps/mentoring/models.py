@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
-from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
+from apps.core.tenancy import NetworkScopedQuerySet, SchoolScopedQuerySet, network_scoped_queryset, scoped_queryset
 from apps.staff.models import StaffMember
 
 
@@ -35,22 +35,13 @@ class ProblemTag(models.Model):
         return self.name
 
 
-class GroupPartQuerySet(SchoolScopedQuerySet):
-    """Rows of a group (members, events, results): a network pair's parts belong
-    to both of its schools, like the pair itself."""
-
-    def for_school(self, school):
-        if school is None:
-            return self.none()
-        return self.filter(Q(group__school=school) | Q(group__partner_school=school))
+# Rows of a group (members, events, results): a network pair's parts belong to
+# both of its schools, like the pair itself.
+GroupPartQuerySet = network_scoped_queryset("group__school", "group__partner_school")
 
 
-class MentorGroupQuerySet(SchoolScopedQuerySet):
-    def for_school(self, school):
-        """A network pair belongs to both its schools."""
-        if school is None:
-            return self.none()
-        return self.filter(Q(school=school) | Q(partner_school=school))
+class MentorGroupQuerySet(NetworkScopedQuerySet):
+    """A network pair belongs to both its schools."""
 
     def active(self):
         return self.filter(status=MentorGroup.Status.ACTIVE)

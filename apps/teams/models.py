@@ -12,26 +12,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
-from apps.core.tenancy import SchoolScopedQuerySet
+from apps.core.tenancy import NetworkScopedQuerySet, network_scoped_queryset
 from apps.staff.models import StaffMember
 
-
-class TeamPartQuerySet(SchoolScopedQuerySet):
-    """Rows of a team (members, milestones, meetings...): a team with a partner
-    school belongs to both schools, like the team itself."""
-
-    def for_school(self, school):
-        if school is None:
-            return self.none()
-        return self.filter(Q(team__school=school) | Q(team__partner_school=school))
+# Rows of a team (members, milestones, meetings...) belong to both of its schools.
+TeamPartQuerySet = network_scoped_queryset("team__school", "team__partner_school")
 
 
-class TaskTeamQuerySet(SchoolScopedQuerySet):
-    def for_school(self, school):
-        """A team with members of a partner school belongs to both schools."""
-        if school is None:
-            return self.none()
-        return self.filter(Q(school=school) | Q(partner_school=school))
+class TaskTeamQuerySet(NetworkScopedQuerySet):
+    """A team with members of a partner school belongs to both schools."""
 
     def open(self):
         return self.filter(status__in=TaskTeam.OPEN_STATUSES)

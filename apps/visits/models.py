@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
-from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
+from apps.core.tenancy import SchoolScopedQuerySet, network_scoped_queryset, scoped_queryset
 from apps.mentoring.models import GroupEvent, MentorGroup
 from apps.staff.models import StaffMember, Subject
 
@@ -56,12 +56,8 @@ class ProtocolItem(models.Model):
         return self.text
 
 
-class LessonVisitQuerySet(SchoolScopedQuerySet):
-    def for_school(self, school):
-        """A network pair's visit belongs to both schools of the pair."""
-        if school is None:
-            return self.none()
-        return self.filter(models.Q(school=school) | models.Q(group__partner_school=school))
+# A network pair's visit belongs to both schools of the pair.
+LessonVisitQuerySet = network_scoped_queryset("school", "group__partner_school")
 
 
 class LessonVisit(models.Model):

@@ -66,3 +66,21 @@ def test_forbidden_page_speaks_russian(teacher):
     response = client_for(teacher).get(reverse("staff:list"))
     assert response.status_code == 403
     assert "Доступ запрещён" in response.content.decode()
+
+
+def test_network_scoped_rows_belong_to_both_schools_and_no_other(school, other_school):
+    from apps.accounts.tests.factories import SchoolFactory
+    from apps.mentoring.models import MentorGroup, MentorGroupMember
+    from apps.mentoring.tests.factories import MentorGroupFactory
+    from apps.staff.tests.factories import StaffMemberFactory
+
+    partner = SchoolFactory()
+    group = MentorGroupFactory(
+        school=school,
+        partner_school=partner,
+        members=[StaffMemberFactory(school=school), StaffMemberFactory(school=partner)],
+    )
+    assert list(MentorGroup.objects.for_school(partner)) == [group]
+    assert MentorGroupMember.objects.for_school(partner).count() == 2
+    assert not MentorGroup.objects.for_school(other_school).exists()
+    assert not MentorGroup.objects.for_school(None).exists()
