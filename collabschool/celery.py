@@ -22,5 +22,6 @@ def catch_up_on_start(sender, **kwargs):
         "apps.partners.tasks.agreements_expiry_sweep_task",
         "apps.problemdays.tasks.problem_day_duties_sweep_task",
         "apps.notifications.tasks.notifications_email_sweep",
+        "apps.dashboards.tasks.summaries_refresh_task",
     ):
         sender.app.send_task(task)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.partners",
     "apps.problemdays",
+    "apps.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Year summaries behind the dashboards: how often beat rewrites them, and how many
+# academic years back they go.
+DASHBOARD_SUMMARY_MINUTES = int(env("DASHBOARD_SUMMARY_MINUTES", "10"))
+DASHBOARD_SUMMARY_YEARS = int(env("DASHBOARD_SUMMARY_YEARS", "12"))
+
 CELERY_BEAT_SCHEDULE = {
     # Every two minutes; the deadlines themselves live in the database.
     "visits-deadline-sweep": {
@@ -248,6 +254,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 590},
     },
     # Expires just under the interval so that a backlog never piles up sweeps.
+    # The dashboards' year summaries: never older than this interval.
+    "dashboard-summaries-refresh": {
+        "task": "apps.dashboards.tasks.summaries_refresh_task",
+        "schedule": DASHBOARD_SUMMARY_MINUTES * 60.0,
+        "options": {"expires": DASHBOARD_SUMMARY_MINUTES * 60 - 10},
+    },
     "staff-imports-sweep": {
         "task": "apps.staff.tasks.staff_imports_sweep",
         "schedule": 3600.0,

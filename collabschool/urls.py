@@ -20,6 +20,7 @@ urlpatterns = [
     path("teams/", include("apps.teams.urls")),
     path("partners/", include("apps.partners.urls")),
     path("problem-days/", include("apps.problemdays.urls")),
+    path("dashboards/", include("apps.dashboards.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),

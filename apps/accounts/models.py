@@ -80,6 +80,13 @@ class SchoolNetwork(models.Model):
     name = models.CharField(_("name"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.MUNICIPAL)
     description = models.TextField(_("description"), blank=True)
+    coordinators = models.ManyToManyField(
+        "User",
+        verbose_name=_("coordinators"),
+        related_name="coordinated_networks",
+        blank=True,
+        help_text=_("They see the network's dashboards: figures of every school side by side, never names."),
+    )
 
     class Meta:
         verbose_name = _("network of schools")

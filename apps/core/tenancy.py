@@ -4,6 +4,8 @@ Every view of a school's data is wrapped in `school_view`, which decides who may
 enter (anonymous → login page, no membership or missing role → 403), and every
 object it touches is looked up through `SchoolScopedQuerySet.for_school`, so an
 object of a school the user is not working in answers 404 and leaks nothing.
+Pages of a network of schools are wrapped in `network_view` instead: only the
+network's coordinators enter, and see aggregates of its schools.
 """
 
 from functools import wraps
@@ -88,3 +90,28 @@ def school_view(*roles):
         return wrapper
 
     return decorator
+
+
+def network_view(view):
+    """Let a view of a network of schools run only for its coordinators.
+
+    The view takes `network_id` from the URL. Anonymous → login page; a user who
+    coordinates no network → 403; a network the user does not coordinate → 404,
+    like another school's object. The network is set as `request.network`.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, network_id, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        networks = request.user.coordinated_networks.all()
+        network = next((n for n in networks if n.pk == network_id), None)
+        if network is None:
+            if not networks:
+                raise PermissionDenied("network coordinator role required")
+            raise Http404("network")
+        request.network = network
+        return view(request, *args, **kwargs)
+
+    wrapper.network_view = True
+    return wrapper

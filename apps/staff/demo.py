@@ -1,6 +1,6 @@
 """Demo staff registries.
 
-The main school reproduces seed 001: about 28 teachers, and year-end shares of the
+The main school reproduces seed 001: about 28 teachers, and shares (on 1 September and at the year's end) of the
 highest and the first category of 20/18 % (2014), 23/21 % (2015), 25/28 % (2016) and
 27/31 % (2017), each within one percentage point (whole people cannot hit them
 exactly). `CATEGORY_SHARES` is what the tests check the demo against.
@@ -37,7 +37,7 @@ ASSOCIATIONS = {
 # Surname, first name, patronymic, position, subjects, association,
 # teaching since, hired here, left on, [(category, awarded on), ...] up to 2017.
 MAIN_STAFF = [
-    # c1–c7: the highest category in 2014–2017 (c7 from December 2015).
+    # c1–c7: the highest category in 2014–2017 (c7 from June 2015).
     (
         "Соколова",
         "Наталья",
@@ -60,7 +60,7 @@ MAIN_STAFF = [
         D(1990, 9, 1),
         D(1996, 8, 20),
         None,
-        [(H, D(2012, 12, 18)), (H, D(2017, 11, 30))],
+        [(H, D(2012, 6, 18)), (H, D(2017, 5, 30))],
     ),
     (
         "Миронова",
@@ -84,7 +84,7 @@ MAIN_STAFF = [
         D(1988, 9, 1),
         D(1988, 9, 1),
         None,
-        [(H, D(2011, 11, 25)), (H, D(2016, 10, 27))],
+        [(H, D(2011, 5, 25)), (H, D(2016, 4, 27))],
     ),
     (
         "Васильев",
@@ -108,7 +108,7 @@ MAIN_STAFF = [
         D(1993, 9, 1),
         D(1993, 9, 1),
         None,
-        [(H, D(2014, 11, 26))],
+        [(H, D(2014, 5, 26))],
     ),
     (
         "Павлова",
@@ -120,7 +120,7 @@ MAIN_STAFF = [
         D(2002, 9, 1),
         D(2006, 8, 29),
         None,
-        [(F, D(2012, 2, 15)), (H, D(2015, 12, 23))],
+        [(F, D(2012, 2, 15)), (H, D(2015, 6, 23))],
     ),
     # c8–c15: the first category.
     (
@@ -133,7 +133,7 @@ MAIN_STAFF = [
         D(2005, 9, 1),
         D(2005, 9, 1),
         None,
-        [(F, D(2013, 10, 30))],
+        [(F, D(2013, 4, 30))],
     ),
     (
         "Фёдорова",
@@ -145,7 +145,7 @@ MAIN_STAFF = [
         D(2001, 9, 1),
         D(2004, 8, 26),
         None,
-        [(F, D(2010, 12, 22)), (F, D(2015, 12, 16))],
+        [(F, D(2010, 6, 22)), (F, D(2015, 6, 16))],
     ),
     (
         "Егоров",
@@ -169,7 +169,7 @@ MAIN_STAFF = [
         D(2004, 9, 1),
         D(2009, 8, 31),
         None,
-        [(F, D(2014, 12, 17))],
+        [(F, D(2014, 6, 17))],
     ),
     (
         "Алексеева",
@@ -193,7 +193,7 @@ MAIN_STAFF = [
         D(2009, 9, 1),
         D(2011, 8, 29),
         None,
-        [(F, D(2015, 10, 28))],
+        [(F, D(2015, 4, 28))],
     ),
     (
         "Семёнов",
@@ -217,7 +217,7 @@ MAIN_STAFF = [
         D(2011, 9, 1),
         D(2012, 8, 30),
         None,
-        [(F, D(2016, 12, 21))],
+        [(F, D(2016, 6, 21))],
     ),
     # c16–c24: no category in force at the year-ends (or "fits the post").
     (
@@ -315,7 +315,7 @@ MAIN_STAFF = [
         D(2010, 9, 1),
         D(2012, 8, 27),
         None,
-        [(P, D(2013, 12, 18))],
+        [(P, D(2013, 6, 18))],
     ),
     # x1–x5: on the staff in 2014, leaving in 2016–2019.
     (
@@ -376,7 +376,7 @@ MAIN_STAFF = [
         D(1998, 9, 1),
         D(2005, 8, 29),
         D(2019, 6, 28),
-        [(P, D(2014, 10, 22))],
+        [(P, D(2014, 4, 22))],
     ),
     # y1: hired in 2015.
     (

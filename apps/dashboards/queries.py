@@ -1,0 +1,462 @@
+"""The dashboards' aggregates, as SQL over any set of schools at once.
+
+Each function answers for a list of schools in one statement, grouped by school
+(and by subject association where asked), so a school's page, the network's
+side-by-side view and the year-summary sweep share one definition of every
+indicator. Table names come from the models' metadata.
+
+Definitions (the README repeats them for the people reading the figures):
+
+- *staff of a period*: registry cards hired by its last day and not gone before
+  its first (a teacher who left mid-year counts, with what they did before leaving);
+- *in pairs or triads*: a member of a pair or triad that started by the period's
+  end, is planned to end after its start, and went beyond forming;
+- *in task teams*: a team member (joined by the end, not left before the start) of
+  a team that went beyond forming;
+- *observed / was observed*: an observer or the observed teacher of a lesson visit
+  that started in the period and was not cancelled;
+- *problem-theme day or partner activity*: an organiser, a preparation role or a
+  responsible teacher of a problem-theme day in the period, or a teacher of a
+  joint activity with a partner that overlaps the period and was not cancelled;
+- *achievements*: a contest, a publication or a network project dated in the period;
+- *coverage* (seed 001, "охват"): in at least one form of collaboration, that is
+  any of the above except achievements.
+"""
+
+import datetime
+
+from django.db import connection
+
+from apps.mentoring.models import MentorGroup, MentorGroupMember
+from apps.partners.models import JointActivity
+from apps.problemdays.models import DayActivity, PreparationRole, ProblemDay
+from apps.staff.models import Achievement, CategoryAward, StaffMember
+from apps.teams.models import TaskTeam, TeamMember
+from apps.visits.models import LessonVisit, VisitObserver
+
+# Achievements the yearly report and the participation page count (seed 001 §5).
+ACHIEVEMENT_KINDS = (Achievement.Kind.CONTEST, Achievement.Kind.PUBLICATION, Achievement.Kind.NETWORK_PROJECT)
+
+# Experience bands of the categories page: (label key, from years, below years).
+EXPERIENCE_BANDS = (("0-3", 0, 3), ("3-5", 3, 5), ("5-10", 5, 10), ("10-20", 10, 20), ("20+", 20, None))
+
+PARTICIPATION_FORMS = ("in_groups", "in_teams", "observers", "observed", "in_events", "achievers")
+
+T = {
+    "staff": StaffMember._meta.db_table,
+    "award": CategoryAward._meta.db_table,
+    "group": MentorGroup._meta.db_table,
+    "member": MentorGroupMember._meta.db_table,
+    "team": TaskTeam._meta.db_table,
+    "team_member": TeamMember._meta.db_table,
+    "visit": LessonVisit._meta.db_table,
+    "observer": VisitObserver._meta.db_table,
+    "day": ProblemDay._meta.db_table,
+    "day_organisers": ProblemDay.organisers.field.m2m_db_table(),
+    "day_role": PreparationRole._meta.db_table,
+    "activity": DayActivity._meta.db_table,
+    "activity_responsible": DayActivity.responsible.field.m2m_db_table(),
+    "joint": JointActivity._meta.db_table,
+    "joint_teachers": JointActivity.teachers.field.m2m_db_table(),
+    "achievement": Achievement._meta.db_table,
+}
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [col.name for col in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _association_filter(association_id, alias="s"):
+    return f"AND {alias}.association_id = %(association)s" if association_id else ""
+
+
+def category_counts(*, schools, dates, association_id=None, by_association=False):
+    """Headcount and qualification categories on each reference date.
+
+    `dates` maps a year to its reference date. A person counts if employed that
+    day (hired by it, not yet left); their category is the latest award in force
+    on it, both end days included. Rows: school_id, year, (association_id),
+    headcount, highest, first, fits_post, no_category.
+    """
+    if not dates or not schools:
+        return []
+    values = ", ".join(f"(%(y{i})s::integer, %(d{i})s::date)" for i in range(len(dates)))
+    params = {"schools": list(schools), "association": association_id}
+    for i, (year, day) in enumerate(sorted(dates.items())):
+        params[f"y{i}"], params[f"d{i}"] = year, day
+    group = "GROUPING SETS ((s.school_id, ref.year), (s.school_id, ref.year, s.association_id))"
+    association_column = (
+        "CASE WHEN GROUPING(s.association_id) = 0 THEN s.association_id END AS association_id, "
+        "GROUPING(s.association_id) = 0 AS per_association, "
+        if by_association
+        else ""
+    )
+    sql = f"""
+        WITH ref(year, on_date) AS (VALUES {values})
+        SELECT s.school_id, ref.year, {association_column}
+               count(*) AS headcount,
+               count(*) FILTER (WHERE a.category = 'highest') AS highest,
+               count(*) FILTER (WHERE a.category = 'first') AS first,
+               count(*) FILTER (WHERE a.category = 'fits_post') AS fits_post,
+               count(*) FILTER (WHERE a.category IS NULL OR a.category = 'none') AS no_category
+        FROM ref
+        JOIN {T["staff"]} s
+          ON s.hired_on <= ref.on_date AND (s.left_on IS NULL OR s.left_on > ref.on_date)
+        LEFT JOIN LATERAL (
+            SELECT ca.category FROM {T["award"]} ca
+            WHERE ca.staff_id = s.id AND ca.awarded_on <= ref.on_date AND ca.valid_until >= ref.on_date
+            ORDER BY ca.awarded_on DESC LIMIT 1
+        ) a ON true
+        WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
+        GROUP BY {group if by_association else "s.school_id, ref.year"}
+        ORDER BY s.school_id, ref.year
+    """
+    rows = _rows(sql, params)
+    if by_association:
+        # The association grouping set also yields a row for staff without one.
+        rows = [row for row in rows if not row["per_association"] or row["association_id"] is not None]
+        for row in rows:
+            del row["per_association"]
+    return rows
+
+
+def category_breakdown(*, school_id, on, association_id=None):
+    """Categories on one date by subject association and by experience band, in one
+    statement. Rows: dimension ('association' or 'band'), key, headcount, counts."""
+    bands = " ".join(
+        f"WHEN exp >= {low} {'AND exp < ' + str(high) if high else ''} THEN '{key}'"
+        for key, low, high in EXPERIENCE_BANDS
+    )
+    sql = f"""
+        WITH st AS (
+            SELECT s.id, s.association_id,
+                   CASE {bands} END AS band,
+                   a.category
+            FROM {T["staff"]} s
+            CROSS JOIN LATERAL (
+                SELECT CAST(date_part('year', age(%(on)s::date, s.teaching_since)) AS integer) AS exp
+            ) e
+            LEFT JOIN LATERAL (
+                SELECT ca.category FROM {T["award"]} ca
+                WHERE ca.staff_id = s.id AND ca.awarded_on <= %(on)s AND ca.valid_until >= %(on)s
+                ORDER BY ca.awarded_on DESC LIMIT 1
+            ) a ON true
+            WHERE s.school_id = %(school)s AND s.hired_on <= %(on)s AND (s.left_on IS NULL OR s.left_on > %(on)s)
+              {_association_filter(association_id)}
+        )
+        SELECT CASE WHEN GROUPING(association_id) = 0 THEN 'association' ELSE 'band' END AS dimension,
+               CASE WHEN GROUPING(association_id) = 0 THEN association_id::text ELSE band END AS key,
+               count(*) AS headcount,
+               count(*) FILTER (WHERE category = 'highest') AS highest,
+               count(*) FILTER (WHERE category = 'first') AS first,
+               count(*) FILTER (WHERE category = 'fits_post') AS fits_post,
+               count(*) FILTER (WHERE category IS NULL OR category = 'none') AS no_category
+        FROM st
+        GROUP BY GROUPING SETS ((association_id), (band))
+    """
+    return _rows(sql, {"school": school_id, "on": on, "association": association_id})
+
+
+def _participation_cte(association_id):
+    """Per person of the period: the flags of each form of collaboration."""
+    visit_in_period = (
+        "v.status <> 'cancelled' AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s"
+        " AND v.school_id = s.school_id"
+    )
+    return f"""
+        st AS (
+            SELECT s.id, s.school_id, s.association_id,
+              EXISTS (
+                SELECT 1 FROM {T["member"]} m JOIN {T["group"]} g ON g.id = m.group_id
+                WHERE m.staff_id = s.id AND g.status <> 'forming'
+                  AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
+              ) AS in_groups,
+              EXISTS (
+                SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
+                WHERE tm.staff_id = s.id AND t.status <> 'forming'
+                  AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on >= %(start)s)
+              ) AS in_teams,
+              EXISTS (
+                SELECT 1 FROM {T["observer"]} vo JOIN {T["visit"]} v ON v.id = vo.visit_id
+                WHERE vo.staff_id = s.id AND {visit_in_period}
+              ) AS observers,
+              EXISTS (
+                SELECT 1 FROM {T["visit"]} v WHERE v.observed_id = s.id AND {visit_in_period}
+              ) AS observed,
+              (
+                EXISTS (
+                  SELECT 1 FROM {T["day_organisers"]} o JOIN {T["day"]} d ON d.id = o.problemday_id
+                  WHERE o.staffmember_id = s.id AND d.date BETWEEN %(start)s AND %(end)s
+                ) OR EXISTS (
+                  SELECT 1 FROM {T["day_role"]} r JOIN {T["day"]} d ON d.id = r.day_id
+                  WHERE r.staff_id = s.id AND d.date BETWEEN %(start)s AND %(end)s
+                ) OR EXISTS (
+                  SELECT 1 FROM {T["activity_responsible"]} ar
+                  JOIN {T["activity"]} da ON da.id = ar.dayactivity_id JOIN {T["day"]} d ON d.id = da.day_id
+                  WHERE ar.staffmember_id = s.id AND d.date BETWEEN %(start)s AND %(end)s
+                ) OR EXISTS (
+                  SELECT 1 FROM {T["joint"]} j
+                  WHERE j.status <> 'cancelled' AND j.starts_on <= %(end)s
+                    AND coalesce(j.ends_on, j.starts_on) >= %(start)s
+                    AND (j.responsible_id = s.id OR EXISTS (
+                      SELECT 1 FROM {T["joint_teachers"]} jt
+                      WHERE jt.jointactivity_id = j.id AND jt.staffmember_id = s.id))
+                )
+              ) AS in_events,
+              EXISTS (
+                SELECT 1 FROM {T["achievement"]} ac
+                WHERE ac.staff_id = s.id AND ac.kind = ANY(%(achievement_kinds)s)
+                  AND ac.date BETWEEN %(start)s AND %(end)s
+              ) AS achievers
+            FROM {T["staff"]} s
+            WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
+              AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
+        )
+    """
+
+
+def _period_params(*, schools, start, end, start_at, end_at, association_id):
+    return {
+        "schools": list(schools),
+        "start": start,
+        "end": end,
+        "start_at": start_at,
+        "end_at": end_at,
+        "association": association_id,
+        "achievement_kinds": [str(kind) for kind in ACHIEVEMENT_KINDS],
+    }
+
+
+_COVERED = "in_groups OR in_teams OR observers OR observed OR in_events"
+
+
+def participation_counts(*, schools, start, end, start_at, end_at, association_id=None, by_association=False):
+    """Counts of the staff of a period in each form, and the coverage, per school
+    (and per association when asked). `start_at`/`end_at` are the period's bounds
+    as moments in the schools' time zone (visits are timestamps)."""
+    if not schools:
+        return []
+    params = _period_params(
+        schools=schools, start=start, end=end, start_at=start_at, end_at=end_at, association_id=association_id
+    )
+    counts = ", ".join(f"count(*) FILTER (WHERE {form}) AS {form}" for form in PARTICIPATION_FORMS)
+    if by_association:
+        select_key = (
+            "CASE WHEN GROUPING(association_id) = 0 THEN association_id END AS association_id, "
+            "GROUPING(association_id) = 0 AS per_association,"
+        )
+        group = "GROUPING SETS ((school_id), (school_id, association_id))"
+    else:
+        select_key, group = "", "school_id"
+    sql = f"""
+        WITH {_participation_cte(association_id)}
+        SELECT school_id, {select_key} count(*) AS staff, {counts},
+               count(*) FILTER (WHERE {_COVERED}) AS covered
+        FROM st GROUP BY {group} ORDER BY school_id
+    """
+    rows = _rows(sql, params)
+    if by_association:
+        rows = [row for row in rows if not row["per_association"] or row["association_id"] is not None]
+        for row in rows:
+            del row["per_association"]
+    return rows
+
+
+def participation_matrix(*, school_id, start, end, start_at, end_at, association_id=None):
+    """One row per person of the period with their flags, ordered by name (for the
+    administrators' per-teacher table)."""
+    params = _period_params(
+        schools=[school_id], start=start, end=end, start_at=start_at, end_at=end_at, association_id=association_id
+    )
+    flags = ", ".join(f"st.{form}" for form in PARTICIPATION_FORMS)
+    sql = f"""
+        WITH {_participation_cte(association_id)}
+        SELECT s.id, s.last_name, s.first_name, s.patronymic, s.is_active, {flags},
+               ({" OR ".join(f"st.{f}" for f in _COVERED.split(" OR "))}) AS covered
+        FROM st JOIN {T["staff"]} s ON s.id = st.id
+        ORDER BY s.last_name, s.first_name, s.patronymic, s.id
+    """
+    return _rows(sql, params)
+
+
+def _visits_cte(association_id):
+    """The visits of the period with their timeliness facts (no content: the trust rule)."""
+    association = "AND os.association_id = %(association)s" if association_id else ""
+    return f"""
+        vv AS (
+            SELECT v.id, v.school_id, v.group_id, g.curator_id, os.association_id,
+                   v.status, v.kind, v.ends_at, v.debriefed_at,
+                   (v.status = 'overdue' OR (v.status IN ('planned', 'held') AND v.debrief_due_at <= %(now)s))
+                       AS overdue_now,
+                   (v.kind = 'pair_visit' AND v.group_id IS NOT NULL
+                    AND v.status IN ('debriefed', 'debriefed_late')) AS reverse_due,
+                   (v.kind = 'pair_visit' AND v.group_id IS NOT NULL
+                    AND v.status IN ('debriefed', 'debriefed_late')
+                    AND (EXISTS (SELECT 1 FROM {T["visit"]} r
+                                 WHERE r.answers_visit_id = v.id AND r.status <> 'cancelled')
+                         OR EXISTS (SELECT 1 FROM {T["visit"]} r
+                                    WHERE r.group_id = v.group_id AND r.kind = 'reverse_visit'
+                                      AND r.starts_at > v.starts_at AND r.status <> 'cancelled'))) AS reverse_done
+            FROM {T["visit"]} v
+            LEFT JOIN {T["group"]} g ON g.id = v.group_id
+            JOIN {T["staff"]} os ON os.id = v.observed_id
+            WHERE v.school_id = ANY(%(schools)s) AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s
+              AND v.status <> 'cancelled' AND v.ends_at <= %(now)s {association}
+        )
+    """
+
+
+_TIMELINESS_COLUMNS = """
+    count(*) AS visits_held,
+    count(*) FILTER (WHERE status = 'debriefed') AS on_time,
+    count(*) FILTER (WHERE status = 'debriefed_late') AS late,
+    count(*) FILTER (WHERE overdue_now) AS overdue,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM debriefed_at - ends_at) / 3600.0)
+        FILTER (WHERE debriefed_at IS NOT NULL) AS median_debrief_hours,
+    count(*) FILTER (WHERE reverse_due) AS reverse_due,
+    count(*) FILTER (WHERE reverse_done) AS reverse_done
+"""
+
+
+def timeliness_counts(*, schools, start_at, end_at, now, association_id=None, by_association=False):
+    """Visits held in the period (lesson over, not cancelled) and their debriefs, per
+    school (and per association of the observed teacher when asked)."""
+    if not schools:
+        return []
+    params = {
+        "schools": list(schools),
+        "start_at": start_at,
+        "end_at": end_at,
+        "now": now,
+        "association": association_id,
+    }
+    if by_association:
+        key = (
+            "CASE WHEN GROUPING(association_id) = 0 THEN association_id END AS association_id, "
+            "GROUPING(association_id) = 0 AS per_association,"
+        )
+        group = "GROUPING SETS ((school_id), (school_id, association_id))"
+    else:
+        key, group = "", "school_id"
+    sql = f"WITH {_visits_cte(association_id)} SELECT school_id, {key} {_TIMELINESS_COLUMNS} FROM vv GROUP BY {group}"
+    rows = _rows(sql, params)
+    if by_association:
+        rows = [row for row in rows if not row["per_association"] or row["association_id"] is not None]
+        for row in rows:
+            del row["per_association"]
+    return rows
+
+
+def timeliness_by_group_and_curator(*, school_id, start_at, end_at, now, association_id=None):
+    """The same figures per curator and per pair or triad of one school, in one
+    statement. Rows: dimension ('curator' or 'group'), key (id or None for visits
+    outside any group), figures."""
+    params = {"schools": [school_id], "start_at": start_at, "end_at": end_at, "now": now, "association": association_id}
+    sql = f"""
+        WITH {_visits_cte(association_id)}
+        SELECT CASE WHEN GROUPING(curator_id) = 0 THEN 'curator' ELSE 'group' END AS dimension,
+               CASE WHEN GROUPING(curator_id) = 0 THEN curator_id ELSE group_id END AS key,
+               {_TIMELINESS_COLUMNS}
+        FROM vv GROUP BY GROUPING SETS ((curator_id), (group_id))
+    """
+    return _rows(sql, params)
+
+
+def _edges_cte(association_id):
+    """Ties between colleagues of the same school in the period: observer and
+    observed of a visit, members of one pair or triad, members of one team."""
+    assoc = "AND sa.association_id = %(association)s AND sb.association_id = %(association)s" if association_id else ""
+    return f"""
+        raw AS (
+            SELECT v.school_id, vo.staff_id AS a, v.observed_id AS b, 'visit' AS kind
+            FROM {T["visit"]} v JOIN {T["observer"]} vo ON vo.visit_id = v.id
+            WHERE v.school_id = ANY(%(schools)s) AND v.status <> 'cancelled'
+              AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s
+          UNION ALL
+            SELECT g.school_id, m1.staff_id, m2.staff_id, 'group'
+            FROM {T["group"]} g
+            JOIN {T["member"]} m1 ON m1.group_id = g.id JOIN {T["member"]} m2 ON m2.group_id = g.id
+            WHERE g.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND g.status <> 'forming'
+              AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
+          UNION ALL
+            SELECT t.school_id, m1.staff_id, m2.staff_id, 'team'
+            FROM {T["team"]} t
+            JOIN {T["team_member"]} m1 ON m1.team_id = t.id JOIN {T["team_member"]} m2 ON m2.team_id = t.id
+            WHERE t.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND t.status <> 'forming'
+              AND m1.joined_on <= %(end)s AND (m1.left_on IS NULL OR m1.left_on >= %(start)s)
+              AND m2.joined_on <= %(end)s AND (m2.left_on IS NULL OR m2.left_on >= %(start)s)
+        ),
+        edges AS (
+            SELECT raw.school_id, least(raw.a, raw.b) AS a, greatest(raw.a, raw.b) AS b,
+                   count(*) FILTER (WHERE kind = 'visit') AS visits,
+                   count(*) FILTER (WHERE kind = 'group') AS groups,
+                   count(*) FILTER (WHERE kind = 'team') AS teams,
+                   min(sa.association_id) AS association_id
+            FROM raw
+            JOIN {T["staff"]} sa ON sa.id = raw.a AND sa.school_id = raw.school_id
+            JOIN {T["staff"]} sb ON sb.id = raw.b AND sb.school_id = raw.school_id
+            WHERE raw.a <> raw.b {assoc}
+            GROUP BY raw.school_id, least(raw.a, raw.b), greatest(raw.a, raw.b)
+        )
+    """
+
+
+def _edge_params(*, schools, start, end, start_at, end_at, association_id):
+    return {
+        "schools": list(schools),
+        "start": start,
+        "end": end,
+        "start_at": start_at,
+        "end_at": end_at,
+        "association": association_id,
+    }
+
+
+def collaboration_edges(*, school_id, start, end, start_at, end_at, association_id=None):
+    """Each pair of colleagues with a tie in the period, with how many visits,
+    groups and teams tie them. Rows: a, b, visits, groups, teams."""
+    params = _edge_params(
+        schools=[school_id], start=start, end=end, start_at=start_at, end_at=end_at, association_id=association_id
+    )
+    sql = f"WITH {_edges_cte(association_id)} SELECT a, b, visits, groups, teams FROM edges ORDER BY a, b"
+    return _rows(sql, params)
+
+
+def collaboration_totals(*, schools, start, end, start_at, end_at, by_association=False):
+    """Distinct tied pairs and connected people per school (and per association,
+    counting ties inside it) for the year summaries."""
+    if not schools:
+        return []
+    params = _edge_params(schools=schools, start=start, end=end, start_at=start_at, end_at=end_at, association_id=None)
+    per_association = ""
+    if by_association:
+        per_association = f"""
+          UNION ALL
+            SELECT e.school_id, sa.association_id, count(*) AS ties,
+                   (SELECT count(DISTINCT p) FROM edges e2
+                    JOIN {T["staff"]} x ON x.id = e2.a JOIN {T["staff"]} y ON y.id = e2.b
+                    CROSS JOIN LATERAL (VALUES (e2.a), (e2.b)) pp(p)
+                    WHERE e2.school_id = e.school_id AND x.association_id = sa.association_id
+                      AND y.association_id = sa.association_id) AS connected
+            FROM edges e
+            JOIN {T["staff"]} sa ON sa.id = e.a JOIN {T["staff"]} sb ON sb.id = e.b
+            WHERE sa.association_id IS NOT NULL AND sa.association_id = sb.association_id
+            GROUP BY e.school_id, sa.association_id
+        """
+    sql = f"""
+        WITH {_edges_cte(None)}
+            SELECT e.school_id, NULL::bigint AS association_id, count(*) AS ties,
+                   (SELECT count(DISTINCT p) FROM edges e2 CROSS JOIN LATERAL (VALUES (e2.a), (e2.b)) pp(p)
+                    WHERE e2.school_id = e.school_id) AS connected
+            FROM edges e GROUP BY e.school_id
+        {per_association}
+    """
+    return _rows(sql, params)
+
+
+def academic_year_of(day: datetime.date) -> int:
+    """The academic year (by its first calendar year) a date falls in."""
+    return day.year if day.month >= 9 else day.year - 1

@@ -1,0 +1,358 @@
+"""What each dashboard page shows, in a fixed number of queries.
+
+A school's pages for a chosen period aggregate live, in SQL, over that school's
+rows only (indexed by school and date). Series over many years and the network's
+side-by-side view read the `YearSummary` rows instead.
+"""
+
+import dataclasses
+
+from django.db.models import Count, Q, Value
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import School
+from apps.mentoring.models import MentorGroup
+from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation
+from apps.staff.selectors import add_months
+from apps.teams.models import TaskTeam
+
+from . import queries
+from .models import YearSummary
+from .periods import REFERENCE_DAY, REFERENCE_MONTH, reference_date
+
+CATEGORY_KEYS = ("highest", "first", "fits_post", "no_category")
+
+
+def share(part, whole):
+    """A percentage with one decimal, 0 for an empty whole."""
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def category_labels():
+    return {
+        "highest": str(QualificationCategory.HIGHEST.label),
+        "first": str(QualificationCategory.FIRST.label),
+        "fits_post": str(QualificationCategory.FITS_POST.label),
+        "no_category": str(QualificationCategory.NONE.label),
+    }
+
+
+def _with_shares(row):
+    row = dict(row)
+    for key in CATEGORY_KEYS:
+        row[f"{key}_share"] = share(row.get(key) or 0, row.get("headcount") or 0)
+    return row
+
+
+# Categories --------------------------------------------------------------------
+
+
+def categories_series(*, school, years, reference=(REFERENCE_MONTH, REFERENCE_DAY), association=None):
+    """One row per year: headcount and each category's count and share on the
+    reference day, and when the summaries used were written. On the default day
+    the years the summaries keep come from them; other years (or another day)
+    are counted live, in one query."""
+    month, day = reference
+    association_id = association.pk if association else None
+    rows, refreshed_at = {}, None
+    live_years = list(years)
+    if (month, day) == (REFERENCE_MONTH, REFERENCE_DAY):
+        for summary in YearSummary.objects.for_school(school).filter(association=association, year__in=list(years)):
+            rows[summary.year] = {"year": summary.year, "headcount": summary.headcount}
+            rows[summary.year].update({key: getattr(summary, key) for key in CATEGORY_KEYS})
+            refreshed_at = min(refreshed_at or summary.refreshed_at, summary.refreshed_at)
+        live_years = [year for year in years if year not in rows]
+    dates = {year: reference_date(year, month, day) for year in live_years}
+    for row in queries.category_counts(schools=[school.pk], dates=dates, association_id=association_id):
+        rows[row["year"]] = row
+    series = [_with_shares(rows.get(year, {"year": year, "headcount": 0})) for year in years]
+    return series, refreshed_at
+
+
+def categories_breakdown(*, school, on, association=None, names=None):
+    """Categories on one day by subject association and by experience band.
+    `names`: association id → name, when the caller has them already."""
+    if names is None:
+        names = dict(SubjectAssociation.objects.for_school(school).values_list("pk", "name"))
+    by_association, by_band = [], {}
+    for row in queries.category_breakdown(school_id=school.pk, on=on, association_id=association and association.pk):
+        row = _with_shares(row)
+        if row["dimension"] == "association":
+            row["name"] = names.get(int(row["key"])) if row["key"] else _("no association")
+            by_association.append(row)
+        else:
+            by_band[row["key"]] = row
+    by_association.sort(key=lambda r: (r["key"] is None, r["name"]))
+    bands = [
+        by_band.get(key, _with_shares({"key": key, "headcount": 0})) | {"name": band_label(key)}
+        for key, _low, _high in queries.EXPERIENCE_BANDS
+    ]
+    return {"associations": by_association, "bands": bands}
+
+
+def band_label(key):
+    low, _sep, high = key.partition("-")
+    if key.endswith("+"):
+        return _("%(years)s years and more") % {"years": key[:-1]}
+    return _("%(low)s to %(high)s years") % {"low": low, "high": high}
+
+
+def attestations_due(*, school, today, months=6, association=None):
+    """Active staff whose category in force runs out within `months`, soonest first."""
+    until = add_months(today, months)
+    in_force = CategoryAward.objects.filter(
+        staff__school=school,
+        staff__is_active=True,
+        awarded_on__lte=today,
+        valid_until__gte=today,
+        valid_until__lte=until,
+    ).exclude(category=QualificationCategory.NONE)
+    if association:
+        in_force = in_force.filter(staff__association=association)
+    # Someone re-attested already holds a newer award in force beyond the window.
+    renewed = CategoryAward.objects.filter(awarded_on__lte=today, valid_until__gt=until)
+    return (
+        in_force.exclude(staff__in=renewed.values("staff"))
+        .select_related("staff", "staff__association")
+        .order_by("valid_until", "staff__last_name", "pk")
+    )
+
+
+# Participation -----------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ParticipationLine:
+    key: str
+    label: str
+    count: int
+    share: float
+    previous_count: int
+    previous_share: float
+
+    @property
+    def change(self):
+        return round(self.share - self.previous_share, 1)
+
+
+def participation_labels():
+    return {
+        "in_groups": _("in pairs or triads"),
+        "in_teams": _("in task teams"),
+        "observers": _("observed a colleague's lesson"),
+        "observed": _("had a lesson observed"),
+        "in_events": _("took part in a problem-theme day or a partner activity"),
+        "achievers": _("contests, publications, network projects"),
+        "covered": _("in at least one form of collaboration (coverage)"),
+    }
+
+
+def _period_window(school, period):
+    start_at, end_at = period.bounds(school.time_zone)
+    return {"start": period.start, "end": period.end, "start_at": start_at, "end_at": end_at}
+
+
+def participation_summary(*, school, period, association=None):
+    """Counts and shares of the staff of the period in each form, with the previous
+    period beside them: two queries."""
+    association_id = association.pk if association else None
+
+    def counts(p):
+        rows = queries.participation_counts(
+            schools=[school.pk], association_id=association_id, **_period_window(school, p)
+        )
+        return rows[0] if rows else {"staff": 0}
+
+    now, before = counts(period), counts(period.previous())
+    lines = [
+        ParticipationLine(
+            key=key,
+            label=label,
+            count=now.get(key, 0),
+            share=share(now.get(key, 0), now["staff"]),
+            previous_count=before.get(key, 0),
+            previous_share=share(before.get(key, 0), before["staff"]),
+        )
+        for key, label in participation_labels().items()
+    ]
+    return {"staff": now["staff"], "previous_staff": before["staff"], "lines": lines}
+
+
+def participation_matrix(*, school, period, association=None):
+    return queries.participation_matrix(
+        school_id=school.pk, association_id=association and association.pk, **_period_window(school, period)
+    )
+
+
+def participation_of(*, school, staff, period):
+    """One person's own participation in the period: their row of the matrix."""
+    rows = [row for row in participation_matrix(school=school, period=period) if row["id"] == staff.pk]
+    return rows[0] if rows else None
+
+
+# Debrief timeliness ------------------------------------------------------------
+
+
+def _timeliness_row(row):
+    row = dict(row)
+    held = row.get("visits_held") or 0
+    row["on_time_share"] = share(row.get("on_time") or 0, held)
+    if row.get("median_debrief_hours") is not None:
+        row["median_debrief_hours"] = round(row["median_debrief_hours"], 1)
+    return row
+
+
+def timeliness(*, school, period, now, association=None, curator_staff_ids=None):
+    """Per curator and per pair or triad, and the school's totals: visits held,
+    debriefed on time or late, overdue now, the median hours to the debrief, and
+    reverse visits done versus due. Counts and times only, never feedback.
+
+    `curator_staff_ids`: restrict to the groups these curators lead (a curator's
+    own view); None for the whole school."""
+    start_at, end_at = period.bounds(school.time_zone)
+    rows = queries.timeliness_by_group_and_curator(
+        school_id=school.pk,
+        start_at=start_at,
+        end_at=end_at,
+        now=now,
+        association_id=association and association.pk,
+    )
+    groups = {
+        group.pk: group
+        for group in MentorGroup.objects.for_school(school)
+        .filter(pk__in=[r["key"] for r in rows if r["dimension"] == "group" and r["key"]])
+        .select_related("curator")
+        .prefetch_related("members__staff")
+    }
+    # Every curator row's curator leads one of these groups.
+    curators = {group.curator_id: group.curator for group in groups.values()}
+    by_curator, by_group = [], []
+    for row in map(_timeliness_row, rows):
+        if row["dimension"] == "curator":
+            if curator_staff_ids is not None and row["key"] not in curator_staff_ids:
+                continue
+            row["curator"] = curators.get(row["key"])
+            by_curator.append(row)
+        else:
+            group = groups.get(row["key"])
+            if curator_staff_ids is not None and (group is None or group.curator_id not in curator_staff_ids):
+                continue
+            row["group"] = group
+            by_group.append(row)
+    by_curator.sort(key=lambda r: (r["curator"] is None, r["curator"].full_name if r["curator"] else ""))
+    by_group.sort(key=lambda r: (r["group"] is None, r["group"].pk if r["group"] else 0))
+    totals = _timeliness_totals(by_curator)
+    return {"by_curator": by_curator, "by_group": by_group, "totals": totals}
+
+
+def _timeliness_totals(rows):
+    """Sums over the curator rows (every visit is in exactly one of them). The
+    median is not additive, so the totals leave it out."""
+    keys = ("visits_held", "on_time", "late", "overdue", "reverse_due", "reverse_done")
+    totals = {key: sum(row[key] for row in rows) for key in keys}
+    totals["on_time_share"] = share(totals["on_time"], totals["visits_held"])
+    return totals
+
+
+# Network of schools ----------------------------------------------------------------
+
+
+NETWORK_FIGURES = ("headcount", "highest", "first", "staff", "covered", "visits_held", "on_time", "late", "overdue")
+
+
+def network_schools(*, network, school_ids=None):
+    schools = School.objects.filter(network=network).order_by("-is_network_leader", "short_name")
+    if school_ids:
+        schools = schools.filter(pk__in=school_ids)
+    return list(schools)
+
+
+def network_overview(*, network, schools, year, association_name=None):
+    """Each school's year figures side by side, from the summaries, with the
+    previous year for the change, and when the oldest was written; aggregates
+    only, never names."""
+    summaries = YearSummary.objects.filter(school__in=schools, year__in=(year, year - 1))
+    if association_name:
+        summaries = summaries.filter(association__name=association_name)
+    else:
+        summaries = summaries.filter(association__isnull=True)
+    by_key = {}
+    refreshed_at = None
+    for row in summaries.values("school_id", "year", "median_debrief_hours", "refreshed_at", *NETWORK_FIGURES):
+        refreshed_at = min(refreshed_at or row["refreshed_at"], row["refreshed_at"])
+        figures = by_key.setdefault((row["school_id"], row["year"]), dict.fromkeys(NETWORK_FIGURES, 0))
+        for key in NETWORK_FIGURES:
+            figures[key] += row[key]
+        figures["median_debrief_hours"] = row["median_debrief_hours"]
+    empty = dict.fromkeys(NETWORK_FIGURES, 0) | {"median_debrief_hours": None}
+    rows = []
+    for school in schools:
+        now = by_key.get((school.pk, year), empty)
+        before = by_key.get((school.pk, year - 1), empty)
+        rows.append(
+            {
+                "school": school,
+                **now,
+                "highest_share": share(now["highest"], now["headcount"]),
+                "first_share": share(now["first"], now["headcount"]),
+                "coverage": share(now["covered"], now["staff"]),
+                "previous_coverage": share(before["covered"], before["staff"]),
+                "on_time_share": share(now["on_time"], now["visits_held"]),
+            }
+        )
+    for row in rows:
+        row["coverage_change"] = round(row["coverage"] - row["previous_coverage"], 1)
+    return rows, refreshed_at
+
+
+def network_pairs(*, network, schools, year=None):
+    """The network's cross-school pairs and triads: which two schools, kind, status,
+    dates, and how many people (never who)."""
+    return (
+        MentorGroup.objects.filter(school__network=network, partner_school__isnull=False)
+        .filter(Q(school__in=schools) | Q(partner_school__in=schools))
+        .select_related("school", "partner_school")
+        .annotate(people=Count("members"))
+        .order_by("-starts_on", "pk")
+    )
+
+
+def network_leader_mentoring(*, network, schools):
+    """What the leader school does for each other school: network pairs and teams
+    they share, open and in all."""
+    leader = next((school for school in schools if school.is_network_leader), None)
+    if leader is None:
+        leader = School.objects.filter(network=network, is_network_leader=True).first()
+    if leader is None:
+        return None, []
+    others = [school for school in schools if school.pk != leader.pk]
+    shared = Q(school=leader, partner_school__in=others) | Q(partner_school=leader, school__in=others)
+    groups = (
+        MentorGroup.objects.filter(shared)
+        .values("school_id", "partner_school_id")
+        .annotate(
+            kind=Value("groups"), total=Count("pk"), active=Count("pk", filter=Q(status=MentorGroup.Status.ACTIVE))
+        )
+    )
+    teams = (
+        TaskTeam.objects.filter(shared)
+        .values("school_id", "partner_school_id")
+        .annotate(
+            kind=Value("teams"), total=Count("pk"), active=Count("pk", filter=Q(status__in=TaskTeam.OPEN_STATUSES))
+        )
+    )
+    per_school = {
+        school.pk: {"school": school, "groups": 0, "active_groups": 0, "teams": 0, "open_teams": 0} for school in others
+    }
+    for row in groups.union(teams, all=True):
+        other = row["partner_school_id"] if row["school_id"] == leader.pk else row["school_id"]
+        active_key = "active_groups" if row["kind"] == "groups" else "open_teams"
+        per_school[other][row["kind"]] += row["total"]
+        per_school[other][active_key] += row["active"]
+    return leader, list(per_school.values())
+
+
+def network_association_names(*, schools):
+    return list(
+        SubjectAssociation.objects.filter(school__in=schools).order_by("name").values_list("name", flat=True).distinct()
+    )

@@ -1,0 +1,249 @@
+"""Dashboards of a school (categories, participation, debrief timeliness) and of a
+network of schools. Each page is a chart plus the table behind it, and exports
+the table to XLSX. Views read filters and call selectors; the figures are
+computed in SQL."""
+
+from django import forms
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core.tenancy import network_view, school_view
+from apps.staff.models import StaffMember
+from apps.staff.selectors import school_today
+
+from . import exporting_pages, selectors
+from .access import MATRIX_ROLES, SCHOOL_DASHBOARD_ROLES, TIMELINESS_ROLES, sees_whole_school_timeliness
+from .forms import CategoryFilterForm, DashboardFilterForm
+from .periods import academic_year_label, reference_date
+from .services import summary_years
+from .views_common import read_filters, xlsx_response
+
+
+def _dashboard(request, template, context):
+    context.setdefault("is_matrix_reader", request.membership.has_role(*MATRIX_ROLES))
+    return render(request, f"dashboards/{template}", context)
+
+
+# Categories --------------------------------------------------------------------
+
+
+def _categories_context(request):
+    form = read_filters(request, CategoryFilterForm)
+    today = school_today(request.school)
+    years = form.years(default_first=summary_years(today=today).start)
+    month, day = form.reference
+    association = form.association
+    series, refreshed_at = selectors.categories_series(
+        school=request.school, years=years, reference=(month, day), association=association
+    )
+    focus_year = form.year_value
+    on = reference_date(focus_year, month, day)
+    return {
+        "form": form,
+        "series": series,
+        "labels": selectors.category_labels(),
+        "reference": on,
+        "breakdown": selectors.categories_breakdown(
+            school=request.school,
+            on=on,
+            association=association,
+            names={pk: a.name for pk, a in form.associations.items()},
+        ),
+        "due": selectors.attestations_due(school=request.school, today=today, association=association),
+        "refreshed_at": refreshed_at,
+        "association": association,
+    }
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+def categories(request):
+    context = _categories_context(request)
+    labels = context["labels"]
+    series = context["series"]
+    context["chart"] = {
+        "labels": [row["year"] for row in series],
+        "series": [
+            (labels["highest"], [row["highest_share"] for row in series]),
+            (labels["first"], [row["first_share"] for row in series]),
+        ],
+    }
+    return _dashboard(request, "categories.html", context)
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+def categories_xlsx(request):
+    context = _categories_context(request)
+    content = exporting_pages.categories_xlsx(school=request.school, **context)
+    return xlsx_response(content, f"categories-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+# Participation -----------------------------------------------------------------
+
+
+def _participation_context(request, *, with_matrix):
+    form = read_filters(request, DashboardFilterForm)
+    period, association = form.period, form.association
+    context = {
+        "form": form,
+        "period": period,
+        "previous": period.previous(),
+        "summary": selectors.participation_summary(school=request.school, period=period, association=association),
+        "association": association,
+        "labels": selectors.participation_labels(),
+    }
+    if with_matrix:
+        context["matrix"] = selectors.participation_matrix(
+            school=request.school, period=period, association=association
+        )
+    return context
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+def participation(request):
+    with_matrix = request.membership.has_role(*MATRIX_ROLES)
+    context = _participation_context(request, with_matrix=with_matrix)
+    lines = context["summary"]["lines"]
+    context["chart"] = {
+        "labels": [str(index) for index, _line in enumerate(lines, start=1)],
+        "series": [
+            (context["period"].label, [line.share for line in lines]),
+            (context["previous"].label, [line.previous_share for line in lines]),
+        ],
+    }
+    context["forms"] = selectors.queries.PARTICIPATION_FORMS
+    return _dashboard(request, "participation.html", context)
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+def participation_xlsx(request):
+    context = _participation_context(request, with_matrix=False)
+    content = exporting_pages.participation_xlsx(school=request.school, **context)
+    return xlsx_response(content, f"participation-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+@school_view()
+def my_participation(request):
+    """Any member: their own participation in the period, nobody else's."""
+    form = read_filters(request, DashboardFilterForm)
+    period = form.period
+    card = StaffMember.objects.for_school(request.school).filter(user=request.user).order_by("-is_active").first()
+    row = selectors.participation_of(school=request.school, staff=card, period=period) if card else None
+    return render(
+        request,
+        "dashboards/my_participation.html",
+        {"form": form, "period": period, "row": row, "card": card, "labels": selectors.participation_labels()},
+    )
+
+
+# Debrief timeliness ------------------------------------------------------------
+
+
+def _timeliness_context(request):
+    form = read_filters(request, DashboardFilterForm)
+    curator_ids = None
+    if not sees_whole_school_timeliness(request.membership):
+        curator_ids = set(
+            StaffMember.objects.for_school(request.school).filter(user=request.user).values_list("pk", flat=True)
+        )
+    data = selectors.timeliness(
+        school=request.school,
+        period=form.period,
+        now=timezone.now(),
+        association=form.association,
+        curator_staff_ids=curator_ids,
+    )
+    return {"form": form, "period": form.period, "own_groups_only": curator_ids is not None, **data}
+
+
+@school_view(*TIMELINESS_ROLES)
+def timeliness(request):
+    context = _timeliness_context(request)
+    rows = context["by_curator"]
+    context["chart"] = {
+        "labels": [row["curator"].short_name if row["curator"] else _("no group") for row in rows],
+        "series": [
+            (_("on time"), [row["on_time"] for row in rows]),
+            (_("late"), [row["late"] for row in rows]),
+            (_("overdue now"), [row["overdue"] for row in rows]),
+        ],
+    }
+    return render(request, "dashboards/timeliness.html", context)
+
+
+@school_view(*TIMELINESS_ROLES)
+def timeliness_xlsx(request):
+    context = _timeliness_context(request)
+    content = exporting_pages.timeliness_xlsx(school=request.school, **context)
+    return xlsx_response(content, f"debrief-timeliness-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+# Network of schools ----------------------------------------------------------------
+
+
+class NetworkFilterForm(DashboardFilterForm):
+    """The network's filters: the academic year, schools, and an association by name
+    (each school has its own associations; the same name joins them)."""
+
+    school = forms.TypedMultipleChoiceField(label=gettext_lazy("Schools"), coerce=int, required=False)
+    association_name = forms.ChoiceField(label=gettext_lazy("Subject association"), required=False)
+
+    def __init__(self, data=None, *, schools, association_names, school=None, **kwargs):
+        super().__init__(data, school=None, **kwargs)
+        del self.fields["date_from"], self.fields["date_to"]
+        self.fields["school"].choices = [(school.pk, school.short_name) for school in schools]
+        self.fields["association_name"].choices = [("", "")] + [(name, name) for name in association_names]
+
+
+def _network_context(request):
+    schools = selectors.network_schools(network=request.network)
+    today = timezone.localdate()
+    form = read_filters(
+        request,
+        NetworkFilterForm,
+        today=today,
+        schools=schools,
+        association_names=selectors.network_association_names(schools=schools),
+    )
+    chosen = set(form.cleaned_data.get("school") or []) if form.is_valid() else set()
+    shown = [school for school in schools if school.pk in chosen] if chosen else schools
+    year = form.year_value
+    association_name = form.cleaned_data.get("association_name") if form.is_valid() else None
+    leader, leader_rows = selectors.network_leader_mentoring(network=request.network, schools=schools)
+    rows, refreshed_at = selectors.network_overview(
+        network=request.network, schools=shown, year=year, association_name=association_name
+    )
+    return {
+        "form": form,
+        "network": request.network,
+        "year": year,
+        "year_label": academic_year_label(year),
+        "rows": rows,
+        "pairs": list(selectors.network_pairs(network=request.network, schools=shown)),
+        "leader": leader,
+        "leader_rows": leader_rows,
+        "refreshed_at": refreshed_at,
+    }
+
+
+@network_view
+def network(request):
+    context = _network_context(request)
+    rows = context["rows"]
+    context["chart"] = {
+        "labels": [row["school"].short_name for row in rows],
+        "series": [
+            (_("coverage"), [row["coverage"] for row in rows]),
+            (_("highest category"), [row["highest_share"] for row in rows]),
+            (_("debriefed on time"), [row["on_time_share"] for row in rows]),
+        ],
+    }
+    return render(request, "dashboards/network.html", context)
+
+
+@network_view
+def network_xlsx(request):
+    context = _network_context(request)
+    content = exporting_pages.network_xlsx(**context)
+    return xlsx_response(content, f"network-{context['year']}.xlsx")
