@@ -260,6 +260,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DASHBOARD_SUMMARY_MINUTES * 60.0,
         "options": {"expires": DASHBOARD_SUMMARY_MINUTES * 60 - 10},
     },
+    # Prepared exports whose task was lost (the broker was down, say).
+    "report-exports-sweep": {
+        "task": "apps.dashboards.tasks.report_exports_sweep_task",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     "staff-imports-sweep": {
         "task": "apps.staff.tasks.staff_imports_sweep",
         "schedule": 3600.0,

@@ -12,4 +12,12 @@ def current_school(request):
         "is_deputy_head": Role.DEPUTY_HEAD in roles,
         "is_curator": Role.CURATOR in roles,
         "is_teacher": Role.TEACHER in roles,
+        # Called (one query) only by the templates that show it.
+        "coordinated_networks": lambda: _coordinated_networks(request),
     }
+
+
+def _coordinated_networks(request):
+    if not request.user.is_authenticated:
+        return []
+    return list(request.user.coordinated_networks.order_by("name"))

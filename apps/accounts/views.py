@@ -23,8 +23,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
 
-@school_view()
 def home(request):
+    """The start page of the current school; a network coordinator who works in no
+    school lands on their network's dashboard instead."""
+    if request.user.is_authenticated and request.membership is None:
+        network = request.user.coordinated_networks.order_by("name").first()
+        if network is not None:
+            return redirect("dashboards:network", network_id=network.pk)
+    return _school_home(request)
+
+
+@school_view()
+def _school_home(request):
     today = school_today(request.school)
     overview = None
     if request.membership.has_role(Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR):

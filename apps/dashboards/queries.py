@@ -296,10 +296,12 @@ def _visits_cte(association_id):
                    (v.kind = 'pair_visit' AND v.group_id IS NOT NULL
                     AND v.status IN ('debriefed', 'debriefed_late')
                     AND (EXISTS (SELECT 1 FROM {T["visit"]} r
-                                 WHERE r.answers_visit_id = v.id AND r.status <> 'cancelled')
+                                 WHERE r.answers_visit_id = v.id AND r.status <> 'cancelled'
+                                   AND r.ends_at <= %(now)s)
                          OR EXISTS (SELECT 1 FROM {T["visit"]} r
                                     WHERE r.group_id = v.group_id AND r.kind = 'reverse_visit'
-                                      AND r.starts_at > v.starts_at AND r.status <> 'cancelled'))) AS reverse_done
+                                      AND r.starts_at > v.starts_at AND r.status <> 'cancelled'
+                                      AND r.ends_at <= %(now)s))) AS reverse_done
             FROM {T["visit"]} v
             LEFT JOIN {T["group"]} g ON g.id = v.group_id
             JOIN {T["staff"]} os ON os.id = v.observed_id

@@ -65,7 +65,8 @@ def categories_series(*, school, years, reference=(REFERENCE_MONTH, REFERENCE_DA
     dates = {year: reference_date(year, month, day) for year in live_years}
     for row in queries.category_counts(schools=[school.pk], dates=dates, association_id=association_id):
         rows[row["year"]] = row
-    series = [_with_shares(rows.get(year, {"year": year, "headcount": 0})) for year in years]
+    empty = dict.fromkeys(("headcount", *CATEGORY_KEYS), 0)
+    series = [_with_shares(rows.get(year, {"year": year, **empty})) for year in years]
     return series, refreshed_at
 
 

@@ -24,6 +24,7 @@ class Notification(models.Model):
         TEAM_DEADLINE_PASSED = "team_deadline_passed", _("team deadline passed")
         AGREEMENT_EXPIRING = "agreement_expiring", _("partnership agreement expiring")
         PROBLEM_DAY_DUTY = "problem_day_duty", _("a duty on a problem-theme day tomorrow")
+        EXPORT_READY = "export_ready", _("file ready")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
     school = models.ForeignKey(School, related_name="notifications", on_delete=models.CASCADE)

@@ -23,7 +23,7 @@ from conftest import PERSONAS, client_for
 
 def _collect():
     """Merge every app's `tests/routes.py` (see apps/core/tests/world.py)."""
-    objects, routes, public = {}, {}, {}
+    objects, routes, public, network = {}, {}, {}, {}
     for config in django_apps.get_app_configs():
         if not config.name.startswith("apps."):
             continue
@@ -36,10 +36,11 @@ def _collect():
         objects.update(module.OBJECTS)
         routes.update(module.ROUTES)
         public.update(getattr(module, "PUBLIC", {}))
-    return objects, routes, public
+        network.update(getattr(module, "NETWORK_ROUTES", {}))
+    return objects, routes, public, network
 
 
-OBJECTS, SCHOOL_ROUTES, APP_PUBLIC_ROUTES = _collect()
+OBJECTS, SCHOOL_ROUTES, APP_PUBLIC_ROUTES, NETWORK_ROUTES = _collect()
 
 # Routes outside a school: sign-in pages, language, health, password change.
 PUBLIC_ROUTES = {
@@ -73,7 +74,7 @@ def all_route_names():
 
 
 def test_every_url_pattern_has_declared_access_rules():
-    declared = set(SCHOOL_ROUTES) | set(PUBLIC_ROUTES) | set(ACCOUNT_ROUTES)
+    declared = set(SCHOOL_ROUTES) | set(PUBLIC_ROUTES) | set(ACCOUNT_ROUTES) | set(NETWORK_ROUTES)
     walked = all_route_names()
     assert walked - declared == set(), "routes without access rules in test_url_walk.py"
     assert declared - walked == set(), "access rules for routes that no longer exist"
@@ -147,3 +148,26 @@ def test_public_routes_answer_without_login(name, db):
     method, kwargs = PUBLIC_ROUTES[name]
     response = getattr(client_for(None), method)(reverse(name, kwargs=kwargs))
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("name", sorted(NETWORK_ROUTES))
+def test_network_routes(name, world, outsider):
+    """A network's pages: anonymous → login; any school role without coordinating
+    the network → 403; the coordinator of another network → 404; its own → 200."""
+    from apps.accounts.tests.factories import SchoolNetworkFactory, UserFactory
+
+    network = SchoolNetworkFactory()
+    world.school.network = network
+    world.school.save()
+    coordinator, other_coordinator = UserFactory(), UserFactory()
+    network.coordinators.add(coordinator)
+    SchoolNetworkFactory().coordinators.add(other_coordinator)
+    method = NETWORK_ROUTES[name]
+    url = reverse(name, kwargs={"network_id": network.pk})
+
+    response = getattr(client_for(None), method)(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    for user in [*world.users.values(), outsider]:
+        assert getattr(client_for(user), method)(url).status_code == 403
+    assert getattr(client_for(other_coordinator), method)(url).status_code == 404
+    assert getattr(client_for(coordinator), method)(url).status_code == 200

@@ -1,0 +1,53 @@
+"""The collaboration network page and its export (administrators and deputy heads)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from apps.core.tenancy import school_view
+
+from .access import SCHOOL_DASHBOARD_ROLES
+from .collaboration import collaboration_network
+from .collaboration import collaboration_xlsx as network_workbook
+from .forms import DashboardFilterForm
+from .views_common import read_filters, xlsx_response
+
+# Ties listed per page; the picture and the export always hold all of them.
+TIES_PER_PAGE = 100
+
+
+def _filters_query(request):
+    """The filters as given, without the page number: for the export link and the pager."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _network(request):
+    form = read_filters(request, DashboardFilterForm)
+    network = collaboration_network(school=request.school, period=form.period, association=form.association)
+    return form, network
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+def collaboration(request):
+    form, network = _network(request)
+    labels, series = network.growth_chart()
+    return render(
+        request,
+        "dashboards/collaboration.html",
+        {
+            "form": form,
+            "network": network,
+            "ties_page": Paginator(network.ties, TIES_PER_PAGE).get_page(request.GET.get("page")),
+            "growth_labels": labels,
+            "growth_series": series,
+            "query": _filters_query(request),
+        },
+    )
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+def collaboration_xlsx(request):
+    _form, network = _network(request)
+    period = network.period
+    return xlsx_response(network_workbook(network), f"collaboration-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")

@@ -1,0 +1,365 @@
+"""The collaboration network of one school: who visited whom and who worked
+together in a pair, a triad or a task team during a period.
+
+The ties come from one SQL aggregate (`queries.collaboration_edges`, which keeps
+both ends inside the school); the people are the school's staff of the period;
+the year-on-year growth is read from `YearSummary`, never from years of visits.
+The picture is laid out here, on the server, so the page is a plain SVG that
+reads without JavaScript and prints as it shows.
+"""
+
+import dataclasses
+import datetime
+import io
+import math
+
+import networkx as nx
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from networkx.utils import reverse_cuthill_mckee_ordering
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from apps.staff.models import StaffMember
+
+from . import queries
+from .models import YearSummary
+from .periods import Period, academic_year_label
+
+# How many people the "most connected" table lists.
+MOST_CONNECTED = 10
+# Up to this many people in the circle, each is labelled with their short name.
+LABEL_LIMIT = 120
+
+# Geometry of the picture, in SVG user units.
+LABEL_ROOM = 110  # around the circle, for the names
+ISOLATE_STEP = 26  # distance between the people without ties, in their strip
+ISOLATE_STRIP_TOP = 34  # from the circle's area to the first row of the strip
+
+# How each kind of tie is drawn: colour and dash pattern ("" is a solid line).
+KIND_STYLE = {
+    "visit": ("#0d6efd", "6 3"),
+    "group": ("#198754", ""),
+    "team": ("#fd7e14", "2 3"),
+    "several": ("#6f42c1", ""),
+}
+
+
+@dataclasses.dataclass
+class Person:
+    id: int
+    full_name: str
+    short_name: str
+    colleagues: int = 0
+    by_visits: int = 0  # colleagues tied by a visit
+    by_groups: int = 0  # ... by a pair or triad
+    by_teams: int = 0  # ... by a task team
+    strength: int = 0  # visits, groups and teams over all their ties
+    x: float = 0.0
+    y: float = 0.0
+    r: float = 4.0
+    label_x: float = 0.0
+    label_y: float = 0.0
+    label_angle: float = 0.0
+    label_anchor: str = "start"
+
+
+@dataclasses.dataclass
+class Tie:
+    a: Person
+    b: Person
+    visits: int
+    groups: int
+    teams: int
+
+    @property
+    def strength(self):
+        return self.visits + self.groups + self.teams
+
+    @property
+    def kinds(self):
+        return [kind for kind, count in (("visit", self.visits), ("group", self.groups), ("team", self.teams)) if count]
+
+    @property
+    def kind(self):
+        kinds = self.kinds
+        return kinds[0] if len(kinds) == 1 else "several"
+
+    @property
+    def colour(self):
+        return KIND_STYLE[self.kind][0]
+
+    @property
+    def dash(self):
+        return KIND_STYLE[self.kind][1]
+
+    @property
+    def width(self):
+        """Thicker for stronger ties, up to a limit so that one busy pair does not
+        hide the rest."""
+        return round(1 + 0.75 * (min(self.strength, 7) - 1), 2)
+
+
+@dataclasses.dataclass
+class YearFigures:
+    year: int
+    label: str
+    ties: int
+    connected: int
+    staff: int
+    change: int | None  # ties compared with the year before, when that year is known
+
+    @property
+    def share(self):
+        return round(100 * self.connected / self.staff, 1) if self.staff else None
+
+
+@dataclasses.dataclass
+class CollaborationNetwork:
+    period: Period
+    association: object
+    people: list  # the staff of the period, by name
+    ties: list  # by the names of both ends
+    isolates: list  # people without any tie, by name
+    most_connected: list  # up to MOST_CONNECTED people, most colleagues first
+    growth: list  # YearFigures, oldest first
+    refreshed_at: datetime.datetime | None
+    width: int = 0
+    height: int = 0
+    circle: dict = dataclasses.field(default_factory=dict)  # cx, cy, r of the people with ties
+    isolate_caption_y: float = 0.0
+    labelled: bool = True
+
+    @property
+    def connected(self):
+        return len(self.people) - len(self.isolates)
+
+    @property
+    def share_connected(self):
+        return round(100 * self.connected / len(self.people), 1) if self.people else None
+
+    @property
+    def legend(self):
+        names = {
+            "visit": _("lesson visit"),
+            "group": _("pair or triad"),
+            "team": _("task team"),
+            "several": _("several kinds"),
+        }
+        return [
+            {"kind": kind, "name": names[kind], "colour": colour, "dash": dash}
+            for kind, (colour, dash) in KIND_STYLE.items()
+        ]
+
+    def growth_chart(self):
+        """Labels and series for the `bar_chart` tag."""
+        labels = [f"{row.year}/{str(row.year + 1)[-2:]}" for row in self.growth]
+        series = [
+            (_("Ties"), [row.ties for row in self.growth]),
+            (_("Connected people"), [row.connected for row in self.growth]),
+        ]
+        return labels, series
+
+
+def _staff_of_period(*, school, period, association):
+    """Hired by the period's last day, not gone before its first (as in `queries`)."""
+    staff = StaffMember.objects.for_school(school).filter(hired_on__lte=period.end)
+    staff = staff.filter(Q(left_on__isnull=True) | Q(left_on__gt=period.start))
+    if association is not None:
+        staff = staff.filter(association=association)
+    return staff.only("id", "last_name", "first_name", "patronymic").order_by(
+        "last_name", "first_name", "patronymic", "pk"
+    )
+
+
+def _growth(*, school, association):
+    rows = list(
+        YearSummary.objects.for_school(school)
+        .filter(association=association)
+        .order_by("year")
+        .values("year", "ties", "connected", "staff", "refreshed_at")
+    )
+    growth, previous = [], None
+    for row in rows:
+        change = row["ties"] - previous["ties"] if previous and previous["year"] == row["year"] - 1 else None
+        growth.append(
+            YearFigures(
+                year=row["year"],
+                label=academic_year_label(row["year"]),
+                ties=row["ties"],
+                connected=row["connected"],
+                staff=row["staff"],
+                change=change,
+            )
+        )
+        previous = row
+    refreshed_at = max((row["refreshed_at"] for row in rows), default=None)
+    return growth, refreshed_at
+
+
+def collaboration_network(*, school, period, association=None):
+    """The school's staff of `period` (of one subject association, if given) with
+    their ties, the people without any, the most connected, the year-on-year
+    growth and the picture's layout.
+
+    Three queries whatever the size of the school: the staff, the ties, the
+    year summaries.
+    """
+    people = [
+        Person(id=staff.pk, full_name=staff.full_name, short_name=staff.short_name)
+        for staff in _staff_of_period(school=school, period=period, association=association)
+    ]
+    by_id = {person.id: person for person in people}
+    start_at, end_at = period.bounds(school.time_zone)
+    rows = queries.collaboration_edges(
+        school_id=school.pk,
+        start=period.start,
+        end=period.end,
+        start_at=start_at,
+        end_at=end_at,
+        association_id=association.pk if association is not None else None,
+    )
+    ties = []
+    for row in rows:
+        a, b = by_id.get(row["a"]), by_id.get(row["b"])
+        # A tie to someone who was not on the staff during the period (a team
+        # membership never closed when they left, say) is not part of its network.
+        if a is None or b is None:
+            continue
+        tie = Tie(a=a, b=b, visits=row["visits"], groups=row["groups"], teams=row["teams"])
+        ties.append(tie)
+        for person in (a, b):
+            person.colleagues += 1
+            person.by_visits += bool(tie.visits)
+            person.by_groups += bool(tie.groups)
+            person.by_teams += bool(tie.teams)
+            person.strength += tie.strength
+    ties.sort(key=lambda tie: (tie.a.full_name, tie.b.full_name, tie.a.id, tie.b.id))
+    isolates = [person for person in people if not person.colleagues]
+    ranked = sorted((p for p in people if p.colleagues), key=lambda p: (-p.colleagues, -p.strength, p.full_name, p.id))
+    growth, refreshed_at = _growth(school=school, association=association)
+    network = CollaborationNetwork(
+        period=period,
+        association=association,
+        people=people,
+        ties=ties,
+        isolates=isolates,
+        most_connected=ranked[:MOST_CONNECTED],
+        growth=growth,
+        refreshed_at=refreshed_at,
+    )
+    _lay_out(network)
+    return network
+
+
+def _circle_order(people, ties):
+    """The people with ties in the order they sit on the circle: component by
+    component, largest first, each in reverse Cuthill–McKee order, which seats
+    colleagues near each other so that most ties are short chords. Deterministic:
+    the graph is built in name order."""
+    graph = nx.Graph()
+    graph.add_nodes_from(person.id for person in people if person.colleagues)
+    graph.add_edges_from((tie.a.id, tie.b.id) for tie in ties)
+    components = sorted(nx.connected_components(graph), key=lambda ids: (-len(ids), min(ids)))
+    order = []
+    for ids in components:
+        order.extend(reverse_cuthill_mckee_ordering(graph.subgraph(ids)))
+    return order
+
+
+def _lay_out(network):
+    """SVG coordinates: the people with ties on a circle, named around it; the
+    people without ties in a strip under it."""
+    by_id = {person.id: person for person in network.people}
+    order = _circle_order(network.people, network.ties)
+    count = len(order)
+    radius = max(90, min(300, 5.5 * count)) if count else 0
+    width = max(2 * (radius + LABEL_ROOM), 560)
+    cx = width / 2
+    cy = radius + LABEL_ROOM if count else 0
+    network.labelled = count <= LABEL_LIMIT
+    for index, person_id in enumerate(order):
+        person = by_id[person_id]
+        angle = 2 * math.pi * index / count - math.pi / 2
+        person.x = round(cx + radius * math.cos(angle), 1)
+        person.y = round(cy + radius * math.sin(angle), 1)
+        person.r = round(4 + 0.5 * min(person.colleagues, 12), 1)
+        person.label_x = round(cx + (radius + person.r + 6) * math.cos(angle), 1)
+        person.label_y = round(cy + (radius + person.r + 6) * math.sin(angle), 1)
+        degrees = math.degrees(angle)
+        # Names read left to right on both halves of the circle.
+        if math.cos(angle) < -1e-9:
+            person.label_angle, person.label_anchor = round(degrees + 180, 1), "end"
+        else:
+            person.label_angle, person.label_anchor = round(degrees, 1), "start"
+    network.circle = {"cx": cx, "cy": cy, "r": radius}
+    top = 2 * cy if count else 0
+    per_row = max(1, int((width - 40) // ISOLATE_STEP))
+    for index, person in enumerate(network.isolates):
+        row, column = divmod(index, per_row)
+        person.x = 20 + ISOLATE_STEP / 2 + column * ISOLATE_STEP
+        person.y = top + ISOLATE_STRIP_TOP + row * ISOLATE_STEP
+        person.r = 5.0
+    network.isolate_caption_y = top + 16
+    rows = math.ceil(len(network.isolates) / per_row)
+    network.width = int(width)
+    network.height = int(top + (ISOLATE_STRIP_TOP + rows * ISOLATE_STEP if rows else 0)) or 60
+
+
+# The workbook
+
+
+def _text_cells(cells):
+    """Keep every string a text cell: a name starting with "=" must not become a
+    formula in Excel (as `apps.staff.exporting._as_text`)."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _sheet(workbook, title, header, rows, *, names=1, first=False):
+    """A sheet with a bold, frozen header; the first `names` columns hold names."""
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = title[:31]
+    sheet.append(header)
+    _text_cells(sheet[1])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        _text_cells(sheet[sheet.max_row])
+    for index, title_text in enumerate(header, start=1):
+        width = 36 if index <= names else max(14, min(40, len(str(title_text)) + 4))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def collaboration_xlsx(network) -> bytes:
+    """The tables of the page as a workbook: ties, people without ties, the most
+    connected, and the figures by year."""
+    workbook = Workbook()
+    _sheet(
+        workbook,
+        _("Ties"),
+        [_("Person A"), _("Person B"), _("Visits"), _("Pairs and triads"), _("Teams")],
+        [[tie.a.full_name, tie.b.full_name, tie.visits, tie.groups, tie.teams] for tie in network.ties],
+        names=2,
+        first=True,
+    )
+    _sheet(workbook, _("No ties"), [_("Teacher")], [[person.full_name] for person in network.isolates])
+    _sheet(
+        workbook,
+        _("Most connected"),
+        [_("Teacher"), _("Colleagues"), _("By visits"), _("In pairs and triads"), _("In teams")],
+        [[p.full_name, p.colleagues, p.by_visits, p.by_groups, p.by_teams] for p in network.most_connected],
+    )
+    _sheet(
+        workbook,
+        _("By year"),
+        [_("Academic year"), _("Ties"), _("Connected people"), _("Staff"), _("Connected, %")],
+        [[row.label, row.ties, row.connected, row.staff, row.share] for row in network.growth],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,226 @@
+"""The school's yearly report (seed 001 §5–6), filled in for one academic year.
+
+§5 is the table of criteria of the innovation's quality: the staff, the share with
+a qualification category, the coverage by forms of collaboration, the teachers in
+network projects and contests, the publications, the problem-theme days and the
+joint activities with partners held, and the lesson visits held and debriefed on
+time. §6 is the highest and the first category as shares of the staff on
+1 September of the chosen year and of the three before it.
+
+Everything comes from SQL aggregates, in four statements whatever the size of the
+school: `queries.category_counts` (the four reference dates at once),
+`queries.participation_counts`, `queries.timeliness_counts` and one statement of
+this module for achievements, problem-theme days and partner activities. The
+report holds counts only, never the text of lesson feedback (the trust rule).
+
+Its headings are Russian whatever the language of the interface: the report is
+a Russian document, submitted in the form of seed 001.
+"""
+
+import dataclasses
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from apps.partners.models import JointActivity
+from apps.problemdays.models import ProblemDay
+from apps.staff.models import Achievement
+
+from . import queries
+from .periods import REFERENCE_DAY, REFERENCE_MONTH, academic_year
+
+TITLE = "Годовой отчёт"
+SECTION_5 = "5. Измерение и оценка качества инновации"
+SECTION_6 = "6. Результативность: профессиональное совершенствование через систему взаимных связей"
+CRITERION, COUNT, SHARE = "Критерий", "Количество", "Доля, %"
+HIGHEST, FIRST = "Высшая категория", "Первая категория"
+# How many years the §6 table shows: the chosen one and the three before it.
+CATEGORY_YEARS = 4
+
+
+def academic_year_title(year: int) -> str:
+    return f"{year}/{str(year + 1)[-2:]} учебный год"
+
+
+def percent(part, whole):
+    """A whole percentage, rounded half up as a person would (25.5 → 26); None of nobody."""
+    if not whole:
+        return None
+    return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclasses.dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: str
+    count: int
+    share: int | None = None  # percent of its base, where a share means something
+
+
+@dataclasses.dataclass(frozen=True)
+class CategoryYear:
+    year: int
+    on: datetime.date
+    headcount: int
+    highest: int
+    first: int
+
+    @property
+    def highest_share(self):
+        return percent(self.highest, self.headcount)
+
+    @property
+    def first_share(self):
+        return percent(self.first, self.headcount)
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnualReport:
+    school_name: str
+    year: int
+    criteria: list[Criterion]
+    categories: list[CategoryYear]
+
+    @property
+    def title(self):
+        return f"{TITLE}: {academic_year_title(self.year)}"
+
+    def criterion(self, key) -> Criterion:
+        return next(criterion for criterion in self.criteria if criterion.key == key)
+
+    @property
+    def category_rows(self):
+        """§6 as rows: a label and a share per year."""
+        return [
+            (HIGHEST, [entry.highest_share for entry in self.categories]),
+            (FIRST, [entry.first_share for entry in self.categories]),
+        ]
+
+
+def _activities(*, school_id, start, end):
+    """Achievements of the staff of the period, problem-theme days held and partner
+    activities held, in one statement. A joint activity counts in the year it starts."""
+    t = queries.T
+    sql = f"""
+        WITH ach AS (
+            SELECT ac.staff_id, ac.kind, ac.result
+            FROM {t["achievement"]} ac JOIN {t["staff"]} s ON s.id = ac.staff_id
+            WHERE s.school_id = %(school)s AND ac.date BETWEEN %(start)s AND %(end)s
+              AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
+        )
+        SELECT
+            (SELECT count(DISTINCT staff_id) FROM ach WHERE kind = %(network)s) AS network_projects,
+            (SELECT count(DISTINCT staff_id) FROM ach WHERE kind = %(contest)s) AS contestants,
+            (SELECT count(DISTINCT staff_id) FROM ach
+              WHERE kind = %(contest)s AND result = ANY(%(prizes)s)) AS contest_prize_winners,
+            (SELECT count(DISTINCT staff_id) FROM ach WHERE kind = %(publication)s) AS authors,
+            (SELECT count(*) FROM ach WHERE kind = %(publication)s) AS publications,
+            (SELECT count(*) FROM {t["day"]} d
+              WHERE d.school_id = %(school)s AND d.date BETWEEN %(start)s AND %(end)s
+                AND d.status = ANY(%(day_held)s)) AS problem_days,
+            (SELECT count(*) FROM {t["joint"]} j
+              WHERE j.school_id = %(school)s AND j.starts_on BETWEEN %(start)s AND %(end)s
+                AND j.status = %(joint_held)s) AS joint_activities
+    """
+    params = {
+        "school": school_id,
+        "start": start,
+        "end": end,
+        "network": Achievement.Kind.NETWORK_PROJECT.value,
+        "contest": Achievement.Kind.CONTEST.value,
+        "publication": Achievement.Kind.PUBLICATION.value,
+        "prizes": [Achievement.Result.PRIZE_WINNER.value, Achievement.Result.WINNER.value],
+        "day_held": [ProblemDay.Status.HELD.value, ProblemDay.Status.REFLECTED.value],
+        "joint_held": JointActivity.Status.HELD.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column.name for column in cursor.description]
+        return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def annual_report(*, school, year: int, now=None) -> AnnualReport:
+    """The report of `school` for the academic year starting on 1 September of `year`."""
+    now = now or timezone.now()
+    period = academic_year(year)
+    start_at, end_at = period.bounds(school.time_zone)
+    years = range(year - CATEGORY_YEARS + 1, year + 1)
+    category_rows = queries.category_counts(
+        schools=[school.pk], dates={y: datetime.date(y, REFERENCE_MONTH, REFERENCE_DAY) for y in years}
+    )
+    by_year = {row["year"]: row for row in category_rows}
+    categories = [
+        CategoryYear(
+            year=y,
+            on=datetime.date(y, REFERENCE_MONTH, REFERENCE_DAY),
+            headcount=by_year.get(y, {}).get("headcount", 0),
+            highest=by_year.get(y, {}).get("highest", 0),
+            first=by_year.get(y, {}).get("first", 0),
+        )
+        for y in years
+    ]
+    [participation] = queries.participation_counts(
+        schools=[school.pk], start=period.start, end=period.end, start_at=start_at, end_at=end_at
+    ) or [{"staff": 0, "covered": 0}]
+    [visits] = queries.timeliness_counts(schools=[school.pk], start_at=start_at, end_at=end_at, now=now) or [
+        {"visits_held": 0, "on_time": 0}
+    ]
+    activities = _activities(school_id=school.pk, start=period.start, end=period.end)
+
+    staff = participation["staff"]
+    on_first = categories[-1]
+    with_category = on_first.highest + on_first.first
+    criteria = [
+        Criterion("staff", "Педагогов в штате за учебный год", staff),
+        Criterion(
+            "with_category",
+            f"Педагогов с квалификационной категорией (высшей и первой) на {on_first.on:%d.%m.%Y}",
+            with_category,
+            percent(with_category, on_first.headcount),
+        ),
+        Criterion(
+            "covered",
+            "Охват: педагогов хотя бы в одной форме профессионального взаимодействия",
+            participation["covered"],
+            percent(participation["covered"], staff),
+        ),
+        Criterion(
+            "network_projects",
+            "Педагогов, участвующих в сетевых проектах",
+            activities["network_projects"],
+            percent(activities["network_projects"], staff),
+        ),
+        Criterion(
+            "contestants",
+            "Педагогов — участников профессиональных конкурсов",
+            activities["contestants"],
+            percent(activities["contestants"], staff),
+        ),
+        Criterion(
+            "prize_winners",
+            "Педагогов — призёров и победителей конкурсов",
+            activities["contest_prize_winners"],
+            percent(activities["contest_prize_winners"], staff),
+        ),
+        Criterion(
+            "authors",
+            "Педагогов, имеющих публикации",
+            activities["authors"],
+            percent(activities["authors"], staff),
+        ),
+        Criterion(
+            "publications", "Публикаций в научно-методических изданиях и интернет-ресурсах", activities["publications"]
+        ),
+        Criterion("problem_days", "Проблемно-тематических дней проведено", activities["problem_days"]),
+        Criterion("joint_activities", "Совместных мероприятий с партнёрами проведено", activities["joint_activities"]),
+        Criterion("visits_held", "Посещений уроков проведено", visits["visits_held"]),
+        Criterion(
+            "visits_on_time",
+            "из них с разбором в срок",
+            visits["on_time"],
+            percent(visits["on_time"], visits["visits_held"]),
+        ),
+    ]
+    return AnnualReport(school_name=school.name, year=year, criteria=criteria, categories=categories)

@@ -1,0 +1,104 @@
+"""The yearly report: on screen, as a print page, and as files prepared in the
+background for the person who asked.
+
+Access: the report, its print page and the annual report export are for the
+administrator and the deputy head; the per-teacher participation export (names)
+for the administrator only; a prepared file is downloaded by its requester only
+(another school's file: 404; a colleague's: 403).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.staff.selectors import school_today
+
+from .access import MATRIX_ROLES, SCHOOL_DASHBOARD_ROLES
+from .exports import report_export_request
+from .forms import DashboardFilterForm
+from .models import ReportExport
+from .report import SECTION_5, SECTION_6, TITLE
+from .report import annual_report as build_report
+from .views_common import read_filters, xlsx_response
+
+RECENT_EXPORTS = 10
+
+
+class ReportYearForm(DashboardFilterForm):
+    """The report is for one academic year of the whole school: only the year."""
+
+    def __init__(self, data=None, *, school, today, **kwargs):
+        super().__init__(data, school=None, today=today, **kwargs)
+        del self.fields["date_from"], self.fields["date_to"]
+
+
+def _report_context(request, form):
+    report = build_report(school=request.school, year=form.year_value)
+    return {
+        "form": form,
+        "report": report,
+        "report_title": TITLE,
+        "section_5": SECTION_5,
+        "section_6": SECTION_6,
+    }
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+@require_GET
+def annual_report(request):
+    form = read_filters(request, ReportYearForm)
+    context = _report_context(request, form)
+    context["exports"] = list(
+        ReportExport.objects.for_school(request.school)
+        .filter(requested_by=request.user)
+        .only("pk", "kind", "status", "file_name", "params", "created_at", "finished_at")[:RECENT_EXPORTS]
+    )
+    context["can_export_matrix"] = request.membership.has_role(*MATRIX_ROLES)
+    context["kinds"] = ReportExport.Kind
+    return render(request, "dashboards/annual_report.html", context)
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+@require_GET
+def annual_report_print(request):
+    # The printed report is the school's Russian document, whatever the interface language.
+    with translation.override("ru"):
+        form = read_filters(request, ReportYearForm)
+        response = render(request, "dashboards/annual_report_print.html", _report_context(request, form))
+    response["Content-Language"] = "ru"
+    return response
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+@require_POST
+def export_request(request):
+    kind = request.POST.get("kind", ReportExport.Kind.ANNUAL_REPORT)
+    if kind not in ReportExport.Kind.values:
+        return render(request, "errors/400.html", status=400)
+    if kind == ReportExport.Kind.PARTICIPATION_MATRIX and not request.membership.has_role(*MATRIX_ROLES):
+        raise PermissionDenied("the per-teacher table is for administrators")
+    form = ReportYearForm(request.POST, school=request.school, today=school_today(request.school))
+    if not form.is_valid():
+        return render(request, "errors/400.html", status=400)
+    year = form.year_value
+    report_export_request(school=request.school, user=request.user, kind=kind, params={"year": year})
+    messages.success(request, _("The file is being prepared; you will be notified when it is ready."))
+    return redirect(f"{reverse('dashboards:annual_report')}?year={year}")
+
+
+@school_view(*SCHOOL_DASHBOARD_ROLES)
+@require_GET
+def export_download(request, pk):
+    export = get_for_school_or_404(ReportExport.objects, school=request.school, pk=pk)
+    if export.requested_by_id != request.user.pk:
+        raise PermissionDenied("a prepared file is for the person who asked for it")
+    if export.kind == ReportExport.Kind.PARTICIPATION_MATRIX and not request.membership.has_role(*MATRIX_ROLES):
+        raise PermissionDenied("the per-teacher table is for administrators")
+    if export.status != ReportExport.Status.READY:
+        return render(request, "dashboards/export_pending.html", {"export": export})
+    return xlsx_response(bytes(export.content), export.file_name)
