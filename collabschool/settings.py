@@ -224,7 +224,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Year summaries behind the dashboards: how often beat rewrites them, and how many
 # academic years back they go.
 DASHBOARD_SUMMARY_MINUTES = int(env("DASHBOARD_SUMMARY_MINUTES", "10"))
-DASHBOARD_SUMMARY_YEARS = int(env("DASHBOARD_SUMMARY_YEARS", "12"))
+DASHBOARD_SUMMARY_YEARS = int(env("DASHBOARD_SUMMARY_YEARS", "15"))
 
 CELERY_BEAT_SCHEDULE = {
     # Every two minutes; the deadlines themselves live in the database.

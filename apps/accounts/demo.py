@@ -33,6 +33,8 @@ class DemoLogin:
     last_name: str
     school_roles: dict  # school key → roles
     note: str
+    # Coordinates the demo network (its dashboards), with or without a school.
+    network_coordinator: bool = False
 
 
 LOGINS = [
@@ -88,6 +90,15 @@ LOGINS = [
     DemoLogin(
         "teacher@olkhovka.demo", "Дмитрий", "Олегович", "Фомин", {"partner": [Role.TEACHER]}, "учитель школы-партнёра"
     ),
+    DemoLogin(
+        "coordinator@network.demo",
+        "Людмила",
+        "Петровна",
+        "Савельева",
+        {},
+        "координатор сети: показатели школ рядом",
+        network_coordinator=True,
+    ),
 ]
 SUPERUSER_EMAIL = "root@collabschool.demo"
 
@@ -122,6 +133,8 @@ def demo_users(*, schools, password):
         user.save(update_fields=["password"])
         for school_key, roles in login.school_roles.items():
             membership_grant(user=user, school=schools[school_key], roles=roles)
+        if login.network_coordinator:
+            schools["main"].network.coordinators.add(user)
         users[login.email] = user
     root = user_ensure(email=SUPERUSER_EMAIL, first_name="Администратор", last_name="Системный", password=password)
     root.is_staff = root.is_superuser = True

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts import demo as accounts_demo
+from apps.dashboards import demo as dashboards_demo
 from apps.mentoring import demo as mentoring_demo
 from apps.partners import demo as partners_demo
 from apps.problemdays import demo as problemdays_demo
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             teams_demo.seed_teams(schools=schools, users=users, today=today)
             partners_demo.seed_partners(schools=schools, users=users, today=today)
             problemdays_demo.seed_problem_days(schools=schools, users=users, today=today)
+            dashboards_demo.seed_dashboards(schools=schools, today=today)
 
         self.stdout.write(self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused."))
         self.stdout.write(f"Network: {network.name}")
@@ -61,6 +63,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {password}):")
         for login in accounts_demo.LOGINS:
-            schools_text = ", ".join(schools[key].short_name for key in login.school_roles)
+            schools_text = ", ".join(schools[key].short_name for key in login.school_roles) or network.name[:34]
             self.stdout.write(f"  {login.email:<28} {schools_text:<34} {login.note}")
         self.stdout.write(f"  {accounts_demo.SUPERUSER_EMAIL:<28} {'Django admin':<34} суперпользователь")
