@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test migrate demo messages lint services-stop
+.PHONY: help setup run test bench migrate demo messages lint services-stop
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ run: ## Local site on http://127.0.0.1:8000/ with worker and beat; Ctrl-C stops 
 
 test: ## Migrations check + pytest against throwaway PostgreSQL/Redis (PYTEST_ARGS=...)
 	@bash bin/test.sh
+
+bench: ## Benchmark: regional dataset, dashboards and lists timed in-process and under gunicorn + wrk
+	@bash bin/bench.sh
 
 migrate: ## Apply migrations to the local database in .data/
 	@bash bin/dev.sh migrate

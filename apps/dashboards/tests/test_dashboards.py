@@ -113,8 +113,24 @@ def world(school):
     AchievementFactory(staff=p["gleb"], kind=Achievement.Kind.CONTEST, date=D(2026, 3, 1))
     AchievementFactory(staff=p["dina"], kind=Achievement.Kind.COURSE, date=D(2026, 3, 1))  # not counted
     S = LessonVisit.Status
-    v1 = visit(school, observed=p["boris"], observers=[p["anna"]], day=D(2025, 11, 10), status=S.DEBRIEFED, group=group, hours=10)
-    visit(school, observed=p["anna"], observers=[p["boris"]], day=D(2026, 4, 15), status=S.DEBRIEFED_LATE, group=group, hours=60)
+    v1 = visit(
+        school,
+        observed=p["boris"],
+        observers=[p["anna"]],
+        day=D(2025, 11, 10),
+        status=S.DEBRIEFED,
+        group=group,
+        hours=10,
+    )
+    visit(
+        school,
+        observed=p["anna"],
+        observers=[p["boris"]],
+        day=D(2026, 4, 15),
+        status=S.DEBRIEFED_LATE,
+        group=group,
+        hours=60,
+    )
     visit(school, observed=p["boris"], observers=[p["anna"]], day=D(2026, 2, 2), status=S.OVERDUE)
     visit(school, observed=p["dina"], observers=[p["gleb"]], day=D(2026, 3, 3), status=S.CANCELLED)
     visit(
@@ -429,7 +445,9 @@ def test_network_access(school, network, coordinator, administrator):
     other_coordinator = UserFactory()
     network["other"].network.coordinators.add(other_coordinator)
     assert client_for(other_coordinator).get(url).status_code == 404  # another network's coordinator
-    response = client_for(coordinator).get(reverse("dashboards:network_xlsx", kwargs={"network_id": network["network"].pk}))
+    response = client_for(coordinator).get(
+        reverse("dashboards:network_xlsx", kwargs={"network_id": network["network"].pk})
+    )
     assert response.status_code == 200
     assert "Секретова" not in _text(response)
 
