@@ -20,4 +20,6 @@ def current_school(request):
 def _coordinated_networks(request):
     if not request.user.is_authenticated:
         return []
-    return list(request.user.coordinated_networks.order_by("name"))
+    if getattr(request, "coordinated_networks", None) is None:
+        request.coordinated_networks = list(request.user.coordinated_networks.order_by("name"))
+    return request.coordinated_networks

@@ -104,7 +104,9 @@ def network_view(view):
     def wrapper(request, *args, network_id, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        networks = request.user.coordinated_networks.all()
+        networks = list(request.user.coordinated_networks.order_by("name"))
+        # The menu lists them too (apps.accounts.context_processors): one query for both.
+        request.coordinated_networks = networks
         network = next((n for n in networks if n.pk == network_id), None)
         if network is None:
             if not networks:

@@ -1,11 +1,18 @@
 """The yearly report and the per-teacher participation table as XLSX.
 
-Russian headings (the report is a Russian document), numbers as numbers, every
-string a text cell. Counts and names only: no export holds lesson feedback.
+Russian headings whatever the interface language: both builders render inside
+`translation.override("ru")` (the yearly report is a Russian document; the
+per-teacher table is built by the worker, which has no requester's language, so it
+is in the site's language, Russian, too). Numbers as numbers, every string a text
+cell. Counts and names only: no export holds lesson feedback.
 """
 
 import io
 
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -16,13 +23,13 @@ CHECK = "✓"
 
 # The per-teacher table's columns: the forms of collaboration of `queries.PARTICIPATION_FORMS`.
 MATRIX_COLUMNS = (
-    ("in_groups", "В парах и триадах"),
-    ("in_teams", "В командах под задачу"),
-    ("observers", "Посещал(а) уроки коллег"),
-    ("observed", "Уроки посещали коллеги"),
-    ("in_events", "Проблемно-тематические дни, мероприятия с партнёрами"),
-    ("achievers", "Конкурсы, публикации, сетевые проекты"),
-    ("covered", "Хотя бы одна форма взаимодействия"),
+    ("in_groups", gettext_lazy("In pairs and triads")),
+    ("in_teams", gettext_lazy("In task teams")),
+    ("observers", gettext_lazy("Visited colleagues' lessons")),
+    ("observed", gettext_lazy("Lessons visited by colleagues")),
+    ("in_events", gettext_lazy("Problem-theme days, activities with partners")),
+    ("achievers", gettext_lazy("Contests, publications, network projects")),
+    ("covered", gettext_lazy("At least one form of collaboration")),
 )
 
 
@@ -34,7 +41,8 @@ def _as_text(row):
 
 
 def _append(sheet, values, *, bold=False):
-    sheet.append(list(values))
+    # Lazy translations become text here, in the language active while building.
+    sheet.append([str(value) if isinstance(value, Promise) else value for value in values])
     row = sheet[sheet.max_row]
     _as_text(row)
     if bold:
@@ -49,10 +57,16 @@ def _bytes(workbook):
 
 
 def annual_report_xlsx(report: annual.AnnualReport) -> bytes:
-    """Seed 001 §5 (criteria) and §6 (categories over four years) on one sheet."""
+    """Seed 001 §5 (criteria) and §6 (categories over four years) on one sheet, in
+    Russian whatever the active language (the report's labels are lazy)."""
+    with translation.override("ru"):
+        return _annual_report_xlsx(report)
+
+
+def _annual_report_xlsx(report):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = annual.TITLE
+    sheet.title = str(annual.TITLE)
     _append(sheet, [report.title], bold=True)
     _append(sheet, [report.school_name])
     sheet.append([])
@@ -63,7 +77,7 @@ def annual_report_xlsx(report: annual.AnnualReport) -> bytes:
     sheet.append([])
     _append(sheet, [annual.SECTION_6], bold=True)
     _append(sheet, [annual.CRITERION, *[str(entry.year) for entry in report.categories]], bold=True)
-    _append(sheet, ["Педагогов на 1 сентября", *[entry.headcount for entry in report.categories]])
+    _append(sheet, [annual.STAFF_ON_FIRST_SEPTEMBER, *[entry.headcount for entry in report.categories]])
     for label, shares in report.category_rows:
         _append(sheet, [f"{label}, %", *shares])
     sheet.column_dimensions["A"].width = 70
@@ -75,21 +89,29 @@ def annual_report_xlsx(report: annual.AnnualReport) -> bytes:
 
 
 def participation_matrix_xlsx(*, rows, title, school_name) -> bytes:
-    """The rows of `queries.participation_matrix`: a name and a ✓ per form."""
+    """The rows of `queries.participation_matrix`: a name and a ✓ per form.
+
+    In Russian whatever the active language, like the yearly report: the worker
+    builds it, and Russian is the site's language."""
+    with translation.override("ru"):
+        return _participation_matrix_xlsx(rows=rows, title=title, school_name=school_name)
+
+
+def _participation_matrix_xlsx(*, rows, title, school_name):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Участие педагогов"
+    sheet.title = _("Teachers' participation")
     _append(sheet, [title], bold=True)
     _append(sheet, [school_name])
     sheet.append([])
-    _append(sheet, ["ФИО", "Работает сейчас", *[label for _key, label in MATRIX_COLUMNS]], bold=True)
+    _append(sheet, [_("Full name"), _("Currently employed"), *[label for _key, label in MATRIX_COLUMNS]], bold=True)
     header_row = sheet.max_row
     for row in rows:
         name = " ".join(part for part in (row["last_name"], row["first_name"], row["patronymic"]) if part)
         flags = [CHECK if row[key] else "" for key, _label in MATRIX_COLUMNS]
-        _append(sheet, [name, "да" if row["is_active"] else "нет", *flags])
+        _append(sheet, [name, _("yes") if row["is_active"] else _("no"), *flags])
     totals = [sum(1 for row in rows if row[key]) for key, _label in MATRIX_COLUMNS]
-    _append(sheet, ["Итого", sum(1 for row in rows if row["is_active"]), *totals], bold=True)
+    _append(sheet, [_("Total"), sum(1 for row in rows if row["is_active"]), *totals], bold=True)
     sheet.column_dimensions["A"].width = 40
     for index in range(2, 3 + len(MATRIX_COLUMNS)):
         sheet.column_dimensions[get_column_letter(index)].width = 18

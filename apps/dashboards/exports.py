@@ -13,6 +13,7 @@ import logging
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from apps.core.tasks import enqueue_on_commit
 from apps.notifications.models import Notification
@@ -61,7 +62,7 @@ def _build(export):
         rows = queries.participation_matrix(
             school_id=school.pk, start=period.start, end=period.end, start_at=start_at, end_at=end_at
         )
-        title = f"Участие педагогов в формах взаимодействия: {academic_year_title(year)}"
+        title = _("Teachers' participation in forms of collaboration: %(year)s") % {"year": academic_year_title(year)}
         return f"participation-{suffix}.xlsx", participation_matrix_xlsx(
             rows=rows, title=title, school_name=school.name
         )
@@ -100,7 +101,7 @@ def report_export_build(*, export_id) -> bool:
                 school=export.school,
                 kind=Notification.Kind.EXPORT_READY,
                 key=f"export:{export.pk}",
-                title=f"Файл готов: {export.file_name}",
+                title=_("File ready: %(name)s") % {"name": export.file_name},
                 body=str(export.get_kind_display()),
                 url=reverse("dashboards:export_download", args=[export.pk]),
             )

@@ -134,6 +134,9 @@ class CategoryFilterForm(DashboardFilterForm):
         return self._value("ref_month", 9), self._value("ref_day", 1)
 
     def years(self, *, default_first):
-        last = self._value("last_year", self.today.year)
+        # By default up to the last reference day that has come (never a future one).
+        month, day = self.reference
+        latest = self.today.year if datetime.date(self.today.year, month, day) <= self.today else self.today.year - 1
+        last = self._value("last_year", latest)
         first = self._value("first_year", max(default_first, last - 30))
         return range(first, last + 1)

@@ -10,11 +10,12 @@ Definitions (the README repeats them for the people reading the figures):
 - *staff of a period*: registry cards hired by its last day and not gone before
   its first (a teacher who left mid-year counts, with what they did before leaving);
 - *in pairs or triads*: a member of a pair or triad that started by the period's
-  end, is planned to end after its start, and went beyond forming;
-- *in task teams*: a team member (joined by the end, not left before the start) of
-  a team that went beyond forming;
+  end, is planned to end after its start, and really worked (is or was active);
+- *in task teams*: a team member (joined by the end, not left by the start) of a
+  team that really worked (is or was working);
 - *observed / was observed*: an observer or the observed teacher of a lesson visit
-  that started in the period and was not cancelled;
+  that started in the period, has taken place and was not cancelled (a network
+  pair's visit counts for the partner school's teachers too);
 - *problem-theme day or partner activity*: an organiser, a preparation role or a
   responsible teacher of a problem-theme day in the period, or a teacher of a
   joint activity with a partner that overlaps the period and was not cancelled;
@@ -26,12 +27,13 @@ Definitions (the README repeats them for the people reading the figures):
 import datetime
 
 from django.db import connection
+from django.utils import timezone
 
-from apps.mentoring.models import MentorGroup, MentorGroupMember
+from apps.mentoring.models import MentorGroup, MentorGroupMember, MentorGroupStatusChange
 from apps.partners.models import JointActivity
 from apps.problemdays.models import DayActivity, PreparationRole, ProblemDay
 from apps.staff.models import Achievement, CategoryAward, StaffMember
-from apps.teams.models import TaskTeam, TeamMember
+from apps.teams.models import TaskTeam, TeamMember, TeamStatusChange
 from apps.visits.models import LessonVisit, VisitObserver
 
 # Achievements the yearly report and the participation page count (seed 001 §5).
@@ -47,6 +49,8 @@ T = {
     "award": CategoryAward._meta.db_table,
     "group": MentorGroup._meta.db_table,
     "member": MentorGroupMember._meta.db_table,
+    "group_change": MentorGroupStatusChange._meta.db_table,
+    "team_change": TeamStatusChange._meta.db_table,
     "team": TaskTeam._meta.db_table,
     "team_member": TeamMember._meta.db_table,
     "visit": LessonVisit._meta.db_table,
@@ -60,6 +64,13 @@ T = {
     "joint_teachers": JointActivity.teachers.field.m2m_db_table(),
     "achievement": Achievement._meta.db_table,
 }
+
+
+# A group or team that really worked: is or was active (forming, then dissolved, never did).
+GROUP_WORKED = f"""(g.status IN ('active', 'paused', 'completed')
+    OR EXISTS (SELECT 1 FROM {T["group_change"]} gc WHERE gc.group_id = g.id AND gc.to_status = 'active'))"""
+TEAM_WORKED = f"""(t.status IN ('working', 'solved')
+    OR EXISTS (SELECT 1 FROM {T["team_change"]} tc WHERE tc.team_id = t.id AND tc.to_status = 'working'))"""
 
 
 def _rows(sql, params):
@@ -108,7 +119,7 @@ def category_counts(*, schools, dates, association_id=None, by_association=False
         LEFT JOIN LATERAL (
             SELECT ca.category FROM {T["award"]} ca
             WHERE ca.staff_id = s.id AND ca.awarded_on <= ref.on_date AND ca.valid_until >= ref.on_date
-            ORDER BY ca.awarded_on DESC LIMIT 1
+            ORDER BY ca.awarded_on DESC, ca.id DESC LIMIT 1
         ) a ON true
         WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
         GROUP BY {group if by_association else "s.school_id, ref.year"}
@@ -142,7 +153,7 @@ def category_breakdown(*, school_id, on, association_id=None):
             LEFT JOIN LATERAL (
                 SELECT ca.category FROM {T["award"]} ca
                 WHERE ca.staff_id = s.id AND ca.awarded_on <= %(on)s AND ca.valid_until >= %(on)s
-                ORDER BY ca.awarded_on DESC LIMIT 1
+                ORDER BY ca.awarded_on DESC, ca.id DESC LIMIT 1
             ) a ON true
             WHERE s.school_id = %(school)s AND s.hired_on <= %(on)s AND (s.left_on IS NULL OR s.left_on > %(on)s)
               {_association_filter(association_id)}
@@ -162,22 +173,23 @@ def category_breakdown(*, school_id, on, association_id=None):
 
 def _participation_cte(association_id):
     """Per person of the period: the flags of each form of collaboration."""
+    # A network pair's visit counts for the partner school's teachers too; a lesson
+    # still to come does not count yet.
     visit_in_period = (
-        "v.status <> 'cancelled' AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s"
-        " AND v.school_id = s.school_id"
+        "v.status <> 'cancelled' AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s AND v.ends_at <= %(now)s"
     )
     return f"""
         st AS (
             SELECT s.id, s.school_id, s.association_id,
               EXISTS (
                 SELECT 1 FROM {T["member"]} m JOIN {T["group"]} g ON g.id = m.group_id
-                WHERE m.staff_id = s.id AND g.status <> 'forming'
+                WHERE m.staff_id = s.id AND {GROUP_WORKED}
                   AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
               ) AS in_groups,
               EXISTS (
                 SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
-                WHERE tm.staff_id = s.id AND t.status <> 'forming'
-                  AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on >= %(start)s)
+                WHERE tm.staff_id = s.id AND {TEAM_WORKED}
+                  AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s)
               ) AS in_teams,
               EXISTS (
                 SELECT 1 FROM {T["observer"]} vo JOIN {T["visit"]} v ON v.id = vo.visit_id
@@ -199,7 +211,7 @@ def _participation_cte(association_id):
                   WHERE ar.staffmember_id = s.id AND d.date BETWEEN %(start)s AND %(end)s
                 ) OR EXISTS (
                   SELECT 1 FROM {T["joint"]} j
-                  WHERE j.status <> 'cancelled' AND j.starts_on <= %(end)s
+                  WHERE j.school_id = s.school_id AND j.status <> 'cancelled' AND j.starts_on <= %(end)s
                     AND coalesce(j.ends_on, j.starts_on) >= %(start)s
                     AND (j.responsible_id = s.id OR EXISTS (
                       SELECT 1 FROM {T["joint_teachers"]} jt
@@ -218,8 +230,9 @@ def _participation_cte(association_id):
     """
 
 
-def _period_params(*, schools, start, end, start_at, end_at, association_id):
+def _period_params(*, schools, start, end, start_at, end_at, association_id, now=None):
     return {
+        "now": now or timezone.now(),
         "schools": list(schools),
         "start": start,
         "end": end,
@@ -233,14 +246,14 @@ def _period_params(*, schools, start, end, start_at, end_at, association_id):
 _COVERED = "in_groups OR in_teams OR observers OR observed OR in_events"
 
 
-def participation_counts(*, schools, start, end, start_at, end_at, association_id=None, by_association=False):
+def participation_counts(*, schools, start, end, start_at, end_at, association_id=None, by_association=False, now=None):
     """Counts of the staff of a period in each form, and the coverage, per school
     (and per association when asked). `start_at`/`end_at` are the period's bounds
     as moments in the schools' time zone (visits are timestamps)."""
     if not schools:
         return []
     params = _period_params(
-        schools=schools, start=start, end=end, start_at=start_at, end_at=end_at, association_id=association_id
+        schools=schools, start=start, end=end, start_at=start_at, end_at=end_at, association_id=association_id, now=now
     )
     counts = ", ".join(f"count(*) FILTER (WHERE {form}) AS {form}" for form in PARTICIPATION_FORMS)
     if by_association:
@@ -265,11 +278,17 @@ def participation_counts(*, schools, start, end, start_at, end_at, association_i
     return rows
 
 
-def participation_matrix(*, school_id, start, end, start_at, end_at, association_id=None):
+def participation_matrix(*, school_id, start, end, start_at, end_at, association_id=None, now=None):
     """One row per person of the period with their flags, ordered by name (for the
     administrators' per-teacher table)."""
     params = _period_params(
-        schools=[school_id], start=start, end=end, start_at=start_at, end_at=end_at, association_id=association_id
+        schools=[school_id],
+        start=start,
+        end=end,
+        start_at=start_at,
+        end_at=end_at,
+        association_id=association_id,
+        now=now,
     )
     flags = ", ".join(f"st.{form}" for form in PARTICIPATION_FORMS)
     sql = f"""
@@ -284,10 +303,12 @@ def participation_matrix(*, school_id, start, end, start_at, end_at, association
 
 def _visits_cte(association_id):
     """The visits of the period with their timeliness facts (no content: the trust rule)."""
-    association = "AND os.association_id = %(association)s" if association_id else ""
+    association = "AND os.association_id = %(association)s AND os.school_id = v.school_id" if association_id else ""
     return f"""
         vv AS (
-            SELECT v.id, v.school_id, v.group_id, g.curator_id, os.association_id,
+            SELECT v.id, v.school_id, v.group_id, g.curator_id,
+                   -- a network pair's visit to the partner school's teacher: no association of ours
+                   CASE WHEN os.school_id = v.school_id THEN os.association_id END AS association_id,
                    v.status, v.kind, v.ends_at, v.debriefed_at,
                    (v.status = 'overdue' OR (v.status IN ('planned', 'held') AND v.debrief_due_at <= %(now)s))
                        AS overdue_now,
@@ -298,10 +319,17 @@ def _visits_cte(association_id):
                     AND (EXISTS (SELECT 1 FROM {T["visit"]} r
                                  WHERE r.answers_visit_id = v.id AND r.status <> 'cancelled'
                                    AND r.ends_at <= %(now)s)
+                         -- a reverse visit naming no visit answers the group's latest pair visit before it
                          OR EXISTS (SELECT 1 FROM {T["visit"]} r
                                     WHERE r.group_id = v.group_id AND r.kind = 'reverse_visit'
+                                      AND r.answers_visit_id IS NULL
                                       AND r.starts_at > v.starts_at AND r.status <> 'cancelled'
-                                      AND r.ends_at <= %(now)s))) AS reverse_done
+                                      AND r.ends_at <= %(now)s
+                                      AND NOT EXISTS (SELECT 1 FROM {T["visit"]} p
+                                                      WHERE p.group_id = v.group_id AND p.kind = 'pair_visit'
+                                                        AND p.status <> 'cancelled'
+                                                        AND p.starts_at > v.starts_at
+                                                        AND p.starts_at < r.starts_at)))) AS reverse_done
             FROM {T["visit"]} v
             LEFT JOIN {T["group"]} g ON g.id = v.group_id
             JOIN {T["staff"]} os ON os.id = v.observed_id
@@ -376,20 +404,20 @@ def _edges_cte(association_id):
             SELECT v.school_id, vo.staff_id AS a, v.observed_id AS b, 'visit' AS kind
             FROM {T["visit"]} v JOIN {T["observer"]} vo ON vo.visit_id = v.id
             WHERE v.school_id = ANY(%(schools)s) AND v.status <> 'cancelled'
-              AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s
+              AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s AND v.ends_at <= %(now)s
           UNION ALL
             SELECT g.school_id, m1.staff_id, m2.staff_id, 'group'
             FROM {T["group"]} g
             JOIN {T["member"]} m1 ON m1.group_id = g.id JOIN {T["member"]} m2 ON m2.group_id = g.id
-            WHERE g.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND g.status <> 'forming'
+            WHERE g.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND {GROUP_WORKED}
               AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
           UNION ALL
             SELECT t.school_id, m1.staff_id, m2.staff_id, 'team'
             FROM {T["team"]} t
             JOIN {T["team_member"]} m1 ON m1.team_id = t.id JOIN {T["team_member"]} m2 ON m2.team_id = t.id
-            WHERE t.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND t.status <> 'forming'
-              AND m1.joined_on <= %(end)s AND (m1.left_on IS NULL OR m1.left_on >= %(start)s)
-              AND m2.joined_on <= %(end)s AND (m2.left_on IS NULL OR m2.left_on >= %(start)s)
+            WHERE t.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND {TEAM_WORKED}
+              AND m1.joined_on <= %(end)s AND (m1.left_on IS NULL OR m1.left_on > %(start)s)
+              AND m2.joined_on <= %(end)s AND (m2.left_on IS NULL OR m2.left_on > %(start)s)
         ),
         edges AS (
             SELECT raw.school_id, least(raw.a, raw.b) AS a, greatest(raw.a, raw.b) AS b,
@@ -401,13 +429,17 @@ def _edges_cte(association_id):
             JOIN {T["staff"]} sa ON sa.id = raw.a AND sa.school_id = raw.school_id
             JOIN {T["staff"]} sb ON sb.id = raw.b AND sb.school_id = raw.school_id
             WHERE raw.a <> raw.b {assoc}
+              -- both on the staff of the period, as the page's people are
+              AND sa.hired_on <= %(end)s AND (sa.left_on IS NULL OR sa.left_on > %(start)s)
+              AND sb.hired_on <= %(end)s AND (sb.left_on IS NULL OR sb.left_on > %(start)s)
             GROUP BY raw.school_id, least(raw.a, raw.b), greatest(raw.a, raw.b)
         )
     """
 
 
-def _edge_params(*, schools, start, end, start_at, end_at, association_id):
+def _edge_params(*, schools, start, end, start_at, end_at, association_id, now=None):
     return {
+        "now": now or timezone.now(),
         "schools": list(schools),
         "start": start,
         "end": end,
@@ -417,22 +449,30 @@ def _edge_params(*, schools, start, end, start_at, end_at, association_id):
     }
 
 
-def collaboration_edges(*, school_id, start, end, start_at, end_at, association_id=None):
+def collaboration_edges(*, school_id, start, end, start_at, end_at, association_id=None, now=None):
     """Each pair of colleagues with a tie in the period, with how many visits,
     groups and teams tie them. Rows: a, b, visits, groups, teams."""
     params = _edge_params(
-        schools=[school_id], start=start, end=end, start_at=start_at, end_at=end_at, association_id=association_id
+        schools=[school_id],
+        start=start,
+        end=end,
+        start_at=start_at,
+        end_at=end_at,
+        association_id=association_id,
+        now=now,
     )
     sql = f"WITH {_edges_cte(association_id)} SELECT a, b, visits, groups, teams FROM edges ORDER BY a, b"
     return _rows(sql, params)
 
 
-def collaboration_totals(*, schools, start, end, start_at, end_at, by_association=False):
+def collaboration_totals(*, schools, start, end, start_at, end_at, by_association=False, now=None):
     """Distinct tied pairs and connected people per school (and per association,
     counting ties inside it) for the year summaries."""
     if not schools:
         return []
-    params = _edge_params(schools=schools, start=start, end=end, start_at=start_at, end_at=end_at, association_id=None)
+    params = _edge_params(
+        schools=schools, start=start, end=end, start_at=start_at, end_at=end_at, association_id=None, now=now
+    )
     per_association = ""
     if by_association:
         per_association = f"""

@@ -13,8 +13,11 @@ school: `queries.category_counts` (the four reference dates at once),
 this module for achievements, problem-theme days and partner activities. The
 report holds counts only, never the text of lesson feedback (the trust rule).
 
-Its headings are Russian whatever the language of the interface: the report is
-a Russian document, submitted in the form of seed 001.
+Its headings and labels are translatable (English source strings, Russian
+translations) and lazy: they are rendered in the language active when shown. The
+page on screen follows the interface language; the print page and the XLSX are
+rendered inside `translation.override("ru")`, since the report is a Russian
+document submitted in the form of seed 001.
 """
 
 import dataclasses
@@ -23,25 +26,38 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from apps.partners.models import JointActivity
 from apps.problemdays.models import ProblemDay
 from apps.staff.models import Achievement
 
 from . import queries
-from .periods import REFERENCE_DAY, REFERENCE_MONTH, academic_year
+from .periods import REFERENCE_DAY, REFERENCE_MONTH, academic_year, academic_year_label
 
-TITLE = "Годовой отчёт"
-SECTION_5 = "5. Измерение и оценка качества инновации"
-SECTION_6 = "6. Результативность: профессиональное совершенствование через систему взаимных связей"
-CRITERION, COUNT, SHARE = "Критерий", "Количество", "Доля, %"
-HIGHEST, FIRST = "Высшая категория", "Первая категория"
+TITLE = _("Yearly report")
+SECTION_5 = _("5. Measuring and assessing the quality of the innovation")
+SECTION_6 = _("6. Effectiveness: professional development through the system of mutual ties")
+CRITERION, COUNT, SHARE = _("Criterion"), _("Number"), _("Share, %")
+HIGHEST, FIRST = _("Highest category"), _("First category")
+STAFF_ON_FIRST_SEPTEMBER = _("Teachers on 1 September")
 # How many years the §6 table shows: the chosen one and the three before it.
 CATEGORY_YEARS = 4
 
 
 def academic_year_title(year: int) -> str:
-    return f"{year}/{str(year + 1)[-2:]} учебный год"
+    """The academic year's label ("2025/26 academic year") in the active language."""
+    return academic_year_label(year)
+
+
+def _interpolate(message, values):
+    return str(message) % values
+
+
+# A label with values in it, translated when shown (in the language active then).
+interpolate_lazy = lazy(_interpolate, str)
 
 
 def percent(part, whole):
@@ -85,7 +101,8 @@ class AnnualReport:
 
     @property
     def title(self):
-        return f"{TITLE}: {academic_year_title(self.year)}"
+        """The heading ("Yearly report: 2025/26 academic year") in the active language."""
+        return gettext("Yearly report: %(year)s") % {"year": academic_year_title(self.year)}
 
     def criterion(self, key) -> Criterion:
         return next(criterion for criterion in self.criteria if criterion.key == key)
@@ -173,52 +190,57 @@ def annual_report(*, school, year: int, now=None) -> AnnualReport:
     on_first = categories[-1]
     with_category = on_first.highest + on_first.first
     criteria = [
-        Criterion("staff", "Педагогов в штате за учебный год", staff),
+        Criterion("staff", _("Teachers on the staff during the academic year"), staff),
         Criterion(
             "with_category",
-            f"Педагогов с квалификационной категорией (высшей и первой) на {on_first.on:%d.%m.%Y}",
+            interpolate_lazy(
+                _("Teachers with a qualification category (highest and first) on %(date)s"),
+                {"date": f"{on_first.on:%d.%m.%Y}"},
+            ),
             with_category,
             percent(with_category, on_first.headcount),
         ),
         Criterion(
             "covered",
-            "Охват: педагогов хотя бы в одной форме профессионального взаимодействия",
+            _("Coverage: teachers in at least one form of professional collaboration"),
             participation["covered"],
             percent(participation["covered"], staff),
         ),
         Criterion(
             "network_projects",
-            "Педагогов, участвующих в сетевых проектах",
+            _("Teachers taking part in network projects"),
             activities["network_projects"],
             percent(activities["network_projects"], staff),
         ),
         Criterion(
             "contestants",
-            "Педагогов — участников профессиональных конкурсов",
+            _("Teachers taking part in professional contests"),
             activities["contestants"],
             percent(activities["contestants"], staff),
         ),
         Criterion(
             "prize_winners",
-            "Педагогов — призёров и победителей конкурсов",
+            _("Teachers who were prize winners and winners of contests"),
             activities["contest_prize_winners"],
             percent(activities["contest_prize_winners"], staff),
         ),
         Criterion(
             "authors",
-            "Педагогов, имеющих публикации",
+            _("Teachers with publications"),
             activities["authors"],
             percent(activities["authors"], staff),
         ),
         Criterion(
-            "publications", "Публикаций в научно-методических изданиях и интернет-ресурсах", activities["publications"]
+            "publications",
+            _("Publications in scholarly and methodological journals and online resources"),
+            activities["publications"],
         ),
-        Criterion("problem_days", "Проблемно-тематических дней проведено", activities["problem_days"]),
-        Criterion("joint_activities", "Совместных мероприятий с партнёрами проведено", activities["joint_activities"]),
-        Criterion("visits_held", "Посещений уроков проведено", visits["visits_held"]),
+        Criterion("problem_days", _("Problem-theme days held"), activities["problem_days"]),
+        Criterion("joint_activities", _("Joint activities with partners held"), activities["joint_activities"]),
+        Criterion("visits_held", _("Lesson visits held"), visits["visits_held"]),
         Criterion(
             "visits_on_time",
-            "из них с разбором в срок",
+            _("of them debriefed on time"),
             visits["on_time"],
             percent(visits["on_time"], visits["visits_held"]),
         ),

@@ -310,7 +310,7 @@ def network_pairs(*, network, schools, year=None):
     """The network's cross-school pairs and triads: which two schools, kind, status,
     dates, and how many people (never who)."""
     return (
-        MentorGroup.objects.filter(school__network=network, partner_school__isnull=False)
+        MentorGroup.objects.filter(school__network=network, partner_school__network=network)
         .filter(Q(school__in=schools) | Q(partner_school__in=schools))
         .select_related("school", "partner_school")
         .annotate(people=Count("members"))

@@ -96,7 +96,7 @@ def _collect(rows, *, ids, zone, years, now):
     for year in years:
         period = academic_year(year)
         start_at, end_at = period.bounds(zone)
-        window = {"start": period.start, "end": period.end, "start_at": start_at, "end_at": end_at}
+        window = {"start": period.start, "end": period.end, "start_at": start_at, "end_at": end_at, "now": now}
         for row in queries.participation_counts(schools=ids, by_association=True, **window):
             put(row, year)
         for row in queries.timeliness_counts(

@@ -198,7 +198,8 @@ class NetworkFilterForm(DashboardFilterForm):
 
 def _network_context(request):
     schools = selectors.network_schools(network=request.network)
-    today = timezone.localdate()
+    # The network's own date (its schools share a region; the leader's zone decides).
+    today = timezone.now().astimezone(schools[0].tzinfo).date() if schools else timezone.localdate()
     form = read_filters(
         request,
         NetworkFilterForm,

@@ -8,6 +8,7 @@ import zipfile
 import zoneinfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -349,10 +350,10 @@ def test_exports_hold_the_tables(school, world, administrator):
     assert response["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[-1][:5] == ("Total", 4, 2, 1, 1)
+    assert rows[-1][1:5] == (4, 2, 1, 1)  # the totals row
     response = client.get(reverse("dashboards:participation_xlsx"), {"year": YEAR})
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
-    assert rows[1][:3] == ("Staff of the period", 5, 100)
+    assert rows[1][1:3] == (5, 100)  # the staff of the period
     assert rows[-1][1:3] == (4, 80.0)
 
 
@@ -472,3 +473,58 @@ def test_a_coordinator_without_a_school_lands_on_the_network(network, coordinato
     response = client_for(coordinator).get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboards:network", kwargs={"network_id": network["network"].pk})
+
+
+def test_what_has_not_happened_or_never_worked_does_not_count(school, world):
+    """A visit still to come, a pair dissolved while forming, a team member who left
+    on the period's first day."""
+    p = world["people"]
+    now = at(D(2026, 3, 1))
+    visit(school, observed=p["dina"], observers=[p["gleb"]], day=D(2026, 3, 5), status=LessonVisit.Status.PLANNED)
+    MentorGroupFactory(
+        school=school,
+        members=[p["dina"], p["gleb"]],
+        status="dissolved",
+        starts_on=D(2025, 9, 1),
+        planned_end_on=D(2026, 5, 31),
+    )
+    team = TaskTeamFactory(school=school, lead=p["anna"], members=[p["dina"]])
+    TeamMember.objects.filter(team=team, staff=p["dina"]).update(joined_on=D(2025, 5, 1), left_on=D(2025, 9, 1))
+    period = academic_year(YEAR)
+    start_at, end_at = period.bounds(school.time_zone)
+    rows = queries.participation_matrix(
+        school_id=school.pk, start=period.start, end=period.end, start_at=start_at, end_at=end_at, now=now
+    )
+    dina = next(row for row in rows if row["last_name"] == "Dina")
+    assert not (dina["observed"] or dina["in_groups"] or dina["in_teams"] or dina["covered"])
+    # Once the lesson has taken place, it counts.
+    rows = queries.participation_matrix(
+        school_id=school.pk, start=period.start, end=period.end, start_at=start_at, end_at=end_at, now=at(D(2026, 3, 6))
+    )
+    assert next(row for row in rows if row["last_name"] == "Dina")["observed"]
+
+
+def test_a_reverse_visit_answers_only_the_latest_pair_visit_before_it(school, world):
+    p, group = world["people"], world["group"]
+    S = LessonVisit.Status
+    for day in (D(2025, 12, 1), D(2025, 12, 8)):
+        visit(school, observed=p["anna"], observers=[p["boris"]], day=day, status=S.DEBRIEFED, group=group, hours=2)
+    visit(
+        school,
+        observed=p["boris"],
+        observers=[p["anna"]],
+        day=D(2025, 12, 15),
+        status=S.DEBRIEFED,
+        group=group,
+        kind=LessonVisit.Kind.REVERSE_VISIT,
+        hours=2,
+    )
+    totals = selectors.timeliness(school=school, period=academic_year(YEAR), now=at(D(2026, 11, 23)))["totals"]
+    # Before: v1 (answered by name) and the late one; now two more, of which only the later is answered.
+    assert (totals["reverse_due"], totals["reverse_done"]) == (4, 2)
+
+
+@time_machine.travel(datetime.datetime(2027, 3, 1, 12, tzinfo=SAMARA))
+def test_the_categories_page_never_counts_a_reference_day_still_to_come(school, world, administrator):
+    body = client_for(administrator).get(reverse("dashboards:categories")).content.decode()
+    assert 'data-year="2026"' in body and 'data-year="2027"' not in body

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from apps.dashboards.exporting import annual_report_xlsx
@@ -174,6 +175,25 @@ def test_xlsx_has_the_russian_headings_and_the_numbers(school, year_data):
     assert by_label["Критерий"][:4] == ("2022", "2023", "2024", "2025")
     assert by_label["Высшая категория, %"][:4] == (0, 0, 20, 25)
     assert by_label["Первая категория, %"][:4] == (60, 60, 40, 25)
+
+
+def test_xlsx_is_russian_even_when_english_is_active(school, year_data):
+    with translation.override("en"):
+        report = annual_report(school=school, year=YEAR)
+        assert report.title == "Yearly report: 2025/26 academic year"
+        content = annual_report_xlsx(report)
+    sheet = load_workbook(io.BytesIO(content)).active
+    flat = [value for row in sheet.iter_rows(values_only=True) for value in row if value is not None]
+    assert sheet.title == "Годовой отчёт"
+    assert "Годовой отчёт: 2025/26 учебный год" in flat
+    assert "из них с разбором в срок" in flat and "Высшая категория, %" in flat
+
+
+def test_report_page_follows_the_interface_language(settings, school, administrator, year_data):
+    settings.LANGUAGE_CODE = "en"
+    html = client_for(administrator).get(report_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "5. Measuring and assessing the quality of the innovation" in html
+    assert "Highest category" in html and "Высшая категория" not in html
 
 
 def report_url(year=YEAR):
