@@ -69,14 +69,16 @@ def _build(export):
     raise ValueError(f"unknown export kind {export.kind!r}")
 
 
-def report_export_build(*, export_id) -> bool:
+def report_export_build(*, export_id, skip_locked=False) -> bool:
     """Build a queued export, mark it READY and notify the requester.
 
     Idempotent: an export that is READY or FAILED (or gone) is left alone and
-    nothing is sent again. Returns whether this call built the file."""
+    nothing is sent again. With `skip_locked` (the sweep), an export another
+    worker is building right now is skipped rather than waited for. Returns
+    whether this call built the file."""
     with transaction.atomic():
         export = (
-            ReportExport.objects.select_for_update(of=("self",))
+            ReportExport.objects.select_for_update(of=("self",), skip_locked=skip_locked)
             .select_related("school", "requested_by")
             .filter(pk=export_id, status=ReportExport.Status.QUEUED)
             .first()
@@ -112,4 +114,4 @@ def report_exports_sweep(*, now=None) -> int:
     """Build the exports still queued after STALE_AFTER (their task was lost)."""
     now = now or timezone.now()
     stale = ReportExport.objects.filter(status=ReportExport.Status.QUEUED, created_at__lte=now - STALE_AFTER)
-    return sum(report_export_build(export_id=pk) for pk in stale.values_list("pk", flat=True)[:50])
+    return sum(report_export_build(export_id=pk, skip_locked=True) for pk in stale.values_list("pk", flat=True)[:50])
