@@ -172,13 +172,33 @@ def category_breakdown(*, school_id, on, association_id=None):
 
 
 def _participation_cte(association_id):
-    """Per person of the period: the flags of each form of collaboration."""
-    # A network pair's visit counts for the partner school's teachers too; a lesson
-    # still to come does not count yet.
+    """Per person of the period: the flags of each form of collaboration.
+
+    The period's visits are found once, through the schools' own rows (indexed by
+    school and start) and their network pairs' rows held at the partner school,
+    rather than per person through years of their visits."""
     visit_in_period = (
         "v.status <> 'cancelled' AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s AND v.ends_at <= %(now)s"
     )
     return f"""
+        pv AS (
+            -- A lesson still to come does not count yet; a network pair's visit counts
+            -- for the partner school's teachers too.
+            SELECT v.id, v.observed_id FROM {T["visit"]} v
+            WHERE v.school_id = ANY(%(schools)s) AND {visit_in_period}
+          UNION
+            SELECT v.id, v.observed_id FROM {T["visit"]} v JOIN {T["group"]} g ON g.id = v.group_id
+            WHERE g.partner_school_id = ANY(%(schools)s) AND {visit_in_period}
+        ),
+        seen AS (
+            SELECT vo.staff_id, true AS observer, false AS observed
+            FROM pv JOIN {T["observer"]} vo ON vo.visit_id = pv.id
+          UNION ALL
+            SELECT pv.observed_id, false, true FROM pv
+        ),
+        seen_by AS (
+            SELECT staff_id, bool_or(observer) AS observer, bool_or(observed) AS observed FROM seen GROUP BY staff_id
+        ),
         st AS (
             SELECT s.id, s.school_id, s.association_id,
               EXISTS (
@@ -191,13 +211,8 @@ def _participation_cte(association_id):
                 WHERE tm.staff_id = s.id AND {TEAM_WORKED}
                   AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s)
               ) AS in_teams,
-              EXISTS (
-                SELECT 1 FROM {T["observer"]} vo JOIN {T["visit"]} v ON v.id = vo.visit_id
-                WHERE vo.staff_id = s.id AND {visit_in_period}
-              ) AS observers,
-              EXISTS (
-                SELECT 1 FROM {T["visit"]} v WHERE v.observed_id = s.id AND {visit_in_period}
-              ) AS observed,
+              coalesce(sb.observer, false) AS observers,
+              coalesce(sb.observed, false) AS observed,
               (
                 EXISTS (
                   SELECT 1 FROM {T["day_organisers"]} o JOIN {T["day"]} d ON d.id = o.problemday_id
@@ -224,6 +239,7 @@ def _participation_cte(association_id):
                   AND ac.date BETWEEN %(start)s AND %(end)s
               ) AS achievers
             FROM {T["staff"]} s
+            LEFT JOIN seen_by sb ON sb.staff_id = s.id
             WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
               AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
         )

@@ -175,6 +175,12 @@ class LessonVisit(models.Model):
                 fields=["debrief_due_at"], condition=Q(status__in=["planned", "held"]), name="visit_awaiting_due"
             ),
             models.Index(fields=["school", "-starts_at"], name="visit_school_start"),
+            # The deadline board: a school's visits awaiting a debrief or overdue, by deadline.
+            models.Index(
+                fields=["school", "debrief_due_at"],
+                condition=Q(status__in=["planned", "held", "overdue"]),
+                name="visit_school_awaiting_due",
+            ),
         ]
 
     def __str__(self):

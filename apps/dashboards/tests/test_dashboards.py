@@ -528,3 +528,21 @@ def test_a_reverse_visit_answers_only_the_latest_pair_visit_before_it(school, wo
 def test_the_categories_page_never_counts_a_reference_day_still_to_come(school, world, administrator):
     body = client_for(administrator).get(reverse("dashboards:categories")).content.decode()
     assert 'data-year="2026"' in body and 'data-year="2027"' not in body
+
+
+def test_a_network_pairs_visit_counts_for_the_partner_schools_teacher(school, world, network):
+    partner_teacher = network["pair"].members.get(staff__school=network["partner"]).staff
+    visit(
+        school,
+        observed=world["people"]["anna"],
+        observers=[partner_teacher],
+        day=D(2025, 12, 1),
+        status=LessonVisit.Status.DEBRIEFED,
+        group=network["pair"],
+        hours=4,
+    )
+    summary = selectors.participation_summary(school=network["partner"], period=academic_year(YEAR))
+    counts = {line.key: line.count for line in summary["lines"]}
+    assert (counts["observers"], counts["observed"]) == (1, 0)
+    # Only the partner's own staff count there: anna stays in her school's figures.
+    assert summary["staff"] == 1
