@@ -24,5 +24,6 @@ def catch_up_on_start(sender, **kwargs):
         "apps.notifications.tasks.notifications_email_sweep",
         "apps.dashboards.tasks.summaries_refresh_task",
         "apps.dashboards.tasks.report_exports_sweep_task",
+        "apps.surveys.tasks.surveys_sweep_task",
     ):
         sender.app.send_task(task)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.partners",
     "apps.problemdays",
     "apps.dashboards",
+    "apps.surveys",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.dashboards.tasks.report_exports_sweep_task",
         "schedule": 600.0,
         "options": {"expires": 590},
+    },
+    # Surveys open, remind, close and get analysed by the school's own date.
+    "surveys-sweep": {
+        "task": "apps.surveys.tasks.surveys_sweep_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
     },
     "staff-imports-sweep": {
         "task": "apps.staff.tasks.staff_imports_sweep",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("partners/", include("apps.partners.urls")),
     path("problem-days/", include("apps.problemdays.urls")),
     path("dashboards/", include("apps.dashboards.urls")),
+    path("surveys/", include("apps.surveys.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),

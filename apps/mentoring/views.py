@@ -464,7 +464,12 @@ def suggestions(request):
     mentee_id = request.GET.get("mentee", "")
     if mentee_id.isdigit():
         mentee = StaffMember.objects.for_school(request.school).filter(pk=mentee_id, is_active=True).first()
-    results = selectors.mentor_suggestions(school=request.school, mentee=mentee) if mentee else []
+    # The survey's network counts only for those who may see its results.
+    # The survey's network (isolates, closed groups) is the administrator's to see.
+    use_network = request.membership.has_role(Role.ADMINISTRATOR)
+    results = (
+        selectors.mentor_suggestions(school=request.school, mentee=mentee, use_network=use_network) if mentee else []
+    )
     return render(
         request,
         "mentoring/suggestions.html",

@@ -25,6 +25,8 @@ class Notification(models.Model):
         AGREEMENT_EXPIRING = "agreement_expiring", _("partnership agreement expiring")
         PROBLEM_DAY_DUTY = "problem_day_duty", _("a duty on a problem-theme day tomorrow")
         EXPORT_READY = "export_ready", _("file ready")
+        SURVEY_OPEN = "survey_open", _("a staff survey is open")
+        SURVEY_REMINDER = "survey_reminder", _("a staff survey closes soon")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
     school = models.ForeignKey(School, related_name="notifications", on_delete=models.CASCADE)

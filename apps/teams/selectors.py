@@ -150,6 +150,8 @@ class CompositionHints:
     subjects: list = field(default_factory=list)  # [(name, count)]
     positions: list = field(default_factory=list)  # [(position, count)]
     advice: list = field(default_factory=list)
+    # From the staff survey's results: shown to administrators and deputy heads only.
+    network_advice: list = field(default_factory=list)
 
 
 EXPERIENCED_YEARS = 10
@@ -157,7 +159,11 @@ EXPERIENCED_YEARS = 10
 
 def composition_hints(*, school, staff_ids):
     """A team's mix: early-career and experienced people, categories, subjects
-    and positions, with advice where the mix is one-sided. Two queries."""
+    and positions, with advice where the mix is one-sided; and, from the
+    school's latest analysed staff survey, people of one closed group who
+    would do better in different teams. Three queries."""
+    from apps.surveys.selectors import latest_network_positions
+
     people = list(
         staff_with_derived(school=school)
         .filter(pk__in=list(staff_ids))
@@ -186,4 +192,17 @@ def composition_hints(*, school, staff_ids):
             hints.advice.append(_("Everyone teaches the same subject: another subject brings another view."))
         if len(categories) == 1:
             hints.advice.append(_("Everyone has the same category: mix people of different status."))
+    # Asked whatever the team's size, so that its pages run a fixed number of queries.
+    network = latest_network_positions(school=school)
+    groups = {}
+    for person in people:
+        group = network.closed_group.get(person.pk)
+        if group is not None:
+            groups.setdefault(group, []).append(person)
+    for together in groups.values():
+        if len(together) >= 2:
+            hints.network_advice.append(
+                _("%(names)s form a closed group that links to nobody else: consider putting them in different teams.")
+                % {"names": _(" and ").join(p.short_name for p in together)}
+            )
     return hints

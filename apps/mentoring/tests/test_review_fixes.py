@@ -58,7 +58,10 @@ def test_double_booking_with_another_schools_event_hides_its_details(network):
         curator=StaffMemberFactory(school=school, user=curator_user),
         members=[StaffMemberFactory(school=school), theirs],
     )
-    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    # At 10:00 in two days: late in the evening, half an hour on would cross midnight.
+    start = timezone.localtime(timezone.now() + datetime.timedelta(days=2), school.tzinfo).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     private = MentorGroupFactory(school=partner, members=[theirs])
     group_event_create(
         group=private,

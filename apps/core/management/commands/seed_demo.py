@@ -16,6 +16,7 @@ from apps.partners import demo as partners_demo
 from apps.problemdays import demo as problemdays_demo
 from apps.staff import demo as staff_demo
 from apps.staff.selectors import school_today
+from apps.surveys import demo as surveys_demo
 from apps.teams import demo as teams_demo
 from apps.visits import demo as visits_demo
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             partners_demo.seed_partners(schools=schools, users=users, today=today)
             problemdays_demo.seed_problem_days(schools=schools, users=users, today=today)
             dashboards_demo.seed_dashboards(schools=schools, today=today)
+            surveys_demo.seed_surveys(schools=schools, users=users, today=today)
 
         self.stdout.write(self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused."))
         self.stdout.write(f"Network: {network.name}")

@@ -1,0 +1,224 @@
+"""Writes of staff surveys: rounds, answers, closing and the analysis."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.tasks import enqueue_on_commit
+from apps.staff.models import StaffMember
+
+from .analysis import analyse_network, compare
+from .models import SurveyAnalysis, SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound, SurveyTie
+
+PROGRAMME_DAYS = 365
+
+
+def survey_round_create(*, school, name, opens_on, closes_on, staff, max_choices=5, min_respondents=5, created_by=None):
+    """A round of the school with its participants: active staff of this school
+    only, and at least as many as the answers results need."""
+    survey_round = SurveyRound(
+        school=school,
+        name=name,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        max_choices=max_choices,
+        min_respondents=min_respondents,
+        created_by=created_by,
+    )
+    survey_round.full_clean()
+    people = {s.pk: s for s in staff}
+    valid = set(
+        StaffMember.objects.for_school(school).filter(pk__in=list(people), is_active=True).values_list("pk", flat=True)
+    )
+    if set(people) - valid:
+        raise ValidationError({"staff": _("Only people working at this school can take part.")})
+    if len(valid) < min_respondents:
+        raise ValidationError(
+            {
+                "staff": _("Include at least %(count)s people: results need that many answers.")
+                % {"count": min_respondents}
+            }
+        )
+    with transaction.atomic():
+        survey_round.save()
+        SurveyParticipant.objects.bulk_create(
+            [SurveyParticipant(round=survey_round, staff_id=pk) for pk in sorted(valid)]
+        )
+    return survey_round
+
+
+def survey_answer_submit(*, survey_round, respondent, choices, readiness, now=None):
+    """Save (or replace) a participant's answer while the round is open.
+
+    `choices` maps a SurveyTie.Kind to the named colleagues: participants of the
+    round, never oneself, at most `max_choices` each. `readiness` maps each
+    readiness item to 1–5."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The round's row lock orders an answer against "close now" and the sweep.
+        survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+        today = now.astimezone(survey_round.school.tzinfo).date()
+        if not survey_round.accepts_answers_on(today):
+            raise ValidationError(_("The survey is closed: answers are no longer accepted."))
+        participant = SurveyParticipant.objects.select_for_update().filter(round=survey_round, staff=respondent).first()
+        if participant is None:
+            raise ValidationError(_("You do not take part in this survey."))
+        allowed = set(
+            SurveyParticipant.objects.filter(round=survey_round)
+            .exclude(staff=respondent)
+            .values_list("staff_id", flat=True)
+        )
+        errors = {}
+        for kind in SurveyTie.Kind.values:
+            targets = {getattr(t, "pk", t) for t in choices.get(kind, [])}
+            if len(targets) > survey_round.max_choices:
+                errors[kind] = _("Choose at most %(count)s colleagues.") % {"count": survey_round.max_choices}
+            elif targets - allowed:
+                errors[kind] = _("Choose among the colleagues of this survey, not yourself.")
+        for item in SurveyAnswer.READINESS_ITEMS:
+            if readiness.get(item) not in (1, 2, 3, 4, 5):
+                errors[item] = _("Choose from 1 to 5.")
+        if errors:
+            raise ValidationError(errors)
+        answer, _created = SurveyAnswer.objects.update_or_create(
+            round=survey_round,
+            respondent=respondent,
+            defaults={item: readiness[item] for item in SurveyAnswer.READINESS_ITEMS},
+        )
+        answer.ties.all().delete()
+        SurveyTie.objects.bulk_create(
+            [
+                SurveyTie(answer=answer, respondent=respondent, kind=kind, target_id=getattr(t, "pk", t))
+                for kind in SurveyTie.Kind.values
+                for t in {getattr(t, "pk", t) for t in choices.get(kind, [])}
+            ]
+        )
+        if participant.answered_at is None:
+            participant.answered_at = now
+            participant.save(update_fields=["answered_at"])
+    return answer
+
+
+def survey_round_close(*, survey_round, now=None):
+    """Close the round once (a conditional UPDATE: "close now" and the sweep may
+    race) and have it analysed after commit. Returns whether it closed now."""
+    from .tasks import survey_round_analyse_task
+
+    now = now or timezone.now()
+    closed = SurveyRound.objects.filter(pk=survey_round.pk, closed_at__isnull=True).update(closed_at=now)
+    if closed:
+        survey_round.closed_at = now
+        enqueue_on_commit(survey_round_analyse_task, round_id=survey_round.pk)
+    return bool(closed)
+
+
+def _directed_pairs(round_id):
+    return set(SurveyTie.objects.filter(answer__round_id=round_id).values_list("respondent_id", "target_id").distinct())
+
+
+def _programme_ties(survey_round, people):
+    from apps.dashboards.periods import Period
+    from apps.dashboards.queries import collaboration_edges
+
+    end = survey_round.closes_on
+    start = end - datetime.timedelta(days=PROGRAMME_DAYS)
+    start_at, end_at = Period(start, end, "").bounds(survey_round.school.tzinfo)
+    rows = collaboration_edges(school_id=survey_round.school_id, start=start, end=end, start_at=start_at, end_at=end_at)
+    ties = []
+    for row in rows:
+        if row["a"] in people and row["b"] in people:
+            kinds = [kind for kind in ("visits", "groups", "teams") if row[kind]]
+            ties.append([row["a"], row["b"], kinds])
+    return ties
+
+
+def survey_round_analyse(*, round_id, now=None):
+    """Compute and store the round's network analysis, once: a round already
+    analysed (or not yet closed) is left alone. The round's row lock keeps two
+    workers from computing it at the same time. Returns the analysis or None."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        survey_round = SurveyRound.objects.select_for_update().select_related("school").filter(pk=round_id).first()
+        if survey_round is None or survey_round.closed_at is None or survey_round.analysed_at is not None:
+            return None
+        people = set(SurveyParticipant.objects.filter(round=survey_round).values_list("staff_id", flat=True))
+        respondents = SurveyParticipant.objects.filter(round=survey_round, answered_at__isnull=False).count()
+        ties = list(
+            SurveyTie.objects.filter(answer__round=survey_round).values_list("respondent_id", "target_id", "kind")
+        )
+        result = analyse_network(sorted(people), ties)
+        readiness = SurveyAnswer.objects.filter(round=survey_round).aggregate(
+            answers=Count("pk"), **{item: Avg(item) for item in SurveyAnswer.READINESS_ITEMS}
+        )
+        readiness = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in readiness.items()}
+        previous = (
+            # Only a round whose results could be shown (enough answers).
+            SurveyRound.objects.filter(
+                school=survey_round.school,
+                analysed_at__isnull=False,
+                closes_on__lt=survey_round.closes_on,
+                analysis__respondents__gte=F("min_respondents"),
+            )
+            .select_related("analysis")
+            .order_by("-closes_on", "-pk")
+            .first()
+        )
+        comparison = {}
+        if previous is not None and hasattr(previous, "analysis"):
+            previous_isolates = SurveyNodeMetric.objects.filter(round=previous, is_isolate=True).values_list(
+                "staff_id", flat=True
+            )
+            comparison = compare(
+                current_pairs={(a, b) for a, b, _kind in ties if a in people and b in people},
+                current_isolates=result.isolates,
+                current_people=people,
+                previous_pairs=_directed_pairs(previous.pk),
+                previous_isolates=list(previous_isolates),
+                previous_people=set(
+                    SurveyParticipant.objects.filter(round=previous).values_list("staff_id", flat=True)
+                ),
+            )
+            comparison["density_before"] = previous.analysis.density
+            comparison["isolates_before"] = previous.analysis.isolates
+        analysis = SurveyAnalysis(
+            round=survey_round,
+            computed_at=now,
+            participants=len(people),
+            respondents=respondents,
+            density=result.density,
+            ties=result.ties,
+            reciprocity=result.reciprocity,
+            isolates=len(result.isolates),
+            closed_groups=result.closed_groups,
+            communities=result.communities,
+            readiness=readiness,
+            picture_ties=result.picture_ties,
+            compared_with=previous,
+            comparison=comparison,
+            programme_ties=_programme_ties(survey_round, people),
+        )
+        analysis.full_clean(exclude=["round"])
+        analysis.save()
+        SurveyNodeMetric.objects.bulk_create(
+            [
+                SurveyNodeMetric(
+                    round=survey_round,
+                    staff_id=person,
+                    in_degree=node.in_degree,
+                    betweenness=node.betweenness,
+                    community=node.community,
+                    is_isolate=node.is_isolate,
+                    in_closed_group=node.closed_group is not None,
+                    closed_group=node.closed_group,
+                    x=node.x,
+                    y=node.y,
+                )
+                for person, node in sorted(result.nodes.items())
+            ]
+        )
+        SurveyRound.objects.filter(pk=survey_round.pk).update(analysed_at=now)
+    return analysis

@@ -1,0 +1,451 @@
+"""Surveys: answering, confidentiality, reminders, the analysis and its use."""
+
+import datetime
+import io
+import time
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from apps.mentoring.selectors import mentor_suggestions
+from apps.notifications.models import Notification
+from apps.staff.services import category_award_create
+from apps.staff.tests.factories import StaffMemberFactory
+from apps.surveys.models import SurveyAnalysis, SurveyNodeMetric, SurveyParticipant, SurveyRound, SurveyTie
+from apps.surveys.selectors import latest_network_positions
+from apps.surveys.services import survey_answer_submit, survey_round_analyse, survey_round_close
+from apps.surveys.sweeps import surveys_sweep
+from apps.surveys.tests.factories import SurveyRoundFactory
+from apps.teams.selectors import composition_hints
+from conftest import client_for
+
+pytestmark = pytest.mark.django_db
+READY = {"open_lessons": 4, "asks_advice": 3, "shares_materials": 5, "discusses_mistakes": 2}
+ADVICE, LESSONS, TRUST = SurveyTie.Kind.ADVICE, SurveyTie.Kind.LESSONS, SurveyTie.Kind.TRUST
+
+
+def person(school, name, user=None):
+    return StaffMemberFactory(school=school, last_name=name, first_name="Ия", patronymic="", user=user)
+
+
+def answer(survey_round, who, advice=(), lessons=(), trust=()):
+    return survey_answer_submit(
+        survey_round=survey_round,
+        respondent=who,
+        choices={ADVICE: list(advice), LESSONS: list(lessons), TRUST: list(trust)},
+        readiness=READY,
+    )
+
+
+def closed_and_analysed(survey_round):
+    survey_round_close(survey_round=survey_round)
+    return survey_round_analyse(round_id=survey_round.pk)
+
+
+@pytest.fixture
+def staff(school, teacher):
+    """Seven people with distinctive names; the teacher persona is Учителева."""
+    names = ["Учителева", "Центрова", "Мостова", "Парова", "Парнова", "Одинокова", "Тихонова"]
+    people = {name: person(school, name, user=teacher if name == "Учителева" else None) for name in names}
+    return people
+
+
+@pytest.fixture
+def survey(school, staff):
+    return SurveyRoundFactory(school=school, people=list(staff.values()), min_respondents=3)
+
+
+@pytest.fixture
+def answered(survey, staff):
+    """Centrova is named by many, Mostova bridges to her, Parova and Parnova name
+    only each other (a closed pair), Odinokova is named by no one."""
+    s = staff
+    answer(survey, s["Учителева"], advice=[s["Центрова"]], lessons=[s["Мостова"]])
+    answer(survey, s["Мостова"], advice=[s["Центрова"]], trust=[s["Учителева"]])
+    answer(survey, s["Одинокова"], advice=[s["Центрова"]], lessons=[s["Тихонова"]])
+    answer(survey, s["Парова"], advice=[s["Парнова"]])
+    answer(survey, s["Парнова"], advice=[s["Парова"]], trust=[s["Парова"]])
+    answer(survey, s["Тихонова"], advice=[s["Центрова"]])
+    return survey
+
+
+# Answering
+
+
+def test_teacher_answers_and_may_change_the_answer_while_open(survey, staff, teacher):
+    client = client_for(teacher)
+    url = reverse("surveys:answer", args=[survey.pk])
+    data = {ADVICE: [staff["Центрова"].pk], LESSONS: [staff["Мостова"].pk], **READY}
+    assert client.post(url, data).status_code == 302
+    participant = SurveyParticipant.objects.get(round=survey, staff=staff["Учителева"])
+    assert participant.answered_at is not None
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["form"][ADVICE].value() == [staff["Центрова"].pk]  # their own answer, while open
+    client.post(url, {ADVICE: [staff["Тихонова"].pk], **READY})
+    targets = SurveyTie.objects.filter(respondent=staff["Учителева"]).values_list("target__last_name", flat=True)
+    assert list(targets) == ["Тихонова"]
+
+
+def test_too_many_choices_is_a_form_error_that_keeps_the_choices(school, survey, staff, teacher):
+    survey.max_choices = 2
+    survey.save()
+    chosen = [staff["Центрова"].pk, staff["Мостова"].pk, staff["Тихонова"].pk]
+    response = client_for(teacher).post(reverse("surveys:answer", args=[survey.pk]), {ADVICE: chosen, **READY})
+    assert response.status_code == 200
+    assert response.context["form"].errors[ADVICE]
+    assert sorted(int(v) for v in response.context["form"][ADVICE].value()) == sorted(chosen)
+    assert response.content.decode().count("checked") >= 3 + 4
+    assert not SurveyTie.objects.exists()
+
+
+def test_choosing_oneself_or_a_non_participant_is_an_error(school, survey, staff, teacher):
+    outsider = person(school, "Посторонняя")
+    client = client_for(teacher)
+    url = reverse("surveys:answer", args=[survey.pk])
+    for target in (staff["Учителева"], outsider):
+        response = client.post(url, {TRUST: [target.pk], **READY})
+        assert response.status_code == 200 and response.context["form"].errors[TRUST]
+    assert not SurveyTie.objects.exists()
+    with pytest.raises(Exception):  # noqa: B017 - the service refuses it too
+        answer(survey, staff["Учителева"], trust=[staff["Учителева"]])
+
+
+def test_answering_a_closed_round_gives_a_clear_message(survey, staff, teacher):
+    survey_round_close(survey_round=survey)
+    response = client_for(teacher).post(
+        reverse("surveys:answer", args=[survey.pk]), {ADVICE: [staff["Центрова"].pk], **READY}, follow=True
+    )
+    assert response.status_code == 200
+    assert "closed" in response.content.decode() or "закрыт" in response.content.decode()
+    assert not SurveyTie.objects.exists()
+
+
+def test_after_closing_the_teacher_sees_only_that_they_took_part(answered, staff, teacher):
+    closed_and_analysed(answered)
+    page = client_for(teacher).get(reverse("surveys:answer", args=[answered.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="survey-took-part"' in html
+    assert "Центрова" not in html and "Мостова" not in html
+
+
+def test_non_participant_is_sent_to_my_surveys(survey, curator):
+    response = client_for(curator).get(reverse("surveys:answer", args=[survey.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("surveys:my_surveys")
+
+
+def test_my_surveys_lists_the_rounds_one_takes_part_in(survey, teacher, school):
+    other = SurveyRoundFactory(school=school, name="Чужой опрос")
+    html = client_for(teacher).get(reverse("surveys:my_surveys")).content.decode()
+    assert survey.name in html and other.name not in html
+
+
+@time_machine.travel(datetime.datetime(2026, 9, 20, 9, tzinfo=datetime.UTC))
+def test_round_create_includes_everyone_by_default(school, staff, administrator):
+    client = client_for(administrator)
+    form = client.get(reverse("surveys:round_create")).context["form"]
+    assert sorted(form["staff"].initial) == sorted(s.pk for s in staff.values())
+    data = {
+        "name": "Осень",
+        "opens_on": "2026-10-01",
+        "closes_on": "2026-10-14",
+        "max_choices": 5,
+        "min_respondents": 5,
+        "staff": [s.pk for s in staff.values()],
+    }
+    assert client.post(reverse("surveys:round_create"), data).status_code == 302
+    survey = SurveyRound.objects.get(name="Осень")
+    assert survey.participants.count() == 7 and survey.school == school
+    bad = client.post(reverse("surveys:round_create"), {**data, "closes_on": "2026-09-01", "max_choices": 11})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    # A closing day already gone: nobody could answer.
+    past = client.post(reverse("surveys:round_create"), {**data, "opens_on": "2026-09-01", "closes_on": "2026-09-10"})
+    assert past.status_code == 200 and "closes_on" in past.context["form"].errors
+
+
+# Confidentiality
+
+
+def _pages(survey_round, names=False):
+    query = "?names=1" if names else ""
+    return [
+        reverse("surveys:round_list"),
+        reverse("surveys:round_detail", args=[survey_round.pk]),
+        reverse("surveys:results", args=[survey_round.pk]) + query,
+    ]
+
+
+def test_no_page_or_export_reveals_who_named_whom(answered, staff, administrator, deputy_head):
+    closed_and_analysed(answered)
+    for user in (administrator, deputy_head):
+        client = client_for(user)
+        for url in _pages(answered, names=True):
+            html = client.get(url).content.decode()
+            # Directed facts never appear: no arrows, no kinds per tie, no "named by" per respondent.
+            assert "marker-end" not in html and "arrow" not in html.lower()
+            for kind in (ADVICE, LESSONS, TRUST):
+                assert f'data-kind="{kind}"' not in html
+        export = client.get(reverse("surveys:results_export", args=[answered.pk]))
+        assert export.status_code == 200
+        book = load_workbook(io.BytesIO(export.content))
+        cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+        # Every per-person row has one name only: nobody's row names whom they named.
+        for sheet in book:
+            for row in sheet.iter_rows(values_only=True):
+                named = [c for c in row if isinstance(c, str) and any(n in c for n in staff)]
+                assert len(named) <= 1
+        assert "out" not in " ".join(cells).lower()
+
+
+def test_the_picture_has_undirected_lines_and_no_names_by_default(answered, administrator):
+    closed_and_analysed(answered)
+    html = client_for(administrator).get(reverse("surveys:results", args=[answered.pk])).content.decode()
+    assert "<circle" in html and "<line" in html
+    assert "Центрова" not in html and "Одинокова" not in html
+    named = client_for(administrator).get(reverse("surveys:results", args=[answered.pk]) + "?names=1")
+    text = named.content.decode()
+    assert 'data-testid="isolates"' in text and "Одинокова" in text
+    assert "Парова" in text and named.context["closed_groups"]
+
+
+def test_deputy_head_sees_counts_but_no_picture_and_no_names(answered, deputy_head, staff):
+    """The picture is the administrator's: a deputy head knows the pairs and teams
+    and could tell its unnamed dots apart by the programme's ties."""
+    closed_and_analysed(answered)
+    response = client_for(deputy_head).get(reverse("surveys:results", args=[answered.pk]) + "?names=1")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<circle" not in html
+    assert 'data-testid="isolate-count"' in html
+    for name in staff:
+        assert name not in html
+    export = client_for(deputy_head).get(reverse("surveys:results_export", args=[answered.pk]))
+    for name in staff:
+        assert name.encode() not in export.content
+
+
+def test_below_the_minimum_nothing_but_the_count_is_shown(survey, staff, administrator):
+    survey.min_respondents = 5
+    survey.save()
+    answer(survey, staff["Учителева"], advice=[staff["Центрова"]])
+    answer(survey, staff["Мостова"], advice=[staff["Центрова"]])
+    closed_and_analysed(survey)
+    response = client_for(administrator).get(reverse("surveys:results", args=[survey.pk]) + "?names=1")
+    html = response.content.decode()
+    assert 'data-testid="results-hidden"' in html and "<svg" not in html and "Центрова" not in html
+    assert "2" in html and "7" in html
+    export = client_for(administrator).get(reverse("surveys:results_export", args=[survey.pk]))
+    assert export.status_code == 302
+    assert not latest_network_positions(school=survey.school)
+
+
+def test_teachers_never_see_results(answered, teacher):
+    closed_and_analysed(answered)
+    client = client_for(teacher)
+    assert client.get(reverse("surveys:results", args=[answered.pk])).status_code == 403
+    assert client.get(reverse("surveys:results_export", args=[answered.pk])).status_code == 403
+    assert client.get(reverse("surveys:round_detail", args=[answered.pk])).status_code == 403
+
+
+def test_another_schools_round_is_not_found(answered, outsider):
+    closed_and_analysed(answered)
+    assert client_for(outsider).get(reverse("surveys:results", args=[answered.pk])).status_code == 404
+
+
+# Analysis stored
+
+
+def test_analysis_stores_metrics_and_compares_with_the_previous_round(school, answered, staff):
+    analysis = closed_and_analysed(answered)
+    m = {x.staff.last_name: x for x in SurveyNodeMetric.objects.filter(round=answered).select_related("staff")}
+    assert m["Центрова"].in_degree == 4 and m["Одинокова"].is_isolate
+    assert m["Парова"].in_closed_group and m["Парнова"].closed_group == m["Парова"].closed_group
+    assert analysis.respondents == 6 and analysis.participants == 7 and analysis.isolates == 1
+    assert survey_round_analyse(round_id=answered.pk) is None  # once
+    later = SurveyRoundFactory(
+        school=school,
+        people=list(staff.values()),
+        opens_on=answered.closes_on + datetime.timedelta(days=300),
+        closes_on=answered.closes_on + datetime.timedelta(days=310),
+    )
+    with time_machine.travel(later.opens_on + datetime.timedelta(days=1)):
+        answer(later, staff["Учителева"], advice=[staff["Одинокова"]])
+    second = closed_and_analysed(later)
+    assert second.compared_with == answered
+    assert staff["Одинокова"].pk in second.comparison["isolates_connected"]
+    assert second.comparison["density_before"] == analysis.density
+
+
+# Reminders
+
+
+def test_open_notice_and_reminder_go_once_each(school, staff, teacher):
+    today = timezone.now().astimezone(school.tzinfo).date()
+    survey = SurveyRoundFactory(
+        school=school, people=list(staff.values()), opens_on=today, closes_on=today + datetime.timedelta(days=2)
+    )
+    first, second = surveys_sweep(), surveys_sweep()
+    assert first["opened"] == 1 and first["reminded"] == 1
+    assert second["opened"] == 0 and second["reminded"] == 0
+    kinds = set(Notification.objects.filter(user=teacher).values_list("kind", "key"))
+    assert kinds == {
+        (Notification.Kind.SURVEY_OPEN, f"survey:{survey.pk}"),
+        (Notification.Kind.SURVEY_REMINDER, f"survey:{survey.pk}"),
+    }
+
+
+def test_no_reminder_to_those_who_answered_or_before_the_window(school, staff, teacher):
+    today = timezone.now().astimezone(school.tzinfo).date()
+    survey = SurveyRoundFactory(
+        school=school, people=list(staff.values()), opens_on=today, closes_on=today + datetime.timedelta(days=9)
+    )
+    surveys_sweep()
+    assert not Notification.objects.filter(kind=Notification.Kind.SURVEY_REMINDER).exists()
+    answer(survey, staff["Учителева"], advice=[staff["Центрова"]])
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        surveys_sweep()
+    assert not Notification.objects.filter(kind=Notification.Kind.SURVEY_REMINDER).exists()
+
+
+def test_sweep_closes_a_past_round_and_analyses_a_stale_one(answered):
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=9)):
+        assert surveys_sweep()["closed"] == 1
+    answered.refresh_from_db()
+    assert answered.closed_at is not None and answered.analysed_at is None
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=9, minutes=20)):
+        assert surveys_sweep()["analysed"] == 1
+        assert surveys_sweep() == {"opened": 0, "reminded": 0, "closed": 0, "analysed": 0}
+    assert SurveyAnalysis.objects.filter(round=answered).exists()
+
+
+# Using it
+
+
+def test_an_isolate_is_offered_a_well_connected_mentor_and_a_closed_pair_is_discouraged(school, answered, staff):
+    closed_and_analysed(answered)
+    for name in ("Центрова", "Парнова", "Мостова"):
+        category_award_create(staff=staff[name], category="highest", awarded_on=datetime.date(2024, 1, 10))
+    lonely = staff["Одинокова"]
+    ranked = mentor_suggestions(school=school, mentee=lonely, use_network=True)
+    top = next(s for s in ranked if s.staff == staff["Центрова"])
+    assert any("bridge" in r or "мост" in r for r in top.reasons)
+    plain = mentor_suggestions(school=school, mentee=lonely)
+    assert not any("bridge" in r for s in plain for r in s.reasons)
+    ranked = mentor_suggestions(school=school, mentee=staff["Парова"], use_network=True)
+    pair = next(s for s in ranked if s.staff == staff["Парнова"])
+    assert any("closed group" in r or "замкнут" in r for r in pair.reasons)
+
+
+def test_team_hints_split_a_closed_group(school, answered, staff):
+    closed_and_analysed(answered)
+    hints = composition_hints(school=school, staff_ids=[staff["Парова"].pk, staff["Парнова"].pk, staff["Мостова"].pk])
+    assert len(hints.network_advice) == 1 and "Парова" in hints.network_advice[0]
+
+
+def test_mentor_suggestions_cost_one_query_more_with_the_network(school, answered, staff, django_assert_num_queries):
+    closed_and_analysed(answered)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as without:
+        mentor_suggestions(school=school, mentee=staff["Одинокова"])
+    with django_assert_num_queries(len(without) + 1):
+        mentor_suggestions(school=school, mentee=staff["Одинокова"], use_network=True)
+
+
+# Query counts
+
+
+def _round_of(school, size):
+    people = [person(school, f"Человек{i}") for i in range(size)]
+    survey_round = SurveyRoundFactory(school=school, people=people)
+    for i, who in enumerate(people):
+        answer(survey_round, who, advice=[people[(i + 1) % size]], lessons=[people[(i + 2) % size]])
+    closed_and_analysed(survey_round)
+    return survey_round
+
+
+@pytest.mark.parametrize("names", [False, True])
+def test_results_page_queries_do_not_grow_with_the_staff(school, administrator, django_assert_num_queries, names):
+    small, large = _round_of(school, 4), _round_of(school, 30)
+    client = client_for(administrator)
+    counts = []
+    for survey_round in (small, large):
+        url = reverse("surveys:results", args=[survey_round.pk]) + ("?names=1" if names else "")
+        client.get(url)  # warm the session
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 10
+    with django_assert_num_queries(counts[0]):
+        client.get(reverse("surveys:results", args=[large.pk]))
+
+
+# The worker
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_closing_a_round_has_the_worker_analyse_it(celery_worker_process, school, administrator):
+    people = [person(school, f"Коллега{i}") for i in range(4)]
+    survey_round = SurveyRoundFactory(school=school, people=people)
+    for i, who in enumerate(people):
+        answer(survey_round, who, advice=[people[(i + 1) % 4]])
+    response = client_for(administrator).post(reverse("surveys:round_close", args=[survey_round.pk]))
+    assert response.status_code == 302
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        survey_round.refresh_from_db()
+        if survey_round.analysed_at:
+            break
+        time.sleep(0.2)
+    assert survey_round.analysed_at is not None, "the worker did not analyse the round"
+    assert SurveyNodeMetric.objects.filter(round=survey_round).count() == 4
+
+
+def test_the_picture_gives_no_direction_away(answered, administrator, staff):
+    """Every dot the same size, and no line touches a person named by no one (such
+    a line could only be their own answer); most named without counts by names."""
+    closed_and_analysed(answered)
+    response = client_for(administrator).get(reverse("surveys:results", args=[answered.pk]) + "?names=1")
+    picture = response.context["picture"]
+    assert {node["r"] for node in picture.nodes} == {2.2}
+    isolate = next(n for n in picture.nodes if n["isolate"])
+    touching = [
+        line
+        for line in picture.reported
+        if (line[0], line[1]) == (isolate["x"], isolate["y"]) or (line[2], line[3]) == (isolate["x"], isolate["y"])
+    ]
+    assert touching == []
+    assert picture.reported == sorted(picture.reported)
+    top = response.content.decode().split('data-testid="top-named"')[1].split("</ol>")[0]
+    assert "Центрова" in top and "colleague" not in top and "коллег" not in top
+
+
+def test_network_reasons_are_for_the_administrator_only(school, answered, staff, deputy_head, administrator):
+    closed_and_analysed(answered)
+    category_award_create(staff=staff["Центрова"], category="highest", awarded_on=datetime.date(2024, 1, 10))
+    url = reverse("mentoring:suggestions") + f"?mentee={staff['Одинокова'].pk}"
+    deputy = client_for(deputy_head).get(url).content.decode()
+    admin = client_for(administrator).get(url).content.decode()
+    assert "bridge" not in deputy and "мост" not in deputy
+    assert "bridge" in admin or "мост" in admin
+
+
+def test_comparison_ignores_a_hidden_round_and_people_not_in_both(school, staff):
+    people = list(staff.values())
+    earlier = SurveyRoundFactory(school=school, people=people, min_respondents=5)
+    answer(earlier, staff["Учителева"], advice=[staff["Центрова"]])  # 1 answer < 5: hidden
+    SurveyRound.objects.filter(pk=earlier.pk).update(closes_on=earlier.closes_on - datetime.timedelta(days=1))
+    earlier.refresh_from_db()
+    closed_and_analysed(earlier)
+    later = SurveyRoundFactory(school=school, people=people, min_respondents=3)
+    for who in ("Учителева", "Мостова", "Тихонова"):
+        answer(later, staff[who], advice=[staff["Центрова"]])
+    analysis = closed_and_analysed(later)
+    assert analysis.compared_with is None and analysis.comparison == {}
