@@ -68,7 +68,8 @@ class Picture:
 
 
 def _scale(value):
-    return round(6 + 88 * value, 2)
+    # A margin wide enough for a name written under a dot at the edge.
+    return round(14 + 72 * value, 2)
 
 
 def network_picture(*, analysis, metrics, show_names):
