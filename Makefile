@@ -28,8 +28,8 @@ demo: ## Load the demo school into the local database (prints the logins)
 messages: ## Update locale/*.po for ru and en, then compile them
 	@bash bin/dev.sh messages
 
-lint: setup ## ruff check and ruff format --check
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint: setup ## Static analysis: ruff (check, format), bandit, django-migration-linter; fails on findings
+	@bash bin/lint.sh
 
 services-stop: ## Stop the local PostgreSQL and Redis in .data/
 	@bash bin/dev.sh services-stop

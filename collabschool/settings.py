@@ -6,6 +6,7 @@ on the production checks: the app refuses to start with DEBUG on or with the
 development SECRET_KEY, and `manage.py check --deploy` has nothing to report.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def env_list(name, default=""):
 ENVIRONMENT = env("DJANGO_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
 
-DEV_SECRET_KEY = "dev-insecure-collabschool-key-do-not-use-in-production"
+DEV_SECRET_KEY = "dev-insecure-collabschool-key-do-not-use-in-production"  # nosec B105 # production refuses it
 SECRET_KEY = env("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -73,6 +74,10 @@ INSTALLED_APPS = [
     "apps.dashboards",
     "apps.surveys",
 ]
+# The migration linter of `make lint` (`manage.py lintmigrations`): a development
+# tool from requirements-dev.txt, never installed in production.
+if ENVIRONMENT != "production" and importlib.util.find_spec("django_migration_linter"):
+    INSTALLED_APPS.append("django_migration_linter")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

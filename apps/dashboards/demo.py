@@ -39,7 +39,7 @@ def seed_history(*, school, today):
             .exclude(left_on__lt=period.end)
             .order_by("pk")
         )
-        rng = random.Random(year)
+        rng = random.Random(year)  # nosec B311 # reproducible demo data, not a secret
         # The circle of colleagues who visit each other widens every year.
         circle = staff[: min(len(staff), 4 + 3 * (4 - back))]
         for index in range(count):

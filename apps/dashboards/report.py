@@ -140,7 +140,7 @@ def _activities(*, school_id, start, end):
             (SELECT count(*) FROM {t["joint"]} j
               WHERE j.school_id = %(school)s AND j.starts_on BETWEEN %(start)s AND %(end)s
                 AND j.status = %(joint_held)s) AS joint_activities
-    """
+    """  # nosec B608 # model table names only
     params = {
         "school": school_id,
         "start": start,

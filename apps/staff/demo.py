@@ -509,7 +509,7 @@ def seed_main_school(*, school, users_by_name, today):
     """The main school's registry; does nothing if the school already has staff."""
     if StaffMember.objects.for_school(school).exists():
         return False
-    rng = random.Random(2017)
+    rng = random.Random(2017)  # nosec B311 # reproducible demo data, not a secret
     subjects, associations = _catalogs(school, MAIN_STAFF + YOUNG_STAFF)
     for row in MAIN_STAFF:
         teaching_since, hired_on, left_on, awards = row[6:10]
@@ -556,7 +556,7 @@ def seed_main_school(*, school, users_by_name, today):
 def seed_partner_school(*, school, users_by_name, today):
     if StaffMember.objects.for_school(school).exists():
         return False
-    rng = random.Random(2018)
+    rng = random.Random(2018)  # nosec B311 # reproducible demo data, not a secret
     subjects, associations = _catalogs(school, PARTNER_STAFF)
     for row in PARTNER_STAFF:
         since_year, category = row[6], row[7]

@@ -36,7 +36,7 @@ from apps.staff.models import (
 from apps.teams.models import TaskTeam, TeamMember, TeamOutcome
 
 BENCH_DOMAIN = "bench.local"
-BENCH_PASSWORD = "bench-school-2026"
+BENCH_PASSWORD = "bench-school-2026"  # nosec B105 # the benchmark's throwaway logins
 TIME_ZONE = "Europe/Samara"
 SUBJECTS = (
     "Русский язык",
@@ -104,7 +104,7 @@ class Command(BaseCommand):
             if not options["force"]:
                 raise CommandError("The database already has schools; use --force to wipe them first.")
             self.wipe()
-        self.rng = random.Random(options["seed"])
+        self.rng = random.Random(options["seed"])  # nosec B311 # reproducible benchmark data
         self.today = timezone.localdate()
         first_year = academic_year_start(self.today) - options["years"] + 1
         self.span_start = datetime.date(first_year, 9, 1)
