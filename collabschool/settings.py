@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.core",
     "apps.accounts",
     "apps.staff",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "apps.problemdays",
     "apps.dashboards",
     "apps.surveys",
+    "apps.audit",
 ]
 # The migration linter of `make lint` (`manage.py lintmigrations`): a development
 # tool from requirements-dev.txt, never installed in production.
@@ -81,6 +85,8 @@ if ENVIRONMENT != "production" and importlib.util.find_spec("django_migration_li
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (see CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.RussianFirstLocaleMiddleware",
@@ -90,10 +96,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Ends a session idle or signed in for too long, before anything else looks at the user.
+    "apps.accounts.middleware.SessionTimeoutMiddleware",
     "apps.accounts.middleware.CurrentSchoolMiddleware",
     # After the user and school are known: the request id, actor and school
     # for the audit trail and the logs.
     "apps.core.request_context.RequestContextMiddleware",
+    # Inside the request context: one log line per request (apps/core/logs.py).
+    "apps.core.logs.RequestLogMiddleware",
+    # After the school is known (an administrator's roles come with it): sends a user
+    # who owes a second factor to set it up or type a code, whatever page they asked for.
+    "apps.accounts.middleware.TwoFactorMiddleware",
     # Axes goes last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -236,6 +249,12 @@ DASHBOARD_SUMMARY_MINUTES = int(env("DASHBOARD_SUMMARY_MINUTES", "10"))
 DASHBOARD_SUMMARY_YEARS = int(env("DASHBOARD_SUMMARY_YEARS", "15"))
 
 CELERY_BEAT_SCHEDULE = {
+    # The worker's heartbeat for /healthz: stale when the worker or beat is down.
+    "core-heartbeat": {
+        "task": "apps.core.tasks.core_heartbeat_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Every two minutes; the deadlines themselves live in the database.
     "visits-deadline-sweep": {
         "task": "apps.visits.tasks.visits_deadline_sweep_task",
@@ -289,8 +308,41 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A signed-in session ends after this long without a request, and this long after sign-in
+# whatever happens (hours in the environment).
+SESSION_IDLE_TIMEOUT = int(float(env("SESSION_IDLE_TIMEOUT_HOURS", "3")) * 3600)
+SESSION_ABSOLUTE_TIMEOUT = int(float(env("SESSION_ABSOLUTE_TIMEOUT_HOURS", "12")) * 3600)
+
+# Two-factor sign-in (TOTP with recovery codes) is mandatory for school administrators and
+# network coordinators when this is on; anyone may turn it on for themselves either way.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+# Wrong codes one session may type before it has to sign in with the password again.
+TWO_FACTOR_MAX_ATTEMPTS = int(env("TWO_FACTOR_MAX_ATTEMPTS", "5"))
+OTP_TOTP_ISSUER = "collabschool"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
+
+# Response headers in every environment, so that development and the tests see
+# what production sends; only HSTS (below) waits for HTTPS. Pages load scripts
+# and styles from the site's own static files only: no inline script, style or
+# event handler (static/js/app.js wires data-confirm, data-print and the like).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap's CSS draws its form and navbar icons from data: URLs.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -300,19 +352,54 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"
 
+# Logs go to stderr: one JSON object a line in production, a readable line in
+# development (DJANGO_LOG_FORMAT=json|plain overrides). Every record carries
+# request_id, user_id and school_id (task_id and task_name in a worker), and
+# passwords, tokens and feedback texts are masked (see apps/core/logs.py).
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "apps.core.logs.ContextFilter"},
+        "redact": {"()": "apps.core.logs.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {
+            "()": "apps.core.logs.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {
+            "()": "apps.core.logs.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s %(school_id)s "
+            "%(task_id)s %(task_name)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# Django's error reports (debug page, mail to ADMINS) hide sensitive POST values too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "apps.core.logs.ExceptionReporterFilter"
+# The worker and beat log through LOGGING above rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# /healthz (apps/core/health.py): the worker's heartbeat (beat sends it every
+# minute) is stale after HEALTH_WORKER_MAX_AGE seconds, a sweep after twice its
+# interval plus HEALTH_SWEEP_MARGIN; the broker's ping gives up after
+# HEALTH_BROKER_TIMEOUT seconds.
+HEALTH_WORKER_MAX_AGE = int(env("HEALTH_WORKER_MAX_AGE", "300"))
+HEALTH_SWEEP_MARGIN = int(env("HEALTH_SWEEP_MARGIN", "300"))
+HEALTH_BROKER_TIMEOUT = float(env("HEALTH_BROKER_TIMEOUT", "0.5"))
 
 # The address people open the site at, for links in e-mails.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,42 @@
+"""Sign-in, sign-in failure and sign-out into the audit trail.
+
+Django's authentication signals are the one hook this project takes from
+signals: the login view belongs to Django, so there is no service to call.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import AuditEvent
+from .services import audit_record
+
+
+def _membership_school(request):
+    membership = getattr(request, "membership", None) if request is not None else None
+    return membership.school if membership is not None else None
+
+
+@receiver(user_logged_in, dispatch_uid="audit_sign_in_succeeded")
+def audit_sign_in_succeeded(sender, request, user, **kwargs):
+    audit_record(action=AuditEvent.Action.SIGN_IN_SUCCEEDED, actor=user, target=user)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_sign_out")
+def audit_sign_out(sender, request, user, **kwargs):
+    if user is None:  # an anonymous visitor pressed "sign out"
+        return
+    audit_record(action=AuditEvent.Action.SIGN_OUT, actor=user, target=user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
+def audit_sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Django has already masked the password in `credentials`; only the e-mail is kept.
+    email = str(credentials.get("username") or credentials.get("email") or "").strip().lower()[:254]
+    user = get_user_model().objects.filter(email=email).first() if email else None
+    audit_record(
+        action=AuditEvent.Action.SIGN_IN_FAILED,
+        actor=None,
+        target=user,
+        target_label=email,
+    )
