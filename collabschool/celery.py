@@ -1,15 +1,18 @@
 """The Celery application: Redis is the broker, tasks are discovered in every app."""
 
+import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import task_success, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabschool.settings")
 
 app = Celery("collabschool")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
 
 
 @worker_ready.connect
@@ -27,3 +30,19 @@ def catch_up_on_start(sender, **kwargs):
         "apps.surveys.tasks.surveys_sweep_task",
     ):
         sender.app.send_task(task)
+
+
+@task_success.connect
+def record_sweep_run(sender=None, **kwargs):
+    """A beat sweep that finished writes its heartbeat (the age /healthz shows).
+
+    One place for every sweep in CELERY_BEAT_SCHEDULE, whichever app it lives
+    in; a sweep that raises writes nothing, so a sweep that keeps failing
+    shows as stale."""
+    from apps.core.health import heartbeat_touch, sweep_entries_for_task
+
+    for name in sweep_entries_for_task(getattr(sender, "name", None)):
+        try:
+            heartbeat_touch(name=name)
+        except Exception:
+            logger.warning("could not record the heartbeat of %s", name, exc_info=True)

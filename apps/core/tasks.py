@@ -1,8 +1,11 @@
-"""Enqueueing Celery tasks safely."""
+"""Enqueueing Celery tasks safely; the worker's heartbeat."""
 
 import logging
 
+from celery import shared_task
 from django.db import transaction
+
+from .health import WORKER, heartbeat_touch
 
 logger = logging.getLogger(__name__)
 
@@ -21,3 +24,10 @@ def enqueue_on_commit(task, **kwargs):
             logger.warning("could not enqueue %s(%s); a sweep will catch up", task.name, kwargs, exc_info=True)
 
     transaction.on_commit(send)
+
+
+@shared_task(ignore_result=True)
+def core_heartbeat_task():
+    """Sent by beat every minute: the worker that runs it is alive, and so is
+    beat (see apps.core.health)."""
+    heartbeat_touch(name=WORKER)

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -231,6 +232,8 @@ def _words(school):
     return list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
 
 
+# Feedback and self-reflection texts stay out of error reports and logs.
+@sensitive_post_parameters(*TEXT_FIELDS)
 @school_view()
 def feedback(request, pk):
     """An observer's feedback, on a phone right after the lesson: drafts on demand,
@@ -293,6 +296,7 @@ def feedback(request, pk):
     )
 
 
+@sensitive_post_parameters(*TEXT_FIELDS)
 @require_POST
 @school_view()
 def feedback_draft(request, pk):
@@ -308,6 +312,7 @@ def feedback_draft(request, pk):
     return render(request, "visits/pages/_draft_status.html", {"saved": saved})
 
 
+@sensitive_post_parameters("text")
 @school_view()
 def reflection(request, pk):
     """The observed teacher's self-reflection."""

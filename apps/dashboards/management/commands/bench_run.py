@@ -152,8 +152,9 @@ class Command(BaseCommand):
             connection = http.client.HTTPConnection(HOST, port, timeout=2)
             try:
                 connection.request("GET", "/healthz/")
-                if connection.getresponse().status < 400:
-                    return
+                # Any answer will do: without a worker /healthz says 503.
+                connection.getresponse()
+                return
             except (OSError, http.client.HTTPException):
                 pass  # not answering yet
             finally:
