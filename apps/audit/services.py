@@ -134,6 +134,31 @@ def audit_record(
     return event
 
 
+def audit_record_many(*, action: str, school, targets: list, changes: list[Mapping]) -> list[AuditEvent]:
+    """`audit_record` for many targets of one action in one INSERT (a bulk import),
+    `changes[i]` being the diff of `targets[i]`."""
+    if action not in AuditEvent.Action.values:
+        raise ValueError(f"unknown audit action: {action!r}")
+    context = request_context_current()
+    actor = get_user_model().objects.filter(pk=context.user_id).first() if context.user_id is not None else None
+    events = [
+        AuditEvent(
+            action=action,
+            school=school,
+            actor=actor,
+            actor_label=user_label(actor) if actor is not None else "",
+            request_id=context.request_id or "",
+            ip_address=context.ip_address,
+            target_type=_target_type(target),
+            target_id=str(target.pk),
+            target_label=str(target)[:255],
+            changes={str(key): _json_safe(value) for key, value in diff.items()},
+        )
+        for target, diff in zip(targets, changes, strict=True)
+    ]
+    return AuditEvent.objects.bulk_create(events)
+
+
 def _json_safe(value):
     if isinstance(value, list | tuple) and len(value) == 2:
         # A diff pair keeps its shape; each side becomes a string.

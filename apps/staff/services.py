@@ -6,12 +6,16 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_diff, audit_record, audit_record_many, audit_snapshot
+
 from .importing import name_key, staff_rows_parse
 from .models import (
     CATEGORY_VALIDITY_YEARS,
     VIOLATION_FIELDS,
     Achievement,
     CategoryAward,
+    QualificationCategory,
     StaffImport,
     StaffMember,
     Subject,
@@ -30,6 +34,24 @@ STAFF_FIELDS = (
     "hired_on",
     "user",
 )
+
+# What the audit trail records of a card: every field of personal data and employment.
+AUDITED_STAFF_FIELDS = (*STAFF_FIELDS, "is_active", "left_on")
+
+
+def _audit_staff(action, staff, before, *, subjects_changed=False, target_label=None):
+    """Write the trail row of a change to `staff` since `before` (a snapshot)."""
+    fields = (*AUDITED_STAFF_FIELDS, "subjects") if subjects_changed else AUDITED_STAFF_FIELDS
+    after = audit_snapshot(staff, fields)
+    if not before:  # a new card: its filled-in fields
+        after = {name: value for name, value in after.items() if value not in (None, "", [])}
+    audit_record(
+        action=action,
+        school=staff.school,
+        target=staff,
+        changes=audit_diff(before=before, after=after),
+        target_label=target_label,
+    )
 
 
 def _full_clean(instance, **kwargs):
@@ -69,6 +91,7 @@ def staff_member_create(*, school, subjects=(), **fields) -> StaffMember:
     _full_clean(staff)
     staff.save()
     staff.subjects.set(subjects)
+    _audit_staff(AuditEvent.Action.STAFF_CREATED, staff, {}, subjects_changed=bool(subjects))
     return staff
 
 
@@ -78,33 +101,43 @@ def staff_member_update(*, staff: StaffMember, subjects=None, **fields) -> Staff
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     _check_same_school(staff.school, association=fields.get("association"), subjects=subjects or ())
+    audited = (*AUDITED_STAFF_FIELDS, "subjects") if subjects is not None else AUDITED_STAFF_FIELDS
+    before = audit_snapshot(staff, audited)
     for name, value in fields.items():
         setattr(staff, name, value)
     _full_clean(staff)
     staff.save()
     if subjects is not None:
         staff.subjects.set(subjects)
+    _audit_staff(AuditEvent.Action.STAFF_UPDATED, staff, before, subjects_changed=subjects is not None)
     return staff
 
 
+@transaction.atomic
 def staff_member_deactivate(*, staff: StaffMember, left_on: datetime.date) -> StaffMember:
     """Mark a person as having left on `left_on`. Nothing of their history is deleted."""
     if left_on < staff.hired_on:
         raise ValidationError({"left_on": _("The leaving date cannot be before the hire date.")})
+    before = audit_snapshot(staff, AUDITED_STAFF_FIELDS)
     staff.is_active = False
     staff.left_on = left_on
     _full_clean(staff)
     staff.save(update_fields=["is_active", "left_on", "updated_at"])
+    _audit_staff(AuditEvent.Action.STAFF_DEACTIVATED, staff, before)
     return staff
 
 
+@transaction.atomic
 def staff_member_reactivate(*, staff: StaffMember) -> StaffMember:
+    before = audit_snapshot(staff, AUDITED_STAFF_FIELDS)
     staff.is_active = True
     staff.left_on = None
     staff.save(update_fields=["is_active", "left_on", "updated_at"])
+    _audit_staff(AuditEvent.Action.STAFF_REACTIVATED, staff, before)
     return staff
 
 
+@transaction.atomic
 def category_award_create(
     *, staff: StaffMember, category: str, awarded_on: datetime.date, order_number: str = ""
 ) -> CategoryAward:
@@ -118,7 +151,23 @@ def category_award_create(
     )
     _full_clean(award)
     award.save()
+    audit_record(
+        action=AuditEvent.Action.CATEGORY_AWARDED,
+        school=staff.school,
+        target=staff,
+        changes=audit_diff(before={}, after=_award_fields(award)),
+    )
     return award
+
+
+def _award_fields(award: CategoryAward) -> dict:
+    fields = {
+        "category": award.get_category_display(),
+        "awarded_on": award.awarded_on,
+        "valid_until": award.valid_until,
+        "order_number": award.order_number or None,
+    }
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def _valid_until(awarded_on: datetime.date) -> datetime.date:
@@ -129,18 +178,52 @@ def _valid_until(awarded_on: datetime.date) -> datetime.date:
         raise ValidationError({"awarded_on": error}) from None
 
 
+@transaction.atomic
 def category_award_delete(*, award: CategoryAward) -> None:
+    staff = award.staff
+    audit_record(
+        action=AuditEvent.Action.CATEGORY_DELETED,
+        school=staff.school,
+        target=staff,
+        changes=audit_diff(before=_award_fields(award), after=dict.fromkeys(_award_fields(award))),
+    )
     award.delete()
 
 
+def _achievement_fields(achievement: Achievement) -> dict:
+    return {
+        "kind": achievement.get_kind_display(),
+        "title": achievement.title,
+        "date": achievement.date,
+        "level": achievement.get_level_display(),
+        "result": achievement.get_result_display(),
+    }
+
+
+@transaction.atomic
 def achievement_create(*, staff: StaffMember, **fields) -> Achievement:
     achievement = Achievement(staff=staff, **fields)
     _full_clean(achievement)
     achievement.save()
+    audit_record(
+        action=AuditEvent.Action.ACHIEVEMENT_ADDED,
+        school=staff.school,
+        target=staff,
+        changes=audit_diff(before={}, after=_achievement_fields(achievement)),
+    )
     return achievement
 
 
+@transaction.atomic
 def achievement_delete(*, achievement: Achievement) -> None:
+    staff = achievement.staff
+    fields = _achievement_fields(achievement)
+    audit_record(
+        action=AuditEvent.Action.ACHIEVEMENT_DELETED,
+        school=staff.school,
+        target=staff,
+        changes=audit_diff(before=fields, after=dict.fromkeys(fields)),
+    )
     achievement.delete()
 
 
@@ -230,7 +313,37 @@ def staff_import_confirm(*, staff_import: StaffImport):
     staff_import.rows_imported = len(created)
     staff_import.content = b""
     staff_import.save(update_fields=["status", "rows_imported", "content"])
+    audit_record(
+        action=AuditEvent.Action.STAFF_IMPORTED,
+        school=school,
+        target=staff_import,
+        changes={"rows_imported": [None, len(created)]},
+    )
+    # A row per new card too, so that each person's history (and its erasure) is whole.
+    audit_record_many(
+        action=AuditEvent.Action.STAFF_CREATED,
+        school=school,
+        targets=created,
+        changes=[_import_row_fields(row) for row in preview.rows],
+    )
     return created
+
+
+def _import_row_fields(row) -> dict:
+    fields = {
+        "last_name": row.last_name,
+        "first_name": row.first_name,
+        "patronymic": row.patronymic,
+        "email": row.email,
+        "position": row.position,
+        "association": row.association,
+        "teaching_since": row.teaching_since,
+        "hired_on": row.hired_on,
+        "subjects": list(row.subjects),
+        "category": QualificationCategory(row.category).label if row.category else None,
+        "category_awarded_on": row.category_awarded_on if row.category else None,
+    }
+    return audit_diff(before={}, after={name: value for name, value in fields.items() if value not in (None, "", [])})
 
 
 def _catalog_entries(model, *, school, names):
