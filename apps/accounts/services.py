@@ -1,6 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
+
 from .models import Membership, School
 from .selectors import membership_for_user_and_school
 
@@ -45,14 +48,31 @@ def user_ensure(*, email, first_name="", last_name="", patronymic="", password=N
     return user
 
 
+@transaction.atomic
 def membership_grant(*, user, school: School, roles):
-    """Give the user these roles in the school (adding to any they already hold)."""
-    membership, _ = Membership.objects.get_or_create(
+    """Give the user these roles in the school (adding to any they already hold).
+
+    Access granted and roles added are written to the audit trail."""
+    membership, created = Membership.objects.get_or_create(
         user=user, school=school, defaults={"roles": list(dict.fromkeys(roles))}
     )
+    if created:
+        audit_record(
+            action=AuditEvent.Action.MEMBERSHIP_CREATED,
+            school=school,
+            target=user,
+            changes={"roles": [None, membership.get_roles_display()]},
+        )
     missing = [role for role in roles if role not in membership.roles]
     if missing:
+        before = membership.get_roles_display()
         membership.roles = [*membership.roles, *missing]
         membership.full_clean()
         membership.save(update_fields=["roles"])
+        audit_record(
+            action=AuditEvent.Action.ROLES_CHANGED,
+            school=school,
+            target=user,
+            changes={"roles": [before, membership.get_roles_display()]},
+        )
     return membership

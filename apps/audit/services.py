@@ -134,9 +134,11 @@ def audit_record(
     return event
 
 
-def audit_record_many(*, action: str, school, targets: list, changes: list[Mapping]) -> list[AuditEvent]:
+def audit_record_many(*, action: str, school=None, targets: list, changes: list[Mapping]) -> list[AuditEvent]:
     """`audit_record` for many targets of one action in one INSERT (a bulk import),
-    `changes[i]` being the diff of `targets[i]`."""
+    `changes[i]` being the diff of `targets[i]`. Without `school`, each row goes
+    to its target's own school (`target.school_id`: the members of a network pair
+    work in two schools)."""
     if action not in AuditEvent.Action.values:
         raise ValueError(f"unknown audit action: {action!r}")
     context = request_context_current()
@@ -144,7 +146,7 @@ def audit_record_many(*, action: str, school, targets: list, changes: list[Mappi
     events = [
         AuditEvent(
             action=action,
-            school=school,
+            school_id=school.pk if school is not None else getattr(target, "school_id", None),
             actor=actor,
             actor_label=user_label(actor) if actor is not None else "",
             request_id=context.request_id or "",
@@ -156,7 +158,7 @@ def audit_record_many(*, action: str, school, targets: list, changes: list[Mappi
         )
         for target, diff in zip(targets, changes, strict=True)
     ]
-    return AuditEvent.objects.bulk_create(events)
+    return AuditEvent.objects.bulk_create(events) if events else []
 
 
 def _json_safe(value):

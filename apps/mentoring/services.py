@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record_many
+
 from .models import (
     GroupEvent,
     GroupEventParticipant,
@@ -59,6 +62,28 @@ def _check_group(*, school, kind, curator, members, partner_school, starts_on, p
         raise ValidationError(errors)
 
 
+def _group_places(group, *, curator, members):
+    """{staff id: (staff, their place in the group)} for the audit trail."""
+    places = {curator.pk: (curator, _("curator"))}
+    for member in members:
+        places[member.staff.pk] = (member.staff, MentorGroupMember.Role(member.role).label)
+    return places
+
+
+def _audit_group_membership(group, before, after):
+    """One trail row per person who joined, left or changed place in `group`,
+    in their own school (a network pair spans two)."""
+    targets, changes = [], []
+    for staff_id in sorted(before.keys() | after.keys()):
+        old, new = before.get(staff_id), after.get(staff_id)
+        old_place = f"{group}: {old[1]}" if old else None
+        new_place = f"{group}: {new[1]}" if new else None
+        if old_place != new_place:
+            targets.append((new or old)[0])
+            changes.append({"mentor_group": [old_place, new_place]})
+    audit_record_many(action=AuditEvent.Action.GROUP_MEMBERSHIP_CHANGED, targets=targets, changes=changes)
+
+
 def _set_members(group, members):
     group.members.all().delete()
     MentorGroupMember.objects.bulk_create(
@@ -109,6 +134,7 @@ def mentor_group_create(
     group.save()
     _set_members(group, members)
     group.problem_tags.set(problem_tags)
+    _audit_group_membership(group, {}, _group_places(group, curator=curator, members=members))
     MentorGroupStatusChange.objects.create(
         group=group, from_status="", to_status=group.status, changed_by=created_by, reason=_("Group formed.")
     )
@@ -142,15 +168,20 @@ def mentor_group_update(
         starts_on=starts_on,
         planned_end_on=planned_end_on,
     )
+    current_members = list(group.members.select_related("staff").order_by("slot"))
+    # The stored curator, not the instance's: a bound ModelForm may have set the new one.
+    stored_curator = MentorGroup.objects.select_related("curator").get(pk=group.pk).curator
+    before = _group_places(group, curator=stored_curator, members=current_members)
     group.kind, group.curator, group.partner_school = kind, curator, partner_school
     group.task, group.observed_aspect = task, observed_aspect
     group.starts_on, group.planned_end_on = starts_on, planned_end_on
     group.full_clean()
     group.save()
-    current = [(m.staff_id, m.role) for m in group.members.order_by("slot")]
+    current = [(m.staff_id, m.role) for m in current_members]
     if current != [(m.staff.pk, m.role) for m in members]:
         _set_members(group, members)
     group.problem_tags.set(problem_tags)
+    _audit_group_membership(group, before, _group_places(group, curator=curator, members=members))
     return teacher_load_warnings(school=group.school, staff=[m.staff for m in members], exclude_group=group)
 
 

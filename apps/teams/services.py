@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record_many
 from apps.staff.selectors import school_today
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamOutcome, TeamStatusChange
@@ -55,6 +57,16 @@ def _check_deadline(school, deadline):
         raise ValidationError({"deadline": _("The deadline is already in the past.")})
 
 
+def _audit_members(team, members, *, joined):
+    """One trail row per person who joined (or left) `team`, in their own school."""
+    place = [(f"{team.title}: {TeamMember.Role(member.role).label}") for member in members]
+    audit_record_many(
+        action=AuditEvent.Action.TEAM_MEMBERSHIP_CHANGED,
+        targets=[member.staff for member in members],
+        changes=[{"task_team": [None, label] if joined else [label, None]} for label in place],
+    )
+
+
 def _record_change(team, from_status, to_status, *, reason="", changed_by=None):
     return TeamStatusChange.objects.create(
         team=team, from_status=from_status, to_status=to_status, reason=reason, changed_by=changed_by
@@ -100,6 +112,7 @@ def team_create(
     team.save()
     today = school_today(school)
     TeamMember.objects.bulk_create(TeamMember(team=team, staff=m.staff, role=m.role, joined_on=today) for m in members)
+    _audit_members(team, members, joined=True)
     reason = _("Re-formed from «%(title)s».") % {"title": predecessor.title} if predecessor else _("Team formed.")
     _record_change(team, "", team.status, reason=reason, changed_by=created_by)
     return team, team_load_warnings(school=school, staff=[m.staff for m in members])
@@ -140,6 +153,7 @@ def team_member_add(*, team, staff, role=TeamMember.Role.MEMBER):
     member = TeamMember(team=team, staff=staff, role=role, joined_on=school_today(team.school))
     member.full_clean(validate_constraints=False)
     member.save()
+    _audit_members(team, [member], joined=True)
     return member, team_load_warnings(school=team.school, staff=[staff])
 
 
@@ -158,15 +172,18 @@ def team_member_remove(*, member):
         raise ValidationError(_("The team's only lead cannot leave: name another lead first."))
     member.left_on = max(school_today(team.school), member.joined_on)
     member.save(update_fields=["left_on"])
+    _audit_members(team, [member], joined=False)
     return member
 
 
 def _close(team, to_status, *, reason="", changed_by=None):
     """Move a team to dissolved or abandoned: members are freed (their load drops)."""
     today = school_today(team.school)
-    for member in team.members.filter(left_on__isnull=True):
+    freed = list(team.members.filter(left_on__isnull=True).select_related("staff"))
+    for member in freed:
         member.left_on = max(today, member.joined_on)
         member.save(update_fields=["left_on"])
+    _audit_members(team, freed, joined=False)
     change = _record_change(team, team.status, to_status, reason=reason, changed_by=changed_by)
     team.status, team.closed_on = to_status, today
     if to_status == TaskTeam.Status.ABANDONED:
