@@ -291,3 +291,47 @@ class StaffImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class ErasureRecord(models.Model):
+    """The act of destruction of a person's personal data (152-FZ, art. 21).
+
+    It says who erased which card of the school, when and why, and what kinds
+    of data were deleted or anonymised, with counts. It holds no personal data
+    of the erased person: the card is named by its number only, and the reason
+    is checked not to name them. One per card: a card is erased once.
+    """
+
+    school = models.ForeignKey(School, verbose_name=_("school"), related_name="erasures", on_delete=models.PROTECT)
+    staff = models.OneToOneField(
+        StaffMember, verbose_name=_("staff member"), related_name="erasure", on_delete=models.PROTECT
+    )
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    erased_at = models.DateTimeField(_("erased at"))
+    reason = models.TextField(_("reason"))
+    # [{"category": <key of apps.staff.erasure.CATEGORIES>, "action": "deleted" | "anonymised", "count": n}, ...]
+    categories = models.JSONField(_("data destroyed or anonymised"), default=list)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("act of destruction of personal data")
+        verbose_name_plural = _("acts of destruction of personal data")
+        ordering = ["-erased_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="erasure_record_has_reason"),
+        ]
+        indexes = [
+            # The school's list of acts, newest first.
+            models.Index(fields=["school", "-erased_at"], name="erasure_record_school_at"),
+        ]
+
+    def __str__(self):
+        return f"№ {self.pk}"
