@@ -260,8 +260,9 @@ def _sign_in_attempts_delete(emails) -> int:
     return deleted
 
 
-def _user_erase(*, user, staff, counts):
-    """Anonymise the account, or only cut this school off when it works elsewhere."""
+def _user_erase(*, user, staff, counts) -> bool:
+    """Anonymise the account, or only cut this school off when it works elsewhere.
+    Returns whether the account itself was erased."""
     from apps.dashboards.models import ReportExport
     from apps.mentoring.models import CalendarFeed
     from apps.notifications.models import Notification
@@ -276,7 +277,7 @@ def _user_erase(*, user, staff, counts):
     _tally(counts, "report_exports", ReportExport.objects.filter(requested_by=user, school=school).delete()[0])
     if elsewhere:
         StaffMember.objects.filter(pk=staff.pk).update(user=None)
-        return
+        return False
     old_email = user.email
     counts["calendar_feed"] = (DELETED, CalendarFeed.objects.filter(user=user).delete()[0])
     counts["two_factor_devices"] = (DELETED, _otp_devices_delete(user))
@@ -291,6 +292,7 @@ def _user_erase(*, user, staff, counts):
     user.groups.clear()
     user.user_permissions.clear()
     counts["user_account"] = (ANONYMISED, 1)
+    return True
 
 
 def _surveys_erase(*, staff, counts):
@@ -365,21 +367,26 @@ def staff_member_erase(*, staff, reason, erased_by=None, now=None) -> ErasureRec
         counts["texts"] = (ANONYMISED, _sweep_texts(school=staff.school, forms=forms, label=label))
         # A file is deleted, not rewritten, so the bare surname is enough to doom it.
         _files_erase(school=staff.school, forms=[*forms, staff.last_name], counts=counts)
-        if user is not None:
-            _user_erase(user=user, staff=staff, counts=counts)
+        account_erased = user is not None and _user_erase(user=user, staff=staff, counts=counts)
         _surveys_erase(staff=staff, counts=counts)
         counts["category_awards"] = (
             ANONYMISED,
             CategoryAward.objects.filter(staff=staff).update(order_number=""),
         )
         counts["achievements"] = (ANONYMISED, Achievement.objects.filter(staff=staff).update(title="—"))
-        left = {} if not staff.is_active else {"is_active": False, "left_on": max(now.date(), staff.hired_on)}
+        today = timezone.localtime(now, staff.school.tzinfo).date()
+        left = {} if not staff.is_active else {"is_active": False, "left_on": max(today, staff.hired_on)}
         StaffMember.objects.filter(pk=staff.pk).update(
             last_name=label, first_name="", patronymic="", email="", position="", updated_at=now, **left
         )
         counts["staff_card"] = (ANONYMISED, 1)
-        counts["admin_log"] = (ANONYMISED, _admin_log_anonymise(staff=staff, user=user, label=label))
-        counts["audit_events"] = (ANONYMISED, audit_events_anonymise(user=user, staff=staff))
+        counts["admin_log"] = (
+            ANONYMISED,
+            _admin_log_anonymise(staff=staff, user=user if account_erased else None, label=label),
+        )
+        # An account kept for another school keeps its trail there: only the card's rows lose the name.
+        audit_user = user if account_erased else None
+        counts["audit_events"] = (ANONYMISED, audit_events_anonymise(user=audit_user, staff=staff))
         staff.refresh_from_db()
 
         record = ErasureRecord.objects.create(

@@ -454,8 +454,12 @@ def test_erasure_is_all_or_nothing(person, administrator, monkeypatch):
 def test_account_working_in_another_school_keeps_signing_in_there(person, administrator, client):
     elsewhere = SchoolFactory()
     MembershipFactory(school=elsewhere, user=person.user, roles=[Role.CURATOR])
+    assert client.post(reverse("login"), {"username": EMAIL, "password": PASSWORD}).status_code == 302
 
     _erase_through_the_page(administrator, person)
+
+    # The account's own trail (its sign-ins) is still its own; the card's rows lost the name.
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN_SUCCEEDED, actor__email=EMAIL).exists()
 
     person.refresh_from_db()
     assert person.user_id is None and person.last_name == erased_label(person.pk)
