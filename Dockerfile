@@ -45,5 +45,6 @@ COPY --from=build /app /app
 RUN mkdir -p /app/media && chown app:app /app/media
 USER app
 EXPOSE 8000
-# Extra gunicorn options via GUNICORN_CMD_ARGS (e.g. "--workers 5").
-CMD ["gunicorn", "collabschool.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--no-control-socket"]
+# Extra gunicorn options via GUNICORN_CMD_ARGS (e.g. "--workers 5"). No gunicorn
+# access log: the app logs every request itself, as JSON with its request id.
+CMD ["gunicorn", "collabschool.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket"]

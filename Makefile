@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test bench migrate demo messages lint services-stop
+.PHONY: help setup run test bench migrate demo messages lint services-stop backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,3 +33,9 @@ lint: setup ## Static analysis: ruff (check, format), bandit, django-migration-l
 
 services-stop: ## Stop the local PostgreSQL and Redis in .data/
 	@bash bin/dev.sh services-stop
+
+backup: ## pg_dump (custom format) of the database (POSTGRES_*; default the local one) into backups/
+	@bash bin/backup.sh
+
+restore: ## FILE=backups/….dump: restore into a fresh database (TARGET_DB=… to name it)
+	@bash bin/restore.sh "$(FILE)"

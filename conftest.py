@@ -30,6 +30,15 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _broker_backoff_reset():
+    """A test that made the broker fail leaves no pause on enqueueing to the next."""
+    from apps.core.tasks import enqueue_backoff_reset
+
+    yield
+    enqueue_backoff_reset()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Transactional tests end with Django's flush, a TRUNCATE of every table,
@@ -122,6 +131,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "POSTGRES_CONN_MAX_AGE": "0",
+        # Names its PostgreSQL sessions, so teardown can wait for them to end.
+        "PGAPPNAME": WORKER_APP_NAME,
     }
     env.pop("EMAIL_HOST", None)
     log = open(mail_dir.parent / "worker.log", "w")  # noqa: SIM115 - kept open for the worker's lifetime
@@ -143,4 +154,32 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=20)
         log.close()
+        # PostgreSQL ends a dead client's session a moment later; dropping the
+        # test database before that fails ("being accessed by other users").
+        with django_db_blocker.unblock():
+            _end_worker_sessions()
+
+
+WORKER_APP_NAME = "collabschool-test-worker"
+
+
+def _end_worker_sessions(timeout=10):
+    """Wait until the worker's PostgreSQL sessions are gone; end any left."""
+    from django.db import connection
+
+    where = "WHERE datname = current_database() AND application_name = %s"
+    count = "SELECT count(*) FROM pg_stat_activity " + where
+    terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity " + where
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(count, [WORKER_APP_NAME])
+            if cursor.fetchone()[0] == 0:
+                break
+            if time.monotonic() > deadline:
+                cursor.execute(terminate, [WORKER_APP_NAME])
+                break
+            time.sleep(0.1)
+    connection.close()
