@@ -45,7 +45,14 @@ def audit_value(value):
         value = f"<{len(value)} bytes>"
     else:
         value = str(value)
+    value = _storable(value)
     return value if len(value) <= VALUE_MAX_LENGTH else value[: VALUE_MAX_LENGTH - 1] + "…"
+
+
+def _storable(text: str) -> str:
+    """`text` as PostgreSQL can store it: a NUL (in a query string, say) is refused
+    by text and jsonb columns alike, so it becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")
 
 
 def audit_diff(*, before: Mapping, after: Mapping) -> dict:
@@ -127,9 +134,9 @@ def audit_record(
     if target is not None:
         event.target_type = _target_type(target)
         event.target_id = str(target.pk)
-        event.target_label = (target_label if target_label is not None else str(target))[:255]
+        event.target_label = _storable(target_label if target_label is not None else str(target))[:255]
     elif target_label is not None:
-        event.target_label = target_label[:255]
+        event.target_label = _storable(target_label)[:255]
     event.save()
     return event
 
