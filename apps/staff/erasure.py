@@ -412,8 +412,10 @@ def staff_member_erase(*, staff, reason, erased_by=None, now=None) -> ErasureRec
 
 
 def erasure_categories_display(record):
-    """The act's list for people: (what, deleted/anonymised, how many)."""
+    """The act's list for people: (what, deleted/anonymised, how many), leaving
+    out the kinds the person had nothing of (the act itself keeps the zeros)."""
     return [
         (CATEGORIES.get(item["category"], item["category"]), ACTIONS.get(item["action"], item["action"]), item["count"])
         for item in record.categories
+        if item["count"]
     ]

@@ -192,7 +192,9 @@ def staff_reactivate(request, pk):
 
 @school_view(ADMIN)
 def category_award_add(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = get_for_school_or_404(StaffMember.objects.select_related("erasure"), school=request.school, pk=pk)
+    if _refuse_erased(request, staff):
+        return redirect("staff:detail", pk=staff.pk)
     form = CategoryAwardForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,7 +218,9 @@ def category_award_delete(request, pk):
 
 @school_view(*MANAGERS)
 def achievement_add(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = get_for_school_or_404(StaffMember.objects.select_related("erasure"), school=request.school, pk=pk)
+    if _refuse_erased(request, staff):
+        return redirect("staff:detail", pk=staff.pk)
     form = AchievementForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:

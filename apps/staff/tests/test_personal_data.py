@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
 from apps.accounts.models import Membership, Role
@@ -335,6 +336,7 @@ def test_erasure_keeps_what_the_school_figures_need_and_drops_free_text(person, 
 def test_erased_person_cannot_sign_in_and_her_open_session_ends(person, administrator, client):
     assert client.post(reverse("login"), {"username": EMAIL, "password": PASSWORD}).status_code == 302
     assert client.get(reverse("home")).status_code == 200
+    TOTPDevice.objects.create(user=person.user, name="authenticator")
 
     _erase_through_the_page(administrator, person)
 
@@ -343,6 +345,7 @@ def test_erased_person_cannot_sign_in_and_her_open_session_ends(person, administ
     assert not user.is_active and not user.has_usable_password()
     assert user.email.endswith(".invalid") and (user.first_name, user.last_name) == ("", "")
     assert not Membership.objects.filter(user=user).exists()
+    assert not TOTPDevice.objects.filter(user=user).exists()
     for email in (EMAIL, user.email):
         response = client.post(reverse("login"), {"username": email, "password": PASSWORD})
         assert response.status_code == 200 and response.context["form"].errors
@@ -402,9 +405,9 @@ def test_erasing_twice_is_a_clear_message_not_an_error(person, administrator):
     assert response.status_code == 200 and ErasureRecord.objects.count() == 1
     with pytest.raises(AlreadyErased):
         staff_member_erase(staff=person, reason="Ещё раз", erased_by=administrator)
-    # An erased card cannot be edited or brought back either.
-    edit = client_for(administrator).get(reverse("staff:edit", args=[person.pk]))
-    assert edit.status_code == 302
+    # An erased card cannot be edited, given categories or achievements, or brought back.
+    for name in ("staff:edit", "staff:category_add", "staff:achievement_add"):
+        assert client_for(administrator).get(reverse(name, args=[person.pk])).status_code == 302
     client_for(administrator).post(reverse("staff:reactivate", args=[person.pk]))
     person.refresh_from_db()
     assert not person.is_active
