@@ -10,7 +10,7 @@ audit trail reads as "the system".
 import contextvars
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -21,6 +21,9 @@ class RequestContext:
     user_id: int | None = None
     school_id: int | None = None
     ip_address: str | None = None
+    # The signed-in user object itself, so that the audit trail names the actor
+    # without fetching the user again; None outside a request.
+    user: object | None = field(default=None, compare=False, repr=False)
 
 
 _current = contextvars.ContextVar("collabschool_request_context", default=RequestContext())
@@ -66,6 +69,7 @@ class RequestContextMiddleware:
             RequestContext(
                 request_id=request.request_id,
                 user_id=user.pk if user is not None and user.is_authenticated else None,
+                user=user if user is not None and user.is_authenticated else None,
                 school_id=school.pk if school is not None else None,
                 ip_address=client_ip(request),
             )

@@ -2,7 +2,9 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from apps.audit.services import audit_export
 from apps.core.tenancy import school_view
 
 from .access import SCHOOL_DASHBOARD_ROLES
@@ -50,4 +52,7 @@ def collaboration(request):
 def collaboration_xlsx(request):
     _form, network = _network(request)
     period = network.period
-    return xlsx_response(network_workbook(network), f"collaboration-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
+    content = network_workbook(network)
+    file_name = f"collaboration-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    audit_export(what=_("Dashboard: collaboration network"), file_name=file_name, filters=request.GET)
+    return xlsx_response(content, file_name)

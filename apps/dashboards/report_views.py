@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.audit.services import audit_export
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.staff.selectors import school_today
 
@@ -72,6 +73,7 @@ def annual_report_print(request):
     with translation.override("ru"):
         form = read_filters(request, ReportYearForm)
         response = render(request, "dashboards/annual_report_print.html", _report_context(request, form))
+        audit_export(what=_("Annual report, printed"), filters=request.GET)
     response["Content-Language"] = "ru"
     return response
 
@@ -103,4 +105,9 @@ def export_download(request, pk):
         raise PermissionDenied("the per-teacher table is for administrators")
     if export.status != ReportExport.Status.READY:
         return render(request, "dashboards/export_pending.html", {"export": export})
+    audit_export(
+        what=_("Prepared file: %(kind)s") % {"kind": export.get_kind_display()},
+        file_name=export.file_name,
+        filters=export.params,
+    )
     return xlsx_response(bytes(export.content), export.file_name)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.audit.services import audit_export
 from apps.core.tenancy import network_view, school_view
 from apps.staff.models import StaffMember
 from apps.staff.selectors import school_today
@@ -76,7 +77,9 @@ def categories(request):
 def categories_xlsx(request):
     context = _categories_context(request)
     content = exporting_pages.categories_xlsx(school=request.school, **context)
-    return xlsx_response(content, f"categories-{timezone.localdate():%Y-%m-%d}.xlsx")
+    file_name = f"categories-{timezone.localdate():%Y-%m-%d}.xlsx"
+    audit_export(what=_("Dashboard: qualification categories"), file_name=file_name, filters=request.GET)
+    return xlsx_response(content, file_name)
 
 
 # Participation -----------------------------------------------------------------
@@ -120,7 +123,9 @@ def participation(request):
 def participation_xlsx(request):
     context = _participation_context(request, with_matrix=False)
     content = exporting_pages.participation_xlsx(school=request.school, **context)
-    return xlsx_response(content, f"participation-{timezone.localdate():%Y-%m-%d}.xlsx")
+    file_name = f"participation-{timezone.localdate():%Y-%m-%d}.xlsx"
+    audit_export(what=_("Dashboard: participation"), file_name=file_name, filters=request.GET)
+    return xlsx_response(content, file_name)
 
 
 @school_view()
@@ -176,7 +181,9 @@ def timeliness(request):
 def timeliness_xlsx(request):
     context = _timeliness_context(request)
     content = exporting_pages.timeliness_xlsx(school=request.school, **context)
-    return xlsx_response(content, f"debrief-timeliness-{timezone.localdate():%Y-%m-%d}.xlsx")
+    file_name = f"debrief-timeliness-{timezone.localdate():%Y-%m-%d}.xlsx"
+    audit_export(what=_("Dashboard: debrief timeliness"), file_name=file_name, filters=request.GET)
+    return xlsx_response(content, file_name)
 
 
 # Network of schools ----------------------------------------------------------------
@@ -247,4 +254,6 @@ def network(request):
 def network_xlsx(request):
     context = _network_context(request)
     content = exporting_pages.network_xlsx(**context)
-    return xlsx_response(content, f"network-{context['year']}.xlsx")
+    file_name = f"network-{context['year']}.xlsx"
+    audit_export(what=_("Network of schools: %(network)s") % {"network": request.network}, file_name=file_name)
+    return xlsx_response(content, file_name)

@@ -32,6 +32,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from apps.audit.services import audit_export
 from apps.staff.models import StaffMember
 
 from .models import CalendarFeed, GroupEvent, GroupEventParticipant, RouteStep, new_feed_token
@@ -43,7 +44,9 @@ UID_DOMAIN = "collabschool"
 
 def calendar_feed_get_or_create(*, user) -> CalendarFeed:
     """The person's feed, made with a fresh token on first use."""
-    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
+    if created:
+        _audit_feed_issued()
     return feed
 
 
@@ -52,10 +55,18 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
     """Revoke the person's calendar address: the old token stops working at once."""
     feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
     if feed is None:
-        return CalendarFeed.objects.create(user=user)
-    feed.token = new_feed_token()
-    feed.save(update_fields=["token", "created_at"])
+        feed = CalendarFeed.objects.create(user=user)
+    else:
+        feed.token = new_feed_token()
+        feed.save(update_fields=["token", "created_at"])
+    _audit_feed_issued()
     return feed
+
+
+def _audit_feed_issued():
+    # The address is what lets the schedule out of the app: its issue is the
+    # export worth a trail row, not each poll of a phone's calendar.
+    audit_export(what=_("Calendar feed address issued (iCal)"))
 
 
 def calendar_feed_by_token(*, token):

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.audit.services import audit_export
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
@@ -71,7 +72,10 @@ def registry(request):
 def registry_export(request):
     _filter, rows = _filtered_partners(request)
     today = school_today(request.school)
-    return _xlsx_response(partners_export_xlsx(partners=rows), f"partners-{today:%Y-%m-%d}.xlsx")
+    file_name = f"partners-{today:%Y-%m-%d}.xlsx"
+    content = partners_export_xlsx(partners=rows)
+    audit_export(what=_("Social partners"), file_name=file_name, filters=request.GET)
+    return _xlsx_response(content, file_name)
 
 
 @school_view(*MANAGERS)
@@ -328,9 +332,10 @@ def activity_list(request):
 def activity_export(request):
     _form, start, end, status = _period(request)
     rows = selectors.activity_list(school=request.school, start=start, end=end, status=status)
-    return _xlsx_response(
-        activities_export_xlsx(activities=rows), f"joint-activities-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx"
-    )
+    file_name = f"joint-activities-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx"
+    content = activities_export_xlsx(activities=rows)
+    audit_export(what=_("Joint activities with partners"), file_name=file_name, filters=request.GET)
+    return _xlsx_response(content, file_name)
 
 
 @school_view()

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.audit.services import audit_export
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
@@ -265,11 +266,13 @@ def timetable(request, pk):
 @school_view()
 def day_print(request, pk):
     day = _day(request, pk, planner=True)
-    return render(
+    response = render(
         request,
         "problemdays/print.html",
         {"day": day, "activities": _flag_clashes(day.activities.all())},
     )
+    audit_export(what=_("Problem-theme day plan, printed: %(day)s") % {"day": day})
+    return response
 
 
 @school_view(*MANAGERS)

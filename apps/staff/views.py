@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
+from apps.audit.services import audit_export
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 
@@ -94,7 +95,10 @@ def staff_export(request):
     staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
     rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
     today = school_today(request.school)
-    return _xlsx_response(staff_export_xlsx(staff_rows=rows, on=today), f"staff-{today:%Y-%m-%d}.xlsx")
+    file_name = f"staff-{today:%Y-%m-%d}.xlsx"
+    content = staff_export_xlsx(staff_rows=rows, on=today)
+    audit_export(what=_("Staff registry"), file_name=file_name, filters=request.GET)
+    return _xlsx_response(content, file_name)
 
 
 @school_view(*READERS)

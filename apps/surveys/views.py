@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
+from apps.audit.services import audit_export
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.staff.selectors import school_today
@@ -191,6 +192,8 @@ def results_export(request, pk):
     if request.membership.has_role(Role.ADMINISTRATOR):
         metrics = selectors.round_results(survey_round=survey_round)
     content = results_xlsx(survey_round=survey_round, analysis=survey_round.analysis, metrics=metrics)
+    file_name = f"survey-{survey_round.pk}-results.xlsx"
+    audit_export(what=_("Survey results: %(round)s") % {"round": survey_round}, file_name=file_name)
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey_round.pk}-results.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
