@@ -507,3 +507,24 @@ def test_erase_page_names_the_person_and_what_will_happen(person, administrator)
     assert page.status_code == 200
     assert person.full_name in page.content.decode()
     assert StaffMember.objects.get(pk=person.pk).last_name == SURNAME
+
+
+def test_a_card_without_an_account_is_erased_too(school, administrator):
+    card = StaffMemberFactory(school=school, last_name=SURNAME, email=CARD_EMAIL)
+    record = staff_member_erase(staff=card, reason="Истёк срок хранения", erased_by=administrator)
+    card.refresh_from_db()
+    assert card.last_name == erased_label(card.pk) and card.email == ""
+    assert "user_account" not in {item["category"] for item in record.categories}
+
+
+def test_acts_page_reads_a_fixed_number_of_queries(school, administrator):
+    client = client_for(administrator)
+
+    def erase_and_count(how_many):
+        for _number in range(how_many):
+            staff_member_erase(staff=_teacher_with_account(school), reason="Заявление", erased_by=administrator)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("staff:erasures")).status_code == 200
+        return len(queries)
+
+    assert erase_and_count(1) == erase_and_count(6)
