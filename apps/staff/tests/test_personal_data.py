@@ -511,6 +511,8 @@ def test_erase_page_names_the_person_and_what_will_happen(person, administrator)
 
 def test_a_card_without_an_account_is_erased_too(school, administrator):
     card = StaffMemberFactory(school=school, last_name=SURNAME, email=CARD_EMAIL)
+    document, _wb, _cells = _open(staff_personal_data_export(staff=card))
+    assert _rows(document, "account") == [] and _rows(document, "notifications") == []
     record = staff_member_erase(staff=card, reason="Истёк срок хранения", erased_by=administrator)
     card.refresh_from_db()
     assert card.last_name == erased_label(card.pk) and card.email == ""
