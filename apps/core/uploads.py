@@ -1,7 +1,38 @@
-"""Checks for files people upload (evidence, results): size and type, by
-extension and by the file's first bytes, so a renamed program is refused."""
+"""Checks for files people upload (evidence, results, scans, staff lists), and
+the one way they are served back.
 
+A file is accepted only if its extension is on the form's list AND its content
+is what the extension says:
+
+- binary formats start with their format's signature (a PNG also has its IHDR
+  chunk, a video its `ftyp` box);
+- ZIP-based office files open as ZIP archives and hold the member that makes
+  them what they claim: `[Content_Types].xml` and the `word/`, `xl/` or `ppt/`
+  part for OOXML, a `mimetype` member naming the right ODF type for ODF;
+- text formats (.txt, .csv) hold no control bytes and do not start, after a
+  byte-order mark and white space, with markup (`<!doctype html`, `<html`,
+  `<svg`, `<script`, `<?xml`...): a web page renamed to .txt is refused;
+- no file of any type carries HTML in its first bytes, where old browsers
+  sniffed for it (a `.png` that is an HTML page with a PNG header).
+
+Why a table of our own rather than `filetype` or `python-magic`: the list of
+accepted types is short and closed, so its signatures fit in a screen; neither
+library checks the ZIP members of office files (both accept a ZIP that only
+has the right first bytes), `filetype` does not look at text at all, and
+libmagic would add a system package to the image whose guesses change with its
+version. The checks below are exact and run with the standard library.
+
+Serving: `file_download` answers with an attachment, a Content-Type from an
+allow-list by extension (anything else is application/octet-stream),
+`nosniff`, and a CSP that runs nothing, so even a file stored before these
+checks cannot run as a page of the site.
+"""
+
+import codecs
 import os
+import re
+import zipfile
+import zlib
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -11,28 +42,75 @@ DOCUMENTS = {".pdf", ".doc", ".docx", ".odt", ".ppt", ".pptx", ".odp", ".xls", "
 IMAGES = {".jpg", ".jpeg", ".png"}
 VIDEO = {".mp4", ".webm", ".mov"}
 EVIDENCE_TYPES = DOCUMENTS | IMAGES | VIDEO
+TEXT_TYPES = {".txt", ".csv"}
 
-# Leading bytes of the binary types above; text formats have none.
+# Leading bytes of the binary types; the checks of `_content_problem` add more.
 SIGNATURES = {
-    ".pdf": (b"%PDF",),
+    ".pdf": (b"%PDF-",),
     ".docx": (b"PK\x03\x04",),
     ".xlsx": (b"PK\x03\x04",),
     ".pptx": (b"PK\x03\x04",),
     ".odt": (b"PK\x03\x04",),
     ".odp": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".ppt": (b"\xd0\xcf\x11\xe0",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".ppt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
     ".jpg": (b"\xff\xd8\xff",),
     ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
     ".webm": (b"\x1a\x45\xdf\xa3",),
 }
+# The part directory an OOXML package of each kind has besides [Content_Types].xml.
+OOXML_PARTS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
+# What the `mimetype` member of an ODF package says.
+ODF_MIMETYPES = {
+    ".odt": b"application/vnd.oasis.opendocument.text",
+    ".odp": b"application/vnd.oasis.opendocument.presentation",
+}
+ISO_MEDIA = {".mp4", ".mov"}  # an `ftyp` box at byte 4
+
+# How much of the start of a file is looked at for markup.
+HEAD_BYTES = 1024
+# Tags that make a browser's sniffer (or an old one scanning the first bytes)
+# take a file for a web page, or that run scripts (SVG). Long enough never to
+# turn up by chance in the binary start of a real image, PDF or archive.
+MARKUP_IN_BINARY = re.compile(
+    rb"<(?:!doctype\s+html|html|head[\s>]|body|script|iframe|frameset|object|embed|svg|meta\s|link\s)",
+    re.IGNORECASE,
+)
+# Control characters that plain text never holds (tab, line breaks, form feed and escape allowed).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+# What a download is served as; any other extension goes out as opaque bytes.
+DOWNLOAD_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mov": "video/quicktime",
+}
+OPAQUE = "application/octet-stream"
+# A downloaded file is never a page of the site: it runs nothing, even if opened in a tab.
+DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 def validate_upload(upload, *, max_mb=20, extensions=EVIDENCE_TYPES):
-    """Raise ValidationError unless `upload` is small enough and of an allowed type."""
-    extension = os.path.splitext(upload.name)[1].lower()
+    """Raise ValidationError unless `upload` is small enough, of an allowed type,
+    and its content is what its extension says."""
+    extension = os.path.splitext(upload.name or "")[1].lower()
     if extension not in extensions:
         raise ValidationError(
             _("Files of this type are not accepted. Allowed: %(types)s.") % {"types": ", ".join(sorted(extensions))}
@@ -41,17 +119,84 @@ def validate_upload(upload, *, max_mb=20, extensions=EVIDENCE_TYPES):
         raise ValidationError(_("The file is larger than %(size)s MB.") % {"size": max_mb})
     if upload.size == 0:
         raise ValidationError(_("The file is empty."))
+    upload.seek(0)
+    try:
+        problem = _content_problem(upload, extension)
+    finally:
+        upload.seek(0)
+    if problem:
+        raise ValidationError(problem)
+
+
+def _content_problem(upload, extension):
+    """Why the content does not match `extension`, or None."""
+    head = upload.read(HEAD_BYTES)
+    mismatch = _("The file's content does not match its extension.")
+    if extension in TEXT_TYPES:
+        return _text_problem(head)
+    if MARKUP_IN_BINARY.search(head):
+        return _("The file looks like a web page, which is not accepted.")
     signatures = SIGNATURES.get(extension)
-    if extension in {".mp4", ".mov"}:
-        head = upload.read(12)
-        upload.seek(0)
-        if head[4:8] != b"ftyp":
-            raise ValidationError(_("The file's content does not match its extension."))
-    elif signatures:
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(signatures):
-            raise ValidationError(_("The file's content does not match its extension."))
+    if signatures and not head.startswith(signatures):
+        return mismatch
+    if extension == ".png" and head[12:16] != b"IHDR":
+        return mismatch
+    if extension in ISO_MEDIA and head[4:8] != b"ftyp":
+        return mismatch
+    if extension in OOXML_PARTS or extension in ODF_MIMETYPES:
+        return None if _is_office_package(upload, extension) else mismatch
+    return None
+
+
+def _text_problem(head):
+    """Why `head`, the start of a .txt or .csv, is not plain text, or None."""
+    for bom, encoding in BYTE_ORDER_MARKS:
+        if head.startswith(bom):
+            body = head[len(bom) :]
+            if encoding != "utf-8":  # whole UTF-16 code units only
+                body = body[: len(body) // 2 * 2]
+            text = body.decode(encoding, errors="replace")
+            break
+    else:
+        # UTF-8 or a single-byte Cyrillic code page: both keep ASCII as it is,
+        # and ASCII is all the checks below look for.
+        text = head.decode("latin-1")
+    if CONTROL_CHARACTERS.search(text):
+        return _("The file is not plain text.")
+    if text.lstrip().startswith("<"):
+        return _("The file looks like a web page or markup, not plain text.")
+    return None
+
+
+# What reading a broken, encrypted or odd archive raises.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+def _is_office_package(upload, extension):
+    """Whether `upload` is a ZIP holding the members an office file of `extension` has.
+    Only the archive's directory and the tiny ODF `mimetype` member are read."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if extension in OOXML_PARTS:
+                part = OOXML_PARTS[extension]
+                return "[Content_Types].xml" in names and any(name.startswith(part) for name in names)
+            info = archive.getinfo("mimetype") if "mimetype" in names else None
+            if info is None or info.file_size > 100:
+                return False
+            return archive.read(info).strip() == ODF_MIMETYPES[extension]
+    except ZIP_ERRORS:
+        return False
 
 
 def file_download(field_file):
@@ -62,4 +207,9 @@ def file_download(field_file):
         handle = field_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field_file.name))
+    filename = os.path.basename(field_file.name)
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Content-Type"] = DOWNLOAD_TYPES.get(os.path.splitext(filename)[1].lower(), OPAQUE)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    return response

@@ -1,5 +1,11 @@
-/* Site-wide behaviour. Logging out on a shared school computer forgets the
- * feedback drafts kept in this browser (the server keeps its own copy). */
+/* Site-wide behaviour, wired by data attributes: the Content-Security-Policy
+ * runs no inline script and no on...= handler, so pages say what they need here.
+ *
+ * - <form data-confirm="Question?">: asks before submitting; "Cancel" keeps the page.
+ * - <button data-print>: prints the page.
+ * - <button data-copy="#input-id" data-copied="Copied">: copies the input's value.
+ * - <form data-logout>: logging out on a shared school computer forgets the
+ *   feedback drafts kept in this browser (the server keeps its own copy). */
 (function () {
   "use strict";
   var PREFIX = "collabschool:draft:";
@@ -14,6 +20,49 @@
       doomed.forEach(function (key) { window.localStorage.removeItem(key); });
     } catch (e) {
       /* storage unavailable: nothing kept, nothing to forget */
+    }
+  });
+})();
+
+(function () {
+  "use strict";
+  // Capture phase: the question comes before any other submit handler.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      var question = form.getAttribute && form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
+  document.addEventListener("click", function (event) {
+    var printer = event.target.closest("[data-print]");
+    if (printer) {
+      event.preventDefault();
+      window.print();
+      return;
+    }
+    var copier = event.target.closest("[data-copy]");
+    if (!copier) return;
+    var input = document.querySelector(copier.getAttribute("data-copy"));
+    if (!input) return;
+    var done = function () {
+      if (copier.dataset.copied) copier.textContent = copier.dataset.copied;
+    };
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      document.execCommand("copy");
+      done();
     }
   });
 })();

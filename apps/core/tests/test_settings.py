@@ -84,3 +84,34 @@ def test_network_scoped_rows_belong_to_both_schools_and_no_other(school, other_s
     assert MentorGroupMember.objects.for_school(partner).count() == 2
     assert not MentorGroup.objects.for_school(other_school).exists()
     assert not MentorGroup.objects.for_school(None).exists()
+
+
+def test_hsts_and_the_other_security_headers_in_production():
+    """Production adds HSTS to the headers every environment sends (the URL walk
+    checks those on every page); development and the tests send no HSTS."""
+    import json
+
+    from apps.core.tests.headers import parse_csp
+
+    # An anonymous request for the start page: a redirect to the login page, no database or templates needed.
+    script = (
+        "import json; from django.test import Client; "
+        "r = Client().get('/', secure=True, headers={'host': 'school.example.ru'}); "
+        "print(json.dumps({'status': r.status_code, **dict(r.headers)}))"
+    )
+    result = run_manage("shell", "-c", script, DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["status"] == 302
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert parse_csp(headers["Content-Security-Policy"])["script-src"] == ["'self'"]
+
+    from django.test import Client
+
+    development = Client().get("/", secure=True)
+    assert "Strict-Transport-Security" not in development.headers
+    assert development["X-Frame-Options"] == "DENY"

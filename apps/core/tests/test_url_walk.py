@@ -8,6 +8,11 @@ new page must declare its access rules.
 - anonymous → redirected to the login page;
 - a user of another school (holding every role there) → 404 on every object URL;
 - role matrix: each role gets 403 where it is not listed, and gets in where it is.
+
+Every response on the way carries the security headers (apps/core/tests/headers.py):
+X-Frame-Options, nosniff, Referrer-Policy, Cross-Origin-Opener-Policy and, on HTML,
+a Content-Security-Policy whose script-src allows no inline script or eval; every
+page that opens holds no inline script, event handler or style for it to refuse.
 """
 
 import importlib
@@ -17,6 +22,7 @@ from django.apps import apps as django_apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import Role
+from apps.core.tests.headers import assert_nothing_inline, assert_security_headers
 from apps.core.tests.world import World
 from conftest import PERSONAS, client_for
 
@@ -106,6 +112,7 @@ def test_anonymous_is_sent_to_login(name, world):
     response = _call(client_for(None), name, world, method, kind)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+    assert_security_headers(response)
 
 
 @pytest.mark.parametrize("name", sorted(ACCOUNT_ROUTES))
@@ -120,6 +127,7 @@ def test_user_of_other_school_gets_404_on_object_urls(name, world, outsider):
     method, kind, _roles = SCHOOL_ROUTES[name]
     response = _call(client_for(outsider), name, world, method, kind)
     assert response.status_code == 404
+    assert_security_headers(response)
 
 
 @pytest.mark.parametrize(
@@ -135,6 +143,8 @@ def test_role_matrix(name, role, world):
             assert not response["Location"].startswith(reverse("login"))
     else:
         assert response.status_code == 403
+    assert_security_headers(response)
+    assert_nothing_inline(response)
 
 
 def test_user_without_any_school_gets_403(db):
@@ -149,6 +159,8 @@ def test_public_routes_answer_without_login(name, db):
     method, kwargs = PUBLIC_ROUTES[name]
     response = getattr(client_for(None), method)(reverse(name, kwargs=kwargs))
     assert response.status_code in (200, 302)
+    assert_security_headers(response)
+    assert_nothing_inline(response)
 
 
 @pytest.mark.parametrize("name", sorted(NETWORK_ROUTES))
@@ -171,4 +183,7 @@ def test_network_routes(name, world, outsider):
     for user in [*world.users.values(), outsider]:
         assert getattr(client_for(user), method)(url).status_code == 403
     assert getattr(client_for(other_coordinator), method)(url).status_code == 404
-    assert getattr(client_for(coordinator), method)(url).status_code == 200
+    response = getattr(client_for(coordinator), method)(url)
+    assert response.status_code == 200
+    assert_security_headers(response)
+    assert_nothing_inline(response)

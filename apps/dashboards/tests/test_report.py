@@ -245,7 +245,12 @@ def test_print_page_is_russian_even_when_the_site_is_english(settings, school, a
     assert "<title>Годовой отчёт" in html
     assert "5. Измерение и оценка качества инновации" in html
     assert "Высшая категория" in html and "25%" in html
-    assert "@media print" in html
+    # The print rules come from a static style sheet: the CSP allows no inline <style>.
+    assert "css/annual-report-print.css" in html and "<style" not in html
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("css/annual-report-print.css")) as sheet:
+        assert "@media print" in sheet.read()
 
 
 # Session, user, membership; four report statements; the requester's exports; the unread bell;
