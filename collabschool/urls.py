@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboards/", include("apps.dashboards.urls")),
     path("surveys/", include("apps.surveys.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("audit/", include("apps.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),
     path("admin/", admin.site.urls),

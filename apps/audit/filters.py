@@ -1,0 +1,30 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent
+from .selectors import audit_actor_choices
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    """Filters of the audit page and of its export; dates are the school's own
+    (the request runs in the school's time zone)."""
+
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditEvent.Action.choices, empty_label=_("all"))
+    actor = django_filters.ModelChoiceFilter(label=_("Who"), queryset=None, empty_label=_("anyone"))
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = django_filters.CharFilter(label=_("Object"), field_name="target_label", lookup_expr="icontains")
+
+    def __init__(self, data=None, *args, school, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["actor"].queryset = audit_actor_choices(school=school)
+        self.form.fields["q"].max_length = 100
+
+    class Meta:
+        model = AuditEvent
+        fields = []

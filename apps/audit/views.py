@@ -1,0 +1,57 @@
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from apps.accounts.models import Role
+from apps.core.tenancy import school_view
+from apps.staff.selectors import school_today
+
+from .exporting import audit_events_xlsx
+from .filters import AuditEventFilter
+from .selectors import audit_event_list
+from .services import audit_export
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filtered(request):
+    events = audit_event_list(school=request.school)
+    audit_filter = AuditEventFilter(request.GET or None, queryset=events, school=request.school)
+    if audit_filter.is_bound:
+        # Bad input (a date like 2024-13-45, someone else's user id) shows the form's error and no rows.
+        events = audit_filter.qs if audit_filter.is_valid() else events.none()
+    return audit_filter, events
+
+
+def _query(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_safe
+@school_view(Role.ADMINISTRATOR)
+def event_list(request):
+    audit_filter, events = _filtered(request)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/event_list.html",
+        {"filter": audit_filter, "page": page, "query": _query(request), "time_zone": request.school.time_zone},
+    )
+
+
+@require_safe
+@school_view(Role.ADMINISTRATOR)
+def event_export(request):
+    audit_filter, events = _filtered(request)
+    file_name = f"audit-{school_today(request.school):%Y-%m-%d}.xlsx"
+    content = audit_events_xlsx(events=events.iterator(chunk_size=2000), time_zone=request.school.tzinfo)
+    # Written after the file is built, so the export does not list itself.
+    audit_export(what=_("Audit trail"), file_name=file_name, filters=request.GET)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
