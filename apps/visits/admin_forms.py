@@ -62,6 +62,9 @@ ProtocolItemFormSet = inlineformset_factory(
     can_delete_extra=False,
     max_num=60,
     validate_max=True,
+    # Never build more rows than that, whatever items-TOTAL_FORMS says (Django's
+    # default allows 1,000 more: a page of seconds of rendering for one request).
+    absolute_max=60,
 )
 
 
