@@ -138,15 +138,18 @@ class ContextFilter(logging.Filter):
         record.user_id = user_id
         record.school_id = school_id
         record.task_id = record.task_name = None
-        try:
-            from celery import current_task
-
-            if current_task and current_task.request.id:
-                record.task_id = current_task.request.id
-                record.task_name = current_task.name
-        except Exception:  # no Celery here, or no task: a plain record
-            pass
+        task = _current_celery_task()
+        if task is not None and task.request.id:
+            record.task_id = task.request.id
+            record.task_name = task.name
         return True
+
+
+def _current_celery_task():
+    """The Celery task this thread runs, if any."""
+    from celery import current_task
+
+    return current_task._get_current_object() if current_task else None
 
 
 class RedactFilter(logging.Filter):
