@@ -15,6 +15,26 @@ app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 
+@app.on_after_configure.connect
+def scale_beat_schedule(sender, source, **kwargs):
+    """Tests of beat (tests/faults) run the whole schedule faster: every interval
+    and expiry times settings.BEAT_INTERVAL_SCALE (1 outside those tests)."""
+    from django.conf import settings
+
+    scale = getattr(settings, "BEAT_INTERVAL_SCALE", 1)
+    if scale == 1:
+        return
+    scaled = {}
+    for name, entry in source.beat_schedule.items():
+        entry = {**entry, "options": {**entry.get("options", {})}}
+        if isinstance(entry["schedule"], int | float):
+            entry["schedule"] = entry["schedule"] * scale
+        if "expires" in entry["options"]:
+            entry["options"]["expires"] = entry["options"]["expires"] * scale
+        scaled[name] = entry
+    source.beat_schedule = scaled
+
+
 @worker_ready.connect
 def catch_up_on_start(sender, **kwargs):
     """A worker that was down catches up at once instead of waiting for beat:

@@ -232,6 +232,11 @@ else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "collabschool <noreply@collabschool.local>")
+# A worker sending a notification's e-mail leases the row for this long (a worker
+# that died leaves a lease that expires); the e-mail sweep takes notifications
+# whose letter has not gone out this long after they were made.
+NOTIFICATION_EMAIL_LEASE_SECONDS = int(env("NOTIFICATION_EMAIL_LEASE_SECONDS", "600"))
+NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", "300"))
 
 # Celery: Redis is the broker; tasks are acknowledged late so a worker that dies
 # mid-task leaves the message for another one (tasks are idempotent).
@@ -243,6 +248,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A broker that is down or frozen never holds up a request (apps/core/tasks.py):
+# connecting and each socket read give up after BROKER_TIMEOUT seconds, a publish
+# is tried twice (the second time on a fresh connection, for a Redis that has
+# restarted), and after a failure a process sends nothing for
+# ENQUEUE_BACKOFF_SECONDS; the beat sweeps catch up from the database.
+BROKER_TIMEOUT = float(env("BROKER_TIMEOUT", "1"))
+_ONE_QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_TIMEOUT,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    **_ONE_QUICK_RETRY,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _ONE_QUICK_RETRY
+ENQUEUE_BACKOFF_SECONDS = float(env("ENQUEUE_BACKOFF_SECONDS", "10"))
+# Tests of beat (tests/faults) run every interval of the schedule below times this.
+BEAT_INTERVAL_SCALE = float(env("BEAT_INTERVAL_SCALE", "1"))
+# Visits the deadline sweep flags overdue in one transaction.
+VISITS_SWEEP_BATCH = int(env("VISITS_SWEEP_BATCH", "500"))
 # Year summaries behind the dashboards: how often beat rewrites them, and how many
 # academic years back they go.
 DASHBOARD_SUMMARY_MINUTES = int(env("DASHBOARD_SUMMARY_MINUTES", "10"))

@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.tasks import enqueue_on_commit
 
 from .models import School
 from .tasks import password_reset_email_send
@@ -25,10 +26,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
         domain = domain_override or (request.get_host() if request else "localhost")
         language = getattr(request, "LANGUAGE_CODE", None)
         for user in self.get_users(email):
-            transaction.on_commit(
-                lambda user_id=user.pk: password_reset_email_send.delay(
-                    user_id=user_id, domain=domain, use_https=use_https, language=language
-                )
+            enqueue_on_commit(
+                password_reset_email_send, user_id=user.pk, domain=domain, use_https=use_https, language=language
             )
 
 

@@ -8,18 +8,20 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from apps.core.tasks import enqueue
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
 
 MAX_EMAIL_ATTEMPTS = 5
-LEASE = datetime.timedelta(minutes=10)
 
 
 def _claimable(now):
+    lease = datetime.timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
     return Notification.objects.filter(email_sent_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS).filter(
-        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - LEASE)
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - lease)
     )
 
 
@@ -59,10 +61,11 @@ def notifications_email_sweep():
     """Beat-driven: e-mail notifications whose task never ran (the broker was down)
     or whose worker died mid-send. Idempotent: each send leases its row first."""
     now = timezone.now()
-    pending = (
-        _claimable(now).filter(created_at__lt=now - datetime.timedelta(minutes=5)).values_list("pk", flat=True)[:500]
-    )
-    pending = list(pending)
+    after = datetime.timedelta(seconds=settings.NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS)
+    pending = list(_claimable(now).filter(created_at__lte=now - after).values_list("pk", flat=True)[:500])
+    sent = 0
     for notification_id in pending:
-        notification_email_send.delay(notification_id=notification_id)
-    return len(pending)
+        if not enqueue(notification_email_send, notification_id=notification_id):
+            break  # the broker is down: the next sweep tries again
+        sent += 1
+    return sent

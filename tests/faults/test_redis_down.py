@@ -1,0 +1,228 @@
+"""Redis down: saving a visit and a debrief still works, quickly, with an error in
+the log; once Redis is back, a worker's sweeps send every due reminder and every
+letter, each exactly once.
+
+The test process's Celery app is pointed at a Redis of the test's own, which is
+then stopped (the process ends: connections are refused) or frozen (SIGSTOP: the
+port accepts connections and nothing ever answers, as with a hung server or a
+half-open network path).
+"""
+
+import datetime
+import logging
+import time
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.core.models import Heartbeat
+from apps.mentoring.models import MentorGroup
+from apps.mentoring.tests.factories import MentorGroupFactory
+from apps.notifications.models import Notification
+from apps.visits.models import Feedback, LessonVisit
+from apps.visits.tests.factories import LessonVisitFactory
+from apps.visits.tests.test_pages import feedback_data, person
+from collabschool.celery import app
+from conftest import client_for
+
+from .conftest import wait_for
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+H = datetime.timedelta(hours=1)
+FACTS = "Ученица на третьей парте трижды переспросила задание"
+# A request that saves must answer within this many seconds with the broker down.
+LIMIT = 2.0
+
+
+@pytest.fixture
+def triad(school):
+    """A triad with a curator: the mentor's lessons, two observers."""
+    curator_user, curator = person(school, Role.CURATOR)
+    observed_user, observed = person(school)
+    first_user, first = person(school)
+    second_user, second = person(school)
+    group = MentorGroupFactory(
+        school=school, kind=MentorGroup.Kind.TRIAD, curator=curator, members=[observed, first, second]
+    )
+    return {
+        "group": group,
+        "curator": curator_user,
+        "observed": observed,
+        "observers": [first, second],
+        "observer_user": first_user,
+        "second_user": second_user,
+    }
+
+
+def visit_for(triad, *, ended_ago, topic, status=LessonVisit.Status.HELD):
+    ends_at = timezone.now().replace(microsecond=0) - ended_ago
+    return LessonVisitFactory(
+        school=triad["group"].school,
+        group=triad["group"],
+        observed=triad["observed"],
+        observers=triad["observers"],
+        starts_at=ends_at - datetime.timedelta(minutes=45),
+        ends_at=ends_at,
+        topic=topic,
+        status=status,
+    )
+
+
+def plan(triad):
+    return {
+        "kind": LessonVisit.Kind.PAIR_VISIT,
+        "group": triad["group"].pk,
+        "observed": triad["observed"].pk,
+        "observers": [person.pk for person in triad["observers"]],
+        "day": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+        "start": "10:00",
+        "end": "10:45",
+        "grade": "8А",
+        "topic": "Запланирован без Redis",
+        "observed_aspect": "Вопросы учителя после объяснения",
+    }
+
+
+def timed(call):
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+def warm_up(triad, debriefed):
+    """A running server has its views imported and templates compiled: open the
+    pages once while the broker is up, so the timing below is that of a save."""
+    assert client_for(triad["curator"]).get(reverse("visits:create")).status_code == 200
+    client = client_for(triad["observer_user"])
+    assert client.get(reverse("visits:feedback", args=[debriefed.pk])).status_code == 200
+
+
+def save_visit_and_debrief(triad, school, debriefed, caplog):
+    """With the broker down, plan a visit and submit a debrief through the pages;
+    both must be saved within LIMIT seconds, with an error about the broker in the
+    log and no feedback text in it."""
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="apps.core.tasks"):
+        response, took = timed(lambda: client_for(triad["curator"]).post(reverse("visits:create"), plan(triad)))
+        assert response.status_code == 302, response.content[:500]
+        assert took < LIMIT, f"planning a visit took {took:.2f} s with the broker down"
+        planned = LessonVisit.objects.get(topic="Запланирован без Redis")
+        assert planned.observer_links.count() == 2
+
+        data = feedback_data(debriefed, school, facts=FACTS)
+        client = client_for(triad["observer_user"])
+        response, took = timed(lambda: client.post(reverse("visits:feedback", args=[debriefed.pk]), data))
+        assert response.status_code == 302, response.content[:500]
+        assert took < LIMIT, f"submitting a debrief took {took:.2f} s with the broker down"
+        assert Feedback.objects.get(visit=debriefed).is_submitted
+
+    errors = [record for record in caplog.records if record.levelno == logging.ERROR]
+    # Two observers told of the visit, the observed teacher of the feedback: three
+    # letters not enqueued, each said in the log.
+    assert len(errors) == 3, [record.getMessage() for record in caplog.records]
+    assert all("notification_email_send" in record.getMessage() for record in errors)
+    assert FACTS not in caplog.text
+    # Nothing was lost: the notifications are in the database, their letters unsent.
+    assert Notification.objects.filter(email_sent_at__isnull=True).count() == 3
+    return planned
+
+
+def expected_letters():
+    return Counter((n.user.email, n.title) for n in Notification.objects.select_related("user"))
+
+
+def test_redis_stopped_saves_quickly_and_the_sweeps_catch_up_exactly_once(
+    school, triad, redis_server, broker_at, processes, caplog, settings
+):
+    settings.ENQUEUE_BACKOFF_SECONDS = 0.5
+    # Deadlines that come due while Redis is down: the sweep cannot run then.
+    soon = visit_for(triad, ended_ago=45 * H, topic="Четыре часа")  # due in 3 h
+    tomorrow = visit_for(triad, ended_ago=30 * H, topic="Сутки")  # due in 18 h
+    late = visit_for(triad, ended_ago=49 * H, topic="Просрочен")  # due an hour ago
+    debriefed = visit_for(triad, ended_ago=H, topic="Разбор без Redis")
+    broker_at(redis_server.url)
+    warm_up(triad, debriefed)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url.rsplit("/", 1)[0] + "/1",
+        }
+    }
+    redis_server.stop()
+
+    save_visit_and_debrief(triad, school, debriefed, caplog)
+
+    # Redis is back; a worker starts (and catches up at once), beat runs the sweeps.
+    redis_server.start()
+    time.sleep(settings.ENQUEUE_BACKOFF_SECONDS)
+    worker = processes.worker(NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS=0)
+    reminders = Notification.objects.filter(
+        kind__in=[
+            Notification.Kind.DEBRIEF_REMINDER_4H,
+            Notification.Kind.DEBRIEF_REMINDER_24H,
+            Notification.Kind.DEBRIEF_OVERDUE,
+        ]
+    )
+    # Four people per visit: two observers, the observed teacher and the curator.
+    wait_for(lambda: reminders.count() == 3 * 4, timeout=40, what="the reminders", processes=[worker])
+    wait_for(
+        lambda: not Notification.objects.filter(email_sent_at__isnull=True).exists(),
+        timeout=30,
+        what="every letter",
+        processes=[worker],
+    )
+    assert processes.letters() == expected_letters()
+    recipients = {triad["curator"].pk, triad["observed"].user_id, *(p.user_id for p in triad["observers"])}
+    for visit, kind in [
+        (soon, Notification.Kind.DEBRIEF_REMINDER_4H),
+        (tomorrow, Notification.Kind.DEBRIEF_REMINDER_24H),
+        (late, Notification.Kind.DEBRIEF_OVERDUE),
+    ]:
+        assert set(reminders.filter(key=f"visit:{visit.pk}").values_list("kind", "user_id")) == {
+            (kind, user_id) for user_id in recipients
+        }
+    late.refresh_from_db()
+    assert late.status == LessonVisit.Status.OVERDUE
+
+    # The app enqueues again once the broker answers.
+    caplog.clear()
+    again = visit_for(triad, ended_ago=H, topic="Разбор с Redis")
+    with caplog.at_level(logging.ERROR, logger="apps.core.tasks"):
+        client_for(triad["second_user"]).post(reverse("visits:feedback", args=[again.pk]), feedback_data(again, school))
+    assert not caplog.records
+
+    # Beat keeps running the sweeps: nothing is sent twice.
+    marker = timezone.now()
+    for _ in range(2):
+        app.send_task("apps.visits.tasks.visits_deadline_sweep_task")
+        app.send_task("apps.notifications.tasks.notifications_email_sweep")
+    sweeps = Heartbeat.objects.filter(
+        name__in=["visits-deadline-sweep", "notifications-email-sweep"], beat_at__gt=marker
+    )
+    wait_for(lambda: sweeps.count() == 2 and redis_server.queue_length() == 0, timeout=30, what="the sweeps")
+    wait_for(
+        lambda: not Notification.objects.filter(email_sent_at__isnull=True).exists(),
+        timeout=20,
+        what="the last letter",
+        processes=[worker],
+    )
+    letters = processes.letters()
+    assert letters == expected_letters()
+    assert max(letters.values()) == 1
+    assert reminders.count() == 3 * 4
+    assert Notification.objects.count() == 2 + 1 + 12 + 1
+
+
+def test_redis_frozen_still_saves_within_the_limit(school, triad, redis_server, broker_at, caplog):
+    debriefed = visit_for(triad, ended_ago=H, topic="Разбор без Redis")
+    broker_at(redis_server.url)
+    warm_up(triad, debriefed)
+    redis_server.freeze()
+    try:
+        save_visit_and_debrief(triad, school, debriefed, caplog)
+    finally:
+        redis_server.thaw()
