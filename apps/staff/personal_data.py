@@ -11,15 +11,15 @@ the audit trail. What goes in, and why:
   development routes, task teams, lesson visits, problem-theme day duties,
   partner activities, survey participation and notifications.
 - **Lesson feedback, under the trust rule** (apps/visits/access.py): feedback
-  text is shown only to the observed teacher, the observers and the curator.
-  The file holds the feedback the person WROTE (their own words, drafts
-  included) and, for lessons where they were the observed teacher, the
-  submitted feedback on their lesson and their own self-reflection: the app
-  shows exactly this to them. It holds nothing they would not be shown
-  (others' drafts) and nothing that is not about them: another observer's
-  feedback on a colleague's lesson they also watched, or the content of
-  visits in a pair they curate, is the colleague's data, so it stays out
-  although the app shows it to them.
+  text is shown only to the observed teacher, the observers and the curator,
+  and an administrator, who is the one downloading this file, never sees it.
+  So the file says THAT feedback exists (which visit, written by the person or
+  by an observer of their lesson, when it was submitted and debriefed, in what
+  format) and never what it says; the same for self-reflections. The person
+  reads the words themselves on the visit pages, where the app shows them.
+  Nothing is listed that the person would not be shown (others' drafts) or
+  that is not about them (another observer's feedback on a colleague's lesson,
+  the visits of a pair they curate).
 - **Other people appear by role, never by name** ("observer", "curator"): their
   names are their own personal data.
 - **Surveys**: the fact of participation and their own readiness answers; of
@@ -56,8 +56,6 @@ from apps.teams.models import TeamMember
 from apps.visits.models import Feedback, LessonVisit, VisitObserver
 
 from .models import Achievement, CategoryAward, StaffMember, Subject
-
-FEEDBACK_TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
 
 
 @dataclass
@@ -358,7 +356,6 @@ def _feedback_row(feedback, author, clock):
     return {
         "visit": feedback.visit_id,
         "author": str(author),
-        **{name: getattr(feedback, name) for name in FEEDBACK_TEXT_FIELDS},
         "follow_up_on": feedback.follow_up_on,
         "debrief_held_at": clock(feedback.debrief_held_at),
         "debrief_format": feedback.get_debrief_format_display(),
@@ -389,7 +386,6 @@ def _visits(staff, clock):
         [
             ("visit", _("visit number")),
             ("author", _("written by")),
-            *[(name, _label(Feedback, name)) for name in FEEDBACK_TEXT_FIELDS],
             ("follow_up_on", _label(Feedback, "follow_up_on")),
             ("debrief_held_at", _label(Feedback, "debrief_held_at")),
             ("debrief_format", _label(Feedback, "debrief_format")),
@@ -399,7 +395,7 @@ def _visits(staff, clock):
     reflections = Section(
         "self_reflections",
         _("Self-reflections"),
-        [("visit", _("visit number")), ("text", _("self-reflection")), ("updated_at", _("last changed"))],
+        [("visit", _("visit number")), ("updated_at", _("last changed"))],
     )
     observed = (
         LessonVisit.objects.filter(observed=staff)
@@ -422,9 +418,7 @@ def _visits(staff, clock):
                 feedback.rows.append(_feedback_row(item, _("an observer"), clock))
         reflection = getattr(visit, "self_reflection", None)
         if reflection is not None:
-            reflections.rows.append(
-                {"visit": visit.pk, "text": reflection.text, "updated_at": clock(reflection.updated_at)}
-            )
+            reflections.rows.append({"visit": visit.pk, "updated_at": clock(reflection.updated_at)})
     for link in (
         VisitObserver.objects.filter(staff=staff).select_related("visit", "visit__subject").order_by("visit__starts_at")
     ):
