@@ -1,10 +1,15 @@
 """Demo schools and logins: a rural school modelled on seed 001 and a partner school
 of the same network. Every call returns the same objects (nothing is duplicated)."""
 
+import base64
 from dataclasses import dataclass
+
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Role, School, SchoolNetwork
 from .services import membership_grant, user_ensure
+from .twofactor import RECOVERY_DEVICE_NAME, twofactor_mandatory
 
 NETWORK_NAME = "Региональный проект «Эффективная школа» — Кинельский округ"
 MAIN_SCHOOL = {
@@ -101,6 +106,11 @@ LOGINS = [
     ),
 ]
 SUPERUSER_EMAIL = "root@collabschool.demo"
+# The demo logins that must use two-factor sign-in (administrators, the coordinator)
+# share this authenticator key (base32, to type into an app) and two recovery codes,
+# which seed_demo puts back each time it runs. Demo only: real users make their own.
+DEMO_TOTP_SECRET = "COLLABSCHOOLDEMOTOTPSECRETKEY234"
+DEMO_RECOVERY_CODES = ["democode01", "democode02"]
 
 
 def demo_schools():
@@ -135,6 +145,8 @@ def demo_users(*, schools, password):
             membership_grant(user=user, school=schools[school_key], roles=roles)
         if login.network_coordinator:
             schools["main"].network.coordinators.add(user)
+        if twofactor_mandatory(user=user):
+            demo_two_factor(user=user)
         users[login.email] = user
     root = user_ensure(email=SUPERUSER_EMAIL, first_name="Администратор", last_name="Системный", password=password)
     root.is_staff = root.is_superuser = True
@@ -142,3 +154,13 @@ def demo_users(*, schools, password):
     root.save(update_fields=["is_staff", "is_superuser", "password"])
     users[SUPERUSER_EMAIL] = root
     return users
+
+
+def demo_two_factor(*, user):
+    """Give a demo login the demo authenticator key and recovery codes (and no other)."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key, confirmed=True).delete()
+    TOTPDevice.objects.get_or_create(user=user, key=key, confirmed=True, defaults={"name": "demo"})
+    recovery, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True})
+    for code in DEMO_RECOVERY_CODES:
+        StaticToken.objects.get_or_create(device=recovery, token=code)

@@ -6,6 +6,7 @@ from apps.core.tasks import enqueue_on_commit
 
 from .models import School
 from .tasks import password_reset_email_send
+from .twofactor import twofactor_code_normalise
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -80,3 +81,48 @@ class SchoolSettingsForm(forms.ModelForm):
         if not 1 <= value <= 10:
             raise forms.ValidationError(_("Choose a number from 1 to 10."))
         return value
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app or, unless `app_only`, a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, app_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.app_only = app_only
+        if app_only:
+            self.fields["code"].label = _("Code from the app")
+            self.fields["code"].widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+        else:
+            self.fields["code"].help_text = _("Six digits from the authenticator app, or one of your recovery codes.")
+
+    def clean_code(self):
+        code = twofactor_code_normalise(self.cleaned_data["code"])
+        if self.app_only and not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Type the six digits the app shows."))
+        if not (code.isascii() and code.isalnum()):
+            raise forms.ValidationError(_("A code has only letters and digits."))
+        return code
+
+
+class TwoFactorDisableForm(forms.Form):
+    """Turning two-factor sign-in off asks for the password again."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is wrong."))
+        return password

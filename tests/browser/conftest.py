@@ -52,15 +52,48 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def pass_two_factor(page, email):
+    """After the password: type the code of the user's authenticator app if the site
+    asks for it, or set one up (from the key the page shows) if it must be set up.
+    A user who owes no second factor is left where the password step sent them."""
+    import re
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.accounts.tests.factories import totp_code_for_secret
+
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/two-factor/verify/" in page.url:
+        device = TOTPDevice.objects.get(user__email=email.lower(), confirmed=True)
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        while totp.t() <= device.last_t:  # this step's code was used already: wait for the next
+            time.sleep(1)
+        page.locator("input[name=code]").fill(f"{totp.token():0{device.digits}d}")
+        page.get_by_test_id("two-factor-submit").click()
+        page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+    elif "/accounts/two-factor/setup/" in page.url:
+        secret = page.get_by_test_id("totp-secret").inner_text()
+        page.locator("input[name=code]").fill(totp_code_for_secret(secret))
+        page.get_by_test_id("two-factor-submit").click()
+        page.wait_for_url(re.compile(r"/accounts/two-factor/recovery-codes/"))
+        assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
+        page.get_by_test_id("two-factor-continue").click()
+        page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+
+
 @pytest.fixture
 def log_in(live_server):
-    """Log in through the login form, as a person would."""
+    """Log in through the login form, as a person would, with the second factor
+    for those who need it."""
 
     def _log_in(page, email, password="correct-horse-42"):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("E-mail").fill(email)
         page.get_by_label("Пароль").fill(password)
         page.get_by_role("button", name="Войти").click()
+        pass_two_factor(page, email)
         page.wait_for_url(f"{live_server.url}/")
 
     return _log_in

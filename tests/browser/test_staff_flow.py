@@ -10,6 +10,7 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from apps.staff.models import CategoryAward, StaffMember
 from apps.staff.tests.factories import SubjectAssociationFactory, SubjectFactory
+from tests.browser.conftest import pass_two_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +35,10 @@ def test_log_in_switch_school_add_teacher_with_category_and_find_them(page, live
     page.get_by_label("E-mail").fill("Director@School.test")
     page.get_by_label("Пароль").fill("correct-horse-42")
     page.get_by_role("button", name="Войти").click()
+    # An administrator sets up two-factor sign-in first, then lands on the page asked for.
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/setup/\?next=/staff/"))
+    pass_two_factor(page, "director@school.test")
+    expect(page).to_have_url(re.compile(r"/staff/$"))
     expect(page.get_by_role("heading", name="Реестр кадров")).to_be_visible()
     expect(page.get_by_test_id("school-menu")).to_contain_text("Берёзовская СОШ")
 

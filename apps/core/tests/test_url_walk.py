@@ -16,9 +16,11 @@ page that opens holds no inline script, event handler or style for it to refuse.
 """
 
 import importlib
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps as django_apps
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import Role
@@ -62,7 +64,14 @@ PUBLIC_ROUTES = {
 # Public, but 200 or 503 by the state of the services: see test_health.py.
 OPERATIONS_ROUTES = {"health"}
 # Signed-in users only, whatever their school.
-ACCOUNT_ROUTES = {"password_change": "get", "password_change_done": "get"}
+ACCOUNT_ROUTES = {
+    "password_change": "get",
+    "password_change_done": "get",
+    "two_factor": "get",
+    "two_factor_setup": "get",
+    "two_factor_verify": "get",
+    "two_factor_recovery_codes": "get",
+}
 # The Django admin has its own login and is for superusers (tested in test_admin).
 EXEMPT_NAMESPACES = {"admin"}
 
@@ -145,6 +154,42 @@ def test_role_matrix(name, role, world):
         assert response.status_code == 403
     assert_security_headers(response)
     assert_nothing_inline(response)
+
+
+@pytest.mark.parametrize("name", sorted(SCHOOL_ROUTES))
+def test_unverified_administrator_is_sent_to_two_factor_then_gets_in(name, world):
+    """Signed in with the password only, an administrator reaches no school page
+    (but is sent to the code, the page asked for kept as `next`); after the code
+    every page answers as in the role matrix."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from apps.accounts.tests.factories import TOTPDeviceFactory, totp_code
+
+    method, kind, allowed = SCHOOL_ROUTES[name]
+    administrator = world.users[Role.ADMINISTRATOR]
+    device = TOTPDeviceFactory(user=administrator)
+    client = Client()
+    client.force_login(administrator)
+    url = reverse(name, kwargs=OBJECTS[kind](world) if kind else {})
+
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    verify_url = reverse("two_factor_verify")
+    if method == "get":
+        assert response["Location"] == f"{verify_url}?next={quote(url)}"
+    else:
+        assert response["Location"] == verify_url
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+    verified = client.post(verify_url, {"code": totp_code(device), "next": "/"})
+    assert verified.status_code == 302 and verified["Location"] == "/"
+    response = getattr(client, method)(url)
+    if Role.ADMINISTRATOR not in allowed:
+        assert response.status_code == 403
+    else:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith((reverse("login"), verify_url, reverse("two_factor_setup")))
 
 
 def test_user_without_any_school_gets_403(db):

@@ -68,3 +68,13 @@ class Command(BaseCommand):
             schools_text = ", ".join(schools[key].short_name for key in login.school_roles) or network.name[:34]
             self.stdout.write(f"  {login.email:<28} {schools_text:<34} {login.note}")
         self.stdout.write(f"  {accounts_demo.SUPERUSER_EMAIL:<28} {'Django admin':<34} суперпользователь")
+        secret = " ".join(
+            accounts_demo.DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(accounts_demo.DEMO_TOTP_SECRET), 4)
+        )
+        self.stdout.write("")
+        codes = ", ".join(accounts_demo.DEMO_RECOVERY_CODES)
+        self.stdout.write(
+            "Two-factor sign-in of the directors and the coordinator: add this key to an authenticator app"
+        )
+        self.stdout.write(f"  {secret}")
+        self.stdout.write(f"app, or type a recovery code: {codes} (each works once, until seed_demo runs again).")

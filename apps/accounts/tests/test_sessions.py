@@ -1,0 +1,148 @@
+"""Sessions: a new id at sign-in, other sessions ended by a password change, and an end
+after SESSION_IDLE_TIMEOUT without requests or SESSION_ABSOLUTE_TIMEOUT after sign-in."""
+
+import datetime
+
+import time_machine
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from conftest import client_for
+
+PASSWORD = "correct-horse-42"
+START = datetime.datetime(2026, 10, 5, 8, 0, tzinfo=datetime.UTC)
+
+
+def at(hours, minutes=0):
+    return time_machine.travel(START + datetime.timedelta(hours=hours, minutes=minutes), tick=False)
+
+
+def signed_out(response):
+    return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def ru(text):
+    with translation.override("ru"):
+        return translation.gettext(text)
+
+
+def test_session_id_rotates_at_sign_in(teacher):
+    client = Client()
+    session = client.session  # an anonymous session, as a planted cookie would be
+    session["planted"] = True
+    session.save()
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    assert client.post(reverse("login"), {"username": teacher.email, "password": PASSWORD}).status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert not SessionStore().exists(before)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_changing_the_password_ends_the_other_sessions_only(teacher):
+    here, elsewhere = client_for(teacher), client_for(teacher)
+    assert elsewhere.get(reverse("home")).status_code == 200
+    response = here.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Nov-pass-2026!", "new_password2": "Nov-pass-2026!"},
+    )
+    assert response["Location"] == reverse("password_change_done")
+    assert here.get(reverse("home")).status_code == 200
+    assert signed_out(elsewhere.get(reverse("home")))
+
+
+def test_administrator_keeps_the_second_factor_after_changing_the_password(administrator):
+    client = client_for(administrator)
+    client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Nov-pass-2026!", "new_password2": "Nov-pass-2026!"},
+    )
+    assert client.get(reverse("staff:list")).status_code == 200
+
+
+def test_idle_session_ends_after_the_idle_timeout(teacher, settings):
+    assert settings.SESSION_IDLE_TIMEOUT == 3 * 3600
+    with at(0):
+        client = client_for(teacher)
+    # Each request pushes the idle limit on: 2 h 50 min apart.
+    with at(2, 50):
+        assert client.get(reverse("home")).status_code == 200
+    with at(5, 40):
+        assert client.get(reverse("home")).status_code == 200
+    with at(8, 41):
+        response = client.get(reverse("staff:list"))
+    assert signed_out(response)
+    assert response["Location"] == f"{reverse('login')}?next=/staff/"
+    with at(8, 42):
+        page = client.get(response["Location"])
+    shown = [(m.level, m.message) for m in page.context["messages"]]
+    assert shown == [(messages.INFO, ru("You were away for too long, so you were signed out. Sign in again."))]
+    with at(8, 43):
+        assert signed_out(client.get(reverse("home")))
+
+
+def test_session_ends_after_the_absolute_timeout_however_busy(teacher):
+    with at(0):
+        client = client_for(teacher)
+    for hour in range(1, 13):
+        with at(hour):
+            assert client.get(reverse("home")).status_code == 200, hour
+    with at(12, 1):
+        response = client.post(reverse("school_switch"), {"school": 1})
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    with at(12, 2):
+        page = client.get(reverse("login"))
+    assert [m.message for m in page.context["messages"]] == [
+        ru("Your session has lasted its longest allowed time. Sign in again.")
+    ]
+
+
+def test_timeouts_are_settings(teacher, settings):
+    settings.SESSION_IDLE_TIMEOUT = 10 * 60
+    settings.SESSION_ABSOLUTE_TIMEOUT = 30 * 60
+    with at(0):
+        client = client_for(teacher)
+    with at(0, 9):
+        assert client.get(reverse("home")).status_code == 200
+    with at(0, 20):
+        assert signed_out(client.get(reverse("home")))
+
+    with at(1):
+        client = client_for(teacher)
+    for minutes in (8, 16, 24):
+        with at(1, minutes):
+            assert client.get(reverse("home")).status_code == 200
+    with at(1, 32):
+        assert signed_out(client.get(reverse("home")))
+
+
+def test_a_session_from_before_the_timeouts_starts_counting_now(teacher):
+    with at(0):
+        client = client_for(teacher)
+        session = client.session
+        del session["signed_in_at"], session["seen_at"]
+        session.save()
+    with at(20):
+        assert client.get(reverse("home")).status_code == 200
+    with at(22):
+        assert client.get(reverse("home")).status_code == 200
+    with at(32, 1):
+        assert signed_out(client.get(reverse("home")))
+
+
+def test_a_page_does_not_save_the_session_every_time(teacher):
+    with at(0):
+        client = client_for(teacher)
+        client.get(reverse("home"))
+        seen = client.session["seen_at"]
+    with at(0, 0.5):
+        client.get(reverse("home"))
+        assert client.session["seen_at"] == seen
+    with at(0, 2):
+        client.get(reverse("home"))
+        assert client.session["seen_at"] == seen + 120

@@ -1,0 +1,217 @@
+"""Two-factor sign-in: an authenticator app (TOTP) with single-use recovery codes, and
+the bookkeeping a session gets at sign-in.
+
+A session counts as verified once it holds the id of the device that accepted a code,
+under django-otp's own session key (as `django_otp.login` sets it). Whether a user owes
+a second factor at all is decided once, at sign-in, and kept in the session, so that a
+page of a verified or exempt session costs no query; an administrator's role is checked
+again on every request from the memberships the school middleware loads anyway, so a
+role granted during a session takes effect at once.
+
+Reads (`twofactor_*` selectors) come first, writes (services) after.
+"""
+
+import base64
+import time
+
+import segno
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django_otp import DEVICE_ID_SESSION_KEY, verify_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Membership, Role
+
+RECOVERY_CODE_COUNT = 10
+# Set at sign-in: True when the user owed no second factor then.
+EXEMPT_SESSION_KEY = "twofactor_exempt"
+# Wrong codes typed in this session.
+ATTEMPTS_SESSION_KEY = "twofactor_attempts"
+# Recovery codes just made, kept until the page that shows them once.
+FRESH_CODES_SESSION_KEY = "twofactor_fresh_codes"
+# Unix times of the sign-in and of the last request (see SessionTimeoutMiddleware).
+SIGNED_IN_AT_SESSION_KEY = "signed_in_at"
+SEEN_AT_SESSION_KEY = "seen_at"
+
+TOTP_DEVICE_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery codes"
+
+
+# --- Reads -------------------------------------------------------------------------
+
+
+def twofactor_mandatory(*, user, memberships=None) -> bool:
+    """Whether the user must use two-factor sign-in: administrators of any school and
+    network coordinators do (while TWO_FACTOR_REQUIRED is on)."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return False
+    if memberships is not None:
+        if any(membership.has_role(Role.ADMINISTRATOR) for membership in memberships):
+            return True
+    elif Membership.objects.filter(user=user, roles__contains=[Role.ADMINISTRATOR]).exists():
+        return True
+    return user.coordinated_networks.exists()
+
+
+def twofactor_device(*, user):
+    """The user's confirmed authenticator app, or None."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+
+
+def twofactor_needed(*, user) -> bool:
+    """Whether this user is asked for a code at sign-in: they must use it, or chose to."""
+    return twofactor_device(user=user) is not None or twofactor_mandatory(user=user)
+
+
+def twofactor_recovery_codes_left(*, user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def twofactor_session_verified(session) -> bool:
+    return bool(session.get(DEVICE_ID_SESSION_KEY))
+
+
+def twofactor_owed(request) -> bool:
+    """Whether the signed-in user of this request still has to pass the second factor."""
+    session = request.session
+    if twofactor_session_verified(session):
+        return False
+    exempt = session.get(EXEMPT_SESSION_KEY)
+    if exempt is None:  # a session signed in before two-factor sign-in existed
+        exempt = not twofactor_needed(user=request.user)
+        session[EXEMPT_SESSION_KEY] = exempt
+    if not exempt:
+        return True
+    # Made an administrator since signing in: from the memberships already loaded.
+    return settings.TWO_FACTOR_REQUIRED and any(
+        membership.has_role(Role.ADMINISTRATOR) for membership in getattr(request, "memberships", [])
+    )
+
+
+def totp_secret(device) -> str:
+    """The device's key in base32, as authenticator apps take it when typed in."""
+    return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+def totp_secret_grouped(device) -> str:
+    secret = totp_secret(device)
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def totp_qr_svg(device) -> str:
+    """The device's otpauth:// address as an inline SVG QR code (no script, no image file)."""
+    return segno.make(device.config_url, error="m").svg_inline(scale=5, svgclass="totp-qr", lineclass=None)
+
+
+def twofactor_code_normalise(code: str) -> str:
+    """Codes are typed with spaces or dashes and in any case: compare without them."""
+    return "".join((code or "").split()).replace("-", "").lower()
+
+
+# --- Writes ------------------------------------------------------------------------
+
+
+def signin_session_start(*, request, user):
+    """Called at every sign-in (Django's user_logged_in signal): stamp the session with
+    the time, and decide once whether this user owes a second factor."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT_SESSION_KEY] = now
+    request.session[SEEN_AT_SESSION_KEY] = now
+    request.session[EXEMPT_SESSION_KEY] = not twofactor_needed(user=user)
+    request.session.pop(ATTEMPTS_SESSION_KEY, None)
+
+
+@transaction.atomic
+def totp_device_pending(*, user):
+    """The unconfirmed authenticator the user is setting up (made on first call, so the
+    QR code stays the same when the page is reloaded)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, user, code):
+    """Confirm the pending authenticator with a code it shows; returns (device, recovery
+    codes) or None when the code is wrong.
+
+    A user holds at most one confirmed authenticator: this refuses to add a second one
+    (setting up is not a way round the code of the first).
+    """
+    if TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).exists():
+        return None
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None or not device.verify_token(twofactor_code_normalise(code)):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    codes = twofactor_recovery_codes_regenerate(user=user)
+    _audit(action="two_factor_changed", user=user, changes={"two_factor": ["false", "true"]})
+    return device, codes
+
+
+@transaction.atomic
+def twofactor_recovery_codes_regenerate(*, user) -> list[str]:
+    """Replace the user's recovery codes by RECOVERY_CODE_COUNT new single-use ones."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def twofactor_disable(*, user):
+    """Remove the user's authenticator and recovery codes."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    _audit(action="two_factor_changed", user=user, changes={"two_factor": ["true", "false"]})
+
+
+def twofactor_code_check(*, user, code):
+    """The device that accepts this code (the authenticator for digits, otherwise a
+    recovery code, which is used up), or None. Each device also throttles itself after
+    failures (django-otp doubles the wait each time), across all sessions."""
+    code = twofactor_code_normalise(code)
+    if not code:
+        return None
+    if code.isdigit():
+        devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
+    else:
+        devices = StaticDevice.objects.devices_for_user(user, confirmed=True)
+    for device in devices.order_by("pk"):
+        verified = verify_token(user, device.persistent_id, code)
+        if verified is not None:
+            return verified
+    return None
+
+
+def twofactor_session_verify(*, request, device):
+    """Count the session as having passed the second factor: a new session key (the
+    one seen before the code is worth nothing after it), then django-otp's marker."""
+    request.session.cycle_key()
+    otp_login(request, device)
+    request.session.pop(ATTEMPTS_SESSION_KEY, None)
+    request.session[EXEMPT_SESSION_KEY] = False
+
+
+def twofactor_attempt_failed(*, request) -> int:
+    """Count a wrong code in this session and write it to the audit trail; returns how
+    many attempts are left (0: the session must sign in again)."""
+    attempts = request.session.get(ATTEMPTS_SESSION_KEY, 0) + 1
+    request.session[ATTEMPTS_SESSION_KEY] = attempts
+    _audit(action="two_factor_failed", user=request.user, changes={"attempt": attempts})
+    return max(settings.TWO_FACTOR_MAX_ATTEMPTS - attempts, 0)
+
+
+def _audit(*, action, user, changes):
+    if not apps.is_installed("apps.audit"):  # pragma: no cover - the audit trail is an app of its own
+        return
+    from apps.audit.services import audit_record
+
+    audit_record(action=action, target=user, changes=changes)
