@@ -344,3 +344,24 @@ def test_demo_directors_and_coordinator_sign_in_with_the_printed_key_and_codes(d
     coordinator_user = TOTPDevice.objects.get(user__email="coordinator@network.demo").user
     assert StaticToken.objects.filter(device__user=coordinator_user).count() == 2  # the used code is back
     assert TOTPDevice.objects.filter(user__email__endswith=".demo").count() == 3
+
+
+def test_wrong_codes_and_turning_it_on_or_off_are_in_the_audit_trail(teacher):
+    from apps.audit.models import AuditEvent
+
+    client = client_for(teacher)
+    setup = client.get(reverse("two_factor_setup"))
+    client.post(reverse("two_factor_setup"), {"code": totp_code_for_secret(setup.context["secret"])})
+    client.post(reverse("two_factor"), {"password": PASSWORD})
+    changes = AuditEvent.objects.filter(action="two_factor_changed", target_id=str(teacher.pk)).order_by("pk")
+    assert [event.changes for event in changes] == [
+        {"two_factor": ["false", "true"]},
+        {"two_factor": ["true", "false"]},
+    ]
+
+    device = TOTPDeviceFactory(user=teacher)
+    other = Client()
+    sign_in(other, teacher)
+    other.post(reverse("two_factor_verify"), {"code": f"{(int(totp_code(device)) + 1) % 1000000:06d}"})
+    failed = AuditEvent.objects.get(action="two_factor_failed")
+    assert (failed.actor, failed.target_id, failed.changes) == (teacher, str(teacher.pk), {"attempt": "1"})
