@@ -184,6 +184,7 @@ class Processes:
     def worker(self, *, pool="solo", concurrency=1, **env):
         name = f"faults-{uuid.uuid4().hex[:8]}@localhost"
         args = ["worker", f"--pool={pool}", f"--concurrency={concurrency}", "-n", name, "-l", "INFO"]
+        args += ["--without-mingle", "--without-gossip"]  # alone on its Redis: start at once
         process = CeleryProcess(name, args, self.env(**env), self.folder / f"{name}.log")
         self.started.append(process)
         return process

@@ -1,0 +1,191 @@
+"""A worker killed with SIGKILL in the middle of the deadline sweep, and another in
+the middle of sending a letter: after a restart, every overdue visit is flagged,
+everyone is notified and e-mailed exactly once, and no letter stays leased for
+good.
+
+The moments are made deterministic rather than guessed: the test holds a row
+lock on one notification the sweep is about to write (a transaction of its own
+that inserts it and does not commit), so the sweep stops there with five batches
+committed and the sixth open; the second worker's e-mail backend hangs on its
+51st letter after claiming it (tests/faults/mail.py).
+"""
+
+import datetime
+import time
+from collections import Counter
+
+import psycopg2
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from apps.core.models import Heartbeat
+from apps.notifications.models import Notification
+from apps.staff.tests.factories import StaffMemberFactory
+from apps.visits.models import LessonVisit, VisitObserver
+from apps.visits.tests.test_pages import person
+from collabschool.celery import app
+
+from .conftest import wait_for
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+VISITS = 200
+BATCH = 20
+# The sweep stops on this visit (in its order: latest lesson first), in the sixth batch.
+STOP_AT = 110
+HANG_AFTER = 50
+LEASE_SECONDS = 3
+
+
+def overdue_visits(school, count):
+    """`count` visits whose debrief was due over an hour ago, the latest first;
+    one observer (with an account) watched them all, of a teacher who has no
+    account (so one notification and one letter a visit)."""
+    observer_user, observer = person(school)
+    observed = StaffMemberFactory(school=school)
+    now = timezone.now().replace(microsecond=0)
+    visits = LessonVisit.objects.bulk_create(
+        LessonVisit(
+            school=school,
+            observed=observed,
+            starts_at=now - datetime.timedelta(hours=49, minutes=45 + i),
+            ends_at=now - datetime.timedelta(hours=49, minutes=i),
+            debrief_due_at=now - datetime.timedelta(hours=1, minutes=i),
+            grade="6В",
+            topic=f"Урок №{i}",
+            observed_aspect="Вопросы учеников",
+            status=LessonVisit.Status.HELD,
+        )
+        for i in range(count)
+    )
+    VisitObserver.objects.bulk_create(VisitObserver(visit=visit, staff=observer) for visit in visits)
+    return visits, observer_user
+
+
+def hold_notification(*, user, school, key):
+    """Insert the notification the sweep will want to write, in a transaction left
+    open: the sweep's INSERT waits on the unique index until it ends."""
+    settings = connection.settings_dict
+    blocker = psycopg2.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"],
+        port=settings["PORT"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+    )
+    with blocker.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO notifications_notification"
+            " (user_id, school_id, kind, key, title, body, url, created_at, email_attempts)"
+            " VALUES (%s, %s, %s, %s, 'held by the test', '', '', now(), 0)",
+            [user.pk, school.pk, Notification.Kind.DEBRIEF_OVERDUE, key],
+        )
+    return blocker
+
+
+def backends_waiting_on_a_lock():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+            [connection.settings_dict["NAME"]],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def backend_alive(pid):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone() is not None
+
+
+def expected_letters():
+    return Counter((n.user.email, n.title) for n in Notification.objects.select_related("user"))
+
+
+def test_workers_killed_mid_sweep_and_mid_send_end_exactly_once(school, processes, broker_at, tmp_path):
+    visits, observer_user = overdue_visits(school, VISITS)
+    overdue = LessonVisit.objects.filter(status=LessonVisit.Status.OVERDUE)
+    notified = Notification.objects.filter(kind=Notification.Kind.DEBRIEF_OVERDUE)
+    unsent = Notification.objects.filter(email_sent_at__isnull=True)
+    broker_at(processes.redis.url)
+
+    # 1. The first worker starts the sweep on its own (it catches up when ready)
+    #    and stops inside the sixth batch, on the row the test holds.
+    blocker = hold_notification(user=observer_user, school=school, key=f"visit:{visits[STOP_AT].pk}")
+    try:
+        first = processes.worker(VISITS_SWEEP_BATCH=BATCH)
+        wait_for(
+            lambda: backends_waiting_on_a_lock() and overdue.count() == 5 * BATCH,
+            timeout=40,
+            what="the sweep to stop on the held row",
+            processes=[first],
+        )
+        [stuck_backend] = backends_waiting_on_a_lock()
+        first.kill()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    # Its open batch dies with its connection; five batches stay done.
+    wait_for(lambda: not backend_alive(stuck_backend), timeout=20, what="the dead worker's transaction to end")
+    assert overdue.count() == 5 * BATCH
+    assert notified.count() == 5 * BATCH
+    assert sum(processes.letters().values()) == 0
+
+    # 2. A second worker sends letters (the tasks the first one queued, and its own
+    #    sweep's) and is killed in the middle of one, holding its lease.
+    marker = tmp_path / "hung"
+    second = processes.worker(
+        VISITS_SWEEP_BATCH=BATCH,
+        NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS=0,
+        FAULTS_MAIL_HANG_AFTER=HANG_AFTER,
+        FAULTS_MAIL_HANG_MARKER=marker,
+    )
+    wait_for(marker.exists, timeout=40, what="the second worker to hang in a send", processes=[second])
+    second.kill()
+    assert sum(processes.letters().values()) == HANG_AFTER
+    leased = unsent.filter(email_claimed_at__isnull=False)
+    assert leased.count() == 1
+
+    # 3. A third worker, with a short lease, catches up; once it has worked off its
+    #    queue, beat's e-mail sweep comes every two seconds.
+    third = processes.worker(
+        VISITS_SWEEP_BATCH=BATCH,
+        NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS=0,
+        NOTIFICATION_EMAIL_LEASE_SECONDS=LEASE_SECONDS,
+    )
+    last_sweep = [time.monotonic()]
+
+    def done():
+        idle = processes.redis.queue_length() == 0
+        if idle and time.monotonic() - last_sweep[0] > 2:
+            app.send_task("apps.notifications.tasks.notifications_email_sweep")
+            last_sweep[0] = time.monotonic()
+        return overdue.count() == VISITS and notified.count() == VISITS and not unsent.exists()
+
+    wait_for(done, timeout=45, what="every visit flagged and every letter sent", processes=[third])
+
+    # Once more, as beat would: nothing changes.
+    since = timezone.now()
+    app.send_task("apps.visits.tasks.visits_deadline_sweep_task")
+    app.send_task("apps.notifications.tasks.notifications_email_sweep")
+    sweeps = Heartbeat.objects.filter(
+        name__in=["visits-deadline-sweep", "notifications-email-sweep"], beat_at__gt=since
+    )
+    wait_for(
+        lambda: sweeps.count() == 2 and processes.redis.queue_length() == 0,
+        timeout=20,
+        what="the last sweeps",
+        processes=[third],
+    )
+
+    assert overdue.count() == VISITS
+    assert sorted(notified.values_list("user_id", "key")) == sorted(
+        (observer_user.pk, f"visit:{visit.pk}") for visit in visits
+    )
+    letters = processes.letters()
+    assert letters == expected_letters()
+    assert max(letters.values()) == 1
+    # Every letter was claimed once, but the one whose worker died mid-send: twice.
+    assert Counter(notified.values_list("email_attempts", flat=True)) == {1: VISITS - 1, 2: 1}
+    assert not Notification.objects.filter(email_sent_at__isnull=True, email_claimed_at__isnull=False).exists()
