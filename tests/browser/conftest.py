@@ -38,11 +38,16 @@ def page(chromium, request):
     context = chromium.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15000)
+    # Whatever a browser test does, the Content-Security-Policy refuses nothing on the way
+    # (tests/browser/test_csp.py checks the pages that once had inline code more closely).
+    refused = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         os.makedirs("test-artifacts", exist_ok=True)
         page.screenshot(path=f"test-artifacts/{request.node.name}.png", full_page=True)
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -214,7 +214,29 @@ def test_pages_that_had_inline_code_work_under_the_policy(page, live_server):
     assert page.locator("head style").count() == 0
     watch.assert_clean("feedback form")
 
-    # The collection itself sees a refusal: an inline style added to the page is refused and reported.
-    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<span style=\"color: red\">x</span>')")
-    page.wait_for_timeout(300)
-    assert watch.problems()["violations"], "the violation collector saw nothing"
+
+def test_the_watch_sees_a_refusal(chromium, live_server):
+    """The collection itself works: an inline style and an inline script added to a
+    page are refused, and both the event and the console report it. (A page of its
+    own: the `page` fixture fails any test that meets a refusal.)"""
+    context = chromium.new_context(locale="ru-RU")
+    try:
+        page = context.new_page()
+        watch = Watch(page)
+        watch.goto(f"{live_server.url}/accounts/login/")
+        watch.assert_clean("login")
+        page.evaluate(
+            """() => {
+              document.body.insertAdjacentHTML("beforeend", '<span style="color: red">x</span>');
+              const script = document.createElement("script");
+              script.textContent = "window.ranInline = true";
+              document.body.appendChild(script);
+            }"""
+        )
+        page.wait_for_timeout(300)
+        problems = watch.problems()
+        assert {v.split()[0] for v in problems["violations"]} >= {"style-src-attr", "script-src-elem"}, problems
+        assert problems["refused"], problems
+        assert page.evaluate("window.ranInline === undefined")
+    finally:
+        context.close()
