@@ -6,8 +6,9 @@
 #     out); a false positive carries `# nosec BXXX # reason` on its line;
 #   - django-migration-linter (`manage.py lintmigrations`) over the project's
 #     migrations that are not in .migration-lint-baseline (the ones written
-#     before the linter came in), against a throwaway PostgreSQL cluster in a
-#     temporary folder (sqlmigrate needs a database), removed on exit.
+#     before the linter came in) nor in .migration-lint-ignore (one a line,
+#     each with its reason after a `#`), against a throwaway PostgreSQL cluster
+#     in a temporary folder (sqlmigrate needs a database), removed on exit.
 #
 # Usage: bin/lint.sh   (after bin/setup.sh; `make lint` runs both)
 # Environment: LINT_PGPORT (25435), LINT_REDISPORT (26382).
@@ -20,6 +21,7 @@ export PATH=$ROOT/.venv/bin:$PATH
 LINT_PGPORT=${LINT_PGPORT:-25435}
 LINT_REDISPORT=${LINT_REDISPORT:-26382}
 BASELINE=.migration-lint-baseline
+IGNORED=.migration-lint-ignore
 
 failed=()
 
@@ -32,7 +34,7 @@ echo "lint: bandit"
 # multi-line string that carries a nosec: noise, not findings.
 bandit -c bandit.yaml -r apps collabschool -q 2> >(grep -v 'nosec encountered' >&2) || failed+=(bandit)
 
-echo "lint: django-migration-linter (migrations not in $BASELINE)"
+echo "lint: django-migration-linter (migrations not in $BASELINE or $IGNORED)"
 LINT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/collabschool-lint.XXXXXX")
 # shellcheck disable=SC2317  # called through the trap
 cleanup() {
@@ -49,7 +51,16 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 find apps -path '*/migrations/*.py' ! -name '__init__.py' | sort >"$LINT_DIR/all"
-grep -vxF -f <(grep -v '^#' "$BASELINE") "$LINT_DIR/all" >"$LINT_DIR/new" || true
+grep -v '^#' "$BASELINE" >"$LINT_DIR/skip"
+if [ -f "$IGNORED" ]; then
+    # "path  # reason": an ignore without a reason is itself a finding.
+    if grep -v '^#' "$IGNORED" | grep -v '^[[:space:]]*$' | grep -qv '#[[:space:]]*[^[:space:]]'; then
+        echo "lint: every line of $IGNORED needs its reason after a '#'" >&2
+        failed+=("$IGNORED")
+    fi
+    grep -v '^#' "$IGNORED" | sed 's/[[:space:]]*#.*//' | grep -v '^$' >>"$LINT_DIR/skip" || true
+fi
+grep -vxF -f "$LINT_DIR/skip" "$LINT_DIR/all" >"$LINT_DIR/new" || true
 if [ ! -s "$LINT_DIR/new" ]; then
     echo "lint: no migrations after the baseline"
 else
