@@ -129,6 +129,16 @@ def test_anonymous_is_sent_to_login_from_account_pages(name, db):
     response = client_for(None).get(reverse(name))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+    assert_security_headers(response)
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNT_ROUTES))
+@pytest.mark.parametrize("persona", ["teacher", "administrator"])
+def test_account_pages_carry_the_headers_and_nothing_inline(name, persona, request):
+    response = client_for(request.getfixturevalue(persona)).get(reverse(name))
+    assert response.status_code in (200, 302), response.status_code
+    assert_security_headers(response)
+    assert_nothing_inline(response)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, (_m, kind, _r) in SCHOOL_ROUTES.items() if kind))
@@ -137,6 +147,7 @@ def test_user_of_other_school_gets_404_on_object_urls(name, world, outsider):
     response = _call(client_for(outsider), name, world, method, kind)
     assert response.status_code == 404
     assert_security_headers(response)
+    assert_nothing_inline(response)
 
 
 @pytest.mark.parametrize(
