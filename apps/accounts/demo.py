@@ -109,7 +109,7 @@ SUPERUSER_EMAIL = "root@collabschool.demo"
 # The demo logins that must use two-factor sign-in (administrators, the coordinator)
 # share this authenticator key (base32, to type into an app) and two recovery codes,
 # which seed_demo puts back each time it runs. Demo only: real users make their own.
-DEMO_TOTP_SECRET = "COLLABSCHOOLDEMOTOTPSECRETKEY234"
+DEMO_TOTP_SECRET = "COLLABSCHOOLDEMOTOTPSECRETKEY234"  # nosec B105 - the demo's published key, printed by seed_demo
 DEMO_RECOVERY_CODES = ["democode01", "democode02"]
 
 

@@ -26,11 +26,14 @@ class RequestContext:
     user: object | None = field(default=None, compare=False, repr=False)
 
 
-_current = contextvars.ContextVar("collabschool_request_context", default=RequestContext())
+_NOBODY = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "collabschool_request_context", default=None
+)
 
 
 def request_context_current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _NOBODY
 
 
 def request_context_set(context: RequestContext):
