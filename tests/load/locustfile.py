@@ -1,0 +1,251 @@
+"""The load scenario of `make loadtest` (bin/loadtest.sh runs it headless).
+
+Demo users sign in (administrators and the coordinator with their two-factor
+code, from the demo's authenticator key), browse their lists and dashboards,
+plan lesson visits they observe and submit the feedback (the debrief) on them,
+and submit feedback on demo visits still awaiting theirs.
+
+Every save the site confirms is logged for tests/load/check.py, which then
+finds each in the database exactly once; 5xx answers are counted per page.
+
+Environment: LOADTEST_PLAN (JSON from tests/load/prepare.py),
+LOADTEST_SUBMISSIONS (the log of confirmed saves), LOADTEST_STATUS (JSON
+written at the end: 5xx answers per page). Runs in its own virtualenv
+(requirements-loadtest.txt): it imports locust and django_otp's TOTP, never
+the project.
+"""
+
+import base64
+import datetime
+import itertools
+import json
+import os
+import random
+import re
+import time
+import uuid
+import zoneinfo
+from collections import Counter
+from http.cookiejar import DefaultCookiePolicy
+
+from django_otp.oath import TOTP
+from locust import HttpUser, between, events, task
+
+with open(os.environ["LOADTEST_PLAN"], encoding="utf-8") as plan_file:
+    PLAN = json.load(plan_file)
+SUBMISSIONS = os.environ["LOADTEST_SUBMISSIONS"]
+STATUS = os.environ["LOADTEST_STATUS"]
+TOTP_KEY = base64.b32decode(PLAN["totp_secret"])
+
+MANAGERS = {"administrator", "deputy_head"}
+EVERYONE_PAGES = [
+    "/",
+    "/visits/my/",
+    "/notifications/",
+    "/mentoring/calendar/",
+    "/dashboards/my-participation/",
+    "/teams/mine/",
+    "/surveys/mine/",
+    "/problem-days/mine/",
+]
+CURATOR_PAGES = ["/mentoring/board/", "/mentoring/groups/"]
+MANAGER_PAGES = [
+    "/staff/",
+    "/dashboards/categories/",
+    "/dashboards/participation/",
+    "/dashboards/timeliness/",
+    "/dashboards/collaboration/",
+    "/visits/deadlines/",
+    "/mentoring/board/",
+]
+VISIT_LOCATION = re.compile(r"/visits/(\d+)/$")
+FEEDBACK_LINK = re.compile(r'href="/visits/(\d+)/feedback/"')
+
+
+def _slots():
+    """Every login once (so each one, those with two-factor sign-in included, is
+    used), then the others over and over: one session a login that owes a
+    code, since a TOTP code is accepted once."""
+    users = PLAN["users"]
+    yield from users
+    yield from itertools.cycle([user for user in users if not user["two_factor"]] or users)
+
+
+SLOTS = _slots()
+FIVE_XX = Counter()
+# Demo visits somebody is already submitting feedback on: (visit id, email).
+CLAIMED = set()
+
+
+def _send_secure_cookies_over_loopback(policy, cookie, request):
+    return True
+
+
+# The site runs with its production settings (Secure cookies) over plain HTTP on
+# 127.0.0.1, as behind a TLS proxy: this process sends its cookies all the same.
+# (On the policy class, since requests copies cookies into fresh jars.)
+DefaultCookiePolicy.return_ok_secure = _send_secure_cookies_over_loopback
+
+
+def log_saved(*fields):
+    with open(SUBMISSIONS, "a", encoding="utf-8") as log:
+        log.write(" ".join(str(field) for field in fields) + "\n")
+
+
+@events.request.add_listener
+def count_5xx(name, response=None, **kwargs):
+    if response is not None and getattr(response, "status_code", 0) >= 500:
+        FIVE_XX[name] += 1
+
+
+@events.test_stop.add_listener
+def write_status(**kwargs):
+    with open(STATUS, "w", encoding="utf-8") as out:
+        json.dump({"5xx": FIVE_XX}, out, ensure_ascii=False)
+
+
+class DemoUser(HttpUser):
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self):
+        self.me = next(SLOTS)
+        self.zone = zoneinfo.ZoneInfo(self.me.get("time_zone") or "Europe/Moscow")
+        roles = set(self.me["roles"])
+        self.pages = list(EVERYONE_PAGES) if roles else []
+        if "curator" in roles:
+            self.pages += CURATOR_PAGES
+        if roles & MANAGERS:
+            self.pages += MANAGER_PAGES
+        if self.me["network_id"]:
+            self.pages.append(f"/dashboards/network/{self.me['network_id']}/")
+        self.sign_in()
+
+    # --- signing in -------------------------------------------------------------------
+
+    def csrf(self):
+        return self.client.cookies.get("csrftoken", "")
+
+    def sign_in(self):
+        self.client.get("/accounts/login/", name="/accounts/login/")
+        with self.client.post(
+            "/accounts/login/",
+            data={"username": self.me["email"], "password": PLAN["password"], "csrfmiddlewaretoken": self.csrf()},
+            allow_redirects=False,
+            name="/accounts/login/ [POST]",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"sign-in refused ({response.status_code})")
+                return
+        if self.me["two_factor"]:
+            self.two_factor()
+
+    def two_factor(self):
+        self.client.get("/accounts/two-factor/verify/", name="/accounts/two-factor/verify/")
+        for _attempt in range(2):
+            code = f"{TOTP(TOTP_KEY).token():06d}"
+            with self.client.post(
+                "/accounts/two-factor/verify/",
+                data={"code": code, "csrfmiddlewaretoken": self.csrf()},
+                allow_redirects=False,
+                name="/accounts/two-factor/verify/ [POST]",
+                catch_response=True,
+            ) as response:
+                if response.status_code == 302:
+                    return
+                response.success()  # a code used this period already: wait for the next one
+            time.sleep(31 - time.time() % 30)
+        raise RuntimeError(f"{self.me['email']}: two-factor code refused twice")
+
+    # --- browsing ---------------------------------------------------------------------
+
+    @task(6)
+    def browse(self):
+        if self.pages:
+            page = random.choice(self.pages)
+            name = re.sub(r"/\d+/", "/[id]/", page)
+            self.client.get(page, name=name)
+
+    # --- planning a visit and giving feedback on it ------------------------------------
+
+    @task(2)
+    def plan_and_debrief(self):
+        if not (self.me["staff_id"] and self.me["colleagues"]):
+            return self.browse()
+        token = uuid.uuid4().hex[:12]
+        now = datetime.datetime.now(self.zone)
+        start = (now - datetime.timedelta(hours=3)).replace(second=0, microsecond=0)
+        if start.hour >= 23:
+            start = start.replace(hour=22, minute=0)
+        end = start + datetime.timedelta(minutes=45)
+        self.client.get("/visits/new/", name="/visits/new/")
+        with self.client.post(
+            "/visits/new/",
+            data={
+                "kind": "pair_visit",
+                "group": "",
+                "observed": random.choice(self.me["colleagues"]),
+                "observers": [self.me["staff_id"]],
+                "day": start.date().isoformat(),
+                "start": start.strftime("%H:%M"),
+                "end": end.strftime("%H:%M"),
+                "grade": random.choice(["5А", "6Б", "7В", "8А", "9Б"]),
+                "subject": "",
+                "topic": f"Нагрузочный урок {token}",
+                "observed_aspect": "Вопросы учеников после объяснения",
+                "protocol": "",
+                "answers_visit": "",
+                "csrfmiddlewaretoken": self.csrf(),
+            },
+            allow_redirects=False,
+            name="/visits/new/ [POST]",
+            catch_response=True,
+        ) as response:
+            found = VISIT_LOCATION.search(response.headers.get("Location", ""))
+            if response.status_code != 302 or not found:
+                response.failure(f"visit not planned ({response.status_code})")
+                return
+        visit_id = int(found.group(1))
+        log_saved("visit", visit_id, token)
+        self.debrief(visit_id, token)
+
+    @task(1)
+    def debrief_a_demo_visit(self):
+        if not self.me["staff_id"]:
+            return self.browse()
+        response = self.client.get("/visits/my/", name="/visits/my/")
+        waiting = [int(pk) for pk in FEEDBACK_LINK.findall(response.text)]
+        waiting = [pk for pk in waiting if (pk, self.me["email"]) not in CLAIMED]
+        if not waiting:
+            return None
+        visit_id = random.choice(waiting)
+        CLAIMED.add((visit_id, self.me["email"]))
+        self.debrief(visit_id, uuid.uuid4().hex[:12])
+        return None
+
+    def debrief(self, visit_id, token):
+        self.client.get(f"/visits/{visit_id}/feedback/", name="/visits/[id]/feedback/")
+        now = datetime.datetime.now(self.zone)
+        with self.client.post(
+            f"/visits/{visit_id}/feedback/",
+            data={
+                "facts": f"Из 24 учеников 9 задали вопросы к тексту ({token}).",
+                "toward_goal": "Ученики сами сформулировали цель урока.",
+                "reconsider": "Самостоятельная работа — 4 минуты вместо 10.",
+                "questions": "Что изменится, если ученики выберут вопрос сами?",
+                "next_step": "Дать 10 минут на работу в парах.",
+                "follow_up_on": "",
+                "debrief_held_at": now.strftime("%Y-%m-%dT%H:%M"),
+                "debrief_format": "in_person",
+                "action": "submit",
+                "csrfmiddlewaretoken": self.csrf(),
+            },
+            allow_redirects=False,
+            name="/visits/[id]/feedback/ [POST]",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302 or not response.headers.get("Location", "").endswith(f"/{visit_id}/"):
+                response.failure(f"feedback not saved ({response.status_code})")
+                return
+        log_saved("feedback", visit_id, self.me["staff_id"], token)
+        self.client.get(f"/visits/{visit_id}/", name="/visits/[id]/")

@@ -1,0 +1,52 @@
+"""Who the load test signs in as (run by bin/loadtest.sh after seed_demo).
+
+    python -m tests.load.prepare PLAN.json
+
+Writes every demo login with what the scenario needs to know about it: whether
+it owes a two-factor code, its roles in the school it lands in, its registry
+card there and its colleagues (whose lessons it may plan to visit), and the
+network it coordinates. The locustfile reads this; it never imports Django.
+"""
+
+import json
+import sys
+
+
+def plan():
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from apps.accounts import demo
+    from apps.accounts.models import User
+    from apps.accounts.selectors import membership_current
+    from apps.accounts.twofactor import twofactor_needed
+    from apps.staff.models import StaffMember
+
+    users = []
+    for login in demo.LOGINS:
+        user = User.objects.get(email=login.email)
+        _memberships, membership = membership_current(user=user)
+        entry = {
+            "email": user.email,
+            "two_factor": twofactor_needed(user=user),
+            "roles": list(membership.roles) if membership else [],
+            "staff_id": None,
+            "colleagues": [],
+            "network_id": user.coordinated_networks.values_list("pk", flat=True).first(),
+            "time_zone": membership.school.time_zone if membership else None,
+        }
+        if membership is not None:
+            staff = StaffMember.objects.filter(school=membership.school, is_active=True)
+            me = staff.filter(user=user).first()
+            if me is not None:
+                entry["staff_id"] = me.pk
+                entry["colleagues"] = list(staff.exclude(pk=me.pk).order_by("pk").values_list("pk", flat=True))
+        users.append(entry)
+    return {"password": settings.DEMO_PASSWORD, "totp_secret": demo.DEMO_TOTP_SECRET, "users": users}
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1], "w", encoding="utf-8") as out:
+        json.dump(plan(), out, ensure_ascii=False, indent=1)
