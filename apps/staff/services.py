@@ -39,6 +39,13 @@ STAFF_FIELDS = (
 AUDITED_STAFF_FIELDS = (*STAFF_FIELDS, "is_active", "left_on")
 
 
+def _stored_snapshot(staff, fields):
+    """The card's fields as stored, before a change. Read from the database, since
+    a bound ModelForm has already copied the new values onto `staff`."""
+    stored = StaffMember.objects.select_related("association", "user").get(pk=staff.pk)
+    return audit_snapshot(stored, fields)
+
+
 def _audit_staff(action, staff, before, *, subjects_changed=False, target_label=None):
     """Write the trail row of a change to `staff` since `before` (a snapshot)."""
     fields = (*AUDITED_STAFF_FIELDS, "subjects") if subjects_changed else AUDITED_STAFF_FIELDS
@@ -102,7 +109,7 @@ def staff_member_update(*, staff: StaffMember, subjects=None, **fields) -> Staff
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     _check_same_school(staff.school, association=fields.get("association"), subjects=subjects or ())
     audited = (*AUDITED_STAFF_FIELDS, "subjects") if subjects is not None else AUDITED_STAFF_FIELDS
-    before = audit_snapshot(staff, audited)
+    before = _stored_snapshot(staff, audited)
     for name, value in fields.items():
         setattr(staff, name, value)
     _full_clean(staff)
@@ -118,7 +125,7 @@ def staff_member_deactivate(*, staff: StaffMember, left_on: datetime.date) -> St
     """Mark a person as having left on `left_on`. Nothing of their history is deleted."""
     if left_on < staff.hired_on:
         raise ValidationError({"left_on": _("The leaving date cannot be before the hire date.")})
-    before = audit_snapshot(staff, AUDITED_STAFF_FIELDS)
+    before = _stored_snapshot(staff, AUDITED_STAFF_FIELDS)
     staff.is_active = False
     staff.left_on = left_on
     _full_clean(staff)
@@ -129,7 +136,7 @@ def staff_member_deactivate(*, staff: StaffMember, left_on: datetime.date) -> St
 
 @transaction.atomic
 def staff_member_reactivate(*, staff: StaffMember) -> StaffMember:
-    before = audit_snapshot(staff, AUDITED_STAFF_FIELDS)
+    before = _stored_snapshot(staff, AUDITED_STAFF_FIELDS)
     staff.is_active = True
     staff.left_on = None
     staff.save(update_fields=["is_active", "left_on", "updated_at"])

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from apps.accounts.models import Membership, Role
 from apps.accounts.services import membership_grant
@@ -24,6 +25,7 @@ from apps.staff.tests.factories import (
 from apps.staff.tests.test_import import GOOD_ROWS, HEADER, xlsx
 from apps.teams import services as teams
 from apps.teams.models import TaskTeam, TeamMember
+from conftest import client_for
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -312,3 +314,32 @@ def test_abandoning_a_team_records_everyone_freed(school):
     teams.team_status_change(team=team, to_status=TaskTeam.Status.ABANDONED, reason="Не успели")
     freed = AuditEvent.objects.filter(changes__task_team__1=None)
     assert {e.target_id for e in freed} == {str(lead.pk), str(other.pk)}
+
+
+def test_editing_a_card_on_its_page_records_the_old_values(school, administrator):
+    """The edit form binds the card, so the service must read the old values from the database."""
+    staff = StaffMemberFactory(
+        school=school,
+        last_name="Сидорова",
+        first_name="Вера",
+        patronymic="",
+        email="",
+        position="учитель",
+        teaching_since=D(2011, 9, 1),
+        hired_on=D(2012, 8, 30),
+        association=None,
+    )
+    card = {
+        "last_name": "Петрова",
+        "first_name": "Вера",
+        "position": "учитель",
+        "teaching_since": "2011-09-01",
+        "hired_on": "2012-08-30",
+        "email": "petrova@school.test",
+        "subjects": [subject.pk for subject in staff.subjects.all()],
+    }
+    response = client_for(administrator).post(reverse("staff:edit", args=[staff.pk]), card, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302
+    event = only_row(action=Action.STAFF_UPDATED)
+    assert event.changes == {"last_name": ["Сидорова", "Петрова"], "email": ["", "petrova@school.test"]}
+    assert (event.actor, event.ip_address, event.target_label) == (administrator, "203.0.113.9", "Петрова Вера")
