@@ -10,7 +10,7 @@
 #
 # Usage: bin/loadtest.sh
 # Environment (defaults in brackets): LOADTEST_SECONDS (60), LOADTEST_USERS (20),
-# LOADTEST_PGPORT (25435), LOADTEST_REDISPORT (26382), LOADTEST_HTTPPORT (18435),
+# LOADTEST_PGPORT (25436), LOADTEST_REDISPORT (26383), LOADTEST_HTTPPORT (18435),
 # LOADTEST_KEEP=1 keeps the run's folder (logs, plan, locust's CSV files).
 # Exit status: 1 if any answer was a 5xx or the integrity check failed.
 set -euo pipefail
@@ -20,8 +20,8 @@ ROOT=$PWD
 
 SECONDS_TO_RUN=${LOADTEST_SECONDS:-60}
 USERS=${LOADTEST_USERS:-20}
-LOADTEST_PGPORT=${LOADTEST_PGPORT:-25435}
-LOADTEST_REDISPORT=${LOADTEST_REDISPORT:-26382}
+LOADTEST_PGPORT=${LOADTEST_PGPORT:-25436}
+LOADTEST_REDISPORT=${LOADTEST_REDISPORT:-26383}
 LOADTEST_HTTPPORT=${LOADTEST_HTTPPORT:-18435}
 
 say() { echo "loadtest: $*"; }
@@ -133,7 +133,7 @@ rc=0
     echo "Load test: $USERS users, ${SECONDS_TO_RUN} s, gunicorn 2 workers on 127.0.0.1 ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
 } >"$OUT.head"
-"$LVENV/bin/python" tests/load/report.py "$RUN_DIR/locust_stats.csv" "$RUN_DIR/status.json" "$OUT.table" || rc=1
+"$LVENV/bin/python" tests/load/report.py "$RUN_DIR/status.json" "$OUT.table" || rc=1
 if [ -s "$RUN_DIR/locust_failures.csv" ] && [ "$(wc -l <"$RUN_DIR/locust_failures.csv")" -gt 1 ]; then
     echo
     echo "Failures (as locust reports them):"

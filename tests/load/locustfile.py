@@ -10,7 +10,7 @@ finds each in the database exactly once; 5xx answers are counted per page.
 
 Environment: LOADTEST_PLAN (JSON from tests/load/prepare.py),
 LOADTEST_SUBMISSIONS (the log of confirmed saves), LOADTEST_STATUS (JSON
-written at the end: 5xx answers per page). Runs in its own virtualenv
+written at the end: requests, failures, 5xx answers and p95 per page). Runs in its own virtualenv
 (requirements-loadtest.txt): it imports locust and django_otp's TOTP, never
 the project.
 """
@@ -59,7 +59,6 @@ MANAGER_PAGES = [
     "/mentoring/board/",
 ]
 VISIT_LOCATION = re.compile(r"/visits/(\d+)/$")
-FEEDBACK_LINK = re.compile(r'href="/visits/(\d+)/feedback/"')
 
 
 def _slots():
@@ -73,7 +72,9 @@ def _slots():
 
 SLOTS = _slots()
 FIVE_XX = Counter()
-# Demo visits somebody is already submitting feedback on: (visit id, email).
+# Demo visits whose feedback a session of the observer has taken on: (visit id,
+# staff id). Two sessions of one login never submit on the same visit (the
+# second would find the feedback submitted, and its text would not be saved).
 CLAIMED = set()
 
 
@@ -98,10 +99,25 @@ def count_5xx(name, response=None, **kwargs):
         FIVE_XX[name] += 1
 
 
-@events.test_stop.add_listener
-def write_status(**kwargs):
+@events.quitting.add_listener
+def write_status(environment, **kwargs):
+    """Per page: requests, failures, 5xx answers and the 95th percentile, once
+    every user has stopped (locust's own CSV may lag the last requests)."""
+    pages = [
+        {
+            "method": entry.method,
+            "name": entry.name,
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "5xx": FIVE_XX[entry.name],
+            "p95": entry.get_response_time_percentile(0.95) if entry.num_requests else 0,
+        }
+        for entry in sorted(environment.stats.entries.values(), key=lambda entry: entry.name)
+    ]
+    total = environment.stats.total
+    p95 = total.get_response_time_percentile(0.95) if total.num_requests else 0
     with open(STATUS, "w", encoding="utf-8") as out:
-        json.dump({"5xx": FIVE_XX}, out, ensure_ascii=False)
+        json.dump({"pages": pages, "p95": p95}, out, ensure_ascii=False, indent=1)
 
 
 class DemoUser(HttpUser):
@@ -131,7 +147,7 @@ class DemoUser(HttpUser):
             "/accounts/login/",
             data={"username": self.me["email"], "password": PLAN["password"], "csrfmiddlewaretoken": self.csrf()},
             allow_redirects=False,
-            name="/accounts/login/ [POST]",
+            name="/accounts/login/",
             catch_response=True,
         ) as response:
             if response.status_code != 302:
@@ -148,7 +164,7 @@ class DemoUser(HttpUser):
                 "/accounts/two-factor/verify/",
                 data={"code": code, "csrfmiddlewaretoken": self.csrf()},
                 allow_redirects=False,
-                name="/accounts/two-factor/verify/ [POST]",
+                name="/accounts/two-factor/verify/",
                 catch_response=True,
             ) as response:
                 if response.status_code == 302:
@@ -198,7 +214,7 @@ class DemoUser(HttpUser):
                 "csrfmiddlewaretoken": self.csrf(),
             },
             allow_redirects=False,
-            name="/visits/new/ [POST]",
+            name="/visits/new/",
             catch_response=True,
         ) as response:
             found = VISIT_LOCATION.search(response.headers.get("Location", ""))
@@ -211,15 +227,17 @@ class DemoUser(HttpUser):
 
     @task(1)
     def debrief_a_demo_visit(self):
+        """Feedback on a demo visit that awaited it when the run began (the
+        visits this run plans are debriefed by the session that planned them)."""
         if not self.me["staff_id"]:
             return self.browse()
-        response = self.client.get("/visits/my/", name="/visits/my/")
-        waiting = [int(pk) for pk in FEEDBACK_LINK.findall(response.text)]
-        waiting = [pk for pk in waiting if (pk, self.me["email"]) not in CLAIMED]
+        self.client.get("/visits/my/", name="/visits/my/")
+        staff_id = self.me["staff_id"]
+        waiting = [pk for pk in self.me["awaiting"] if (pk, staff_id) not in CLAIMED]
         if not waiting:
             return None
         visit_id = random.choice(waiting)
-        CLAIMED.add((visit_id, self.me["email"]))
+        CLAIMED.add((visit_id, staff_id))
         self.debrief(visit_id, uuid.uuid4().hex[:12])
         return None
 
@@ -241,7 +259,7 @@ class DemoUser(HttpUser):
                 "csrfmiddlewaretoken": self.csrf(),
             },
             allow_redirects=False,
-            name="/visits/[id]/feedback/ [POST]",
+            name="/visits/[id]/feedback/",
             catch_response=True,
         ) as response:
             if response.status_code != 302 or not response.headers.get("Location", "").endswith(f"/{visit_id}/"):

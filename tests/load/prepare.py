@@ -4,8 +4,9 @@
 
 Writes every demo login with what the scenario needs to know about it: whether
 it owes a two-factor code, its roles in the school it lands in, its registry
-card there and its colleagues (whose lessons it may plan to visit), and the
-network it coordinates. The locustfile reads this; it never imports Django.
+card there, its colleagues (whose lessons it may plan to visit), the demo visits
+awaiting its feedback, and the network it coordinates. The locustfile reads
+this; it never imports Django.
 """
 
 import json
@@ -23,6 +24,7 @@ def plan():
     from apps.accounts.selectors import membership_current
     from apps.accounts.twofactor import twofactor_needed
     from apps.staff.models import StaffMember
+    from apps.visits.selectors import visits_awaiting_my_feedback
 
     users = []
     for login in demo.LOGINS:
@@ -34,6 +36,7 @@ def plan():
             "roles": list(membership.roles) if membership else [],
             "staff_id": None,
             "colleagues": [],
+            "awaiting": [],
             "network_id": user.coordinated_networks.values_list("pk", flat=True).first(),
             "time_zone": membership.school.time_zone if membership else None,
         }
@@ -43,6 +46,8 @@ def plan():
             if me is not None:
                 entry["staff_id"] = me.pk
                 entry["colleagues"] = list(staff.exclude(pk=me.pk).order_by("pk").values_list("pk", flat=True))
+                awaiting = visits_awaiting_my_feedback(school=membership.school, staff=me)
+                entry["awaiting"] = list(awaiting.values_list("pk", flat=True))
         users.append(entry)
     return {"password": settings.DEMO_PASSWORD, "totp_secret": demo.DEMO_TOTP_SECRET, "users": users}
 
