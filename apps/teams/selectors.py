@@ -84,7 +84,8 @@ def my_teams(*, school, user):
 def team_archive(*, school, query=""):
     """Dissolved teams with their outcomes, searchable in title, task and outcome."""
     teams = team_queryset(school=school).filter(status=TaskTeam.Status.DISSOLVED)
-    query = " ".join(query.split())
+    # A NUL byte cannot even be sent to PostgreSQL: it separates words like a space.
+    query = " ".join(query.replace("\x00", " ").split())
     if query:
         teams = teams.filter(
             Q(title__icontains=query)
