@@ -76,13 +76,13 @@ def group_create(request):
             messages.error(request, _("Your account is not linked to a card in the staff registry."))
             return redirect("mentoring:group_list")
     initial = {}
-    proposed = [pk for pk in request.GET.getlist("members") if pk.isdigit()][:3]
+    proposed = [pk for pk in request.GET.getlist("members") if pk.isdecimal()][:3]
     for slot, pk in enumerate(proposed, start=1):
         initial[f"member{slot}"] = pk
     if len(proposed) == 3:
         initial["kind"] = MentorGroup.Kind.TRIAD
     tag = request.GET.get("tag")
-    if tag and tag.isdigit():
+    if tag and tag.isdecimal():
         initial["problem_tags"] = [tag]
     partner_school = _partner_school(request) if is_manager(request) else None
     form = MentorGroupForm(
@@ -116,7 +116,7 @@ def group_create(request):
 def _partner_school(request):
     """The network partner chosen for a network pair (?partner= or the posted form)."""
     value = request.POST.get("partner_school") or request.GET.get("partner") or ""
-    if not value.isdigit() or not request.school.network_id:
+    if not value.isdecimal() or not request.school.network_id:
         return None
     return School.objects.filter(pk=value, network_id=request.school.network_id).exclude(pk=request.school.pk).first()
 
@@ -462,7 +462,7 @@ def suggestions(request):
     )
     mentee = None
     mentee_id = request.GET.get("mentee", "")
-    if mentee_id.isdigit():
+    if mentee_id.isdecimal():
         mentee = StaffMember.objects.for_school(request.school).filter(pk=mentee_id, is_active=True).first()
     # The survey's network counts only for those who may see its results.
     # The survey's network (isolates, closed groups) is the administrator's to see.
