@@ -110,13 +110,13 @@ def _initial(request, me):
     allowed_groups = groups_for_planner(request, school)
 
     group_id = request.GET.get("group", "")
-    if group_id.isdigit():
+    if group_id.isdecimal():
         group = allowed_groups.filter(pk=group_id).first()
         if group is not None:
             initial.update(group=group.pk, observed_aspect=group.observed_aspect)
 
     source_id = request.GET.get("from_visit", "")
-    if source_id.isdigit():
+    if source_id.isdecimal():
         source = selectors.visit_detail(school=school).filter(pk=source_id).first()
         # The next step is content: only those who may read it bring it over.
         if source is not None and access.visit_can_read_content(request, source):
@@ -139,7 +139,7 @@ def _initial(request, me):
                 initial["group"] = source.group_id
 
     answers_id = request.GET.get("answers", "")
-    if answers_id.isdigit():
+    if answers_id.isdecimal():
         answered = selectors.visit_queryset(school=school).filter(pk=answers_id).first()
         if answered is not None and access.visit_can_view(request, answered):
             links = list(answered.observer_links.all())
