@@ -12,6 +12,7 @@ several values where one is expected, or nothing at all.
 """
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -57,6 +58,8 @@ HOSTILE_NUMBERS = [
     "１２",
     "0x10",
     " 7 ",
+    "²",
+    "٣",
 ]
 HOSTILE_DATES = [
     "2026-02-30",
@@ -176,45 +179,52 @@ def page_forms(html):
     return parser.forms
 
 
-def _view_names(callback, needles):
-    """Whether the source of a view, or of a helper of its module that it calls
-    (two levels down), names one of `needles`."""
-    seen = set()
+def _view_sources(callback):
+    """The source of a view and of the helpers of its module that it calls, two
+    levels down."""
+    sources, seen = [], set()
 
-    def names(function, depth):
+    def collect(function, depth):
         if function in seen:
-            return False
+            return
         seen.add(function)
         try:
-            source = inspect.getsource(function)
+            sources.append(inspect.getsource(function))
         except (OSError, TypeError):
-            return False
-        if any(needle in source for needle in needles):
-            return True
+            return
         if depth == 0:
-            return False
+            return
         for name in function.__code__.co_names:
             helper = function.__globals__.get(name)
-            same_module = inspect.isfunction(helper) and helper.__module__ == function.__module__
-            if same_module and names(helper, depth - 1):
-                return True
-        return False
+            if inspect.isfunction(helper) and helper.__module__ == function.__module__:
+                collect(helper, depth - 1)
 
-    return names(inspect.unwrap(callback), 2)
+    collect(inspect.unwrap(callback), 2)
+    return sources
 
 
 def handles_post(callback):
     """Whether a view reads POST data (a class-based view: has `post`)."""
     if hasattr(callback, "view_class"):
         return hasattr(callback.view_class, "post")
-    return _view_names(callback, ("POST", "request.FILES"))
+    return any("POST" in source or "request.FILES" in source for source in _view_sources(callback))
 
 
 def reads_query(callback):
     """Whether a view reads its query string (filters, ?page=, ?year=, …)."""
     if hasattr(callback, "view_class"):
         return True
-    return _view_names(callback, ("GET",))
+    return any("GET" in source for source in _view_sources(callback))
+
+
+QUERY_READ = re.compile(r"""GET(?:\.get|\.getlist|\[)\(?\s*["'](\w+)["']""")
+
+
+def query_names(callback):
+    """The query parameters a view reads by name (`request.GET.get("group")`)."""
+    if hasattr(callback, "view_class"):
+        return set()
+    return {name for source in _view_sources(callback) for name in QUERY_READ.findall(source)}
 
 
 # --- strategies ----------------------------------------------------------------

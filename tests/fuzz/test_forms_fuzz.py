@@ -37,7 +37,18 @@ from apps.accounts.models import Role
 from apps.core.tests import test_url_walk as walk
 from apps.core.tests.world import World
 from conftest import client_for
-from tests.fuzz.forms import TYPED, form_data, handles_post, page_forms, query_data, reads_query, typed_values
+from tests.fuzz.forms import (
+    QUERY_KEYS,
+    TYPED,
+    Field,
+    form_data,
+    handles_post,
+    page_forms,
+    query_data,
+    query_names,
+    reads_query,
+    typed_values,
+)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"
@@ -58,6 +69,7 @@ class Route:
     network: bool = False
     posts: bool = False  # reads POST data (its view's source says so, or a button's action)
     queries: bool = False  # reads its query string
+    query_keys: frozenset = frozenset()  # the query parameters its view reads by name
 
 
 def _callbacks(resolver, namespace=""):
@@ -88,7 +100,8 @@ def _routes():
         posts = route.method == "post" or handles_post(callbacks[name])
         queries = route.method == "get" and reads_query(callbacks[name])
         if posts or queries:
-            fuzzed[name] = replace(route, posts=posts, queries=queries)
+            keys = frozenset(query_names(callbacks[name])) if queries else frozenset()
+            fuzzed[name] = replace(route, posts=posts, queries=queries, query_keys=keys)
     return fuzzed
 
 
@@ -115,7 +128,7 @@ class Target:
     route: Route
     client: Client
     url: str
-    page_fields: dict  # fields of the page's GET forms (filters)
+    page_fields: dict  # fields of the page's GET forms (filters) and the parameters its view reads
     post_forms: list  # the fields of each form that posts to `url` ([{}]: none seen); []: no POST here
     echoes: bool  # a 200 answer to a POST is this form again
 
@@ -168,13 +181,14 @@ def _build(route, world):
         savepoint, staff = transaction.savepoint(), dict(world._staff)  # another persona's try starts afresh
         client, kwargs = _sign_in(route, world, persona)
         url = reverse(route.name, kwargs=kwargs)
-        page_fields, post_forms = {}, []
+        page_fields = {key: Field(name=key, kind="text") for key in route.query_keys}
+        post_forms = []
         if route.method == "get":
             response = client.get(url)
             assert response.status_code < 500
             html = _html(response)
             if html is not None:
-                page_fields = _get_fields(html)
+                page_fields.update(_get_fields(html))
                 post_forms = _forms_posting_to(html, url, url)
         else:
             for host in _hosts(route, persona):
@@ -211,7 +225,24 @@ def _hosts(route, persona):
 
 @pytest.fixture
 def target(request, world):
-    return _build(ROUTES[request.param], world)
+    target = _build(ROUTES[request.param], world)
+    _every_field_at_once(target)
+    return target
+
+
+def _every_field_at_once(target):
+    """Before the random examples, the inputs that broke pages before, in every
+    field at once: a NUL byte, and a digit that `str.isdigit` takes and `int`
+    refuses. Each in a rolled-back savepoint."""
+    for value in ("\x00", "²"):
+        with transaction.atomic():
+            if target.route.queries:
+                keys = set(target.page_fields) | set(QUERY_KEYS)
+                _check(target.client.get(target.url, dict.fromkeys(keys, value)), url=target.url)
+            for fields in target.post_forms if value == "\x00" else []:
+                data = {name: value for name, spec in fields.items() if spec.kind != "file"}
+                _check(target.client.post(target.url, data), url=target.url)
+            transaction.set_rollback(True)
 
 
 def _check(response, *, url):
