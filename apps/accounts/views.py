@@ -119,8 +119,12 @@ def _next_url(request):
     """Where to go after a two-factor step: `next` if it is a path of this site
     (not a bare word, which `redirect` would take for a URL pattern's name)."""
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return resolve_url(settings.LOGIN_REDIRECT_URL)
