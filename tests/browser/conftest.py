@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's package) driven by Playwright against the live server."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -57,11 +58,38 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def open_main_menu(page):
+    """On a phone-sized screen, open the collapsed navigation and wait until Bootstrap's
+    collapse transition has ended: a tap on a dropdown toggle while the menu is still
+    sliding open was lost on a loaded machine."""
+    from playwright.sync_api import expect
+
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        if toggler.get_attribute("aria-expanded") != "true":
+            toggler.click()
+        expect(page.locator("#mainNav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+
+
+def open_dropdown(toggle):
+    """Click a Bootstrap dropdown toggle until its menu is open (aria-expanded), so that
+    a click that lands before the page settles is tried again instead of timing out."""
+    from playwright.sync_api import expect
+
+    for _attempt in range(3):
+        toggle.click()
+        try:
+            expect(toggle).to_have_attribute("aria-expanded", "true", timeout=3000)
+            return
+        except AssertionError:
+            continue
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
 def pass_two_factor(page, email):
     """After the password: type the code of the user's authenticator app if the site
     asks for it, or set one up (from the key the page shows) if it must be set up.
     A user who owes no second factor is left where the password step sent them."""
-    import re
     import time
 
     from django_otp.oath import TOTP

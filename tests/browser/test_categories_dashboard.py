@@ -9,6 +9,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from apps.staff.demo import CATEGORY_SHARES
+from tests.browser.conftest import open_main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,9 +24,7 @@ def test_administrator_reads_the_category_shares_and_downloads_them(page, live_s
     call_command("seed_demo", password=PASSWORD)
     log_in(page, "director@berezovka.demo", PASSWORD)
 
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    open_main_menu(page)
     page.get_by_test_id("nav-dashboards").click()
     page.wait_for_url(f"{live_server.url}/dashboards/categories/")
 

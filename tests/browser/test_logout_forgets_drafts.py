@@ -4,6 +4,7 @@ import pytest
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, UserFactory
+from tests.browser.conftest import open_main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,9 +15,7 @@ def test_logout_forgets_local_drafts(page, live_server, log_in):
     page.evaluate(
         "localStorage.setItem('collabschool:draft:visit-1', '{}'); localStorage.setItem('other-site-thing', '1')"
     )
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    open_main_menu(page)
     page.locator("form[data-logout] button").evaluate("button => button.closest('form').requestSubmit()")
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     assert page.evaluate("localStorage.getItem('collabschool:draft:visit-1')") is None

@@ -10,15 +10,9 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from apps.staff.models import CategoryAward, StaffMember
 from apps.staff.tests.factories import SubjectAssociationFactory, SubjectFactory
-from tests.browser.conftest import pass_two_factor
+from tests.browser.conftest import open_dropdown, open_main_menu, pass_two_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_menu(page):
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
 
 
 def test_log_in_switch_school_add_teacher_with_category_and_find_them(page, live_server):
@@ -42,8 +36,8 @@ def test_log_in_switch_school_add_teacher_with_category_and_find_them(page, live
     expect(page.get_by_role("heading", name="Реестр кадров")).to_be_visible()
     expect(page.get_by_test_id("school-menu")).to_contain_text("Берёзовская СОШ")
 
-    open_menu(page)
-    page.get_by_test_id("school-menu").click()
+    open_main_menu(page)
+    open_dropdown(page.get_by_test_id("school-menu"))
     page.get_by_role("button", name=re.compile("Ольховская ООШ")).click()
     expect(page.get_by_text("Текущая школа: Ольховская ООШ")).to_be_visible()
 
