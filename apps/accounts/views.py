@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record_for_person
 from apps.core.tenancy import school_view
 from apps.staff.selectors import school_today, staff_overview, staff_own_card, years_between
 
@@ -48,6 +50,27 @@ from .twofactor import (
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record_for_person(action=AuditEvent.Action.PASSWORD_CHANGED, user=form.user, actor=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The new password set from the e-mailed link; the person is not signed in, so
+    they are named as the actor themselves (only they could follow the link)."""
+
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record_for_person(action=AuditEvent.Action.PASSWORD_CHANGED, user=form.user, actor=form.user)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

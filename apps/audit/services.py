@@ -148,6 +148,20 @@ def audit_record(
     return event
 
 
+def audit_record_for_person(*, action: str, user, actor, target_label: str | None = None) -> list[AuditEvent]:
+    """A row about a person's own account (sign-in, sign-out, password): a person
+    belongs to schools, not the other way round, so it is written once for each
+    school they work in (each school's administrators see it), and once without
+    a school for someone who works in none or is unknown."""
+    from apps.accounts.models import Membership
+
+    schools = [m.school for m in Membership.objects.filter(user=user).select_related("school")] if user else []
+    return [
+        audit_record(action=action, school=school, actor=actor, target=user, target_label=target_label)
+        for school in schools or [None]
+    ]
+
+
 def audit_record_many(*, action: str, school=None, targets: list, changes: list[Mapping]) -> list[AuditEvent]:
     """`audit_record` for many targets of one action in one INSERT (a bulk import),
     `changes[i]` being the diff of `targets[i]`. Without `school`, each row goes

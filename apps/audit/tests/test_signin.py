@@ -1,11 +1,15 @@
-"""Sign-in success and failure, and sign-out, in each school's trail."""
+"""Sign-in success and failure, sign-out and password changes, in each school's trail."""
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory
 from apps.audit.models import AuditEvent
+from conftest import client_for
 
 pytestmark = pytest.mark.django_db
 Action = AuditEvent.Action
@@ -58,3 +62,38 @@ def test_sign_out_is_recorded(client, teacher, school):
 def test_sign_out_without_a_session_writes_nothing(client):
     client.post(reverse("logout"))
     assert not AuditEvent.objects.exists()
+
+
+def test_password_change_is_recorded_without_the_password(teacher, school):
+    client = client_for(teacher)
+    new = "Nov-pass-2026!"
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=Action.PASSWORD_CHANGED)
+    assert (event.school, event.actor, event.target_id) == (school, teacher, str(teacher.pk))
+    rows = str(list(AuditEvent.objects.values()))
+    assert new not in rows and PASSWORD not in rows
+
+
+def test_a_rejected_password_change_writes_nothing(teacher):
+    client = client_for(teacher)
+    response = client.post(
+        reverse("password_change"), {"old_password": "not-it-123", "new_password1": "x", "new_password2": "y"}
+    )
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(action=Action.PASSWORD_CHANGED).exists()
+
+
+def test_password_set_from_the_reset_link_is_recorded(client, teacher, school):
+    uid = urlsafe_base64_encode(force_bytes(teacher.pk))
+    response = client.get(reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(teacher)]))
+    assert response.status_code == 302  # Django moves the token out of the address first
+    new = "Nov-pass-2026!"
+    response = client.post(response["Location"], {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=Action.PASSWORD_CHANGED)
+    assert (event.school, event.actor, event.target_id) == (school, teacher, str(teacher.pk))
+    teacher.refresh_from_db()
+    assert teacher.check_password(new)
