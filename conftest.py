@@ -48,6 +48,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate")
+    yield
+    # Processes the tests started (workers, beats, killed ones among them) may still
+    # hold a session for a moment; dropping the test database then fails with
+    # "being accessed by other users". Nothing else uses this database.
+    with django_db_blocker.unblock():
+        _end_other_sessions()
 
 
 @pytest.fixture
@@ -163,6 +169,22 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 WORKER_APP_NAME = "collabschool-test-worker"
+
+
+def _end_other_sessions(timeout=10):
+    """End every other session on the test database and wait until they are gone."""
+    from django.db import connection
+
+    where = "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity " + where)
+            if cursor.fetchone()[0] == 0 or time.monotonic() > deadline:
+                break
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity " + where)
+            time.sleep(0.1)
+    connection.close()
 
 
 def _end_worker_sessions(timeout=10):
