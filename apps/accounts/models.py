@@ -47,6 +47,11 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail"), unique=True)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    # When two-factor sign-in was last turned on or off: a session that decided at
+    # sign-in that it owed no code decides again after this (apps/accounts/twofactor.py).
+    twofactor_changed_at = models.DateTimeField(
+        _("two-factor sign-in changed at"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

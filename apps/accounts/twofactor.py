@@ -3,10 +3,12 @@ the bookkeeping a session gets at sign-in.
 
 A session counts as verified once it holds the id of the device that accepted a code,
 under django-otp's own session key (as `django_otp.login` sets it). Whether a user owes
-a second factor at all is decided once, at sign-in, and kept in the session, so that a
-page of a verified or exempt session costs no query; an administrator's role is checked
-again on every request from the memberships the school middleware loads anyway, so a
-role granted during a session takes effect at once.
+a second factor at all is decided at sign-in and kept in the session, so that a page of
+a verified or exempt session costs no query. It is decided again when the user turned
+two-factor sign-in on after that (`User.twofactor_changed_at`, read from the user row
+every request loads anyway), so a session opened before stops working without a code.
+An administrator's role is checked again on every request from the memberships the
+school middleware loads anyway, so a role granted during a session takes effect at once.
 
 Reads (`twofactor_*` selectors) come first, writes (services) after.
 """
@@ -17,16 +19,19 @@ import time
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Membership, Role
+from .models import Membership, Role, User
 
 RECOVERY_CODE_COUNT = 10
 # Set at sign-in: True when the user owed no second factor then.
 EXEMPT_SESSION_KEY = "twofactor_exempt"
+# Unix time (float) when EXEMPT_SESSION_KEY was decided.
+EXEMPT_AT_SESSION_KEY = "twofactor_exempt_at"
 # Wrong codes typed in this session.
 ATTEMPTS_SESSION_KEY = "twofactor_attempts"
 # Recovery codes just made, kept until the page that shows them once.
@@ -79,15 +84,24 @@ def twofactor_owed(request) -> bool:
     if twofactor_session_verified(session):
         return False
     exempt = session.get(EXEMPT_SESSION_KEY)
-    if exempt is None:  # a session signed in before two-factor sign-in existed
-        exempt = not twofactor_needed(user=request.user)
-        session[EXEMPT_SESSION_KEY] = exempt
+    changed_at = request.user.twofactor_changed_at
+    if exempt is None or (  # a session signed in before two-factor sign-in existed
+        exempt and changed_at is not None and changed_at.timestamp() > session.get(EXEMPT_AT_SESSION_KEY, 0)
+    ):  # or before the user turned it on in another session
+        exempt = _session_exempt_decide(session, user=request.user)
     if not exempt:
         return True
     # Made an administrator since signing in: from the memberships already loaded.
     return settings.TWO_FACTOR_REQUIRED and any(
         membership.has_role(Role.ADMINISTRATOR) for membership in getattr(request, "memberships", [])
     )
+
+
+def _session_exempt_decide(session, *, user) -> bool:
+    exempt = not twofactor_needed(user=user)
+    session[EXEMPT_SESSION_KEY] = exempt
+    session[EXEMPT_AT_SESSION_KEY] = time.time()
+    return exempt
 
 
 def totp_secret(device) -> str:
@@ -119,7 +133,7 @@ def signin_session_start(*, request, user):
     now = int(time.time())
     request.session[SIGNED_IN_AT_SESSION_KEY] = now
     request.session[SEEN_AT_SESSION_KEY] = now
-    request.session[EXEMPT_SESSION_KEY] = not twofactor_needed(user=user)
+    _session_exempt_decide(request.session, user=user)
     request.session.pop(ATTEMPTS_SESSION_KEY, None)
 
 
@@ -150,6 +164,7 @@ def totp_device_confirm(*, user, code):
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = twofactor_recovery_codes_regenerate(user=user)
+    _changed(user=user)
     _audit(action="two_factor_changed", user=user, changes={"two_factor": [False, True]})
     return device, codes
 
@@ -169,7 +184,19 @@ def twofactor_disable(*, user):
     """Remove the user's authenticator and recovery codes."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    _changed(user=user)
     _audit(action="two_factor_changed", user=user, changes={"two_factor": [True, False]})
+
+
+def twofactor_session_forget(*, request):
+    """This session, whose user just turned two-factor sign-in off, owes no code."""
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    _session_exempt_decide(request.session, user=request.user)
+
+
+def _changed(*, user):
+    user.twofactor_changed_at = timezone.now()
+    User.objects.filter(pk=user.pk).update(twofactor_changed_at=user.twofactor_changed_at)
 
 
 def twofactor_code_check(*, user, code):
@@ -179,7 +206,7 @@ def twofactor_code_check(*, user, code):
     code = twofactor_code_normalise(code)
     if not code:
         return None
-    if code.isdigit():
+    if code.isascii() and code.isdigit():
         devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
     else:
         devices = StaticDevice.objects.devices_for_user(user, confirmed=True)
@@ -197,6 +224,7 @@ def twofactor_session_verify(*, request, device):
     otp_login(request, device)
     request.session.pop(ATTEMPTS_SESSION_KEY, None)
     request.session[EXEMPT_SESSION_KEY] = False
+    request.session[EXEMPT_AT_SESSION_KEY] = time.time()
 
 
 def twofactor_attempt_failed(*, request) -> int:

@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from apps.audit.models import AuditEvent
@@ -29,7 +28,6 @@ from .forms import (
 from .models import Role
 from .services import current_school_set, school_settings_update
 from .twofactor import (
-    EXEMPT_SESSION_KEY,
     FRESH_CODES_SESSION_KEY,
     totp_device_confirm,
     totp_device_pending,
@@ -43,6 +41,7 @@ from .twofactor import (
     twofactor_owed,
     twofactor_recovery_codes_left,
     twofactor_recovery_codes_regenerate,
+    twofactor_session_forget,
     twofactor_session_verify,
 )
 
@@ -243,8 +242,7 @@ def two_factor(request):
             return redirect("two_factor")
         if form.is_valid():
             twofactor_disable(user=request.user)
-            request.session.pop(DEVICE_ID_SESSION_KEY, None)
-            request.session[EXEMPT_SESSION_KEY] = True
+            twofactor_session_forget(request=request)
             messages.success(request, _("Two-factor sign-in is off."))
             return redirect("two_factor")
         if twofactor_attempt_failed(request=request) == 0:

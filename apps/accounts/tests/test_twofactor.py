@@ -7,7 +7,9 @@ import re
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
@@ -21,7 +23,7 @@ from apps.accounts.tests.factories import (
     totp_code,
     totp_code_for_secret,
 )
-from apps.accounts.twofactor import twofactor_recovery_codes_regenerate
+from apps.accounts.twofactor import twofactor_code_check, twofactor_recovery_codes_regenerate
 from conftest import client_for
 
 PASSWORD = "correct-horse-42"
@@ -222,7 +224,7 @@ def test_after_a_wrong_code_the_app_pauses_for_every_session(administrator):
 
 @pytest.mark.parametrize(
     "code",
-    ["", " ", "12345", "1234567", "abc", "<script>alert(1)</script>", "١٢٣٤٥٦", "x" * 5000, "12 34 56", "--"],
+    ["", " ", "12345", "1234567", "abc", "<script>alert(1)</script>", "١٢٣٤٥٦", "x" * 5000, "12 34 56", "--", "²²²²²²"],
 )
 def test_bad_codes_are_form_errors(administrator, client, code):
     TOTPDeviceFactory(user=administrator)
@@ -233,6 +235,14 @@ def test_bad_codes_are_form_errors(administrator, client, code):
     setup = Client()
     sign_in(setup, UserFactory())
     assert setup.post(reverse("two_factor_setup"), {"code": code}).status_code == 200
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "²²²²²²", "１２３４５６"])
+def test_digits_of_other_scripts_are_no_app_code_and_do_not_pause_the_app(administrator, code):
+    device = TOTPDeviceFactory(user=administrator)
+    assert twofactor_code_check(user=administrator, code=code) is None
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
 
 
 def test_next_leaving_the_site_is_ignored(administrator, client):
@@ -267,6 +277,38 @@ def test_teacher_turns_two_factor_on_and_is_asked_for_a_code_next_time(teacher):
     other = Client()
     sign_in(other, teacher)
     assert other.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
+
+
+def test_a_session_opened_before_two_factor_was_turned_on_elsewhere_must_type_a_code(teacher):
+    earlier = Client()
+    sign_in(earlier, teacher)
+    assert earlier.get(reverse("home")).status_code == 200
+
+    phone = Client()
+    sign_in(phone, teacher)
+    setup = phone.get(reverse("two_factor_setup"))
+    phone.post(reverse("two_factor_setup"), {"code": totp_code_for_secret(setup.context["secret"])})
+    assert phone.get(reverse("home")).status_code == 200  # the session that turned it on is verified
+
+    assert earlier.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
+    assert earlier.post(reverse("home"))["Location"] == reverse("two_factor_verify")
+
+
+def test_turning_it_off_again_frees_the_earlier_session_and_costs_no_query_after(teacher):
+    earlier = Client()
+    sign_in(earlier, teacher)
+    TOTPDeviceFactory(user=teacher)
+    client = client_for(teacher)
+    client.post(reverse("two_factor"), {"password": PASSWORD})
+    assert earlier.get(reverse("home")).status_code == 200  # decided again, once
+    fresh = Client()
+    sign_in(fresh, teacher)
+    fresh.get(reverse("home"))
+    with CaptureQueriesContext(connection) as after_deciding_again:
+        earlier.get(reverse("home"))
+    with CaptureQueriesContext(connection) as untouched:
+        fresh.get(reverse("home"))
+    assert len(after_deciding_again) == len(untouched)
 
 
 def test_teacher_turns_it_off_with_the_password(teacher):
