@@ -47,22 +47,9 @@ trap 'exit 143' TERM
 # Throwaway data: no fsync, as for the tests.
 PG_FAST=1 bash bin/services.sh start "$BENCH_DIR" "$BENCH_PGPORT" "$BENCH_REDISPORT"
 
-# Production settings (DEBUG off, compressed manifest static files), over plain
-# HTTP on 127.0.0.1 since no proxy terminates TLS here.
-export DJANGO_SETTINGS_MODULE=collabschool.settings
-export DJANGO_ENV=production
-DJANGO_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')
-export DJANGO_SECRET_KEY
-export DJANGO_SECURE_SSL_REDIRECT=0
-export DJANGO_LOG_LEVEL=WARNING
-export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$BENCH_PGPORT
-export POSTGRES_USER=collabschool POSTGRES_PASSWORD="" POSTGRES_DB=collabschool
-export REDIS_URL=redis://127.0.0.1:$BENCH_REDISPORT/0
-unset CACHE_REDIS_URL EMAIL_HOST
-export PATH=$ROOT/.venv/bin:$PATH
-
-python manage.py collectstatic --noinput -v 0
-python manage.py migrate -v 0
+# Production settings against those services (bin/prod-env.sh).
+. bin/prod-env.sh
+prod_env_start "$BENCH_PGPORT" "$BENCH_REDISPORT"
 python manage.py bench_generate \
     --schools "${BENCH_SCHOOLS:-200}" \
     --staff-per-school "${BENCH_STAFF:-25}" \

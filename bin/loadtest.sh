@@ -77,22 +77,10 @@ fi
 
 PG_FAST=1 bash bin/services.sh start "$RUN_DIR" "$LOADTEST_PGPORT" "$LOADTEST_REDISPORT"
 
-# Production settings (DEBUG off), over plain HTTP on 127.0.0.1 since no proxy
-# terminates TLS here (the locustfile sends the Secure cookies anyway).
-export DJANGO_SETTINGS_MODULE=collabschool.settings
-export DJANGO_ENV=production
-DJANGO_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')
-export DJANGO_SECRET_KEY
-export DJANGO_SECURE_SSL_REDIRECT=0
-export DJANGO_LOG_LEVEL=WARNING
-export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$LOADTEST_PGPORT
-export POSTGRES_USER=collabschool POSTGRES_PASSWORD="" POSTGRES_DB=collabschool
-export REDIS_URL=redis://127.0.0.1:$LOADTEST_REDISPORT/0
-unset CACHE_REDIS_URL EMAIL_HOST
-export PATH=$ROOT/.venv/bin:$PATH
-
-python manage.py collectstatic --noinput -v 0
-python manage.py migrate -v 0
+# Production settings against those services (bin/prod-env.sh); the locustfile
+# sends the Secure cookies over plain HTTP anyway.
+. bin/prod-env.sh
+prod_env_start "$LOADTEST_PGPORT" "$LOADTEST_REDISPORT"
 say "seeding the demo"
 python manage.py seed_demo >"$RUN_DIR/seed_demo.log"
 python -m tests.load.prepare "$RUN_DIR/plan.json"

@@ -51,25 +51,23 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordAuditedMixin:
+    """A new password, once saved, goes to the audit trail of each of the person's
+    schools. From the e-mailed link the person is not signed in: they are named as
+    the actor themselves, since only they could follow the link."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record_for_person(action=AuditEvent.Action.PASSWORD_CHANGED, user=form.user, actor=form.user)
+        return response
+
+
+class PasswordChangeView(PasswordAuditedMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit_record_for_person(action=AuditEvent.Action.PASSWORD_CHANGED, user=form.user, actor=form.user)
-        return response
 
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """The new password set from the e-mailed link; the person is not signed in, so
-    they are named as the actor themselves (only they could follow the link)."""
-
+class PasswordResetConfirmView(PasswordAuditedMixin, auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit_record_for_person(action=AuditEvent.Action.PASSWORD_CHANGED, user=form.user, actor=form.user)
-        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
