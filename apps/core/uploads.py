@@ -176,8 +176,7 @@ ZIP_ERRORS = (
     OSError,
     EOFError,
     ValueError,
-    NotImplementedError,
-    RuntimeError,
+    RuntimeError,  # also an unsupported compression method, which zipfile raises as a subclass
 )
 
 
