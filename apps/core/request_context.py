@@ -8,9 +8,12 @@ audit trail reads as "the system".
 """
 
 import contextvars
+import ipaddress
 import re
 import uuid
 from dataclasses import dataclass, field
+
+from django.conf import settings
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -52,9 +55,24 @@ def request_id_from(request) -> str:
 
 
 def client_ip(request) -> str | None:
-    # Behind a proxy the address comes through axes' ipware settings; REMOTE_ADDR
-    # is what the socket saw otherwise.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+    """The client's address, for login throttling (axes calls this too), the audit
+    trail and the logs.
+
+    Behind PROXY_COUNT proxies, each appends the address it saw to X-Forwarded-For,
+    so the client is that many entries from the right; whatever stands further left
+    was sent by the client and is not trusted. With no proxy, or a header too short
+    or not an address, it is the socket's address (REMOTE_ADDR).
+    """
+    count = settings.PROXY_COUNT
+    if count > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(hops) >= count and hops[-count]:
+            candidate = hops[-count]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:
