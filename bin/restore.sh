@@ -36,6 +36,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TARGET_DB=${TARGET_DB:-${DBNAME}_restore_$(utc_stamp | tr 'A-Z' 'a-z')}
 [[ "$TARGET_DB" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] ||
     die "TARGET_DB must be lower-case letters, digits and _ (at most 63): $TARGET_DB"
+# Restoring over the live database is a different, manual operation: stop the
+# app, then point it at the restored database (printed at the end).
+[ "$TARGET_DB" != "$DBNAME" ] ||
+    die "TARGET_DB is the live database $DBNAME: restore beside it, then switch POSTGRES_DB"
 
 major=$(server_major postgres)
 PG_RESTORE=$(pg_tool pg_restore "$major")

@@ -103,9 +103,9 @@ def test_backup_and_restore_into_a_fresh_database_keep_every_row(tmp_path):
         # The restored database now holds tables: a second restore into it is refused...
         again = run("bash", "bin/restore.sh", str(dump), env=env)
         assert again.returncode != 0 and "RESTORE_OVERWRITE=1" in again.stderr
-        # ...and the live database is never a target unless asked for.
-        live = run("bash", "bin/restore.sh", str(dump), env={**env, "TARGET_DB": source})
-        assert live.returncode != 0 and "already holds" in live.stderr
+        # ...and the live database is never a target, even when overwriting is asked for.
+        live = run("bash", "bin/restore.sh", str(dump), env={**env, "TARGET_DB": source, "RESTORE_OVERWRITE": "1"})
+        assert live.returncode != 0 and "is the live database" in live.stderr
         assert row_counts(source) == expected
         # Asked for: dropped and restored again.
         forced = run("bash", "bin/restore.sh", str(dump), env={**env, "RESTORE_OVERWRITE": "1"})
