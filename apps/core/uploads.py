@@ -10,10 +10,16 @@ is what the extension says:
   them what they claim: `[Content_Types].xml` and the `word/`, `xl/` or `ppt/`
   part for OOXML, a `mimetype` member naming the right ODF type for ODF;
 - text formats (.txt, .csv) hold no control bytes and do not start, after a
-  byte-order mark and white space, with markup (`<!doctype html`, `<html`,
-  `<svg`, `<script`, `<?xml`...): a web page renamed to .txt is refused;
-- no file of any type carries HTML in its first bytes, where old browsers
-  sniffed for it (a `.png` that is an HTML page with a PNG header).
+  byte-order mark and white space, with a tag (`<` then a letter, `!`, `?` or
+  `/`): a web page renamed to .txt is refused;
+- no file of any type carries markup anywhere in its first kilobyte, where
+  browsers sniff for it (a `.png` that is an HTML page with a PNG header, a
+  CSV with `<img src=x onerror=...>` in its second row): `MARKUP` finds the
+  tags that make a sniffer take bytes for a page or that run or load something
+  (`<html`, `<script`, `<img`, `<a href=`, `<svg`, `<iframe`, `<style`...),
+  comments and doctypes, an `on...=` handler in any tag, and a `javascript:`
+  URL. A `<` before a digit, a space or a word that is not such a tag is
+  text: school data says «оценка <3» and «a<b».
 
 Why a table of our own rather than `filetype` or `python-magic`: the list of
 accepted types is short and closed, so its signatures fit in a screen; neither
@@ -71,13 +77,36 @@ ISO_MEDIA = {".mp4", ".mov"}  # an `ftyp` box at byte 4
 
 # How much of the start of a file is looked at for markup.
 HEAD_BYTES = 1024
-# Tags that make a browser's sniffer (or an old one scanning the first bytes)
-# take a file for a web page, or that run scripts (SVG). Long enough never to
-# turn up by chance in the binary start of a real image, PDF or archive.
-MARKUP_IN_BINARY = re.compile(
-    rb"<(?:!doctype\s+html|html|head[\s>]|body|script|iframe|frameset|object|embed|svg|meta\s|link\s)",
-    re.IGNORECASE,
+# Markup in a file's first kilobyte, whatever its type. Tag names are those of
+# the WHATWG sniffing table for HTML plus every tag that runs a script, loads a
+# resource or takes input; each must end where a tag name ends (white space,
+# `/`, `>`), so `<imgs` or `<a:graphic` (an OOXML part) is not one. The
+# one- and two-letter tags count only with an attribute (`<a href=`): three
+# random bytes are `<a ` or `<b>` in about one compressed image of a thousand.
+# `<?xml` is the `declaration` group: it is markup in text, but a ZIP-based
+# office file whose parts are stored rather than deflated (SheetJS writes them
+# so) has `<?xml` in its first kilobyte as its own content.
+# ASCII classes only: `\s` must not match the 0x85/0xA0 bytes of UTF-8 Cyrillic.
+_TAG_END = r"(?=[\s/>])"
+MARKUP = re.compile(
+    "|".join(
+        (
+            r"(?P<declaration><\?xml" + _TAG_END + ")",
+            r"<!doctype\s+html",
+            r"<!--",
+            r"<!\[cdata\[",
+            r"</?(?:html|head|body|script|style|i?frame|frameset|object|embed|applet|svg|math|img|image|picture|video"
+            r"|audio|source|track|link|meta|base|form|input|button|textarea|select|isindex|table|div|font|title"
+            r"|template|noscript|noembed|marquee|plaintext|xmp|details|dialog|portal)" + _TAG_END,
+            r"<(?:a|b|i|p|u|br|hr|h[1-6]|li|ol|ul|td|tr|em)\s+[a-z][\w:-]*\s*=",
+            r"<[a-z][^<>]*[\s/\"']on[a-z]+\s*=",  # an event handler in a tag of any name
+            r"(?<![\w.-])javascript\s*:(?=\S)",
+        )
+    ),
+    re.IGNORECASE | re.ASCII,
 )
+# A text file that starts with a tag of any name is a page or XML, not a table or notes.
+TEXT_STARTING_WITH_A_TAG = re.compile(r"\A\s*<[a-z!?/]", re.IGNORECASE | re.ASCII)
 # Control characters that plain text never holds (tab, line breaks, form feed and escape allowed).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -125,17 +154,26 @@ def validate_upload(upload, *, max_mb=20, extensions=EVIDENCE_TYPES):
     finally:
         upload.seek(0)
     if problem:
-        raise ValidationError(problem)
+        message, code = problem
+        raise ValidationError(message, code=code)
 
 
 def _content_problem(upload, extension):
-    """Why the content does not match `extension`, or None."""
+    """Why the content does not match `extension`, as (message, code), or None."""
     head = upload.read(HEAD_BYTES)
-    mismatch = _("The file's content does not match its extension.")
+    text = _head_text(head) if extension in TEXT_TYPES else head.decode("latin-1")
+    if extension in TEXT_TYPES and CONTROL_CHARACTERS.search(text):
+        return _("The file is not plain text."), "not_text"
+    xml_is_content = extension in OOXML_PARTS or extension in ODF_MIMETYPES
+    if _has_markup(text, xml_is_content=xml_is_content) or (
+        extension in TEXT_TYPES and TEXT_STARTING_WITH_A_TAG.match(text)
+    ):
+        if extension in TEXT_TYPES:
+            return _("The file looks like a web page or markup, not plain text."), "markup"
+        return _("The file looks like a web page, which is not accepted."), "markup"
     if extension in TEXT_TYPES:
-        return _text_problem(head)
-    if MARKUP_IN_BINARY.search(head):
-        return _("The file looks like a web page, which is not accepted.")
+        return None
+    mismatch = _("The file's content does not match its extension."), "mismatch"
     signatures = SIGNATURES.get(extension)
     if signatures and not head.startswith(signatures):
         return mismatch
@@ -148,24 +186,22 @@ def _content_problem(upload, extension):
     return None
 
 
-def _text_problem(head):
-    """Why `head`, the start of a .txt or .csv, is not plain text, or None."""
+def _has_markup(text, *, xml_is_content=False):
+    """Whether `text`, the decoded start of a file, holds markup (see `MARKUP`)."""
+    return any(not (xml_is_content and match["declaration"]) for match in MARKUP.finditer(text))
+
+
+def _head_text(head):
+    """`head`, the start of a .txt or .csv, as text for the checks."""
     for bom, encoding in BYTE_ORDER_MARKS:
         if head.startswith(bom):
             body = head[len(bom) :]
             if encoding != "utf-8":  # whole UTF-16 code units only
                 body = body[: len(body) // 2 * 2]
-            text = body.decode(encoding, errors="replace")
-            break
-    else:
-        # UTF-8 or a single-byte Cyrillic code page: both keep ASCII as it is,
-        # and ASCII is all the checks below look for.
-        text = head.decode("latin-1")
-    if CONTROL_CHARACTERS.search(text):
-        return _("The file is not plain text.")
-    if text.lstrip().startswith("<"):
-        return _("The file looks like a web page or markup, not plain text.")
-    return None
+            return body.decode(encoding, errors="replace")
+    # UTF-8 or a single-byte Cyrillic code page: both keep ASCII as it is,
+    # and ASCII is all the checks look for.
+    return head.decode("latin-1")
 
 
 # What reading a broken, encrypted or odd archive raises.

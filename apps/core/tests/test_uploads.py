@@ -4,6 +4,7 @@ that a browser cannot take for a page of the site."""
 
 import io
 import os
+import random
 import zipfile
 
 import pytest
@@ -16,7 +17,15 @@ from django.urls import reverse
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolNetworkFactory, UserFactory
 from apps.core.tests.world import World
-from apps.core.uploads import DOWNLOAD_CSP, EVIDENCE_TYPES, IMAGES, TEXT_TYPES, file_download, validate_upload
+from apps.core.uploads import (
+    DOWNLOAD_CSP,
+    EVIDENCE_TYPES,
+    HEAD_BYTES,
+    IMAGES,
+    TEXT_TYPES,
+    file_download,
+    validate_upload,
+)
 from apps.mentoring.tests import routes as mentoring_routes
 from apps.partners.tests import routes as partners_routes
 from apps.problemdays.tests import routes as problemdays_routes
@@ -129,6 +138,89 @@ REFUSED = [
 def test_files_whose_content_is_not_their_type_are_refused(name, content):
     with pytest.raises(ValidationError):
         validate_upload(SimpleUploadedFile(name, content), extensions=EVERYTHING)
+
+
+# Markup anywhere in the first KiB, not only at the start, and the tags that
+# run scripts or load things besides <html>/<script>.
+HOSTILE_MARKUP = [
+    ("html-after-a-line-of-text", "notes.txt", b"hi\n<html><script>alert(1)</script>"),
+    ("script-after-a-csv-row", "staff.csv", "Фамилия;Имя\nОрлова;<script>alert(1)</script>\n".encode()),
+    ("img-onerror-as-csv", "staff.csv", b"name;note\nx;<img src=x onerror=alert(1)>\n"),
+    ("img-onerror-in-png", "photo.png", PNG + b"tEXt<img src=x onerror=alert(1)>"),
+    ("img-onerror-in-jpeg", "photo.jpg", JPEG[:20] + b"<IMG/SRC=x/ONERROR=alert(1)>"),
+    ("link-as-txt", "notes.txt", b'see <a href="https://evil.example/">here</a>'),
+    ("style-as-txt", "notes.txt", b"x\n<style>body{background:url(//evil.example)}</style>"),
+    ("svg-onload-in-pdf", "report.pdf", b"%PDF-1.4\n<svg/onload=alert(1)>"),
+    ("iframe-as-txt", "notes.txt", b"text <iframe src=//evil.example>"),
+    ("body-as-txt", "notes.txt", b"text\n<body onload=alert(1)>"),
+    ("meta-refresh-as-txt", "notes.txt", b'x <meta http-equiv="refresh" content="0;url=//evil.example">'),
+    ("doctype-late-in-txt", "notes.txt", b"header line\n<!DOCTYPE html>"),
+    ("xml-declaration-late-in-txt", "notes.txt", b"x\n<?xml version='1.0'?><x:y/>"),
+    ("object-as-txt", "notes.txt", b"x <object data=//evil.example/x.swf>"),
+    ("embed-in-png", "photo.png", PNG + b"<embed src=//evil.example/x>"),
+    ("form-as-txt", "notes.txt", b'x <form action="//evil.example"><input name=p>'),
+    ("input-as-csv", "staff.csv", b"a;b\n1;<input autofocus onfocus=alert(1)>"),
+    ("handler-on-any-tag", "notes.txt", b"x <custom-el onmouseover=alert(1)>"),
+    ("javascript-url-in-txt", "notes.txt", b"go to javascript:alert(document.cookie)"),
+    ("javascript-url-in-jpeg", "photo.jpg", JPEG[:20] + b'"JavaScript:alert(1)"'),
+    ("utf16-late-script-in-txt", "notes.txt", "\ufeffСтрока\n<script>alert(1)</script>".encode("utf-16-le")),
+    ("cp1251-then-svg-in-csv", "staff.csv", "Фамилия;Имя\n<svg onload=alert(1)>".encode("cp1251")),
+]
+
+
+@pytest.mark.parametrize(
+    "name,content", [(n, c) for _i, n, c in HOSTILE_MARKUP], ids=[i for i, _n, _c in HOSTILE_MARKUP]
+)
+def test_markup_anywhere_in_the_first_kilobyte_of_any_file_is_refused(name, content):
+    with pytest.raises(ValidationError) as refused:
+        validate_upload(SimpleUploadedFile(name, content), extensions=EVERYTHING)
+    assert refused.value.code == "markup"
+
+
+def _xmp_jpeg():
+    """A JPEG whose APP1 segment holds an XMP packet, as cameras and editors write."""
+    xmp = (
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""/>'
+        b'</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    )
+    return JPEG[:20] + b"\xff\xe1" + (len(xmp) + 31).to_bytes(2, "big") + b"http://ns.adobe.com/xap/1.0/\x00" + xmp
+
+
+def _stored_xlsx():
+    """An XLSX whose members are stored, not deflated (as SheetJS writes by
+    default): `<?xml` declarations sit in its first kilobyte."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx())) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+    return buffer.getvalue()
+
+
+SCHOOL_DATA_WITH_LESS_THAN = [
+    ("marks.csv", "Класс;Предмет;Ученики с оценкой <3\n5А;математика;2\n".encode()),
+    ("marks.csv", "Класс;Порог\n5А;<3\n6Б;< 4\n".encode("cp1251")),
+    ("marks.csv", "<3;двоек нет\n".encode()),  # even as the file's first character
+    ("notes.txt", "Неравенства: a<b, x < 5, 2<x<7, a <= b, x<a, стрелка <-- и ->\n".encode()),
+    ("notes.txt", "Тема урока: JavaScript: переменные и циклы; ссылки <https://school.example/>\n".encode()),
+    ("photo.jpg", _xmp_jpeg()),
+    ("staff.xlsx", _stored_xlsx()),
+]
+
+
+@pytest.mark.parametrize(
+    "name,content", SCHOOL_DATA_WITH_LESS_THAN, ids=[f"{n}-{i}" for i, (n, _c) in enumerate(SCHOOL_DATA_WITH_LESS_THAN)]
+)
+def test_a_less_than_sign_xmp_metadata_or_a_stored_xml_part_is_not_markup(name, content):
+    validate_upload(SimpleUploadedFile(name, content), extensions=EVERYTHING)
+
+
+def test_random_bytes_after_an_image_header_are_not_taken_for_markup():
+    """Compressed image data looks random; the detector must not fire on chance bytes."""
+    rng = random.Random(10)
+    for _attempt in range(2000):
+        content = PNG + rng.randbytes(HEAD_BYTES)
+        validate_upload(SimpleUploadedFile("photo.png", content), extensions=IMAGES)
 
 
 def test_size_and_extension_are_checked_too():
