@@ -414,7 +414,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers (a console one when DEBUG is on, mail to ADMINS) would
+        # print an error's traceback, PostgreSQL's DETAIL with it, before the redacting
+        # console above: its records go to the root's handler only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 # Django's error reports (debug page, mail to ADMINS) hide sensitive POST values too.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "apps.core.logs.ExceptionReporterFilter"

@@ -189,6 +189,10 @@ class JsonFormatter(_JsonFormatter):
     def formatException(self, ei):
         return redact_text(super().formatException(ei))
 
+    def format(self, record):
+        record.exc_text = None  # a traceback another formatter cached may be unredacted
+        return super().format(record)
+
     def process_log_record(self, log_data):
         # The timestamp first, for people reading the lines.
         return {"timestamp": log_data.pop("timestamp", None), **log_data}
@@ -198,6 +202,7 @@ class PlainFormatter(logging.Formatter):
     """`time LEVEL logger message [request_id=… school_id=… …]` for development."""
 
     def format(self, record):
+        record.exc_text = None  # a traceback another formatter cached may be unredacted
         line = super().format(record)
         context = " ".join(
             f"{name}={getattr(record, name)}" for name in CONTEXT_FIELDS if getattr(record, name, None) is not None

@@ -13,6 +13,7 @@ import pytest
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core import mail
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -206,3 +207,27 @@ def test_the_plain_format_carries_the_context_too():
     record.request_id, record.user_id, record.school_id, record.task_id, record.task_name = "r-1", 2, 3, None, None
     line = PlainFormatter("%(levelname)s %(name)s %(message)s").format(record)
     assert line == "INFO apps.demo hello [request_id=r-1 user_id=2 school_id=3]"
+
+
+def test_an_error_goes_only_to_the_redacting_console_never_by_mail(settings, json_log):
+    """Django's own handlers (a console one when DEBUG is on, mail to ADMINS) would
+    send the traceback, PostgreSQL's DETAIL in it, around the redaction."""
+    settings.ADMINS = [("Ops", "ops@school.test")]
+    assert logging.getLogger("django").handlers == [] and logging.getLogger("django.request").handlers == []
+    try:
+        raise ValueError(f"duplicate key\nDETAIL:  Key (facts)=({SECRET_FACTS}) already exists.")
+    except ValueError:
+        logging.getLogger("django.request").error("Internal Server Error: /visits/1/", exc_info=True)
+    assert mail.outbox == []
+    (line,) = [line for line in json_log() if line["logger"] == "django.request"]
+    assert "Машу" not in json.dumps(line, ensure_ascii=False) and MASK in line["exc_info"]
+
+
+def test_a_traceback_cached_unredacted_by_another_formatter_is_redacted_again():
+    try:
+        raise ValueError(f"boom\nDETAIL:  Key (facts)=({SECRET_FACTS}) already exists.")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
+    logging.Formatter().format(record)  # caches record.exc_text, unredacted
+    assert "Маш" in record.exc_text
+    assert "Маш" not in PlainFormatter().format(record)
