@@ -209,19 +209,23 @@ def _json_safe(value):
 
 
 @transaction.atomic
-def audit_events_anonymise(*, user=None, staff=None) -> int:
+def audit_events_anonymise(*, user=None, staff=None, school=None) -> int:
     """Remove an erased person's name from the trail; returns the rows touched.
 
     Rows where the person acted lose the link to them and their name; rows
     about them (as a user or a staff-registry card) lose the name and every
-    diff value, keeping which fields changed and when. The database allows
+    diff value, keeping which fields changed and when. With `school`, only
+    that school's rows by or about `user` are touched: an account that also
+    works in another school keeps its trail there (the card's rows are all
+    anonymised either way). The database allows
     exactly these updates, and only while `collabschool.audit_anonymise` is on
     in this transaction; it is switched off again before returning, so the rest
     of an enclosing transaction cannot use it.
     """
+    in_school = Q(school=school) if school is not None else Q()
     targets = Q(pk__in=[])
     if user is not None:
-        targets |= Q(target_type=_target_type(user), target_id=str(user.pk))
+        targets |= Q(target_type=_target_type(user), target_id=str(user.pk)) & in_school
     if staff is not None:
         targets |= Q(target_type=_target_type(staff), target_id=str(staff.pk))
     with connection.cursor() as cursor:
@@ -229,7 +233,7 @@ def audit_events_anonymise(*, user=None, staff=None) -> int:
         try:
             touched = set()
             if user is not None:
-                acted = AuditEvent.objects.filter(actor=user)
+                acted = AuditEvent.objects.filter(in_school, actor=user)
                 touched.update(acted.values_list("pk", flat=True))
                 acted.update(actor=None, actor_label=ERASED_LABEL)
             about = AuditEvent.objects.filter(targets)

@@ -36,6 +36,9 @@ What happens, and why:
   that mention the person are deleted (they can be made again).
 - **The audit trail** keeps its rows and loses the name
   (`apps.audit.services.audit_events_anonymise`); the erasure itself is audited.
+  An account kept for another school loses its name in this school's rows (its
+  sign-ins, roles, password changes, and what it did here) and keeps it in the
+  other school's, which are not this school's to erase.
 
 All of it runs in one transaction, with the card locked, so it is all or
 nothing and a second erasure (even a concurrent one) finds the act and stops.
@@ -384,9 +387,11 @@ def staff_member_erase(*, staff, reason, erased_by=None, now=None) -> ErasureRec
             ANONYMISED,
             _admin_log_anonymise(staff=staff, user=user if account_erased else None, label=label),
         )
-        # An account kept for another school keeps its trail there: only the card's rows lose the name.
-        audit_user = user if account_erased else None
-        counts["audit_events"] = (ANONYMISED, audit_events_anonymise(user=audit_user, staff=staff))
+        # An account kept for another school keeps its trail there; here, its rows lose the name too.
+        counts["audit_events"] = (
+            ANONYMISED,
+            audit_events_anonymise(user=user, staff=staff, school=None if account_erased else staff.school),
+        )
         staff.refresh_from_db()
 
         record = ErasureRecord.objects.create(

@@ -15,6 +15,7 @@ from .models import (
     VIOLATION_FIELDS,
     Achievement,
     CategoryAward,
+    ErasureRecord,
     QualificationCategory,
     StaffImport,
     StaffMember,
@@ -59,6 +60,25 @@ def _audit_staff(action, staff, before, *, subjects_changed=False, target_label=
         changes=audit_diff(before=before, after=after),
         target_label=target_label,
     )
+
+
+class StaffErased(ValidationError):
+    """The card's person was erased (apps.staff.erasure): the card is not changed again."""
+
+
+def staff_member_ensure_not_erased(*, staff: StaffMember) -> None:
+    """Raise `StaffErased` if the personal data of `staff` were erased.
+
+    An erased card keeps only what the school's figures need; editing it,
+    bringing it back, or adding and deleting its categories or achievements
+    would put a person's data back or change the figures behind the act. Inside
+    a transaction the card is locked first, so an erasure running at the same
+    time either finishes before the check or waits for the change to commit.
+    """
+    if transaction.get_connection().in_atomic_block:
+        list(StaffMember.objects.select_for_update().filter(pk=staff.pk).values_list("pk"))
+    if ErasureRecord.objects.filter(staff_id=staff.pk).exists():
+        raise StaffErased(_("The personal data of this person were erased; the card cannot be changed."), code="erased")
 
 
 def _full_clean(instance, **kwargs):
@@ -107,6 +127,7 @@ def staff_member_update(*, staff: StaffMember, subjects=None, **fields) -> Staff
     unknown = set(fields) - set(STAFF_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    staff_member_ensure_not_erased(staff=staff)
     _check_same_school(staff.school, association=fields.get("association"), subjects=subjects or ())
     audited = (*AUDITED_STAFF_FIELDS, "subjects") if subjects is not None else AUDITED_STAFF_FIELDS
     before = _stored_snapshot(staff, audited)
@@ -123,6 +144,7 @@ def staff_member_update(*, staff: StaffMember, subjects=None, **fields) -> Staff
 @transaction.atomic
 def staff_member_deactivate(*, staff: StaffMember, left_on: datetime.date) -> StaffMember:
     """Mark a person as having left on `left_on`. Nothing of their history is deleted."""
+    staff_member_ensure_not_erased(staff=staff)
     if left_on < staff.hired_on:
         raise ValidationError({"left_on": _("The leaving date cannot be before the hire date.")})
     before = _stored_snapshot(staff, AUDITED_STAFF_FIELDS)
@@ -136,6 +158,7 @@ def staff_member_deactivate(*, staff: StaffMember, left_on: datetime.date) -> St
 
 @transaction.atomic
 def staff_member_reactivate(*, staff: StaffMember) -> StaffMember:
+    staff_member_ensure_not_erased(staff=staff)
     before = _stored_snapshot(staff, AUDITED_STAFF_FIELDS)
     staff.is_active = True
     staff.left_on = None
@@ -149,6 +172,7 @@ def category_award_create(
     *, staff: StaffMember, category: str, awarded_on: datetime.date, order_number: str = ""
 ) -> CategoryAward:
     """Record an attestation result; it stays in force for five years."""
+    staff_member_ensure_not_erased(staff=staff)
     award = CategoryAward(
         staff=staff,
         category=category,
@@ -188,6 +212,7 @@ def _valid_until(awarded_on: datetime.date) -> datetime.date:
 @transaction.atomic
 def category_award_delete(*, award: CategoryAward) -> None:
     staff = award.staff
+    staff_member_ensure_not_erased(staff=staff)
     audit_record(
         action=AuditEvent.Action.CATEGORY_DELETED,
         school=staff.school,
@@ -209,6 +234,7 @@ def _achievement_fields(achievement: Achievement) -> dict:
 
 @transaction.atomic
 def achievement_create(*, staff: StaffMember, **fields) -> Achievement:
+    staff_member_ensure_not_erased(staff=staff)
     achievement = Achievement(staff=staff, **fields)
     _full_clean(achievement)
     achievement.save()
@@ -224,6 +250,7 @@ def achievement_create(*, staff: StaffMember, **fields) -> Achievement:
 @transaction.atomic
 def achievement_delete(*, achievement: Achievement) -> None:
     staff = achievement.staff
+    staff_member_ensure_not_erased(staff=staff)
     fields = _achievement_fields(achievement)
     audit_record(
         action=AuditEvent.Action.ACHIEVEMENT_DELETED,

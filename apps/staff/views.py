@@ -69,11 +69,18 @@ def _xlsx_response(content, file_name):
 
 
 def _refuse_erased(request, staff):
-    """An erased card is not brought back: its person is gone from the app."""
-    if hasattr(staff, "erasure"):
-        messages.info(request, _("The personal data of this person were erased; the card cannot be changed."))
+    """An erased card is not changed (services.staff_member_ensure_not_erased):
+    its pages answer with the reason instead of a form."""
+    try:
+        services.staff_member_ensure_not_erased(staff=staff)
+    except services.StaffErased as error:
+        _erased_message(request, error)
         return True
     return False
+
+
+def _erased_message(request, error):
+    messages.info(request, " ".join(error.messages))
 
 
 @school_view(*READERS)
@@ -145,7 +152,7 @@ def staff_create(request):
 
 @school_view(ADMIN)
 def staff_edit(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects.select_related("erasure"), school=request.school, pk=pk)
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = StaffMemberForm(request.POST or None, instance=staff, school=request.school)
@@ -168,6 +175,8 @@ def staff_deactivate(request, pk):
     if form.is_valid():
         try:
             services.staff_member_deactivate(staff=staff, left_on=form.cleaned_data["left_on"])
+        except services.StaffErased as error:
+            _erased_message(request, error)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -186,17 +195,19 @@ def staff_deactivate(request, pk):
 @require_POST
 @school_view(ADMIN)
 def staff_reactivate(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects.select_related("erasure"), school=request.school, pk=pk)
-    if _refuse_erased(request, staff):
-        return redirect("staff:detail", pk=staff.pk)
-    services.staff_member_reactivate(staff=staff)
-    messages.success(request, _("%(name)s works here again.") % {"name": staff.full_name})
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    try:
+        services.staff_member_reactivate(staff=staff)
+    except services.StaffErased as error:
+        _erased_message(request, error)
+    else:
+        messages.success(request, _("%(name)s works here again.") % {"name": staff.full_name})
     return redirect("staff:detail", pk=staff.pk)
 
 
 @school_view(ADMIN)
 def category_award_add(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects.select_related("erasure"), school=request.school, pk=pk)
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = CategoryAwardForm(request.POST or None, school=request.school)
@@ -215,14 +226,18 @@ def category_award_add(request, pk):
 @school_view(ADMIN)
 def category_award_delete(request, pk):
     award = get_for_school_or_404(CategoryAward.objects.select_related("staff"), school=request.school, pk=pk)
-    services.category_award_delete(award=award)
-    messages.success(request, _("The category record is deleted."))
+    try:
+        services.category_award_delete(award=award)
+    except services.StaffErased as error:
+        _erased_message(request, error)
+    else:
+        messages.success(request, _("The category record is deleted."))
     return redirect("staff:detail", pk=award.staff_id)
 
 
 @school_view(*MANAGERS)
 def achievement_add(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects.select_related("erasure"), school=request.school, pk=pk)
+    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = AchievementForm(request.POST or None, school=request.school)
@@ -241,8 +256,12 @@ def achievement_add(request, pk):
 @school_view(*MANAGERS)
 def achievement_delete(request, pk):
     achievement = get_for_school_or_404(Achievement.objects, school=request.school, pk=pk)
-    services.achievement_delete(achievement=achievement)
-    messages.success(request, _("The achievement is deleted."))
+    try:
+        services.achievement_delete(achievement=achievement)
+    except services.StaffErased as error:
+        _erased_message(request, error)
+    else:
+        messages.success(request, _("The achievement is deleted."))
     return redirect("staff:detail", pk=achievement.staff_id)
 
 

@@ -23,7 +23,8 @@ from openpyxl import load_workbook
 from apps.accounts.models import Membership, Role
 from apps.accounts.services import membership_grant
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, UserFactory
-from apps.audit.models import AuditEvent
+from apps.audit.models import ERASED_LABEL, AuditEvent
+from apps.audit.services import audit_record
 from apps.dashboards.models import ReportExport
 from apps.mentoring.models import MentorGroupMember
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory
@@ -34,7 +35,14 @@ from apps.problemdays.models import PreparationRole
 from apps.problemdays.tests.factories import DayActivityFactory, ProblemDayFactory
 from apps.staff import erasure, services
 from apps.staff.erasure import AlreadyErased, erased_label, staff_member_erase
-from apps.staff.models import Achievement, CategoryAward, ErasureRecord, StaffImport, StaffMember
+from apps.staff.models import (
+    Achievement,
+    CategoryAward,
+    ErasureRecord,
+    QualificationCategory,
+    StaffImport,
+    StaffMember,
+)
 from apps.staff.personal_data import staff_personal_data_export
 from apps.staff.tests.factories import AchievementFactory, CategoryAwardFactory, StaffMemberFactory
 from apps.surveys.models import SurveyAnalysis, SurveyAnswer, SurveyParticipant, SurveyTie
@@ -426,6 +434,77 @@ def test_erasing_twice_is_a_clear_message_not_an_error(person, administrator):
     assert not person.is_active
 
 
+@pytest.fixture
+def erased_card(school, administrator):
+    card = StaffMemberFactory(school=school, last_name=SURNAME)
+    CategoryAwardFactory(staff=card)
+    AchievementFactory(staff=card)
+    staff_member_erase(staff=card, reason="Истёк срок хранения", erased_by=administrator)
+    card.refresh_from_db()
+    return card
+
+
+def _card_state(card):
+    return (
+        StaffMember.objects.values().get(pk=card.pk),
+        list(CategoryAward.objects.filter(staff=card).values()),
+        list(Achievement.objects.filter(staff=card).values()),
+        AuditEvent.objects.filter(target_type="staff.staffmember", target_id=str(card.pk)).count(),
+    )
+
+
+CHANGES = {
+    "update": lambda card: services.staff_member_update(staff=card, last_name=SURNAME, first_name="Снежана"),
+    "deactivate": lambda card: services.staff_member_deactivate(staff=card, left_on=card.hired_on),
+    "reactivate": lambda card: services.staff_member_reactivate(staff=card),
+    "category_award_create": lambda card: services.category_award_create(
+        staff=card, category=QualificationCategory.HIGHEST, awarded_on=datetime.date(2026, 1, 10), order_number="№ 7"
+    ),
+    "category_award_delete": lambda card: services.category_award_delete(award=card.category_awards.get()),
+    "achievement_create": lambda card: services.achievement_create(
+        staff=card,
+        kind=Achievement.Kind.CONTEST,
+        title="Учитель года",
+        date=datetime.date(2026, 2, 1),
+        level=Achievement.Level.REGIONAL,
+        result=Achievement.Result.WINNER,
+    ),
+    "achievement_delete": lambda card: services.achievement_delete(achievement=card.achievements.get()),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_services_refuse_to_change_an_erased_card(erased_card, change):
+    before = _card_state(erased_card)
+    with pytest.raises(services.StaffErased):
+        CHANGES[change](erased_card)
+    assert _card_state(erased_card) == before
+
+
+@pytest.mark.parametrize(
+    "name,target",
+    [
+        ("staff:reactivate", "card"),
+        ("staff:deactivate", "card"),
+        ("staff:category_delete", "award"),
+        ("staff:achievement_delete", "achievement"),
+    ],
+)
+def test_change_pages_of_an_erased_card_answer_with_a_message(erased_card, administrator, name, target):
+    pk = {
+        "card": erased_card.pk,
+        "award": erased_card.category_awards.get().pk,
+        "achievement": erased_card.achievements.get().pk,
+    }[target]
+    before = _card_state(erased_card)
+    response = client_for(administrator).post(reverse(name, args=[pk]), {"left_on": "2026-06-01"}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        _("The personal data of this person were erased; the card cannot be changed.")
+    ]
+    assert _card_state(erased_card) == before
+
+
 @pytest.mark.parametrize(
     "data,field",
     [
@@ -484,6 +563,40 @@ def test_account_working_in_another_school_keeps_signing_in_there(person, admini
     assert client.post(reverse("login"), {"username": EMAIL, "password": PASSWORD}).status_code == 302
     counts = {item["category"] for item in ErasureRecord.objects.get().categories}
     assert "memberships" in counts and "user_account" not in counts
+
+
+def _trail_text(school):
+    rows = AuditEvent.objects.filter(school=school).values("actor_label", "target_label", "changes")
+    return json.dumps(list(rows), ensure_ascii=False)
+
+
+def test_account_kept_for_another_school_loses_her_name_in_this_schools_trail_only(
+    person, administrator, school, client
+):
+    elsewhere = SchoolFactory()
+    MembershipFactory(school=elsewhere, user=person.user, roles=[Role.CURATOR])
+    membership_grant(user=person.user, school=school, roles=[Role.CURATOR])  # about her account, here
+    assert client.post(reverse("login"), {"username": EMAIL, "password": PASSWORD}).status_code == 302  # in both
+    colleague = StaffMemberFactory(school=school)
+    # What she did in each school, as the acting user.
+    for where, card in ((school, colleague), (elsewhere, StaffMemberFactory(school=elsewhere))):
+        audit_record(action=AuditEvent.Action.STAFF_UPDATED, school=where, target=card, actor=person.user)
+    for where in (school, elsewhere):
+        assert SURNAME in _trail_text(where) and EMAIL in _trail_text(where)
+
+    _erase_through_the_page(administrator, person)
+
+    here = _trail_text(school)
+    assert SURNAME not in here and EMAIL not in here and "Снежана" not in here
+    assert not AuditEvent.objects.filter(school=school, actor=person.user).exists()
+    kept = AuditEvent.objects.filter(school=school, action=AuditEvent.Action.STAFF_UPDATED, target_id=str(colleague.pk))
+    assert kept.get().actor_label == ERASED_LABEL
+    # The other school's rows are not this school's to erase.
+    there = AuditEvent.objects.filter(school=elsewhere, actor=person.user)
+    assert {row.action for row in there} == {AuditEvent.Action.SIGN_IN_SUCCEEDED, AuditEvent.Action.STAFF_UPDATED}
+    assert all(EMAIL in row.actor_label for row in there)
+    about = AuditEvent.objects.filter(school=elsewhere, target_type="accounts.user", target_id=str(person.user_id))
+    assert about.exists() and all(SURNAME in row.target_label for row in about)
 
 
 def test_surveys_keep_their_stored_results_and_lose_her_own_answers(person, administrator, school):
