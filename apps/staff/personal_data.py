@@ -9,7 +9,8 @@ the audit trail. What goes in, and why:
   sign-in; never the password hash, nor memberships of other schools, which
   are not this school's to give), pairs and triads, schedule entries,
   development routes, task teams, lesson visits, problem-theme day duties,
-  partner activities, survey participation and notifications.
+  partner activities, survey participation and notifications (their kind and
+  dates: a notification's title names the colleague it is about).
 - **Lesson feedback, under the trust rule** (apps/visits/access.py): feedback
   text is shown only to the observed teacher, the observers and the curator,
   and an administrator, who is the one downloading this file, never sees it.
@@ -560,28 +561,26 @@ def _surveys(staff, clock):
 
 
 def _notifications(staff, clock):
+    # The kind and the dates, never the title or text: those name colleagues
+    # ("Debrief overdue: <teacher>"), whose names are their own data.
     rows = []
     if staff.user_id is not None:
         rows = [
             {
                 "kind": n.get_kind_display(),
-                "title": n.title,
-                "body": n.body,
                 "created_at": clock(n.created_at),
                 "read_at": clock(n.read_at),
                 "email_sent_at": clock(n.email_sent_at),
             }
-            for n in Notification.objects.filter(user_id=staff.user_id, school_id=staff.school_id).order_by(
-                "created_at", "pk"
-            )
+            for n in Notification.objects.filter(user_id=staff.user_id, school_id=staff.school_id)
+            .only("kind", "created_at", "read_at", "email_sent_at")
+            .order_by("created_at", "pk")
         ]
     return Section(
         "notifications",
         _("Notifications"),
         [
             ("kind", _("kind")),
-            ("title", _("title")),
-            ("body", _("text")),
             ("created_at", _("created at")),
             ("read_at", _("read at")),
             ("email_sent_at", _("e-mail sent at")),

@@ -118,8 +118,14 @@ def _fill(staff, tag):
     survey_answer_submit(survey_round=survey, respondent=staff, choices={"advice": [colleague]}, readiness=READINESS)
     survey_answer_submit(survey_round=survey, respondent=colleague, choices={"trust": [staff]}, readiness=READINESS)
 
+    # Its title names the colleague it is about (as the reminders' titles do).
     Notification.objects.create(
-        user=staff.user, school=school, kind=Notification.Kind.VISIT_PLANNED, key=f"t:{tag}", title=f"Уведомление {tag}"
+        user=staff.user,
+        school=school,
+        kind=Notification.Kind.DEBRIEF_OVERDUE,
+        key=f"t:{tag}",
+        title=f"Разбор просрочен: {colleague.full_name}",
+        body=f"Урок {colleague.short_name}",
     )
     # Someone else's data in the same school.
     AchievementFactory(staff=colleague, title=f"ЧУЖОЕ-ДОСТИЖЕНИЕ-{tag}")
@@ -177,7 +183,8 @@ def test_export_holds_every_kind_of_data_in_json_and_in_a_sheet_each(person):
     survey = _rows(document, "surveys")[0]
     assert survey["answered_at"] and survey["asks_advice"] == 5
     assert (survey["named_advice"], survey["named_trust"]) == (1, 0)
-    assert _rows(document, "notifications")[0]["title"] == "Уведомление 1"
+    notification = _rows(document, "notifications")[0]
+    assert notification["kind"] == str(Notification.Kind.DEBRIEF_OVERDUE.label) and notification["created_at"]
 
     # The workbook has a sheet per kind, with a header and the same rows.
     assert len(workbook.worksheets) == len(document["sections"])
