@@ -58,6 +58,7 @@ class AuditEvent(models.Model):
         TWO_FACTOR_FAILED = "two_factor_failed", _("two-factor code rejected")
         TWO_FACTOR_CHANGED = "two_factor_changed", _("two-factor sign-in set up or removed")
         PASSWORD_CHANGED = "password_changed", _("password changed")
+        ACCOUNT_CHANGED = "account_changed", _("account changed")
         EXPORT_MADE = "export_made", _("export downloaded")
         PERSONAL_DATA_EXPORTED = "personal_data_exported", _("personal data exported")
         PERSON_ERASED = "person_erased", _("person erased")

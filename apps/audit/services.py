@@ -148,16 +148,19 @@ def audit_record(
     return event
 
 
-def audit_record_for_person(*, action: str, user, actor, target_label: str | None = None) -> list[AuditEvent]:
-    """A row about a person's own account (sign-in, sign-out, password): a person
-    belongs to schools, not the other way round, so it is written once for each
-    school they work in (each school's administrators see it), and once without
-    a school for someone who works in none or is unknown."""
+def audit_record_for_person(
+    *, action: str, user, actor=None, target_label: str | None = None, changes: Mapping | None = None
+) -> list[AuditEvent]:
+    """A row about a person's own account (sign-in, sign-out, password, two-factor
+    sign-in, what a superuser changed of it): a person belongs to schools, not the
+    other way round, so it is written once for each school they work in (each
+    school's administrators see it), and once without a school for someone who works
+    in none or is unknown. Without `actor`, the request's user acts."""
     from apps.accounts.models import Membership
 
     schools = [m.school for m in Membership.objects.filter(user=user).select_related("school")] if user else []
     return [
-        audit_record(action=action, school=school, actor=actor, target=user, target_label=target_label)
+        audit_record(action=action, school=school, actor=actor, target=user, target_label=target_label, changes=changes)
         for school in schools or [None]
     ]
 
