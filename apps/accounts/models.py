@@ -47,8 +47,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail"), unique=True)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
-    # When two-factor sign-in was last turned on or off: a session that decided at
-    # sign-in that it owed no code decides again after this (apps/accounts/twofactor.py).
+    # When two-factor sign-in was last turned on or off, or the duty to use it changed
+    # (made a network coordinator or a superuser): a session that decided at sign-in
+    # that it owed no code decides again after this (apps/accounts/twofactor.py).
     twofactor_changed_at = models.DateTimeField(
         _("two-factor sign-in changed at"), null=True, blank=True, editable=False
     )

@@ -5,10 +5,11 @@ A session counts as verified once it holds the id of the device that accepted a 
 under django-otp's own session key (as `django_otp.login` sets it). Whether a user owes
 a second factor at all is decided at sign-in and kept in the session, so that a page of
 a verified or exempt session costs no query. It is decided again when the user turned
-two-factor sign-in on after that (`User.twofactor_changed_at`, read from the user row
-every request loads anyway), so a session opened before stops working without a code.
-An administrator's role is checked again on every request from the memberships the
-school middleware loads anyway, so a role granted during a session takes effect at once.
+two-factor sign-in on after that, or was made a network coordinator or a superuser
+(`User.twofactor_changed_at`, read from the user row every request loads anyway), so a
+session opened before stops working without a code. An administrator's role is checked
+again on every request from the memberships the school middleware loads anyway, and the
+superuser flag from the user row, so either granted during a session takes effect at once.
 
 Reads (`twofactor_*` selectors) come first, writes (services) after.
 """
@@ -48,10 +49,13 @@ RECOVERY_DEVICE_NAME = "recovery codes"
 
 
 def twofactor_mandatory(*, user, memberships=None) -> bool:
-    """Whether the user must use two-factor sign-in: administrators of any school and
-    network coordinators do (while TWO_FACTOR_REQUIRED is on)."""
+    """Whether the user must use two-factor sign-in: administrators of any school,
+    network coordinators and whoever may be let into the Django admin (superusers and
+    staff users) do (while TWO_FACTOR_REQUIRED is on)."""
     if not settings.TWO_FACTOR_REQUIRED:
         return False
+    if _admin_site_user(user):
+        return True
     if memberships is not None:
         if any(membership.has_role(Role.ADMINISTRATOR) for membership in memberships):
             return True
@@ -91,10 +95,16 @@ def twofactor_owed(request) -> bool:
         exempt = _session_exempt_decide(session, user=request.user)
     if not exempt:
         return True
-    # Made an administrator since signing in: from the memberships already loaded.
-    return settings.TWO_FACTOR_REQUIRED and any(
-        membership.has_role(Role.ADMINISTRATOR) for membership in getattr(request, "memberships", [])
+    # Made an administrator or a superuser since signing in: from the memberships and
+    # the user row already loaded.
+    return settings.TWO_FACTOR_REQUIRED and (
+        _admin_site_user(request.user)
+        or any(membership.has_role(Role.ADMINISTRATOR) for membership in getattr(request, "memberships", []))
     )
+
+
+def _admin_site_user(user) -> bool:
+    return bool(user.is_superuser or user.is_staff)
 
 
 def _session_exempt_decide(session, *, user) -> bool:
@@ -164,7 +174,7 @@ def totp_device_confirm(*, user, code):
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = twofactor_recovery_codes_regenerate(user=user)
-    _changed(user=user)
+    twofactor_changed_stamp(user=user)
     _audit(action="two_factor_changed", user=user, changes={"two_factor": [False, True]})
     return device, codes
 
@@ -184,7 +194,7 @@ def twofactor_disable(*, user):
     """Remove the user's authenticator and recovery codes."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    _changed(user=user)
+    twofactor_changed_stamp(user=user)
     _audit(action="two_factor_changed", user=user, changes={"two_factor": [True, False]})
 
 
@@ -194,7 +204,9 @@ def twofactor_session_forget(*, request):
     _session_exempt_decide(request.session, user=request.user)
 
 
-def _changed(*, user):
+def twofactor_changed_stamp(*, user):
+    """Note that the user's two-factor sign-in, or their duty to use it, changed now:
+    their sessions that owed no code decide again on their next request."""
     user.twofactor_changed_at = timezone.now()
     User.objects.filter(pk=user.pk).update(twofactor_changed_at=user.twofactor_changed_at)
 
@@ -236,7 +248,58 @@ def twofactor_attempt_failed(*, request) -> int:
     return max(settings.TWO_FACTOR_MAX_ATTEMPTS - attempts, 0)
 
 
-def _audit(*, action, user, changes):
-    from apps.audit.services import audit_record  # the audit trail imports accounts' models
+@transaction.atomic
+def twofactor_device_admin_delete(*, device):
+    """A superuser deletes someone's authenticator or recovery codes in the Django
+    admin (a lost phone): the trail of each of the person's schools says so."""
+    user = device.user
+    if isinstance(device, StaticDevice):
+        changes = {"recovery_codes": [device.token_set.count(), 0]}
+    else:
+        changes = {"two_factor": [device.confirmed, False]}
+    device.delete()
+    twofactor_changed_stamp(user=user)
+    _audit(action="two_factor_changed", user=user, changes={**changes, "by": "admin"})
 
-    audit_record(action=action, target=user, changes=changes)
+
+@transaction.atomic
+def twofactor_device_admin_save(*, device):
+    """A superuser adds or edits someone's authenticator or recovery-code device in the
+    Django admin. The trail says what changed, never the key."""
+    stored = type(device).objects.select_related("user").filter(pk=device.pk).first() if device.pk else None
+    device.save()
+    was_confirmed = stored is not None and stored.confirmed and stored.user_id == device.user_id
+    changes = {}
+    if was_confirmed != device.confirmed:
+        changes["two_factor" if isinstance(device, TOTPDevice) else "recovery_codes_usable"] = [
+            was_confirmed,
+            device.confirmed,
+        ]
+    if isinstance(device, TOTPDevice) and stored is not None and stored.key != device.key:
+        changes["key"] = ["old", "new"]
+    if stored is not None and stored.user_id != device.user_id:
+        twofactor_changed_stamp(user=stored.user)
+        _audit(action="two_factor_changed", user=stored.user, changes={"device": [device.name, None], "by": "admin"})
+        changes["device"] = [None, device.name]
+    if changes:
+        twofactor_changed_stamp(user=device.user)
+        _audit(action="two_factor_changed", user=device.user, changes={**changes, "by": "admin"})
+    return device
+
+
+def twofactor_recovery_codes_admin_changed(*, device, before: int):
+    """After a superuser added or removed recovery codes of `device` in the Django
+    admin (there were `before`): the trail says how many there are now."""
+    after = device.token_set.count()
+    if after != before:
+        _audit(
+            action="two_factor_changed", user=device.user, changes={"recovery_codes": [before, after], "by": "admin"}
+        )
+
+
+def _audit(*, action, user, changes):
+    # The audit trail imports accounts' models. A person's own two-factor sign-in is
+    # written to each of their schools (a coordinator without one: to none).
+    from apps.audit.services import audit_record_for_person
+
+    audit_record_for_person(action=action, user=user, changes=changes)
