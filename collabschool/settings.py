@@ -341,6 +341,10 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_IDLE_TIMEOUT = int(float(env("SESSION_IDLE_TIMEOUT_HOURS", "3")) * 3600)
 SESSION_ABSOLUTE_TIMEOUT = int(float(env("SESSION_ABSOLUTE_TIMEOUT_HOURS", "12")) * 3600)
 
+# The audit page's XLSX is built while the administrator waits: a filtered list longer
+# than this is refused with a request to narrow the filters.
+AUDIT_EXPORT_MAX_ROWS = int(env("AUDIT_EXPORT_MAX_ROWS", "50000"))
+
 # Two-factor sign-in (TOTP with recovery codes) is mandatory for school administrators and
 # network coordinators when this is on; anyone may turn it on for themselves either way.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)

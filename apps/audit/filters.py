@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEvent
 from .selectors import audit_actor_choices
 
+Q_MAX_LENGTH = 100
+
 
 class AuditEventFilter(django_filters.FilterSet):
     """Filters of the audit page and of its export; dates are the school's own
@@ -18,12 +20,14 @@ class AuditEventFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("To"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
     )
-    q = django_filters.CharFilter(label=_("Object"), field_name="target_label", lookup_expr="icontains")
+    # Passed to the form field, which then validates the length (and tells the browser).
+    q = django_filters.CharFilter(
+        label=_("Object"), field_name="target_label", lookup_expr="icontains", max_length=Q_MAX_LENGTH
+    )
 
     def __init__(self, data=None, *args, school, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["actor"].queryset = audit_actor_choices(school=school)
-        self.form.fields["q"].max_length = 100
 
     class Meta:
         model = AuditEvent

@@ -1,6 +1,10 @@
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -48,6 +52,20 @@ def event_list(request):
 @school_view(Role.ADMINISTRATOR)
 def event_export(request):
     audit_filter, events = _filtered(request)
+    # The file is built while the administrator waits, so its length is bounded.
+    limit = settings.AUDIT_EXPORT_MAX_ROWS
+    count = events.count()
+    if count > limit:
+        messages.warning(
+            request,
+            _(
+                "The export holds at most %(limit)s events, and these filters match %(count)s. "
+                "Narrow them (dates, action or person) and export again."
+            )
+            % {"limit": number_format(limit, force_grouping=True), "count": number_format(count, force_grouping=True)},
+        )
+        query = _query(request)
+        return redirect(f"{reverse('audit:event_list')}?{query}" if query else reverse("audit:event_list"))
     file_name = f"audit-{school_today(request.school):%Y-%m-%d}.xlsx"
     content = audit_events_xlsx(events=events.iterator(chunk_size=2000), time_zone=request.school.tzinfo)
     # Written after the file is built, so the export does not list itself.

@@ -147,3 +147,55 @@ def test_erased_names_read_as_erased(school, administrator):
     assert (shown.target_label, shown.changes) == (ERASED_LABEL, {"last_name": ERASED_LABEL})
     html = response.content.decode()
     assert "Забытова" not in html and ERASED_LABEL not in html  # "erased person" in words instead
+
+
+def test_an_over_long_object_search_is_a_form_error_and_the_page_renders(school, administrator):
+    event(school, label="Орлова")
+    client = client_for(administrator)
+    response = client.get(LIST, {"q": "о" * 10_000})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["q"]
+    assert not response.context["page"].object_list
+    assert 'maxlength="100"' in response.content.decode()  # the browser is told the limit too
+    export = client.get(EXPORT, {"q": "о" * 10_000})
+    assert export.status_code == 200
+    assert len(list(load_workbook(io.BytesIO(export.content)).active.iter_rows())) == 1  # the header only
+
+
+def test_an_export_over_the_row_limit_is_refused_with_a_message_and_no_file(school, administrator, settings):
+    settings.AUDIT_EXPORT_MAX_ROWS = 3
+    for label in ("Орлова", "Титов", "Петрова", "Сидоров"):
+        event(school, label=label)
+    client = client_for(administrator)
+    params = {"action": Action.STAFF_UPDATED}
+    response = client.get(EXPORT, params)
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?action={Action.STAFF_UPDATED}"  # back to the same filters
+    page = client.get(response["Location"])
+    messages = [str(message) for message in page.context["messages"]]
+    assert len(messages) == 1 and "3" in messages[0] and "4" in messages[0]
+    assert messages[0] in page.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.EXPORT_MADE).exists()  # nothing left the app
+    # Narrowed to the limit, the same export goes through.
+    narrowed = client.get(EXPORT, {"q": "р"})
+    assert narrowed.status_code == 200
+    rows = list(load_workbook(io.BytesIO(narrowed.content)).active.iter_rows(values_only=True))
+    assert sorted(row[3] for row in rows[1:]) == ["Орлова", "Петрова", "Сидоров"]
+
+
+def test_the_export_streams_its_rows_in_one_query_whatever_their_number(school, administrator, settings):
+    settings.AUDIT_EXPORT_MAX_ROWS = 10_000
+    client = client_for(administrator)
+    counts = []
+    for size in (5, 2_500):  # more rows than one fetch of the server-side cursor
+        AuditEvent.objects.bulk_create(
+            AuditEvent(action=Action.STAFF_UPDATED, school=school, target_label=f"Сотрудник {i}", changes={})
+            for i in range(size)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(EXPORT)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    labels = [row[3] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    assert sum(label.startswith("Сотрудник") for label in labels) == 2_505
