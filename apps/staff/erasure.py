@@ -51,7 +51,7 @@ import zipfile
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -91,6 +91,10 @@ CATEGORIES = {
     "audit_events": gettext_lazy("audit trail: names"),
 }
 ACTIONS = {DELETED: gettext_lazy("deleted"), ANONYMISED: gettext_lazy("anonymised")}
+
+# Rows read per fetch when scanning: uploaded files are up to a few megabytes each.
+FILE_CHUNK = 20
+SESSION_CHUNK = 2000
 
 # Rows the text sweep never rewrites: the card itself (done field by field), the
 # accounts (a namesake's card or account must not be renamed), contact people of
@@ -223,14 +227,26 @@ def _tally(counts, key, deleted):
 
 
 def _sessions_delete(user) -> int:
+    """Delete the user's open sessions; returns how many.
+
+    Session data are signed and compressed, so the user id cannot be looked
+    for in SQL: each live session is decoded here, reading only its key and
+    data, in chunks, with one session store (about 45 µs a session, so 10,000
+    open sessions take half a second). That runs while the card row is locked,
+    which holds back changes to this one card only, and keeps the erasure all
+    or nothing: a failed erasure leaves the person signed in as before.
+    """
     if "django.contrib.sessions.backends.db" not in settings.SESSION_ENGINE and not settings.SESSION_ENGINE.endswith(
         "cached_db"
     ):
         return 0  # other engines: the unusable password already voids the session's auth hash
+    store = Session.get_session_store_class()()
+    wanted = str(user.pk)
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data")
     doomed = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+        key
+        for key, data in live.iterator(chunk_size=SESSION_CHUNK)
+        if str(store.decode(data).get(SESSION_KEY)) == wanted
     ]
     Session.objects.filter(pk__in=doomed).delete()
     return len(doomed)
@@ -310,20 +326,19 @@ def _surveys_erase(*, staff, counts):
     counts["survey_participations"] = (DELETED, pending.delete()[0])
 
 
+def _mentioning(rows, forms) -> list:
+    """The ids of `rows` (id, content) whose file mentions a form. Files are read a
+    few at a time (a server-side cursor), never all of the school's at once."""
+    return [pk for pk, content in rows.iterator(chunk_size=FILE_CHUNK) if _file_mentions(content, forms)]
+
+
 def _files_erase(*, school, forms, counts):
     from apps.dashboards.models import ReportExport
 
-    doomed = [
-        row.pk
-        for row in ReportExport.objects.for_school(school).filter(content__isnull=False).only("pk", "content")
-        if _file_mentions(row.content, forms)
-    ]
+    reports = ReportExport.objects.for_school(school).filter(content__isnull=False).values_list("pk", "content")
+    doomed = _mentioning(reports, forms)
     _tally(counts, "report_exports", ReportExport.objects.filter(pk__in=doomed).delete()[0])
-    imports = [
-        row.pk
-        for row in StaffImport.objects.for_school(school).only("pk", "content")
-        if _file_mentions(row.content, forms)
-    ]
+    imports = _mentioning(StaffImport.objects.for_school(school).values_list("pk", "content"), forms)
     counts["staff_imports"] = (DELETED, StaffImport.objects.filter(pk__in=imports).delete()[0])
 
 

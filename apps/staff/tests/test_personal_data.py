@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -378,6 +379,41 @@ def test_erased_person_cannot_sign_in_and_her_open_session_ends(person, administ
         response = client.post(reverse("login"), {"username": email, "password": PASSWORD})
         assert response.status_code == 200 and response.context["form"].errors
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_erasure_deletes_only_her_sessions_and_the_files_that_mention_her(person, administrator, school, monkeypatch):
+    # Read in chunks of two, so that the scans cross chunk boundaries.
+    monkeypatch.setattr(erasure, "FILE_CHUNK", 2)
+    monkeypatch.setattr(erasure, "SESSION_CHUNK", 2)
+    colleague = _teacher_with_account(school)
+    hers, theirs = [], []
+    for user, keys in ((person.user, hers), (colleague.user, theirs), (person.user, hers), (colleague.user, theirs)):
+        client = client_for(user)
+        assert client.get(reverse("home")).status_code == 200
+        keys.append(client.session.session_key)
+
+    def report(number, content):
+        return ReportExport.objects.create(
+            school=school,
+            requested_by=administrator,
+            kind=ReportExport.Kind.PARTICIPATION_MATRIX,
+            status=ReportExport.Status.READY,
+            file_name=f"report-{number}.csv",
+            content=content,
+        ).pk
+
+    mentioning = [report(1, f"{person.full_name};3".encode()), report(3, f"{SURNAME};1".encode("cp1251"))]
+    kept = [report(2, "Петрова М. И.;2".encode()), report(4, b"nobody;0"), report(5, "Иванов;1".encode())]
+
+    assert _erase_through_the_page(administrator, person).status_code == 302
+    record = ErasureRecord.objects.get()
+
+    assert not Session.objects.filter(session_key__in=hers).exists()
+    assert Session.objects.filter(session_key__in=theirs).count() == 2
+    assert sorted(ReportExport.objects.values_list("pk", flat=True)) == sorted(kept)
+    assert not ReportExport.objects.filter(pk__in=mentioning).exists()
+    counts = {item["category"]: item["count"] for item in record.categories}
+    assert (counts["sessions"], counts["report_exports"]) == (2, 2)
 
 
 def test_observed_teacher_still_reads_the_erased_observers_feedback_without_her_name(person, administrator, school):
