@@ -106,7 +106,8 @@ LOGINS = [
     ),
 ]
 SUPERUSER_EMAIL = "root@collabschool.demo"
-# The demo logins that must use two-factor sign-in (administrators, the coordinator)
+# The demo logins that must use two-factor sign-in (administrators, the coordinator,
+# the superuser)
 # share this authenticator key (base32, to type into an app) and two recovery codes,
 # which seed_demo puts back each time it runs. Demo only: real users make their own.
 DEMO_TOTP_SECRET = "COLLABSCHOOLDEMOTOTPSECRETKEY234"  # nosec B105 - the demo's published key, printed by seed_demo
@@ -152,6 +153,7 @@ def demo_users(*, schools, password):
     root.is_staff = root.is_superuser = True
     root.set_password(password)
     root.save(update_fields=["is_staff", "is_superuser", "password"])
+    demo_two_factor(user=root)  # a superuser must use it too
     users[SUPERUSER_EMAIL] = root
     return users
 

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         codes = ", ".join(accounts_demo.DEMO_RECOVERY_CODES)
         self.stdout.write(
-            "Two-factor sign-in of the directors and the coordinator: add this key to an authenticator app"
+            "Two-factor sign-in of the directors, the coordinator and root: add this key to an authenticator"
         )
         self.stdout.write(f"  {secret}")
         self.stdout.write(f"app, or type a recovery code: {codes} (each works once, until seed_demo runs again).")
