@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts import demo as accounts_demo
+from apps.audit import demo as audit_demo
 from apps.dashboards import demo as dashboards_demo
 from apps.mentoring import demo as mentoring_demo
 from apps.partners import demo as partners_demo
 from apps.problemdays import demo as problemdays_demo
 from apps.staff import demo as staff_demo
+from apps.staff import demo_erasure
 from apps.staff.selectors import school_today
 from apps.surveys import demo as surveys_demo
 from apps.teams import demo as teams_demo
@@ -40,9 +42,7 @@ class Command(BaseCommand):
             help="Password of every demo login (default: DEMO_PASSWORD, «%(default)s»).",
         )
 
-    @transaction.atomic
-    def handle(self, *args, password, **options):
-        network, schools = accounts_demo.demo_schools()
+    def _seed(self, *, schools, password):
         users = accounts_demo.demo_users(schools=schools, password=password)
         by_name = {(u.last_name, u.first_name): u for u in users.values()}
         today = school_today(schools["main"])
@@ -57,6 +57,26 @@ class Command(BaseCommand):
             problemdays_demo.seed_problem_days(schools=schools, users=users, today=today)
             dashboards_demo.seed_dashboards(schools=schools, today=today)
             surveys_demo.seed_surveys(schools=schools, users=users, today=today)
+        return users, created
+
+    @transaction.atomic
+    def handle(self, *args, password, **options):
+        network, schools = accounts_demo.demo_schools()
+        now = timezone.now()
+        # What building the demo writes to the audit trail (the registry, accounts,
+        # pairs and teams it creates) is dated on a "set-up day" before the demo
+        # trail, so the trail's first page shows people's doings, not the loading.
+        with audit_demo.audit_backdated(audit_demo.setup_time(school=schools["main"], now=now)):
+            users, created = self._seed(schools=schools, password=password)
+        with timezone.override(schools["main"].tzinfo):
+            # The trail first, then the erasure it leads up to: the erasure blanks the
+            # name in the rows about the erased card, as it would have then.
+            audit_demo.seed_audit(schools=schools, users=users, now=now)
+            erased_at = audit_demo.workday(now=now, tz=schools["main"].tzinfo, back=2, at="15:14")
+            with audit_demo.audit_backdated(erased_at):
+                demo_erasure.seed_erasure(
+                    school=schools["main"], erased_by=users["director@berezovka.demo"], now=erased_at
+                )
 
         self.stdout.write(self.style.SUCCESS("Demo data created." if created else "Demo data already present: reused."))
         self.stdout.write(f"Network: {network.name}")

@@ -1,0 +1,48 @@
+"""One act of destruction of personal data in the demo (152-FZ, art. 21), made by
+the real erasure service, so that the acts page and the anonymised rows of the
+audit trail have something to show.
+
+The card erased is a teacher of the main school who left in 2019
+(`ERASED_SURNAME` in `MAIN_STAFF`): no demo pair, team, visit, survey or partner
+mentions her, and the erasure keeps what the dashboards and the seed's category
+shares count (the card, its dates, its categories), so the rest of the demo
+reads the same. After erasure the card has no name; it is found again by its
+dates, which the erasure keeps.
+"""
+
+from django.utils.translation import gettext as _
+
+from .demo import MAIN_STAFF
+from .erasure import staff_member_erase
+from .models import ErasureRecord, StaffMember
+
+ERASED_SURNAME = "Комарова"
+
+
+def _card(school):
+    row = next(row for row in MAIN_STAFF if row[0] == ERASED_SURNAME)
+    teaching_since, hired_on, left_on = row[6:9]
+    return (
+        StaffMember.objects.for_school(school)
+        .filter(is_active=False, teaching_since=teaching_since, hired_on=hired_on, left_on=left_on)
+        .order_by("pk")
+        .first()
+    )
+
+
+def seed_erasure(*, school, erased_by, now):
+    """Erase the departed teacher's data as `erased_by` at `now`; nothing if her card
+    is missing or was erased before. Returns the act, or None."""
+    card = _card(school)
+    if card is None or ErasureRecord.objects.filter(staff=card).exists():
+        return None
+    return staff_member_erase(
+        staff=card,
+        # The act must not name the person: only the ground and the request.
+        reason=_(
+            "Written request of a former teacher to destroy her personal data (Federal Law 152-FZ, "
+            "article 21); the purposes of processing have been achieved since she left the school."
+        ),
+        erased_by=erased_by,
+        now=now,
+    )
