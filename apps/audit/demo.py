@@ -13,19 +13,16 @@ every row of the demo has a request id starting with `DEMO_REQUEST_PREFIX`
 is written only if the main school has no such row yet.
 
 Rows are backdated at insert, never updated: the `at` column has a database
-default (the time of the statement), and `audit_backdated` gives each new row a
-chosen time instead before it is inserted.
+default (the time of the statement), and `audit_backdated` (apps.audit.services)
+gives each row written inside it a chosen time instead.
 
 No row carries text of lesson feedback: only names, dates, roles and file names.
 """
 
 import contextlib
-import contextvars
 import datetime
 import random
 
-from django.db.models.expressions import DatabaseDefault
-from django.db.models.signals import post_init
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership, Role
@@ -34,7 +31,7 @@ from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.staff.models import CategoryAward, StaffMember
 
 from .models import AuditEvent
-from .services import audit_diff, audit_export, audit_record, audit_record_for_person
+from .services import audit_backdated, audit_diff, audit_export, audit_record, audit_record_for_person
 
 # The request id of every demo row begins with this: the marker of the demo trail.
 DEMO_REQUEST_PREFIX = "demo-"
@@ -47,32 +44,6 @@ SCHOOL_IP = "203.0.113.17"  # the school's network
 PARTNER_IP = "203.0.113.84"
 HOME_IP = "198.51.100.23"  # a teacher at home
 PHONE_IP = "192.0.2.141"  # a phone on mobile data
-
-_backdate: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
-    "collabschool_audit_demo_backdate", default=None
-)
-_DISPATCH_UID = "audit_demo_backdate"
-
-
-def _stamp(sender, instance, **kwargs):
-    # A row being built (not one read back, whose `at` is a datetime) gets the chosen time.
-    when = _backdate.get()
-    if when is not None and isinstance(instance.__dict__.get("at"), DatabaseDefault):
-        instance.at = when
-
-
-@contextlib.contextmanager
-def audit_backdated(when: datetime.datetime):
-    """Inside, every audit row created (by `save` or `bulk_create`) is dated `when`
-    instead of the time of its INSERT. Nothing is ever updated."""
-    token = _backdate.set(when)
-    post_init.connect(_stamp, sender=AuditEvent, dispatch_uid=_DISPATCH_UID)
-    try:
-        yield
-    finally:
-        _backdate.reset(token)
-        if _backdate.get() is None:
-            post_init.disconnect(sender=AuditEvent, dispatch_uid=_DISPATCH_UID)
 
 
 def workday(*, now, tz, back: int, at: str) -> datetime.datetime:

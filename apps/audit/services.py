@@ -8,6 +8,8 @@ What goes into `changes` is chosen by the caller with `audit_diff` from named
 fields: never pass free text of lesson feedback, debriefs or reflections.
 """
 
+import contextlib
+import contextvars
 import datetime
 import decimal
 import uuid
@@ -25,6 +27,29 @@ from .models import ERASED_LABEL, AuditEvent
 
 # Long values are cut: the trail says what changed, it is not a copy of the data.
 VALUE_MAX_LENGTH = 200
+
+_written_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "collabschool_audit_written_at", default=None
+)
+
+
+@contextlib.contextmanager
+def audit_backdated(when: datetime.datetime):
+    """For the demo only: rows written inside are dated `when` instead of the time of
+    their INSERT (the column's database default). It dates rows as they are
+    inserted; nothing is ever updated."""
+    token = _written_at.set(when)
+    try:
+        yield
+    finally:
+        _written_at.reset(token)
+
+
+def _dated(event: AuditEvent) -> AuditEvent:
+    when = _written_at.get()
+    if when is not None:
+        event.at = when
+    return event
 
 
 def audit_value(value):
@@ -144,7 +169,7 @@ def audit_record(
         event.target_label = _storable(target_label if target_label is not None else str(target))[:255]
     elif target_label is not None:
         event.target_label = _storable(target_label)[:255]
-    event.save()
+    _dated(event).save()
     return event
 
 
@@ -175,17 +200,19 @@ def audit_record_many(*, action: str, school=None, targets: list, changes: list[
     context = request_context_current()
     actor = _context_user(context) if context.user_id is not None else None
     events = [
-        AuditEvent(
-            action=action,
-            school_id=school.pk if school is not None else getattr(target, "school_id", None),
-            actor=actor,
-            actor_label=user_label(actor) if actor is not None else "",
-            request_id=context.request_id or "",
-            ip_address=context.ip_address,
-            target_type=_target_type(target),
-            target_id=str(target.pk),
-            target_label=str(target)[:255],
-            changes={str(key): _json_safe(value) for key, value in diff.items()},
+        _dated(
+            AuditEvent(
+                action=action,
+                school_id=school.pk if school is not None else getattr(target, "school_id", None),
+                actor=actor,
+                actor_label=user_label(actor) if actor is not None else "",
+                request_id=context.request_id or "",
+                ip_address=context.ip_address,
+                target_type=_target_type(target),
+                target_id=str(target.pk),
+                target_label=str(target)[:255],
+                changes={str(key): _json_safe(value) for key, value in diff.items()},
+            )
         )
         for target, diff in zip(targets, changes, strict=True)
     ]

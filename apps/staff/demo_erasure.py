@@ -10,8 +10,6 @@ reads the same. After erasure the card has no name; it is found again by its
 dates, which the erasure keeps.
 """
 
-from django.utils.translation import gettext as _
-
 from .demo import MAIN_STAFF
 from .erasure import staff_member_erase
 from .models import ErasureRecord, StaffMember
@@ -38,10 +36,11 @@ def seed_erasure(*, school, erased_by, now):
         return None
     return staff_member_erase(
         staff=card,
-        # The act must not name the person: only the ground and the request.
-        reason=_(
-            "Written request of a former teacher to destroy her personal data (Federal Law 152-FZ, "
-            "article 21); the purposes of processing have been achieved since she left the school."
+        # The act must not name the person: only the ground and the request. Demo data
+        # is in Russian, as the school's own records are.
+        reason=(
+            "Письменное требование бывшей учительницы об уничтожении её персональных данных "
+            "(152-ФЗ, ст. 21): цели обработки достигнуты, она уволилась из школы."
         ),
         erased_by=erased_by,
         now=now,

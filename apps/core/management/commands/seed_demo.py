@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.accounts import demo as accounts_demo
 from apps.audit import demo as audit_demo
+from apps.audit.services import audit_backdated
 from apps.dashboards import demo as dashboards_demo
 from apps.mentoring import demo as mentoring_demo
 from apps.partners import demo as partners_demo
@@ -66,14 +67,14 @@ class Command(BaseCommand):
         # What building the demo writes to the audit trail (the registry, accounts,
         # pairs and teams it creates) is dated on a "set-up day" before the demo
         # trail, so the trail's first page shows people's doings, not the loading.
-        with audit_demo.audit_backdated(audit_demo.setup_time(school=schools["main"], now=now)):
+        with audit_backdated(audit_demo.setup_time(school=schools["main"], now=now)):
             users, created = self._seed(schools=schools, password=password)
         with timezone.override(schools["main"].tzinfo):
             # The trail first, then the erasure it leads up to: the erasure blanks the
             # name in the rows about the erased card, as it would have then.
             audit_demo.seed_audit(schools=schools, users=users, now=now)
             erased_at = audit_demo.workday(now=now, tz=schools["main"].tzinfo, back=2, at="15:14")
-            with audit_demo.audit_backdated(erased_at):
+            with audit_backdated(erased_at):
                 demo_erasure.seed_erasure(
                     school=schools["main"], erased_by=users["director@berezovka.demo"], now=erased_at
                 )
