@@ -18,8 +18,9 @@ is what the extension says:
   tags that make a sniffer take bytes for a page or that run or load something
   (`<html`, `<script`, `<img`, `<a href=`, `<svg`, `<iframe`, `<style`...),
   comments and doctypes, an `on...=` handler in any tag, and a `javascript:`
-  URL. A `<` before a digit, a space or a word that is not such a tag is
-  text: school data says «оценка <3» and «a<b».
+  URL given as a value (after `=`, a quote or `url(`). A `<` before a digit,
+  a space or a word that is not such a tag is text: school data says
+  «оценка <3» and «a<b», and a course is called «JavaScript:основы».
 
 Why a table of our own rather than `filetype` or `python-magic`: the list of
 accepted types is short and closed, so its signatures fit in a screen; neither
@@ -100,7 +101,9 @@ MARKUP = re.compile(
             r"|template|noscript|noembed|marquee|plaintext|xmp|details|dialog|portal)" + _TAG_END,
             r"<(?:a|b|i|p|u|br|hr|h[1-6]|li|ol|ul|td|tr|em)\s+[a-z][\w:-]*\s*=",
             r"<[a-z][^<>]*[\s/\"']on[a-z]+\s*=",  # an event handler in a tag of any name
-            r"(?<![\w.-])javascript\s*:(?=\S)",
+            # a javascript: URL as a value (`href="javascript:`, `url(javascript:`): a course
+            # name like «JavaScript:основы» in a CSV is text
+            r"[=\"'(]\s*javascript\s*:",
         )
     ),
     re.IGNORECASE | re.ASCII,

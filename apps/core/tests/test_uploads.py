@@ -161,7 +161,9 @@ HOSTILE_MARKUP = [
     ("form-as-txt", "notes.txt", b'x <form action="//evil.example"><input name=p>'),
     ("input-as-csv", "staff.csv", b"a;b\n1;<input autofocus onfocus=alert(1)>"),
     ("handler-on-any-tag", "notes.txt", b"x <custom-el onmouseover=alert(1)>"),
-    ("javascript-url-in-txt", "notes.txt", b"go to javascript:alert(document.cookie)"),
+    ("javascript-url-in-txt", "notes.txt", b"<p>go to <b onmouseover=x href='javascript:alert(document.cookie)'>"),
+    ("javascript-url-as-value", "notes.txt", b"link=javascript:alert(document.cookie)"),
+    ("javascript-url-in-css", "notes.txt", b"background: url( javascript:alert(1))"),
     ("javascript-url-in-jpeg", "photo.jpg", JPEG[:20] + b'"JavaScript:alert(1)"'),
     ("utf16-late-script-in-txt", "notes.txt", "\ufeffСтрока\n<script>alert(1)</script>".encode("utf-16-le")),
     ("cp1251-then-svg-in-csv", "staff.csv", "Фамилия;Имя\n<svg onload=alert(1)>".encode("cp1251")),
@@ -203,6 +205,8 @@ SCHOOL_DATA_WITH_LESS_THAN = [
     ("marks.csv", "<3;двоек нет\n".encode()),  # even as the file's first character
     ("notes.txt", "Неравенства: a<b, x < 5, 2<x<7, a <= b, x<a, стрелка <-- и ->\n".encode()),
     ("notes.txt", "Тема урока: JavaScript: переменные и циклы; ссылки <https://school.example/>\n".encode()),
+    ("courses.csv", "Фамилия;Курс\nИванов;JavaScript:основы\n".encode("cp1251")),
+    ("courses.csv", "Курс «JavaScript:» пройден\n".encode()),
     ("photo.jpg", _xmp_jpeg()),
     ("staff.xlsx", _stored_xlsx()),
 ]
