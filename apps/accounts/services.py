@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from apps.audit.models import AuditEvent
-from apps.audit.services import audit_diff, audit_record, audit_record_for_person, audit_snapshot
+from apps.audit.services import NO_SCHOOL, audit_diff, audit_record, audit_record_for_person, audit_snapshot
 
 from .models import Membership, School
 from .selectors import membership_for_user_and_school
@@ -184,7 +184,7 @@ def school_network_coordinators_set(*, network, users):
     before = {user.pk: user for user in network.coordinators.all()}
     after = {user.pk: user for user in users}
     network.coordinators.set(after.values())
-    schools = list(network.schools.all()) or [None]
+    schools = list(network.schools.all()) or [NO_SCHOOL]
     for pk in after.keys() - before.keys():
         twofactor_changed_stamp(user=after[pk])
         for school in schools:

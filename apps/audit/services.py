@@ -28,6 +28,11 @@ from .models import ERASED_LABEL, AuditEvent
 # Long values are cut: the trail says what changed, it is not a copy of the data.
 VALUE_MAX_LENGTH = 200
 
+# `audit_record(school=NO_SCHOOL)`: a row in no school's trail, whatever school the
+# request is served in (a row about someone who works in no school must not land in
+# the acting superuser's own school).
+NO_SCHOOL = object()
+
 _written_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
     "collabschool_audit_written_at", default=None
 )
@@ -142,7 +147,7 @@ def audit_record(
     Who acts, in which request and from which address come from the request
     being served (`apps.core.request_context`) unless `actor` is given; outside
     a request the actor is the system. `school` likewise defaults to the
-    request's school. `target` is the model instance concerned (its type, id
+    request's school; `NO_SCHOOL` writes the row in no school's trail. `target` is the model instance concerned (its type, id
     and name are kept as text so the row outlives it); `target_label` names it
     when it has no row (an export, the e-mail of a failed sign-in).
     """
@@ -159,7 +164,9 @@ def audit_record(
         ip_address=context.ip_address,
         changes={str(key): _json_safe(value) for key, value in (changes or {}).items()},
     )
-    if school is not None:
+    if school is NO_SCHOOL:
+        event.school_id = None
+    elif school is not None:
         event.school = school
     else:
         event.school_id = context.school_id
@@ -186,7 +193,7 @@ def audit_record_for_person(
     schools = [m.school for m in Membership.objects.filter(user=user).select_related("school")] if user else []
     return [
         audit_record(action=action, school=school, actor=actor, target=user, target_label=target_label, changes=changes)
-        for school in schools or [None]
+        for school in schools or [NO_SCHOOL]
     ]
 
 
