@@ -351,6 +351,10 @@ TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
 # Wrong codes one session may type before it has to sign in with the password again.
 TWO_FACTOR_MAX_ATTEMPTS = int(env("TWO_FACTOR_MAX_ATTEMPTS", "5"))
 OTP_TOTP_ISSUER = "collabschool"
+# The Django admin never shows an authenticator's key (nor its QR code or otpauth://
+# page) or the recovery codes of an existing device: a superuser can delete a lost one,
+# not copy it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 

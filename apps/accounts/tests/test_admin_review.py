@@ -4,8 +4,10 @@ every device edit is audited, and a device deleted there ends the sessions it ve
 
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from apps.accounts.tests.factories import MembershipFactory, SchoolNetworkFactory, UserFactory
+from apps.accounts.tests.factories import MembershipFactory, SchoolNetworkFactory, TOTPDeviceFactory, UserFactory
+from apps.accounts.twofactor import totp_secret, twofactor_recovery_codes_regenerate
 from apps.audit.models import AuditEvent
 from conftest import client_for
 
@@ -69,3 +71,28 @@ def test_a_coordinator_of_a_network_without_schools_is_in_no_schools_trail(admin
     assert admin_client.post(url, data).status_code == 302
     [row] = rows_about(person, AuditEvent.Action.ROLES_CHANGED)
     assert row.school_id is None
+
+
+# --- 2. The admin shows no key or recovery code ----------------------------------------
+
+
+def test_the_admin_shows_no_authenticator_key_nor_its_qr_code(admin_client, teacher):
+    device = TOTPDeviceFactory(user=teacher)
+    secret = totp_secret(device)
+    page = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert device.key not in html and secret not in html and secret.lower() not in html
+    for view in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
+        response = admin_client.get(reverse(view, args=[device.pk]))
+        assert response.status_code == 403
+        assert device.key not in response.content.decode() and secret not in response.content.decode()
+    listing = admin_client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert reverse("admin:otp_totp_totpdevice_config", args=[device.pk]) not in listing
+
+
+def test_the_admin_shows_no_recovery_code(admin_client, teacher):
+    codes = twofactor_recovery_codes_regenerate(user=teacher)
+    device = StaticDevice.objects.get(user=teacher)
+    html = admin_client.get(reverse("admin:otp_static_staticdevice_change", args=[device.pk])).content.decode()
+    assert not any(code in html for code in codes)
