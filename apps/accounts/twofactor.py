@@ -7,7 +7,9 @@ a second factor at all is decided at sign-in and kept in the session, so that a 
 a verified or exempt session costs no query. It is decided again when the user turned
 two-factor sign-in on after that, or was made a network coordinator or a superuser
 (`User.twofactor_changed_at`, read from the user row every request loads anyway), so a
-session opened before stops working without a code. An administrator's role is checked
+session opened before stops working without a code; a verified session then checks
+once that the device that passed it still exists (a lost phone deleted in the admin
+stamps the user too). An administrator's role is checked
 again on every request from the memberships the school middleware loads anyway, and the
 superuser flag from the user row, so either granted during a session takes effect at once.
 
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -85,14 +88,21 @@ def twofactor_session_verified(session) -> bool:
 def twofactor_owed(request) -> bool:
     """Whether the signed-in user of this request still has to pass the second factor."""
     session = request.session
-    if twofactor_session_verified(session):
-        return False
-    exempt = session.get(EXEMPT_SESSION_KEY)
     changed_at = request.user.twofactor_changed_at
-    if exempt is None or (  # a session signed in before two-factor sign-in existed
-        exempt and changed_at is not None and changed_at.timestamp() > session.get(EXEMPT_AT_SESSION_KEY, 0)
-    ):  # or before the user turned it on in another session
+    changed = changed_at is not None and changed_at.timestamp() > session.get(EXEMPT_AT_SESSION_KEY, 0)
+    if twofactor_session_verified(session):
+        if not changed or _session_device_confirmed(session, user=request.user):
+            return False
+        # The device that passed this session was deleted or unconfirmed since (a lost
+        # phone deleted in the admin): the session has passed nothing any more.
+        session.pop(DEVICE_ID_SESSION_KEY, None)
         exempt = _session_exempt_decide(session, user=request.user)
+    else:
+        exempt = session.get(EXEMPT_SESSION_KEY)
+        # A session signed in before two-factor sign-in existed, or before the user
+        # turned it on in another session (or was given the duty to use it).
+        if exempt is None or (exempt and changed):
+            exempt = _session_exempt_decide(session, user=request.user)
     if not exempt:
         return True
     # Made an administrator or a superuser since signing in: from the memberships and
@@ -108,10 +118,23 @@ def _admin_site_user(user) -> bool:
 
 
 def _session_exempt_decide(session, *, user) -> bool:
+    # The time before reading: a change committed after the reads is stamped later.
+    decided_at = time.time()
     exempt = not twofactor_needed(user=user)
     session[EXEMPT_SESSION_KEY] = exempt
-    session[EXEMPT_AT_SESSION_KEY] = time.time()
+    session[EXEMPT_AT_SESSION_KEY] = decided_at
     return exempt
+
+
+def _session_device_confirmed(session, *, user) -> bool:
+    """Whether the device that passed this verified session is still the user's and
+    confirmed (one query, made only after the user's two-factor sign-in changed)."""
+    checked_at = time.time()
+    device = Device.from_persistent_id(session[DEVICE_ID_SESSION_KEY])
+    if device is None or not device.confirmed or device.user_id != user.pk:
+        return False
+    session[EXEMPT_AT_SESSION_KEY] = checked_at
+    return True
 
 
 def totp_secret(device) -> str:
@@ -206,9 +229,18 @@ def twofactor_session_forget(*, request):
 
 def twofactor_changed_stamp(*, user):
     """Note that the user's two-factor sign-in, or their duty to use it, changed now:
-    their sessions that owed no code decide again on their next request."""
+    their sessions that owed no code decide again on their next request, and their
+    verified sessions check that the device that passed them is still there.
+
+    Called inside the transaction making the change, the stamp is written again
+    right after it commits: a session deciding in between (not yet seeing the new
+    device or role) keeps a time earlier than the second stamp, so it decides again
+    (the first one still holds should the process die between the two)."""
     user.twofactor_changed_at = timezone.now()
     User.objects.filter(pk=user.pk).update(twofactor_changed_at=user.twofactor_changed_at)
+    if transaction.get_connection().in_atomic_block:
+        pk = user.pk
+        transaction.on_commit(lambda: User.objects.filter(pk=pk).update(twofactor_changed_at=timezone.now()))
 
 
 def twofactor_code_check(*, user, code):

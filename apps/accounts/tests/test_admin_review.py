@@ -2,12 +2,26 @@
 in no school stay out of the superuser's own school, the admin shows no two-factor key,
 every device edit is audited, and a device deleted there ends the sessions it verified."""
 
+import datetime
+import time
+
 import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from apps.accounts.tests.factories import MembershipFactory, SchoolNetworkFactory, TOTPDeviceFactory, UserFactory
-from apps.accounts.twofactor import totp_secret, twofactor_recovery_codes_regenerate
+from apps.accounts.tests.factories import (
+    MembershipFactory,
+    SchoolNetworkFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+    totp_code,
+)
+from apps.accounts.twofactor import totp_secret, twofactor_changed_stamp, twofactor_recovery_codes_regenerate
 from apps.audit.models import AuditEvent
 from conftest import client_for
 
@@ -96,3 +110,68 @@ def test_the_admin_shows_no_recovery_code(admin_client, teacher):
     device = StaticDevice.objects.get(user=teacher)
     html = admin_client.get(reverse("admin:otp_static_staticdevice_change", args=[device.pk])).content.decode()
     assert not any(code in html for code in codes)
+
+
+# --- 3. A device deleted in the admin ends the sessions it passed ----------------------
+
+
+def signed_in_with_code(user, device):
+    client = Client()
+    client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    client.post(reverse("two_factor_verify"), {"code": totp_code(device)})
+    assert DEVICE_ID_SESSION_KEY in client.session
+    return client
+
+
+def test_an_authenticator_deleted_in_the_admin_ends_the_sessions_it_passed(admin_client, administrator):
+    device = TOTPDeviceFactory(user=administrator)
+    session = signed_in_with_code(administrator, device)
+    assert session.get(reverse("home")).status_code == 200
+    admin_client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert session.get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))
+    assert DEVICE_ID_SESSION_KEY not in session.session
+
+
+def test_a_teacher_whose_only_authenticator_was_deleted_is_let_in_without_it(admin_client, teacher):
+    device = TOTPDeviceFactory(user=teacher)
+    session = signed_in_with_code(teacher, device)
+    admin_client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert session.get(reverse("home")).status_code == 200  # she need not use it
+    assert DEVICE_ID_SESSION_KEY not in session.session
+
+
+def test_a_verified_session_checks_its_device_once_after_a_change_and_never_otherwise(administrator):
+    device = TOTPDeviceFactory(user=administrator)
+    earlier = signed_in_with_code(administrator, device)
+    earlier.get(reverse("home"))
+    with CaptureQueriesContext(connection) as before_the_change:
+        earlier.get(reverse("home"))
+    time.sleep(0.01)
+    twofactor_changed_stamp(user=administrator)  # say, named a coordinator elsewhere
+    with CaptureQueriesContext(connection) as checking:
+        assert earlier.get(reverse("home")).status_code == 200  # the device is still there
+    with CaptureQueriesContext(connection) as after:
+        earlier.get(reverse("home"))
+    device_reads = [q for q in checking.captured_queries if '"otp_totp_totpdevice"' in q["sql"]]
+    assert len(device_reads) == 1  # and the session is saved with the time of the check
+    assert len(after) == len(before_the_change)
+
+
+# --- 6. A decision made while the change was not yet committed ------------------------
+
+
+def test_a_session_deciding_before_the_change_commits_decides_again(teacher, django_capture_on_commit_callbacks):
+    start = datetime.datetime.now(tz=datetime.UTC)
+    with django_capture_on_commit_callbacks() as callbacks:
+        with time_machine.travel(start, tick=False):  # the change's transaction stamps…
+            twofactor_changed_stamp(user=teacher)
+    session = Client()
+    with time_machine.travel(start + datetime.timedelta(seconds=1), tick=False):
+        # …another request signs in before it commits, and sees no authenticator yet…
+        session.post(reverse("login"), {"username": teacher.email, "password": PASSWORD})
+    TOTPDeviceFactory(user=teacher)
+    with time_machine.travel(start + datetime.timedelta(seconds=2), tick=False):
+        for callback in callbacks:  # …then it commits.
+            callback()
+    with time_machine.travel(start + datetime.timedelta(seconds=3), tick=False):
+        assert session.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
