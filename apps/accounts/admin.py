@@ -28,6 +28,7 @@ from .twofactor import (
     twofactor_device_admin_delete,
     twofactor_device_admin_save,
     twofactor_recovery_codes_admin_changed,
+    twofactor_recovery_codes_snapshot,
 )
 
 
@@ -151,7 +152,7 @@ class TOTPDeviceAdmin(AuditedDeviceAdminMixin, otp_totp_admin.TOTPDeviceAdmin):
 
 class StaticDeviceAdmin(AuditedDeviceAdminMixin, otp_static_admin.StaticDeviceAdmin):
     def save_related(self, request, form, formsets, change):
-        before = form.instance.token_set.count()
+        before = twofactor_recovery_codes_snapshot(device=form.instance)
         super().save_related(request, form, formsets, change)
         twofactor_recovery_codes_admin_changed(device=form.instance, before=before)
 

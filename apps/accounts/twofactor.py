@@ -294,10 +294,17 @@ def twofactor_device_admin_delete(*, device):
     _audit(action="two_factor_changed", user=user, changes={**changes, "by": "admin"})
 
 
+# Fields of a device never diffed by value: its own id, who owns it (recorded apart),
+# whether it is usable (likewise) and the key (only that it changed).
+_DEVICE_FIELDS_APART = {"id", "user", "confirmed", "key"}
+
+
 @transaction.atomic
 def twofactor_device_admin_save(*, device):
     """A superuser adds or edits someone's authenticator or recovery-code device in the
-    Django admin. The trail says what changed, never the key."""
+    Django admin. The trail says what changed, every field (the tolerance, digits, step,
+    drift, and the throttling counters: clearing them lifts the lockout after wrong
+    codes), but of the key only that it changed, never its value."""
     stored = type(device).objects.select_related("user").filter(pk=device.pk).first() if device.pk else None
     device.save()
     was_confirmed = stored is not None and stored.confirmed and stored.user_id == device.user_id
@@ -307,8 +314,13 @@ def twofactor_device_admin_save(*, device):
             was_confirmed,
             device.confirmed,
         ]
-    if isinstance(device, TOTPDevice) and stored is not None and stored.key != device.key:
-        changes["key"] = ["old", "new"]
+    if stored is not None:
+        from apps.audit.services import audit_diff, audit_snapshot
+
+        fields = [f.name for f in device._meta.concrete_fields if f.name not in _DEVICE_FIELDS_APART]
+        changes.update(audit_diff(before=audit_snapshot(stored, fields), after=audit_snapshot(device, fields)))
+        if isinstance(device, TOTPDevice) and stored.key != device.key:
+            changes["key"] = ["old", "new"]
     if stored is not None and stored.user_id != device.user_id:
         twofactor_changed_stamp(user=stored.user)
         _audit(action="two_factor_changed", user=stored.user, changes={"device": [device.name, None], "by": "admin"})
@@ -319,13 +331,22 @@ def twofactor_device_admin_save(*, device):
     return device
 
 
-def twofactor_recovery_codes_admin_changed(*, device, before: int):
-    """After a superuser added or removed recovery codes of `device` in the Django
-    admin (there were `before`): the trail says how many there are now."""
-    after = device.token_set.count()
+def twofactor_recovery_codes_snapshot(*, device) -> frozenset:
+    """The recovery codes of `device` as they are, to compare after an admin's edit
+    (kept in memory only: codes never reach the trail)."""
+    return frozenset(device.token_set.values_list("token", flat=True)) if device.pk else frozenset()
+
+
+def twofactor_recovery_codes_admin_changed(*, device, before: frozenset):
+    """After a superuser added, removed or replaced recovery codes of `device` in the
+    Django admin (`before`: `twofactor_recovery_codes_snapshot` of them): the trail
+    says how many there are now and that they changed, never a code."""
+    after = twofactor_recovery_codes_snapshot(device=device)
     if after != before:
         _audit(
-            action="two_factor_changed", user=device.user, changes={"recovery_codes": [before, after], "by": "admin"}
+            action="two_factor_changed",
+            user=device.user,
+            changes={"recovery_codes": [len(before), len(after)], "recovery_codes_changed": True, "by": "admin"},
         )
 
 

@@ -147,9 +147,10 @@ def audit_record(
     Who acts, in which request and from which address come from the request
     being served (`apps.core.request_context`) unless `actor` is given; outside
     a request the actor is the system. `school` likewise defaults to the
-    request's school; `NO_SCHOOL` writes the row in no school's trail. `target` is the model instance concerned (its type, id
-    and name are kept as text so the row outlives it); `target_label` names it
-    when it has no row (an export, the e-mail of a failed sign-in).
+    request's school; `NO_SCHOOL` writes the row in no school's trail. `target`
+    is the model instance concerned (its type, id and name are kept as text so
+    the row outlives it); `target_label` names it when it has no row (an
+    export, the e-mail of a failed sign-in).
     """
     if action not in AuditEvent.Action.values:
         raise ValueError(f"unknown audit action: {action!r}")

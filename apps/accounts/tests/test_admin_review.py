@@ -21,7 +21,13 @@ from apps.accounts.tests.factories import (
     UserFactory,
     totp_code,
 )
-from apps.accounts.twofactor import totp_secret, twofactor_changed_stamp, twofactor_recovery_codes_regenerate
+from apps.accounts.twofactor import (
+    totp_secret,
+    twofactor_changed_stamp,
+    twofactor_recovery_codes_admin_changed,
+    twofactor_recovery_codes_regenerate,
+    twofactor_recovery_codes_snapshot,
+)
 from apps.audit.models import AuditEvent
 from conftest import client_for
 
@@ -162,9 +168,9 @@ def test_a_verified_session_checks_its_device_once_after_a_change_and_never_othe
 
 def test_a_session_deciding_before_the_change_commits_decides_again(teacher, django_capture_on_commit_callbacks):
     start = datetime.datetime.now(tz=datetime.UTC)
-    with django_capture_on_commit_callbacks() as callbacks:
-        with time_machine.travel(start, tick=False):  # the change's transaction stamps…
-            twofactor_changed_stamp(user=teacher)
+    # The change's transaction stamps…
+    with django_capture_on_commit_callbacks() as callbacks, time_machine.travel(start, tick=False):
+        twofactor_changed_stamp(user=teacher)
     session = Client()
     with time_machine.travel(start + datetime.timedelta(seconds=1), tick=False):
         # …another request signs in before it commits, and sees no authenticator yet…
@@ -175,3 +181,77 @@ def test_a_session_deciding_before_the_change_commits_decides_again(teacher, dja
             callback()
     with time_machine.travel(start + datetime.timedelta(seconds=3), tick=False):
         assert session.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
+
+
+# --- 4. Every field of a device edited in the admin is in the trail -------------------
+
+
+def totp_change_form(device, **fields):
+    data = {
+        "user": str(device.user_id),
+        "name": device.name,
+        "confirmed": "on",
+        "step": str(device.step),
+        "t0": str(device.t0),
+        "digits": str(device.digits),
+        "tolerance": str(device.tolerance),
+        "drift": str(device.drift),
+        "throttling_failure_count": str(device.throttling_failure_count),
+    }
+    data.update(fields)
+    return data
+
+
+def test_clearing_the_lockout_and_other_settings_of_an_authenticator_are_in_the_trail(admin_client, root, teacher):
+    device = TOTPDeviceFactory(user=teacher, throttling_failure_count=4)
+    key = device.key
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    response = admin_client.post(
+        url, totp_change_form(device, throttling_failure_count="0", tolerance="3", digits="8", drift="2")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    [row] = rows_about(teacher, AuditEvent.Action.TWO_FACTOR_CHANGED)
+    assert row.actor == root
+    assert row.changes == {
+        "throttling_failure_count": ["4", "0"],
+        "tolerance": ["1", "3"],
+        "digits": ["6", "8"],
+        "drift": ["0", "2"],
+        "by": "admin",
+    }
+    device.refresh_from_db()
+    assert device.key == key and key not in str(row.changes)
+
+
+def test_recovery_codes_replaced_by_as_many_are_in_the_trail_without_a_code(root, teacher):
+    codes = twofactor_recovery_codes_regenerate(user=teacher)
+    device = StaticDevice.objects.get(user=teacher)
+    before = twofactor_recovery_codes_snapshot(device=device)
+    device.token_set.filter(token=codes[0]).update(token="zzzz9999")
+    twofactor_recovery_codes_admin_changed(device=device, before=before)
+    [row] = rows_about(teacher, AuditEvent.Action.TWO_FACTOR_CHANGED)
+    assert row.changes == {"recovery_codes": ["10", "10"], "recovery_codes_changed": "true", "by": "admin"}
+    assert not any(code in str(row.changes) for code in [*codes, "zzzz9999"])
+    twofactor_recovery_codes_admin_changed(device=device, before=twofactor_recovery_codes_snapshot(device=device))
+    assert len(rows_about(teacher, AuditEvent.Action.TWO_FACTOR_CHANGED)) == 1  # untouched: no row
+
+
+def test_recovery_codes_given_with_a_new_device_in_the_admin_are_counted(admin_client, teacher):
+    response = admin_client.post(
+        reverse("admin:otp_static_staticdevice_add"),
+        {
+            "user": str(teacher.pk),
+            "name": "recovery codes",
+            "confirmed": "on",
+            "token_set-TOTAL_FORMS": "2",
+            "token_set-INITIAL_FORMS": "0",
+            "token_set-MIN_NUM_FORMS": "0",
+            "token_set-MAX_NUM_FORMS": "1000",
+            "token_set-0-token": "abcd1234",
+            "token_set-1-token": "efgh5678",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    rows = rows_about(teacher, AuditEvent.Action.TWO_FACTOR_CHANGED)
+    assert {"recovery_codes": ["0", "2"], "recovery_codes_changed": "true", "by": "admin"} in [r.changes for r in rows]
+    assert not any("abcd1234" in str(r.changes) for r in rows)
