@@ -2,13 +2,17 @@
 
 Every change here to access and roles goes through the services, so it is written
 to the audit trail like a change made in the app: memberships and their roles (on
-the user's page and on their own), network coordinators, an account's e-mail and
-flags, and someone's two-factor devices (django-otp's admins, registered again).
+the user's page and on their own), network coordinators, a school's network, an
+account's e-mail and flags, and someone's two-factor devices (django-otp's admins,
+registered again).
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static import admin as otp_static_admin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -19,6 +23,7 @@ from .models import Membership, School, SchoolNetwork, User
 from .services import (
     membership_delete,
     membership_save,
+    school_admin_save,
     school_network_coordinators_set,
     user_admin_save,
     user_delete,
@@ -54,14 +59,37 @@ class AuditedMembershipsMixin:
 
 class AuditedPasswordChangeForm(AdminPasswordChangeForm):
     def save(self, commit=True):
-        user = super().save(commit=commit)
-        user_password_admin_changed(user=user)
+        # The password and its audit rows together, or neither.
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            user_password_admin_changed(user=user)
         return user
+
+
+class LowerCaseEmailMixin:
+    """E-mails are kept lower-cased (sign-in looks them up so): one differing from
+    another account's only in case is a form error, not a clash on saving."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("An account with this e-mail already exists."), code="unique")
+        return email
+
+
+class UserChangeForm(LowerCaseEmailMixin, BaseUserChangeForm):
+    pass
+
+
+class UserCreationForm(LowerCaseEmailMixin, AdminUserCreationForm):
+    pass
 
 
 @admin.register(User)
 class UserAdmin(AuditedMembershipsMixin, BaseUserAdmin):
     change_password_form = AuditedPasswordChangeForm
+    form = UserChangeForm
+    add_form = UserCreationForm
     ordering = ["email"]
     list_display = ["email", "last_name", "first_name", "is_active", "is_superuser"]
     search_fields = ["email", "last_name", "first_name"]
@@ -90,6 +118,10 @@ class SchoolAdmin(admin.ModelAdmin):
     list_display = ["short_name", "municipality", "region", "time_zone", "network"]
     search_fields = ["name", "short_name", "municipality"]
     list_filter = ["network"]
+
+    def save_model(self, request, obj, form, change):
+        # Moving a school between networks changes which coordinators see it: audited.
+        school_admin_save(school=obj)
 
 
 @admin.register(SchoolNetwork)

@@ -4,7 +4,7 @@ from django.db import transaction
 from apps.audit.models import AuditEvent
 from apps.audit.services import NO_SCHOOL, audit_diff, audit_record, audit_record_for_person, audit_snapshot
 
-from .models import Membership, School
+from .models import Membership, School, SchoolNetwork
 from .selectors import membership_for_user_and_school
 from .twofactor import twofactor_changed_stamp
 
@@ -174,6 +174,24 @@ def user_delete(*, user):
             network=network, users=[other for other in network.coordinators.all() if other.pk != user.pk]
         )
     user.delete()
+
+
+@transaction.atomic
+def school_admin_save(*, school):
+    """Save a school added or edited by a superuser in the Django admin. Moving it into,
+    out of or between networks gives or takes the coordinators' view of it: the
+    school's trail says so."""
+    stored_network_id = School.objects.filter(pk=school.pk).values_list("network", flat=True).first()
+    stored_network = SchoolNetwork.objects.filter(pk=stored_network_id).first() if stored_network_id else None
+    school.save()
+    if stored_network_id != school.network_id:
+        audit_record(
+            action=AuditEvent.Action.ROLES_CHANGED,
+            school=school,
+            target=school,
+            changes={"network": [stored_network, school.network]},
+        )
+    return school
 
 
 @transaction.atomic

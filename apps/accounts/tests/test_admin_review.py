@@ -255,3 +255,92 @@ def test_recovery_codes_given_with_a_new_device_in_the_admin_are_counted(admin_c
     rows = rows_about(teacher, AuditEvent.Action.TWO_FACTOR_CHANGED)
     assert {"recovery_codes": ["0", "2"], "recovery_codes_changed": "true", "by": "admin"} in [r.changes for r in rows]
     assert not any("abcd1234" in str(r.changes) for r in rows)
+
+
+# --- 5. A password and its audit rows are saved together -------------------------------
+
+
+def test_a_password_set_in_the_admin_is_not_kept_without_its_audit_row(admin_client, teacher, monkeypatch):
+    def refuse(**kwargs):
+        raise RuntimeError("the trail could not be written")
+
+    monkeypatch.setattr("apps.accounts.services.audit_record_for_person", refuse)
+    with pytest.raises(RuntimeError):
+        admin_client.post(
+            reverse("admin:auth_user_password_change", args=[teacher.pk]),
+            {"password1": "New-pass-for-her-77", "password2": "New-pass-for-her-77", "usable_password": "true"},
+        )
+    teacher.refresh_from_db()
+    assert teacher.check_password(PASSWORD)
+
+
+# --- 7. An e-mail differing only in case is a form error --------------------------------
+
+
+def test_an_account_added_with_an_e_mail_taken_in_another_case_is_a_form_error(admin_client, teacher):
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": teacher.email.upper(),
+            "password1": "Some-pass-for-77",
+            "password2": "Some-pass-for-77",
+            "usable_password": "true",
+            **NO_MEMBERSHIPS,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"]
+    assert type(teacher).objects.filter(email__iexact=teacher.email).count() == 1
+
+
+def test_an_e_mail_changed_to_another_accounts_in_another_case_is_a_form_error(admin_client, teacher, school):
+    other = UserFactory(email="Other.Person@School.test".lower())
+    data = {
+        "email": "Other.Person@School.test",
+        "last_name": teacher.last_name,
+        "first_name": teacher.first_name,
+        "patronymic": teacher.patronymic,
+        "is_active": "on",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "10:00:00",
+        **NO_MEMBERSHIPS,
+    }
+    url = reverse("admin:accounts_user_change", args=[teacher.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"]
+    # Her own address in another case is no clash: it is kept lower-cased.
+    response = admin_client.post(url, {**data, "email": teacher.email.upper()})
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.email == teacher.email.lower() and other.email != teacher.email
+
+
+# --- 8. Moving a school between networks is in its trail --------------------------------
+
+
+def school_form(school, network):
+    return {
+        "name": school.name,
+        "short_name": school.short_name,
+        "municipality": school.municipality,
+        "region": school.region,
+        "time_zone": school.time_zone,
+        "max_active_groups_per_teacher": str(school.max_active_groups_per_teacher),
+        "debrief_hours": str(school.debrief_hours),
+        "network": str(network.pk) if network else "",
+    }
+
+
+def test_moving_a_school_between_networks_is_in_its_trail(admin_client, root, school):
+    first, second = SchoolNetworkFactory(), SchoolNetworkFactory()
+    url = reverse("admin:accounts_school_change", args=[school.pk])
+    for network in (first, second, None, None):
+        response = admin_client.post(url, school_form(school, network))
+        assert response.status_code == 302, response.context["adminform"].form.errors
+    rows = AuditEvent.objects.filter(target_type="accounts.school", target_id=str(school.pk)).order_by("pk")
+    assert [(row.school, row.actor, row.changes) for row in rows] == [
+        (school, root, {"network": [None, first.name]}),
+        (school, root, {"network": [first.name, second.name]}),
+        (school, root, {"network": [second.name, None]}),
+    ]
