@@ -100,8 +100,8 @@ def twofactor_owed(request) -> bool:
     else:
         exempt = session.get(EXEMPT_SESSION_KEY)
         # A session signed in before two-factor sign-in existed, or before the user
-        # turned it on in another session (or was given the duty to use it).
-        if exempt is None or (exempt and changed):
+        # turned it on or off in another session (or was given the duty to use it).
+        if exempt is None or changed:
             exempt = _session_exempt_decide(session, user=request.user)
     if not exempt:
         return True

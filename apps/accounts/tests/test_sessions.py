@@ -129,10 +129,20 @@ def test_a_session_from_before_the_timeouts_starts_counting_now(teacher):
         session.save()
     with at(20):
         assert client.get(reverse("home")).status_code == 200
-    with at(22):
+    # A page every two hours, so that only the 12-hour limit, counted from 20:00, can end it.
+    for hour in range(22, 32, 2):
+        with at(hour):
+            assert client.get(reverse("home")).status_code == 200, hour
+    with at(31, 59):
         assert client.get(reverse("home")).status_code == 200
     with at(32, 1):
-        assert signed_out(client.get(reverse("home")))
+        response = client.get(reverse("home"))
+    assert signed_out(response)
+    with at(32, 2):
+        page = client.get(response["Location"])
+    assert [m.message for m in page.context["messages"]] == [
+        ru("Your session has lasted its longest allowed time. Sign in again.")
+    ]
 
 
 def test_a_page_does_not_save_the_session_every_time(teacher):

@@ -297,9 +297,12 @@ def test_a_session_opened_before_two_factor_was_turned_on_elsewhere_must_type_a_
 def test_turning_it_off_again_frees_the_earlier_session_and_costs_no_query_after(teacher):
     earlier = Client()
     sign_in(earlier, teacher)
-    TOTPDeviceFactory(user=teacher)
     client = client_for(teacher)
+    setup = client.get(reverse("two_factor_setup"))
+    client.post(reverse("two_factor_setup"), {"code": totp_code_for_secret(setup.context["secret"])})
+    assert earlier.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
     client.post(reverse("two_factor"), {"password": PASSWORD})
+    assert not TOTPDevice.objects.filter(user=teacher).exists()
     assert earlier.get(reverse("home")).status_code == 200  # decided again, once
     fresh = Client()
     sign_in(fresh, teacher)
