@@ -115,3 +115,14 @@ def test_hsts_and_the_other_security_headers_in_production():
     development = Client().get("/", secure=True)
     assert "Strict-Transport-Security" not in development.headers
     assert development["X-Frame-Options"] == "DENY"
+
+
+def test_docker_compose_requires_what_production_cannot_guess():
+    """Letters link to SITE_URL: left at its local default, every link would point at
+    127.0.0.1. Compose refuses to start without it, as without the secret key."""
+    import yaml
+
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    environment = compose["x-app"]["environment"]
+    for name in ("SITE_URL", "DJANGO_SECRET_KEY", "POSTGRES_PASSWORD"):
+        assert environment[name].startswith(f"${{{name}:?"), name
