@@ -9,6 +9,7 @@ import contextlib
 import email
 import email.policy
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -25,6 +26,10 @@ from apps.core.tasks import enqueue_backoff_reset
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+# A worker's log lines of a task received and of how it ended (celery.app.trace).
+TASK_LOG = re.compile(
+    r"Task \S+\[[0-9a-f-]{36}\] (received|succeeded in|raised unexpected|retry:|ignored|INTERNAL ERROR)"
+)
 
 
 def free_port():
@@ -47,6 +52,35 @@ def wait_for(condition, *, timeout, what, processes=()):
             logs = "\n".join(process.tail() for process in processes)
             pytest.fail(f"timed out after {timeout} s waiting for {what}\n{logs}")
         time.sleep(0.1)
+
+
+def run_tasks(worker, *names, timeout=30):
+    """Send the tasks `names` as beat would and wait until `worker` has run each of
+    them to success (not merely taken it off the queue)."""
+    from collabschool.celery import app
+
+    ids = [app.send_task(name).id for name in names]
+    wait_for(
+        lambda: all(worker.succeeded(task_id) for task_id in ids),
+        timeout=timeout,
+        what=f"{', '.join(names)} to succeed",
+        processes=[worker],
+    )
+
+
+def wait_until_idle(worker, redis_server, *, timeout=30, settle=0.5):
+    """Wait until nothing is queued and `worker` has finished every task it took
+    (the letters a sweep enqueued too), and both stay so for `settle` seconds."""
+    idle_since = []
+
+    def settled():
+        if redis_server.queue_length() or worker.busy():
+            idle_since.clear()
+            return False
+        idle_since[:] = idle_since or [time.monotonic()]
+        return time.monotonic() - idle_since[0] >= settle
+
+    wait_for(settled, timeout=timeout, what=f"{worker.name} to work off its queue", processes=[worker])
 
 
 class RedisServer:
@@ -133,6 +167,17 @@ class CeleryProcess:
 
     def log_text(self):
         return Path(self.log_path).read_text(errors="replace")
+
+    def succeeded(self, task_id):
+        """Whether this worker has run the task `task_id` to success (its log says so)."""
+        return f"[{task_id}] succeeded in " in self.log_text()
+
+    def busy(self):
+        """Whether this worker holds a task it has not finished: every task it
+        received is logged once as received and once with its outcome (a retry is
+        received again as a new message)."""
+        outcomes = Counter(TASK_LOG.findall(self.log_text()))
+        return outcomes["received"] != sum(outcomes.values()) - outcomes["received"]
 
     def kill(self):
         """SIGKILL, as an out-of-memory killer or a pulled plug would."""

@@ -25,10 +25,9 @@ from apps.notifications.models import Notification
 from apps.visits.models import Feedback, LessonVisit
 from apps.visits.tests.factories import LessonVisitFactory
 from apps.visits.tests.test_pages import feedback_data, person
-from collabschool.celery import app
 from conftest import client_for
 
-from .conftest import wait_for
+from .conftest import run_tasks, wait_for, wait_until_idle
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +35,10 @@ H = datetime.timedelta(hours=1)
 FACTS = "Ученица на третьей парте трижды переспросила задание"
 # A request that saves must answer within this many seconds with the broker down.
 LIMIT = 2.0
+# The beat entries of the two sweeps run below, and their heartbeats (apps/core/health.py).
+SWEEPS = ("visits-deadline-sweep", "notifications-email-sweep")
+SWEEP_TASKS = ("apps.visits.tasks.visits_deadline_sweep_task", "apps.notifications.tasks.notifications_email_sweep")
+NEVER = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -88,6 +91,8 @@ def plan(triad):
 
 
 def timed(call):
+    """The response of `call` and the seconds it took (the request alone: build
+    the client and its data before)."""
     started = time.monotonic()
     response = call()
     return response, time.monotonic() - started
@@ -107,7 +112,9 @@ def save_visit_and_debrief(triad, school, debriefed, caplog):
     log and no feedback text in it."""
     caplog.clear()
     with caplog.at_level(logging.ERROR, logger="apps.core.tasks"):
-        response, took = timed(lambda: client_for(triad["curator"]).post(reverse("visits:create"), plan(triad)))
+        curator = client_for(triad["curator"])
+        data = plan(triad)
+        response, took = timed(lambda: curator.post(reverse("visits:create"), data))
         assert response.status_code == 302, response.content[:500]
         assert took < LIMIT, f"planning a visit took {took:.2f} s with the broker down"
         planned = LessonVisit.objects.get(topic="Запланирован без Redis")
@@ -129,6 +136,11 @@ def save_visit_and_debrief(triad, school, debriefed, caplog):
     # Nothing was lost: the notifications are in the database, their letters unsent.
     assert Notification.objects.filter(email_sent_at__isnull=True).count() == 3
     return planned
+
+
+def sweep_heartbeats():
+    """{sweep: when it last finished} as the worker recorded it."""
+    return dict(Heartbeat.objects.filter(name__in=SWEEPS).values_list("name", "beat_at"))
 
 
 def expected_letters():
@@ -195,21 +207,20 @@ def test_redis_stopped_saves_quickly_and_the_sweeps_catch_up_exactly_once(
         client_for(triad["second_user"]).post(reverse("visits:feedback", args=[again.pk]), feedback_data(again, school))
     assert not caplog.records
 
-    # Beat keeps running the sweeps: nothing is sent twice.
-    marker = timezone.now()
+    # Two more rounds of the sweeps, as beat would send them (the test sends them
+    # itself, one round after the other finished): nothing is sent twice. Each
+    # round's sweeps have run to success and recorded their heartbeats past the
+    # previous round's, and the letters they enqueued have been worked off.
     for _ in range(2):
-        app.send_task("apps.visits.tasks.visits_deadline_sweep_task")
-        app.send_task("apps.notifications.tasks.notifications_email_sweep")
-    sweeps = Heartbeat.objects.filter(
-        name__in=["visits-deadline-sweep", "notifications-email-sweep"], beat_at__gt=marker
-    )
-    wait_for(lambda: sweeps.count() == 2 and redis_server.queue_length() == 0, timeout=30, what="the sweeps")
-    wait_for(
-        lambda: not Notification.objects.filter(email_sent_at__isnull=True).exists(),
-        timeout=20,
-        what="the last letter",
-        processes=[worker],
-    )
+        before = sweep_heartbeats()
+        run_tasks(worker, *SWEEP_TASKS)
+        after = sweep_heartbeats()
+        assert set(after) == set(SWEEPS) and all(after[name] > before.get(name, NEVER) for name in SWEEPS), (
+            before,
+            after,
+        )
+        wait_until_idle(worker, redis_server)
+    assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
     letters = processes.letters()
     assert letters == expected_letters()
     assert max(letters.values()) == 1

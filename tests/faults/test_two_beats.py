@@ -20,7 +20,7 @@ from apps.visits.models import LessonVisit, VisitObserver
 from apps.visits.tests.test_pages import person
 from collabschool.celery import app
 
-from .conftest import wait_for
+from .conftest import wait_for, wait_until_idle
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -97,15 +97,11 @@ def test_two_beats_send_every_sweep_twice_and_the_end_state_is_exactly_once(scho
     )
     for beat in beats:
         beat.stop()
-    wait_for(
-        lambda: (
-            processes.redis.queue_length() == 0 and not Notification.objects.filter(email_sent_at__isnull=True).exists()
-        ),
-        timeout=30,
-        what="the worker to work off the queue",
-        processes=[worker],
-    )
+    # Not just an empty queue: the sweeps the worker is still running, and the
+    # letters they enqueue, must end before it is stopped.
+    wait_until_idle(worker, processes.redis)
     worker.stop()
+    assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
 
     assert set(flagged) == set(overdue)
 

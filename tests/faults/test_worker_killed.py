@@ -26,7 +26,7 @@ from apps.visits.models import LessonVisit, VisitObserver
 from apps.visits.tests.test_pages import person
 from collabschool.celery import app
 
-from .conftest import wait_for
+from .conftest import run_tasks, wait_for, wait_until_idle
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -165,19 +165,17 @@ def test_workers_killed_mid_sweep_and_mid_send_end_exactly_once(school, processe
 
     wait_for(done, timeout=45, what="every visit flagged and every letter sent", processes=[third])
 
-    # Once more, as beat would: nothing changes.
+    # Once more, as beat would, after the sweeps sent above have ended: nothing
+    # changes. The test waits for these very sweeps to succeed (they record their
+    # heartbeats) and for whatever they enqueued to be worked off.
+    wait_until_idle(third, processes.redis)
     since = timezone.now()
-    app.send_task("apps.visits.tasks.visits_deadline_sweep_task")
-    app.send_task("apps.notifications.tasks.notifications_email_sweep")
-    sweeps = Heartbeat.objects.filter(
-        name__in=["visits-deadline-sweep", "notifications-email-sweep"], beat_at__gt=since
+    sweeps = Heartbeat.objects.filter(name__in=["visits-deadline-sweep", "notifications-email-sweep"])
+    run_tasks(
+        third, "apps.visits.tasks.visits_deadline_sweep_task", "apps.notifications.tasks.notifications_email_sweep"
     )
-    wait_for(
-        lambda: sweeps.count() == 2 and processes.redis.queue_length() == 0,
-        timeout=20,
-        what="the last sweeps",
-        processes=[third],
-    )
+    assert sweeps.filter(beat_at__gt=since).count() == 2
+    wait_until_idle(third, processes.redis)
 
     assert overdue.count() == VISITS
     assert sorted(notified.values_list("user_id", "key")) == sorted(

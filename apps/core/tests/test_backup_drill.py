@@ -129,6 +129,62 @@ def test_restore_refuses_what_is_not_a_dump(tmp_path):
     assert result.returncode != 0 and "not a pg_dump custom-format archive" in result.stderr
 
 
+def server_version():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]  # e.g. "15.18 (Debian 15.18-0+deb12u1)"
+
+
+def as_dumped_from_another_major(dump, tmp_path):
+    """A copy of a real dump whose header names another major version of the
+    server it came from, as a dump of another PostgreSQL would: the header's
+    version string, "15.18 …" made "14.18 …" (the same length, so nothing after
+    it moves). pg_restore reads the copy as before."""
+    version = server_version()
+    major = version.split(".")[0]
+    other = str(int(major) - 1) if len(str(int(major) - 1)) == len(major) else str(int(major) + 1)
+    data = dump.read_bytes()
+    # The first copy of the version is the server's; the pg_dump's own follows it.
+    at = data.index(version.encode())
+    assert at < 200, "the server's version is in the archive's header"
+    other_dump = tmp_path / "collabschool-other-major.dump"
+    other_dump.write_bytes(data[:at] + other.encode() + data[at + len(major) :])
+    return other_dump, major, other
+
+
+def database_exists(name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def test_restore_refuses_a_dump_of_another_major_version_unless_asked(tmp_path):
+    FeedbackFactory.create_batch(2)
+    source = connection.settings_dict["NAME"]
+    target = f"{source}_major_{uuid.uuid4().hex[:8]}"
+    env = pg_env(BACKUP_DIR=str(tmp_path), TARGET_DB=target)
+    backup = run("bash", "bin/backup.sh", env=env)
+    assert backup.returncode == 0, backup.stderr
+    dump, major, other = as_dumped_from_another_major(Path(backup.stdout.strip()), tmp_path)
+    pg_restore = f"/usr/lib/postgresql/{major}/bin/pg_restore"
+    listing = subprocess.run([pg_restore, "--list", str(dump)], capture_output=True, text=True, check=True).stdout
+    assert f"Dumped from database version: {other}." in listing
+
+    try:
+        refused = run("bash", "bin/restore.sh", str(dump), env=env)
+        assert refused.returncode != 0
+        assert f"dumped from PostgreSQL {other} but the server is {major}" in refused.stderr
+        assert "RESTORE_ANY_VERSION=1" in refused.stderr
+        assert not database_exists(target)
+
+        forced = run("bash", "bin/restore.sh", str(dump), env={**env, "RESTORE_ANY_VERSION": "1"})
+        assert forced.returncode == 0, forced.stderr
+        assert f"POSTGRES_DB={target}" in forced.stdout
+        assert row_counts(target)["visits_feedback"] == 2
+    finally:
+        drop_database(target)
+
+
 def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
