@@ -58,6 +58,30 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def visit_held_an_hour_ago(*, group, observed, observers):
+    """A lesson visit of `group` that ended an hour ago, on the default one-aspect
+    protocol, as an observer opens its feedback form right after the lesson."""
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.visits.services import protocols_ensure_defaults
+    from apps.visits.tests.factories import LessonVisitFactory
+
+    protocols_ensure_defaults(school=group.school)
+    ends = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
+    return LessonVisitFactory(
+        school=group.school,
+        group=group,
+        observed=observed,
+        observers=observers,
+        starts_at=ends - datetime.timedelta(minutes=45),
+        ends_at=ends,
+        topic="Причастный оборот",
+        protocol=group.school.observation_protocols.get(name="Взаимопосещение: один аспект урока"),
+    )
+
+
 def open_main_menu(page):
     """On a phone-sized screen, open the collapsed navigation and wait until Bootstrap's
     collapse transition has ended: a tap on a dropdown toggle while the menu is still

@@ -9,13 +9,11 @@ Chromium reports every refusal twice: a "Refused to ..." console error and a
 policy) records. Both are collected on every page; a final check injects an
 inline style to prove the collection sees what it must."""
 
-import datetime
 import re
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.accounts.models import Role
@@ -29,9 +27,8 @@ from apps.staff.tests.factories import AchievementFactory, CategoryAwardFactory,
 from apps.surveys.models import SurveyTie
 from apps.surveys.services import survey_answer_submit, survey_round_analyse, survey_round_close
 from apps.surveys.tests.factories import SurveyRoundFactory
-from apps.visits import services as visit_services
 from apps.visits.models import Feedback
-from apps.visits.tests.factories import LessonVisitFactory
+from tests.browser.conftest import visit_held_an_hour_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -191,18 +188,7 @@ def test_pages_that_had_inline_code_work_under_the_policy(page, live_server):
     watch.assert_clean("development routes")
 
     group = MentorGroupFactory(school=school, curator=deputy_staff, members=[colleague, teacher_staff])
-    visit_services.protocols_ensure_defaults(school=school)
-    ends = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
-    visit = LessonVisitFactory(
-        school=school,
-        group=group,
-        observed=colleague,
-        observers=[teacher_staff],
-        starts_at=ends - datetime.timedelta(minutes=45),
-        ends_at=ends,
-        topic="Причастный оборот",
-        protocol=school.observation_protocols.get(name="Взаимопосещение: один аспект урока"),
-    )
+    visit = visit_held_an_hour_ago(group=group, observed=colleague, observers=[teacher_staff])
     watch.goto(f"{live_server.url}{reverse('visits:feedback', args=[visit.pk])}")
     page.locator("#id_facts").fill("Молодец")  # the nudge (nudge.js) speaks up
     expect(page.get_by_test_id("nudge-hint").first).to_be_visible()

@@ -4,21 +4,18 @@ nudge speaks up at an evaluative word), loses the session before submitting and
 gets the text back after logging in again, submits; the curator of the pair then
 sees the visit debriefed on time."""
 
-import datetime
 import re
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff.tests.factories import StaffMemberFactory
-from apps.visits import services
 from apps.visits.models import Feedback, LessonVisit
-from apps.visits.tests.factories import LessonVisitFactory
+from tests.browser.conftest import visit_held_an_hour_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,18 +36,7 @@ def test_observer_gives_feedback_on_a_phone_and_the_curator_sees_it_on_time(chro
         curator=StaffMemberFactory(school=school, user=curator, last_name="Соколова"),
         members=[observed, observer_staff],
     )
-    services.protocols_ensure_defaults(school=school)
-    ends = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
-    visit = LessonVisitFactory(
-        school=school,
-        group=group,
-        observed=observed,
-        observers=[observer_staff],
-        starts_at=ends - datetime.timedelta(minutes=45),
-        ends_at=ends,
-        topic="Причастный оборот",
-        protocol=school.observation_protocols.get(name="Взаимопосещение: один аспект урока"),
-    )
+    visit = visit_held_an_hour_ago(group=group, observed=observed, observers=[observer_staff])
     form_url = f"{live_server.url}/visits/{visit.pk}/feedback/"
 
     # The observer, on a phone.
