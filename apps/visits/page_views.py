@@ -245,37 +245,35 @@ def feedback(request, pk):
         messages.info(request, _("The visit was cancelled."))
         return redirect("visits:detail", pk=visit.pk)
     current = Feedback.objects.filter(visit=visit, observer=me).first()
-    if current is not None and current.is_submitted:
+    if request.method != "POST" and current is not None and current.is_submitted:
         messages.info(request, _("Your feedback on this lesson is submitted."))
         return redirect("visits:detail", pk=visit.pk)
     words = _words(request.school)
     if request.method == "POST":
+        # Whether it is already submitted is decided by the services, under the
+        # lock: a check here could pass for two requests at once.
         form = FeedbackForm(request.POST, school=request.school)
-        form.is_valid()
-        if request.POST.get("action") == "draft":
-            services.feedback_save_draft(visit=visit, observer=me, **form.values())
-            messages.success(request, _("The draft is saved. Only you see it."))
-            return redirect("visits:feedback", pk=visit.pk)
-        if form.is_valid():
-            try:
-                services.feedback_submit(visit=visit, observer=me, **form.values())
-            except ValidationError as error:
-                apply_validation_error(form, error)
-                # Nothing typed is lost: what could be read is kept as a draft.
-                current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
-            else:
-                found = evaluative_words_found(words, [form.cleaned_data.get(name) for name in TEXT_FIELDS])
-                if found:
-                    messages.warning(
-                        request,
-                        _(
-                            "Your feedback has evaluative words (%(words)s). Next time try describing "
-                            "what you saw and heard instead: facts help the teacher more than grades."
-                        )
-                        % {"words": ", ".join(f"«{w}»" for w in found)},
-                    )
-                messages.success(request, _("Your feedback is submitted. Thank you!"))
-                return redirect("visits:detail", pk=visit.pk)
+        try:
+            if request.POST.get("action") == "draft":
+                form.is_valid()
+                services.feedback_save_draft(visit=visit, observer=me, **form.values())
+                messages.success(request, _("The draft is saved. Only you see it."))
+                return redirect("visits:feedback", pk=visit.pk)
+            if form.is_valid():
+                try:
+                    services.feedback_submit(visit=visit, observer=me, **form.values())
+                except services.FeedbackAlreadySubmitted:
+                    raise
+                except ValidationError as error:
+                    apply_validation_error(form, error)
+                else:
+                    _warn_evaluative_words(request, words, form)
+                    messages.success(request, _("Your feedback is submitted. Thank you!"))
+                    return redirect("visits:detail", pk=visit.pk)
+            # Nothing typed is lost: what could be read is kept as a draft.
+            current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
+        except services.FeedbackAlreadySubmitted as refusal:
+            return _feedback_refused(request, visit, me, form, refusal)
     else:
         form = FeedbackForm(initial=FeedbackForm.initial_for(current), school=request.school)
     protocol_items = list(visit.protocol.items.all()) if visit.protocol_id else []
@@ -296,6 +294,37 @@ def feedback(request, pk):
     )
 
 
+def _warn_evaluative_words(request, words, form):
+    found = evaluative_words_found(words, [form.cleaned_data.get(name) for name in TEXT_FIELDS])
+    if found:
+        messages.warning(
+            request,
+            _(
+                "Your feedback has evaluative words (%(words)s). Next time try describing "
+                "what you saw and heard instead: facts help the teacher more than grades."
+            )
+            % {"words": ", ".join(f"«{w}»" for w in found)},
+        )
+
+
+def _feedback_refused(request, visit, me, form, refusal):
+    """A submit or draft that came after the submission (a double tap, a retried
+    request, another tab): the submitted feedback stands, and the text this
+    request carried is shown back, read-only, to be copied."""
+    submitted = Feedback.objects.get(visit=visit, observer=me)
+    carried = "\n\n".join(
+        f"{form[name].label}:\n{form[name].value().strip()}"
+        for name in TEXT_FIELDS
+        if (form[name].value() or "").strip()
+    )
+    return render(
+        request,
+        "visits/pages/feedback_refused.html",
+        {"visit": visit, "refusal": refusal.messages[0], "carried": carried, "submitted": submitted},
+        status=409,
+    )
+
+
 @sensitive_post_parameters(*TEXT_FIELDS)
 @require_POST
 @school_view()
@@ -304,12 +333,16 @@ def feedback_draft(request, pk):
     visit = _visit(request, pk)
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
-    saved = None
+    saved = refusal = None
     if visit.status != LessonVisit.Status.CANCELLED:
         form = FeedbackForm(request.POST, school=request.school)
         form.is_valid()
-        saved = services.feedback_save_draft(visit=visit, observer=me, **form.values())
-    return render(request, "visits/pages/_draft_status.html", {"saved": saved})
+        try:
+            saved = services.feedback_save_draft(visit=visit, observer=me, **form.values())
+        except services.FeedbackAlreadySubmitted as error:
+            # Submitted from another tab or device: the text stays in the form on screen.
+            refusal = error.messages[0]
+    return render(request, "visits/pages/_draft_status.html", {"saved": saved, "refusal": refusal})
 
 
 @sensitive_post_parameters("text")

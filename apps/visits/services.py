@@ -177,16 +177,38 @@ def _feedback_values(fields):
     return fields
 
 
+class FeedbackAlreadySubmitted(ValidationError):
+    """Submitted feedback is what the observed teacher received: no later submit or
+    draft changes it, and corrections after submission are not offered."""
+
+    def __init__(self, message=None, code="already_submitted", params=None):
+        message = message or _(
+            "Your feedback on this lesson is already submitted: the first submission stands, it is what "
+            "the teacher received. Submitted feedback cannot be corrected or replaced, so this text was "
+            "not saved."
+        )
+        super().__init__(message, code=code, params=params)
+
+
+def _feedback_locked(*, visit, observer):
+    """The observer's feedback row, created if need be and locked until commit;
+    FeedbackAlreadySubmitted if it is submitted. Deciding under the lock is what
+    keeps a double tap or a retried request from rewriting it."""
+    Feedback.objects.get_or_create(visit=visit, observer=observer)
+    feedback = Feedback.objects.select_for_update().get(visit=visit, observer=observer)
+    if feedback.is_submitted:
+        raise FeedbackAlreadySubmitted()
+    return feedback
+
+
 @transaction.atomic
 def feedback_save_draft(*, visit, observer, problem_tags=None, **fields):
     """Keep what an observer has typed so far (nothing typed is ever lost).
 
     The row is locked and checked again, so an autosave that races a submit can
-    never turn submitted feedback back into a draft."""
-    Feedback.objects.get_or_create(visit=visit, observer=observer)
-    feedback = Feedback.objects.select_for_update().get(visit=visit, observer=observer)
-    if feedback.is_submitted:
-        return feedback
+    never turn submitted feedback back into a draft: it raises
+    FeedbackAlreadySubmitted instead, and the caller gives the text back."""
+    feedback = _feedback_locked(visit=visit, observer=observer)
     for name, value in _feedback_values(fields).items():
         setattr(feedback, name, value if value is not None else getattr(feedback, name))
     feedback.save()
@@ -197,14 +219,22 @@ def feedback_save_draft(*, visit, observer, problem_tags=None, **fields):
 
 @transaction.atomic
 def feedback_submit(*, visit, observer, now=None, problem_tags=None, **fields):
-    """Submit an observer's feedback. When every observer has submitted, the visit
-    is debriefed: on time if the debrief was held by its deadline, else late."""
+    """Submit an observer's feedback, once: submitted feedback is never changed
+    (FeedbackAlreadySubmitted), decided under the visit's and the row's locks.
+    When every observer has submitted, the visit is debriefed: on time if the
+    debrief was held by its deadline, else late."""
+    # NO KEY UPDATE: submits of the visit still wait for one another, but a draft
+    # creating its row (whose foreign key takes KEY SHARE on the visit) does not
+    # wait for us while we wait for that row: that would deadlock.
+    visit = LessonVisit.objects.select_for_update(no_key=True).get(pk=visit.pk)
+    # The time of the submission is read once the lock is ours: a submit that
+    # waited for it is not dated before the one it waited for.
     now = now or timezone.now()
-    visit = LessonVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.status == LessonVisit.Status.CANCELLED:
         raise ValidationError(_("The visit was cancelled."))
     if not visit.observer_links.filter(staff=observer).exists():
         raise ValidationError(_("Only an observer of this lesson gives feedback on it."))
+    feedback = _feedback_locked(visit=visit, observer=observer)
     fields = _feedback_values(fields)
     errors = {}
     if not (fields.get("facts") or "").strip():
@@ -219,7 +249,6 @@ def feedback_submit(*, visit, observer, now=None, problem_tags=None, **fields):
         errors["follow_up_on"] = _("The follow-up comes after the lesson.")
     if errors:
         raise ValidationError(errors)
-    feedback, _created = Feedback.objects.get_or_create(visit=visit, observer=observer)
     for name, value in fields.items():
         setattr(feedback, name, value)
     feedback.debrief_held_at = held_at
