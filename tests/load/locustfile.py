@@ -74,7 +74,7 @@ SLOTS = _slots()
 FIVE_XX = Counter()
 # Demo visits whose feedback a session of the observer has taken on: (visit id,
 # staff id). Two sessions of one login never submit on the same visit (the
-# second would find the feedback submitted, and its text would not be saved).
+# second would be refused with 409: submitted feedback is never replaced).
 CLAIMED = set()
 
 
