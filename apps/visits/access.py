@@ -7,12 +7,16 @@ next steps, the self-reflection — is seen only by:
 - the observed teacher;
 - the observers;
 - the curator of the visit's pair or triad;
-- and, only if the observed teacher chose to share it, the members of their
-  subject association.
+- and, only if the observed teacher chose to share it, the colleagues of their
+  subject association who were in it when she shared, are still in it, and are
+  not administration (`apps.visits.selectors.visit_is_share_reader`, the one
+  rule of sharing: whoever joins the association later does not read what was
+  shared before).
 
 Administrators and deputy heads see that a visit happened, when, and whether
-the debrief was on time: never the content. Every view, export and dashboard
-goes through `visit_can_read_content` before showing any of it.
+the debrief was on time: never the content, whatever association their staff
+card is in. Every view, export and dashboard goes through
+`visit_can_read_content` before showing any of it.
 """
 
 from apps.accounts.models import Role
@@ -36,19 +40,21 @@ def is_curator(visit, user):
     return visit.group_id is not None and visit.group.curator.user_id == user.pk
 
 
-def visit_can_read_content(request, visit, *, association_member=False):
-    """The confidential part: feedback text and the self-reflection."""
+def visit_can_read_content(request, visit, *, share_reader=False):
+    """The confidential part: feedback text and the self-reflection. `share_reader`
+    is `selectors.visit_is_share_reader` for this user; sharing never opens the
+    content to the administration."""
     user = request.user
     if is_observed(visit, user) or is_observer(visit, user) or is_curator(visit, user):
         return True
-    return bool(visit.shared_with_association and association_member)
+    if request.membership.has_role(*MANAGERS):
+        return False
+    return bool(visit.shared_with_association and share_reader)
 
 
-def visit_can_view(request, visit, *, association_member=False):
+def visit_can_view(request, visit, *, share_reader=False):
     """The visit's facts (who, when, status, timeliness): its people and the administration."""
-    return request.membership.has_role(*MANAGERS) or visit_can_read_content(
-        request, visit, association_member=association_member
-    )
+    return request.membership.has_role(*MANAGERS) or visit_can_read_content(request, visit, share_reader=share_reader)
 
 
 def visit_can_manage(request, visit):

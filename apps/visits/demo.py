@@ -252,6 +252,9 @@ def _seed_main(*, school, schools, users, today, now):
         )
         _debrief(first, staff["Васильев"], FEEDBACK["english_7b"], held_after=20 * H, follow_up_in=6, today=today)
         services.self_reflection_save(visit=first, text=REFLECTIONS["english_7b"])
+        # She shares it with her association: the colleagues in it now read it; the
+        # director, whose card is in it too, does not (administration never does).
+        services.visit_share_set(visit=first, shared=True)
         # The reverse visit answering it: the observed teacher visits back.
         back = _plan(
             school=school,

@@ -198,6 +198,27 @@ class VisitObserver(models.Model):
         return f"{self.staff} → {self.visit_id}"
 
 
+class VisitShareReader(models.Model):
+    """A colleague the observed teacher shared the debrief with: a member of her
+    subject association when she shared it (never administration). Recorded so
+    that whoever joins the association later does not read what was shared
+    before; still reading needs still being a member (apps.visits.selectors)."""
+
+    visit = models.ForeignKey(LessonVisit, related_name="share_readers", on_delete=models.CASCADE)
+    staff = models.ForeignKey(StaffMember, related_name="shared_visits", on_delete=models.CASCADE)
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_queryset("visit__school").as_manager()
+
+    class Meta:
+        verbose_name = _("reader of a shared debrief")
+        verbose_name_plural = _("readers of shared debriefs")
+        constraints = [models.UniqueConstraint(fields=["visit", "staff"], name="visit_share_reader_once")]
+
+    def __str__(self):
+        return f"{self.staff} ← {self.visit_id}"
+
+
 class Feedback(models.Model):
     """One observer's feedback, structured on the seven principles of seed 001."""
 

@@ -3,8 +3,8 @@
 Who sees what is decided in apps.visits.access: the facts of a visit for its
 people and the administration, the content (feedback, self-reflection) for the
 observed teacher, the observers and the group's curator only — and for the
-subject association when the observed teacher shares it. Drafts are their
-author's alone.
+colleagues of her subject association she shares it with (never the
+administration). Drafts are their author's alone.
 """
 
 from django.contrib import messages
@@ -52,8 +52,8 @@ def _my_observer_staff(visit, user):
     return next((link.staff for link in visit.observer_links.all() if link.staff.user_id == user.pk), None)
 
 
-def _association_member(visit, user):
-    return visit.shared_with_association and selectors.is_association_member(visit=visit, user=user)
+def _share_reader(request, visit):
+    return selectors.visit_is_share_reader(visit=visit, user=request.user, school=request.school)
 
 
 def _ms(moment):
@@ -185,9 +185,9 @@ def visit_create(request):
 @school_view()
 def visit_detail(request, pk):
     visit = _visit(request, pk, detail=True)
-    member = _association_member(visit, request.user)
-    require(access.visit_can_view(request, visit, association_member=member))
-    can_read = access.visit_can_read_content(request, visit, association_member=member)
+    share_reader = _share_reader(request, visit)
+    require(access.visit_can_view(request, visit, share_reader=share_reader))
+    can_read = access.visit_can_read_content(request, visit, share_reader=share_reader)
     user = request.user
     me_observer = _my_observer_staff(visit, user)
     all_feedback = list(visit.feedback.all())
@@ -201,6 +201,11 @@ def visit_detail(request, pk):
             reflection = None
     is_observed = access.is_observed(visit, user)
     is_curator = access.is_curator(visit, user)
+    # The teacher sees exactly who would read her debrief if she shared it now, or who reads it.
+    share_names = []
+    if is_observed:
+        finder = selectors.visit_share_readers if visit.shared_with_association else selectors.visit_share_candidates
+        share_names = list(finder(visit=visit))
     context = {
         "visit": visit,
         "now": timezone.now(),
@@ -210,6 +215,7 @@ def visit_detail(request, pk):
         "observers": [(link.staff, link.staff_id in submitted_by) for link in visit.observer_links.all()],
         "reflection": reflection,
         "is_observed": is_observed,
+        "share_names": share_names,
         "my_feedback": my_feedback,
         "can_give_feedback": me_observer is not None
         and visit.status != LessonVisit.Status.CANCELLED
@@ -379,11 +385,16 @@ def reflection(request, pk):
 @require_POST
 @school_view()
 def share(request, pk):
-    """The observed teacher alone shares the debrief with their subject association (or stops)."""
+    """The observed teacher alone shares the debrief with their subject association (or stops):
+    with the colleagues her card showed (`readers`), who are recorded."""
     visit = _visit(request, pk)
     require(access.is_observed(visit, request.user))
     shared = request.POST.get("shared") == "1"
-    services.visit_share_set(visit=visit, shared=shared)
+    # The colleagues the card showed her: sharing opens the debrief to them, not to whoever joined since.
+    readers = None
+    if "readers" in request.POST:
+        readers = [int(v) for v in request.POST["readers"].split(",") if v.isascii() and v.isdigit() and len(v) < 12]
+    services.visit_share_set(visit=visit, shared=shared, readers=readers)
     if shared:
         messages.success(request, _("The debrief is shared with your subject association."))
     else:

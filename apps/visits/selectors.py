@@ -6,9 +6,11 @@ access check in apps.visits.access."""
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from apps.accounts.models import Membership
 from apps.staff.models import StaffMember
 
-from .models import Feedback, LessonVisit, VisitObserver
+from .access import MANAGERS
+from .models import Feedback, LessonVisit, VisitObserver, VisitShareReader
 
 
 def visit_queryset(*, school):
@@ -57,14 +59,45 @@ def visits_awaiting_my_feedback(*, school, staff):
     )
 
 
-def is_association_member(*, visit, user):
-    """Is the user in the observed teacher's subject association (for shared debriefs)?"""
-    association_id = visit.observed.association_id
-    if not association_id:
+def visit_share_candidates(*, visit):
+    """Who would read the visit's debrief if the observed teacher shared it now:
+    the active cards of her subject association in her school, herself aside,
+    whose account works in that school without the administrator or deputy-head
+    role there. Administration never reads feedback content through sharing,
+    whatever association its card is in. One query."""
+    observed = visit.observed
+    if not observed.association_id:
+        return StaffMember.objects.none()
+    in_school = Membership.objects.filter(user=OuterRef("user"), school=OuterRef("school"))
+    return (
+        StaffMember.objects.filter(
+            school=observed.school_id, association=observed.association_id, is_active=True, user__isnull=False
+        )
+        .exclude(pk=observed.pk)
+        .filter(Exists(in_school))
+        .exclude(Exists(in_school.filter(roles__overlap=list(MANAGERS))))
+        .order_by("last_name", "first_name", "patronymic", "pk")
+    )
+
+
+def visit_share_readers(*, visit):
+    """Who reads the shared debrief now: recorded when it was shared (so nobody who
+    joined the association since) and still a candidate today (still in the
+    association, still working here, not administration now). One query."""
+    if not visit.shared_with_association:
+        return StaffMember.objects.none()
+    recorded = VisitShareReader.objects.filter(visit=visit.pk, staff=OuterRef("pk"))
+    return visit_share_candidates(visit=visit).filter(Exists(recorded))
+
+
+def visit_is_share_reader(*, visit, user, school):
+    """Does `user`, working in `school`, read this debrief through sharing? The one
+    rule every page and export asks (through apps.visits.access); administration in
+    the request's school is refused too, for a visit shared across a network pair."""
+    if not visit.shared_with_association or not user.is_authenticated:
         return False
-    return StaffMember.objects.filter(
-        school=visit.school_id, association_id=association_id, user=user, is_active=True
-    ).exists()
+    administration = Membership.objects.filter(user=user, school=school, roles__overlap=list(MANAGERS))
+    return visit_share_readers(visit=visit).filter(user=user).exclude(Exists(administration)).exists()
 
 
 def visits_for_calendar(*, school, staff_ids, start, end):

@@ -22,7 +22,9 @@ from .models import (
     ProtocolItem,
     SelfReflection,
     VisitObserver,
+    VisitShareReader,
 )
+from .selectors import visit_share_candidates
 
 EVENT_KIND = {
     LessonVisit.Kind.REVERSE_VISIT: GroupEvent.Kind.REVERSE_VISIT,
@@ -291,10 +293,27 @@ def self_reflection_save(*, visit, text):
     return reflection
 
 
-def visit_share_set(*, visit, shared):
-    """The observed teacher alone decides to share a debrief with their subject association."""
+@transaction.atomic
+def visit_share_set(*, visit, shared, readers=None):
+    """The observed teacher alone decides to share a debrief with their subject association.
+
+    Sharing records its readers: the colleagues who would read it now
+    (`selectors.visit_share_candidates`: never administration), narrowed to the
+    staff ids in `readers` when given (those the teacher was shown), so nobody
+    who joins the association later is added. Sharing a debrief already shared
+    adds nobody; stopping forgets the readers."""
+    locked = LessonVisit.objects.select_for_update(of=("self",)).select_related("observed").get(pk=visit.pk)
+    if not shared:
+        VisitShareReader.objects.filter(visit=locked).delete()
+    elif not locked.shared_with_association:
+        candidates = visit_share_candidates(visit=locked)
+        if readers is not None:
+            candidates = candidates.filter(pk__in=list(readers))
+        VisitShareReader.objects.bulk_create(
+            [VisitShareReader(visit=locked, staff=staff) for staff in candidates.only("pk")]
+        )
+    LessonVisit.objects.filter(pk=locked.pk).update(shared_with_association=bool(shared))
     visit.shared_with_association = bool(shared)
-    visit.save(update_fields=["shared_with_association"])
     return visit
 
 

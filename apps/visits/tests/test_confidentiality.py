@@ -3,9 +3,11 @@
 Feedback content (facts, what moved the lesson, what to reconsider, questions,
 the next step) and the self-reflection are seen only by the observed teacher, the
 observers and the curator of the group — and by the observed teacher's subject
-association when the teacher shares the debrief. A draft is seen by its author
-alone. The administration sees that a visit happened, never what was said.
-Exports and dashboards never carry feedback text.
+association when the teacher shares the debrief: the colleagues who were in it
+when she shared, not administration (even when its staff cards are in the
+association), not whoever joined the association later. A draft is seen by its
+author alone. The administration sees that a visit happened, never what was
+said. Exports and dashboards never carry feedback text.
 
 Every role × every page: each page of the project is fetched as each role and
 searched for distinctive texts. Pages are a data-driven list:
@@ -34,6 +36,7 @@ from apps.core.tests.test_url_walk import SCHOOL_ROUTES
 from apps.mentoring import ical
 from apps.mentoring.models import MentorGroup
 from apps.mentoring.tests.factories import MentorGroupFactory
+from apps.staff import services as staff_services
 from apps.staff.tests.factories import StaffMemberFactory, SubjectAssociationFactory
 from apps.visits import services
 from apps.visits.models import LessonVisit
@@ -65,6 +68,9 @@ ROLES = [
     "deputy head",
     "administrator",
     "association colleague",
+    "administrator in the association",
+    "deputy head in the association",
+    "colleague who joined the association later",
     "user of another school",
 ]
 
@@ -115,6 +121,10 @@ def build_scene(school, other_school, *, shared):
     member("deputy head", T, D)
     member("administrator", A)
     member("association colleague", T, association=association)
+    # Administration whose staff cards are in the teacher's association: sharing never reaches them.
+    member("administrator in the association", A, association=association)
+    member("deputy head in the association", T, D, association=association)
+    member("colleague who joined the association later", T)
     outsider = UserFactory(last_name="outsider")
     MembershipFactory(user=outsider, school=other_school, roles=list(Role.values))
     users["user of another school"] = outsider
@@ -156,6 +166,9 @@ def build_scene(school, other_school, *, shared):
     services.feedback_save_draft(visit=drafted, observer=staff["second observer"], facts=text("draft"))
     if shared:
         services.visit_share_set(visit=debriefed, shared=True)
+    # Moved into the association after the debrief was shared: does not read it.
+    joiner = staff["colleague who joined the association later"]
+    staff_services.staff_member_update(staff=joiner, association=association)
     debriefed.refresh_from_db()
     assert debriefed.status == LessonVisit.Status.DEBRIEFED
     scene = Scene(users, staff, group, debriefed, drafted, shared)
@@ -313,6 +326,9 @@ def test_the_matrix_covers_the_pages_it_names(school, other_school):
         "deputy head": 200,  # facts only
         "administrator": 200,  # facts only
         "association colleague": 403,  # not shared
+        "administrator in the association": 200,  # facts only
+        "deputy head in the association": 200,  # facts only
+        "colleague who joined the association later": 403,
         "user of another school": 404,
     }
     assert len(_swept_pages()) > 0
@@ -329,4 +345,68 @@ def test_sharing_through_the_page_opens_the_debrief_to_the_association_only(scho
     assert response.status_code == 302
     assert "SECRET-FACT-42" in colleague.get(detail).content.decode()
     assert "SECRET-FACT-42" not in client_for(scene.users["administrator"]).get(detail).content.decode()
+    for manager in ("administrator in the association", "deputy head in the association"):
+        assert "SECRET-FACT-42" not in client_for(scene.users[manager]).get(detail).content.decode()
     assert client_for(scene.users["another teacher"]).get(detail).status_code == 403
+
+
+def archive_text(content):
+    """Everything readable in a file: nested ZIPs (a personal data export holds an
+    .xlsx) opened, XML, JSON and CSV read."""
+    if content[:2] != b"PK":
+        return content.decode("utf-8", errors="replace")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "".join(archive_text(archive.read(name)) for name in archive.namelist())
+
+
+def _exports_for(scene, role):
+    """(label, answer) of every file the role may take away: the GET exports of the
+    URL walk, the prepared yearly files and, for an administrator, the observed
+    teacher's personal data."""
+    from apps.dashboards.exports import report_export_build, report_export_request
+    from apps.dashboards.models import ReportExport
+    from apps.dashboards.periods import current_academic_year
+
+    user, client = scene.users[role], client_for(scene.users[role])
+    answers = []
+    for name, (method, kind, _roles) in sorted(SCHOOL_ROUTES.items()):
+        if method == "get" and kind is None and ("export" in name or name.endswith("_xlsx")):
+            answers.append((name, client.get(reverse(name))))
+    membership = user.memberships.get(school=scene.debriefed.school)
+    if membership.has_role(A, D):
+        year = current_academic_year(timezone.localdate())
+        for kind in ReportExport.Kind.values:
+            export = report_export_request(school=scene.debriefed.school, user=user, kind=kind, params={"year": year})
+            report_export_build(export_id=export.pk)
+            answers.append((kind, client.get(reverse("dashboards:export_download", args=[export.pk]))))
+    if membership.has_role(A):
+        url = reverse("staff:personal_data_export", args=[scene.staff["observed teacher"].pk])
+        answers.append(("personal data", client.post(url)))
+    return answers
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "administrator in the association",
+        "deputy head in the association",
+        "colleague who joined the association later",
+    ],
+)
+def test_a_shared_debrief_stays_closed_to_administration_in_the_association_and_to_later_joiners(
+    school, other_school, role
+):
+    scene = build_scene(school, other_school, shared=True)
+    detail = reverse("visits:detail", args=[scene.debriefed.pk])
+    response = client_for(scene.users[role]).get(detail)
+    # Administration sees the facts, the later joiner not even those.
+    assert response.status_code == (403 if role.startswith("colleague") else 200)
+    assert shown(page_text(response)) == set()
+    answers = _exports_for(scene, role)
+    assert answers
+    for label, answer in answers:
+        if answer.status_code == 200:
+            assert shown(archive_text(answer.content)) == set(), label
+    # A colleague who was in the association when the teacher shared reads it all.
+    colleague = client_for(scene.users["association colleague"]).get(detail)
+    assert shown(page_text(colleague)) == set(SUBMITTED) | {"reflection"}

@@ -77,3 +77,20 @@ def test_seed_demo_twice_adds_no_visits(demo):
     counts = (LessonVisit.objects.count(), Notification.objects.count())
     call_command("seed_demo", password="demo-pass-2")
     assert (LessonVisit.objects.count(), Notification.objects.count()) == counts
+
+
+def test_demo_shared_debrief_is_read_by_the_association_and_never_by_its_director(demo):
+    """Белова shared her debrief with the humanities association, the director's too."""
+    shared = LessonVisit.objects.for_school(demo).get(shared_with_association=True)
+    teacher, director = (User.objects.get(email=f"{who}@berezovka.demo") for who in ("teacher", "director"))
+    assert shared.observed.user == teacher
+    director_card = director.staff_records.get(school=demo)
+    assert director_card.association == shared.observed.association
+    facts = shared.feedback.get().facts
+    response = client_for(director).get(reverse("visits:detail", args=[shared.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="content-hidden"' in html and facts[:40] not in html
+    names = client_for(teacher).get(reverse("visits:detail", args=[shared.pk])).context["share_names"]
+    assert names and director_card not in names
+    curator = User.objects.get(email="curator@berezovka.demo")
+    assert curator.staff_records.get(school=demo) in names
