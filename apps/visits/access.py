@@ -1,18 +1,12 @@
 """Who sees what of a lesson visit — the trust rule of the programme.
 
-Feedback serves development, not control (seed 002: when visits serve control,
-teachers hide their problems). Its *content* — facts, suggestions, questions,
-next steps, the self-reflection — is seen only by:
-
-- the observed teacher;
-- the observers;
-- the curator of the visit's pair or triad;
-- and, only if the observed teacher chose to share it, the members of their
-  subject association.
-
-Administrators and deputy heads see that a visit happened, when, and whether
-the debrief was on time: never the content. Every view, export and dashboard
-goes through `visit_can_read_content` before showing any of it.
+Feedback serves development, not control: when visits serve control, teachers
+hide their problems. Its *content* (facts, suggestions, questions, next steps, the
+self-reflection) is seen only by the observed teacher, the observers, the curator
+of the visit's pair or triad and, if the teacher chose to share it, their subject
+association. Administrators and deputy heads see that a visit happened, when, and
+whether the debrief was on time: never the content. Every view, export and
+dashboard asks `visit_can_read_content` first. See docs/security-and-privacy.md#the-trust-rule.
 """
 
 from apps.accounts.models import Role
