@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 8: setup, a throwaway PostgreSQL cluster and Redis in
+# The benchmark: setup, a throwaway PostgreSQL cluster and Redis in
 # a temporary folder (removed on exit, whatever happens), migrate, generate the
 # regional dataset (bench_generate), then time the dashboards and list pages
 # in-process and under gunicorn + wrk (bench_run). The table is printed and

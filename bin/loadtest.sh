@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load test of issue 10: setup, a throwaway PostgreSQL cluster and Redis in
+# The load test: setup, a throwaway PostgreSQL cluster and Redis in
 # a temporary folder (removed on exit, whatever happens), migrate, the demo
 # (seed_demo), gunicorn (2 workers) on 127.0.0.1 and a Celery worker, then
 # locust headless (tests/load/locustfile.py) in its own virtualenv

@@ -1,4 +1,4 @@
-"""Demo schools and logins: a rural school modelled on seed 001 and a partner school
+"""Demo schools and logins: a rural school modelled on the programme's main report and a partner school
 of the same network. Every call returns the same objects (nothing is duplicated)."""
 
 import base64

@@ -1,18 +1,12 @@
 """Two-factor sign-in: an authenticator app (TOTP) with single-use recovery codes, and
 the bookkeeping a session gets at sign-in.
 
-A session counts as verified once it holds the id of the device that accepted a code,
-under django-otp's own session key (as `django_otp.login` sets it). Whether a user owes
-a second factor at all is decided at sign-in and kept in the session, so that a page of
-a verified or exempt session costs no query. It is decided again when the user turned
-two-factor sign-in on after that, or was made a network coordinator or a superuser
-(`User.twofactor_changed_at`, read from the user row every request loads anyway), so a
-session opened before stops working without a code; a verified session then checks
-once that the device that passed it still exists (a lost phone deleted in the admin
-stamps the user too). An administrator's role is checked
-again on every request from the memberships the school middleware loads anyway, and the
-superuser flag from the user row, so either granted during a session takes effect at once.
-
+A session counts as verified once it holds the id of the device that accepted a code
+(django-otp's own session key). Whether a user owes a second factor is decided at
+sign-in and kept in the session, so a page costs no query; it is decided again when
+`User.twofactor_changed_at` is newer (two-factor turned on or off, a coordinator or
+superuser named, a device deleted). Roles and the superuser flag are read on every
+request from rows loaded anyway. See docs/security-and-privacy.md#two-factor-sign-in.
 Reads (`twofactor_*` selectors) come first, writes (services) after.
 """
 

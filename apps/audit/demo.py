@@ -1,22 +1,12 @@
 """A demo audit trail: two working weeks of a school's administration, so that a
-newcomer opening «Журнал аудита» sees what it records (issue 10).
+newcomer opening «Журнал аудита» sees what the trail records.
 
-Every row is written by the services of `apps.audit.services`, as the real
-views and services would write it: the actor, school and target are given
-explicitly, and the rest (request id, address) comes from a request context
-installed around each row, as the middleware would install it.
-
-The trail is append-only (the database refuses UPDATE and DELETE), so the demo
-cannot be rewritten on the next run. Idempotence comes from a marker instead:
-every row of the demo has a request id starting with `DEMO_REQUEST_PREFIX`
-(real ids are the proxy's or a uuid4 hex, which never start so), and the trail
-is written only if the main school has no such row yet.
-
-Rows are backdated at insert, never updated: the `at` column has a database
-default (the time of the statement), and `audit_backdated` (apps.audit.services)
-gives each row written inside it a chosen time instead.
-
-No row carries text of lesson feedback: only names, dates, roles and file names.
+Rows are written by `apps.audit.services` as the real services would write them,
+backdated at insert (`audit_backdated`) and never updated, since the trail is
+append-only. Idempotence therefore comes from a marker: every demo row's request id
+starts with `DEMO_REQUEST_PREFIX`, and the trail is written only if the main school
+has no such row yet. No row carries text of lesson feedback.
+See docs/security-and-privacy.md#audit-trail.
 """
 
 import contextlib

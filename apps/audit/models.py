@@ -2,26 +2,11 @@
 signed in or failed to, and who exported what.
 
 Append-only, and the database enforces it, not this code: the triggers of
-migration 0002 raise on every UPDATE, DELETE and TRUNCATE of the table, so no
-code path (the ORM, the admin, a cascade, raw SQL of the application) can edit
-or remove a row. Foreign keys are PROTECT for the same reason: deleting a
-school or a user that the trail mentions fails instead of cascading.
-
-One narrow exception, for the erasure of a person (152-FZ): inside a transaction
-that has run `SET LOCAL collabschool.audit_anonymise = 'on'` (only
-`apps.audit.services.audit_events_anonymise` does), the trigger lets an UPDATE
-through when it changes nothing but
-
-* `actor_label` / `target_label` to the marker `ERASED_LABEL`,
-* `actor` to NULL,
-* `changes` to the same keys with every value replaced by `ERASED_LABEL`,
-
-each column either kept or set to exactly that value. Any other change, even in
-such a transaction, raises; so does every DELETE and TRUNCATE.
-
-`changes` holds field diffs `{field: [old, new]}` of short values as strings;
-free text of lesson feedback is never recorded (the services that write rows
-pass only the fields named in `apps.audit.services`).
+migration 0002 raise on every UPDATE, DELETE and TRUNCATE, and foreign keys are
+PROTECT. The one exception is erasure (`audit_events_anonymise`), which may only
+replace names, the actor and diff values with `ERASED_LABEL`. `changes` holds
+field diffs `{field: [old, new]}` of short values, never lesson feedback text.
+See docs/security-and-privacy.md#audit-trail.
 """
 
 from django.conf import settings

@@ -1,7 +1,7 @@
 """Shared pieces of the Django admin (this module registers nothing).
 
 The app's own pages write through services that validate, check uploads by content,
-refuse changes to erased cards and write the audit trail (issue 10). The Django admin
+refuse changes to erased cards and write the audit trail. The Django admin
 saves models directly and would skip all of that, so the admins of the domain apps
 are for looking things up only; the changes are made on the app's pages.
 """

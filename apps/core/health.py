@@ -1,15 +1,11 @@
 """Is the app alive: database, broker, worker and the beat sweeps, for /healthz.
 
-Background work proves itself through `Heartbeat` rows: beat sends
-`core_heartbeat_task` every minute and the worker that runs it writes
-`worker`; every beat sweep writes its beat entry's name when it finishes
-without error (the `task_success` hook in collabschool/celery.py). A dead
-worker or a dead beat therefore leaves rows that grow old, and a sweep that
-keeps failing shows as stale too.
-
-A row is stale past its threshold: HEALTH_WORKER_MAX_AGE for the worker, and
-2 × the sweep's interval + HEALTH_SWEEP_MARGIN for a sweep (one missed run is
-tolerated, two are not).
+Background work proves itself through `Heartbeat` rows: the worker that runs beat's
+`core_heartbeat_task` writes `worker`, and every beat sweep writes its entry's name
+when it finishes without error (collabschool/celery.py). A row is stale past
+HEALTH_WORKER_MAX_AGE for the worker, and 2 × the sweep's interval +
+HEALTH_SWEEP_MARGIN for a sweep (one missed run is tolerated, two are not).
+See docs/operations.md#health.
 """
 
 import datetime

@@ -1,22 +1,11 @@
 """Structured logs: who, in which request or task, and nothing confidential.
 
-Settings wire these into LOGGING (DJANGO_LOG_FORMAT: `json`, the production
-default, or `plain`, the development default):
-
-- `ContextFilter` adds request_id, user_id and school_id (from the request
-  context that RequestContextMiddleware publishes) and, in a Celery worker,
-  task_id and task_name to every record;
-- `RedactFilter` masks values under sensitive keys (passwords, tokens, the
-  texts of feedback and self-reflection, see SENSITIVE_NAMES) in `extra` and in
-  dict messages, removes PostgreSQL's DETAIL (a failing row's values: a
-  constraint error would otherwise copy feedback into the log), and replaces
-  any value the current request POSTed under a sensitive name — or under a
-  name the view declared with `sensitive_post_parameters` — wherever it shows
-  up, traceback included;
-- `JsonFormatter` writes one JSON object a line (python-json-logger) and
-  `PlainFormatter` one readable line; both redact tracebacks the same way;
-- `RequestLogMiddleware` logs one line per request (method, path, status,
-  duration) and lets RedactFilter see the request's POST data.
+Settings wire these into LOGGING (DJANGO_LOG_FORMAT: `json` in production, `plain`
+in development): `ContextFilter` adds request, user, school and task ids to every
+record; `RedactFilter` masks passwords, tokens and feedback texts (SENSITIVE_NAMES,
+and whatever the request POSTed under such a name), and drops PostgreSQL's DETAIL;
+`JsonFormatter` and `PlainFormatter` redact tracebacks the same way;
+`RequestLogMiddleware` logs one line per request. See docs/operations.md#logging.
 """
 
 import contextvars

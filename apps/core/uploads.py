@@ -1,38 +1,12 @@
 """Checks for files people upload (evidence, results, scans, staff lists), and
 the one way they are served back.
 
-A file is accepted only if its extension is on the form's list AND its content
-is what the extension says:
-
-- binary formats start with their format's signature (a PNG also has its IHDR
-  chunk, a video its `ftyp` box);
-- ZIP-based office files open as ZIP archives and hold the member that makes
-  them what they claim: `[Content_Types].xml` and the `word/`, `xl/` or `ppt/`
-  part for OOXML, a `mimetype` member naming the right ODF type for ODF;
-- text formats (.txt, .csv) hold no control bytes and do not start, after a
-  byte-order mark and white space, with a tag (`<` then a letter, `!`, `?` or
-  `/`): a web page renamed to .txt is refused;
-- no file of any type carries markup anywhere in its first kilobyte, where
-  browsers sniff for it (a `.png` that is an HTML page with a PNG header, a
-  CSV with `<img src=x onerror=...>` in its second row): `MARKUP` finds the
-  tags that make a sniffer take bytes for a page or that run or load something
-  (`<html`, `<script`, `<img`, `<a href=`, `<svg`, `<iframe`, `<style`...),
-  comments and doctypes, an `on...=` handler in any tag, and a `javascript:`
-  URL given as a value (after `=`, a quote or `url(`). A `<` before a digit,
-  a space or a word that is not such a tag is text: school data says
-  «оценка <3» and «a<b», and a course is called «JavaScript:основы».
-
-Why a table of our own rather than `filetype` or `python-magic`: the list of
-accepted types is short and closed, so its signatures fit in a screen; neither
-library checks the ZIP members of office files (both accept a ZIP that only
-has the right first bytes), `filetype` does not look at text at all, and
-libmagic would add a system package to the image whose guesses change with its
-version. The checks below are exact and run with the standard library.
-
-Serving: `file_download` answers with an attachment, a Content-Type from an
-allow-list by extension (anything else is application/octet-stream),
-`nosniff`, and a CSP that runs nothing, so even a file stored before these
-checks cannot run as a page of the site.
+A file is accepted only if its extension is on the form's list AND its content is
+what the extension says (a binary format's signature, an office file's ZIP members,
+text without control bytes), and no file carries markup (`MARKUP`) in its first
+kilobyte, where browsers sniff. `file_download` serves a file as an attachment with
+an allow-listed Content-Type, `nosniff` and a CSP that runs nothing. Why a table of
+our own rather than a library: see docs/security-and-privacy.md#uploads.
 """
 
 import codecs

@@ -1,4 +1,4 @@
-"""The benchmark of issue 8 (`make bench`): the pages it times, the bare view they
+"""The benchmark (`make bench`): the pages it times, the bare view they
 are compared with, the in-process timer and the wrk runner.
 
 The bare view answers "ok" through the project's whole middleware stack, so a

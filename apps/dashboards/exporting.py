@@ -57,7 +57,7 @@ def _bytes(workbook):
 
 
 def annual_report_xlsx(report: annual.AnnualReport) -> bytes:
-    """Seed 001 §5 (criteria) and §6 (categories over four years) on one sheet, in
+    """The report's §5 (criteria) and §6 (categories over four years) on one sheet, in
     Russian whatever the active language (the report's labels are lazy)."""
     with translation.override("ru"):
         return _annual_report_xlsx(report)

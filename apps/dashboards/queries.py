@@ -3,25 +3,9 @@
 Each function answers for a list of schools in one statement, grouped by school
 (and by subject association where asked), so a school's page, the network's
 side-by-side view and the year-summary sweep share one definition of every
-indicator. Table names come from the models' metadata.
-
-Definitions (the README repeats them for the people reading the figures):
-
-- *staff of a period*: registry cards hired by its last day and not gone before
-  its first (a teacher who left mid-year counts, with what they did before leaving);
-- *in pairs or triads*: a member of a pair or triad that started by the period's
-  end, is planned to end after its start, and really worked (is or was active);
-- *in task teams*: a team member (joined by the end, not left by the start) of a
-  team that really worked (is or was working);
-- *observed / was observed*: an observer or the observed teacher of a lesson visit
-  that started in the period, has taken place and was not cancelled (a network
-  pair's visit counts for the partner school's teachers too);
-- *problem-theme day or partner activity*: an organiser, a preparation role or a
-  responsible teacher of a problem-theme day in the period, or a teacher of a
-  joint activity with a partner that overlaps the period and was not cancelled;
-- *achievements*: a contest, a publication or a network project dated in the period;
-- *coverage* (seed 001, "охват"): in at least one form of collaboration, that is
-  any of the above except achievements.
+indicator. Table names come from the models' metadata. What each indicator
+counts (staff of a period, in pairs or triads, observed, coverage (охват)…) is
+defined in docs/features/dashboards.md#participation.
 """
 
 import datetime
@@ -36,7 +20,7 @@ from apps.staff.models import Achievement, CategoryAward, StaffMember
 from apps.teams.models import TaskTeam, TeamMember, TeamStatusChange
 from apps.visits.models import LessonVisit, VisitObserver
 
-# Achievements the yearly report and the participation page count (seed 001 §5).
+# Achievements the yearly report and the participation page count (the report's §5).
 ACHIEVEMENT_KINDS = (Achievement.Kind.CONTEST, Achievement.Kind.PUBLICATION, Achievement.Kind.NETWORK_PROJECT)
 
 # Experience bands of the categories page: (label key, from years, below years).

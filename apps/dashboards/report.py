@@ -1,23 +1,12 @@
-"""The school's yearly report (seed 001 §5–6), filled in for one academic year.
+"""The school's yearly report, §5–6 of its form, filled in for one academic year.
 
-§5 is the table of criteria of the innovation's quality: the staff, the share with
-a qualification category, the coverage by forms of collaboration, the teachers in
-network projects and contests, the publications, the problem-theme days and the
-joint activities with partners held, and the lesson visits held and debriefed on
-time. §6 is the highest and the first category as shares of the staff on
-1 September of the chosen year and of the three before it.
-
-Everything comes from SQL aggregates, in four statements whatever the size of the
-school: `queries.category_counts` (the four reference dates at once),
-`queries.participation_counts`, `queries.timeliness_counts` and one statement of
-this module for achievements, problem-theme days and partner activities. The
-report holds counts only, never the text of lesson feedback (the trust rule).
-
-Its headings and labels are translatable (English source strings, Russian
-translations) and lazy: they are rendered in the language active when shown. The
-page on screen follows the interface language; the print page and the XLSX are
-rendered inside `translation.override("ru")`, since the report is a Russian
-document submitted in the form of seed 001.
+§5 is the table of criteria of the innovation's quality (staff, categories,
+coverage, network projects and contests, publications, problem-theme days,
+partner activities, visits debriefed on time); §6 the highest and the first
+category as shares of the staff on 1 September of the chosen year and the three
+before it. Four SQL statements whatever the size of the school; counts only,
+never feedback text. The print page and the XLSX are always Russian.
+See docs/features/dashboards.md#the-yearly-report.
 """
 
 import dataclasses

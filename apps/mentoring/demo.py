@@ -1,4 +1,4 @@
-"""Demo pairs and triads modelled on seed 001: curators, tasks and narrow observed
+"""Demo pairs and triads as the curator method runs them: curators, tasks and narrow observed
 aspects, a schedule of work around today, a network pair with the partner school."""
 
 import datetime

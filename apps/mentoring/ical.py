@@ -1,25 +1,12 @@
 """A person's private calendar feed (iCalendar, RFC 5545) to subscribe to from a phone.
 
 The address carries a secret token (CalendarFeed): whoever has it reads the
-calendar without signing in, so resetting the address revokes the old token.
-
-What the feed holds, for every staff record of the user in any school:
-- the scheduled events of their pairs and triads they take part in
-  (GroupEventParticipant), from 90 days ago on. Cancelled events are left out
-  rather than sent with STATUS:CANCELLED: phone calendars (Google's above all)
-  show such events as if they were on, while a dropped UID disappears from every
-  subscribed calendar at the next refresh. Times are in UTC, so no VTIMEZONE is
-  needed; each phone shows them in its own zone;
-- the development route steps where they are the teacher or the responsible
-  mentor, as all-day VEVENTs on the due date (phone calendars ignore task components in
-  subscribed calendars): from 90 days ago on, and any older step still open.
-  Cancelled steps are left out for the same reason;
-- the lesson visits (apps.visits) where they are the observed teacher or an
-  observer and which are not on a group's schedule (a visit of a pair or triad
-  is already in the feed as its GroupEvent): from 90 days ago on, not cancelled.
-
-The texts are in the site's default language, Russian. The whole feed takes a
-fixed number of queries, whatever the number of events.
+calendar without signing in, so resetting the address revokes the old token. The
+feed holds, from 90 days ago on, the person's pair and triad events, development
+route steps (all-day, on the due date), lesson visits not already on a group's
+schedule, and problem-theme day duties. Cancelled items are left out rather than
+sent as cancelled, which phone calendars show as if they were on. Times are in
+UTC; texts are Russian; a fixed number of queries. See docs/features/mentoring.md.
 """
 
 import datetime

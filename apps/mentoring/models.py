@@ -1,7 +1,7 @@
 """Mentoring: pairs and triads with a curator, their schedule of work, network
 pairs with a partner school, and individual development routes.
 
-Seed 001 ("кураторская методика"): teachers work in pairs (dyads) or triads,
+The curator method ("кураторская методика"): teachers work in pairs (dyads) or triads,
 each coordinated by a curator, a more experienced teacher who is not a member.
 """
 
@@ -247,7 +247,7 @@ class GroupEventParticipant(models.Model):
 
 
 class NetworkPairResult(models.Model):
-    """Network pairs present results four times a year (seed 001 §7)."""
+    """Network pairs present results four times a year."""
 
     class Form(models.TextChoices):
         VIDEO = "video", _("video")

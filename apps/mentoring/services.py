@@ -109,7 +109,7 @@ def mentor_group_create(
     """Form a pair or a triad. Returns (group, load warnings).
 
     The group starts as "forming"; a teacher with too many active groups is a
-    warning, never a block (seed 001 warns against a double load).
+    warning, never a block (a double load is discouraged, yet the school decides).
     """
     _check_group(
         school=school,

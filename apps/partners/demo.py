@@ -1,4 +1,4 @@
-"""Demo social partners of the main demo school, from seed 003: the partners
+"""Demo social partners of the main demo school, as a school's partnership runs: the partners
 by direction, their stages with the dates of each move, agreements (one of them
 expiring within 60 days) and a year of joint activities with their products.
 Safe to run again."""

@@ -1,4 +1,4 @@
-"""Social partnership (seed 003): organisations grouped by direction, a path
+"""Social partnership: organisations grouped by direction, a path
 through three stages (common goals → joint activity → partnership), agreements,
 and joint activities, each kind with its own product."""
 
@@ -188,7 +188,7 @@ class JointActivity(models.Model):
         IMPLEMENTATION = "implementation", _("implementing the educational process")
         SUPPORT = "support", _("mutual support")
 
-    # Seed 003: each kind of joint activity has its own product.
+    # Each kind of joint activity has its own product: what working together at that depth yields.
     PRODUCTS = {
         Kind.STRATEGY: _("models, concepts, resources"),
         Kind.DESIGN: _("educational programmes"),

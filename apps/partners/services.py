@@ -27,8 +27,8 @@ def _full_clean(instance, **kwargs):
 
 
 def directions_ensure_defaults(*, school):
-    """The school's directions; the four of seed 003 are created the first time
-    a school has none. Idempotent."""
+    """The school's directions; the four usual ones (socio-pedagogical, civic-patriotic,
+    sport and health, prevention) are created the first time a school has none. Idempotent."""
     directions = PartnerDirection.objects.for_school(school)
     if not directions.exists():
         PartnerDirection.objects.bulk_create(

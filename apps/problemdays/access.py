@@ -1,6 +1,6 @@
 """Who may change a problem-theme day. Tenancy (another school → 404) is done by
 the scoped querysets. Every member of the school sees the days; the day's
-organisers (any teacher can be one, seed 000), deputy heads and administrators
+organisers (any teacher can be one: the day belongs to the whole staff), deputy heads and administrators
 change them."""
 
 from django.core.exceptions import PermissionDenied

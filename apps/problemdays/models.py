@@ -1,4 +1,4 @@
-"""Problem-theme days (seed 000): teachers agree who leads the theme-selection
+"""Problem-theme days, a whole-school day on one problem: teachers agree who leads the theme-selection
 gathering, the children choose the theme, teachers and children plan the day's
 activities and duties together; the day is held, then reflected on."""
 

@@ -1,7 +1,8 @@
 """Demo staff registries.
 
-The main school reproduces seed 001: about 28 teachers, and shares (on 1 September and at the year's end) of the
-highest and the first category of 20/18 % (2014), 23/21 % (2015), 25/28 % (2016) and
+The main school reproduces the rural school whose report the programme follows:
+about 28 teachers, and shares (on 1 September and at the year's end) of the highest
+and the first category of 20/18 % (2014), 23/21 % (2015), 25/28 % (2016) and
 27/31 % (2017), each within one percentage point (whole people cannot hit them
 exactly). `CATEGORY_SHARES` is what the tests check the demo against.
 """
@@ -24,7 +25,7 @@ from .services import (
 H, F, P = QualificationCategory.HIGHEST, QualificationCategory.FIRST, QualificationCategory.FITS_POST
 D = datetime.date
 
-# Year → (highest %, first %) as the school reported them (seed 001, sections 5–6).
+# Year → (highest %, first %) as the school reported them (its yearly report, §6).
 CATEGORY_SHARES = {2014: (20, 18), 2015: (23, 21), 2016: (25, 28), 2017: (27, 31)}
 
 ASSOCIATIONS = {

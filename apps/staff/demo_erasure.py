@@ -4,7 +4,7 @@ audit trail have something to show.
 
 The card erased is a teacher of the main school who left in 2019
 (`ERASED_SURNAME` in `MAIN_STAFF`): no demo pair, team, visit, survey or partner
-mentions her, and the erasure keeps what the dashboards and the seed's category
+mentions her, and the erasure keeps what the dashboards and the demo's reported category
 shares count (the card, its dates, its categories), so the rest of the demo
 reads the same. After erasure the card has no name; it is found again by its
 dates, which the erasure keeps.

@@ -1,47 +1,13 @@
 """Erasure of a staff member's personal data (152-FZ, art. 21): anonymise the
 person everywhere, block their sign-in, and write an act of destruction.
 
-What happens, and why:
-
-- **The staff card stays, without the person.** Visits, pairs, teams and the
-  dashboards' yearly figures point at the card, so the row is kept and its
-  names become «Erased staff member No. <id>»; e-mail and position are blanked.
-  Kept: the dates (teaching since, hired, left), the subject association and
-  subjects, which the year summaries, headcounts and early-career counts read.
-  Categories keep their category and dates (the categories-by-year dashboard
-  counts them) and lose the order number; achievements keep kind, level, result
-  and date (the achievers count) and lose their title.
-- **Lesson feedback stays readable to the other party.** Feedback the person
-  wrote and the self-reflections on their lessons are kept: the observed
-  teacher still reads an erased observer's feedback, which now shows the
-  anonymised label as its author.
-- **The user account** is anonymised (a unique e-mail at `.invalid`, which no
-  mail server delivers; blank names; unusable password; inactive), so sign-in
-  is refused; their sessions, two-factor devices, sign-in attempts (they hold
-  the e-mail), notifications, calendar feed and requested exports are deleted.
-  If the account also works in another school or coordinates a network, it is
-  not this school's to erase: only this school's access is removed and the card
-  is unlinked from it.
-- **Surveys.** The person's own answers (readiness scores and the colleagues
-  they named) are deleted. A round already analysed keeps its stored analysis,
-  which is all any page reads, and the person's participation row and network
-  metrics, which now point at the anonymised card; its counts therefore stay
-  what they were. A round not yet analysed loses the person entirely, so its
-  analysis will count them as neither participant nor respondent. Answers of
-  colleagues who named the person are theirs and are kept (no page shows them).
-- **Names in text.** Wherever the school's rows (titles, notes, notifications,
-  team rationales...) contain the person's full or short name or e-mail, that
-  is replaced with the label. A bare surname is not searched for: it would
-  rewrite words and namesakes. Prepared report files and uploaded staff lists
-  that mention the person are deleted (they can be made again).
-- **The audit trail** keeps its rows and loses the name
-  (`apps.audit.services.audit_events_anonymise`); the erasure itself is audited.
-  An account kept for another school loses its name in this school's rows (its
-  sign-ins, roles, password changes, and what it did here) and keeps it in the
-  other school's, which are not this school's to erase.
-
-All of it runs in one transaction, with the card locked, so it is all or
-nothing and a second erasure (even a concurrent one) finds the act and stops.
+The card stays, without the person, because visits, pairs, teams and the yearly
+figures point at it; the account is anonymised and cannot sign in; feedback they
+wrote stays readable to the other teacher; their survey answers, notifications and
+files that mention them go; names in the school's texts and audit trail are
+replaced. All of it runs in one transaction with the card locked, so it is all or
+nothing and a second erasure finds the act and stops.
+See docs/security-and-privacy.md#erasure-art-21.
 """
 
 import io

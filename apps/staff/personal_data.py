@@ -1,35 +1,12 @@
 """Everything the app holds about one staff member, as a ZIP of JSON and XLSX.
 
-152-FZ (art. 14) gives a person the right to a copy of their personal data. The
-school's administrator exports it and hands it over; the export is written to
-the audit trail. What goes in, and why:
-
-- **Their own data**, wherever it is: the staff card (subjects, categories,
-  achievements), the user account in this school (e-mail, names, roles, last
-  sign-in; never the password hash, nor memberships of other schools, which
-  are not this school's to give), pairs and triads, schedule entries,
-  development routes, task teams, lesson visits, problem-theme day duties,
-  partner activities, survey participation and notifications (their kind and
-  dates: a notification's title names the colleague it is about).
-- **Lesson feedback, under the trust rule** (apps/visits/access.py): feedback
-  text is shown only to the observed teacher, the observers and the curator,
-  and an administrator, who is the one downloading this file, never sees it.
-  So the file says THAT feedback exists (which visit, written by the person or
-  by an observer of their lesson, when it was submitted and debriefed, in what
-  format) and never what it says; the same for self-reflections. The person
-  reads the words themselves on the visit pages, where the app shows them.
-  Nothing is listed that the person would not be shown (others' drafts) or
-  that is not about them (another observer's feedback on a colleague's lesson,
-  the visits of a pair they curate).
-- **Other people appear by role, never by name** ("observer", "curator"): their
-  names are their own personal data.
-- **Surveys**: the fact of participation and their own readiness answers; of
-  the colleagues they named only how many per question, since the survey
-  promised that nobody, administrators included, sees who named whom. Who
-  named them, and their place in the network, are never in the file.
-
-`staff_personal_data_export` reads a fixed number of queries, whatever the
-amount of data (each kind is one query with its relations joined or prefetched).
+152-FZ (art. 14) gives a person the right to a copy of their personal data; the
+school's administrator exports it and hands it over, and the export is audited.
+Since an administrator downloads it, lesson feedback follows the trust rule: the
+file says that feedback exists, never what it says. Other people appear by role,
+never by name; of a survey only the person's own readiness answers and how many
+colleagues they named. A fixed number of queries, whatever the amount of data.
+See docs/security-and-privacy.md#export-art-14.
 """
 
 import datetime

@@ -188,7 +188,7 @@ def staff_employed_on(*, school, on):
 
 def staff_category_shares(*, school, on):
     """Headcount and how many held the highest and the first category on a date
-    (the seed's indicator "share of teachers with the highest / first category")."""
+    (the reported indicator "share of teachers with the highest / first category")."""
     in_force = _award_in_force(on)
     counts = (
         staff_employed_on(school=school, on=on)

@@ -49,7 +49,7 @@ def reported_graph(people, ties):
 
 def closed_groups(graph):
     """Weakly connected groups of two or more people that link to nobody else
-    (seed 001's resistant closed "pair"): every such group except the main
+    (a group closed on itself can resist the programme, as one early pair did): every such group except the main
     network, which is the one strictly largest group. When no group is strictly
     the largest (two groups of four, say), all of them are closed groups."""
     components = sorted((sorted(c) for c in nx.weakly_connected_components(graph)), key=lambda c: (-len(c), c))

@@ -1,6 +1,6 @@
 """The staff's real structure: an advice-network survey and its analysis.
 
-Seed 001 forms pairs "on the basis of a study of relationships". Each teacher of
+The programme forms pairs "on the basis of a study of relationships". Each teacher of
 a survey round names whom they go to for advice, with whom they discuss lessons
 and whom they would trust with a professional problem. The answers are
 confidential: who named whom never leaves the database. Only the stored
@@ -137,7 +137,7 @@ READINESS_ITEMS = {
 
 class SurveyAnswer(models.Model):
     """A respondent's answer: the readiness items here, the named colleagues in
-    SurveyTie rows. Readiness to share (seed 001, "diagnostics of readiness for
+    SurveyTie rows. Readiness to share (the programme's "diagnostics of readiness for
     professional exchange"), each 1 (not at all) to 5 (fully)."""
 
     READINESS_ITEMS = READINESS_ITEMS

@@ -1,6 +1,6 @@
 """Task teams and project groups: temporary teams "under a task".
 
-Seed 001: different tasks need different people with different experience,
+Different tasks need different people with different experience,
 knowledge and status; a team lives as long as its task, records what it
 produced, is dissolved, and may be re-formed from its members for a new task.
 A team may take in people of a partner school of the network.

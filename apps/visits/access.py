@@ -1,22 +1,13 @@
 """Who sees what of a lesson visit — the trust rule of the programme.
 
-Feedback serves development, not control (seed 002: when visits serve control,
-teachers hide their problems). Its *content* — facts, suggestions, questions,
-next steps, the self-reflection — is seen only by:
-
-- the observed teacher;
-- the observers;
-- the curator of the visit's pair or triad;
-- and, only if the observed teacher chose to share it, the colleagues of their
-  subject association who were in it when she shared, are still in it, and are
-  not administration (`apps.visits.selectors.visit_is_share_reader`, the one
-  rule of sharing: whoever joins the association later does not read what was
-  shared before).
-
-Administrators and deputy heads see that a visit happened, when, and whether
-the debrief was on time: never the content, whatever association their staff
-card is in. Every view, export and dashboard goes through
-`visit_can_read_content` before showing any of it.
+Feedback serves development, not control: when visits serve control, teachers
+hide their problems. Its *content* (facts, suggestions, questions, next steps, the
+self-reflection) is seen only by the observed teacher, the observers, the curator
+of the visit's pair or triad and, if the teacher chose to share it, the colleagues
+of her subject association who were in it when she shared, are still in it, and
+are not administration (`selectors.visit_is_share_reader`). Administrators and
+deputy heads see that a visit happened, when, and whether the debrief was on
+time: never the content. See docs/security-and-privacy.md#the-trust-rule.
 """
 
 from apps.accounts.models import Role

@@ -1,6 +1,6 @@
 """Lesson visits and their debriefs.
 
-Seed 001: after every visited lesson the debrief is held no later than 48 hours
+After every visited lesson the debrief is held no later than 48 hours
 after it; feedback is about facts, goals and next steps, not grades. The deadline
 lives in the database (`debrief_due_at`, stored), so a beat-driven sweep can
 always catch up, whatever happened to the workers.
@@ -220,7 +220,7 @@ class VisitShareReader(models.Model):
 
 
 class Feedback(models.Model):
-    """One observer's feedback, structured on the seven principles of seed 001."""
+    """One observer's feedback, structured on the seven principles of feedback (docs/domain.md)."""
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("in person")

@@ -1,5 +1,5 @@
 """An administrator of the demo school opens the categories dashboard on a phone,
-sees the chart and the seed's 2014–2017 table, and downloads it as XLSX. The
+sees the chart and the school's reported 2014–2017 table, and downloads it as XLSX. The
 screenshot stays in test-artifacts/ for a person to look at the chart."""
 
 import os

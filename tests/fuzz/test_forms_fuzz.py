@@ -1,24 +1,12 @@
-"""Hypothesis fuzzing of every route: hostile input never yields a 500 (issue 10).
+"""Hypothesis fuzzing of every route: hostile input never yields a 500.
 
-The routes, their URL kwargs and who may use them come from the URL walk's
-registry (apps/core/tests/test_url_walk.py and each app's tests/routes.py).
-For each route, signed in as the persona allowed to use it (the strongest:
-administrator, deputy head, curator, teacher), the test opens its page, reads
-the forms on it (tests/fuzz/forms.py) and then, example after example:
-
-- POSTs form data where one, some or all fields are hostile (NUL bytes, RTL
-  marks, emoji, 10,000 characters, SQL/HTML/JS, huge and negative numbers,
-  2026-02-30, another school's ids, ids of nothing, lists for scalars, missing
-  fields, odd uploads) to every route that handles POST: a page's own form, or a
-  button's form found on a page of the same object;
-- GETs the page with a hostile query string (filters, ?page=, ?year=, …).
-
-Every answer is below 500; a redirect never leaves the site; and a form page
-that answers 200 to a POST (the form again, with its errors) still shows at
-least one of the texts the person typed: nothing typed is lost.
-
-Few examples per route, fixed seeds (derandomised), so the run is repeatable
-and short. A deeper, random run: `FUZZ_RANDOM=1 FUZZ_EXAMPLES=100 pytest tests/fuzz`.
+The routes and who may use them come from the URL walk's registry. For each route,
+signed in as the strongest persona allowed, the test reads the forms on its page
+(tests/fuzz/forms.py) and POSTs hostile form data, and GETs the page with hostile
+query strings. Every answer is below 500, no redirect leaves the site, and a form
+that comes back with errors still shows what the person typed. Few examples per
+route, derandomised, so the run is repeatable; a deeper random run:
+`FUZZ_RANDOM=1 FUZZ_EXAMPLES=100 pytest tests/fuzz`. See docs/testing.md#fuzzing.
 """
 
 import os

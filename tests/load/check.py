@@ -2,16 +2,11 @@
 
     python -m tests.load.check SUBMISSIONS.log
 
-The locustfile writes one line for each save the site confirmed (a redirect
-after the POST):
-
-    visit <visit id> <token>              a visit planned through the form
-    feedback <visit id> <staff id> <token> an observer's feedback submitted
-
-Each must be in the database exactly once: one visit whose topic carries the
-token; one submitted feedback of that observer on that visit, whose facts carry
-the token (the form was not saved twice, nor lost, nor overwritten by another
-submission). Exit status 1 if anything is missing or doubled.
+The locustfile writes one line per save the site confirmed: `visit <visit id>
+<token>` for a visit planned through the form, `feedback <visit id> <staff id>
+<token>` for an observer's submitted feedback. Each must be in the database exactly
+once (a visit whose topic carries the token; that observer's submitted feedback
+whose facts carry it). Exit status 1 if anything is missing or doubled.
 """
 
 import sys

@@ -1,18 +1,13 @@
 """The load scenario of `make loadtest` (bin/loadtest.sh runs it headless).
 
-Demo users sign in (administrators and the coordinator with their two-factor
-code, from the demo's authenticator key), browse their lists and dashboards,
-plan lesson visits they observe and submit the feedback (the debrief) on them,
-and submit feedback on demo visits still awaiting theirs.
-
-Every save the site confirms is logged for tests/load/check.py, which then
-finds each in the database exactly once; 5xx answers are counted per page.
-
-Environment: LOADTEST_PLAN (JSON from tests/load/prepare.py),
-LOADTEST_SUBMISSIONS (the log of confirmed saves), LOADTEST_STATUS (JSON
-written at the end: requests, failures, 5xx answers and p95 per page). Runs in its own virtualenv
-(requirements-loadtest.txt): it imports locust and django_otp's TOTP, never
-the project.
+Demo users sign in (those who owe a second factor with their code from the demo's
+authenticator key), browse their lists and dashboards, plan lesson visits they
+observe and submit feedback on them and on demo visits awaiting theirs. Every save
+the site confirms is logged for tests/load/check.py; 5xx answers are counted per page.
+Environment: LOADTEST_PLAN (JSON from tests/load/prepare.py), LOADTEST_SUBMISSIONS
+(the log of confirmed saves), LOADTEST_STATUS (JSON written at the end). Runs in its
+own virtualenv (requirements-loadtest.txt): it imports locust and django_otp's TOTP,
+never the project. See docs/testing.md#load-test.
 """
 
 import base64

@@ -1,4 +1,4 @@
-"""What every response must carry (issue 10, "Headers"), for the URL walk and
+"""What every response must carry, for the URL walk and
 the other tests that fetch pages: the security headers, a Content-Security-Policy
 that runs no inline script, and HTML with nothing inline for it to refuse."""
 

@@ -1,4 +1,4 @@
-"""Uploads (issue 10): every upload form checks the file by its content, and every
+"""Uploads: every upload form checks the file by its content, and every
 stored file is served only after its object's permission check, as an attachment
 that a browser cannot take for a page of the site."""
 

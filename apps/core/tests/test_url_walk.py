@@ -1,18 +1,11 @@
 """Walks every URL pattern of the project.
 
-Each app's `tests/routes.py` says, for each of its routes, how it is called,
-which object of the school its URL names, and which roles may use it (see
-apps/core/tests/world.py). A route declared nowhere fails the suite, so every
-new page must declare its access rules.
-
-- anonymous → redirected to the login page;
-- a user of another school (holding every role there) → 404 on every object URL;
-- role matrix: each role gets 403 where it is not listed, and gets in where it is.
-
-Every response on the way carries the security headers (apps/core/tests/headers.py):
-X-Frame-Options, nosniff, Referrer-Policy, Cross-Origin-Opener-Policy and, on HTML,
-a Content-Security-Policy whose script-src allows no inline script or eval; every
-page that opens holds no inline script, event handler or style for it to refuse.
+Each app's `tests/routes.py` says how each of its routes is called, which object
+of the school its URL names, and which roles may use it (apps/core/tests/world.py);
+a route declared nowhere fails the suite. Anonymous → login page; a user of another
+school (holding every role there) → 404 on every object URL; each role → 403 where
+it is not listed. Every response carries the security headers and every page holds
+no inline code (apps/core/tests/headers.py). See docs/testing.md#the-url-walk.
 """
 
 import importlib

@@ -1,5 +1,5 @@
 """The school's dashboards and the network's view: exact figures on hand-built data,
-the edge cases the issue names, access, query counts at two sizes, exports."""
+the edge cases of each indicator's definition, access, query counts at two sizes, exports."""
 
 import datetime
 import io

@@ -1,4 +1,4 @@
-"""The yearly report (seed 001 §5–6) on hand-built data: every figure equals the
+"""The yearly report (§5–6 of the report form) on hand-built data: every figure equals the
 value counted by hand, on screen, on the print page and in the XLSX."""
 
 import datetime

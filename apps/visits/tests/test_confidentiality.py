@@ -1,24 +1,13 @@
 """The trust rule of the programme, proved page by page.
 
-Feedback content (facts, what moved the lesson, what to reconsider, questions,
-the next step) and the self-reflection are seen only by the observed teacher, the
-observers and the curator of the group — and by the observed teacher's subject
-association when the teacher shares the debrief: the colleagues who were in it
-when she shared, not administration (even when its staff cards are in the
-association), not whoever joined the association later. A draft is seen by its
-author alone. The administration sees that a visit happened, never what was
-said. Exports and dashboards never carry feedback text.
-
-Every role × every page: each page of the project is fetched as each role and
-searched for distinctive texts. Pages are a data-driven list:
-
-- `PAGES` names the pages whose expectation is exact (where a text must show,
-  and where it must not);
-- every other GET page of the URL walk (apps/core/tests/test_url_walk.py) is
-  swept too — pages without objects as they are, visit pages with each visit of
-  the scene — and may show content only to those allowed to read it. A page
-  added later is covered without touching this file; add it to `PAGES` to say
-  exactly where its content shows.
+Feedback content and the self-reflection are seen only by the observed teacher, the
+observers and the group's curator, and, when the teacher shares the debrief, by the
+colleagues who were in her subject association then (never administration, never
+later joiners); a draft by its author alone; the administration sees that a visit
+happened, never what was said. Every role × every page: `PAGES` names the pages
+whose expectation is exact, and every other GET page of the URL walk is swept too,
+so a page added later is covered without touching this file.
+See docs/testing.md#the-confidentiality-matrix.
 """
 
 import datetime

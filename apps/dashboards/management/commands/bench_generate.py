@@ -1,4 +1,4 @@
-"""Generate the benchmark's regional dataset (issue 8): networks of schools, their
+"""Generate the benchmark's regional dataset: networks of schools, their
 staff with category histories, mentor groups, task teams, problem-theme days,
 partners and joint activities, and a million lesson visits over ten academic years.
 

@@ -1,9 +1,9 @@
-"""Time the dashboards and the main list pages on the benchmark dataset (issue 8).
+"""Time the dashboards and the main list pages on the benchmark dataset.
 
 First in-process (django.test.Client, one client, p50 and p95 of repeated
 requests), then under gunicorn with wrk at 8 concurrent clients; both next to a
 bare Django view measured in the same run. Prints the table, PASS/FAIL against
-the goals, and writes the table to .data/bench/last.md for the README.
+the goals, and writes the table to .data/bench/last.md (for docs/performance.md).
 """
 
 import http.client
