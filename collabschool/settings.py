@@ -216,8 +216,17 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
+# Files: up to 5 MB an upload is held in memory, a larger one streams to a
+# temporary file; how large a file may be at all is each form's check
+# (apps.core.uploads.validate_upload: 20 MB, 5 MB for a staff list).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The rest of a request body (form fields, files aside). Every text people type
+# has a limit (apps.core.validation); the largest forms at their limits, a
+# protocol of 60 items or a feedback, URL-encoded in Cyrillic (6 bytes a
+# letter), are about 125 KB. A body over 1 MB is no form of ours: Django stops
+# reading it, and apps.core.views.bad_request answers 413 (a page, or a note
+# for htmx) rather than 400 or 500.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.validation import bounded_texts
+
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
@@ -74,6 +76,7 @@ class User(AbstractUser):
         return " ".join(part for part in (self.first_name, self.patronymic) if part) or self.email
 
 
+@bounded_texts
 class SchoolNetwork(models.Model):
     """Partner schools working together: a municipal network or a regional project
     such as "Effective school", where a leader school mentors the others."""
@@ -85,7 +88,7 @@ class SchoolNetwork(models.Model):
 
     name = models.CharField(_("name"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.MUNICIPAL)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
     coordinators = models.ManyToManyField(
         "User",
         verbose_name=_("coordinators"),

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.models import Membership, SchoolNetwork
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_events_anonymise, audit_record
+from apps.core.validation import text_lengths_check
 
 from .models import Achievement, CategoryAward, ErasureRecord, StaffImport, StaffMember
 
@@ -333,6 +334,7 @@ def staff_member_erase(*, staff, reason, erased_by=None, now=None) -> ErasureRec
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the data are destroyed.")})
+    text_lengths_check(ErasureRecord(reason=reason))
     now = now or timezone.now()
     with transaction.atomic():
         staff = StaffMember.objects.select_for_update(of=("self",)).select_related("school", "user").get(pk=staff.pk)

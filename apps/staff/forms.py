@@ -4,9 +4,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import validate_upload
+from apps.core.validation import max_length_of
 
 from .importing import FileNotReadable, name_key, read_table
-from .models import EARLIEST_DATE, Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .models import (
+    EARLIEST_DATE,
+    Achievement,
+    ErasureRecord,
+    QualificationCategory,
+    StaffMember,
+    Subject,
+    SubjectAssociation,
+)
 from .selectors import add_years, school_today
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -242,7 +251,7 @@ class ErasureForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
-        max_length=1000,
+        max_length=max_length_of(ErasureRecord, "reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "For example: the person's written request of 01.02.2027, or the end of the period of storage. "

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
+from apps.core.validation import text_lengths_check
 from apps.staff.selectors import school_today
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamOutcome, TeamStatusChange
@@ -68,9 +69,12 @@ def _audit_members(team, members, *, joined):
 
 
 def _record_change(team, from_status, to_status, *, reason="", changed_by=None):
-    return TeamStatusChange.objects.create(
+    change = TeamStatusChange(
         team=team, from_status=from_status, to_status=to_status, reason=reason, changed_by=changed_by
     )
+    text_lengths_check(change)
+    change.save()
+    return change
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.validation import max_length_of
+
 from .admin_services import ItemSpec
 from .models import EvaluativeWord, ObservationProtocol, ProtocolItem
 
@@ -12,6 +14,7 @@ class ProtocolForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=ObservationProtocol._meta.get_field("name").max_length)
     description = forms.CharField(
         label=_("Description"),
+        max_length=max_length_of(ObservationProtocol, "description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What the observer looks at with this protocol, and why."),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
+from apps.core.validation import max_length_of
 from apps.mentoring.access import group_can_manage
 from apps.mentoring.forms import StaffChoiceField, TimeInput
 from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
@@ -21,7 +22,7 @@ from apps.staff.models import StaffMember, Subject
 from apps.staff.selectors import add_years, school_today
 
 from .access import MANAGERS
-from .models import Feedback, LessonVisit, ObservationProtocol
+from .models import Feedback, LessonVisit, ObservationProtocol, SelfReflection
 
 # A reverse visit answers a visit of the last half year.
 ANSWERABLE_FOR = datetime.timedelta(days=183)
@@ -203,25 +204,34 @@ class FeedbackForm(forms.Form):
 
     facts = forms.CharField(
         label=_("Observed facts"),
+        max_length=max_length_of(Feedback, "facts"),
         required=False,
         widget=textarea(6),
         help_text=_("What you saw and heard: words, actions, numbers, without evaluations. Facts come first."),
     )
     toward_goal = forms.CharField(
         label=_("What moved the lesson toward its goal"),
+        max_length=max_length_of(Feedback, "toward_goal"),
         required=False,
         widget=textarea(),
         help_text=_("About the result of the work, tied to the goal of the lesson, not about the person."),
     )
-    reconsider = forms.CharField(label=_("What to reconsider"), required=False, widget=textarea())
+    reconsider = forms.CharField(
+        label=_("What to reconsider"),
+        max_length=max_length_of(Feedback, "reconsider"),
+        required=False,
+        widget=textarea(),
+    )
     questions = forms.CharField(
         label=_("Questions to the teacher"),
+        max_length=max_length_of(Feedback, "questions"),
         required=False,
         widget=textarea(),
         help_text=_("Questions that let the teacher find the way themselves, not instructions."),
     )
     next_step = forms.CharField(
         label=_("Agreed next step"),
+        max_length=max_length_of(Feedback, "next_step"),
         required=False,
         widget=textarea(3),
         help_text=_("A picture of what comes next, agreed together."),
@@ -280,13 +290,16 @@ class FeedbackForm(forms.Form):
 class ReflectionForm(forms.Form):
     text = forms.CharField(
         label=_("Self-reflection"),
+        max_length=max_length_of(SelfReflection, "text"),
         widget=textarea(6),
         help_text=_("What you noticed in your lesson, what you would keep and what you would try next."),
     )
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), widget=textarea(2), max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), widget=textarea(2), max_length=max_length_of(LessonVisit, "cancel_reason")
+    )
 
 
 def evaluative_words_found(words, texts):

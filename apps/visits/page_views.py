@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.core.forms import apply_validation_error
+from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.validation import max_length_of
 from apps.mentoring.access import require
 from apps.mentoring.selectors import staff_for_user
 from apps.staff.selectors import school_today
@@ -40,6 +42,12 @@ from .page_forms import (
 LIST_CAP = 20
 PAGE_SIZE = 20
 DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
+# An autosave is the five texts URL-encoded, a Cyrillic letter 6 bytes: room for
+# all of them at their limit and the other fields; anything longer (a 5 MB
+# paste) is refused before it is read.
+DRAFT_TEXT_LIMIT = max(max_length_of(Feedback, name) for name in TEXT_FIELDS)
+DRAFT_MAX_BYTES = 6 * sum(max_length_of(Feedback, name) for name in TEXT_FIELDS) + 8 * 1024
+DRAFT_TOO_LONG = {"too_long": True, "limit": DRAFT_TEXT_LIMIT}
 
 
 def _visit(request, pk, *, detail=False):
@@ -259,13 +267,15 @@ def feedback(request, pk):
         # Whether it is already submitted is decided by the services, under the
         # lock: a check here could pass for two requests at once.
         form = FeedbackForm(request.POST, school=request.school)
+        form.is_valid()
+        draft = request.POST.get("action") == "draft"
         try:
-            if request.POST.get("action") == "draft":
-                form.is_valid()
+            # A text over its limit saves nothing: the form comes back with the note and the text as typed.
+            if draft and not _too_long(form):
                 services.feedback_save_draft(visit=visit, observer=me, **form.values())
                 messages.success(request, _("The draft is saved. Only you see it."))
                 return redirect("visits:feedback", pk=visit.pk)
-            if form.is_valid():
+            if not draft and form.is_valid():
                 try:
                     services.feedback_submit(visit=visit, observer=me, **form.values())
                 except services.FeedbackAlreadySubmitted:
@@ -277,7 +287,8 @@ def feedback(request, pk):
                     messages.success(request, _("Your feedback is submitted. Thank you!"))
                     return redirect("visits:detail", pk=visit.pk)
             # Nothing typed is lost: what could be read is kept as a draft.
-            current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
+            if not _too_long(form):
+                current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
         except services.FeedbackAlreadySubmitted as refusal:
             return _feedback_refused(request, visit, me, form, refusal)
     else:
@@ -331,11 +342,18 @@ def _feedback_refused(request, visit, me, form, refusal):
     )
 
 
+def _too_long(form):
+    return any(form.has_error(name, "max_length") for name in TEXT_FIELDS)
+
+
 @sensitive_post_parameters(*TEXT_FIELDS)
 @require_POST
 @school_view()
+@body_limit(DRAFT_MAX_BYTES, template="visits/pages/_draft_status.html", context=DRAFT_TOO_LONG)
 def feedback_draft(request, pk):
-    """The automatic draft (htmx): saves whatever is typed, answers a small fragment."""
+    """The automatic draft (htmx): saves whatever is typed, answers a small fragment.
+    A text over its limit saves nothing and answers 413: the page keeps the text
+    and says to shorten it."""
     visit = _visit(request, pk)
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
@@ -343,6 +361,8 @@ def feedback_draft(request, pk):
     if visit.status != LessonVisit.Status.CANCELLED:
         form = FeedbackForm(request.POST, school=request.school)
         form.is_valid()
+        if _too_long(form):
+            return render(request, "visits/pages/_draft_status.html", DRAFT_TOO_LONG, status=413)
         try:
             saved = services.feedback_save_draft(visit=visit, observer=me, **form.values())
         except services.FeedbackAlreadySubmitted as error:
