@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 
+# Tries at a notification's letter before giving up on it.
+MAX_EMAIL_ATTEMPTS = 5
+
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
@@ -52,6 +55,10 @@ class Notification(models.Model):
         indexes = [
             # The navbar's unread count.
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # The e-mail sweep's batches and /healthz's oldest unsent letter.
+            models.Index(
+                fields=["created_at"], condition=Q(email_sent_at__isnull=True), name="notification_email_unsent"
+            ),
         ]
 
     def __str__(self):
