@@ -69,8 +69,14 @@ def test_a_registered_sweep_is_scheduled_caught_up_and_watched(db, dummy):
 
 def test_a_sweep_that_reports_a_backlog_gets_its_own_check(db):
     since = timezone.now() - datetime.timedelta(minutes=20)
-    sweep = Sweep(name="dummy-backlog-sweep", task="apps.core.tests.dummy_sweep_task", interval=60, expires=55)
-    sweep_register(Sweep(**{**sweep.__dict__, "backlog": lambda: since}))
+    sweep = Sweep(
+        name="dummy-backlog-sweep",
+        task="apps.core.tests.dummy_sweep_task",
+        interval=60,
+        expires=55,
+        backlog=lambda: since,
+    )
+    sweep_register(sweep)
     try:
         healthy, report = health_report()
     finally:
