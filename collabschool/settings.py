@@ -245,11 +245,18 @@ else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "collabschool <noreply@collabschool.local>")
-# A worker sending a notification's e-mail leases the row for this long (a worker
-# that died leaves a lease that expires); the e-mail sweep takes notifications
-# whose letter has not gone out this long after they were made.
-NOTIFICATION_EMAIL_LEASE_SECONDS = int(env("NOTIFICATION_EMAIL_LEASE_SECONDS", "600"))
-NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", "300"))
+# Each exchange with the mail server gives up after this many seconds, so that one
+# send stays well inside its lease (below).
+EMAIL_TIMEOUT = float(env("EMAIL_TIMEOUT", "10"))
+# A worker sending a notification's e-mail leases the row for this long: a worker
+# that died mid-send leaves a lease that expires, and the e-mail sweep sends the
+# letter then. The sweep runs every NOTIFICATION_EMAIL_SWEEP_SECONDS and takes the
+# letters still unsent this long after their notification was made, in batches,
+# until none is left; a letter whose worker died is out within lease + interval.
+NOTIFICATION_EMAIL_LEASE_SECONDS = int(env("NOTIFICATION_EMAIL_LEASE_SECONDS", "45"))
+NOTIFICATION_EMAIL_SWEEP_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_SECONDS", "60"))
+NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", "30"))
+NOTIFICATION_EMAIL_SWEEP_BATCH = int(env("NOTIFICATION_EMAIL_SWEEP_BATCH", "500"))
 
 # Celery: Redis is the broker; tasks are acknowledged late so a worker that dies
 # mid-task leaves the message for another one (tasks are idempotent).
@@ -276,7 +283,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = _ONE_QUICK_RETRY
 ENQUEUE_BACKOFF_SECONDS = float(env("ENQUEUE_BACKOFF_SECONDS", "10"))
-# Tests of beat (tests/faults) run every interval of the schedule below times this.
+# Tests of beat (tests/faults) run every interval of beat's schedule times this.
 BEAT_INTERVAL_SCALE = float(env("BEAT_INTERVAL_SCALE", "1"))
 # Visits the deadline sweep flags overdue in one transaction.
 VISITS_SWEEP_BATCH = int(env("VISITS_SWEEP_BATCH", "500"))
@@ -285,64 +292,8 @@ VISITS_SWEEP_BATCH = int(env("VISITS_SWEEP_BATCH", "500"))
 DASHBOARD_SUMMARY_MINUTES = int(env("DASHBOARD_SUMMARY_MINUTES", "10"))
 DASHBOARD_SUMMARY_YEARS = int(env("DASHBOARD_SUMMARY_YEARS", "15"))
 
-CELERY_BEAT_SCHEDULE = {
-    # The worker's heartbeat for /healthz: stale when the worker or beat is down.
-    "core-heartbeat": {
-        "task": "apps.core.tasks.core_heartbeat_task",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    # Every two minutes; the deadlines themselves live in the database.
-    "visits-deadline-sweep": {
-        "task": "apps.visits.tasks.visits_deadline_sweep_task",
-        "schedule": 120.0,
-        "options": {"expires": 110},
-    },
-    "teams-deadline-sweep": {
-        "task": "apps.teams.tasks.teams_deadline_sweep_task",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-    "agreements-expiry-sweep": {
-        "task": "apps.partners.tasks.agreements_expiry_sweep_task",
-        "schedule": 6 * 3600.0,
-        "options": {"expires": 6 * 3600 - 100},
-    },
-    "problem-day-duties-sweep": {
-        "task": "apps.problemdays.tasks.problem_day_duties_sweep_task",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-    "notifications-email-sweep": {
-        "task": "apps.notifications.tasks.notifications_email_sweep",
-        "schedule": 600.0,
-        "options": {"expires": 590},
-    },
-    # Expires just under the interval so that a backlog never piles up sweeps.
-    # The dashboards' year summaries: never older than this interval.
-    "dashboard-summaries-refresh": {
-        "task": "apps.dashboards.tasks.summaries_refresh_task",
-        "schedule": DASHBOARD_SUMMARY_MINUTES * 60.0,
-        "options": {"expires": DASHBOARD_SUMMARY_MINUTES * 60 - 10},
-    },
-    # Prepared exports whose task was lost (the broker was down, say).
-    "report-exports-sweep": {
-        "task": "apps.dashboards.tasks.report_exports_sweep_task",
-        "schedule": 600.0,
-        "options": {"expires": 590},
-    },
-    # Surveys open, remind, close and get analysed by the school's own date.
-    "surveys-sweep": {
-        "task": "apps.surveys.tasks.surveys_sweep_task",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-    "staff-imports-sweep": {
-        "task": "apps.staff.tasks.staff_imports_sweep",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-}
+# Beat's schedule is not set here: each app registers its sweeps with apps/core/sweeps.py
+# (in its AppConfig.ready), and collabschool/celery.py builds the schedule from them.
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # A signed-in session ends after this long without a request, and this long after sign-in

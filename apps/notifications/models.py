@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import School
 from apps.core.validation import bounded_texts
 
+# Tries at a notification's letter before giving up on it.
+MAX_EMAIL_ATTEMPTS = 5
+
 
 @bounded_texts
 class Notification(models.Model):
@@ -54,6 +57,10 @@ class Notification(models.Model):
         indexes = [
             # The navbar's unread count.
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # The e-mail sweep's batches and /healthz's oldest unsent letter.
+            models.Index(
+                fields=["created_at"], condition=Q(email_sent_at__isnull=True), name="notification_email_unsent"
+            ),
         ]
 
     def __str__(self):

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "apps.partners"
     verbose_name = _("Social partners")
+
+    def ready(self):
+        from apps.core.sweeps import Sweep, sweep_register
+
+        # Reminders of agreements that expire within 60 days: a few times a day is plenty.
+        sweep_register(
+            Sweep(
+                name="agreements-expiry-sweep",
+                task="apps.partners.tasks.agreements_expiry_sweep_task",
+                interval=6 * 3600,
+                expires=6 * 3600 - 100,
+            )
+        )
