@@ -1,7 +1,10 @@
 """Demo staff surveys: two analysed rounds a year apart in the main school that
-show the programme's effect (the first sparse, with isolates and a closed pair;
-the second denser, with most former isolates named by colleagues), and an open
-round in the partner school for its demo teacher to answer. Safe to run again."""
+show the programme's effect (the first sparse, with isolates and a pair who name
+only each other; the second denser, with most former isolates named by
+colleagues), and an open round in the partner school for its demo teacher to
+answer. Each round needs answers from half of its staff (and at least 5), the
+smallest minimum a round may have; both analysed rounds have enough answers, and
+answers varied enough, for their counts to be shown. Safe to run again."""
 
 import datetime
 
@@ -10,6 +13,7 @@ from django.utils import timezone
 
 from apps.staff.models import StaffMember
 
+from .disclosure import MIN_RESPONDENTS
 from .models import SurveyRound, SurveyTie
 from .services import survey_answer_submit, survey_round_analyse, survey_round_close, survey_round_create
 
@@ -118,7 +122,6 @@ def _seed_round(*, school, users, name, closes_on, number, previous_people=None)
         closes_on=closes_on,
         staff=list(people.values()),
         max_choices=5,
-        min_respondents=5,
         created_by=admin,
     )
     plan = _plan(people, second=number == 2)
@@ -177,7 +180,7 @@ def seed_surveys(*, schools, users, today):
         created = True
     if partner is not None and not SurveyRound.objects.filter(school=partner).exists():
         staff = list(StaffMember.objects.for_school(partner).filter(is_active=True))
-        if len(staff) >= 3:
+        if len(staff) >= MIN_RESPONDENTS:
             survey_round_create(
                 school=partner,
                 name="К кому мы обращаемся за советом",
@@ -185,7 +188,6 @@ def seed_surveys(*, schools, users, today):
                 closes_on=today + datetime.timedelta(days=10),
                 staff=staff,
                 max_choices=5,
-                min_respondents=min(5, len(staff)),
                 created_by=users.get("director@olkhovka.demo"),
             )
             created = True

@@ -15,7 +15,7 @@ from apps.staff.selectors import school_today
 from . import selectors, services
 from .exporting import results_xlsx
 from .forms import SurveyAnswerForm, SurveyRoundForm
-from .models import SurveyAnswer, SurveyRound, SurveyTie
+from .models import SurveyAnswer, SurveyNodeMetric, SurveyRound, SurveyTie
 
 MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
 PAGE_SIZE = 25
@@ -139,6 +139,8 @@ def answer(request, pk):
 
 @school_view(*MANAGERS)
 def results(request, pk):
+    """What the stored analysis may show (apps/surveys/disclosure.py): how many
+    named each person, banded, and never by whom."""
     survey_round = _round(request, pk)
     analysis = getattr(survey_round, "analysis", None)
     context = {"round": survey_round, "analysis": analysis, "visible": selectors.results_visible(survey_round)}
@@ -147,6 +149,7 @@ def results(request, pk):
         metrics = selectors.round_results(survey_round=survey_round)
         by_staff = {m.staff_id: m.staff for m in metrics}
         connected = analysis.comparison.get("isolates_connected", [])
+        Named = SurveyNodeMetric.Named
         context.update(
             {
                 "show_names": show_names,
@@ -156,19 +159,12 @@ def results(request, pk):
                 "picture": selectors.network_picture(analysis=analysis, metrics=metrics, show_names=show_names)
                 if request.membership.has_role(Role.ADMINISTRATOR)
                 else None,
-                "isolates": [m.staff for m in metrics if m.is_isolate] if show_names else [],
-                "closed_groups": [[by_staff[pk] for pk in group if pk in by_staff] for group in analysis.closed_groups]
-                if show_names
-                else [],
-                # Named people come alphabetically and without their counts, so that
-                # no count can be set against the lines of the picture.
-                "top_named": sorted(
-                    [m for m in metrics if m.in_degree > 0][:TOP_NAMED],
-                    key=lambda m: (m.staff.last_name, m.staff.first_name) if show_names else (-m.in_degree,),
-                ),
+                "isolates": [m.staff for m in metrics if m.named == Named.NOBODY] if show_names else [],
+                "top_named": [m for m in metrics if m.named in (Named.COUNT, Named.FEW)][:TOP_NAMED],
                 "readiness": [
                     (label, analysis.readiness.get(item)) for item, label in SurveyAnswer.READINESS_ITEMS.items()
                 ],
+                "readiness_withheld": None in [analysis.readiness.get(item) for item in SurveyAnswer.READINESS_ITEMS],
                 "connected": [by_staff[pk] for pk in connected if pk in by_staff] if show_names else [],
                 "connected_count": len(connected),
                 "respondent_share": round(100 * analysis.respondents / analysis.participants)
