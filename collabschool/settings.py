@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.dashboards",
     "apps.surveys",
     "apps.audit",
+    "apps.privacy",
 ]
 # The migration linter of `make lint` (`manage.py lintmigrations`): a development
 # tool from requirements-dev.txt, never installed in production.

@@ -15,6 +15,7 @@ admin.site.site_header = "collabschool"
 urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("staff/", include("apps.staff.urls")),
+    path("staff/", include("apps.privacy.urls")),
     path("mentoring/", include("apps.mentoring.urls")),
     path("visits/", include("apps.visits.urls")),
     path("teams/", include("apps.teams.urls")),

@@ -1,15 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.personal_data import register as personal_data_register
+from apps.core.sweeps import Sweep, sweep_register
+
 
 class NotificationsConfig(AppConfig):
     name = "apps.notifications"
     verbose_name = _("Notifications")
 
     def ready(self):
-        from django.conf import settings
+        from . import personal_data
 
-        from apps.core.sweeps import Sweep, sweep_register
+        # What the app holds about a person, for the export and erasure (apps.privacy).
+        personal_data_register(personal_data.SOURCE)
+
+        from django.conf import settings
 
         from .selectors import notifications_email_backlog_since
 

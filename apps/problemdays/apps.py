@@ -1,13 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.personal_data import register as personal_data_register
+from apps.core.sweeps import Sweep, sweep_register
+
 
 class ProblemDaysConfig(AppConfig):
     name = "apps.problemdays"
     verbose_name = _("Problem-theme days")
 
     def ready(self):
-        from apps.core.sweeps import Sweep, sweep_register
+        from . import personal_data
+
+        # What the app holds about a person, for the export and erasure (apps.privacy).
+        personal_data_register(personal_data.SOURCE)
 
         # The day-before reminders of duties on problem-theme days.
         sweep_register(

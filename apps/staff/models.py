@@ -318,7 +318,7 @@ class ErasureRecord(models.Model):
     )
     erased_at = models.DateTimeField(_("erased at"))
     reason = models.TextField(_("reason"), max_length=1000)
-    # [{"category": <key of apps.staff.erasure.CATEGORIES>, "action": "deleted" | "anonymised", "count": n}, ...]
+    # [{"category": <declared by an app, apps/core/personal_data.py>, "action": "deleted" | "anonymised", "count": n}]
     categories = models.JSONField(_("data destroyed or anonymised"), default=list)
 
     objects = SchoolScopedQuerySet.as_manager()

@@ -64,7 +64,7 @@ def test_every_export_route_is_covered():
     downloads = {name for name in SCHOOL_ROUTES if "export" in name or name.endswith(("_xlsx", "_print"))}
     # Preparing a file in the background is not yet an export; its download is. The
     # personal-data ZIP has its own test: test_personal_data.py records it on download.
-    downloads -= {"dashboards:export_request", "staff:personal_data_export"}
+    downloads -= {"dashboards:export_request", "privacy:personal_data_export"}
     # Needs answers and an analysis first: test_survey_results_export_is_recorded.
     downloads -= {"surveys:results_export"}
     assert downloads <= set(EXPORTS)

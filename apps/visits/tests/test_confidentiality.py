@@ -369,7 +369,7 @@ def _exports_for(scene, role):
             report_export_build(export_id=export.pk)
             answers.append((kind, client.get(reverse("dashboards:export_download", args=[export.pk]))))
     if membership.has_role(A):
-        url = reverse("staff:personal_data_export", args=[scene.staff["observed teacher"].pk])
+        url = reverse("privacy:personal_data_export", args=[scene.staff["observed teacher"].pk])
         answers.append(("personal data", client.post(url)))
     return answers
 

@@ -15,9 +15,9 @@ from apps.audit.services import audit_backdated
 from apps.dashboards import demo as dashboards_demo
 from apps.mentoring import demo as mentoring_demo
 from apps.partners import demo as partners_demo
+from apps.privacy import demo as privacy_demo
 from apps.problemdays import demo as problemdays_demo
 from apps.staff import demo as staff_demo
-from apps.staff import demo_erasure
 from apps.staff.selectors import school_today
 from apps.surveys import demo as surveys_demo
 from apps.teams import demo as teams_demo
@@ -75,7 +75,7 @@ class Command(BaseCommand):
             audit_demo.seed_audit(schools=schools, users=users, now=now)
             erased_at = audit_demo.workday(now=now, tz=schools["main"].tzinfo, back=2, at="15:14")
             with audit_backdated(erased_at):
-                demo_erasure.seed_erasure(
+                privacy_demo.seed_erasure(
                     school=schools["main"], erased_by=users["director@berezovka.demo"], now=erased_at
                 )
 

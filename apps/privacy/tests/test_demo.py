@@ -1,4 +1,4 @@
-"""The demo's act of destruction of personal data (apps.staff.demo_erasure)."""
+"""The demo's act of destruction of personal data (apps.privacy.demo)."""
 
 import io
 
@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import School, User
-from apps.staff.demo_erasure import ERASED_SURNAME
-from apps.staff.erasure import erased_label
+from apps.privacy.demo import ERASED_SURNAME
+from apps.privacy.erasure import erased_label
 from apps.staff.models import ErasureRecord, StaffMember
 from conftest import client_for
 
@@ -29,7 +29,7 @@ def test_the_demo_erases_one_departed_teacher(demo):
     assert card.category_awards.exists()  # kept for the dashboards
 
     client = client_for(User.objects.get(email="director@berezovka.demo"))
-    response = client.get(reverse("staff:erasures"))
+    response = client.get(reverse("privacy:erasures"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 1
     assert act.reason[:30] in response.content.decode()

@@ -21,21 +21,25 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
+from apps.accounts import personal_data as accounts_personal_data
 from apps.accounts.models import Membership, Role
 from apps.accounts.services import membership_grant
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from apps.audit import personal_data as audit_personal_data
 from apps.audit.models import ERASED_LABEL, AuditEvent
 from apps.audit.services import audit_record
+from apps.core import personal_data as core_personal_data
 from apps.dashboards.models import ReportExport
 from apps.mentoring.models import MentorGroupMember
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory
 from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, RouteStepFactory
 from apps.notifications.models import Notification
 from apps.partners.tests.factories import JointActivityFactory
+from apps.privacy.erasure import AlreadyErased, erased_label, staff_member_erase
+from apps.privacy.export import staff_personal_data_export
 from apps.problemdays.models import PreparationRole
 from apps.problemdays.tests.factories import DayActivityFactory, ProblemDayFactory
-from apps.staff import erasure, services
-from apps.staff.erasure import AlreadyErased, erased_label, staff_member_erase
+from apps.staff import services
 from apps.staff.models import (
     Achievement,
     CategoryAward,
@@ -44,7 +48,6 @@ from apps.staff.models import (
     StaffImport,
     StaffMember,
 )
-from apps.staff.personal_data import staff_personal_data_export
 from apps.staff.tests.factories import AchievementFactory, CategoryAwardFactory, StaffMemberFactory
 from apps.surveys.models import SurveyAnalysis, SurveyAnswer, SurveyParticipant, SurveyTie
 from apps.surveys.services import survey_answer_submit, survey_round_analyse, survey_round_close
@@ -240,7 +243,7 @@ def test_export_reads_a_fixed_number_of_queries_whatever_the_amount_of_data(pers
 
 def test_administrator_downloads_the_zip_and_the_export_is_audited(person, administrator):
     _fill(person, 1)
-    response = client_for(administrator).post(reverse("staff:personal_data_export", args=[person.pk]))
+    response = client_for(administrator).post(reverse("privacy:personal_data_export", args=[person.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == f'attachment; filename="personal-data-{person.pk}.zip"'
@@ -253,23 +256,24 @@ def test_administrator_downloads_the_zip_and_the_export_is_audited(person, admin
 @pytest.mark.parametrize("persona", ["teacher", "curator", "deputy_head"])
 def test_only_an_administrator_may_export_or_erase(persona, person, request):
     client = client_for(request.getfixturevalue(persona))
-    assert client.post(reverse("staff:personal_data_export", args=[person.pk])).status_code == 403
-    assert client.post(reverse("staff:erase", args=[person.pk]), {"surname": SURNAME, "reason": "x"}).status_code == 403
+    assert client.post(reverse("privacy:personal_data_export", args=[person.pk])).status_code == 403
+    response = client.post(reverse("privacy:erase", args=[person.pk]), {"surname": SURNAME, "reason": "x"})
+    assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.PERSONAL_DATA_EXPORTED).exists()
     assert not ErasureRecord.objects.exists()
 
 
 def test_administrator_of_another_school_gets_404(person, outsider):
     client = client_for(outsider)
-    assert client.post(reverse("staff:personal_data_export", args=[person.pk])).status_code == 404
-    response = client.post(reverse("staff:erase", args=[person.pk]), {"surname": SURNAME, "reason": "Заявление"})
+    assert client.post(reverse("privacy:personal_data_export", args=[person.pk])).status_code == 404
+    response = client.post(reverse("privacy:erase", args=[person.pk]), {"surname": SURNAME, "reason": "Заявление"})
     assert response.status_code == 404
     person.refresh_from_db()
     assert person.last_name == SURNAME
 
 
 def test_export_is_a_post(person, administrator):
-    assert client_for(administrator).get(reverse("staff:personal_data_export", args=[person.pk])).status_code == 405
+    assert client_for(administrator).get(reverse("privacy:personal_data_export", args=[person.pk])).status_code == 405
 
 
 # --- erasure ---------------------------------------------------------------------------------------------------
@@ -277,7 +281,7 @@ def test_export_is_a_post(person, administrator):
 
 def _erase_through_the_page(administrator, person, reason="Письменное заявление работника от 01.02.2027"):
     return client_for(administrator).post(
-        reverse("staff:erase", args=[person.pk]), {"surname": SURNAME.upper(), "reason": reason}
+        reverse("privacy:erase", args=[person.pk]), {"surname": SURNAME.upper(), "reason": reason}
     )
 
 
@@ -300,7 +304,7 @@ def test_erasure_removes_her_name_and_e_mail_from_every_table(person, administra
     services.staff_member_update(staff=person, last_name=SURNAME, first_name="Снежана-Мария")
     membership_grant(user=person.user, school=school, roles=[Role.CURATOR])
     assert client.post(reverse("login"), {"username": EMAIL, "password": PASSWORD}).status_code == 302
-    client_for(administrator).post(reverse("staff:personal_data_export", args=[person.pk]))
+    client_for(administrator).post(reverse("privacy:personal_data_export", args=[person.pk]))
     # Her name in a colleague's notification, a prepared report and an uploaded staff list.
     Notification.objects.create(
         user=administrator,
@@ -330,7 +334,7 @@ def test_erasure_removes_her_name_and_e_mail_from_every_table(person, administra
     }
 
     response = _erase_through_the_page(administrator, person)
-    assert response.status_code == 302 and response["Location"] == reverse("staff:erasures")
+    assert response.status_code == 302 and response["Location"] == reverse("privacy:erasures")
 
     assert _tables_mentioning(*needles) == {}
     person.refresh_from_db()
@@ -383,8 +387,8 @@ def test_erased_person_cannot_sign_in_and_her_open_session_ends(person, administ
 
 def test_erasure_deletes_only_her_sessions_and_the_files_that_mention_her(person, administrator, school, monkeypatch):
     # Read in chunks of two, so that the scans cross chunk boundaries.
-    monkeypatch.setattr(erasure, "FILE_CHUNK", 2)
-    monkeypatch.setattr(erasure, "SESSION_CHUNK", 2)
+    monkeypatch.setattr(core_personal_data, "FILE_CHUNK", 2)
+    monkeypatch.setattr(accounts_personal_data, "SESSION_CHUNK", 2)
     colleague = _teacher_with_account(school)
     hers, theirs = [], []
     for user, keys in ((person.user, hers), (colleague.user, theirs), (person.user, hers), (colleague.user, theirs)):
@@ -451,7 +455,7 @@ def test_erasure_writes_an_act_without_her_data_shown_to_administrators(person, 
     assert counts["texts"][1] >= 1  # the team's "why these people"
     assert SURNAME not in json.dumps(record.categories, ensure_ascii=False) + record.reason
 
-    page = client_for(administrator).get(reverse("staff:erasures"))
+    page = client_for(administrator).get(reverse("privacy:erasures"))
     html = page.content.decode()
     assert page.status_code == 200 and f"№ {record.pk}" in html and f"№ {person.pk}" in html
     assert SURNAME not in html
@@ -461,10 +465,10 @@ def test_erasure_writes_an_act_without_her_data_shown_to_administrators(person, 
 
 def test_erasing_twice_is_a_clear_message_not_an_error(person, administrator):
     _erase_through_the_page(administrator, person)
-    again = client_for(administrator).get(reverse("staff:erase", args=[person.pk]))
+    again = client_for(administrator).get(reverse("privacy:erase", args=[person.pk]))
     assert again.status_code == 200 and 'data-testid="already-erased"' in again.content.decode()
     response = client_for(administrator).post(
-        reverse("staff:erase", args=[person.pk]), {"surname": erased_label(person.pk), "reason": "Ещё раз"}
+        reverse("privacy:erase", args=[person.pk]), {"surname": erased_label(person.pk), "reason": "Ещё раз"}
     )
     assert response.status_code == 200 and ErasureRecord.objects.count() == 1
     with pytest.raises(AlreadyErased):
@@ -558,7 +562,7 @@ def test_change_pages_of_an_erased_card_answer_with_a_message(erased_card, admin
     ],
 )
 def test_erasure_needs_the_surname_typed_and_a_reason_that_does_not_name_her(person, administrator, data, field):
-    response = client_for(administrator).post(reverse("staff:erase", args=[person.pk]), data)
+    response = client_for(administrator).post(reverse("privacy:erase", args=[person.pk]), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
     person.refresh_from_db()
@@ -579,7 +583,7 @@ def test_erasure_is_all_or_nothing(person, administrator, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("audit trail unavailable")
 
-    monkeypatch.setattr(erasure, "audit_events_anonymise", broken)
+    monkeypatch.setattr(audit_personal_data, "audit_events_anonymise", broken)
     with pytest.raises(RuntimeError):
         staff_member_erase(staff=person, reason="Заявление", erased_by=administrator)
     person.refresh_from_db()
@@ -672,7 +676,7 @@ def test_surveys_keep_their_stored_results_and_lose_her_own_answers(person, admi
 
 
 def test_erase_page_names_the_person_and_what_will_happen(person, administrator):
-    page = client_for(administrator).get(reverse("staff:erase", args=[person.pk]))
+    page = client_for(administrator).get(reverse("privacy:erase", args=[person.pk]))
     assert page.status_code == 200
     assert person.full_name in page.content.decode()
     assert StaffMember.objects.get(pk=person.pk).last_name == SURNAME
@@ -695,7 +699,7 @@ def test_acts_page_reads_a_fixed_number_of_queries(school, administrator):
         for _number in range(how_many):
             staff_member_erase(staff=_teacher_with_account(school), reason="Заявление", erased_by=administrator)
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("staff:erasures")).status_code == 200
+            assert client.get(reverse("privacy:erasures")).status_code == 200
         return len(queries)
 
     assert erase_and_count(1) == erase_and_count(6)
