@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.staff.erasure import staff_member_erase
-from apps.staff.forms import ErasureForm
+from apps.privacy.erasure import staff_member_erase
+from apps.privacy.forms import ErasureForm
 from apps.staff.models import ErasureRecord, StaffMember
 from apps.staff.tests.factories import StaffMemberFactory
 
