@@ -5,7 +5,7 @@ The bare view answers "ok" through the project's whole middleware stack, so a
 page's ratio to it shows what the page itself costs on top of Django. It lives
 in this module's own URLconf (the project's URLs plus `bench-bare/`), used both
 in-process (`override_settings(ROOT_URLCONF=URLCONF)`) and under gunicorn
-(`gunicorn 'apps.dashboards.bench:wsgi_application()'`), so the project's URLs
+(`gunicorn 'apps.benchmark.timing:wsgi_application()'`), so the project's URLs
 never carry a benchmark route.
 """
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Role, School, SchoolNetwork
-from .services import membership_grant, user_ensure
-from .twofactor import RECOVERY_DEVICE_NAME, twofactor_mandatory
+from apps.accounts.models import Role, School, SchoolNetwork
+from apps.accounts.services import membership_grant, user_ensure
+from apps.accounts.twofactor import RECOVERY_DEVICE_NAME, twofactor_mandatory
 
 NETWORK_NAME = "Региональный проект «Эффективная школа» — Кинельский округ"
 MAIN_SCHOOL = {

@@ -16,12 +16,11 @@ import random
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership, Role
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_backdated, audit_diff, audit_export, audit_record, audit_record_for_person
 from apps.core.request_context import RequestContext, request_context_reset, request_context_set
 from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.staff.models import CategoryAward, StaffMember
-
-from .models import AuditEvent
-from .services import audit_backdated, audit_diff, audit_export, audit_record, audit_record_for_person
 
 # The request id of every demo row begins with this: the marker of the demo trail.
 DEMO_REQUEST_PREFIX = "demo-"

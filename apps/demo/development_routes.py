@@ -14,12 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role
+from apps.mentoring.models import DevelopmentRoute, GroupEvent, RouteStep
+from apps.mentoring.route_selectors import EVIDENCE_EVENT_KINDS, route_teacher_choices
+from apps.mentoring.route_services import development_route_create, route_step_create, route_step_update
 from apps.staff.models import QualificationCategory
 from apps.staff.selectors import staff_with_derived
-
-from .models import DevelopmentRoute, GroupEvent, RouteStep
-from .route_selectors import EVIDENCE_EVENT_KINDS, route_teacher_choices
-from .route_services import development_route_create, route_step_create, route_step_update
 
 DAY = datetime.timedelta(days=1)
 

@@ -10,9 +10,9 @@ reads the same. After erasure the card has no name; it is found again by its
 dates, which the erasure keeps.
 """
 
-from .demo import MAIN_STAFF
-from .erasure import staff_member_erase
-from .models import ErasureRecord, StaffMember
+from apps.demo.staff import MAIN_STAFF
+from apps.staff.erasure import staff_member_erase
+from apps.staff.models import ErasureRecord, StaffMember
 
 ERASED_SURNAME = "Комарова"
 

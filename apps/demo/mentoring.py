@@ -6,16 +6,15 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from apps.staff.models import StaffMember
-
-from .models import GroupEvent, MentorGroup, NetworkPairResult
-from .services import (
+from apps.mentoring.models import GroupEvent, MentorGroup, NetworkPairResult
+from apps.mentoring.services import (
     MemberSpec,
     group_event_create,
     mentor_group_create,
     mentor_group_status_change,
     problem_tag_create,
 )
+from apps.staff.models import StaffMember
 
 PROBLEMS = [
     "Смысловое чтение",

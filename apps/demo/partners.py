@@ -7,10 +7,8 @@ import datetime
 
 from django.db import transaction
 
-from apps.staff.models import StaffMember
-
-from .models import JointActivity, PartnerDirection, PartnerOrganisation, Stage
-from .services import (
+from apps.partners.models import JointActivity, PartnerDirection, PartnerOrganisation, Stage
+from apps.partners.services import (
     activity_create,
     agreement_create,
     contact_create,
@@ -18,6 +16,7 @@ from .services import (
     partner_create,
     partner_stage_change,
 )
+from apps.staff.models import StaffMember
 
 K = PartnerOrganisation.Kind
 SOCIAL, CIVIC, SPORT, PREVENTION = PartnerDirection.DEFAULTS

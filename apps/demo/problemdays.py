@@ -6,10 +6,9 @@ import datetime
 from django.db import transaction
 
 from apps.partners.models import PartnerOrganisation
+from apps.problemdays import services
+from apps.problemdays.models import PreparationRole, ProblemDay
 from apps.staff.models import StaffMember
-
-from . import services
-from .models import PreparationRole, ProblemDay
 
 
 def _staff(school, *last_names):

@@ -12,9 +12,9 @@ import random
 
 from django.db import transaction
 
-from .models import Achievement, QualificationCategory, StaffMember
-from .selectors import add_years
-from .services import (
+from apps.staff.models import Achievement, QualificationCategory, StaffMember
+from apps.staff.selectors import add_years
+from apps.staff.services import (
     achievement_create,
     association_get_or_create,
     category_award_create,

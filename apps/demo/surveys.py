@@ -8,10 +8,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from apps.demo.staff import ASSOCIATIONS
 from apps.staff.models import StaffMember
-
-from .models import SurveyRound, SurveyTie
-from .services import survey_answer_submit, survey_round_analyse, survey_round_close, survey_round_create
+from apps.surveys.models import SurveyRound, SurveyTie
+from apps.surveys.services import survey_answer_submit, survey_round_analyse, survey_round_close, survey_round_create
 
 ADVICE, LESSONS, TRUST = SurveyTie.Kind.ADVICE, SurveyTie.Kind.LESSONS, SurveyTie.Kind.TRUST
 # Whom each methodological association goes to for advice.
@@ -103,11 +103,7 @@ def _seed_round(*, school, users, name, closes_on, number, previous_people=None)
         if person.last_name in people:
             continue
         person.association_key = next(
-            (
-                key
-                for key, title in _association_titles().items()
-                if person.association and person.association.name == title
-            ),
+            (key for key, title in ASSOCIATIONS.items() if person.association and person.association.name == title),
             None,
         )
         people[person.last_name] = person
@@ -144,12 +140,6 @@ def _seed_round(*, school, users, name, closes_on, number, previous_people=None)
     survey_round_close(survey_round=survey_round, now=closed_at)
     survey_round_analyse(round_id=survey_round.pk, now=closed_at)
     return survey_round
-
-
-def _association_titles():
-    from apps.staff.demo import ASSOCIATIONS
-
-    return ASSOCIATIONS
 
 
 @transaction.atomic

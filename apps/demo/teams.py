@@ -6,9 +6,8 @@ import datetime
 from django.db import transaction
 
 from apps.staff.models import StaffMember
-
-from .models import TaskTeam, TeamMember
-from .services import (
+from apps.teams.models import TaskTeam, TeamMember
+from apps.teams.services import (
     MemberSpec,
     meeting_create,
     milestone_create,

@@ -1,6 +1,6 @@
 """Demo lesson visits for the demo schools, in every state of the 48-hour rule.
 
-Built on the demo pairs and triads (apps.mentoring.demo). Among them is one visit
+Built on the demo pairs and triads (apps.demo.mentoring). Among them is one visit
 whose deadline passed "while the stack was off": held, past `debrief_due_at`,
 not flagged. The first deadline sweep after `make run` flags it and notifies its
 people, which shows the sweep catching up.
@@ -11,13 +11,12 @@ import datetime
 from django.db import transaction
 from django.urls import reverse
 
-from apps.mentoring.models import GroupEvent, MentorGroup
+from apps.mentoring.models import GroupEvent, MentorGroup, ProblemTag
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
-
-from . import services
-from .models import Feedback, LessonVisit, ObservationProtocol
+from apps.visits import services
+from apps.visits.models import Feedback, LessonVisit, ObservationProtocol
 
 H = datetime.timedelta(hours=1)
 LESSON = datetime.timedelta(minutes=45)
@@ -472,8 +471,6 @@ def seed_visits(*, schools, users, today, now):
 def _tag_debriefs(school):
     """Observers note the problems their visited lessons show: the curator's
     "similar problems" page finds them across groups."""
-    from apps.mentoring.models import ProblemTag
-
     tag = ProblemTag.objects.for_school(school).filter(name="Смысловое чтение").first()
     if tag is None:
         return

@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
-from apps.dashboards import bench
-from apps.dashboards.management.commands.bench_generate import academic_year_start
-from apps.dashboards.management.commands.bench_run import Command as BenchRun
+from apps.benchmark import timing
+from apps.benchmark.management.commands.bench_generate import academic_year_start
+from apps.benchmark.management.commands.bench_run import Command as BenchRun
 from apps.mentoring.models import MentorGroup
 from apps.staff.models import StaffMember
 from apps.visits.models import LessonVisit, VisitObserver
@@ -74,17 +74,17 @@ def test_times_pages_in_process_next_to_the_bare_view():
     generate()
     command = BenchRun()
     admin, school, coordinator, network = command.personas()
-    pages = [page for page in bench.PAGES if page.url_name in (bench.BARE_URL_NAME, "staff:list", "visits:deadlines")]
-    targets, missing = bench.pages_resolve(pages, network_id=network.pk)
+    pages = [page for page in timing.PAGES if page.url_name in (timing.BARE_URL_NAME, "staff:list", "visits:deadlines")]
+    targets, missing = timing.pages_resolve(pages, network_id=network.pk)
     assert not missing
 
     clients = {"admin": command.client_for(admin, school), "coordinator": command.client_for(coordinator, school)}
-    timings = bench.time_in_process(targets, clients, warmup=1, repeat=3)
+    timings = timing.time_in_process(targets, clients, warmup=1, repeat=3)
 
     assert set(timings) == {page.label for page in pages}
-    for timing in timings.values():
-        assert 0 < timing.p50_ms <= timing.p95_ms
-        assert timing.requests == 3
-    table = bench.report_table(targets, timings, {})
-    assert bench.BARE_LABEL in table
+    for page_timing in timings.values():
+        assert 0 < page_timing.p50_ms <= page_timing.p95_ms
+        assert page_timing.requests == 3
+    table = timing.report_table(targets, timings, {})
+    assert timing.BARE_LABEL in table
     assert "1.0×" in table

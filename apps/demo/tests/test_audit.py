@@ -1,30 +1,21 @@
-"""The demo's audit trail (apps.audit.demo): two working weeks of a school's
+"""The demo's audit trail (apps.demo.audit): two working weeks of a school's
 administration that the administrator sees first on «Журнал аудита»."""
 
 import datetime
-import io
 import json
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import School, User
-from apps.audit.demo import DEMO_REQUEST_PREFIX
 from apps.audit.models import ERASED_LABEL, AuditEvent
+from apps.demo.audit import DEMO_REQUEST_PREFIX
 from apps.staff.models import ErasureRecord
 from apps.visits.models import Feedback, SelfReflection
 from conftest import client_for
 
 A = AuditEvent.Action
 FEEDBACK_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", password="x", stdout=io.StringIO())
-    return School.objects.get(short_name="Берёзовская СОШ")
 
 
 def test_the_administrator_sees_the_demo_trail_first(demo):
@@ -93,12 +84,6 @@ def test_the_erasure_blanks_the_name_in_the_trail_and_is_audited(demo):
     assert not about.exclude(action=A.PERSON_ERASED).exclude(target_label=ERASED_LABEL).exists()
     erased = about.get(action=A.PERSON_ERASED)
     assert erased.actor.email == "director@berezovka.demo" and erased.at == act.erased_at
-
-
-def test_seed_demo_twice_adds_no_audit_rows_and_no_acts(demo):
-    counts = (AuditEvent.objects.count(), ErasureRecord.objects.count())
-    call_command("seed_demo", password="y", stdout=io.StringIO())
-    assert (AuditEvent.objects.count(), ErasureRecord.objects.count()) == counts
 
 
 def test_no_audit_row_holds_lesson_feedback(demo):

@@ -1,26 +1,21 @@
 """The demo partners build on the demo staff and can be seeded twice."""
 
-import io
-
-from django.core.management import call_command
 from django.utils import timezone
 
-from apps.accounts import demo as accounts_demo
-from apps.partners.demo import seed_partners
+from apps.demo import accounts as accounts_demo
+from apps.demo.partners import seed_partners
 from apps.partners.models import Agreement, JointActivity, PartnerOrganisation
 from apps.partners.selectors import agreements_expiring, directions_overview, school_year_of
 from apps.staff.selectors import school_today
 
 
-def test_demo_partners_are_seeded_once(db):
-    call_command("seed_demo", password="demo-pass-123", stdout=io.StringIO())
+def test_demo_partners_are_seeded_once(demo_database, db):
     _network, schools = accounts_demo.demo_schools()
-    users = accounts_demo.demo_users(schools=schools, password="demo-pass-123")
+    users = accounts_demo.demo_users(schools=schools, password=demo_database.password)
     main = schools["main"]
     today = school_today(main)
     with timezone.override(main.tzinfo):
-        # True until seed_demo seeds them itself; either way a second run adds nothing.
-        seed_partners(schools=schools, users=users, today=today)
+        # seed_demo has seeded them; seeding again adds nothing.
         assert seed_partners(schools=schools, users=users, today=today) is False
     partners = PartnerOrganisation.objects.filter(school=main)
     assert partners.count() == 16

@@ -1,20 +1,16 @@
 """The demo teams build on the demo staff and can be seeded twice."""
 
-import io
-
-from django.core.management import call_command
 from django.utils import timezone
 
-from apps.accounts import demo as accounts_demo
+from apps.demo import accounts as accounts_demo
+from apps.demo.teams import seed_teams
 from apps.staff.selectors import school_today
-from apps.teams.demo import seed_teams
 from apps.teams.models import TaskTeam
 
 
-def test_demo_teams_are_seeded_once(db):
-    call_command("seed_demo", password="demo-pass-123", stdout=io.StringIO())
+def test_demo_teams_are_seeded_once(demo_database, db):
     _network, schools = accounts_demo.demo_schools()
-    users = accounts_demo.demo_users(schools=schools, password="demo-pass-123")
+    users = accounts_demo.demo_users(schools=schools, password=demo_database.password)
     today = school_today(schools["main"])
     # seed_demo has seeded them; seeding again adds nothing.
     count = TaskTeam.objects.count()

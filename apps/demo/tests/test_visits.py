@@ -1,8 +1,6 @@
 """The demo's lesson visits: every state of the 48-hour rule, and one deadline that
 passed while the stack was off, which the first sweep flags."""
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,12 +11,6 @@ from apps.visits.services import visits_deadline_sweep
 from conftest import client_for
 
 S = LessonVisit.Status
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", password="demo-pass-1")
-    return School.objects.get(short_name="Берёзовская СОШ")
 
 
 def test_demo_has_visits_in_every_state(demo):
@@ -71,12 +63,6 @@ def test_demo_curator_board_shows_deadlines_next_steps_and_a_missing_reverse_vis
     assert page.context["page"].paginator.count >= 2
     assert page.context["next_steps"]
     assert page.context["missing_reverse"]
-
-
-def test_seed_demo_twice_adds_no_visits(demo):
-    counts = (LessonVisit.objects.count(), Notification.objects.count())
-    call_command("seed_demo", password="demo-pass-2")
-    assert (LessonVisit.objects.count(), Notification.objects.count()) == counts
 
 
 def test_demo_shared_debrief_is_read_by_the_association_and_never_by_its_director(demo):

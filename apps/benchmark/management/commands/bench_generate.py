@@ -11,7 +11,6 @@ that day, and nobody is visited before being hired or after leaving.
 """
 
 import datetime
-import importlib
 import random
 import time
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
+from apps.dashboards.services import summaries_refresh
 from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.partners.models import JointActivity, PartnerDirection, PartnerOrganisation
 from apps.problemdays.models import DayActivity, ProblemDay, Reflection
@@ -135,14 +135,8 @@ class Command(BaseCommand):
         User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
 
     def summaries_refresh(self):
-        """Fill the dashboards' summary tables, once the dashboards have them."""
-        try:
-            services = importlib.import_module("apps.dashboards.services")
-        except ModuleNotFoundError:
-            return
-        refresh = getattr(services, "summaries_refresh", None)
-        if refresh is not None:
-            self.phase("summaries_refresh()", refresh)
+        """Fill the dashboards' summary tables, which the dashboards read for past years."""
+        self.phase("summaries_refresh()", summaries_refresh)
 
     def analyze(self):
         with connection.cursor() as cursor:

@@ -23,8 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts.models import School, User
 from apps.accounts.services import CURRENT_SCHOOL_SESSION_KEY
 from apps.accounts.twofactor import twofactor_device, twofactor_needed
-from apps.dashboards import bench
-from apps.dashboards.management.commands.bench_generate import BENCH_DOMAIN
+from apps.benchmark import timing
+from apps.benchmark.management.commands.bench_generate import BENCH_DOMAIN
 from apps.visits.models import LessonVisit
 
 HOST = "127.0.0.1"
@@ -50,7 +50,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         admin, school, coordinator, network = self.personas()
-        targets, missing = bench.pages_resolve(bench.PAGES, network_id=network.pk)
+        targets, missing = timing.pages_resolve(timing.PAGES, network_id=network.pk)
         for note in missing:
             self.stdout.write(f"bench_run: {note}")
         clients = {"admin": self.client_for(admin, school), "coordinator": self.client_for(coordinator, school)}
@@ -59,14 +59,14 @@ class Command(BaseCommand):
             f" as {admin.email} ({school.short_name}) and {coordinator.email} (network of"
             f" {network.schools.count()} schools)"
         )
-        in_process = bench.time_in_process(targets, clients, warmup=options["warmup"], repeat=options["repeat"])
+        in_process = timing.time_in_process(targets, clients, warmup=options["warmup"], repeat=options["repeat"])
         under_load = {}
         if not options["no_load"]:
             cookies = {persona: self.cookie(client) for persona, client in clients.items()}
             under_load = self.load(targets, cookies, options)
 
-        table = bench.report_table(targets, in_process, under_load)
-        verdicts = bench.goals_check(targets, in_process)
+        table = timing.report_table(targets, in_process, under_load)
+        verdicts = timing.goals_check(targets, in_process)
         context = (
             f"Run {timezone.now():%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPUs, DEBUG={settings.DEBUG}:"
             f" {School.objects.count()} schools, {LessonVisit.objects.count()} lesson visits."
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         )
         text = "\n\n".join([context, table, "\n".join(line for _ok, line in verdicts), *missing]).strip() + "\n"
         self.stdout.write("\n" + text)
-        bench.report_write(options["output"], text)
+        timing.report_write(options["output"], text)
         self.stdout.write(f"bench_run: written to {options['output']}")
         if not all(ok for ok, _line in verdicts):
             raise CommandError("some pages miss their goal")
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             sys.executable,
             "-m",
             "gunicorn",
-            "apps.dashboards.bench:wsgi_application()",
+            "apps.benchmark.timing:wsgi_application()",
             "--bind",
             f"{HOST}:{port}",
             "--workers",
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                 f"bench_run: under load, gunicorn with {options['workers']} workers on {HOST}:{port},"
                 f" wrk at {options['connections']} connections for {options['duration']} s per page"
             )
-            return bench.time_under_load(
+            return timing.time_under_load(
                 targets,
                 cookies,
                 host=HOST,

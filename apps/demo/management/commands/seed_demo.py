@@ -9,28 +9,20 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts import demo as accounts_demo
-from apps.audit import demo as audit_demo
 from apps.audit.services import audit_backdated
-from apps.dashboards import demo as dashboards_demo
-from apps.mentoring import demo as mentoring_demo
-from apps.partners import demo as partners_demo
-from apps.problemdays import demo as problemdays_demo
-from apps.staff import demo as staff_demo
-from apps.staff import demo_erasure
+from apps.demo import accounts as accounts_demo
+from apps.demo import audit as audit_demo
+from apps.demo import dashboards as dashboards_demo
+from apps.demo import development_routes
+from apps.demo import erasure as erasure_demo
+from apps.demo import mentoring as mentoring_demo
+from apps.demo import partners as partners_demo
+from apps.demo import problemdays as problemdays_demo
+from apps.demo import staff as staff_demo
+from apps.demo import surveys as surveys_demo
+from apps.demo import teams as teams_demo
+from apps.demo import visits as visits_demo
 from apps.staff.selectors import school_today
-from apps.surveys import demo as surveys_demo
-from apps.teams import demo as teams_demo
-from apps.visits import demo as visits_demo
-
-
-def _seed_routes(schools, today):
-    try:
-        from apps.mentoring.demo_routes import seed_development_routes
-    except ImportError:  # pragma: no cover - routes arrive with their own module
-        return
-    for school in schools.values():
-        seed_development_routes(school=school, today=today)
 
 
 class Command(BaseCommand):
@@ -51,7 +43,8 @@ class Command(BaseCommand):
         staff_demo.seed_partner_school(school=schools["partner"], users_by_name=by_name, today=today)
         with timezone.override(schools["main"].tzinfo):
             mentoring_demo.seed_mentoring(schools=schools, users=users, today=today)
-            _seed_routes(schools, today)
+            for school in schools.values():
+                development_routes.seed_development_routes(school=school, today=today)
             visits_demo.seed_visits(schools=schools, users=users, today=today, now=timezone.now())
             teams_demo.seed_teams(schools=schools, users=users, today=today)
             partners_demo.seed_partners(schools=schools, users=users, today=today)
@@ -75,7 +68,7 @@ class Command(BaseCommand):
             audit_demo.seed_audit(schools=schools, users=users, now=now)
             erased_at = audit_demo.workday(now=now, tz=schools["main"].tzinfo, back=2, at="15:14")
             with audit_backdated(erased_at):
-                demo_erasure.seed_erasure(
+                erasure_demo.seed_erasure(
                     school=schools["main"], erased_by=users["director@berezovka.demo"], now=erased_at
                 )
 
