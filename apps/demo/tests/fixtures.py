@@ -3,8 +3,8 @@
 Seeding the whole demo takes seconds; copying a database takes a fraction of one.
 So the demo is seeded once into a template database, and each test that asks for
 `demo` (or `demo_database`) runs against its own copy of it (CREATE DATABASE …
-TEMPLATE), dropped afterwards: what a test changes, a second seeding included,
-never reaches another test. The template starts as a copy of the migrated test
+TEMPLATE), dropped when the next is made: what a test changes, even committed or
+by seeding again, never reaches another test. The template starts as a copy of the migrated test
 database, taken before any test runs, when nobody else is connected to it.
 """
 
@@ -103,10 +103,11 @@ def _demo_databases(request, django_db_blocker):
         yield None
         return
     request.getfixturevalue("django_db_setup")
+    databases = DemoDatabases(connection.settings_dict["NAME"])
     with django_db_blocker.unblock():
-        databases = DemoDatabases(connection.settings_dict["NAME"])
         _database_create(databases.pristine, template=connection.settings_dict["NAME"])
-        yield databases
+    yield databases
+    with django_db_blocker.unblock():
         databases.drop()
 
 
