@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "apps.surveys",
     "apps.audit",
     "apps.privacy",
+    # The top layer: they use every app above, and no app imports them.
+    "apps.demo",
+    "apps.benchmark",
 ]
 # The migration linter of `make lint` (`manage.py lintmigrations`): a development
 # tool from requirements-dev.txt, never installed in production.

@@ -19,10 +19,10 @@ def plan():
     django.setup()
     from django.conf import settings
 
-    from apps.accounts import demo
     from apps.accounts.models import User
     from apps.accounts.selectors import membership_current
     from apps.accounts.twofactor import twofactor_needed
+    from apps.demo import accounts as demo
     from apps.staff.models import StaffMember
     from apps.visits.selectors import visits_awaiting_my_feedback
 
