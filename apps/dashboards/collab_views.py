@@ -10,8 +10,8 @@ from apps.core.tenancy import school_view
 from .access import SCHOOL_DASHBOARD_ROLES
 from .collaboration import collaboration_network
 from .collaboration import collaboration_xlsx as network_workbook
-from .forms import DashboardFilterForm
-from .views_common import read_filters, xlsx_response
+from .forms import DashboardFilterForm, read_filters
+from .xlsx import xlsx_response
 
 # Ties listed per page; the picture and the export always hold all of them.
 TIES_PER_PAGE = 100

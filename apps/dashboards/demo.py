@@ -12,8 +12,8 @@ import random
 from apps.staff.models import StaffMember
 from apps.visits.models import LessonVisit, VisitObserver
 
+from .aggregates import academic_year_of
 from .periods import academic_year
-from .queries import academic_year_of
 from .services import summaries_refresh
 
 # Academic years back from the current one → visits held that year.

@@ -20,12 +20,12 @@ from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.staff.selectors import school_today
 
 from .access import MATRIX_ROLES, SCHOOL_DASHBOARD_ROLES
-from .exports import report_export_request
-from .forms import DashboardFilterForm
+from .forms import DashboardFilterForm, read_filters
 from .models import ReportExport
 from .report import SECTION_5, SECTION_6, SHARE, TITLE
 from .report import annual_report as build_report
-from .views_common import read_filters, xlsx_response
+from .report_exports import report_export_request
+from .xlsx import xlsx_response
 
 RECENT_EXPORTS = 10
 

@@ -14,12 +14,11 @@ from apps.core.tenancy import network_view, school_view
 from apps.staff.models import StaffMember
 from apps.staff.selectors import school_today
 
-from . import exporting_pages, selectors
+from . import selectors, xlsx
 from .access import MATRIX_ROLES, SCHOOL_DASHBOARD_ROLES, TIMELINESS_ROLES, sees_whole_school_timeliness
-from .forms import CategoryFilterForm, DashboardFilterForm
+from .forms import CategoryFilterForm, DashboardFilterForm, read_filters
 from .periods import academic_year_label, reference_date
 from .services import summary_years
-from .views_common import read_filters, xlsx_response
 
 
 def _dashboard(request, template, context):
@@ -76,10 +75,10 @@ def categories(request):
 @school_view(*SCHOOL_DASHBOARD_ROLES)
 def categories_xlsx(request):
     context = _categories_context(request)
-    content = exporting_pages.categories_xlsx(school=request.school, **context)
+    content = xlsx.categories_xlsx(school=request.school, **context)
     file_name = f"categories-{timezone.localdate():%Y-%m-%d}.xlsx"
     audit_export(what=_("Dashboard: qualification categories"), file_name=file_name, filters=request.GET)
-    return xlsx_response(content, file_name)
+    return xlsx.xlsx_response(content, file_name)
 
 
 # Participation -----------------------------------------------------------------
@@ -115,17 +114,17 @@ def participation(request):
             (context["previous"].label, [line.previous_share for line in lines]),
         ],
     }
-    context["forms"] = selectors.queries.PARTICIPATION_FORMS
+    context["forms"] = selectors.aggregates.PARTICIPATION_FORMS
     return _dashboard(request, "participation.html", context)
 
 
 @school_view(*SCHOOL_DASHBOARD_ROLES)
 def participation_xlsx(request):
     context = _participation_context(request, with_matrix=False)
-    content = exporting_pages.participation_xlsx(school=request.school, **context)
+    content = xlsx.participation_xlsx(school=request.school, **context)
     file_name = f"participation-{timezone.localdate():%Y-%m-%d}.xlsx"
     audit_export(what=_("Dashboard: participation"), file_name=file_name, filters=request.GET)
-    return xlsx_response(content, file_name)
+    return xlsx.xlsx_response(content, file_name)
 
 
 @school_view()
@@ -180,10 +179,10 @@ def timeliness(request):
 @school_view(*TIMELINESS_ROLES)
 def timeliness_xlsx(request):
     context = _timeliness_context(request)
-    content = exporting_pages.timeliness_xlsx(school=request.school, **context)
+    content = xlsx.timeliness_xlsx(school=request.school, **context)
     file_name = f"debrief-timeliness-{timezone.localdate():%Y-%m-%d}.xlsx"
     audit_export(what=_("Dashboard: debrief timeliness"), file_name=file_name, filters=request.GET)
-    return xlsx_response(content, file_name)
+    return xlsx.xlsx_response(content, file_name)
 
 
 # Network of schools ----------------------------------------------------------------
@@ -253,7 +252,7 @@ def network(request):
 @network_view
 def network_xlsx(request):
     context = _network_context(request)
-    content = exporting_pages.network_xlsx(**context)
+    content = xlsx.network_xlsx(**context)
     file_name = f"network-{context['year']}.xlsx"
     audit_export(what=_("Network of schools: %(network)s") % {"network": request.network}, file_name=file_name)
-    return xlsx_response(content, file_name)
+    return xlsx.xlsx_response(content, file_name)

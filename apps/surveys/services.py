@@ -121,8 +121,8 @@ def _directed_pairs(round_id):
 
 
 def _programme_ties(survey_round, people):
+    from apps.dashboards.aggregates import collaboration_edges
     from apps.dashboards.periods import Period
-    from apps.dashboards.queries import collaboration_edges
 
     end = survey_round.closes_on
     start = end - datetime.timedelta(days=PROGRAMME_DAYS)

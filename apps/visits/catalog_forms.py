@@ -4,7 +4,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .admin_services import ItemSpec
+from .catalog_services import ItemSpec
 from .models import EvaluativeWord, ObservationProtocol, ProtocolItem
 
 

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import School, User
+from apps.dashboards.aggregates import academic_year_of
 from apps.dashboards.models import YearSummary
-from apps.dashboards.queries import academic_year_of
 from apps.staff.selectors import school_today
 from conftest import client_for
 

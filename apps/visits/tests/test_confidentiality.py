@@ -352,9 +352,9 @@ def _exports_for(scene, role):
     """(label, answer) of every file the role may take away: the GET exports of the
     URL walk, the prepared yearly files and, for an administrator, the observed
     teacher's personal data."""
-    from apps.dashboards.exports import report_export_build, report_export_request
     from apps.dashboards.models import ReportExport
     from apps.dashboards.periods import current_academic_year
+    from apps.dashboards.report_exports import report_export_build, report_export_request
 
     user, client = scene.users[role], client_for(scene.users[role])
     answers = []
