@@ -15,16 +15,9 @@ from apps.staff.models import StaffMember
 from apps.staff.selectors import school_today
 
 from . import selectors, xlsx
-from .access import MATRIX_ROLES, SCHOOL_DASHBOARD_ROLES, TIMELINESS_ROLES, sees_whole_school_timeliness
 from .forms import CategoryFilterForm, DashboardFilterForm, read_filters
 from .periods import academic_year_label, reference_date
 from .services import summary_years
-
-
-def _dashboard(request, template, context):
-    context.setdefault("is_matrix_reader", request.membership.has_role(*MATRIX_ROLES))
-    return render(request, f"dashboards/{template}", context)
-
 
 # Categories --------------------------------------------------------------------
 
@@ -57,7 +50,7 @@ def _categories_context(request):
     }
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def categories(request):
     context = _categories_context(request)
     labels = context["labels"]
@@ -69,10 +62,10 @@ def categories(request):
             (labels["first"], [row["first_share"] for row in series]),
         ],
     }
-    return _dashboard(request, "categories.html", context)
+    return render(request, "dashboards/categories.html", context)
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def categories_xlsx(request):
     context = _categories_context(request)
     content = xlsx.categories_xlsx(school=request.school, **context)
@@ -102,9 +95,9 @@ def _participation_context(request, *, with_matrix):
     return context
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def participation(request):
-    with_matrix = request.membership.has_role(*MATRIX_ROLES)
+    with_matrix = request.membership.can("dashboards.view_by_teacher")
     context = _participation_context(request, with_matrix=with_matrix)
     lines = context["summary"]["lines"]
     context["chart"] = {
@@ -115,10 +108,10 @@ def participation(request):
         ],
     }
     context["forms"] = selectors.aggregates.PARTICIPATION_FORMS
-    return _dashboard(request, "participation.html", context)
+    return render(request, "dashboards/participation.html", context)
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def participation_xlsx(request):
     context = _participation_context(request, with_matrix=False)
     content = xlsx.participation_xlsx(school=request.school, **context)
@@ -147,7 +140,7 @@ def my_participation(request):
 def _timeliness_context(request):
     form = read_filters(request, DashboardFilterForm)
     curator_ids = None
-    if not sees_whole_school_timeliness(request.membership):
+    if not request.membership.can("visits.oversee"):
         curator_ids = set(
             StaffMember.objects.for_school(request.school).filter(user=request.user).values_list("pk", flat=True)
         )
@@ -161,7 +154,7 @@ def _timeliness_context(request):
     return {"form": form, "period": form.period, "own_groups_only": curator_ids is not None, **data}
 
 
-@school_view(*TIMELINESS_ROLES)
+@school_view("dashboards.view_timeliness")
 def timeliness(request):
     context = _timeliness_context(request)
     rows = context["by_curator"]
@@ -176,7 +169,7 @@ def timeliness(request):
     return render(request, "dashboards/timeliness.html", context)
 
 
-@school_view(*TIMELINESS_ROLES)
+@school_view("dashboards.view_timeliness")
 def timeliness_xlsx(request):
     context = _timeliness_context(request)
     content = xlsx.timeliness_xlsx(school=request.school, **context)

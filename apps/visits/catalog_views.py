@@ -12,12 +12,11 @@ from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.staff.forms import NameForm
 
 from . import catalog_services, services
-from .access import MANAGERS
 from .catalog_forms import EvaluativeWordForm, ProtocolForm, ProtocolItemFormSet
 from .models import EvaluativeWord, ObservationProtocol
 
 
-@school_view(*MANAGERS)
+@school_view("visits.manage_catalog")
 def protocol_list(request):
     """The school's observation protocols; the defaults are made on first open."""
     services.protocols_ensure_defaults(school=request.school)
@@ -34,7 +33,7 @@ def protocol_list(request):
     return render(request, "visits/catalog/protocols.html", {"form": form, "protocols": protocols})
 
 
-@school_view(*MANAGERS)
+@school_view("visits.manage_catalog")
 def protocol_edit(request, pk):
     protocol = get_for_school_or_404(ObservationProtocol.objects.all(), school=request.school, pk=pk)
     form = ProtocolForm(request.POST or None, initial=ProtocolForm.initial_for(protocol))
@@ -58,7 +57,7 @@ def protocol_edit(request, pk):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("visits.manage_catalog")
 def word_list(request):
     """The evaluative words the feedback form gently points out; the defaults are
     made on first open."""
@@ -77,7 +76,7 @@ def word_list(request):
 
 
 @require_POST
-@school_view(*MANAGERS)
+@school_view("visits.manage_catalog")
 def word_delete(request, pk):
     entry = get_for_school_or_404(EvaluativeWord.objects.all(), school=request.school, pk=pk)
     catalog_services.evaluative_word_delete(entry=entry)

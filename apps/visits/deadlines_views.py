@@ -6,14 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role
 from apps.core.tenancy import school_view
 
 from . import deadlines_selectors
-from .access import MANAGERS
 from .models import LessonVisit
 
-BOARD_ROLES = (Role.CURATOR, Role.DEPUTY_HEAD, Role.ADMINISTRATOR)
 PAGE_SIZE = 25
 
 
@@ -37,13 +34,13 @@ def _with_time_left(visits, now):
     return visits
 
 
-@school_view(*BOARD_ROLES)
+@school_view("visits.view_deadlines")
 def deadline_board(request):
     """Visits of the curator's groups (the whole school for the administration)
     with the time left until their debrief, missing reverse visits, and, for the
     groups the user curates only, the agreed next steps."""
     now = timezone.now()
-    see_all = request.membership.has_role(*MANAGERS)
+    see_all = request.membership.can("visits.oversee")
     scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now}
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
     page = Paginator(awaiting, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -59,7 +56,7 @@ def deadline_board(request):
             "upcoming": list(deadlines_selectors.visits_upcoming(**scope)),
             "missing_reverse": list(deadlines_selectors.visits_missing_reverse(**scope)),
             "next_steps": next_steps,
-            "show_next_steps": bool(next_steps) or request.membership.has_role(Role.CURATOR),
+            "show_next_steps": bool(next_steps) or request.membership.can("mentoring.curate"),
             "debrief_hours": request.school.debrief_hours,
             "recent_days": deadlines_selectors.RECENT_DAYS,
             "now": now,
