@@ -69,7 +69,7 @@ def group_create(request):
     stays "forming" with them as curator until the administration activates it."""
     curator_fixed = None
     if not is_manager(request):
-        curator_fixed = selectors.staff_for_user(school=request.school, user=request.user)
+        curator_fixed = request.staff
         if curator_fixed is None:
             messages.error(request, _("Your account is not linked to a card in the staff registry."))
             return redirect("mentoring:group_list")
@@ -301,7 +301,7 @@ def board(request):
 
     now = timezone.now()
     today = school_today(request.school)
-    me = selectors.staff_for_user(school=request.school, user=request.user)
+    me = request.staff
     curated = list(selectors.curator_board(school=request.school, user=request.user))
     mine = list(
         selectors.mentor_group_queryset(school=request.school)
@@ -402,7 +402,7 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
 
 @school_view()
 def my_calendar(request):
-    me = selectors.staff_for_user(school=request.school, user=request.user)
+    me = request.staff
     return _render_calendar(request, title=_("My calendar"), staff_ids=[me.pk] if me else [], base_url=request.path)
 
 

@@ -107,7 +107,7 @@ def partner_detail(request, pk):
         {
             "partner": partner,
             "can_manage": can_manage,
-            "can_log": can_manage or selectors.staff_for_user(school=request.school, user=request.user) is not None,
+            "can_log": can_manage or request.staff is not None,
             "stage_form": StageChangeForm(initial={"changed_on": school_today(request.school)}) if can_manage else None,
         },
     )
@@ -249,7 +249,7 @@ def activity_create(request, pk):
     partner = _partner(request, pk)
     own_card = None
     if not is_manager(request):
-        own_card = selectors.staff_for_user(school=request.school, user=request.user)
+        own_card = request.staff
         if own_card is None:
             raise PermissionDenied("no staff card")
     form = ActivityForm(

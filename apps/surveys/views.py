@@ -95,7 +95,7 @@ def answer(request, pk):
     """A participant's own answer: editable while the round is open; afterwards
     only "you took part"."""
     survey_round = _round(request, pk)
-    respondent = selectors.staff_for_user(school=request.school, user=request.user)
+    respondent = request.staff
     participant = survey_round.participants.filter(staff=respondent).first() if respondent is not None else None
     if participant is None:
         messages.info(request, _("You do not take part in this survey."))

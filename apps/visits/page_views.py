@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.mentoring.access import require
-from apps.mentoring.selectors import staff_for_user
 from apps.staff.selectors import school_today
 
 from . import access, selectors, services
@@ -65,7 +64,7 @@ def _draft_key(kind, visit, user):
 
 @school_view()
 def my_visits(request):
-    me = staff_for_user(school=request.school, user=request.user)
+    me = request.staff
     now = timezone.now()
     context = {"me": me, "now": now}
     if me is not None:
@@ -159,7 +158,7 @@ def _initial(request, me):
 def visit_create(request):
     """Any member plans a visit; a teacher only one they take part in."""
     services.protocols_ensure_defaults(school=request.school)
-    me = staff_for_user(school=request.school, user=request.user)
+    me = request.staff
     restricted = not request.membership.can("visits.plan_for_others")
     if restricted and me is None:
         messages.error(request, _("Your account is not linked to a card in the staff registry."))
