@@ -38,8 +38,9 @@ CAPABILITIES = {
     "mentoring.plan": (C, D, A),  # form (or, as a curator, propose) a group; suggestions; open a route
     "mentoring.manage": (D, A),  # every group and route of the school; the list of problems
     "mentoring.curate": (C,),  # the groups one curates, their teachers' routes, agreed next steps
-    # Lesson visits. Whoever oversees them sees the facts of every visit, never its
-    # content, and never reads a debrief through sharing (the trust rule).
+    # Lesson visits. Whoever oversees them sees the facts of every visit (never its
+    # content, not even a shared debrief: the trust rule), changes or cancels any, and
+    # sees the whole school's deadlines and timeliness.
     "visits.oversee": (D, A),
     "visits.plan_for_others": (C, D, A),  # a visit one takes no part in
     "visits.view_deadlines": (C, D, A),
