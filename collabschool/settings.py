@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # Ends a session idle or signed in for too long, before anything else looks at the user.
     "apps.accounts.middleware.SessionTimeoutMiddleware",
     "apps.accounts.middleware.CurrentSchoolMiddleware",
+    # After the school is known: `request.staff`, the user's card there (looked up on first use).
+    "apps.staff.middleware.CurrentStaffMiddleware",
     # After the user and school are known: the request id, actor and school
     # for the audit trail and the logs.
     "apps.core.request_context.RequestContextMiddleware",

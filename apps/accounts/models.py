@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.validation import bounded_texts
 
+from .capabilities import Role, roles_can
+
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
@@ -158,13 +160,6 @@ class School(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
-class Role(models.TextChoices):
-    TEACHER = "teacher", _("teacher")
-    CURATOR = "curator", _("curator")
-    DEPUTY_HEAD = "deputy_head", _("deputy head")
-    ADMINISTRATOR = "administrator", _("administrator")
-
-
 class Membership(models.Model):
     """A user's place in one school, with one or more roles there."""
 
@@ -191,8 +186,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} @ {self.school}"
 
-    def has_role(self, *roles):
-        return any(role in self.roles for role in roles)
+    def can(self, capability):
+        """Whether this person may do `capability` in this school (apps/accounts/capabilities.py)."""
+        return roles_can(self.roles, capability)
 
     def get_roles_display(self):
         labels = dict(Role.choices)

@@ -25,7 +25,6 @@ from .forms import (
     TwoFactorCodeForm,
     TwoFactorDisableForm,
 )
-from .models import Role
 from .services import current_school_set, school_settings_update
 from .twofactor import (
     FRESH_CODES_SESSION_KEY,
@@ -89,7 +88,7 @@ def home(request):
 def _school_home(request):
     today = school_today(request.school)
     overview = None
-    if request.membership.has_role(Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR):
+    if request.membership.can("staff.view"):
         overview = staff_overview(school=request.school, on=today)
     own_card = staff_own_card(school=request.school, user=request.user, on=today)
     return render(
@@ -122,7 +121,7 @@ def _int_or_none(value):
         return None
 
 
-@school_view(Role.ADMINISTRATOR)
+@school_view("accounts.edit_school")
 def school_settings(request):
     form = SchoolSettingsForm(request.POST or None, instance=request.school)
     if request.method == "POST" and form.is_valid():

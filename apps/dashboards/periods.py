@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.utils.translation import gettext as _
 
-from .queries import academic_year_of
+from .aggregates import academic_year_of
 
 # The first and last academic years the pages offer.
 EARLIEST_YEAR = 2000

@@ -14,11 +14,6 @@ from .models import GroupEvent, GroupEventParticipant, MentorGroup, MentorGroupM
 OPEN_STATUSES = (MentorGroup.Status.FORMING, MentorGroup.Status.ACTIVE)
 
 
-def staff_for_user(*, school, user):
-    """The user's registry record in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
-
-
 def mentor_group_queryset(*, school):
     """Groups of the school (network pairs of both schools) with curator, members,
     tags and the facts boards show: next planned event, last debrief, reverse visit held."""

@@ -30,11 +30,6 @@ def school_year_of(day):
     return day.year if day.month >= 9 else day.year - 1
 
 
-def staff_for_user(*, school, user):
-    """The user's active registry card in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
-
-
 def direction_list(*, school):
     return PartnerDirection.objects.for_school(school).order_by("name", "pk")
 

@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.staff.models import ErasureRecord, StaffMember
@@ -15,12 +14,11 @@ from .erasure import AlreadyErased, erasure_categories_display, staff_member_era
 from .export import staff_personal_data_export, staff_personal_data_file_name
 from .forms import ErasureForm
 
-ADMIN = Role.ADMINISTRATOR
 PAGE_SIZE = 25
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("privacy.manage_personal_data")
 def staff_personal_data(request, pk):
     """Everything the app holds about one person, as a ZIP (audited)."""
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
@@ -30,7 +28,7 @@ def staff_personal_data(request, pk):
     return response
 
 
-@school_view(ADMIN)
+@school_view("privacy.manage_personal_data")
 def staff_erase(request, pk):
     """The confirmation page of an erasure, and the erasure itself."""
     staff = get_for_school_or_404(StaffMember.objects.select_related("erasure"), school=request.school, pk=pk)
@@ -52,7 +50,7 @@ def staff_erase(request, pk):
     return render(request, "privacy/erase_confirm.html", {"staff": staff, "form": form, "erasure": erasure})
 
 
-@school_view(ADMIN)
+@school_view("privacy.manage_personal_data")
 def erasure_list(request):
     """The school's acts of destruction of personal data."""
     rows = ErasureRecord.objects.for_school(request.school).select_related("erased_by")

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
 from apps.audit.services import audit_export
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
@@ -38,9 +37,6 @@ from .selectors import (
     staff_list as staff_list_select,
 )
 
-ADMIN = Role.ADMINISTRATOR
-READERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR)
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -80,7 +76,7 @@ def _erased_message(request, error):
     messages.info(request, " ".join(error.messages))
 
 
-@school_view(*READERS)
+@school_view("staff.view")
 def staff_list(request):
     staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
     rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
@@ -94,7 +90,7 @@ def staff_list(request):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("staff.export")
 def staff_export(request):
     staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
     rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
@@ -105,7 +101,7 @@ def staff_export(request):
     return _xlsx_response(content, file_name)
 
 
-@school_view(*READERS)
+@school_view("staff.view")
 def staff_detail(request, pk):
     staff = get_for_school_or_404(
         staff_detail_select(school=request.school).select_related("erasure"), school=request.school, pk=pk
@@ -122,7 +118,7 @@ def staff_detail(request, pk):
     )
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_create(request):
     form = StaffMemberForm(request.POST or None, school=request.school, with_category=True)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +143,7 @@ def staff_create(request):
     return render(request, "staff/staff_form.html", {"form": form, "positions": POSITIONS})
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_edit(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
@@ -165,7 +161,7 @@ def staff_edit(request, pk):
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_deactivate(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     form = DeactivateForm(request.POST, school=request.school)
@@ -190,7 +186,7 @@ def staff_deactivate(request, pk):
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_reactivate(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     try:
@@ -202,7 +198,7 @@ def staff_reactivate(request, pk):
     return redirect("staff:detail", pk=staff.pk)
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def category_award_add(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
@@ -220,7 +216,7 @@ def category_award_add(request, pk):
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("staff.edit")
 def category_award_delete(request, pk):
     award = get_for_school_or_404(CategoryAward.objects.select_related("staff"), school=request.school, pk=pk)
     try:
@@ -232,7 +228,7 @@ def category_award_delete(request, pk):
     return redirect("staff:detail", pk=award.staff_id)
 
 
-@school_view(*MANAGERS)
+@school_view("staff.record_achievements")
 def achievement_add(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
@@ -250,7 +246,7 @@ def achievement_add(request, pk):
 
 
 @require_POST
-@school_view(*MANAGERS)
+@school_view("staff.record_achievements")
 def achievement_delete(request, pk):
     achievement = get_for_school_or_404(Achievement.objects, school=request.school, pk=pk)
     try:
@@ -262,7 +258,7 @@ def achievement_delete(request, pk):
     return redirect("staff:detail", pk=achievement.staff_id)
 
 
-@school_view(*MANAGERS)
+@school_view("staff.view_attestations")
 def attestations_due(request):
     today = school_today(request.school)
     rows = staff_attestations_due(school=request.school, on=today)
@@ -270,7 +266,7 @@ def attestations_due(request):
     return render(request, "staff/attestations_due.html", {"page": page, "today": today})
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_import(request):
     form = StaffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -282,7 +278,7 @@ def staff_import(request):
     return render(request, "staff/import_upload.html", {"form": form})
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_import_preview(request, pk):
     staff_import = get_for_school_or_404(StaffImport.objects, school=request.school, pk=pk)
     preview = None
@@ -301,7 +297,7 @@ def staff_import_preview(request, pk):
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_import_confirm(request, pk):
     staff_import = get_for_school_or_404(StaffImport.objects, school=request.school, pk=pk)
     try:
@@ -317,12 +313,12 @@ def staff_import_confirm(request, pk):
     return redirect("staff:list")
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_import_template(request):
     return _xlsx_response(staff_import_template_xlsx(), "staff-import-template.xlsx")
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def catalog(request):
     """The school's lists of subjects and subject associations."""
     kind = request.POST.get("kind")
@@ -374,11 +370,11 @@ def _rename(request, pk, model, template_title):
     return render(request, "staff/catalog_rename.html", {"form": form, "entry": instance, "title": template_title})
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def subject_rename(request, pk):
     return _rename(request, pk, Subject, _("Rename the subject"))
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def association_rename(request, pk):
     return _rename(request, pk, SubjectAssociation, _("Rename the association"))

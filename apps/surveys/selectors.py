@@ -12,11 +12,6 @@ from .disclosure import COUNT, FEW, HIDDEN, NOBODY, OTHERS
 from .models import SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound
 
 
-def staff_for_user(*, school, user):
-    """The user's registry card in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
-
-
 def round_list(*, school):
     """The school's rounds with their participant and answer counts."""
     return (

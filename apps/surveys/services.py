@@ -130,8 +130,8 @@ def survey_round_close(*, survey_round, now=None):
 
 
 def _programme_ties(survey_round, people):
+    from apps.dashboards.aggregates import collaboration_edges
     from apps.dashboards.periods import Period
-    from apps.dashboards.queries import collaboration_edges
 
     end = survey_round.closes_on
     start = end - datetime.timedelta(days=PROGRAMME_DAYS)

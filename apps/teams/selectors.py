@@ -8,15 +8,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from apps.mentoring.selectors import teacher_load
-from apps.staff.models import QualificationCategory, StaffMember, Subject
+from apps.staff.models import QualificationCategory, Subject
 from apps.staff.selectors import school_today, staff_with_derived
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChange
-
-
-def staff_for_user(*, school, user):
-    """The user's registry record in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
 
 
 def _active_members():

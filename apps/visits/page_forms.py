@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Role
 from apps.core.validation import max_length_of
 from apps.mentoring.access import group_can_manage
 from apps.mentoring.forms import StaffChoiceField, TimeInput
@@ -21,7 +20,6 @@ from apps.staff.forms import DateInput
 from apps.staff.models import StaffMember, Subject
 from apps.staff.selectors import add_years, school_today
 
-from .access import MANAGERS
 from .models import Feedback, LessonVisit, ObservationProtocol, SelfReflection
 
 # A reverse visit answers a visit of the last half year.
@@ -83,7 +81,7 @@ def visits_for_planner(request, school):
         .prefetch_related("observer_links")
         .order_by("-starts_at")
     )
-    if not request.membership.has_role(*MANAGERS):
+    if not request.membership.can("visits.oversee"):
         user = request.user
         visits = visits.filter(
             Q(observed__user=user) | Q(observer_links__staff__user=user) | Q(group__curator__user=user)
@@ -128,7 +126,7 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.school = school
         self.me = me
-        self.restricted = not request.membership.has_role(*MANAGERS, Role.CURATOR)
+        self.restricted = not request.membership.can("visits.plan_for_others")
         groups = groups_for_planner(request, school)
         # Each school sees its own staff; a network pair's partner-school members
         # come in only through the pairs the user may plan in.

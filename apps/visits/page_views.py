@@ -17,13 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
 from apps.core.forms import apply_validation_error
 from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
 from apps.mentoring.access import require
-from apps.mentoring.selectors import staff_for_user
 from apps.staff.selectors import school_today
 
 from . import access, selectors, services
@@ -74,7 +72,7 @@ def _draft_key(kind, visit, user):
 
 @school_view()
 def my_visits(request):
-    me = staff_for_user(school=request.school, user=request.user)
+    me = request.staff
     now = timezone.now()
     context = {"me": me, "now": now}
     if me is not None:
@@ -113,7 +111,7 @@ def _initial(request, me):
     protocol = ObservationProtocol.objects.for_school(school).filter(is_active=True).first()
     if protocol is not None:
         initial["protocol"] = protocol.pk
-    if me is not None and not request.membership.has_role(*access.MANAGERS, Role.CURATOR):
+    if me is not None and not request.membership.can("visits.plan_for_others"):
         initial["observers"] = [me.pk]
     allowed_groups = groups_for_planner(request, school)
 
@@ -168,8 +166,8 @@ def _initial(request, me):
 def visit_create(request):
     """Any member plans a visit; a teacher only one they take part in."""
     services.protocols_ensure_defaults(school=request.school)
-    me = staff_for_user(school=request.school, user=request.user)
-    restricted = not request.membership.has_role(*access.MANAGERS, Role.CURATOR)
+    me = request.staff
+    restricted = not request.membership.can("visits.plan_for_others")
     if restricted and me is None:
         messages.error(request, _("Your account is not linked to a card in the staff registry."))
         return redirect("visits:my")
@@ -231,7 +229,7 @@ def visit_detail(request, pk):
         "can_cancel": access.visit_can_manage(request, visit) and visit.status in LessonVisit.AWAITING,
         "can_plan_reverse": visit.kind != LessonVisit.Kind.REVERSE_VISIT
         and visit.status != LessonVisit.Status.CANCELLED
-        and (is_observed or is_curator or request.membership.has_role(*access.MANAGERS)),
+        and (is_observed or is_curator or request.membership.can("visits.oversee")),
         "can_plan_next": can_read
         and (is_observed or is_curator or me_observer is not None)
         and any(f.is_submitted and f.next_step.strip() for f in all_feedback),

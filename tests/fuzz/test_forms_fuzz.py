@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from apps.accounts.models import Role
 from apps.core.tests import test_url_walk as walk
-from apps.core.tests.world import World
+from apps.core.tests.world import World, route_roles
 from conftest import client_for
 from tests.fuzz.forms import (
     QUERY_KEYS,
@@ -74,8 +74,8 @@ def _callbacks(resolver, namespace=""):
 
 def _routes():
     routes = {}
-    for name, (method, kind, allowed) in walk.SCHOOL_ROUTES.items():
-        personas = tuple(role for role in PERSONA_ORDER if role in allowed)
+    for name, (method, kind, who) in walk.SCHOOL_ROUTES.items():
+        personas = tuple(role for role in PERSONA_ORDER if role in route_roles(who))
         routes[name] = Route(name, method, kind=kind, personas=personas)
     for name, (method, kwargs) in walk.PUBLIC_ROUTES.items():
         routes[name] = Route(name, method, kwargs=kwargs)
@@ -207,8 +207,11 @@ def _hosts(route, persona):
     namespace = route.name.rpartition(":")[0]
     hosts = [
         name
-        for name, (method, kind, allowed) in walk.SCHOOL_ROUTES.items()
-        if method == "get" and kind == route.kind and persona in allowed and name.rpartition(":")[0] == namespace
+        for name, (method, kind, who) in walk.SCHOOL_ROUTES.items()
+        if method == "get"
+        and kind == route.kind
+        and persona in route_roles(who)
+        and name.rpartition(":")[0] == namespace
     ]
     hosts.sort(key=lambda name: not name.endswith(("detail", "list", "s", "board", "feed", "home")))
     return hosts[:4] if route.kind else hosts[:6]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.validation import max_length_of
 
-from .admin_services import ItemSpec
+from .catalog_services import ItemSpec
 from .models import EvaluativeWord, ObservationProtocol, ProtocolItem
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from apps.mentoring.models import MentorGroup
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff.tests.factories import StaffMemberFactory
-from apps.visits.admin_views import duration_text
+from apps.visits.deadlines_views import duration_text
 from apps.visits.models import EvaluativeWord, LessonVisit, ObservationProtocol, ProtocolItem
 from apps.visits.services import DEFAULT_EVALUATIVE_WORDS, DEFAULT_PROTOCOLS
 from apps.visits.tests.factories import FeedbackFactory, LessonVisitFactory

@@ -1,11 +1,30 @@
-"""XLSX of the dashboard pages: the table behind each chart, as on screen."""
+"""The dashboards' spreadsheets: the table behind each page's chart, as on screen;
+the yearly report; the per-teacher participation table; and the response that
+sends one. The collaboration network's workbook is built with its picture
+(collaboration.py).
+
+The yearly report and the per-teacher table are in Russian whatever the interface
+language: both builders render inside `translation.override("ru")` (the yearly
+report is a Russian document; the per-teacher table is built by the worker, which
+has no requester's language, so it is in the site's language, Russian, too).
+Numbers as numbers, every string a text cell. Counts and names only: no
+spreadsheet holds lesson feedback.
+"""
 
 import io
 
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from . import report as annual
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sheet(workbook, title, header, rows, *, first=False):
@@ -194,3 +213,107 @@ def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_co
             ],
         )
     return _bytes(workbook)
+
+
+# --- The yearly report and the per-teacher participation table -------------------
+
+CHECK = "✓"
+
+# The per-teacher table's columns: the forms of collaboration of `aggregates.PARTICIPATION_FORMS`.
+MATRIX_COLUMNS = (
+    ("in_groups", gettext_lazy("In pairs and triads")),
+    ("in_teams", gettext_lazy("In task teams")),
+    ("observers", gettext_lazy("Visited colleagues' lessons")),
+    ("observed", gettext_lazy("Lessons visited by colleagues")),
+    ("in_events", gettext_lazy("Problem-theme days, activities with partners")),
+    ("achievers", gettext_lazy("Contests, publications, network projects")),
+    ("covered", gettext_lazy("At least one form of collaboration")),
+)
+
+
+def _as_text(row):
+    """openpyxl turns a string starting with "=" into a formula; keep strings text."""
+    for cell in row:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _append(sheet, values, *, bold=False):
+    # Lazy translations become text here, in the language active while building.
+    sheet.append([str(value) if isinstance(value, Promise) else value for value in values])
+    row = sheet[sheet.max_row]
+    _as_text(row)
+    if bold:
+        for cell in row:
+            cell.font = Font(bold=True)
+
+
+def annual_report_xlsx(report: annual.AnnualReport) -> bytes:
+    """The report's §5 (criteria) and §6 (categories over four years) on one sheet, in
+    Russian whatever the active language (the report's labels are lazy)."""
+    with translation.override("ru"):
+        return _annual_report_xlsx(report)
+
+
+def _annual_report_xlsx(report):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(annual.TITLE)
+    _append(sheet, [report.title], bold=True)
+    _append(sheet, [report.school_name])
+    sheet.append([])
+    _append(sheet, [annual.SECTION_5], bold=True)
+    _append(sheet, [annual.CRITERION, annual.COUNT, annual.SHARE], bold=True)
+    for criterion in report.criteria:
+        _append(sheet, [criterion.label, criterion.count, criterion.share])
+    sheet.append([])
+    _append(sheet, [annual.SECTION_6], bold=True)
+    _append(sheet, [annual.CRITERION, *[str(entry.year) for entry in report.categories]], bold=True)
+    _append(sheet, [annual.STAFF_ON_FIRST_SEPTEMBER, *[entry.headcount for entry in report.categories]])
+    for label, shares in report.category_rows:
+        _append(sheet, [f"{label}, %", *shares])
+    sheet.column_dimensions["A"].width = 70
+    for index in range(2, 2 + len(report.categories)):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    for row in sheet.iter_rows(min_col=1, max_col=1):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    return _bytes(workbook)
+
+
+def participation_matrix_xlsx(*, rows, title, school_name) -> bytes:
+    """The rows of `aggregates.participation_matrix`: a name and a ✓ per form.
+
+    In Russian whatever the active language, like the yearly report: the worker
+    builds it, and Russian is the site's language."""
+    with translation.override("ru"):
+        return _participation_matrix_xlsx(rows=rows, title=title, school_name=school_name)
+
+
+def _participation_matrix_xlsx(*, rows, title, school_name):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Teachers' participation")
+    _append(sheet, [title], bold=True)
+    _append(sheet, [school_name])
+    sheet.append([])
+    _append(sheet, [_("Full name"), _("Currently employed"), *[label for _key, label in MATRIX_COLUMNS]], bold=True)
+    header_row = sheet.max_row
+    for row in rows:
+        name = " ".join(part for part in (row["last_name"], row["first_name"], row["patronymic"]) if part)
+        flags = [CHECK if row[key] else "" for key, _label in MATRIX_COLUMNS]
+        _append(sheet, [name, _("yes") if row["is_active"] else _("no"), *flags])
+    totals = [sum(1 for row in rows if row[key]) for key, _label in MATRIX_COLUMNS]
+    _append(sheet, [_("Total"), sum(1 for row in rows if row["is_active"]), *totals], bold=True)
+    sheet.column_dimensions["A"].width = 40
+    for index in range(2, 3 + len(MATRIX_COLUMNS)):
+        sheet.column_dimensions[get_column_letter(index)].width = 18
+    for cell in sheet[header_row]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    return _bytes(workbook)
+
+
+def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response

@@ -19,11 +19,11 @@ from apps.core.tasks import enqueue_on_commit
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
-from . import queries
-from .exporting import annual_report_xlsx, participation_matrix_xlsx
+from . import aggregates
 from .models import ReportExport
 from .periods import EARLIEST_YEAR, academic_year
 from .report import academic_year_title, annual_report
+from .xlsx import annual_report_xlsx, participation_matrix_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _build(export):
     if export.kind == ReportExport.Kind.PARTICIPATION_MATRIX:
         period = academic_year(year)
         start_at, end_at = period.bounds(school.time_zone)
-        rows = queries.participation_matrix(
+        rows = aggregates.participation_matrix(
             school_id=school.pk, start=period.start, end=period.end, start_at=start_at, end_at=end_at
         )
         title = _("Teachers' participation in forms of collaboration: %(year)s") % {"year": academic_year_title(year)}
