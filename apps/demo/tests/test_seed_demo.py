@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from apps.accounts.models import Membership, Role, School, User
 from apps.audit.models import AuditEvent
+from apps.dashboards.aggregates import academic_year_of
 from apps.dashboards.models import YearSummary
-from apps.dashboards.queries import academic_year_of
 from apps.demo.staff import CATEGORY_SHARES
 from apps.demo.tests.fixtures import DEMO_TEST_PASSWORD
 from apps.mentoring.models import DevelopmentRoute, GroupEvent, MentorGroup

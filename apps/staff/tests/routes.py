@@ -30,7 +30,6 @@ ROUTES = {
     "staff:edit": ("get", "staff", "staff.edit"),
     "staff:deactivate": ("post", "staff", "staff.edit"),
     "staff:reactivate": ("post", "staff", "staff.edit"),
-    "staff:erasures": ("get", None, "privacy.manage_personal_data"),
     "staff:category_add": ("get", "staff", "staff.edit"),
     "staff:category_delete": ("post", "award", "staff.edit"),
     "staff:achievement_add": ("get", "staff", "staff.record_achievements"),
