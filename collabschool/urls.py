@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.core import views as core_views
+from apps.staff import views as staff_views
 
 
 def _superuser_only(request):
@@ -13,6 +14,8 @@ admin.site.has_permission = _superuser_only
 admin.site.site_header = "collabschool"
 
 urlpatterns = [
+    # The school's start page: the registry overview and one's own card.
+    path("", staff_views.home, name="home"),
     path("", include("apps.accounts.urls")),
     path("staff/", include("apps.staff.urls")),
     path("mentoring/", include("apps.mentoring.urls")),

@@ -9,11 +9,11 @@ Idempotent: a year that already has its history visits is left alone.
 import datetime
 import random
 
+from apps.core.dates import academic_year_of
 from apps.staff.models import StaffMember
 from apps.visits.models import LessonVisit, VisitObserver
 
 from .periods import academic_year
-from .queries import academic_year_of
 from .services import summaries_refresh
 
 # Academic years back from the current one → visits held that year.

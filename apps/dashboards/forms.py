@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import academic_year_of
 from apps.staff.models import SubjectAssociation
 
 from .periods import EARLIEST_YEAR, Period, academic_year, academic_year_label
@@ -25,7 +26,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, data=None, *, school, today, associations=None, **kwargs):
         super().__init__(data, **kwargs)
         self.today = today
-        self.current_year = today.year if today.month >= 9 else today.year - 1
+        self.current_year = academic_year_of(today)
         self.fields["year"].choices = [
             (year, academic_year_label(year)) for year in range(self.current_year, EARLIEST_YEAR - 1, -1)
         ]

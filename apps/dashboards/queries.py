@@ -8,8 +8,6 @@ counts (staff of a period, in pairs or triads, observed, coverage (охват)�
 defined in docs/features/dashboards.md#participation.
 """
 
-import datetime
-
 from django.db import connection
 from django.utils import timezone
 
@@ -497,8 +495,3 @@ def collaboration_totals(*, schools, start, end, start_at, end_at, by_associatio
         {per_association}
     """  # nosec B608 # model table names and constants only
     return _rows(sql, params)
-
-
-def academic_year_of(day: datetime.date) -> int:
-    """The academic year (by its first calendar year) a date falls in."""
-    return day.year if day.month >= 9 else day.year - 1

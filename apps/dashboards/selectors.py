@@ -11,9 +11,9 @@ from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import School
+from apps.core.dates import add_months
 from apps.mentoring.models import MentorGroup
 from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation
-from apps.staff.selectors import add_months
 from apps.teams.models import TaskTeam
 
 from . import queries

@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 
-from apps.staff.selectors import school_today
+from apps.core.dates import school_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.core.dates import add_years, school_today
 from apps.core.uploads import validate_upload
 from apps.staff.forms import DateInput, DateRangeValidator
 from apps.staff.models import StaffMember
-from apps.staff.selectors import add_years, school_today
 
 from .models import GroupEvent, MentorGroup, MentorGroupMember, NetworkPairResult, ProblemTag
 from .services import MemberSpec

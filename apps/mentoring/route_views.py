@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Role
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
-from apps.staff.selectors import school_today
 
 from . import ical, route_selectors, route_services
 from .access import is_manager, require, route_can_manage, route_can_view

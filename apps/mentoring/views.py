@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role, School
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
 from apps.staff.forms import NameForm
 from apps.staff.models import StaffMember
-from apps.staff.selectors import school_today, staff_with_derived
+from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require

@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import school_today
 from apps.core.uploads import validate_upload
 from apps.staff.forms import DateInput
 from apps.staff.models import StaffMember
-from apps.staff.selectors import school_today
 
 from .models import SCAN_TYPES, Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, Stage
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.core.uploads import validate_upload
-from apps.staff.selectors import school_today
 
 from .models import (
     SCAN_TYPES,

@@ -8,9 +8,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from apps.core.dates import years_between
+
 from .importing import COLUMNS, EXPORT_ONLY_COLUMNS
 from .models import QualificationCategory
-from .selectors import years_between
 
 
 def _as_text(cells):

@@ -3,11 +3,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import add_years, school_today
 from apps.core.uploads import validate_upload
 
 from .importing import FileNotReadable, name_key, read_table
 from .models import EARLIEST_DATE, Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
-from .selectors import add_years, school_today
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

@@ -6,7 +6,6 @@ SQL, so lists filter and count by them without loading rows into Python.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Count,
@@ -22,8 +21,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from apps.core.dates import add_months, add_years, school_today
 
 from .models import (
     EARLY_CAREER_YEARS,
@@ -34,48 +33,6 @@ from .models import (
     Subject,
     SubjectAssociation,
 )
-
-
-def _check_year(year: int) -> None:
-    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
-        raise ValidationError(
-            _("The date is out of the range of dates this site can handle."), code="date_out_of_range"
-        )
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day `years` later; 29 February becomes 28 February.
-
-    A result beyond the year 9999 (or before the year 1) is a ValidationError.
-    """
-    _check_year(day.year + years)
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, clamped to the end of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    _check_year(year)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def years_between(start: datetime.date, end: datetime.date) -> int:
-    """Whole years from `start` to `end` (a teacher's experience)."""
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-
-
-def school_today(school) -> datetime.date:
-    """Today's date in the school's own time zone."""
-    return timezone.now().astimezone(school.tzinfo).date()
 
 
 def _award_in_force(on: datetime.date):

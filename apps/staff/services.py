@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_diff, audit_record, audit_record_many, audit_snapshot
+from apps.core.dates import add_years, school_today
 
 from .importing import name_key, staff_rows_parse
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     Subject,
     SubjectAssociation,
 )
-from .selectors import add_years, school_today
 
 STAFF_FIELDS = (
     "last_name",

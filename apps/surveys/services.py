@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.core.tasks import enqueue_on_commit
 from apps.staff.models import StaffMember
 
@@ -61,7 +62,7 @@ def survey_answer_submit(*, survey_round, respondent, choices, readiness, now=No
     with transaction.atomic():
         # The round's row lock orders an answer against "close now" and the sweep.
         survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
-        today = now.astimezone(survey_round.school.tzinfo).date()
+        today = school_today(survey_round.school, now)
         if not survey_round.accepts_answers_on(today):
             raise ValidationError(_("The survey is closed: answers are no longer accepted."))
         participant = SurveyParticipant.objects.select_for_update().filter(round=survey_round, staff=respondent).first()

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.audit.services import audit_export
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
-from apps.staff.selectors import school_today
 
 from . import selectors, services
 from .exporting import results_xlsx

@@ -2,10 +2,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import add_years, school_today
 from apps.core.uploads import validate_upload
 from apps.staff.forms import DateInput, DateRangeValidator
 from apps.staff.models import StaffMember
-from apps.staff.selectors import add_years, school_today
 
 from .models import TaskTeam, TeamMember, TeamOutcome
 from .services import MemberSpec

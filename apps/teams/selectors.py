@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.mentoring.selectors import teacher_load
 from apps.staff.models import QualificationCategory, StaffMember, Subject
-from apps.staff.selectors import school_today, staff_with_derived
+from apps.staff.selectors import staff_with_derived
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChange
 

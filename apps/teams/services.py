@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
-from apps.staff.selectors import school_today
+from apps.core.dates import school_today
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamOutcome, TeamStatusChange
 from .selectors import team_load_warnings

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
+from apps.core.dates import add_years, school_today
 from apps.mentoring.access import group_can_manage
 from apps.mentoring.forms import StaffChoiceField, TimeInput
 from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
 from apps.staff.forms import DateInput
 from apps.staff.models import StaffMember, Subject
-from apps.staff.selectors import add_years, school_today
 
 from .access import MANAGERS
 from .models import Feedback, LessonVisit, ObservationProtocol

@@ -18,11 +18,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.mentoring.access import require
 from apps.mentoring.selectors import staff_for_user
-from apps.staff.selectors import school_today
 
 from . import access, selectors, services
 from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol

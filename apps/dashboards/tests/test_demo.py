@@ -5,9 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import School, User
+from apps.core.dates import academic_year_of, school_today
 from apps.dashboards.models import YearSummary
-from apps.dashboards.queries import academic_year_of
-from apps.staff.selectors import school_today
 from conftest import client_for
 
 

@@ -12,10 +12,10 @@ import datetime
 from django.core.files.base import ContentFile
 
 from apps.accounts.tests.factories import MembershipFactory
+from apps.core.dates import add_years, school_today
 from apps.core.tests.world import ANY_MEMBER, A, C, D, T
 from apps.mentoring.models import CalendarFeed, RouteStep
 from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, RouteStepFactory
-from apps.staff.selectors import add_years, school_today
 
 PLANNERS = (C, D, A)
 WALK_EVIDENCE = "mentoring/evidence/url-walk/evidence.txt"

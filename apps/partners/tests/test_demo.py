@@ -6,10 +6,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.accounts import demo as accounts_demo
+from apps.core.dates import academic_year_of, school_today
 from apps.partners.demo import seed_partners
 from apps.partners.models import Agreement, JointActivity, PartnerOrganisation
-from apps.partners.selectors import agreements_expiring, directions_overview, school_year_of
-from apps.staff.selectors import school_today
+from apps.partners.selectors import agreements_expiring, directions_overview
 
 
 def test_demo_partners_are_seeded_once(db):
@@ -31,7 +31,7 @@ def test_demo_partners_are_seeded_once(db):
     activities = JointActivity.objects.filter(school=main)
     assert activities.count() == 13
     assert activities.filter(status="planned").count() == 1
-    assert {row.name for row in directions_overview(school=main, year=school_year_of(today))} == {
+    assert {row.name for row in directions_overview(school=main, year=academic_year_of(today))} == {
         "социально-педагогическое",
         "гражданско-патриотическое",
         "спортивно-оздоровительное",

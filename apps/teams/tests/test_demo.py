@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.accounts import demo as accounts_demo
-from apps.staff.selectors import school_today
+from apps.core.dates import school_today
 from apps.teams.demo import seed_teams
 from apps.teams.models import TaskTeam
 

@@ -352,9 +352,9 @@ def _exports_for(scene, role):
     """(label, answer) of every file the role may take away: the GET exports of the
     URL walk, the prepared yearly files and, for an administrator, the observed
     teacher's personal data."""
+    from apps.core.dates import academic_year_of
     from apps.dashboards.exports import report_export_build, report_export_request
     from apps.dashboards.models import ReportExport
-    from apps.dashboards.periods import current_academic_year
 
     user, client = scene.users[role], client_for(scene.users[role])
     answers = []
@@ -363,7 +363,7 @@ def _exports_for(scene, role):
             answers.append((name, client.get(reverse(name))))
     membership = user.memberships.get(school=scene.debriefed.school)
     if membership.has_role(A, D):
-        year = current_academic_year(timezone.localdate())
+        year = academic_year_of(timezone.localdate())
         for kind in ReportExport.Kind.values:
             export = report_export_request(school=scene.debriefed.school, user=user, kind=kind, params={"year": year})
             report_export_build(export_id=export.pk)

@@ -12,13 +12,13 @@ from django.utils import timezone
 from apps.accounts import demo as accounts_demo
 from apps.audit import demo as audit_demo
 from apps.audit.services import audit_backdated
+from apps.core.dates import school_today
 from apps.dashboards import demo as dashboards_demo
 from apps.mentoring import demo as mentoring_demo
 from apps.partners import demo as partners_demo
 from apps.problemdays import demo as problemdays_demo
 from apps.staff import demo as staff_demo
 from apps.staff import demo_erasure
-from apps.staff.selectors import school_today
 from apps.surveys import demo as surveys_demo
 from apps.teams import demo as teams_demo
 from apps.visits import demo as visits_demo
