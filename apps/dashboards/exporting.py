@@ -7,15 +7,14 @@ is in the site's language, Russian, too). Numbers as numbers, every string a tex
 cell. Counts and names only: no export holds lesson feedback.
 """
 
-import io
-
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+
+from apps.core.spreadsheets import append_row, workbook_bytes
 
 from . import report as annual
 
@@ -33,29 +32,6 @@ MATRIX_COLUMNS = (
 )
 
 
-def _as_text(row):
-    """openpyxl turns a string starting with "=" into a formula; keep strings text."""
-    for cell in row:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
-def _append(sheet, values, *, bold=False):
-    # Lazy translations become text here, in the language active while building.
-    sheet.append([str(value) if isinstance(value, Promise) else value for value in values])
-    row = sheet[sheet.max_row]
-    _as_text(row)
-    if bold:
-        for cell in row:
-            cell.font = Font(bold=True)
-
-
-def _bytes(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def annual_report_xlsx(report: annual.AnnualReport) -> bytes:
     """The report's §5 (criteria) and §6 (categories over four years) on one sheet, in
     Russian whatever the active language (the report's labels are lazy)."""
@@ -67,25 +43,25 @@ def _annual_report_xlsx(report):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(annual.TITLE)
-    _append(sheet, [report.title], bold=True)
-    _append(sheet, [report.school_name])
+    append_row(sheet, [report.title], bold=True)
+    append_row(sheet, [report.school_name])
     sheet.append([])
-    _append(sheet, [annual.SECTION_5], bold=True)
-    _append(sheet, [annual.CRITERION, annual.COUNT, annual.SHARE], bold=True)
+    append_row(sheet, [annual.SECTION_5], bold=True)
+    append_row(sheet, [annual.CRITERION, annual.COUNT, annual.SHARE], bold=True)
     for criterion in report.criteria:
-        _append(sheet, [criterion.label, criterion.count, criterion.share])
+        append_row(sheet, [criterion.label, criterion.count, criterion.share])
     sheet.append([])
-    _append(sheet, [annual.SECTION_6], bold=True)
-    _append(sheet, [annual.CRITERION, *[str(entry.year) for entry in report.categories]], bold=True)
-    _append(sheet, [annual.STAFF_ON_FIRST_SEPTEMBER, *[entry.headcount for entry in report.categories]])
+    append_row(sheet, [annual.SECTION_6], bold=True)
+    append_row(sheet, [annual.CRITERION, *[str(entry.year) for entry in report.categories]], bold=True)
+    append_row(sheet, [annual.STAFF_ON_FIRST_SEPTEMBER, *[entry.headcount for entry in report.categories]])
     for label, shares in report.category_rows:
-        _append(sheet, [f"{label}, %", *shares])
+        append_row(sheet, [f"{label}, %", *shares])
     sheet.column_dimensions["A"].width = 70
     for index in range(2, 2 + len(report.categories)):
         sheet.column_dimensions[get_column_letter(index)].width = 14
     for row in sheet.iter_rows(min_col=1, max_col=1):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def participation_matrix_xlsx(*, rows, title, school_name) -> bytes:
@@ -101,21 +77,21 @@ def _participation_matrix_xlsx(*, rows, title, school_name):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Teachers' participation")
-    _append(sheet, [title], bold=True)
-    _append(sheet, [school_name])
+    append_row(sheet, [title], bold=True)
+    append_row(sheet, [school_name])
     sheet.append([])
-    _append(sheet, [_("Full name"), _("Currently employed"), *[label for _key, label in MATRIX_COLUMNS]], bold=True)
+    append_row(sheet, [_("Full name"), _("Currently employed"), *[label for _key, label in MATRIX_COLUMNS]], bold=True)
     header_row = sheet.max_row
     for row in rows:
         name = " ".join(part for part in (row["last_name"], row["first_name"], row["patronymic"]) if part)
         flags = [CHECK if row[key] else "" for key, _label in MATRIX_COLUMNS]
-        _append(sheet, [name, _("yes") if row["is_active"] else _("no"), *flags])
+        append_row(sheet, [name, _("yes") if row["is_active"] else _("no"), *flags])
     totals = [sum(1 for row in rows if row[key]) for key, _label in MATRIX_COLUMNS]
-    _append(sheet, [_("Total"), sum(1 for row in rows if row["is_active"]), *totals], bold=True)
+    append_row(sheet, [_("Total"), sum(1 for row in rows if row["is_active"]), *totals], bold=True)
     sheet.column_dimensions["A"].width = 40
     for index in range(2, 3 + len(MATRIX_COLUMNS)):
         sheet.column_dimensions[get_column_letter(index)].width = 18
     for cell in sheet[header_row]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
-    return _bytes(workbook)
+    return workbook_bytes(workbook)

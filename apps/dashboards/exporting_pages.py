@@ -1,39 +1,16 @@
 """XLSX of the dashboard pages: the table behind each chart, as on screen."""
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 
 
-def _sheet(workbook, title, header, rows, *, first=False):
-    sheet = workbook.active if first else workbook.create_sheet()
-    # Excel forbids some characters in a sheet's name ("2025/26 учебный год").
-    sheet.title = str(title).translate(str.maketrans(dict.fromkeys("[]:*?/\\", "-")))[:31]
-    sheet.append([str(cell) for cell in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        # Text stays text: a value starting with "=" must not become a formula.
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    for index, title_text in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(45, len(str(title_text)) + 4))
-    return sheet
-
-
-def _bytes(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _sheet(workbook, title, header, rows):
+    return add_sheet(workbook, title, header, rows, width_range=(12, 45))
 
 
 def categories_xlsx(*, school, series, labels, breakdown, due, reference, **_context):
-    workbook = Workbook()
+    workbook = new_workbook()
     header = [_("Year"), _("Staff")]
     for key in ("highest", "first", "fits_post", "no_category"):
         header += [labels[key], "%"]
@@ -46,7 +23,7 @@ def categories_xlsx(*, school, series, labels, breakdown, due, reference, **_con
         ]
         for row in series
     ]
-    _sheet(workbook, _("Categories by year"), header, rows, first=True)
+    _sheet(workbook, _("Categories by year"), header, rows)
     for title, key in ((_("By association"), "associations"), (_("By experience"), "bands")):
         _sheet(
             workbook,
@@ -74,11 +51,11 @@ def categories_xlsx(*, school, series, labels, breakdown, due, reference, **_con
         [_("Staff member"), _("Category"), _("Valid until")],
         [[award.staff.full_name, award.get_category_display(), award.valid_until] for award in due],
     )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def participation_xlsx(*, school, period, previous, summary, **_context):
-    workbook = Workbook()
+    workbook = new_workbook()
     _sheet(
         workbook,
         _("Participation"),
@@ -88,9 +65,8 @@ def participation_xlsx(*, school, period, previous, summary, **_context):
             [line.label, line.count, line.share, line.previous_count, line.previous_share, line.change]
             for line in summary["lines"]
         ],
-        first=True,
     )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def timeliness_xlsx(*, school, period, by_curator, by_group, totals, **_context):
@@ -115,14 +91,13 @@ def timeliness_xlsx(*, school, period, by_curator, by_group, totals, **_context)
             row["reverse_due"],
         ]
 
-    workbook = Workbook()
+    workbook = new_workbook()
     _sheet(
         workbook,
         _("By curator"),
         [_("Curator"), *header],
         [[row["curator"].full_name if row["curator"] else _("no group"), *figures(row)] for row in by_curator]
         + [[_("Total"), *figures(totals | {"median_debrief_hours": None})]],
-        first=True,
     )
     _sheet(
         workbook,
@@ -130,11 +105,11 @@ def timeliness_xlsx(*, school, period, by_curator, by_group, totals, **_context)
         [_("Pair or triad"), *header],
         [[str(row["group"]) if row["group"] else _("no group"), *figures(row)] for row in by_group],
     )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_context):
-    workbook = Workbook()
+    workbook = new_workbook()
     _sheet(
         workbook,
         year_label,
@@ -165,7 +140,6 @@ def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_co
             ]
             for row in rows
         ],
-        first=True,
     )
     _sheet(
         workbook,
@@ -193,4 +167,4 @@ def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_co
                 for row in leader_rows
             ],
         )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
