@@ -6,30 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
-from apps.core.dates import add_years, school_today
+from apps.core.dates import school_today
+from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
-from apps.staff.forms import DateInput, DateRangeValidator
+from apps.core.widgets import DateInput, TimeInput
+from apps.staff.forms import StaffChoiceField
 from apps.staff.models import StaffMember
 
 from .models import GroupEvent, MentorGroup, MentorGroupMember, NetworkPairResult, ProblemTag
 from .services import MemberSpec
-
-
-def limit_dates(form, school, names, *, back, ahead):
-    """Keep date fields within `back` years before and `ahead` years after the school's today."""
-    today = school_today(school)
-    earliest, latest = add_years(today, -back), add_years(today, ahead)
-    for name in names:
-        field = form.fields[name]
-        field.validators.append(DateRangeValidator(earliest, latest))
-        field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
-
-    show_school = False
 
 
 class MentorGroupForm(forms.Form):
@@ -150,13 +135,6 @@ class StatusChangeForm(forms.Form):
         if not can_activate and group.status == MentorGroup.Status.FORMING:
             choices = [c for c in choices if c[0] != MentorGroup.Status.ACTIVE]
         self.fields["to_status"].choices = choices
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class GroupEventForm(forms.Form):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import school_today
 from apps.core.uploads import validate_upload
-from apps.staff.forms import DateInput
+from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
 
 from .models import SCAN_TYPES, Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, Stage

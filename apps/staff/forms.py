@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import add_years, school_today
+from apps.core.forms import DateRangeValidator
 from apps.core.uploads import validate_upload
+from apps.core.widgets import DateInput
 
 from .importing import FileNotReadable, name_key, read_table
 from .models import EARLIEST_DATE, Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
@@ -12,35 +14,26 @@ from .models import EARLIEST_DATE, Achievement, QualificationCategory, StaffMemb
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 def latest_date(school):
     """The latest date a registry form accepts: a year after the school's today."""
     return add_years(school_today(school), 1)
 
 
-class DateRangeValidator:
-    def __init__(self, earliest, latest):
-        self.earliest, self.latest = earliest, latest
+class StaffLabelMixin:
+    """A person by full name; with `show_school`, their school too (network pairs and teams)."""
 
-    def __call__(self, value):
-        if value < self.earliest:
-            raise ValidationError(
-                _("The date cannot be earlier than %(date)s."),
-                code="date_too_early",
-                params={"date": self.earliest.strftime("%d.%m.%Y")},
-            )
-        if value > self.latest:
-            raise ValidationError(
-                _("The date cannot be later than %(date)s."),
-                code="date_too_late",
-                params={"date": self.latest.strftime("%d.%m.%Y")},
-            )
+    show_school = False
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
+
+
+class StaffChoiceField(StaffLabelMixin, forms.ModelChoiceField):
+    pass
+
+
+class StaffMultipleChoiceField(StaffLabelMixin, forms.ModelMultipleChoiceField):
+    pass
 
 
 class DateLimitsMixin:

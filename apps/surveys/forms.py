@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import school_today
-from apps.staff.forms import DateInput
+from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
 
 from .models import SurveyAnswer, SurveyRound, SurveyTie

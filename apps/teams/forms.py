@@ -2,37 +2,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.dates import add_years, school_today
+from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
-from apps.staff.forms import DateInput, DateRangeValidator
+from apps.core.widgets import DateInput
+from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember
 
 from .models import TaskTeam, TeamMember, TeamOutcome
 from .services import MemberSpec
-
-
-def limit_dates(form, school, names, *, back, ahead):
-    """Keep date fields within `back` years before and `ahead` years after the school's today."""
-    today = school_today(school)
-    earliest, latest = add_years(today, -back), add_years(today, ahead)
-    for name in names:
-        field = form.fields[name]
-        field.validators.append(DateRangeValidator(earliest, latest))
-        field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    show_school = False
-
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    show_school = False
-
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
 
 
 def team_people(school, partner_school=None):

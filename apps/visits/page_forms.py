@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
 from apps.core.dates import add_years, school_today
+from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.mentoring.access import group_can_manage
-from apps.mentoring.forms import StaffChoiceField, TimeInput
 from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
-from apps.staff.forms import DateInput
+from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember, Subject
 
 from .access import MANAGERS
@@ -26,13 +26,6 @@ from .models import Feedback, LessonVisit, ObservationProtocol
 # A reverse visit answers a visit of the last half year.
 ANSWERABLE_FOR = datetime.timedelta(days=183)
 TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    show_school = False
-
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
 
 
 class GroupChoiceField(forms.ModelChoiceField):
@@ -44,13 +37,6 @@ class GroupChoiceField(forms.ModelChoiceField):
 class VisitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{timezone.localtime(obj.starts_at):%d.%m.%Y} · {obj.observed.short_name} · {obj.grade} · {obj.topic}"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def groups_for_planner(request, school):
