@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 
+from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember
 from apps.staff.selectors import staff_with_derived
 
@@ -64,23 +65,18 @@ def mentor_group_list(*, school, user, see_all):
     return groups.order_by("status", "-starts_on", "pk")
 
 
-def teacher_load(*, staff_ids, exclude_group=None):
-    """Open groups (forming or active) each person is in: {staff_id: count}."""
+def group_load(*, staff_ids, exclude=None):
+    """Open groups (forming or active) each person is in: {staff_id: count}; a
+    teacher's load counts them (apps.staff.load), without `exclude` if it is a group."""
     memberships = MentorGroupMember.objects.filter(staff_id__in=staff_ids, group__status__in=OPEN_STATUSES)
-    if exclude_group is not None:
-        memberships = memberships.exclude(group=exclude_group)
+    if isinstance(exclude, MentorGroup):
+        memberships = memberships.exclude(group=exclude)
     return dict(memberships.values("staff_id").annotate(n=Count("group", distinct=True)).values_list("staff_id", "n"))
 
 
-def teacher_load_warnings(*, school, staff, exclude_group=None):
-    """The people who would be in more open groups and teams than the school allows."""
-    from apps.teams.selectors import team_load
-
-    limit = school.max_active_groups_per_teacher
-    ids = [s.pk for s in staff]
-    load, teams = teacher_load(staff_ids=ids, exclude_group=exclude_group), team_load(staff_ids=ids)
-    totals = {person.pk: load.get(person.pk, 0) + teams.get(person.pk, 0) + 1 for person in staff}
-    return [(person, totals[person.pk]) for person in staff if totals[person.pk] > limit]
+def group_load_warnings(*, group, staff):
+    """The people whose load would exceed the school's limit once in `group`."""
+    return teacher_load_warnings(school=group.school, staff=staff, exclude=group, adding=1)
 
 
 def _overlapping(starts_at, ends_at):
@@ -268,7 +264,7 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     )
     if mentee_row is None:
         return []
-    load = teacher_load(staff_ids=[c.pk for c in candidates])
+    load = group_load(staff_ids=[c.pk for c in candidates])
     paired = set(
         MentorGroupMember.objects.filter(
             group__in=MentorGroupMember.objects.filter(staff=mentee, group__status__in=OPEN_STATUSES).values("group")

@@ -19,7 +19,7 @@ from .models import (
     NetworkPairResult,
     ProblemTag,
 )
-from .selectors import event_conflicts, teacher_load_warnings
+from .selectors import event_conflicts, group_load_warnings
 
 
 @dataclass
@@ -138,7 +138,7 @@ def mentor_group_create(
     MentorGroupStatusChange.objects.create(
         group=group, from_status="", to_status=group.status, changed_by=created_by, reason=_("Group formed.")
     )
-    warnings = teacher_load_warnings(school=school, staff=[m.staff for m in members], exclude_group=group)
+    warnings = group_load_warnings(group=group, staff=[m.staff for m in members])
     return group, warnings
 
 
@@ -182,7 +182,7 @@ def mentor_group_update(
         _set_members(group, members)
     group.problem_tags.set(problem_tags)
     _audit_group_membership(group, before, _group_places(group, curator=curator, members=members))
-    return teacher_load_warnings(school=group.school, staff=[m.staff for m in members], exclude_group=group)
+    return group_load_warnings(group=group, staff=[m.staff for m in members])
 
 
 REASON_REQUIRED = {MentorGroup.Status.PAUSED, MentorGroup.Status.DISSOLVED}

@@ -194,9 +194,7 @@ def group_status(request, pk):
             if form.cleaned_data["to_status"] == MentorGroup.Status.ACTIVE:
                 _warn_load(
                     request,
-                    selectors.teacher_load_warnings(
-                        school=group.school, staff=[m.staff for m in group.members.all()], exclude_group=group
-                    ),
+                    selectors.group_load_warnings(group=group, staff=[m.staff for m in group.members.all()]),
                 )
             messages.success(request, _("The status is changed."))
     else:

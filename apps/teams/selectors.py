@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
-from apps.mentoring.selectors import teacher_load
+from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember, Subject
 from apps.staff.selectors import staff_with_derived
 
@@ -97,32 +97,23 @@ def team_archive(*, school, query=""):
     return teams.order_by("-closed_on", "-pk")
 
 
-def team_load(*, staff_ids):
+def team_load(*, staff_ids, exclude=None):
     """Open teams (forming, working or solved, not yet dissolved) each person is
-    an active member of: {staff_id: count}."""
-    rows = (
-        TeamMember.objects.filter(staff_id__in=staff_ids, left_on__isnull=True, team__status__in=TaskTeam.OPEN_STATUSES)
-        .values("staff_id")
-        .annotate(n=Count("team", distinct=True))
-        .values_list("staff_id", "n")
+    an active member of: {staff_id: count}; a teacher's load counts them
+    (apps.staff.load), without `exclude` if it is a team."""
+    members = TeamMember.objects.filter(
+        staff_id__in=staff_ids, left_on__isnull=True, team__status__in=TaskTeam.OPEN_STATUSES
     )
-    return dict(rows)
+    if isinstance(exclude, TaskTeam):
+        members = members.exclude(team=exclude)
+    return dict(members.values("staff_id").annotate(n=Count("team", distinct=True)).values_list("staff_id", "n"))
 
 
 def team_load_warnings(*, school, staff, prospective=False):
     """The people whose open teams plus open mentor groups exceed the school's
     limit: [(person, total)]. Counted after the change is written, or — for a
     preview (`prospective`) — as if the new team already counted."""
-    limit = school.max_active_groups_per_teacher - (1 if prospective else 0)
-    ids = [s.pk for s in staff]
-    teams, groups = team_load(staff_ids=ids), teacher_load(staff_ids=ids)
-    warnings, seen = [], set()
-    for person in staff:
-        total = teams.get(person.pk, 0) + groups.get(person.pk, 0)
-        if total > limit and person.pk not in seen:
-            seen.add(person.pk)
-            warnings.append((person, total + (1 if prospective else 0)))
-    return warnings
+    return teacher_load_warnings(school=school, staff=staff, adding=1 if prospective else 0)
 
 
 def milestones_overdue(*, on):
