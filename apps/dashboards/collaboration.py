@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from networkx.utils import reverse_cuthill_mckee_ordering
 
+from apps.core.dates import day_bounds
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 from apps.staff.models import StaffMember
 
@@ -193,6 +194,14 @@ def _growth(*, school, association):
         previous = row
     refreshed_at = max((row["refreshed_at"] for row in rows), default=None)
     return growth, refreshed_at
+
+
+def programme_ties(*, school, start, end):
+    """The ties the programme made in the school from `start` to `end` (rows of
+    `queries.collaboration_edges`); the staff survey compares them with the ties
+    people name (registered in apps.surveys.registries)."""
+    start_at, end_at = day_bounds(start, end, school.tzinfo)
+    return queries.collaboration_edges(school_id=school.pk, start=start, end=end, start_at=start_at, end_at=end_at)
 
 
 def collaboration_network(*, school, period, association=None):

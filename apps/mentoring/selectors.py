@@ -5,12 +5,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember
 from apps.staff.selectors import staff_with_derived
+from apps.surveys.selectors import NetworkPositions, latest_network_positions
 
 from .models import GroupEvent, GroupEventParticipant, MentorGroup, MentorGroupMember, ProblemTag
+from .registries import CURATED_PROBLEM_SOURCES
 
 OPEN_STATUSES = (MentorGroup.Status.FORMING, MentorGroup.Status.ACTIVE)
 
@@ -181,23 +184,12 @@ def similar_problems(*, school, curator_user=None):
     for row in rows:
         by_tag.setdefault(row["group__problem_tags"], []).append((row["staff_id"], row["group_id"]))
     if curator_user is not None:
-        from apps.visits.models import Feedback
-
-        tagged = (
-            Feedback.objects.filter(
-                submitted_at__isnull=False,
-                problem_tags__isnull=False,
-                visit__group__curator__user=curator_user,
-                visit__group__status__in=open_groups,
-            )
-            .filter(Q(visit__school=school) | Q(visit__group__partner_school=school))
-            .values("problem_tags", "visit__group_id", "visit__observed_id")
-            .order_by()
-        )
-        for row in tagged:
-            pair = (row["visit__observed_id"], row["visit__group_id"])
-            if pair not in by_tag.setdefault(row["problem_tags"], []):
-                by_tag[row["problem_tags"]].append(pair)
+        for source in CURATED_PROBLEM_SOURCES:
+            for tag_id, staff_id, group_id in source(
+                school=school, curator_user=curator_user, group_statuses=open_groups
+            ):
+                if (staff_id, group_id) not in by_tag.setdefault(tag_id, []):
+                    by_tag[tag_id].append((staff_id, group_id))
     by_tag = {tag: pairs for tag, pairs in by_tag.items() if len({group for _s, group in pairs}) >= 2}
     if not by_tag:
         return []
@@ -252,10 +244,6 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     well-connected mentors, and a pair inside one closed group is discouraged.
     Each suggestion says why. Three queries whatever the staff size (four with
     the network)."""
-    from django.utils.translation import gettext as _
-
-    from apps.surveys.selectors import NetworkPositions, latest_network_positions
-
     candidates = list(
         staff_with_derived(school=school).filter(is_active=True).exclude(pk=mentee.pk).prefetch_related("subjects")
     )

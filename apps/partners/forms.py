@@ -133,9 +133,9 @@ class ActivityForm(forms.ModelForm):
         """`responsible_only`: a teacher logs only activities they are responsible for."""
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = PartnerOrganisation.objects.for_school(school).order_by("name")
-        from apps.problemdays.models import ProblemDay
-
-        self.fields["problem_day"].queryset = ProblemDay.objects.for_school(school).order_by("-date")
+        # Problem-theme days sit above partners (a day's activities name partners):
+        # the field's own queryset reaches them without importing that app.
+        self.fields["problem_day"].queryset = self.fields["problem_day"].queryset.for_school(school).order_by("-date")
         # Working staff, and — for an activity of the past — whoever took part then.
         current = Q(is_active=True)
         if self.instance.pk:

@@ -14,6 +14,7 @@ from apps.staff.models import StaffMember
 
 from .analysis import analyse_network, compare
 from .models import SurveyAnalysis, SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound, SurveyTie
+from .registries import PROGRAMME_TIE_READERS
 
 PROGRAMME_DAYS = 365
 
@@ -122,19 +123,17 @@ def _directed_pairs(round_id):
 
 
 def _programme_ties(survey_round, people):
-    from apps.dashboards.periods import Period
-    from apps.dashboards.queries import collaboration_edges
-
+    """[a, b, kinds] of the ties the programme made among the round's people in
+    the year before it closed (see registries.PROGRAMME_TIE_READERS)."""
     end = survey_round.closes_on
     start = end - datetime.timedelta(days=PROGRAMME_DAYS)
-    start_at, end_at = Period(start, end, "").bounds(survey_round.school.tzinfo)
-    rows = collaboration_edges(school_id=survey_round.school_id, start=start, end=end, start_at=start_at, end_at=end_at)
-    ties = []
-    for row in rows:
-        if row["a"] in people and row["b"] in people:
-            kinds = [kind for kind in ("visits", "groups", "teams") if row[kind]]
-            ties.append([row["a"], row["b"], kinds])
-    return ties
+    ties = {}
+    for reader in PROGRAMME_TIE_READERS:
+        for row in reader(school=survey_round.school, start=start, end=end):
+            if row["a"] in people and row["b"] in people:
+                kinds = ties.setdefault((row["a"], row["b"]), [])
+                kinds += [kind for kind in ("visits", "groups", "teams") if row[kind] and kind not in kinds]
+    return [[a, b, kinds] for (a, b), kinds in ties.items()]
 
 
 def survey_round_analyse(*, round_id, now=None):

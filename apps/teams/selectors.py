@@ -11,6 +11,7 @@ from apps.core.dates import school_today
 from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember, Subject
 from apps.staff.selectors import staff_with_derived
+from apps.surveys.selectors import latest_network_positions
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChange
 
@@ -155,8 +156,6 @@ def composition_hints(*, school, staff_ids):
     and positions, with advice where the mix is one-sided; and, from the
     school's latest analysed staff survey, people of one closed group who
     would do better in different teams. Three queries."""
-    from apps.surveys.selectors import latest_network_positions
-
     people = list(
         staff_with_derived(school=school)
         .filter(pk__in=list(staff_ids))

@@ -13,6 +13,24 @@ from .access import MANAGERS
 from .models import Feedback, LessonVisit, VisitObserver, VisitShareReader
 
 
+def debrief_problem_tags(*, school, curator_user, group_statuses):
+    """The problems observers tagged in submitted debriefs of the groups
+    `curator_user` curates (in `group_statuses`): (tag id, observed teacher id,
+    group id) rows. Feedback content: for that curator only, never the
+    administration (apps.visits.access)."""
+    return (
+        Feedback.objects.filter(
+            submitted_at__isnull=False,
+            problem_tags__isnull=False,
+            visit__group__curator__user=curator_user,
+            visit__group__status__in=group_statuses,
+        )
+        .filter(Q(visit__school=school) | Q(visit__group__partner_school=school))
+        .values_list("problem_tags", "visit__observed_id", "visit__group_id")
+        .order_by()
+    )
+
+
 def visit_queryset(*, school):
     """Visits of the school with their people; feedback text is deferred."""
     return (
