@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.calendars import CALENDAR_SOURCES
 from apps.staff.load import LOAD_COUNTERS
 
 
@@ -9,7 +10,9 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self):
-        from . import selectors
+        from . import calendar_items, selectors
 
         # Open pairs and triads count toward a teacher's load.
         LOAD_COUNTERS.register("mentor_groups", selectors.group_load)
+        CALENDAR_SOURCES.register("group_events", calendar_items.GROUP_EVENTS)
+        CALENDAR_SOURCES.register("route_steps", calendar_items.ROUTE_STEPS)

@@ -136,6 +136,19 @@ def staff_own_card(*, school, user, on=None):
     return staff_with_derived(school=school, on=on).filter(user=user, is_active=True).first()
 
 
+def own_card_q(prefix, user):
+    """Rows whose staff card at `prefix` is the user's own, active, at a school they
+    still work in (a card left behind by a person who has left the school counts
+    for nothing: their calendar feed, say)."""
+    return Q(
+        **{
+            f"{prefix}__user": user,
+            f"{prefix}__is_active": True,
+            f"{prefix}__school__memberships__user": user,
+        }
+    )
+
+
 def staff_employed_on(*, school, on):
     """Staff on the payroll on a date: hired by then and not yet left."""
     return StaffMember.objects.for_school(school).filter(

@@ -12,8 +12,8 @@ from django.utils.text import capfirst
 from icalendar import Calendar
 
 from apps.accounts.tests.factories import MembershipFactory
+from apps.calendar.ical import calendar_feed_get_or_create
 from apps.core.dates import school_today
-from apps.mentoring.ical import calendar_feed_get_or_create
 from apps.mentoring.models import CalendarFeed, GroupEvent, RouteStep
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory
 from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, EarlyCareerTeacherFactory, RouteStepFactory

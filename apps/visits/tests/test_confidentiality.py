@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, UserFactory
+from apps.calendar import ical
 from apps.core.tests.test_url_walk import SCHOOL_ROUTES
-from apps.mentoring import ical
 from apps.mentoring.models import MentorGroup
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff import services as staff_services
