@@ -101,11 +101,7 @@ def my_calendar(request):
 def staff_calendar(request, pk):
     """A teacher's or a curator's calendar: for the administration, for the curator
     of one of their groups, and for the person themselves."""
-    open_curated = (
-        MentorGroup.objects.for_school(request.school)
-        .filter(curator__user=request.user)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
-    )
+    open_curated = MentorGroup.objects.for_school(request.school).open().filter(curator__user=request.user)
     # This school's staff, and the partner-school members of the user's network pairs.
     person = (
         StaffMember.objects.filter(

@@ -15,8 +15,6 @@ from apps.surveys.selectors import NetworkPositions, latest_network_positions
 from .models import GroupEvent, GroupEventParticipant, MentorGroup, MentorGroupMember, ProblemTag
 from .registries import CURATED_PROBLEM_SOURCES
 
-OPEN_STATUSES = (MentorGroup.Status.FORMING, MentorGroup.Status.ACTIVE)
-
 
 def staff_for_user(*, school, user):
     """The user's registry record in this school, or None."""
@@ -71,7 +69,7 @@ def mentor_group_list(*, school, user, see_all):
 def group_load(*, staff_ids, exclude=None):
     """Open groups (forming or active) each person is in: {staff_id: count}; a
     teacher's load counts them (apps.staff.load), without `exclude` if it is a group."""
-    memberships = MentorGroupMember.objects.filter(staff_id__in=staff_ids, group__status__in=OPEN_STATUSES)
+    memberships = MentorGroupMember.objects.filter(staff_id__in=staff_ids, group__status__in=MentorGroup.LOAD_STATUSES)
     if isinstance(exclude, MentorGroup):
         memberships = memberships.exclude(group=exclude)
     return dict(memberships.values("staff_id").annotate(n=Count("group", distinct=True)).values_list("staff_id", "n"))
@@ -128,12 +126,7 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
 
 def curator_board(*, school, user):
     """The curator's board: their groups with what is planned and what is due."""
-    return (
-        mentor_group_queryset(school=school)
-        .filter(curator__user=user)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
-        .order_by("status", "pk")
-    )
+    return mentor_group_queryset(school=school).filter(curator__user=user).open().order_by("status", "pk")
 
 
 def events_upcoming(*, school, groups, now, days=14):
@@ -170,7 +163,7 @@ def similar_problems(*, school, curator_user=None):
     from the debriefs of the groups they curate — from the problems observers
     tagged in their feedback: debrief content is never shown to the
     administration. A fixed number of queries whatever the size."""
-    open_groups = (*OPEN_STATUSES, MentorGroup.Status.PAUSED)
+    open_groups = MentorGroup.OPEN_STATUSES
     rows = (
         MentorGroupMember.objects.filter(
             Q(group__school=school) | Q(group__partner_school=school),
@@ -255,7 +248,9 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     load = group_load(staff_ids=[c.pk for c in candidates])
     paired = set(
         MentorGroupMember.objects.filter(
-            group__in=MentorGroupMember.objects.filter(staff=mentee, group__status__in=OPEN_STATUSES).values("group")
+            group__in=MentorGroupMember.objects.filter(
+                staff=mentee, group__status__in=MentorGroup.LOAD_STATUSES
+            ).values("group")
         ).values_list("staff_id", flat=True)
     )
     mentee_rank = CATEGORY_RANK[mentee_row.current_category]
@@ -313,6 +308,6 @@ def problem_tags_with_counts(*, school):
     """The school's problem list with how many open groups work on each."""
     return (
         ProblemTag.objects.for_school(school)
-        .annotate(group_count=Count("groups", filter=Q(groups__status__in=OPEN_STATUSES), distinct=True))
+        .annotate(group_count=Count("groups", filter=Q(groups__status__in=MentorGroup.LOAD_STATUSES), distinct=True))
         .order_by("name")
     )

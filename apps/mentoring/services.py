@@ -157,7 +157,7 @@ def mentor_group_update(
     partner_school=None,
 ):
     """Change a group's composition and task. Returns the load warnings."""
-    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+    if not group.is_open:
         raise ValidationError(_("The group is closed: it cannot be changed."))
     _check_group(
         school=group.school,
@@ -223,7 +223,7 @@ def _check_event(*, group, starts_at, ends_at, participants):
         errors["participants"] = _("Participants are the group's members and its curator.")
     if not participants:
         errors["participants"] = _("Choose who takes part.")
-    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+    if not group.is_open:
         errors["__all__"] = _("The group is closed: its schedule cannot change.")
     if errors:
         raise ValidationError(errors)

@@ -44,7 +44,7 @@ def group_list(request):
     groups = selectors.mentor_group_list(school=request.school, user=request.user, see_all=is_manager(request))
     status = request.GET.get("status", "open")
     if status == "open":
-        groups = groups.exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+        groups = groups.open()
     elif status in MentorGroup.Status.values:
         groups = groups.filter(status=status)
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -145,7 +145,7 @@ def group_detail(request, pk):
 def group_edit(request, pk):
     group = _group(request, pk)
     require(group_can_manage(request, group))
-    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+    if not group.is_open:
         messages.error(request, _("The group is closed: it cannot be changed."))
         return redirect("mentoring:group_detail", pk=group.pk)
     curator_fixed = None if is_manager(request) else group.curator
@@ -301,8 +301,8 @@ def board(request):
     curated = list(selectors.curator_board(school=request.school, user=request.user))
     mine = list(
         selectors.mentor_group_queryset(school=request.school)
+        .open()
         .filter(members__staff__user=request.user)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
         .order_by("pk")
     )
     groups = curated + [g for g in mine if g not in curated]

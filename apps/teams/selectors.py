@@ -47,7 +47,7 @@ def team_list(*, school, status="open", kind="", member_id=None):
     and a person who is an active member."""
     teams = team_queryset(school=school)
     if status == "open":
-        teams = teams.filter(status__in=TaskTeam.OPEN_STATUSES)
+        teams = teams.open()
     elif status in TaskTeam.Status.values:
         teams = teams.filter(status=status)
     if kind in TaskTeam.Kind.values:

@@ -17,7 +17,7 @@ from apps.staff.forms import NameForm
 from . import admin_selectors, admin_services, services
 from .access import MANAGERS
 from .admin_forms import EvaluativeWordForm, ProtocolForm, ProtocolItemFormSet
-from .models import EvaluativeWord, LessonVisit, ObservationProtocol
+from .models import EvaluativeWord, ObservationProtocol
 
 BOARD_ROLES = (Role.CURATOR, Role.DEPUTY_HEAD, Role.ADMINISTRATOR)
 PAGE_SIZE = 25
@@ -38,7 +38,7 @@ def duration_text(delta):
 def _with_time_left(visits, now):
     for visit in visits:
         left = visit.debrief_due_at - now
-        visit.is_late = visit.status == LessonVisit.Status.OVERDUE or left.total_seconds() <= 0
+        visit.is_late = visit.overdue_now
         visit.time_left = duration_text(left)
     return visits
 

@@ -44,7 +44,7 @@ def groups_for_planner(request, school):
     (administration, curator) and the ones they are a member of."""
     open_groups = (
         MentorGroup.objects.for_school(school)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+        .open()
         .select_related("curator")
         .prefetch_related("members__staff")
         .order_by("pk")

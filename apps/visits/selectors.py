@@ -67,11 +67,8 @@ def visits_awaiting_my_feedback(*, school, staff):
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=False)
     return (
         visit_queryset(school=school)
-        .filter(
-            observer_links__staff=staff,
-            status__in=(LessonVisit.Status.HELD, LessonVisit.Status.OVERDUE, LessonVisit.Status.PLANNED),
-            ends_at__lte=timezone.now(),
-        )
+        .awaiting_debrief(timezone.now())
+        .filter(observer_links__staff=staff)
         .exclude(Exists(submitted))
         .order_by("debrief_due_at")
     )

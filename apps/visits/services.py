@@ -160,7 +160,7 @@ def visit_create(
 
 @transaction.atomic
 def visit_cancel(*, visit, reason):
-    if visit.status not in (*LessonVisit.AWAITING, LessonVisit.Status.OVERDUE):
+    if visit.status not in LessonVisit.DEBRIEF_OPEN_STATUSES:
         raise ValidationError(_("Only a visit still awaiting its debrief can be cancelled."))
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the visit is cancelled.")})
@@ -361,7 +361,7 @@ def visits_deadline_sweep(*, now=None, batch=500):
     while True:
         with transaction.atomic():
             ids = list(
-                LessonVisit.objects.filter(status__in=LessonVisit.AWAITING, debrief_due_at__lte=now)
+                LessonVisit.objects.past_due(now)
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:batch]
             )
