@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from networkx.utils import reverse_cuthill_mckee_ordering
 
 from apps.core.dates import day_bounds
+from apps.core.shares import percent
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 from apps.staff.models import StaffMember
 
@@ -110,7 +111,7 @@ class YearFigures:
 
     @property
     def share(self):
-        return round(100 * self.connected / self.staff, 1) if self.staff else None
+        return percent(self.connected, self.staff, places=1)
 
 
 @dataclasses.dataclass
@@ -135,7 +136,7 @@ class CollaborationNetwork:
 
     @property
     def share_connected(self):
-        return round(100 * self.connected / len(self.people), 1) if self.people else None
+        return percent(self.connected, len(self.people), places=1)
 
     @property
     def legend(self):

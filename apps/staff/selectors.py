@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from apps.core.dates import add_months, add_years, school_today
+from apps.core.shares import percent
 
 from .models import (
     EARLY_CAREER_YEARS,
@@ -170,8 +171,8 @@ def staff_category_shares(*, school, on):
         )
     )
     total = counts["total"] or 0
-    counts["highest_share"] = round(100 * counts["highest"] / total, 1) if total else 0.0
-    counts["first_share"] = round(100 * counts["first"] / total, 1) if total else 0.0
+    counts["highest_share"] = percent(counts["highest"], total, places=1) or 0.0
+    counts["first_share"] = percent(counts["first"], total, places=1) or 0.0
     return counts
 
 

@@ -10,6 +10,7 @@ from apps.accounts.models import Role
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
+from apps.core.shares import percent
 from apps.core.tenancy import get_for_school_or_404, school_view
 
 from . import selectors, services
@@ -171,7 +172,7 @@ def results(request, pk):
                 ],
                 "connected": [by_staff[pk] for pk in connected if pk in by_staff] if show_names else [],
                 "connected_count": len(connected),
-                "respondent_share": round(100 * analysis.respondents / analysis.participants)
+                "respondent_share": percent(analysis.respondents, analysis.participants)
                 if analysis.participants
                 else 0,
             }
