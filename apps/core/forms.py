@@ -40,10 +40,30 @@ class DateRangeValidator:
             )
 
 
-def limit_dates(form, school, names, *, back, ahead):
-    """Keep date fields within `back` years before and `ahead` years after the school's today."""
+def years_around(school, *, back, ahead):
+    """(earliest, latest): `back` years before and `ahead` years after the school's today."""
     today = school_today(school)
-    earliest, latest = add_years(today, -back), add_years(today, ahead)
+    return add_years(today, -back), add_years(today, ahead)
+
+
+def check_dates(school, dates, *, back, ahead):
+    """The window of `limit_dates`, for a service: {name: ValidationError} of the
+    `dates` (name → date, None skipped) outside it."""
+    validator = DateRangeValidator(*years_around(school, back=back, ahead=ahead))
+    errors = {}
+    for name, value in dates.items():
+        try:
+            if value is not None:
+                validator(value)
+        except ValidationError as error:
+            errors[name] = error
+    return errors
+
+
+def limit_dates(form, school, names, *, back, ahead):
+    """Keep date fields within `back` years before and `ahead` years after the school's today
+    (a service checks the same window with `check_dates`)."""
+    earliest, latest = years_around(school, back=back, ahead=ahead)
     for name in names:
         field = form.fields[name]
         field.validators.append(DateRangeValidator(earliest, latest))

@@ -5,10 +5,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
+from apps.core.dates import school_today
+from apps.core.forms import check_dates
 
 from .models import (
     GroupEvent,
@@ -21,6 +24,12 @@ from .models import (
 )
 from .selectors import event_conflicts, group_load_warnings
 
+# How far from the school's today a group's dates and a schedule entry may lie
+# (the forms offer the same window).
+GROUP_DATE_YEARS = {"back": 5, "ahead": 5}
+EVENT_DATE_YEARS = {"back": 2, "ahead": 3}
+FIRST_RESULT_YEAR = 2000
+
 
 @dataclass
 class MemberSpec:
@@ -28,8 +37,8 @@ class MemberSpec:
     role: str
 
 
-def _check_group(*, school, kind, curator, members, partner_school, starts_on, planned_end_on):
-    errors = {}
+def _check_group(*, school, kind, curator, members, partner_school, starts_on, planned_end_on, problem_tags=()):
+    errors = check_dates(school, {"starts_on": starts_on, "planned_end_on": planned_end_on}, **GROUP_DATE_YEARS)
     size = MentorGroup.SIZE[kind]
     if len(members) != size:
         errors["members"] = _("A %(kind)s has exactly %(size)s members.") % {
@@ -58,6 +67,8 @@ def _check_group(*, school, kind, curator, members, partner_school, starts_on, p
         errors["members"] = _("A member no longer works at the school.")
     if starts_on and planned_end_on and planned_end_on < starts_on:
         errors["planned_end_on"] = _("The planned end is before the start.")
+    if any(tag.school_id != school.pk for tag in problem_tags):
+        errors["problem_tags"] = _("Choose problems of this school's list.")
     if errors:
         raise ValidationError(errors)
 
@@ -119,6 +130,7 @@ def mentor_group_create(
         partner_school=partner_school,
         starts_on=starts_on,
         planned_end_on=planned_end_on,
+        problem_tags=problem_tags,
     )
     group = MentorGroup(
         school=school,
@@ -167,6 +179,7 @@ def mentor_group_update(
         partner_school=partner_school,
         starts_on=starts_on,
         planned_end_on=planned_end_on,
+        problem_tags=problem_tags,
     )
     current_members = list(group.members.select_related("staff").order_by("slot"))
     # The stored curator, not the instance's: a bound ModelForm may have set the new one.
@@ -215,7 +228,8 @@ def _group_people(group):
 
 
 def _check_event(*, group, starts_at, ends_at, participants):
-    errors = {}
+    day = timezone.localtime(starts_at, group.school.tzinfo).date() if starts_at else None
+    errors = check_dates(group.school, {"starts_at": day}, **EVENT_DATE_YEARS)
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = _("The end must be after the start.")
     allowed = {person.pk for person in _group_people(group)}
@@ -279,12 +293,23 @@ def group_event_update(*, event, kind, title, starts_at, ends_at, participants, 
     return event, event_conflicts(event=event)
 
 
+def network_result_year_error(*, school, year):
+    """Why `year` cannot be a result's year (from 2000 to next year), or None."""
+    next_year = school_today(school).year + 1
+    if not FIRST_RESULT_YEAR <= year <= next_year:
+        return _("Give a year from 2000 to %(year)s.") % {"year": next_year}
+    return None
+
+
 def network_result_create(*, group, year, quarter, form, title, link="", file=None, uploaded_by=None):
     """Record what a network pair presented for a quarter (one entry a quarter)."""
     if not group.is_network:
         raise ValidationError(_("Only network pairs present quarterly results."))
     if not link and not file:
         raise ValidationError({"link": _("Give a link or attach a file.")})
+    year_error = network_result_year_error(school=group.school, year=year)
+    if year_error:
+        raise ValidationError({"year": year_error})
     result = NetworkPairResult(
         group=group, year=year, quarter=quarter, form=form, title=title, link=link or "", uploaded_by=uploaded_by
     )

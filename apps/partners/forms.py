@@ -9,6 +9,7 @@ from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
 
 from .models import SCAN_TYPES, Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, Stage
+from .services import partner_name_check
 
 
 class PartnerForm(forms.ModelForm):
@@ -40,13 +41,12 @@ class PartnerForm(forms.ModelForm):
         pass
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        others = PartnerOrganisation.objects.for_school(self.school).filter(name__iexact=name)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(_("This partner is already in the registry."))
-        return name
+        try:
+            return partner_name_check(
+                school=self.school, name=self.cleaned_data["name"], partner=self.instance if self.instance.pk else None
+            )
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["name"]) from None
 
     @property
     def partner_fields(self):

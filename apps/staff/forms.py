@@ -3,20 +3,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.dates import add_years, school_today
 from apps.core.forms import DateRangeValidator
 from apps.core.uploads import validate_upload
 from apps.core.widgets import DateInput
 
 from .importing import FileNotReadable, name_key, read_table
-from .models import EARLIEST_DATE, Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .models import Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .services import registry_date_range
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-def latest_date(school):
-    """The latest date a registry form accepts: a year after the school's today."""
-    return add_years(school_today(school), 1)
 
 
 class StaffLabelMixin:
@@ -42,7 +37,7 @@ class DateLimitsMixin:
     limited_date_fields = ()
 
     def limit_dates(self, school):
-        earliest, latest = EARLIEST_DATE, latest_date(school)
+        earliest, latest = registry_date_range(school)
         for name in self.limited_date_fields:
             field = self.fields.get(name)
             if field is None:

@@ -19,9 +19,16 @@ from .registries import PROGRAMME_TIE_READERS
 PROGRAMME_DAYS = 365
 
 
-def survey_round_create(*, school, name, opens_on, closes_on, staff, max_choices=5, min_respondents=5, created_by=None):
+def survey_round_create(
+    *, school, name, opens_on, closes_on, staff, max_choices=5, min_respondents=5, created_by=None, now=None
+):
     """A round of the school with its participants: active staff of this school
-    only, and at least as many as the answers results need."""
+    only, and at least as many as the answers results need; a round that can
+    still be answered (it closes on the school's today, at `now`, at the earliest)."""
+    if opens_on and closes_on and closes_on < opens_on:
+        raise ValidationError({"closes_on": _("The survey closes on or after the day it opens.")})
+    if closes_on and closes_on < school_today(school, now):
+        raise ValidationError({"closes_on": _("The closing day has passed: nobody could answer.")})
     survey_round = SurveyRound(
         school=school,
         name=name,

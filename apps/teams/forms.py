@@ -9,7 +9,7 @@ from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember
 
 from .models import TaskTeam, TeamMember, TeamOutcome
-from .services import MemberSpec
+from .services import DEADLINE_YEARS, MEETING_YEARS, MILESTONE_YEARS, MemberSpec
 
 
 def team_people(school, partner_school=None):
@@ -28,7 +28,7 @@ class TeamFieldsMixin:
         self.fields["task"].widget = forms.Textarea(attrs={"rows": 3})
         self.fields["expected_result"].widget = forms.Textarea(attrs={"rows": 2})
         self.fields["why_these_people"].widget = forms.Textarea(attrs={"rows": 2})
-        limit_dates(self, school, ("deadline",), back=1, ahead=5)
+        limit_dates(self, school, ("deadline",), **DEADLINE_YEARS)
 
 
 class TaskTeamForm(TeamFieldsMixin, forms.ModelForm):
@@ -123,7 +123,7 @@ class MilestoneForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_dates(self, team.school, ("due_on",), back=1, ahead=5)
+        limit_dates(self, team.school, ("due_on",), **MILESTONE_YEARS)
         self.fields["due_on"].widget.attrs["max"] = team.deadline.isoformat()
         self.fields["due_on"].help_text = _("No later than the team's deadline, %(date)s.") % {
             "date": team.deadline.strftime("%d.%m.%Y")
@@ -142,7 +142,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_dates(self, team.school, ("held_on",), back=2, ahead=1)
+        limit_dates(self, team.school, ("held_on",), **MEETING_YEARS)
 
 
 class OutcomeForm(forms.ModelForm):
