@@ -17,7 +17,9 @@ _PLACEHOLDER = re.compile(r"(?<!%)%s")
 def sql_param(name):
     """The hand-written statement's named parameter `%(name)s`, as a value in a
     queryset filter (for instance the moment `now` the statement is run for)."""
-    return RawSQL(f"%({name})s", ())
+    if not name.isidentifier():
+        raise ValueError(f"not a parameter name: {name!r}")
+    return RawSQL(f"%({name})s", ())  # nosec B611 # a placeholder named by the code, never a value
 
 
 def condition_sql(queryset, *, alias, prefix):
