@@ -18,6 +18,9 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, TOTPDeviceFactory, UserFactory
 from apps.accounts.twofactor import twofactor_device, twofactor_needed
 
+# `demo` and `demo_database`: the demo seeded once per session, a copy for each test.
+pytest_plugins = ["apps.demo.tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):

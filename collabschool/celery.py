@@ -1,10 +1,15 @@
-"""The Celery application: Redis is the broker, tasks are discovered in every app."""
+"""The Celery application: Redis is the broker, tasks are discovered in every app.
+
+The sweeps come from one registry (apps/core/sweeps.py) that the apps fill in as
+Django starts: beat's schedule, the worker's start-up catch-up and the heartbeats
+that /healthz reads are all built from it, so a sweep registered there gets all three.
+"""
 
 import logging
 import os
 
 from celery import Celery
-from celery.signals import task_success, worker_ready
+from celery.signals import import_modules, task_success, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabschool.settings")
 
@@ -15,54 +20,46 @@ app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 
-@app.on_after_configure.connect
-def scale_beat_schedule(sender, source, **kwargs):
-    """Tests of beat (tests/faults) run the whole schedule faster: every interval
-    and expiry times settings.BEAT_INTERVAL_SCALE (1 outside those tests)."""
+@import_modules.connect(sender=app)
+def schedule_the_sweeps(sender, **kwargs):
+    """Beat's schedule, from the registry of sweeps.
+
+    A worker or beat sends import_modules as it starts, after Celery's Django fixup
+    (connected before this) has set Django up, so every app has registered its
+    sweeps by now; beat reads the schedule only after this. Tests of beat
+    (tests/faults) run it faster: every interval and expiry times
+    settings.BEAT_INTERVAL_SCALE."""
+    from django.apps import apps
     from django.conf import settings
 
-    scale = getattr(settings, "BEAT_INTERVAL_SCALE", 1)
-    if scale == 1:
-        return
-    scaled = {}
-    for name, entry in source.beat_schedule.items():
-        entry = {**entry, "options": {**entry.get("options", {})}}
-        if isinstance(entry["schedule"], int | float):
-            entry["schedule"] = entry["schedule"] * scale
-        if "expires" in entry["options"]:
-            entry["options"]["expires"] = entry["options"]["expires"] * scale
-        scaled[name] = entry
-    source.beat_schedule = scaled
+    from apps.core.sweeps import sweeps_beat_schedule
+
+    apps.check_apps_ready()  # an empty schedule would be silent: fail loudly instead
+    sender.conf.beat_schedule = sweeps_beat_schedule(scale=settings.BEAT_INTERVAL_SCALE)
 
 
 @worker_ready.connect
 def catch_up_on_start(sender, **kwargs):
-    """A worker that was down catches up at once instead of waiting for beat:
-    the sweeps are idempotent, so running them one extra time is harmless."""
-    for task in (
-        "apps.visits.tasks.visits_deadline_sweep_task",
-        "apps.teams.tasks.teams_deadline_sweep_task",
-        "apps.partners.tasks.agreements_expiry_sweep_task",
-        "apps.problemdays.tasks.problem_day_duties_sweep_task",
-        "apps.notifications.tasks.notifications_email_sweep",
-        "apps.dashboards.tasks.summaries_refresh_task",
-        "apps.dashboards.tasks.report_exports_sweep_task",
-        "apps.surveys.tasks.surveys_sweep_task",
-    ):
-        sender.app.send_task(task)
+    """A worker that was down catches up at once instead of waiting for beat: it runs
+    every registered sweep (they are idempotent, so one extra run is harmless), and
+    each writes its heartbeat, so /healthz is whole within minutes of a fresh start."""
+    from apps.core.sweeps import sweeps_registered
+
+    for sweep in sweeps_registered():
+        sender.app.send_task(sweep.task)
 
 
 @task_success.connect
 def record_sweep_run(sender=None, **kwargs):
-    """A beat sweep that finished writes its heartbeat (the age /healthz shows).
+    """A sweep that finished writes its heartbeat (the age /healthz shows).
 
-    One place for every sweep in CELERY_BEAT_SCHEDULE, whichever app it lives
-    in; a sweep that raises writes nothing, so a sweep that keeps failing
-    shows as stale."""
-    from apps.core.health import heartbeat_touch, sweep_entries_for_task
+    One place for every registered sweep, whichever app it lives in; a sweep that
+    raises writes nothing, so a sweep that keeps failing shows as stale."""
+    from apps.core.health import heartbeat_touch
+    from apps.core.sweeps import sweeps_for_task
 
-    for name in sweep_entries_for_task(getattr(sender, "name", None)):
+    for sweep in sweeps_for_task(getattr(sender, "name", None)):
         try:
-            heartbeat_touch(name=name)
+            heartbeat_touch(name=sweep.name)
         except Exception:
-            logger.warning("could not record the heartbeat of %s", name, exc_info=True)
+            logger.warning("could not record the heartbeat of %s", sweep.name, exc_info=True)

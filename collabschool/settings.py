@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "apps.dashboards",
     "apps.surveys",
     "apps.audit",
+    "apps.privacy",
+    # The top layer: they use every app above, and no app imports them.
+    "apps.demo",
+    "apps.benchmark",
 ]
 # The migration linter of `make lint` (`manage.py lintmigrations`): a development
 # tool from requirements-dev.txt, never installed in production.
@@ -100,6 +104,8 @@ MIDDLEWARE = [
     # Ends a session idle or signed in for too long, before anything else looks at the user.
     "apps.accounts.middleware.SessionTimeoutMiddleware",
     "apps.accounts.middleware.CurrentSchoolMiddleware",
+    # After the school is known: `request.staff`, the user's card there (looked up on first use).
+    "apps.staff.middleware.CurrentStaffMiddleware",
     # After the user and school are known: the request id, actor and school
     # for the audit trail and the logs.
     "apps.core.request_context.RequestContextMiddleware",
@@ -217,8 +223,17 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
+# Files: up to 5 MB an upload is held in memory, a larger one streams to a
+# temporary file; how large a file may be at all is each form's check
+# (apps.core.uploads.validate_upload: 20 MB, 5 MB for a staff list).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The rest of a request body (form fields, files aside). Every text people type
+# has a limit (apps.core.validation); the largest forms at their limits, a
+# protocol of 60 items or a feedback, URL-encoded in Cyrillic (6 bytes a
+# letter), are about 125 KB. A body over 1 MB is no form of ours: Django stops
+# reading it, and apps.core.views.bad_request answers 413 (a page, or a note
+# for htmx) rather than 400 or 500.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -237,11 +252,18 @@ else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "collabschool <noreply@collabschool.local>")
-# A worker sending a notification's e-mail leases the row for this long (a worker
-# that died leaves a lease that expires); the e-mail sweep takes notifications
-# whose letter has not gone out this long after they were made.
-NOTIFICATION_EMAIL_LEASE_SECONDS = int(env("NOTIFICATION_EMAIL_LEASE_SECONDS", "600"))
-NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", "300"))
+# Each exchange with the mail server gives up after this many seconds, so that one
+# send stays well inside its lease (below).
+EMAIL_TIMEOUT = float(env("EMAIL_TIMEOUT", "10"))
+# A worker sending a notification's e-mail leases the row for this long: a worker
+# that died mid-send leaves a lease that expires, and the e-mail sweep sends the
+# letter then. The sweep runs every NOTIFICATION_EMAIL_SWEEP_SECONDS and takes the
+# letters still unsent this long after their notification was made, in batches,
+# until none is left; a letter whose worker died is out within lease + interval.
+NOTIFICATION_EMAIL_LEASE_SECONDS = int(env("NOTIFICATION_EMAIL_LEASE_SECONDS", "45"))
+NOTIFICATION_EMAIL_SWEEP_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_SECONDS", "60"))
+NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", "30"))
+NOTIFICATION_EMAIL_SWEEP_BATCH = int(env("NOTIFICATION_EMAIL_SWEEP_BATCH", "500"))
 
 # Celery: Redis is the broker; tasks are acknowledged late so a worker that dies
 # mid-task leaves the message for another one (tasks are idempotent).
@@ -268,7 +290,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = _ONE_QUICK_RETRY
 ENQUEUE_BACKOFF_SECONDS = float(env("ENQUEUE_BACKOFF_SECONDS", "10"))
-# Tests of beat (tests/faults) run every interval of the schedule below times this.
+# Tests of beat (tests/faults) run every interval of beat's schedule times this.
 BEAT_INTERVAL_SCALE = float(env("BEAT_INTERVAL_SCALE", "1"))
 # Visits the deadline sweep flags overdue in one transaction.
 VISITS_SWEEP_BATCH = int(env("VISITS_SWEEP_BATCH", "500"))
@@ -277,64 +299,8 @@ VISITS_SWEEP_BATCH = int(env("VISITS_SWEEP_BATCH", "500"))
 DASHBOARD_SUMMARY_MINUTES = int(env("DASHBOARD_SUMMARY_MINUTES", "10"))
 DASHBOARD_SUMMARY_YEARS = int(env("DASHBOARD_SUMMARY_YEARS", "15"))
 
-CELERY_BEAT_SCHEDULE = {
-    # The worker's heartbeat for /healthz: stale when the worker or beat is down.
-    "core-heartbeat": {
-        "task": "apps.core.tasks.core_heartbeat_task",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    # Every two minutes; the deadlines themselves live in the database.
-    "visits-deadline-sweep": {
-        "task": "apps.visits.tasks.visits_deadline_sweep_task",
-        "schedule": 120.0,
-        "options": {"expires": 110},
-    },
-    "teams-deadline-sweep": {
-        "task": "apps.teams.tasks.teams_deadline_sweep_task",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-    "agreements-expiry-sweep": {
-        "task": "apps.partners.tasks.agreements_expiry_sweep_task",
-        "schedule": 6 * 3600.0,
-        "options": {"expires": 6 * 3600 - 100},
-    },
-    "problem-day-duties-sweep": {
-        "task": "apps.problemdays.tasks.problem_day_duties_sweep_task",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-    "notifications-email-sweep": {
-        "task": "apps.notifications.tasks.notifications_email_sweep",
-        "schedule": 600.0,
-        "options": {"expires": 590},
-    },
-    # Expires just under the interval so that a backlog never piles up sweeps.
-    # The dashboards' year summaries: never older than this interval.
-    "dashboard-summaries-refresh": {
-        "task": "apps.dashboards.tasks.summaries_refresh_task",
-        "schedule": DASHBOARD_SUMMARY_MINUTES * 60.0,
-        "options": {"expires": DASHBOARD_SUMMARY_MINUTES * 60 - 10},
-    },
-    # Prepared exports whose task was lost (the broker was down, say).
-    "report-exports-sweep": {
-        "task": "apps.dashboards.tasks.report_exports_sweep_task",
-        "schedule": 600.0,
-        "options": {"expires": 590},
-    },
-    # Surveys open, remind, close and get analysed by the school's own date.
-    "surveys-sweep": {
-        "task": "apps.surveys.tasks.surveys_sweep_task",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-    "staff-imports-sweep": {
-        "task": "apps.staff.tasks.staff_imports_sweep",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
-    },
-}
+# Beat's schedule is not set here: each app registers its sweeps with apps/core/sweeps.py
+# (in its AppConfig.ready), and collabschool/celery.py builds the schedule from them.
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # A signed-in session ends after this long without a request, and this long after sign-in

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", staff_views.home, name="home"),
     path("", include("apps.accounts.urls")),
     path("staff/", include("apps.staff.urls")),
+    path("staff/", include("apps.privacy.urls")),
     # The calendars keep their addresses and names under mentoring, where phones subscribed.
     path("mentoring/", include((mentoring_urls.urlpatterns + calendar_urls.urlpatterns, "mentoring"))),
     path("visits/", include("apps.visits.urls")),

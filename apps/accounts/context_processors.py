@@ -1,17 +1,14 @@
-from .models import Role
+from .capabilities import Can
 
 
 def current_school(request):
     membership = getattr(request, "membership", None)
-    roles = set(membership.roles) if membership else set()
     return {
         "current_school": getattr(request, "school", None),
         "current_membership": membership,
         "user_memberships": getattr(request, "memberships", []),
-        "is_administrator": Role.ADMINISTRATOR in roles,
-        "is_deputy_head": Role.DEPUTY_HEAD in roles,
-        "is_curator": Role.CURATOR in roles,
-        "is_teacher": Role.TEACHER in roles,
+        # What the user may do here, asked as `can.staff_edit` (apps/accounts/capabilities.py).
+        "can": Can(membership),
         # Called (one query) only by the templates that show it.
         "coordinated_networks": lambda: _coordinated_networks(request),
     }

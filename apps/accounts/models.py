@@ -9,6 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.validation import bounded_texts
+
+from .capabilities import Role, roles_can
+
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
@@ -74,6 +78,7 @@ class User(AbstractUser):
         return " ".join(part for part in (self.first_name, self.patronymic) if part) or self.email
 
 
+@bounded_texts
 class SchoolNetwork(models.Model):
     """Partner schools working together: a municipal network or a regional project
     such as "Effective school", where a leader school mentors the others."""
@@ -85,7 +90,7 @@ class SchoolNetwork(models.Model):
 
     name = models.CharField(_("name"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.MUNICIPAL)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
     coordinators = models.ManyToManyField(
         "User",
         verbose_name=_("coordinators"),
@@ -155,13 +160,6 @@ class School(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
-class Role(models.TextChoices):
-    TEACHER = "teacher", _("teacher")
-    CURATOR = "curator", _("curator")
-    DEPUTY_HEAD = "deputy_head", _("deputy head")
-    ADMINISTRATOR = "administrator", _("administrator")
-
-
 class Membership(models.Model):
     """A user's place in one school, with one or more roles there."""
 
@@ -188,8 +186,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} @ {self.school}"
 
-    def has_role(self, *roles):
-        return any(role in self.roles for role in roles)
+    def can(self, capability):
+        """Whether this person may do `capability` in this school (apps/accounts/capabilities.py)."""
+        return roles_can(self.roles, capability)
 
     def get_roles_display(self):
         labels = dict(Role.choices)

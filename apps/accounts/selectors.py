@@ -1,4 +1,4 @@
-from .models import Membership
+from .models import Membership, SchoolNetwork
 
 
 def membership_current(*, user, school_id=None):
@@ -20,3 +20,12 @@ def membership_current(*, user, school_id=None):
 
 def membership_for_user_and_school(*, user, school_id):
     return Membership.objects.select_related("school").filter(user=user, school_id=school_id).first()
+
+
+def user_works_elsewhere(*, user, school) -> bool:
+    """Whether the account has a place outside `school`: another school's membership or
+    a network it coordinates. Erasing the person of this school then keeps the account."""
+    return (
+        Membership.objects.filter(user=user).exclude(school=school).exists()
+        or SchoolNetwork.objects.filter(coordinators=user).exists()
+    )

@@ -25,7 +25,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.audit.services import audit_diff, audit_record_for_person, audit_snapshot
 
-from .models import Membership, Role, User
+from .capabilities import TWO_FACTOR_ROLES
+from .models import Membership, User
 
 RECOVERY_CODE_COUNT = 10
 # Set at sign-in: True when the user owed no second factor then.
@@ -48,17 +49,18 @@ RECOVERY_DEVICE_NAME = "recovery codes"
 
 
 def twofactor_mandatory(*, user, memberships=None) -> bool:
-    """Whether the user must use two-factor sign-in: administrators of any school,
-    network coordinators and whoever may be let into the Django admin (superusers and
-    staff users) do (while TWO_FACTOR_REQUIRED is on)."""
+    """Whether the user must use two-factor sign-in: administrators of any school
+    (`capabilities.TWO_FACTOR_ROLES`), network coordinators and whoever may be let
+    into the Django admin (superusers and staff users) do (while TWO_FACTOR_REQUIRED
+    is on)."""
     if not settings.TWO_FACTOR_REQUIRED:
         return False
     if _admin_site_user(user):
         return True
     if memberships is not None:
-        if any(membership.has_role(Role.ADMINISTRATOR) for membership in memberships):
+        if any(role in TWO_FACTOR_ROLES for membership in memberships for role in membership.roles):
             return True
-    elif Membership.objects.filter(user=user, roles__contains=[Role.ADMINISTRATOR]).exists():
+    elif Membership.objects.filter(user=user, roles__overlap=list(TWO_FACTOR_ROLES)).exists():
         return True
     return user.coordinated_networks.exists()
 
@@ -105,7 +107,9 @@ def twofactor_owed(request) -> bool:
     # the user row already loaded.
     return settings.TWO_FACTOR_REQUIRED and (
         _admin_site_user(request.user)
-        or any(membership.has_role(Role.ADMINISTRATOR) for membership in getattr(request, "memberships", []))
+        or any(
+            role in TWO_FACTOR_ROLES for membership in getattr(request, "memberships", []) for role in membership.roles
+        )
     )
 
 

@@ -24,7 +24,6 @@ from .forms import (
     TwoFactorCodeForm,
     TwoFactorDisableForm,
 )
-from .models import Role
 from .services import current_school_set, school_settings_update
 from .twofactor import (
     FRESH_CODES_SESSION_KEY,
@@ -93,7 +92,7 @@ def _int_or_none(value):
         return None
 
 
-@school_view(Role.ADMINISTRATOR)
+@school_view("accounts.edit_school")
 def school_settings(request):
     form = SchoolSettingsForm(request.POST or None, instance=request.school)
     if request.method == "POST" and form.is_valid():

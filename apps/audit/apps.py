@@ -1,10 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.personal_data import register as personal_data_register
+
 
 class AuditConfig(AppConfig):
     name = "apps.audit"
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the sign-in receivers
+        from . import personal_data, receivers  # noqa: F401 - receivers: connects the sign-in receivers
+
+        # What the app holds about a person, for the export and erasure (apps.privacy).
+        personal_data_register(personal_data.SOURCE)

@@ -8,7 +8,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from apps.accounts.models import Role
 from apps.core.dates import school_today
 from apps.core.tenancy import school_view
 
@@ -37,7 +36,7 @@ def _query(request):
 
 
 @require_safe
-@school_view(Role.ADMINISTRATOR)
+@school_view("audit.view")
 def event_list(request):
     audit_filter, events = _filtered(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -49,7 +48,7 @@ def event_list(request):
 
 
 @require_safe
-@school_view(Role.ADMINISTRATOR)
+@school_view("audit.view")
 def event_export(request):
     audit_filter, events = _filtered(request)
     # The file is built while the administrator waits, so its length is bounded.

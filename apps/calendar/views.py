@@ -24,7 +24,7 @@ from apps.core.dates import school_today
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.mentoring.access import group_can_view, is_manager, require
 from apps.mentoring.models import MentorGroup
-from apps.mentoring.selectors import mentor_group_queryset, staff_for_user
+from apps.mentoring.selectors import mentor_group_queryset
 from apps.staff.models import StaffMember
 
 from . import ical
@@ -93,7 +93,7 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
 
 @school_view()
 def my_calendar(request):
-    me = staff_for_user(school=request.school, user=request.user)
+    me = request.staff
     return _render_calendar(request, title=_("My calendar"), staff_ids=[me.pk] if me else [], base_url=request.path)
 
 

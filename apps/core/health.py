@@ -1,14 +1,13 @@
 """Is the app alive: database, broker, worker and the beat sweeps, for /healthz.
 
 Background work proves itself through `Heartbeat` rows: the worker that runs beat's
-`core_heartbeat_task` writes `worker`, and every beat sweep writes its entry's name
-when it finishes without error (collabschool/celery.py). A row is stale past
-HEALTH_WORKER_MAX_AGE for the worker, and 2 × the sweep's interval +
-HEALTH_SWEEP_MARGIN for a sweep (one missed run is tolerated, two are not).
+`core_heartbeat_task` writes `worker`, and every registered sweep (apps/core/sweeps.py)
+writes its name when it finishes without error (collabschool/celery.py). A row is
+stale past HEALTH_WORKER_MAX_AGE for the worker, and 2 × the sweep's interval +
+HEALTH_SWEEP_MARGIN for a sweep; a sweep that reports a backlog (the e-mail sweep's
+oldest unsent letter) is late past its interval + HEALTH_SWEEP_MARGIN.
 See docs/operations.md#health.
 """
-
-import datetime
 
 import redis
 from django.conf import settings
@@ -18,10 +17,9 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from .models import Heartbeat
+from .sweeps import sweeps_registered
 
 WORKER = "worker"
-# The beat entry of the worker's heartbeat: it writes WORKER, not its own name.
-HEARTBEAT_ENTRY = "core-heartbeat"
 
 
 def heartbeat_touch(*, name, now=None):
@@ -34,34 +32,9 @@ def heartbeat_touch(*, name, now=None):
     )
 
 
-def _seconds(schedule):
-    if isinstance(schedule, int | float):
-        return float(schedule)
-    if isinstance(schedule, datetime.timedelta):
-        return schedule.total_seconds()
-    run_every = getattr(schedule, "run_every", None)  # celery.schedules.schedule
-    if isinstance(run_every, datetime.timedelta):
-        return run_every.total_seconds()
-    # A crontab: assume at least daily.
-    return 24 * 3600.0
-
-
 def sweep_intervals():
-    """{beat entry name: its interval in seconds} for every sweep beat runs."""
-    return {
-        name: _seconds(entry["schedule"])
-        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
-        if name != HEARTBEAT_ENTRY
-    }
-
-
-def sweep_entries_for_task(task_name):
-    """The beat entries that run the task `task_name` (usually one, often none)."""
-    return [
-        name
-        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
-        if entry["task"] == task_name and name != HEARTBEAT_ENTRY
-    ]
+    """{sweep name: its interval in seconds} for every registered sweep."""
+    return {sweep.name: float(sweep.interval) for sweep in sweeps_registered()}
 
 
 def _database_ok():
@@ -98,8 +71,16 @@ def _age_check(beat_at, max_age, now):
     return {"status": "ok" if age <= max_age else "stale", "age_seconds": age, "max_age_seconds": int(max_age)}
 
 
+def _backlog_check(since, max_age, now):
+    if since is None:
+        return {"status": "ok", "max_age_seconds": int(max_age)}
+    age = max(0, int((now - since).total_seconds()))
+    return {"status": "ok" if age <= max_age else "late", "oldest_seconds": age, "max_age_seconds": int(max_age)}
+
+
 def health_report(*, now=None):
-    """(healthy, report): every component with its status; two queries at most.
+    """(healthy, report): every component with its status; two queries, and one
+    more for each sweep that reports its backlog.
 
     The report names components and ages only: no host, address or error text.
     """
@@ -108,26 +89,33 @@ def health_report(*, now=None):
         "database": {"status": "ok" if _database_ok() else "down"},
         "broker": {"status": "ok" if _broker_ok() else "down"},
     }
+    beats = backlogs = None
+    sweeps = sweeps_registered()
     if checks["database"]["status"] == "ok":
         try:
             beats = dict(Heartbeat.objects.values_list("name", "beat_at"))
+            backlogs = {sweep.name: sweep.backlog() for sweep in sweeps if sweep.backlog is not None}
         except DatabaseError:
-            beats = None
-    else:
-        beats = None
+            beats = backlogs = None
 
-    intervals = sweep_intervals()
+    margin = settings.HEALTH_SWEEP_MARGIN
     if beats is None:
         checks["worker"] = {"status": "unknown"}
-        checks["sweeps"] = {name: {"status": "unknown"} for name in intervals}
+        checks["sweeps"] = {sweep.name: {"status": "unknown"} for sweep in sweeps}
+        checks["backlogs"] = {sweep.name: {"status": "unknown"} for sweep in sweeps if sweep.backlog is not None}
     else:
         checks["worker"] = _age_check(beats.get(WORKER), settings.HEALTH_WORKER_MAX_AGE, now)
         checks["sweeps"] = {
-            name: _age_check(beats.get(name), 2 * interval + settings.HEALTH_SWEEP_MARGIN, now)
-            for name, interval in sorted(intervals.items())
+            sweep.name: _age_check(beats.get(sweep.name), 2 * sweep.interval + margin, now) for sweep in sweeps
+        }
+        checks["backlogs"] = {
+            sweep.name: _backlog_check(backlogs[sweep.name], sweep.interval + margin, now)
+            for sweep in sweeps
+            if sweep.backlog is not None
         }
 
     failing = [name for name in ("database", "broker", "worker") if checks[name]["status"] != "ok"]
-    failing += [f"sweeps.{name}" for name, check in checks["sweeps"].items() if check["status"] != "ok"]
+    for section in ("sweeps", "backlogs"):
+        failing += [f"{section}.{name}" for name, check in checks[section].items() if check["status"] != "ok"]
     report = {"status": "ok" if not failing else "failing", "failing": failing, "checks": checks}
     return not failing, report

@@ -1,7 +1,7 @@
 """School tenancy, enforced in one place.
 
 Every view of a school's data is wrapped in `school_view`, which decides who may
-enter (anonymous → login page, no membership or missing role → 403), and every
+enter (anonymous → login page, no membership or missing capability → 403), and every
 object it touches is looked up through `SchoolScopedQuerySet.for_school`, so an
 object of a school the user is not working in answers 404 and leaks nothing.
 Pages of a network of schools are wrapped in `network_view` instead: only the
@@ -67,12 +67,16 @@ def get_for_school_or_404(queryset, *, school, **lookup):
         raise Http404(str(queryset.model._meta.verbose_name)) from exc
 
 
-def school_view(*roles):
-    """Let a view run only for a member of the current school holding one of `roles`.
+def school_view(capability=None):
+    """Let a view run only for a member of the current school who holds `capability`.
 
-    With no roles given, any member of the school may enter. The roles are kept on
-    the view (`school_roles`) so that the URL walk in the tests can read them.
+    With no capability given, any member of the school may enter. The membership is
+    asked `membership.can(capability)`; the table of who holds what is
+    apps/accounts/capabilities.py. The capability is kept on the view
+    (`school_capability`) so that the URL walk in the tests can read it.
     """
+    if callable(capability):
+        raise TypeError('write @school_view() or @school_view("app.capability")')
 
     def decorator(view):
         @wraps(view)
@@ -82,11 +86,11 @@ def school_view(*roles):
             membership = getattr(request, "membership", None)
             if membership is None:
                 raise PermissionDenied("not a member of any school")
-            if roles and not membership.has_role(*roles):
-                raise PermissionDenied("role required")
+            if capability is not None and not membership.can(capability):
+                raise PermissionDenied(f"{capability} required")
             return view(request, *args, **kwargs)
 
-        wrapper.school_roles = tuple(roles)
+        wrapper.school_capability = capability
         return wrapper
 
     return decorator

@@ -1,9 +1,11 @@
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from .health import health_report
+from .request_limits import too_big_response
 
 
 def _error(request, template, status):
@@ -11,6 +13,9 @@ def _error(request, template, status):
 
 
 def bad_request(request, exception=None):
+    # A form over DATA_UPLOAD_MAX_MEMORY_SIZE: Django gives up reading it and calls this.
+    if isinstance(exception, RequestDataTooBig):
+        return too_big_response(request)
     return _error(request, "errors/400.html", 400)
 
 

@@ -7,11 +7,10 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_export
 from apps.core.tenancy import school_view
 
-from .access import SCHOOL_DASHBOARD_ROLES
 from .collaboration import collaboration_network
 from .collaboration import collaboration_xlsx as network_workbook
-from .forms import DashboardFilterForm
-from .views_common import read_filters, xlsx_response
+from .forms import DashboardFilterForm, read_filters
+from .xlsx import xlsx_response
 
 # Ties listed per page; the picture and the export always hold all of them.
 TIES_PER_PAGE = 100
@@ -30,7 +29,7 @@ def _network(request):
     return form, network
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def collaboration(request):
     form, network = _network(request)
     labels, series = network.growth_chart()
@@ -48,7 +47,7 @@ def collaboration(request):
     )
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def collaboration_xlsx(request):
     _form, network = _network(request)
     period = network.period

@@ -1,7 +1,7 @@
 """The collaboration network of one school: who visited whom and who worked
 together in a pair, a triad or a task team during a period.
 
-The ties come from one SQL aggregate (`queries.collaboration_edges`, which keeps
+The ties come from one SQL aggregate (`aggregates.collaboration_edges`, which keeps
 both ends inside the school); the people are the school's staff of the period;
 the year-on-year growth is read from `YearSummary`, never from years of visits.
 The picture is laid out here, on the server, so the page is a plain SVG that
@@ -22,7 +22,7 @@ from apps.core.shares import percent
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 from apps.staff.models import StaffMember
 
-from . import queries
+from . import aggregates
 from .models import YearSummary
 from .periods import Period, academic_year_label
 
@@ -162,7 +162,7 @@ class CollaborationNetwork:
 
 
 def _staff_of_period(*, school, period, association):
-    """Hired by the period's last day, not gone before its first (as in `queries`)."""
+    """Hired by the period's last day, not gone before its first (as in `aggregates`)."""
     staff = StaffMember.objects.for_school(school).filter(hired_on__lte=period.end)
     staff = staff.filter(Q(left_on__isnull=True) | Q(left_on__gt=period.start))
     if association is not None:
@@ -199,10 +199,10 @@ def _growth(*, school, association):
 
 def programme_ties(*, school, start, end):
     """The ties the programme made in the school from `start` to `end` (rows of
-    `queries.collaboration_edges`); the staff survey compares them with the ties
+    `aggregates.collaboration_edges`); the staff survey compares them with the ties
     people name (registered in apps.surveys.registries)."""
     start_at, end_at = day_bounds(start, end, school.tzinfo)
-    return queries.collaboration_edges(school_id=school.pk, start=start, end=end, start_at=start_at, end_at=end_at)
+    return aggregates.collaboration_edges(school_id=school.pk, start=start, end=end, start_at=start_at, end_at=end_at)
 
 
 def collaboration_network(*, school, period, association=None):
@@ -219,7 +219,7 @@ def collaboration_network(*, school, period, association=None):
     ]
     by_id = {person.id: person for person in people}
     start_at, end_at = period.bounds(school.time_zone)
-    rows = queries.collaboration_edges(
+    rows = aggregates.collaboration_edges(
         school_id=school.pk,
         start=period.start,
         end=period.end,

@@ -1,12 +1,13 @@
 """The filters every dashboard shares: academic year or a span of dates, subject
-association, and (for coordinators) schools of the network."""
+association, and (for coordinators) schools of the network; `read_filters` binds
+a page's filter form to its query string."""
 
 import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.dates import academic_year_of
+from apps.core.dates import academic_year_of, school_today
 from apps.core.widgets import DateInput
 from apps.staff.models import SubjectAssociation
 
@@ -14,6 +15,16 @@ from .periods import EARLIEST_YEAR, Period, academic_year, academic_year_label
 
 # The longest span of dates a page reports on.
 MAX_PERIOD_DAYS = 3 * 366
+
+
+def read_filters(request, form_class, **kwargs):
+    """The page's filter form, bound to the query string when there is one."""
+    school = getattr(request, "school", None)
+    today = kwargs.pop("today", None) or school_today(school)
+    data = request.GET if request.GET else None
+    form = form_class(data, school=school, today=today, **kwargs)
+    form.is_valid()
+    return form
 
 
 class DashboardFilterForm(forms.Form):

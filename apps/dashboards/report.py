@@ -23,7 +23,7 @@ from apps.partners.models import JointActivity
 from apps.problemdays.models import ProblemDay
 from apps.staff.models import Achievement
 
-from . import queries
+from . import aggregates
 from .periods import REFERENCE_DAY, REFERENCE_MONTH, academic_year, academic_year_label
 
 TITLE = _("Yearly report")
@@ -101,7 +101,7 @@ class AnnualReport:
 def _activities(*, school_id, start, end):
     """Achievements of the staff of the period, problem-theme days held and partner
     activities held, in one statement. A joint activity counts in the year it starts."""
-    t = queries.T
+    t = aggregates.T
     sql = f"""
         WITH ach AS (
             SELECT ac.staff_id, ac.kind, ac.result
@@ -146,7 +146,7 @@ def annual_report(*, school, year: int, now=None) -> AnnualReport:
     period = academic_year(year)
     start_at, end_at = period.bounds(school.time_zone)
     years = range(year - CATEGORY_YEARS + 1, year + 1)
-    category_rows = queries.category_counts(
+    category_rows = aggregates.category_counts(
         schools=[school.pk], dates={y: datetime.date(y, REFERENCE_MONTH, REFERENCE_DAY) for y in years}
     )
     by_year = {row["year"]: row for row in category_rows}
@@ -160,10 +160,10 @@ def annual_report(*, school, year: int, now=None) -> AnnualReport:
         )
         for y in years
     ]
-    [participation] = queries.participation_counts(
+    [participation] = aggregates.participation_counts(
         schools=[school.pk], start=period.start, end=period.end, start_at=start_at, end_at=end_at
     ) or [{"staff": 0, "covered": 0}]
-    [visits] = queries.timeliness_counts(schools=[school.pk], start_at=start_at, end_at=end_at, now=now) or [
+    [visits] = aggregates.timeliness_counts(schools=[school.pk], start_at=start_at, end_at=end_at, now=now) or [
         {"visits_held": 0, "on_time": 0}
     ]
     activities = _activities(school_id=school.pk, start=period.start, end=period.end)

@@ -19,13 +19,12 @@ from apps.audit.services import audit_export
 from apps.core.dates import school_today
 from apps.core.tenancy import get_for_school_or_404, school_view
 
-from .access import MATRIX_ROLES, SCHOOL_DASHBOARD_ROLES
-from .exports import report_export_request
-from .forms import DashboardFilterForm
+from .forms import DashboardFilterForm, read_filters
 from .models import ReportExport
 from .report import SECTION_5, SECTION_6, SHARE, TITLE
 from .report import annual_report as build_report
-from .views_common import read_filters, xlsx_response
+from .report_exports import report_export_request
+from .xlsx import xlsx_response
 
 RECENT_EXPORTS = 10
 
@@ -51,7 +50,7 @@ def _report_context(request, form):
     }
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 @require_GET
 def annual_report(request):
     form = read_filters(request, ReportYearForm)
@@ -61,12 +60,11 @@ def annual_report(request):
         .filter(requested_by=request.user)
         .only("pk", "kind", "status", "file_name", "params", "created_at", "finished_at")[:RECENT_EXPORTS]
     )
-    context["can_export_matrix"] = request.membership.has_role(*MATRIX_ROLES)
     context["kinds"] = ReportExport.Kind
     return render(request, "dashboards/annual_report.html", context)
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 @require_GET
 def annual_report_print(request):
     # The printed report is the school's Russian document, whatever the interface language.
@@ -78,13 +76,13 @@ def annual_report_print(request):
     return response
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 @require_POST
 def export_request(request):
     kind = request.POST.get("kind", ReportExport.Kind.ANNUAL_REPORT)
     if kind not in ReportExport.Kind.values:
         return render(request, "errors/400.html", status=400)
-    if kind == ReportExport.Kind.PARTICIPATION_MATRIX and not request.membership.has_role(*MATRIX_ROLES):
+    if kind == ReportExport.Kind.PARTICIPATION_MATRIX and not request.membership.can("dashboards.view_by_teacher"):
         raise PermissionDenied("the per-teacher table is for administrators")
     form = ReportYearForm(request.POST, school=request.school, today=school_today(request.school))
     if not form.is_valid():
@@ -95,13 +93,15 @@ def export_request(request):
     return redirect(f"{reverse('dashboards:annual_report')}?year={year}")
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 @require_GET
 def export_download(request, pk):
     export = get_for_school_or_404(ReportExport.objects, school=request.school, pk=pk)
     if export.requested_by_id != request.user.pk:
         raise PermissionDenied("a prepared file is for the person who asked for it")
-    if export.kind == ReportExport.Kind.PARTICIPATION_MATRIX and not request.membership.has_role(*MATRIX_ROLES):
+    if export.kind == ReportExport.Kind.PARTICIPATION_MATRIX and not request.membership.can(
+        "dashboards.view_by_teacher"
+    ):
         raise PermissionDenied("the per-teacher table is for administrators")
     if export.status != ReportExport.Status.READY:
         return render(request, "dashboards/export_pending.html", {"export": export})

@@ -17,7 +17,7 @@ from apps.mentoring.models import MentorGroup
 from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation
 from apps.teams.models import TaskTeam
 
-from . import queries
+from . import aggregates
 from .models import YearSummary
 from .periods import REFERENCE_DAY, REFERENCE_MONTH, reference_date
 
@@ -65,7 +65,7 @@ def categories_series(*, school, years, reference=(REFERENCE_MONTH, REFERENCE_DA
             refreshed_at = min(refreshed_at or summary.refreshed_at, summary.refreshed_at)
         live_years = [year for year in years if year not in rows]
     dates = {year: reference_date(year, month, day) for year in live_years}
-    for row in queries.category_counts(schools=[school.pk], dates=dates, association_id=association_id):
+    for row in aggregates.category_counts(schools=[school.pk], dates=dates, association_id=association_id):
         rows[row["year"]] = row
     empty = dict.fromkeys(("headcount", *CATEGORY_KEYS), 0)
     series = [_with_shares(rows.get(year, {"year": year, **empty})) for year in years]
@@ -78,7 +78,7 @@ def categories_breakdown(*, school, on, association=None, names=None):
     if names is None:
         names = dict(SubjectAssociation.objects.for_school(school).values_list("pk", "name"))
     by_association, by_band = [], {}
-    for row in queries.category_breakdown(school_id=school.pk, on=on, association_id=association and association.pk):
+    for row in aggregates.category_breakdown(school_id=school.pk, on=on, association_id=association and association.pk):
         row = _with_shares(row)
         if row["dimension"] == "association":
             row["name"] = names.get(int(row["key"])) if row["key"] else _("no association")
@@ -88,7 +88,7 @@ def categories_breakdown(*, school, on, association=None, names=None):
     by_association.sort(key=lambda r: (r["key"] is None, r["name"]))
     bands = [
         by_band.get(key, _with_shares({"key": key, "headcount": 0})) | {"name": band_label(key)}
-        for key, _low, _high in queries.EXPERIENCE_BANDS
+        for key, _low, _high in aggregates.EXPERIENCE_BANDS
     ]
     return {"associations": by_association, "bands": bands}
 
@@ -158,7 +158,7 @@ def participation_summary(*, school, period, association=None):
     association_id = association.pk if association else None
 
     def counts(p):
-        rows = queries.participation_counts(
+        rows = aggregates.participation_counts(
             schools=[school.pk], association_id=association_id, **_period_window(school, p)
         )
         return rows[0] if rows else {"staff": 0}
@@ -180,7 +180,7 @@ def participation_summary(*, school, period, association=None):
 
 
 def participation_matrix(*, school, period, association=None):
-    return queries.participation_matrix(
+    return aggregates.participation_matrix(
         school_id=school.pk, association_id=association and association.pk, **_period_window(school, period)
     )
 
@@ -211,7 +211,7 @@ def timeliness(*, school, period, now, association=None, curator_staff_ids=None)
     `curator_staff_ids`: restrict to the groups these curators lead (a curator's
     own view); None for the whole school."""
     start_at, end_at = period.bounds(school.time_zone)
-    rows = queries.timeliness_by_group_and_curator(
+    rows = aggregates.timeliness_by_group_and_curator(
         school_id=school.pk,
         start_at=start_at,
         end_at=end_at,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from apps.accounts.models import School
 from apps.core.dates import academic_year_of
 
-from . import queries
+from . import aggregates
 from .models import YearSummary
 from .periods import academic_year, reference_date
 
@@ -92,17 +92,17 @@ def _collect(rows, *, ids, zone, years, now):
         figures.update(extra)
 
     dates = {year: reference_date(year) for year in years}
-    for row in queries.category_counts(schools=ids, dates=dates, by_association=True):
+    for row in aggregates.category_counts(schools=ids, dates=dates, by_association=True):
         put(row, row.pop("year"))
     for year in years:
         period = academic_year(year)
         start_at, end_at = period.bounds(zone)
         window = {"start": period.start, "end": period.end, "start_at": start_at, "end_at": end_at, "now": now}
-        for row in queries.participation_counts(schools=ids, by_association=True, **window):
+        for row in aggregates.participation_counts(schools=ids, by_association=True, **window):
             put(row, year)
-        for row in queries.timeliness_counts(
+        for row in aggregates.timeliness_counts(
             schools=ids, start_at=start_at, end_at=end_at, now=now, by_association=True
         ):
             put(row, year)
-        for row in queries.collaboration_totals(schools=ids, by_association=True, **window):
+        for row in aggregates.collaboration_totals(schools=ids, by_association=True, **window):
             put(row, year)

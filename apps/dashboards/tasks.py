@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .exports import report_export_build, report_exports_sweep
+from .report_exports import report_export_build, report_exports_sweep
 
 
 @shared_task(ignore_result=True)

@@ -14,18 +14,10 @@ from apps.core.dates import school_today
 from apps.core.tenancy import network_view, school_view
 from apps.staff.models import StaffMember
 
-from . import exporting_pages, selectors
-from .access import MATRIX_ROLES, SCHOOL_DASHBOARD_ROLES, TIMELINESS_ROLES, sees_whole_school_timeliness
-from .forms import CategoryFilterForm, DashboardFilterForm
+from . import selectors, xlsx
+from .forms import CategoryFilterForm, DashboardFilterForm, read_filters
 from .periods import academic_year_label, reference_date
 from .services import summary_years
-from .views_common import read_filters, xlsx_response
-
-
-def _dashboard(request, template, context):
-    context.setdefault("is_matrix_reader", request.membership.has_role(*MATRIX_ROLES))
-    return render(request, f"dashboards/{template}", context)
-
 
 # Categories --------------------------------------------------------------------
 
@@ -58,7 +50,7 @@ def _categories_context(request):
     }
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def categories(request):
     context = _categories_context(request)
     labels = context["labels"]
@@ -70,16 +62,16 @@ def categories(request):
             (labels["first"], [row["first_share"] for row in series]),
         ],
     }
-    return _dashboard(request, "categories.html", context)
+    return render(request, "dashboards/categories.html", context)
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def categories_xlsx(request):
     context = _categories_context(request)
-    content = exporting_pages.categories_xlsx(school=request.school, **context)
+    content = xlsx.categories_xlsx(school=request.school, **context)
     file_name = f"categories-{timezone.localdate():%Y-%m-%d}.xlsx"
     audit_export(what=_("Dashboard: qualification categories"), file_name=file_name, filters=request.GET)
-    return xlsx_response(content, file_name)
+    return xlsx.xlsx_response(content, file_name)
 
 
 # Participation -----------------------------------------------------------------
@@ -103,9 +95,9 @@ def _participation_context(request, *, with_matrix):
     return context
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def participation(request):
-    with_matrix = request.membership.has_role(*MATRIX_ROLES)
+    with_matrix = request.membership.can("dashboards.view_by_teacher")
     context = _participation_context(request, with_matrix=with_matrix)
     lines = context["summary"]["lines"]
     context["chart"] = {
@@ -115,17 +107,17 @@ def participation(request):
             (context["previous"].label, [line.previous_share for line in lines]),
         ],
     }
-    context["forms"] = selectors.queries.PARTICIPATION_FORMS
-    return _dashboard(request, "participation.html", context)
+    context["forms"] = selectors.aggregates.PARTICIPATION_FORMS
+    return render(request, "dashboards/participation.html", context)
 
 
-@school_view(*SCHOOL_DASHBOARD_ROLES)
+@school_view("dashboards.view_school")
 def participation_xlsx(request):
     context = _participation_context(request, with_matrix=False)
-    content = exporting_pages.participation_xlsx(school=request.school, **context)
+    content = xlsx.participation_xlsx(school=request.school, **context)
     file_name = f"participation-{timezone.localdate():%Y-%m-%d}.xlsx"
     audit_export(what=_("Dashboard: participation"), file_name=file_name, filters=request.GET)
-    return xlsx_response(content, file_name)
+    return xlsx.xlsx_response(content, file_name)
 
 
 @school_view()
@@ -148,7 +140,7 @@ def my_participation(request):
 def _timeliness_context(request):
     form = read_filters(request, DashboardFilterForm)
     curator_ids = None
-    if not sees_whole_school_timeliness(request.membership):
+    if not request.membership.can("visits.oversee"):
         curator_ids = set(
             StaffMember.objects.for_school(request.school).filter(user=request.user).values_list("pk", flat=True)
         )
@@ -162,7 +154,7 @@ def _timeliness_context(request):
     return {"form": form, "period": form.period, "own_groups_only": curator_ids is not None, **data}
 
 
-@school_view(*TIMELINESS_ROLES)
+@school_view("dashboards.view_timeliness")
 def timeliness(request):
     context = _timeliness_context(request)
     rows = context["by_curator"]
@@ -177,13 +169,13 @@ def timeliness(request):
     return render(request, "dashboards/timeliness.html", context)
 
 
-@school_view(*TIMELINESS_ROLES)
+@school_view("dashboards.view_timeliness")
 def timeliness_xlsx(request):
     context = _timeliness_context(request)
-    content = exporting_pages.timeliness_xlsx(school=request.school, **context)
+    content = xlsx.timeliness_xlsx(school=request.school, **context)
     file_name = f"debrief-timeliness-{timezone.localdate():%Y-%m-%d}.xlsx"
     audit_export(what=_("Dashboard: debrief timeliness"), file_name=file_name, filters=request.GET)
-    return xlsx_response(content, file_name)
+    return xlsx.xlsx_response(content, file_name)
 
 
 # Network of schools ----------------------------------------------------------------
@@ -253,7 +245,7 @@ def network(request):
 @network_view
 def network_xlsx(request):
     context = _network_context(request)
-    content = exporting_pages.network_xlsx(**context)
+    content = xlsx.network_xlsx(**context)
     file_name = f"network-{context['year']}.xlsx"
     audit_export(what=_("Network of schools: %(network)s") % {"network": request.network}, file_name=file_name)
-    return xlsx_response(content, file_name)
+    return xlsx.xlsx_response(content, file_name)

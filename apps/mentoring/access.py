@@ -7,13 +7,9 @@ the school, a curator the groups they curate, a teacher the groups they are in.
 
 from django.core.exceptions import PermissionDenied
 
-from apps.accounts.models import Role
-
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
-
 
 def is_manager(request):
-    return request.membership.has_role(*MANAGERS)
+    return request.membership.can("mentoring.manage")
 
 
 def _is_curator(group, user):
@@ -50,7 +46,7 @@ def _curates_teacher(request, teacher):
     from .models import MentorGroup
 
     return (
-        request.membership.has_role(Role.CURATOR)
+        request.membership.can("mentoring.curate")
         and MentorGroup.objects.for_school(request.school)
         .open()
         .filter(curator__user=request.user, members__staff=teacher)

@@ -8,11 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import School
 from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
+from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, TimeInput
 from apps.staff.forms import StaffChoiceField
 from apps.staff.models import StaffMember
 
-from .models import GroupEvent, MentorGroup, MentorGroupMember, NetworkPairResult, ProblemTag
+from .models import (
+    GroupEvent,
+    MentorGroup,
+    MentorGroupMember,
+    MentorGroupStatusChange,
+    NetworkPairResult,
+    ProblemTag,
+)
 from .services import EVENT_DATE_YEARS, GROUP_DATE_YEARS, MemberSpec, network_result_year_error
 
 
@@ -33,6 +41,7 @@ class MentorGroupForm(forms.Form):
     role3 = forms.ChoiceField(label=_("Role"), choices=MentorGroupMember.Role.choices, initial="peer", required=False)
     task = forms.CharField(
         label=_("Task"),
+        max_length=max_length_of(MentorGroup, "task"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A concrete, hard problem of the teachers' own work, not a general topic."),
     )
@@ -126,7 +135,12 @@ class MentorGroupForm(forms.Form):
 
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=max_length_of(MentorGroupStatusChange, "reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(self, *args, group, can_activate=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,7 +162,12 @@ class GroupEventForm(forms.Form):
     participants = forms.ModelMultipleChoiceField(
         label=_("Participants"), queryset=StaffMember.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=max_length_of(GroupEvent, "notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     status = forms.ChoiceField(label=_("Status"), choices=GroupEvent.Status.choices, required=False)
 
     def __init__(self, *args, group, with_status=False, **kwargs):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.core.tenancy import NetworkScopedQuerySet, SchoolScopedQuerySet, network_scoped_queryset, scoped_queryset
+from apps.core.validation import bounded_texts
 from apps.staff.models import StaffMember
 
 
@@ -62,6 +63,7 @@ class MentorGroupQuerySet(NetworkScopedQuerySet):
         )
 
 
+@bounded_texts
 class MentorGroup(models.Model):
     """A pair (dyad) or a triad of teachers coordinated by a curator."""
 
@@ -106,7 +108,9 @@ class MentorGroup(models.Model):
         StaffMember, verbose_name=_("curator"), related_name="curated_groups", on_delete=models.PROTECT
     )
     task = models.TextField(
-        _("task"), help_text=_("The concrete, hard problem the group solves together, in the teachers' own words.")
+        _("task"),
+        max_length=4000,
+        help_text=_("The concrete, hard problem the group solves together, in the teachers' own words."),
     )
     observed_aspect = models.CharField(
         _("observed aspect"),
@@ -189,13 +193,14 @@ class MentorGroupMember(models.Model):
         return f"{self.staff} ({self.get_role_display()})"
 
 
+@bounded_texts
 class MentorGroupStatusChange(models.Model):
     """The history of a group's status: who changed it, when and why."""
 
     group = models.ForeignKey(MentorGroup, related_name="status_changes", on_delete=models.CASCADE)
     from_status = models.CharField(max_length=16, choices=MentorGroup.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=MentorGroup.Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -208,6 +213,7 @@ class MentorGroupStatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
+@bounded_texts
 class GroupEvent(models.Model):
     """An entry of a group's schedule of work, kept by its curator."""
 
@@ -228,7 +234,7 @@ class GroupEvent(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=255, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     participants = models.ManyToManyField(
         StaffMember, verbose_name=_("participants"), related_name="group_events", through="GroupEventParticipant"
@@ -308,6 +314,7 @@ class NetworkPairResult(models.Model):
         return f"{self.year} Q{self.quarter}: {self.title}"
 
 
+@bounded_texts
 class DevelopmentRoute(models.Model):
     """An early-career teacher's individual development route (маршрут индивидуального развития)."""
 
@@ -318,7 +325,7 @@ class DevelopmentRoute(models.Model):
     mentor = models.ForeignKey(
         StaffMember, verbose_name=_("mentor"), related_name="mentored_routes", on_delete=models.PROTECT
     )
-    goals = models.TextField(_("goals"))
+    goals = models.TextField(_("goals"), max_length=4000)
     starts_on = models.DateField(_("starts on"))
     created_at = models.DateTimeField(auto_now_add=True)
 

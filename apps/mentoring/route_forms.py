@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import validate_upload
+from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
 
-from .models import GroupEvent, RouteStep
+from .models import DevelopmentRoute, GroupEvent, RouteStep
 from .route_selectors import route_evidence_events, route_staff_choices, route_teacher_choices
 
 EVIDENCE_MAX_MB = 20
@@ -46,6 +47,7 @@ class DevelopmentRouteForm(forms.Form):
     )
     goals = forms.CharField(
         label=_("Goals"),
+        max_length=max_length_of(DevelopmentRoute, "goals"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Two or three goals for the year, in the teacher's own words."),
     )
@@ -78,6 +80,7 @@ class RouteStepForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=RouteStep.Status.choices)
     evidence_link = forms.URLField(
         label=_("Evidence: a link"),
+        max_length=max_length_of(RouteStep, "evidence_link"),
         required=False,
         assume_scheme="https",
         help_text=_("A document, a video or a page where the result can be seen."),

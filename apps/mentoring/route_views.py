@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from apps.accounts.models import Role
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
@@ -25,7 +24,6 @@ from .access import is_manager, require, route_can_manage, route_can_view
 from .models import DevelopmentRoute
 from .route_forms import DevelopmentRouteForm, RouteFilterForm, RouteStepForm
 
-PLANNERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR)
 PAGE_SIZE = 25
 
 
@@ -45,7 +43,7 @@ def _step(request, pk):
 
 
 def _sees_every_route(request):
-    return is_manager(request) or request.membership.has_role(Role.CURATOR)
+    return is_manager(request) or request.membership.can("mentoring.curate")
 
 
 @school_view()
@@ -73,12 +71,12 @@ def route_list(request):
             "filter_form": filter_form,
             "query": query.urlencode(),
             "today": today,
-            "can_create": request.membership.has_role(*PLANNERS),
+            "can_create": request.membership.can("mentoring.plan"),
         },
     )
 
 
-@school_view(*PLANNERS)
+@school_view("mentoring.plan")
 def route_create(request):
     form = DevelopmentRouteForm(
         request.POST or None, school=request.school, initial={"starts_on": school_today(request.school)}

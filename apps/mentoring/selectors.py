@@ -16,11 +16,6 @@ from .models import GroupEvent, GroupEventParticipant, MentorGroup, MentorGroupM
 from .registries import CURATED_PROBLEM_SOURCES
 
 
-def staff_for_user(*, school, user):
-    """The user's registry record in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
-
-
 def mentor_group_queryset(*, school):
     """Groups of the school (network pairs of both schools) with curator, members,
     tags and the facts boards show: next planned event, last debrief, reverse visit held."""
@@ -233,8 +228,8 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     a different subject for teachers of grades 5–11 (so the pair looks at
     pedagogy, not content), a light current load, not already paired with them.
     With `use_network` (for those allowed to see the staff survey's results),
-    the school's latest analysed survey round counts too: an isolate is offered
-    well-connected mentors, and a pair inside one closed group is discouraged.
+    the school's latest analysed survey round counts too, as far as its results
+    may be shown: an isolate is offered well-connected mentors.
     Each suggestion says why. Three queries whatever the staff size (four with
     the network)."""
     candidates = list(
@@ -259,7 +254,6 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     limit_load = school.max_active_groups_per_teacher
     network = latest_network_positions(school=school) if use_network else NetworkPositions()
     mentee_isolated = mentee.pk in network.isolates
-    mentee_group = network.closed_group.get(mentee.pk)
     suggestions = []
     for person in candidates:
         if person.pk in paired:
@@ -296,9 +290,6 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
         if mentee_isolated and person.pk in network.well_connected:
             score += 2
             reasons.append(_("colleagues often go to them for advice: a bridge into the staff's network"))
-        if mentee_group is not None and network.closed_group.get(person.pk) == mentee_group:
-            score -= 1
-            reasons.append(_("already in one closed group with them: a pair across groups widens ties"))
         suggestions.append(Suggestion(staff=person, score=score, reasons=reasons, load=current))
     suggestions.sort(key=lambda s: (-s.score, s.staff.last_name))
     return suggestions[:limit]

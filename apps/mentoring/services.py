@@ -12,6 +12,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
 from apps.core.dates import school_today
 from apps.core.forms import check_dates
+from apps.core.validation import text_lengths_check
 
 from .models import (
     GroupEvent,
@@ -215,9 +216,11 @@ def mentor_group_status_change(*, group, to_status, reason="", changed_by=None):
         )
     if to_status in REASON_REQUIRED and not reason.strip():
         raise ValidationError({"reason": _("Say why: the reason stays in the group's history.")})
-    change = MentorGroupStatusChange.objects.create(
+    change = MentorGroupStatusChange(
         group=group, from_status=group.status, to_status=to_status, reason=reason.strip(), changed_by=changed_by
     )
+    text_lengths_check(change)
+    change.save()
     group.status = to_status
     group.save(update_fields=["status"])
     return change

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role, School
+from apps.accounts.models import School
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
@@ -21,8 +21,6 @@ from .access import group_can_manage, group_can_report, group_can_view, is_manag
 from .forms import GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
 from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
 
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
-PLANNERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR)
 PAGE_SIZE = 25
 
 
@@ -56,18 +54,18 @@ def group_list(request):
             "status": status,
             "statuses": MentorGroup.Status.choices,
             "query": f"status={status}",
-            "can_create": request.membership.has_role(*PLANNERS),
+            "can_create": request.membership.can("mentoring.plan"),
         },
     )
 
 
-@school_view(*PLANNERS)
+@school_view("mentoring.plan")
 def group_create(request):
     """Administrators and deputy heads form groups; a curator proposes one, which
     stays "forming" with them as curator until the administration activates it."""
     curator_fixed = None
     if not is_manager(request):
-        curator_fixed = selectors.staff_for_user(school=request.school, user=request.user)
+        curator_fixed = request.staff
         if curator_fixed is None:
             messages.error(request, _("Your account is not linked to a card in the staff registry."))
             return redirect("mentoring:group_list")
@@ -297,7 +295,7 @@ def board(request):
 
     now = timezone.now()
     today = school_today(request.school)
-    me = selectors.staff_for_user(school=request.school, user=request.user)
+    me = request.staff
     curated = list(selectors.curator_board(school=request.school, user=request.user))
     mine = list(
         selectors.mentor_group_queryset(school=request.school)
@@ -331,13 +329,13 @@ def board(request):
     return render(request, "mentoring/board.html", context)
 
 
-@school_view(*PLANNERS)
+@school_view("mentoring.plan")
 def similar(request):
     problems = selectors.similar_problems(school=request.school, curator_user=request.user)
     return render(request, "mentoring/similar.html", {"problems": problems})
 
 
-@school_view(*PLANNERS)
+@school_view("mentoring.plan")
 def suggestions(request):
     early_career = (
         staff_with_derived(school=request.school).filter(is_active=True, is_early_career=True).order_by("last_name")
@@ -346,9 +344,8 @@ def suggestions(request):
     mentee_id = request.GET.get("mentee", "")
     if mentee_id.isdecimal():
         mentee = StaffMember.objects.for_school(request.school).filter(pk=mentee_id, is_active=True).first()
-    # The survey's network counts only for those who may see its results.
-    # The survey's network (isolates, closed groups) is the administrator's to see.
-    use_network = request.membership.has_role(Role.ADMINISTRATOR)
+    # The survey's network (isolates, closed groups) counts only for those who may see it.
+    use_network = request.membership.can("surveys.view_network")
     results = (
         selectors.mentor_suggestions(school=request.school, mentee=mentee, use_network=use_network) if mentee else []
     )
@@ -359,7 +356,7 @@ def suggestions(request):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("mentoring.manage")
 def tags(request):
     form = NameForm(request.POST or None, model=ProblemTag, school=request.school)
     if request.method == "POST" and form.is_valid():
@@ -370,7 +367,7 @@ def tags(request):
     return render(request, "mentoring/tags.html", {"form": form, "tags": rows})
 
 
-@school_view(*MANAGERS)
+@school_view("mentoring.manage")
 def tag_rename(request, pk):
     tag = get_for_school_or_404(ProblemTag.objects.all(), school=request.school, pk=pk)
     form = NameForm(

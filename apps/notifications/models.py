@@ -11,8 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.core.validation import bounded_texts
+
+# Tries at a notification's letter before giving up on it.
+MAX_EMAIL_ATTEMPTS = 5
 
 
+@bounded_texts
 class Notification(models.Model):
     class Kind(models.TextChoices):
         DEBRIEF_REMINDER_24H = "debrief_reminder_24h", _("debrief in 24 hours")
@@ -34,7 +39,7 @@ class Notification(models.Model):
     # What the notification is about, e.g. "visit:42": with user and kind it is unique.
     key = models.CharField(max_length=100)
     title = models.CharField(max_length=255)
-    body = models.TextField(blank=True)
+    body = models.TextField(max_length=2000, blank=True)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -52,6 +57,10 @@ class Notification(models.Model):
         indexes = [
             # The navbar's unread count.
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # The e-mail sweep's batches and /healthz's oldest unsent letter.
+            models.Index(
+                fields=["created_at"], condition=Q(email_sent_at__isnull=True), name="notification_email_unsent"
+            ),
         ]
 
     def __str__(self):

@@ -2,7 +2,7 @@
 
 from django.db.models import Case, IntegerField, Value, When
 
-from .models import Notification
+from .models import MAX_EMAIL_ATTEMPTS, Notification
 
 ORDERS = ("unread", "newest")
 
@@ -19,3 +19,15 @@ def notifications_for(*, user, school, order="unread"):
 def notifications_unread_count(*, user, school):
     """The navbar's badge: one COUNT over the partial index of unread rows."""
     return Notification.objects.filter(user=user, school=school, read_at__isnull=True).count()
+
+
+def notifications_email_backlog_since():
+    """When the oldest letter still owed was made (None if none is): /healthz's mail
+    backlog. Letters given up after their last attempt are owed no more. One query
+    over the partial index of unsent letters."""
+    return (
+        Notification.objects.filter(email_sent_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )

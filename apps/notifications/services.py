@@ -2,8 +2,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.tasks import enqueue_on_commit
+from apps.core.validation import max_length_of
 
 from .models import Notification
+
+# The body is written by the product, not typed: a long one is cut, never refused
+# (a refused row would read as "already sent").
+BODY_MAX = max_length_of(Notification, "body")
 
 
 def notification_send(*, user, school, kind, key, title, body="", url=""):
@@ -12,7 +17,7 @@ def notification_send(*, user, school, kind, key, title, body="", url=""):
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                user=user, school=school, kind=kind, key=key, title=title[:255], body=body, url=url
+                user=user, school=school, kind=kind, key=key, title=title[:255], body=body[:BODY_MAX], url=url
             )
     except IntegrityError:
         return None  # already notified: exactly once

@@ -9,13 +9,9 @@ are responsible for.
 
 from django.core.exceptions import PermissionDenied
 
-from apps.accounts.models import Role
-
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
-
 
 def is_manager(request):
-    return request.membership.has_role(*MANAGERS)
+    return request.membership.can("partners.manage")
 
 
 def activity_can_edit(request, activity):

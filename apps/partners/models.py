@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import School
 from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
 from apps.core.uploads import DOCUMENTS, IMAGES
+from apps.core.validation import bounded_texts
 from apps.staff.models import StaffMember
 
 SCAN_TYPES = DOCUMENTS | IMAGES
@@ -59,6 +60,7 @@ class PartnerDirection(models.Model):
         return self.name
 
 
+@bounded_texts
 class PartnerOrganisation(models.Model):
     class Kind(models.TextChoices):
         KINDERGARTEN = "kindergarten", _("kindergarten")
@@ -89,7 +91,7 @@ class PartnerOrganisation(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.COMMON_GOALS)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
     is_active = models.BooleanField(_("partnership goes on"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -150,12 +152,13 @@ class StageChange(models.Model):
         return f"{self.changed_on}: {self.get_stage_display()}"
 
 
+@bounded_texts
 class Agreement(models.Model):
     partner = models.ForeignKey(PartnerOrganisation, related_name="agreements", on_delete=models.CASCADE)
     number = models.CharField(_("number"), max_length=64)
     signed_on = models.DateField(_("signed on"))
     valid_until = models.DateField(_("valid until"))
-    subject = models.TextField(_("subject"))
+    subject = models.TextField(_("subject"), max_length=2000)
     scan = models.FileField(_("scan"), upload_to="partners/agreements/%Y/", blank=True)
 
     objects = scoped_queryset("partner__school").as_manager()
@@ -179,6 +182,7 @@ class Agreement(models.Model):
         return f"№ {self.number}"
 
 
+@bounded_texts
 class JointActivity(models.Model):
     """A joint activity with one or more partners and its product."""
 
@@ -215,7 +219,7 @@ class JointActivity(models.Model):
     ends_on = models.DateField(_("end of the period"), null=True, blank=True)
     kind = models.CharField(_("kind of joint activity"), max_length=16, choices=Kind.choices)
     mechanism = models.CharField(_("mechanism"), max_length=24, choices=Mechanism.choices, blank=True)
-    product_text = models.TextField(_("product"), blank=True)
+    product_text = models.TextField(_("product"), max_length=4000, blank=True)
     product_link = models.URLField(_("link to the product"), blank=True)
     product_file = models.FileField(_("product file"), upload_to="partners/products/%Y/", blank=True)
     teachers = models.ManyToManyField(

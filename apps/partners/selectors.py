@@ -21,11 +21,6 @@ class AgreementStatus:
     NONE = "none"
 
 
-def staff_for_user(*, school, user):
-    """The user's active registry card in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
-
-
 def direction_list(*, school):
     return PartnerDirection.objects.for_school(school).order_by("name", "pk")
 

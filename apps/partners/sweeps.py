@@ -1,7 +1,7 @@
 """Reminders of partnership agreements that expire within 60 days.
 
-Beat-driven and idempotent: the administrators and deputy heads of the school
-are reminded once per agreement and end date (a renewed agreement that is
+Beat-driven and idempotent: who manages the school's partnerships
+(`partners.manage`) is reminded once per agreement and end date (a renewed agreement that is
 extended again reminds again).
 """
 
@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership, Role
+from apps.accounts.capabilities import roles_with
+from apps.accounts.models import Membership
 from apps.core.dates import school_today
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -29,7 +30,7 @@ def agreements_expiry_sweep(*, now=None):
     ]
     managers = {}
     for membership in Membership.objects.filter(
-        school__in={a.partner.school_id for a in agreements}, roles__overlap=[Role.ADMINISTRATOR, Role.DEPUTY_HEAD]
+        school__in={a.partner.school_id for a in agreements}, roles__overlap=roles_with("partners.manage")
     ).select_related("user"):
         if membership.user.is_active:
             managers.setdefault(membership.school_id, []).append(membership.user)

@@ -14,7 +14,7 @@ from apps.core.uploads import file_download
 from apps.staff.forms import NameForm
 
 from . import selectors, services
-from .access import MANAGERS, activity_can_edit, is_manager, require
+from .access import activity_can_edit, is_manager, require
 from .exporting import activities_export_xlsx, partners_export_xlsx
 from .filters import PartnerFilter
 from .forms import ActivityForm, ActivityPeriodForm, AgreementForm, ContactForm, PartnerForm, StageChangeForm
@@ -68,7 +68,7 @@ def registry(request):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def registry_export(request):
     _filter, rows = _filtered_partners(request)
     today = school_today(request.school)
@@ -78,7 +78,7 @@ def registry_export(request):
     return _xlsx_response(content, file_name)
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def partner_create(request):
     services.directions_ensure_defaults(school=request.school)
     form = PartnerForm(
@@ -107,13 +107,13 @@ def partner_detail(request, pk):
         {
             "partner": partner,
             "can_manage": can_manage,
-            "can_log": can_manage or selectors.staff_for_user(school=request.school, user=request.user) is not None,
+            "can_log": can_manage or request.staff is not None,
             "stage_form": StageChangeForm(initial={"changed_on": school_today(request.school)}) if can_manage else None,
         },
     )
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def partner_edit(request, pk):
     partner = _partner(request, pk)
     form = PartnerForm(request.POST or None, instance=partner, school=request.school)
@@ -129,7 +129,7 @@ def partner_edit(request, pk):
 
 
 @require_POST
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def stage_change(request, pk):
     partner = _partner(request, pk)
     form = StageChangeForm(request.POST)
@@ -152,7 +152,7 @@ def _part_form(request, partner, form, heading, testid):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def contact_add(request, pk):
     partner = _partner(request, pk)
     form = ContactForm(request.POST or None)
@@ -167,7 +167,7 @@ def contact_add(request, pk):
     return _part_form(request, partner, form, _("A contact person"), "contact-form")
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def contact_edit(request, pk):
     contact = get_for_school_or_404(PartnerContact.objects.select_related("partner"), school=request.school, pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
@@ -183,7 +183,7 @@ def contact_edit(request, pk):
 
 
 @require_POST
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def contact_delete(request, pk):
     contact = get_for_school_or_404(PartnerContact.objects.all(), school=request.school, pk=pk)
     services.contact_delete(contact=contact)
@@ -191,7 +191,7 @@ def contact_delete(request, pk):
     return redirect("partners:partner_detail", pk=contact.partner_id)
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def agreement_add(request, pk):
     partner = _partner(request, pk)
     form = AgreementForm(request.POST or None, request.FILES or None)
@@ -206,7 +206,7 @@ def agreement_add(request, pk):
     return _part_form(request, partner, form, _("An agreement"), "agreement-form")
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def agreement_edit(request, pk):
     agreement = get_for_school_or_404(Agreement.objects.select_related("partner"), school=request.school, pk=pk)
     partner = _partner(request, agreement.partner_id)
@@ -228,7 +228,7 @@ def agreement_scan(request, pk):
     return file_download(agreement.scan)
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def agreements_expiring(request):
     today = school_today(request.school)
     rows = selectors.agreements_expiring(on=today, school=request.school)
@@ -249,7 +249,7 @@ def activity_create(request, pk):
     partner = _partner(request, pk)
     own_card = None
     if not is_manager(request):
-        own_card = selectors.staff_for_user(school=request.school, user=request.user)
+        own_card = request.staff
         if own_card is None:
             raise PermissionDenied("no staff card")
     form = ActivityForm(
@@ -328,7 +328,7 @@ def activity_list(request):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def activity_export(request):
     _form, start, end, status = _period(request)
     rows = selectors.activity_list(school=request.school, start=start, end=end, status=status)
@@ -384,7 +384,7 @@ def directions(request):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("partners.manage")
 def direction_rename(request, pk):
     direction = get_for_school_or_404(PartnerDirection.objects.all(), school=request.school, pk=pk)
     form = NameForm(

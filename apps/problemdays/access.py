@@ -5,13 +5,9 @@ change them."""
 
 from django.core.exceptions import PermissionDenied
 
-from apps.accounts.models import Role
-
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
-
 
 def is_manager(request):
-    return request.membership.has_role(*MANAGERS)
+    return request.membership.can("problemdays.manage")
 
 
 def is_organiser(day, user):

@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
+from apps.core.validation import bounded_texts
 from apps.partners.models import PartnerOrganisation
 from apps.staff.models import StaffMember, Subject
 
 DayPartQuerySet = scoped_queryset("day__school")
 
 
+@bounded_texts
 class ProblemDay(models.Model):
     class Status(models.TextChoices):
         PREPARATION = "preparation", _("preparation")
@@ -29,8 +31,8 @@ class ProblemDay(models.Model):
     date = models.DateField(_("date"))
     working_title = models.CharField(_("working title"), max_length=255)
     theme = models.CharField(_("theme"), max_length=255, blank=True, help_text=_("The theme the children chose."))
-    problem_question = models.TextField(_("problem question"), blank=True)
-    goal = models.TextField(_("goal"), blank=True)
+    problem_question = models.TextField(_("problem question"), max_length=2000, blank=True)
+    goal = models.TextField(_("goal"), max_length=4000, blank=True)
     grades = models.CharField(_("grades"), max_length=40, default="1–11", help_text=_("For example 1–11 or 5–9."))
     organisers = models.ManyToManyField(
         StaffMember, verbose_name=_("organisers"), related_name="organised_problem_days", blank=True
@@ -98,6 +100,7 @@ class PreparationRole(models.Model):
         return f"{self.get_kind_display()}: {self.staff}"
 
 
+@bounded_texts
 class ThemeIdea(models.Model):
     class ProposedBy(models.TextChoices):
         CLASS = "class", _("a class")
@@ -110,7 +113,7 @@ class ThemeIdea(models.Model):
     title = models.CharField(_("theme"), max_length=255)
     proposed_by_kind = models.CharField(_("proposed by"), max_length=16, choices=ProposedBy.choices)
     proposed_by = models.CharField(_("who exactly"), max_length=200, blank=True, help_text=_("For example, 7 «Б»."))
-    rationale = models.TextField(_("why this theme"), blank=True)
+    rationale = models.TextField(_("why this theme"), max_length=2000, blank=True)
     votes = models.PositiveIntegerField(_("votes"), default=0)
     is_chosen = models.BooleanField(_("chosen"), default=False)
 
@@ -173,10 +176,11 @@ class DayActivity(models.Model):
         return self.title
 
 
+@bounded_texts
 class Reflection(models.Model):
     day = models.OneToOneField(ProblemDay, related_name="reflection", on_delete=models.CASCADE)
-    what_worked = models.TextField(_("what worked"))
-    what_to_change = models.TextField(_("what to change"), blank=True)
+    what_worked = models.TextField(_("what worked"), max_length=4000)
+    what_to_change = models.TextField(_("what to change"), max_length=4000, blank=True)
     students_count = models.PositiveIntegerField(_("students"), default=0)
     teachers_count = models.PositiveIntegerField(_("teachers"), default=0)
     parents_count = models.PositiveIntegerField(_("parents"), default=0)

@@ -14,11 +14,6 @@ from apps.staff.models import StaffMember
 from .models import DayActivity, PreparationRole, ProblemDay, ThemeIdea
 
 
-def staff_for_user(*, school, user):
-    """The user's registry record in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
-
-
 def _organisers():
     return Prefetch("organisers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk"))
 

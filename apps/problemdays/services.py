@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.core.dates import add_years, school_today
+from apps.staff.selectors import staff_for_user
 
 from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeIdea
-from .selectors import activity_queryset, clashes_between, planner_queryset, staff_for_user, stage_checks
+from .selectors import activity_queryset, clashes_between, planner_queryset, stage_checks
 
 DAY_FIELDS = ("date", "working_title", "theme", "problem_question", "goal", "grades")
 

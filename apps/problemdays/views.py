@@ -11,7 +11,7 @@ from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
 
 from . import selectors, services
-from .access import MANAGERS, day_can_edit, is_manager, require
+from .access import day_can_edit, is_manager, require
 from .forms import CopyDayForm, DayActivityForm, PreparationRoleForm, ProblemDayForm, ReflectionForm, ThemeIdeaForm
 from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeIdea
 
@@ -63,7 +63,7 @@ def my_duties(request):
     return render(request, "problemdays/my_duties.html", {"activities": activities, "roles": roles})
 
 
-@school_view(*MANAGERS)
+@school_view("problemdays.manage")
 def day_create(request):
     form = ProblemDayForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
@@ -275,7 +275,7 @@ def day_print(request, pk):
     return response
 
 
-@school_view(*MANAGERS)
+@school_view("problemdays.manage")
 def day_copy(request, pk):
     source = _day(request, pk)
     form = CopyDayForm(request.POST or None, initial={"working_title": source.title})

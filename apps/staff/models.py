@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import School
 from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
+from apps.core.validation import bounded_texts
 
 # A teacher counts as early-career (молодой специалист) for this many years.
 EARLY_CAREER_YEARS = 3
@@ -293,6 +294,7 @@ class StaffImport(models.Model):
         return self.file_name
 
 
+@bounded_texts
 class ErasureRecord(models.Model):
     """The act of destruction of a person's personal data (152-FZ, art. 21).
 
@@ -315,8 +317,8 @@ class ErasureRecord(models.Model):
         blank=True,
     )
     erased_at = models.DateTimeField(_("erased at"))
-    reason = models.TextField(_("reason"))
-    # [{"category": <key of apps.staff.erasure.CATEGORIES>, "action": "deleted" | "anonymised", "count": n}, ...]
+    reason = models.TextField(_("reason"), max_length=1000)
+    # [{"category": <declared by an app, apps/core/personal_data.py>, "action": "deleted" | "anonymised", "count": n}]
     categories = models.JSONField(_("data destroyed or anonymised"), default=list)
 
     objects = SchoolScopedQuerySet.as_manager()

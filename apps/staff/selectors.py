@@ -36,6 +36,12 @@ from .models import (
 )
 
 
+def staff_for_user(*, school, user):
+    """The user's active card in this school, or None. A page reads it as
+    `request.staff` (apps/staff/middleware.py), looked up once per request."""
+    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
+
+
 def _award_in_force(on: datetime.date):
     """The awards in force on `on`, latest first: valid from `awarded_on` to `valid_until`,
     both days included."""

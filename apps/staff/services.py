@@ -65,7 +65,7 @@ def _audit_staff(action, staff, before, *, subjects_changed=False, target_label=
 
 
 class StaffErased(ValidationError):
-    """The card's person was erased (apps.staff.erasure): the card is not changed again."""
+    """The card's person was erased (apps.privacy.erasure): the card is not changed again."""
 
 
 def staff_member_ensure_not_erased(*, staff: StaffMember) -> None:

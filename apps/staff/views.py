@@ -7,28 +7,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
 from apps.audit.services import audit_export
 from apps.core.dates import school_today, years_between
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 
 from . import services
-from .erasure import AlreadyErased, erasure_categories_display, staff_member_erase
 from .exporting import staff_export_xlsx, staff_import_template_xlsx
 from .filters import StaffFilter
 from .forms import (
     AchievementForm,
     CategoryAwardForm,
     DeactivateForm,
-    ErasureForm,
     NameForm,
     StaffImportForm,
     StaffMemberForm,
 )
 from .importing import staff_rows_parse
-from .models import Achievement, CategoryAward, ErasureRecord, StaffImport, StaffMember, Subject, SubjectAssociation
-from .personal_data import staff_personal_data_export, staff_personal_data_file_name
+from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
 from .selectors import association_list, staff_attestations_due, staff_overview, staff_own_card, subject_list
 from .selectors import (
     staff_detail as staff_detail_select,
@@ -37,9 +33,6 @@ from .selectors import (
     staff_list as staff_list_select,
 )
 
-ADMIN = Role.ADMINISTRATOR
-READERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR)
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,7 +66,7 @@ def home(request):
 def _school_home(request):
     today = school_today(request.school)
     overview = None
-    if request.membership.has_role(Role.ADMINISTRATOR, Role.DEPUTY_HEAD, Role.CURATOR):
+    if request.membership.can("staff.view"):
         overview = staff_overview(school=request.school, on=today)
     own_card = staff_own_card(school=request.school, user=request.user, on=today)
     return render(
@@ -108,7 +101,7 @@ def _erased_message(request, error):
     messages.info(request, " ".join(error.messages))
 
 
-@school_view(*READERS)
+@school_view("staff.view")
 def staff_list(request):
     staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
     rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
@@ -122,7 +115,7 @@ def staff_list(request):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("staff.export")
 def staff_export(request):
     staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
     rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
@@ -133,7 +126,7 @@ def staff_export(request):
     return _xlsx_response(content, file_name)
 
 
-@school_view(*READERS)
+@school_view("staff.view")
 def staff_detail(request, pk):
     staff = get_for_school_or_404(
         staff_detail_select(school=request.school).select_related("erasure"), school=request.school, pk=pk
@@ -150,7 +143,7 @@ def staff_detail(request, pk):
     )
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_create(request):
     form = StaffMemberForm(request.POST or None, school=request.school, with_category=True)
     if request.method == "POST" and form.is_valid():
@@ -175,7 +168,7 @@ def staff_create(request):
     return render(request, "staff/staff_form.html", {"form": form, "positions": POSITIONS})
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_edit(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
@@ -193,7 +186,7 @@ def staff_edit(request, pk):
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_deactivate(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     form = DeactivateForm(request.POST, school=request.school)
@@ -218,7 +211,7 @@ def staff_deactivate(request, pk):
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_reactivate(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     try:
@@ -230,7 +223,7 @@ def staff_reactivate(request, pk):
     return redirect("staff:detail", pk=staff.pk)
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def category_award_add(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
@@ -248,7 +241,7 @@ def category_award_add(request, pk):
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("staff.edit")
 def category_award_delete(request, pk):
     award = get_for_school_or_404(CategoryAward.objects.select_related("staff"), school=request.school, pk=pk)
     try:
@@ -260,7 +253,7 @@ def category_award_delete(request, pk):
     return redirect("staff:detail", pk=award.staff_id)
 
 
-@school_view(*MANAGERS)
+@school_view("staff.record_achievements")
 def achievement_add(request, pk):
     staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
     if _refuse_erased(request, staff):
@@ -278,7 +271,7 @@ def achievement_add(request, pk):
 
 
 @require_POST
-@school_view(*MANAGERS)
+@school_view("staff.record_achievements")
 def achievement_delete(request, pk):
     achievement = get_for_school_or_404(Achievement.objects, school=request.school, pk=pk)
     try:
@@ -290,7 +283,7 @@ def achievement_delete(request, pk):
     return redirect("staff:detail", pk=achievement.staff_id)
 
 
-@school_view(*MANAGERS)
+@school_view("staff.view_attestations")
 def attestations_due(request):
     today = school_today(request.school)
     rows = staff_attestations_due(school=request.school, on=today)
@@ -298,7 +291,7 @@ def attestations_due(request):
     return render(request, "staff/attestations_due.html", {"page": page, "today": today})
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_import(request):
     form = StaffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -310,7 +303,7 @@ def staff_import(request):
     return render(request, "staff/import_upload.html", {"form": form})
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_import_preview(request, pk):
     staff_import = get_for_school_or_404(StaffImport.objects, school=request.school, pk=pk)
     preview = None
@@ -329,7 +322,7 @@ def staff_import_preview(request, pk):
 
 
 @require_POST
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_import_confirm(request, pk):
     staff_import = get_for_school_or_404(StaffImport.objects, school=request.school, pk=pk)
     try:
@@ -345,12 +338,12 @@ def staff_import_confirm(request, pk):
     return redirect("staff:list")
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def staff_import_template(request):
     return _xlsx_response(staff_import_template_xlsx(), "staff-import-template.xlsx")
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def catalog(request):
     """The school's lists of subjects and subject associations."""
     kind = request.POST.get("kind")
@@ -402,53 +395,11 @@ def _rename(request, pk, model, template_title):
     return render(request, "staff/catalog_rename.html", {"form": form, "entry": instance, "title": template_title})
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def subject_rename(request, pk):
     return _rename(request, pk, Subject, _("Rename the subject"))
 
 
-@school_view(ADMIN)
+@school_view("staff.edit")
 def association_rename(request, pk):
     return _rename(request, pk, SubjectAssociation, _("Rename the association"))
-
-
-@require_POST
-@school_view(ADMIN)
-def staff_personal_data(request, pk):
-    """Everything the app holds about one person, as a ZIP (audited)."""
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
-    content = staff_personal_data_export(staff=staff, exported_by=request.user)
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{staff_personal_data_file_name(staff=staff)}"'
-    return response
-
-
-@school_view(ADMIN)
-def staff_erase(request, pk):
-    """The confirmation page of an erasure, and the erasure itself."""
-    staff = get_for_school_or_404(StaffMember.objects.select_related("erasure"), school=request.school, pk=pk)
-    erasure = getattr(staff, "erasure", None)
-    form = ErasureForm(request.POST or None, staff=staff)
-    if request.method == "POST" and erasure is None and form.is_valid():
-        try:
-            record = staff_member_erase(staff=staff, reason=form.cleaned_data["reason"], erased_by=request.user)
-        except AlreadyErased as error:
-            messages.info(request, " ".join(error.messages))
-            return redirect("staff:detail", pk=staff.pk)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("The personal data are erased. Act of destruction № %(number)s.") % {"number": record.pk}
-            )
-            return redirect("staff:erasures")
-    return render(request, "staff/erase_confirm.html", {"staff": staff, "form": form, "erasure": erasure})
-
-
-@school_view(ADMIN)
-def erasure_list(request):
-    """The school's acts of destruction of personal data."""
-    rows = ErasureRecord.objects.for_school(request.school).select_related("erased_by")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = [(record, erasure_categories_display(record)) for record in page.object_list]
-    return render(request, "staff/erasure_list.html", {"page": page})

@@ -1,11 +1,22 @@
-"""The results of a round as XLSX: aggregates, and for the administrator the
-per-person metrics. Never who named whom."""
+"""The results of a round as XLSX: what the results page shows, no more
+(apps/surveys/disclosure.py): aggregates, and for the administrator how many
+named each person, banded. Never who named whom."""
 
 from django.utils.translation import gettext as _
 
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 
-from .models import SurveyAnswer
+from .models import SurveyAnswer, SurveyNodeMetric
+
+
+def named_text(metric):
+    """How often a person was named, as the results page words it."""
+    if metric.named == SurveyNodeMetric.Named.COUNT:
+        return metric.named_by
+    if metric.named == SurveyNodeMetric.Named.FEW:
+        return "1–3"
+    return ""
+
 
 # Every column of the results is this wide.
 COLUMN_WIDTH = 24
@@ -18,43 +29,36 @@ def results_xlsx(*, survey_round, analysis, metrics=None):
         [_("Closes on"), survey_round.closes_on.strftime("%d.%m.%Y")],
         [_("Participants"), analysis.participants],
         [_("Answered"), analysis.respondents],
-        [_("Density"), round(analysis.density, 3)],
-        [_("Ties"), analysis.ties],
-        [_("Reciprocity"), round(analysis.reciprocity, 3)],
-        [_("Named by no one"), analysis.isolates],
-        [_("Closed groups"), len(analysis.closed_groups)],
-        [_("Communities"), analysis.communities],
-        [_("Ties made by the programme in the year"), len(analysis.programme_ties)],
     ]
+    if analysis.ties_shown:
+        rows += [
+            [_("Density"), round(analysis.density, 3)],
+            [_("Ties"), analysis.ties],
+            [_("Named by no one"), analysis.isolates],
+        ]
+    else:
+        rows.append([_("How often each was named"), _("not shown: the answers are too few or too alike")])
+    rows.append([_("Ties made by the programme in the year"), len(analysis.programme_ties)])
     for item, label in SurveyAnswer.READINESS_ITEMS.items():
-        rows.append([str(label), analysis.readiness.get(item)])
+        value = analysis.readiness.get(item)
+        rows.append([str(label), value if value is not None else "—"])
     if analysis.compared_with_id:
         rows += [
             [_("Compared with"), analysis.compared_with.name],
-            [_("New ties"), analysis.comparison.get("new_ties")],
-            [_("Lost ties"), analysis.comparison.get("lost_ties")],
             [_("Isolates who became connected"), len(analysis.comparison.get("isolates_connected", []))],
             [_("Density before"), round(analysis.comparison.get("density_before") or 0, 3)],
         ]
     add_sheet(workbook, _("Aggregates"), [_("Measure"), _("Value")], rows, width_range=(COLUMN_WIDTH, COLUMN_WIDTH))
-    if metrics is not None:
+    if metrics is not None and analysis.ties_shown:
         add_sheet(
             workbook,
             _("People"),
-            [
-                _("Name"),
-                _("Bridge (betweenness)"),
-                _("Community"),
-                _("Named by no one"),
-                _("In a closed group"),
-            ],
+            [_("Name"), _("Named by colleagues (1–3 when fewer than 4)"), _("Named by no one")],
             [
                 [
                     m.staff.full_name,
-                    round(m.betweenness, 3),
-                    m.community + 1,
-                    _("yes") if m.is_isolate else "",
-                    _("yes") if m.in_closed_group else "",
+                    named_text(m),
+                    _("yes") if m.named == SurveyNodeMetric.Named.NOBODY else "",
                 ]
                 for m in metrics
             ],

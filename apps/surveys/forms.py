@@ -5,6 +5,7 @@ from apps.core.dates import school_today
 from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
 
+from .disclosure import min_respondents_for
 from .models import SurveyAnswer, SurveyRound, SurveyTie
 
 SCALE = [(value, str(value)) for value in range(1, 6)]
@@ -29,6 +30,8 @@ class SurveyRoundForm(forms.ModelForm):
         people = StaffMember.objects.for_school(school).filter(is_active=True).order_by("last_name", "first_name")
         self.fields["staff"].queryset = people
         self.fields["staff"].initial = [p.pk for p in people]
+        # Everyone is included by default: half of them, and never fewer than 5.
+        self.fields["min_respondents"].initial = min_respondents_for(len(self.fields["staff"].initial))
 
     def clean(self):
         cleaned = super().clean()
@@ -37,6 +40,17 @@ class SurveyRoundForm(forms.ModelForm):
             self.add_error("closes_on", _("The survey closes on or after the day it opens."))
         elif closes_on and closes_on < self.today:
             self.add_error("closes_on", _("The closing day has passed: nobody could answer."))
+        staff, minimum = cleaned.get("staff"), cleaned.get("min_respondents")
+        if staff is not None and minimum is not None:
+            least = min_respondents_for(len(staff))
+            if minimum < least:
+                self.add_error(
+                    "min_respondents",
+                    _("At least half of the staff included must answer: at least %(count)s.") % {"count": least},
+                )
+            elif len(staff) < minimum:
+                message = _("Include at least %(count)s people: results need that many answers.")
+                self.add_error("staff", message % {"count": minimum})
         return cleaned
 
 

@@ -4,8 +4,10 @@ The programme forms pairs "on the basis of a study of relationships". Each teach
 a survey round names whom they go to for advice, with whom they discuss lessons
 and whom they would trust with a professional problem. The answers are
 confidential: who named whom never leaves the database. Only the stored
-analysis (aggregates, per-person metrics, layout) is ever shown, and only once
-at least `min_respondents` people answered.
+analysis is ever shown, once at least `min_respondents` people answered, and
+the analysis stores only what disclosure.py lets be shown: how many named each
+person (banded), never by whom, and nothing from which another respondent's
+answer could be worked out.
 """
 
 from django.conf import settings
@@ -18,10 +20,11 @@ from apps.accounts.models import School
 from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
 from apps.staff.models import StaffMember
 
+from .disclosure import COUNT, FEW, HIDDEN, MIN_RESPONDENTS, NOBODY, OTHERS
+
 RoundPartQuerySet = scoped_queryset("round__school")
 
 MAX_CHOICES_LIMIT = 10
-MIN_RESPONDENTS_FLOOR = 3
 
 
 class SurveyRound(models.Model):
@@ -39,9 +42,12 @@ class SurveyRound(models.Model):
     )
     min_respondents = models.PositiveSmallIntegerField(
         _("results shown from this many answers"),
-        default=5,
-        validators=[MinValueValidator(MIN_RESPONDENTS_FLOOR)],
-        help_text=_("Below it nothing but the number of answers is shown, so no one's answers can be guessed."),
+        default=MIN_RESPONDENTS,
+        validators=[MinValueValidator(MIN_RESPONDENTS)],
+        help_text=_(
+            "At least 5 and at least half of the staff included. Below it nothing but the number of answers"
+            " is shown, so no one's answers can be guessed."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True
@@ -62,8 +68,9 @@ class SurveyRound(models.Model):
             models.CheckConstraint(
                 condition=Q(max_choices__gte=1, max_choices__lte=MAX_CHOICES_LIMIT), name="survey_round_max_choices"
             ),
+            # At least half of the staff included, too: that needs the participants (form and service).
             models.CheckConstraint(
-                condition=Q(min_respondents__gte=MIN_RESPONDENTS_FLOOR), name="survey_round_min_respondents"
+                condition=Q(min_respondents__gte=MIN_RESPONDENTS), name="survey_round_min_respondents_5"
             ),
             models.CheckConstraint(
                 condition=Q(analysed_at__isnull=True) | Q(closed_at__isnull=False),
@@ -195,23 +202,25 @@ class SurveyTie(models.Model):
 
 
 class SurveyAnalysis(models.Model):
-    """What the analysis task computed for a closed round: aggregates only."""
+    """What the analysis task computed for a closed round: only what may be shown.
+
+    `ties_shown` is False when disclosure.ties_release withholds the counts (answers too few or too
+    alike): then density, ties and isolates are not stored either, and no person's count is."""
 
     round = models.OneToOneField(SurveyRound, related_name="analysis", on_delete=models.CASCADE)
     computed_at = models.DateTimeField()
     participants = models.PositiveIntegerField()
     respondents = models.PositiveIntegerField()
-    density = models.FloatField()
-    ties = models.PositiveIntegerField(help_text=_("Ordered pairs of colleagues with a tie of any kind."))
-    reciprocity = models.FloatField()
-    isolates = models.PositiveIntegerField()
-    closed_groups = models.JSONField(default=list, blank=True, help_text=_("Lists of staff ids."))
-    communities = models.PositiveIntegerField()
-    readiness = models.JSONField(default=dict, blank=True, help_text=_("The mean of each readiness item."))
-    # The undirected pairs the picture draws ([a, b], a < b): no direction, no kind.
-    picture_ties = models.JSONField(default=list, blank=True)
+    ties_shown = models.BooleanField(default=False)
+    density = models.FloatField(null=True, blank=True)
+    ties = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Ordered pairs of colleagues with a tie of any kind.")
+    )
+    isolates = models.PositiveIntegerField(null=True, blank=True)
+    # The mean of each readiness item; None where it would give answers away.
+    readiness = models.JSONField(default=dict, blank=True)
     compared_with = models.ForeignKey(SurveyRound, related_name="+", on_delete=models.SET_NULL, null=True, blank=True)
-    # new_ties, lost_ties (counts), isolates_connected (ids), density_before.
+    # isolates_connected (ids of people named by no one then, named now), density_before, isolates_before.
     comparison = models.JSONField(default=dict, blank=True)
     # Ties the programme made (visits, pairs, teams) in the year before closing: [a, b, [kinds]].
     programme_ties = models.JSONField(default=list, blank=True)
@@ -224,6 +233,11 @@ class SurveyAnalysis(models.Model):
                 condition=Q(respondents__lte=F("participants")), name="survey_analysis_respondents_of_participants"
             ),
             models.CheckConstraint(condition=Q(density__gte=0, density__lte=1), name="survey_analysis_density_0_1"),
+            models.CheckConstraint(
+                condition=Q(ties_shown=True, density__isnull=False, ties__isnull=False, isolates__isnull=False)
+                | Q(ties_shown=False, density__isnull=True, ties__isnull=True, isolates__isnull=True),
+                name="survey_analysis_ties_only_when_shown",
+            ),
         ]
 
     def __str__(self):
@@ -231,17 +245,20 @@ class SurveyAnalysis(models.Model):
 
 
 class SurveyNodeMetric(models.Model):
-    """A participant's place in the round's network, and their position in the picture."""
+    """A participant's place in the round's network as it may be shown, and their dot in the picture."""
+
+    class Named(models.TextChoices):
+        NOBODY = NOBODY, _("named by no one")
+        FEW = FEW, _("named by 1–3 colleagues")
+        COUNT = COUNT, _("named by this many colleagues")
+        HIDDEN = HIDDEN, _("not shown")
 
     round = models.ForeignKey(SurveyRound, related_name="node_metrics", on_delete=models.CASCADE)
     staff = models.ForeignKey(StaffMember, related_name="+", on_delete=models.PROTECT)
-    in_degree = models.PositiveIntegerField()
-    betweenness = models.FloatField()
-    community = models.PositiveIntegerField()
-    is_isolate = models.BooleanField()
-    in_closed_group = models.BooleanField()
-    # Index into the analysis's closed_groups: "the same closed group" in suggestions.
-    closed_group = models.PositiveIntegerField(null=True, blank=True)
+    named = models.CharField(max_length=8, choices=Named.choices, default=Named.HIDDEN)
+    # How many respondents named them: only when it rests on enough of them (Named.COUNT).
+    named_by = models.PositiveIntegerField(null=True, blank=True)
+    # The dot's place, from the programme's ties (analysis.layout), never from the answers.
     x = models.FloatField()
     y = models.FloatField()
 
@@ -250,19 +267,15 @@ class SurveyNodeMetric(models.Model):
     class Meta:
         verbose_name = _("network metric")
         verbose_name_plural = _("network metrics")
-        ordering = ["-in_degree", "pk"]
+        ordering = [F("named_by").desc(nulls_last=True), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["round", "staff"], name="survey_metric_once"),
             models.CheckConstraint(
                 condition=Q(x__gte=0, x__lte=1, y__gte=0, y__lte=1), name="survey_metric_position_0_1"
             ),
             models.CheckConstraint(
-                condition=Q(in_closed_group=True, closed_group__isnull=False)
-                | Q(in_closed_group=False, closed_group__isnull=True),
-                name="survey_metric_closed_group_consistent",
-            ),
-            models.CheckConstraint(
-                condition=Q(is_isolate=False) | Q(in_degree=0), name="survey_metric_isolate_named_by_no_one"
+                condition=Q(named=COUNT, named_by__gt=OTHERS) | (~Q(named=COUNT) & Q(named_by__isnull=True)),
+                name="survey_metric_count_only_from_four",
             ),
         ]
 

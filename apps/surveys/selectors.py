@@ -2,17 +2,14 @@
 they never compute the graph, and nothing here returns who named whom."""
 
 from dataclasses import dataclass, field
+from math import sqrt
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from apps.staff.models import StaffMember
 
+from .disclosure import COUNT, FEW, HIDDEN, NOBODY, OTHERS
 from .models import SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound
-
-
-def staff_for_user(*, school, user):
-    """The user's registry card in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
 
 
 def round_list(*, school):
@@ -60,11 +57,10 @@ def results_visible(survey_round):
 
 @dataclass
 class Picture:
-    """The network picture: undirected lines and dots in a 0–100 box."""
+    """The network picture: the programme's ties as lines, each person a dot in a 0–100 box."""
 
-    nodes: list = field(default_factory=list)  # dicts: x, y, r, isolate, closed, label
-    reported: list = field(default_factory=list)  # (x1, y1, x2, y2)
-    programme: list = field(default_factory=list)
+    nodes: list = field(default_factory=list)  # dicts: x, y, r, named, label
+    programme: list = field(default_factory=list)  # (x1, y1, x2, y2)
 
 
 def _scale(value):
@@ -72,16 +68,23 @@ def _scale(value):
     return round(14 + 72 * value, 2)
 
 
-def network_picture(*, analysis, metrics, show_names):
-    """Lines of the reported ties and the programme's ties at the same positions.
-    Labels only when names are shown (the administrator asked for them).
+# A dot's size by what may be shown of how often the person is named.
+DOT = {NOBODY: 1.6, FEW: 2.2, HIDDEN: 2.2}
 
-    Nothing in the picture tells a tie's direction: every dot is the same size
-    (how often a person is named is not drawn), and no reported line touches a
-    person named by no one (such a line could only be their own answer). Lines
-    are in the order of their positions, not of anybody's id."""
+
+def _dot(metric):
+    if metric.named == COUNT:
+        return round(min(4.2, 2.2 + 0.4 * sqrt(metric.named_by - OTHERS)), 2)
+    return DOT[metric.named]
+
+
+def network_picture(*, analysis, metrics, show_names):
+    """Dots where the programme's ties (visits, pairs, teams) put them, those
+    ties as lines, and each dot sized and coloured by what the analysis may show
+    of how often that person was named. No line and no dot's place comes from
+    the answers: who named whom is not drawn, so the picture shows nothing the
+    counts do not. Labels only when names are shown."""
     at = {m.staff_id: (_scale(m.x), _scale(m.y)) for m in metrics}
-    isolates = {m.staff_id for m in metrics if m.is_isolate}
     picture = Picture()
     for m in sorted(metrics, key=lambda m: (m.y, m.x, m.staff_id)):
         x, y = at[m.staff_id]
@@ -89,72 +92,70 @@ def network_picture(*, analysis, metrics, show_names):
             {
                 "x": x,
                 "y": y,
-                "r": 2.2,
-                "isolate": m.is_isolate,
-                "closed": m.in_closed_group,
+                "r": _dot(m),
+                "named": m.named,
                 "label": m.staff.short_name if show_names else "",
             }
         )
-    for ties, target, skip in (
-        (analysis.picture_ties, picture.reported, isolates),
-        (analysis.programme_ties, picture.programme, set()),
-    ):
-        for tie in ties:
-            a, b = tie[0], tie[1]
-            if a in at and b in at and a not in skip and b not in skip:
-                target.append((*at[a], *at[b]))
-        target.sort()
+    for tie in analysis.programme_ties:
+        a, b = tie[0], tie[1]
+        if a in at and b in at:
+            picture.programme.append((*at[a], *at[b]))
+    picture.programme.sort()
     return picture
 
 
+# Most named first: exact counts, then «1–3», then named by no one.
+_NAMED_ORDER = {COUNT: 0, FEW: 1, NOBODY: 2, HIDDEN: 3}
+
+
 def round_results(*, survey_round):
-    """The stored metrics of an analysed round with the staff loaded: one query."""
-    return list(
+    """The stored metrics of an analysed round with the staff loaded, most named
+    first (by what may be shown, then by name): one query."""
+    metrics = list(
         SurveyNodeMetric.objects.filter(round=survey_round)
         .select_related("staff")
-        .order_by("-in_degree", "staff__last_name", "staff__first_name", "pk")
+        .order_by(F("named_by").desc(nulls_last=True), "staff__last_name", "staff__first_name", "pk")
     )
+    return sorted(metrics, key=lambda m: _NAMED_ORDER[m.named])
 
 
 @dataclass
 class NetworkPositions:
-    """Where people stand in the school's latest analysed round (for suggestions)."""
+    """Where people stand in the school's latest analysed round (for suggestions),
+    as far as its results may be shown."""
 
-    in_degree: dict = field(default_factory=dict)
+    named_by: dict = field(default_factory=dict)  # staff id -> count, for those with a count shown
     isolates: set = field(default_factory=set)
-    closed_group: dict = field(default_factory=dict)  # staff id -> group index
-    well_connected: set = field(default_factory=set)  # in-degree in the top third
+    well_connected: set = field(default_factory=set)  # named by 4 or more, in the top third
 
     def __bool__(self):
-        return bool(self.in_degree)
+        return bool(self.named_by or self.isolates)
 
 
 def latest_network_positions(*, school):
-    """The metrics of the school's latest analysed round with enough answers to
-    be shown. One query; empty if there is none."""
+    """The metrics of the school's latest analysed round whose counts may be
+    shown (enough answers, not withheld). One query; empty if there is none."""
     latest = (
         SurveyRound.objects.filter(
-            school=school, analysed_at__isnull=False, analysis__respondents__gte=F("min_respondents")
+            school=school,
+            analysed_at__isnull=False,
+            analysis__respondents__gte=F("min_respondents"),
+            analysis__ties_shown=True,
         )
         .order_by("-closes_on", "-pk")
         .values("pk")[:1]
     )
-    rows = list(
-        SurveyNodeMetric.objects.filter(round=Subquery(latest)).values_list(
-            "staff_id", "in_degree", "is_isolate", "closed_group"
-        )
-    )
+    rows = list(SurveyNodeMetric.objects.filter(round=Subquery(latest)).values_list("staff_id", "named", "named_by"))
     positions = NetworkPositions()
-    for staff_id, in_degree, is_isolate, group in rows:
-        positions.in_degree[staff_id] = in_degree
-        if is_isolate:
+    for staff_id, named, named_by in rows:
+        if named == NOBODY:
             positions.isolates.add(staff_id)
-        if group is not None:
-            positions.closed_group[staff_id] = group
-    degrees = sorted(positions.in_degree.values(), reverse=True)
-    if degrees:
+        elif named == COUNT:
+            positions.named_by[staff_id] = named_by
+    # The top third of everyone by count; «1–3» and no one rank below any count.
+    degrees = sorted((positions.named_by.get(pk, 0) for pk, _named, _count in rows), reverse=True)
+    if positions.named_by:
         threshold = degrees[max(0, -(-len(degrees) // 3) - 1)]
-        positions.well_connected = {
-            pk for pk, degree in positions.in_degree.items() if degree > 0 and degree >= threshold
-        }
+        positions.well_connected = {pk for pk, count in positions.named_by.items() if count >= threshold}
     return positions

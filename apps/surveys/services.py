@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,8 @@ from apps.core.dates import school_today
 from apps.core.tasks import enqueue_on_commit
 from apps.staff.models import StaffMember
 
-from .analysis import analyse_network, compare
+from .analysis import analyse_network, isolates_connected, layout
+from .disclosure import min_respondents_for, readiness_release, ties_release
 from .models import SurveyAnalysis, SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound, SurveyTie
 from .registries import PROGRAMME_TIE_READERS
 
@@ -20,36 +21,46 @@ PROGRAMME_DAYS = 365
 
 
 def survey_round_create(
-    *, school, name, opens_on, closes_on, staff, max_choices=5, min_respondents=5, created_by=None, now=None
+    *, school, name, opens_on, closes_on, staff, max_choices=5, min_respondents=None, created_by=None, now=None
 ):
     """A round of the school with its participants: active staff of this school
     only, and at least as many as the answers results need; a round that can
-    still be answered (it closes on the school's today, at `now`, at the earliest)."""
+    still be answered (it closes on the school's today, at `now`, at the earliest).
+    Results need at least 5 answers and answers from at least half of those
+    included (by default exactly that), so that a few answers never stand for the staff."""
     if opens_on and closes_on and closes_on < opens_on:
         raise ValidationError({"closes_on": _("The survey closes on or after the day it opens.")})
     if closes_on and closes_on < school_today(school, now):
         raise ValidationError({"closes_on": _("The closing day has passed: nobody could answer.")})
+    people = {s.pk: s for s in staff}
+    valid = set(
+        StaffMember.objects.for_school(school).filter(pk__in=list(people), is_active=True).values_list("pk", flat=True)
+    )
+    least = min_respondents_for(len(valid))
     survey_round = SurveyRound(
         school=school,
         name=name,
         opens_on=opens_on,
         closes_on=closes_on,
         max_choices=max_choices,
-        min_respondents=min_respondents,
+        min_respondents=least if min_respondents is None else min_respondents,
         created_by=created_by,
     )
     survey_round.full_clean()
-    people = {s.pk: s for s in staff}
-    valid = set(
-        StaffMember.objects.for_school(school).filter(pk__in=list(people), is_active=True).values_list("pk", flat=True)
-    )
     if set(people) - valid:
         raise ValidationError({"staff": _("Only people working at this school can take part.")})
-    if len(valid) < min_respondents:
+    if survey_round.min_respondents < least:
+        raise ValidationError(
+            {
+                "min_respondents": _("At least half of the staff included must answer: at least %(count)s.")
+                % {"count": least}
+            }
+        )
+    if len(valid) < survey_round.min_respondents:
         raise ValidationError(
             {
                 "staff": _("Include at least %(count)s people: results need that many answers.")
-                % {"count": min_respondents}
+                % {"count": survey_round.min_respondents}
             }
         )
     with transaction.atomic():
@@ -125,10 +136,6 @@ def survey_round_close(*, survey_round, now=None):
     return bool(closed)
 
 
-def _directed_pairs(round_id):
-    return set(SurveyTie.objects.filter(answer__round_id=round_id).values_list("respondent_id", "target_id").distinct())
-
-
 def _programme_ties(survey_round, people):
     """[a, b, kinds] of the ties the programme made among the round's people in
     the year before it closed (see registries.PROGRAMME_TIE_READERS)."""
@@ -144,87 +151,97 @@ def _programme_ties(survey_round, people):
 
 
 def survey_round_analyse(*, round_id, now=None):
-    """Compute and store the round's network analysis, once: a round already
-    analysed (or not yet closed) is left alone. The round's row lock keeps two
-    workers from computing it at the same time. Returns the analysis or None."""
+    """Compute and store the round's analysis, once: a round already analysed
+    (or not yet closed) is left alone. The round's row lock keeps two workers
+    from computing it at the same time. Only what disclosure.py releases is
+    stored, so no page or export can show more. Returns the analysis or None."""
     now = now or timezone.now()
     with transaction.atomic():
         survey_round = SurveyRound.objects.select_for_update().select_related("school").filter(pk=round_id).first()
         if survey_round is None or survey_round.closed_at is None or survey_round.analysed_at is not None:
             return None
         people = set(SurveyParticipant.objects.filter(round=survey_round).values_list("staff_id", flat=True))
-        respondents = SurveyParticipant.objects.filter(round=survey_round, answered_at__isnull=False).count()
+        respondents = set(
+            SurveyParticipant.objects.filter(round=survey_round, answered_at__isnull=False).values_list(
+                "staff_id", flat=True
+            )
+        )
         ties = list(
             SurveyTie.objects.filter(answer__round=survey_round).values_list("respondent_id", "target_id", "kind")
         )
         result = analyse_network(sorted(people), ties)
-        readiness = SurveyAnswer.objects.filter(round=survey_round).aggregate(
-            answers=Count("pk"), **{item: Avg(item) for item in SurveyAnswer.READINESS_ITEMS}
+        release = ties_release(
+            named_by=result.named_by,
+            respondents=respondents,
+            most=len(SurveyTie.Kind.values) * survey_round.max_choices,
         )
-        readiness = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in readiness.items()}
+        sums = SurveyAnswer.objects.filter(round=survey_round).aggregate(
+            answers=Count("pk"), **{item: Sum(item) for item in SurveyAnswer.READINESS_ITEMS}
+        )
+        readiness = {
+            item: readiness_release(total=sums[item] or 0, answers=sums["answers"])
+            for item in SurveyAnswer.READINESS_ITEMS
+        }
         previous = (
-            # Only a round whose results could be shown (enough answers).
+            # Only a round whose counts could be shown (enough answers, not withheld).
             SurveyRound.objects.filter(
                 school=survey_round.school,
                 analysed_at__isnull=False,
                 closes_on__lt=survey_round.closes_on,
                 analysis__respondents__gte=F("min_respondents"),
+                analysis__ties_shown=True,
             )
             .select_related("analysis")
             .order_by("-closes_on", "-pk")
             .first()
+            if release.shown
+            else None
         )
         comparison = {}
-        if previous is not None and hasattr(previous, "analysis"):
-            previous_isolates = SurveyNodeMetric.objects.filter(round=previous, is_isolate=True).values_list(
-                "staff_id", flat=True
-            )
-            comparison = compare(
-                current_pairs={(a, b) for a, b, _kind in ties if a in people and b in people},
-                current_isolates=result.isolates,
-                current_people=people,
-                previous_pairs=_directed_pairs(previous.pk),
-                previous_isolates=list(previous_isolates),
-                previous_people=set(
-                    SurveyParticipant.objects.filter(round=previous).values_list("staff_id", flat=True)
+        if previous is not None:
+            previous_isolates = SurveyNodeMetric.objects.filter(
+                round=previous, named=SurveyNodeMetric.Named.NOBODY
+            ).values_list("staff_id", flat=True)
+            named = (SurveyNodeMetric.Named.FEW, SurveyNodeMetric.Named.COUNT)
+            named_now = {pk for pk, (band, _count) in release.people.items() if band in named}
+            comparison = {
+                "isolates_connected": isolates_connected(
+                    previous_isolates=previous_isolates, current_named=named_now, current_people=people
                 ),
-            )
-            comparison["density_before"] = previous.analysis.density
-            comparison["isolates_before"] = previous.analysis.isolates
+                "density_before": previous.analysis.density,
+                "isolates_before": previous.analysis.isolates,
+            }
+        programme_ties = _programme_ties(survey_round, people)
         analysis = SurveyAnalysis(
             round=survey_round,
             computed_at=now,
             participants=len(people),
-            respondents=respondents,
-            density=result.density,
-            ties=result.ties,
-            reciprocity=result.reciprocity,
-            isolates=len(result.isolates),
-            closed_groups=result.closed_groups,
-            communities=result.communities,
+            respondents=len(respondents),
+            ties_shown=release.shown,
+            density=result.density if release.shown else None,
+            ties=release.ties,
+            isolates=sum(1 for band, _count in release.people.values() if band == SurveyNodeMetric.Named.NOBODY)
+            if release.shown
+            else None,
             readiness=readiness,
-            picture_ties=result.picture_ties,
             compared_with=previous,
             comparison=comparison,
-            programme_ties=_programme_ties(survey_round, people),
+            programme_ties=programme_ties,
         )
         analysis.full_clean(exclude=["round"])
         analysis.save()
+        positions = layout(people, programme_ties)
         SurveyNodeMetric.objects.bulk_create(
             [
                 SurveyNodeMetric(
                     round=survey_round,
                     staff_id=person,
-                    in_degree=node.in_degree,
-                    betweenness=node.betweenness,
-                    community=node.community,
-                    is_isolate=node.is_isolate,
-                    in_closed_group=node.closed_group is not None,
-                    closed_group=node.closed_group,
-                    x=node.x,
-                    y=node.y,
+                    named=release.people.get(person, (SurveyNodeMetric.Named.HIDDEN, None))[0],
+                    named_by=release.people.get(person, (None, None))[1],
+                    x=positions[person][0],
+                    y=positions[person][1],
                 )
-                for person, node in sorted(result.nodes.items())
+                for person in sorted(people)
             ]
         )
         SurveyRound.objects.filter(pk=survey_round.pk).update(analysed_at=now)

@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
@@ -16,9 +15,8 @@ from apps.core.tenancy import get_for_school_or_404, school_view
 from . import selectors, services
 from .exporting import results_xlsx
 from .forms import SurveyAnswerForm, SurveyRoundForm
-from .models import SurveyAnswer, SurveyRound, SurveyTie
+from .models import SurveyAnswer, SurveyNodeMetric, SurveyRound, SurveyTie
 
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
 PAGE_SIZE = 25
 TOP_NAMED = 5
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,11 +28,11 @@ def _round(request, pk):
 
 
 def _shows_names(request):
-    """Names are shown only to the administrator role, and only when asked for."""
-    return request.membership.has_role(Role.ADMINISTRATOR) and request.GET.get("names") == "1"
+    """Names are shown only to who may see the advice network, and only when asked for."""
+    return request.membership.can("surveys.view_network") and request.GET.get("names") == "1"
 
 
-@school_view(*MANAGERS)
+@school_view("surveys.manage")
 def round_list(request):
     page = Paginator(selectors.round_list(school=request.school), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "surveys/round_list.html", {"page": page, "today": school_today(request.school)})
@@ -47,7 +45,7 @@ def my_surveys(request):
     return render(request, "surveys/my_surveys.html", {"page": page, "today": school_today(request.school)})
 
 
-@school_view(*MANAGERS)
+@school_view("surveys.manage")
 def round_create(request):
     form = SurveyRoundForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +64,7 @@ def round_create(request):
     return render(request, "surveys/round_form.html", {"form": form})
 
 
-@school_view(*MANAGERS)
+@school_view("surveys.manage")
 def round_detail(request, pk):
     survey_round = _round(request, pk)
     counts = selectors.round_list(school=request.school).filter(pk=pk).values("participant_count", "answer_count")[0]
@@ -83,7 +81,7 @@ def round_detail(request, pk):
 
 
 @require_POST
-@school_view(*MANAGERS)
+@school_view("surveys.manage")
 def round_close(request, pk):
     survey_round = _round(request, pk)
     if services.survey_round_close(survey_round=survey_round):
@@ -98,7 +96,7 @@ def answer(request, pk):
     """A participant's own answer: editable while the round is open; afterwards
     only "you took part"."""
     survey_round = _round(request, pk)
-    respondent = selectors.staff_for_user(school=request.school, user=request.user)
+    respondent = request.staff
     participant = survey_round.participants.filter(staff=respondent).first() if respondent is not None else None
     if participant is None:
         messages.info(request, _("You do not take part in this survey."))
@@ -138,8 +136,10 @@ def answer(request, pk):
     )
 
 
-@school_view(*MANAGERS)
+@school_view("surveys.manage")
 def results(request, pk):
+    """What the stored analysis may show (apps/surveys/disclosure.py): how many
+    named each person, banded, and never by whom."""
     survey_round = _round(request, pk)
     analysis = getattr(survey_round, "analysis", None)
     context = {"round": survey_round, "analysis": analysis, "visible": selectors.results_visible(survey_round)}
@@ -148,28 +148,22 @@ def results(request, pk):
         metrics = selectors.round_results(survey_round=survey_round)
         by_staff = {m.staff_id: m.staff for m in metrics}
         connected = analysis.comparison.get("isolates_connected", [])
+        Named = SurveyNodeMetric.Named
         context.update(
             {
                 "show_names": show_names,
-                "can_show_names": request.membership.has_role(Role.ADMINISTRATOR),
+                "can_show_names": request.membership.can("surveys.view_network"),
                 # The picture is the administrator's (a deputy head could tell the
                 # unnamed dots apart by the programme's pairs and teams they know).
                 "picture": selectors.network_picture(analysis=analysis, metrics=metrics, show_names=show_names)
-                if request.membership.has_role(Role.ADMINISTRATOR)
+                if request.membership.can("surveys.view_network")
                 else None,
-                "isolates": [m.staff for m in metrics if m.is_isolate] if show_names else [],
-                "closed_groups": [[by_staff[pk] for pk in group if pk in by_staff] for group in analysis.closed_groups]
-                if show_names
-                else [],
-                # Named people come alphabetically and without their counts, so that
-                # no count can be set against the lines of the picture.
-                "top_named": sorted(
-                    [m for m in metrics if m.in_degree > 0][:TOP_NAMED],
-                    key=lambda m: (m.staff.last_name, m.staff.first_name) if show_names else (-m.in_degree,),
-                ),
+                "isolates": [m.staff for m in metrics if m.named == Named.NOBODY] if show_names else [],
+                "top_named": [m for m in metrics if m.named in (Named.COUNT, Named.FEW)][:TOP_NAMED],
                 "readiness": [
                     (label, analysis.readiness.get(item)) for item, label in SurveyAnswer.READINESS_ITEMS.items()
                 ],
+                "readiness_withheld": None in [analysis.readiness.get(item) for item in SurveyAnswer.READINESS_ITEMS],
                 "connected": [by_staff[pk] for pk in connected if pk in by_staff] if show_names else [],
                 "connected_count": len(connected),
                 "respondent_share": percent(analysis.respondents, analysis.participants)
@@ -183,14 +177,14 @@ def results(request, pk):
     return render(request, "surveys/results.html", context)
 
 
-@school_view(*MANAGERS)
+@school_view("surveys.manage")
 def results_export(request, pk):
     survey_round = _round(request, pk)
     if not selectors.results_visible(survey_round):
         messages.info(request, _("There are no results to export yet."))
         return redirect("surveys:results", pk=survey_round.pk)
     metrics = None
-    if request.membership.has_role(Role.ADMINISTRATOR):
+    if request.membership.can("surveys.view_network"):
         metrics = selectors.round_results(survey_round=survey_round)
     content = results_xlsx(survey_round=survey_round, analysis=survey_round.analysis, metrics=metrics)
     file_name = f"survey-{survey_round.pk}-results.xlsx"

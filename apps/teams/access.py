@@ -8,13 +8,9 @@ the team's lead manage it; its members also keep meeting notes.
 
 from django.core.exceptions import PermissionDenied
 
-from apps.accounts.models import Role
-
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
-
 
 def is_manager(request):
-    return request.membership.has_role(*MANAGERS)
+    return request.membership.can("teams.manage")
 
 
 def _active_members(team):

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
+from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput
 from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember
 
-from .models import TaskTeam, TeamMember, TeamOutcome
+from .models import TaskTeam, TeamMeeting, TeamMember, TeamOutcome, TeamStatusChange
 from .services import DEADLINE_YEARS, MEETING_YEARS, MILESTONE_YEARS, MemberSpec
 
 
@@ -25,9 +26,10 @@ def team_people(school, partner_school=None):
 
 class TeamFieldsMixin:
     def setup_team_fields(self, school):
-        self.fields["task"].widget = forms.Textarea(attrs={"rows": 3})
-        self.fields["expected_result"].widget = forms.Textarea(attrs={"rows": 2})
-        self.fields["why_these_people"].widget = forms.Textarea(attrs={"rows": 2})
+        for name, rows in (("task", 3), ("expected_result", 2), ("why_these_people", 2)):
+            field = self.fields[name]
+            # A new widget keeps the field's maxlength attribute.
+            field.widget = forms.Textarea(attrs={"rows": rows, **field.widget_attrs(forms.Textarea())})
         limit_dates(self, school, ("deadline",), **DEADLINE_YEARS)
 
 
@@ -110,7 +112,12 @@ class MemberAddForm(forms.Form):
 
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=max_length_of(TeamStatusChange, "reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,9 +139,12 @@ class MilestoneForm(forms.Form):
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
-    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 2}))
+    agenda = forms.CharField(
+        label=_("Agenda"), max_length=max_length_of(TeamMeeting, "agenda"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     minutes = forms.CharField(
         label=_("Minutes"),
+        max_length=max_length_of(TeamMeeting, "minutes"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("Short notes: what was decided, who does what."),
@@ -163,10 +173,12 @@ class ReformForm(TeamFieldsMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskTeam.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=255)
-    task = forms.CharField(label=_("Task"))
-    expected_result = forms.CharField(label=_("Expected result"))
+    task = forms.CharField(label=_("Task"), max_length=max_length_of(TaskTeam, "task"))
+    expected_result = forms.CharField(label=_("Expected result"), max_length=max_length_of(TaskTeam, "expected_result"))
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
-    why_these_people = forms.CharField(label=_("Why these people"), required=False)
+    why_these_people = forms.CharField(
+        label=_("Why these people"), max_length=max_length_of(TaskTeam, "why_these_people"), required=False
+    )
     member_ids = forms.TypedMultipleChoiceField(
         label=_("Members to take along"), coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
     )

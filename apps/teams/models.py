@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.core.tenancy import NetworkScopedQuerySet, network_scoped_queryset
+from apps.core.validation import bounded_texts
 from apps.staff.models import StaffMember
 
 # Rows of a team (members, milestones, meetings...) belong to both of its schools.
@@ -32,6 +33,7 @@ class TaskTeamQuerySet(NetworkScopedQuerySet):
         return self.filter(Q(status__in=(TaskTeam.Status.WORKING, TaskTeam.Status.SOLVED)) | Q(Exists(began_work)))
 
 
+@bounded_texts
 class TaskTeam(models.Model):
     """A team formed around one task, with a deadline and a lifecycle."""
 
@@ -70,14 +72,17 @@ class TaskTeam(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TASK_TEAM)
     title = models.CharField(_("title"), max_length=255)
-    task = models.TextField(_("task"), help_text=_("The task or problem the team is formed to solve."))
-    expected_result = models.TextField(_("expected result"))
+    task = models.TextField(_("task"), max_length=4000, help_text=_("The task or problem the team is formed to solve."))
+    expected_result = models.TextField(_("expected result"), max_length=4000)
     why_these_people = models.TextField(
-        _("why these people"), blank=True, help_text=_("What each person brings: experience, knowledge, status.")
+        _("why these people"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What each person brings: experience, knowledge, status."),
     )
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FORMING)
-    abandon_reason = models.TextField(_("why abandoned"), blank=True)
+    abandon_reason = models.TextField(_("why abandoned"), max_length=2000, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     predecessor = models.ForeignKey(
         "self",
@@ -176,13 +181,14 @@ class TeamMember(models.Model):
         return self.left_on is None
 
 
+@bounded_texts
 class TeamStatusChange(models.Model):
     """The history of a team's status: who changed it, when and why."""
 
     team = models.ForeignKey(TaskTeam, related_name="status_changes", on_delete=models.CASCADE)
     from_status = models.CharField(max_length=16, choices=TaskTeam.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=TaskTeam.Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -223,11 +229,14 @@ class Milestone(models.Model):
         return self.title
 
 
+@bounded_texts
 class TeamMeeting(models.Model):
     team = models.ForeignKey(TaskTeam, related_name="meetings", on_delete=models.CASCADE)
     held_on = models.DateField(_("held on"))
-    agenda = models.TextField(_("agenda"))
-    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Short notes: what was decided, who does what."))
+    agenda = models.TextField(_("agenda"), max_length=4000)
+    minutes = models.TextField(
+        _("minutes"), max_length=10000, blank=True, help_text=_("Short notes: what was decided, who does what.")
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -243,6 +252,7 @@ class TeamMeeting(models.Model):
         return f"{self.held_on}: {self.agenda[:40]}"
 
 
+@bounded_texts
 class TeamOutcome(models.Model):
     """What the team produced: the condition of its dissolution."""
 
@@ -256,7 +266,7 @@ class TeamOutcome(models.Model):
     team = models.OneToOneField(TaskTeam, related_name="outcome", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
     link = models.URLField(_("link"), blank=True)
     file = models.FileField(_("file"), upload_to="teams/outcomes/%Y/", blank=True)
     file_size = models.PositiveIntegerField(default=0)

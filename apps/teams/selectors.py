@@ -9,16 +9,11 @@ from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
 from apps.staff.load import teacher_load_warnings
-from apps.staff.models import QualificationCategory, StaffMember, Subject
+from apps.staff.models import QualificationCategory, Subject
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import latest_network_positions
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChange
-
-
-def staff_for_user(*, school, user):
-    """The user's registry record in this school, or None."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
 
 
 def _active_members():
@@ -154,8 +149,8 @@ EXPERIENCED_YEARS = 10
 def composition_hints(*, school, staff_ids):
     """A team's mix: early-career and experienced people, categories, subjects
     and positions, with advice where the mix is one-sided; and, from the
-    school's latest analysed staff survey, people of one closed group who
-    would do better in different teams. Three queries."""
+    school's latest analysed staff survey (as far as its results may be shown),
+    members whom no colleague named, for whom the team is a way in. Three queries."""
     people = list(
         staff_with_derived(school=school)
         .filter(pk__in=list(staff_ids))
@@ -186,15 +181,8 @@ def composition_hints(*, school, staff_ids):
             hints.advice.append(_("Everyone has the same category: mix people of different status."))
     # Asked whatever the team's size, so that its pages run a fixed number of queries.
     network = latest_network_positions(school=school)
-    groups = {}
-    for person in people:
-        group = network.closed_group.get(person.pk)
-        if group is not None:
-            groups.setdefault(group, []).append(person)
-    for together in groups.values():
-        if len(together) >= 2:
-            hints.network_advice.append(
-                _("%(names)s form a closed group that links to nobody else: consider putting them in different teams.")
-                % {"names": _(" and ").join(p.short_name for p in together)}
-            )
+    lonely = [p for p in people if p.pk in network.isolates]
+    if lonely:
+        message = _("Named by no colleague in the staff survey: %(names)s. The team is a way into the staff's ties.")
+        hints.network_advice.append(message % {"names": _(" and ").join(p.short_name for p in lonely)})
     return hints

@@ -11,6 +11,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
 from apps.core.dates import school_today
 from apps.core.forms import check_dates
+from apps.core.validation import text_lengths_check
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamOutcome, TeamStatusChange
 from .selectors import team_load_warnings
@@ -81,9 +82,12 @@ def _audit_members(team, members, *, joined):
 
 
 def _record_change(team, from_status, to_status, *, reason="", changed_by=None):
-    return TeamStatusChange.objects.create(
+    change = TeamStatusChange(
         team=team, from_status=from_status, to_status=to_status, reason=reason, changed_by=changed_by
     )
+    text_lengths_check(change)
+    change.save()
+    return change
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from apps.core.uploads import file_download
 from apps.staff.models import StaffMember
 
 from . import selectors, services
-from .access import MANAGERS, is_manager, require, team_can_manage, team_can_reform, team_can_take_notes
+from .access import is_manager, require, team_can_manage, team_can_reform, team_can_take_notes
 from .forms import MeetingForm, MemberAddForm, MilestoneForm, OutcomeForm, ReformForm, StatusChangeForm, TaskTeamForm
 from .models import Milestone, TaskTeam, TeamMember, TeamOutcome
 
@@ -95,7 +95,7 @@ def _hints(school, form):
     return selectors.composition_hints(school=school, staff_ids=[p.pk for p in people])
 
 
-@school_view(*MANAGERS)
+@school_view("teams.manage")
 def team_create(request):
     """Administrators and deputy heads form teams. "Check the composition"
     re-shows the form with hints about the mix of people, saving nothing."""
@@ -341,7 +341,7 @@ def outcome_file(request, pk):
     return file_download(outcome.file)
 
 
-@school_view(*MANAGERS)
+@school_view("teams.manage")
 def team_reform(request, pk):
     team = _team(request, pk, detail=True)
     require(team_can_reform(request, team))

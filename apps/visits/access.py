@@ -5,14 +5,11 @@ hide their problems. Its *content* (facts, suggestions, questions, next steps, t
 self-reflection) is seen only by the observed teacher, the observers, the curator
 of the visit's pair or triad and, if the teacher chose to share it, the colleagues
 of her subject association who were in it when she shared, are still in it, and
-are not administration (`selectors.visit_is_share_reader`). Administrators and
-deputy heads see that a visit happened, when, and whether the debrief was on
-time: never the content. See docs/security-and-privacy.md#the-trust-rule.
+are not administration (`selectors.visit_is_share_reader`). The administration
+(`visits.oversee`: administrators and deputy heads) sees that a visit happened,
+when, and whether the debrief was on time: never the content. See
+docs/security-and-privacy.md#the-trust-rule.
 """
-
-from apps.accounts.models import Role
-
-MANAGERS = (Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
 
 
 def _user_staff_ids(visit, user):
@@ -38,21 +35,21 @@ def visit_can_read_content(request, visit, *, share_reader=False):
     user = request.user
     if is_observed(visit, user) or is_observer(visit, user) or is_curator(visit, user):
         return True
-    if request.membership.has_role(*MANAGERS):
+    if request.membership.can("visits.oversee"):
         return False
     return bool(visit.shared_with_association and share_reader)
 
 
 def visit_can_view(request, visit, *, share_reader=False):
     """The visit's facts (who, when, status, timeliness): its people and the administration."""
-    return request.membership.has_role(*MANAGERS) or visit_can_read_content(request, visit, share_reader=share_reader)
+    return request.membership.can("visits.oversee") or visit_can_read_content(request, visit, share_reader=share_reader)
 
 
 def visit_can_manage(request, visit):
     """Change or cancel the visit: the administration, the group's curator, and
     whoever planned it."""
     return (
-        request.membership.has_role(*MANAGERS)
+        request.membership.can("visits.oversee")
         or is_curator(visit, request.user)
         or (visit.created_by_id == request.user.pk)
     )

@@ -13,16 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.core.tenancy import SchoolScopedQuerySet, network_scoped_queryset, scoped_queryset
+from apps.core.validation import bounded_texts
 from apps.mentoring.models import GroupEvent, MentorGroup
 from apps.staff.models import StaffMember, Subject
 
 
+@bounded_texts
 class ObservationProtocol(models.Model):
     """A school's own observation template: prompts and checklist items."""
 
     school = models.ForeignKey(School, related_name="observation_protocols", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
     objects = SchoolScopedQuerySet.as_manager()
@@ -76,6 +78,7 @@ class LessonVisitQuerySet(network_scoped_queryset("school", "group__partner_scho
         return self.filter(LessonVisit.overdue_condition(now))
 
 
+@bounded_texts
 class LessonVisit(models.Model):
     class Kind(models.TextChoices):
         PAIR_VISIT = "pair_visit", _("pair visit")
@@ -149,7 +152,7 @@ class LessonVisit(models.Model):
     debrief_due_at = models.DateTimeField(_("debrief due"))
     debriefed_at = models.DateTimeField(_("debriefed at"), null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), max_length=1000, blank=True)
     shared_with_association = models.BooleanField(
         _("shared with the subject association"),
         default=False,
@@ -246,6 +249,7 @@ class VisitShareReader(models.Model):
         return f"{self.staff} ← {self.visit_id}"
 
 
+@bounded_texts
 class Feedback(models.Model):
     """One observer's feedback, structured on the seven principles of feedback (docs/domain.md)."""
 
@@ -255,11 +259,11 @@ class Feedback(models.Model):
 
     visit = models.ForeignKey(LessonVisit, related_name="feedback", on_delete=models.CASCADE)
     observer = models.ForeignKey(StaffMember, related_name="feedback_given", on_delete=models.PROTECT)
-    facts = models.TextField(_("observed facts"), blank=True)
-    toward_goal = models.TextField(_("what moved the lesson toward its goal"), blank=True)
-    reconsider = models.TextField(_("what to reconsider"), blank=True)
-    questions = models.TextField(_("questions to the teacher"), blank=True)
-    next_step = models.TextField(_("agreed next step"), blank=True)
+    facts = models.TextField(_("observed facts"), max_length=4000, blank=True)
+    toward_goal = models.TextField(_("what moved the lesson toward its goal"), max_length=4000, blank=True)
+    reconsider = models.TextField(_("what to reconsider"), max_length=4000, blank=True)
+    questions = models.TextField(_("questions to the teacher"), max_length=4000, blank=True)
+    next_step = models.TextField(_("agreed next step"), max_length=4000, blank=True)
     follow_up_on = models.DateField(_("look at progress on"), null=True, blank=True)
     debrief_held_at = models.DateTimeField(_("debrief held at"), null=True, blank=True)
     debrief_format = models.CharField(
@@ -291,9 +295,10 @@ class Feedback(models.Model):
         return self.submitted_at is not None
 
 
+@bounded_texts
 class SelfReflection(models.Model):
     visit = models.OneToOneField(LessonVisit, related_name="self_reflection", on_delete=models.CASCADE)
-    text = models.TextField(_("self-reflection"))
+    text = models.TextField(_("self-reflection"), max_length=4000)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = scoped_queryset("visit__school").as_manager()

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Role
 from apps.core.forms import apply_validation_error
+from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.mentoring.access import group_can_manage
 from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
@@ -22,8 +22,7 @@ from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember, Subject
 
 from . import services
-from .access import MANAGERS
-from .models import Feedback, LessonVisit, ObservationProtocol
+from .models import Feedback, LessonVisit, ObservationProtocol, SelfReflection
 from .services import ANSWERABLE_FOR
 
 TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
@@ -69,7 +68,7 @@ def visits_for_planner(request, school):
         .prefetch_related("observer_links")
         .order_by("-starts_at")
     )
-    if not request.membership.has_role(*MANAGERS):
+    if not request.membership.can("visits.oversee"):
         user = request.user
         visits = visits.filter(
             Q(observed__user=user) | Q(observer_links__staff__user=user) | Q(group__curator__user=user)
@@ -114,7 +113,7 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.school = school
         self.me = me
-        self.restricted = not request.membership.has_role(*MANAGERS, Role.CURATOR)
+        self.restricted = not request.membership.can("visits.plan_for_others")
         groups = groups_for_planner(request, school)
         # Each school sees its own staff; a network pair's partner-school members
         # come in only through the pairs the user may plan in.
@@ -192,25 +191,34 @@ class FeedbackForm(forms.Form):
 
     facts = forms.CharField(
         label=_("Observed facts"),
+        max_length=max_length_of(Feedback, "facts"),
         required=False,
         widget=textarea(6),
         help_text=_("What you saw and heard: words, actions, numbers, without evaluations. Facts come first."),
     )
     toward_goal = forms.CharField(
         label=_("What moved the lesson toward its goal"),
+        max_length=max_length_of(Feedback, "toward_goal"),
         required=False,
         widget=textarea(),
         help_text=_("About the result of the work, tied to the goal of the lesson, not about the person."),
     )
-    reconsider = forms.CharField(label=_("What to reconsider"), required=False, widget=textarea())
+    reconsider = forms.CharField(
+        label=_("What to reconsider"),
+        max_length=max_length_of(Feedback, "reconsider"),
+        required=False,
+        widget=textarea(),
+    )
     questions = forms.CharField(
         label=_("Questions to the teacher"),
+        max_length=max_length_of(Feedback, "questions"),
         required=False,
         widget=textarea(),
         help_text=_("Questions that let the teacher find the way themselves, not instructions."),
     )
     next_step = forms.CharField(
         label=_("Agreed next step"),
+        max_length=max_length_of(Feedback, "next_step"),
         required=False,
         widget=textarea(3),
         help_text=_("A picture of what comes next, agreed together."),
@@ -269,13 +277,16 @@ class FeedbackForm(forms.Form):
 class ReflectionForm(forms.Form):
     text = forms.CharField(
         label=_("Self-reflection"),
+        max_length=max_length_of(SelfReflection, "text"),
         widget=textarea(6),
         help_text=_("What you noticed in your lesson, what you would keep and what you would try next."),
     )
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), widget=textarea(2), max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), widget=textarea(2), max_length=max_length_of(LessonVisit, "cancel_reason")
+    )
 
 
 def evaluative_words_found(words, texts):

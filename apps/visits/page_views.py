@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
+from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.validation import max_length_of
 from apps.mentoring.access import require
-from apps.mentoring.selectors import staff_for_user
 
 from . import access, selectors, services
 from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol
@@ -40,6 +40,12 @@ from .page_forms import (
 LIST_CAP = 20
 PAGE_SIZE = 20
 DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
+# An autosave is the five texts URL-encoded, a Cyrillic letter 6 bytes: room for
+# all of them at their limit and the other fields; anything longer (a 5 MB
+# paste) is refused before it is read.
+DRAFT_TEXT_LIMIT = max(max_length_of(Feedback, name) for name in TEXT_FIELDS)
+DRAFT_MAX_BYTES = 6 * sum(max_length_of(Feedback, name) for name in TEXT_FIELDS) + 8 * 1024
+DRAFT_TOO_LONG = {"too_long": True, "limit": DRAFT_TEXT_LIMIT}
 
 
 def _visit(request, pk, *, detail=False):
@@ -66,7 +72,7 @@ def _draft_key(kind, visit, user):
 
 @school_view()
 def my_visits(request):
-    me = staff_for_user(school=request.school, user=request.user)
+    me = request.staff
     now = timezone.now()
     context = {"me": me, "now": now}
     if me is not None:
@@ -105,7 +111,7 @@ def _initial(request, me):
     protocol = ObservationProtocol.objects.for_school(school).filter(is_active=True).first()
     if protocol is not None:
         initial["protocol"] = protocol.pk
-    if me is not None and not request.membership.has_role(*access.MANAGERS, Role.CURATOR):
+    if me is not None and not request.membership.can("visits.plan_for_others"):
         initial["observers"] = [me.pk]
     allowed_groups = groups_for_planner(request, school)
 
@@ -160,8 +166,8 @@ def _initial(request, me):
 def visit_create(request):
     """Any member plans a visit; a teacher only one they take part in."""
     services.protocols_ensure_defaults(school=request.school)
-    me = staff_for_user(school=request.school, user=request.user)
-    restricted = not request.membership.has_role(*access.MANAGERS, Role.CURATOR)
+    me = request.staff
+    restricted = not request.membership.can("visits.plan_for_others")
     if restricted and me is None:
         messages.error(request, _("Your account is not linked to a card in the staff registry."))
         return redirect("visits:my")
@@ -223,7 +229,7 @@ def visit_detail(request, pk):
         "can_cancel": access.visit_can_manage(request, visit) and visit.status in LessonVisit.AWAITING,
         "can_plan_reverse": visit.kind != LessonVisit.Kind.REVERSE_VISIT
         and visit.status != LessonVisit.Status.CANCELLED
-        and (is_observed or is_curator or request.membership.has_role(*access.MANAGERS)),
+        and (is_observed or is_curator or request.membership.can("visits.oversee")),
         "can_plan_next": can_read
         and (is_observed or is_curator or me_observer is not None)
         and any(f.is_submitted and f.next_step.strip() for f in all_feedback),
@@ -259,13 +265,15 @@ def feedback(request, pk):
         # Whether it is already submitted is decided by the services, under the
         # lock: a check here could pass for two requests at once.
         form = FeedbackForm(request.POST, school=request.school)
+        form.is_valid()
+        draft = request.POST.get("action") == "draft"
         try:
-            if request.POST.get("action") == "draft":
-                form.is_valid()
+            # A text over its limit saves nothing: the form comes back with the note and the text as typed.
+            if draft and not _too_long(form):
                 services.feedback_save_draft(visit=visit, observer=me, **form.values())
                 messages.success(request, _("The draft is saved. Only you see it."))
                 return redirect("visits:feedback", pk=visit.pk)
-            if form.is_valid():
+            if not draft and form.is_valid():
                 try:
                     services.feedback_submit(visit=visit, observer=me, **form.values())
                 except services.FeedbackAlreadySubmitted:
@@ -277,7 +285,8 @@ def feedback(request, pk):
                     messages.success(request, _("Your feedback is submitted. Thank you!"))
                     return redirect("visits:detail", pk=visit.pk)
             # Nothing typed is lost: what could be read is kept as a draft.
-            current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
+            if not _too_long(form):
+                current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
         except services.FeedbackAlreadySubmitted as refusal:
             return _feedback_refused(request, visit, me, form, refusal)
     else:
@@ -331,11 +340,18 @@ def _feedback_refused(request, visit, me, form, refusal):
     )
 
 
+def _too_long(form):
+    return any(form.has_error(name, "max_length") for name in TEXT_FIELDS)
+
+
 @sensitive_post_parameters(*TEXT_FIELDS)
 @require_POST
 @school_view()
+@body_limit(DRAFT_MAX_BYTES, template="visits/pages/_draft_status.html", context=DRAFT_TOO_LONG)
 def feedback_draft(request, pk):
-    """The automatic draft (htmx): saves whatever is typed, answers a small fragment."""
+    """The automatic draft (htmx): saves whatever is typed, answers a small fragment.
+    A text over its limit saves nothing and answers 413: the page keeps the text
+    and says to shorten it."""
     visit = _visit(request, pk)
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
@@ -343,6 +359,8 @@ def feedback_draft(request, pk):
     if visit.status != LessonVisit.Status.CANCELLED:
         form = FeedbackForm(request.POST, school=request.school)
         form.is_valid()
+        if _too_long(form):
+            return render(request, "visits/pages/_draft_status.html", DRAFT_TOO_LONG, status=413)
         try:
             saved = services.feedback_save_draft(visit=visit, observer=me, **form.values())
         except services.FeedbackAlreadySubmitted as error:

@@ -6,10 +6,10 @@ access check in apps.visits.access."""
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
 from apps.staff.models import StaffMember
 
-from .access import MANAGERS
 from .models import Feedback, LessonVisit, VisitObserver, VisitShareReader
 
 
@@ -90,7 +90,7 @@ def visit_share_candidates(*, visit):
         )
         .exclude(pk=observed.pk)
         .filter(Exists(in_school))
-        .exclude(Exists(in_school.filter(roles__overlap=list(MANAGERS))))
+        .exclude(Exists(in_school.filter(roles__overlap=roles_with("visits.oversee"))))
         .order_by("last_name", "first_name", "patronymic", "pk")
     )
 
@@ -111,7 +111,7 @@ def visit_is_share_reader(*, visit, user, school):
     the request's school is refused too, for a visit shared across a network pair."""
     if not visit.shared_with_association or not user.is_authenticated:
         return False
-    administration = Membership.objects.filter(user=user, school=school, roles__overlap=list(MANAGERS))
+    administration = Membership.objects.filter(user=user, school=school, roles__overlap=roles_with("visits.oversee"))
     return visit_share_readers(visit=visit).filter(user=user).exclude(Exists(administration)).exists()
 
 

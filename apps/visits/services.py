@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.dates import add_years, school_today
+from apps.core.validation import text_lengths_check
 from apps.mentoring.models import GroupEvent, GroupEventParticipant
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -211,6 +212,7 @@ def visit_cancel(*, visit, reason):
         raise ValidationError(_("Only a visit still awaiting its debrief can be cancelled."))
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the visit is cancelled.")})
+    text_lengths_check(LessonVisit(cancel_reason=reason.strip()))
     visit.status = LessonVisit.Status.CANCELLED
     visit.cancel_reason = reason.strip()
     visit.save(update_fields=["status", "cancel_reason"])
@@ -223,6 +225,7 @@ def _feedback_values(fields):
     unknown = set(fields) - set(FEEDBACK_FIELDS)
     if unknown:
         raise TypeError(f"unknown feedback fields: {sorted(unknown)}")
+    text_lengths_check(Feedback(**{name: value for name, value in fields.items() if value is not None}))
     return fields
 
 
@@ -336,6 +339,7 @@ def _notify_feedback(visit, observer):
 
 
 def self_reflection_save(*, visit, text):
+    text_lengths_check(SelfReflection(visit=visit, text=text))
     reflection, _created = SelfReflection.objects.update_or_create(visit=visit, defaults={"text": text})
     return reflection
 

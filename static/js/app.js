@@ -3,6 +3,8 @@
  *
  * - <form data-confirm="Question?">: asks before submitting; "Cancel" keeps the page.
  * - <button data-print>: prints the page.
+ * - <button data-history-back>: goes back to the previous page (the form a 413
+ *   page refused: the browser still holds what was typed there).
  * - <button data-copy="#input-id" data-copied="Copied">: copies the input's value.
  * - <form data-logout>: logging out on a shared school computer forgets the
  *   feedback drafts kept in this browser (the server keeps its own copy). */
@@ -45,6 +47,11 @@
     if (printer) {
       event.preventDefault();
       window.print();
+      return;
+    }
+    if (event.target.closest("[data-history-back]")) {
+      event.preventDefault();
+      window.history.back();
       return;
     }
     var copier = event.target.closest("[data-copy]");

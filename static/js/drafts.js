@@ -9,7 +9,8 @@
  *
  * With data-draft-autosave="<seconds>", the form also fires "draftautosave" on a
  * change and every so many seconds while something is unsaved; an htmx element
- * listening to it posts the form to the server's draft endpoint.
+ * listening to it posts the form to the server's draft endpoint. A draft refused
+ * as too long (413) shows the server's note and waits for the next edit.
  *
  * Any page may carry data-draft-clear="<key> ..." to forget copies that are no
  * longer needed (the feedback page after a successful submit).
@@ -162,6 +163,11 @@
           event.detail.shouldSwap = false;
           dirty = true;
           show("[data-draft-session]", true);
+        } else if (xhr && xhr.status === 413) {
+          // Refused as too long: say so where the status goes. The text stays in the
+          // form (and in this browser's copy); the next edit tries again.
+          event.detail.shouldSwap = true;
+          event.detail.isError = false;
         } else if (event.detail.isError) {
           event.detail.shouldSwap = false;
           dirty = true;

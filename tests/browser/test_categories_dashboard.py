@@ -5,24 +5,20 @@ screenshot stays in test-artifacts/ for a person to look at the chart."""
 import os
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 
-from apps.staff.demo import CATEGORY_SHARES
+from apps.demo.staff import CATEGORY_SHARES
 from tests.browser.conftest import open_main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "demo-pass-1"
 
 
 def _percent(text):
     return int(text.split("%")[0].strip())
 
 
-def test_administrator_reads_the_category_shares_and_downloads_them(page, live_server, log_in, tmp_path):
-    call_command("seed_demo", password=PASSWORD)
-    log_in(page, "director@berezovka.demo", PASSWORD)
+def test_administrator_reads_the_category_shares_and_downloads_them(demo_database, page, live_server, log_in, tmp_path):
+    log_in(page, "director@berezovka.demo", demo_database.password)
 
     open_main_menu(page)
     page.get_by_test_id("nav-dashboards").click()

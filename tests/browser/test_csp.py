@@ -152,7 +152,7 @@ def test_pages_that_had_inline_code_work_under_the_policy(page, live_server):
     # The administrator (only they see the survey picture).
     _sign_in_as(page, live_server, director)
     watch.goto(f"{live_server.url}{reverse('surveys:results', args=[survey.pk])}")
-    picture = page.get_by_test_id("picture-reported")
+    picture = page.get_by_test_id("picture-network")
     assert picture.locator("circle").count() == len(people)
     assert picture.evaluate("e => getComputedStyle(e).maxWidth") == "512px"  # 32rem from app.css, not inline
     watch.assert_clean("survey picture")

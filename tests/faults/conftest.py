@@ -26,9 +26,12 @@ from apps.core.tasks import enqueue_backoff_reset
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-# A worker's log lines of a task received and of how it ended (celery.app.trace).
-TASK_LOG = re.compile(
-    r"Task \S+\[[0-9a-f-]{36}\] (received|succeeded in|raised unexpected|retry:|ignored|INTERNAL ERROR)"
+# A worker's log lines of a task received and of how it ended (celery.app.trace), by
+# task id; a task that expired is discarded, before or after it was received.
+TASK_RECEIVED = re.compile(r"Task \S+\[([0-9a-f-]{36})\] received")
+TASK_ENDED = re.compile(
+    r"Task \S+\[([0-9a-f-]{36})\] (?:succeeded in|raised unexpected|retry:|ignored|INTERNAL ERROR)"
+    r"|Discarding revoked task: \S+\[([0-9a-f-]{36})\]"
 )
 
 
@@ -174,10 +177,13 @@ class CeleryProcess:
 
     def busy(self):
         """Whether this worker holds a task it has not finished: every task it
-        received is logged once as received and once with its outcome (a retry is
-        received again as a new message)."""
-        outcomes = Counter(TASK_LOG.findall(self.log_text()))
-        return outcomes["received"] != sum(outcomes.values()) - outcomes["received"]
+        received is logged as received and then with its outcome (a retry is
+        received again, under the same id, after its outcome `retry:`), or as
+        discarded when it expired meanwhile."""
+        text = self.log_text()
+        received = Counter(TASK_RECEIVED.findall(text))
+        ended = Counter(traced or discarded for traced, discarded in TASK_ENDED.findall(text))
+        return any(count > ended[task_id] for task_id, count in received.items())
 
     def kill(self):
         """SIGKILL, as an out-of-memory killer or a pulled plug would."""

@@ -8,9 +8,15 @@ lock on one notification the sweep is about to write (a transaction of its own
 that inserts it and does not commit), so the sweep stops there with five batches
 committed and the sixth open; the second worker's e-mail backend hangs on its
 51st letter after claiming it (tests/faults/mail.py).
+
+And how long the catch-up takes: a worker killed mid-send while a backlog of
+letters (more than one sweep batch) is going out, and Redis losing the queued
+tasks with its memory; a restarted worker and beat, on the real intervals and
+lease, deliver every letter exactly once within two minutes.
 """
 
 import datetime
+import re
 import time
 from collections import Counter
 
@@ -21,6 +27,7 @@ from django.utils import timezone
 
 from apps.core.models import Heartbeat
 from apps.notifications.models import Notification
+from apps.notifications.services import notification_send
 from apps.staff.tests.factories import StaffMemberFactory
 from apps.visits.models import LessonVisit, VisitObserver
 from apps.visits.tests.test_pages import person
@@ -187,3 +194,67 @@ def test_workers_killed_mid_sweep_and_mid_send_end_exactly_once(school, processe
     # Every letter was claimed once, but the one whose worker died mid-send: twice.
     assert Counter(notified.values_list("email_attempts", flat=True)) == {1: VISITS - 1, 2: 1}
     assert not Notification.objects.filter(email_sent_at__isnull=True, email_claimed_at__isnull=False).exists()
+
+
+# The catch-up after a crash: letters in sweep batches of BATCH, the backlog over two
+# batches; the first worker dies on its letter SENT_BEFORE_CRASH + 1.
+LETTERS = 2 * BATCH + 5
+SENT_BEFORE_CRASH = 10
+CATCH_UP_LIMIT = 120
+
+
+def test_a_worker_killed_mid_send_and_a_lost_queue_are_caught_up_within_two_minutes(
+    school, processes, broker_at, tmp_path
+):
+    broker_at(processes.redis.url)
+    user, _ = person(school)
+    for i in range(LETTERS):
+        notification_send(
+            user=user, school=school, kind=Notification.Kind.VISIT_PLANNED, key=f"visit:{i}", title=f"Посещение №{i}"
+        )
+    assert processes.redis.queue_length() == LETTERS  # one letter task each
+    # They were made a minute ago, and the worker was sending them when it died.
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=1))
+    unsent = Notification.objects.filter(email_sent_at__isnull=True)
+
+    marker = tmp_path / "hung"
+    first = processes.worker(FAULTS_MAIL_HANG_AFTER=SENT_BEFORE_CRASH, FAULTS_MAIL_HANG_MARKER=marker)
+    wait_for(marker.exists, timeout=40, what="the worker to hang in a send", processes=[first])
+    first.kill()
+    assert sum(processes.letters().values()) == SENT_BEFORE_CRASH
+    assert unsent.filter(email_claimed_at__isnull=False).count() == 1
+    # Redis restarts without its memory: the queued letter tasks are gone.
+    processes.redis.stop()
+    processes.redis.start()
+    assert processes.redis.queue_length() == 0
+
+    # Worker and beat are back, with the real intervals and lease: the sweep a
+    # worker runs as it starts sends the backlog in one run, batch after batch; the
+    # letter the dead worker held goes with beat's e-mail sweep once its lease is up.
+    back = time.monotonic()
+    second = processes.worker(NOTIFICATION_EMAIL_SWEEP_BATCH=BATCH)
+    beat = processes.beat("after-crash")
+    wait_for(
+        lambda: unsent.count() <= 1, timeout=40, what="the backlog but the leased letter", processes=[second, beat]
+    )
+    wait_for(
+        lambda: not unsent.exists(),
+        timeout=CATCH_UP_LIMIT - (time.monotonic() - back),
+        what="the leased letter",
+        processes=[second, beat],
+    )
+    caught_up = time.monotonic() - back
+    assert caught_up <= CATCH_UP_LIMIT
+    beat.stop()
+    wait_until_idle(second, processes.redis)
+
+    letters = processes.letters()
+    assert letters == expected_letters()
+    assert sum(letters.values()) == LETTERS and max(letters.values()) == 1
+    attempts = Counter(Notification.objects.values_list("email_attempts", flat=True))
+    assert attempts == {1: LETTERS - 1, 2: 1}
+    # The start-up sweep sent the whole backlog, more than a batch, in one run: it
+    # did not wait for another; beat's next run sent the leased letter.
+    runs = re.findall(r"notifications_email_sweep\[[0-9a-f-]{36}\] succeeded in [0-9.]+s: (\d+)", second.log_text())
+    backlog = LETTERS - SENT_BEFORE_CRASH - 1
+    assert backlog > BATCH and [int(sent) for sent in runs if sent != "0"] == [backlog, 1], runs

@@ -8,7 +8,8 @@ either a plausible value (so the form gets past validation and into the
 services) or a hostile one: NUL bytes, right-to-left marks, emoji, 10,000
 characters, SQL, HTML and JS injection, template syntax, negative and huge
 numbers, impossible dates, ids of another school's objects or of nothing,
-several values where one is expected, or nothing at all.
+several values where one is expected, or nothing at all. `plausible_value`
+gives one valid-looking value, for the checks that spoil a single field.
 """
 
 import inspect
@@ -103,6 +104,7 @@ class Field:
     options: list = field(default_factory=list)  # selects, radios, checkboxes, buttons of one name
     multiple: bool = False
     value: str = ""  # as on the page (hidden fields)
+    max_length: int | None = None  # the page's maxlength (text inputs and text areas)
 
 
 @dataclass
@@ -145,11 +147,13 @@ class _FormParser(HTMLParser):
                 found.options.append(a.get("value", "on"))
                 found.multiple = kind == "checkbox"
             else:
-                self._field(name, kind).value = a.get("value", "")
+                found = self._field(name, kind)
+                found.value = a.get("value", "")
+                found.max_length = _max_length(a)
         elif tag == "button" and (a.get("type") or "submit").lower() == "submit":
             self._field(name, "submit").options.append(a.get("value", ""))
         elif tag == "textarea":
-            self._field(name, "textarea")
+            self._field(name, "textarea").max_length = _max_length(a)
         elif tag == "select":
             self._select = self._field(name, "select")
             self._select.multiple = "multiple" in a
@@ -171,6 +175,11 @@ class _FormParser(HTMLParser):
             self._select = None
         elif tag == "form":
             self._form = None
+
+
+def _max_length(attrs):
+    value = attrs.get("maxlength", "")
+    return int(value) if value.isdecimal() else None
 
 
 def page_forms(html):
@@ -291,6 +300,19 @@ def plausible(spec):
     if spec.kind in VALID:
         return st.just(VALID[spec.kind])
     return st.sampled_from(["Проверка ввода", "Урок математики в 5 «Б»", "Ёлкина Анна"])
+
+
+def plausible_value(spec):
+    """One value a person could have entered in this field, without Hypothesis:
+    the first option, the hidden value, a valid date or number, a short text."""
+    if spec.kind == "file":
+        return _upload("plan.pdf", b"%PDF-1.4 fuzz", "application/pdf")
+    options = [option for option in spec.options if option != ""] or spec.options
+    if spec.kind in ("select", "radio", "checkbox", "submit") and options:
+        return options[:1] if spec.multiple else options[0]
+    if spec.kind == "hidden":
+        return spec.value
+    return VALID.get(spec.kind, "Проверка ввода")
 
 
 def hostile(spec, foreign_ids):

@@ -3,7 +3,9 @@
 The routes and who may use them come from the URL walk's registry. For each route,
 signed in as the strongest persona allowed, the test reads the forms on its page
 (tests/fuzz/forms.py) and POSTs hostile form data, and GETs the page with hostile
-query strings. Every answer is below 500, no redirect leaves the site, and a form
+query strings; before the examples, each text of each form goes one
+character over its limit (a form error) and then to 5,000,000 characters (413).
+Every answer is below 500, no redirect leaves the site, and a form
 that comes back with errors still shows what the person typed. Few examples per
 route, derandomised, so the run is repeatable; a deeper random run:
 `FUZZ_RANDOM=1 FUZZ_EXAMPLES=100 pytest tests/fuzz`. See docs/testing.md#fuzzing.
@@ -23,7 +25,7 @@ from hypothesis import strategies as st
 
 from apps.accounts.models import Role
 from apps.core.tests import test_url_walk as walk
-from apps.core.tests.world import World
+from apps.core.tests.world import World, route_roles
 from conftest import client_for
 from tests.fuzz.forms import (
     QUERY_KEYS,
@@ -32,6 +34,7 @@ from tests.fuzz.forms import (
     form_data,
     handles_post,
     page_forms,
+    plausible_value,
     query_data,
     query_names,
     reads_query,
@@ -71,8 +74,8 @@ def _callbacks(resolver, namespace=""):
 
 def _routes():
     routes = {}
-    for name, (method, kind, allowed) in walk.SCHOOL_ROUTES.items():
-        personas = tuple(role for role in PERSONA_ORDER if role in allowed)
+    for name, (method, kind, who) in walk.SCHOOL_ROUTES.items():
+        personas = tuple(role for role in PERSONA_ORDER if role in route_roles(who))
         routes[name] = Route(name, method, kind=kind, personas=personas)
     for name, (method, kwargs) in walk.PUBLIC_ROUTES.items():
         routes[name] = Route(name, method, kwargs=kwargs)
@@ -204,8 +207,11 @@ def _hosts(route, persona):
     namespace = route.name.rpartition(":")[0]
     hosts = [
         name
-        for name, (method, kind, allowed) in walk.SCHOOL_ROUTES.items()
-        if method == "get" and kind == route.kind and persona in allowed and name.rpartition(":")[0] == namespace
+        for name, (method, kind, who) in walk.SCHOOL_ROUTES.items()
+        if method == "get"
+        and kind == route.kind
+        and persona in route_roles(who)
+        and name.rpartition(":")[0] == namespace
     ]
     hosts.sort(key=lambda name: not name.endswith(("detail", "list", "s", "board", "feed", "home")))
     return hosts[:4] if route.kind else hosts[:6]
@@ -215,6 +221,7 @@ def _hosts(route, persona):
 def target(request, world):
     target = _build(ROUTES[request.param], world)
     _every_field_at_once(target)
+    _each_text_over_its_limit(target)
     return target
 
 
@@ -231,6 +238,37 @@ def _every_field_at_once(target):
                 data = {name: value for name, spec in fields.items() if spec.kind != "file"}
                 _check(target.client.post(target.url, data), url=target.url)
             transaction.set_rollback(True)
+
+
+# Far over any form's limit: a body no form of ours sends.
+HUGE = 5_000_000
+
+
+def _each_text_over_its_limit(target):
+    """Each text input and text area of a form has a maxlength, and one
+    character more, the rest of the form plausible, is refused: never a 500,
+    and a form page comes back (200) with its note rather than taking it. Then
+    the form with a text of 5,000,000 characters: refused (413), never a 500.
+    Each post in a rolled-back savepoint."""
+    for fields in target.post_forms:
+        typed = [spec for spec in fields.values() if spec.kind in TYPED]
+        for spec in typed:
+            assert spec.max_length, f"{target.url}: «{spec.name}» has no maxlength"
+            data = {name: plausible_value(other) for name, other in fields.items()}
+            data[spec.name] = "x" * (spec.max_length + 1)
+            with transaction.atomic():
+                response = target.client.post(target.url, data)
+                _check(response, url=target.url)
+                if target.echoes:
+                    assert response.status_code == 200, f"{target.url} took «{spec.name}» over its limit"
+                transaction.set_rollback(True)
+        if typed:
+            with transaction.atomic():
+                data = {name: plausible_value(other) for name, other in fields.items()}
+                data[typed[0].name] = "x" * HUGE
+                response = target.client.post(target.url, data)
+                assert response.status_code == 413, f"{response.status_code} from {target.url} for {HUGE} characters"
+                transaction.set_rollback(True)
 
 
 def _check(response, *, url):
@@ -278,3 +316,18 @@ def _check_echo(target, response, form, fields, spoiled):
         return
     content = response.content.decode()
     assert any(escape(value) in content for value in typed), "the form came back without what was typed"
+
+
+def test_an_autosave_of_five_million_characters_is_refused_and_stores_nothing(world):
+    from apps.visits.models import Feedback
+
+    target = _build(ROUTES["visits:feedback_draft"], world)
+    [fields] = target.post_forms
+    assert "facts" in fields  # the feedback form, as the page's htmx autosave posts it
+    stored = list(Feedback.objects.values_list("pk", "facts", "updated_at"))
+    data = {name: plausible_value(spec) for name, spec in fields.items()}
+    for name in ("facts", "questions"):
+        response = target.client.post(target.url, {**data, name: "x" * HUGE}, HTTP_HX_REQUEST="true")
+        assert 400 <= response.status_code < 500
+        assert "<html" not in response.content.decode()  # a note where the draft status goes
+    assert list(Feedback.objects.values_list("pk", "facts", "updated_at")) == stored

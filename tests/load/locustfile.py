@@ -32,7 +32,6 @@ SUBMISSIONS = os.environ["LOADTEST_SUBMISSIONS"]
 STATUS = os.environ["LOADTEST_STATUS"]
 TOTP_KEY = base64.b32decode(PLAN["totp_secret"])
 
-MANAGERS = {"administrator", "deputy_head"}
 EVERYONE_PAGES = [
     "/",
     "/visits/my/",
@@ -121,11 +120,11 @@ class DemoUser(HttpUser):
     def on_start(self):
         self.me = next(SLOTS)
         self.zone = zoneinfo.ZoneInfo(self.me.get("time_zone") or "Europe/Moscow")
-        roles = set(self.me["roles"])
-        self.pages = list(EVERYONE_PAGES) if roles else []
-        if "curator" in roles:
+        can = set(self.me["can"])  # capabilities (apps/accounts/capabilities.py)
+        self.pages = list(EVERYONE_PAGES) if self.me["roles"] else []
+        if "mentoring.curate" in can:
             self.pages += CURATOR_PAGES
-        if roles & MANAGERS:
+        if "dashboards.view_school" in can:
             self.pages += MANAGER_PAGES
         if self.me["network_id"]:
             self.pages.append(f"/dashboards/network/{self.me['network_id']}/")

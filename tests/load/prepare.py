@@ -3,10 +3,10 @@
     python -m tests.load.prepare PLAN.json
 
 Writes every demo login with what the scenario needs to know about it: whether
-it owes a two-factor code, its roles in the school it lands in, its registry
-card there, its colleagues (whose lessons it may plan to visit), the demo visits
-awaiting its feedback, and the network it coordinates. The locustfile reads
-this; it never imports Django.
+it owes a two-factor code, its roles and capabilities in the school it lands in,
+its registry card there, its colleagues (whose lessons it may plan to visit), the
+demo visits awaiting its feedback, and the network it coordinates. The
+locustfile reads this; it never imports Django.
 """
 
 import json
@@ -19,10 +19,11 @@ def plan():
     django.setup()
     from django.conf import settings
 
-    from apps.accounts import demo
+    from apps.accounts.capabilities import CAPABILITIES
     from apps.accounts.models import User
     from apps.accounts.selectors import membership_current
     from apps.accounts.twofactor import twofactor_needed
+    from apps.demo import accounts as demo
     from apps.staff.models import StaffMember
     from apps.visits.selectors import visits_awaiting_my_feedback
 
@@ -34,6 +35,7 @@ def plan():
             "email": user.email,
             "two_factor": twofactor_needed(user=user),
             "roles": list(membership.roles) if membership else [],
+            "can": [name for name in CAPABILITIES if membership.can(name)] if membership else [],
             "staff_id": None,
             "colleagues": [],
             "awaiting": [],

@@ -355,48 +355,6 @@ def test_the_account_menu_links_to_the_two_factor_page(teacher):
     assert reverse("two_factor") in client_for(teacher).get(reverse("home")).content.decode()
 
 
-# --- The demo ------------------------------------------------------------------------
-
-
-def test_demo_directors_and_coordinator_sign_in_with_the_printed_key_and_codes(db):
-    import io
-
-    from django.core.management import call_command
-
-    from apps.accounts import demo as accounts_demo
-
-    out = io.StringIO()
-    call_command("seed_demo", password="demo-pass-1", stdout=out)
-    printed = out.getvalue()
-    secret = re.search(r"^  ((?:[A-Z2-7]{4} ?)+)$", printed, re.MULTILINE).group(1)
-    assert all(code in printed for code in accounts_demo.DEMO_RECOVERY_CODES)
-
-    director = Client()
-    director.post(reverse("login"), {"username": "director@berezovka.demo", "password": "demo-pass-1"})
-    director.post(reverse("two_factor_verify"), {"code": totp_code_for_secret(secret)})
-    assert verified(director) and director.get(reverse("staff:list")).status_code == 200
-
-    coordinator = Client()
-    coordinator.post(reverse("login"), {"username": "coordinator@network.demo", "password": "demo-pass-1"})
-    coordinator.post(reverse("two_factor_verify"), {"code": accounts_demo.DEMO_RECOVERY_CODES[0]})
-    assert verified(coordinator)
-
-    root = Client()  # a superuser must use it too: the same key lets a newcomer into /admin/
-    root.post(reverse("login"), {"username": accounts_demo.SUPERUSER_EMAIL, "password": "demo-pass-1"})
-    assert root.get(reverse("admin:index"))["Location"].startswith(reverse("two_factor_verify"))
-    root.post(reverse("two_factor_verify"), {"code": totp_code_for_secret(secret)})
-    assert verified(root) and root.get(reverse("admin:index")).status_code == 200
-
-    teacher = Client()
-    teacher.post(reverse("login"), {"username": "teacher@berezovka.demo", "password": "demo-pass-1"})
-    assert teacher.get(reverse("home")).status_code == 200
-
-    call_command("seed_demo", password="demo-pass-1", stdout=io.StringIO())
-    coordinator_user = TOTPDevice.objects.get(user__email="coordinator@network.demo").user
-    assert StaticToken.objects.filter(device__user=coordinator_user).count() == 2  # the used code is back
-    assert TOTPDevice.objects.filter(user__email__endswith=".demo").count() == 4  # and the superuser
-
-
 def test_wrong_codes_and_turning_it_on_or_off_are_in_the_audit_trail(teacher):
     from apps.audit.models import AuditEvent
 

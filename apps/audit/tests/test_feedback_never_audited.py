@@ -52,7 +52,7 @@ def test_no_feedback_text_is_in_any_audit_row(school, teacher, curator, administ
     assert response.status_code == 302
 
     as_admin = client_for(administrator)
-    response = as_admin.post(reverse("staff:personal_data_export", args=[observer.pk]))
+    response = as_admin.post(reverse("privacy:personal_data_export", args=[observer.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert as_admin.get(reverse("audit:event_export")).status_code == 200
 

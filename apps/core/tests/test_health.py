@@ -7,12 +7,12 @@ import time
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.health import HEARTBEAT_ENTRY, WORKER, heartbeat_touch, sweep_intervals
+from apps.core.health import WORKER, heartbeat_touch, sweep_intervals
 from apps.core.models import Heartbeat
+from apps.core.sweeps import HEARTBEAT_ENTRY, sweeps_beat_schedule
 from apps.core.tasks import core_heartbeat_task
 from conftest import client_for
 
@@ -33,17 +33,19 @@ def get_health():
 
 
 def test_every_beat_sweep_is_watched_and_the_worker_heartbeat_is_scheduled():
+    schedule = sweeps_beat_schedule()
     sweeps = sweep_intervals()
-    assert set(sweeps) == set(settings.CELERY_BEAT_SCHEDULE) - {HEARTBEAT_ENTRY}
+    assert set(sweeps) == set(schedule) - {HEARTBEAT_ENTRY}
     assert "visits-deadline-sweep" in sweeps and sweeps["visits-deadline-sweep"] == 120
-    entry = settings.CELERY_BEAT_SCHEDULE[HEARTBEAT_ENTRY]
+    entry = schedule[HEARTBEAT_ENTRY]
     assert entry["task"] == core_heartbeat_task.name and entry["schedule"] <= 60
 
 
 def test_all_fresh_is_200_with_every_component_ok(db, django_assert_num_queries):
     with time_machine.travel(NOW, tick=False):
         all_beating(timezone.now() - MINUTE)
-        with django_assert_num_queries(2):  # SELECT 1, then every heartbeat at once
+        # SELECT 1, every heartbeat at once, the oldest unsent letter (the one sweep with a backlog)
+        with django_assert_num_queries(3):
             response, body = get_health()
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
@@ -74,10 +76,15 @@ def test_a_dead_worker_shows_first_then_the_sweeps_by_their_own_interval(db):
     assert response.status_code == 503
     assert body["failing"] == ["worker"]
     assert body["checks"]["worker"] == {"status": "stale", "age_seconds": 360, "max_age_seconds": 300}
-    # Ten minutes: the two-minute sweep (2 × 2 min + 5 min margin) is late too.
+    # Eight minutes: the one-minute e-mail sweep (2 × 1 min + 5 min margin) is late too.
+    with time_machine.travel(NOW + 8 * MINUTE, tick=False):
+        response, body = get_health()
+    assert body["failing"] == ["worker", "sweeps.notifications-email-sweep"]
+    assert body["checks"]["sweeps"]["notifications-email-sweep"]["max_age_seconds"] == 420
+    # Ten minutes: and the two-minute sweep (2 × 2 min + 5 min margin).
     with time_machine.travel(NOW + 10 * MINUTE, tick=False):
         response, body = get_health()
-    assert body["failing"] == ["worker", "sweeps.visits-deadline-sweep"]
+    assert body["failing"] == ["worker", "sweeps.notifications-email-sweep", "sweeps.visits-deadline-sweep"]
     assert body["checks"]["sweeps"]["visits-deadline-sweep"]["max_age_seconds"] == 540
     assert body["checks"]["sweeps"]["teams-deadline-sweep"]["status"] == "ok"
 

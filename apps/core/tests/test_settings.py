@@ -44,8 +44,9 @@ def test_only_postgresql_is_configured():
 def test_beat_schedule_names_registered_tasks():
     from collabschool.celery import app
 
-    app.loader.import_default_modules()
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+    app.loader.import_default_modules()  # as a worker or beat starts: builds the schedule
+    assert len(app.conf.beat_schedule) >= 10
+    for entry in app.conf.beat_schedule.values():
         assert entry["task"] in app.tasks
         assert entry["options"]["expires"] < entry["schedule"]
 
@@ -126,3 +127,18 @@ def test_docker_compose_requires_what_production_cannot_guess():
     environment = compose["x-app"]["environment"]
     for name in ("SITE_URL", "DJANGO_SECRET_KEY", "POSTGRES_PASSWORD"):
         assert environment[name].startswith(f"${{{name}:?"), name
+
+
+def test_docker_compose_redis_keeps_queued_work_across_a_restart():
+    """Queued letters and tasks live in Redis: with append-only persistence on a
+    volume, a broker that restarts (or a container recreated) still has them."""
+    import yaml
+
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[0] == "redis-server"
+    assert command[command.index("--appendonly") + 1] == "yes"
+    volume = next(v.split(":")[0] for v in redis["volumes"] if v.split(":")[1] == "/data")
+    assert volume in compose["volumes"]  # a named volume, not the container's own layer
+    assert redis["restart"] == "unless-stopped"

@@ -1,11 +1,13 @@
 """Walks every URL pattern of the project.
 
 Each app's `tests/routes.py` says how each of its routes is called, which object
-of the school its URL names, and which roles may use it (apps/core/tests/world.py);
-a route declared nowhere fails the suite. Anonymous → login page; a user of another
-school (holding every role there) → 404 on every object URL; each role → 403 where
-it is not listed. Every response carries the security headers and every page holds
-no inline code (apps/core/tests/headers.py). See docs/testing.md#the-url-walk.
+of the school its URL names, and who may use it: the capability it needs and the
+personas its object lets in (apps/core/tests/world.py); a route declared nowhere
+fails the suite. Anonymous → login page; a user of another school (holding every
+role there) → 404 on every object URL; each role → 403 where neither a capability
+it holds nor a relation lets it in. Every response carries the security headers
+and every page holds no inline code (apps/core/tests/headers.py). See
+docs/testing.md#the-url-walk.
 """
 
 import importlib
@@ -16,9 +18,10 @@ from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Role
 from apps.core.tests.headers import assert_nothing_inline, assert_security_headers
-from apps.core.tests.world import World
+from apps.core.tests.world import World, route_capabilities, route_roles
 from conftest import PERSONAS, client_for
 
 
@@ -75,11 +78,20 @@ def _walk(resolver, namespace=""):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _walk(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+            name = f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+            yield name, pattern.callback
+
+
+def _walked():
+    return {
+        name: view
+        for name, view in _walk(get_resolver())
+        if name.split(":")[0] not in EXEMPT_NAMESPACES or ":" not in name
+    }
 
 
 def all_route_names():
-    return {name for name in _walk(get_resolver()) if name.split(":")[0] not in EXEMPT_NAMESPACES or ":" not in name}
+    return set(_walked())
 
 
 def test_every_url_pattern_has_declared_access_rules():
@@ -87,6 +99,20 @@ def test_every_url_pattern_has_declared_access_rules():
     walked = all_route_names()
     assert walked - declared == set(), "routes without access rules in test_url_walk.py"
     assert declared - walked == set(), "access rules for routes that no longer exist"
+
+
+@pytest.mark.parametrize("name", sorted(SCHOOL_ROUTES))
+def test_each_view_needs_a_capability_its_route_declares(name):
+    """The walk's rules and the views' rules are one: a view that names a capability
+    (`school_view("...")`) is declared with that capability in its app's routes.py."""
+    _method, _kind, who = SCHOOL_ROUTES[name]
+    needed = getattr(_walked()[name], "school_capability", None)
+    if needed is None:
+        return
+    if route_capabilities(who):
+        assert needed in route_capabilities(who), f"{name} needs {needed!r}; its routes.py says {who!r}"
+    else:  # only personas, let in by their relation to the object: each holds it too
+        assert route_roles(who) <= set(roles_with(needed)), f"{name} needs {needed!r}; its routes.py says {who!r}"
 
 
 @pytest.fixture
@@ -148,9 +174,9 @@ def test_user_of_other_school_gets_404_on_object_urls(name, world, outsider):
     [(name, role) for name in sorted(SCHOOL_ROUTES) for role in PERSONAS],
 )
 def test_role_matrix(name, role, world):
-    method, kind, allowed = SCHOOL_ROUTES[name]
+    method, kind, who = SCHOOL_ROUTES[name]
     response = _call(client_for(world.users[role]), name, world, method, kind)
-    if role in allowed:
+    if role in route_roles(who):
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302:
             assert not response["Location"].startswith(reverse("login"))
@@ -169,7 +195,7 @@ def test_unverified_administrator_is_sent_to_two_factor_then_gets_in(name, world
 
     from apps.accounts.tests.factories import TOTPDeviceFactory, totp_code
 
-    method, kind, allowed = SCHOOL_ROUTES[name]
+    method, kind, who = SCHOOL_ROUTES[name]
     administrator = world.users[Role.ADMINISTRATOR]
     device = TOTPDeviceFactory(user=administrator)
     client = Client()
@@ -188,7 +214,7 @@ def test_unverified_administrator_is_sent_to_two_factor_then_gets_in(name, world
     verified = client.post(verify_url, {"code": totp_code(device), "next": "/"})
     assert verified.status_code == 302 and verified["Location"] == "/"
     response = getattr(client, method)(url)
-    if Role.ADMINISTRATOR not in allowed:
+    if Role.ADMINISTRATOR not in route_roles(who):
         assert response.status_code == 403
     else:
         assert response.status_code in (200, 302), response.status_code

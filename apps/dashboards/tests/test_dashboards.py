@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, SchoolNetworkFactory, UserFactory
-from apps.dashboards import queries, selectors
+from apps.dashboards import aggregates, selectors
 from apps.dashboards.models import YearSummary
 from apps.dashboards.periods import Period, academic_year
 from apps.dashboards.services import summaries_refresh
@@ -151,7 +151,7 @@ def world(school):
 
 def test_categories_on_the_reference_day_count_an_award_made_that_day(school, world):
     dates = {2025: D(2025, 9, 1), 2026: D(2026, 9, 1)}
-    rows = {row["year"]: row for row in queries.category_counts(schools=[school.pk], dates=dates)}
+    rows = {row["year"]: row for row in aggregates.category_counts(schools=[school.pk], dates=dates)}
     assert {k: rows[2025][k] for k in ("headcount", "highest", "first", "fits_post", "no_category")} == {
         "headcount": 4,  # anna, boris, vera, gleb; dina not yet hired, elena gone
         "highest": 1,
@@ -492,13 +492,13 @@ def test_what_has_not_happened_or_never_worked_does_not_count(school, world):
     TeamMember.objects.filter(team=team, staff=p["dina"]).update(joined_on=D(2025, 5, 1), left_on=D(2025, 9, 1))
     period = academic_year(YEAR)
     start_at, end_at = period.bounds(school.time_zone)
-    rows = queries.participation_matrix(
+    rows = aggregates.participation_matrix(
         school_id=school.pk, start=period.start, end=period.end, start_at=start_at, end_at=end_at, now=now
     )
     dina = next(row for row in rows if row["last_name"] == "Dina")
     assert not (dina["observed"] or dina["in_groups"] or dina["in_teams"] or dina["covered"])
     # Once the lesson has taken place, it counts.
-    rows = queries.participation_matrix(
+    rows = aggregates.participation_matrix(
         school_id=school.pk, start=period.start, end=period.end, start_at=start_at, end_at=end_at, now=at(D(2026, 3, 6))
     )
     assert next(row for row in rows if row["last_name"] == "Dina")["observed"]

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, UserFactory
-from apps.dashboards.exports import report_export_build, report_export_request, report_exports_sweep
 from apps.dashboards.models import ReportExport
+from apps.dashboards.report_exports import report_export_build, report_export_request, report_exports_sweep
 from apps.dashboards.tasks import report_export_build_task
 from apps.dashboards.tests.test_report import YEAR, build_school_year
 from apps.notifications.models import Notification

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from apps.dashboards.exporting import annual_report_xlsx
 from apps.dashboards.models import ReportExport
 from apps.dashboards.report import annual_report
+from apps.dashboards.xlsx import annual_report_xlsx
 from apps.partners.models import JointActivity
 from apps.partners.tests.factories import JointActivityFactory
 from apps.problemdays.models import ProblemDay

@@ -7,7 +7,7 @@ group and the curator persona its curator, so the matrix checks those relations.
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory
-from apps.core.tests.world import ANY_MEMBER, A, C, D, T
+from apps.core.tests.world import ANY_MEMBER, C, T
 from apps.mentoring.models import NetworkPairResult
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory, ProblemTagFactory
 from apps.staff.tests.factories import StaffMemberFactory
@@ -17,8 +17,8 @@ try:  # development routes
 except ImportError:  # pragma: no cover - while they are being written
     OBJECTS_DEV, ROUTES_DEV = {}, {}
 
-MANAGERS = (D, A)
-PLANNERS = (C, D, A)
+# The group of the matrix is curated by the curator persona, who manages it.
+GROUP_MANAGERS = ("mentoring.manage", C)
 
 
 def _group(w, **kwargs):
@@ -61,17 +61,17 @@ OBJECTS = {
 ROUTES = {
     "mentoring:board": ("get", None, ANY_MEMBER),
     "mentoring:group_list": ("get", None, ANY_MEMBER),
-    "mentoring:group_create": ("get", None, PLANNERS),
+    "mentoring:group_create": ("get", None, "mentoring.plan"),
     "mentoring:group_detail": ("get", "group", ANY_MEMBER),  # the teacher is a member
-    "mentoring:group_edit": ("get", "group", PLANNERS),  # the curator is the group's
-    "mentoring:group_status": ("post", "group", PLANNERS),
-    "mentoring:event_create": ("get", "group", PLANNERS),
-    "mentoring:event_edit": ("get", "event", PLANNERS),
+    "mentoring:group_edit": ("get", "group", GROUP_MANAGERS),  # the curator is the group's
+    "mentoring:group_status": ("post", "group", GROUP_MANAGERS),
+    "mentoring:event_create": ("get", "group", GROUP_MANAGERS),
+    "mentoring:event_edit": ("get", "event", GROUP_MANAGERS),
     "mentoring:result_create": ("get", "network_group", ANY_MEMBER),
     "mentoring:result_file": ("get", "result", ANY_MEMBER),
-    "mentoring:similar": ("get", None, PLANNERS),
-    "mentoring:suggestions": ("get", None, PLANNERS),
-    "mentoring:tags": ("get", None, MANAGERS),
-    "mentoring:tag_rename": ("get", "problem", MANAGERS),
+    "mentoring:similar": ("get", None, "mentoring.plan"),
+    "mentoring:suggestions": ("get", None, "mentoring.plan"),
+    "mentoring:tags": ("get", None, "mentoring.manage"),
+    "mentoring:tag_rename": ("get", "problem", "mentoring.manage"),
     **ROUTES_DEV,
 }

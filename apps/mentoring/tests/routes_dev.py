@@ -12,11 +12,12 @@ import datetime
 from django.core.files.base import ContentFile
 
 from apps.core.dates import add_years, school_today
-from apps.core.tests.world import ANY_MEMBER, A, C, D, T
+from apps.core.tests.world import ANY_MEMBER, C, T
 from apps.mentoring.models import RouteStep
 from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, RouteStepFactory
 
-PLANNERS = (C, D, A)
+# The route of the matrix has the curator persona as its mentor, who manages it.
+ROUTE_MANAGERS = ("mentoring.manage", C)
 WALK_EVIDENCE = "mentoring/evidence/url-walk/evidence.txt"
 
 
@@ -49,10 +50,10 @@ OBJECTS_DEV = {
 ROUTES_DEV = {
     # Administration and curators see every route; a teacher their own (an empty list is still 200).
     "mentoring:route_list": ("get", None, ANY_MEMBER),
-    "mentoring:route_create": ("get", None, PLANNERS),
+    "mentoring:route_create": ("get", None, "mentoring.plan"),
     "mentoring:route_detail": ("get", "route", ANY_MEMBER),  # the teacher is the route's
-    "mentoring:route_edit": ("get", "route", PLANNERS),  # the curator is the mentor
-    "mentoring:route_step_add": ("get", "route", PLANNERS),
+    "mentoring:route_edit": ("get", "route", ROUTE_MANAGERS),  # the curator is the mentor
+    "mentoring:route_step_add": ("get", "route", ROUTE_MANAGERS),
     "mentoring:route_step_edit": ("get", "route_step", ANY_MEMBER),  # the teacher reports progress
     "mentoring:route_step_evidence": ("get", "route_step_file", ANY_MEMBER),
 }

@@ -576,33 +576,3 @@ def test_route_detail_runs_the_same_number_of_queries_for_3_and_30_steps(route, 
     add_steps(27)
     assert _queries(client, url) == small
     assert small <= 10
-
-
-# --- demo ---------------------------------------------------------------------------------------
-
-
-def test_demo_gives_every_early_career_teacher_a_route(school):
-    from apps.accounts.tests.factories import UserFactory
-    from apps.mentoring.demo_routes import seed_development_routes
-    from apps.staff.demo import seed_main_school
-
-    today = school_today(school)
-    curator_user = UserFactory(last_name="Соколова", first_name="Наталья")
-    MembershipFactory(school=school, user=curator_user, roles=[Role.CURATOR, Role.TEACHER])
-    seed_main_school(school=school, users_by_name={("Соколова", "Наталья"): curator_user}, today=today)
-
-    routes = seed_development_routes(school=school, today=today)
-
-    assert sorted(r.teacher.last_name for r in routes) == ["Белова", "Осипова", "Титов"]
-    assert len({r.mentor_id for r in routes}) == 3
-    for route in routes:
-        assert route.mentor.user_id != curator_user.pk
-        assert route.mentor.position.startswith("учитель")
-        steps = list(route.steps.all())
-        assert 3 <= len(steps) <= 5
-        overdue = [s for s in steps if s.status in ("planned", "in_progress") and s.due_on < today]
-        done = [s for s in steps if s.status == RouteStep.Status.DONE]
-        assert len(overdue) == 1
-        assert len(done) == 1 and done[0].evidence_link and done[0].completed_on <= today
-    assert seed_development_routes(school=school, today=today) == []
-    assert DevelopmentRoute.objects.count() == 3

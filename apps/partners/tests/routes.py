@@ -9,7 +9,7 @@ correct it and the curator may not.
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.core.tests.world import ANY_MEMBER, A, C, D, T
+from apps.core.tests.world import ANY_MEMBER, C, T
 from apps.partners.tests.factories import (
     AgreementFactory,
     JointActivityFactory,
@@ -18,8 +18,7 @@ from apps.partners.tests.factories import (
     PartnerOrganisationFactory,
 )
 
-MANAGERS = (D, A)
-RESPONSIBLE_AND_MANAGERS = (T, D, A)
+RESPONSIBLE_AND_MANAGERS = ("partners.manage", T)
 
 
 def _partner(w):
@@ -48,24 +47,24 @@ OBJECTS = {
 
 ROUTES = {
     "partners:registry": ("get", None, ANY_MEMBER),
-    "partners:registry_export": ("get", None, MANAGERS),
-    "partners:partner_create": ("get", None, MANAGERS),
+    "partners:registry_export": ("get", None, "partners.manage"),
+    "partners:partner_create": ("get", None, "partners.manage"),
     "partners:partner_detail": ("get", "partner", ANY_MEMBER),
-    "partners:partner_edit": ("get", "partner", MANAGERS),
-    "partners:stage_change": ("post", "partner", MANAGERS),
-    "partners:contact_add": ("get", "partner", MANAGERS),
-    "partners:contact_edit": ("get", "partner_contact", MANAGERS),
-    "partners:contact_delete": ("post", "partner_contact", MANAGERS),
-    "partners:agreement_add": ("get", "partner", MANAGERS),
+    "partners:partner_edit": ("get", "partner", "partners.manage"),
+    "partners:stage_change": ("post", "partner", "partners.manage"),
+    "partners:contact_add": ("get", "partner", "partners.manage"),
+    "partners:contact_edit": ("get", "partner_contact", "partners.manage"),
+    "partners:contact_delete": ("post", "partner_contact", "partners.manage"),
+    "partners:agreement_add": ("get", "partner", "partners.manage"),
     "partners:agreement_scan": ("get", "agreement", ANY_MEMBER),
-    "partners:agreement_edit": ("get", "agreement", MANAGERS),
-    "partners:agreements_expiring": ("get", None, MANAGERS),
+    "partners:agreement_edit": ("get", "agreement", "partners.manage"),
+    "partners:agreements_expiring": ("get", None, "partners.manage"),
     "partners:activity_create": ("get", "partner", ANY_MEMBER),  # teachers with a staff card
     "partners:activity_list": ("get", None, ANY_MEMBER),
-    "partners:activity_export": ("get", None, MANAGERS),
+    "partners:activity_export": ("get", None, "partners.manage"),
     "partners:my_activities": ("get", None, ANY_MEMBER),
     "partners:activity_edit": ("get", "joint_activity", RESPONSIBLE_AND_MANAGERS),
     "partners:activity_file": ("get", "joint_activity", ANY_MEMBER),
     "partners:directions": ("get", None, ANY_MEMBER),
-    "partners:direction_rename": ("get", "partner_direction", MANAGERS),
+    "partners:direction_rename": ("get", "partner_direction", "partners.manage"),
 }

@@ -5,12 +5,11 @@ day's organiser (so the matrix checks "an organiser edits"), the teacher persona
 is the responsible teacher of an activity (sees the plan, edits nothing).
 """
 
-from apps.core.tests.world import ANY_MEMBER, A, C, D, T
+from apps.core.tests.world import ANY_MEMBER, C, T
 from apps.problemdays.models import PreparationRole
 from apps.problemdays.tests.factories import DayActivityFactory, ProblemDayFactory, ThemeIdeaFactory
 
-MANAGERS = (D, A)
-EDITORS = (C, D, A)  # the curator is the organiser
+EDITORS = ("problemdays.manage", C)  # the curator persona is the organiser
 
 
 def _day(w):
@@ -47,13 +46,13 @@ OBJECTS = {
 ROUTES = {
     "problemdays:day_list": ("get", None, ANY_MEMBER),
     "problemdays:my_duties": ("get", None, ANY_MEMBER),
-    "problemdays:day_create": ("get", None, MANAGERS),
+    "problemdays:day_create": ("get", None, "problemdays.manage"),
     "problemdays:day_detail": ("get", "problem_day", ANY_MEMBER),
     "problemdays:day_edit": ("get", "problem_day", EDITORS),
     "problemdays:day_stage": ("post", "problem_day", EDITORS),
     "problemdays:timetable": ("get", "problem_day", ANY_MEMBER),
     "problemdays:day_print": ("get", "problem_day", ANY_MEMBER),
-    "problemdays:day_copy": ("get", "problem_day", MANAGERS),
+    "problemdays:day_copy": ("get", "problem_day", "problemdays.manage"),
     "problemdays:idea_create": ("get", "problem_day", EDITORS),
     "problemdays:idea_edit": ("get", "theme_idea", EDITORS),
     "problemdays:idea_choose": ("post", "theme_idea", EDITORS),

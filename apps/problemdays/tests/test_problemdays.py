@@ -204,15 +204,3 @@ def test_query_counts_do_not_grow(school, deputy_head, name):
 def test_other_school_objects_are_not_found(other_school, deputy_head):
     day = ProblemDayFactory(school=other_school)
     assert client_for(deputy_head).get(reverse("problemdays:day_detail", kwargs={"pk": day.pk})).status_code == 404
-
-
-def test_demo_is_seeded_once(school, administrator):
-    from apps.problemdays.demo import seed_problem_days
-
-    StaffMemberFactory(school=school, last_name="Миронова")
-    today = datetime.date(2025, 10, 1)
-    assert seed_problem_days(schools={"main": school}, users={}, today=today) is True
-    assert seed_problem_days(schools={"main": school}, users={}, today=today) is False
-    held = ProblemDay.objects.get(date=datetime.date(2025, 5, 9))
-    assert held.status == "reflected" and held.theme == "День Победы" and held.reflection
-    assert ProblemDay.objects.get(status="planning").activities.count() == 3

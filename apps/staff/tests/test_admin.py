@@ -4,7 +4,6 @@ import pytest
 
 from apps.audit.models import AuditEvent
 from apps.core.tests.admin_checks import assert_looked_up_not_changed, superuser_client
-from apps.staff.erasure import staff_member_erase
 from apps.staff.models import Achievement, CategoryAward
 
 from .factories import AchievementFactory, CategoryAwardFactory, StaffMemberFactory, SubjectFactory
@@ -62,19 +61,6 @@ def test_the_card_page_shows_its_categories_and_achievements_without_forms(card)
     assert 'name="category_awards-0-category"' not in page
     assert 'name="achievements-0-title"' not in page
     assert 'name="last_name"' not in page
-
-
-def test_an_erased_card_cannot_be_renamed_or_brought_back_in_the_admin(card):
-    superuser = superuser_client()
-    staff_member_erase(staff=card, reason="Увольнение, истёк срок хранения")
-    card.refresh_from_db()
-    erased_name = card.last_name
-    response = superuser.post(
-        f"/admin/staff/staffmember/{card.pk}/change/", card_post(card, last_name="Сидорова", is_active="on")
-    )
-    assert response.status_code == 403
-    card.refresh_from_db()
-    assert card.last_name == erased_name
 
 
 def test_subjects_are_looked_up_only():

@@ -20,7 +20,7 @@ class SurveyRoundFactory(factory.django.DjangoModelFactory):
     opens_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=7))
     closes_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=7))
     max_choices = 5
-    min_respondents = 3
+    min_respondents = 5
 
     @factory.post_generation
     def people(self, create, extracted, size=3, **kwargs):

@@ -1,11 +1,14 @@
 """Surveys: answering, confidentiality, reminders, the analysis and its use."""
 
 import datetime
+import functools
 import io
 import time
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,7 +19,12 @@ from apps.staff.services import category_award_create
 from apps.staff.tests.factories import StaffMemberFactory
 from apps.surveys.models import SurveyAnalysis, SurveyNodeMetric, SurveyParticipant, SurveyRound, SurveyTie
 from apps.surveys.selectors import latest_network_positions
-from apps.surveys.services import survey_answer_submit, survey_round_analyse, survey_round_close
+from apps.surveys.services import (
+    survey_answer_submit,
+    survey_round_analyse,
+    survey_round_close,
+    survey_round_create,
+)
 from apps.surveys.sweeps import surveys_sweep
 from apps.surveys.tests.factories import SurveyRoundFactory
 from apps.teams.selectors import composition_hints
@@ -55,20 +63,21 @@ def staff(school, teacher):
 
 @pytest.fixture
 def survey(school, staff):
-    return SurveyRoundFactory(school=school, people=list(staff.values()), min_respondents=3)
+    return SurveyRoundFactory(school=school, people=list(staff.values()))
 
 
 @pytest.fixture
 def answered(survey, staff):
-    """Centrova is named by many, Mostova bridges to her, Parova and Parnova name
-    only each other (a closed pair), Odinokova is named by no one."""
+    """Six of seven answer. Centrova (who does not answer) is named by four,
+    Mostova by two, Parova and Parnova name only each other, Odinokova is named
+    by no one."""
     s = staff
     answer(survey, s["Учителева"], advice=[s["Центрова"]], lessons=[s["Мостова"]])
     answer(survey, s["Мостова"], advice=[s["Центрова"]], trust=[s["Учителева"]])
     answer(survey, s["Одинокова"], advice=[s["Центрова"]], lessons=[s["Тихонова"]])
     answer(survey, s["Парова"], advice=[s["Парнова"]])
     answer(survey, s["Парнова"], advice=[s["Парова"]], trust=[s["Парова"]])
-    answer(survey, s["Тихонова"], advice=[s["Центрова"]])
+    answer(survey, s["Тихонова"], advice=[s["Центрова"]], lessons=[s["Мостова"]])
     return survey
 
 
@@ -166,6 +175,56 @@ def test_round_create_includes_everyone_by_default(school, staff, administrator)
     assert past.status_code == 200 and "closes_on" in past.context["form"].errors
 
 
+@time_machine.travel(datetime.datetime(2026, 9, 20, 9, tzinfo=datetime.UTC))
+def test_a_round_needs_five_answers_and_half_of_the_staff_included(school, administrator):
+    people = [person(school, f"Коллега{i:02}") for i in range(12)]
+    client = client_for(administrator)
+    url = reverse("surveys:round_create")
+    assert client.get(url).context["form"]["min_respondents"].initial == 6  # half of the twelve
+    data = {
+        "name": "Осень",
+        "opens_on": "2026-10-01",
+        "closes_on": "2026-10-14",
+        "max_choices": 5,
+        "staff": [p.pk for p in people],
+    }
+    for minimum in (3, 4, 5):  # below 5, and below half of twelve
+        response = client.post(url, {**data, "min_respondents": minimum})
+        assert response.status_code == 200 and "min_respondents" in response.context["form"].errors
+        assert response.context["form"]["min_respondents"].value() == str(minimum)  # what was typed is kept
+    assert "половин" in client.post(url, {**data, "min_respondents": 5}).content.decode()
+    # Eight included: five answers are half of them and enough.
+    assert client.post(url, {**data, "min_respondents": 5, "staff": data["staff"][:8]}).status_code == 302
+    assert SurveyRound.objects.get(name="Осень").min_respondents == 5
+    # Four included: too few for any minimum.
+    response = client.post(url, {**data, "name": "Мало", "min_respondents": 5, "staff": data["staff"][:4]})
+    assert response.status_code == 200 and "staff" in response.context["form"].errors
+
+
+def test_the_service_refuses_a_minimum_below_five_or_half_of_the_staff(school):
+    people = [person(school, f"Коллега{i:02}") for i in range(12)]
+    today = datetime.date.today()
+    create = functools.partial(
+        survey_round_create,
+        school=school,
+        name="Осень",
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=7),
+    )
+    for minimum, staff in ((4, people[:8]), (5, people), (6, people[:4])):
+        with pytest.raises(ValidationError) as refused:
+            create(staff=staff, min_respondents=minimum)
+        assert set(refused.value.message_dict) & {"min_respondents", "staff"}
+    assert not SurveyRound.objects.exists()
+    assert create(staff=people).min_respondents == 6  # by default exactly half
+    assert create(staff=people[:5]).min_respondents == 5
+
+
+def test_the_database_refuses_a_round_with_fewer_than_five_answers_required(school):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SurveyRoundFactory(school=school, min_respondents=4)
+
+
 # Confidentiality
 
 
@@ -200,15 +259,15 @@ def test_no_page_or_export_reveals_who_named_whom(answered, staff, administrator
         assert "out" not in " ".join(cells).lower()
 
 
-def test_the_picture_has_undirected_lines_and_no_names_by_default(answered, administrator):
+def test_the_picture_has_dots_and_no_names_by_default(answered, administrator):
     closed_and_analysed(answered)
     html = client_for(administrator).get(reverse("surveys:results", args=[answered.pk])).content.decode()
-    assert "<circle" in html and "<line" in html
+    assert html.count("<circle") == 7
     assert "Центрова" not in html and "Одинокова" not in html
     named = client_for(administrator).get(reverse("surveys:results", args=[answered.pk]) + "?names=1")
     text = named.content.decode()
-    assert 'data-testid="isolates"' in text and "Одинокова" in text
-    assert "Парова" in text and named.context["closed_groups"]
+    assert 'data-testid="isolates"' in text and "Одинокова" in text.split('data-testid="isolates"')[1]
+    assert "closed" not in named.context and "Закрытые группы" not in text
 
 
 def test_deputy_head_sees_counts_but_no_picture_and_no_names(answered, deputy_head, staff):
@@ -257,11 +316,13 @@ def test_another_schools_round_is_not_found(answered, outsider):
 # Analysis stored
 
 
-def test_analysis_stores_metrics_and_compares_with_the_previous_round(school, answered, staff):
+def test_analysis_stores_what_may_be_shown_and_compares_with_the_previous_round(school, answered, staff):
     analysis = closed_and_analysed(answered)
     m = {x.staff.last_name: x for x in SurveyNodeMetric.objects.filter(round=answered).select_related("staff")}
-    assert m["Центрова"].in_degree == 4 and m["Одинокова"].is_isolate
-    assert m["Парова"].in_closed_group and m["Парнова"].closed_group == m["Парова"].closed_group
+    assert (m["Центрова"].named, m["Центрова"].named_by) == ("count", 4)
+    assert (m["Мостова"].named, m["Мостова"].named_by) == ("few", None)  # two: «1–3»
+    assert m["Одинокова"].named == "nobody"
+    assert analysis.ties_shown and analysis.ties == 10
     assert analysis.respondents == 6 and analysis.participants == 7 and analysis.isolates == 1
     assert survey_round_analyse(round_id=answered.pk) is None  # once
     later = SurveyRoundFactory(
@@ -270,8 +331,13 @@ def test_analysis_stores_metrics_and_compares_with_the_previous_round(school, an
         opens_on=answered.closes_on + datetime.timedelta(days=300),
         closes_on=answered.closes_on + datetime.timedelta(days=310),
     )
+    s = staff
     with time_machine.travel(later.opens_on + datetime.timedelta(days=1)):
-        answer(later, staff["Учителева"], advice=[staff["Одинокова"]])
+        answer(later, s["Учителева"], advice=[s["Одинокова"], s["Центрова"]])
+        answer(later, s["Мостова"], advice=[s["Центрова"], s["Одинокова"]])
+        answer(later, s["Тихонова"], advice=[s["Центрова"]])
+        answer(later, s["Парова"], advice=[s["Мостова"]])
+        answer(later, s["Парнова"], advice=[s["Мостова"]])
     second = closed_and_analysed(later)
     assert second.compared_with == answered
     assert staff["Одинокова"].pk in second.comparison["isolates_connected"]
@@ -323,7 +389,7 @@ def test_sweep_closes_a_past_round_and_analyses_a_stale_one(answered):
 # Using it
 
 
-def test_an_isolate_is_offered_a_well_connected_mentor_and_a_closed_pair_is_discouraged(school, answered, staff):
+def test_an_isolate_is_offered_a_well_connected_mentor(school, answered, staff):
     closed_and_analysed(answered)
     for name in ("Центрова", "Парнова", "Мостова"):
         category_award_create(staff=staff[name], category="highest", awarded_on=datetime.date(2024, 1, 10))
@@ -333,15 +399,19 @@ def test_an_isolate_is_offered_a_well_connected_mentor_and_a_closed_pair_is_disc
     assert any("bridge" in r or "мост" in r for r in top.reasons)
     plain = mentor_suggestions(school=school, mentee=lonely)
     assert not any("bridge" in r for s in plain for r in s.reasons)
+    # Whom a pair of colleagues named (each other only, say) is not the suggestions' to tell.
     ranked = mentor_suggestions(school=school, mentee=staff["Парова"], use_network=True)
     pair = next(s for s in ranked if s.staff == staff["Парнова"])
-    assert any("closed group" in r or "замкнут" in r for r in pair.reasons)
+    assert not any("closed" in r or "замкнут" in r for r in pair.reasons)
 
 
-def test_team_hints_split_a_closed_group(school, answered, staff):
+def test_team_hints_name_members_whom_no_colleague_named(school, answered, staff):
     closed_and_analysed(answered)
     hints = composition_hints(school=school, staff_ids=[staff["Парова"].pk, staff["Парнова"].pk, staff["Мостова"].pk])
-    assert len(hints.network_advice) == 1 and "Парова" in hints.network_advice[0]
+    assert hints.network_advice == []
+    hints = composition_hints(school=school, staff_ids=[staff["Одинокова"].pk, staff["Мостова"].pk])
+    assert len(hints.network_advice) == 1 and "Одинокова" in hints.network_advice[0]
+    assert "Мостова" not in hints.network_advice[0]
 
 
 def test_mentor_suggestions_cost_one_query_more_with_the_network(school, answered, staff, django_assert_num_queries):
@@ -369,7 +439,7 @@ def _round_of(school, size):
 
 @pytest.mark.parametrize("names", [False, True])
 def test_results_page_queries_do_not_grow_with_the_staff(school, administrator, django_assert_num_queries, names):
-    small, large = _round_of(school, 4), _round_of(school, 30)
+    small, large = _round_of(school, 5), _round_of(school, 30)
     client = client_for(administrator)
     counts = []
     for survey_round in (small, large):
@@ -408,23 +478,19 @@ def test_closing_a_round_has_the_worker_analyse_it(celery_worker_process, school
     assert SurveyNodeMetric.objects.filter(round=survey_round).count() == 4
 
 
-def test_the_picture_gives_no_direction_away(answered, administrator, staff):
-    """Every dot the same size, and no line touches a person named by no one (such
-    a line could only be their own answer); most named without counts by names."""
+def test_the_picture_draws_no_answer_only_the_programme_and_banded_dots(answered, administrator, staff):
+    """No line comes from the answers (only the programme's ties, none here), and a
+    dot's size says only what the counts say: «1–3» dots are all alike."""
     closed_and_analysed(answered)
     response = client_for(administrator).get(reverse("surveys:results", args=[answered.pk]) + "?names=1")
     picture = response.context["picture"]
-    assert {node["r"] for node in picture.nodes} == {2.2}
-    isolate = next(n for n in picture.nodes if n["isolate"])
-    touching = [
-        line
-        for line in picture.reported
-        if (line[0], line[1]) == (isolate["x"], isolate["y"]) or (line[2], line[3]) == (isolate["x"], isolate["y"])
-    ]
-    assert touching == []
-    assert picture.reported == sorted(picture.reported)
+    assert picture.programme == [] and not hasattr(picture, "reported")
+    sizes = {node["label"]: node["r"] for node in picture.nodes}
+    assert sizes["Мостова И."] == sizes["Парова И."] == sizes["Учителева И."]  # named by 2, 1 and 1
+    assert sizes["Одинокова И."] < sizes["Парова И."] < sizes["Центрова И."]
     top = response.content.decode().split('data-testid="top-named"')[1].split("</ol>")[0]
-    assert "Центрова" in top and "colleague" not in top and "коллег" not in top
+    assert "Центрова" in top and top.index("Центрова") < top.index("Мостова")
+    assert "4" in top.split("Мостова")[0] and "1–3" in top
 
 
 def test_network_reasons_are_for_the_administrator_only(school, answered, staff, deputy_head, administrator):
@@ -444,8 +510,13 @@ def test_comparison_ignores_a_hidden_round_and_people_not_in_both(school, staff)
     SurveyRound.objects.filter(pk=earlier.pk).update(closes_on=earlier.closes_on - datetime.timedelta(days=1))
     earlier.refresh_from_db()
     closed_and_analysed(earlier)
-    later = SurveyRoundFactory(school=school, people=people, min_respondents=3)
-    for who in ("Учителева", "Мостова", "Тихонова"):
-        answer(later, staff[who], advice=[staff["Центрова"]])
+    later = SurveyRoundFactory(school=school, people=people)
+    s = staff
+    answer(later, s["Учителева"], advice=[s["Центрова"]], lessons=[s["Мостова"]])
+    answer(later, s["Мостова"], advice=[s["Центрова"]])
+    answer(later, s["Тихонова"], advice=[s["Центрова"]], lessons=[s["Мостова"]])
+    answer(later, s["Одинокова"], advice=[s["Центрова"]], lessons=[s["Парнова"]])
+    answer(later, s["Парова"], lessons=[s["Парнова"]])
     analysis = closed_and_analysed(later)
+    assert analysis.ties_shown
     assert analysis.compared_with is None and analysis.comparison == {}

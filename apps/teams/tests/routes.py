@@ -7,12 +7,11 @@ records meetings, changes nothing else).
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.core.tests.world import ANY_MEMBER, A, C, D, T
+from apps.core.tests.world import ANY_MEMBER, C, T
 from apps.teams.models import TeamOutcome
 from apps.teams.tests.factories import MilestoneFactory, TaskTeamFactory
 
-MANAGERS = (D, A)
-LEAD_AND_MANAGERS = (T, D, A)
+LEAD_AND_MANAGERS = ("teams.manage", T)
 
 
 def _team(w):
@@ -40,7 +39,7 @@ ROUTES = {
     "teams:team_list": ("get", None, ANY_MEMBER),
     "teams:my_teams": ("get", None, ANY_MEMBER),
     "teams:archive": ("get", None, ANY_MEMBER),
-    "teams:team_create": ("get", None, MANAGERS),
+    "teams:team_create": ("get", None, "teams.manage"),
     "teams:team_detail": ("get", "team", ANY_MEMBER),
     "teams:team_edit": ("get", "team", LEAD_AND_MANAGERS),  # the teacher is the lead
     "teams:team_status": ("post", "team", LEAD_AND_MANAGERS),
@@ -51,5 +50,5 @@ ROUTES = {
     "teams:meeting_create": ("get", "team", ANY_MEMBER),  # the curator is a member
     "teams:outcome_record": ("get", "team", LEAD_AND_MANAGERS),
     "teams:outcome_file": ("get", "team_outcome", ANY_MEMBER),
-    "teams:team_reform": ("get", "team", MANAGERS),
+    "teams:team_reform": ("get", "team", "teams.manage"),
 }

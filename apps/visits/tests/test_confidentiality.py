@@ -353,8 +353,8 @@ def _exports_for(scene, role):
     URL walk, the prepared yearly files and, for an administrator, the observed
     teacher's personal data."""
     from apps.core.dates import academic_year_of
-    from apps.dashboards.exports import report_export_build, report_export_request
     from apps.dashboards.models import ReportExport
+    from apps.dashboards.report_exports import report_export_build, report_export_request
 
     user, client = scene.users[role], client_for(scene.users[role])
     answers = []
@@ -362,14 +362,14 @@ def _exports_for(scene, role):
         if method == "get" and kind is None and ("export" in name or name.endswith("_xlsx")):
             answers.append((name, client.get(reverse(name))))
     membership = user.memberships.get(school=scene.debriefed.school)
-    if membership.has_role(A, D):
+    if membership.can("dashboards.view_school"):
         year = academic_year_of(timezone.localdate())
         for kind in ReportExport.Kind.values:
             export = report_export_request(school=scene.debriefed.school, user=user, kind=kind, params={"year": year})
             report_export_build(export_id=export.pk)
             answers.append((kind, client.get(reverse("dashboards:export_download", args=[export.pk]))))
-    if membership.has_role(A):
-        url = reverse("staff:personal_data_export", args=[scene.staff["observed teacher"].pk])
+    if membership.can("privacy.manage_personal_data"):
+        url = reverse("privacy:personal_data_export", args=[scene.staff["observed teacher"].pk])
         answers.append(("personal data", client.post(url)))
     return answers
 

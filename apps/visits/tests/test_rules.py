@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from apps.dashboards import queries
+from apps.dashboards import aggregates
 from apps.mentoring.models import MentorGroup
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.visits.models import LessonVisit
@@ -42,7 +42,7 @@ def test_the_queryset_the_visit_and_the_dashboards_sql_agree_on_overdue(school):
     overdue = set(LessonVisit.objects.overdue(now).values_list("pk", flat=True))
     assert overdue == {visit.pk for visit in visits if visit.is_overdue(now)}
     assert {LessonVisit.objects.get(pk=pk).status for pk in overdue} == {"planned", "held", "overdue"}
-    [row] = queries.timeliness_counts(schools=[school.pk], start_at=now - 10 * HOUR, end_at=now, now=now)
+    [row] = aggregates.timeliness_counts(schools=[school.pk], start_at=now - 10 * HOUR, end_at=now, now=now)
     assert row["overdue"] == len(overdue)
 
 

@@ -1,0 +1,630 @@
+"""Generate the benchmark's regional dataset: networks of schools, their
+staff with category histories, mentor groups, task teams, problem-theme days,
+partners and joint activities, and a million lesson visits over ten academic years.
+
+Everything but the visits goes through bulk_create (thousands of rows); the
+visits and their observers are built inside PostgreSQL with INSERT … SELECT over
+generate_series, which is what makes a million rows take a minute, not an hour.
+Each school keeps a fixed set of posts ("slots"); some posts change hands once
+during the decade, so every visit is given to the person holding the post on
+that day, and nobody is visited before being hired or after leaving.
+"""
+
+import datetime
+import random
+import time
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+from psycopg2.extras import execute_values
+
+from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
+from apps.core.dates import academic_year_bounds, academic_year_of
+from apps.dashboards.services import summaries_refresh
+from apps.mentoring.models import MentorGroup, MentorGroupMember
+from apps.partners.models import JointActivity, PartnerDirection, PartnerOrganisation
+from apps.problemdays.models import DayActivity, ProblemDay, Reflection
+from apps.staff.models import (
+    CATEGORY_VALIDITY_YEARS,
+    CategoryAward,
+    QualificationCategory,
+    StaffMember,
+    Subject,
+    SubjectAssociation,
+)
+from apps.teams.models import TaskTeam, TeamMember, TeamOutcome
+
+BENCH_DOMAIN = "bench.local"
+BENCH_PASSWORD = "bench-school-2026"  # nosec B105 # the benchmark's throwaway logins
+TIME_ZONE = "Europe/Samara"
+SUBJECTS = (
+    "Русский язык",
+    "Литература",
+    "Математика",
+    "Физика",
+    "Химия",
+    "Биология",
+    "История",
+    "География",
+    "Английский язык",
+    "Информатика",
+)
+ASSOCIATIONS = ("ШМО гуманитарного цикла", "ШМО естественно-научного цикла", "ШМО математики", "ШМО начальных классов")
+SURNAMES = ("Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов")
+FIRST_NAMES = ("Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Светлана", "Сергей", "Андрей", "Татьяна")
+PATRONYMICS = ("Ивановна", "Петровна", "Сергеевна", "Николаевна", "Викторовна", "Андреевна")
+# Shares of replaced posts and of triads among groups.
+REPLACED_SHARE = 0.12
+TRIAD_SHARE = 0.3
+# Visit statuses: cancelled, then for lessons whose debrief deadline passed, overdue and late.
+CANCELLED_SHARE = 0.04
+OVERDUE_UNTIL = 0.10
+LATE_UNTIL = 0.20
+SECOND_OBSERVER_SHARE = 0.4
+# Visits fall on school days up to this many days ahead (the planned ones).
+PLANNED_AHEAD_DAYS = 30
+
+
+def school_sizes(schools, staff_per_school):
+    """Staff per school around the mean, in pairs of +d and −d so the total is exact."""
+    sizes = []
+    for i in range(schools):
+        d = ((i // 2) % 4) * staff_per_school // 8
+        sizes.append(staff_per_school + (d if i % 2 == 0 else -d))
+    if schools % 2:
+        sizes[-1] = staff_per_school
+    return sizes
+
+
+class Command(BaseCommand):
+    help = "Generate the regional benchmark dataset (schools, staff, groups, teams, a million visits)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schools", type=int, default=200)
+        parser.add_argument("--staff-per-school", type=int, default=25)
+        parser.add_argument("--visits", type=int, default=1_000_000)
+        parser.add_argument("--years", type=int, default=10)
+        parser.add_argument("--network-size", type=int, default=20, help="Schools per network.")
+        parser.add_argument("--seed", type=int, default=8)
+        parser.add_argument(
+            "--force", action="store_true", help="Wipe every school and the bench users first (TRUNCATE … CASCADE)."
+        )
+
+    def handle(self, *args, **options):
+        if options["staff_per_school"] < 5:
+            raise CommandError("--staff-per-school must be at least 5: every school needs a triad and its curator.")
+        if options["schools"] < 1 or options["years"] < 1 or options["visits"] < 0:
+            raise CommandError("--schools and --years must be positive, --visits not negative.")
+        if School.objects.exists() or User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").exists():
+            if not options["force"]:
+                raise CommandError("The database already has schools; use --force to wipe them first.")
+            self.wipe()
+        self.rng = random.Random(options["seed"])  # nosec B311 # reproducible benchmark data
+        self.today = timezone.localdate()
+        first_year = academic_year_of(self.today) - options["years"] + 1
+        self.span_start, _end = academic_year_bounds(first_year)
+        self.years = list(range(first_year, academic_year_of(self.today) + 1))
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            self.phase("schools, networks and users", self.schools_create, options)
+            self.phase("staff, subjects and associations", self.staff_create, options["staff_per_school"])
+            self.phase("category awards", self.categories_create)
+            self.phase("mentor groups", self.groups_create)
+            self.phase("task teams", self.teams_create)
+            self.phase("partners and joint activities", self.partners_create)
+            self.phase("problem-theme days", self.problem_days_create)
+            self.phase("lesson visits and observers", self.visits_create, options["visits"], options["seed"])
+        self.phase("ANALYZE", self.analyze)
+        self.summaries_refresh()
+        self.stdout.write(f"bench_generate: done in {time.perf_counter() - started:.1f} s")
+
+    def phase(self, name, function, *args):
+        started = time.perf_counter()
+        detail = function(*args)
+        self.stdout.write(f"bench_generate: {name}: {detail} ({time.perf_counter() - started:.1f} s)")
+
+    def wipe(self):
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE accounts_school, accounts_schoolnetwork CASCADE")
+        User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
+
+    def summaries_refresh(self):
+        """Fill the dashboards' summary tables, which the dashboards read for past years."""
+        self.phase("summaries_refresh()", summaries_refresh)
+
+    def analyze(self):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return "statistics updated"
+
+    # --- schools, networks, users ---------------------------------------------
+
+    def schools_create(self, options):
+        size = options["network_size"]
+        count = options["schools"]
+        networks = SchoolNetwork.objects.bulk_create(
+            SchoolNetwork(name=f"Сеть школ № {n + 1} (бенчмарк)", kind=SchoolNetwork.Kind.MUNICIPAL)
+            for n in range((count + size - 1) // size)
+        )
+        self.schools = School.objects.bulk_create(
+            School(
+                name=f"МБОУ «Средняя общеобразовательная школа № {i + 1}» (бенчмарк)",
+                short_name=f"СОШ № {i + 1}",
+                municipality=f"Муниципальный район № {i // size + 1}",
+                region="Самарская область",
+                time_zone=TIME_ZONE,
+                network=networks[i // size],
+                is_network_leader=i % size == 0,
+            )
+            for i in range(count)
+        )
+        password = make_password(BENCH_PASSWORD)
+        admins = User.objects.bulk_create(
+            User(email=f"admin-{n}@{BENCH_DOMAIN}", first_name="Директор", last_name=f"СОШ № {n}", password=password)
+            for n in range(1, count + 1)
+        )
+        coordinator = User.objects.create(
+            email=f"coordinator@{BENCH_DOMAIN}", first_name="Координатор", last_name="Сети № 1", password=password
+        )
+        memberships = [
+            Membership(user=user, school=school, roles=[Role.ADMINISTRATOR, Role.DEPUTY_HEAD])
+            for user, school in zip(admins, self.schools, strict=True)
+        ]
+        # The coordinator also works in the network's leader school, so they have a current school.
+        memberships.append(Membership(user=coordinator, school=self.schools[0], roles=[Role.DEPUTY_HEAD]))
+        Membership.objects.bulk_create(memberships)
+        if hasattr(SchoolNetwork, "coordinators"):
+            networks[0].coordinators.add(coordinator)
+        return f"{len(networks)} networks, {count} schools, {len(admins) + 1} users"
+
+    # --- staff -----------------------------------------------------------------
+
+    def date_between(self, start, end):
+        return start + datetime.timedelta(days=self.rng.randint(0, max((end - start).days, 0)))
+
+    def staff_create(self, per_school):
+        rng = self.rng
+        subjects = Subject.objects.bulk_create(Subject(school=s, name=n) for s in self.schools for n in SUBJECTS)
+        associations = SubjectAssociation.objects.bulk_create(
+            SubjectAssociation(school=s, name=n) for i, s in enumerate(self.schools) for n in ASSOCIATIONS[: 3 + i % 2]
+        )
+        subjects_of = {s.pk: [x for x in subjects if x.school_id == s.pk] for s in self.schools}
+        associations_of = {s.pk: [x for x in associations if x.school_id == s.pk] for s in self.schools}
+        last_switch = self.today - datetime.timedelta(days=60)
+        staff, self.posts = [], []
+        for school, size in zip(self.schools, school_sizes(len(self.schools), per_school), strict=True):
+            replaced = round(size * REPLACED_SHARE)
+            holders = size - replaced
+            for slot in range(holders):
+                teaching_since = self.span_start - datetime.timedelta(days=rng.randint(365, 30 * 365))
+                hired_on = max(teaching_since, self.span_start - datetime.timedelta(days=rng.randint(0, 15 * 365)))
+                switch_on = None
+                if slot < replaced:
+                    switch_on = self.date_between(self.span_start + datetime.timedelta(days=365), last_switch)
+                post = {"school": school, "switch_on": switch_on, "people": []}
+                tenures = [(teaching_since, hired_on, switch_on and switch_on - datetime.timedelta(days=1))]
+                if switch_on:
+                    tenures.append((switch_on - datetime.timedelta(days=rng.randint(0, 400)), switch_on, None))
+                for teaching, hired, left in tenures:
+                    n = len(staff)
+                    member = StaffMember(
+                        school=school,
+                        last_name=SURNAMES[n % len(SURNAMES)],
+                        first_name=FIRST_NAMES[n % 7],
+                        patronymic=PATRONYMICS[n % len(PATRONYMICS)],
+                        association=rng.choice(associations_of[school.pk]),
+                        teaching_since=teaching,
+                        hired_on=hired,
+                        is_active=left is None,
+                        left_on=left,
+                    )
+                    staff.append(member)
+                    post["people"].append(member)
+                self.posts.append(post)
+        StaffMember.objects.bulk_create(staff, batch_size=2000)
+        links = []
+        for member in staff:
+            for subject in rng.sample(subjects_of[member.school_id], rng.choice((1, 1, 2))):
+                links.append(StaffMember.subjects.through(staffmember_id=member.pk, subject_id=subject.pk))
+        StaffMember.subjects.through.objects.bulk_create(links, batch_size=5000)
+        self.staff = staff
+        self.posts_of = {s.pk: [p for p in self.posts if p["school"].pk == s.pk] for s in self.schools}
+        return (
+            f"{len(staff)} staff in {len(self.posts)} posts, {len(subjects)} subjects, {len(associations)} associations"
+        )
+
+    def person(self, post, day):
+        """Who holds the post on `day`."""
+        if post["switch_on"] is not None and day >= post["switch_on"]:
+            return post["people"][1]
+        return post["people"][0]
+
+    def people_on(self, school, day, count):
+        return [self.person(post, day) for post in self.rng.sample(self.posts_of[school.pk], count)]
+
+    # --- categories --------------------------------------------------------------
+
+    def categories_create(self):
+        rng = self.rng
+        weights = {
+            QualificationCategory.HIGHEST: 3,
+            QualificationCategory.FIRST: 3,
+            QualificationCategory.FITS_POST: 3,
+            QualificationCategory.NONE: 1,
+        }
+        awards = []
+        for member in self.staff:
+            awarded = max(member.hired_on, self.span_start - datetime.timedelta(days=rng.randint(0, 5 * 365)))
+            if member.hired_on > self.span_start:  # a newcomer is attested after two years
+                awarded = member.hired_on + datetime.timedelta(days=730)
+            end = member.left_on or self.today
+            while awarded <= end:
+                category = rng.choices(list(weights), list(weights.values()))[0]
+                valid_until = awarded + datetime.timedelta(days=CATEGORY_VALIDITY_YEARS * 365)
+                awards.append(
+                    CategoryAward(
+                        staff=member,
+                        category=category,
+                        awarded_on=awarded,
+                        valid_until=valid_until,
+                        order_number=f"{awarded.year}-{member.pk}",
+                    )
+                )
+                awarded = valid_until + datetime.timedelta(days=rng.randint(-60, 1))
+        CategoryAward.objects.bulk_create(awards, batch_size=5000)
+        return f"{len(awards)} awards"
+
+    # --- mentor groups -------------------------------------------------------------
+
+    def year_window(self, year):
+        return datetime.date(year, 9, 15), datetime.date(year + 1, 5, 31)
+
+    def groups_create(self):
+        rng = self.rng
+        current = self.years[-1]
+        groups, members = [], []
+        for school in self.schools:
+            partners = [s for s in self.schools if s.network_id == school.network_id and s.pk != school.pk]
+            for year in self.years:
+                starts_on, ends_on = self.year_window(year)
+                status = MentorGroup.Status.ACTIVE if year == current else MentorGroup.Status.COMPLETED
+                count = len(self.posts_of[school.pk]) // 5
+                # Each post takes part in at most one group a year; one network pair a year.
+                people = self.people_on(school, starts_on, len(self.posts_of[school.pk]))
+                for g in range(count + (1 if partners else 0)):
+                    network = g == count
+                    kind = MentorGroup.Kind.TRIAD if rng.random() < TRIAD_SHARE else MentorGroup.Kind.PAIR
+                    size = MentorGroup.SIZE[kind]
+                    partner = rng.choice(partners) if network else None
+                    if network:
+                        crew = [people.pop(), *self.people_on(partner, starts_on, size - 1)]
+                    else:
+                        crew = [people.pop() for _ in range(size)]
+                    curator = people[-1]
+                    group = MentorGroup(
+                        school=school,
+                        partner_school=partner,
+                        kind=kind,
+                        curator=curator,
+                        task=f"Как повысить вовлечённость учеников на уроке ({year}/{year + 1})",
+                        observed_aspect="вопросы учителя и ответы учеников",
+                        starts_on=starts_on,
+                        planned_end_on=ends_on,
+                        status=(
+                            MentorGroup.Status.DISSOLVED
+                            if status == MentorGroup.Status.COMPLETED and rng.random() < 0.1
+                            else status
+                        ),
+                    )
+                    groups.append(group)
+                    roles = ("mentor", "mentee", "peer")
+                    members.extend(
+                        MentorGroupMember(group=group, staff=person, role=roles[i], slot=i + 1)
+                        for i, person in enumerate(crew)
+                    )
+        MentorGroup.objects.bulk_create(groups, batch_size=2000)
+        MentorGroupMember.objects.bulk_create(members, batch_size=5000)
+        return f"{len(groups)} groups, {len(members)} members"
+
+    # --- task teams ------------------------------------------------------------------
+
+    def teams_create(self):
+        rng = self.rng
+        current = self.years[-1]
+        teams, members, outcomes = [], [], []
+        for school in self.schools:
+            for year in self.years:
+                for t in range(2):
+                    starts_on = datetime.date(year, 10, 1) + datetime.timedelta(days=90 * t)
+                    deadline = starts_on + datetime.timedelta(days=150)
+                    if year == current:
+                        status, closed_on = TaskTeam.Status.WORKING, None
+                    elif rng.random() < 0.2:
+                        status, closed_on = TaskTeam.Status.ABANDONED, deadline
+                    else:
+                        status, closed_on = TaskTeam.Status.DISSOLVED, deadline
+                    team = TaskTeam(
+                        school=school,
+                        kind=TaskTeam.Kind.TASK_TEAM if t == 0 else TaskTeam.Kind.PROJECT_GROUP,
+                        title=f"Команда «Функциональная грамотность» {year}/{year + 1}, № {t + 1}",
+                        task="Подготовить систему заданий на функциональную грамотность для 5–9 классов",
+                        expected_result="Банк заданий и методические рекомендации",
+                        deadline=deadline,
+                        status=status,
+                        abandon_reason="Задача потеряла актуальность" if status == TaskTeam.Status.ABANDONED else "",
+                        closed_on=closed_on,
+                    )
+                    teams.append(team)
+                    crew = self.people_on(school, starts_on, rng.randint(3, 5))
+                    members.extend(
+                        TeamMember(team=team, staff=person, role="lead" if i == 0 else "member", joined_on=starts_on)
+                        for i, person in enumerate(crew)
+                    )
+                    if status == TaskTeam.Status.DISSOLVED:
+                        outcomes.append(TeamOutcome(team=team, kind=TeamOutcome.Kind.METHOD, title="Банк заданий"))
+        TaskTeam.objects.bulk_create(teams, batch_size=2000)
+        TeamMember.objects.bulk_create(members, batch_size=5000)
+        TeamOutcome.objects.bulk_create(outcomes, batch_size=2000)
+        return f"{len(teams)} teams, {len(members)} members, {len(outcomes)} outcomes"
+
+    # --- partners ------------------------------------------------------------------------
+
+    def partners_create(self):
+        rng = self.rng
+        directions = PartnerDirection.objects.bulk_create(
+            PartnerDirection(school=s, name=n) for s in self.schools for n in PartnerDirection.DEFAULTS
+        )
+        kinds = list(PartnerOrganisation.Kind.values)
+        organisations = PartnerOrganisation.objects.bulk_create(
+            PartnerOrganisation(
+                school=d.school,
+                name=f"Партнёр «{d.name}» № {k + 1}",
+                kind=rng.choice(kinds),
+                direction=d,
+                stage=rng.choice(("common_goals", "joint_activity", "partnership")),
+            )
+            for d in directions
+            for k in range(2)
+        )
+        organisations_of = {s.pk: [o for o in organisations if o.school_id == s.pk] for s in self.schools}
+        activities, partner_links, teacher_links = [], [], []
+        kinds = list(JointActivity.Kind.values)
+        for school in self.schools:
+            for year in self.years:
+                for a in range(4):
+                    day = datetime.date(year, 10, 1) + datetime.timedelta(days=55 * a + rng.randint(0, 30))
+                    people = self.people_on(school, min(day, self.today), 3)
+                    activity = JointActivity(
+                        school=school,
+                        title=f"Совместное мероприятие № {a + 1} ({year}/{year + 1})",
+                        starts_on=day,
+                        kind=rng.choice(kinds),
+                        product_text="Сценарий и фотоотчёт",
+                        students_count=rng.randint(10, 120),
+                        parents_count=rng.randint(0, 30),
+                        responsible=people[0],
+                        status=JointActivity.Status.HELD if day <= self.today else JointActivity.Status.PLANNED,
+                    )
+                    activities.append(activity)
+                    partner_links.append((activity, rng.sample(organisations_of[school.pk], rng.randint(1, 2))))
+                    teacher_links.append((activity, people))
+        JointActivity.objects.bulk_create(activities, batch_size=2000)
+        JointActivity.partners.through.objects.bulk_create(
+            (
+                JointActivity.partners.through(jointactivity_id=a.pk, partnerorganisation_id=o.pk)
+                for a, orgs in partner_links
+                for o in orgs
+            ),
+            batch_size=5000,
+        )
+        JointActivity.teachers.through.objects.bulk_create(
+            (
+                JointActivity.teachers.through(jointactivity_id=a.pk, staffmember_id=p.pk)
+                for a, people in teacher_links
+                for p in people
+            ),
+            batch_size=5000,
+        )
+        return f"{len(organisations)} partners, {len(activities)} joint activities"
+
+    # --- problem-theme days -------------------------------------------------------------------
+
+    def problem_days_create(self):
+        rng = self.rng
+        tz = timezone.get_fixed_timezone(240)
+        days, organisers, activities, responsible, reflections = [], [], [], [], []
+        for school in self.schools:
+            for year in self.years:
+                date = datetime.date(year + 1, 2, 10) + datetime.timedelta(days=rng.randint(0, 60))
+                held = date < self.today
+                day = ProblemDay(
+                    school=school,
+                    date=date,
+                    working_title=f"День проблемной темы {year}/{year + 1}",
+                    theme="Память поколений" if held else "",
+                    status=ProblemDay.Status.REFLECTED if held else ProblemDay.Status.PLANNING,
+                )
+                days.append(day)
+                people = self.people_on(school, min(date, self.today), 3)
+                organisers.append((day, people[:2]))
+                for k in range(3):
+                    starts_at = datetime.datetime.combine(date, datetime.time(9 + 2 * k), tz)
+                    activity = DayActivity(
+                        day=day,
+                        title=f"Мероприятие {k + 1}",
+                        starts_at=starts_at,
+                        ends_at=starts_at + datetime.timedelta(minutes=90),
+                        grades="5–9",
+                    )
+                    activities.append(activity)
+                    responsible.append((activity, people[k]))
+                if held:
+                    reflections.append(
+                        Reflection(day=day, what_worked="Дети сами выбрали тему", students_count=rng.randint(50, 400))
+                    )
+        ProblemDay.objects.bulk_create(days, batch_size=2000)
+        ProblemDay.organisers.through.objects.bulk_create(
+            ProblemDay.organisers.through(problemday_id=d.pk, staffmember_id=p.pk) for d, ps in organisers for p in ps
+        )
+        DayActivity.objects.bulk_create(activities, batch_size=2000)
+        DayActivity.responsible.through.objects.bulk_create(
+            DayActivity.responsible.through(dayactivity_id=a.pk, staffmember_id=p.pk) for a, p in responsible
+        )
+        Reflection.objects.bulk_create(reflections, batch_size=2000)
+        return f"{len(days)} days, {len(activities)} activities"
+
+    # --- lesson visits ---------------------------------------------------------------------------
+
+    def visits_create(self, count, seed):
+        """A million visits and their observers in four SQL statements.
+
+        bench_days numbers the school days (weekdays, September to May); bench_slot
+        numbers every post of every school (a post's school, its first post's
+        number `base`, the school's post count `m`, who holds it before and after
+        `switch_on`). A plan row draws a post, a day, a period and the random
+        numbers for status, timing, kind and observers; its visit id is drawn from
+        the table's sequence up front, so the observers join the plan directly.
+        Observers hold other posts of the same school: offsets 1…m−1 from the
+        observed post, the second offset differing from the first.
+        """
+        first_subject = {}
+        for link in StaffMember.subjects.through.objects.order_by("subject_id"):
+            first_subject.setdefault(link.staffmember_id, link.subject_id)
+        slots, g = [], 0
+        for school in self.schools:
+            posts = self.posts_of[school.pk]
+            base = g
+            for post in posts:
+                g += 1
+                before, after = (post["people"] + [None])[:2]
+                slots.append(
+                    (
+                        g,
+                        school.pk,
+                        base,
+                        len(posts),
+                        before.pk,
+                        after and after.pk,
+                        post["switch_on"],
+                        first_subject[before.pk],
+                        after and first_subject[after.pk],
+                    )
+                )
+        now = timezone.now()
+        end = self.today + datetime.timedelta(days=PLANNED_AHEAD_DAYS)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
+            cursor.execute(
+                "CREATE TEMP TABLE bench_slot (g int PRIMARY KEY, school_id bigint, base int, m int,"
+                " before_id bigint, after_id bigint, switch_on date, subject_before bigint, subject_after bigint)"
+                " ON COMMIT DROP"
+            )
+            execute_values(cursor.cursor, "INSERT INTO bench_slot VALUES %s", slots, page_size=2000)
+            cursor.execute(
+                """
+                CREATE TEMP TABLE bench_days ON COMMIT DROP AS
+                SELECT row_number() OVER (ORDER BY d)::int AS n, d::date AS d
+                FROM generate_series(%(start)s::date, %(end)s::date, interval '1 day') d
+                WHERE extract(isodow FROM d) < 6 AND extract(month FROM d) NOT IN (6, 7, 8)
+                """,
+                {"start": self.span_start, "end": end},
+            )
+            cursor.execute("SELECT count(*) FROM bench_days")
+            (school_days,) = cursor.fetchone()
+            cursor.execute(
+                """
+                CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
+                SELECT nextval(pg_get_serial_sequence('visits_lessonvisit', 'id')) AS id,
+                       x.g, s.base, s.m, d.d AS day, x.r_status, x.r_time, x.r_kind, x.r_obs, x.r_two,
+                       (d.d + time '08:30' + x.period * interval '55 minutes') AT TIME ZONE %(tz)s AS starts_at
+                FROM (SELECT 1 + floor(random() * %(slots)s)::int AS g,
+                             1 + floor(random() * %(days)s)::int AS dn,
+                             floor(random() * 6)::int AS period,
+                             random() AS r_status, random() AS r_time, random() AS r_kind,
+                             floor(random() * 1000000)::int AS r_obs, random() AS r_two
+                      FROM generate_series(1, %(count)s)) x
+                JOIN bench_slot s ON s.g = x.g
+                JOIN bench_days d ON d.n = x.dn
+                """,
+                {"tz": TIME_ZONE, "slots": len(slots), "days": school_days, "count": count},
+            )
+            cursor.execute(
+                """
+                INSERT INTO visits_lessonvisit (
+                    id, school_id, kind, observed_id, starts_at, ends_at, grade, subject_id, topic,
+                    observed_aspect, status, debrief_due_at, debriefed_at, overdue_at, cancel_reason,
+                    shared_with_association, created_at)
+                SELECT id, school_id, kind, observed_id, starts_at, ends_at, grade, subject_id, topic, aspect, status,
+                       due,
+                       CASE status
+                           WHEN 'debriefed' THEN ends_at + r_time * (LEAST(due, %(now)s) - ends_at)
+                           WHEN 'debriefed_late' THEN LEAST(%(now)s, due + (1 + r_time * 71) * interval '1 hour')
+                       END,
+                       CASE WHEN status IN ('overdue', 'debriefed_late') THEN due END,
+                       CASE WHEN status = 'cancelled' THEN 'Учитель на больничном' ELSE '' END,
+                       r_two < 0.3,
+                       starts_at - interval '7 days'
+                FROM (
+                    SELECT v.*,
+                           CASE
+                               WHEN r_status < %(cancelled)s THEN 'cancelled'
+                               WHEN ends_at >= %(now)s THEN 'planned'
+                               WHEN due > %(now)s THEN CASE WHEN r_status < 0.5 THEN 'held' ELSE 'debriefed' END
+                               WHEN r_status < %(overdue)s THEN 'overdue'
+                               WHEN r_status < %(late)s THEN 'debriefed_late'
+                               ELSE 'debriefed'
+                           END AS status
+                    FROM (
+                        SELECT p.id, p.starts_at, p.r_status, p.r_time, p.r_two, s.school_id,
+                               p.starts_at + interval '45 minutes' AS ends_at,
+                               p.starts_at + interval '45 minutes' + sc.debrief_hours * interval '1 hour' AS due,
+                               CASE WHEN s.after_id IS NOT NULL AND p.day >= s.switch_on
+                                    THEN s.after_id ELSE s.before_id END AS observed_id,
+                               CASE WHEN s.after_id IS NOT NULL AND p.day >= s.switch_on
+                                    THEN s.subject_after ELSE s.subject_before END AS subject_id,
+                               CASE WHEN p.r_kind < 0.50 THEN 'pair_visit'
+                                    WHEN p.r_kind < 0.65 THEN 'reverse_visit'
+                                    WHEN p.r_kind < 0.80 THEN 'curator_visit'
+                                    WHEN p.r_kind < 0.88 THEN 'lesson_study'
+                                    WHEN p.r_kind < 0.95 THEN 'pedagogical_tour'
+                                    ELSE 'open_lesson' END AS kind,
+                               (5 + p.r_obs %% 7) || substr('АБВ', 1 + p.r_obs %% 3, 1) AS grade,
+                               (ARRAY['Смысловое чтение', 'Дроби', 'Фотосинтез', 'Причастный оборот',
+                                      'Закон Ома', 'Великая Отечественная война', 'Present Perfect',
+                                      'Алгоритмы'])[1 + p.r_obs %% 8] AS topic,
+                               (ARRAY['вопросы учителя', 'работа в группах', 'обратная связь ученикам',
+                                      'постановка цели урока', 'рефлексия'])[1 + p.r_obs / 8 %% 5] AS aspect
+                        FROM bench_plan p
+                        JOIN bench_slot s ON s.g = p.g
+                        JOIN accounts_school sc ON sc.id = s.school_id
+                    ) v
+                ) w
+                """,
+                {
+                    "now": now,
+                    "cancelled": CANCELLED_SHARE,
+                    "overdue": OVERDUE_UNTIL,
+                    "late": LATE_UNTIL,
+                },
+            )
+            visits = cursor.rowcount
+            cursor.execute(
+                """
+                INSERT INTO visits_visitobserver (visit_id, staff_id)
+                SELECT o.id, CASE WHEN s.after_id IS NOT NULL AND o.day >= s.switch_on
+                                  THEN s.after_id ELSE s.before_id END
+                FROM (
+                    SELECT id, day, base + (g - base - 1 + 1 + r_obs %% (m - 1)) %% m + 1 AS g FROM bench_plan
+                    UNION ALL
+                    SELECT id, day, base + (g - base - 1 + 1 + (r_obs %% (m - 1) + 1) %% (m - 1)) %% m + 1
+                    FROM bench_plan WHERE r_two < %(second)s
+                ) o
+                JOIN bench_slot s ON s.g = o.g
+                """,
+                {"second": SECOND_OBSERVER_SHARE},
+            )
+            observers = cursor.rowcount
+        return f"{visits} visits over {school_days} school days, {observers} observers"

@@ -1,0 +1,172 @@
+"""Time the dashboards and the main list pages on the benchmark dataset.
+
+First in-process (django.test.Client, one client, p50 and p95 of repeated
+requests), then under gunicorn with wrk at 8 concurrent clients; both next to a
+bare Django view measured in the same run. Prints the table, PASS/FAIL against
+the goals, and writes the table to .data/bench/last.md (for docs/performance.md).
+"""
+
+import http.client
+import os
+import socket
+import subprocess  # nosec B404 # gunicorn started with a fixed argv, no shell
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.accounts.models import School, User
+from apps.accounts.services import CURRENT_SCHOOL_SESSION_KEY
+from apps.accounts.twofactor import twofactor_device, twofactor_needed
+from apps.benchmark import timing
+from apps.benchmark.management.commands.bench_generate import BENCH_DOMAIN
+from apps.visits.models import LessonVisit
+
+HOST = "127.0.0.1"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Time the dashboards and list pages in-process and under gunicorn + wrk, next to a bare view."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--warmup", type=int, default=5)
+        parser.add_argument("--repeat", type=int, default=50)
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--duration", type=int, default=10, help="Seconds of wrk per page.")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+        parser.add_argument("--no-load", action="store_true", help="Skip gunicorn and wrk.")
+        parser.add_argument("--output", default=str(settings.BASE_DIR / ".data" / "bench" / "last.md"))
+
+    def handle(self, *args, **options):
+        admin, school, coordinator, network = self.personas()
+        targets, missing = timing.pages_resolve(timing.PAGES, network_id=network.pk)
+        for note in missing:
+            self.stdout.write(f"bench_run: {note}")
+        clients = {"admin": self.client_for(admin, school), "coordinator": self.client_for(coordinator, school)}
+        self.stdout.write(
+            f"bench_run: in-process, {options['warmup']} warm-up + {options['repeat']} timed requests per page"
+            f" as {admin.email} ({school.short_name}) and {coordinator.email} (network of"
+            f" {network.schools.count()} schools)"
+        )
+        in_process = timing.time_in_process(targets, clients, warmup=options["warmup"], repeat=options["repeat"])
+        under_load = {}
+        if not options["no_load"]:
+            cookies = {persona: self.cookie(client) for persona, client in clients.items()}
+            under_load = self.load(targets, cookies, options)
+
+        table = timing.report_table(targets, in_process, under_load)
+        verdicts = timing.goals_check(targets, in_process)
+        context = (
+            f"Run {timezone.now():%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPUs, DEBUG={settings.DEBUG}:"
+            f" {School.objects.count()} schools, {LessonVisit.objects.count()} lesson visits."
+            f" In-process: one client, {options['repeat']} requests per page."
+            + (
+                ""
+                if options["no_load"]
+                else f" Load: gunicorn with {options['workers']} workers, wrk at {options['connections']}"
+                f" connections for {options['duration']} s per page."
+            )
+        )
+        text = "\n\n".join([context, table, "\n".join(line for _ok, line in verdicts), *missing]).strip() + "\n"
+        self.stdout.write("\n" + text)
+        timing.report_write(options["output"], text)
+        self.stdout.write(f"bench_run: written to {options['output']}")
+        if not all(ok for ok, _line in verdicts):
+            raise CommandError("some pages miss their goal")
+
+    def personas(self):
+        """The administrator of the first network's leader school (a mid-size one: its staff count is
+        the mean) and the coordinator of that network."""
+        coordinator = User.objects.filter(email=f"coordinator@{BENCH_DOMAIN}").first()
+        if coordinator is None:
+            raise CommandError("No benchmark dataset here: run manage.py bench_generate first.")
+        school = School.objects.filter(is_network_leader=True).order_by("pk").first()
+        admin = User.objects.get(memberships__school=school, email__startswith="admin-")
+        return admin, school, coordinator, school.network
+
+    def client_for(self, user, school):
+        client = Client(SERVER_NAME=HOST)  # an allowed host, unlike the default "testserver"
+        client.force_login(user)
+        session = client.session
+        session[CURRENT_SCHOOL_SESSION_KEY] = school.pk
+        if twofactor_needed(user=user):
+            # The benchmark's own synthetic users: an authenticator, and a session that has
+            # passed it, as after a real sign-in (pages are timed, not the sign-in).
+            device = twofactor_device(user=user) or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    def cookie(self, client):
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value};"
+            f" {settings.LANGUAGE_COOKIE_NAME}=ru"
+        )
+
+    def load(self, targets, cookies, options):
+        """Start gunicorn on a free port, run wrk against each page, stop gunicorn."""
+        port = free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "apps.benchmark.timing:wsgi_application()",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(options["workers"]),
+            "--log-level",
+            "warning",
+        ]
+        server = subprocess.Popen(command, env={**os.environ, "DJANGO_LOG_LEVEL": "WARNING"})  # nosec B603 # fixed argv
+        try:
+            self.wait_until_up(server, port)
+            self.stdout.write(
+                f"bench_run: under load, gunicorn with {options['workers']} workers on {HOST}:{port},"
+                f" wrk at {options['connections']} connections for {options['duration']} s per page"
+            )
+            return timing.time_under_load(
+                targets,
+                cookies,
+                host=HOST,
+                port=port,
+                connections=options["connections"],
+                threads=min(2, options["connections"]),
+                duration_s=options["duration"],
+            )
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+    def wait_until_up(self, server, port):
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise CommandError(f"gunicorn exited with {server.returncode}")
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            try:
+                connection.request("GET", "/healthz/")
+                # Any answer will do: without a worker /healthz says 503.
+                connection.getresponse()
+                return
+            except (OSError, http.client.HTTPException):
+                pass  # not answering yet
+            finally:
+                connection.close()
+            if time.monotonic() > deadline:
+                raise CommandError("gunicorn did not answer within 60 s")
+            time.sleep(0.3)

@@ -1,0 +1,90 @@
+"""The benchmark's dataset generator and in-process timer, at a tiny scale.
+
+The generator commits (transaction=True) so that the deferred constraint
+trigger on mentor groups runs too; PostgreSQL checks every other constraint as
+rows go in. The counts, the spread over years and statuses, and the observers'
+consistency are what the dashboards' timings depend on.
+"""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Q
+
+from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
+from apps.benchmark import timing
+from apps.benchmark.management.commands.bench_run import Command as BenchRun
+from apps.core.dates import academic_year_of
+from apps.mentoring.models import MentorGroup
+from apps.staff.models import StaffMember
+from apps.visits.models import LessonVisit, VisitObserver
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TINY = {"schools": 3, "staff_per_school": 6, "visits": 300, "years": 2, "network_size": 20}
+
+
+def generate(**options):
+    call_command("bench_generate", **{**TINY, **options}, stdout=io.StringIO())
+
+
+def test_generates_the_requested_dataset():
+    generate()
+
+    assert School.objects.count() == 3
+    assert StaffMember.objects.count() == 3 * 6
+    assert LessonVisit.objects.count() == 300
+    assert SchoolNetwork.objects.get().schools.count() == 3
+    assert MentorGroup.objects.exists()
+
+    years = {academic_year_of(v.starts_at.date()) for v in LessonVisit.objects.only("starts_at")}
+    assert len(years) == 2
+    statuses = set(LessonVisit.objects.values_list("status", flat=True))
+    assert statuses >= {"planned", "debriefed", "debriefed_late", "overdue", "cancelled"}
+
+    per_visit = LessonVisit.objects.annotate(n=Count("observer_links")).values_list("n", flat=True)
+    assert set(per_visit) == {1, 2}
+    links = VisitObserver.objects.select_related("visit", "staff")
+    assert not links.filter(staff=F("visit__observed")).exists()
+    assert not links.exclude(staff__school=F("visit__school")).exists()
+    # Nobody observes or is observed outside their time at the school.
+    for prefix in ("observed", "observer_links__staff"):
+        outside = Q(starts_at__date__lt=F(f"{prefix}__hired_on")) | Q(starts_at__date__gt=F(f"{prefix}__left_on"))
+        assert not LessonVisit.objects.filter(outside).exists()
+
+    for n, school in enumerate(School.objects.order_by("pk"), start=1):
+        membership = Membership.objects.get(user__email=f"admin-{n}@bench.local")
+        assert membership.school == school
+        assert Role.ADMINISTRATOR in membership.roles
+    coordinator = User.objects.get(email="coordinator@bench.local")
+    if hasattr(SchoolNetwork, "coordinators"):
+        assert SchoolNetwork.objects.filter(coordinators=coordinator).exists()
+
+
+def test_refuses_a_database_with_schools_unless_forced():
+    generate()
+    with pytest.raises(CommandError):
+        generate()
+    generate(force=True, schools=2)
+    assert School.objects.count() == 2
+
+
+def test_times_pages_in_process_next_to_the_bare_view():
+    generate()
+    command = BenchRun()
+    admin, school, coordinator, network = command.personas()
+    pages = [page for page in timing.PAGES if page.url_name in (timing.BARE_URL_NAME, "staff:list", "visits:deadlines")]
+    targets, missing = timing.pages_resolve(pages, network_id=network.pk)
+    assert not missing
+
+    clients = {"admin": command.client_for(admin, school), "coordinator": command.client_for(coordinator, school)}
+    timings = timing.time_in_process(targets, clients, warmup=1, repeat=3)
+
+    assert set(timings) == {page.label for page in pages}
+    for page_timing in timings.values():
+        assert 0 < page_timing.p50_ms <= page_timing.p95_ms
+        assert page_timing.requests == 3
+    table = timing.report_table(targets, timings, {})
+    assert timing.BARE_LABEL in table
+    assert "1.0×" in table

@@ -1,0 +1,58 @@
+"""What the notifications hold about a person (see apps/core/personal_data.py).
+
+The export gives each notification's kind and dates, never its title or text: those
+name colleagues ("Debrief overdue: <teacher>"), whose names are their own data.
+Erasure deletes the account's notifications in this school; colleagues' notifications
+that name the person lose the name in the name sweep.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core.personal_data import PersonalDataSource, Section
+
+from .models import Notification
+
+
+def collect(*, staff, local_time):
+    rows = []
+    if staff.user_id is not None:
+        rows = [
+            {
+                "kind": n.get_kind_display(),
+                "created_at": local_time(n.created_at),
+                "read_at": local_time(n.read_at),
+                "email_sent_at": local_time(n.email_sent_at),
+            }
+            for n in Notification.objects.filter(user_id=staff.user_id, school_id=staff.school_id)
+            .only("kind", "created_at", "read_at", "email_sent_at")
+            .order_by("created_at", "pk")
+        ]
+    section = Section(
+        "notifications",
+        _("Notifications"),
+        [
+            ("kind", _("kind")),
+            ("created_at", _("created at")),
+            ("read_at", _("read at")),
+            ("email_sent_at", _("e-mail sent at")),
+        ],
+        rows,
+    )
+    return [section]
+
+
+def erase(*, erasure):
+    if erasure.user is not None:
+        mine = Notification.objects.filter(user=erasure.user, school=erasure.school)
+        erasure.deleted("notifications", mine.delete()[0])
+
+
+SOURCE = PersonalDataSource(
+    app_label="notifications",
+    order=90,
+    person_models=(Notification,),
+    collect=collect,
+    erase=erase,
+    categories={"notifications": gettext_lazy("notifications")},
+)
