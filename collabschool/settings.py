@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.partners",
     "apps.problemdays",
+    "apps.calendar",
     "apps.dashboards",
     "apps.surveys",
     "apps.audit",

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.calendar import urls as calendar_urls
 from apps.core import views as core_views
+from apps.mentoring import urls as mentoring_urls
+from apps.staff import views as staff_views
 
 
 def _superuser_only(request):
@@ -13,10 +16,13 @@ admin.site.has_permission = _superuser_only
 admin.site.site_header = "collabschool"
 
 urlpatterns = [
+    # The school's start page: the registry overview and one's own card.
+    path("", staff_views.home, name="home"),
     path("", include("apps.accounts.urls")),
     path("staff/", include("apps.staff.urls")),
     path("staff/", include("apps.privacy.urls")),
-    path("mentoring/", include("apps.mentoring.urls")),
+    # The calendars keep their addresses and names under mentoring, where phones subscribed.
+    path("mentoring/", include((mentoring_urls.urlpatterns + calendar_urls.urlpatterns, "mentoring"))),
     path("visits/", include("apps.visits.urls")),
     path("teams/", include("apps.teams.urls")),
     path("partners/", include("apps.partners.urls")),

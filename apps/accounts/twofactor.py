@@ -23,6 +23,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.audit.services import audit_diff, audit_record_for_person, audit_snapshot
+
 from .capabilities import TWO_FACTOR_ROLES
 from .models import Membership, User
 
@@ -313,8 +315,6 @@ def twofactor_device_admin_save(*, device):
             device.confirmed,
         ]
     if stored is not None:
-        from apps.audit.services import audit_diff, audit_snapshot
-
         fields = [f.name for f in device._meta.concrete_fields if f.name not in _DEVICE_FIELDS_APART]
         changes.update(audit_diff(before=audit_snapshot(stored, fields), after=audit_snapshot(device, fields)))
         if isinstance(device, TOTPDevice) and stored.key != device.key:
@@ -349,8 +349,6 @@ def twofactor_recovery_codes_admin_changed(*, device, before: frozenset):
 
 
 def _audit(*, action, user, changes):
-    # The audit trail imports accounts' models. A person's own two-factor sign-in is
-    # written to each of their schools (a coordinator without one: to none).
-    from apps.audit.services import audit_record_for_person
-
+    # A person's own two-factor sign-in is written to each of their schools (a
+    # coordinator without one: to none).
     audit_record_for_person(action=action, user=user, changes=changes)

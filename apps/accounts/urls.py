@@ -4,7 +4,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("school/switch/", views.school_switch, name="school_switch"),
     path("school/settings/", views.school_settings, name="school_settings"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

@@ -16,7 +16,6 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_for_person
 from apps.core.tenancy import school_view
-from apps.staff.selectors import school_today, staff_overview, staff_own_card, years_between
 
 from .forms import (
     EmailAuthenticationForm,
@@ -72,34 +71,6 @@ class PasswordResetConfirmView(PasswordAuditedMixin, auth_views.PasswordResetCon
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("password_reset_done")
-
-
-def home(request):
-    """The start page of the current school; a network coordinator who works in no
-    school lands on their network's dashboard instead."""
-    if request.user.is_authenticated and request.membership is None:
-        network = request.user.coordinated_networks.order_by("name").first()
-        if network is not None:
-            return redirect("dashboards:network", network_id=network.pk)
-    return _school_home(request)
-
-
-@school_view()
-def _school_home(request):
-    today = school_today(request.school)
-    overview = None
-    if request.membership.can("staff.view"):
-        overview = staff_overview(school=request.school, on=today)
-    own_card = staff_own_card(school=request.school, user=request.user, on=today)
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "overview": overview,
-            "own_card": own_card,
-            "own_card_experience": years_between(own_card.teaching_since, today) if own_card else None,
-        },
-    )
 
 
 @require_POST

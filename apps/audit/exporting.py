@@ -1,12 +1,12 @@
 """The audit trail, as filtered on its page, written to XLSX."""
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from apps.core.spreadsheets import safe_cell, sheet_title, workbook_bytes
 
 from .templatetags.audit import audit_changes_text
 
@@ -15,7 +15,8 @@ def audit_events_xlsx(*, events, time_zone) -> bytes:
     """One row per event; times in `time_zone` (the school's), as text cells so
     that no label is ever read as a formula."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Audit trail")[:31])
+    # Write-only: a long trail streams out without holding every row in memory.
+    sheet = workbook.create_sheet(sheet_title(_("Audit trail")))
     for column, width in zip("ABCDEFG", (18, 30, 30, 40, 60, 16, 34), strict=True):
         sheet.column_dimensions[column].width = width
     header = [_("When"), _("Who"), _("Action"), _("Object"), _("Changes"), _("IP address"), _("Request id")]
@@ -31,15 +32,11 @@ def audit_events_xlsx(*, events, time_zone) -> bytes:
             event.request_id,
         ]
         sheet.append([_text(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _text(sheet, value):
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.data_type = "s"
-    return cell
+    return safe_cell(WriteOnlyCell(sheet, value=str(value)))
 
 
 def _bold(sheet, value):

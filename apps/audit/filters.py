@@ -1,6 +1,7 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.widgets import DateInput
 
 from .models import AuditEvent
 from .selectors import audit_actor_choices
@@ -14,12 +15,8 @@ class AuditEventFilter(django_filters.FilterSet):
 
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditEvent.Action.choices, empty_label=_("all"))
     actor = django_filters.ModelChoiceFilter(label=_("Who"), queryset=None, empty_label=_("anyone"))
-    date_from = django_filters.DateFilter(
-        label=_("From"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = django_filters.DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte", widget=DateInput())
+    date_to = django_filters.DateFilter(label=_("To"), field_name="at", lookup_expr="date__lte", widget=DateInput())
     # Passed to the form field, which then validates the length (and tells the browser).
     q = django_filters.CharFilter(
         label=_("Object"), field_name="target_label", lookup_expr="icontains", max_length=Q_MAX_LENGTH

@@ -189,9 +189,7 @@ def audit_record_for_person(
     other way round, so it is written once for each school they work in (each
     school's administrators see it), and once without a school for someone who works
     in none or is unknown. Without `actor`, the request's user acts."""
-    from apps.accounts.models import Membership
-
-    schools = [m.school for m in Membership.objects.filter(user=user).select_related("school")] if user else []
+    schools = [m.school for m in user.memberships.select_related("school")] if user else []
     return [
         audit_record(action=action, school=school, actor=actor, target=user, target_label=target_label, changes=changes)
         for school in schools or [NO_SCHOOL]

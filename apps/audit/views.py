@@ -8,8 +8,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from apps.core.dates import school_today
 from apps.core.tenancy import school_view
-from apps.staff.selectors import school_today
 
 from .exporting import audit_events_xlsx
 from .filters import AuditEventFilter

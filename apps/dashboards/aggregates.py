@@ -8,16 +8,17 @@ counts (staff of a period, in pairs or triads, observed, coverage (охват)�
 defined in docs/features/dashboards.md#participation.
 """
 
-import datetime
+import functools
 
 from django.db import connection
 from django.utils import timezone
 
-from apps.mentoring.models import MentorGroup, MentorGroupMember, MentorGroupStatusChange
+from apps.core.sql import condition_sql, sql_param
+from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.partners.models import JointActivity
 from apps.problemdays.models import DayActivity, PreparationRole, ProblemDay
 from apps.staff.models import Achievement, CategoryAward, StaffMember
-from apps.teams.models import TaskTeam, TeamMember, TeamStatusChange
+from apps.teams.models import TaskTeam, TeamMember
 from apps.visits.models import LessonVisit, VisitObserver
 
 # Achievements the yearly report and the participation page count (the report's §5).
@@ -33,8 +34,6 @@ T = {
     "award": CategoryAward._meta.db_table,
     "group": MentorGroup._meta.db_table,
     "member": MentorGroupMember._meta.db_table,
-    "group_change": MentorGroupStatusChange._meta.db_table,
-    "team_change": TeamStatusChange._meta.db_table,
     "team": TaskTeam._meta.db_table,
     "team_member": TeamMember._meta.db_table,
     "visit": LessonVisit._meta.db_table,
@@ -50,16 +49,29 @@ T = {
 }
 
 
-# A group or team that really worked: is or was active (forming, then dissolved, never did).
-GROUP_WORKED = f"""(g.status IN ('active', 'paused', 'completed')
-    OR EXISTS (SELECT 1 FROM {T["group_change"]} gc WHERE gc.group_id = g.id AND gc.to_status = 'active'))"""  # nosec B608 # model table names and constants only
-TEAM_WORKED = f"""(t.status IN ('working', 'solved')
-    OR EXISTS (SELECT 1 FROM {T["team_change"]} tc WHERE tc.team_id = t.id AND tc.to_status = 'working'))"""  # nosec B608 # model table names and constants only
+@functools.cache
+def _rules():
+    """The apps' own rules as SQL on this module's table aliases, with their
+    parameters: a group or team that really worked (is or was active), a visit
+    overdue at the statement's `now`."""
+    sql, params = {}, {}
+    for name, queryset, alias in (
+        ("group_worked", MentorGroup.objects.worked(), "g"),
+        ("team_worked", TaskTeam.objects.worked(), "t"),
+        ("visit_overdue", LessonVisit.objects.overdue(sql_param("now")), "v"),
+    ):
+        sql[name], values = condition_sql(queryset, alias=alias, prefix=name)
+        params.update(values)
+    return sql, params
+
+
+def _rule(name):
+    return _rules()[0][name]
 
 
 def _rows(sql, params):
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, {**_rules()[1], **params})
         columns = [col.name for col in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
@@ -187,12 +199,12 @@ def _participation_cte(association_id):
             SELECT s.id, s.school_id, s.association_id,
               EXISTS (
                 SELECT 1 FROM {T["member"]} m JOIN {T["group"]} g ON g.id = m.group_id
-                WHERE m.staff_id = s.id AND {GROUP_WORKED}
+                WHERE m.staff_id = s.id AND {_rule("group_worked")}
                   AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
               ) AS in_groups,
               EXISTS (
                 SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
-                WHERE tm.staff_id = s.id AND {TEAM_WORKED}
+                WHERE tm.staff_id = s.id AND {_rule("team_worked")}
                   AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s)
               ) AS in_teams,
               coalesce(sb.observer, false) AS observers,
@@ -310,8 +322,7 @@ def _visits_cte(association_id):
                    -- a network pair's visit to the partner school's teacher: no association of ours
                    CASE WHEN os.school_id = v.school_id THEN os.association_id END AS association_id,
                    v.status, v.kind, v.ends_at, v.debriefed_at,
-                   (v.status = 'overdue' OR (v.status IN ('planned', 'held') AND v.debrief_due_at <= %(now)s))
-                       AS overdue_now,
+                   {_rule("visit_overdue")} AS overdue_now,
                    (v.kind = 'pair_visit' AND v.group_id IS NOT NULL
                     AND v.status IN ('debriefed', 'debriefed_late')) AS reverse_due,
                    (v.kind = 'pair_visit' AND v.group_id IS NOT NULL
@@ -409,13 +420,13 @@ def _edges_cte(association_id):
             SELECT g.school_id, m1.staff_id, m2.staff_id, 'group'
             FROM {T["group"]} g
             JOIN {T["member"]} m1 ON m1.group_id = g.id JOIN {T["member"]} m2 ON m2.group_id = g.id
-            WHERE g.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND {GROUP_WORKED}
+            WHERE g.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND {_rule("group_worked")}
               AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
           UNION ALL
             SELECT t.school_id, m1.staff_id, m2.staff_id, 'team'
             FROM {T["team"]} t
             JOIN {T["team_member"]} m1 ON m1.team_id = t.id JOIN {T["team_member"]} m2 ON m2.team_id = t.id
-            WHERE t.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND {TEAM_WORKED}
+            WHERE t.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND {_rule("team_worked")}
               AND m1.joined_on <= %(end)s AND (m1.left_on IS NULL OR m1.left_on > %(start)s)
               AND m2.joined_on <= %(end)s AND (m2.left_on IS NULL OR m2.left_on > %(start)s)
         ),
@@ -497,8 +508,3 @@ def collaboration_totals(*, schools, start, end, start_at, end_at, by_associatio
         {per_association}
     """  # nosec B608 # model table names and constants only
     return _rows(sql, params)
-
-
-def academic_year_of(day: datetime.date) -> int:
-    """The academic year (by its first calendar year) a date falls in."""
-    return day.year if day.month >= 9 else day.year - 1

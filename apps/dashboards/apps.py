@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
+from apps.surveys.registries import PROGRAMME_TIE_READERS
 
 
 class DashboardsConfig(AppConfig):
@@ -10,7 +11,10 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards and reports")
 
     def ready(self):
-        from . import personal_data
+        from . import collaboration, personal_data
+
+        # The staff survey compares the ties people name with those the programme made.
+        PROGRAMME_TIE_READERS.register("programme", collaboration.programme_ties)
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

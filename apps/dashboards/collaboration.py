@@ -10,17 +10,16 @@ reads without JavaScript and prints as it shows.
 
 import dataclasses
 import datetime
-import io
 import math
 
 import networkx as nx
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from networkx.utils import reverse_cuthill_mckee_ordering
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from apps.core.dates import day_bounds
+from apps.core.shares import percent
+from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 from apps.staff.models import StaffMember
 
 from . import aggregates
@@ -112,7 +111,7 @@ class YearFigures:
 
     @property
     def share(self):
-        return round(100 * self.connected / self.staff, 1) if self.staff else None
+        return percent(self.connected, self.staff, places=1)
 
 
 @dataclasses.dataclass
@@ -137,7 +136,7 @@ class CollaborationNetwork:
 
     @property
     def share_connected(self):
-        return round(100 * self.connected / len(self.people), 1) if self.people else None
+        return percent(self.connected, len(self.people), places=1)
 
     @property
     def legend(self):
@@ -196,6 +195,14 @@ def _growth(*, school, association):
         previous = row
     refreshed_at = max((row["refreshed_at"] for row in rows), default=None)
     return growth, refreshed_at
+
+
+def programme_ties(*, school, start, end):
+    """The ties the programme made in the school from `start` to `end` (rows of
+    `aggregates.collaboration_edges`); the staff survey compares them with the ties
+    people name (registered in apps.surveys.registries)."""
+    start_at, end_at = day_bounds(start, end, school.tzinfo)
+    return aggregates.collaboration_edges(school_id=school.pk, start=start, end=end, start_at=start_at, end_at=end_at)
 
 
 def collaboration_network(*, school, period, association=None):
@@ -310,42 +317,22 @@ def _lay_out(network):
 # The workbook
 
 
-def _text_cells(cells):
-    """Keep every string a text cell: a name starting with "=" must not become a
-    formula in Excel (as `apps.staff.exporting._as_text`)."""
-    for cell in cells:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
-def _sheet(workbook, title, header, rows, *, names=1, first=False):
+def _sheet(workbook, title, header, rows, *, names=1):
     """A sheet with a bold, frozen header; the first `names` columns hold names."""
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title[:31]
-    sheet.append(header)
-    _text_cells(sheet[1])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        _text_cells(sheet[sheet.max_row])
-    for index, title_text in enumerate(header, start=1):
-        width = 36 if index <= names else max(14, min(40, len(str(title_text)) + 4))
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    widths = dict.fromkeys(range(1, names + 1), 36)
+    add_sheet(workbook, title, header, rows, widths=widths, width_range=(14, 40), freeze=True)
 
 
 def collaboration_xlsx(network) -> bytes:
     """The tables of the page as a workbook: ties, people without ties, the most
     connected, and the figures by year."""
-    workbook = Workbook()
+    workbook = new_workbook()
     _sheet(
         workbook,
         _("Ties"),
         [_("Person A"), _("Person B"), _("Visits"), _("Pairs and triads"), _("Teams")],
         [[tie.a.full_name, tie.b.full_name, tie.visits, tie.groups, tie.teams] for tie in network.ties],
         names=2,
-        first=True,
     )
     _sheet(workbook, _("No ties"), [_("Teacher")], [[person.full_name] for person in network.isolates])
     _sheet(
@@ -360,6 +347,4 @@ def collaboration_xlsx(network) -> bytes:
         [_("Academic year"), _("Ties"), _("Connected people"), _("Staff"), _("Connected, %")],
         [[row.label, row.ties, row.connected, row.staff, row.share] for row in network.growth],
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

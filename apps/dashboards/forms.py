@@ -7,8 +7,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import academic_year_of, school_today
+from apps.core.widgets import DateInput
 from apps.staff.models import SubjectAssociation
-from apps.staff.selectors import school_today
 
 from .periods import EARLIEST_YEAR, Period, academic_year, academic_year_label
 
@@ -31,13 +32,13 @@ class DashboardFilterForm(forms.Form):
     and the page falls back to the current academic year."""
 
     year = forms.TypedChoiceField(label=_("Academic year"), coerce=int, required=False)
-    date_from = forms.DateField(label=_("or from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("or from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
 
     def __init__(self, data=None, *, school, today, associations=None, **kwargs):
         super().__init__(data, **kwargs)
         self.today = today
-        self.current_year = today.year if today.month >= 9 else today.year - 1
+        self.current_year = academic_year_of(today)
         self.fields["year"].choices = [
             (year, academic_year_label(year)) for year in range(self.current_year, EARLIEST_YEAR - 1, -1)
         ]

@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.utils.translation import gettext as _
 
-from .aggregates import academic_year_of
+from apps.core.dates import academic_year_bounds, day_bounds
 
 # The first and last academic years the pages offer.
 EARLIEST_YEAR = 2000
@@ -28,9 +28,7 @@ class Period:
     def bounds(self, time_zone):
         """The period as [start_at, end_at) moments in `time_zone`."""
         tz = zoneinfo.ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
-        start_at = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
-        end_at = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-        return start_at, end_at
+        return day_bounds(self.start, self.end, tz)
 
     def previous(self):
         """The period just before, of the same kind: the previous academic year, or
@@ -43,19 +41,15 @@ class Period:
 
     @property
     def is_academic_year(self):
-        return (self.start.month, self.start.day) == (9, 1) and self.end == datetime.date(self.start.year + 1, 8, 31)
+        return (self.start, self.end) == academic_year_bounds(self.start.year)
 
 
 def academic_year(year: int) -> Period:
-    return Period(datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31), academic_year_label(year))
+    return Period(*academic_year_bounds(year), academic_year_label(year))
 
 
 def academic_year_label(year: int) -> str:
     return _("%(start)s/%(end)s academic year") % {"start": year, "end": str(year + 1)[-2:]}
-
-
-def current_academic_year(today: datetime.date) -> int:
-    return academic_year_of(today)
 
 
 def reference_date(year: int, month: int = REFERENCE_MONTH, day: int = REFERENCE_DAY) -> datetime.date:

@@ -11,7 +11,6 @@ See docs/features/dashboards.md#the-yearly-report.
 
 import dataclasses
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.shares import percent
 from apps.partners.models import JointActivity
 from apps.problemdays.models import ProblemDay
 from apps.staff.models import Achievement
@@ -47,13 +47,6 @@ def _interpolate(message, values):
 
 # A label with values in it, translated when shown (in the language active then).
 interpolate_lazy = lazy(_interpolate, str)
-
-
-def percent(part, whole):
-    """A whole percentage, rounded half up as a person would (25.5 → 26); None of nobody."""
-    if not whole:
-        return None
-    return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclasses.dataclass(frozen=True)

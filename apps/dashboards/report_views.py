@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.services import audit_export
+from apps.core.dates import school_today
 from apps.core.tenancy import get_for_school_or_404, school_view
-from apps.staff.selectors import school_today
 
 from .forms import DashboardFilterForm, read_filters
 from .models import ReportExport

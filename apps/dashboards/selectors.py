@@ -11,9 +11,10 @@ from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import School
+from apps.core.dates import add_months
+from apps.core.shares import percent, percent_change
 from apps.mentoring.models import MentorGroup
 from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation
-from apps.staff.selectors import add_months
 from apps.teams.models import TaskTeam
 
 from . import aggregates
@@ -24,8 +25,9 @@ CATEGORY_KEYS = ("highest", "first", "fits_post", "no_category")
 
 
 def share(part, whole):
-    """A percentage with one decimal, 0 for an empty whole."""
-    return round(100 * part / whole, 1) if whole else 0.0
+    """A whole percentage rounded half up (apps.core.shares), 0 for an empty whole:
+    the yearly report shows the same number for the same counts."""
+    return percent(part, whole) or 0
 
 
 def category_labels():
@@ -127,13 +129,10 @@ class ParticipationLine:
     key: str
     label: str
     count: int
-    share: float
+    share: int
     previous_count: int
-    previous_share: float
-
-    @property
-    def change(self):
-        return round(self.share - self.previous_share, 1)
+    previous_share: int
+    change: float  # percentage points, from the exact shares
 
 
 def participation_labels():
@@ -173,6 +172,7 @@ def participation_summary(*, school, period, association=None):
             share=share(now.get(key, 0), now["staff"]),
             previous_count=before.get(key, 0),
             previous_share=share(before.get(key, 0), before["staff"]),
+            change=percent_change(now.get(key, 0), now["staff"], before.get(key, 0), before["staff"]),
         )
         for key, label in participation_labels().items()
     ]
@@ -298,11 +298,10 @@ def network_overview(*, network, schools, year, association_name=None):
                 "first_share": share(now["first"], now["headcount"]),
                 "coverage": share(now["covered"], now["staff"]),
                 "previous_coverage": share(before["covered"], before["staff"]),
+                "coverage_change": percent_change(now["covered"], now["staff"], before["covered"], before["staff"]),
                 "on_time_share": share(now["on_time"], now["visits_held"]),
             }
         )
-    for row in rows:
-        row["coverage_change"] = round(row["coverage"] - row["previous_coverage"], 1)
     return rows, refreshed_at
 
 

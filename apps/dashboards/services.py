@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import School
+from apps.core.dates import academic_year_of
 
 from . import aggregates
 from .models import YearSummary
@@ -36,7 +37,7 @@ SUMMARY_FIELDS = [
 
 def summary_years(*, today: datetime.date):
     """The academic years the summaries keep: the last `DASHBOARD_SUMMARY_YEARS`."""
-    current = aggregates.academic_year_of(today)
+    current = academic_year_of(today)
     return range(current - settings.DASHBOARD_SUMMARY_YEARS + 1, current + 1)
 
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.audit.services import audit_export
+from apps.core.dates import school_today
 from apps.core.tenancy import network_view, school_view
 from apps.staff.models import StaffMember
-from apps.staff.selectors import school_today
 
 from . import selectors, xlsx
 from .forms import CategoryFilterForm, DashboardFilterForm, read_filters
@@ -198,7 +198,7 @@ class NetworkFilterForm(DashboardFilterForm):
 def _network_context(request):
     schools = selectors.network_schools(network=request.network)
     # The network's own date (its schools share a region; the leader's zone decides).
-    today = timezone.now().astimezone(schools[0].tzinfo).date() if schools else timezone.localdate()
+    today = school_today(schools[0]) if schools else timezone.localdate()
     form = read_filters(
         request,
         NetworkFilterForm,

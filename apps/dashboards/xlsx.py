@@ -11,48 +11,27 @@ Numbers as numbers, every string a text cell. Counts and names only: no
 spreadsheet holds lesson feedback.
 """
 
-import io
-
 from django.http import HttpResponse
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+
+from apps.core.spreadsheets import add_sheet, append_row, new_workbook, workbook_bytes
 
 from . import report as annual
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _sheet(workbook, title, header, rows, *, first=False):
-    sheet = workbook.active if first else workbook.create_sheet()
-    # Excel forbids some characters in a sheet's name ("2025/26 учебный год").
-    sheet.title = str(title).translate(str.maketrans(dict.fromkeys("[]:*?/\\", "-")))[:31]
-    sheet.append([str(cell) for cell in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        # Text stays text: a value starting with "=" must not become a formula.
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    for index, title_text in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(45, len(str(title_text)) + 4))
-    return sheet
-
-
-def _bytes(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _sheet(workbook, title, header, rows):
+    return add_sheet(workbook, title, header, rows, width_range=(12, 45))
 
 
 def categories_xlsx(*, school, series, labels, breakdown, due, reference, **_context):
-    workbook = Workbook()
+    workbook = new_workbook()
     header = [_("Year"), _("Staff")]
     for key in ("highest", "first", "fits_post", "no_category"):
         header += [labels[key], "%"]
@@ -65,7 +44,7 @@ def categories_xlsx(*, school, series, labels, breakdown, due, reference, **_con
         ]
         for row in series
     ]
-    _sheet(workbook, _("Categories by year"), header, rows, first=True)
+    _sheet(workbook, _("Categories by year"), header, rows)
     for title, key in ((_("By association"), "associations"), (_("By experience"), "bands")):
         _sheet(
             workbook,
@@ -93,11 +72,11 @@ def categories_xlsx(*, school, series, labels, breakdown, due, reference, **_con
         [_("Staff member"), _("Category"), _("Valid until")],
         [[award.staff.full_name, award.get_category_display(), award.valid_until] for award in due],
     )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def participation_xlsx(*, school, period, previous, summary, **_context):
-    workbook = Workbook()
+    workbook = new_workbook()
     _sheet(
         workbook,
         _("Participation"),
@@ -107,9 +86,8 @@ def participation_xlsx(*, school, period, previous, summary, **_context):
             [line.label, line.count, line.share, line.previous_count, line.previous_share, line.change]
             for line in summary["lines"]
         ],
-        first=True,
     )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def timeliness_xlsx(*, school, period, by_curator, by_group, totals, **_context):
@@ -134,14 +112,13 @@ def timeliness_xlsx(*, school, period, by_curator, by_group, totals, **_context)
             row["reverse_due"],
         ]
 
-    workbook = Workbook()
+    workbook = new_workbook()
     _sheet(
         workbook,
         _("By curator"),
         [_("Curator"), *header],
         [[row["curator"].full_name if row["curator"] else _("no group"), *figures(row)] for row in by_curator]
         + [[_("Total"), *figures(totals | {"median_debrief_hours": None})]],
-        first=True,
     )
     _sheet(
         workbook,
@@ -149,11 +126,11 @@ def timeliness_xlsx(*, school, period, by_curator, by_group, totals, **_context)
         [_("Pair or triad"), *header],
         [[str(row["group"]) if row["group"] else _("no group"), *figures(row)] for row in by_group],
     )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_context):
-    workbook = Workbook()
+    workbook = new_workbook()
     _sheet(
         workbook,
         year_label,
@@ -184,7 +161,6 @@ def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_co
             ]
             for row in rows
         ],
-        first=True,
     )
     _sheet(
         workbook,
@@ -212,7 +188,7 @@ def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_co
                 for row in leader_rows
             ],
         )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 # --- The yearly report and the per-teacher participation table -------------------
@@ -231,23 +207,6 @@ MATRIX_COLUMNS = (
 )
 
 
-def _as_text(row):
-    """openpyxl turns a string starting with "=" into a formula; keep strings text."""
-    for cell in row:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
-def _append(sheet, values, *, bold=False):
-    # Lazy translations become text here, in the language active while building.
-    sheet.append([str(value) if isinstance(value, Promise) else value for value in values])
-    row = sheet[sheet.max_row]
-    _as_text(row)
-    if bold:
-        for cell in row:
-            cell.font = Font(bold=True)
-
-
 def annual_report_xlsx(report: annual.AnnualReport) -> bytes:
     """The report's §5 (criteria) and §6 (categories over four years) on one sheet, in
     Russian whatever the active language (the report's labels are lazy)."""
@@ -259,25 +218,25 @@ def _annual_report_xlsx(report):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(annual.TITLE)
-    _append(sheet, [report.title], bold=True)
-    _append(sheet, [report.school_name])
+    append_row(sheet, [report.title], bold=True)
+    append_row(sheet, [report.school_name])
     sheet.append([])
-    _append(sheet, [annual.SECTION_5], bold=True)
-    _append(sheet, [annual.CRITERION, annual.COUNT, annual.SHARE], bold=True)
+    append_row(sheet, [annual.SECTION_5], bold=True)
+    append_row(sheet, [annual.CRITERION, annual.COUNT, annual.SHARE], bold=True)
     for criterion in report.criteria:
-        _append(sheet, [criterion.label, criterion.count, criterion.share])
+        append_row(sheet, [criterion.label, criterion.count, criterion.share])
     sheet.append([])
-    _append(sheet, [annual.SECTION_6], bold=True)
-    _append(sheet, [annual.CRITERION, *[str(entry.year) for entry in report.categories]], bold=True)
-    _append(sheet, [annual.STAFF_ON_FIRST_SEPTEMBER, *[entry.headcount for entry in report.categories]])
+    append_row(sheet, [annual.SECTION_6], bold=True)
+    append_row(sheet, [annual.CRITERION, *[str(entry.year) for entry in report.categories]], bold=True)
+    append_row(sheet, [annual.STAFF_ON_FIRST_SEPTEMBER, *[entry.headcount for entry in report.categories]])
     for label, shares in report.category_rows:
-        _append(sheet, [f"{label}, %", *shares])
+        append_row(sheet, [f"{label}, %", *shares])
     sheet.column_dimensions["A"].width = 70
     for index in range(2, 2 + len(report.categories)):
         sheet.column_dimensions[get_column_letter(index)].width = 14
     for row in sheet.iter_rows(min_col=1, max_col=1):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def participation_matrix_xlsx(*, rows, title, school_name) -> bytes:
@@ -293,24 +252,24 @@ def _participation_matrix_xlsx(*, rows, title, school_name):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Teachers' participation")
-    _append(sheet, [title], bold=True)
-    _append(sheet, [school_name])
+    append_row(sheet, [title], bold=True)
+    append_row(sheet, [school_name])
     sheet.append([])
-    _append(sheet, [_("Full name"), _("Currently employed"), *[label for _key, label in MATRIX_COLUMNS]], bold=True)
+    append_row(sheet, [_("Full name"), _("Currently employed"), *[label for _key, label in MATRIX_COLUMNS]], bold=True)
     header_row = sheet.max_row
     for row in rows:
         name = " ".join(part for part in (row["last_name"], row["first_name"], row["patronymic"]) if part)
         flags = [CHECK if row[key] else "" for key, _label in MATRIX_COLUMNS]
-        _append(sheet, [name, _("yes") if row["is_active"] else _("no"), *flags])
+        append_row(sheet, [name, _("yes") if row["is_active"] else _("no"), *flags])
     totals = [sum(1 for row in rows if row[key]) for key, _label in MATRIX_COLUMNS]
-    _append(sheet, [_("Total"), sum(1 for row in rows if row["is_active"]), *totals], bold=True)
+    append_row(sheet, [_("Total"), sum(1 for row in rows if row["is_active"]), *totals], bold=True)
     sheet.column_dimensions["A"].width = 40
     for index in range(2, 3 + len(MATRIX_COLUMNS)):
         sheet.column_dimensions[get_column_letter(index)].width = 18
     for cell in sheet[header_row]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def xlsx_response(content: bytes, file_name: str) -> HttpResponse:

@@ -9,7 +9,7 @@ Idempotent: a year that already has its history visits is left alone.
 import datetime
 import random
 
-from apps.dashboards.aggregates import academic_year_of
+from apps.core.dates import academic_year_of
 from apps.dashboards.periods import academic_year
 from apps.dashboards.services import summaries_refresh
 from apps.staff.models import StaffMember

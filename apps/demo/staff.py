@@ -12,8 +12,8 @@ import random
 
 from django.db import transaction
 
+from apps.core.dates import academic_year_bounds, academic_year_of, add_years
 from apps.staff.models import Achievement, QualificationCategory, StaffMember
-from apps.staff.selectors import add_years
 from apps.staff.services import (
     achievement_create,
     association_get_or_create,
@@ -541,7 +541,7 @@ def seed_main_school(*, school, users_by_name, today):
     _renew_until_now(y1, today, rng)
     for row in YOUNG_STAFF:
         years_ago = row[6]
-        start = D(today.year - years_ago - (1 if today.month < 9 else 0), 9, 1)
+        start, _end = academic_year_bounds(academic_year_of(today) - years_ago)
         staff = _create(
             school,
             (*row[:6], {"teaching_since": start, "hired_on": start}),

@@ -119,6 +119,8 @@ def _seed_round(*, school, users, name, closes_on, number, previous_people=None)
         staff=list(people.values()),
         max_choices=5,
         created_by=admin,
+        # Set up on its first day, like the answers that follow.
+        now=timezone.make_aware(datetime.datetime.combine(opens_on, datetime.time(9))),
     )
     plan = _plan(people, second=number == 2)
     answered_at = timezone.make_aware(

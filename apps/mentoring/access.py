@@ -48,8 +48,8 @@ def _curates_teacher(request, teacher):
     return (
         request.membership.can("mentoring.curate")
         and MentorGroup.objects.for_school(request.school)
+        .open()
         .filter(curator__user=request.user, members__staff=teacher)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
         .exists()
     )
 

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.personal_data import register as personal_data_register
+from apps.staff.load import LOAD_COUNTERS
 
 
 class MentoringConfig(AppConfig):
@@ -9,7 +11,12 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self):
-        from . import personal_data
+        from . import calendar_items, personal_data, selectors
+
+        # Open pairs and triads count toward a teacher's load.
+        LOAD_COUNTERS.register("mentor_groups", selectors.group_load)
+        CALENDAR_SOURCES.register("group_events", calendar_items.GROUP_EVENTS)
+        CALENDAR_SOURCES.register("route_steps", calendar_items.ROUTE_STEPS)
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
-from apps.staff.forms import DateInput, DateRangeValidator
+from apps.core.widgets import DateInput, TimeInput
+from apps.staff.forms import StaffChoiceField
 from apps.staff.models import StaffMember
-from apps.staff.selectors import add_years, school_today
 
 from .models import (
     GroupEvent,
@@ -20,24 +21,7 @@ from .models import (
     NetworkPairResult,
     ProblemTag,
 )
-from .services import MemberSpec
-
-
-def limit_dates(form, school, names, *, back, ahead):
-    """Keep date fields within `back` years before and `ahead` years after the school's today."""
-    today = school_today(school)
-    earliest, latest = add_years(today, -back), add_years(today, ahead)
-    for name in names:
-        field = form.fields[name]
-        field.validators.append(DateRangeValidator(earliest, latest))
-        field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
-
-    show_school = False
+from .services import EVENT_DATE_YEARS, GROUP_DATE_YEARS, MemberSpec, network_result_year_error
 
 
 class MentorGroupForm(forms.Form):
@@ -93,7 +77,7 @@ class MentorGroupForm(forms.Form):
         for name in ("member1", "member2", "member3"):
             self.fields[name].queryset = people.order_by("school__short_name", "last_name", "first_name")
             self.fields[name].show_school = partner_school is not None
-        limit_dates(self, school, ("starts_on", "planned_end_on"), back=5, ahead=5)
+        limit_dates(self, school, ("starts_on", "planned_end_on"), **GROUP_DATE_YEARS)
         self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
         if curator_fixed is not None:
             self.fields["curator"].queryset = own.filter(pk=curator_fixed.pk)
@@ -166,13 +150,6 @@ class StatusChangeForm(forms.Form):
         self.fields["to_status"].choices = choices
 
 
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
 class GroupEventForm(forms.Form):
     """A schedule entry; the day and the times are the school's local time."""
 
@@ -196,7 +173,7 @@ class GroupEventForm(forms.Form):
     def __init__(self, *args, group, with_status=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
-        limit_dates(self, group.school, ("day",), back=2, ahead=3)
+        limit_dates(self, group.school, ("day",), **EVENT_DATE_YEARS)
         people = [m.staff_id for m in group.members.all()] + [group.curator_id]
         self.fields["participants"].queryset = StaffMember.objects.filter(pk__in=people).order_by("last_name")
         if not self.is_bound and "participants" not in self.initial:
@@ -256,9 +233,9 @@ class NetworkResultForm(forms.ModelForm):
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        this_year = school_today(self.school).year
-        if not 2000 <= year <= this_year + 1:
-            raise forms.ValidationError(_("Give a year from 2000 to %(year)s.") % {"year": this_year + 1})
+        error = network_result_year_error(school=self.school, year=year)
+        if error:
+            raise forms.ValidationError(error)
         return year
 
     def clean_file(self):

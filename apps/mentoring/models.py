@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
@@ -47,6 +47,21 @@ class MentorGroupQuerySet(NetworkScopedQuerySet):
     def active(self):
         return self.filter(status=MentorGroup.Status.ACTIVE)
 
+    def open(self):
+        """Groups still at work or that may resume: not completed, not dissolved."""
+        return self.filter(status__in=MentorGroup.OPEN_STATUSES)
+
+    def worked(self):
+        """Groups that really worked: active now or once (a group dissolved while
+        still forming never did). The dashboards count their members."""
+        became_active = MentorGroupStatusChange.objects.filter(
+            group=OuterRef("pk"), to_status=MentorGroup.Status.ACTIVE
+        )
+        return self.filter(
+            Q(status__in=(MentorGroup.Status.ACTIVE, MentorGroup.Status.PAUSED, MentorGroup.Status.COMPLETED))
+            | Q(Exists(became_active))
+        )
+
 
 @bounded_texts
 class MentorGroup(models.Model):
@@ -72,6 +87,11 @@ class MentorGroup(models.Model):
         Status.COMPLETED: (),
         Status.DISSOLVED: (),
     }
+    # A closed group (completed or dissolved) is read, never changed; the others are open.
+    CLOSED_STATUSES = (Status.COMPLETED, Status.DISSOLVED)
+    OPEN_STATUSES = (Status.FORMING, Status.ACTIVE, Status.PAUSED)
+    # A forming or active group weighs on its teachers' load; a paused one does not.
+    LOAD_STATUSES = (Status.FORMING, Status.ACTIVE)
 
     school = models.ForeignKey(School, related_name="mentor_groups", on_delete=models.PROTECT)
     partner_school = models.ForeignKey(
@@ -130,6 +150,10 @@ class MentorGroup(models.Model):
     @property
     def is_network(self):
         return self.partner_school_id is not None
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
 
     @property
     def size(self):

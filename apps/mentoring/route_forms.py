@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
-from apps.staff.forms import DateInput
+from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
 
 from .models import DevelopmentRoute, GroupEvent, RouteStep

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core.dates import add_years, school_today
 from apps.staff.models import EARLY_CAREER_YEARS
-from apps.staff.selectors import add_years, school_today
 
 from .models import DevelopmentRoute, RouteStep
 from .route_selectors import EVIDENCE_EVENT_KINDS, OPEN_STEP_STATUSES, route_evidence_events

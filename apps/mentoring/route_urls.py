@@ -1,4 +1,4 @@
-"""URLs of development routes and the personal calendar feed.
+"""URLs of development routes.
 
 Included by apps/mentoring/urls.py inside the `mentoring` namespace.
 """
@@ -15,8 +15,4 @@ urlpatterns = [
     path("routes/<int:pk>/steps/new/", route_views.route_step_add, name="route_step_add"),
     path("routes/steps/<int:pk>/", route_views.route_step_edit, name="route_step_edit"),
     path("routes/steps/<int:pk>/evidence/", route_views.route_step_evidence, name="route_step_evidence"),
-    path("calendar-feed/", route_views.feed, name="feed"),
-    path("calendar-feed/reset/", route_views.feed_reset, name="feed_reset"),
-    # Public: a phone's calendar fetches it without signing in; the token is the key.
-    path("calendar/<slug:token>.ics", route_views.ical_feed, name="ical"),
 ]

@@ -1,8 +1,8 @@
-"""Pages of individual development routes and of the personal calendar feed.
+"""Pages of individual development routes.
 
 Tenancy: routes and steps are fetched with get_for_school_or_404 (another
 school's → 404); who may do what within the school is access.route_can_view /
-route_can_manage (→ 403). The .ics feed is public and answers only to its token.
+route_can_manage (→ 403).
 """
 
 import os
@@ -10,25 +10,21 @@ import os
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
-from apps.staff.selectors import school_today
 
-from . import ical, route_selectors, route_services
+from . import route_selectors, route_services
 from .access import is_manager, require, route_can_manage, route_can_view
 from .models import DevelopmentRoute
 from .route_forms import DevelopmentRouteForm, RouteFilterForm, RouteStepForm
 
 PAGE_SIZE = 25
-FEED_MAX_AGE = 300
 
 
 def _route(request, pk, *, detail=False):
@@ -206,39 +202,3 @@ def route_step_evidence(request, pk):
     step = _step(request, pk)
     require(route_can_view(request, step.route))
     return file_download(step.evidence_file)
-
-
-def _feed_urls(request, feed):
-    https = request.build_absolute_uri(reverse("mentoring:ical", kwargs={"token": feed.token}))
-    return https, "webcal://" + https.split("://", 1)[1]
-
-
-@school_view()
-def feed(request):
-    """The person's private calendar address and how to subscribe to it."""
-    calendar_feed = ical.calendar_feed_get_or_create(user=request.user)
-    url, webcal_url = _feed_urls(request, calendar_feed)
-    return render(request, "mentoring/feed.html", {"feed": calendar_feed, "feed_url": url, "webcal_url": webcal_url})
-
-
-@require_POST
-@school_view()
-def feed_reset(request):
-    ical.calendar_feed_reset(user=request.user)
-    messages.success(
-        request,
-        _("The calendar has a new address: the old one no longer works. Subscribe again on your devices."),
-    )
-    return redirect("mentoring:feed")
-
-
-@require_safe
-def ical_feed(request, token):
-    """The .ics of the person the token belongs to: no sign-in, unknown token → 404."""
-    calendar_feed = ical.calendar_feed_by_token(token=token)
-    if calendar_feed is None:
-        raise Http404("calendar feed")
-    response = HttpResponse(ical.calendar_build(user=calendar_feed.user), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="collabschool.ics"'
-    patch_cache_control(response, private=True, max_age=FEED_MAX_AGE)
-    return response

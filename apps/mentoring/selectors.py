@@ -5,13 +5,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
 
+from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember
 from apps.staff.selectors import staff_with_derived
+from apps.surveys.selectors import NetworkPositions, latest_network_positions
 
 from .models import GroupEvent, GroupEventParticipant, MentorGroup, MentorGroupMember, ProblemTag
-
-OPEN_STATUSES = (MentorGroup.Status.FORMING, MentorGroup.Status.ACTIVE)
+from .registries import CURATED_PROBLEM_SOURCES
 
 
 def mentor_group_queryset(*, school):
@@ -59,23 +61,18 @@ def mentor_group_list(*, school, user, see_all):
     return groups.order_by("status", "-starts_on", "pk")
 
 
-def teacher_load(*, staff_ids, exclude_group=None):
-    """Open groups (forming or active) each person is in: {staff_id: count}."""
-    memberships = MentorGroupMember.objects.filter(staff_id__in=staff_ids, group__status__in=OPEN_STATUSES)
-    if exclude_group is not None:
-        memberships = memberships.exclude(group=exclude_group)
+def group_load(*, staff_ids, exclude=None):
+    """Open groups (forming or active) each person is in: {staff_id: count}; a
+    teacher's load counts them (apps.staff.load), without `exclude` if it is a group."""
+    memberships = MentorGroupMember.objects.filter(staff_id__in=staff_ids, group__status__in=MentorGroup.LOAD_STATUSES)
+    if isinstance(exclude, MentorGroup):
+        memberships = memberships.exclude(group=exclude)
     return dict(memberships.values("staff_id").annotate(n=Count("group", distinct=True)).values_list("staff_id", "n"))
 
 
-def teacher_load_warnings(*, school, staff, exclude_group=None):
-    """The people who would be in more open groups and teams than the school allows."""
-    from apps.teams.selectors import team_load
-
-    limit = school.max_active_groups_per_teacher
-    ids = [s.pk for s in staff]
-    load, teams = teacher_load(staff_ids=ids, exclude_group=exclude_group), team_load(staff_ids=ids)
-    totals = {person.pk: load.get(person.pk, 0) + teams.get(person.pk, 0) + 1 for person in staff}
-    return [(person, totals[person.pk]) for person in staff if totals[person.pk] > limit]
+def group_load_warnings(*, group, staff):
+    """The people whose load would exceed the school's limit once in `group`."""
+    return teacher_load_warnings(school=group.school, staff=staff, exclude=group, adding=1)
 
 
 def _overlapping(starts_at, ends_at):
@@ -124,12 +121,7 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
 
 def curator_board(*, school, user):
     """The curator's board: their groups with what is planned and what is due."""
-    return (
-        mentor_group_queryset(school=school)
-        .filter(curator__user=user)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
-        .order_by("status", "pk")
-    )
+    return mentor_group_queryset(school=school).filter(curator__user=user).open().order_by("status", "pk")
 
 
 def events_upcoming(*, school, groups, now, days=14):
@@ -166,7 +158,7 @@ def similar_problems(*, school, curator_user=None):
     from the debriefs of the groups they curate — from the problems observers
     tagged in their feedback: debrief content is never shown to the
     administration. A fixed number of queries whatever the size."""
-    open_groups = (*OPEN_STATUSES, MentorGroup.Status.PAUSED)
+    open_groups = MentorGroup.OPEN_STATUSES
     rows = (
         MentorGroupMember.objects.filter(
             Q(group__school=school) | Q(group__partner_school=school),
@@ -180,23 +172,12 @@ def similar_problems(*, school, curator_user=None):
     for row in rows:
         by_tag.setdefault(row["group__problem_tags"], []).append((row["staff_id"], row["group_id"]))
     if curator_user is not None:
-        from apps.visits.models import Feedback
-
-        tagged = (
-            Feedback.objects.filter(
-                submitted_at__isnull=False,
-                problem_tags__isnull=False,
-                visit__group__curator__user=curator_user,
-                visit__group__status__in=open_groups,
-            )
-            .filter(Q(visit__school=school) | Q(visit__group__partner_school=school))
-            .values("problem_tags", "visit__group_id", "visit__observed_id")
-            .order_by()
-        )
-        for row in tagged:
-            pair = (row["visit__observed_id"], row["visit__group_id"])
-            if pair not in by_tag.setdefault(row["problem_tags"], []):
-                by_tag[row["problem_tags"]].append(pair)
+        for source in CURATED_PROBLEM_SOURCES:
+            for tag_id, staff_id, group_id in source(
+                school=school, curator_user=curator_user, group_statuses=open_groups
+            ):
+                if (staff_id, group_id) not in by_tag.setdefault(tag_id, []):
+                    by_tag[tag_id].append((staff_id, group_id))
     by_tag = {tag: pairs for tag, pairs in by_tag.items() if len({group for _s, group in pairs}) >= 2}
     if not by_tag:
         return []
@@ -251,10 +232,6 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     may be shown: an isolate is offered well-connected mentors.
     Each suggestion says why. Three queries whatever the staff size (four with
     the network)."""
-    from django.utils.translation import gettext as _
-
-    from apps.surveys.selectors import NetworkPositions, latest_network_positions
-
     candidates = list(
         staff_with_derived(school=school).filter(is_active=True).exclude(pk=mentee.pk).prefetch_related("subjects")
     )
@@ -263,10 +240,12 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     )
     if mentee_row is None:
         return []
-    load = teacher_load(staff_ids=[c.pk for c in candidates])
+    load = group_load(staff_ids=[c.pk for c in candidates])
     paired = set(
         MentorGroupMember.objects.filter(
-            group__in=MentorGroupMember.objects.filter(staff=mentee, group__status__in=OPEN_STATUSES).values("group")
+            group__in=MentorGroupMember.objects.filter(
+                staff=mentee, group__status__in=MentorGroup.LOAD_STATUSES
+            ).values("group")
         ).values_list("staff_id", flat=True)
     )
     mentee_rank = CATEGORY_RANK[mentee_row.current_category]
@@ -320,6 +299,6 @@ def problem_tags_with_counts(*, school):
     """The school's problem list with how many open groups work on each."""
     return (
         ProblemTag.objects.for_school(school)
-        .annotate(group_count=Count("groups", filter=Q(groups__status__in=OPEN_STATUSES), distinct=True))
+        .annotate(group_count=Count("groups", filter=Q(groups__status__in=MentorGroup.LOAD_STATUSES), distinct=True))
         .order_by("name")
     )

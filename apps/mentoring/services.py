@@ -5,10 +5,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
+from apps.core.dates import school_today
+from apps.core.forms import check_dates
 from apps.core.validation import text_lengths_check
 
 from .models import (
@@ -20,7 +23,13 @@ from .models import (
     NetworkPairResult,
     ProblemTag,
 )
-from .selectors import event_conflicts, teacher_load_warnings
+from .selectors import event_conflicts, group_load_warnings
+
+# How far from the school's today a group's dates and a schedule entry may lie
+# (the forms offer the same window).
+GROUP_DATE_YEARS = {"back": 5, "ahead": 5}
+EVENT_DATE_YEARS = {"back": 2, "ahead": 3}
+FIRST_RESULT_YEAR = 2000
 
 
 @dataclass
@@ -29,8 +38,8 @@ class MemberSpec:
     role: str
 
 
-def _check_group(*, school, kind, curator, members, partner_school, starts_on, planned_end_on):
-    errors = {}
+def _check_group(*, school, kind, curator, members, partner_school, starts_on, planned_end_on, problem_tags=()):
+    errors = check_dates(school, {"starts_on": starts_on, "planned_end_on": planned_end_on}, **GROUP_DATE_YEARS)
     size = MentorGroup.SIZE[kind]
     if len(members) != size:
         errors["members"] = _("A %(kind)s has exactly %(size)s members.") % {
@@ -59,6 +68,8 @@ def _check_group(*, school, kind, curator, members, partner_school, starts_on, p
         errors["members"] = _("A member no longer works at the school.")
     if starts_on and planned_end_on and planned_end_on < starts_on:
         errors["planned_end_on"] = _("The planned end is before the start.")
+    if any(tag.school_id != school.pk for tag in problem_tags):
+        errors["problem_tags"] = _("Choose problems of this school's list.")
     if errors:
         raise ValidationError(errors)
 
@@ -120,6 +131,7 @@ def mentor_group_create(
         partner_school=partner_school,
         starts_on=starts_on,
         planned_end_on=planned_end_on,
+        problem_tags=problem_tags,
     )
     group = MentorGroup(
         school=school,
@@ -139,7 +151,7 @@ def mentor_group_create(
     MentorGroupStatusChange.objects.create(
         group=group, from_status="", to_status=group.status, changed_by=created_by, reason=_("Group formed.")
     )
-    warnings = teacher_load_warnings(school=school, staff=[m.staff for m in members], exclude_group=group)
+    warnings = group_load_warnings(group=group, staff=[m.staff for m in members])
     return group, warnings
 
 
@@ -158,7 +170,7 @@ def mentor_group_update(
     partner_school=None,
 ):
     """Change a group's composition and task. Returns the load warnings."""
-    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+    if not group.is_open:
         raise ValidationError(_("The group is closed: it cannot be changed."))
     _check_group(
         school=group.school,
@@ -168,6 +180,7 @@ def mentor_group_update(
         partner_school=partner_school,
         starts_on=starts_on,
         planned_end_on=planned_end_on,
+        problem_tags=problem_tags,
     )
     current_members = list(group.members.select_related("staff").order_by("slot"))
     # The stored curator, not the instance's: a bound ModelForm may have set the new one.
@@ -183,7 +196,7 @@ def mentor_group_update(
         _set_members(group, members)
     group.problem_tags.set(problem_tags)
     _audit_group_membership(group, before, _group_places(group, curator=curator, members=members))
-    return teacher_load_warnings(school=group.school, staff=[m.staff for m in members], exclude_group=group)
+    return group_load_warnings(group=group, staff=[m.staff for m in members])
 
 
 REASON_REQUIRED = {MentorGroup.Status.PAUSED, MentorGroup.Status.DISSOLVED}
@@ -218,7 +231,8 @@ def _group_people(group):
 
 
 def _check_event(*, group, starts_at, ends_at, participants):
-    errors = {}
+    day = timezone.localtime(starts_at, group.school.tzinfo).date() if starts_at else None
+    errors = check_dates(group.school, {"starts_at": day}, **EVENT_DATE_YEARS)
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = _("The end must be after the start.")
     allowed = {person.pk for person in _group_people(group)}
@@ -226,7 +240,7 @@ def _check_event(*, group, starts_at, ends_at, participants):
         errors["participants"] = _("Participants are the group's members and its curator.")
     if not participants:
         errors["participants"] = _("Choose who takes part.")
-    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+    if not group.is_open:
         errors["__all__"] = _("The group is closed: its schedule cannot change.")
     if errors:
         raise ValidationError(errors)
@@ -282,12 +296,23 @@ def group_event_update(*, event, kind, title, starts_at, ends_at, participants, 
     return event, event_conflicts(event=event)
 
 
+def network_result_year_error(*, school, year):
+    """Why `year` cannot be a result's year (from 2000 to next year), or None."""
+    next_year = school_today(school).year + 1
+    if not FIRST_RESULT_YEAR <= year <= next_year:
+        return _("Give a year from 2000 to %(year)s.") % {"year": next_year}
+    return None
+
+
 def network_result_create(*, group, year, quarter, form, title, link="", file=None, uploaded_by=None):
     """Record what a network pair presented for a quarter (one entry a quarter)."""
     if not group.is_network:
         raise ValidationError(_("Only network pairs present quarterly results."))
     if not link and not file:
         raise ValidationError({"link": _("Give a link or attach a file.")})
+    year_error = network_result_year_error(school=group.school, year=year)
+    if year_error:
+        raise ValidationError({"year": year_error})
     result = NetworkPairResult(
         group=group, year=year, quarter=quarter, form=form, title=title, link=link or "", uploaded_by=uploaded_by
     )

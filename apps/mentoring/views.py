@@ -1,11 +1,6 @@
-import calendar as pycalendar
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import School
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
 from apps.staff.forms import NameForm
 from apps.staff.models import StaffMember
-from apps.staff.selectors import school_today, staff_with_derived
+from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
@@ -46,7 +42,7 @@ def group_list(request):
     groups = selectors.mentor_group_list(school=request.school, user=request.user, see_all=is_manager(request))
     status = request.GET.get("status", "open")
     if status == "open":
-        groups = groups.exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+        groups = groups.open()
     elif status in MentorGroup.Status.values:
         groups = groups.filter(status=status)
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -147,7 +143,7 @@ def group_detail(request, pk):
 def group_edit(request, pk):
     group = _group(request, pk)
     require(group_can_manage(request, group))
-    if group.status in (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED):
+    if not group.is_open:
         messages.error(request, _("The group is closed: it cannot be changed."))
         return redirect("mentoring:group_detail", pk=group.pk)
     curator_fixed = None if is_manager(request) else group.curator
@@ -191,9 +187,7 @@ def group_status(request, pk):
             if form.cleaned_data["to_status"] == MentorGroup.Status.ACTIVE:
                 _warn_load(
                     request,
-                    selectors.teacher_load_warnings(
-                        school=group.school, staff=[m.staff for m in group.members.all()], exclude_group=group
-                    ),
+                    selectors.group_load_warnings(group=group, staff=[m.staff for m in group.members.all()]),
                 )
             messages.success(request, _("The status is changed."))
     else:
@@ -305,8 +299,8 @@ def board(request):
     curated = list(selectors.curator_board(school=request.school, user=request.user))
     mine = list(
         selectors.mentor_group_queryset(school=request.school)
+        .open()
         .filter(members__staff__user=request.user)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
         .order_by("pk")
     )
     groups = curated + [g for g in mine if g not in curated]
@@ -333,118 +327,6 @@ def board(request):
         "now": now,
     }
     return render(request, "mentoring/board.html", context)
-
-
-CALENDAR_RANGE = (datetime.date(1950, 1, 1), datetime.date(2150, 12, 1))
-
-
-def _period(request):
-    view = request.GET.get("view", "week")
-    if view not in ("week", "month"):
-        view = "week"
-    try:
-        anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        anchor = school_today(request.school)
-    if not CALENDAR_RANGE[0] <= anchor <= CALENDAR_RANGE[1]:
-        anchor = school_today(request.school)
-    if view == "week":
-        first = anchor - datetime.timedelta(days=anchor.weekday())
-        days = [first + datetime.timedelta(days=i) for i in range(7)]
-        previous, following = first - datetime.timedelta(days=7), first + datetime.timedelta(days=7)
-    else:
-        weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)
-        days = [day for week in weeks for day in week]
-        first = anchor.replace(day=1)
-        previous = (first - datetime.timedelta(days=1)).replace(day=1)
-        following = (first + datetime.timedelta(days=32)).replace(day=1)
-    return view, anchor, days, previous, following
-
-
-def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
-    view, anchor, days, previous, following = _period(request)
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(days[0], datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    events = list(
-        selectors.calendar_events(school=request.school, start=start, end=end, staff_ids=staff_ids, group=group)
-    )
-    if staff_ids is not None:
-        # Lesson visits outside a pair's schedule (a curator's visit, a pedagogical tour...).
-        from apps.visits.selectors import visits_for_calendar
-
-        events += list(visits_for_calendar(school=request.school, staff_ids=staff_ids, start=start, end=end))
-        # Duties on problem-theme days.
-        from apps.problemdays.selectors import duties_for_calendar
-
-        events += list(duties_for_calendar(school=request.school, staff_ids=staff_ids, start=start, end=end))
-    by_day = {day: [] for day in days}
-    for event in sorted(events, key=lambda e: e.starts_at):
-        day = timezone.localtime(event.starts_at).date()
-        if day in by_day:
-            by_day[day].append(event)
-    weeks = [[(day, by_day[day]) for day in days[i : i + 7]] for i in range(0, len(days), 7)]
-    return render(
-        request,
-        "mentoring/calendar.html",
-        {
-            "title": title,
-            "view": view,
-            "anchor": anchor,
-            "weeks": weeks,
-            "previous": previous,
-            "following": following,
-            "today": school_today(request.school),
-            "base_url": base_url,
-        },
-    )
-
-
-@school_view()
-def my_calendar(request):
-    me = request.staff
-    return _render_calendar(request, title=_("My calendar"), staff_ids=[me.pk] if me else [], base_url=request.path)
-
-
-@school_view()
-def staff_calendar(request, pk):
-    """A teacher's or a curator's calendar: for the administration, for the curator
-    of one of their groups, and for the person themselves."""
-    open_curated = (
-        MentorGroup.objects.for_school(request.school)
-        .filter(curator__user=request.user)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
-    )
-    # This school's staff, and the partner-school members of the user's network pairs.
-    person = (
-        StaffMember.objects.filter(
-            Q(school=request.school) | Q(group_memberships__group__in=open_curated.filter(partner_school__isnull=False))
-        )
-        .filter(pk=pk)
-        .distinct()
-        .first()
-    )
-    if person is None:
-        raise Http404
-    allowed = (
-        (is_manager(request) and person.school_id == request.school.pk)
-        or person.user_id == request.user.pk
-        or open_curated.filter(members__staff=person).exists()
-    )
-    require(allowed)
-    return _render_calendar(request, title=person.full_name, staff_ids=[person.pk], base_url=request.path)
-
-
-@school_view()
-def group_calendar(request, pk):
-    group = _group(request, pk)
-    require(group_can_view(request, group))
-    return _render_calendar(
-        request,
-        title=_("Schedule of %(group)s") % {"group": group},
-        group=group,
-        base_url=request.path,
-    )
 
 
 @school_view("mentoring.plan")

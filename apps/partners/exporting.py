@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from apps.staff.exporting import _workbook_bytes
+from apps.core.spreadsheets import table_xlsx
 
 from .filters import PartnerFilter
 
@@ -35,7 +35,7 @@ def partners_export_xlsx(*, partners) -> bytes:
         ]
         for p in partners
     ]
-    return _workbook_bytes(_("Partners"), [str(h) for h in header], rows, widths={1: 40, 5: 40})
+    return table_xlsx(_("Partners"), [str(h) for h in header], rows, widths={1: 40, 5: 40})
 
 
 def activities_export_xlsx(*, activities) -> bytes:
@@ -75,4 +75,4 @@ def activities_export_xlsx(*, activities) -> bytes:
         ]
         for a in activities
     ]
-    return _workbook_bytes(_("Joint activities"), [str(h) for h in header], rows, widths={3: 40, 4: 40, 8: 40})
+    return table_xlsx(_("Joint activities"), [str(h) for h in header], rows, widths={3: 40, 4: 40, 8: 40})

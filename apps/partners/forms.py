@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import school_today
 from apps.core.uploads import validate_upload
-from apps.staff.forms import DateInput
+from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
-from apps.staff.selectors import school_today
 
 from .models import SCAN_TYPES, Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, Stage
+from .services import partner_name_check
 
 
 class PartnerForm(forms.ModelForm):
@@ -40,13 +41,12 @@ class PartnerForm(forms.ModelForm):
         pass
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        others = PartnerOrganisation.objects.for_school(self.school).filter(name__iexact=name)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(_("This partner is already in the registry."))
-        return name
+        try:
+            return partner_name_check(
+                school=self.school, name=self.cleaned_data["name"], partner=self.instance if self.instance.pk else None
+            )
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["name"]) from None
 
     @property
     def partner_fields(self):
@@ -133,9 +133,9 @@ class ActivityForm(forms.ModelForm):
         """`responsible_only`: a teacher logs only activities they are responsible for."""
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = PartnerOrganisation.objects.for_school(school).order_by("name")
-        from apps.problemdays.models import ProblemDay
-
-        self.fields["problem_day"].queryset = ProblemDay.objects.for_school(school).order_by("-date")
+        # Problem-theme days sit above partners (a day's activities name partners):
+        # the field's own queryset reaches them without importing that app.
+        self.fields["problem_day"].queryset = self.fields["problem_day"].queryset.for_school(school).order_by("-date")
         # Working staff, and — for an activity of the past — whoever took part then.
         current = Q(is_active=True)
         if self.instance.pk:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from apps.core.dates import academic_year_bounds, school_today
 from apps.staff.models import StaffMember
-from apps.staff.selectors import school_today
 
 from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, StageChange
 
@@ -19,15 +19,6 @@ class AgreementStatus:
     EXPIRING = "expiring"
     EXPIRED = "expired"
     NONE = "none"
-
-
-def school_year_bounds(year):
-    """The school year that starts on 1 September of `year`: (first day, last day)."""
-    return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
-
-
-def school_year_of(day):
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def direction_list(*, school):
@@ -155,7 +146,7 @@ def directions_overview(*, school, year):
     """Partners (active) and joint activities (not cancelled, starting in the
     school year beginning 1 September `year`) per direction. Two queries; an
     activity with partners of two directions counts in each."""
-    start, end = school_year_bounds(year)
+    start, end = academic_year_bounds(year)
     in_year = JointActivity.objects.filter(school=school, starts_on__gte=start, starts_on__lte=end).exclude(
         status=JointActivity.Status.CANCELLED
     )

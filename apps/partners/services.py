@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.core.uploads import validate_upload
-from apps.staff.selectors import school_today
 
 from .models import (
     SCAN_TYPES,
@@ -52,12 +52,25 @@ def _check_direction(school, direction):
         raise ValidationError({"direction": _("Choose a direction of this school.")})
 
 
+def partner_name_check(*, school, name, partner=None):
+    """The name as kept (spaces tidied), refused when another partner of the school
+    has it already, whatever the case of its letters."""
+    name = " ".join(name.split())
+    others = PartnerOrganisation.objects.for_school(school).filter(name__iexact=name)
+    if partner is not None:
+        others = others.exclude(pk=partner.pk)
+    if others.exists():
+        raise ValidationError({"name": _("This partner is already in the registry.")})
+    return name
+
+
 @transaction.atomic
 def partner_create(
     *, school, name, kind, direction=None, address="", stage=None, stage_since=None, notes="", created_by=None
 ):
     """A new partner with its first stage recorded in the history."""
     _check_direction(school, direction)
+    name = partner_name_check(school=school, name=name)
     if stage_since is not None and stage_since > school_today(school):
         raise ValidationError({"stage_since": _("The stage cannot start in the future.")})
     partner = PartnerOrganisation(
@@ -80,6 +93,7 @@ def partner_create(
 def partner_update(*, partner, name, kind, direction=None, address="", notes="", is_active=True):
     """Change a partner's card; the stage moves only through `partner_stage_change`."""
     _check_direction(partner.school, direction)
+    name = partner_name_check(school=partner.school, name=name, partner=partner)
     for field, value in {
         "name": name,
         "kind": kind,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
+from apps.core.dates import school_today
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -25,7 +26,7 @@ def agreements_expiry_sweep(*, now=None):
     agreements = [
         agreement
         for agreement in agreements_expiring(on=(now - datetime.timedelta(days=1)).date(), days=62)
-        if 0 <= (agreement.valid_until - now.astimezone(agreement.partner.school.tzinfo).date()).days <= 60
+        if 0 <= (agreement.valid_until - school_today(agreement.partner.school, now)).days <= 60
     ]
     managers = {}
     for membership in Membership.objects.filter(

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import audit_export
+from apps.core.dates import academic_year_bounds, academic_year_of, school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
 from apps.staff.forms import NameForm
-from apps.staff.selectors import school_today
 
 from . import selectors, services
 from .access import activity_can_edit, is_manager, require
@@ -299,7 +299,7 @@ def activity_edit(request, pk):
 def _period(request):
     form = ActivityPeriodForm(request.GET or None)
     today = school_today(request.school)
-    start, end = selectors.school_year_bounds(selectors.school_year_of(today))
+    start, end = academic_year_bounds(academic_year_of(today))
     status = ""
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["start"] or start
@@ -356,7 +356,7 @@ def directions(request):
     today = school_today(request.school)
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdecimal() and 2000 <= int(year_text) <= 2100 else None
-    year = year or selectors.school_year_of(today)
+    year = year or academic_year_of(today)
     can_manage = is_manager(request)
     if can_manage:
         services.directions_ensure_defaults(school=request.school)

@@ -16,13 +16,11 @@ import zipfile
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.core.personal_data import Section, registered_sources
+from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 from apps.staff.models import StaffMember
 
 
@@ -64,43 +62,18 @@ def _xlsx_value(value):
     return value
 
 
-def _sheet_title(title, used):
-    # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
-    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "—"
-    candidate, number = clean, 2
-    while candidate.lower() in used:
-        candidate = f"{clean[:28]} {number}"
-        number += 1
-    used.add(candidate.lower())
-    return candidate
-
-
 def _workbook(sections) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    used = set()
+    workbook = new_workbook()
     for section in sections:
-        sheet = workbook.create_sheet(_sheet_title(section.title, used))
-        sheet.append([label for _key, label in section.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in section.rows:
-            sheet.append([_xlsx_value(row.get(key)) for key, _label in section.columns])
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                # Text stays text: a value starting with "=" must not become a live formula.
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-                elif isinstance(cell.value, datetime.datetime):
-                    cell.number_format = "DD.MM.YYYY HH:MM"
-                elif isinstance(cell.value, datetime.date):
-                    cell.number_format = "DD.MM.YYYY"
-        for index, (_key, label) in enumerate(section.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(label) + 4))
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        add_sheet(
+            workbook,
+            section.title,
+            [label for _key, label in section.columns],
+            [[_xlsx_value(row.get(key)) for key, _label in section.columns] for row in section.rows],
+            width_range=(12, 50),
+            freeze=True,
+        )
+    return workbook_bytes(workbook)
 
 
 def staff_personal_data_file_name(*, staff) -> str:

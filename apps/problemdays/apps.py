@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
 
@@ -10,7 +11,10 @@ class ProblemDaysConfig(AppConfig):
     verbose_name = _("Problem-theme days")
 
     def ready(self):
-        from . import personal_data
+        from . import calendar_items, personal_data
+
+        # Duties on problem-theme days appear on the person's calendars.
+        CALENDAR_SOURCES.register("problem_day_duties", calendar_items.DUTIES)
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import DOCUMENTS, IMAGES, validate_upload
+from apps.core.widgets import DateInput, DateTimeLocalInput
 from apps.partners.models import PartnerOrganisation
-from apps.staff.forms import DateInput
+from apps.staff.forms import StaffMultipleChoiceField
 from apps.staff.models import StaffMember, Subject
 
 from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeIdea
@@ -15,7 +16,7 @@ from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeI
 class SchoolDateTimeField(forms.DateTimeField):
     """A date and time typed in the school's own time zone (datetime-local)."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    widget = DateTimeLocalInput
 
     def __init__(self, *args, tz=None, **kwargs):
         self.tz = tz
@@ -33,17 +34,12 @@ class SchoolDateTimeField(forms.DateTimeField):
         return super().prepare_value(value)
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
-
-
 def school_staff(school):
     return StaffMember.objects.for_school(school).filter(is_active=True).order_by("last_name", "first_name", "pk")
 
 
 class ProblemDayForm(forms.ModelForm):
-    organisers = PeopleField(
+    organisers = StaffMultipleChoiceField(
         label=_("Organisers"),
         queryset=StaffMember.objects.none(),
         required=False,
@@ -94,7 +90,7 @@ class PreparationRoleForm(forms.ModelForm):
 
 
 class DayActivityForm(forms.ModelForm):
-    responsible = PeopleField(
+    responsible = StaffMultipleChoiceField(
         label=_("Responsible teachers"),
         queryset=StaffMember.objects.none(),
         required=False,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.staff.models import StaffMember
-from apps.staff.selectors import school_today
 
 from .models import DayActivity, PreparationRole, ProblemDay, ThemeIdea
 

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.staff.selectors import add_years, school_today, staff_for_user
+from apps.core.dates import add_years, school_today
+from apps.staff.selectors import staff_for_user
 
 from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeIdea
 from .selectors import activity_queryset, clashes_between, planner_queryset, stage_checks

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -26,7 +27,7 @@ def problem_day_duties_sweep(*, now=None):
         for on in candidates:
             for activity in duties_on(on=on):
                 school = activity.day.school
-                if activity.day.date != now.astimezone(school.tzinfo).date() + datetime.timedelta(days=1):
+                if activity.day.date != school_today(school, now) + datetime.timedelta(days=1):
                     continue
                 local = timezone.localtime(activity.starts_at, school.tzinfo)
                 title = _("Tomorrow, %(time)s: %(title)s (problem-theme day)") % {

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import audit_export
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
-from apps.staff.selectors import school_today
 
 from . import selectors, services
 from .access import day_can_edit, is_manager, require

@@ -1,47 +1,12 @@
 """Writing the registry to XLSX: the export of a list, and the import template."""
 
-import datetime
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from apps.core.dates import years_between
+from apps.core.spreadsheets import table_xlsx
 
 from .importing import COLUMNS, EXPORT_ONLY_COLUMNS
 from .models import QualificationCategory
-from .selectors import years_between
-
-
-def _as_text(cells):
-    """Keep every string a text cell: openpyxl turns a value starting with "=" into a
-    formula, so a surname like =HYPERLINK(...) would come back live in Excel."""
-    for cell in cells:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
-def _workbook_bytes(title, header, rows, widths=None):
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    _as_text(sheet[1])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        _as_text(sheet[sheet.max_row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "DD.MM.YYYY"
-    for index, title_text in enumerate(header, start=1):
-        width = (widths or {}).get(index) or max(12, min(40, len(str(title_text)) + 4))
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def staff_export_xlsx(*, staff_rows, on) -> bytes:
@@ -73,7 +38,7 @@ def staff_export_xlsx(*, staff_rows, on) -> bytes:
                 staff.left_on,
             ]
         )
-    return _workbook_bytes(_("Staff"), header, rows)
+    return table_xlsx(_("Staff"), header, rows)
 
 
 def staff_import_template_xlsx() -> bytes:
@@ -93,4 +58,4 @@ def staff_import_template_xlsx() -> bytes:
         "25.12.2021",
         "№ 123-к",
     ]
-    return _workbook_bytes(_("Staff"), header, [example])
+    return table_xlsx(_("Staff"), header, [example])

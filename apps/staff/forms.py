@@ -3,51 +3,32 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import DateRangeValidator
 from apps.core.uploads import validate_upload
+from apps.core.widgets import DateInput
 
 from .importing import FileNotReadable, name_key, read_table
-from .models import (
-    EARLIEST_DATE,
-    Achievement,
-    QualificationCategory,
-    StaffMember,
-    Subject,
-    SubjectAssociation,
-)
-from .selectors import add_years, school_today
+from .models import Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .services import registry_date_range
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class StaffLabelMixin:
+    """A person by full name; with `show_school`, their school too (network pairs and teams)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    show_school = False
 
-
-def latest_date(school):
-    """The latest date a registry form accepts: a year after the school's today."""
-    return add_years(school_today(school), 1)
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
 
 
-class DateRangeValidator:
-    def __init__(self, earliest, latest):
-        self.earliest, self.latest = earliest, latest
+class StaffChoiceField(StaffLabelMixin, forms.ModelChoiceField):
+    pass
 
-    def __call__(self, value):
-        if value < self.earliest:
-            raise ValidationError(
-                _("The date cannot be earlier than %(date)s."),
-                code="date_too_early",
-                params={"date": self.earliest.strftime("%d.%m.%Y")},
-            )
-        if value > self.latest:
-            raise ValidationError(
-                _("The date cannot be later than %(date)s."),
-                code="date_too_late",
-                params={"date": self.latest.strftime("%d.%m.%Y")},
-            )
+
+class StaffMultipleChoiceField(StaffLabelMixin, forms.ModelMultipleChoiceField):
+    pass
 
 
 class DateLimitsMixin:
@@ -56,7 +37,7 @@ class DateLimitsMixin:
     limited_date_fields = ()
 
     def limit_dates(self, school):
-        earliest, latest = EARLIEST_DATE, latest_date(school)
+        earliest, latest = registry_date_range(school)
         for name in self.limited_date_fields:
             field = self.fields.get(name)
             if field is None:

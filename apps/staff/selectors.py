@@ -6,7 +6,6 @@ SQL, so lists filter and count by them without loading rows into Python.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Count,
@@ -22,8 +21,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from apps.core.dates import add_months, add_years, school_today
+from apps.core.shares import percent
 
 from .models import (
     EARLY_CAREER_YEARS,
@@ -34,48 +34,6 @@ from .models import (
     Subject,
     SubjectAssociation,
 )
-
-
-def _check_year(year: int) -> None:
-    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
-        raise ValidationError(
-            _("The date is out of the range of dates this site can handle."), code="date_out_of_range"
-        )
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day `years` later; 29 February becomes 28 February.
-
-    A result beyond the year 9999 (or before the year 1) is a ValidationError.
-    """
-    _check_year(day.year + years)
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, clamped to the end of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    _check_year(year)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def years_between(start: datetime.date, end: datetime.date) -> int:
-    """Whole years from `start` to `end` (a teacher's experience)."""
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-
-
-def school_today(school) -> datetime.date:
-    """Today's date in the school's own time zone."""
-    return timezone.now().astimezone(school.tzinfo).date()
 
 
 def staff_for_user(*, school, user):
@@ -185,6 +143,19 @@ def staff_own_card(*, school, user, on=None):
     return staff_with_derived(school=school, on=on).filter(user=user, is_active=True).first()
 
 
+def own_card_q(prefix, user):
+    """Rows whose staff card at `prefix` is the user's own, active, at a school they
+    still work in (a card left behind by a person who has left the school counts
+    for nothing: their calendar feed, say)."""
+    return Q(
+        **{
+            f"{prefix}__user": user,
+            f"{prefix}__is_active": True,
+            f"{prefix}__school__memberships__user": user,
+        }
+    )
+
+
 def staff_employed_on(*, school, on):
     """Staff on the payroll on a date: hired by then and not yet left."""
     return StaffMember.objects.for_school(school).filter(
@@ -206,8 +177,8 @@ def staff_category_shares(*, school, on):
         )
     )
     total = counts["total"] or 0
-    counts["highest_share"] = round(100 * counts["highest"] / total, 1) if total else 0.0
-    counts["first_share"] = round(100 * counts["first"] / total, 1) if total else 0.0
+    counts["highest_share"] = percent(counts["highest"], total, places=1) or 0.0
+    counts["first_share"] = percent(counts["first"], total, places=1) or 0.0
     return counts
 
 

@@ -8,10 +8,13 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_diff, audit_record, audit_record_many, audit_snapshot
+from apps.core.dates import add_years, school_today
+from apps.core.forms import DateRangeValidator
 
 from .importing import name_key, staff_rows_parse
 from .models import (
     CATEGORY_VALIDITY_YEARS,
+    EARLIEST_DATE,
     VIOLATION_FIELDS,
     Achievement,
     CategoryAward,
@@ -22,7 +25,6 @@ from .models import (
     Subject,
     SubjectAssociation,
 )
-from .selectors import add_years, school_today
 
 STAFF_FIELDS = (
     "last_name",
@@ -100,6 +102,24 @@ def _errors_on_fields(error: ValidationError) -> ValidationError:
     return ValidationError(errors)
 
 
+def registry_date_range(school):
+    """(earliest, latest) date the registry takes: from 1940 to a year after the school's today."""
+    return EARLIEST_DATE, add_years(school_today(school), 1)
+
+
+def _check_dates(school, **dates):
+    validator = DateRangeValidator(*registry_date_range(school))
+    errors = {}
+    for name, value in dates.items():
+        try:
+            if isinstance(value, datetime.date):
+                validator(value)
+        except ValidationError as error:
+            errors[name] = error
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_same_school(school, *, association=None, subjects=()):
     if association is not None and association.school_id != school.pk:
         raise ValidationError({"association": _("This association belongs to another school.")})
@@ -114,6 +134,7 @@ def staff_member_create(*, school, subjects=(), **fields) -> StaffMember:
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     _check_same_school(school, association=fields.get("association"), subjects=subjects)
+    _check_dates(school, teaching_since=fields.get("teaching_since"), hired_on=fields.get("hired_on"))
     staff = StaffMember(school=school, **fields)
     _full_clean(staff)
     staff.save()
@@ -129,6 +150,7 @@ def staff_member_update(*, staff: StaffMember, subjects=None, **fields) -> Staff
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     staff_member_ensure_not_erased(staff=staff)
     _check_same_school(staff.school, association=fields.get("association"), subjects=subjects or ())
+    _check_dates(staff.school, teaching_since=fields.get("teaching_since"), hired_on=fields.get("hired_on"))
     audited = (*AUDITED_STAFF_FIELDS, "subjects") if subjects is not None else AUDITED_STAFF_FIELDS
     before = _stored_snapshot(staff, audited)
     for name, value in fields.items():
@@ -145,6 +167,7 @@ def staff_member_update(*, staff: StaffMember, subjects=None, **fields) -> Staff
 def staff_member_deactivate(*, staff: StaffMember, left_on: datetime.date) -> StaffMember:
     """Mark a person as having left on `left_on`. Nothing of their history is deleted."""
     staff_member_ensure_not_erased(staff=staff)
+    _check_dates(staff.school, left_on=left_on)
     if left_on < staff.hired_on:
         raise ValidationError({"left_on": _("The leaving date cannot be before the hire date.")})
     before = _stored_snapshot(staff, AUDITED_STAFF_FIELDS)
@@ -173,6 +196,7 @@ def category_award_create(
 ) -> CategoryAward:
     """Record an attestation result; it stays in force for five years."""
     staff_member_ensure_not_erased(staff=staff)
+    _check_dates(staff.school, awarded_on=awarded_on)
     award = CategoryAward(
         staff=staff,
         category=category,
@@ -235,6 +259,7 @@ def _achievement_fields(achievement: Achievement) -> dict:
 @transaction.atomic
 def achievement_create(*, staff: StaffMember, **fields) -> Achievement:
     staff_member_ensure_not_erased(staff=staff)
+    _check_dates(staff.school, date=fields.get("date"))
     achievement = Achievement(staff=staff, **fields)
     _full_clean(achievement)
     achievement.save()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import audit_export
+from apps.core.dates import school_today, years_between
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 
@@ -24,12 +25,7 @@ from .forms import (
 )
 from .importing import staff_rows_parse
 from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
-from .selectors import (
-    association_list,
-    school_today,
-    staff_attestations_due,
-    subject_list,
-)
+from .selectors import association_list, staff_attestations_due, staff_overview, staff_own_card, subject_list
 from .selectors import (
     staff_detail as staff_detail_select,
 )
@@ -53,6 +49,35 @@ POSITIONS = [
     "заместитель директора",
     "директор",
 ]
+
+
+# The start page reads the registry, so it lives here, above accounts.
+def home(request):
+    """The start page of the current school; a network coordinator who works in no
+    school lands on their network's dashboard instead."""
+    if request.user.is_authenticated and request.membership is None:
+        network = request.user.coordinated_networks.order_by("name").first()
+        if network is not None:
+            return redirect("dashboards:network", network_id=network.pk)
+    return _school_home(request)
+
+
+@school_view()
+def _school_home(request):
+    today = school_today(request.school)
+    overview = None
+    if request.membership.can("staff.view"):
+        overview = staff_overview(school=request.school, on=today)
+    own_card = staff_own_card(school=request.school, user=request.user, on=today)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "overview": overview,
+            "own_card": own_card,
+            "own_card_experience": years_between(own_card.teaching_since, today) if own_card else None,
+        },
+    )
 
 
 def _xlsx_response(content, file_name):

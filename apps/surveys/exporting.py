@@ -2,11 +2,9 @@
 (apps/surveys/disclosure.py): aggregates, and for the administrator how many
 named each person, banded. Never who named whom."""
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 
 from .models import SurveyAnswer, SurveyNodeMetric
 
@@ -20,25 +18,12 @@ def named_text(metric):
     return ""
 
 
-def _sheet(workbook, title, header, rows, first=False):
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        # A name starting with "=" stays text, never a formula.
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 24
-    return sheet
+# Every column of the results is this wide.
+COLUMN_WIDTH = 24
 
 
 def results_xlsx(*, survey_round, analysis, metrics=None):
-    workbook = Workbook()
+    workbook = new_workbook()
     rows = [
         [_("Survey"), survey_round.name],
         [_("Closes on"), survey_round.closes_on.strftime("%d.%m.%Y")],
@@ -63,9 +48,9 @@ def results_xlsx(*, survey_round, analysis, metrics=None):
             [_("Isolates who became connected"), len(analysis.comparison.get("isolates_connected", []))],
             [_("Density before"), round(analysis.comparison.get("density_before") or 0, 3)],
         ]
-    _sheet(workbook, _("Aggregates"), [_("Measure"), _("Value")], rows, first=True)
+    add_sheet(workbook, _("Aggregates"), [_("Measure"), _("Value")], rows, width_range=(COLUMN_WIDTH, COLUMN_WIDTH))
     if metrics is not None and analysis.ties_shown:
-        _sheet(
+        add_sheet(
             workbook,
             _("People"),
             [_("Name"), _("Named by colleagues (1–3 when fewer than 4)"), _("Named by no one")],
@@ -77,7 +62,6 @@ def results_xlsx(*, survey_round, analysis, metrics=None):
                 ]
                 for m in metrics
             ],
+            width_range=(COLUMN_WIDTH, COLUMN_WIDTH),
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

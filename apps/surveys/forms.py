@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.staff.forms import DateInput
+from apps.core.dates import school_today
+from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
-from apps.staff.selectors import school_today
 
 from .disclosure import min_respondents_for
 from .models import SurveyAnswer, SurveyRound, SurveyTie

@@ -8,23 +8,30 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.core.tasks import enqueue_on_commit
 from apps.staff.models import StaffMember
 
 from .analysis import analyse_network, isolates_connected, layout
 from .disclosure import min_respondents_for, readiness_release, ties_release
 from .models import SurveyAnalysis, SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound, SurveyTie
+from .registries import PROGRAMME_TIE_READERS
 
 PROGRAMME_DAYS = 365
 
 
 def survey_round_create(
-    *, school, name, opens_on, closes_on, staff, max_choices=5, min_respondents=None, created_by=None
+    *, school, name, opens_on, closes_on, staff, max_choices=5, min_respondents=None, created_by=None, now=None
 ):
     """A round of the school with its participants: active staff of this school
-    only, and at least as many as the answers results need. Results need at
-    least 5 answers and answers from at least half of those included (by
-    default exactly that), so that a few answers never stand for the staff."""
+    only, and at least as many as the answers results need; a round that can
+    still be answered (it closes on the school's today, at `now`, at the earliest).
+    Results need at least 5 answers and answers from at least half of those
+    included (by default exactly that), so that a few answers never stand for the staff."""
+    if opens_on and closes_on and closes_on < opens_on:
+        raise ValidationError({"closes_on": _("The survey closes on or after the day it opens.")})
+    if closes_on and closes_on < school_today(school, now):
+        raise ValidationError({"closes_on": _("The closing day has passed: nobody could answer.")})
     people = {s.pk: s for s in staff}
     valid = set(
         StaffMember.objects.for_school(school).filter(pk__in=list(people), is_active=True).values_list("pk", flat=True)
@@ -74,7 +81,7 @@ def survey_answer_submit(*, survey_round, respondent, choices, readiness, now=No
     with transaction.atomic():
         # The round's row lock orders an answer against "close now" and the sweep.
         survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
-        today = now.astimezone(survey_round.school.tzinfo).date()
+        today = school_today(survey_round.school, now)
         if not survey_round.accepts_answers_on(today):
             raise ValidationError(_("The survey is closed: answers are no longer accepted."))
         participant = SurveyParticipant.objects.select_for_update().filter(round=survey_round, staff=respondent).first()
@@ -130,19 +137,17 @@ def survey_round_close(*, survey_round, now=None):
 
 
 def _programme_ties(survey_round, people):
-    from apps.dashboards.aggregates import collaboration_edges
-    from apps.dashboards.periods import Period
-
+    """[a, b, kinds] of the ties the programme made among the round's people in
+    the year before it closed (see registries.PROGRAMME_TIE_READERS)."""
     end = survey_round.closes_on
     start = end - datetime.timedelta(days=PROGRAMME_DAYS)
-    start_at, end_at = Period(start, end, "").bounds(survey_round.school.tzinfo)
-    rows = collaboration_edges(school_id=survey_round.school_id, start=start, end=end, start_at=start_at, end_at=end_at)
-    ties = []
-    for row in rows:
-        if row["a"] in people and row["b"] in people:
-            kinds = [kind for kind in ("visits", "groups", "teams") if row[kind]]
-            ties.append([row["a"], row["b"], kinds])
-    return ties
+    ties = {}
+    for reader in PROGRAMME_TIE_READERS:
+        for row in reader(school=survey_round.school, start=start, end=end):
+            if row["a"] in people and row["b"] in people:
+                kinds = ties.setdefault((row["a"], row["b"]), [])
+                kinds += [kind for kind in ("visits", "groups", "teams") if row[kind] and kind not in kinds]
+    return [[a, b, kinds] for (a, b), kinds in ties.items()]
 
 
 def survey_round_analyse(*, round_id, now=None):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -63,7 +64,7 @@ def surveys_sweep(*, now=None, batch=200):
     )
     with translation.override("ru"):
         for survey_round in open_rounds:
-            today = now.astimezone(survey_round.school.tzinfo).date()
+            today = school_today(survey_round.school, now)
             if today > survey_round.closes_on:
                 if survey_round_close(survey_round=survey_round, now=now):
                     counts["closed"] += 1

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import audit_export
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
+from apps.core.shares import percent
 from apps.core.tenancy import get_for_school_or_404, school_view
-from apps.staff.selectors import school_today
 
 from . import selectors, services
 from .exporting import results_xlsx
@@ -165,7 +166,7 @@ def results(request, pk):
                 "readiness_withheld": None in [analysis.readiness.get(item) for item in SurveyAnswer.READINESS_ITEMS],
                 "connected": [by_staff[pk] for pk in connected if pk in by_staff] if show_names else [],
                 "connected_count": len(connected),
-                "respondent_share": round(100 * analysis.respondents / analysis.participants)
+                "respondent_share": percent(analysis.respondents, analysis.participants)
                 if analysis.participants
                 else 0,
             }

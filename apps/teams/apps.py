@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
+from apps.staff.load import LOAD_COUNTERS
 
 
 class TeamsConfig(AppConfig):
@@ -10,7 +11,10 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Task teams")
 
     def ready(self):
-        from . import personal_data
+        from . import personal_data, selectors
+
+        # Open task teams count toward a teacher's load.
+        LOAD_COUNTERS.register("task_teams", selectors.team_load)
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

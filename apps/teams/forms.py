@@ -2,38 +2,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
-from apps.staff.forms import DateInput, DateRangeValidator
+from apps.core.widgets import DateInput
+from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember
-from apps.staff.selectors import add_years, school_today
 
 from .models import TaskTeam, TeamMeeting, TeamMember, TeamOutcome, TeamStatusChange
-from .services import MemberSpec
-
-
-def limit_dates(form, school, names, *, back, ahead):
-    """Keep date fields within `back` years before and `ahead` years after the school's today."""
-    today = school_today(school)
-    earliest, latest = add_years(today, -back), add_years(today, ahead)
-    for name in names:
-        field = form.fields[name]
-        field.validators.append(DateRangeValidator(earliest, latest))
-        field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    show_school = False
-
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    show_school = False
-
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
+from .services import DEADLINE_YEARS, MEETING_YEARS, MILESTONE_YEARS, MemberSpec
 
 
 def team_people(school, partner_school=None):
@@ -53,7 +30,7 @@ class TeamFieldsMixin:
             field = self.fields[name]
             # A new widget keeps the field's maxlength attribute.
             field.widget = forms.Textarea(attrs={"rows": rows, **field.widget_attrs(forms.Textarea())})
-        limit_dates(self, school, ("deadline",), back=1, ahead=5)
+        limit_dates(self, school, ("deadline",), **DEADLINE_YEARS)
 
 
 class TaskTeamForm(TeamFieldsMixin, forms.ModelForm):
@@ -153,7 +130,7 @@ class MilestoneForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_dates(self, team.school, ("due_on",), back=1, ahead=5)
+        limit_dates(self, team.school, ("due_on",), **MILESTONE_YEARS)
         self.fields["due_on"].widget.attrs["max"] = team.deadline.isoformat()
         self.fields["due_on"].help_text = _("No later than the team's deadline, %(date)s.") % {
             "date": team.deadline.strftime("%d.%m.%Y")
@@ -175,7 +152,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_dates(self, team.school, ("held_on",), back=2, ahead=1)
+        limit_dates(self, team.school, ("held_on",), **MEETING_YEARS)
 
 
 class OutcomeForm(forms.ModelForm):

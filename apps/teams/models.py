@@ -8,7 +8,7 @@ A team may take in people of a partner school of the network.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
@@ -25,6 +25,12 @@ class TaskTeamQuerySet(NetworkScopedQuerySet):
 
     def open(self):
         return self.filter(status__in=TaskTeam.OPEN_STATUSES)
+
+    def worked(self):
+        """Teams that really worked: working or solved now, or working once (a team
+        abandoned while still forming never did). The dashboards count their members."""
+        began_work = TeamStatusChange.objects.filter(team=OuterRef("pk"), to_status=TaskTeam.Status.WORKING)
+        return self.filter(Q(status__in=(TaskTeam.Status.WORKING, TaskTeam.Status.SOLVED)) | Q(Exists(began_work)))
 
 
 @bounded_texts

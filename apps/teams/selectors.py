@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from apps.mentoring.selectors import teacher_load
+from apps.core.dates import school_today
+from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, Subject
-from apps.staff.selectors import school_today, staff_with_derived
+from apps.staff.selectors import staff_with_derived
+from apps.surveys.selectors import latest_network_positions
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChange
 
@@ -40,7 +42,7 @@ def team_list(*, school, status="open", kind="", member_id=None):
     and a person who is an active member."""
     teams = team_queryset(school=school)
     if status == "open":
-        teams = teams.filter(status__in=TaskTeam.OPEN_STATUSES)
+        teams = teams.open()
     elif status in TaskTeam.Status.values:
         teams = teams.filter(status=status)
     if kind in TaskTeam.Kind.values:
@@ -91,32 +93,23 @@ def team_archive(*, school, query=""):
     return teams.order_by("-closed_on", "-pk")
 
 
-def team_load(*, staff_ids):
+def team_load(*, staff_ids, exclude=None):
     """Open teams (forming, working or solved, not yet dissolved) each person is
-    an active member of: {staff_id: count}."""
-    rows = (
-        TeamMember.objects.filter(staff_id__in=staff_ids, left_on__isnull=True, team__status__in=TaskTeam.OPEN_STATUSES)
-        .values("staff_id")
-        .annotate(n=Count("team", distinct=True))
-        .values_list("staff_id", "n")
+    an active member of: {staff_id: count}; a teacher's load counts them
+    (apps.staff.load), without `exclude` if it is a team."""
+    members = TeamMember.objects.filter(
+        staff_id__in=staff_ids, left_on__isnull=True, team__status__in=TaskTeam.OPEN_STATUSES
     )
-    return dict(rows)
+    if isinstance(exclude, TaskTeam):
+        members = members.exclude(team=exclude)
+    return dict(members.values("staff_id").annotate(n=Count("team", distinct=True)).values_list("staff_id", "n"))
 
 
 def team_load_warnings(*, school, staff, prospective=False):
     """The people whose open teams plus open mentor groups exceed the school's
     limit: [(person, total)]. Counted after the change is written, or — for a
     preview (`prospective`) — as if the new team already counted."""
-    limit = school.max_active_groups_per_teacher - (1 if prospective else 0)
-    ids = [s.pk for s in staff]
-    teams, groups = team_load(staff_ids=ids), teacher_load(staff_ids=ids)
-    warnings, seen = [], set()
-    for person in staff:
-        total = teams.get(person.pk, 0) + groups.get(person.pk, 0)
-        if total > limit and person.pk not in seen:
-            seen.add(person.pk)
-            warnings.append((person, total + (1 if prospective else 0)))
-    return warnings
+    return teacher_load_warnings(school=school, staff=staff, adding=1 if prospective else 0)
 
 
 def milestones_overdue(*, on):
@@ -158,8 +151,6 @@ def composition_hints(*, school, staff_ids):
     and positions, with advice where the mix is one-sided; and, from the
     school's latest analysed staff survey (as far as its results may be shown),
     members whom no colleague named, for whom the team is a way in. Three queries."""
-    from apps.surveys.selectors import latest_network_positions
-
     people = list(
         staff_with_derived(school=school)
         .filter(pk__in=list(staff_ids))

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
+from apps.core.dates import school_today
+from apps.core.forms import check_dates
 from apps.core.validation import text_lengths_check
-from apps.staff.selectors import school_today
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamOutcome, TeamStatusChange
 from .selectors import team_load_warnings
@@ -20,6 +21,11 @@ from .selectors import team_load_warnings
 class MemberSpec:
     staff: object
     role: str = TeamMember.Role.MEMBER
+
+
+# How far from the school's today a team's dates may lie (the forms offer the same window).
+DEADLINE_YEARS = MILESTONE_YEARS = {"back": 1, "ahead": 5}
+MEETING_YEARS = {"back": 2, "ahead": 1}
 
 
 def _check_partner(school, partner_school):
@@ -56,6 +62,13 @@ def _check_members(*, school, partner_school, members):
 def _check_deadline(school, deadline):
     if deadline < school_today(school):
         raise ValidationError({"deadline": _("The deadline is already in the past.")})
+    _check_dates(school, {"deadline": deadline}, DEADLINE_YEARS)
+
+
+def _check_dates(school, dates, years):
+    errors = check_dates(school, dates, **years)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _audit_members(team, members, *, joined):
@@ -254,6 +267,7 @@ def milestone_create(*, team, title, due_on):
     _require_open(team)
     if due_on > team.deadline:
         raise ValidationError({"due_on": _("The milestone is after the team's deadline.")})
+    _check_dates(team.school, {"due_on": due_on}, MILESTONE_YEARS)
     milestone = Milestone(team=team, title=title, due_on=due_on)
     milestone.full_clean()
     milestone.save()
@@ -273,6 +287,7 @@ def milestone_mark_done(*, milestone, done_on=None):
 
 def meeting_create(*, team, held_on, agenda, minutes="", recorded_by=None):
     _require_open(team)
+    _check_dates(team.school, {"held_on": held_on}, MEETING_YEARS)
     meeting = TeamMeeting(team=team, held_on=held_on, agenda=agenda, minutes=minutes, recorded_by=recorded_by)
     meeting.full_clean()
     meeting.save()

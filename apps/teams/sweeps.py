@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.dates import school_today
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
-from apps.staff.selectors import school_today
 
 from .models import TeamMember
 from .selectors import milestones_overdue, teams_past_deadline

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
+from apps.mentoring.registries import CURATED_PROBLEM_SOURCES
 
 
 class VisitsConfig(AppConfig):
@@ -10,7 +12,11 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Lesson visits")
 
     def ready(self):
-        from . import personal_data
+        from . import calendar_items, personal_data, selectors
+
+        # A curator finds teachers with similar problems by those tagged in debriefs too.
+        CURATED_PROBLEM_SOURCES.register("debriefs", selectors.debrief_problem_tags)
+        CALENDAR_SOURCES.register("lesson_visits", calendar_items.LESSON_VISITS)
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

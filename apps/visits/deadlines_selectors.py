@@ -6,7 +6,7 @@ administration (see apps.visits.access)."""
 
 import datetime
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch
 
 from apps.mentoring.models import MentorGroup
 
@@ -27,15 +27,11 @@ def visits_awaiting_debrief(*, school, user, see_all, now):
     """Visits whose lesson has ended and whose debrief is still awaited or overdue:
     overdue ones first (flagged by the sweep or past their deadline already), then
     by deadline."""
-    late = Q(status=LessonVisit.Status.OVERDUE) | Q(debrief_due_at__lte=now)
-    visits = visit_queryset(school=school).filter(
-        status__in=(LessonVisit.Status.PLANNED, LessonVisit.Status.HELD, LessonVisit.Status.OVERDUE),
-        ends_at__lte=now,
-    )
+    visits = visit_queryset(school=school).awaiting_debrief(now)
     return (
         _scope(visits, user=user, see_all=see_all)
-        .annotate(late=Case(When(late, then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("late", "debrief_due_at", "pk")
+        .annotate(overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()))
+        .order_by("-overdue_now", "debrief_due_at", "pk")
     )
 
 

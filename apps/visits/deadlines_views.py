@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from apps.core.tenancy import school_view
 
 from . import deadlines_selectors
-from .models import LessonVisit
 
 PAGE_SIZE = 25
 
@@ -29,7 +28,7 @@ def duration_text(delta):
 def _with_time_left(visits, now):
     for visit in visits:
         left = visit.debrief_due_at - now
-        visit.is_late = visit.status == LessonVisit.Status.OVERDUE or left.total_seconds() <= 0
+        visit.is_late = visit.overdue_now
         visit.time_left = duration_text(left)
     return visits
 

@@ -58,8 +58,24 @@ class ProtocolItem(models.Model):
         return self.text
 
 
-# A network pair's visit belongs to both schools of the pair.
-LessonVisitQuerySet = network_scoped_queryset("school", "group__partner_school")
+class LessonVisitQuerySet(network_scoped_queryset("school", "group__partner_school")):
+    """A network pair's visit belongs to both schools of the pair.
+
+    The debrief deadline's rules live here, and the dashboards' SQL uses them too
+    (apps.core.sql): a page, a board and a report call the same visit overdue."""
+
+    def awaiting_debrief(self, now):
+        """Lessons over whose debrief is still to be held, overdue ones included."""
+        return self.filter(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now)
+
+    def past_due(self, now):
+        """Still awaiting a debrief past `debrief_due_at`, not yet flagged overdue
+        (what the deadline sweep flags)."""
+        return self.filter(status__in=LessonVisit.AWAITING, debrief_due_at__lte=now)
+
+    def overdue(self, now):
+        """Flagged overdue by the sweep, or past the deadline already."""
+        return self.filter(LessonVisit.overdue_condition(now))
 
 
 @bounded_texts
@@ -82,6 +98,8 @@ class LessonVisit(models.Model):
 
     # Visits whose debrief is still awaited; the sweep looks only at these.
     AWAITING = (Status.PLANNED, Status.HELD)
+    # The debrief is still to be held: awaited, or overdue.
+    DEBRIEF_OPEN_STATUSES = (*AWAITING, Status.OVERDUE)
 
     school = models.ForeignKey(School, related_name="lesson_visits", on_delete=models.PROTECT)
     group = models.ForeignKey(
@@ -188,6 +206,15 @@ class LessonVisit(models.Model):
 
     def __str__(self):
         return f"{self.topic} ({self.grade})"
+
+    @classmethod
+    def overdue_condition(cls, now):
+        """Overdue: flagged by the sweep, or still awaited past `debrief_due_at`."""
+        return Q(status=cls.Status.OVERDUE) | Q(status__in=cls.AWAITING, debrief_due_at__lte=now)
+
+    def is_overdue(self, now):
+        """`overdue_condition` for this visit, without a query."""
+        return self.status == self.Status.OVERDUE or (self.status in self.AWAITING and self.debrief_due_at <= now)
 
 
 class VisitObserver(models.Model):

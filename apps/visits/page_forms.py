@@ -8,30 +8,24 @@ import datetime
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import apply_validation_error
 from apps.core.validation import max_length_of
+from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.mentoring.access import group_can_manage
-from apps.mentoring.forms import StaffChoiceField, TimeInput
 from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
-from apps.staff.forms import DateInput
+from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember, Subject
-from apps.staff.selectors import add_years, school_today
 
+from . import services
 from .models import Feedback, LessonVisit, ObservationProtocol, SelfReflection
+from .services import ANSWERABLE_FOR
 
-# A reverse visit answers a visit of the last half year.
-ANSWERABLE_FOR = datetime.timedelta(days=183)
 TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    show_school = False
-
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
 
 
 class GroupChoiceField(forms.ModelChoiceField):
@@ -45,19 +39,12 @@ class VisitChoiceField(forms.ModelChoiceField):
         return f"{timezone.localtime(obj.starts_at):%d.%m.%Y} · {obj.observed.short_name} · {obj.grade} · {obj.topic}"
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
 def groups_for_planner(request, school):
     """Open pairs and triads the user may plan a visit in: the ones they manage
     (administration, curator) and the ones they are a member of."""
     open_groups = (
         MentorGroup.objects.for_school(school)
-        .exclude(status__in=(MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED))
+        .open()
         .select_related("curator")
         .prefetch_related("members__staff")
         .order_by("pk")
@@ -143,32 +130,33 @@ class VisitForm(forms.Form):
         self.fields["protocol"].queryset = ObservationProtocol.objects.for_school(school).filter(is_active=True)
         self.fields["answers_visit"].queryset = visits_for_planner(request, school)
 
-    def clean_day(self):
-        day = self.cleaned_data["day"]
-        today = school_today(self.school)
-        if not add_years(today, -1) <= day <= add_years(today, 1):
-            raise forms.ValidationError(_("Plan a visit within a year from today."))
-        return day
-
     def clean(self):
+        """The service's rules (`services.visit_check`) on what parsed, shown next
+        to the fields; the choices above only limit what this user may pick."""
         data = super().clean()
-        observed, observers = data.get("observed"), list(data.get("observers") or [])
-        if "observers" in data and not observers:
-            self.add_error("observers", _("Choose at least one observer."))
-        if observed is not None and observed in observers:
-            self.add_error("observers", _("The observed teacher cannot observe their own lesson."))
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", _("The lesson must end after it starts."))
-        takes_part = self.me is not None and (observed == self.me or self.me in observers)
-        if self.restricted and observed is not None and "observers" in data and not takes_part:
-            self.add_error(None, _("A teacher plans visits they take part in: as the observed teacher or an observer."))
-        answers = data.get("answers_visit")
-        answered_observers = {link.staff_id for link in answers.observer_links.all()} if answers else set()
-        if answers is not None and observed is not None and observed.pk not in answered_observers:
-            self.add_error(
-                "answers_visit", _("A reverse visit is to the lesson of a teacher who observed the first one.")
+        zone = timezone.get_current_timezone()
+        day, start, end = data.get("day"), data.get("start"), data.get("end")
+        try:
+            services.visit_check(
+                school=self.school,
+                observed=data.get("observed"),
+                observers=list(data["observers"]) if "observers" in data else None,
+                starts_at=datetime.datetime.combine(day, start, tzinfo=zone) if day and start else None,
+                ends_at=datetime.datetime.combine(day, end, tzinfo=zone) if day and end else None,
+                group=data.get("group"),
+                answers_visit=data.get("answers_visit"),
+                subject=data.get("subject"),
+                protocol=data.get("protocol"),
+                planner=self.planner,
             )
+        except ValidationError as error:
+            apply_validation_error(self, error, fields=self.SERVICE_FIELDS)
         return data
+
+    @property
+    def planner(self):
+        """The teacher planning for themselves, who must take part (see visit_check)."""
+        return self.me if self.restricted else None
 
     def service_kwargs(self):
         data = self.cleaned_data
@@ -186,10 +174,11 @@ class VisitForm(forms.Form):
             "protocol": data["protocol"],
             "group": data["group"],
             "answers_visit": data["answers_visit"],
+            "planner": self.planner,
         }
 
     # Service field → form field, for apply_validation_error.
-    SERVICE_FIELDS = {"ends_at": "end", "starts_at": "start"}
+    SERVICE_FIELDS = {"ends_at": "end", "starts_at": "day"}
 
 
 def textarea(rows=4):

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
 from apps.mentoring.access import require
-from apps.staff.selectors import school_today
 
 from . import access, selectors, services
 from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol

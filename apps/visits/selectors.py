@@ -13,6 +13,24 @@ from apps.staff.models import StaffMember
 from .models import Feedback, LessonVisit, VisitObserver, VisitShareReader
 
 
+def debrief_problem_tags(*, school, curator_user, group_statuses):
+    """The problems observers tagged in submitted debriefs of the groups
+    `curator_user` curates (in `group_statuses`): (tag id, observed teacher id,
+    group id) rows. Feedback content: for that curator only, never the
+    administration (apps.visits.access)."""
+    return (
+        Feedback.objects.filter(
+            submitted_at__isnull=False,
+            problem_tags__isnull=False,
+            visit__group__curator__user=curator_user,
+            visit__group__status__in=group_statuses,
+        )
+        .filter(Q(visit__school=school) | Q(visit__group__partner_school=school))
+        .values_list("problem_tags", "visit__observed_id", "visit__group_id")
+        .order_by()
+    )
+
+
 def visit_queryset(*, school):
     """Visits of the school with their people; feedback text is deferred."""
     return (
@@ -49,11 +67,8 @@ def visits_awaiting_my_feedback(*, school, staff):
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=False)
     return (
         visit_queryset(school=school)
-        .filter(
-            observer_links__staff=staff,
-            status__in=(LessonVisit.Status.HELD, LessonVisit.Status.OVERDUE, LessonVisit.Status.PLANNED),
-            ends_at__lte=timezone.now(),
-        )
+        .awaiting_debrief(timezone.now())
+        .filter(observer_links__staff=staff)
         .exclude(Exists(submitted))
         .order_by("debrief_due_at")
     )

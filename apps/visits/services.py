@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.dates import add_years, school_today
 from apps.core.validation import text_lengths_check
 from apps.mentoring.models import GroupEvent, GroupEventParticipant
 from apps.notifications.models import Notification
@@ -30,6 +31,8 @@ from .selectors import visit_share_candidates
 EVENT_KIND = {
     LessonVisit.Kind.REVERSE_VISIT: GroupEvent.Kind.REVERSE_VISIT,
 }
+# A reverse visit answers a visit of the last half year.
+ANSWERABLE_FOR = datetime.timedelta(days=183)
 REMINDERS = (
     (datetime.timedelta(hours=24), Notification.Kind.DEBRIEF_REMINDER_24H),
     (datetime.timedelta(hours=4), Notification.Kind.DEBRIEF_REMINDER_4H),
@@ -53,25 +56,65 @@ def debrief_due(*, school, ends_at):
     return ends_at.astimezone(datetime.UTC) + datetime.timedelta(hours=school.debrief_hours)
 
 
-def _check_visit(*, school, observed, observers, starts_at, ends_at, group, answers_visit):
+def visit_check(
+    *,
+    school,
+    observed=None,
+    observers=None,
+    starts_at=None,
+    ends_at=None,
+    group=None,
+    answers_visit=None,
+    subject=None,
+    protocol=None,
+    planner=None,
+):
+    """The rules a planned visit keeps, as one ValidationError keyed by field.
+
+    The planning form runs it on what parsed (a value left out, None, is not
+    checked), and `visit_create` on everything. `planner`: the card of a teacher
+    planning (neither administration nor a curator), who plans only visits they
+    take part in."""
     errors = {}
-    if not observers:
+    if observers is not None and not observers:
         errors["observers"] = _("Choose at least one observer.")
-    if observed in observers:
+    people = [person for person in [observed, *(observers or [])] if person is not None]
+    if observed is not None and observed in (observers or []):
         errors["observers"] = _("The observed teacher cannot observe their own lesson.")
-    people = [observed, *observers]
+    if any(not person.is_active for person in people):
+        errors["observers"] = _("The observed teacher and the observers must still work at the school.")
     if group is not None:
         allowed = {m.staff_id for m in group.members.all()} | {group.curator_id}
         if any(person.pk not in allowed for person in people):
             errors["group"] = _("The observed teacher and the observers must belong to this pair or triad.")
+        if not group.is_open:
+            errors["group"] = _("The pair or triad is closed: plan the visit in an open one.")
         if school.pk not in (group.school_id, group.partner_school_id):
             errors["group"] = _("This pair or triad is not of this school.")
     elif any(person.school_id != school.pk for person in people):
         errors["observers"] = _("Everyone must work in this school.")
+    if starts_at is not None:
+        today, day = school_today(school), timezone.localtime(starts_at, school.tzinfo).date()
+        if not add_years(today, -1) <= day <= add_years(today, 1):
+            errors["starts_at"] = _("Plan a visit within a year from today.")
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = _("The lesson must end after it starts.")
-    if answers_visit is not None and answers_visit.observed_id == observed.pk:
-        errors["answers_visit"] = _("A reverse visit is to the lesson of a teacher who observed the first one.")
+    if planner is not None and observed is not None and observers is not None and planner not in people:
+        errors["__all__"] = _("A teacher plans visits they take part in: as the observed teacher or an observer.")
+    if answers_visit is not None:
+        answerable = (
+            LessonVisit.objects.for_school(school)
+            .exclude(status=LessonVisit.Status.CANCELLED)
+            .filter(pk=answers_visit.pk, starts_at__gte=timezone.now() - ANSWERABLE_FOR)
+        )
+        if not answerable.exists():
+            errors["answers_visit"] = _("Choose a visit of this school of the last half year that was not cancelled.")
+        elif observed is not None and observed.pk not in {link.staff_id for link in answers_visit.observer_links.all()}:
+            errors["answers_visit"] = _("A reverse visit is to the lesson of a teacher who observed the first one.")
+    if subject is not None and subject.school_id != school.pk:
+        errors["subject"] = _("Choose a subject of this school.")
+    if protocol is not None and (protocol.school_id != school.pk or not protocol.is_active):
+        errors["protocol"] = _("Choose an observation protocol of this school that is in use.")
     if errors:
         raise ValidationError(errors)
 
@@ -93,11 +136,12 @@ def visit_create(
     group=None,
     answers_visit=None,
     created_by=None,
+    planner=None,
 ):
-    """Plan a visit. Its debrief deadline is stored now; a pair's visit also goes
-    on the pair's schedule of work."""
+    """Plan a visit (the rules: `visit_check`). Its debrief deadline is stored now;
+    a pair's visit also goes on the pair's schedule of work."""
     observers = list(observers)
-    _check_visit(
+    visit_check(
         school=school,
         observed=observed,
         observers=observers,
@@ -105,6 +149,9 @@ def visit_create(
         ends_at=ends_at,
         group=group,
         answers_visit=answers_visit,
+        subject=subject,
+        protocol=protocol,
+        planner=planner,
     )
     visit = LessonVisit(
         school=school,
@@ -161,7 +208,7 @@ def visit_create(
 
 @transaction.atomic
 def visit_cancel(*, visit, reason):
-    if visit.status not in (*LessonVisit.AWAITING, LessonVisit.Status.OVERDUE):
+    if visit.status not in LessonVisit.DEBRIEF_OPEN_STATUSES:
         raise ValidationError(_("Only a visit still awaiting its debrief can be cancelled."))
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the visit is cancelled.")})
@@ -365,7 +412,7 @@ def visits_deadline_sweep(*, now=None, batch=500):
     while True:
         with transaction.atomic():
             ids = list(
-                LessonVisit.objects.filter(status__in=LessonVisit.AWAITING, debrief_due_at__lte=now)
+                LessonVisit.objects.past_due(now)
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:batch]
             )

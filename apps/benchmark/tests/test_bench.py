@@ -14,8 +14,8 @@ from django.db.models import Count, F, Q
 
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
 from apps.benchmark import timing
-from apps.benchmark.management.commands.bench_generate import academic_year_start
 from apps.benchmark.management.commands.bench_run import Command as BenchRun
+from apps.core.dates import academic_year_of
 from apps.mentoring.models import MentorGroup
 from apps.staff.models import StaffMember
 from apps.visits.models import LessonVisit, VisitObserver
@@ -38,7 +38,7 @@ def test_generates_the_requested_dataset():
     assert SchoolNetwork.objects.get().schools.count() == 3
     assert MentorGroup.objects.exists()
 
-    years = {academic_year_start(v.starts_at.date()) for v in LessonVisit.objects.only("starts_at")}
+    years = {academic_year_of(v.starts_at.date()) for v in LessonVisit.objects.only("starts_at")}
     assert len(years) == 2
     statuses = set(LessonVisit.objects.values_list("status", flat=True))
     assert statuses >= {"planned", "debriefed", "debriefed_late", "overdue", "cancelled"}

@@ -268,7 +268,7 @@ def _reflection_form(w):
 
 
 def _result_form(w):
-    from apps.staff.selectors import school_today
+    from apps.core.dates import school_today
 
     url = reverse("mentoring:result_create", kwargs=mentoring_routes.OBJECTS["network_group"](w))
     data = {"year": school_today(w.school).year, "quarter": 1, "form": "programme", "title": KEPT}

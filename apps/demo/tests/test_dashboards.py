@@ -3,9 +3,8 @@
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.dashboards.aggregates import academic_year_of
+from apps.core.dates import academic_year_of, school_today
 from apps.dashboards.models import YearSummary
-from apps.staff.selectors import school_today
 from conftest import client_for
 
 

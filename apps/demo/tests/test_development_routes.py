@@ -2,10 +2,10 @@
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, UserFactory
+from apps.core.dates import school_today
 from apps.demo.development_routes import seed_development_routes
 from apps.demo.staff import seed_main_school
 from apps.mentoring.models import DevelopmentRoute, RouteStep
-from apps.staff.selectors import school_today
 
 
 def test_demo_gives_every_early_career_teacher_a_route(school):

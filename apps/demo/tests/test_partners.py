@@ -2,11 +2,11 @@
 
 from django.utils import timezone
 
+from apps.core.dates import academic_year_of, school_today
 from apps.demo import accounts as accounts_demo
 from apps.demo.partners import seed_partners
 from apps.partners.models import Agreement, JointActivity, PartnerOrganisation
-from apps.partners.selectors import agreements_expiring, directions_overview, school_year_of
-from apps.staff.selectors import school_today
+from apps.partners.selectors import agreements_expiring, directions_overview
 
 
 def test_demo_partners_are_seeded_once(demo_database, db):
@@ -26,7 +26,7 @@ def test_demo_partners_are_seeded_once(demo_database, db):
     activities = JointActivity.objects.filter(school=main)
     assert activities.count() == 13
     assert activities.filter(status="planned").count() == 1
-    assert {row.name for row in directions_overview(school=main, year=school_year_of(today))} == {
+    assert {row.name for row in directions_overview(school=main, year=academic_year_of(today))} == {
         "социально-педагогическое",
         "гражданско-патриотическое",
         "спортивно-оздоровительное",

@@ -7,13 +7,13 @@ from django.core.management import call_command
 
 from apps.accounts.models import Membership, Role, School, User
 from apps.audit.models import AuditEvent
-from apps.dashboards.aggregates import academic_year_of
+from apps.core.dates import academic_year_of, school_today
 from apps.dashboards.models import YearSummary
 from apps.demo.staff import CATEGORY_SHARES
 from apps.demo.tests.fixtures import DEMO_TEST_PASSWORD
 from apps.mentoring.models import DevelopmentRoute, GroupEvent, MentorGroup
 from apps.staff.models import ErasureRecord, StaffMember
-from apps.staff.selectors import school_today, staff_category_shares, staff_overview
+from apps.staff.selectors import staff_category_shares, staff_overview
 
 
 @pytest.mark.parametrize("month,day", [(9, 1), (12, 31)])

@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
+from apps.core.dates import school_today
 from apps.demo import accounts as accounts_demo
 from apps.demo.teams import seed_teams
-from apps.staff.selectors import school_today
 from apps.teams.models import TaskTeam
 
 

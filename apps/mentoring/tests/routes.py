@@ -12,10 +12,10 @@ from apps.mentoring.models import NetworkPairResult
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory, ProblemTagFactory
 from apps.staff.tests.factories import StaffMemberFactory
 
-try:  # development routes and the calendar feed
-    from apps.mentoring.tests.routes_dev import OBJECTS_DEV, PUBLIC_DEV, ROUTES_DEV
+try:  # development routes
+    from apps.mentoring.tests.routes_dev import OBJECTS_DEV, ROUTES_DEV
 except ImportError:  # pragma: no cover - while they are being written
-    OBJECTS_DEV, ROUTES_DEV, PUBLIC_DEV = {}, {}, {}
+    OBJECTS_DEV, ROUTES_DEV = {}, {}
 
 # The group of the matrix is curated by the curator persona, who manages it.
 GROUP_MANAGERS = ("mentoring.manage", C)
@@ -65,18 +65,13 @@ ROUTES = {
     "mentoring:group_detail": ("get", "group", ANY_MEMBER),  # the teacher is a member
     "mentoring:group_edit": ("get", "group", GROUP_MANAGERS),  # the curator is the group's
     "mentoring:group_status": ("post", "group", GROUP_MANAGERS),
-    "mentoring:group_calendar": ("get", "group", ANY_MEMBER),
     "mentoring:event_create": ("get", "group", GROUP_MANAGERS),
     "mentoring:event_edit": ("get", "event", GROUP_MANAGERS),
     "mentoring:result_create": ("get", "network_group", ANY_MEMBER),
     "mentoring:result_file": ("get", "result", ANY_MEMBER),
-    "mentoring:my_calendar": ("get", None, ANY_MEMBER),
-    "mentoring:staff_calendar": ("get", "teacher_card", ANY_MEMBER),  # self, curator, managers
     "mentoring:similar": ("get", None, "mentoring.plan"),
     "mentoring:suggestions": ("get", None, "mentoring.plan"),
     "mentoring:tags": ("get", None, "mentoring.manage"),
     "mentoring:tag_rename": ("get", "problem", "mentoring.manage"),
     **ROUTES_DEV,
 }
-
-PUBLIC = {**PUBLIC_DEV}

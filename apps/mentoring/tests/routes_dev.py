@@ -1,4 +1,4 @@
-"""Access rules of development routes and the calendar feed, for the URL walk
+"""Access rules of development routes, for the URL walk
 (apps/core/tests/world.py); merged into apps/mentoring/tests/routes.py.
 
 Routes are built around the personas: the teacher persona (made early-career) is
@@ -11,11 +11,10 @@ import datetime
 
 from django.core.files.base import ContentFile
 
-from apps.accounts.tests.factories import MembershipFactory
+from apps.core.dates import add_years, school_today
 from apps.core.tests.world import ANY_MEMBER, C, T
-from apps.mentoring.models import CalendarFeed, RouteStep
+from apps.mentoring.models import RouteStep
 from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, RouteStepFactory
-from apps.staff.selectors import add_years, school_today
 
 # The route of the matrix has the curator persona as its mentor, who manages it.
 ROUTE_MANAGERS = ("mentoring.manage", C)
@@ -42,22 +41,6 @@ def _step_with_file(w):
     return step
 
 
-class _WalkFeedToken:
-    """The token of a calendar feed that exists when the walk reverses the URL.
-
-    PUBLIC entries give fixed URL kwargs, and an unknown token answers 404; the
-    feed is made (once, idempotently) when `reverse` turns the token into text.
-    """
-
-    TOKEN = "url-walk-calendar-feed-token"
-
-    def __str__(self):
-        if not CalendarFeed.objects.filter(token=self.TOKEN).exists():
-            # A person who works in a school: only they have a feed.
-            CalendarFeed.objects.create(user=MembershipFactory().user, token=self.TOKEN)
-        return self.TOKEN
-
-
 OBJECTS_DEV = {
     "route": lambda w: {"pk": _route(w).pk},
     "route_step": lambda w: {"pk": RouteStepFactory(route=_route(w)).pk},
@@ -73,8 +56,4 @@ ROUTES_DEV = {
     "mentoring:route_step_add": ("get", "route", ROUTE_MANAGERS),
     "mentoring:route_step_edit": ("get", "route_step", ANY_MEMBER),  # the teacher reports progress
     "mentoring:route_step_evidence": ("get", "route_step_file", ANY_MEMBER),
-    "mentoring:feed": ("get", None, ANY_MEMBER),
-    "mentoring:feed_reset": ("post", None, ANY_MEMBER),
 }
-
-PUBLIC_DEV = {"mentoring:ical": ("get", {"token": _WalkFeedToken()})}

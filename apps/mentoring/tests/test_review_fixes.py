@@ -181,7 +181,7 @@ def test_moving_a_member_to_another_group_rechecks_the_group_it_left(school):
 
 
 def test_calendar_feed_stops_when_the_person_leaves_the_school(school, teacher):
-    from apps.mentoring.ical import calendar_feed_get_or_create
+    from apps.calendar.ical import calendar_feed_get_or_create
     from apps.staff.services import staff_member_deactivate
 
     card = StaffMemberFactory(school=school, user=teacher)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory
+from apps.core.dates import school_today
 from apps.mentoring.models import DevelopmentRoute, GroupEvent, RouteStep
 from apps.mentoring.route_selectors import route_list, route_steps_overdue
 from apps.mentoring.route_services import (
@@ -28,7 +29,6 @@ from apps.mentoring.tests.route_factories import (
     EarlyCareerTeacherFactory,
     RouteStepFactory,
 )
-from apps.staff.selectors import school_today
 from apps.staff.tests.factories import StaffMemberFactory
 from conftest import client_for
 

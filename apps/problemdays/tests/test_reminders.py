@@ -7,7 +7,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from apps.accounts.tests.factories import MembershipFactory
-from apps.mentoring.ical import calendar_feed_get_or_create
+from apps.calendar.ical import calendar_feed_get_or_create
 from apps.notifications.models import Notification
 from apps.problemdays.sweeps import problem_day_duties_sweep
 from apps.problemdays.tests.factories import DayActivityFactory, ProblemDayFactory

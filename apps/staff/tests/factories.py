@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from apps.accounts.tests.factories import SchoolFactory
+from apps.core.dates import add_years
 from apps.staff.models import (
     Achievement,
     CategoryAward,
@@ -12,7 +13,6 @@ from apps.staff.models import (
     Subject,
     SubjectAssociation,
 )
-from apps.staff.selectors import add_years
 
 
 class SubjectFactory(factory.django.DjangoModelFactory):

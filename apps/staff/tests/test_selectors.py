@@ -3,15 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from apps.core.dates import add_months, add_years
 from apps.staff.models import QualificationCategory as Q
-from apps.staff.selectors import (
-    add_months,
-    add_years,
-    staff_attestations_due,
-    staff_category_shares,
-    staff_list,
-    staff_overview,
-)
+from apps.staff.selectors import staff_attestations_due, staff_category_shares, staff_list, staff_overview
 from apps.staff.services import category_award_create, staff_member_deactivate
 from apps.staff.tests.factories import StaffMemberFactory
 

@@ -7,7 +7,7 @@ import zoneinfo
 import time_machine
 
 from apps.accounts.tests.factories import MembershipFactory
-from apps.mentoring.selectors import teacher_load_warnings
+from apps.mentoring.selectors import group_load_warnings
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.notifications.models import Notification
 from apps.staff.tests.factories import StaffMemberFactory
@@ -53,7 +53,7 @@ def test_teams_count_towards_the_load_of_mentor_groups(school):
     school.save()
     busy = StaffMemberFactory(school=school)
     TaskTeamFactory(school=school, lead=busy)
-    warnings = teacher_load_warnings(school=school, staff=[busy], exclude_group=MentorGroupFactory(school=school))
+    warnings = group_load_warnings(group=MentorGroupFactory(school=school), staff=[busy])
     assert warnings == [(busy, 2)]
 
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, UserFactory
+from apps.calendar import ical
 from apps.core.tests.test_url_walk import SCHOOL_ROUTES
-from apps.mentoring import ical
 from apps.mentoring.models import MentorGroup
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff import services as staff_services
@@ -352,8 +352,8 @@ def _exports_for(scene, role):
     """(label, answer) of every file the role may take away: the GET exports of the
     URL walk, the prepared yearly files and, for an administrator, the observed
     teacher's personal data."""
+    from apps.core.dates import academic_year_of
     from apps.dashboards.models import ReportExport
-    from apps.dashboards.periods import current_academic_year
     from apps.dashboards.report_exports import report_export_build, report_export_request
 
     user, client = scene.users[role], client_for(scene.users[role])
@@ -363,7 +363,7 @@ def _exports_for(scene, role):
             answers.append((name, client.get(reverse(name))))
     membership = user.memberships.get(school=scene.debriefed.school)
     if membership.can("dashboards.view_school"):
-        year = current_academic_year(timezone.localdate())
+        year = academic_year_of(timezone.localdate())
         for kind in ReportExport.Kind.values:
             export = report_export_request(school=scene.debriefed.school, user=user, kind=kind, params={"year": year})
             report_export_build(export_id=export.pk)

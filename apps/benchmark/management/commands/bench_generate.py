@@ -21,6 +21,7 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
+from apps.core.dates import academic_year_bounds, academic_year_of
 from apps.dashboards.services import summaries_refresh
 from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.partners.models import JointActivity, PartnerDirection, PartnerOrganisation
@@ -66,10 +67,6 @@ SECOND_OBSERVER_SHARE = 0.4
 PLANNED_AHEAD_DAYS = 30
 
 
-def academic_year_start(day):
-    return day.year if day.month >= 9 else day.year - 1
-
-
 def school_sizes(schools, staff_per_school):
     """Staff per school around the mean, in pairs of +d and −d so the total is exact."""
     sizes = []
@@ -106,9 +103,9 @@ class Command(BaseCommand):
             self.wipe()
         self.rng = random.Random(options["seed"])  # nosec B311 # reproducible benchmark data
         self.today = timezone.localdate()
-        first_year = academic_year_start(self.today) - options["years"] + 1
-        self.span_start = datetime.date(first_year, 9, 1)
-        self.years = list(range(first_year, academic_year_start(self.today) + 1))
+        first_year = academic_year_of(self.today) - options["years"] + 1
+        self.span_start, _end = academic_year_bounds(first_year)
+        self.years = list(range(first_year, academic_year_of(self.today) + 1))
 
         started = time.perf_counter()
         with transaction.atomic():

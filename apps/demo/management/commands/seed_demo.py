@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_backdated
+from apps.core.dates import school_today
 from apps.demo import accounts as accounts_demo
 from apps.demo import audit as audit_demo
 from apps.demo import dashboards as dashboards_demo
@@ -22,7 +23,6 @@ from apps.demo import staff as staff_demo
 from apps.demo import surveys as surveys_demo
 from apps.demo import teams as teams_demo
 from apps.demo import visits as visits_demo
-from apps.staff.selectors import school_today
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from icalendar import Calendar
 
 from apps.accounts.tests.factories import MembershipFactory
-from apps.mentoring.ical import calendar_feed_get_or_create
+from apps.calendar.ical import calendar_feed_get_or_create
 from apps.mentoring.models import GroupEvent, GroupEventParticipant
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff.tests.factories import StaffMemberFactory, SubjectFactory

@@ -12,11 +12,11 @@ from django.utils.text import capfirst
 from icalendar import Calendar
 
 from apps.accounts.tests.factories import MembershipFactory
-from apps.mentoring.ical import calendar_feed_get_or_create
+from apps.calendar.ical import calendar_feed_get_or_create
+from apps.core.dates import school_today
 from apps.mentoring.models import CalendarFeed, GroupEvent, RouteStep
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory
 from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, EarlyCareerTeacherFactory, RouteStepFactory
-from apps.staff.selectors import school_today
 from apps.staff.tests.factories import StaffMemberFactory
 from conftest import client_for
 

@@ -1,0 +1,170 @@
+"""The calendar pages (a person's week or month, a pair's or triad's schedule) and
+the personal .ics feed.
+
+What appears on them comes from apps.core.calendars.CALENDAR_SOURCES. The pages
+keep the addresses and URL names they had under mentoring (see apps/calendar/urls.py).
+The .ics feed is public and answers only to its token.
+"""
+
+import calendar as pycalendar
+import datetime
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from apps.core.calendars import CALENDAR_SOURCES
+from apps.core.dates import school_today
+from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.mentoring.access import group_can_view, is_manager, require
+from apps.mentoring.models import MentorGroup
+from apps.mentoring.selectors import mentor_group_queryset
+from apps.staff.models import StaffMember
+
+from . import ical
+
+CALENDAR_RANGE = (datetime.date(1950, 1, 1), datetime.date(2150, 12, 1))
+FEED_MAX_AGE = 300
+
+
+def _period(request):
+    view = request.GET.get("view", "week")
+    if view not in ("week", "month"):
+        view = "week"
+    try:
+        anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        anchor = school_today(request.school)
+    if not CALENDAR_RANGE[0] <= anchor <= CALENDAR_RANGE[1]:
+        anchor = school_today(request.school)
+    if view == "week":
+        first = anchor - datetime.timedelta(days=anchor.weekday())
+        days = [first + datetime.timedelta(days=i) for i in range(7)]
+        previous, following = first - datetime.timedelta(days=7), first + datetime.timedelta(days=7)
+    else:
+        weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)
+        days = [day for week in weeks for day in week]
+        first = anchor.replace(day=1)
+        previous = (first - datetime.timedelta(days=1)).replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return view, anchor, days, previous, following
+
+
+def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
+    view, anchor, days, previous, following = _period(request)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(days[0], datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    events = []
+    for source in CALENDAR_SOURCES:
+        if source.page_items is None:
+            continue
+        for event in source.page_items(school=request.school, start=start, end=end, staff_ids=staff_ids, group=group):
+            # Each app draws its own items.
+            event.calendar_template = source.template
+            events.append(event)
+    by_day = {day: [] for day in days}
+    for event in sorted(events, key=lambda e: e.starts_at):
+        day = timezone.localtime(event.starts_at).date()
+        if day in by_day:
+            by_day[day].append(event)
+    weeks = [[(day, by_day[day]) for day in days[i : i + 7]] for i in range(0, len(days), 7)]
+    return render(
+        request,
+        "calendar/calendar.html",
+        {
+            "title": title,
+            "view": view,
+            "anchor": anchor,
+            "weeks": weeks,
+            "previous": previous,
+            "following": following,
+            "today": school_today(request.school),
+            "base_url": base_url,
+        },
+    )
+
+
+@school_view()
+def my_calendar(request):
+    me = request.staff
+    return _render_calendar(request, title=_("My calendar"), staff_ids=[me.pk] if me else [], base_url=request.path)
+
+
+@school_view()
+def staff_calendar(request, pk):
+    """A teacher's or a curator's calendar: for the administration, for the curator
+    of one of their groups, and for the person themselves."""
+    open_curated = MentorGroup.objects.for_school(request.school).open().filter(curator__user=request.user)
+    # This school's staff, and the partner-school members of the user's network pairs.
+    person = (
+        StaffMember.objects.filter(
+            Q(school=request.school) | Q(group_memberships__group__in=open_curated.filter(partner_school__isnull=False))
+        )
+        .filter(pk=pk)
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise Http404
+    allowed = (
+        (is_manager(request) and person.school_id == request.school.pk)
+        or person.user_id == request.user.pk
+        or open_curated.filter(members__staff=person).exists()
+    )
+    require(allowed)
+    return _render_calendar(request, title=person.full_name, staff_ids=[person.pk], base_url=request.path)
+
+
+@school_view()
+def group_calendar(request, pk):
+    group = get_for_school_or_404(mentor_group_queryset(school=request.school), school=request.school, pk=pk)
+    require(group_can_view(request, group))
+    return _render_calendar(
+        request,
+        title=_("Schedule of %(group)s") % {"group": group},
+        group=group,
+        base_url=request.path,
+    )
+
+
+def _feed_urls(request, feed):
+    https = request.build_absolute_uri(reverse("mentoring:ical", kwargs={"token": feed.token}))
+    return https, "webcal://" + https.split("://", 1)[1]
+
+
+@school_view()
+def feed(request):
+    """The person's private calendar address and how to subscribe to it."""
+    calendar_feed = ical.calendar_feed_get_or_create(user=request.user)
+    url, webcal_url = _feed_urls(request, calendar_feed)
+    return render(request, "calendar/feed.html", {"feed": calendar_feed, "feed_url": url, "webcal_url": webcal_url})
+
+
+@require_POST
+@school_view()
+def feed_reset(request):
+    ical.calendar_feed_reset(user=request.user)
+    messages.success(
+        request,
+        _("The calendar has a new address: the old one no longer works. Subscribe again on your devices."),
+    )
+    return redirect("mentoring:feed")
+
+
+@require_safe
+def ical_feed(request, token):
+    """The .ics of the person the token belongs to: no sign-in, unknown token → 404."""
+    calendar_feed = ical.calendar_feed_by_token(token=token)
+    if calendar_feed is None:
+        raise Http404("calendar feed")
+    response = HttpResponse(ical.calendar_build(user=calendar_feed.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="collabschool.ics"'
+    patch_cache_control(response, private=True, max_age=FEED_MAX_AGE)
+    return response

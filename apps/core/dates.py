@@ -1,0 +1,72 @@
+"""Dates every app counts with: the school's own today, years and months added to a
+day, whole years between two days, and the academic year (1 September to 31 August).
+
+Kept here, below every app, so that any app may ask "what day is it at this school"
+without reaching into another app.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+def school_today(school, now: datetime.datetime | None = None) -> datetime.date:
+    """Today's date in the school's own time zone (the date at the moment `now`, if given)."""
+    return (now or timezone.now()).astimezone(school.tzinfo).date()
+
+
+def _check_year(year: int) -> None:
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise ValidationError(
+            _("The date is out of the range of dates this site can handle."), code="date_out_of_range"
+        )
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` later; 29 February becomes 28 February.
+
+    A result beyond the year 9999 (or before the year 1) is a ValidationError.
+    """
+    _check_year(day.year + years)
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    _check_year(year)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def years_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole years from `start` to `end` (a teacher's experience)."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def academic_year_of(day: datetime.date) -> int:
+    """The academic year a day falls in, named by its first calendar year
+    (31 August 2026 → 2025, 1 September 2026 → 2026)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """The academic year that starts in `year`: (1 September, 31 August), both included."""
+    return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
+
+
+def day_bounds(start: datetime.date, end: datetime.date, tzinfo) -> tuple[datetime.datetime, datetime.datetime]:
+    """Days `start`..`end` (both included) as the moments [start_at, end_at) in `tzinfo`."""
+    start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tzinfo)
+    end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tzinfo)
+    return start_at, end_at

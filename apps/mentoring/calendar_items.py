@@ -1,0 +1,96 @@
+"""Mentoring on the calendars (apps.core.calendars): the schedule of work of pairs
+and triads, and development route steps (all-day, on their due date)."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
+from apps.staff.models import StaffMember
+from apps.staff.selectors import own_card_q
+
+from .models import GroupEvent, GroupEventParticipant, RouteStep
+from .route_selectors import OPEN_STEP_STATUSES
+from .selectors import calendar_events
+
+
+def group_event_page_items(*, school, start, end, staff_ids=None, group=None):
+    return calendar_events(school=school, start=start, end=end, staff_ids=staff_ids, group=group)
+
+
+def feed_events(*, user, since: datetime.datetime):
+    """Events the user's staff records take part in, from `since` on, not cancelled."""
+    takes_part = GroupEventParticipant.objects.filter(own_card_q("staff", user), event=OuterRef("pk"))
+    return (
+        GroupEvent.objects.filter(Exists(takes_part), ends_at__gte=since)
+        .exclude(status=GroupEvent.Status.CANCELLED)
+        .select_related("group", "group__school")
+        .prefetch_related(
+            Prefetch("participants", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk"))
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def group_event_feed_items(*, user, since):
+    for event in feed_events(user=user, since=since):
+        lines = [
+            _("Participants: %(names)s")
+            % {"names": ", ".join(person.short_name for person in event.participants.all())}
+        ]
+        if event.notes:
+            lines.append(event.notes)
+        yield FeedEntry(
+            uid=feed_uid("event", event.pk),
+            start=event.starts_at,
+            end=event.ends_at,
+            summary=f"{capfirst(event.get_kind_display())}: {event.title}",
+            location=event.place or event.group.school.short_name,
+            description="\n\n".join(lines),
+            confirmed=True,
+        )
+
+
+def feed_steps(*, user, since: datetime.date):
+    """Route steps where the user is the route's teacher or the responsible mentor:
+    due from `since` on, or still open; not cancelled."""
+    return (
+        RouteStep.objects.filter(own_card_q("route__teacher", user) | own_card_q("responsible", user))
+        .distinct()
+        .filter(Q(due_on__gte=since) | Q(status__in=OPEN_STEP_STATUSES))
+        .exclude(status=RouteStep.Status.CANCELLED)
+        .select_related("route", "route__teacher", "route__school", "responsible")
+        .order_by("due_on", "pk")
+    )
+
+
+def route_step_feed_items(*, user, since):
+    for step in feed_steps(user=user, since=since.date()):
+        route = step.route
+        if route.teacher.user_id == user.pk:
+            summary = _("Development route: %(step)s") % {"step": step.title}
+        else:
+            summary = _("Development route of %(teacher)s: %(step)s") % {
+                "teacher": route.teacher.short_name,
+                "step": step.title,
+            }
+        if step.status == RouteStep.Status.DONE:
+            summary = _("%(summary)s (done)") % {"summary": summary}
+        yield FeedEntry(
+            uid=feed_uid("route-step", step.pk),
+            start=step.due_on,
+            end=step.due_on + datetime.timedelta(days=1),
+            summary=summary,
+            location=route.school.short_name,
+            description=_("Status: %(status)s · responsible mentor: %(mentor)s")
+            % {"status": step.get_status_display(), "mentor": step.responsible.short_name},
+            transparent=True,
+        )
+
+
+GROUP_EVENTS = CalendarSource(
+    page_items=group_event_page_items, template="mentoring/_calendar_event.html", feed_items=group_event_feed_items
+)
+ROUTE_STEPS = CalendarSource(feed_items=route_step_feed_items)
