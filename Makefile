@@ -31,7 +31,7 @@ demo: ## Load the demo school into the local database (prints the logins)
 messages: ## Update locale/*.po for ru and en, then compile them
 	@bash bin/dev.sh messages
 
-lint: setup ## Static analysis: ruff (check, format), bandit, django-migration-linter; fails on findings
+lint: setup ## Static analysis: ruff (check, format), bandit, import-linter (layers), django-migration-linter; fails on findings
 	@bash bin/lint.sh
 
 services-stop: ## Stop the local PostgreSQL and Redis in .data/

@@ -4,6 +4,9 @@
 #   - ruff check and ruff format --check (ruff.toml);
 #   - bandit over apps/ and collabschool/ (bandit.yaml: tests and migrations left
 #     out); a false positive carries `# nosec BXXX # reason` on its line;
+#   - import-linter (.importlinter): the apps' layers, a higher app may import
+#     a lower one and never the reverse; domain apps that should not know
+#     each other stay independent;
 #   - django-migration-linter (`manage.py lintmigrations`) over the project's
 #     migrations that are not in .migration-lint-baseline (the ones written
 #     before the linter came in) nor in .migration-lint-ignore (one a line,
@@ -33,6 +36,9 @@ echo "lint: bandit"
 # bandit warns "nosec encountered, but no failed test" for every inner node of a
 # multi-line string that carries a nosec: noise, not findings.
 bandit -c bandit.yaml -r apps collabschool -q 2> >(grep -v 'nosec encountered' >&2) || failed+=(bandit)
+
+echo "lint: import-linter (.importlinter)"
+lint-imports --no-cache || failed+=(import-linter)
 
 echo "lint: django-migration-linter (migrations not in $BASELINE or $IGNORED)"
 LINT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/collabschool-lint.XXXXXX")
