@@ -1,17 +1,10 @@
 """Request bodies too large to take: a 413 that says so, never a 500.
 
-Two limits apply to what a form posts (files aside, see FILE_UPLOAD_MAX_MEMORY_SIZE):
-
-- DATA_UPLOAD_MAX_MEMORY_SIZE (settings) for every request: Django refuses to
-  read more (RequestDataTooBig, while the CSRF check reads the form), and
-  `apps.core.views.bad_request` answers 413;
-- a view may declare a lower limit with `body_limit` (the draft autosave), and
-  how it answers: the same response is given when the global limit stopped
-  the request before the view, so an htmx fragment stays a fragment.
-
-Nothing typed is lost by a 413: the page the person typed into is not replaced
-(an htmx answer goes where a status goes; the full page says to go back, where
-the browser and static/js/drafts.js keep the text).
+DATA_UPLOAD_MAX_MEMORY_SIZE bounds every request (Django raises RequestDataTooBig and
+`apps.core.views.bad_request` answers 413); a view may declare a lower limit, and the
+answer to give, with `body_limit` (the draft autosave), so an htmx fragment stays a
+fragment. Nothing typed is lost: the page the person typed into is not replaced.
+See docs/security-and-privacy.md#text-limits.
 """
 
 from functools import wraps

@@ -1,17 +1,10 @@
 """The one registry of beat sweeps: each app registers its own in its AppConfig.ready().
 
-A sweep is a periodic, idempotent task that catches up from the database (deadlines
-passed, letters unsent, exports whose task was lost). Registering it is the only step
-it needs: the registry feeds
-
-- beat's schedule (`sweeps_beat_schedule`, installed by collabschool/celery.py once
-  the apps are ready),
-- the worker's start-up catch-up (every sweep runs at once when a worker starts, so a
-  stack that was down catches up without waiting for beat),
-- /healthz (apps/core/health.py: each sweep's heartbeat, and its backlog if it
-  reports one).
-
-Core knows no domain app: the apps come to it, never the reverse.
+A sweep is a periodic, idempotent task that catches up from the database. Registering
+it is the only step it needs: the registry feeds beat's schedule (installed by
+collabschool/celery.py once the apps are ready), the worker's start-up catch-up and
+/healthz (each sweep's heartbeat, and its backlog if it reports one). Core knows no
+domain app: the apps come to it, never the reverse. See docs/architecture.md#sweeps.
 """
 
 from collections.abc import Callable

@@ -1,18 +1,11 @@
 """How long a text people type may be: declared once, as `max_length` on the model field.
 
-A page that holds a 5 MB "draft" is a page nobody can open on a school's phone, so
-every free-text field is bounded. The bound is the field's `max_length`, and
-everything else follows from it:
-
-- forms: a ModelForm's field takes `max_length` from the model (a TextField too);
-  a plain form asks `max_length_of(Model, "field")`;
-- services: those that call `full_clean()` are covered by the constraint below
-  (checked in Python, per field); the others call `text_lengths_check(instance)`
-  before a write, so an oversized text is a ValidationError, never a 500;
-- the database: `bounded_texts`, a class decorator, gives the model a named
-  `TextLengthConstraint` (`Length(field) <= max_length`) for each of its
-  TextFields, so even a raw UPDATE cannot store more (CharFields are
-  varchar(n) already).
+A page holding a 5 MB "draft" is a page nobody can open on a school's phone. From the
+field's `max_length` follow: a ModelForm's limit (a plain form asks `max_length_of`);
+the services' check (`full_clean()`, or `text_lengths_check(instance)` before a write,
+so an oversized text is a ValidationError, never a 500); and the database's, through
+`bounded_texts`, a class decorator giving each TextField a named `TextLengthConstraint`.
+See docs/security-and-privacy.md#text-limits.
 """
 
 from django.core.exceptions import ValidationError
