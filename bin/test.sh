@@ -4,7 +4,8 @@
 # missing-migrations check, then pytest.
 #
 # Usage: bin/test.sh            (PYTEST_ARGS="-k login -x" bin/test.sh)
-# Environment: PYTEST_ARGS, TEST_PGPORT (25433), TEST_REDISPORT (26380).
+# Environment: PYTEST_ARGS, TEST_PGPORT (25433), TEST_REDISPORT (26380),
+# TEST_SPLIT (1: the whole suite runs the fault tests beside the rest; 0: one process).
 # Exit code: pytest's; 1 if pytest passed but models lack migrations.
 set -euo pipefail
 
@@ -49,9 +50,48 @@ if [ "$migrations_rc" != 0 ]; then
 fi
 
 pytest_rc=0
-# PYTEST_ARGS is split on spaces on purpose.
-# shellcheck disable=SC2086
-pytest ${PYTEST_ARGS:-} || pytest_rc=$?
+if [ -n "${PYTEST_ARGS:-}" ] || [ "${TEST_SPLIT:-1}" = 0 ]; then
+    # PYTEST_ARGS is split on spaces on purpose.
+    # shellcheck disable=SC2086
+    pytest ${PYTEST_ARGS:-} || pytest_rc=$?
+else
+    # The whole suite in two processes at once: the fault tests mostly wait for
+    # real beat intervals and leases (a minute or so each) and use little CPU, so
+    # they run beside the rest, on a test database and Redis database of their
+    # own, instead of after it.
+    FAULTS_LOG=$TEST_DIR/faults.log
+    (
+        export POSTGRES_DB=collabschool_faults REDIS_URL=redis://127.0.0.1:$TEST_REDISPORT/1
+        exec pytest -p no:randomly tests/faults >"$FAULTS_LOG" 2>&1
+    ) &
+    faults_pid=$!
+    set +e
+    pytest --ignore=tests/faults 2>&1 | tee "$TEST_DIR/main.log"
+    main_rc=${PIPESTATUS[0]}
+    set -e
+    faults_rc=0
+    wait "$faults_pid" || faults_rc=$?
+    echo "test: the fault tests, run beside the rest:"
+    cat "$FAULTS_LOG"
+    # One closing line for the whole suite, from both runs' summaries.
+    python - "$TEST_DIR/main.log" "$FAULTS_LOG" <<'PY'
+import re
+import sys
+
+totals = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
+for path in sys.argv[1:]:
+    lines = [line for line in open(path, encoding="utf-8", errors="replace") if re.search(r" in [0-9.]+s", line)]
+    for count, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", lines[-1] if lines else ""):
+        totals[word.rstrip("s") if word.startswith("error") else word] += int(count)
+failed = totals["failed"] + totals["error"]
+print(f"{totals['passed']} passed, {failed} failed, {totals['skipped']} skipped")
+PY
+    if [ "$main_rc" != 0 ]; then
+        pytest_rc=$main_rc
+    elif [ "$faults_rc" != 0 ]; then
+        pytest_rc=$faults_rc
+    fi
+fi
 
 if [ "$pytest_rc" != 0 ]; then
     exit "$pytest_rc"
