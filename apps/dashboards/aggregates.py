@@ -448,22 +448,10 @@ def _edges_cte(association_id):
     """  # nosec B608 # model table names and constants only
 
 
-def _edge_params(*, schools, start, end, start_at, end_at, association_id, now=None):
-    return {
-        "now": now or timezone.now(),
-        "schools": list(schools),
-        "start": start,
-        "end": end,
-        "start_at": start_at,
-        "end_at": end_at,
-        "association": association_id,
-    }
-
-
 def collaboration_edges(*, school_id, start, end, start_at, end_at, association_id=None, now=None):
     """Each pair of colleagues with a tie in the period, with how many visits,
     groups and teams tie them. Rows: a, b, visits, groups, teams."""
-    params = _edge_params(
+    params = _period_params(
         schools=[school_id],
         start=start,
         end=end,
@@ -481,7 +469,7 @@ def collaboration_totals(*, schools, start, end, start_at, end_at, by_associatio
     counting ties inside it) for the year summaries."""
     if not schools:
         return []
-    params = _edge_params(
+    params = _period_params(
         schools=schools, start=start, end=end, start_at=start_at, end_at=end_at, association_id=None, now=now
     )
     per_association = ""
