@@ -61,7 +61,8 @@ else
     # own, instead of after it.
     FAULTS_LOG=$TEST_DIR/faults.log
     (
-        export POSTGRES_DB=collabschool_faults REDIS_URL=redis://127.0.0.1:$TEST_REDISPORT/1
+        export POSTGRES_DB=collabschool POSTGRES_TEST_DB=test_collabschool_faults
+        export REDIS_URL=redis://127.0.0.1:$TEST_REDISPORT/1
         exec pytest -p no:randomly tests/faults >"$FAULTS_LOG" 2>&1
     ) &
     faults_pid=$!
