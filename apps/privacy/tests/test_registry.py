@@ -15,7 +15,6 @@ import zipfile
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
 
 from apps.audit.models import AuditEvent
 from apps.core import personal_data as registry
@@ -76,7 +75,7 @@ THINGS = PersonalDataSource(
     order=55,
     collect=_collect_things,
     erase=_erase_things,
-    categories={"things": gettext_lazy("things of the person")},
+    categories={"things": "things of the person"},
 )
 
 
