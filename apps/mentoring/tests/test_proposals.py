@@ -68,7 +68,7 @@ def test_the_curator_is_told_the_proposal_waits_for_the_administration(school, c
     assert "The group is formed." not in page
     assert 'data-testid="awaiting-activation"' in page
     assert [str(m) for m in response.context["messages"]] == [
-        "The proposal is sent: the group waits for the administration to activate it."
+        "Предложение отправлено: группа ждёт, когда администрация её активирует."
     ]
     assert not Notification.objects.filter(user=curator).exists()
 
@@ -107,7 +107,9 @@ def test_a_proposal_waits_on_the_administrations_to_dos_until_activated(school, 
 def test_declining_with_a_reason_tells_the_curator_who_reads_it_on_the_group_page(school, curator, administrator):
     group, _ = _propose(school, curator)
     admin = client_for(administrator)
-    assert 'data-testid="decline-link"' in admin.get(reverse("mentoring:group_detail", args=[group.pk])).content.decode()
+    assert (
+        'data-testid="decline-link"' in admin.get(reverse("mentoring:group_detail", args=[group.pk])).content.decode()
+    )
     response = admin.post(reverse("mentoring:group_decline", args=[group.pk]), {"reason": REASON})
     assert response.status_code == 302
     group.refresh_from_db()
