@@ -66,7 +66,7 @@ def bar_chart(labels, series, *, title="", unit="%", max_value=None, height=220,
 
 
 @register.inclusion_tag("dashboards/_hbar_chart.html")
-def hbar_chart(labels, series, *, title="", unit="%", max_value=None, width=360, wrap=46, testid="chart"):
+def hbar_chart(labels, series, *, title="", unit="%", max_value=None, width=340, wrap=44, testid="chart"):
     """Horizontal bars under their category's name, for categories named in words
     (the forms of collaboration): each name is written out in full, wrapped onto as
     many lines as it needs, so it stays readable on a phone-width screen.

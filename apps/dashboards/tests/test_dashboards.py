@@ -254,7 +254,7 @@ def test_the_participation_chart_names_the_forms(school, world, administrator):
     assert not re.search(r">\s*[1-8]\s*</text>", chart)
     # Readable at a phone's width: the picture is no wider than a phone screen.
     width = int(re.search(r'viewBox="0 0 (\d+) ', chart).group(1))
-    assert width <= 360
+    assert width <= 340
 
 
 def test_participation_matrix_names_each_person_once(school, world):
