@@ -200,12 +200,12 @@ def test_participation_of_the_year_by_hand(school, world):
     assert {line.key: line.change for line in summary["lines"]}["covered"] == 80.0
 
 
-def test_curating_a_pair_alone_is_taking_part(school, world, administrator):
+def test_curating_a_pair_alone_is_taking_part(school, world, administrator, teacher):
     """Curating is a form of collaboration with its own column: a curator who does
     nothing else is covered, on the page, in its export, in the per-teacher table,
     the summaries and the yearly report alike."""
     p = world["people"]
-    zoya = StaffMemberFactory(school=school, last_name="Zoya", association=world["assoc_b"])
+    zoya = StaffMemberFactory(school=school, last_name="Zoya", association=world["assoc_b"], user=teacher)
     MentorGroupFactory(
         school=school,
         members=[p["dina"], StaffMemberFactory(school=school, last_name="Yana", hired_on=D(2026, 9, 1))],
@@ -241,6 +241,8 @@ def test_curating_a_pair_alone_is_taking_part(school, world, administrator):
     assert (row.curators, row.covered) == (2, 6)
     assert YearSummary.objects.get(school=school, year=YEAR, association=world["assoc_b"]).curators == 1
     assert annual_report(school=school, year=YEAR).criterion("covered").count == 6
+    mine = client_for(teacher).get(reverse("dashboards:my_participation"), {"year": YEAR}).content.decode()
+    assert 'data-testid="yes-curators"' in mine and 'data-testid="yes-in_groups"' not in mine
 
 
 def test_the_participation_chart_names_the_forms(school, world, administrator):
