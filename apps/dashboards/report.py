@@ -101,7 +101,8 @@ class AnnualReport:
 def _activities(*, school_id, start, end):
     """Achievements of the staff of the period (network projects aside: the
     participation statement counts them with network pairs and teams), problem-theme
-    days held and partner activities held, in one statement. A joint activity counts in the year it starts."""
+    days held and partner activities held, in one statement. A joint activity counts
+    in the year it starts."""
     t = aggregates.T
     sql = f"""
         WITH ach AS (
