@@ -105,7 +105,9 @@ class NotificationPreference(models.Model):
     No row: e-mail at once. The kind is checked against Notification.Kind by the
     service, not by choices here, so that a new kind needs no migration of this table."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notification_preferences", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="notification_preferences", on_delete=models.CASCADE
+    )
     school = models.ForeignKey(School, related_name="notification_preferences", on_delete=models.CASCADE)
     kind = models.CharField(max_length=32)
     delivery = models.CharField(max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE)
@@ -113,7 +115,9 @@ class NotificationPreference(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "school", "kind"], name="notification_preference_once"),
-            models.CheckConstraint(condition=Q(delivery__in=_deliveries()), name="notification_preference_delivery_known"),
+            models.CheckConstraint(
+                condition=Q(delivery__in=_deliveries()), name="notification_preference_delivery_known"
+            ),
         ]
 
     def __str__(self):

@@ -57,9 +57,7 @@ def notification_delivery_for(*, user, school, kind):
 def notification_preferences_for(*, user, school):
     """Every kind of notification (Notification.Kind, in its order) with the person's
     choice for it, and their digest hour: the preferences page."""
-    chosen = dict(
-        NotificationPreference.objects.filter(user=user, school=school).values_list("kind", "delivery")
-    )
+    chosen = dict(NotificationPreference.objects.filter(user=user, school=school).values_list("kind", "delivery"))
     deliveries = {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in Notification.Kind.values}
     hour = DigestSchedule.objects.filter(user=user, school=school).values_list("hour", flat=True).first()
     return deliveries, DIGEST_HOUR_DEFAULT if hour is None else hour

@@ -6,7 +6,14 @@ from django.utils.translation import gettext as _
 from apps.core.tasks import enqueue_on_commit
 from apps.core.validation import max_length_of
 
-from .models import DIGEST_HOUR_DEFAULT, Delivery, DigestSchedule, Notification, NotificationDigest, NotificationPreference
+from .models import (
+    DIGEST_HOUR_DEFAULT,
+    Delivery,
+    DigestSchedule,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+)
 from .selectors import notification_delivery_for
 
 # The body is written by the product, not typed: a long one is cut, never refused

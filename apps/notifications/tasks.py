@@ -211,7 +211,9 @@ def notifications_digest_sweep():
         if notification_digest_make(user_id=user_id, school=schools[school_id], now=now) is not None
     )
     due = now - datetime.timedelta(seconds=settings.NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS)
-    orphans = list(_claimable_digests(now).filter(created_at__lte=due).order_by("created_at").values_list("pk", flat=True))
+    orphans = list(
+        _claimable_digests(now).filter(created_at__lte=due).order_by("created_at").values_list("pk", flat=True)
+    )
     sent = 0
     if orphans:
         connection = get_connection()
@@ -220,7 +222,9 @@ def notifications_digest_sweep():
                 try:
                     sent += _digest_deliver(digest_id, connection=connection) == SENT
                 except Exception as error:
-                    logger.warning("digest sweep stopped: sending digest %s failed: %s", digest_id, type(error).__name__)
+                    logger.warning(
+                        "digest sweep stopped: sending digest %s failed: %s", digest_id, type(error).__name__
+                    )
                     break
         finally:
             connection.close()

@@ -65,9 +65,7 @@ def notifications_read_all(request):
 def notification_preferences(request):
     """Per kind of notification: e-mail at once, the daily digest, or in the app only."""
     deliveries, digest_hour = selectors.notification_preferences_for(user=request.user, school=request.school)
-    form = NotificationPreferencesForm(
-        request.POST or None, deliveries=deliveries, digest_hour=digest_hour
-    )
+    form = NotificationPreferencesForm(request.POST or None, deliveries=deliveries, digest_hour=digest_hour)
     if request.method == "POST" and form.is_valid():
         try:
             services.notification_preferences_set(

@@ -11,7 +11,13 @@ from django.core import mail
 from django.urls import reverse
 
 from apps.notifications import tasks
-from apps.notifications.models import DIGEST_HOUR_DEFAULT, Delivery, DigestSchedule, Notification, NotificationPreference
+from apps.notifications.models import (
+    DIGEST_HOUR_DEFAULT,
+    Delivery,
+    DigestSchedule,
+    Notification,
+    NotificationPreference,
+)
 from apps.notifications.services import notification_preferences_set, notification_send
 from conftest import client_for
 
@@ -165,7 +171,9 @@ def test_digest_keeps_the_letter_for_the_days_digest(
     assert notification.email_sent_at is not None
 
 
-def test_the_choice_of_one_kind_leaves_the_others_at_once(school, teacher, enqueued, django_capture_on_commit_callbacks):
+def test_the_choice_of_one_kind_leaves_the_others_at_once(
+    school, teacher, enqueued, django_capture_on_commit_callbacks
+):
     _choose(teacher, school, Notification.Kind.DEBRIEF_OVERDUE, Delivery.IN_APP)
     with django_capture_on_commit_callbacks(execute=True):
         other = _notify(teacher, school, kind=Notification.Kind.VISIT_PLANNED)
@@ -211,7 +219,9 @@ def test_saving_the_page_records_each_choice_and_the_hour(school, teacher):
     assert NotificationPreference.objects.get(user=teacher, kind="debrief_overdue").delivery == Delivery.IN_APP
 
 
-@pytest.mark.parametrize("field,value", [("digest_hour", "25"), ("digest_hour", "nine"), ("kind_survey_open", "pigeon")])
+@pytest.mark.parametrize(
+    "field,value", [("digest_hour", "25"), ("digest_hour", "nine"), ("kind_survey_open", "pigeon")]
+)
 def test_a_bad_value_is_a_form_error_that_keeps_the_rest(school, teacher, field, value):
     data = {f"kind_{kind}": Delivery.IMMEDIATE for kind in Notification.Kind.values}
     data |= {"kind_debrief_overdue": Delivery.DIGEST, "digest_hour": "8", field: value}
