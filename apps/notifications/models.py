@@ -67,10 +67,18 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     # Which letter the notification owes, fixed when it is made from the person's
     # choice for its kind: a later change of mind applies to the next ones.
-    delivery = models.CharField(max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    delivery = models.CharField(
+        max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE, db_default=Delivery.IMMEDIATE
+    )
     # The digest that carries it (delivery "digest"); none until its day's digest is made.
+    # Its index is the partial one below, built without locking the table.
     digest = models.ForeignKey(
-        "NotificationDigest", related_name="notifications", null=True, blank=True, on_delete=models.SET_NULL
+        "NotificationDigest",
+        related_name="notifications",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
 
     class Meta:
@@ -94,6 +102,8 @@ class Notification(models.Model):
                 condition=Q(delivery=Delivery.DIGEST, digest__isnull=True),
                 name="notification_digest_waiting",
             ),
+            # A digest's notifications: its letter, and clearing them when it is deleted.
+            models.Index(fields=["digest"], condition=Q(digest__isnull=False), name="notification_in_digest"),
         ]
 
     def __str__(self):

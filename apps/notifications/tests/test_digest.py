@@ -208,3 +208,26 @@ def test_the_sweep_sends_a_digest_whose_task_was_lost(school, django_capture_on_
         assert tasks.notifications_digest_sweep() == (0, 1)
         assert tasks.notifications_digest_sweep() == (0, 0)
     assert len(letters_to(reader)) == 1
+
+
+def test_a_digest_left_unsent_is_its_sweeps_backlog_found_by_the_partial_index(school):
+    from django.db import connection as db
+
+    from apps.notifications.selectors import notification_digests_backlog_since
+
+    reader = digest_reader(school, 0)
+    made = datetime.datetime.now(UTC) - datetime.timedelta(hours=1)
+    digest = NotificationDigest.objects.create(user=reader, school=school, day=made.date())
+    NotificationDigest.objects.filter(pk=digest.pk).update(created_at=made)
+    assert notification_digests_backlog_since() == made
+    query = (
+        NotificationDigest.objects.filter(sent_at__isnull=True, attempts__lt=5)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[:1]
+    )
+    with db.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+    assert "notification_digest_unsent" in plan
+    NotificationDigest.objects.filter(pk=digest.pk).update(sent_at=datetime.datetime.now(UTC))
+    assert notification_digests_backlog_since() is None
