@@ -57,6 +57,15 @@ export CELERY_BEAT_SCHEDULE_FILE=${CELERY_BEAT_SCHEDULE_FILE:-$DEV_DATA/celerybe
 export HOST PORT
 SITE_URL=${DEV_SITE_URL:-$(site_url)}
 export SITE_URL
+# ...and the site answers at that address (Django refuses a Host it was not told of).
+site_host=${SITE_URL#*://}
+site_host=${site_host%%/*}
+site_host=${site_host%:*}
+case ",${DJANGO_ALLOWED_HOSTS:=localhost,127.0.0.1,[::1]}," in
+    *",$site_host,"*) ;;
+    *) DJANGO_ALLOWED_HOSTS="$DJANGO_ALLOWED_HOSTS,$site_host" ;;
+esac
+export DJANGO_ALLOWED_HOSTS
 export PATH=$ROOT/.venv/bin:$PATH
 
 say() { echo "dev: $*"; }
@@ -121,7 +130,7 @@ case "$cmd" in
         services stop
         ;;
     env)
-        for name in DJANGO_ENV HOST PORT SITE_URL POSTGRES_HOST POSTGRES_PORT POSTGRES_DB REDIS_URL; do
+        for name in DJANGO_ENV HOST PORT SITE_URL DJANGO_ALLOWED_HOSTS POSTGRES_HOST POSTGRES_PORT POSTGRES_DB REDIS_URL; do
             echo "$name=${!name}"
         done
         ;;

@@ -9,7 +9,8 @@ from django.conf import settings
 
 def dev_env(**env):
     """The environment bin/dev.sh gives its commands, as `bin/dev.sh env` prints it."""
-    base = {k: v for k, v in os.environ.items() if k not in {"PORT", "HOST", "SITE_URL", "DEV_SITE_URL"}}
+    unset = {"PORT", "HOST", "SITE_URL", "DEV_SITE_URL", "DJANGO_ALLOWED_HOSTS"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     result = subprocess.run(
         ["bash", "bin/dev.sh", "env"],
         env={**base, **env},
@@ -34,9 +35,15 @@ def test_site_url_follows_the_port_make_run_serves_on(port):
 
 
 def test_site_url_follows_the_host_and_names_the_machine_for_a_wildcard():
-    assert dev_env(HOST="192.168.1.20", PORT="8001")["SITE_URL"] == "http://192.168.1.20:8001"
-    wildcard = dev_env(HOST="0.0.0.0", PORT="8001")["SITE_URL"]
-    assert wildcard.endswith(":8001") and "0.0.0.0" not in wildcard
+    lan = dev_env(HOST="192.168.1.20", PORT="8001")
+    assert lan["SITE_URL"] == "http://192.168.1.20:8001"
+    wildcard = dev_env(HOST="0.0.0.0", PORT="8001")
+    assert wildcard["SITE_URL"].endswith(":8001") and "0.0.0.0" not in wildcard["SITE_URL"]
+    # The site answers at the address its letters link to.
+    assert "192.168.1.20" in lan["DJANGO_ALLOWED_HOSTS"].split(",")
+    machine = wildcard["SITE_URL"].removeprefix("http://").removesuffix(":8001")
+    assert machine in wildcard["DJANGO_ALLOWED_HOSTS"].split(",")
+    assert dev_env()["DJANGO_ALLOWED_HOSTS"] == "localhost,127.0.0.1,[::1]"
 
 
 def test_a_shells_site_url_does_not_leak_in_but_dev_site_url_wins():
