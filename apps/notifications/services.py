@@ -83,7 +83,7 @@ def notification_preferences_set(*, user, school, deliveries, digest_hour):
         DigestSchedule.objects.update_or_create(user=user, school=school, defaults={"hour": digest_hour})
 
 
-def notification_digest_make(*, user_id, school, now=None):
+def notification_digest_make(*, user_id, school, now=None, hour=None):
     """Make today's digest for the person in `school` if its hour has come, in the
     school's time, and notifications wait for it; returns it, or None.
 
@@ -91,12 +91,16 @@ def notification_digest_make(*, user_id, school, now=None):
     sweep, at once or later that day, fails its insert and makes none. The waiting
     notifications are tied to the digest in the same transaction, so each is in one
     digest only; those made after it wait for the next day's. Its letter is sent by
-    a task enqueued on commit."""
+    a task enqueued on commit. `hour`: the person's digest hour, when the caller has
+    read it already (the sweep reads everyone's at once)."""
     now = now or timezone.now()
     local = now.astimezone(school.tzinfo)
-    hour = DigestSchedule.objects.filter(user_id=user_id, school=school).values_list("hour", flat=True).first()
+    if hour is None:
+        hour = DigestSchedule.objects.filter(user_id=user_id, school=school).values_list("hour", flat=True).first()
     if local.hour < (DIGEST_HOUR_DEFAULT if hour is None else hour):
         return None
+    if NotificationDigest.objects.filter(user_id=user_id, school=school, day=local.date()).exists():
+        return None  # made already today: what came since waits for tomorrow's
     try:
         with transaction.atomic():
             digest = NotificationDigest.objects.create(user_id=user_id, school=school, day=local.date())

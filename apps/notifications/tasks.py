@@ -13,7 +13,7 @@ from apps.accounts.models import School
 from apps.core.mail import letter_build
 from apps.core.tasks import enqueue
 
-from .models import MAX_EMAIL_ATTEMPTS, Delivery, Notification, NotificationDigest
+from .models import DIGEST_HOUR_DEFAULT, MAX_EMAIL_ATTEMPTS, Delivery, DigestSchedule, Notification, NotificationDigest
 from .services import notification_digest_make
 
 logger = logging.getLogger(__name__)
@@ -205,10 +205,22 @@ def notifications_digest_sweep():
     )
     waiting = list(waiting)
     schools = School.objects.in_bulk({school_id for _, school_id in waiting})
+    hours = {
+        (user_id, school_id): hour
+        for user_id, school_id, hour in DigestSchedule.objects.filter(
+            user_id__in={user_id for user_id, _ in waiting}
+        ).values_list("user_id", "school_id", "hour")
+    }
     made = sum(
         1
         for user_id, school_id in waiting
-        if notification_digest_make(user_id=user_id, school=schools[school_id], now=now) is not None
+        if notification_digest_make(
+            user_id=user_id,
+            school=schools[school_id],
+            now=now,
+            hour=hours.get((user_id, school_id), DIGEST_HOUR_DEFAULT),
+        )
+        is not None
     )
     due = now - datetime.timedelta(seconds=settings.NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS)
     orphans = list(

@@ -231,3 +231,22 @@ def test_a_digest_left_unsent_is_its_sweeps_backlog_found_by_the_partial_index(s
     assert "notification_digest_unsent" in plan
     NotificationDigest.objects.filter(pk=digest.pk).update(sent_at=datetime.datetime.now(UTC))
     assert notification_digests_backlog_since() is None
+
+
+def test_people_whose_hour_has_not_come_cost_the_sweep_no_query_each(school, digest_tasks):
+    from django.test.utils import CaptureQueriesContext
+
+    def sweep_queries():
+        with CaptureQueriesContext(connection) as queries:
+            tasks.notifications_digest_sweep()
+        return len(queries)
+
+    noon = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
+    with time_machine.travel(noon, tick=False):
+        for number in range(2):
+            notify(digest_reader(school, 23), school, f"a{number}")
+        few = sweep_queries()
+        for number in range(8):
+            notify(digest_reader(school, 23), school, f"b{number}")
+        assert sweep_queries() == few
+    assert not NotificationDigest.objects.exists()
