@@ -4,10 +4,10 @@ vnu-jar; it needs Java, which bin/setup.sh installs).
 Each persona (teacher, curator, deputy head, administrator) opens every GET route
 of the walk (apps/core/tests/test_url_walk.py) on a school where every object kind
 of the walk exists, so lists have rows; the sign-in pages, the account pages, a
-network's page, the two-factor code page and the 403 and 404 pages are added once.
-Every page that answers 200 with HTML (each distinct page once) is written to a
-folder, and one run of the checker validates them all: the test lists each error
-with the page, persona and URL it was found on. A page known to be invalid goes
+network's page, the two-factor code page and the error pages (403, 404, a failed
+CSRF check, 413, 500) are added once. Every page that answers 200 with HTML (each
+distinct page once) is written to a folder, and one run of the checker validates
+them all: the test lists each error with the page, persona and URL it was found on. A page known to be invalid goes
 into the same run, so that a checker that silently checks nothing fails the test.
 See docs/testing.md#html-validation.
 """
@@ -21,13 +21,14 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import SchoolNetworkFactory, TOTPDeviceFactory, UserFactory
 from apps.core.tests.test_url_walk import ACCOUNT_ROUTES, NETWORK_ROUTES, OBJECTS, PUBLIC_ROUTES, SCHOOL_ROUTES
 from apps.core.tests.world import World, route_roles
+from apps.core.views import server_error
 from conftest import PERSONAS, client_for
 
 pytestmark = [pytest.mark.html, pytest.mark.django_db]
@@ -115,7 +116,7 @@ def _collect_pages(world, outsider, pages):
     url = reverse("two_factor_verify")
     assert pages.add("administrator before the code", url, unverified.get(url))
 
-    # The error pages, once each.
+    # The error pages, once each: 403, 404, a failed CSRF check, a form too long, 500.
     forbidden = next(
         name
         for name, (method, kind, who) in sorted(SCHOOL_ROUTES.items())
@@ -129,6 +130,12 @@ def _collect_pages(world, outsider, pages):
     url = reverse(object_route, kwargs=objects[kind])
     assert pages.add("outsider", url, client_for(outsider).get(url), status=404)
     assert pages.add("anonymous", "/no-such-page/", anonymous.get("/no-such-page/"), status=404)
+    login = reverse("login")
+    csrf_checked = Client(enforce_csrf_checks=True)
+    assert pages.add("anonymous without a CSRF token", login, csrf_checked.post(login, {}), status=403)
+    too_long = {"username": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+    assert pages.add("anonymous, too long a form", login, anonymous.post(login, too_long), status=413)
+    assert pages.add("anonymous", "(a server error)", server_error(RequestFactory().get("/")), status=500)
 
 
 def _validate(folder):
