@@ -175,4 +175,4 @@ def test_every_page_of_the_walk_is_valid_html(world, outsider, tmp_path):
         errors.append(f"{pages.where(name) or name}, line {line}: {message['message']} [{extract}]")
     assert canary_seen, "the checker reported nothing on a page known to be invalid"
     assert len(pages.seen) > 100, f"only {len(pages.seen)} pages checked"
-    assert errors == [], f"{len(errors)} HTML errors:\n" + "\n".join(sorted(errors))
+    assert errors == [], f"{len(errors)} HTML errors (the pages are in {folder}):\n" + "\n".join(sorted(errors))

@@ -60,8 +60,8 @@ def _make_run_web(log_path):
     }
     env.pop("DJANGO_DEBUG", None)
     with open(log_path, "w") as log:
-        process = subprocess.Popen(  # nosec B603 B607 - the Procfile's command, as honcho runs it (through a shell)
-            ["bash", "-c", _procfile_command("web")],
+        process = subprocess.Popen(  # nosec B603 - the Procfile's command, as honcho runs it (through /bin/sh)
+            ["/bin/sh", "-c", _procfile_command("web")],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=log,
