@@ -49,7 +49,7 @@ def seed_problem_days(*, schools, users, today):
         created_by=admin,
     )
     for kind, person in zip(PreparationRole.Kind.values, teachers, strict=False):
-        services.role_add(
+        services.role_save(
             day=held, kind=kind, staff=person, when=_at(held, 14) - datetime.timedelta(days=21), place="Актовый зал"
         )
     ideas = [
