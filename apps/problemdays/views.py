@@ -114,6 +114,8 @@ ROW_SECTIONS = {config["row"]: name for name, config in SECTIONS.items()}
 def _add_rows(day, section, data=None):
     initial = {
         "roles": [{"kind": kind} for kind in PreparationRole.Kind.values],
+        # Most ideas come from a class at the gathering.
+        "ideas": [{"proposed_by_kind": ThemeIdea.ProposedBy.CLASS}] * 3,
         "plan": [{"grades": day.grades}] * 2,
     }.get(section, ())
     return SECTIONS[section]["formset"](data, prefix=section, form_kwargs={"day": day}, row_initial=initial)
