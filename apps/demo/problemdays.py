@@ -119,6 +119,17 @@ def seed_problem_days(*, schools, users, today):
     planning = services.day_copy(
         source=held, date=today + datetime.timedelta(days=24), working_title="Вода в нашем селе", created_by=admin
     )
+    # A clash left in the plan on purpose: the stage panel lists it, and «готов» asks to confirm it.
+    services.activity_save(
+        day=planning,
+        title="Классный час «Откуда вода в кране?»",
+        kind="class_hour",
+        starts_at=_at(planning, 9, 15),
+        ends_at=_at(planning, 10, 0),
+        place="Кабинеты классов",
+        grades="5–7",
+        responsible=teachers[2:3] or teachers[:1],
+    )
     planning.problem_question = "Откуда берётся вода в кране и что будет, если её не станет?"
     planning.status = ProblemDay.Status.PLANNING
     planning.save(update_fields=["problem_question", "status"])
