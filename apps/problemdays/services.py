@@ -61,6 +61,14 @@ def _each_row(save, rows):
     return saved
 
 
+def _bounded_lines(lines, limit):
+    """The lines one a line, as many whole lines as fit in `limit` characters (then "…")."""
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 2].rsplit("\n", 1)[0] + "\n…"
+
+
 def _check_people(school, people, field):
     for person in people:
         if person.school_id != school.pk:
@@ -158,7 +166,7 @@ def stage_move(*, day, to_status, changed_by=None, confirmed_clashes=None):
         from_status=from_status,
         to_status=to_status,
         changed_by=changed_by,
-        confirmed_clashes="\n".join(clashes),
+        confirmed_clashes=_bounded_lines(clashes, DayStageChange._meta.get_field("confirmed_clashes").max_length),
     )
     changes = {"status": [ProblemDay.Status(from_status).label, ProblemDay.Status(to_status).label]}
     if clashes:

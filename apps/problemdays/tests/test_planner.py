@@ -391,3 +391,15 @@ def test_planner_pages_never_double_quotes(school, deputy_head, day):
     for name in ("day_detail", "timetable", "day_print"):
         page = client.get(_url(name, day)).content.decode()
         assert "»»" not in page and "««" not in page, name
+
+
+def test_a_long_list_of_confirmed_clashes_is_kept_within_its_column(school, day):
+    services.idea_choose(idea=ThemeIdeaFactory(day=day))
+    teacher = StaffMemberFactory(school=school, last_name="Б" * 90)
+    for number in range(12):
+        DayActivityFactory(day=day, title=f"Урок {number} " + "м" * 240, place="Зал", responsible=[teacher])
+    clashes = _clashes(day)
+    assert len("\n".join(clashes)) > 8000
+    services.stage_move(day=day, to_status="ready", confirmed_clashes=clashes)
+    change = DayStageChange.objects.get()
+    assert len(change.confirmed_clashes) <= 8000 and change.confirmed_clashes.endswith("…")
