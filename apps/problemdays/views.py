@@ -172,7 +172,7 @@ def _section_response(request, day, section, *, notice="", bound=None, editing=N
     html = [render_to_string(f"problemdays/day_detail.html#{section}", context, request)]
     context["oob"] = True
     # Choosing an idea changes the theme (the heading) and may fill the question.
-    for part in ("heading", "stages", "question") if section == "ideas" else ("stages",):
+    for part in ("status", "heading", "stages", "question") if section == "ideas" else ("status", "stages"):
         html.append(render_to_string(f"problemdays/day_detail.html#{part}", context, request))
     return HttpResponse("".join(html))
 

@@ -163,6 +163,7 @@ def test_htmx_add_returns_the_section_and_the_stage_panel(deputy_head, day):
     assert response.status_code == 200
     assert "<html" not in page and 'id="roles"' in page and "Белова" in page
     assert 'id="stages"' in page and 'data-hx-swap-oob="true"' in page
+    assert 'id="planner-status"' in page and "The roles are assigned." in page
 
 
 def test_htmx_edit_opens_the_row_as_a_form_and_saves_it(deputy_head, day):
