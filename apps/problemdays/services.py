@@ -70,9 +70,12 @@ def _bounded_lines(lines, limit):
 
 
 def _check_people(school, people, field):
+    """Duties go to working teachers of the day's school (the forms offer no one else)."""
     for person in people:
         if person.school_id != school.pk:
             raise ValidationError({field: _("%(name)s works in another school.") % {"name": person}})
+        if not person.is_active:
+            raise ValidationError({field: _("%(name)s no longer works here.") % {"name": person}})
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@ row in place (htmx fragments, or plain POST and back to the section), the theme
 that fills the problem question, the confirmed clashes of a ready day, the
 printout and the quotes around titles."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -404,3 +406,19 @@ def test_a_long_list_of_confirmed_clashes_is_kept_within_its_column(school, day)
     services.stage_move(day=day, to_status="ready", confirmed_clashes=clashes)
     change = DayStageChange.objects.get()
     assert len(change.confirmed_clashes) <= 8000 and change.confirmed_clashes.endswith("…")
+
+
+def test_the_services_refuse_a_teacher_who_has_left_as_the_forms_do(day):
+    gone = StaffMemberFactory(school=day.school, is_active=False, left_on=datetime.date(2025, 6, 30))
+    with pytest.raises(ValidationError, match="no longer works here"):
+        services.role_save(day=day, kind="recorder", staff=gone)
+    with pytest.raises(ValidationError, match="no longer works here"):
+        services.activity_save(
+            day=day,
+            title="Линейка",
+            kind="school_event",
+            starts_at=at(day, 9),
+            ends_at=at(day, 9, 30),
+            responsible=[gone],
+        )
+    assert not PreparationRole.objects.exists() and not DayActivity.objects.exists()
