@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.core.todos import TodoItem, TodoSource
+from apps.core.typography import quoted
 from apps.staff.selectors import own_card_subquery
 
 from .models import MentorGroup
@@ -54,7 +55,7 @@ def items(scope):
     found = [
         TodoItem(
             kind="event_held",
-            title=_("Mark whether «%(title)s» was held") % {"title": event.title},
+            title=_("Mark whether %(title)s was held") % {"title": quoted(event.title)},
             detail=str(event.group),
             url=reverse("mentoring:event_edit", args=[event.pk]),
             due=event.ends_at,

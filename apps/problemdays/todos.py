@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.core.todos import TodoItem, TodoSource
+from apps.core.typography import quoted
 
 from .selectors import my_duty_querysets
 
@@ -32,7 +33,7 @@ def items(scope):
     found = [
         TodoItem(
             kind="problem_day_activity",
-            title=_("Problem-theme day: you run «%(title)s»") % {"title": activity.title},
+            title=_("Problem-theme day: you run %(title)s") % {"title": quoted(activity.title)},
             detail=str(activity.day),
             url=reverse("problemdays:day_detail", args=[activity.day_id]),
             due=activity.starts_at,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.core.todos import TodoItem, TodoSource
+from apps.core.typography import quoted
 
 from .models import SurveyParticipant, SurveyRound
 from .selectors import my_rounds
@@ -38,7 +39,7 @@ def items(scope):
     found = [
         TodoItem(
             kind="survey_answer",
-            title=_("Answer the survey «%(name)s»") % {"name": survey_round.name},
+            title=_("Answer the survey %(name)s") % {"name": quoted(survey_round.name)},
             url=reverse("surveys:answer", args=[survey_round.pk]),
             due=survey_round.closes_on,
         )
@@ -48,7 +49,7 @@ def items(scope):
         found += [
             TodoItem(
                 kind="survey_close",
-                title=_("Close the survey «%(name)s»") % {"name": survey_round.name},
+                title=_("Close the survey %(name)s") % {"name": quoted(survey_round.name)},
                 url=reverse("surveys:round_detail", args=[survey_round.pk]),
                 due=survey_round.closes_on,
                 for_administration=True,

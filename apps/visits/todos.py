@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.core.todos import TodoItem, TodoSource, one_row
+from apps.core.typography import quoted
 from apps.staff.selectors import own_card_subquery
 
 from .deadlines_selectors import visits_missing_reverse
@@ -70,7 +71,7 @@ def rows(scope):
 
 
 def _lesson(visit):
-    return _("«%(topic)s», %(grade)s") % {"topic": visit.topic, "grade": visit.grade}
+    return _("%(topic)s, %(grade)s") % {"topic": quoted(visit.topic), "grade": visit.grade}
 
 
 def items(scope):
