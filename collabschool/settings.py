@@ -221,6 +221,16 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise serves the static files in every environment (runserver included, through
+# whitenoise.runserver_nostatic). Outside production it finds them where they lie
+# (static/, node_modules) and sees edits at once (browsers keep nothing), so `make run`,
+# whose DEBUG is off, needs no collectstatic; production serves what collectstatic gathered.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+WHITENOISE_MAX_AGE = 60 if PRODUCTION else 0
+# Files browsers ask for at the site's root whatever page links (/favicon.ico),
+# answered before any sign-in or two-factor step.
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 # Files: up to 5 MB an upload is held in memory, a larger one streams to a
