@@ -2,10 +2,12 @@
 gentle hint (a warning after a submit, the hint on the form), never a block; the
 editor keeps words and short phrases and shows which forms count."""
 
+import importlib
 import json
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -103,3 +105,20 @@ def test_a_phrase_is_a_few_words(school, administrator, words):
 def test_the_database_keeps_entries_single_spaced(school, word):
     with pytest.raises(IntegrityError, match="evaluative_word_single_spaced"), transaction.atomic():
         EvaluativeWord.objects.create(school=school, word=word)
+
+
+def test_the_migration_keeps_entries_as_words_and_phrases(school, other_school):
+    """Entries typed before the list kept phrases: punctuation goes, a duplicate
+    goes, and nothing of another school is touched."""
+    migration = importlib.import_module("apps.visits.migrations.0006_feedback_checks_and_evaluative_phrases")
+    for word in ("Молодец!", "молодец", "Отличная работа.", "!!!"):
+        EvaluativeWord.objects.create(school=school, word=word)
+    EvaluativeWord.objects.create(school=other_school, word="молодец")
+
+    migration.normalize_words(django_apps, None)
+
+    assert sorted(EvaluativeWord.objects.filter(school=school).values_list("word", flat=True)) == [
+        "молодец",
+        "отличная работа",
+    ]
+    assert list(EvaluativeWord.objects.filter(school=other_school).values_list("word", flat=True)) == ["молодец"]
