@@ -264,6 +264,8 @@ NOTIFICATION_EMAIL_LEASE_SECONDS = int(env("NOTIFICATION_EMAIL_LEASE_SECONDS", "
 NOTIFICATION_EMAIL_SWEEP_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_SECONDS", "60"))
 NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = int(env("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", "30"))
 NOTIFICATION_EMAIL_SWEEP_BATCH = int(env("NOTIFICATION_EMAIL_SWEEP_BATCH", "500"))
+# The daily digests' sweep: a digest goes out within this many seconds of its hour.
+NOTIFICATION_DIGEST_SWEEP_SECONDS = int(env("NOTIFICATION_DIGEST_SWEEP_SECONDS", "300"))
 
 # Celery: Redis is the broker; tasks are acknowledged late so a worker that dies
 # mid-task leaves the message for another one (tasks are idempotent).

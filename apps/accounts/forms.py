@@ -23,13 +23,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset letter from a Celery worker, after the request has committed."""
 
     def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        # The letter's link is on SITE_URL (see the task), whatever Host came here.
         email = self.cleaned_data["email"]
-        domain = domain_override or (request.get_host() if request else "localhost")
         language = getattr(request, "LANGUAGE_CODE", None)
         for user in self.get_users(email):
-            enqueue_on_commit(
-                password_reset_email_send, user_id=user.pk, domain=domain, use_https=use_https, language=language
-            )
+            enqueue_on_commit(password_reset_email_send, user_id=user.pk, language=language)
 
 
 # Russia's eleven time zones, west to east (a school may pick any other valid zone in the admin).

@@ -1,5 +1,6 @@
 """Dates every app counts with: the school's own today, years and months added to a
-day, whole years between two days, and the academic year (1 September to 31 August).
+day, whole years between two days, the academic year (1 September to 31 August), and
+the short date every page shows (with its year once outside the current academic year).
 
 Kept here, below every app, so that any app may ask "what day is it at this school"
 without reaching into another app.
@@ -8,7 +9,7 @@ without reaching into another app.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 
@@ -70,3 +71,21 @@ def day_bounds(start: datetime.date, end: datetime.date, tzinfo) -> tuple[dateti
     start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tzinfo)
     end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tzinfo)
     return start_at, end_at
+
+
+def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -> str:
+    """`value` (a day, or a moment shown in the active time zone: the school's on its
+    pages) in the Django date format `fmt`, whose "d.m" becomes "d.m.Y" when the day
+    falls outside the current academic year: "Пн 08.12 10:00" is this year's December,
+    "Пн 08.12.2025 10:00" last year's. `today` defaults to today in the active zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        day = value.date()
+    else:
+        day = value
+    if academic_year_of(day) != academic_year_of(today or timezone.localdate()):
+        fmt = fmt.replace("d.m", "d.m.Y")
+    return formats.date_format(value, fmt)

@@ -27,7 +27,9 @@ ACHIEVEMENT_KINDS = (Achievement.Kind.CONTEST, Achievement.Kind.PUBLICATION, Ach
 # Experience bands of the categories page: (label key, from years, below years).
 EXPERIENCE_BANDS = (("0-3", 0, 3), ("3-5", 3, 5), ("5-10", 5, 10), ("10-20", 10, 20), ("20+", 20, None))
 
-PARTICIPATION_FORMS = ("in_groups", "in_teams", "observers", "observed", "in_events", "achievers")
+# The forms of collaboration, in the order every page, export and summary shows them.
+# Curating a pair or triad is a form of its own: the curator keeps the group's work going.
+PARTICIPATION_FORMS = ("in_groups", "curators", "in_teams", "observers", "observed", "in_events", "achievers")
 
 T = {
     "staff": StaffMember._meta.db_table,
@@ -203,6 +205,11 @@ def _participation_cte(association_id):
                   AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
               ) AS in_groups,
               EXISTS (
+                SELECT 1 FROM {T["group"]} g
+                WHERE g.curator_id = s.id AND {_rule("group_worked")}
+                  AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
+              ) AS curators,
+              EXISTS (
                 SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
                 WHERE tm.staff_id = s.id AND {_rule("team_worked")}
                   AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s)
@@ -233,7 +240,27 @@ def _participation_cte(association_id):
                 SELECT 1 FROM {T["achievement"]} ac
                 WHERE ac.staff_id = s.id AND ac.kind = ANY(%(achievement_kinds)s)
                   AND ac.date BETWEEN %(start)s AND %(end)s
-              ) AS achievers
+              ) AS achievers,
+              -- Network projects (the yearly report's «сетевые проекты»): a network pair
+              -- (member or curator), a team with a partner school's people, or a network
+              -- project recorded among the achievements.
+              (
+                EXISTS (
+                  SELECT 1 FROM {T["group"]} g
+                  WHERE g.partner_school_id IS NOT NULL AND {_rule("group_worked")}
+                    AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
+                    AND (g.curator_id = s.id OR EXISTS (
+                      SELECT 1 FROM {T["member"]} m WHERE m.group_id = g.id AND m.staff_id = s.id))
+                ) OR EXISTS (
+                  SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
+                  WHERE tm.staff_id = s.id AND t.partner_school_id IS NOT NULL AND {_rule("team_worked")}
+                    AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s)
+                ) OR EXISTS (
+                  SELECT 1 FROM {T["achievement"]} ac
+                  WHERE ac.staff_id = s.id AND ac.kind = %(network_project)s
+                    AND ac.date BETWEEN %(start)s AND %(end)s
+                )
+              ) AS in_network
             FROM {T["staff"]} s
             LEFT JOIN seen_by sb ON sb.staff_id = s.id
             WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
@@ -252,16 +279,19 @@ def _period_params(*, schools, start, end, start_at, end_at, association_id, now
         "end_at": end_at,
         "association": association_id,
         "achievement_kinds": [str(kind) for kind in ACHIEVEMENT_KINDS],
+        "network_project": Achievement.Kind.NETWORK_PROJECT.value,
     }
 
 
-_COVERED = "in_groups OR in_teams OR observers OR observed OR in_events"
+# Coverage (охват): at least one form, achievements aside (a publication alone is not
+# collaboration with colleagues). The one rule of the pages, summaries and yearly report.
+_COVERED = "in_groups OR curators OR in_teams OR observers OR observed OR in_events"
 
 
 def participation_counts(*, schools, start, end, start_at, end_at, association_id=None, by_association=False, now=None):
-    """Counts of the staff of a period in each form, and the coverage, per school
-    (and per association when asked). `start_at`/`end_at` are the period's bounds
-    as moments in the schools' time zone (visits are timestamps)."""
+    """Counts of the staff of a period in each form, the coverage and the teachers in
+    network projects, per school (and per association when asked). `start_at`/`end_at`
+    are the period's bounds as moments in the schools' time zone (visits are timestamps)."""
     if not schools:
         return []
     params = _period_params(
@@ -279,7 +309,8 @@ def participation_counts(*, schools, start, end, start_at, end_at, association_i
     sql = f"""
         WITH {_participation_cte(association_id)}
         SELECT school_id, {select_key} count(*) AS staff, {counts},
-               count(*) FILTER (WHERE {_COVERED}) AS covered
+               count(*) FILTER (WHERE {_COVERED}) AS covered,
+               count(*) FILTER (WHERE in_network) AS in_network
         FROM st GROUP BY {group} ORDER BY school_id
     """  # nosec B608 # model table names and constants only
     rows = _rows(sql, params)

@@ -99,8 +99,10 @@ class AnnualReport:
 
 
 def _activities(*, school_id, start, end):
-    """Achievements of the staff of the period, problem-theme days held and partner
-    activities held, in one statement. A joint activity counts in the year it starts."""
+    """Achievements of the staff of the period (network projects aside: the
+    participation statement counts them with network pairs and teams), problem-theme
+    days held and partner activities held, in one statement. A joint activity counts
+    in the year it starts."""
     t = aggregates.T
     sql = f"""
         WITH ach AS (
@@ -110,7 +112,6 @@ def _activities(*, school_id, start, end):
               AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
         )
         SELECT
-            (SELECT count(DISTINCT staff_id) FROM ach WHERE kind = %(network)s) AS network_projects,
             (SELECT count(DISTINCT staff_id) FROM ach WHERE kind = %(contest)s) AS contestants,
             (SELECT count(DISTINCT staff_id) FROM ach
               WHERE kind = %(contest)s AND result = ANY(%(prizes)s)) AS contest_prize_winners,
@@ -127,7 +128,6 @@ def _activities(*, school_id, start, end):
         "school": school_id,
         "start": start,
         "end": end,
-        "network": Achievement.Kind.NETWORK_PROJECT.value,
         "contest": Achievement.Kind.CONTEST.value,
         "publication": Achievement.Kind.PUBLICATION.value,
         "prizes": [Achievement.Result.PRIZE_WINNER.value, Achievement.Result.WINNER.value],
@@ -162,7 +162,7 @@ def annual_report(*, school, year: int, now=None) -> AnnualReport:
     ]
     [participation] = aggregates.participation_counts(
         schools=[school.pk], start=period.start, end=period.end, start_at=start_at, end_at=end_at
-    ) or [{"staff": 0, "covered": 0}]
+    ) or [{"staff": 0, "covered": 0, "in_network": 0}]
     [visits] = aggregates.timeliness_counts(schools=[school.pk], start_at=start_at, end_at=end_at, now=now) or [
         {"visits_held": 0, "on_time": 0}
     ]
@@ -191,8 +191,8 @@ def annual_report(*, school, year: int, now=None) -> AnnualReport:
         Criterion(
             "network_projects",
             _("Teachers taking part in network projects"),
-            activities["network_projects"],
-            percent(activities["network_projects"], staff),
+            participation["in_network"],
+            percent(participation["in_network"], staff),
         ),
         Criterion(
             "contestants",

@@ -138,6 +138,7 @@ class ParticipationLine:
 def participation_labels():
     return {
         "in_groups": _("in pairs or triads"),
+        "curators": _("curated a pair or triad"),
         "in_teams": _("in task teams"),
         "observers": _("observed a colleague's lesson"),
         "observed": _("had a lesson observed"),
@@ -180,9 +181,14 @@ def participation_summary(*, school, period, association=None):
 
 
 def participation_matrix(*, school, period, association=None):
-    return aggregates.participation_matrix(
+    """One row per person of the period; `flags` holds their forms in the order of
+    `aggregates.PARTICIPATION_FORMS`, as the page's columns are."""
+    rows = aggregates.participation_matrix(
         school_id=school.pk, association_id=association and association.pk, **_period_window(school, period)
     )
+    for row in rows:
+        row["flags"] = [row[form] for form in aggregates.PARTICIPATION_FORMS]
+    return rows
 
 
 def participation_of(*, school, staff, period):

@@ -101,13 +101,15 @@ def participation(request):
     context = _participation_context(request, with_matrix=with_matrix)
     lines = context["summary"]["lines"]
     context["chart"] = {
-        "labels": [str(index) for index, _line in enumerate(lines, start=1)],
+        # Each bar is named by its form, as in the table below it.
+        "labels": [line.label for line in lines],
         "series": [
             (context["period"].label, [line.share for line in lines]),
             (context["previous"].label, [line.previous_share for line in lines]),
         ],
     }
-    context["forms"] = selectors.aggregates.PARTICIPATION_FORMS
+    labels = context["labels"]
+    context["form_labels"] = [(key, labels[key]) for key in selectors.aggregates.PARTICIPATION_FORMS]
     return render(request, "dashboards/participation.html", context)
 
 
@@ -127,10 +129,12 @@ def my_participation(request):
     period = form.period
     card = StaffMember.objects.for_school(request.school).filter(user=request.user).order_by("-is_active").first()
     row = selectors.participation_of(school=request.school, staff=card, period=period) if card else None
+    labels = selectors.participation_labels()
+    forms = [(key, labels[key], row[key]) for key in selectors.aggregates.PARTICIPATION_FORMS] if row else []
     return render(
         request,
         "dashboards/my_participation.html",
-        {"form": form, "period": period, "row": row, "card": card, "labels": selectors.participation_labels()},
+        {"form": form, "period": period, "row": row, "card": card, "forms": forms},
     )
 
 

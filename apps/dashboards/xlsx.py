@@ -198,6 +198,7 @@ CHECK = "✓"
 # The per-teacher table's columns: the forms of collaboration of `aggregates.PARTICIPATION_FORMS`.
 MATRIX_COLUMNS = (
     ("in_groups", gettext_lazy("In pairs and triads")),
+    ("curators", gettext_lazy("Curated pairs and triads")),
     ("in_teams", gettext_lazy("In task teams")),
     ("observers", gettext_lazy("Visited colleagues' lessons")),
     ("observed", gettext_lazy("Lessons visited by colleagues")),

@@ -65,7 +65,7 @@ LOGINS = [
         "Ивановна",
         "Соколова",
         {"main": [Role.CURATOR, Role.TEACHER], "partner": [Role.CURATOR]},
-        "куратор пар и триад, сетевые пары в обеих школах",
+        "куратор пар и триад, сетевые пары в обеих школах; письма — дайджестом в 16:00",
     ),
     DemoLogin("teacher@berezovka.demo", "Анна", "Сергеевна", "Белова", {"main": [Role.TEACHER]}, "молодой специалист"),
     DemoLogin(

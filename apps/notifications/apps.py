@@ -17,7 +17,7 @@ class NotificationsConfig(AppConfig):
 
         from django.conf import settings
 
-        from .selectors import notifications_email_backlog_since
+        from .selectors import notification_digests_backlog_since, notifications_email_backlog_since
 
         # Letters whose task was lost (the broker was down) or whose worker died
         # mid-send; /healthz fails when one has waited longer than a run and a margin.
@@ -29,5 +29,18 @@ class NotificationsConfig(AppConfig):
                 interval=interval,
                 expires=interval - 5,
                 backlog=notifications_email_backlog_since,
+            )
+        )
+
+        # The daily digests: made at each person's hour in their school's time, so it
+        # runs often enough that a digest comes within minutes of its hour.
+        interval = settings.NOTIFICATION_DIGEST_SWEEP_SECONDS
+        sweep_register(
+            Sweep(
+                name="notifications-digest-sweep",
+                task="apps.notifications.tasks.notifications_digest_sweep",
+                interval=interval,
+                expires=interval - 5,
+                backlog=notification_digests_backlog_since,
             )
         )

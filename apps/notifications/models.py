@@ -1,8 +1,9 @@
-"""In-app notifications, also sent by e-mail.
+"""In-app notifications, also sent by e-mail: at once, in a daily digest, or not at
+all, as each person chooses per kind of notification.
 
 Exactly once: a notification is identified by (user, kind, key), and the
 database refuses a second one, so a sweep run twice, or two sweeps at once,
-notify nobody twice.
+notify nobody twice. A digest is identified by (user, school, day) the same way.
 """
 
 from django.conf import settings
@@ -13,8 +14,24 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import School
 from apps.core.validation import bounded_texts
 
-# Tries at a notification's letter before giving up on it.
+# Tries at a notification's letter (or a digest) before giving up on it.
 MAX_EMAIL_ATTEMPTS = 5
+
+# The hour of the daily digest, in the school's time, until a person picks another.
+DIGEST_HOUR_DEFAULT = 17
+
+
+class Delivery(models.TextChoices):
+    """How a person gets the letter of one kind of notification; the in-app
+    notification is made whichever they choose."""
+
+    IMMEDIATE = "immediate", _("e-mail at once")
+    DIGEST = "digest", _("in the daily digest")
+    IN_APP = "in_app", _("in the app only")
+
+
+def _deliveries():
+    return Delivery.values
 
 
 @bounded_texts
@@ -48,20 +65,115 @@ class Notification(models.Model):
     # one, which the sweep takes over. After MAX_EMAIL_ATTEMPTS it stops trying.
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Which letter the notification owes, fixed when it is made from the person's
+    # choice for its kind: a later change of mind applies to the next ones.
+    delivery = models.CharField(
+        max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE, db_default=Delivery.IMMEDIATE
+    )
+    # The digest that carries it (delivery "digest"); none until its day's digest is made.
+    # Its index is the partial one below, built without locking the table.
+    digest = models.ForeignKey(
+        "NotificationDigest",
+        related_name="notifications",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "key"], name="notification_exactly_once"),
+            models.CheckConstraint(condition=Q(delivery__in=_deliveries()), name="notification_delivery_known"),
         ]
         indexes = [
             # The navbar's unread count.
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
             # The e-mail sweep's batches and /healthz's oldest unsent letter.
             models.Index(
-                fields=["created_at"], condition=Q(email_sent_at__isnull=True), name="notification_email_unsent"
+                fields=["created_at"],
+                condition=Q(email_sent_at__isnull=True, delivery=Delivery.IMMEDIATE),
+                name="notification_email_unsent",
             ),
+            # The digest sweep: who has notifications waiting for their day's digest.
+            models.Index(
+                fields=["user", "school"],
+                condition=Q(delivery=Delivery.DIGEST, digest__isnull=True),
+                name="notification_digest_waiting",
+            ),
+            # A digest's notifications: its letter, and clearing them when it is deleted.
+            models.Index(fields=["digest"], condition=Q(digest__isnull=False), name="notification_in_digest"),
         ]
 
     def __str__(self):
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """A person's choice, in one school, of the letter one kind of notification sends.
+    No row: e-mail at once. The kind is checked against Notification.Kind by the
+    service, not by choices here, so that a new kind needs no migration of this table."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="notification_preferences", on_delete=models.CASCADE
+    )
+    school = models.ForeignKey(School, related_name="notification_preferences", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=32)
+    delivery = models.CharField(max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school", "kind"], name="notification_preference_once"),
+            models.CheckConstraint(
+                condition=Q(delivery__in=_deliveries()), name="notification_preference_delivery_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.kind}={self.delivery}"
+
+
+class DigestSchedule(models.Model):
+    """The hour, in the school's time, at which a person gets their daily digest."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="digest_schedules", on_delete=models.CASCADE)
+    school = models.ForeignKey(School, related_name="digest_schedules", on_delete=models.CASCADE)
+    hour = models.PositiveSmallIntegerField(default=DIGEST_HOUR_DEFAULT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="digest_schedule_one_per_person"),
+            models.CheckConstraint(condition=Q(hour__gte=0, hour__lte=23), name="digest_schedule_hour_of_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}@{self.school_id}: {self.hour}:00"
+
+
+class NotificationDigest(models.Model):
+    """One letter a day listing a person's notifications of the kinds they get in a
+    digest. Exactly once: (user, school, day) is unique, so two sweeps at once, or a
+    sweep run twice, make one digest; its letter is leased like a notification's."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notification_digests", on_delete=models.CASCADE)
+    school = models.ForeignKey(School, related_name="notification_digests", on_delete=models.CASCADE)
+    # The day in the school's time.
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school", "day"], name="notification_digest_once_a_day"),
+        ]
+        indexes = [
+            # The digest sweep's letters left unsent, and /healthz's oldest of them.
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="notification_digest_unsent"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}@{self.school_id}: {self.day}"

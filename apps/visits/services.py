@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.dates import add_years, school_today
+from apps.core.dates import add_years, school_today, short_date
 from apps.core.validation import text_lengths_check
 from apps.mentoring.models import GroupEvent, GroupEventParticipant
 from apps.notifications.models import Notification
@@ -197,7 +197,7 @@ def visit_create(
                 key=f"visit:{visit.pk}",
                 title=_("Lesson visit %(when)s: %(teacher)s, %(grade)s")
                 % {
-                    "when": timezone.localtime(starts_at).strftime("%d.%m %H:%M"),
+                    "when": short_date(starts_at, "d.m H:i"),
                     "teacher": observed.short_name,
                     "grade": grade,
                 },

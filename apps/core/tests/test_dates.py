@@ -2,9 +2,13 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
 
 from apps.accounts.tests.factories import SchoolFactory
-from apps.core.dates import academic_year_bounds, academic_year_of, add_months, school_today
+from apps.core.dates import academic_year_bounds, academic_year_of, add_months, school_today, short_date
+
+SAMARA = zoneinfo.ZoneInfo("Europe/Samara")
 
 
 @pytest.mark.parametrize(
@@ -27,3 +31,37 @@ def test_the_school_s_today_is_its_own_date_at_a_given_moment(db):
 
 def test_months_are_clamped_to_the_end_of_a_shorter_month():
     assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("day", "shown"),
+    [
+        (datetime.date(2026, 12, 8), "08.12"),  # this academic year
+        (datetime.date(2026, 9, 1), "01.09"),  # its first day
+        (datetime.date(2026, 8, 31), "31.08.2026"),  # the last day of the year before
+        (datetime.date(2025, 12, 8), "08.12.2025"),  # a year ago: same day and month, another year
+        (datetime.date(2027, 9, 1), "01.09.2027"),  # the next academic year
+    ],
+)
+def test_a_short_date_shows_its_year_outside_the_current_academic_year(day, shown):
+    assert short_date(day, today=datetime.date(2027, 3, 1)) == shown
+
+
+def test_a_moment_is_dated_in_the_school_s_time_zone():
+    # 31 August 20:30 UTC is already 1 September in Samara (UTC+4), still 31 August in Moscow.
+    moment = datetime.datetime(2026, 8, 31, 20, 30, tzinfo=datetime.UTC)
+    today = datetime.date(2026, 12, 6)
+    with timezone.override(SAMARA):
+        assert short_date(moment, "d.m H:i", today=today) == "01.09 00:30"
+    with timezone.override(zoneinfo.ZoneInfo("Europe/Moscow")):
+        assert short_date(moment, "d.m H:i", today=today) == "31.08.2026 23:30"
+
+
+def test_the_template_filter_keeps_the_weekday_and_time_and_adds_the_year():
+    template = Template('{% load school_dates %}{{ when|short_date:"D d.m H:i" }}|{{ nothing|short_date }}')
+    old = datetime.datetime(2025, 12, 8, 6, 0, tzinfo=datetime.UTC)
+    with translation.override("ru"), timezone.override(SAMARA):
+        assert template.render(Context({"when": old, "nothing": None})) == "Пн 08.12.2025 10:00|"
+        recent = datetime.datetime.combine(timezone.localdate(), datetime.time(10), tzinfo=SAMARA)
+        shown = template.render(Context({"when": recent}))
+        assert shown[3:] == recent.strftime("%d.%m 10:00|")  # "Вс 06.12 10:00|": no year this year

@@ -1,6 +1,8 @@
 """Server-drawn SVG charts: readable without JavaScript, printable, and the same
 picture in the browser, the print page and the screenshot of a test."""
 
+import textwrap
+
 from django import template
 
 register = template.Library()
@@ -59,5 +61,54 @@ def bar_chart(labels, series, *, title="", unit="%", max_value=None, height=220,
         "plot_left": plot_left,
         "plot_bottom": plot_bottom,
         "label_y": height - 10,
+        "testid": testid,
+    }
+
+
+@register.inclusion_tag("dashboards/_hbar_chart.html")
+def hbar_chart(labels, series, *, title="", unit="%", max_value=None, width=340, wrap=44, testid="chart"):
+    """Horizontal bars under their category's name, for categories named in words
+    (the forms of collaboration): each name is written out in full, wrapped onto as
+    many lines as it needs, so it stays readable on a phone-width screen.
+
+    `labels` and `series` as for `bar_chart`.
+    """
+    values = [v for _name, vs in series for v in vs if v is not None]
+    top = max_value or max(values + [1])
+    left, value_room, line_height, bar_height = 4, 44, 14, 11
+    plot_width = width - left - value_room
+    rows, y = [], 4
+    for index, label in enumerate(labels):
+        lines = []
+        for line in textwrap.wrap(str(label), wrap) or [""]:
+            y += line_height
+            lines.append({"y": y - 3, "text": line})
+        bars = []
+        for s_index, (name, vs) in enumerate(series):
+            value = vs[index]
+            length = plot_width * value / top if value and top else 0
+            bars.append(
+                {
+                    "y": y + 1,
+                    "w": round(length, 1),
+                    "colour": PALETTE[s_index % len(PALETTE)],
+                    "title": f"{name}, {label}: {value:g}{unit}" if value is not None else f"{name}, {label}: —",
+                    "value": "—" if value is None else f"{value:g}{unit and ' ' + unit}",
+                    "text_x": round(left + length + 4, 1),
+                    "text_y": y + bar_height - 1,
+                }
+            )
+            y += bar_height + 2
+        rows.append({"lines": lines, "bars": bars})
+        y += 8
+    legend = [{"name": name, "colour": PALETTE[i % len(PALETTE)]} for i, (name, _vs) in enumerate(series)]
+    return {
+        "title": title,
+        "width": width,
+        "height": y,
+        "left": left,
+        "bar_height": bar_height,
+        "rows": rows,
+        "legend": legend,
         "testid": testid,
     }

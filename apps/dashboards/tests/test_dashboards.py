@@ -17,6 +17,7 @@ from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, Scho
 from apps.dashboards import aggregates, selectors
 from apps.dashboards.models import YearSummary
 from apps.dashboards.periods import Period, academic_year
+from apps.dashboards.report import annual_report
 from apps.dashboards.services import summaries_refresh
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.partners.tests.factories import JointActivityFactory
@@ -185,6 +186,7 @@ def test_participation_of_the_year_by_hand(school, world):
     assert summary["staff"] == 5  # vera (left mid-year) and dina (joined mid-year) count; elena does not
     assert counts == {
         "in_groups": 2,
+        "curators": 1,  # gleb
         "in_teams": 2,
         "observers": 2,  # anna and boris; gleb observed only a cancelled visit
         "observed": 2,
@@ -196,6 +198,65 @@ def test_participation_of_the_year_by_hand(school, world):
     assert shares["covered"] == 80.0
     # Nobody did anything the year before: the change is the whole share.
     assert {line.key: line.change for line in summary["lines"]}["covered"] == 80.0
+
+
+def test_curating_a_pair_alone_is_taking_part(school, world, administrator, teacher):
+    """Curating is a form of collaboration with its own column: a curator who does
+    nothing else is covered, on the page, in its export, in the per-teacher table,
+    the summaries and the yearly report alike."""
+    p = world["people"]
+    zoya = StaffMemberFactory(school=school, last_name="Zoya", association=world["assoc_b"], user=teacher)
+    MentorGroupFactory(
+        school=school,
+        members=[p["dina"], StaffMemberFactory(school=school, last_name="Yana", hired_on=D(2026, 9, 1))],
+        curator=zoya,
+        starts_on=D(2026, 2, 1),
+        planned_end_on=D(2026, 5, 31),
+    )
+    # A group that never worked makes nobody a curator.
+    MentorGroupFactory(
+        school=school,
+        members=[p["anna"], p["boris"]],
+        curator=p["vera"],
+        status="dissolved",
+        starts_on=D(2025, 9, 1),
+        planned_end_on=D(2026, 5, 31),
+    )
+    summary = selectors.participation_summary(school=school, period=academic_year(YEAR))
+    counts = {line.key: line.count for line in summary["lines"]}
+    assert summary["staff"] == 6
+    assert (counts["curators"], counts["in_groups"], counts["covered"]) == (2, 3, 6)  # gleb, zoya; dina joins
+    rows = {row["last_name"]: row for row in selectors.participation_matrix(school=school, period=academic_year(YEAR))}
+    assert rows["Zoya"]["curators"] and rows["Zoya"]["covered"] and not rows["Vera"]["curators"]
+
+    client = client_for(administrator)
+    body = client.get(reverse("dashboards:participation"), {"year": YEAR}).content.decode()
+    assert 'data-testid="count-curators">2 · 33 %' in body
+    assert '<th scope="col" class="text-center" data-form="curators">' in body
+    response = client.get(reverse("dashboards:participation_xlsx"), {"year": YEAR})
+    sheet_rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert sheet_rows[3][:3] == ("курировал(а) пару или триаду", 2, 33)
+    summaries_refresh(now=at(D(2026, 11, 23)))
+    row = YearSummary.objects.get(school=school, year=YEAR, association=None)
+    assert (row.curators, row.covered) == (2, 6)
+    assert YearSummary.objects.get(school=school, year=YEAR, association=world["assoc_b"]).curators == 1
+    assert annual_report(school=school, year=YEAR).criterion("covered").count == 6
+    mine = client_for(teacher).get(reverse("dashboards:my_participation"), {"year": YEAR}).content.decode()
+    assert 'data-testid="yes-curators"' in mine and 'data-testid="yes-in_groups"' not in mine
+
+
+def test_the_participation_chart_names_the_forms(school, world, administrator):
+    body = client_for(administrator).get(reverse("dashboards:participation"), {"year": YEAR}).content.decode()
+    chart = body[body.index('data-testid="participation-chart"') : body.index("</figure>")]
+    for label in selectors.participation_labels().values():
+        # Long names are wrapped onto several lines: each of their words is there.
+        for word in str(label).split():
+            assert word in chart, label
+    # No bare numbers stand for the forms.
+    assert not re.search(r">\s*[1-8]\s*</text>", chart)
+    # Readable at a phone's width: the picture is no wider than a phone screen.
+    width = int(re.search(r'viewBox="0 0 (\d+) ', chart).group(1))
+    assert width <= 340
 
 
 def test_participation_matrix_names_each_person_once(school, world):

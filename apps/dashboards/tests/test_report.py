@@ -12,12 +12,16 @@ from openpyxl import load_workbook
 from apps.dashboards.models import ReportExport
 from apps.dashboards.report import annual_report
 from apps.dashboards.xlsx import annual_report_xlsx
+from apps.mentoring.models import MentorGroup
+from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.partners.models import JointActivity
 from apps.partners.tests.factories import JointActivityFactory
 from apps.problemdays.models import ProblemDay
 from apps.problemdays.tests.factories import ProblemDayFactory
 from apps.staff.models import Achievement, QualificationCategory
 from apps.staff.tests.factories import AchievementFactory, CategoryAwardFactory, StaffMemberFactory
+from apps.teams.models import TeamMember
+from apps.teams.tests.factories import TaskTeamFactory
 from apps.visits.models import LessonVisit
 from apps.visits.tests.factories import LessonVisitFactory
 from conftest import client_for
@@ -126,6 +130,63 @@ def test_every_criterion_equals_the_hand_count(school, year_data):
     report = annual_report(school=school, year=YEAR)
     figures = {c.key: (c.count, c.share) for c in report.criteria}
     assert figures == EXPECTED
+
+
+def test_network_pairs_and_teams_count_as_network_projects(school, other_school, year_data):
+    """A network pair (its members and curator) and a team with a partner school's people
+    are network projects; each teacher counts once, whatever the number of projects."""
+    people = year_data
+    partner_teacher = StaffMemberFactory(school=other_school, last_name="Партнёрова")
+    # A (who already has a network project among the achievements) and B's pair with the
+    # partner school, curated by D.
+    MentorGroupFactory(
+        school=school,
+        partner_school=other_school,
+        members=[people["a"], partner_teacher],
+        curator=people["d"],
+        starts_on=D(2025, 10, 1),
+        planned_end_on=D(2026, 5, 31),
+    )
+    MentorGroupFactory(
+        school=school,
+        partner_school=other_school,
+        members=[people["b"], StaffMemberFactory(school=other_school)],
+        curator=people["d"],
+        starts_on=D(2025, 10, 1),
+        planned_end_on=D(2026, 5, 31),
+    )
+    # C in a team with the partner school's teacher.
+    team = TaskTeamFactory(school=school, partner_school=other_school, lead=people["c"], members=[partner_teacher])
+    TeamMember.objects.filter(team=team).update(joined_on=D(2025, 11, 1))
+    # Not network projects of the year: a network pair dissolved while forming, a pair of
+    # one school, a network team left before the year began.
+    MentorGroupFactory(
+        school=school,
+        partner_school=other_school,
+        members=[people["e"], StaffMemberFactory(school=other_school)],
+        curator=people["d"],
+        status=MentorGroup.Status.DISSOLVED,
+        starts_on=D(2025, 10, 1),
+        planned_end_on=D(2026, 5, 31),
+    )
+    lead = StaffMemberFactory(school=school)
+    old_team = TaskTeamFactory(school=school, partner_school=other_school, lead=lead)
+    TeamMember.objects.filter(team=old_team).update(joined_on=D(2024, 9, 1), left_on=D(2025, 6, 1))
+    MentorGroupFactory(
+        school=school,
+        members=[lead, people["e"]],
+        curator=people["d"],
+        starts_on=D(2025, 10, 1),
+        planned_end_on=D(2026, 5, 31),
+    )
+
+    report = annual_report(school=school, year=YEAR)
+    staff = report.criterion("staff").count
+    assert staff == 5  # the former team's lead joins the staff of the year; E left before it
+    network = report.criterion("network_projects")
+    assert (network.count, network.share) == (4, 80)  # A, B, C (team), D (curator)
+    # The partner school's report counts its own teacher once (pair and team).
+    assert annual_report(school=other_school, year=YEAR).criterion("network_projects").count == 2
 
 
 def test_categories_on_1_september_of_four_years(school, year_data):

@@ -32,4 +32,5 @@ ROUTES = {
     "notifications:list": ("get", None, ANY_MEMBER),
     "notifications:open": ("get", "own_notification", ANY_MEMBER),  # the owner only; see above
     "notifications:read_all": ("post", None, ANY_MEMBER),
+    "notifications:preferences": ("get", None, ANY_MEMBER),
 }

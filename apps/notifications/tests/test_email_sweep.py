@@ -7,13 +7,14 @@ from collections import Counter
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.tests.factories import MembershipFactory
 from apps.core.health import WORKER, health_report, heartbeat_touch, sweep_intervals
 from apps.notifications import tasks
-from apps.notifications.models import MAX_EMAIL_ATTEMPTS, Notification
+from apps.notifications.models import MAX_EMAIL_ATTEMPTS, Delivery, Notification
 from apps.notifications.selectors import notifications_email_backlog_since
 from conftest import client_for
 
@@ -100,7 +101,7 @@ def test_a_refusing_mail_server_ends_the_run_and_gives_the_lease_back(school, mo
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("mail server went away")
 
-    monkeypatch.setattr(tasks, "send_mail", refuse)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
     assert tasks.notifications_email_sweep() == 0
     tried = Counter(Notification.objects.values_list("email_attempts", "email_claimed_at"))
     assert tried == {(1, None): 1, (0, None): 2}
@@ -142,7 +143,8 @@ def test_a_letter_unsent_past_the_interval_and_margin_fails_healthz(school, sett
     all_beating(timezone.now())
     limit = settings.NOTIFICATION_EMAIL_SWEEP_SECONDS + 300
     [notification] = unsent(school, 1, ago=datetime.timedelta(seconds=limit - 30))
-    with django_assert_num_queries(3):  # SELECT 1, the heartbeats, the oldest unsent letter
+    # SELECT 1, the heartbeats, the oldest unsent letter, the oldest unsent digest
+    with django_assert_num_queries(4):
         response = client_for(None).get(reverse("health"))
     assert response.status_code == 200
     assert response.json()["checks"]["backlogs"][SWEEP]["status"] == "ok"
@@ -167,7 +169,9 @@ def test_the_backlog_query_uses_the_partial_index_of_unsent_letters(school):
 
     unsent(school, 3)
     query = (
-        Notification.objects.filter(email_sent_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+        Notification.objects.filter(
+            email_sent_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS, delivery=Delivery.IMMEDIATE
+        )
         .order_by("created_at")
         .values_list("created_at", flat=True)[:1]
     )

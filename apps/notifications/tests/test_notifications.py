@@ -7,6 +7,7 @@ import smtplib
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -110,7 +111,7 @@ def test_failing_send_releases_the_claim_and_a_retry_sends_once(school, teacher,
         raise smtplib.SMTPServerDisconnected("mail server went away")
 
     with monkeypatch.context() as patched:
-        patched.setattr(tasks, "send_mail", refuse)
+        patched.setattr(EmailMultiAlternatives, "send", refuse)
         with pytest.raises(smtplib.SMTPServerDisconnected):
             tasks.notification_email_send.run(notification_id=notification.pk)
     notification.refresh_from_db()

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -133,6 +134,25 @@ def test_my_visits_lists_awaiting_with_time_left_upcoming_and_received(school, p
     assert reverse("visits:detail", args=[upcoming.pk]) in html
     # The list never shows feedback text.
     assert "9 задали вопросы" not in html
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 6, 12, tzinfo=datetime.UTC))
+def test_an_old_visit_shows_its_year_and_this_year_s_does_not(school, pair):
+    """«Пн 08.12 10:00» of a visit held a year ago read as this December: outside the
+    current academic year a short date carries its year, everywhere it is shown."""
+    old = held_visit(pair, ended_ago=400 * 24 * H, topic="Давний урок", status=LessonVisit.Status.OVERDUE)
+    LessonVisit.objects.filter(pk=old.pk).update(debrief_due_at=old.ends_at + 48 * H)
+    html = client_for(pair["observer_user"]).get(reverse("visits:my")).content.decode()
+    awaiting_part = html.split('data-testid="awaiting"')[1].split("</ul>")[0]
+    starts = timezone.localtime(old.starts_at, school.tzinfo)
+    assert starts.strftime("%d.%m.%Y %H:%M") in awaiting_part
+    recent = timezone.localtime(held_visit(pair, topic="Недавний урок").starts_at, school.tzinfo)
+    html = client_for(pair["observer_user"]).get(reverse("visits:my")).content.decode()
+    awaiting_part = html.split('data-testid="awaiting"')[1].split("</ul>")[0]
+    assert recent.strftime("%d.%m %H:%M") in awaiting_part
+    assert recent.strftime("%d.%m.%Y") not in awaiting_part
+    board = client_for(pair["curator"]).get(reverse("visits:deadlines")).content.decode()
+    assert starts.strftime("%d.%m.%Y %H:%M") in board
 
 
 def test_my_visits_without_a_registry_card(school, teacher):

@@ -17,6 +17,7 @@ from apps.demo import dashboards as dashboards_demo
 from apps.demo import development_routes
 from apps.demo import erasure as erasure_demo
 from apps.demo import mentoring as mentoring_demo
+from apps.demo import notifications as notifications_demo
 from apps.demo import partners as partners_demo
 from apps.demo import problemdays as problemdays_demo
 from apps.demo import staff as staff_demo
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         today = school_today(schools["main"])
         created = staff_demo.seed_main_school(school=schools["main"], users_by_name=by_name, today=today)
         staff_demo.seed_partner_school(school=schools["partner"], users_by_name=by_name, today=today)
+        notifications_demo.seed_notification_preferences(schools=schools, users=users)
         with timezone.override(schools["main"].tzinfo):
             mentoring_demo.seed_mentoring(schools=schools, users=users, today=today)
             for school in schools.values():
