@@ -2,7 +2,8 @@
 # Prepare this checkout for development and tests. Idempotent and quick when
 # nothing changed:
 #   - system programs: PostgreSQL server, Redis, gettext (msgfmt), Node/npm,
-#     and with --browser also Chromium (for the Playwright tests);
+#     a Java runtime (the tests' HTML checker, vnu.jar), and with --browser
+#     also Chromium (for the Playwright tests);
 #     installed with apt-get when running as root, otherwise named in one line;
 #   - .venv with requirements-dev.txt (reinstalled only when the requirements
 #     files change: stamp in .venv/);
@@ -21,7 +22,7 @@ for arg in "$@"; do
     case "$arg" in
         --browser) WANT_BROWSER=1 ;;
         -h | --help)
-            sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -61,6 +62,8 @@ fi
 command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The Nu HTML Checker (npm's vnu-jar) that validates every page in the tests.
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    # `{% partialdef %}` fragments that htmx swaps; the loaders are named in TEMPLATES.
+    "template_partials.apps.SimpleAppConfig",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -124,8 +126,23 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # "page.html#fragment" renders one `{% partialdef %}` of a page (htmx swaps).
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "django.template.loaders.filesystem.Loader",
+                                "django.template.loaders.app_directories.Loader",
+                            ],
+                        )
+                    ],
+                )
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -221,6 +238,16 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise serves the static files in every environment (runserver included, through
+# whitenoise.runserver_nostatic). Outside production it finds them where they lie
+# (static/, node_modules) and sees edits at once (browsers keep nothing), so `make run`,
+# whose DEBUG is off, needs no collectstatic; production serves what collectstatic gathered.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+WHITENOISE_MAX_AGE = 60 if PRODUCTION else 0
+# Files browsers ask for at the site's root whatever page links (/favicon.ico),
+# answered before any sign-in or two-factor step.
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 # Files: up to 5 MB an upload is held in memory, a larger one streams to a

@@ -179,6 +179,7 @@ def two_factor_setup(request):
             "qr_svg": mark_safe(totp_qr_svg(device)),  # nosec B308 B703 - segno's SVG of our own otpauth URI, no user input
             "secret": totp_secret_grouped(device),
             "mandatory": twofactor_mandatory(user=request.user, memberships=request.memberships),
+            "signin_unfinished": twofactor_owed(request),
         },
     )
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.core import wordforms
+from apps.core.typography import quoted
 from apps.staff.importing import name_key
 
 from .models import EvaluativeWord, ObservationProtocol, ProtocolItem
@@ -97,8 +98,8 @@ def evaluative_word_check(*, school, word):
         raise ValidationError({"word": _("This word is already on the list.")})
     same = next((entry for entry in existing if wordforms.entries_same(entry, word)), None)
     if same is not None:
-        message = _("«%(word)s» is already on the list as «%(entry)s»: any form of it counts.")
-        raise ValidationError({"word": message % {"word": word, "entry": same}})
+        message = _("%(word)s is already on the list as %(entry)s: any form of it counts.")
+        raise ValidationError({"word": message % {"word": quoted(word), "entry": quoted(same)}})
     return word
 
 

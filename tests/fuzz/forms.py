@@ -2,8 +2,8 @@
 
 `page_forms(html)` reads the forms of a rendered page the way a browser would
 submit them (field names, types, the options of selects, radios and
-checkboxes, the values of hidden fields and submit buttons; an `hx-post` inside
-a form posts that form's fields too). The strategies draw, for each field,
+checkboxes, the values of hidden fields and submit buttons; a `data-hx-post`
+inside a form posts that form's fields too). The strategies draw, for each field,
 either a plausible value (so the form gets past validation and into the
 services) or a hostile one: NUL bytes, right-to-left marks, emoji, 10,000
 characters, SQL, HTML and JS injection, template syntax, negative and huge
@@ -133,8 +133,8 @@ class _FormParser(HTMLParser):
             return
         if self._form is None:
             return
-        if "hx-post" in a:  # posts the enclosing form (hx-include)
-            self.forms.append(Form(method="post", action=a["hx-post"], fields=self._form.fields))
+        if "data-hx-post" in a:  # posts the enclosing form (data-hx-include)
+            self.forms.append(Form(method="post", action=a["data-hx-post"], fields=self._form.fields))
         name = a.get("name")
         if not name:
             return
