@@ -184,8 +184,15 @@ def _debrief(visit, observer, texts, *, held_after, follow_up_in=None, today=Non
     fields = dict(texts)
     if follow_up_in is not None:
         fields["follow_up_on"] = today + datetime.timedelta(days=follow_up_in)
+    # The observer ticked the protocol's checklist, all but its last item.
+    checks = list(services.feedback_check_items(visit=visit))[:-1]
     return services.feedback_submit(
-        visit=visit, observer=observer, now=held_at + datetime.timedelta(minutes=20), debrief_held_at=held_at, **fields
+        visit=visit,
+        observer=observer,
+        now=held_at + datetime.timedelta(minutes=20),
+        debrief_held_at=held_at,
+        checks=checks,
+        **fields,
     )
 
 
@@ -381,6 +388,25 @@ def _seed_main(*, school, schools, users, today, now):
             created_by=admin,
         )
         visits += [late, _held(reminder)]
+
+    if staff["Титов"].school_id == school.pk and staff["Белова"].school_id == school.pk:
+        # The curator plans a visit outside her groups, taking no part in it: she
+        # opens its facts and finds it under «Запланированные мной посещения».
+        visits.append(
+            _plan(
+                school=school,
+                kind="curator_visit",
+                observed=staff["Титов"],
+                subject="История",
+                observers=[staff["Белова"]],
+                ends_at=_lesson_at(school, today, 4, 12, 45),
+                grade="6А",
+                topic="Великое переселение народов",
+                aspect="Как ученики работают с исторической картой",
+                protocol=one_aspect,
+                created_by=curator_user,
+            )
+        )
 
     if network is not None:
         # The deadline passed while the stack was off: held, past due, not flagged.

@@ -52,7 +52,12 @@ def visit_detail(*, school):
     """One visit with its feedback and self-reflection (check access before showing them)."""
     return (
         visit_queryset(school=school)
-        .prefetch_related(Prefetch("feedback", queryset=Feedback.objects.select_related("observer").order_by("pk")))
+        .prefetch_related(
+            Prefetch(
+                "feedback",
+                queryset=Feedback.objects.select_related("observer").prefetch_related("checks").order_by("pk"),
+            )
+        )
         .select_related("self_reflection", "answers_visit")
     )
 
@@ -60,6 +65,20 @@ def visit_detail(*, school):
 def visits_for_staff(*, school, staff):
     """Visits where `staff` is the observed teacher or an observer."""
     return visit_queryset(school=school).filter(Q(observed=staff) | Q(observer_links__staff=staff)).distinct()
+
+
+def visits_planned_by(*, school, user):
+    """Visits `user` planned without taking part (a curator's visit outside her
+    groups, a deputy head's plan): the planner finds them again, facts only
+    (apps.visits.access). Those she takes part in are in her other lists."""
+    takes_part = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user=user)
+    return (
+        visit_queryset(school=school)
+        .filter(created_by=user)
+        .exclude(observed__user=user)
+        .exclude(Exists(takes_part))
+        .order_by("-starts_at", "pk")
+    )
 
 
 def visits_awaiting_my_feedback(*, school, staff):
