@@ -183,7 +183,8 @@ def test_my_visits_runs_a_fixed_number_of_queries(pair):
     small = count_queries(client, url)
     _populate_my_visits(pair, 30)
     assert count_queries(client, url) == small
-    assert small <= 14
+    # The page's own lists (mine, observed, planned by me) plus the navbar's to-do count.
+    assert small <= 15
 
 
 def test_visit_page_runs_a_fixed_number_of_queries(school, pair):
