@@ -11,11 +11,21 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from apps.mentoring.models import MentorGroup
 
 from .models import Feedback, LessonVisit, VisitObserver
-from .selectors import visit_queryset
+from .selectors import visits_with_people
 
 # What the board calls recent: debriefs and next steps of the last two months.
 RECENT_DAYS = 60
 UPCOMING_DAYS = 14
+
+
+def _of_school(visits, *, school):
+    """`visits` of the school, its network pairs' visits planned at the partner school included.
+
+    A UNION of the two sides' ids, each filtered by the caller's conditions: `for_school`'s OR spans
+    the visit and its pair, so PostgreSQL can use no per-school index and reads every visit."""
+    own = visits.filter(school=school).order_by().values("pk")
+    partner = visits.filter(group__partner_school=school).order_by().values("pk")
+    return LessonVisit.objects.filter(pk__in=own.union(partner, all=True))
 
 
 def _scope(visits, *, user, see_all):
@@ -27,7 +37,7 @@ def visits_awaiting_debrief(*, school, user, see_all, now):
     """Visits whose lesson has ended and whose debrief is still awaited or overdue:
     overdue ones first (flagged by the sweep or past their deadline already), then
     by deadline."""
-    visits = visit_queryset(school=school).awaiting_debrief(now)
+    visits = visits_with_people(_of_school(LessonVisit.objects.awaiting_debrief(now), school=school))
     return (
         _scope(visits, user=user, see_all=see_all)
         .annotate(overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()))
@@ -36,11 +46,12 @@ def visits_awaiting_debrief(*, school, user, see_all, now):
 
 
 def visits_upcoming(*, school, user, see_all, now, limit=20):
-    visits = visit_queryset(school=school).filter(
+    planned = LessonVisit.objects.filter(
         status=LessonVisit.Status.PLANNED,
         ends_at__gt=now,
         starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
     )
+    visits = visits_with_people(_of_school(planned, school=school))
     return _scope(visits, user=user, see_all=see_all).order_by("starts_at", "pk")[:limit]
 
 
@@ -53,14 +64,14 @@ def visits_missing_reverse(*, school, user, see_all, now, limit=50):
     reverse_later = LessonVisit.objects.filter(
         group=OuterRef("group"), kind=LessonVisit.Kind.REVERSE_VISIT, starts_at__gt=OuterRef("starts_at")
     ).exclude(status=LessonVisit.Status.CANCELLED)
+    debriefed = LessonVisit.objects.filter(
+        kind=LessonVisit.Kind.PAIR_VISIT,
+        status__in=(LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE),
+        group__status=MentorGroup.Status.ACTIVE,
+        starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
+    )
     visits = (
-        LessonVisit.objects.for_school(school)
-        .filter(
-            kind=LessonVisit.Kind.PAIR_VISIT,
-            status__in=(LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE),
-            group__status=MentorGroup.Status.ACTIVE,
-            starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
-        )
+        _of_school(debriefed, school=school)
         .exclude(Exists(answered))
         .exclude(Exists(reverse_later))
         .select_related("observed", "group", "group__curator", "subject")
