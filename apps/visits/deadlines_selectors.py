@@ -7,12 +7,22 @@ administration (see apps.visits.access)."""
 import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Prefetch
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from apps.mentoring.models import MentorGroup
 
 from .models import Feedback, LessonVisit, VisitObserver
-from .selectors import visits_with_people
 
 # What the board calls recent: debriefs and next steps of the last two months.
 RECENT_DAYS = 60
@@ -38,6 +48,23 @@ class _EqualsAny(Func):
     output_field = BooleanField()
 
 
+def _with_line(visits):
+    """What a line of the board shows but its observers: the observed teacher, the subject, the group."""
+    return visits.select_related("observed", "subject", "group")
+
+
+def visits_observers_attach(visits):
+    """The observers of every visit listed on the board, in one query for all the lists."""
+    prefetch_related_objects(
+        visits, Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff").order_by("pk"))
+    )
+
+
+def _count(rows):
+    """How many `rows` (correlated to the outer visit), as a subquery: no GROUP BY over the joins."""
+    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
+
+
 def _scope(visits, *, user, see_all):
     """All visits of the school for the administration, else those of the user's groups."""
     return visits if see_all else visits.filter(group__curator__user=user)
@@ -47,10 +74,15 @@ def visits_awaiting_debrief(*, school, user, see_all, now):
     """Visits whose lesson has ended and whose debrief is still awaited or overdue:
     overdue ones first (flagged by the sweep or past their deadline already), then
     by deadline."""
-    visits = visits_with_people(_of_school(LessonVisit.objects.awaiting_debrief(now), school=school))
+    visits = _with_line(_of_school(LessonVisit.objects.awaiting_debrief(now), school=school))
+    submitted = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
     return (
         _scope(visits, user=user, see_all=see_all)
-        .annotate(overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()))
+        .annotate(
+            overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()),
+            feedback_submitted=_count(submitted),
+            observer_count=_count(VisitObserver.objects.filter(visit=OuterRef("pk"))),
+        )
         .order_by("-overdue_now", "debrief_due_at", "pk")
     )
 
@@ -61,7 +93,7 @@ def visits_upcoming(*, school, user, see_all, now, limit=20):
         ends_at__gt=now,
         starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
     )
-    visits = visits_with_people(_of_school(planned, school=school))
+    visits = _with_line(_of_school(planned, school=school))
     return _scope(visits, user=user, see_all=see_all).order_by("starts_at", "pk")[:limit]
 
 
@@ -80,15 +112,8 @@ def visits_missing_reverse(*, school, user, see_all, now, limit=50):
         group__status=MentorGroup.Status.ACTIVE,
         starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
     )
-    visits = (
-        _of_school(debriefed, school=school)
-        .exclude(Exists(answered))
-        .exclude(Exists(reverse_later))
-        .select_related("observed", "group", "group__curator", "subject")
-        .prefetch_related(
-            Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff").order_by("pk"))
-        )
-    )
+    visits = _of_school(debriefed, school=school).exclude(Exists(answered)).exclude(Exists(reverse_later))
+    visits = _with_line(visits)
     return _scope(visits, user=user, see_all=see_all).order_by("-starts_at", "pk")[:limit]
 
 

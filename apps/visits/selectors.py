@@ -33,13 +33,9 @@ def debrief_problem_tags(*, school, curator_user, group_statuses):
 
 def visit_queryset(*, school):
     """Visits of the school with their people; feedback text is deferred."""
-    return visits_with_people(LessonVisit.objects.for_school(school))
-
-
-def visits_with_people(visits):
-    """`visits` with their people, subject, protocol and feedback counts."""
     return (
-        visits.select_related(
+        LessonVisit.objects.for_school(school)
+        .select_related(
             "observed", "observed__user", "observed__association", "group", "group__curator", "subject", "protocol"
         )
         .prefetch_related(
