@@ -16,6 +16,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     prefetch_related_objects,
 )
@@ -66,8 +67,9 @@ def _count(rows):
 
 
 def _scope(visits, *, user, see_all):
-    """All visits of the school for the administration, else those of the user's groups."""
-    return visits if see_all else visits.filter(group__curator__user=user)
+    """All visits of the school for the administration, else those of the user's
+    groups and those the user planned (facts and timeliness only)."""
+    return visits if see_all else visits.filter(Q(group__curator__user=user) | Q(created_by=user))
 
 
 def visits_awaiting_debrief(*, school, user, see_all, now):
