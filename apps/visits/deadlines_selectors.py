@@ -6,16 +6,76 @@ administration (see apps.visits.access)."""
 
 import datetime
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from apps.mentoring.models import MentorGroup
 
 from .models import Feedback, LessonVisit, VisitObserver
-from .selectors import visit_queryset
 
 # What the board calls recent: debriefs and next steps of the last two months.
 RECENT_DAYS = 60
 UPCOMING_DAYS = 14
+
+
+def _of_school(visits, *, school):
+    """`visits` of the school, its network pairs' visits planned at the partner school included.
+
+    `for_school`'s OR spans the visit and its pair, so PostgreSQL can use no per-school index and
+    reads every visit. Here each side is an index scan, UNIONed into an array evaluated once
+    (`id = ANY(ARRAY(…))`): an `IN (…)` semi-join would still be planned after joining every visit."""
+    own = visits.filter(school=school).order_by().values("pk")
+    partner = visits.filter(group__partner_school=school).order_by().values("pk")
+    return LessonVisit.objects.filter(_EqualsAny(F("pk"), ArraySubquery(own.union(partner, all=True))))
+
+
+class _EqualsAny(Func):
+    """`value = ANY(array)`, a condition."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+# The columns a line of the board shows (visits/deadlines/_visit_line.html): fewer columns to
+# select, compile and load, the board's main cost once its SQL is fast.
+NAME_FIELDS = ("last_name", "first_name", "patronymic")
+LINE_FIELDS = (
+    *("school", "kind", "status", "grade", "topic", "starts_at", "ends_at", "debrief_due_at"),
+    *("observed", *(f"observed__{name}" for name in NAME_FIELDS), "subject", "subject__name", "group", "group__kind"),
+)
+
+
+def _with_line(visits):
+    """What a line of the board shows but its observers: the observed teacher, the subject, the group."""
+    return visits.select_related("observed", "subject", "group").only(*LINE_FIELDS)
+
+
+def visits_observers_attach(visits):
+    """The observers of every visit listed on the board, in one query for all the lists."""
+    observers = (
+        VisitObserver.objects.select_related("staff")
+        .only("visit", "staff", *(f"staff__{name}" for name in NAME_FIELDS))
+        .order_by("pk")
+    )
+    prefetch_related_objects(visits, Prefetch("observer_links", queryset=observers))
+
+
+def _count(rows):
+    """How many `rows` (correlated to the outer visit), as a subquery: no GROUP BY over the joins."""
+    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
 
 
 def _scope(visits, *, user, see_all):
@@ -28,20 +88,26 @@ def visits_awaiting_debrief(*, school, user, see_all, now):
     """Visits whose lesson has ended and whose debrief is still awaited or overdue:
     overdue ones first (flagged by the sweep or past their deadline already), then
     by deadline."""
-    visits = visit_queryset(school=school).awaiting_debrief(now)
+    visits = _with_line(_of_school(LessonVisit.objects.awaiting_debrief(now), school=school))
+    submitted = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
     return (
         _scope(visits, user=user, see_all=see_all)
-        .annotate(overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()))
+        .annotate(
+            overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()),
+            feedback_submitted=_count(submitted),
+            observer_count=_count(VisitObserver.objects.filter(visit=OuterRef("pk"))),
+        )
         .order_by("-overdue_now", "debrief_due_at", "pk")
     )
 
 
 def visits_upcoming(*, school, user, see_all, now, limit=20):
-    visits = visit_queryset(school=school).filter(
+    planned = LessonVisit.objects.filter(
         status=LessonVisit.Status.PLANNED,
         ends_at__gt=now,
         starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
     )
+    visits = _with_line(_of_school(planned, school=school))
     return _scope(visits, user=user, see_all=see_all).order_by("starts_at", "pk")[:limit]
 
 
@@ -54,21 +120,14 @@ def visits_missing_reverse(*, school, user, see_all, now, limit=50):
     reverse_later = LessonVisit.objects.filter(
         group=OuterRef("group"), kind=LessonVisit.Kind.REVERSE_VISIT, starts_at__gt=OuterRef("starts_at")
     ).exclude(status=LessonVisit.Status.CANCELLED)
-    visits = (
-        LessonVisit.objects.for_school(school)
-        .filter(
-            kind=LessonVisit.Kind.PAIR_VISIT,
-            status__in=(LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE),
-            group__status=MentorGroup.Status.ACTIVE,
-            starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
-        )
-        .exclude(Exists(answered))
-        .exclude(Exists(reverse_later))
-        .select_related("observed", "group", "group__curator", "subject")
-        .prefetch_related(
-            Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff").order_by("pk"))
-        )
+    debriefed = LessonVisit.objects.filter(
+        kind=LessonVisit.Kind.PAIR_VISIT,
+        status__in=(LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE),
+        group__status=MentorGroup.Status.ACTIVE,
+        starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
     )
+    visits = _of_school(debriefed, school=school).exclude(Exists(answered)).exclude(Exists(reverse_later))
+    visits = _with_line(visits)
     return _scope(visits, user=user, see_all=see_all).order_by("-starts_at", "pk")[:limit]
 
 

@@ -44,6 +44,9 @@ def deadline_board(request):
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
     page = Paginator(awaiting, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_time_left(page.object_list, now)
+    upcoming = list(deadlines_selectors.visits_upcoming(**scope))
+    missing_reverse = list(deadlines_selectors.visits_missing_reverse(**scope))
+    deadlines_selectors.visits_observers_attach([*page.object_list, *upcoming, *missing_reverse])
     # Feedback content: only ever the groups this user curates (apps.visits.access).
     next_steps = list(deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now))
     return render(
@@ -52,8 +55,8 @@ def deadline_board(request):
         {
             "page": page,
             "see_all": see_all,
-            "upcoming": list(deadlines_selectors.visits_upcoming(**scope)),
-            "missing_reverse": list(deadlines_selectors.visits_missing_reverse(**scope)),
+            "upcoming": upcoming,
+            "missing_reverse": missing_reverse,
             "next_steps": next_steps,
             "show_next_steps": bool(next_steps) or request.membership.can("mentoring.curate"),
             "debrief_hours": request.school.debrief_hours,

@@ -73,12 +73,16 @@ def test_refuses_a_database_with_schools_unless_forced():
 def test_times_pages_in_process_next_to_the_bare_view():
     generate()
     command = BenchRun()
-    admin, school, coordinator, network = command.personas()
+    admin, school, curator, coordinator, network = command.personas()
     pages = [page for page in timing.PAGES if page.url_name in (timing.BARE_URL_NAME, "staff:list", "visits:deadlines")]
     targets, missing = timing.pages_resolve(pages, network_id=network.pk)
     assert not missing
 
-    clients = {"admin": command.client_for(admin, school), "coordinator": command.client_for(coordinator, school)}
+    clients = {
+        "admin": command.client_for(admin, school),
+        "curator": command.client_for(curator, school),
+        "coordinator": command.client_for(coordinator, school),
+    }
     timings = timing.time_in_process(targets, clients, warmup=1, repeat=3)
 
     assert set(timings) == {page.label for page in pages}

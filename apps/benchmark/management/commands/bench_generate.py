@@ -113,6 +113,7 @@ class Command(BaseCommand):
             self.phase("staff, subjects and associations", self.staff_create, options["staff_per_school"])
             self.phase("category awards", self.categories_create)
             self.phase("mentor groups", self.groups_create)
+            self.phase("curators' accounts", self.curators_create)
             self.phase("task teams", self.teams_create)
             self.phase("partners and joint activities", self.partners_create)
             self.phase("problem-theme days", self.problem_days_create)
@@ -179,6 +180,37 @@ class Command(BaseCommand):
         if hasattr(SchoolNetwork, "coordinators"):
             networks[0].coordinators.add(coordinator)
         return f"{len(networks)} networks, {count} schools, {len(admins) + 1} users"
+
+    def curators_create(self):
+        """A login for the curator of each school's network pair of this year, so that the deadline
+        board is timed as a curator too (their pair's visits reach the partner school's board)."""
+        groups = (
+            MentorGroup.objects.filter(status=MentorGroup.Status.ACTIVE, partner_school__isnull=False)
+            .select_related("curator", "school")
+            .order_by("school_id", "pk")
+        )
+        curator_of = {}
+        for group in groups:
+            curator_of.setdefault(group.school_id, group.curator)
+        number = {school.pk: n for n, school in enumerate(self.schools, start=1)}
+        password = make_password(BENCH_PASSWORD)
+        users = User.objects.bulk_create(
+            User(
+                email=f"curator-{number[school_id]}@{BENCH_DOMAIN}",
+                first_name=staff.first_name,
+                last_name=staff.last_name,
+                password=password,
+            )
+            for school_id, staff in curator_of.items()
+        )
+        Membership.objects.bulk_create(
+            Membership(user=user, school_id=school_id, roles=[Role.TEACHER, Role.CURATOR])
+            for user, school_id in zip(users, curator_of, strict=True)
+        )
+        for user, staff in zip(users, curator_of.values(), strict=True):
+            staff.user = user
+        StaffMember.objects.bulk_update(curator_of.values(), ["user"], batch_size=2000)
+        return f"{len(users)} curators"
 
     # --- staff -----------------------------------------------------------------
 
@@ -611,6 +643,19 @@ class Command(BaseCommand):
                 },
             )
             visits = cursor.rowcount
+            # Pair and reverse visits to a member of a group belong to that group, network pairs included.
+            cursor.execute(
+                """
+                UPDATE visits_lessonvisit v SET group_id = m.group_id
+                FROM mentoring_mentorgroupmember m
+                JOIN mentoring_mentorgroup g ON g.id = m.group_id
+                WHERE m.staff_id = v.observed_id
+                  AND v.kind IN ('pair_visit', 'reverse_visit')
+                  AND (v.starts_at AT TIME ZONE %(tz)s)::date BETWEEN g.starts_on AND g.planned_end_on
+                """,
+                {"tz": TIME_ZONE},
+            )
+            in_groups = cursor.rowcount
             cursor.execute(
                 """
                 INSERT INTO visits_visitobserver (visit_id, staff_id)
@@ -627,4 +672,4 @@ class Command(BaseCommand):
                 {"second": SECOND_OBSERVER_SHARE},
             )
             observers = cursor.rowcount
-        return f"{visits} visits over {school_days} school days, {observers} observers"
+        return f"{visits} visits over {school_days} school days ({in_groups} in groups), {observers} observers"

@@ -49,14 +49,18 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=str(settings.BASE_DIR / ".data" / "bench" / "last.md"))
 
     def handle(self, *args, **options):
-        admin, school, coordinator, network = self.personas()
+        admin, school, curator, coordinator, network = self.personas()
         targets, missing = timing.pages_resolve(timing.PAGES, network_id=network.pk)
         for note in missing:
             self.stdout.write(f"bench_run: {note}")
-        clients = {"admin": self.client_for(admin, school), "coordinator": self.client_for(coordinator, school)}
+        clients = {
+            "admin": self.client_for(admin, school),
+            "curator": self.client_for(curator, school),
+            "coordinator": self.client_for(coordinator, school),
+        }
         self.stdout.write(
             f"bench_run: in-process, {options['warmup']} warm-up + {options['repeat']} timed requests per page"
-            f" as {admin.email} ({school.short_name}) and {coordinator.email} (network of"
+            f" as {admin.email}, {curator.email} ({school.short_name}) and {coordinator.email} (network of"
             f" {network.schools.count()} schools)"
         )
         in_process = timing.time_in_process(targets, clients, warmup=options["warmup"], repeat=options["repeat"])
@@ -87,13 +91,17 @@ class Command(BaseCommand):
 
     def personas(self):
         """The administrator of the first network's leader school (a mid-size one: its staff count is
-        the mean) and the coordinator of that network."""
+        the mean; other schools' network pairs visit it too), the curator of its network pair of this
+        year, and the coordinator of that network."""
         coordinator = User.objects.filter(email=f"coordinator@{BENCH_DOMAIN}").first()
         if coordinator is None:
             raise CommandError("No benchmark dataset here: run manage.py bench_generate first.")
         school = School.objects.filter(is_network_leader=True).order_by("pk").first()
         admin = User.objects.get(memberships__school=school, email__startswith="admin-")
-        return admin, school, coordinator, school.network
+        curator = User.objects.filter(memberships__school=school, email__startswith="curator-").first()
+        if curator is None:
+            raise CommandError("The dataset has no curator logins: run manage.py bench_generate --force again.")
+        return admin, school, curator, coordinator, school.network
 
     def client_for(self, user, school):
         client = Client(SERVER_NAME=HOST)  # an allowed host, unlike the default "testserver"
