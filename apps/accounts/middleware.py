@@ -2,7 +2,8 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, logout
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -10,9 +11,21 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from .backends import BACKEND, LEGACY_BACKEND
 from .selectors import membership_current
 from .services import CURRENT_SCHOOL_SESSION_KEY
 from .twofactor import SEEN_AT_SESSION_KEY, SIGNED_IN_AT_SESSION_KEY, twofactor_device, twofactor_owed
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with sessions signed in through Django's own ModelBackend carried over
+    to ours (which also brings the memberships), so that nobody is signed out by the
+    switch. The user is still checked by Django (active, session hash) on first use."""
+
+    def process_request(self, request):
+        if request.session.get(BACKEND_SESSION_KEY) == LEGACY_BACKEND:
+            request.session[BACKEND_SESSION_KEY] = BACKEND
+        super().process_request(request)
 
 
 class CurrentSchoolMiddleware:

@@ -7,10 +7,14 @@ sessions, two-factor devices and sign-in attempts. Accounts are never rewritten 
 the name sweep: a namesake's account must keep its name.
 """
 
+from importlib import import_module
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,11 +90,9 @@ def _sessions_delete(user) -> int:
     which holds back changes to this one card only, and keeps the erasure all
     or nothing: a failed erasure leaves the person signed in as before.
     """
-    if "django.contrib.sessions.backends.db" not in settings.SESSION_ENGINE and not settings.SESSION_ENGINE.endswith(
-        "cached_db"
-    ):
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    if not isinstance(store, DBStore):
         return 0  # other engines: the unusable password already voids the session's auth hash
-    store = Session.get_session_store_class()()
     wanted = str(user.pk)
     live = Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data")
     doomed = [
@@ -99,6 +101,13 @@ def _sessions_delete(user) -> int:
         if str(store.decode(data).get(SESSION_KEY)) == wanted
     ]
     Session.objects.filter(pk__in=doomed).delete()
+    if hasattr(store, "cache_keys"):
+        # Sessions read from the cache (apps/core/sessions.py) are forgotten there too:
+        # now, and again once the erasure commits, in case a request read one back
+        # from the database in between.
+        cache, keys = store._cache, store.cache_keys(doomed)
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
     return len(doomed)
 
 
