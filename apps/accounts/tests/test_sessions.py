@@ -6,11 +6,12 @@ import datetime
 import time_machine
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from apps.accounts.personal_data import _sessions_delete
+from apps.core.sessions import SessionStore
 from conftest import client_for
 
 PASSWORD = "correct-horse-42"
@@ -156,3 +157,13 @@ def test_a_page_does_not_save_the_session_every_time(teacher):
     with at(0, 2):
         client.get(reverse("home"))
         assert client.session["seen_at"] == seen + 120
+
+
+def test_sessions_ended_by_erasure_are_gone_from_the_session_cache(teacher, django_capture_on_commit_callbacks):
+    """Sessions are read from the cache: ending them in the database alone would leave
+    them signed in."""
+    client = client_for(teacher)
+    assert client.get(reverse("home")).status_code == 200  # the session is in the cache now
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _sessions_delete(teacher) == 1
+    assert signed_out(client.get(reverse("home")))
