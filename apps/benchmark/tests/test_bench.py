@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
+from django.test import Client
 
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
 from apps.benchmark import timing
@@ -88,3 +89,17 @@ def test_times_pages_in_process_next_to_the_bare_view():
     table = timing.report_table(targets, timings, {})
     assert timing.BARE_LABEL in table
     assert "1.0×" in table
+
+
+def test_times_the_signed_in_floor_against_its_goal():
+    generate()
+    command = BenchRun()
+    admin, school, _coordinator, _network = command.personas()
+    timings = timing.floor_time(command.client_for(admin, school), Client(), warmup=1, repeat=5)
+
+    ok, line = timing.floor_check(timings)
+    assert timings[timing.FLOOR_LABEL].requests == 5
+    assert line.startswith("PASS" if ok else "FAIL")
+    assert f"goal p50 ≤ {timing.FLOOR_GOAL_MS} ms" in line
+    slow = {**timings, timing.FLOOR_LABEL: timing.Timing(p50_ms=timing.FLOOR_GOAL_MS + 0.01, p95_ms=9, requests=5)}
+    assert timing.floor_check(slow)[0] is False
