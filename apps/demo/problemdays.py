@@ -49,7 +49,7 @@ def seed_problem_days(*, schools, users, today):
         created_by=admin,
     )
     for kind, person in zip(PreparationRole.Kind.values, teachers, strict=False):
-        services.role_add(
+        services.role_save(
             day=held, kind=kind, staff=person, when=_at(held, 14) - datetime.timedelta(days=21), place="Актовый зал"
         )
     ideas = [
@@ -118,6 +118,17 @@ def seed_problem_days(*, schools, users, today):
 
     planning = services.day_copy(
         source=held, date=today + datetime.timedelta(days=24), working_title="Вода в нашем селе", created_by=admin
+    )
+    # A clash left in the plan on purpose: the stage panel lists it, and «готов» asks to confirm it.
+    services.activity_save(
+        day=planning,
+        title="Классный час «Откуда вода в кране?»",
+        kind="class_hour",
+        starts_at=_at(planning, 9, 15),
+        ends_at=_at(planning, 10, 0),
+        place="Кабинеты классов",
+        grades="5–7",
+        responsible=teachers[2:3] or teachers[:1],
     )
     planning.problem_question = "Откуда берётся вода в кране и что будет, если её не станет?"
     planning.status = ProblemDay.Status.PLANNING

@@ -11,6 +11,7 @@ from apps.accounts.models import School
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.typography import quoted
 from apps.core.uploads import file_download
 from apps.staff.forms import NameForm
 from apps.staff.models import StaffMember
@@ -202,8 +203,8 @@ def _report_conflicts(request, conflicts):
     for other in conflicts:
         when = timezone.localtime(other.starts_at).strftime("%d.%m.%Y %H:%M")
         if school_id in (other.group.school_id, other.group.partner_school_id):
-            text = _("Double booking: «%(title)s» (%(group)s) at %(time)s has the same people.") % {
-                "title": other.title,
+            text = _("Double booking: %(title)s (%(group)s) at %(time)s has the same people.") % {
+                "title": quoted(other.title),
                 "group": other.group,
                 "time": when,
             }
@@ -227,7 +228,7 @@ def event_create(request, pk):
             apply_validation_error(form, error)
         else:
             _report_conflicts(request, conflicts)
-            messages.success(request, _("«%(title)s» is on the schedule.") % {"title": event.title})
+            messages.success(request, _("%(title)s is on the schedule.") % {"title": quoted(event.title)})
             return redirect("mentoring:group_detail", pk=group.pk)
     return render(request, "mentoring/event_form.html", {"form": form, "group": group})
 
@@ -361,7 +362,7 @@ def tags(request):
     form = NameForm(request.POST or None, model=ProblemTag, school=request.school)
     if request.method == "POST" and form.is_valid():
         services.problem_tag_create(school=request.school, name=form.cleaned_data["name"])
-        messages.success(request, _("«%(name)s» is added.") % {"name": form.cleaned_data["name"]})
+        messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
         return redirect("mentoring:tags")
     rows = selectors.problem_tags_with_counts(school=request.school)
     return render(request, "mentoring/tags.html", {"form": form, "tags": rows})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
 from apps.core.dates import school_today
+from apps.core.typography import quoted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -37,8 +38,8 @@ def agreements_expiry_sweep(*, now=None):
     sent = 0
     with translation.override("ru"):
         for agreement in agreements:
-            title = _("The agreement with «%(partner)s» expires on %(date)s") % {
-                "partner": agreement.partner.name,
+            title = _("The agreement with %(partner)s expires on %(date)s") % {
+                "partner": quoted(agreement.partner.name),
                 "date": agreement.valid_until.strftime("%d.%m.%Y"),
             }
             for user in managers.get(agreement.partner.school_id, []):

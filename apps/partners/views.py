@@ -10,6 +10,7 @@ from apps.audit.services import audit_export
 from apps.core.dates import academic_year_bounds, academic_year_of, school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.typography import quoted
 from apps.core.uploads import file_download
 from apps.staff.forms import NameForm
 
@@ -90,7 +91,9 @@ def partner_create(request):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("«%(name)s» is added to the registry.") % {"name": partner.name})
+            messages.success(
+                request, _("The organisation %(name)s is added to the registry.") % {"name": quoted(partner.name)}
+            )
             return redirect("partners:partner_detail", pk=partner.pk)
     return render(request, "partners/partner_form.html", {"form": form})
 
@@ -369,7 +372,7 @@ def directions(request):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("«%(name)s» is added.") % {"name": form.cleaned_data["name"]})
+                messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
                 return redirect("partners:directions")
     return render(
         request,

@@ -4,6 +4,7 @@ activities a person is responsible for."""
 from django.utils.translation import gettext as _
 
 from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
+from apps.core.typography import quoted
 
 from .selectors import duties_for_calendar, duties_for_user
 
@@ -21,7 +22,8 @@ def duty_feed_items(*, user, since):
             uid=feed_uid("problem-day-activity", activity.pk),
             start=activity.starts_at,
             end=activity.ends_at,
-            summary=_("Problem-theme day «%(theme)s»: %(title)s") % {"theme": activity.day, "title": activity.title},
+            summary=_("Problem-theme day %(theme)s: %(title)s")
+            % {"theme": quoted(activity.day), "title": activity.title},
             location=activity.place,
         )
 

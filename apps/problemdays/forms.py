@@ -1,16 +1,18 @@
 import datetime
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import DOCUMENTS, IMAGES, validate_upload
-from apps.core.widgets import DateInput, DateTimeLocalInput
+from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.partners.models import PartnerOrganisation
 from apps.staff.forms import StaffMultipleChoiceField
 from apps.staff.models import StaffMember, Subject
 
 from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeIdea
+from .services import question_for_theme
 
 
 class SchoolDateTimeField(forms.DateTimeField):
@@ -61,8 +63,33 @@ class ProblemDayForm(forms.ModelForm):
         self.fields["organisers"].queryset = school_staff(school)
         if self.instance.pk:
             self.fields["organisers"].initial = list(self.instance.organisers.all())
+            # A theme chosen here fills the question below, from the server, as it is chosen.
+            self.fields["theme"].widget.attrs.update(
+                {
+                    "list": "theme-ideas",
+                    "data-hx-post": reverse("problemdays:question_suggest", kwargs={"pk": self.instance.pk}),
+                    "data-hx-trigger": "change",
+                    "data-hx-target": "#question-field",
+                    "data-hx-swap": "outerHTML",
+                }
+            )
         else:
             del self.fields["theme"]
+        self.suggested_question = ""
+
+    def suggest_question(self, *, old_theme):
+        """Fill the typed question from the typed theme (see services.question_for_theme)."""
+        data = self.data.copy()
+        question = question_for_theme(
+            theme=data.get("theme", ""),
+            question=data.get("problem_question", ""),
+            old_theme=old_theme,
+            suggested=data.get("question_suggested", ""),
+        )
+        if question != data.get("problem_question", ""):
+            self.suggested_question = question
+        data["problem_question"] = question
+        self.data = data
 
 
 class CopyDayForm(forms.Form):
@@ -70,11 +97,42 @@ class CopyDayForm(forms.Form):
     working_title = forms.CharField(label=_("Working title"), max_length=255, required=False)
 
 
+class PlannerRowsFormSet(forms.BaseFormSet):
+    """A few rows of one section of the planner sent at once (two ideas, three
+    roles...): each row may start from its own initial values, and a row left
+    as it was is skipped."""
+
+    def __init__(self, *args, row_initial=(), **kwargs):
+        self.row_initial = list(row_initial)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self.row_initial):
+            kwargs["initial"] = self.row_initial[index]
+        return kwargs
+
+    def filled(self):
+        """The rows someone typed into."""
+        return [form for form in self.forms if form.has_changed()]
+
+    def clean(self):
+        if not any(self.errors) and not self.filled():
+            raise forms.ValidationError(_("Fill in at least one row."), code="no_rows")
+
+
+def rows_formset(form_class, *, extra):
+    return forms.formset_factory(form_class, formset=PlannerRowsFormSet, extra=extra, max_num=20, absolute_max=20)
+
+
 class ThemeIdeaForm(forms.ModelForm):
     class Meta:
         model = ThemeIdea
         fields = ["title", "proposed_by_kind", "proposed_by", "rationale", "votes"]
-        widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 1})}
+
+    def __init__(self, *args, day=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class PreparationRoleForm(forms.ModelForm):
@@ -90,53 +148,90 @@ class PreparationRoleForm(forms.ModelForm):
 
 
 class DayActivityForm(forms.ModelForm):
+    """An activity of the day: times on the day's own date, in the school's zone."""
+
+    starts = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    ends = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     responsible = StaffMultipleChoiceField(
         label=_("Responsible teachers"),
         queryset=StaffMember.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     partners = forms.ModelMultipleChoiceField(
         label=_("Partner organisations"),
         queryset=PartnerOrganisation.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
     )
     subjects = forms.ModelMultipleChoiceField(
         label=_("Subjects integrated"),
         queryset=Subject.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
     )
+
+    # Where the service's errors about the stored times are shown.
+    SERVICE_FIELDS = {"starts_at": "starts", "ends_at": "ends"}
 
     class Meta:
         model = DayActivity
-        fields = ["title", "kind", "starts_at", "ends_at", "place", "grades", "parents_involved"]
+        fields = ["title", "kind", "place", "grades", "parents_involved"]
 
     def __init__(self, *args, day, **kwargs):
         super().__init__(*args, **kwargs)
-        tz = day.school.tzinfo
-        for name, label in (("starts_at", _("Starts at")), ("ends_at", _("Ends at"))):
-            self.fields[name] = SchoolDateTimeField(label=label, tz=tz)
+        self.day = day
+        self.fields = {
+            name: self.fields[name]
+            for name in ("title", "kind", "starts", "ends", "place", "grades", "responsible")
+            + ("partners", "subjects", "parents_involved")
+        }
         self.fields["responsible"].queryset = school_staff(day.school)
         self.fields["partners"].queryset = PartnerOrganisation.objects.for_school(day.school).order_by("name")
         self.fields["subjects"].queryset = Subject.objects.for_school(day.school).order_by("name")
+        tz = day.school.tzinfo
         if self.instance.pk:
+            self.initial["starts"] = self.instance.starts_at.astimezone(tz).time()
+            self.initial["ends"] = self.instance.ends_at.astimezone(tz).time()
             for name in ("responsible", "partners", "subjects"):
-                self.fields[name].initial = list(getattr(self.instance, name).all())
+                self.initial[name] = list(getattr(self.instance, name).all())
         else:
-            self.initial.setdefault("starts_at", datetime.datetime.combine(day.date, datetime.time(9, 0), tzinfo=tz))
-            self.initial.setdefault("ends_at", datetime.datetime.combine(day.date, datetime.time(9, 45), tzinfo=tz))
+            self.initial.setdefault("starts", datetime.time(9, 0))
+            self.initial.setdefault("ends", datetime.time(9, 45))
             self.initial.setdefault("grades", day.grades)
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts"), data.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("The activity must end after it starts."))
+        return data
 
     def activity_fields(self):
         data = self.cleaned_data
+        tz = self.day.school.tzinfo
         return {
             **{name: data[name] for name in self._meta.fields},
+            "starts_at": datetime.datetime.combine(self.day.date, data["starts"], tzinfo=tz),
+            "ends_at": datetime.datetime.combine(self.day.date, data["ends"], tzinfo=tz),
             "responsible": data["responsible"],
             "partners": data["partners"],
             "subjects": data["subjects"],
         }
+
+
+IdeaRowsFormSet = rows_formset(ThemeIdeaForm, extra=3)
+RoleRowsFormSet = rows_formset(PreparationRoleForm, extra=3)
+ActivityRowsFormSet = rows_formset(DayActivityForm, extra=2)
+
+
+class QuestionForm(forms.ModelForm):
+    """The problem question, written on the planner itself."""
+
+    class Meta:
+        model = ProblemDay
+        fields = ["problem_question"]
+        widgets = {"problem_question": forms.Textarea(attrs={"rows": 2})}
 
 
 class ReflectionForm(forms.ModelForm):

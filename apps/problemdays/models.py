@@ -2,6 +2,7 @@
 gathering, the children choose the theme, teachers and children plan the day's
 activities and duties together; the day is held, then reflected on."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -197,3 +198,36 @@ class Reflection(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+@bounded_texts
+class DayStageChange(models.Model):
+    """The history of a day's stages: who moved it, when, and, when a day with
+    clashes in its plan was declared ready, which clashes they confirmed."""
+
+    day = models.ForeignKey(ProblemDay, related_name="stage_changes", on_delete=models.CASCADE)
+    from_status = models.CharField(_("from stage"), max_length=16, choices=ProblemDay.Status.choices)
+    to_status = models.CharField(_("to stage"), max_length=16, choices=ProblemDay.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # One clash a line, as the stage panel listed them when the move was confirmed.
+    confirmed_clashes = models.TextField(_("clashes confirmed"), max_length=8000, blank=True)
+
+    objects = DayPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="day_stage_change_moves"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def clash_list(self):
+        return [line for line in self.confirmed_clashes.splitlines() if line]

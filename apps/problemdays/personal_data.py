@@ -2,14 +2,16 @@
 
 The export lists the days the person organised, their preparation roles and the
 activities they answered for. Erasure leaves them pointing at the anonymised card;
-the name sweep removes the person from the days' texts.
+the name sweep removes the person from the days' texts (the clashes confirmed
+on a stage change among them). Who moved a day's stage stays as the
+(anonymised) account, as in the task teams' history.
 """
 
 from django.utils.translation import gettext as _
 
 from apps.core.personal_data import PersonalDataSource, Section
 
-from .models import DayActivity, PreparationRole, ProblemDay
+from .models import DayActivity, DayStageChange, PreparationRole, ProblemDay
 
 
 def collect(*, staff, local_time):
@@ -68,6 +70,6 @@ def collect(*, staff, local_time):
 SOURCE = PersonalDataSource(
     app_label="problemdays",
     order=60,
-    person_models=(ProblemDay, PreparationRole, DayActivity),
+    person_models=(ProblemDay, PreparationRole, DayActivity, DayStageChange),
     collect=collect,
 )

@@ -9,9 +9,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
+from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
-from .models import DayActivity, PreparationRole, ProblemDay, ThemeIdea
+from .models import DayActivity, DayStageChange, PreparationRole, ProblemDay, ThemeIdea
 
 
 def _organisers():
@@ -42,11 +43,17 @@ def day_list(*, school):
 
 
 def planner_queryset(*, school):
-    """The planner: ideas, roles, activities with their people, partners and subjects."""
+    """The planner: ideas, roles, activities with their people, partners and
+    subjects, and the stage changes that confirmed clashes."""
     return day_queryset(school=school).prefetch_related(
         Prefetch("ideas", queryset=ThemeIdea.objects.order_by("-is_chosen", "-votes", "pk")),
         Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk")),
         Prefetch("activities", queryset=activity_queryset()),
+        Prefetch(
+            "stage_changes",
+            queryset=DayStageChange.objects.exclude(confirmed_clashes="").select_related("changed_by"),
+            to_attr="clash_confirmations",
+        ),
     )
 
 
@@ -69,13 +76,13 @@ def clashes_between(activity, others):
         for person in other.responsible.all():
             if person.pk in mine:
                 warnings.append(
-                    _("%(name)s is also responsible for «%(other)s» at the same time.")
-                    % {"name": person.full_name, "other": other.title}
+                    _("%(name)s is also responsible for %(other)s at the same time.")
+                    % {"name": person.full_name, "other": quoted(other.title)}
                 )
         if activity.place and _place_key(activity.place) == _place_key(other.place):
             warnings.append(
-                _("%(place)s is also taken by «%(other)s» at the same time.")
-                % {"place": activity.place, "other": other.title}
+                _("%(place)s is also taken by %(other)s at the same time.")
+                % {"place": activity.place, "other": quoted(other.title)}
             )
     return warnings
 
@@ -90,6 +97,8 @@ def day_clashes(activities):
 class Check:
     message: str
     blocking: bool = False
+    # A clash in the plan: the day may become ready with it, once someone confirms it.
+    clash: bool = False
 
 
 def stage_checks(day, *, today=None):
@@ -113,12 +122,12 @@ def stage_checks(day, *, today=None):
     for activity in activities:
         if not activity.responsible.all():
             checks[Status.READY].append(
-                Check(_("«%(title)s» has no responsible teacher.") % {"title": activity.title}, blocking=True)
+                Check(_("%(title)s has no responsible teacher.") % {"title": quoted(activity.title)}, blocking=True)
             )
     for pk, warnings in day_clashes(activities).items():
         title = next(a.title for a in activities if a.pk == pk)
         for warning in warnings:
-            checks[Status.READY].append(Check(f"«{title}»: {warning}"))
+            checks[Status.READY].append(Check(f"{quoted(title)}: {warning}", clash=True))
     today = today or school_today(day.school)
     if day.date > today:
         checks[Status.HELD].append(Check(_("The day's date has not come yet.")))

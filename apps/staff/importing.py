@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
+from apps.core.typography import quoted
+
 from .models import EARLIEST_DATE, CategoryAward, QualificationCategory, StaffMember, Subject, SubjectAssociation
 
 # At most this many people (non-empty rows under the header) in one file.
@@ -404,9 +406,9 @@ def staff_rows_parse(*, school, file_name: str, content: bytes, today: datetime.
             continue
         key = lookup.get(_norm(title))
         if key is None:
-            preview.file_errors.append(_("Unknown column «%(title)s».") % {"title": title})
+            preview.file_errors.append(_("Unknown column %(title)s.") % {"title": quoted(title)})
         elif key in columns:
-            preview.file_errors.append(_("Column «%(title)s» appears twice.") % {"title": title})
+            preview.file_errors.append(_("Column %(title)s appears twice.") % {"title": quoted(title)})
         else:
             columns[key] = index
     missing = [str(COLUMNS[key][0]) for key in REQUIRED_COLUMNS if key not in columns]
@@ -456,17 +458,19 @@ def _parse_row(line, raw, columns, today, epoch=WINDOWS_EPOCH) -> ImportRow:
             uncalculated.add(key)
             row.errors.append(
                 _(
-                    "«%(column)s»: the cell holds a formula without a calculated value; "
+                    "%(column)s: the cell holds a formula without a calculated value; "
                     "open the file in Excel, save it and upload it again."
                 )
-                % {"column": label(key)}
+                % {"column": quoted(label(key))}
             )
             value = None
         cells[key] = value
     cell = cells.get
 
     def too_long(key, limit):
-        row.errors.append(_("«%(column)s» is longer than %(max)s characters.") % {"column": label(key), "max": limit})
+        row.errors.append(
+            _("%(column)s is longer than %(max)s characters.") % {"column": quoted(label(key)), "max": limit}
+        )
 
     # Texts are checked against the fields they are saved in, never cut short.
     for key, (model, name) in TEXT_COLUMNS.items():
@@ -478,15 +482,15 @@ def _parse_row(line, raw, columns, today, epoch=WINDOWS_EPOCH) -> ImportRow:
     row.position = row.position or "учитель"
     for key in ("last_name", "first_name"):
         if not getattr(row, key) and key not in uncalculated:
-            row.errors.append(_("«%(column)s» is empty.") % {"column": label(key)})
+            row.errors.append(_("%(column)s is empty.") % {"column": quoted(label(key))})
 
     subjects_text = _cell_text(cell("subjects"))
     row.subjects = [s.strip() for s in re.split(r"[,;]", subjects_text) if s.strip()]
     limit = _max_length(Subject, "name")
     if any(len(name) > limit for name in row.subjects):
         row.errors.append(
-            _("«%(column)s»: a subject name is longer than %(max)s characters.")
-            % {"column": label("subjects"), "max": limit}
+            _("%(column)s: a subject name is longer than %(max)s characters.")
+            % {"column": quoted(label("subjects")), "max": limit}
         )
 
     email = _cell_text(cell("email")).lower()
@@ -495,7 +499,7 @@ def _parse_row(line, raw, columns, today, epoch=WINDOWS_EPOCH) -> ImportRow:
         try:
             validate_email(email)
         except ValidationError:
-            row.errors.append(_("«%(value)s» is not an e-mail address.") % {"value": email})
+            row.errors.append(_("%(value)s is not an e-mail address.") % {"value": quoted(email)})
         else:
             if len(email) > limit:
                 too_long("email", limit)
@@ -505,24 +509,26 @@ def _parse_row(line, raw, columns, today, epoch=WINDOWS_EPOCH) -> ImportRow:
         value = cell(key)
         if _cell_text(value) == "":
             if key in REQUIRED_COLUMNS and key not in uncalculated:
-                row.errors.append(_("«%(column)s» is empty.") % {"column": label(key)})
+                row.errors.append(_("%(column)s is empty.") % {"column": quoted(label(key))})
             continue
         try:
             day = _parse_date(value, epoch)
         except ValueError:
             row.errors.append(
-                _("«%(column)s»: «%(value)s» is not a date; write it as DD.MM.YYYY.")
-                % {"column": label(key), "value": _cell_text(value)}
+                _("%(column)s: %(value)s is not a date; write it as DD.MM.YYYY.")
+                % {"column": quoted(label(key)), "value": quoted(_cell_text(value))}
             )
             continue
         if day > today:
             row.errors.append(
-                _("«%(column)s»: %(date)s is in the future.") % {"column": label(key), "date": day.strftime("%d.%m.%Y")}
+                _("%(column)s: %(date)s is in the future.")
+                % {"column": quoted(label(key)), "date": day.strftime("%d.%m.%Y")}
             )
             continue
         if day < EARLIEST_DATE:
             row.errors.append(
-                _("«%(column)s»: %(date)s is too early.") % {"column": label(key), "date": day.strftime("%d.%m.%Y")}
+                _("%(column)s: %(date)s is too early.")
+                % {"column": quoted(label(key)), "date": day.strftime("%d.%m.%Y")}
             )
             continue
         setattr(row, key, day)
@@ -534,7 +540,8 @@ def _parse_row(line, raw, columns, today, epoch=WINDOWS_EPOCH) -> ImportRow:
         category = _category_lookup().get(_norm(category_text))
         if category is None:
             row.errors.append(
-                _("Unknown category «%(value)s»: use highest, first, fits the post or none.") % {"value": category_text}
+                _("Unknown category %(value)s: use highest, first, fits the post or none.")
+                % {"value": quoted(category_text)}
             )
         elif category != QualificationCategory.NONE:
             row.category = category

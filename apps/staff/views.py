@@ -11,6 +11,7 @@ from apps.audit.services import audit_export
 from apps.core.dates import school_today, years_between
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.typography import quoted
 
 from . import services
 from .exporting import staff_export_xlsx, staff_import_template_xlsx
@@ -365,7 +366,7 @@ def catalog(request):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("«%(name)s» is added.") % {"name": form.cleaned_data["name"]})
+                messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
                 return redirect("staff:catalog")
     return render(
         request,

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
+from apps.core.typography import quoted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -81,8 +82,8 @@ def surveys_sweep(*, now=None, batch=200):
                 counts["reminded"] += _notify(
                     survey_round,
                     kind=Notification.Kind.SURVEY_REMINDER,
-                    title=_("The staff survey «%(name)s» closes on %(date)s: your answer is awaited")
-                    % {"name": survey_round.name, "date": survey_round.closes_on.strftime("%d.%m.%Y")},
+                    title=_("The staff survey %(name)s closes on %(date)s: your answer is awaited")
+                    % {"name": quoted(survey_round.name), "date": survey_round.closes_on.strftime("%d.%m.%Y")},
                     unanswered_only=True,
                 )
     stale = SurveyRound.objects.filter(

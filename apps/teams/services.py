@@ -11,6 +11,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
 from apps.core.dates import school_today
 from apps.core.forms import check_dates
+from apps.core.typography import quoted
 from apps.core.validation import text_lengths_check
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamOutcome, TeamStatusChange
@@ -130,7 +131,7 @@ def team_create(
     today = school_today(school)
     TeamMember.objects.bulk_create(TeamMember(team=team, staff=m.staff, role=m.role, joined_on=today) for m in members)
     _audit_members(team, members, joined=True)
-    reason = _("Re-formed from «%(title)s».") % {"title": predecessor.title} if predecessor else _("Team formed.")
+    reason = _("Re-formed from %(title)s.") % {"title": quoted(predecessor.title)} if predecessor else _("Team formed.")
     _record_change(team, "", team.status, reason=reason, changed_by=created_by)
     return team, team_load_warnings(school=school, staff=[m.staff for m in members])
 

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
+from apps.core.typography import quoted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -68,8 +69,8 @@ def teams_deadline_sweep(*, now=None, batch=500):
                 team,
                 kind=Notification.Kind.MILESTONE_OVERDUE,
                 key=f"milestone:{milestone.pk}",
-                title=_("Milestone overdue: «%(milestone)s» (%(team)s)")
-                % {"milestone": milestone.title, "team": team.title},
+                title=_("Milestone overdue: %(milestone)s (%(team)s)")
+                % {"milestone": quoted(milestone.title), "team": team.title},
             )
         passed = Notification.objects.filter(
             kind=Notification.Kind.TEAM_DEADLINE_PASSED, key=Concat(Value("team:"), Cast(OuterRef("pk"), CharField()))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import School
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.typography import quoted
 from apps.core.uploads import file_download
 from apps.staff.models import StaffMember
 
@@ -354,6 +355,6 @@ def team_reform(request, pk):
             apply_validation_error(form, error, fields={"members": "member_ids", "lead": "lead_id"})
         else:
             _warn_load(request, warnings)
-            messages.success(request, _("A new team is formed from «%(title)s».") % {"title": team.title})
+            messages.success(request, _("A new team is formed from %(title)s.") % {"title": quoted(team.title)})
             return redirect("teams:team_detail", pk=new_team.pk)
     return render(request, "teams/reform_form.html", {"form": form, "team": team})

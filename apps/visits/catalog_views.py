@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.typography import quoted
 from apps.staff.forms import NameForm
 
 from . import catalog_services, services
@@ -69,7 +70,7 @@ def word_list(request):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("«%(word)s» is added.") % {"word": entry.word})
+            messages.success(request, _("%(word)s is added.") % {"word": quoted(entry.word)})
             return redirect("visits:words")
     words = EvaluativeWord.objects.for_school(request.school)
     return render(request, "visits/catalog/words.html", {"form": form, "words": words})
@@ -80,5 +81,5 @@ def word_list(request):
 def word_delete(request, pk):
     entry = get_for_school_or_404(EvaluativeWord.objects.all(), school=request.school, pk=pk)
     catalog_services.evaluative_word_delete(entry=entry)
-    messages.success(request, _("«%(word)s» is removed from the list.") % {"word": entry.word})
+    messages.success(request, _("%(word)s is removed from the list.") % {"word": quoted(entry.word)})
     return redirect("visits:words")

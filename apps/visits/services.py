@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.dates import add_years, school_today, short_date
+from apps.core.typography import quoted
 from apps.core.validation import text_lengths_check
 from apps.mentoring.models import GroupEvent, GroupEventParticipant
 from apps.notifications.models import Notification
@@ -445,11 +446,15 @@ def _notify_deadline(visit, kind):
     with translation.override("ru"):
         due = timezone.localtime(visit.debrief_due_at, visit.school.tzinfo).strftime("%d.%m.%Y %H:%M")
         titles = {
-            Notification.Kind.DEBRIEF_OVERDUE: _("Debrief overdue: %(teacher)s, %(grade)s, «%(topic)s»"),
+            Notification.Kind.DEBRIEF_OVERDUE: _("Debrief overdue: %(teacher)s, %(grade)s, %(topic)s"),
             Notification.Kind.DEBRIEF_REMINDER_24H: _("Debrief due within a day: %(teacher)s, %(grade)s"),
             Notification.Kind.DEBRIEF_REMINDER_4H: _("Debrief due within 4 hours: %(teacher)s, %(grade)s"),
         }
-        title = titles[kind] % {"teacher": visit.observed.short_name, "grade": visit.grade, "topic": visit.topic}
+        title = titles[kind] % {
+            "teacher": visit.observed.short_name,
+            "grade": visit.grade,
+            "topic": quoted(visit.topic),
+        }
         body = _("The debrief of the lesson is held no later than %(due)s.") % {"due": due}
     sent = 0
     reminder = kind != Notification.Kind.DEBRIEF_OVERDUE

@@ -73,3 +73,34 @@
     }
   });
 })();
+
+(function () {
+  "use strict";
+  // A wide table scrolls sideways inside its .table-responsive box (on a phone, mostly):
+  // a keyboard user scrolls it once it can take the focus (WCAG 2.1.1), so a box that
+  // scrolls becomes a tab stop, and one that no longer does stops being one.
+  function focusScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  var pending = null;
+  function later() {
+    if (pending) window.cancelAnimationFrame(pending);
+    pending = window.requestAnimationFrame(function () {
+      pending = null;
+      focusScrollingTables();
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusScrollingTables);
+  } else {
+    focusScrollingTables();
+  }
+  window.addEventListener("resize", later);
+  document.addEventListener("htmx:afterSettle", later);
+})();

@@ -41,3 +41,32 @@ def test_administrator_reads_the_category_shares_and_downloads_them(demo_databas
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     for year, (highest, _first) in CATEGORY_SHARES.items():
         assert abs(rows[year][3] - highest) <= 1, rows[year]
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_breakdown_tables_do_not_cover_each_other(width, demo, chromium, live_server):
+    """By association and by experience: side by side in half a page, the long
+    association names pushed the first table under the second."""
+    from django.conf import settings
+
+    from apps.accounts.models import User
+    from conftest import client_for
+
+    context = chromium.new_context(locale="ru-RU", viewport={"width": width, "height": 900})
+    session = client_for(User.objects.get(email="director@berezovka.demo")).cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.value, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/dashboards/categories/")
+        tables = page.locator("[data-testid^=breakdown-]")
+        assert tables.count() == 2
+        first, second = tables.nth(0).bounding_box(), tables.nth(1).bounding_box()
+        apart = (
+            first["x"] + first["width"] <= second["x"]
+            or second["x"] + second["width"] <= first["x"]
+            or first["y"] + first["height"] <= second["y"]
+            or second["y"] + second["height"] <= first["y"]
+        )
+        assert apart, (first, second)
+    finally:
+        context.close()

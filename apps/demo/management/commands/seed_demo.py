@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password",
             default=settings.DEMO_PASSWORD,
-            help="Password of every demo login (default: DEMO_PASSWORD, «%(default)s»).",
+            help="Password of every demo login (default: DEMO_PASSWORD, now %(default)s).",
         )
 
     def _seed(self, *, schools, password):
