@@ -44,41 +44,34 @@ def user_with_memberships(*, user_id):
     else, read fresh each time (a removed membership or a deactivated account counts at
     once). The memberships, in `membership_current`'s order, are kept on the user as
     `loaded_memberships`."""
-    sql, parts = _user_with_memberships_sql()
+    sql, (user_part, membership_part, school_part, network_part) = _user_with_memberships_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
         rows = cursor.fetchall()
     if not rows:
         return None
-    (_, user_fields, user_conv), (_, membership_fields, membership_conv) = parts[0], parts[1]
-    (_, school_fields, school_conv), (_, network_fields, network_conv) = parts[2], parts[3]
-    spans = []
-    start = 0
-    for _model, fields, _conv in parts:
-        spans.append((start, start + len(fields)))
-        start += len(fields)
-
-    def build(model, fields, converters, row, span):
-        values = list(row[span[0] : span[1]])
-        if values[0] is None:
-            return None
-        for index, converter in converters:
-            values[index] = converter(values[index])
-        return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], values)
-
-    user = build(User, user_fields, user_conv, rows[0], spans[0])
+    user = _row_model(rows[0], *user_part)
     memberships = []
     for row in rows:
-        membership = build(Membership, membership_fields, membership_conv, row, spans[1])
-        if membership is None:
+        membership = _row_model(row, *membership_part)
+        if membership is None:  # a user of no school: one row, its membership columns empty
             continue
-        school = build(School, school_fields, school_conv, row, spans[2])
-        school.network = build(SchoolNetwork, network_fields, network_conv, row, spans[3])
-        membership.school = school
+        membership.school = _row_model(row, *school_part)
+        membership.school.network = _row_model(row, *network_part)
         membership.user = user
         memberships.append(membership)
     user.loaded_memberships = memberships
     return user
+
+
+def _row_model(row, model, start, attnames, converters):
+    """The `model` instance in `row` from column `start` on, or None for an empty join."""
+    values = list(row[start : start + len(attnames)])
+    if values[0] is None:
+        return None
+    for index, converter in converters:
+        values[index] = converter(values[index])
+    return model.from_db(DEFAULT_DB_ALIAS, attnames, values)
 
 
 @cache
@@ -94,7 +87,7 @@ def _user_with_memberships_sql():
             found = connection_ops.get_db_converters(col) + field.get_db_converters(connection)
             if found:
                 converters.append((index, _converter_chain(found, col)))
-        parts.append((model, fields, converters))
+        parts.append((model, len(columns), [f.attname for f in fields], converters))
         columns += [f"{alias}.{connection_ops.quote_name(f.column)}" for f in fields]
     membership_user = Membership._meta.get_field("user").column
     membership_school = Membership._meta.get_field("school").column
