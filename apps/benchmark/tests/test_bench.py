@@ -103,3 +103,13 @@ def test_times_the_signed_in_floor_against_its_goal():
     assert f"goal p50 ≤ {timing.FLOOR_GOAL_MS} ms" in line
     slow = {**timings, timing.FLOOR_LABEL: timing.Timing(p50_ms=timing.FLOOR_GOAL_MS + 0.01, p95_ms=9, requests=5)}
     assert timing.floor_check(slow)[0] is False
+
+
+def test_the_bare_views_share_of_the_minimal_view_under_load():
+    def load(rps):
+        return timing.Timing(p50_ms=1, p95_ms=2, requests=100, requests_per_s=rps)
+
+    assert timing.load_share_line({}) is None
+    line = timing.load_share_line({timing.BARE_LABEL: load(1200), timing.MINIMAL_LABEL: load(4000)})
+    assert line.startswith("MET") and "30%" in line
+    assert timing.load_share_line({timing.BARE_LABEL: load(331), timing.MINIMAL_LABEL: load(3500)}).startswith("BELOW")
