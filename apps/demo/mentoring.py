@@ -98,25 +98,24 @@ def _at(day, hour, minute=0):
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
 
 
-def _schedule(group, today, *, shift=0, with_reverse=True, overdue=False, past_only=False):
-    """A few weeks of pair work: visits, debriefs within 48 hours, a reverse visit."""
+def _schedule(group, today, *, shift=0, overdue=False, past_only=False):
+    """A few weeks of pair work besides its lesson visits: meetings and debriefs.
+    The visits themselves are planned as visits (apps.demo.visits), with their
+    observers, feedback and 48-hour deadline, and go on the schedule from there."""
     plan = [
-        (-21, 10, GroupEvent.Kind.LESSON_VISIT, "Посещение урока наставника", GroupEvent.Status.HELD),
+        (-22, 15, GroupEvent.Kind.MEETING, "Встреча пары: выбираем аспект наблюдения", GroupEvent.Status.HELD),
         (-20, 15, GroupEvent.Kind.DEBRIEF, "Обсуждение посещённого урока", GroupEvent.Status.HELD),
-        (-10, 11, GroupEvent.Kind.LESSON_VISIT, "Посещение урока наставляемого", GroupEvent.Status.HELD),
         (-9, 14, GroupEvent.Kind.DEBRIEF, "Обсуждение: факты и следующий шаг", GroupEvent.Status.HELD),
     ]
-    if with_reverse:
-        plan.append((-5, 9, GroupEvent.Kind.REVERSE_VISIT, "Обратное посещение", GroupEvent.Status.HELD))
     if overdue:
-        plan.append((-3, 12, GroupEvent.Kind.LESSON_VISIT, "Посещение урока (отметить)", GroupEvent.Status.PLANNED))
+        # Past and not marked: what the curator's board asks her to mark.
+        plan.append((-3, 12, GroupEvent.Kind.MEETING, "Встреча пары: итоги месяца", GroupEvent.Status.PLANNED))
     plan += (
         []
         if past_only
         else [
             (2, 14, GroupEvent.Kind.MEETING, "Встреча пары: план на следующую неделю", GroupEvent.Status.PLANNED),
-            (6, 10, GroupEvent.Kind.LESSON_VISIT, "Посещение урока: проверка понимания", GroupEvent.Status.PLANNED),
-            (7, 15, GroupEvent.Kind.DEBRIEF, "Обсуждение урока", GroupEvent.Status.PLANNED),
+            (7, 15, GroupEvent.Kind.MEETING, "Встреча пары: итоги взаимопосещений", GroupEvent.Status.PLANNED),
         ]
     )
     for offset, hour, kind, title, status in plan:
@@ -165,7 +164,7 @@ def seed_mentoring(*, schools, users, today):
         if status in ("active", "completed"):
             mentor_group_status_change(group=group, to_status="active", changed_by=admin)
             if status == "active":
-                _schedule(group, today, shift=index, with_reverse=index != 1, overdue=index == 1)
+                _schedule(group, today, shift=index, overdue=index == 1)
             else:
                 _schedule(group, starts_on + datetime.timedelta(days=60), past_only=True)
         if status == "completed":

@@ -382,6 +382,25 @@ def _seed_main(*, school, schools, users, today, now):
         )
         visits += [late, _held(reminder)]
 
+    if staff["Титов"].school_id == school.pk and staff["Белова"].school_id == school.pk:
+        # The curator plans a visit outside her groups, taking no part in it: she
+        # opens its facts and finds it under «Запланированные мной посещения».
+        visits.append(
+            _plan(
+                school=school,
+                kind="curator_visit",
+                observed=staff["Титов"],
+                subject="История",
+                observers=[staff["Белова"]],
+                ends_at=_lesson_at(school, today, 4, 12, 45),
+                grade="6А",
+                topic="Великое переселение народов",
+                aspect="Как ученики работают с исторической картой",
+                protocol=one_aspect,
+                created_by=curator_user,
+            )
+        )
+
     if network is not None:
         # The deadline passed while the stack was off: held, past due, not flagged.
         # The first sweep after `make run` flags it and notifies its people.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
 from apps.staff.models import StaffMember
-from apps.staff.selectors import own_card_q
+from apps.staff.selectors import own_card_q, own_cards
 
 from .models import GroupEvent, GroupEventParticipant, RouteStep
 from .route_selectors import OPEN_STEP_STATUSES
@@ -21,11 +21,16 @@ def group_event_page_items(*, school, start, end, staff_ids=None, group=None):
 
 
 def feed_events(*, user, since: datetime.datetime):
-    """Events the user's staff records take part in, from `since` on, not cancelled."""
-    takes_part = GroupEventParticipant.objects.filter(own_card_q("staff", user), event=OuterRef("pk"))
+    """The user's schedule through their own cards (`GroupEventQuerySet.of_people`,
+    the calendar page's and the board's rule), from `since` on, not cancelled;
+    `takes_part` says whether they attend it."""
+    cards = own_cards(user).values("pk")
+    takes_part = GroupEventParticipant.objects.filter(staff_id__in=cards, event=OuterRef("pk"))
     return (
-        GroupEvent.objects.filter(Exists(takes_part), ends_at__gte=since)
+        GroupEvent.objects.of_people(cards)
+        .filter(ends_at__gte=since)
         .exclude(status=GroupEvent.Status.CANCELLED)
+        .annotate(takes_part=Exists(takes_part))
         .select_related("group", "group__school")
         .prefetch_related(
             Prefetch("participants", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk"))
@@ -42,6 +47,8 @@ def group_event_feed_items(*, user, since):
         ]
         if event.notes:
             lines.append(event.notes)
+        # An event of one's group one does not attend (a curator's pair visit) is
+        # shown, but leaves the time free.
         yield FeedEntry(
             uid=feed_uid("event", event.pk),
             start=event.starts_at,
@@ -49,7 +56,8 @@ def group_event_feed_items(*, user, since):
             summary=f"{capfirst(event.get_kind_display())}: {event.title}",
             location=event.place or event.group.school.short_name,
             description="\n\n".join(lines),
-            confirmed=True,
+            confirmed=event.takes_part,
+            transparent=not event.takes_part,
         )
 
 

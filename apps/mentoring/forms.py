@@ -180,6 +180,13 @@ class GroupEventForm(forms.Form):
             self.initial["participants"] = people
         if not with_status:
             del self.fields["status"]
+        # Lesson visits are planned as visits; an older entry keeps its own kind.
+        current = self.initial.get("kind") if with_status else None
+        self.fields["kind"].choices = [
+            (value, label)
+            for value, label in GroupEvent.Kind.choices
+            if value not in GroupEvent.VISIT_KINDS or value == current
+        ]
 
     def clean(self):
         data = super().clean()

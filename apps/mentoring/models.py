@@ -41,6 +41,17 @@ class ProblemTag(models.Model):
 GroupPartQuerySet = network_scoped_queryset("group__school", "group__partner_school")
 
 
+class GroupEventQuerySet(GroupPartQuerySet):
+    def of_people(self, staff_ids):
+        """A person's schedule: the events they take part in and every event of
+        the pairs and triads they curate or are in. The one rule for the calendar
+        pages and the board, so both show the same set (a curator sees her
+        groups' visits she does not attend on both)."""
+        takes_part = GroupEventParticipant.objects.filter(event=OuterRef("pk"), staff_id__in=staff_ids)
+        in_group = MentorGroupMember.objects.filter(group=OuterRef("group"), staff_id__in=staff_ids)
+        return self.filter(Exists(takes_part) | Q(group__curator_id__in=staff_ids) | Exists(in_group))
+
+
 class MentorGroupQuerySet(NetworkScopedQuerySet):
     """A network pair belongs to both its schools."""
 
@@ -228,6 +239,10 @@ class GroupEvent(models.Model):
         HELD = "held", _("held")
         CANCELLED = "cancelled", _("cancelled")
 
+    # A lesson visit has observers, feedback and a 48-hour debrief: it is planned
+    # as a visit (apps.visits), which puts it here; a plain entry never is one.
+    VISIT_KINDS = (Kind.LESSON_VISIT, Kind.REVERSE_VISIT)
+
     group = models.ForeignKey(MentorGroup, related_name="events", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MEETING)
     title = models.CharField(_("topic"), max_length=255)
@@ -244,7 +259,7 @@ class GroupEvent(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = GroupPartQuerySet.as_manager()
+    objects = GroupEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scheduled event")
@@ -253,7 +268,12 @@ class GroupEvent(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="group_event_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["group", "starts_at"], name="group_event_group_start")]
+        indexes = [
+            models.Index(fields=["group", "starts_at"], name="group_event_group_start"),
+            # The visits sweep (entries of held visits) and the curator's "not marked as
+            # held": planned entries by their end.
+            models.Index(fields=["ends_at"], condition=Q(status="planned"), name="group_event_planned_end"),
+        ]
 
     def __str__(self):
         return self.title

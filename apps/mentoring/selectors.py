@@ -80,18 +80,28 @@ def _overlapping(starts_at, ends_at):
 
 
 def event_conflicts(*, event):
-    """Other events at an overlapping time that share a participant with `event`."""
+    """Other events at an overlapping time that share a participant with `event`,
+    each with `clashing`: the people of `event` it takes (by name, for the warning).
+    Two queries."""
     people = GroupEventParticipant.objects.filter(event=event).values("staff_id")
-    clashes = GroupEventParticipant.objects.filter(
-        _overlapping(event.starts_at, event.ends_at), staff_id__in=people
-    ).exclude(event=event)
-    return list(
-        GroupEvent.objects.filter(pk__in=clashes.values("event_id")).select_related("group").order_by("starts_at")
+    clashes = list(
+        GroupEventParticipant.objects.filter(_overlapping(event.starts_at, event.ends_at), staff_id__in=people)
+        .exclude(event=event)
+        .select_related("staff")
+        .order_by("staff__last_name", "staff__first_name", "staff_id")
     )
+    by_event = {}
+    for clash in clashes:
+        by_event.setdefault(clash.event_id, []).append(clash.staff)
+    others = list(GroupEvent.objects.filter(pk__in=by_event).select_related("group").order_by("starts_at", "pk"))
+    for other in others:
+        other.clashing = by_event[other.pk]
+    return others
 
 
 def calendar_events(*, school, start, end, staff_ids=None, group=None):
-    """Events between `start` and `end` for some people or one group, each with
+    """Events between `start` and `end` for some people (their schedule:
+    `GroupEventQuerySet.of_people`, as on the board) or one group, each with
     `is_double_booked`: a participant has another event at an overlapping time."""
     events = GroupEvent.objects.filter(
         Q(group__school=school) | Q(group__partner_school=school), starts_at__lt=end, ends_at__gt=start
@@ -99,7 +109,7 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
     if group is not None:
         events = events.filter(group=group)
     if staff_ids is not None:
-        events = events.filter(participations__staff_id__in=staff_ids).distinct()
+        events = events.of_people(staff_ids)
     clash = (
         GroupEventParticipant.objects.filter(
             staff_id__in=GroupEventParticipant.objects.filter(event=OuterRef(OuterRef("pk"))).values("staff_id"),
@@ -124,14 +134,16 @@ def curator_board(*, school, user):
     return mentor_group_queryset(school=school).filter(curator__user=user).open().order_by("status", "pk")
 
 
-def events_upcoming(*, school, groups, now, days=14):
+def events_upcoming(*, school, staff_ids, now, days=14):
+    """The next two weeks of the people's schedule: the same rule as their
+    calendar (`GroupEventQuerySet.of_people`), cancelled entries left out."""
     return (
-        GroupEvent.objects.filter(
-            group__in=groups, starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days)
-        )
+        GroupEvent.objects.for_school(school)
+        .of_people(staff_ids)
+        .filter(starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days))
         .exclude(status=GroupEvent.Status.CANCELLED)
         .select_related("group")
-        .order_by("starts_at")
+        .order_by("starts_at", "pk")
     )
 
 

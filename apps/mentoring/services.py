@@ -230,9 +230,16 @@ def _group_people(group):
     return [m.staff for m in group.members.select_related("staff")] + [group.curator]
 
 
-def _check_event(*, group, starts_at, ends_at, participants):
+def _check_event(*, group, starts_at, ends_at, participants, kind=None, was_kind=None):
     day = timezone.localtime(starts_at, group.school.tzinfo).date() if starts_at else None
     errors = check_dates(group.school, {"starts_at": day}, **EVENT_DATE_YEARS)
+    # A plain entry never becomes a lesson visit: it would have no observers, no
+    # feedback and no debrief deadline. (An older entry keeps the kind it had.)
+    if kind in GroupEvent.VISIT_KINDS and kind != was_kind:
+        errors["kind"] = _(
+            "A lesson visit is planned with «Plan a lesson visit»: it gets observers, feedback and the debrief "
+            "within 48 hours. Put meetings and debriefs here."
+        )
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = _("The end must be after the start.")
     allowed = {person.pk for person in _group_people(group)}
@@ -250,13 +257,14 @@ def _check_event(*, group, starts_at, ends_at, participants):
 def group_event_create(
     *, group, kind, title, starts_at, ends_at, participants=None, place="", notes="", created_by=None
 ):
-    """Put a visit, a reverse visit, a meeting or a debrief on a group's schedule.
+    """Put a meeting or a debrief on a group's schedule (a lesson visit comes
+    here through apps.visits, which plans it with its debrief deadline).
 
     Returns (event, conflicts): conflicts are other events at an overlapping time
     for the same people, flagged but not refused (the curator decides).
     """
     participants = list(participants) if participants else _group_people(group)
-    _check_event(group=group, starts_at=starts_at, ends_at=ends_at, participants=participants)
+    _check_event(group=group, starts_at=starts_at, ends_at=ends_at, participants=participants, kind=kind)
     event = GroupEvent(
         group=group,
         kind=kind,
@@ -278,7 +286,14 @@ def group_event_update(*, event, kind, title, starts_at, ends_at, participants, 
     if GroupEvent.objects.filter(pk=event.pk, lesson_visit__isnull=False).exists():
         # Its debrief deadline hangs on its time: a visit changes through apps.visits.
         raise ValidationError(_("This is a lesson visit: change it on the visit's page."))
-    _check_event(group=event.group, starts_at=starts_at, ends_at=ends_at, participants=participants)
+    _check_event(
+        group=event.group,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        participants=participants,
+        kind=kind,
+        was_kind=GroupEvent.objects.filter(pk=event.pk).values_list("kind", flat=True).first(),
+    )
     event.kind, event.title, event.starts_at, event.ends_at = kind, title, starts_at, ends_at
     event.place, event.notes = place, notes
     if status:

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import School
@@ -197,19 +198,26 @@ def group_status(request, pk):
 
 
 def _report_conflicts(request, conflicts):
-    """Name the clashing event only when it is this school's; another school's
-    event (a network pair member's) is reported without its details."""
+    """Name who is booked twice, and the clashing event only when it is this
+    school's; another school's event (a network pair member's) is reported
+    without its details."""
     school_id = request.school.pk
     for other in conflicts:
         when = timezone.localtime(other.starts_at).strftime("%d.%m.%Y %H:%M")
+        people = ", ".join(person.short_name for person in other.clashing)
+        count = len(other.clashing)
         if school_id in (other.group.school_id, other.group.partner_school_id):
-            text = _("Double booking: %(title)s (%(group)s) at %(time)s has the same people.") % {
-                "title": quoted(other.title),
-                "group": other.group,
-                "time": when,
-            }
+            text = ngettext(
+                "Double booking: %(people)s already has %(title)s (%(group)s) at %(time)s.",
+                "Double booking: %(people)s already have %(title)s (%(group)s) at %(time)s.",
+                count,
+            ) % {"title": quoted(other.title), "group": other.group, "time": when, "people": people}
         else:
-            text = _("Double booking: a participant has another engagement at %(time)s.") % {"time": when}
+            text = ngettext(
+                "Double booking: %(people)s already has another engagement at %(time)s.",
+                "Double booking: %(people)s already have another engagement at %(time)s.",
+                count,
+            ) % {"time": when, "people": people}
         messages.warning(request, text)
 
 
@@ -217,7 +225,11 @@ def _report_conflicts(request, conflicts):
 def event_create(request, pk):
     group = _group(request, pk)
     require(group_can_manage(request, group))
-    initial = {"kind": request.GET.get("kind", GroupEvent.Kind.MEETING)}
+    kind = request.GET.get("kind", GroupEvent.Kind.MEETING)
+    if kind in GroupEvent.VISIT_KINDS:
+        # A lesson visit is planned as a visit: observers, feedback, the 48-hour debrief.
+        return redirect(f"{reverse('visits:create')}?group={group.pk}")
+    initial = {"kind": kind}
     form = GroupEventForm(request.POST or None, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -304,8 +316,8 @@ def board(request):
         .filter(members__staff__user=request.user)
         .order_by("pk")
     )
-    groups = curated + [g for g in mine if g not in curated]
-    upcoming = list(selectors.events_upcoming(school=request.school, groups=groups, now=now))
+    # The same set as the person's calendar (GroupEventQuerySet.of_people).
+    upcoming = list(selectors.events_upcoming(school=request.school, staff_ids=[me.pk] if me else [], now=now))
     due = list(selectors.events_due(school=request.school, groups=curated, now=now))
     curated_teachers = [m.staff_id for g in curated for m in g.members.all()]
     context = {

@@ -156,6 +156,11 @@ def own_card_q(prefix, user):
     )
 
 
+def own_cards(user):
+    """The user's own active cards at schools they still work in (`own_card_q`'s rule)."""
+    return StaffMember.objects.filter(user=user, is_active=True, school__memberships__user=user)
+
+
 def staff_employed_on(*, school, on):
     """Staff on the payroll on a date: hired by then and not yet left."""
     return StaffMember.objects.for_school(school).filter(

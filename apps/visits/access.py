@@ -7,7 +7,8 @@ of the visit's pair or triad and, if the teacher chose to share it, the colleagu
 of her subject association who were in it when she shared, are still in it, and
 are not administration (`selectors.visit_is_share_reader`). The administration
 (`visits.oversee`: administrators and deputy heads) sees that a visit happened,
-when, and whether the debrief was on time: never the content. See
+when, and whether the debrief was on time: never the content; so does whoever
+planned a visit without being one of its readers. See
 docs/security-and-privacy.md#the-trust-rule.
 """
 
@@ -40,16 +41,26 @@ def visit_can_read_content(request, visit, *, share_reader=False):
     return bool(visit.shared_with_association and share_reader)
 
 
+def is_planner(visit, user):
+    """Whoever planned the visit (a curator may plan one outside her groups)."""
+    return visit.created_by_id is not None and visit.created_by_id == user.pk
+
+
 def visit_can_view(request, visit, *, share_reader=False):
-    """The visit's facts (who, when, status, timeliness): its people and the administration."""
-    return request.membership.can("visits.oversee") or visit_can_read_content(request, visit, share_reader=share_reader)
+    """The visit's facts (who, when, status, timeliness): its people, whoever
+    planned it, and the administration. Planning it opens the facts, never the
+    content: a planner who is not one of its readers above sees what the
+    administration sees."""
+    return (
+        request.membership.can("visits.oversee")
+        or is_planner(visit, request.user)
+        or visit_can_read_content(request, visit, share_reader=share_reader)
+    )
 
 
 def visit_can_manage(request, visit):
     """Change or cancel the visit: the administration, the group's curator, and
     whoever planned it."""
     return (
-        request.membership.can("visits.oversee")
-        or is_curator(visit, request.user)
-        or (visit.created_by_id == request.user.pk)
+        request.membership.can("visits.oversee") or is_curator(visit, request.user) or is_planner(visit, request.user)
     )

@@ -6,7 +6,7 @@ administration (see apps.visits.access)."""
 
 import datetime
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q
 
 from apps.mentoring.models import MentorGroup
 
@@ -19,8 +19,9 @@ UPCOMING_DAYS = 14
 
 
 def _scope(visits, *, user, see_all):
-    """All visits of the school for the administration, else those of the user's groups."""
-    return visits if see_all else visits.filter(group__curator__user=user)
+    """All visits of the school for the administration, else those of the user's
+    groups and those the user planned (facts and timeliness only)."""
+    return visits if see_all else visits.filter(Q(group__curator__user=user) | Q(created_by=user))
 
 
 def visits_awaiting_debrief(*, school, user, see_all, now):

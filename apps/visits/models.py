@@ -100,6 +100,8 @@ class LessonVisit(models.Model):
     AWAITING = (Status.PLANNED, Status.HELD)
     # The debrief is still to be held: awaited, or overdue.
     DEBRIEF_OPEN_STATUSES = (*AWAITING, Status.OVERDUE)
+    # The lesson took place: its entry on the pair's schedule is held.
+    LESSON_HELD_STATUSES = (Status.HELD, Status.OVERDUE, Status.DEBRIEFED, Status.DEBRIEFED_LATE)
 
     school = models.ForeignKey(School, related_name="lesson_visits", on_delete=models.PROTECT)
     group = models.ForeignKey(

@@ -100,6 +100,8 @@ def my_visits(request):
             .select_related("visit", "observer")
             .order_by("-submitted_at", "-pk")[:5]
         )
+    # Visits this user planned for others: whoever planned a visit finds it again.
+    context["planned"] = list(selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP])
     return render(request, "visits/pages/my.html", context)
 
 

@@ -62,6 +62,20 @@ def visits_for_staff(*, school, staff):
     return visit_queryset(school=school).filter(Q(observed=staff) | Q(observer_links__staff=staff)).distinct()
 
 
+def visits_planned_by(*, school, user):
+    """Visits `user` planned without taking part (a curator's visit outside her
+    groups, a deputy head's plan): the planner finds them again, facts only
+    (apps.visits.access). Those she takes part in are in her other lists."""
+    takes_part = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user=user)
+    return (
+        visit_queryset(school=school)
+        .filter(created_by=user)
+        .exclude(observed__user=user)
+        .exclude(Exists(takes_part))
+        .order_by("-starts_at", "pk")
+    )
+
+
 def visits_awaiting_my_feedback(*, school, staff):
     """Held or overdue visits where `staff` observed and has not submitted feedback."""
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=False)

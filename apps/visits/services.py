@@ -396,7 +396,10 @@ def _visit_queryset():
 def visits_deadline_sweep(*, now=None, batch=500):
     """Beat-driven, idempotent: the database holds every deadline, this catches up.
 
-    1. Planned visits whose lesson has ended become "held, awaiting debrief".
+    1. Planned visits whose lesson has ended become "held, awaiting debrief",
+       and so does their entry on the pair's schedule (a conditional UPDATE of
+       the planned entries of visits whose lesson took place, which also catches
+       up entries left planned before), so it does not wait to be marked.
     2. Visits still awaiting a debrief past `debrief_due_at` become overdue, each
        exactly once: rows are claimed with SELECT … FOR UPDATE SKIP LOCKED and a
        conditional UPDATE, so two sweeps at once never take the same row; the
@@ -406,9 +409,15 @@ def visits_deadline_sweep(*, now=None, batch=500):
     Returns counts for the logs.
     """
     now = now or timezone.now()
-    held = LessonVisit.objects.filter(status=LessonVisit.Status.PLANNED, ends_at__lte=now).update(
-        status=LessonVisit.Status.HELD
-    )
+    with transaction.atomic():
+        held = LessonVisit.objects.filter(status=LessonVisit.Status.PLANNED, ends_at__lte=now).update(
+            status=LessonVisit.Status.HELD
+        )
+        GroupEvent.objects.filter(
+            status=GroupEvent.Status.PLANNED,
+            ends_at__lte=now,
+            lesson_visit__status__in=LessonVisit.LESSON_HELD_STATUSES,
+        ).update(status=GroupEvent.Status.HELD)
     overdue = 0
     while True:
         with transaction.atomic():

@@ -1,4 +1,4 @@
-"""A curator opens their board, schedules a meeting for their pair, and the
+"""A curator opens their board, arranges a meeting for their pair, and the
 meeting shows in the pair member's calendar."""
 
 import datetime
@@ -36,7 +36,7 @@ def test_curator_schedules_a_meeting_that_shows_in_the_members_calendar(chromium
     log_in(page, "curator@school.test")
     page.goto(f"{live_server.url}/mentoring/board/")
     expect(page.get_by_role("heading", name="Моя доска")).to_be_visible()
-    page.get_by_test_id(f"schedule-{group.pk}").click()
+    page.get_by_test_id(f"arrange-meeting-{group.pk}").click()
     page.get_by_label("Вид").select_option("meeting")
     page.get_by_label("Тема").fill("Разбор урока: вопросы к тексту")
     page.get_by_label("Дата").fill(day.isoformat())

@@ -193,3 +193,19 @@ def test_feed_runs_the_same_number_of_queries_for_2_and_20_events(school, teache
     large, large_items = queries()
     assert (small_items, large_items) == (4, 40)
     assert small == large <= 6
+
+
+def test_feed_holds_my_groups_events_i_do_not_attend_as_free_time(school, curator, my_mentor):
+    """The phone shows what the calendar page and the board show (one rule): the
+    curator's pair visit she does not attend is there, leaving her time free."""
+    curated = MentorGroupFactory(school=school, curator=my_mentor)
+    without_her = _event(curated, 2, kind=GroupEvent.Kind.LESSON_VISIT, title="Урок без куратора")
+    without_her.participations.filter(staff=curated.curator).delete()
+    with_her = _event(curated, 3, title="Встреча с куратором")
+
+    components = _components(curator)
+
+    assert str(components[f"event-{without_her.pk}@collabschool"]["transp"]) == "TRANSPARENT"
+    assert "status" not in components[f"event-{without_her.pk}@collabschool"]
+    attended = components[f"event-{with_her.pk}@collabschool"]
+    assert "transp" not in attended and str(attended["status"]) == "CONFIRMED"

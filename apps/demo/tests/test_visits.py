@@ -80,3 +80,13 @@ def test_demo_shared_debrief_is_read_by_the_association_and_never_by_its_directo
     assert names and director_card not in names
     curator = User.objects.get(email="curator@berezovka.demo")
     assert curator.staff_records.get(school=demo) in names
+
+
+def test_demo_curator_finds_the_visit_she_planned_outside_her_groups(demo):
+    curator = User.objects.get(email="curator@berezovka.demo")
+    client = client_for(curator)
+    planned = client.get(reverse("visits:my")).context["planned"]
+    outside = [visit for visit in planned if visit.group_id is None]
+    assert outside and all(visit.created_by == curator for visit in planned)
+    page = client.get(reverse("visits:detail", args=[outside[0].pk]))
+    assert page.status_code == 200 and page.context["can_read"] is False

@@ -5,6 +5,8 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -94,7 +96,7 @@ def test_double_booking_of_a_person_is_flagged_not_refused(school, my_pair):
     assert conflicts == []
     second, conflicts = group_event_create(
         group=other_group,
-        kind="lesson_visit",
+        kind="debrief",
         title="Урок",
         starts_at=at(D(2026, 12, 2), 14, 30),
         ends_at=at(D(2026, 12, 2), 15, 15),
@@ -302,3 +304,99 @@ def test_similar_problems_include_the_curators_own_debriefs_only(school, curator
     assert observed in [staff for staff, _group in as_curator[0].teachers]
     # The administration sees only the groups' own tags: one group, no similar pair.
     assert similar_problems(school=school, curator_user=administrator) == []
+
+
+def test_a_lesson_visit_is_planned_only_as_a_visit_and_a_meeting_apart(my_pair, curator):
+    """One way to plan a visit (with observers, feedback and its deadline); the
+    schedule's own entry is for meetings and debriefs."""
+    client = client_for(curator)
+    for page in (reverse("mentoring:board"), reverse("mentoring:group_detail", args=[my_pair.pk])):
+        html = client.get(page).content.decode()
+        assert f'href="{reverse("visits:create")}?group={my_pair.pk}"' in html
+        assert f'href="{reverse("mentoring:event_create", args=[my_pair.pk])}"' in html
+        assert 'data-testid="arrange-meeting' in html and 'data-testid="plan-visit' in html
+    form = client.get(reverse("mentoring:event_create", args=[my_pair.pk])).context["form"]
+    assert {value for value, _label in form.fields["kind"].choices} == {"meeting", "debrief"}
+    redirect = client.get(reverse("mentoring:event_create", args=[my_pair.pk]), {"kind": "lesson_visit"})
+    assert redirect["Location"] == f"{reverse('visits:create')}?group={my_pair.pk}"
+    posted = client.post(
+        reverse("mentoring:event_create", args=[my_pair.pk]),
+        {"kind": "lesson_visit", "title": "Урок", "day": "2026-12-02", "start": "10:00", "end": "10:45"},
+    )
+    assert posted.status_code == 200 and "kind" in posted.context["form"].errors
+    with pytest.raises(ValidationError) as refused:
+        group_event_create(
+            group=my_pair,
+            kind=GroupEvent.Kind.REVERSE_VISIT,
+            title="Урок",
+            starts_at=at(D(2026, 12, 2), 10),
+            ends_at=at(D(2026, 12, 2), 11),
+        )
+    assert "kind" in refused.value.message_dict
+    assert not GroupEvent.objects.exists()
+
+
+def test_an_older_lesson_visit_entry_can_still_be_marked_held(my_pair, curator):
+    past = timezone.now() - datetime.timedelta(days=2)
+    event = GroupEventFactory(
+        group=my_pair, kind=GroupEvent.Kind.LESSON_VISIT, starts_at=past, ends_at=past + datetime.timedelta(hours=1)
+    )
+    local = timezone.localtime(event.starts_at, SAMARA)
+    response = client_for(curator).post(
+        reverse("mentoring:event_edit", args=[event.pk]),
+        {
+            "kind": "lesson_visit",
+            "title": event.title,
+            "day": local.date().isoformat(),
+            "start": local.strftime("%H:%M"),
+            "end": timezone.localtime(event.ends_at, SAMARA).strftime("%H:%M"),
+            "participants": [p.pk for p in event.participants.all()],
+            "status": "held",
+        },
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == GroupEvent.Status.HELD
+
+
+def test_curator_s_calendar_and_board_show_the_same_events(school, my_pair, curator):
+    """Her group's visit she does not attend is on both; another group's is on neither."""
+    soon = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=1)
+    not_attending = GroupEventFactory(group=my_pair, title="Урок без куратора", starts_at=soon)
+    not_attending.participations.filter(staff=my_pair.curator).delete()
+    later = soon + datetime.timedelta(hours=2)
+    attending = GroupEventFactory(group=my_pair, title="Встреча с куратором", starts_at=later)
+    GroupEventFactory(group=MentorGroupFactory(school=school), title="Чужая пара", starts_at=soon)
+
+    client = client_for(curator)
+    board = {e.pk for e in client.get(reverse("mentoring:board")).context["upcoming"]}
+    local_day = timezone.localtime(soon, SAMARA).date()
+    calendar = client.get(reverse("mentoring:my_calendar"), {"view": "month", "date": local_day.isoformat()})
+    on_calendar = {
+        e.pk for week in calendar.context["weeks"] for _day, events in week for e in events if isinstance(e, GroupEvent)
+    }
+    assert board == {not_attending.pk, attending.pk}
+    assert on_calendar == board
+
+
+def test_double_booking_warning_names_who_is_booked_twice(school, my_pair, curator):
+    member = my_pair.members.first().staff
+    other = MentorGroupFactory(school=school, members=[member])
+    day = D(2026, 12, 2)
+    group_event_create(group=other, kind="meeting", title="Совещание", starts_at=at(day, 14), ends_at=at(day, 15))
+    response = client_for(curator).post(
+        reverse("mentoring:event_create", args=[my_pair.pk]),
+        {
+            "kind": "meeting",
+            "title": "Встреча пары",
+            "day": day.isoformat(),
+            "start": "14:30",
+            "end": "15:15",
+            "participants": [member.pk, my_pair.curator_id],
+        },
+        follow=True,
+    )
+    warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert member.short_name in warnings[0] and "Совещание" in warnings[0]
+    assert my_pair.curator.short_name not in warnings[0]  # she is free at that time
