@@ -7,6 +7,7 @@ sessions, two-factor devices and sign-in attempts. Accounts are never rewritten 
 the name sweep: a namesake's account must keep its name.
 """
 
+import logging
 from importlib import import_module
 
 from django.apps import apps
@@ -24,6 +25,8 @@ from django_otp import devices_for_user
 from apps.core.personal_data import EVERY_MODEL, PersonalDataSource, Section
 
 from .models import Membership, Role, SchoolNetwork
+
+logger = logging.getLogger(__name__)
 
 # Sessions decoded per fetch when looking for the person's own.
 SESSION_CHUNK = 2000
@@ -102,12 +105,19 @@ def _sessions_delete(user) -> int:
     ]
     Session.objects.filter(pk__in=doomed).delete()
     if hasattr(store, "cache_keys"):
-        # Sessions read from the cache (apps/core/sessions.py) are forgotten there too:
-        # now, and again once the erasure commits, in case a request read one back
-        # from the database in between.
+        # Sessions read from the cache (apps/core/sessions.py) are forgotten there too,
+        # now and once the erasure commits; with Redis down they stay there, harmless:
+        # a session read from the cache signs in only while its row exists.
         cache, keys = store._cache, store.cache_keys(doomed)
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+
+        def forget():
+            try:
+                cache.delete_many(keys)
+            except Exception:
+                logger.warning("session cache unwritable: ended sessions stay there", exc_info=True)
+
+        forget()
+        transaction.on_commit(forget)
     return len(doomed)
 
 

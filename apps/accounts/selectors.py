@@ -1,6 +1,8 @@
 from functools import cache
 
+from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, connection
+from django.utils import timezone
 
 from .models import Membership, School, SchoolNetwork, User
 
@@ -38,15 +40,19 @@ def user_works_elsewhere(*, user, school) -> bool:
     )
 
 
-def user_with_memberships(*, user_id):
+def user_with_memberships(*, user_id, session_key=None):
     """The active-or-not user `user_id` with all their memberships (school and network
     joined), in one query, or None: what every signed-in request needs before anything
     else, read fresh each time (a removed membership or a deactivated account counts at
     once). The memberships, in `membership_current`'s order, are kept on the user as
-    `loaded_memberships`."""
-    sql, (user_part, membership_part, school_part, network_part) = _user_with_memberships_sql()
+    `loaded_memberships`. With `session_key`, only while that session is live in the
+    database (a session read from the cache may have ended while the cache was down)."""
+    sql, (user_part, membership_part, school_part, network_part) = _user_with_memberships_sql(
+        confirm_session=session_key is not None
+    )
+    params = [user_id] if session_key is None else [user_id, session_key, timezone.now()]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return None
@@ -75,7 +81,7 @@ def _row_model(row, model, start, attnames, converters):
 
 
 @cache
-def _user_with_memberships_sql():
+def _user_with_memberships_sql(*, confirm_session):
     """The query of `user_with_memberships`, composed once from the models' columns."""
     connection_ops = connection.ops
     parts, columns = [], []
@@ -97,7 +103,13 @@ def _user_with_memberships_sql():
         f" LEFT JOIN {Membership._meta.db_table} m ON m.{membership_user} = u.id"
         f" LEFT JOIN {School._meta.db_table} s ON s.id = m.{membership_school}"
         f" LEFT JOIN {SchoolNetwork._meta.db_table} n ON n.id = s.{school_network}"
-        " WHERE u.id = %s ORDER BY s.short_name, s.id"
+        " WHERE u.id = %s"
+        + (
+            f" AND EXISTS (SELECT 1 FROM {Session._meta.db_table} x WHERE x.session_key = %s AND x.expire_date > %s)"
+            if confirm_session
+            else ""
+        )
+        + " ORDER BY s.short_name, s.id"
     )
     return sql, parts
 
