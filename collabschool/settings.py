@@ -151,6 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "apps.accounts.context_processors.current_school",
                 "apps.notifications.context_processors.notifications",
+                "apps.core.todos.todos_context",
             ],
         },
     },

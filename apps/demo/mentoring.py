@@ -149,6 +149,8 @@ def seed_mentoring(*, schools, users, today):
     both = [main, partner]
     for index, (curator, members, kind, task, aspect, problems, status, start) in enumerate(GROUPS):
         starts_on = today + datetime.timedelta(days=start)
+        # The forming pair is the demo curator's proposal: it waits on the administration's «Мои дела».
+        proposal = status == "forming"
         group, _warnings = mentor_group_create(
             school=main,
             kind=kind,
@@ -159,7 +161,8 @@ def seed_mentoring(*, schools, users, today):
             starts_on=starts_on,
             planned_end_on=starts_on + datetime.timedelta(days=270),
             problem_tags=[tags[p] for p in problems],
-            created_by=admin,
+            created_by=users.get("curator@berezovka.demo") if proposal else admin,
+            proposal=proposal,
         )
         if status in ("active", "completed"):
             mentor_group_status_change(group=group, to_status="active", changed_by=admin)

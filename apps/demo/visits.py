@@ -184,8 +184,15 @@ def _debrief(visit, observer, texts, *, held_after, follow_up_in=None, today=Non
     fields = dict(texts)
     if follow_up_in is not None:
         fields["follow_up_on"] = today + datetime.timedelta(days=follow_up_in)
+    # The observer ticked the protocol's checklist, all but its last item.
+    checks = list(services.feedback_check_items(visit=visit))[:-1]
     return services.feedback_submit(
-        visit=visit, observer=observer, now=held_at + datetime.timedelta(minutes=20), debrief_held_at=held_at, **fields
+        visit=visit,
+        observer=observer,
+        now=held_at + datetime.timedelta(minutes=20),
+        debrief_held_at=held_at,
+        checks=checks,
+        **fields,
     )
 
 

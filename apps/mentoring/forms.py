@@ -144,10 +144,25 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, group, can_activate=True, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(s, MentorGroup.Status(s).label) for s in MentorGroup.TRANSITIONS[group.status]]
+        # A proposal is declined with its own form (a reason, the curator told).
+        choices = [
+            (s, MentorGroup.Status(s).label)
+            for s in MentorGroup.TRANSITIONS[group.status]
+            if s != MentorGroup.Status.DECLINED
+        ]
         if not can_activate and group.status == MentorGroup.Status.FORMING:
             choices = [c for c in choices if c[0] != MentorGroup.Status.ACTIVE]
         self.fields["to_status"].choices = choices
+
+
+class GroupDeclineForm(forms.Form):
+    """Decline a curator's proposal: the reason reaches the curator."""
+
+    reason = forms.CharField(
+        label=_("Why the proposal is declined"),
+        max_length=max_length_of(MentorGroupStatusChange, "reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class GroupEventForm(forms.Form):

@@ -88,18 +88,21 @@ class MentorGroup(models.Model):
         PAUSED = "paused", _("paused")
         COMPLETED = "completed", _("completed")
         DISSOLVED = "dissolved", _("dissolved")
+        # A curator's proposal the administration did not take up, with its reason.
+        DECLINED = "declined", _("declined")
 
     SIZE = {Kind.PAIR: 2, Kind.TRIAD: 3}
-    # Which status may follow which; completed and dissolved are final.
+    # Which status may follow which; completed, dissolved and declined are final.
     TRANSITIONS = {
-        Status.FORMING: (Status.ACTIVE, Status.DISSOLVED),
+        Status.FORMING: (Status.ACTIVE, Status.DISSOLVED, Status.DECLINED),
         Status.ACTIVE: (Status.PAUSED, Status.COMPLETED, Status.DISSOLVED),
         Status.PAUSED: (Status.ACTIVE, Status.COMPLETED, Status.DISSOLVED),
         Status.COMPLETED: (),
         Status.DISSOLVED: (),
+        Status.DECLINED: (),
     }
-    # A closed group (completed or dissolved) is read, never changed; the others are open.
-    CLOSED_STATUSES = (Status.COMPLETED, Status.DISSOLVED)
+    # A closed group (completed, dissolved or declined) is read, never changed; the others are open.
+    CLOSED_STATUSES = (Status.COMPLETED, Status.DISSOLVED, Status.DECLINED)
     OPEN_STATUSES = (Status.FORMING, Status.ACTIVE, Status.PAUSED)
     # A forming or active group weighs on its teachers' load; a paused one does not.
     LOAD_STATUSES = (Status.FORMING, Status.ACTIVE)
@@ -132,6 +135,8 @@ class MentorGroup(models.Model):
     starts_on = models.DateField(_("starts on"))
     planned_end_on = models.DateField(_("planned end"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FORMING)
+    # Proposed by a curator: it waits for the administration, who activate or decline it.
+    is_proposal = models.BooleanField(_("proposed by the curator"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MentorGroupQuerySet.as_manager()
@@ -147,6 +152,10 @@ class MentorGroup(models.Model):
             models.CheckConstraint(
                 condition=Q(partner_school__isnull=True) | ~Q(partner_school=F("school")),
                 name="mentor_group_partner_is_another_school",
+            ),
+            # Only a proposal is declined; a group the administration formed is dissolved.
+            models.CheckConstraint(
+                condition=~Q(status="declined") | Q(is_proposal=True), name="mentor_group_declined_was_proposal"
             ),
         ]
         indexes = [

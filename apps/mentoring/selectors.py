@@ -53,6 +53,14 @@ def mentor_group_queryset(*, school):
     )
 
 
+def group_decline_reason(*, group):
+    """Why the curator's proposal was declined (its history's word on it), or ""."""
+    if group.status != MentorGroup.Status.DECLINED:
+        return ""
+    change = group.status_changes.filter(to_status=MentorGroup.Status.DECLINED).first()
+    return change.reason if change else ""
+
+
 def mentor_group_list(*, school, user, see_all):
     """What a person sees: every group (administration), or those they curate or are in."""
     groups = mentor_group_queryset(school=school)

@@ -5,14 +5,19 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.capabilities import roles_with
+from apps.accounts.models import Membership
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
 from apps.core.dates import school_today
 from apps.core.forms import check_dates
 from apps.core.validation import text_lengths_check
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_send
 
 from .models import (
     GroupEvent,
@@ -117,11 +122,14 @@ def mentor_group_create(
     problem_tags=(),
     partner_school=None,
     created_by=None,
+    proposal=False,
 ):
     """Form a pair or a triad. Returns (group, load warnings).
 
     The group starts as "forming"; a teacher with too many active groups is a
     warning, never a block (a double load is discouraged, yet the school decides).
+    A curator's `proposal` waits for the administration: whoever may activate it
+    is notified, once.
     """
     _check_group(
         school=school,
@@ -142,6 +150,7 @@ def mentor_group_create(
         observed_aspect=observed_aspect,
         starts_on=starts_on,
         planned_end_on=planned_end_on,
+        is_proposal=proposal,
     )
     group.full_clean()
     group.save()
@@ -149,8 +158,14 @@ def mentor_group_create(
     group.problem_tags.set(problem_tags)
     _audit_group_membership(group, {}, _group_places(group, curator=curator, members=members))
     MentorGroupStatusChange.objects.create(
-        group=group, from_status="", to_status=group.status, changed_by=created_by, reason=_("Group formed.")
+        group=group,
+        from_status="",
+        to_status=group.status,
+        changed_by=created_by,
+        reason=_("Proposed by the curator.") if proposal else _("Group formed."),
     )
+    if proposal:
+        _notify_proposal(group)
     warnings = group_load_warnings(group=group, staff=[m.staff for m in members])
     return group, warnings
 
@@ -199,7 +214,7 @@ def mentor_group_update(
     return group_load_warnings(group=group, staff=[m.staff for m in members])
 
 
-REASON_REQUIRED = {MentorGroup.Status.PAUSED, MentorGroup.Status.DISSOLVED}
+REASON_REQUIRED = {MentorGroup.Status.PAUSED, MentorGroup.Status.DISSOLVED, MentorGroup.Status.DECLINED}
 
 
 @transaction.atomic
@@ -214,6 +229,10 @@ def mentor_group_status_change(*, group, to_status, reason="", changed_by=None):
                 % {"current": group.get_status_display(), "new": MentorGroup.Status(to_status).label}
             }
         )
+    if to_status == MentorGroup.Status.DECLINED and not group.is_proposal:
+        raise ValidationError(
+            {"to_status": _("Only a curator's proposal is declined; dissolve a group the school formed.")}
+        )
     if to_status in REASON_REQUIRED and not reason.strip():
         raise ValidationError({"reason": _("Say why: the reason stays in the group's history.")})
     change = MentorGroupStatusChange(
@@ -223,6 +242,52 @@ def mentor_group_status_change(*, group, to_status, reason="", changed_by=None):
     change.save()
     group.status = to_status
     group.save(update_fields=["status"])
+    return change
+
+
+def _notify_proposal(group):
+    """Each administrator and deputy head of the school hears of a curator's proposal once."""
+    managers = (
+        Membership.objects.filter(
+            school=group.school, roles__overlap=roles_with("mentoring.manage"), user__is_active=True
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    for membership in managers:
+        notification_send(
+            user=membership.user,
+            school=group.school,
+            kind=Notification.Kind.GROUP_PROPOSED,
+            key=f"mentor_group:{group.pk}",
+            title=_("%(curator)s proposes %(group)s: it waits for activation")
+            % {"curator": group.curator.short_name, "group": group},
+            body=group.observed_aspect,
+            url=reverse("mentoring:group_detail", args=[group.pk]),
+        )
+
+
+@transaction.atomic
+def group_decline(*, group, by, reason):
+    """Decline a curator's proposal: the group closes as "declined", the reason
+    stays in its history (who and when, like an activation) and the curator is
+    notified once and reads it on the group's page."""
+    if not group.is_proposal:
+        raise ValidationError(_("Only a curator's proposal is declined; dissolve a group the school formed."))
+    change = mentor_group_status_change(
+        group=group, to_status=MentorGroup.Status.DECLINED, reason=reason, changed_by=by
+    )
+    curator = group.curator
+    if curator.user_id:
+        notification_send(
+            user=curator.user,
+            school=group.school,
+            kind=Notification.Kind.GROUP_DECLINED,
+            key=f"mentor_group:{group.pk}",
+            title=_("Your proposal %(group)s is declined") % {"group": group},
+            body=change.reason,
+            url=reverse("mentoring:group_detail", args=[group.pk]),
+        )
     return change
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
     path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("groups/<int:pk>/status/", views.group_status, name="group_status"),
+    path("groups/<int:pk>/decline/", views.group_decline, name="group_decline"),
     path("groups/<int:pk>/events/new/", views.event_create, name="event_create"),
     path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("groups/<int:pk>/results/new/", views.result_create, name="result_create"),

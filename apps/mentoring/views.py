@@ -20,7 +20,7 @@ from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
-from .forms import GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
+from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
 from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
 
 PAGE_SIZE = 25
@@ -91,13 +91,21 @@ def group_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             group, warnings = services.mentor_group_create(
-                school=request.school, created_by=request.user, **form.service_kwargs()
+                school=request.school,
+                created_by=request.user,
+                proposal=curator_fixed is not None,
+                **form.service_kwargs(),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             _warn_load(request, warnings)
-            messages.success(request, _("The group is formed."))
+            if group.is_proposal:
+                messages.success(
+                    request, _("The proposal is sent: the group waits for the administration to activate it.")
+                )
+            else:
+                messages.success(request, _("The group is formed."))
             return redirect("mentoring:group_detail", pk=group.pk)
     partners = (
         School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk)
@@ -136,6 +144,8 @@ def group_detail(request, pk):
             "history": group.status_changes.select_related("changed_by"),
             "results": group.results.all() if group.is_network else None,
             "status_form": StatusChangeForm(group=group, can_activate=is_manager(request)) if can_manage else None,
+            "decline_form": GroupDeclineForm() if _can_decline(request, group) else None,
+            "decline_reason": selectors.group_decline_reason(group=group),
             "own_school": group.school_id == request.school.pk,
         },
     )
@@ -195,6 +205,35 @@ def group_status(request, pk):
     else:
         messages.error(request, _("Choose a status this group can move to."))
     return redirect("mentoring:group_detail", pk=group.pk)
+
+
+def _can_decline(request, group):
+    """The administration of the group's own school declines a proposal still forming."""
+    return (
+        group.is_proposal
+        and group.status == MentorGroup.Status.FORMING
+        and group.school_id == request.school.pk
+        and is_manager(request)
+    )
+
+
+@school_view("mentoring.manage")
+def group_decline(request, pk):
+    group = _group(request, pk)
+    require(group.school_id == request.school.pk)
+    if not _can_decline(request, group):
+        messages.info(request, _("Only a proposal still waiting for activation can be declined."))
+        return redirect("mentoring:group_detail", pk=group.pk)
+    form = GroupDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_decline(group=group, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The proposal is declined; the curator is told why."))
+            return redirect("mentoring:group_detail", pk=group.pk)
+    return render(request, "mentoring/group_decline.html", {"form": form, "group": group})
 
 
 def _report_conflicts(request, conflicts):

@@ -49,6 +49,8 @@ class Notification(models.Model):
         EXPORT_READY = "export_ready", _("file ready")
         SURVEY_OPEN = "survey_open", _("a staff survey is open")
         SURVEY_REMINDER = "survey_reminder", _("a staff survey closes soon")
+        GROUP_PROPOSED = "group_proposed", _("a curator proposes a pair or triad")
+        GROUP_DECLINED = "group_declined", _("a proposed pair or triad is declined")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
     school = models.ForeignKey(School, related_name="notifications", on_delete=models.CASCADE)

@@ -163,10 +163,9 @@ def timetable(day):
     return Timetable(places=places, rows=rows, clashes=day_clashes(activities))
 
 
-def my_duties(*, school, user, today=None):
-    """Upcoming activities the user is responsible for, and their preparation
-    roles: (activities, roles), each in a fixed number of queries."""
-    today = today or school_today(school)
+def my_duty_querysets(*, school, user, today):
+    """Querysets of the upcoming activities the user is responsible for and of
+    their preparation roles (not yet run)."""
     activities = (
         activity_queryset()
         .filter(day__school=school, day__date__gte=today, responsible__user=user)
@@ -180,6 +179,13 @@ def my_duties(*, school, user, today=None):
         .select_related("day", "staff")
         .order_by("when", "day__date", "pk")
     )
+    return activities, roles
+
+
+def my_duties(*, school, user, today=None):
+    """Upcoming activities the user is responsible for, and their preparation
+    roles: (activities, roles), each in a fixed number of queries."""
+    activities, roles = my_duty_querysets(school=school, user=user, today=today or school_today(school))
     return list(activities), list(roles)
 
 

@@ -42,6 +42,13 @@ def staff_for_user(*, school, user):
     return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
 
 
+def own_card_subquery(*, school, user):
+    """The user's active card in this school as a subquery, for filters that must not
+    pay a query of their own (the navbar's to-do badge): at most one row, by
+    `staff_one_record_per_user_and_school`; NULL, matching nothing, without one."""
+    return Subquery(StaffMember.objects.filter(school=school, user=user, is_active=True).values("pk")[:1])
+
+
 def _award_in_force(on: datetime.date):
     """The awards in force on `on`, latest first: valid from `awarded_on` to `valid_until`,
     both days included."""

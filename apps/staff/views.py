@@ -11,6 +11,7 @@ from apps.audit.services import audit_export
 from apps.core.dates import school_today, years_between
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.todos import todo_items, todo_scope
 from apps.core.typography import quoted
 
 from . import services
@@ -70,15 +71,30 @@ def _school_home(request):
     if request.membership.can("staff.view"):
         overview = staff_overview(school=request.school, on=today)
     own_card = staff_own_card(school=request.school, user=request.user, on=today)
+    scope = todo_scope(school=request.school, user=request.user, membership=request.membership)
+    todos = todo_items(scope=scope)
     return render(
         request,
         "accounts/home.html",
         {
+            "todos": todos,
+            "now": scope.now,
+            "administration": _administration_summary(request, todos),
             "overview": overview,
             "own_card": own_card,
             "own_card_experience": years_between(own_card.teaching_since, today) if own_card else None,
         },
     )
+
+
+def _administration_summary(request, todos):
+    """The director's two figures on the start page, from their own to-dos: debriefs
+    overdue in the school and groups waiting for activation (counts, never content)."""
+    if not (request.membership.can("visits.oversee") or request.membership.can("mentoring.manage")):
+        return None
+    overdue = sum(item.count or 0 for item in todos if item.kind == "school_overdue")
+    awaiting = sum(1 for item in todos if item.kind == "group_activation")
+    return {"overdue_debriefs": overdue, "groups_awaiting": awaiting}
 
 
 def _xlsx_response(content, file_name):

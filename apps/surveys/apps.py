@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
+from apps.core.todos import TODO_SOURCES
 
 
 class SurveysConfig(AppConfig):
@@ -10,7 +11,10 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Staff network surveys")
 
     def ready(self):
-        from . import personal_data
+        from . import personal_data, todos
+
+        # What the app gives people to do, on their «Мои дела».
+        TODO_SOURCES.register("surveys", todos.SOURCE)
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

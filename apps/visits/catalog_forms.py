@@ -3,6 +3,7 @@
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.validation import max_length_of
 
@@ -32,7 +33,12 @@ class ProtocolItemForm(forms.ModelForm):
     class Meta:
         model = ProtocolItem
         fields = ["kind", "text", "position"]
-        labels = {"kind": _("Kind"), "text": _("Prompt or checklist item"), "position": _("Order")}
+        # "Order" alone is also an order of the director (a приказ): the context tells them apart.
+        labels = {
+            "kind": _("Kind"),
+            "text": _("Prompt or checklist item"),
+            "position": pgettext_lazy("position of a line in a list", "Order"),
+        }
         widgets = {"position": forms.NumberInput(attrs={"min": 0, "max": 999, "class": "protocol-order"})}
 
 
@@ -73,7 +79,10 @@ ProtocolItemFormSet = inlineformset_factory(
 
 class EvaluativeWordForm(forms.Form):
     word = forms.CharField(
-        label=_("Word"),
+        label=_("Word or phrase"),
         max_length=EvaluativeWord._meta.get_field("word").max_length,
-        help_text=_("A word that grades rather than describes, for example «молодец»."),
+        help_text=_(
+            "A word or a short phrase that grades rather than describes, for example «молодец» or "
+            "«отличная работа». Any form of it counts: «молодцы», «отличную работу»."
+        ),
     )

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core import wordforms
+from apps.core.typography import quoted
 from apps.staff.importing import name_key
 
 from .models import EvaluativeWord, ObservationProtocol, ProtocolItem
@@ -71,18 +73,39 @@ def protocol_update(*, protocol, name, description, is_active, items):
     return protocol
 
 
+# A phrase is a few words: «отличная работа», «так держать».
+EVALUATIVE_PHRASE_MAX_WORDS = 4
+
+
 def evaluative_word_normalize(word):
-    """How a word is kept and compared: lower case, single spaces."""
-    return " ".join(word.split()).lower()
+    """How an entry is kept and compared: its words, lower case, single-spaced,
+    punctuation left out («Отличная работа!» → «отличная работа»)."""
+    return " ".join(wordforms.words_of(word.lower()))
+
+
+def evaluative_word_check(*, school, word):
+    """The rules of a new entry of the school's list, for the form and the service:
+    a word or a short phrase, not one the list already has in some form (any form
+    of an entry counts, so «молодцы» is «молодец» again). Returns it normalised."""
+    word = evaluative_word_normalize(word)
+    if not word:
+        raise ValidationError({"word": _("Type a word or a phrase.")})
+    if len(word.split()) > EVALUATIVE_PHRASE_MAX_WORDS:
+        message = _("A phrase of up to %(count)d words: the fewer, the more texts it catches.")
+        raise ValidationError({"word": message % {"count": EVALUATIVE_PHRASE_MAX_WORDS}})
+    existing = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    if word in existing:
+        raise ValidationError({"word": _("This word is already on the list.")})
+    same = next((entry for entry in existing if wordforms.entries_same(entry, word)), None)
+    if same is not None:
+        message = _("%(word)s is already on the list as %(entry)s: any form of it counts.")
+        raise ValidationError({"word": message % {"word": quoted(word), "entry": quoted(same)}})
+    return word
 
 
 def evaluative_word_create(*, school, word):
-    """Add a word to the school's list; a word already there is an error."""
-    word = evaluative_word_normalize(word)
-    if not word:
-        raise ValidationError({"word": _("Type a word.")})
-    if EvaluativeWord.objects.for_school(school).filter(word=word).exists():
-        raise ValidationError({"word": _("This word is already on the list.")})
+    """Add a word or a phrase to the school's list (the rules: `evaluative_word_check`)."""
+    word = evaluative_word_check(school=school, word=word)
     entry = EvaluativeWord(school=school, word=word)
     entry.full_clean()
     entry.save()

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core import wordforms
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
@@ -72,7 +73,11 @@ def word_list(request):
         else:
             messages.success(request, _("%(word)s is added.") % {"word": quoted(entry.word)})
             return redirect("visits:words")
-    words = EvaluativeWord.objects.for_school(request.school)
+    # Each entry with the forms the feedback form will point out, so that whoever
+    # edits the list sees what «молодец» or «отличная работа» will catch.
+    words = list(EvaluativeWord.objects.for_school(request.school))
+    for entry in words:
+        entry.forms = wordforms.entry_forms(entry.word)
     return render(request, "visits/catalog/words.html", {"form": form, "words": words})
 
 

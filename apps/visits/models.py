@@ -310,17 +310,58 @@ class SelfReflection(models.Model):
 
 
 class EvaluativeWord(models.Model):
-    """Words that grade rather than describe ("молодец", "плохо"); the feedback
-    form gently suggests describing facts instead when it meets them."""
+    """Words and phrases that grade rather than describe («молодец», «плохо»,
+    «отличная работа»); the feedback form gently suggests describing facts instead
+    when it meets any form of one (apps.core.wordforms). Kept in lower case, its
+    words single-spaced, punctuation left out (catalog_services)."""
 
     school = models.ForeignKey(School, related_name="evaluative_words", on_delete=models.CASCADE)
-    word = models.CharField(_("word"), max_length=60)
+    word = models.CharField(_("word or phrase"), max_length=60)
 
     objects = SchoolScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["word"]
-        constraints = [models.UniqueConstraint(fields=["school", "word"], name="evaluative_word_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "word"], name="evaluative_word_unique"),
+            # A phrase is matched word by word: no empty entry, no stray spaces.
+            models.CheckConstraint(
+                condition=Q(word__regex=r"^\S+( \S+)*$"),
+                name="evaluative_word_single_spaced",
+                violation_error_message=_("Type a word or a phrase, its words separated by single spaces."),
+            ),
+        ]
 
     def __str__(self):
         return self.word
+
+    @property
+    def is_phrase(self):
+        return " " in self.word
+
+
+class FeedbackCheck(models.Model):
+    """A checklist item of the visit's protocol as the observer left it in a
+    feedback: ticked or not. The item's text is copied, so that submitted feedback
+    stays what the teacher received when the protocol is later reworded or a line
+    removed (the editor replaces a protocol's items). Content: read as the
+    feedback is (apps.visits.access)."""
+
+    feedback = models.ForeignKey(Feedback, related_name="checks", on_delete=models.CASCADE)
+    item = models.ForeignKey(
+        ProtocolItem, related_name="feedback_checks", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    text = models.CharField(_("checklist item"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    checked = models.BooleanField(_("ticked"), default=False)
+
+    objects = scoped_queryset("feedback__visit__school").as_manager()
+
+    class Meta:
+        verbose_name = _("checklist item of feedback")
+        verbose_name_plural = _("checklist items of feedback")
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["feedback", "item"], name="feedback_check_item_once")]
+
+    def __str__(self):
+        return f"{'☑' if self.checked else '☐'} {self.text}"

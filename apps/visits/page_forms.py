@@ -5,7 +5,6 @@ the request, set by CurrentSchoolMiddleware), as on the pair schedule.
 """
 
 import datetime
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import wordforms
 from apps.core.forms import apply_validation_error
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
@@ -22,7 +22,7 @@ from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember, Subject
 
 from . import services
-from .models import Feedback, LessonVisit, ObservationProtocol, SelfReflection
+from .models import Feedback, LessonVisit, ObservationProtocol, ProtocolItem, SelfReflection
 from .services import ANSWERABLE_FOR
 
 TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
@@ -248,9 +248,20 @@ class FeedbackForm(forms.Form):
         help_text=_("From the school's list: the curator finds teachers with similar problems by them."),
     )
 
-    def __init__(self, *args, school=None, **kwargs):
+    checks = forms.ModelMultipleChoiceField(
+        label=_("Checklist"),
+        queryset=ProtocolItem.objects.none(),
+        required=False,
+        # The boxes stand in the protocol's card, beside the form on a wide screen and
+        # above it on a phone, tied to the form by its id (drafts and autosave include them).
+        widget=forms.CheckboxSelectMultiple(attrs={"form": "feedback-form", "class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, school=None, visit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
+        if visit is not None:
+            self.fields["checks"].queryset = services.feedback_check_items(visit=visit)
 
     def values(self):
         """The fields that parsed, for the service (a draft keeps what it can)."""
@@ -264,8 +275,9 @@ class FeedbackForm(forms.Form):
     def initial_for(cls, feedback):
         if feedback is None:
             return {"debrief_held_at": timezone.localtime().replace(second=0, microsecond=0)}
-        initial = {name: getattr(feedback, name) for name in cls.base_fields if name != "problem_tags"}
+        initial = {name: getattr(feedback, name) for name in cls.base_fields if name not in ("problem_tags", "checks")}
         initial["problem_tags"] = [tag.pk for tag in feedback.problem_tags.all()]
+        initial["checks"] = [check.item_id for check in feedback.checks.all() if check.checked and check.item_id]
         initial["debrief_held_at"] = (
             timezone.localtime(feedback.debrief_held_at)
             if feedback.debrief_held_at
@@ -290,10 +302,6 @@ class CancelForm(forms.Form):
 
 
 def evaluative_words_found(words, texts):
-    """The evaluative words that occur as whole words in any of `texts`."""
-    found = []
-    for word in words:
-        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-        if any(pattern.search(text or "") for text in texts):
-            found.append(word)
-    return found
+    """The school's evaluative words and phrases that occur, in any of their forms,
+    in any of `texts` (apps.core.wordforms)."""
+    return wordforms.entries_found(words, texts)

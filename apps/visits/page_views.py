@@ -10,13 +10,16 @@ administration). Drafts are their author's alone.
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from apps.core import wordforms
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.request_limits import body_limit
@@ -25,7 +28,7 @@ from apps.core.validation import max_length_of
 from apps.mentoring.access import require
 
 from . import access, selectors, services
-from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol
+from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol, ProtocolItem
 from .page_forms import (
     TEXT_FIELDS,
     CancelForm,
@@ -246,6 +249,27 @@ def _words(school):
     return list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
 
 
+def _word_forms(words):
+    """What the hint (static/js/nudge.js) looks the typed words up in: for each
+    entry, the forms each of its words may take (apps.core.wordforms).
+
+    The forms go to the page rather than the text to the server: the form is
+    filled on a phone right after the lesson, often on a weak school network, so
+    the hint answers at once and offline, as the copy of the draft on the phone
+    does, and no request per pause in typing carries the text. The server still
+    decides what counts: the forms are pymorphy3's, the same dictionary that
+    lemmatises the submitted text for the warning after a submit. Sent unescaped
+    (UTF-8), half the size of json_script's escapes."""
+    forms = {word: wordforms.entry_token_forms(word) for word in words}
+    return json_script(forms, "evaluative-forms", encoder=_UnescapedJSONEncoder)
+
+
+class _UnescapedJSONEncoder(DjangoJSONEncoder):
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
+
+
 # Feedback and self-reflection texts stay out of error reports and logs.
 @sensitive_post_parameters(*TEXT_FIELDS)
 @school_view()
@@ -266,7 +290,7 @@ def feedback(request, pk):
     if request.method == "POST":
         # Whether it is already submitted is decided by the services, under the
         # lock: a check here could pass for two requests at once.
-        form = FeedbackForm(request.POST, school=request.school)
+        form = FeedbackForm(request.POST, school=request.school, visit=visit)
         form.is_valid()
         draft = request.POST.get("action") == "draft"
         try:
@@ -292,8 +316,9 @@ def feedback(request, pk):
         except services.FeedbackAlreadySubmitted as refusal:
             return _feedback_refused(request, visit, me, form, refusal)
     else:
-        form = FeedbackForm(initial=FeedbackForm.initial_for(current), school=request.school)
-    protocol_items = list(visit.protocol.items.all()) if visit.protocol_id else []
+        form = FeedbackForm(initial=FeedbackForm.initial_for(current), school=request.school, visit=visit)
+    # The prompts; the checklist items are the form's boxes.
+    protocol_items = list(visit.protocol.items.filter(kind=ProtocolItem.Kind.PROMPT)) if visit.protocol_id else []
     return render(
         request,
         "visits/pages/feedback_form.html",
@@ -303,6 +328,7 @@ def feedback(request, pk):
             "feedback": current,
             "protocol_items": protocol_items,
             "evaluative_words": words,
+            "evaluative_forms": _word_forms(words),
             "draft_key": _draft_key("feedback", visit, request.user),
             "server_time": _ms(current.updated_at if current else None),
             "server_now": _ms(timezone.now()),
@@ -359,7 +385,7 @@ def feedback_draft(request, pk):
     require(me is not None)
     saved = refusal = None
     if visit.status != LessonVisit.Status.CANCELLED:
-        form = FeedbackForm(request.POST, school=request.school)
+        form = FeedbackForm(request.POST, school=request.school, visit=visit)
         form.is_valid()
         if _too_long(form):
             return render(request, "visits/pages/_draft_status.html", DRAFT_TOO_LONG, status=413)

@@ -52,7 +52,12 @@ def visit_detail(*, school):
     """One visit with its feedback and self-reflection (check access before showing them)."""
     return (
         visit_queryset(school=school)
-        .prefetch_related(Prefetch("feedback", queryset=Feedback.objects.select_related("observer").order_by("pk")))
+        .prefetch_related(
+            Prefetch(
+                "feedback",
+                queryset=Feedback.objects.select_related("observer").prefetch_related("checks").order_by("pk"),
+            )
+        )
         .select_related("self_reflection", "answers_visit")
     )
 

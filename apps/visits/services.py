@@ -20,6 +20,7 @@ from apps.notifications.services import notification_send
 from .models import (
     EvaluativeWord,
     Feedback,
+    FeedbackCheck,
     LessonVisit,
     ObservationProtocol,
     ProtocolItem,
@@ -254,26 +255,61 @@ def _feedback_locked(*, visit, observer):
     return feedback
 
 
+def feedback_check_items(*, visit):
+    """The checklist items of the visit's protocol, the ones an observer ticks."""
+    if not visit.protocol_id:
+        return ProtocolItem.objects.none()
+    return ProtocolItem.objects.filter(protocol=visit.protocol_id, kind=ProtocolItem.Kind.CHECK).order_by(
+        "position", "pk"
+    )
+
+
+def _feedback_checks_valid(*, visit, checks):
+    """The ticked items, checked to be checklist items of this visit's protocol."""
+    items = list(feedback_check_items(visit=visit))
+    ticked = {item.pk for item in checks}
+    if ticked - {item.pk for item in items}:
+        raise ValidationError({"checks": _("Tick only the checklist items of this visit's protocol.")})
+    return items, ticked
+
+
+def _feedback_checks_set(*, feedback, items, ticked):
+    """The feedback's checklist becomes the protocol's items as they read now,
+    each ticked or not (copied: a later edit of the protocol changes nothing here)."""
+    feedback.checks.all().delete()
+    FeedbackCheck.objects.bulk_create(
+        FeedbackCheck(feedback=feedback, item=item, text=item.text, position=item.position, checked=item.pk in ticked)
+        for item in items
+    )
+
+
 @transaction.atomic
-def feedback_save_draft(*, visit, observer, problem_tags=None, **fields):
-    """Keep what an observer has typed so far (nothing typed is ever lost).
+def feedback_save_draft(*, visit, observer, problem_tags=None, checks=None, **fields):
+    """Keep what an observer has typed and ticked so far (nothing is ever lost).
 
     The row is locked and checked again, so an autosave that races a submit can
     never turn submitted feedback back into a draft: it raises
-    FeedbackAlreadySubmitted instead, and the caller gives the text back."""
+    FeedbackAlreadySubmitted instead, and the caller gives the text back.
+    `checks`: the ticked checklist items (None keeps the ticks as they are)."""
     feedback = _feedback_locked(visit=visit, observer=observer)
-    for name, value in _feedback_values(fields).items():
+    values = _feedback_values(fields)
+    if checks is not None:
+        items, ticked = _feedback_checks_valid(visit=visit, checks=checks)
+    for name, value in values.items():
         setattr(feedback, name, value if value is not None else getattr(feedback, name))
     feedback.save()
     if problem_tags is not None:
         feedback.problem_tags.set(problem_tags)
+    if checks is not None:
+        _feedback_checks_set(feedback=feedback, items=items, ticked=ticked)
     return feedback
 
 
 @transaction.atomic
-def feedback_submit(*, visit, observer, now=None, problem_tags=None, **fields):
+def feedback_submit(*, visit, observer, now=None, problem_tags=None, checks=None, **fields):
     """Submit an observer's feedback, once: submitted feedback is never changed
-    (FeedbackAlreadySubmitted), decided under the visit's and the row's locks.
+    (FeedbackAlreadySubmitted), decided under the visit's and the row's locks;
+    its ticks neither. `checks`: the ticked checklist items (None keeps the draft's).
     When every observer has submitted, the visit is debriefed: on time if the
     debrief was held by its deadline, else late."""
     # NO KEY UPDATE: submits of the visit still wait for one another, but a draft
@@ -300,6 +336,11 @@ def feedback_submit(*, visit, observer, now=None, problem_tags=None, **fields):
     follow_up_on = fields.get("follow_up_on")
     if follow_up_on and follow_up_on < timezone.localtime(visit.ends_at).date():
         errors["follow_up_on"] = _("The follow-up comes after the lesson.")
+    if checks is not None:
+        try:
+            items, ticked = _feedback_checks_valid(visit=visit, checks=checks)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     for name, value in fields.items():
@@ -310,6 +351,8 @@ def feedback_submit(*, visit, observer, now=None, problem_tags=None, **fields):
     feedback.save()
     if problem_tags is not None:
         feedback.problem_tags.set(problem_tags)
+    if checks is not None:
+        _feedback_checks_set(feedback=feedback, items=items, ticked=ticked)
     _notify_feedback(visit, observer)
     pending = visit.observer_links.exclude(
         staff__in=Feedback.objects.filter(visit=visit, submitted_at__isnull=False).values("observer")
@@ -503,6 +546,9 @@ DEFAULT_EVALUATIVE_WORDS = [
     "замечательно",
     "безобразно",
     "провал",
+    "хороший урок",
+    "отличная работа",
+    "так держать",
 ]
 
 DEFAULT_PROTOCOLS = [

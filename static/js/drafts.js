@@ -14,6 +14,9 @@
  *
  * Any page may carry data-draft-clear="<key> ..." to forget copies that are no
  * longer needed (the feedback page after a successful submit).
+ *
+ * A form's fields may stand outside it, tied to it by form="<id>" (the feedback's
+ * checklist, in the protocol's card): they are kept and listened to as well.
  */
 (function () {
   "use strict";
@@ -71,7 +74,9 @@
         if (el.checked) values[el.name] = el.value;
         else if (!(el.name in values)) values[el.name] = "";
       } else if (el.type === "checkbox") {
-        values[el.name] = el.checked ? el.value : "";
+        // Boxes sharing a name (a checklist, the problems) are one list of the ticked values.
+        if (!Array.isArray(values[el.name])) values[el.name] = [];
+        if (el.checked) values[el.name].push(el.value);
       } else {
         values[el.name] = el.value;
       }
@@ -82,17 +87,33 @@
   function apply(form, values) {
     fields(form).forEach(function (el) {
       if (!(el.name in values)) return;
-      if (el.type === "radio" || el.type === "checkbox") {
-        el.checked = values[el.name] === el.value;
+      var value = values[el.name];
+      if (el.type === "checkbox" && Array.isArray(value)) {
+        el.checked = value.indexOf(el.value) !== -1;
+      } else if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = value === el.value; // a copy kept before the lists: one value
       } else {
-        el.value = values[el.name];
+        el.value = value;
       }
     });
   }
 
+  function same(a, b) {
+    if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a || []) === JSON.stringify(b || []);
+    return (a || "") === (b || "");
+  }
+
   function differs(a, b) {
     return Object.keys(a).some(function (name) {
-      return (a[name] || "") !== (b[name] || "");
+      return !same(a[name], b[name]);
+    });
+  }
+
+  // Input and change events of the form's fields, those tied to it from outside included.
+  function listen(form, type, handler) {
+    document.addEventListener(type, function (event) {
+      var el = event.target;
+      if (el && (el.form === form || form.contains(el))) handler(event);
     });
   }
 
@@ -130,8 +151,8 @@
       dirty = true;
     }
 
-    form.addEventListener("input", remember);
-    form.addEventListener("change", remember);
+    listen(form, "input", remember);
+    listen(form, "change", remember);
 
     var discard = document.querySelector("[data-draft-discard]");
     if (discard) {
@@ -148,7 +169,7 @@
         form.dispatchEvent(new CustomEvent("draftautosave"));
       };
       var changeTimer = null;
-      form.addEventListener("change", function () {
+      listen(form, "change", function () {
         window.clearTimeout(changeTimer);
         changeTimer = window.setTimeout(fire, 800);
       });

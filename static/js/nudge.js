@@ -1,34 +1,89 @@
 /* A gentle nudge, never a block: when a text field of a form with data-nudge
- * holds one of the school's evaluative words (a json_script "evaluative-words"),
- * the field is outlined and a hint under it suggests describing facts instead.
- * The hint's text comes from data-nudge-message, with "{words}" for the words found.
+ * holds one of the school's evaluative words or phrases in any of its forms, the
+ * field is outlined and a hint under it suggests describing facts instead.
+ * The page carries the list (a json_script "evaluative-words") and, for each
+ * entry, the forms each of its words may take ("evaluative-forms", made on the
+ * server with pymorphy3: apps.core.wordforms). Matching is the server's
+ * (wordforms.entries_found): words are letters or digits with inner hyphens,
+ * compared in lower case with ё as е; a phrase is its words one after another
+ * within a sentence, and is looked for before the words in it.
+ * The hint's text comes from data-nudge-message, with "{words}" for the entries found.
  */
 (function () {
   "use strict";
 
-  function escape(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  var TOKEN = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
+  var CLAUSE_BREAK = /[.!?;\u2026\n]+/;
+
+  function fold(text) {
+    return text.toLowerCase().replace(/ё/g, "е");
+  }
+
+  function json(id) {
+    var source = document.getElementById(id);
+    if (!source) return null;
+    try {
+      return JSON.parse(source.textContent);
+    } catch (e) {
+      return null;
+    }
   }
 
   function patterns() {
-    var source = document.getElementById("evaluative-words");
-    if (!source) return [];
-    var words;
-    try {
-      words = JSON.parse(source.textContent) || [];
-    } catch (e) {
-      return [];
-    }
-    return words
-      .filter(function (word) {
-        return word && word.trim();
+    var words = json("evaluative-words") || [];
+    var forms = json("evaluative-forms") || {};
+    var rules = [];
+    words.forEach(function (word, index) {
+      var positions = forms[word];
+      if (!word || !Array.isArray(positions) || !positions.length) return;
+      rules.push({
+        word: word,
+        index: index,
+        sets: positions.map(function (list) {
+          return new Set(list);
+        }),
+      });
+    });
+    // Phrases first, the longest first; in the list's order otherwise.
+    return rules.sort(function (a, b) {
+      return b.sets.length - a.sets.length || a.index - b.index;
+    });
+  }
+
+  function find(rules, text) {
+    var found = {};
+    fold(text)
+      .split(CLAUSE_BREAK)
+      .forEach(function (clause) {
+        var words = clause.match(TOKEN) || [];
+        var covered = words.map(function () {
+          return false;
+        });
+        rules.forEach(function (rule) {
+          var size = rule.sets.length;
+          for (var start = 0; start + size <= words.length; start++) {
+            var match = true;
+            var fresh = false;
+            for (var k = 0; k < size; k++) {
+              if (!rule.sets[k].has(words[start + k])) {
+                match = false;
+                break;
+              }
+              if (!covered[start + k]) fresh = true;
+            }
+            if (!match) continue;
+            if (fresh) found[rule.index] = rule.word;
+            for (k = 0; k < size; k++) covered[start + k] = true;
+          }
+        });
+      });
+    return Object.keys(found)
+      .map(Number)
+      .sort(function (a, b) {
+        return a - b;
       })
-      .map(function (word) {
-        // Whole words only: "слабо" must not catch "слабовидящий".
-        return {
-          word: word,
-          re: new RegExp("(?<![\\p{L}\\p{N}_])" + escape(word.trim()) + "(?![\\p{L}\\p{N}_])", "iu"),
-        };
+      .map(function (index) {
+        return found[index];
       });
   }
 
@@ -44,13 +99,7 @@
       area.insertAdjacentElement("afterend", hint);
 
       function check() {
-        var found = rules
-          .filter(function (rule) {
-            return rule.re.test(area.value);
-          })
-          .map(function (rule) {
-            return rule.word;
-          });
+        var found = find(rules, area.value);
         var on = found.length > 0;
         area.classList.toggle("border-warning", on);
         area.classList.toggle("border-2", on);

@@ -103,9 +103,9 @@ def test_django_admin_is_for_superusers_only(administrator):
 
 def test_russian_is_the_default_and_english_is_available(teacher):
     client = client_for(teacher)
-    assert "Главная" in client.get(reverse("home")).content.decode()
+    assert "Мои дела" in client.get(reverse("home")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "Start" in client.get(reverse("home")).content.decode()
+    assert "My to-dos" in client.get(reverse("home")).content.decode()
 
 
 def test_error_pages_are_russian(teacher, settings):
@@ -120,7 +120,7 @@ def test_error_pages_are_russian(teacher, settings):
 def test_russian_even_when_the_browser_asks_for_english(teacher):
     client = client_for(teacher)
     response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
-    assert "Главная" in response.content.decode()
+    assert "Мои дела" in response.content.decode()
     assert response["Content-Language"] == "ru"
 
 

@@ -53,6 +53,7 @@ OBJECTS = {
     "event": lambda w: {"pk": GroupEventFactory(group=_group(w)).pk},
     "network_group": lambda w: {"pk": _network_result(w).group_id},
     "result": lambda w: {"pk": _network_result(w).pk},
+    "proposal": lambda w: {"pk": _group(w, status="forming", is_proposal=True).pk},
     "problem": lambda w: {"pk": ProblemTagFactory(school=w.school).pk},
     "teacher_card": lambda w: {"pk": _group(w).members.get(staff=w.staff_of(T)).staff_id},
     **OBJECTS_DEV,
@@ -65,6 +66,7 @@ ROUTES = {
     "mentoring:group_detail": ("get", "group", ANY_MEMBER),  # the teacher is a member
     "mentoring:group_edit": ("get", "group", GROUP_MANAGERS),  # the curator is the group's
     "mentoring:group_status": ("post", "group", GROUP_MANAGERS),
+    "mentoring:group_decline": ("get", "proposal", "mentoring.manage"),
     "mentoring:event_create": ("get", "group", GROUP_MANAGERS),
     "mentoring:event_edit": ("get", "event", GROUP_MANAGERS),
     "mentoring:result_create": ("get", "network_group", ANY_MEMBER),

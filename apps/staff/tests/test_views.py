@@ -56,7 +56,9 @@ def test_list_pages_run_the_same_number_of_queries_for_5_and_50_rows(name, schoo
     _populate(school, 45)
     large = _queries(client, url)
     assert small == large
-    assert small <= 12
+    # The start page carries «Мои дела», a few queries per source (its exact count:
+    # test_todos.py); the lists stay small.
+    assert small <= (24 if name == "home" else 12)
 
 
 def test_staff_card_runs_the_same_number_of_queries_with_long_history(school, administrator):

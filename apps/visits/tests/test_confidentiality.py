@@ -4,7 +4,8 @@ Feedback content and the self-reflection are seen only by the observed teacher, 
 observers and the group's curator, and, when the teacher shares the debrief, by the
 colleagues who were in her subject association then (never administration, never
 later joiners); a draft by its author alone; the administration sees that a visit
-happened, never what was said. Every role × every page: `PAGES` names the pages
+happened, never what was said. The ticks of the protocol's checklist are content
+too. Every role × every page: `PAGES` names the pages
 whose expectation is exact, and every other GET page of the URL walk is swept too,
 so a page added later is covered without touching this file.
 See docs/testing.md#the-confidentiality-matrix.
@@ -12,6 +13,7 @@ See docs/testing.md#the-confidentiality-matrix.
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -27,8 +29,9 @@ from apps.mentoring.models import MentorGroup
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff import services as staff_services
 from apps.staff.tests.factories import StaffMemberFactory, SubjectAssociationFactory
-from apps.visits import services
-from apps.visits.models import LessonVisit
+from apps.visits import catalog_services, services
+from apps.visits.catalog_services import ItemSpec
+from apps.visits.models import LessonVisit, ObservationProtocol, ProtocolItem
 from conftest import client_for
 
 T, C, D, A = Role.TEACHER, Role.CURATOR, Role.DEPUTY_HEAD, Role.ADMINISTRATOR
@@ -44,7 +47,12 @@ TEXTS = {
     "next_step": ("СЕКРЕТНЫЙ-ШАГ-17", "SECRET-STEP-17"),
     "reflection": ("САМОАНАЛИЗ-ТАЙНА-9", "SECRET-REFLECTION-9"),
     "draft": ("ЧЕРНОВИК-СКРЫТЫЙ-77", "SECRET-DRAFT-77"),
+    # The checklist item as the observer ticked it: the submitted feedback keeps its
+    # text, and the protocol is reworded afterwards, so this text is the feedback's alone.
+    "tick": ("ОТМЕЧЕННЫЙ-ПУНКТ-5", "SECRET-TICK-5"),
 }
+# A ticked box of the checklist on a feedback form: a draft's tick.
+DRAFT_TICK = re.compile(r'<input type="checkbox" name="checks"[^>]*\bchecked\b')
 SUBMITTED = ("facts", "toward_goal", "reconsider", "questions", "next_step")
 
 ROLES = [
@@ -79,7 +87,8 @@ class Scene:
       the curator of the triad (and the association when shared). The second
       observer is in the triad but did not observe it: no content for them.
     - `drafted`: a visit outside any group, observed by both observers; the
-      second observer has only a draft, which is theirs alone.
+      second observer has only a draft, which is theirs alone, with a tick.
+    Both follow a protocol with a checklist; the observer ticked its first item.
     """
 
     users: dict
@@ -126,6 +135,11 @@ def build_scene(school, other_school, *, shared):
     )
     MentorGroupFactory(school=school, curator=staff["another curator"], members=[staff["another teacher"]])
 
+    protocol = ObservationProtocol.objects.create(school=school, name="Протокол с чек-листом")
+    ticked, unticked = (
+        ProtocolItem.objects.create(protocol=protocol, kind="check", text=wording, position=position)
+        for position, wording in enumerate([text("tick"), "Учитель проверил понимание"])
+    )
     ends = timezone.now().replace(second=0, microsecond=0) - 5 * H
     common = {
         "school": school,
@@ -136,6 +150,7 @@ def build_scene(school, other_school, *, shared):
         "topic": "Причастный оборот",
         "observed_aspect": "Вопросы учителя после объяснения",
         "created_by": users["curator of the group"],
+        "protocol": protocol,
     }
     debriefed = services.visit_create(
         kind=LessonVisit.Kind.PAIR_VISIT, observers=[staff["observer"]], group=group, **common
@@ -149,10 +164,24 @@ def build_scene(school, other_school, *, shared):
         observer=staff["observer"],
         debrief_held_at=ends + H,
         follow_up_on=timezone.localdate() + datetime.timedelta(days=14),
+        checks=[ticked],
         **{key: text(key) for key in SUBMITTED},
     )
     services.self_reflection_save(visit=debriefed, text=text("reflection"))
-    services.feedback_save_draft(visit=drafted, observer=staff["second observer"], facts=text("draft"))
+    services.feedback_save_draft(
+        visit=drafted, observer=staff["second observer"], facts=text("draft"), checks=[unticked]
+    )
+    # The protocol reworded afterwards (its catalog page is the administration's).
+    catalog_services.protocol_update(
+        protocol=protocol,
+        name=protocol.name,
+        description="",
+        is_active=True,
+        items=[
+            ItemSpec(kind="check", text="Цель урока сформулирована", position=0, item=ticked),
+            ItemSpec(kind="check", text=unticked.text, position=1, item=unticked),
+        ],
+    )
     if shared:
         services.visit_share_set(visit=debriefed, shared=True)
     # Moved into the association after the debrief was shared: does not read it.
@@ -169,7 +198,7 @@ def build_scene(school, other_school, *, shared):
 
 def allowed(scene, key):
     """Who may ever see the text `key`, on any page."""
-    return {"second observer"} if key == "draft" else scene.readers
+    return {"second observer"} if key in ("draft", "draft tick") else scene.readers
 
 
 @dataclass
@@ -197,10 +226,15 @@ PAGES = [
         {
             **{key: (lambda s: s.readers) for key in SUBMITTED},
             "reflection": lambda s: s.readers,
+            "tick": lambda s: s.readers,
         },
     ),
     Page("visit page (draft)", _visit_url("visits:detail", "drafted")),
-    Page("feedback form (draft)", _visit_url("visits:feedback", "drafted"), {"draft": lambda s: {"second observer"}}),
+    Page(
+        "feedback form (draft)",
+        _visit_url("visits:feedback", "drafted"),
+        {"draft": lambda s: {"second observer"}, "draft tick": lambda s: {"second observer"}},
+    ),
     Page("feedback form (submitted)", _visit_url("visits:feedback", "debriefed")),
     Page(
         "self-reflection form",
@@ -270,7 +304,8 @@ def page_text(response):
 
 
 def shown(body):
-    return {key for key, (russian, tag) in TEXTS.items() if russian in body or tag in body}
+    found = {key for key, (russian, tag) in TEXTS.items() if russian in body or tag in body}
+    return found | ({"draft tick"} if DRAFT_TICK.search(body) else set())
 
 
 @pytest.mark.parametrize("shared", [False, True], ids=["not shared", "shared with the association"])
@@ -398,4 +433,4 @@ def test_a_shared_debrief_stays_closed_to_administration_in_the_association_and_
             assert shown(archive_text(answer.content)) == set(), label
     # A colleague who was in the association when the teacher shared reads it all.
     colleague = client_for(scene.users["association colleague"]).get(detail)
-    assert shown(page_text(colleague)) == set(SUBMITTED) | {"reflection"}
+    assert shown(page_text(colleague)) == set(SUBMITTED) | {"reflection", "tick"}

@@ -2,6 +2,7 @@
 protocols and evaluative words."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -327,6 +328,15 @@ def test_protocol_editor_saves_name_flag_and_items_in_order(school, deputy_head)
     ]
     assert protocol.items.filter(pk=first.pk).exists()  # kept, not replaced
     assert not ProtocolItem.objects.filter(pk=second.pk).exists()
+
+
+def test_protocol_editor_labels_the_lines_order_not_a_directors_order(school, deputy_head):
+    """«Приказ» is the director's order; the position of a line is its «Порядок»."""
+    protocol, _items = _protocol(school)
+    html = _page(deputy_head, reverse("visits:protocol_edit", args=[protocol.pk])).content.decode()
+    labels = re.findall(r'<label\s+for="id_items-\d+-position"[^>]*>\s*([^<*]+?)\s*<', html)
+    assert labels and set(labels) == {"Порядок"}
+    assert "Приказ" not in html
 
 
 def test_protocol_editor_never_touches_an_item_of_another_protocol(school, other_school, administrator):

@@ -55,8 +55,11 @@ def test_awaiting_debrief_holds_lessons_over_whose_debrief_is_still_to_come(scho
     assert awaiting == {v.pk for v in visits if v.status in ("planned", "held", "overdue")}
 
 
-def test_open_groups_are_those_not_completed_or_dissolved(school):
-    groups = {status: MentorGroupFactory(school=school, status=status) for status in MentorGroup.Status.values}
+def test_open_groups_are_those_not_completed_dissolved_or_declined(school):
+    groups = {
+        status: MentorGroupFactory(school=school, status=status, is_proposal=status == "declined")
+        for status in MentorGroup.Status.values
+    }
     open_groups = set(MentorGroup.objects.open())
     assert open_groups == {group for group in groups.values() if group.is_open}
     assert {group.status for group in open_groups} == {"forming", "active", "paused"}
