@@ -37,6 +37,14 @@ class SessionStore(CachedDBStore):
             logger.warning("session cache unreadable: looking the session up in the database", exc_info=True)
         return DBStore.exists(self, session_key)
 
+    def save(self, must_create=False):
+        DBStore.save(self, must_create)
+        try:
+            self._cache.set(self.cache_key, self._session, self.get_expiry_age())
+        except Exception:
+            # A warning like the other cache failures: the request goes on from the database.
+            logger.warning("session cache unwritable: the session is saved in the database alone", exc_info=True)
+
     def delete(self, session_key=None):
         # The row goes first and for sure; a cache entry left behind (Redis down) is
         # harmless, since a session read from the cache is confirmed by its row.
