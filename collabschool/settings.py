@@ -99,7 +99,8 @@ MIDDLEWARE = [
     "apps.core.middleware.RussianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, carrying over sessions of Django's own ModelBackend to ours (below).
+    "apps.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -180,13 +181,21 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_REDIS_URL", REDIS_URL.rsplit("/", 1)[0] + "/1"),
         "KEY_PREFIX": "collabschool",
+        # Sessions are read from here on every signed-in request: a Redis that is down
+        # or frozen costs a request at most this long before the session is read from
+        # PostgreSQL instead (apps/core/sessions.py).
+        "OPTIONS": {
+            "socket_connect_timeout": float(env("CACHE_TIMEOUT", "0.5")),
+            "socket_timeout": float(env("CACHE_TIMEOUT", "0.5")),
+        },
     }
 }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend reading a request's user and memberships in one query.
+    "apps.accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -333,6 +342,11 @@ DASHBOARD_SUMMARY_YEARS = int(env("DASHBOARD_SUMMARY_YEARS", "15"))
 # (in its AppConfig.ready), and collabschool/celery.py builds the schedule from them.
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Sessions live in PostgreSQL and are read from Redis (the default cache above): a
+# signed-in request reads its session without a query. A session is written (to both)
+# only when it changes, at most once a minute for the idle timeout below. Ending a
+# session (sign-out, erasure) removes it from both.
+SESSION_ENGINE = "apps.core.sessions"
 # A signed-in session ends after this long without a request, and this long after sign-in
 # whatever happens (hours in the environment).
 SESSION_IDLE_TIMEOUT = int(float(env("SESSION_IDLE_TIMEOUT_HOURS", "3")) * 3600)

@@ -2,17 +2,43 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user, logout
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 
+from .backends import BACKEND, LEGACY_BACKEND, SESSION_TO_CONFIRM
 from .selectors import membership_current
 from .services import CURRENT_SCHOOL_SESSION_KEY
 from .twofactor import SEEN_AT_SESSION_KEY, SIGNED_IN_AT_SESSION_KEY, twofactor_device, twofactor_owed
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with sessions signed in through Django's own ModelBackend carried over
+    to ours (which also brings the memberships), so that nobody is signed out by the
+    switch. The user is still checked by Django (active, session hash) on first use, and
+    a session read from the cache alone by its row too (SESSION_TO_CONFIRM)."""
+
+    def process_request(self, request):
+        if request.session.get(BACKEND_SESSION_KEY) == LEGACY_BACKEND:
+            request.session[BACKEND_SESSION_KEY] = BACKEND
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _confirmed_user(request))
+
+
+def _confirmed_user(request):
+    if not hasattr(request, "_cached_user"):
+        session = request.session
+        token = SESSION_TO_CONFIRM.set(session.session_key if getattr(session, "from_cache", False) else None)
+        try:
+            request._cached_user = get_user(request)
+        finally:
+            SESSION_TO_CONFIRM.reset(token)
+    return request._cached_user
 
 
 class CurrentSchoolMiddleware:

@@ -7,10 +7,15 @@ sessions, two-factor devices and sign-in attempts. Accounts are never rewritten 
 the name sweep: a namesake's account must keep its name.
 """
 
+import logging
+from importlib import import_module
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +25,8 @@ from django_otp import devices_for_user
 from apps.core.personal_data import EVERY_MODEL, PersonalDataSource, Section
 
 from .models import Membership, Role, SchoolNetwork
+
+logger = logging.getLogger(__name__)
 
 # Sessions decoded per fetch when looking for the person's own.
 SESSION_CHUNK = 2000
@@ -86,11 +93,9 @@ def _sessions_delete(user) -> int:
     which holds back changes to this one card only, and keeps the erasure all
     or nothing: a failed erasure leaves the person signed in as before.
     """
-    if "django.contrib.sessions.backends.db" not in settings.SESSION_ENGINE and not settings.SESSION_ENGINE.endswith(
-        "cached_db"
-    ):
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    if not isinstance(store, DBStore):
         return 0  # other engines: the unusable password already voids the session's auth hash
-    store = Session.get_session_store_class()()
     wanted = str(user.pk)
     live = Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data")
     doomed = [
@@ -99,6 +104,20 @@ def _sessions_delete(user) -> int:
         if str(store.decode(data).get(SESSION_KEY)) == wanted
     ]
     Session.objects.filter(pk__in=doomed).delete()
+    if hasattr(store, "cache_keys"):
+        # Sessions read from the cache (apps/core/sessions.py) are forgotten there too,
+        # now and once the erasure commits; with Redis down they stay there, harmless:
+        # a session read from the cache signs in only while its row exists.
+        cache, keys = store._cache, store.cache_keys(doomed)
+
+        def forget():
+            try:
+                cache.delete_many(keys)
+            except Exception:
+                logger.warning("session cache unwritable: ended sessions stay there", exc_info=True)
+
+        forget()
+        transaction.on_commit(forget)
     return len(doomed)
 
 

@@ -56,6 +56,24 @@ def wsgi_application():
     return application
 
 
+def minimal_wsgi_application():
+    """Django with no middleware at all answering the bare view (a gunicorn factory): the
+    ceiling the signed-in floor's requests/s are compared with under wrk."""
+    import django
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    django.setup(set_prefix=False)
+    settings.MIDDLEWARE = []
+    settings.ROOT_URLCONF = URLCONF
+    return WSGIHandler()
+
+
+MINIMAL_LABEL = "minimal Django view (no middleware)"
+# Under wrk the signed-in bare view should serve at least this share of the minimal view's requests/s.
+FLOOR_LOAD_SHARE = 0.30
+
+
 @dataclass(frozen=True)
 class Page:
     """A page to time: its label, URL name, who opens it (`admin` of one school, the
@@ -112,6 +130,39 @@ def pages_resolve(pages, *, network_id):
             except NoReverseMatch:
                 missing.append(f"{page.label}: no URL named {page.url_name!r} yet, skipped")
     return resolved, missing
+
+
+# The floor: the bare view signed in (session, user, school, two-factor, audit context
+# and logs, nothing of a page's own), timed over more requests than a page since it
+# is short. `make bench` fails when its median is over the goal.
+FLOOR_LABEL = "signed-in floor (bare view)"
+FLOOR_GOAL_MS = 1.5
+FLOOR_WARMUP = 20
+FLOOR_REPEAT = 300
+
+
+def floor_time(client, anonymous_client, *, warmup=FLOOR_WARMUP, repeat=FLOOR_REPEAT):
+    """The bare view's timing signed in (`client`) and anonymous, in-process."""
+    from django.test import override_settings
+    from django.urls import reverse
+
+    with override_settings(ROOT_URLCONF=URLCONF):
+        url = reverse(BARE_URL_NAME)
+    page = Page(FLOOR_LABEL, BARE_URL_NAME)
+    anonymous = Page("anonymous bare view", BARE_URL_NAME, persona="anonymous")
+    clients = {"admin": client, "anonymous": anonymous_client}
+    return time_in_process([(page, url), (anonymous, url)], clients, warmup=warmup, repeat=repeat)
+
+
+def floor_check(timings):
+    """(ok, line) for the signed-in floor's median against FLOOR_GOAL_MS."""
+    signed_in, anonymous = timings[FLOOR_LABEL], timings["anonymous bare view"]
+    ok = signed_in.p50_ms <= FLOOR_GOAL_MS
+    return ok, (
+        f"{'PASS' if ok else 'FAIL'} {FLOOR_LABEL}: p50 {signed_in.p50_ms:.2f} ms, p95 {signed_in.p95_ms:.2f} ms"
+        f" over {signed_in.requests} requests (goal p50 ≤ {FLOOR_GOAL_MS} ms; anonymous p50"
+        f" {anonymous.p50_ms:.2f} ms)"
+    )
 
 
 def percentile(samples, pct):
@@ -264,6 +315,20 @@ def goals_check(targets, in_process):
         verdict = "PASS" if p95 <= page.goal_ms else "FAIL"
         verdicts.append((verdict == "PASS", f"{verdict} {page.label}: p95 {p95:.1f} ms (goal ≤ {page.goal_ms:.0f} ms)"))
     return verdicts
+
+
+def load_share_line(under_load):
+    """The signed-in bare view's requests/s as a share of the minimal view's, as a line
+    (not a verdict: on a shared machine the other load moves it), or None."""
+    bare, minimal = under_load.get(BARE_LABEL), under_load.get(MINIMAL_LABEL)
+    if bare is None or minimal is None:
+        return None
+    share = bare.requests_per_s / minimal.requests_per_s
+    return (
+        f"{'MET' if share >= FLOOR_LOAD_SHARE else 'BELOW'} signed-in bare view under wrk:"
+        f" {bare.requests_per_s:.0f} req/s, {share:.0%} of the {minimal.requests_per_s:.0f} of the {MINIMAL_LABEL}"
+        f" (goal ≥ {FLOOR_LOAD_SHARE:.0%}, not enforced)"
+    )
 
 
 def report_write(path, text):

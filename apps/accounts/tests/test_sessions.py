@@ -1,16 +1,22 @@
 """Sessions: a new id at sign-in, other sessions ended by a password change, and an end
 after SESSION_IDLE_TIMEOUT without requests or SESSION_ABSOLUTE_TIMEOUT after sign-in."""
 
+import contextlib
 import datetime
+import socket
 
+import pytest
 import time_machine
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from apps.accounts.personal_data import _sessions_delete
+from apps.core.sessions import SessionStore
 from conftest import client_for
 
 PASSWORD = "correct-horse-42"
@@ -156,3 +162,81 @@ def test_a_page_does_not_save_the_session_every_time(teacher):
     with at(0, 2):
         client.get(reverse("home"))
         assert client.session["seen_at"] == seen + 120
+
+
+def test_sessions_ended_by_erasure_are_gone_from_the_session_cache(teacher, django_capture_on_commit_callbacks):
+    """Sessions are read from the cache: ending them in the database alone would leave
+    them signed in."""
+    client = client_for(teacher)
+    assert client.get(reverse("home")).status_code == 200  # the session is in the cache now
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _sessions_delete(teacher) == 1
+    assert signed_out(client.get(reverse("home")))
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens there once the probe closes
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Switch the cache (where sessions are read) to a Redis that refuses connections,
+    and back: `with redis_down():` ... (the real one keeps what it held)."""
+    up = settings.CACHES
+
+    @contextlib.contextmanager
+    def down():
+        settings.CACHES = {
+            "default": {
+                **up["default"],
+                "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        }
+        try:
+            yield
+        finally:
+            settings.CACHES = up
+
+    return down
+
+
+def test_signing_out_with_redis_down_ends_the_session_for_good(teacher, redis_down):
+    client = client_for(teacher)
+    assert client.get(reverse("home")).status_code == 200  # the session is in the cache now
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    with redis_down():
+        response = client.post(reverse("logout"))
+        assert response.status_code == 302
+        assert not client.cookies[settings.SESSION_COOKIE_NAME].value
+        assert not Session.objects.filter(session_key=cookie).exists()
+
+    # Redis is back with the old session still in it: the old cookie signs nobody in.
+    assert caches["default"].get(SessionStore.cache_keys([cookie])[0]) is not None
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    assert signed_out(stolen.get(reverse("home")))
+
+
+def test_pages_and_sign_in_with_redis_down_are_served_from_the_database(teacher, redis_down):
+    signed_in = client_for(teacher)
+    assert signed_in.get(reverse("home")).status_code == 200
+    with redis_down():
+        assert signed_in.get(reverse("home")).status_code == 200
+        client = Client()
+        response = client.post(reverse("login"), {"username": teacher.email, "password": PASSWORD})
+        assert response.status_code == 302
+        assert not signed_out(response)
+        assert client.get(reverse("home")).status_code == 200
+        response = client.post(
+            reverse("password_change"),
+            {"old_password": PASSWORD, "new_password1": "Nov-pass-2026!", "new_password2": "Nov-pass-2026!"},
+        )
+        assert response["Location"] == reverse("password_change_done")
+        assert client.get(reverse("home")).status_code == 200
+    # The session changed while the cache was down: back up, it is still the one in use.
+    assert client.get(reverse("home")).status_code == 200
+    assert signed_out(signed_in.get(reverse("home")))  # ended by the password change

@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
+from django.test import Client
 
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
 from apps.benchmark import timing
@@ -92,3 +93,27 @@ def test_times_pages_in_process_next_to_the_bare_view():
     table = timing.report_table(targets, timings, {})
     assert timing.BARE_LABEL in table
     assert "1.0×" in table
+
+
+def test_times_the_signed_in_floor_against_its_goal():
+    generate()
+    command = BenchRun()
+    admin, school, _coordinator, _network = command.personas()
+    timings = timing.floor_time(command.client_for(admin, school), Client(), warmup=1, repeat=5)
+
+    ok, line = timing.floor_check(timings)
+    assert timings[timing.FLOOR_LABEL].requests == 5
+    assert line.startswith("PASS" if ok else "FAIL")
+    assert f"goal p50 ≤ {timing.FLOOR_GOAL_MS} ms" in line
+    slow = {**timings, timing.FLOOR_LABEL: timing.Timing(p50_ms=timing.FLOOR_GOAL_MS + 0.01, p95_ms=9, requests=5)}
+    assert timing.floor_check(slow)[0] is False
+
+
+def test_the_bare_views_share_of_the_minimal_view_under_load():
+    def load(rps):
+        return timing.Timing(p50_ms=1, p95_ms=2, requests=100, requests_per_s=rps)
+
+    assert timing.load_share_line({}) is None
+    line = timing.load_share_line({timing.BARE_LABEL: load(1200), timing.MINIMAL_LABEL: load(4000)})
+    assert line.startswith("MET") and "30%" in line
+    assert timing.load_share_line({timing.BARE_LABEL: load(331), timing.MINIMAL_LABEL: load(3500)}).startswith("BELOW")

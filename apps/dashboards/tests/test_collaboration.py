@@ -284,12 +284,12 @@ def _busy_school(school, size):
     return staff
 
 
-# The session, the user and the membership; the school's subject associations (the
-# filter's choices); the staff of the period, the ties and the year summaries. The
+# The user with their memberships (the session comes from the cache); the school's
+# subject associations (the filter's choices); the staff of the period, the ties and the year summaries. The
 # page adds the navbar's count of unread notifications and the networks the person
 # coordinates (the dashboards' menu), and the count of «Мои дела». The export also writes
 # its audit-trail row.
-EXPORT_QUERIES = 8
+EXPORT_QUERIES = 6
 PAGE_QUERIES = EXPORT_QUERIES - 1 + 3  # no audit row, and the navbar
 
 

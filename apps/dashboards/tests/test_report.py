@@ -314,9 +314,10 @@ def test_print_page_is_russian_even_when_the_site_is_english(settings, school, a
         assert "@media print" in sheet.read()
 
 
-# Session, user, membership; four report statements; the requester's exports; the unread bell;
-# the networks the person coordinates (the dashboards' menu); the count of «Мои дела».
-PAGE_QUERIES = 11
+# The user with their memberships (the session comes from the cache); four report statements;
+# the requester's exports; the unread bell; the networks the person coordinates (the
+# dashboards' menu); the count of «Мои дела».
+PAGE_QUERIES = 9
 
 
 def test_report_page_query_count_does_not_grow_with_the_data(school, administrator, django_assert_num_queries):

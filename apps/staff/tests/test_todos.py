@@ -356,9 +356,10 @@ def _scene(school, user, me, size):
         )
 
 
-# Session, user, membership and school, the card, the staff figures, each source's
-# items (a fixed few each) and the navbar's two counts (notifications, to-dos).
-HOME_QUERIES = 27
+# The user with their memberships and schools (the session comes from the cache), the
+# card, the staff figures, each source's items (a fixed few each) and the navbar's two
+# counts (notifications, to-dos).
+HOME_QUERIES = 25
 
 
 def _home_queries(client):

@@ -6,6 +6,7 @@ bare Django view measured in the same run. Prints the table, PASS/FAIL against
 the goals, and writes the table to .data/bench/last.md (for docs/performance.md).
 """
 
+import contextlib
 import http.client
 import os
 import socket
@@ -47,6 +48,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
         parser.add_argument("--no-load", action="store_true", help="Skip gunicorn and wrk.")
         parser.add_argument("--output", default=str(settings.BASE_DIR / ".data" / "bench" / "last.md"))
+        parser.add_argument(
+            "--floor-repeat", type=int, default=timing.FLOOR_REPEAT, help="Timed requests of the signed-in floor."
+        )
+        parser.add_argument("--floor-only", action="store_true", help="Time the signed-in floor only.")
 
     def handle(self, *args, **options):
         admin, school, curator, coordinator, network = self.personas()
@@ -58,6 +63,13 @@ class Command(BaseCommand):
             "curator": self.client_for(curator, school),
             "coordinator": self.client_for(coordinator, school),
         }
+        floor = timing.floor_time(clients["admin"], Client(SERVER_NAME=HOST), repeat=options["floor_repeat"])
+        floor_verdict = timing.floor_check(floor)
+        self.stdout.write(f"bench_run: {floor_verdict[1]}")
+        if options["floor_only"]:
+            if not floor_verdict[0]:
+                raise CommandError("the signed-in floor misses its goal")
+            return
         self.stdout.write(
             f"bench_run: in-process, {options['warmup']} warm-up + {options['repeat']} timed requests per page"
             f" as {admin.email}, {curator.email} ({school.short_name}) and {coordinator.email} (network of"
@@ -70,7 +82,8 @@ class Command(BaseCommand):
             under_load = self.load(targets, cookies, options)
 
         table = timing.report_table(targets, in_process, under_load)
-        verdicts = timing.goals_check(targets, in_process)
+        verdicts = [floor_verdict, *timing.goals_check(targets, in_process)]
+        share_line = timing.load_share_line(under_load)
         context = (
             f"Run {timezone.now():%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPUs, DEBUG={settings.DEBUG}:"
             f" {School.objects.count()} schools, {LessonVisit.objects.count()} lesson visits."
@@ -82,7 +95,8 @@ class Command(BaseCommand):
                 f" connections for {options['duration']} s per page."
             )
         )
-        text = "\n\n".join([context, table, "\n".join(line for _ok, line in verdicts), *missing]).strip() + "\n"
+        lines = [line for _ok, line in verdicts] + ([share_line] if share_line else [])
+        text = "\n\n".join([context, table, "\n".join(lines), *missing]).strip() + "\n"
         self.stdout.write("\n" + text)
         timing.report_write(options["output"], text)
         self.stdout.write(f"bench_run: written to {options['output']}")
@@ -123,13 +137,39 @@ class Command(BaseCommand):
         )
 
     def load(self, targets, cookies, options):
-        """Start gunicorn on a free port, run wrk against each page, stop gunicorn."""
+        """Start gunicorn on a free port, run wrk against each page, stop gunicorn; then the
+        same for the minimal Django view (no middleware), the ceiling of the bare view."""
+        with self.gunicorn("apps.benchmark.timing:wsgi_application()", options) as port:
+            self.stdout.write(
+                f"bench_run: under load, gunicorn with {options['workers']} workers on {HOST}:{port},"
+                f" wrk at {options['connections']} connections for {options['duration']} s per page"
+            )
+            results = self.wrk(targets, cookies, port, options)
+        bare_url = next(url for page, url in targets if page.label == timing.BARE_LABEL)
+        minimal = timing.Page(timing.MINIMAL_LABEL, timing.BARE_URL_NAME, persona="anonymous")
+        with self.gunicorn("apps.benchmark.timing:minimal_wsgi_application()", options) as port:
+            results.update(self.wrk([(minimal, bare_url)], {"anonymous": ""}, port, options))
+        return results
+
+    def wrk(self, targets, cookies, port, options):
+        return timing.time_under_load(
+            targets,
+            cookies,
+            host=HOST,
+            port=port,
+            connections=options["connections"],
+            threads=min(2, options["connections"]),
+            duration_s=options["duration"],
+        )
+
+    @contextlib.contextmanager
+    def gunicorn(self, app, options):
         port = free_port()
         command = [
             sys.executable,
             "-m",
             "gunicorn",
-            "apps.benchmark.timing:wsgi_application()",
+            app,
             "--bind",
             f"{HOST}:{port}",
             "--workers",
@@ -140,19 +180,7 @@ class Command(BaseCommand):
         server = subprocess.Popen(command, env={**os.environ, "DJANGO_LOG_LEVEL": "WARNING"})  # nosec B603 # fixed argv
         try:
             self.wait_until_up(server, port)
-            self.stdout.write(
-                f"bench_run: under load, gunicorn with {options['workers']} workers on {HOST}:{port},"
-                f" wrk at {options['connections']} connections for {options['duration']} s per page"
-            )
-            return timing.time_under_load(
-                targets,
-                cookies,
-                host=HOST,
-                port=port,
-                connections=options["connections"],
-                threads=min(2, options["connections"]),
-                duration_s=options["duration"],
-            )
+            yield port
         finally:
             server.terminate()
             try:
