@@ -98,14 +98,15 @@ def _user_with_memberships_sql(*, confirm_session):
     membership_user = Membership._meta.get_field("user").column
     membership_school = Membership._meta.get_field("school").column
     school_network = School._meta.get_field("network").column
+    # Identifiers come from the models' metadata; every value is a query parameter.
     sql = (
-        f"SELECT {', '.join(columns)} FROM {User._meta.db_table} u"
+        f"SELECT {', '.join(columns)} FROM {User._meta.db_table} u"  # nosec B608
         f" LEFT JOIN {Membership._meta.db_table} m ON m.{membership_user} = u.id"
         f" LEFT JOIN {School._meta.db_table} s ON s.id = m.{membership_school}"
         f" LEFT JOIN {SchoolNetwork._meta.db_table} n ON n.id = s.{school_network}"
         " WHERE u.id = %s"
         + (
-            f" AND EXISTS (SELECT 1 FROM {Session._meta.db_table} x WHERE x.session_key = %s AND x.expire_date > %s)"
+            f" AND EXISTS (SELECT 1 FROM {Session._meta.db_table} x WHERE x.session_key = %s AND x.expire_date > %s)"  # nosec B608
             if confirm_session
             else ""
         )

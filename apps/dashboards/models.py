@@ -37,7 +37,7 @@ class YearSummary(models.Model):
     # Participation during the academic year, of the staff employed at any time in it.
     staff = models.PositiveIntegerField(default=0)
     in_groups = models.PositiveIntegerField(default=0)
-    curators = models.PositiveIntegerField(default=0)
+    curators = models.PositiveIntegerField(default=0, db_default=0)
     in_teams = models.PositiveIntegerField(default=0)
     observers = models.PositiveIntegerField(default=0)
     observed = models.PositiveIntegerField(default=0)

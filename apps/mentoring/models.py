@@ -136,7 +136,7 @@ class MentorGroup(models.Model):
     planned_end_on = models.DateField(_("planned end"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FORMING)
     # Proposed by a curator: it waits for the administration, who activate or decline it.
-    is_proposal = models.BooleanField(_("proposed by the curator"), default=False)
+    is_proposal = models.BooleanField(_("proposed by the curator"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MentorGroupQuerySet.as_manager()

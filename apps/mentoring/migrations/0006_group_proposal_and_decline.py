@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='mentorgroup',
             name='is_proposal',
-            field=models.BooleanField(default=False, verbose_name='proposed by the curator'),
+            field=models.BooleanField(default=False, db_default=False, verbose_name='proposed by the curator'),
         ),
         migrations.AlterField(
             model_name='mentorgroup',
