@@ -98,7 +98,7 @@ def test_times_pages_in_process_next_to_the_bare_view():
 def test_times_the_signed_in_floor_against_its_goal():
     generate()
     command = BenchRun()
-    admin, school, _coordinator, _network = command.personas()
+    admin, school, _curator, _coordinator, _network = command.personas()
     timings = timing.floor_time(command.client_for(admin, school), Client(), warmup=1, repeat=5)
 
     ok, line = timing.floor_check(timings)
