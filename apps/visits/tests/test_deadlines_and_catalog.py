@@ -259,7 +259,8 @@ def _count(user, url=BOARD):
 
 
 # The user with their memberships (one query), the unread notifications, the open to-dos; then the board:
-# the awaiting visits' count and page, the upcoming visits, the missing reverse visits, the observers of all three, the next steps.
+# the awaiting visits' count and page, the upcoming visits, the missing reverse visits, the observers of all
+# three, the next steps.
 @pytest.mark.parametrize("persona", ["curator", "administrator"])
 def test_board_runs_a_fixed_number_of_queries(request, school, other_school, curator_staff, persona):
     user = request.getfixturevalue(persona)
