@@ -83,7 +83,7 @@ class TodoSource:
     items: Callable[[TodoScope], Iterable[TodoItem]]
 
 
-TODO_SOURCES = Registry("to-do sources")
+TASK_SOURCES = Registry("to-do sources")
 
 
 def todo_scope(*, school, user, membership, now=None):
@@ -93,13 +93,13 @@ def todo_scope(*, school, user, membership, now=None):
 
 def todo_items(*, scope):
     """The person's open items, soonest deadline first, the administration's figures last."""
-    items = [item for source in TODO_SOURCES for item in source.items(scope)]
+    items = [item for source in TASK_SOURCES for item in source.items(scope)]
     return sorted(items, key=lambda item: item.sort_key(scope.now))
 
 
 def todo_count(*, scope):
     """How many open items the person has: one query for every source together."""
-    parts = [_pks(queryset) for source in TODO_SOURCES for queryset in source.rows(scope)]
+    parts = [_pks(queryset) for source in TASK_SOURCES for queryset in source.rows(scope)]
     if not parts:
         return 0
     first, *rest = parts

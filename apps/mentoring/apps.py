@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.personal_data import register as personal_data_register
-from apps.core.todos import TODO_SOURCES
+from apps.core.todos import TASK_SOURCES
 from apps.staff.load import LOAD_COUNTERS
 
 
@@ -15,7 +15,7 @@ class MentoringConfig(AppConfig):
         from . import calendar_items, personal_data, selectors, todos
 
         # What the app gives people to do, on their «Мои дела».
-        TODO_SOURCES.register("mentoring", todos.SOURCE)
+        TASK_SOURCES.register("mentoring", todos.SOURCE)
 
         # Open pairs and triads count toward a teacher's load.
         LOAD_COUNTERS.register("mentor_groups", selectors.group_load)

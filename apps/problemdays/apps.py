@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
-from apps.core.todos import TODO_SOURCES
+from apps.core.todos import TASK_SOURCES
 
 
 class ProblemDaysConfig(AppConfig):
@@ -15,7 +15,7 @@ class ProblemDaysConfig(AppConfig):
         from . import calendar_items, personal_data, todos
 
         # What the app gives people to do, on their «Мои дела».
-        TODO_SOURCES.register("problemdays", todos.SOURCE)
+        TASK_SOURCES.register("problemdays", todos.SOURCE)
 
         # Duties on problem-theme days appear on the person's calendars.
         CALENDAR_SOURCES.register("problem_day_duties", calendar_items.DUTIES)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
-from apps.core.todos import TODO_SOURCES
+from apps.core.todos import TASK_SOURCES
 
 
 class StaffConfig(AppConfig):
@@ -14,7 +14,7 @@ class StaffConfig(AppConfig):
         from . import personal_data, todos
 
         # What the app gives people to do, on their «Мои дела».
-        TODO_SOURCES.register("staff", todos.SOURCE)
+        TASK_SOURCES.register("staff", todos.SOURCE)
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
-from apps.core.todos import TODO_SOURCES
+from apps.core.todos import TASK_SOURCES
 from apps.staff.load import LOAD_COUNTERS
 
 
@@ -15,7 +15,7 @@ class TeamsConfig(AppConfig):
         from . import personal_data, selectors, todos
 
         # What the app gives people to do, on their «Мои дела».
-        TODO_SOURCES.register("teams", todos.SOURCE)
+        TASK_SOURCES.register("teams", todos.SOURCE)
 
         # Open task teams count toward a teacher's load.
         LOAD_COUNTERS.register("task_teams", selectors.team_load)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
-from apps.core.todos import TODO_SOURCES
+from apps.core.todos import TASK_SOURCES
 from apps.mentoring.registries import CURATED_PROBLEM_SOURCES
 
 
@@ -16,7 +16,7 @@ class VisitsConfig(AppConfig):
         from . import calendar_items, personal_data, selectors, todos
 
         # What the app gives people to do, on their «Мои дела».
-        TODO_SOURCES.register("visits", todos.SOURCE)
+        TASK_SOURCES.register("visits", todos.SOURCE)
 
         # A curator finds teachers with similar problems by those tagged in debriefs too.
         CURATED_PROBLEM_SOURCES.register("debriefs", selectors.debrief_problem_tags)
