@@ -8,6 +8,8 @@ from email import policy
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.notifications import tasks
@@ -245,3 +247,22 @@ def test_the_service_refuses_an_unknown_kind_or_hour(school, teacher):
             user=teacher, school=school, deliveries={"survey_open": "carrier_pigeon"}, digest_hour=9
         )
     assert not NotificationPreference.objects.exists() and not DigestSchedule.objects.exists()
+
+
+def test_the_preferences_page_runs_the_same_queries_with_no_choice_and_every_kind_chosen(school, teacher):
+    client = client_for(teacher)
+    url = reverse("notifications:preferences")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    none_chosen = count()
+    notification_preferences_set(
+        user=teacher,
+        school=school,
+        deliveries=dict.fromkeys(Notification.Kind.values, Delivery.DIGEST),
+        digest_hour=7,
+    )
+    assert count() == none_chosen
