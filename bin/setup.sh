@@ -9,6 +9,9 @@
 #     files change: stamp in .venv/);
 #   - node_modules from package-lock.json via `npm ci` (only when the lock
 #     changes: stamp in node_modules/);
+#   - the generated static files in .build/static/ (bin/build-static.mjs: the
+#     cut-down stylesheet and the icon sprite; only when a template, app.css,
+#     our JavaScript or an app's Python changed: stamp in .build/static/);
 #   - compiled translations (manage.py compilemessages).
 #
 # Usage: bin/setup.sh [--browser]
@@ -22,7 +25,7 @@ for arg in "$@"; do
     case "$arg" in
         --browser) WANT_BROWSER=1 ;;
         -h | --help)
-            sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -126,6 +129,10 @@ else
     npm install --no-audit --no-fund --loglevel=error
     cat package.json package-lock.json | sha256sum | cut -d' ' -f1 >"$npm_stamp"
 fi
+
+# --- generated static files (the one stylesheet, the icon sprite) ---------------
+
+PYTHON="$VENV/bin/python" node bin/build-static.mjs
 
 # --- translations ------------------------------------------------------------
 

@@ -143,7 +143,7 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "apps.core.templatetags.icons"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -232,8 +232,13 @@ TIME_ZONE = "Europe/Moscow"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 NODE_MODULES = BASE_DIR / "node_modules"
+# What bin/build-static.mjs generates (bin/setup.sh runs it): build/site.css, Bootstrap cut
+# down to what the templates use plus css/app.css, the one stylesheet pages link, and
+# build/icons.svg, the sprite of the icons that {% icon %} draws.
+BUILD_STATIC_DIR = BASE_DIR / ".build" / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
+    ("build", BUILD_STATIC_DIR),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
