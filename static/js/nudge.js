@@ -106,10 +106,9 @@
         hint.classList.toggle("d-none", !on);
         hint.innerHTML = "";
         if (on) {
-          var icon = document.createElement("i");
-          icon.className = "bi bi-lightbulb";
-          icon.setAttribute("aria-hidden", "true");
-          hint.appendChild(icon);
+          // The icon as the page drew it ({% icon %} in a <template>: the sprite's URL is the server's).
+          var icon = form.querySelector("template[data-nudge-icon]");
+          if (icon) hint.appendChild(icon.content.cloneNode(true));
           var quoted = found.map(function (word) {
             return "«" + word + "»";
           });
