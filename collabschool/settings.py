@@ -240,7 +240,6 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("build", BUILD_STATIC_DIR),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
 STORAGES = {

@@ -102,8 +102,9 @@ def test_make_run_shows_the_russian_404_page_for_a_missing_object(transactional_
         assert "Страница не найдена" in page
         assert "DEBUG = True" not in page  # Django's debug page says why it shows
 
-        # What else a page needs is served too: static files without collectstatic, the icon.
-        for path in ("/static/vendor/bootstrap/css/bootstrap.min.css", "/static/css/app.css", "/favicon.ico"):
+        # What else a page needs is served too: static files without collectstatic (the built
+        # stylesheet and icon sprite among them), the favicon.
+        for path in ("/static/build/site.css", "/static/build/icons.svg", "/static/js/app.js", "/favicon.ico"):
             assert _get(f"{base}{path}")[0] == 200, path
         status, body = _get(f"{base}/", cookie)
         assert status == 200 and "Страница не найдена" not in body.decode()
