@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test bench loadtest migrate demo messages lint services-stop backup restore
+.PHONY: help setup run test bench lighthouse loadtest migrate demo messages lint services-stop backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ test: ## Migrations check + pytest against throwaway PostgreSQL/Redis (PYTEST_AR
 
 bench: ## Benchmark: regional dataset, dashboards and lists timed in-process and under gunicorn + wrk
 	@bash bin/bench.sh
+
+lighthouse: ## First paint on a phone: Lighthouse on the login page, a teacher's home and feedback form (production settings)
+	@bash bin/lighthouse.sh
 
 loadtest: ## Load test: locust signs in demo users against gunicorn on 127.0.0.1 (LOADTEST_SECONDS, LOADTEST_USERS)
 	@bash bin/loadtest.sh

@@ -58,3 +58,6 @@ python manage.py bench_generate \
 python manage.py bench_run \
     --repeat "${BENCH_REPEAT:-50}" \
     --duration "${BENCH_DURATION:-10}"
+
+# First paint on a phone: Lighthouse on the demo, with throwaway services of its own.
+bash bin/lighthouse.sh
