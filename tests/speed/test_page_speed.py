@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.template import Template
 from django.test import utils as test_utils
@@ -41,6 +42,7 @@ def production_rendering(settings):
     """As in production: templates rendered without the test runner's signal per
     template (which copies every context), and the to-do counts cached."""
     settings.TODOS_CACHE_SECONDS = 60
+    cache.clear()  # the demo's ids repeat in every test's copy of it
     instrumented = Template._render
     Template._render = test_utils._TestState.saved_data.template_render
     yield
