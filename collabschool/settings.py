@@ -180,7 +180,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:26379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, with one client per connection pool instead of one per call.
+        "BACKEND": "apps.core.cache.RedisCache",
         "LOCATION": env("CACHE_REDIS_URL", REDIS_URL.rsplit("/", 1)[0] + "/1"),
         "KEY_PREFIX": "collabschool",
         # Sessions are read from here on every signed-in request: a Redis that is down
