@@ -5,7 +5,7 @@ Django renders every widget through its template (`text.html` includes
 template per option: a form of a dozen fields with a staff select spent most of
 its time in the template engine. `WidgetRenderer` (settings.FORM_RENDERER)
 builds the markup of the common widgets — inputs, checkboxes, textareas and
-selects — in Python, character for character what Django's templates give
+selects, and a radio button or checkbox of a list — in Python, character for character what Django's templates give
 (tests/test_form_rendering.py compares them); every other template (forms,
 fields, radio and checkbox lists, file inputs) goes to Django's renderer as
 before.
@@ -58,6 +58,17 @@ def _input(widget):
     return f'<input type="{printed(widget["type"])}" name="{printed(widget["name"])}"{shown}{attrs}>'
 
 
+def _input_option(widget):
+    """input_option.html: one radio button or checkbox of a list (`{{ radio.tag }}`)."""
+    html = _input(widget)
+    if widget.get("wrap_label"):
+        ident = widget["attrs"].get("id")
+        opening = f'<label for="{printed(ident)}">' if ident else "<label>"
+        # The included input.html ends with a line break.
+        html = f"{opening}{html}\n {printed(widget['label'])}</label>"
+    return html
+
+
 def _textarea(widget):
     value = widget["value"]
     text = printed(value) if value else ""
@@ -102,6 +113,9 @@ _BUILDERS = {
             "checkbox",
         )
     },
+    _WIDGETS + "input_option.html": _input_option,
+    _WIDGETS + "radio_option.html": _input_option,
+    _WIDGETS + "checkbox_option.html": _input_option,
     _WIDGETS + "textarea.html": _textarea,
     _WIDGETS + "select.html": _select,
 }
