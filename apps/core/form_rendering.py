@@ -4,11 +4,11 @@ Django renders every widget through its template (`text.html` includes
 `input.html`, which includes `attrs.html`), and a select through one included
 template per option: a form of a dozen fields with a staff select spent most of
 its time in the template engine. `WidgetRenderer` (settings.FORM_RENDERER)
-builds the markup of the common widgets — inputs, checkboxes, textareas and
-selects, and a radio button or checkbox of a list — in Python, character for character what Django's templates give
-(tests/test_form_rendering.py compares them); every other template (forms,
-fields, radio and checkbox lists, file inputs) goes to Django's renderer as
-before.
+builds the markup of the common widgets (inputs, checkboxes, textareas,
+selects, one radio button or checkbox of a list) in Python, character for
+character what Django's templates give (apps/core/tests/test_form_rendering.py
+compares them); every other template (forms, fields, radio and checkbox lists,
+file inputs) goes to Django's renderer as before.
 """
 
 from django.forms.renderers import DjangoTemplates

@@ -5,7 +5,7 @@ errors, one around them, and one per radio or checkbox choice: a form page
 rendered a hundred templates for a dozen fields. Our forms use the plain
 `|crispy` and `|as_crispy_field` filters, with no helper or layout, so the
 field's markup is one of a few shapes, built here with the same elements,
-classes, ids and aria attributes as the pack's (tests/test_crispy_lean.py
+classes, ids and aria attributes as the pack's (apps/core/tests/test_form_rendering.py
 compares the two for each kind of widget, bound and with errors). Anything
 else — a helper's horizontal layout, a file input, a multi-widget — is drawn
 by the pack's own template, as before.
