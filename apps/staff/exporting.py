@@ -10,7 +10,7 @@ from .models import QualificationCategory
 
 
 def staff_export_xlsx(*, staff_rows, on) -> bytes:
-    """The registry rows (from `selectors.staff_list`) as a workbook; dates are real dates."""
+    """The registry rows (from `selectors.staff_list` with `award_details`) as a workbook; dates are real dates."""
     categories = dict(QualificationCategory.choices)
     # The first columns are the import's own, so an export can be edited and imported elsewhere.
     header = [str(label) for label, _aliases in COLUMNS.values()] + [str(label) for label in EXPORT_ONLY_COLUMNS]

@@ -57,22 +57,26 @@ def _award_in_force(on: datetime.date):
     )
 
 
-def staff_with_derived(*, school, on: datetime.date | None = None):
+def staff_with_derived(*, school, on: datetime.date | None = None, award_details=False):
     """The school's staff with `current_category`, `category_valid_until` and
-    `is_early_career` computed in SQL for the date `on` (today by default)."""
+    `is_early_career` computed in SQL for the date `on` (today by default); with
+    `award_details`, also the award's `category_awarded_on` and `category_order_number`
+    (the export's columns: each is a subquery every page would compile and run)."""
     on = on or school_today(school)
     in_force = _award_in_force(on)
     early_career_since = add_years(on, -EARLY_CAREER_YEARS)
+    award = {
+        "current_category": Coalesce(
+            Subquery(in_force.values("category")[:1]), Value(QualificationCategory.NONE.value)
+        ),
+        "category_valid_until": Subquery(in_force.values("valid_until")[:1], output_field=DateField()),
+    }
+    if award_details:
+        award["category_awarded_on"] = Subquery(in_force.values("awarded_on")[:1], output_field=DateField())
+        award["category_order_number"] = Subquery(in_force.values("order_number")[:1])
     return (
         StaffMember.objects.for_school(school)
-        .annotate(
-            current_category=Coalesce(
-                Subquery(in_force.values("category")[:1]), Value(QualificationCategory.NONE.value)
-            ),
-            category_valid_until=Subquery(in_force.values("valid_until")[:1], output_field=DateField()),
-            category_awarded_on=Subquery(in_force.values("awarded_on")[:1], output_field=DateField()),
-            category_order_number=Subquery(in_force.values("order_number")[:1]),
-        )
+        .annotate(**award)
         .annotate(
             experience_years=Func(
                 Value(on, output_field=DateField()),
@@ -85,10 +89,10 @@ def staff_with_derived(*, school, on: datetime.date | None = None):
     )
 
 
-def staff_list(*, school, on=None):
+def staff_list(*, school, on=None, award_details=False):
     """The registry list: one query for the rows, one for their subjects."""
     return (
-        staff_with_derived(school=school, on=on)
+        staff_with_derived(school=school, on=on, award_details=award_details)
         .select_related("association")
         .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("name")))
         .order_by("last_name", "first_name", "patronymic", "pk")
@@ -117,7 +121,8 @@ def staff_attestations_due(*, school, on=None, months=6):
     on = on or school_today(school)
     until = add_months(on, months)
     return (
-        staff_list(school=school, on=on)
+        staff_with_derived(school=school, on=on)
+        .select_related("association")
         .filter(is_active=True, category_valid_until__gte=on, category_valid_until__lte=until)
         .exclude(current_category=QualificationCategory.NONE)
         .order_by("category_valid_until", "last_name", "pk")
