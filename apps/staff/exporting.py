@@ -23,7 +23,7 @@ def staff_export_xlsx(*, staff_rows, on) -> bytes:
                 staff.first_name,
                 staff.patronymic,
                 staff.position,
-                ", ".join(subject.name for subject in staff.subjects.all()),
+                ", ".join(staff.subject_names),
                 staff.association.name if staff.association else "",
                 staff.teaching_since,
                 staff.hired_on,

@@ -144,7 +144,7 @@ def _registry_rows(rows):
     rows = list(rows)
     for staff in rows:
         staff.url = detail(pk=staff.pk)
-        staff.subject_names = ", ".join(subject.name for subject in staff.subjects.all())
+        staff.subjects_shown = ", ".join(staff.subject_names)
         staff.association_name = (staff.association.name if staff.association else "") or "—"
         staff.category_badge = badge(staff.current_category)
         years = staff.experience_years
