@@ -62,12 +62,16 @@ def template_class_tokens():
 
 def code_class_tokens():
     """Classes the apps' Python (widget attrs, crispy) and our JavaScript write."""
-    python = re.compile(r"""["'](?:class|css_class)["']\s*:\s*["']([^"']*)["']|css_class\s*=\s*["']([^"']*)["']""")
+    python = re.compile(
+        r"""["'](?:class|css_class)["']\s*:\s*["']([^"']*)["']|css_class\s*=\s*["']([^"']*)["']"""
+        # Markup written in Python (the form fields of apps/core/templatetags/crispy_lean.py).
+        r'|\bclass="([^"{]*)|_add_classes\(\w+,\s*"([^"]*)"'
+    )
     for path in sorted((BASE / "apps").rglob("*.py")):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
         for match in python.finditer(path.read_text(encoding="utf-8")):
-            for token in (match.group(1) or match.group(2) or "").split():
+            for token in "".join(group or "" for group in match.groups()).split():
                 yield path.relative_to(BASE), token
     js = re.compile(r"""classList\.(?:add|remove|toggle)\(\s*["']([^"']+)["']|className\s*=\s*["']([^"']*)["']""")
     for path in sorted((BASE / "static" / "js").rglob("*.js")):
