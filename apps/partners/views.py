@@ -31,8 +31,19 @@ def _xlsx_response(content, file_name):
     return response
 
 
-def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, rows, prepare=None):
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if prepare is not None:
+        page.object_list = prepare(page.object_list)
+    return page
+
+
+def _activity_page(request, rows):
+    return _page(
+        request,
+        rows,
+        lambda activities: selectors.activity_cards(activities, user=request.user, can_manage=is_manager(request)),
+    )
 
 
 def _query(request):
@@ -62,7 +73,7 @@ def registry(request):
         "partners/registry.html",
         {
             "filter": partner_filter,
-            "page": _page(request, rows),
+            "page": _page(request, rows, selectors.partner_rows),
             "query": _query(request),
             "can_manage": is_manager(request),
         },
@@ -104,11 +115,17 @@ def partner_detail(request, pk):
         selectors.partner_detail_queryset(school=request.school), school=request.school, pk=pk
     )
     can_manage = is_manager(request)
+    selectors.partner_labels(partner)
+    selectors.partner_page_links(partner)
+    activities = selectors.activity_cards(
+        partner.activities.all(), user=request.user, can_manage=can_manage, with_partners=False
+    )
     return render(
         request,
         "partners/partner_detail.html",
         {
             "partner": partner,
+            "activities": activities,
             "can_manage": can_manage,
             "can_log": can_manage or request.staff is not None,
             "stage_form": StageChangeForm(initial={"changed_on": school_today(request.school)}) if can_manage else None,
@@ -322,7 +339,7 @@ def activity_list(request):
         "partners/activity_list.html",
         {
             "form": form,
-            "page": _page(request, rows),
+            "page": _activity_page(request, rows),
             "query": _query(request),
             "start": start,
             "end": end,
@@ -344,7 +361,7 @@ def activity_export(request):
 @school_view()
 def my_activities(request):
     rows = selectors.my_activities(school=request.school, user=request.user)
-    return render(request, "partners/my_activities.html", {"page": _page(request, rows), "query": ""})
+    return render(request, "partners/my_activities.html", {"page": _activity_page(request, rows), "query": ""})
 
 
 @school_view()
