@@ -12,7 +12,7 @@ from apps.core.dates import school_today
 from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.staff.load import teacher_load_warnings
-from apps.staff.models import QualificationCategory, Subject
+from apps.staff.models import QualificationCategory, StaffMember, Subject
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import latest_network_positions
 
@@ -61,6 +61,17 @@ def team_list(*, school, status="open", kind="", member_id=None):
             Exists(TeamMember.objects.filter(team=OuterRef("pk"), staff_id=member_id, left_on__isnull=True))
         )
     return teams.order_by("deadline", "pk")
+
+
+def member_filter_choices(*, school):
+    """Whom the teams list can be filtered by: the school's working staff as (id, full name)."""
+    people = (
+        StaffMember.objects.for_school(school)
+        .filter(is_active=True)
+        .order_by("last_name", "first_name")
+        .only("pk", "last_name", "first_name", "patronymic")
+    )
+    return [(person.pk, person.full_name) for person in people]
 
 
 def _all_members():
@@ -212,11 +223,13 @@ class CompositionHints:
 EXPERIENCED_YEARS = 10
 
 
-def composition_hints(*, school, staff_ids):
+def composition_hints(*, school, staff_ids, network=True):
     """A team's mix: early-career and experienced people, categories, subjects
-    and positions, with advice where the mix is one-sided; and, from the
-    school's latest analysed staff survey (as far as its results may be shown),
-    members whom no colleague named, for whom the team is a way in. Three queries."""
+    and positions, with advice where the mix is one-sided; and, with `network`
+    (for whom may see the staff survey's ties), from the school's latest
+    analysed staff survey (as far as its results may be shown), members whom no
+    colleague named, for whom the team is a way in. Three queries (two without
+    `network`)."""
     people = list(
         staff_with_derived(school=school)
         .filter(pk__in=list(staff_ids))
@@ -245,9 +258,11 @@ def composition_hints(*, school, staff_ids):
             hints.advice.append(_("Everyone teaches the same subject: another subject brings another view."))
         if len(categories) == 1:
             hints.advice.append(_("Everyone has the same category: mix people of different status."))
+    if not network:
+        return hints
     # Asked whatever the team's size, so that its pages run a fixed number of queries.
-    network = latest_network_positions(school=school)
-    lonely = [p for p in people if p.pk in network.isolates]
+    positions = latest_network_positions(school=school)
+    lonely = [p for p in people if p.pk in positions.isolates]
     if lonely:
         message = _("Named by no colleague in the staff survey: %(names)s. The team is a way into the staff's ties.")
         hints.network_advice.append(message % {"names": _(" and ").join(p.short_name for p in lonely)})

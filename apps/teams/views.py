@@ -12,7 +12,6 @@ from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
 from apps.core.uploads import file_download
-from apps.staff.models import StaffMember
 
 from . import selectors, services
 from .access import is_manager, require, team_can_manage, team_can_reform, team_can_take_notes
@@ -65,7 +64,7 @@ def team_list(request):
     member_id = int(member) if member.isdecimal() and len(member) < 19 else None
     teams = selectors.team_list(school=request.school, status=status, kind=kind, member_id=member_id)
     page = _page(request, teams)
-    people = StaffMember.objects.for_school(request.school).filter(is_active=True).order_by("last_name", "first_name")
+    people = selectors.member_filter_choices(school=request.school)
     return render(
         request,
         "teams/team_list.html",
@@ -98,11 +97,18 @@ def archive(request):
     )
 
 
-def _hints(school, form):
+def _sees_network(request):
+    """The staff survey's ties in the composition hints are shown to whom may see them (only then asked)."""
+    return request.membership.can("surveys.view_network")
+
+
+def _hints(request, form):
     people = form.chosen_staff() if hasattr(form, "cleaned_data") else []
     if not people:
         return None
-    return selectors.composition_hints(school=school, staff_ids=[p.pk for p in people])
+    return selectors.composition_hints(
+        school=request.school, staff_ids=[p.pk for p in people], network=_sees_network(request)
+    )
 
 
 @school_view("teams.manage")
@@ -115,7 +121,7 @@ def team_create(request):
     hints = None
     if request.method == "POST":
         valid = form.is_valid()
-        hints = _hints(request.school, form)
+        hints = _hints(request, form)
         if valid and "preview" not in request.POST:
             try:
                 team, warnings = services.team_create(
@@ -151,7 +157,11 @@ def team_detail(request, pk):
     can_manage = team_can_manage(request, team)
     # Shown for an open team only.
     hints = (
-        selectors.composition_hints(school=request.school, staff_ids=[m.staff_id for m in team.active_members])
+        selectors.composition_hints(
+            school=request.school,
+            staff_ids=[m.staff_id for m in team.active_members],
+            network=_sees_network(request),
+        )
         if team.is_open
         else None
     )
