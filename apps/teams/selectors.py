@@ -20,7 +20,8 @@ from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChan
 
 
 def _active_members():
-    return TeamMember.objects.filter(left_on__isnull=True).select_related("staff", "staff__school", "staff__user")
+    # Who leads or is in a team is told by the card's user_id: the user row is not needed.
+    return TeamMember.objects.filter(left_on__isnull=True).select_related("staff", "staff__school")
 
 
 def _teams(*, school):
@@ -32,6 +33,16 @@ def team_queryset(*, school):
     members (who may manage a team is read from them), predecessor and outcome."""
     return _teams(school=school).prefetch_related(
         Prefetch("members", queryset=_active_members(), to_attr="active_members")
+    )
+
+
+def _team_cards_queryset(*, school):
+    """Teams for the cards of a list: what `team_queryset` gives but the schools
+    (a card shows neither)."""
+    return (
+        TaskTeam.objects.for_school(school)
+        .select_related("predecessor", "outcome")
+        .prefetch_related(Prefetch("members", queryset=_active_members(), to_attr="active_members"))
     )
 
 
@@ -49,7 +60,7 @@ def _with_milestone_counts(teams, *, school):
 def team_list(*, school, status="open", kind="", member_id=None):
     """The teams list with its filters: status ("open", "all" or a status), kind,
     and a person who is an active member."""
-    teams = _with_milestone_counts(team_queryset(school=school), school=school)
+    teams = _with_milestone_counts(_team_cards_queryset(school=school), school=school)
     if status == "open":
         teams = teams.open()
     elif status in TaskTeam.Status.values:
@@ -111,14 +122,14 @@ def split_members(team):
 def my_teams(*, school, user):
     """Teams where the user's staff card is an active member (any of their schools' cards)."""
     mine = TeamMember.objects.filter(team=OuterRef("pk"), staff__user=user, left_on__isnull=True)
-    teams = _with_milestone_counts(team_queryset(school=school), school=school)
+    teams = _with_milestone_counts(_team_cards_queryset(school=school), school=school)
     return teams.filter(Exists(mine)).order_by("deadline", "pk")
 
 
 def team_archive(*, school, query=""):
     """Dissolved teams with their outcomes, searchable in title, task and outcome
     (a closed team's card shows no milestone counts)."""
-    teams = team_queryset(school=school).filter(status=TaskTeam.Status.DISSOLVED)
+    teams = _team_cards_queryset(school=school).filter(status=TaskTeam.Status.DISSOLVED)
     # A NUL byte cannot even be sent to PostgreSQL: it separates words like a space.
     query = " ".join(query.replace("\x00", " ").split())
     if query:
