@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -214,12 +216,25 @@ def agreements_expiring(*, on, days=EXPIRY_DAYS, school=None):
     return agreements.select_related("partner", "partner__school").order_by("valid_until", "pk")
 
 
+def agreement_rows(agreements):
+    """The expiring agreements' rows, each with its partner's link, end date and a short subject."""
+    detail = row_link("partners:partner_detail")
+    rows = list(agreements)
+    for agreement in rows:
+        agreement.partner_url = detail(pk=agreement.partner_id)
+        agreement.until_text = f"{agreement.valid_until:%d.%m.%Y}"
+        agreement.subject_short = Truncator(agreement.subject).chars(80)
+    return rows
+
+
 @dataclass
 class DirectionRow:
     direction: object  # PartnerDirection or None for partners without one
     name: str
     partners: int
     activities: int
+    registry_url: str = ""  # the registry filtered by the direction
+    rename_url: str = ""
 
 
 def directions_overview(*, school, year):
@@ -237,8 +252,16 @@ def directions_overview(*, school, year):
         .annotate(n=Count("pk", distinct=True))
         .values("n")
     )
+    registry, rename = reverse("partners:registry"), row_link("partners:direction_rename")
     rows = [
-        DirectionRow(direction=d, name=d.name, partners=d.n_partners, activities=d.n_activities)
+        DirectionRow(
+            direction=d,
+            name=d.name,
+            partners=d.n_partners,
+            activities=d.n_activities,
+            registry_url=f"{registry}?direction={d.pk}",
+            rename_url=rename(pk=d.pk),
+        )
         for d in direction_list(school=school).annotate(
             n_partners=Count("partners", filter=Q(partners__is_active=True), distinct=True),
             n_activities=Coalesce(Subquery(activities, output_field=IntegerField()), 0),

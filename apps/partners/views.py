@@ -255,7 +255,7 @@ def agreements_expiring(request):
     return render(
         request,
         "partners/agreements_expiring.html",
-        {"page": _page(request, rows), "today": today, "days": selectors.EXPIRY_DAYS},
+        {"page": _page(request, rows, selectors.agreement_rows), "today": today, "days": selectors.EXPIRY_DAYS},
     )
 
 
@@ -378,7 +378,7 @@ def directions(request):
     year = int(year_text) if year_text.isdecimal() and 2000 <= int(year_text) <= 2100 else None
     year = year or academic_year_of(today)
     can_manage = is_manager(request)
-    if can_manage:
+    if can_manage and request.method == "POST":
         services.directions_ensure_defaults(school=request.school)
     form = NameForm(request.POST if can_manage else None, model=PartnerDirection, school=request.school)
     if request.method == "POST":
@@ -391,11 +391,16 @@ def directions(request):
             else:
                 messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
                 return redirect("partners:directions")
+    rows = selectors.directions_overview(school=request.school, year=year)
+    if can_manage and not any(row.direction for row in rows):
+        # The usual directions are made the first time a manager opens the page (not asked on every visit).
+        services.directions_ensure_defaults(school=request.school)
+        rows = selectors.directions_overview(school=request.school, year=year)
     return render(
         request,
         "partners/directions.html",
         {
-            "rows": selectors.directions_overview(school=request.school, year=year),
+            "rows": rows,
             "year": year,
             "year_end": year + 1,
             "form": form if can_manage else None,

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.text import Truncator
 from openpyxl import load_workbook
 
 from apps.partners import selectors, services
@@ -621,3 +622,27 @@ def test_registry_rows_link_to_the_partner_with_its_badge_and_count(school, teac
     assert f'href="{reverse("partners:partner_detail", args=[partner.pk])}"' in page
     assert '<span class="badge text-bg-light border">no agreement</span>' in page
     assert "2 joint activities" in page
+
+
+def test_directions_page_makes_the_usual_directions_on_a_managers_first_visit_only(school, teacher, deputy_head):
+    url = reverse("partners:directions")
+    _captured(client_for(teacher), url)
+    assert not PartnerDirection.objects.filter(school=school).exists()
+    _queries, page = _captured(client_for(deputy_head), url)
+    assert PartnerDirection.objects.filter(school=school).count() == len(PartnerDirection.DEFAULTS)
+    assert all(name in page for name in PartnerDirection.DEFAULTS)
+    queries, _page = _captured(client_for(deputy_head), url)
+    assert not any(sql.startswith('SELECT 1 AS "a" FROM "partners_partnerdirection"') for sql in queries)
+
+
+def test_expiring_agreements_and_directions_link_where_reverse_would(school, deputy_head):
+    direction = PartnerDirectionFactory(school=school)
+    partner = PartnerOrganisationFactory(school=school, direction=direction)
+    AgreementFactory(partner=partner, valid_until=TODAY + 10 * DAY, subject="Совместные " * 20)
+    _queries, page = _captured(client_for(deputy_head), reverse("partners:agreements_expiring"))
+    assert f'href="{reverse("partners:partner_detail", args=[partner.pk])}"' in page
+    assert f"valid until {(TODAY + 10 * DAY):%d.%m.%Y}" in page
+    assert Truncator("Совместные " * 20).chars(80) in page
+    _queries, page = _captured(client_for(deputy_head), reverse("partners:directions"))
+    assert f'href="{reverse("partners:registry")}?direction={direction.pk}"' in page
+    assert f'href="{reverse("partners:direction_rename", args=[direction.pk])}"' in page
