@@ -472,14 +472,16 @@ def reflection_file(request, pk):
 
 @school_view()
 def timetable(request, pk):
-    day = _day(request, pk, planner=True)
+    day = get_for_school_or_404(selectors.plan_queryset(school=request.school), school=request.school, pk=pk)
     _flag_clashes(day.activities.all())
     return render(request, "problemdays/timetable.html", {"day": day, "table": selectors.timetable(day)})
 
 
 @school_view()
 def day_print(request, pk):
-    day = _day(request, pk, planner=True)
+    day = get_for_school_or_404(
+        selectors.plan_queryset(school=request.school, roles=True), school=request.school, pk=pk
+    )
     response = render(
         request,
         "problemdays/print.html",
