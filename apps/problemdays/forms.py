@@ -74,17 +74,30 @@ class PlannerChoices:
             day._planner_choices = cls(day.school)
         return day._planner_choices
 
+    # The querysets the forms validate against, built once (not per form).
+    @functools.cached_property
+    def staff_queryset(self):
+        return school_staff(self.school)
+
+    @functools.cached_property
+    def partners_queryset(self):
+        return school_partners(self.school)
+
+    @functools.cached_property
+    def subjects_queryset(self):
+        return school_subjects(self.school)
+
     @functools.cached_property
     def staff(self):
-        return list(school_staff(self.school))
+        return list(self.staff_queryset.all())
 
     @functools.cached_property
     def partners(self):
-        return list(school_partners(self.school))
+        return list(self.partners_queryset.all())
 
     @functools.cached_property
     def subjects(self):
-        return list(school_subjects(self.school))
+        return list(self.subjects_queryset.all())
 
 
 class ProblemDayForm(forms.ModelForm):
@@ -213,7 +226,7 @@ class PreparationRoleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         choices = PlannerChoices.of(day)
         choices.share(self.fields["kind"], "role-kind")
-        choices.offer(self.fields["staff"], "role-staff", school_staff(day.school), lambda: choices.staff)
+        choices.offer(self.fields["staff"], "role-staff", choices.staff_queryset, lambda: choices.staff)
         self.fields["staff"].label_from_instance = lambda obj: obj.full_name
         self.fields["when"] = SchoolDateTimeField(label=_("When"), required=False, tz=day.school.tzinfo)
 
@@ -259,9 +272,9 @@ class DayActivityForm(forms.ModelForm):
         }
         choices = PlannerChoices.of(day)
         choices.share(self.fields["kind"], "activity-kind")
-        choices.offer(self.fields["responsible"], "responsible", school_staff(day.school), lambda: choices.staff)
-        choices.offer(self.fields["partners"], "partners", school_partners(day.school), lambda: choices.partners)
-        choices.offer(self.fields["subjects"], "subjects", school_subjects(day.school), lambda: choices.subjects)
+        choices.offer(self.fields["responsible"], "responsible", choices.staff_queryset, lambda: choices.staff)
+        choices.offer(self.fields["partners"], "partners", choices.partners_queryset, lambda: choices.partners)
+        choices.offer(self.fields["subjects"], "subjects", choices.subjects_queryset, lambda: choices.subjects)
         tz = day.school.tzinfo
         if self.instance.pk:
             self.initial["starts"] = self.instance.starts_at.astimezone(tz).time()
