@@ -14,15 +14,33 @@ A source gives two things for one person in one school (a TodoScope):
   data's size.
 An administration's count (so many debriefs overdue) is one item: its row query
 is cut to one row.
+
+Both are kept in Redis for a short while (`TODOS_CACHE_SECONDS`), since the badge
+is on every page and building its query costs more than the rest of a small page.
+An entry is one person's, in one school, in one language, with one set of roles
+(all in its key), and is shown to nobody else. It is dropped:
+- when anyone changes something in that school (a request other than GET/HEAD by
+  a member of the school: `TodosChangedMiddleware`), so one's own action shows at
+  once, and colleagues' on their next page;
+- when a beat sweep has run (deadlines passed, reminders due: collabschool/celery.py);
+- at the latest after `TODOS_CACHE_SECONDS`: what changes by the clock alone (a
+  lesson that has just ended) or from another school of the network shows by then.
+The two generations (one for every school, one per school) are read with the entry
+in one round trip; an entry made under other generations is stale. A Redis that is
+down only costs the count's query, as without the cache.
 """
 
 import dataclasses
 import datetime
 import functools
+import logging
+import uuid
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.core.dates import school_today
 from apps.core.registry import Registry
@@ -85,6 +103,50 @@ class TodoSource:
 
 TASK_SOURCES = Registry("to-do sources")
 
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "todos:generation"
+
+
+def _school_generation_key(school_id):
+    return f"todos:generation:{school_id}"
+
+
+def todos_changed(*, school_id=None):
+    """Forget the cached to-dos of one school's people, or of everybody's (no school)."""
+    key = GENERATION_KEY if school_id is None else _school_generation_key(school_id)
+    try:
+        cache.set(key, uuid.uuid4().hex, None)
+    except Exception:
+        # Entries made before still expire after TODOS_CACHE_SECONDS.
+        logger.warning("to-do cache unwritable: cached to-dos stay until they expire", exc_info=True)
+
+
+def _cached(kind, scope, compute):
+    seconds = settings.TODOS_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    roles = ",".join(sorted(scope.membership.roles))
+    school_key = _school_generation_key(scope.school.pk)
+    key = f"todos:{kind}:school={scope.school.pk}:user={scope.user.pk}:roles={roles}:{translation.get_language()}"
+    try:
+        found = cache.get_many([GENERATION_KEY, school_key, key])
+    except Exception:
+        logger.warning("to-do cache unreadable: counting in the database", exc_info=True)
+        return compute()
+    # Read before computing: a change made meanwhile moves a generation, and the
+    # entry stored below is then stale at the next read.
+    generations = (found.get(GENERATION_KEY), found.get(school_key))
+    entry = found.get(key)
+    if entry is not None and entry[0] == generations:
+        return entry[1]
+    value = compute()
+    try:
+        cache.set(key, (generations, value), seconds)
+    except Exception:
+        logger.warning("to-do cache unwritable", exc_info=True)
+    return value
+
 
 def todo_scope(*, school, user, membership, now=None):
     now = now or timezone.now()
@@ -93,12 +155,20 @@ def todo_scope(*, school, user, membership, now=None):
 
 def todo_items(*, scope):
     """The person's open items, soonest deadline first, the administration's figures last."""
+    return _cached("items", scope, lambda: _items(scope))
+
+
+def _items(scope):
     items = [item for source in TASK_SOURCES for item in source.items(scope)]
     return sorted(items, key=lambda item: item.sort_key(scope.now))
 
 
 def todo_count(*, scope):
     """How many open items the person has: one query for every source together."""
+    return _cached("count", scope, lambda: _count(scope))
+
+
+def _count(scope):
     parts = [_pks(queryset) for source in TASK_SOURCES for queryset in source.rows(scope)]
     if not parts:
         return 0
@@ -129,3 +199,20 @@ def todos_context(request):
         return todo_count(scope=todo_scope(school=request.school, user=user, membership=membership))
 
     return {"todos_open": count}
+
+
+class TodosChangedMiddleware:
+    """A request that may have changed something in a school (any method but GET,
+    HEAD, OPTIONS, by someone working there) forgets that school's cached to-dos."""
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        school = getattr(request, "school", None)
+        if request.method not in self.SAFE_METHODS and school is not None:
+            todos_changed(school_id=school.pk)
+        return response
