@@ -275,6 +275,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # for htmx) rather than 400 or 500.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# Inputs, textareas and selects built in Python, the markup of Django's widget templates
+# (apps/core/form_rendering.py).
+FORM_RENDERER = "apps.core.form_rendering.WidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,10 +1,15 @@
-"""Model choices loaded once for every form of a page.
+"""Model choice fields that read their rows once.
+
+A ModelChoiceField reads its queryset afresh (through a server-side cursor)
+each time its widget renders, so a form offering the same staff as a lead, as
+members and as experts read them three times per page. `share_choices` gives
+such fields one list, read on first use; validation still asks each field's
+queryset, as before.
 
 A page with several row forms (three roles to assign, two activities to add, a
-row being edited) offers the same school staff in each; a ModelChoiceField runs
-its queryset every time it renders, and Django renders a template per option.
-`offer_loaded` keeps the field validating against its queryset but offers rows
-loaded once, and with `rendered` (a dict shared by the page's forms) renders
+row being edited) offers the same choices in each; Django also renders a
+template per option. `offer_loaded` gives such a field rows loaded once (lazily,
+by a callable), and with `rendered` (a dict shared by the page's forms) renders
 the options once for each selection: the other rows copy them into their own
 <select>.
 """
@@ -13,6 +18,45 @@ import functools
 
 from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import mark_safe
+
+
+class _Rows:
+    """The queryset's rows, read on first use (or given as a list)."""
+
+    def __init__(self, queryset, rows=None):
+        self.queryset, self.rows = queryset, rows
+
+    def get(self):
+        if self.rows is None:
+            self.rows = list(self.queryset)
+        return self.rows
+
+
+class _SharedIterator(ModelChoiceIterator):
+    def __init__(self, field, rows):
+        super().__init__(field)
+        self.rows = rows
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.rows.get():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.rows.get()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.rows.get())
+
+
+def share_choices(queryset, *fields, rows=None):
+    """Let model choice `fields` offer `queryset`'s rows, read once for all of
+    them (or the already known `rows`: no query at all)."""
+    shared = _Rows(queryset, rows)
+    for field in fields:
+        field.iterator = functools.partial(_SharedIterator, rows=shared)
+        field.queryset = queryset  # validation; also hands the widget the new choices
 
 
 class LoadedChoiceIterator(ModelChoiceIterator):
