@@ -1,8 +1,10 @@
 """Reads of the audit trail, always within one school."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from .models import AuditEvent
+from .templatetags.audit import audit_changes
 
 
 def audit_event_list(*, school):
@@ -14,3 +16,19 @@ def audit_event_list(*, school):
 def audit_actor_choices(*, school):
     """People who can appear as the actor of the school's rows: its members."""
     return get_user_model().objects.filter(memberships__school=school).order_by("last_name", "first_name", "email")
+
+
+def audit_rows(events):
+    """The page's rows ready to show: the moment as text and as the <time> attribute
+    (in the current time zone, as the page states), the action's label and the
+    changes as (field, old, new)."""
+    events = list(events)
+    # get_action_display() rebuilds the dict of the many actions on every call.
+    actions = dict(AuditEvent._meta.get_field("action").flatchoices)
+    for event in events:
+        event.action_label = actions.get(event.action, event.action)
+        at = timezone.localtime(event.at)
+        event.at_attr = at.isoformat(timespec="seconds")
+        event.at_text = at.strftime("%d.%m.%Y %H:%M:%S")
+        event.change_rows = audit_changes(event.changes)
+    return events

@@ -13,7 +13,7 @@ from apps.core.tenancy import school_view
 
 from .exporting import audit_events_xlsx
 from .filters import AuditEventFilter
-from .selectors import audit_event_list
+from .selectors import audit_event_list, audit_rows
 from .services import audit_export
 
 PAGE_SIZE = 50
@@ -40,6 +40,7 @@ def _query(request):
 def event_list(request):
     audit_filter, events = _filtered(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = audit_rows(page.object_list)
     return render(
         request,
         "audit/event_list.html",

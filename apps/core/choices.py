@@ -5,11 +5,19 @@ each time its widget renders, so a form offering the same staff as a lead, as
 members and as experts read them three times per page. `share_choices` gives
 such fields one list, read on first use; validation still asks each field's
 queryset, as before.
+
+A page with several row forms (three roles to assign, two activities to add, a
+row being edited) offers the same choices in each; Django also renders a
+template per option. `offer_loaded` gives such a field rows loaded once (lazily,
+by a callable), and with `rendered` (a dict shared by the page's forms) renders
+the options once for each selection: the other rows copy them into their own
+<select>.
 """
 
 import functools
 
 from django.forms.models import ModelChoiceIterator
+from django.utils.safestring import mark_safe
 
 
 class _Rows:
@@ -49,3 +57,79 @@ def share_choices(queryset, *fields, rows=None):
     for field in fields:
         field.iterator = functools.partial(_SharedIterator, rows=shared)
         field.queryset = queryset  # validation; also hands the widget the new choices
+
+
+class LoadedChoiceIterator(ModelChoiceIterator):
+    """A ModelChoiceIterator over already loaded objects (`load()` gives the list)."""
+
+    def __init__(self, field, *, load):
+        super().__init__(field)
+        self.load = load
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.load():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.load()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.load())
+
+
+def offer_loaded(field, queryset, load, *, rendered=None):
+    """Validate `field` against `queryset`, but offer the objects `load()` returns
+    (the same rows, loaded once per page: e.g. a `functools.cached_property`).
+    `rendered`: a dict kept by the page for this field in all its forms."""
+    field.queryset = queryset
+
+    def iterator(field):
+        return LoadedChoiceIterator(field, load=load)
+
+    field.iterator = iterator
+    field.widget.choices = field.choices
+    if rendered is not None:
+        share_options(field, rendered)
+
+
+def share_options(field, rendered):
+    """Render the options of `field`'s <select> once per selection for all the
+    forms that pass the same dict `rendered` (their fields offer the same choices)."""
+    field.widget.render = functools.partial(_render_shared, field.widget, rendered, getattr(field, "empty_label", None))
+
+
+def _no_options(*args, **kwargs):
+    return []
+
+
+def _render_shared(widget, rendered, empty_label, name, value, attrs=None, renderer=None):
+    """The <select> with its own name, id and classes around options rendered once
+    per selection. The options' markup depends only on the choices and the
+    selection (a select's options carry no name or id)."""
+    widget.optgroups = _no_options
+    try:
+        shell = widget._render(widget.template_name, widget.get_context(name, value, attrs), renderer)
+    finally:
+        del widget.optgroups
+    key = (empty_label, tuple(widget.format_value(value)))
+    if key not in rendered:
+        full = type(widget).render(widget, name, value, attrs, renderer)
+        start = 0
+        limit = min(len(shell), len(full))
+        while start < limit and shell[start] == full[start]:
+            start += 1
+        end = 0
+        while end < limit - start and shell[-1 - end] == full[-1 - end]:
+            end += 1
+        tail = shell[len(shell) - end :]
+        rendered[key] = (full[start : len(full) - end], tail)
+        if shell[:start] + rendered[key][0] + tail == full:
+            return full
+        rendered[key] = None
+        return full
+    if rendered[key] is None or not shell.endswith(rendered[key][1]):
+        return type(widget).render(widget, name, value, attrs, renderer)
+    options, tail = rendered[key]
+    return mark_safe(shell[: len(shell) - len(tail)] + options + tail)

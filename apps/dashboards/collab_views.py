@@ -39,6 +39,8 @@ def collaboration(request):
         {
             "form": form,
             "network": network,
+            "svg_ties": network.svg_ties(),
+            "svg_people": network.svg_people(),
             "ties_page": Paginator(network.ties, TIES_PER_PAGE).get_page(request.GET.get("page")),
             "growth_labels": labels,
             "growth_series": series,

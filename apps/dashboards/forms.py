@@ -92,6 +92,19 @@ class DashboardFilterForm(forms.Form):
     def association(self):
         return self.associations.get(self._value("association"))
 
+    def filter_rows(self):
+        """(bound field, options) for the filters box: a select's options as
+        (value, label, selected) without the empty choice, None for an input.
+        Worked out here once, not per option in the template."""
+        rows = []
+        for field in self:
+            options = None
+            if field.field.widget.input_type == "select":
+                current = str(field.value())
+                options = [(value, label, str(value) == current) for value, label in field.field.choices if value != ""]
+            rows.append((field, options))
+        return rows
+
     def query_string(self):
         """The filters as typed, for links to exports and other pages."""
         if not self.is_bound:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import School
 from apps.core.dates import add_months
+from apps.core.links import row_link
 from apps.core.shares import percent, percent_change
 from apps.mentoring.models import MentorGroup
 from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation
@@ -234,6 +235,7 @@ def timeliness(*, school, period, now, association=None, curator_staff_ids=None)
     # Every curator row's curator leads one of these groups.
     curators = {group.curator_id: group.curator for group in groups.values()}
     by_curator, by_group = [], []
+    group_link = row_link("mentoring:group_detail")
     for row in map(_timeliness_row, rows):
         if row["dimension"] == "curator":
             if curator_staff_ids is not None and row["key"] not in curator_staff_ids:
@@ -245,6 +247,11 @@ def timeliness(*, school, period, now, association=None, curator_staff_ids=None)
             if curator_staff_ids is not None and (group is None or group.curator_id not in curator_staff_ids):
                 continue
             row["group"] = group
+            if group is not None:
+                # Shown as is on the page: the link, the name and the members.
+                row["group_url"] = group_link(pk=group.pk)
+                row["group_label"] = str(group)
+                row["members"] = ", ".join(member.staff.short_name for member in group.members.all())
             by_group.append(row)
     by_curator.sort(key=lambda r: (r["curator"] is None, r["curator"].full_name if r["curator"] else ""))
     by_group.sort(key=lambda r: (r["group"] is None, r["group"].pk if r["group"] else 0))

@@ -30,5 +30,23 @@ class NotificationPreferencesForm(forms.Form):
         """The bound fields of the kinds, in Notification.Kind's order."""
         return [self[KIND_PREFIX + kind] for kind in Notification.Kind.values]
 
+    def kind_rows(self):
+        """(bound field, radios) of each kind, the radios ready to show: a template
+        per radio was a third of the page. A field with errors has None and is
+        rendered by its widget (its radios are then marked invalid)."""
+        rows = []
+        for field in self.kind_fields():
+            current = str(field.value())
+            radios = (
+                None
+                if field.errors
+                else [
+                    {"value": value, "label": label, "id": f"{field.auto_id}_{index}", "checked": str(value) == current}
+                    for index, (value, label) in enumerate(field.field.choices)
+                ]
+            )
+            rows.append((field, radios))
+        return rows
+
     def deliveries(self):
         return {kind: self.cleaned_data[KIND_PREFIX + kind] for kind in Notification.Kind.values}

@@ -1,10 +1,14 @@
 import datetime
+import functools
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import offer_loaded, share_options
 from apps.core.uploads import DOCUMENTS, IMAGES, validate_upload
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.partners.models import PartnerOrganisation
@@ -38,6 +42,62 @@ class SchoolDateTimeField(forms.DateTimeField):
 
 def school_staff(school):
     return StaffMember.objects.for_school(school).filter(is_active=True).order_by("last_name", "first_name", "pk")
+
+
+def school_partners(school):
+    return PartnerOrganisation.objects.for_school(school).order_by("name")
+
+
+def school_subjects(school):
+    return Subject.objects.for_school(school).order_by("name")
+
+
+class PlannerChoices:
+    """The staff, partners and subjects the planner's row forms offer, loaded once
+    for the day (the planner shows three role rows, two activity rows and maybe a
+    row being edited, each offering them)."""
+
+    def __init__(self, school):
+        self.school = school
+        # {field name: {selection: options' markup}} (see apps.core.choices).
+        self.rendered = {}
+
+    def offer(self, field, name, queryset, load):
+        offer_loaded(field, queryset, load, rendered=self.rendered.setdefault(name, {}))
+
+    def share(self, field, name):
+        share_options(field, self.rendered.setdefault(name, {}))
+
+    @classmethod
+    def of(cls, day):
+        if "_planner_choices" not in day.__dict__:
+            day._planner_choices = cls(day.school)
+        return day._planner_choices
+
+    # The querysets the forms validate against, built once (not per form).
+    @functools.cached_property
+    def staff_queryset(self):
+        return school_staff(self.school)
+
+    @functools.cached_property
+    def partners_queryset(self):
+        return school_partners(self.school)
+
+    @functools.cached_property
+    def subjects_queryset(self):
+        return school_subjects(self.school)
+
+    @functools.cached_property
+    def staff(self):
+        return list(self.staff_queryset.all())
+
+    @functools.cached_property
+    def partners(self):
+        return list(self.partners_queryset.all())
+
+    @functools.cached_property
+    def subjects(self):
+        return list(self.subjects_queryset.all())
 
 
 class ProblemDayForm(forms.ModelForm):
@@ -112,6 +172,26 @@ class PlannerRowsFormSet(forms.BaseFormSet):
             kwargs["initial"] = self.row_initial[index]
         return kwargs
 
+    def rows_markup(self):
+        """Each row's form as crispy renders it. Rows not sent yet that start from
+        the same values differ only in their number: they are rendered once,
+        under the formset's placeholder prefix, and numbered."""
+        placeholder = self.add_prefix("__prefix__")
+        markup, alike = [], []
+        for index, form in enumerate(self.forms):
+            initial = self.row_initial[index] if index < len(self.row_initial) else {}
+            if self.is_bound or "__prefix__" in repr(initial) or "__prefix__" in repr(form.initial):
+                markup.append(as_crispy_form(form))
+                continue
+            template = next((html for values, html in alike if values == initial), None)
+            if template is None:
+                template = as_crispy_form(
+                    self._construct_form(index, **{**self.get_form_kwargs(index), "prefix": placeholder})
+                )
+                alike.append((initial, template))
+            markup.append(mark_safe(template.replace(placeholder, self.add_prefix(index))))
+        return markup
+
     def filled(self):
         """The rows someone typed into."""
         return [form for form in self.forms if form.has_changed()]
@@ -133,6 +213,8 @@ class ThemeIdeaForm(forms.ModelForm):
 
     def __init__(self, *args, day=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if day is not None:
+            PlannerChoices.of(day).share(self.fields["proposed_by_kind"], "idea-kind")
 
 
 class PreparationRoleForm(forms.ModelForm):
@@ -142,7 +224,9 @@ class PreparationRoleForm(forms.ModelForm):
 
     def __init__(self, *args, day, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = school_staff(day.school)
+        choices = PlannerChoices.of(day)
+        choices.share(self.fields["kind"], "role-kind")
+        choices.offer(self.fields["staff"], "role-staff", choices.staff_queryset, lambda: choices.staff)
         self.fields["staff"].label_from_instance = lambda obj: obj.full_name
         self.fields["when"] = SchoolDateTimeField(label=_("When"), required=False, tz=day.school.tzinfo)
 
@@ -186,9 +270,11 @@ class DayActivityForm(forms.ModelForm):
             for name in ("title", "kind", "starts", "ends", "place", "grades", "responsible")
             + ("partners", "subjects", "parents_involved")
         }
-        self.fields["responsible"].queryset = school_staff(day.school)
-        self.fields["partners"].queryset = PartnerOrganisation.objects.for_school(day.school).order_by("name")
-        self.fields["subjects"].queryset = Subject.objects.for_school(day.school).order_by("name")
+        choices = PlannerChoices.of(day)
+        choices.share(self.fields["kind"], "activity-kind")
+        choices.offer(self.fields["responsible"], "responsible", choices.staff_queryset, lambda: choices.staff)
+        choices.offer(self.fields["partners"], "partners", choices.partners_queryset, lambda: choices.partners)
+        choices.offer(self.fields["subjects"], "subjects", choices.subjects_queryset, lambda: choices.subjects)
         tz = day.school.tzinfo
         if self.instance.pk:
             self.initial["starts"] = self.instance.starts_at.astimezone(tz).time()

@@ -73,6 +73,13 @@ class ProblemDay(models.Model):
     def stage_index(self):
         return self.ORDER.index(self.status)
 
+    @property
+    def status_badge(self):
+        """The Bootstrap colour of the stage's badge: done, held, ready, still in preparation."""
+        return {"reflected": "text-bg-secondary", "held": "text-bg-success", "ready": "text-bg-primary"}.get(
+            self.status, "text-bg-warning"
+        )
+
 
 class PreparationRole(models.Model):
     """A teacher's part in the theme-selection gathering."""

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
+from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
@@ -33,13 +34,19 @@ def day_queryset(*, school):
         ProblemDay.objects.for_school(school)
         .select_related("school", "copied_from", "reflection")
         .prefetch_related(_organisers())
-        .annotate(activity_count=Count("activities", distinct=True))
     )
 
 
 def day_list(*, school):
-    """The school's history of days, newest first."""
-    return day_queryset(school=school).order_by("-date", "-pk")
+    """The school's history of days, newest first, with the number of activities
+    and each day's link."""
+    days = list(
+        day_queryset(school=school).annotate(activity_count=Count("activities", distinct=True)).order_by("-date", "-pk")
+    )
+    detail = row_link("problemdays:day_detail")
+    for day in days:
+        day.url = detail(pk=day.pk)
+    return days
 
 
 def planner_queryset(*, school):
@@ -55,6 +62,16 @@ def planner_queryset(*, school):
             to_attr="clash_confirmations",
         ),
     )
+
+
+def plan_queryset(*, school, roles=False):
+    """The activity plan alone (the timetable; with `roles`, the printout)."""
+    lookups = [Prefetch("activities", queryset=activity_queryset())]
+    if roles:
+        lookups.append(
+            Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk"))
+        )
+    return day_queryset(school=school).prefetch_related(*lookups)
 
 
 def _overlap(a, b):
@@ -166,11 +183,12 @@ def timetable(day):
 def my_duty_querysets(*, school, user, today):
     """Querysets of the upcoming activities the user is responsible for and of
     their preparation roles (not yet run)."""
+    # Only the activity and its day are shown: no people, partners or subjects.
     activities = (
-        activity_queryset()
-        .filter(day__school=school, day__date__gte=today, responsible__user=user)
+        DayActivity.objects.filter(day__school=school, day__date__gte=today, responsible__user=user)
         .select_related("day")
         .distinct()
+        .order_by("starts_at", "place", "pk")
     )
     roles = (
         PreparationRole.objects.for_school(school)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
+from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
 from apps.core.uploads import file_download
@@ -125,6 +126,17 @@ def _row_form(part, day, section, data=None):
     return SECTIONS[section]["form"](data, instance=part, day=day, prefix=f"{SECTIONS[section]['row']}-{part.pk}")
 
 
+# Each row's own links: {section: [(attribute, link)]}.
+ROW_LINKS = {
+    "roles": [("edit_url", row_link("problemdays:role_edit")), ("delete_url", row_link("problemdays:role_delete"))],
+    "ideas": [("edit_url", row_link("problemdays:idea_edit")), ("choose_url", row_link("problemdays:idea_choose"))],
+    "plan": [
+        ("edit_url", row_link("problemdays:activity_edit")),
+        ("delete_url", row_link("problemdays:activity_delete")),
+    ],
+}
+
+
 def _planner_context(request, day, *, bound=None, editing=None, notice=""):
     """Everything the planner page and its fragments show. `bound` holds a
     section's rows sent with errors; `editing` = (section, pk, form) is the row
@@ -132,6 +144,10 @@ def _planner_context(request, day, *, bound=None, editing=None, notice=""):
     can_edit = day_can_edit(request, day)
     activities = _flag_clashes(day.activities.all())
     rows = {"roles": list(day.roles.all()), "ideas": list(day.ideas.all()), "plan": activities}
+    for section, links in ROW_LINKS.items():
+        for part in rows[section]:
+            for attribute, link in links:
+                setattr(part, attribute, link(pk=part.pk))
     if editing:
         section, pk, form = editing
         for part in rows[section]:
@@ -141,6 +157,7 @@ def _planner_context(request, day, *, bound=None, editing=None, notice=""):
     next_status = ProblemDay.ORDER[day.stage_index + 1] if day.stage_index + 1 < len(ProblemDay.ORDER) else None
     return {
         "day": day,
+        "planner_url": day_url(day),
         "can_edit": can_edit,
         "can_copy": is_manager(request),
         "missing": selectors.still_missing(day, today=school_today(request.school)),
@@ -455,14 +472,16 @@ def reflection_file(request, pk):
 
 @school_view()
 def timetable(request, pk):
-    day = _day(request, pk, planner=True)
+    day = get_for_school_or_404(selectors.plan_queryset(school=request.school), school=request.school, pk=pk)
     _flag_clashes(day.activities.all())
     return render(request, "problemdays/timetable.html", {"day": day, "table": selectors.timetable(day)})
 
 
 @school_view()
 def day_print(request, pk):
-    day = _day(request, pk, planner=True)
+    day = get_for_school_or_404(
+        selectors.plan_queryset(school=request.school, roles=True), school=request.school, pk=pk
+    )
     response = render(
         request,
         "problemdays/print.html",

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.notifications import tasks
+from apps.notifications.forms import NotificationPreferencesForm
 from apps.notifications.models import (
     DIGEST_HOUR_DEFAULT,
     Delivery,
@@ -197,6 +198,17 @@ def test_the_page_lists_every_kind_of_notification(school, teacher):
     for kind, label in Notification.Kind.choices:
         assert f'name="kind_{kind}"' in page
         assert str(label) in page
+
+
+def test_each_radio_reads_as_the_radio_widget_writes_it(school, teacher):
+    _choose(teacher, school, "visit_planned", Delivery.DIGEST)
+    page = client_for(teacher).get(reverse("notifications:preferences")).content.decode()
+    form = NotificationPreferencesForm(deliveries={"visit_planned": Delivery.DIGEST}, digest_hour=DIGEST_HOUR_DEFAULT)
+    for field in form.kind_fields():
+        for radio in field:
+            assert str(radio.tag()) in page
+    chosen = 'name="kind_visit_planned" value="digest" class="form-check-input" id="id_kind_visit_planned_1"'
+    assert f"{chosen} required checked" in page
 
 
 def test_the_notifications_page_and_the_account_menu_lead_to_the_preferences(school, teacher):

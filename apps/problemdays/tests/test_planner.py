@@ -6,6 +6,7 @@ printout and the quotes around titles."""
 import datetime
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.urls import reverse
 from apps.audit.models import AuditEvent
 from apps.core.typography import quoted
 from apps.problemdays import selectors, services
+from apps.problemdays.forms import ActivityRowsFormSet, IdeaRowsFormSet, RoleRowsFormSet
 from apps.problemdays.models import DayActivity, DayStageChange, PreparationRole, ProblemDay, ThemeIdea
 from apps.problemdays.tests.factories import DayActivityFactory, ProblemDayFactory, ThemeIdeaFactory, at
 from apps.staff.tests.factories import StaffMemberFactory
@@ -422,3 +424,20 @@ def test_the_services_refuse_a_teacher_who_has_left_as_the_forms_do(day):
             responsible=[gone],
         )
     assert not PreparationRole.objects.exists() and not DayActivity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("formset_class", "prefix", "initial"),
+    [
+        (ActivityRowsFormSet, "plan", [{"grades": "5–7"}] * 2),
+        (IdeaRowsFormSet, "ideas", [{"proposed_by_kind": ThemeIdea.ProposedBy.CLASS}] * 3),
+        (RoleRowsFormSet, "roles", [{"kind": kind} for kind in PreparationRole.Kind.values]),
+    ],
+)
+def test_add_rows_alike_are_rendered_once_and_read_as_each_row_alone(day, formset_class, prefix, initial):
+    StaffMemberFactory.create_batch(3, school=day.school)
+    formset = formset_class(prefix=prefix, form_kwargs={"day": day}, row_initial=initial)
+    markup = formset.rows_markup()
+    alone = formset_class(prefix=prefix, form_kwargs={"day": ProblemDay.objects.get(pk=day.pk)}, row_initial=initial)
+    assert markup == [as_crispy_form(form) for form in alone]
+    assert f'name="{prefix}-1-' in markup[1] and f"{prefix}-0-" not in markup[1]
