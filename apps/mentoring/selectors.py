@@ -4,7 +4,7 @@ fixed number of queries."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from apps.staff.load import teacher_load_warnings
@@ -12,7 +12,14 @@ from apps.staff.models import QualificationCategory, StaffMember
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import NetworkPositions, latest_network_positions
 
-from .models import GroupEvent, GroupEventParticipant, MentorGroup, MentorGroupMember, ProblemTag
+from .models import (
+    GroupEvent,
+    GroupEventParticipant,
+    MentorGroup,
+    MentorGroupMember,
+    ProblemTag,
+    events_of_people_q,
+)
 from .registries import CURATED_PROBLEM_SOURCES
 
 
@@ -140,6 +147,49 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
 def curator_board(*, school, user):
     """The curator's board: their groups with what is planned and what is due."""
     return mentor_group_queryset(school=school).filter(curator__user=user).open().order_by("status", "pk")
+
+
+def board_groups(*, school, user):
+    """The board's two lists of open groups in one query: those the user curates
+    (by status, then age) and those they are a member of (by age)."""
+    member = MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user=user)
+    groups = list(
+        mentor_group_queryset(school=school)
+        .open()
+        .annotate(is_member=Exists(member))
+        .filter(Q(curator__user=user) | Q(is_member=True))
+        .order_by("status", "pk")
+    )
+    curated = [group for group in groups if group.curator.user_id == user.pk]
+    mine = sorted((group for group in groups if group.is_member), key=lambda group: group.pk)
+    return curated, mine
+
+
+def board_events(*, school, staff_ids, groups, now, days=14):
+    """The board's two lists of events in one query: the people's next two weeks
+    (`events_upcoming`) and the groups' past events still planned (`events_due`)."""
+    upcoming = Q(
+        Q(group__school=school) | Q(group__partner_school=school),
+        events_of_people_q(staff_ids),
+        starts_at__gte=now,
+        starts_at__lt=now + datetime.timedelta(days=days),
+    ) & ~Q(status=GroupEvent.Status.CANCELLED)
+    due = Q(group__in=[group.pk for group in groups], ends_at__lt=now, status=GroupEvent.Status.PLANNED)
+    events = list(
+        GroupEvent.objects.filter(upcoming | due)
+        .annotate(is_upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()))
+        .select_related("group")
+        .order_by("starts_at", "pk")
+    )
+    due_ids = {group.pk for group in groups}
+    return (
+        [event for event in events if event.is_upcoming],
+        [
+            event
+            for event in events
+            if event.group_id in due_ids and event.ends_at < now and event.status == GroupEvent.Status.PLANNED
+        ],
+    )
 
 
 def events_upcoming(*, school, staff_ids, now, days=14):
