@@ -131,7 +131,7 @@ def test_calendar_flags_double_booking_and_shows_the_week(school, my_pair, teach
     response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "week", "date": "2026-12-03"})
     html = response.content.decode()
     assert "Встреча пары" in html and "Совещание" in html and "Другая неделя" not in html
-    events = [e for week in response.context["weeks"] for _day, day_events in week for e in day_events]
+    events = [e for week in response.context["weeks"] for cell in week for e in cell.events]
     assert all(e.is_double_booked for e in events)
     month = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "month", "date": "2026-12-03"})
     assert "Другая неделя" in month.content.decode()
@@ -411,7 +411,7 @@ def test_curator_s_calendar_and_board_show_the_same_events(school, my_pair, cura
     local_day = timezone.localtime(soon, SAMARA).date()
     calendar = client.get(reverse("mentoring:my_calendar"), {"view": "month", "date": local_day.isoformat()})
     on_calendar = {
-        e.pk for week in calendar.context["weeks"] for _day, events in week for e in events if isinstance(e, GroupEvent)
+        e.pk for week in calendar.context["weeks"] for cell in week for e in cell.events if isinstance(e, GroupEvent)
     }
     assert board == {not_attending.pk, attending.pk}
     assert on_calendar == board
