@@ -23,10 +23,9 @@ from .models import (
 from .registries import CURATED_PROBLEM_SOURCES
 
 
-def mentor_group_queryset(*, school):
-    """Groups of the school (network pairs of both schools) with curator, members,
-    tags and the facts boards show: next planned event, last debrief, reverse visit held."""
-    now = datetime.datetime.now(tz=datetime.UTC)
+def mentor_group_rows(*, school):
+    """Groups of the school (network pairs of both schools) with curator, members
+    and tags: what a group's own pages show and check access by."""
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "partner_school", "curator", "curator__user")
@@ -37,26 +36,32 @@ def mentor_group_queryset(*, school):
             ),
             Prefetch("problem_tags", queryset=ProblemTag.objects.order_by("name")),
         )
-        .annotate(
-            next_event_at=Min(
-                "events__starts_at",
-                filter=Q(events__starts_at__gte=now, events__status=GroupEvent.Status.PLANNED),
-            ),
-            last_debrief_at=Max(
-                "events__starts_at",
-                filter=Q(events__kind=GroupEvent.Kind.DEBRIEF, events__status=GroupEvent.Status.HELD),
-            ),
-            overdue_events=Count(
-                "events",
-                filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
-                distinct=True,
-            ),
-            reverse_visit_held=Exists(
-                GroupEvent.objects.filter(
-                    group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
-                )
-            ),
-        )
+    )
+
+
+def mentor_group_queryset(*, school):
+    """`mentor_group_rows` with the facts boards show: next planned event, last
+    debrief, reverse visit held."""
+    now = datetime.datetime.now(tz=datetime.UTC)
+    return mentor_group_rows(school=school).annotate(
+        next_event_at=Min(
+            "events__starts_at",
+            filter=Q(events__starts_at__gte=now, events__status=GroupEvent.Status.PLANNED),
+        ),
+        last_debrief_at=Max(
+            "events__starts_at",
+            filter=Q(events__kind=GroupEvent.Kind.DEBRIEF, events__status=GroupEvent.Status.HELD),
+        ),
+        overdue_events=Count(
+            "events",
+            filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
+            distinct=True,
+        ),
+        reverse_visit_held=Exists(
+            GroupEvent.objects.filter(
+                group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
+            )
+        ),
     )
 
 
@@ -68,12 +73,22 @@ def group_decline_reason(*, group):
     return change.reason if change else ""
 
 
-def mentor_group_list(*, school, user, see_all):
-    """What a person sees: every group (administration), or those they curate or are in."""
-    groups = mentor_group_queryset(school=school)
-    if not see_all:
-        groups = groups.filter(Q(curator__user=user) | Q(members__staff__user=user)).distinct()
-    return groups.order_by("status", "-starts_on", "pk")
+def mentor_group_list(*, school, user, see_all, status="all"):
+    """What a person sees: every group (administration), or those they curate or
+    are in; of a status, or "open". Returns the groups with the boards' facts and
+    a queryset of the same groups without them, for counting."""
+
+    def narrow(groups):
+        if not see_all:
+            groups = groups.filter(Q(curator__user=user) | Q(members__staff__user=user)).distinct()
+        if status == "open":
+            return groups.open()
+        if status in MentorGroup.Status.values:
+            return groups.filter(status=status)
+        return groups
+
+    listed = narrow(mentor_group_queryset(school=school)).order_by("status", "-starts_on", "pk")
+    return listed, narrow(MentorGroup.objects.for_school(school))
 
 
 def group_load(*, staff_ids, exclude=None):
@@ -138,8 +153,7 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
         events.annotate(
             is_double_booked=Exists(clash) & ~Q(status=GroupEvent.Status.CANCELLED),
         )
-        .select_related("group", "group__curator")
-        .prefetch_related(Prefetch("participants", queryset=StaffMember.objects.order_by("last_name")))
+        .select_related("group")
         .order_by("starts_at", "pk")
     )
 

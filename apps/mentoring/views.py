@@ -31,7 +31,7 @@ PAGE_SIZE = 25
 
 
 def _group(request, pk):
-    return get_for_school_or_404(selectors.mentor_group_queryset(school=request.school), school=request.school, pk=pk)
+    return get_for_school_or_404(selectors.mentor_group_rows(school=request.school), school=request.school, pk=pk)
 
 
 def _warn_load(request, warnings):
@@ -45,13 +45,14 @@ def _warn_load(request, warnings):
 
 @school_view()
 def group_list(request):
-    groups = selectors.mentor_group_list(school=request.school, user=request.user, see_all=is_manager(request))
     status = request.GET.get("status", "open")
-    if status == "open":
-        groups = groups.open()
-    elif status in MentorGroup.Status.values:
-        groups = groups.filter(status=status)
-    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    groups, counted = selectors.mentor_group_list(
+        school=request.school, user=request.user, see_all=is_manager(request), status=status
+    )
+    paginator = Paginator(groups, PAGE_SIZE)
+    # Counted without the boards' facts: the same groups, a far cheaper query.
+    paginator.count = counted.count()
+    page = paginator.get_page(request.GET.get("page"))
     link = row_link("mentoring:group_detail")
     for group in page.object_list:
         group.url = link(pk=group.pk)
@@ -138,7 +139,11 @@ def group_detail(request, pk):
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
     now = timezone.now()
-    events = GroupEvent.objects.filter(group=group).prefetch_related("participants").order_by("-starts_at")[:50]
+    events = list(GroupEvent.objects.filter(group=group).prefetch_related("participants").order_by("-starts_at")[:50])
+    if can_manage:
+        edit_link = row_link("mentoring:event_edit")
+        for event in events:
+            event.edit_url = edit_link(pk=event.pk)
     return render(
         request,
         "mentoring/group_detail.html",
