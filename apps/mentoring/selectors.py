@@ -314,16 +314,14 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     With `use_network` (for those allowed to see the staff survey's results),
     the school's latest analysed survey round counts too, as far as its results
     may be shown: an isolate is offered well-connected mentors.
-    Each suggestion says why. Three queries whatever the staff size (four with
-    the network)."""
-    candidates = list(
-        staff_with_derived(school=school).filter(is_active=True).exclude(pk=mentee.pk).prefetch_related("subjects")
+    Each suggestion says why. A fixed number of queries whatever the staff size."""
+    people = list(
+        staff_with_derived(school=school).filter(Q(is_active=True) | Q(pk=mentee.pk)).prefetch_related("subjects")
     )
-    mentee_row = next(
-        (s for s in staff_with_derived(school=school).filter(pk=mentee.pk).prefetch_related("subjects")), None
-    )
+    mentee_row = next((person for person in people if person.pk == mentee.pk), None)
     if mentee_row is None:
         return []
+    candidates = [person for person in people if person.pk != mentee.pk]
     load = group_load(staff_ids=[c.pk for c in candidates])
     paired = set(
         MentorGroupMember.objects.filter(
