@@ -72,7 +72,7 @@ class MentorGroupForm(forms.Form):
                 Q(school=school) | Q(school=partner_school), is_active=True
             ).select_related("school")
             self.fields["partner_school"].queryset = partners.filter(pk=partner_school.pk)
-            _choices_read_once([self.fields["partner_school"]], chosen)
+            choices_read_once([self.fields["partner_school"]], chosen)
             self.fields["partner_school"].initial = partner_school.pk
             self.fields["partner_school"].required = True
         else:
@@ -94,7 +94,7 @@ class MentorGroupForm(forms.Form):
         shared = [self.fields[name] for name in members]
         if curator_fixed is None and partner_school is None:
             shared.append(self.fields["curator"])
-        _choices_read_once(shared, people)
+        choices_read_once(shared, people)
 
     def clean(self):
         data = super().clean()
@@ -145,11 +145,11 @@ class MentorGroupForm(forms.Form):
         return initial
 
 
-def _choices_read_once(fields, queryset):
+def choices_read_once(fields, queryset):
     """Give model choice fields over the same `queryset` (in the order they show
     it, or its rows already read) their options from one read of it; each field
     still validates a posted value against its own queryset. Read when first
-    drawn: a posted form that is valid never reads it."""
+    drawn: a posted form that is valid never reads it. Returns the read (cached)."""
     rows = functools.cache(lambda: list(queryset))
 
     def options(field):
@@ -160,6 +160,7 @@ def _choices_read_once(fields, queryset):
 
     for field in fields:
         field.choices = functools.partial(options, field)
+    return rows
 
 
 class StatusChangeForm(forms.Form):
