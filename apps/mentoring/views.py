@@ -298,7 +298,12 @@ def event_create(request, pk):
 
 @school_view()
 def event_edit(request, pk):
-    event = get_for_school_or_404(GroupEvent.objects.select_related("group"), school=request.school, pk=pk)
+    event = get_for_school_or_404(
+        # A lesson visit's entry sends to the visit: read with the event, not after it.
+        GroupEvent.objects.select_related("group", "lesson_visit"),
+        school=request.school,
+        pk=pk,
+    )
     group = _group(request, event.group_id)
     require(group_can_manage(request, group))
     visit = getattr(event, "lesson_visit", None)
