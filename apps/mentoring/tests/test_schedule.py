@@ -438,3 +438,19 @@ def test_double_booking_warning_names_who_is_booked_twice(school, my_pair, curat
     assert len(warnings) == 1
     assert member.short_name in warnings[0] and "Совещание" in warnings[0]
     assert my_pair.curator.short_name not in warnings[0]  # she is free at that time
+
+
+def test_calendar_page_does_not_read_participants_it_never_shows(my_pair, teacher):
+    GroupEventFactory(group=my_pair, starts_at=timezone.now(), ends_at=timezone.now() + datetime.timedelta(hours=1))
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "month"})
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured if "_prefetch_related_val_event_id" in q["sql"]]
+
+
+def test_event_edit_reads_the_lesson_visit_with_the_event(my_pair, curator):
+    event = GroupEventFactory(group=my_pair)
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(curator).get(reverse("mentoring:event_edit", args=[event.pk]))
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured if q["sql"].startswith('SELECT "visits_lessonvisit"')]
