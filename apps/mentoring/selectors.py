@@ -4,7 +4,7 @@ fixed number of queries."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from apps.staff.load import teacher_load_warnings
@@ -189,21 +189,10 @@ def board_events(*, school, staff_ids, groups, now, days=14):
         starts_at__lt=now + datetime.timedelta(days=days),
     ) & ~Q(status=GroupEvent.Status.CANCELLED)
     due = Q(group__in=[group.pk for group in groups], ends_at__lt=now, status=GroupEvent.Status.PLANNED)
-    events = list(
-        GroupEvent.objects.filter(upcoming | due)
-        .annotate(is_upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()))
-        .select_related("group")
-        .order_by("starts_at", "pk")
-    )
-    due_ids = {group.pk for group in groups}
-    return (
-        [event for event in events if event.is_upcoming],
-        [
-            event
-            for event in events
-            if event.group_id in due_ids and event.ends_at < now and event.status == GroupEvent.Status.PLANNED
-        ],
-    )
+    events = list(GroupEvent.objects.filter(upcoming | due).select_related("group").order_by("starts_at", "pk"))
+    # An event ends after it starts (group_event_ends_after_start): one that starts
+    # from now on is never due, one that ended before now never upcoming.
+    return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]
 
 
 def events_upcoming(*, school, staff_ids, now, days=14):
