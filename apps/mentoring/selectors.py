@@ -159,8 +159,9 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
 
 
 def curator_board(*, school, user):
-    """The curator's board: their groups with what is planned and what is due."""
-    return mentor_group_queryset(school=school).filter(curator__user=user).open().order_by("status", "pk")
+    """The open groups a user curates (the rows only: «Мои дела» reads their due
+    events through them on every page; the board itself reads `board_groups`)."""
+    return MentorGroup.objects.for_school(school).filter(curator__user=user).open().order_by("status", "pk")
 
 
 def board_groups(*, school, user):
