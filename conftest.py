@@ -28,6 +28,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _todos_uncached(settings):
+    """To-dos are counted afresh on every page, as the query counts pinned by the
+    tests expect; apps/core/tests/test_todos_cache.py turns the cache on."""
+    settings.TODOS_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test land in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

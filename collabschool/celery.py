@@ -57,9 +57,14 @@ def record_sweep_run(sender=None, **kwargs):
     raises writes nothing, so a sweep that keeps failing shows as stale."""
     from apps.core.health import heartbeat_touch
     from apps.core.sweeps import sweeps_for_task
+    from apps.core.todos import todos_changed
 
-    for sweep in sweeps_for_task(getattr(sender, "name", None)):
+    sweeps = sweeps_for_task(getattr(sender, "name", None))
+    for sweep in sweeps:
         try:
             heartbeat_touch(name=sweep.name)
         except Exception:
             logger.warning("could not record the heartbeat of %s", sweep.name, exc_info=True)
+    if sweeps:
+        # A sweep moves deadlines and sends reminders: everybody's to-dos may have changed.
+        todos_changed()

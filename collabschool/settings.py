@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # After the user and school are known: the request id, actor and school
     # for the audit trail and the logs.
     "apps.core.request_context.RequestContextMiddleware",
+    # After the school is known: a change made in a school forgets its people's cached to-dos.
+    "apps.core.todos.TodosChangedMiddleware",
     # Inside the request context: one log line per request (apps/core/logs.py).
     "apps.core.logs.RequestLogMiddleware",
     # After the school is known (an administrator's roles come with it): sends a user
@@ -178,7 +180,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:26379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, with one client per connection pool instead of one per call.
+        "BACKEND": "apps.core.cache.RedisCache",
         "LOCATION": env("CACHE_REDIS_URL", REDIS_URL.rsplit("/", 1)[0] + "/1"),
         "KEY_PREFIX": "collabschool",
         # Sessions are read from here on every signed-in request: a Redis that is down
@@ -272,6 +275,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # for htmx) rather than 400 or 500.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# Inputs, textareas and selects built in Python, the markup of Django's widget templates
+# (apps/core/form_rendering.py).
+FORM_RENDERER = "apps.core.form_rendering.WidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -347,6 +353,11 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # only when it changes, at most once a minute for the idle timeout below. Ending a
 # session (sign-out, erasure) removes it from both.
 SESSION_ENGINE = "apps.core.sessions"
+
+# How long a person's «Мои дела» (the navbar's count, the start page's list) may be
+# read from Redis before it is counted again; a change in the school drops it at
+# once (apps/core/todos.py). 0 turns the cache off (the tests do, but for its own).
+TODOS_CACHE_SECONDS = int(env("TODOS_CACHE_SECONDS", "60"))
 # A signed-in session ends after this long without a request, and this long after sign-in
 # whatever happens (hours in the environment).
 SESSION_IDLE_TIMEOUT = int(float(env("SESSION_IDLE_TIMEOUT_HOURS", "3")) * 3600)

@@ -14,15 +14,36 @@ A source gives two things for one person in one school (a TodoScope):
   data's size.
 An administration's count (so many debriefs overdue) is one item: its row query
 is cut to one row.
+
+Both, and the navbar's other figure (unread notifications), are kept in Redis for
+a short while (`TODOS_CACHE_SECONDS`), since the badges are on every page and
+building their queries costs more than the rest of a small page. An entry is one
+person's, in one school, in one language, with one set of roles (all in its key),
+and is shown to nobody else. It is dropped:
+- when anyone changes something in that school (a request other than GET/HEAD by
+  a member of the school: `TodosChangedMiddleware`), so one's own action shows at
+  once, and colleagues' on their next page;
+- when something is done for the person alone (a notification sent or read:
+  `todos_changed(user_id=…)`);
+- when a beat sweep has run (deadlines passed, reminders due: collabschool/celery.py);
+- at the latest after `TODOS_CACHE_SECONDS`: what changes by the clock alone (a
+  lesson that has just ended) or from another school of the network shows by then.
+The three generations (everybody's, the school's, the person's) are read with the
+entry in one round trip; an entry made under other generations is stale. A Redis
+that is down only costs the queries, as without the cache.
 """
 
 import dataclasses
 import datetime
 import functools
+import logging
+import uuid
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.core.dates import school_today
 from apps.core.registry import Registry
@@ -85,6 +106,62 @@ class TodoSource:
 
 TASK_SOURCES = Registry("to-do sources")
 
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "todos:generation"
+
+
+def _school_generation_key(school_id):
+    return f"todos:generation:school={school_id}"
+
+
+def _user_generation_key(user_id):
+    return f"todos:generation:user={user_id}"
+
+
+def todos_changed(*, school_id=None, user_id=None):
+    """Forget the cached to-dos and figures of one person (in every school), of one
+    school's people, or of everybody's (neither given)."""
+    if user_id is not None:
+        key = _user_generation_key(user_id)
+    elif school_id is not None:
+        key = _school_generation_key(school_id)
+    else:
+        key = GENERATION_KEY
+    try:
+        cache.set(key, uuid.uuid4().hex, None)
+    except Exception:
+        # Entries made before still expire after TODOS_CACHE_SECONDS.
+        logger.warning("to-do cache unwritable: cached to-dos stay until they expire", exc_info=True)
+
+
+def person_cached(kind, *, scope, compute):
+    """`compute()` for the person of `scope`, read from the cache while nothing has
+    changed for them (see above); `kind` names the figure."""
+    seconds = settings.TODOS_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    roles = ",".join(sorted(scope.membership.roles))
+    generation_keys = [GENERATION_KEY, _school_generation_key(scope.school.pk), _user_generation_key(scope.user.pk)]
+    key = f"todos:{kind}:school={scope.school.pk}:user={scope.user.pk}:roles={roles}:{translation.get_language()}"
+    try:
+        found = cache.get_many([*generation_keys, key])
+    except Exception:
+        logger.warning("to-do cache unreadable: counting in the database", exc_info=True)
+        return compute()
+    # Read before computing: a change made meanwhile moves a generation, and the
+    # entry stored below is then stale at the next read.
+    generations = tuple(found.get(generation_key) for generation_key in generation_keys)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generations:
+        return entry[1]
+    value = compute()
+    try:
+        cache.set(key, (generations, value), seconds)
+    except Exception:
+        logger.warning("to-do cache unwritable", exc_info=True)
+    return value
+
 
 def todo_scope(*, school, user, membership, now=None):
     now = now or timezone.now()
@@ -93,12 +170,20 @@ def todo_scope(*, school, user, membership, now=None):
 
 def todo_items(*, scope):
     """The person's open items, soonest deadline first, the administration's figures last."""
+    return person_cached("items", scope=scope, compute=lambda: _items(scope))
+
+
+def _items(scope):
     items = [item for source in TASK_SOURCES for item in source.items(scope)]
     return sorted(items, key=lambda item: item.sort_key(scope.now))
 
 
 def todo_count(*, scope):
     """How many open items the person has: one query for every source together."""
+    return person_cached("count", scope=scope, compute=lambda: _count(scope))
+
+
+def _count(scope):
     parts = [_pks(queryset) for source in TASK_SOURCES for queryset in source.rows(scope)]
     if not parts:
         return 0
@@ -129,3 +214,20 @@ def todos_context(request):
         return todo_count(scope=todo_scope(school=request.school, user=user, membership=membership))
 
     return {"todos_open": count}
+
+
+class TodosChangedMiddleware:
+    """A request that may have changed something in a school (any method but GET,
+    HEAD, OPTIONS, by someone working there) forgets that school's cached to-dos."""
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        school = getattr(request, "school", None)
+        if request.method not in self.SAFE_METHODS and school is not None:
+            todos_changed(school_id=school.pk)
+        return response

@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.core.sessions import SessionStore
+from apps.staff.tests.factories import StaffMemberFactory
+from apps.visits.tests.factories import LessonVisitFactory
 from conftest import client_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
@@ -31,7 +33,24 @@ def sessions_in(settings, redis_server):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    # The to-dos are cached there too: frozen, they are counted in the database.
+    settings.TODOS_CACHE_SECONDS = 60
     return redis_server
+
+
+def test_redis_frozen_the_to_dos_are_counted_in_the_database(school, teacher, sessions_in):
+    me = StaffMemberFactory(school=school, user=teacher)
+    LessonVisitFactory(school=school, observers=[me])
+    client = client_for(teacher)
+    assert [item.kind for item in client.get(reverse("home")).context["todos"]] == ["feedback"]
+    LessonVisitFactory(school=school, observers=[me])
+    sessions_in.freeze()
+    try:
+        response = client.get(reverse("home"))
+        assert [item.kind for item in response.context["todos"]] == ["feedback", "feedback"]
+        assert 'data-testid="todos-badge">2<' in response.content.decode()
+    finally:
+        sessions_in.thaw()
 
 
 def test_redis_frozen_pages_sign_in_and_sign_out_answer_and_the_ended_session_stays_ended(teacher, sessions_in):
