@@ -7,6 +7,7 @@ The .ics feed is public and answers only to its token.
 """
 
 import calendar as pycalendar
+import dataclasses
 import datetime
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from apps.core.dates import school_today
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.mentoring.access import group_can_view, is_manager, require
 from apps.mentoring.models import MentorGroup
-from apps.mentoring.selectors import mentor_group_queryset
+from apps.mentoring.selectors import mentor_group_rows
 from apps.staff.models import StaffMember
 
 from . import ical
@@ -69,12 +70,15 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
             # Each app draws its own items.
             event.calendar_template = source.template
             events.append(event)
-    by_day = {day: [] for day in days}
+    today = school_today(request.school)
+    cells = {
+        day: CalendarDay(day=day, events=[], is_today=day == today, outside=day.month != anchor.month) for day in days
+    }
     for event in sorted(events, key=lambda e: e.starts_at):
         day = timezone.localtime(event.starts_at).date()
-        if day in by_day:
-            by_day[day].append(event)
-    weeks = [[(day, by_day[day]) for day in days[i : i + 7]] for i in range(0, len(days), 7)]
+        if day in cells:
+            cells[day].events.append(event)
+    weeks = [[cells[day] for day in days[i : i + 7]] for i in range(0, len(days), 7)]
     return render(
         request,
         "calendar/calendar.html",
@@ -85,10 +89,25 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
             "weeks": weeks,
             "previous": previous,
             "following": following,
-            "today": school_today(request.school),
+            "today": today,
             "base_url": base_url,
         },
     )
+
+
+@dataclasses.dataclass
+class CalendarDay:
+    """A day of the page with its items; `outside`: of another month than the one shown."""
+
+    day: datetime.date
+    events: list
+    is_today: bool
+    outside: bool
+
+    @property
+    def month_class(self):
+        """The classes of the day's cell in the month grid."""
+        return ("text-body-tertiary" if self.outside else "") + (" table-primary" if self.is_today else "")
 
 
 @school_view()
@@ -124,7 +143,7 @@ def staff_calendar(request, pk):
 
 @school_view()
 def group_calendar(request, pk):
-    group = get_for_school_or_404(mentor_group_queryset(school=request.school), school=request.school, pk=pk)
+    group = get_for_school_or_404(mentor_group_rows(school=request.school), school=request.school, pk=pk)
     require(group_can_view(request, group))
     return _render_calendar(
         request,

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
+from apps.core.links import row_link
 from apps.staff.models import StaffMember
 from apps.staff.selectors import own_card_q, own_cards
 
@@ -17,7 +18,11 @@ from .selectors import calendar_events
 
 
 def group_event_page_items(*, school, start, end, staff_ids=None, group=None):
-    return calendar_events(school=school, start=start, end=end, staff_ids=staff_ids, group=group)
+    events = list(calendar_events(school=school, start=start, end=end, staff_ids=staff_ids, group=group))
+    link = row_link("mentoring:group_detail")
+    for event in events:
+        event.group_url = link(pk=event.group_id)
+    return events
 
 
 def feed_events(*, user, since: datetime.datetime):

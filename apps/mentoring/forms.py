@@ -1,7 +1,9 @@
 import datetime
+import functools
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,18 +66,22 @@ class MentorGroupForm(forms.Form):
         # Each school sees only its own staff; a network pair shows the partner
         # school's staff once the administration has chosen that school.
         partners = School.objects.filter(network_id=school.network_id).exclude(pk=school.pk)
-        if partner_school is not None and school.network_id and partners.filter(pk=partner_school.pk).exists():
+        chosen = list(partners.filter(pk=partner_school.pk)) if partner_school is not None and school.network_id else []
+        if chosen:
             people = StaffMember.objects.filter(
                 Q(school=school) | Q(school=partner_school), is_active=True
             ).select_related("school")
             self.fields["partner_school"].queryset = partners.filter(pk=partner_school.pk)
+            choices_read_once([self.fields["partner_school"]], chosen)
             self.fields["partner_school"].initial = partner_school.pk
             self.fields["partner_school"].required = True
         else:
             people = own
             del self.fields["partner_school"]
-        for name in ("member1", "member2", "member3"):
-            self.fields[name].queryset = people.order_by("school__short_name", "last_name", "first_name")
+        people = people.order_by("school__short_name", "last_name", "first_name")
+        members = ("member1", "member2", "member3")
+        for name in members:
+            self.fields[name].queryset = people
             self.fields[name].show_school = partner_school is not None
         limit_dates(self, school, ("starts_on", "planned_end_on"), **GROUP_DATE_YEARS)
         self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
@@ -83,6 +89,12 @@ class MentorGroupForm(forms.Form):
             self.fields["curator"].queryset = own.filter(pk=curator_fixed.pk)
             self.fields["curator"].initial = curator_fixed.pk
             self.fields["curator"].disabled = True
+        # The three member lists (and, in a pair of one school, the curator's) are
+        # the same people: read them once, not once per drop-down.
+        shared = [self.fields[name] for name in members]
+        if curator_fixed is None and partner_school is None:
+            shared.append(self.fields["curator"])
+        choices_read_once(shared, people)
 
     def clean(self):
         data = super().clean()
@@ -131,6 +143,24 @@ class MentorGroupForm(forms.Form):
             initial[f"member{slot}"] = member.staff_id
             initial[f"role{slot}"] = member.role
         return initial
+
+
+def choices_read_once(fields, queryset):
+    """Give model choice fields over the same `queryset` (in the order they show
+    it, or its rows already read) their options from one read of it; each field
+    still validates a posted value against its own queryset. Read when first
+    drawn: a posted form that is valid never reads it. Returns the read (cached)."""
+    rows = functools.cache(lambda: list(queryset))
+
+    def options(field):
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        return empty + [
+            (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row)) for row in rows()
+        ]
+
+    for field in fields:
+        field.choices = functools.partial(options, field)
+    return rows
 
 
 class StatusChangeForm(forms.Form):

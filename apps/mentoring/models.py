@@ -47,9 +47,14 @@ class GroupEventQuerySet(GroupPartQuerySet):
         the pairs and triads they curate or are in. The one rule for the calendar
         pages and the board, so both show the same set (a curator sees her
         groups' visits she does not attend on both)."""
-        takes_part = GroupEventParticipant.objects.filter(event=OuterRef("pk"), staff_id__in=staff_ids)
-        in_group = MentorGroupMember.objects.filter(group=OuterRef("group"), staff_id__in=staff_ids)
-        return self.filter(Exists(takes_part) | Q(group__curator_id__in=staff_ids) | Exists(in_group))
+        return self.filter(events_of_people_q(staff_ids))
+
+
+def events_of_people_q(staff_ids):
+    """The condition of `GroupEventQuerySet.of_people`, to combine with others in one query."""
+    takes_part = GroupEventParticipant.objects.filter(event=OuterRef("pk"), staff_id__in=staff_ids)
+    in_group = MentorGroupMember.objects.filter(group=OuterRef("group"), staff_id__in=staff_ids)
+    return Exists(takes_part) | Q(group__curator_id__in=staff_ids) | Exists(in_group)
 
 
 class MentorGroupQuerySet(NetworkScopedQuerySet):

@@ -10,6 +10,7 @@ from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
 
+from .forms import choices_read_once
 from .models import DevelopmentRoute, GroupEvent, RouteStep
 from .route_selectors import route_evidence_events, route_staff_choices, route_teacher_choices
 
@@ -56,10 +57,16 @@ class DevelopmentRouteForm(forms.Form):
     def __init__(self, *args, school, with_teacher=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = route_staff_choices(school=school)
+        self.teacher_rows = list
         if with_teacher:
             self.fields["teacher"].queryset = route_teacher_choices(school=school)
+            self.teacher_rows = choices_read_once([self.fields["teacher"]], self.fields["teacher"].queryset)
         else:
             del self.fields["teacher"]
+
+    def has_teachers(self):
+        """Anyone to open a route for (the drop-down's read, not another query)."""
+        return bool(self.teacher_rows())
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,8 @@ date has passed is *overdue*, and shows on the mentor's and the curator's boards
 """
 
 import datetime
+import functools
+import operator
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q
 
@@ -90,6 +92,26 @@ def route_steps_overdue(*, school, on: datetime.date, responsible=None, teachers
     if teachers is not None:
         steps = steps.filter(route__teacher__in=teachers)
     return steps
+
+
+def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_teachers=None):
+    """The board's three lists of overdue steps (`route_steps_overdue`) in one
+    query: of the teachers of the curator's groups (`curated_teachers`, ids), the
+    steps `me` answers for as a mentor, and the steps of `me`'s own route."""
+    wanted = []
+    if curated_teachers is not None:
+        wanted.append(Q(route__teacher__in=curated_teachers))
+    if me is not None:
+        wanted += [Q(responsible=me), Q(route__teacher=me)]
+    if not wanted:
+        return [], [], []
+    steps = list(route_steps_overdue(school=school, on=on).filter(functools.reduce(operator.or_, wanted)))
+    curated = set(curated_teachers or ())
+    return (
+        [step for step in steps if step.route.teacher_id in curated],
+        [step for step in steps if me is not None and step.responsible_id == me.pk],
+        [step for step in steps if me is not None and step.route.teacher_id == me.pk],
+    )
 
 
 def route_teacher_choices(*, school, on=None):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
+from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
 
@@ -61,6 +62,9 @@ def route_list(request):
         query=options.get("q", ""),
     )
     page = Paginator(routes, PAGE_SIZE).get_page(request.GET.get("page"))
+    link = row_link("mentoring:route_detail")
+    for route in page.object_list:
+        route.url = link(pk=route.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -99,6 +103,10 @@ def route_detail(request, pk):
     route = _route(request, pk, detail=True)
     require(route_can_view(request, route))
     steps = list(route.steps.all())
+    evidence_link, edit_link = row_link("mentoring:route_step_evidence"), row_link("mentoring:route_step_edit")
+    for step in steps:
+        step.evidence_url = evidence_link(pk=step.pk)
+        step.edit_url = edit_link(pk=step.pk)
     return render(
         request,
         "mentoring/routes/route_detail.html",

@@ -12,14 +12,20 @@ from apps.staff.models import QualificationCategory, StaffMember
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import NetworkPositions, latest_network_positions
 
-from .models import GroupEvent, GroupEventParticipant, MentorGroup, MentorGroupMember, ProblemTag
+from .models import (
+    GroupEvent,
+    GroupEventParticipant,
+    MentorGroup,
+    MentorGroupMember,
+    ProblemTag,
+    events_of_people_q,
+)
 from .registries import CURATED_PROBLEM_SOURCES
 
 
-def mentor_group_queryset(*, school):
-    """Groups of the school (network pairs of both schools) with curator, members,
-    tags and the facts boards show: next planned event, last debrief, reverse visit held."""
-    now = datetime.datetime.now(tz=datetime.UTC)
+def mentor_group_rows(*, school):
+    """Groups of the school (network pairs of both schools) with curator, members
+    and tags: what a group's own pages show and check access by."""
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "partner_school", "curator", "curator__user")
@@ -30,26 +36,32 @@ def mentor_group_queryset(*, school):
             ),
             Prefetch("problem_tags", queryset=ProblemTag.objects.order_by("name")),
         )
-        .annotate(
-            next_event_at=Min(
-                "events__starts_at",
-                filter=Q(events__starts_at__gte=now, events__status=GroupEvent.Status.PLANNED),
-            ),
-            last_debrief_at=Max(
-                "events__starts_at",
-                filter=Q(events__kind=GroupEvent.Kind.DEBRIEF, events__status=GroupEvent.Status.HELD),
-            ),
-            overdue_events=Count(
-                "events",
-                filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
-                distinct=True,
-            ),
-            reverse_visit_held=Exists(
-                GroupEvent.objects.filter(
-                    group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
-                )
-            ),
-        )
+    )
+
+
+def mentor_group_queryset(*, school):
+    """`mentor_group_rows` with the facts boards show: next planned event, last
+    debrief, reverse visit held."""
+    now = datetime.datetime.now(tz=datetime.UTC)
+    return mentor_group_rows(school=school).annotate(
+        next_event_at=Min(
+            "events__starts_at",
+            filter=Q(events__starts_at__gte=now, events__status=GroupEvent.Status.PLANNED),
+        ),
+        last_debrief_at=Max(
+            "events__starts_at",
+            filter=Q(events__kind=GroupEvent.Kind.DEBRIEF, events__status=GroupEvent.Status.HELD),
+        ),
+        overdue_events=Count(
+            "events",
+            filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
+            distinct=True,
+        ),
+        reverse_visit_held=Exists(
+            GroupEvent.objects.filter(
+                group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
+            )
+        ),
     )
 
 
@@ -61,12 +73,22 @@ def group_decline_reason(*, group):
     return change.reason if change else ""
 
 
-def mentor_group_list(*, school, user, see_all):
-    """What a person sees: every group (administration), or those they curate or are in."""
-    groups = mentor_group_queryset(school=school)
-    if not see_all:
-        groups = groups.filter(Q(curator__user=user) | Q(members__staff__user=user)).distinct()
-    return groups.order_by("status", "-starts_on", "pk")
+def mentor_group_list(*, school, user, see_all, status="all"):
+    """What a person sees: every group (administration), or those they curate or
+    are in; of a status, or "open". Returns the groups with the boards' facts and
+    a queryset of the same groups without them, for counting."""
+
+    def narrow(groups):
+        if not see_all:
+            groups = groups.filter(Q(curator__user=user) | Q(members__staff__user=user)).distinct()
+        if status == "open":
+            return groups.open()
+        if status in MentorGroup.Status.values:
+            return groups.filter(status=status)
+        return groups
+
+    listed = narrow(mentor_group_queryset(school=school)).order_by("status", "-starts_on", "pk")
+    return listed, narrow(MentorGroup.objects.for_school(school))
 
 
 def group_load(*, staff_ids, exclude=None):
@@ -131,15 +153,47 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
         events.annotate(
             is_double_booked=Exists(clash) & ~Q(status=GroupEvent.Status.CANCELLED),
         )
-        .select_related("group", "group__curator")
-        .prefetch_related(Prefetch("participants", queryset=StaffMember.objects.order_by("last_name")))
+        .select_related("group")
         .order_by("starts_at", "pk")
     )
 
 
 def curator_board(*, school, user):
-    """The curator's board: their groups with what is planned and what is due."""
-    return mentor_group_queryset(school=school).filter(curator__user=user).open().order_by("status", "pk")
+    """The open groups a user curates (the rows only: «Мои дела» reads their due
+    events through them on every page; the board itself reads `board_groups`)."""
+    return MentorGroup.objects.for_school(school).filter(curator__user=user).open().order_by("status", "pk")
+
+
+def board_groups(*, school, user):
+    """The board's two lists of open groups in one query: those the user curates
+    (by status, then age) and those they are a member of (by age)."""
+    member = MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user=user)
+    groups = list(
+        mentor_group_queryset(school=school)
+        .open()
+        .annotate(is_member=Exists(member))
+        .filter(Q(curator__user=user) | Q(is_member=True))
+        .order_by("status", "pk")
+    )
+    curated = [group for group in groups if group.curator.user_id == user.pk]
+    mine = sorted((group for group in groups if group.is_member), key=lambda group: group.pk)
+    return curated, mine
+
+
+def board_events(*, school, staff_ids, groups, now, days=14):
+    """The board's two lists of events in one query: the people's next two weeks
+    (`events_upcoming`) and the groups' past events still planned (`events_due`)."""
+    upcoming = Q(
+        Q(group__school=school) | Q(group__partner_school=school),
+        events_of_people_q(staff_ids),
+        starts_at__gte=now,
+        starts_at__lt=now + datetime.timedelta(days=days),
+    ) & ~Q(status=GroupEvent.Status.CANCELLED)
+    due = Q(group__in=[group.pk for group in groups], ends_at__lt=now, status=GroupEvent.Status.PLANNED)
+    events = list(GroupEvent.objects.filter(upcoming | due).select_related("group").order_by("starts_at", "pk"))
+    # An event ends after it starts (group_event_ends_after_start): one that starts
+    # from now on is never due, one that ended before now never upcoming.
+    return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]
 
 
 def events_upcoming(*, school, staff_ids, now, days=14):
@@ -250,16 +304,14 @@ def mentor_suggestions(*, school, mentee, limit=8, use_network=False):
     With `use_network` (for those allowed to see the staff survey's results),
     the school's latest analysed survey round counts too, as far as its results
     may be shown: an isolate is offered well-connected mentors.
-    Each suggestion says why. Three queries whatever the staff size (four with
-    the network)."""
-    candidates = list(
-        staff_with_derived(school=school).filter(is_active=True).exclude(pk=mentee.pk).prefetch_related("subjects")
+    Each suggestion says why. A fixed number of queries whatever the staff size."""
+    people = list(
+        staff_with_derived(school=school).filter(Q(is_active=True) | Q(pk=mentee.pk)).prefetch_related("subjects")
     )
-    mentee_row = next(
-        (s for s in staff_with_derived(school=school).filter(pk=mentee.pk).prefetch_related("subjects")), None
-    )
+    mentee_row = next((person for person in people if person.pk == mentee.pk), None)
     if mentee_row is None:
         return []
+    candidates = [person for person in people if person.pk != mentee.pk]
     load = group_load(staff_ids=[c.pk for c in candidates])
     paired = set(
         MentorGroupMember.objects.filter(

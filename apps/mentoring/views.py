@@ -1,3 +1,5 @@
+from itertools import chain
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import School
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
+from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
 from apps.core.uploads import file_download
@@ -22,12 +25,13 @@ from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
 from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
+from .route_selectors import route_steps_overdue_on_board
 
 PAGE_SIZE = 25
 
 
 def _group(request, pk):
-    return get_for_school_or_404(selectors.mentor_group_queryset(school=request.school), school=request.school, pk=pk)
+    return get_for_school_or_404(selectors.mentor_group_rows(school=request.school), school=request.school, pk=pk)
 
 
 def _warn_load(request, warnings):
@@ -41,13 +45,17 @@ def _warn_load(request, warnings):
 
 @school_view()
 def group_list(request):
-    groups = selectors.mentor_group_list(school=request.school, user=request.user, see_all=is_manager(request))
     status = request.GET.get("status", "open")
-    if status == "open":
-        groups = groups.open()
-    elif status in MentorGroup.Status.values:
-        groups = groups.filter(status=status)
-    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    groups, counted = selectors.mentor_group_list(
+        school=request.school, user=request.user, see_all=is_manager(request), status=status
+    )
+    paginator = Paginator(groups, PAGE_SIZE)
+    # Counted without the boards' facts: the same groups, a far cheaper query.
+    paginator.count = counted.count()
+    page = paginator.get_page(request.GET.get("page"))
+    link = row_link("mentoring:group_detail")
+    for group in page.object_list:
+        group.url = link(pk=group.pk)
     return render(
         request,
         "mentoring/group_list.html",
@@ -131,7 +139,11 @@ def group_detail(request, pk):
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
     now = timezone.now()
-    events = GroupEvent.objects.filter(group=group).prefetch_related("participants").order_by("-starts_at")[:50]
+    events = list(GroupEvent.objects.filter(group=group).prefetch_related("participants").order_by("-starts_at")[:50])
+    if can_manage:
+        edit_link = row_link("mentoring:event_edit")
+        for event in events:
+            event.edit_url = edit_link(pk=event.pk)
     return render(
         request,
         "mentoring/group_detail.html",
@@ -286,7 +298,12 @@ def event_create(request, pk):
 
 @school_view()
 def event_edit(request, pk):
-    event = get_for_school_or_404(GroupEvent.objects.select_related("group"), school=request.school, pk=pk)
+    event = get_for_school_or_404(
+        # A lesson visit's entry sends to the visit: read with the event, not after it.
+        GroupEvent.objects.select_related("group", "lesson_visit"),
+        school=request.school,
+        pk=pk,
+    )
     group = _group(request, event.group_id)
     require(group_can_manage(request, group))
     visit = getattr(event, "lesson_visit", None)
@@ -343,39 +360,53 @@ def result_file(request, pk):
 @school_view()
 def board(request):
     """Everyone's start of the day: groups I curate, groups I am in, steps I answer for."""
-    from .route_selectors import route_steps_overdue
-
     now = timezone.now()
     today = school_today(request.school)
     me = request.staff
-    curated = list(selectors.curator_board(school=request.school, user=request.user))
-    mine = list(
-        selectors.mentor_group_queryset(school=request.school)
-        .open()
-        .filter(members__staff__user=request.user)
-        .order_by("pk")
-    )
+    curated, mine = selectors.board_groups(school=request.school, user=request.user)
     # The same set as the person's calendar (GroupEventQuerySet.of_people).
-    upcoming = list(selectors.events_upcoming(school=request.school, staff_ids=[me.pk] if me else [], now=now))
-    due = list(selectors.events_due(school=request.school, groups=curated, now=now))
-    curated_teachers = [m.staff_id for g in curated for m in g.members.all()]
+    upcoming, due = selectors.board_events(
+        school=request.school, staff_ids=[me.pk] if me else [], groups=curated, now=now
+    )
+    curated_steps, my_steps, own_steps = route_steps_overdue_on_board(
+        school=request.school,
+        on=today,
+        me=me,
+        curated_teachers=[m.staff_id for g in curated for m in g.members.all()] if curated else None,
+    )
+    own_route = (
+        DevelopmentRoute.objects.for_school(request.school)
+        .filter(teacher=me)
+        .order_by("-starts_on")
+        .values_list("pk", flat=True)
+        .first()
+        if me
+        else None
+    )
+    group_link, event_edit_link, route_link = (
+        row_link("mentoring:group_detail"),
+        row_link("mentoring:event_edit"),
+        row_link("mentoring:route_detail"),
+    )
+    event_create_link = row_link("mentoring:event_create")
+    for group in chain(curated, mine):
+        group.url = group_link(pk=group.pk)
+        group.event_create_url = event_create_link(pk=group.pk)
+    for event in chain(upcoming, due):
+        event.group_url = group_link(pk=event.group_id)
+        event.edit_url = event_edit_link(pk=event.pk)
+    for step in chain(curated_steps, my_steps, own_steps):
+        step.route_url = route_link(pk=step.route_id)
     context = {
         "curated": curated,
         "mine": mine,
         "upcoming": upcoming,
         "due": due,
         "me": me,
-        "curated_steps": route_steps_overdue(school=request.school, teachers=curated_teachers, on=today)
-        if curated
-        else [],
-        "my_steps": route_steps_overdue(school=request.school, responsible=me, on=today) if me else [],
-        "own_route": DevelopmentRoute.objects.for_school(request.school)
-        .filter(teacher=me)
-        .order_by("-starts_on")
-        .first()
-        if me
-        else None,
-        "own_steps": route_steps_overdue(school=request.school, teachers=[me], on=today) if me else [],
+        "curated_steps": curated_steps,
+        "my_steps": my_steps,
+        "own_route_url": route_link(pk=own_route) if own_route else "",
+        "own_steps": own_steps,
         "now": now,
     }
     return render(request, "mentoring/board.html", context)

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role
@@ -235,3 +236,27 @@ def test_another_curator_cannot_edit_the_group(school, curator):
     StaffMemberFactory(school=school, user=curator)
     group = MentorGroupFactory(school=school)
     assert client_for(curator).get(reverse("mentoring:group_edit", args=[group.pk])).status_code == 403
+
+
+def test_group_form_reads_the_staff_list_once_for_every_drop_down(school, administrator):
+    """The curator's and the three members' lists are the same people: one read,
+    and each list still offers all of them."""
+    people = [StaffMemberFactory(school=school, last_name=f"Сотрудник{index}") for index in range(4)]
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(administrator).get(reverse("mentoring:group_create"))
+    html = response.content.decode()
+    # The lists' reads: the staff ordered by name (the request's own staff card is not).
+    staff_reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "staff_staffmember"')]
+    staff_reads = [sql for sql in staff_reads if "ORDER BY" in sql]
+    assert len(staff_reads) == 1, staff_reads
+    for person in people:
+        assert html.count(f'<option value="{person.pk}"') == 4
+
+
+def test_group_list_counts_its_pages_without_the_boards_facts(school, administrator):
+    MentorGroupFactory(school=school)
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(administrator).get(reverse("mentoring:group_list"))
+    assert response.context["page"].paginator.count == 1
+    # The facts (next event, last debrief, reverse visit...) are computed for the shown page only.
+    assert sum("reverse_visit_held" in q["sql"] for q in captured) == 1

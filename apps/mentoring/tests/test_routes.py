@@ -392,6 +392,19 @@ def test_route_form_offers_only_early_career_teachers_working_here(school, curat
     assert not DevelopmentRoute.objects.exists()
 
 
+@pytest.mark.parametrize("with_young", [True, False])
+def test_route_form_reads_the_early_career_teachers_once(school, curator, mentor, with_young):
+    """The drop-down's read also says whether there is anyone to open a route for."""
+    if with_young:
+        EarlyCareerTeacherFactory(school=school)
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(curator).get(reverse("mentoring:route_create"))
+    html = response.content.decode()
+    assert ("There are no early-career teachers" in html or "Сейчас в реестре кадров нет" in html) != with_young
+    # The early-career rule (teaching since a date) is in one query's WHERE, not two.
+    assert sum('"staff_staffmember"."teaching_since" >' in q["sql"] for q in captured) == 1
+
+
 def test_bad_route_form_keeps_what_was_typed(curator, young, today):
     response = client_for(curator).post(
         reverse("mentoring:route_create"),

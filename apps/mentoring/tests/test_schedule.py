@@ -14,15 +14,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory
+from apps.core.dates import school_today
 from apps.mentoring.models import GroupEvent, MentorGroup, NetworkPairResult
 from apps.mentoring.selectors import mentor_suggestions, similar_problems
 from apps.mentoring.services import group_event_create
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory, ProblemTagFactory
+from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, RouteStepFactory
 from apps.staff.services import category_award_create
 from apps.staff.tests.factories import StaffMemberFactory, SubjectFactory
 from conftest import client_for
 
 D = datetime.date
+DAY = datetime.timedelta(days=1)
 SAMARA = zoneinfo.ZoneInfo("Europe/Samara")
 
 
@@ -128,7 +131,7 @@ def test_calendar_flags_double_booking_and_shows_the_week(school, my_pair, teach
     response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "week", "date": "2026-12-03"})
     html = response.content.decode()
     assert "Встреча пары" in html and "Совещание" in html and "Другая неделя" not in html
-    events = [e for week in response.context["weeks"] for _day, day_events in week for e in day_events]
+    events = [e for week in response.context["weeks"] for cell in week for e in cell.events]
     assert all(e.is_double_booked for e in events)
     month = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "month", "date": "2026-12-03"})
     assert "Другая неделя" in month.content.decode()
@@ -203,6 +206,41 @@ def test_group_detail_and_suggestions_run_a_fixed_number_of_queries(school, admi
         _count(client, reverse("mentoring:group_detail", args=[group.pk])),
         _count(client, reverse("mentoring:suggestions"), {"mentee": mentee.pk}),
     ) == small
+
+
+def test_board_fills_every_list_in_a_few_queries(school, curator):
+    """A curator who is also in a pair, mentors a route and has her own: each list
+    of the board gets its rows, and the board reads them in one query per kind."""
+    today = school_today(school)
+    me = StaffMemberFactory(school=school, user=curator, last_name="Соколова")
+    curated = MentorGroupFactory(school=school, curator=me)
+    mine = MentorGroupFactory(school=school, members=[me])
+    past = timezone.now() - datetime.timedelta(days=2)
+    soon = timezone.now() + datetime.timedelta(days=2)
+    GroupEventFactory(group=curated, title="Не отмечено", starts_at=past, ends_at=past + datetime.timedelta(hours=1))
+    GroupEventFactory(group=mine, title="Скоро", starts_at=soon, ends_at=soon + datetime.timedelta(hours=1))
+    mentee = curated.members.first().staff
+    theirs = RouteStepFactory(route=DevelopmentRouteFactory(school=school, teacher=mentee), due_on=today - DAY)
+    mentored = RouteStepFactory(route=DevelopmentRouteFactory(school=school, mentor=me), due_on=today - DAY)
+    mentored.responsible = me
+    mentored.save()
+    own_route = DevelopmentRouteFactory(school=school, teacher=me)
+    own = RouteStepFactory(route=own_route, due_on=today - DAY)
+    client = client_for(curator)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("mentoring:board"))
+    context = response.context
+    assert [g.pk for g in context["curated"]] == [curated.pk]
+    assert [g.pk for g in context["mine"]] == [mine.pk]
+    assert [e.title for e in context["due"]] == ["Не отмечено"]
+    assert [e.title for e in context["upcoming"]] == ["Скоро"]
+    assert list(context["curated_steps"]) == [theirs]
+    assert list(context["my_steps"]) == [mentored]
+    assert list(context["own_steps"]) == [own]
+    assert reverse("mentoring:route_detail", args=[own_route.pk]) in response.content.decode()
+    # The request's own (session, membership, staff card, unread count: 4), the
+    # groups with members and tags (3), events, steps, the own route.
+    assert len(captured) == 4 + 3 + 3, [q["sql"][:60] for q in captured]
 
 
 def test_board_shows_due_events_and_reverse_visits(school, my_pair, curator):
@@ -373,7 +411,7 @@ def test_curator_s_calendar_and_board_show_the_same_events(school, my_pair, cura
     local_day = timezone.localtime(soon, SAMARA).date()
     calendar = client.get(reverse("mentoring:my_calendar"), {"view": "month", "date": local_day.isoformat()})
     on_calendar = {
-        e.pk for week in calendar.context["weeks"] for _day, events in week for e in events if isinstance(e, GroupEvent)
+        e.pk for week in calendar.context["weeks"] for cell in week for e in cell.events if isinstance(e, GroupEvent)
     }
     assert board == {not_attending.pk, attending.pk}
     assert on_calendar == board
@@ -400,3 +438,19 @@ def test_double_booking_warning_names_who_is_booked_twice(school, my_pair, curat
     assert len(warnings) == 1
     assert member.short_name in warnings[0] and "Совещание" in warnings[0]
     assert my_pair.curator.short_name not in warnings[0]  # she is free at that time
+
+
+def test_calendar_page_does_not_read_participants_it_never_shows(my_pair, teacher):
+    GroupEventFactory(group=my_pair, starts_at=timezone.now(), ends_at=timezone.now() + datetime.timedelta(hours=1))
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "month"})
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured if "_prefetch_related_val_event_id" in q["sql"]]
+
+
+def test_event_edit_reads_the_lesson_visit_with_the_event(my_pair, curator):
+    event = GroupEventFactory(group=my_pair)
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(curator).get(reverse("mentoring:event_edit", args=[event.pk]))
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured if q["sql"].startswith('SELECT "visits_lessonvisit"')]
