@@ -1,11 +1,11 @@
 """The deadline board: visits awaiting their debrief, upcoming ones, missing reverse
 visits and, for a curator, the next steps agreed in the groups they curate."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.dates import short_date
 from apps.core.tenancy import school_view
 
 from . import deadlines_selectors
@@ -30,6 +30,7 @@ def _with_time_left(visits, now):
         left = visit.debrief_due_at - now
         visit.is_late = visit.overdue_now
         visit.time_left = duration_text(left)
+        visit.due = short_date(visit.debrief_due_at, "D d.m H:i")
     return visits
 
 
@@ -42,13 +43,15 @@ def deadline_board(request):
     see_all = request.membership.can("visits.oversee")
     scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now}
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
-    page = Paginator(awaiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = deadlines_selectors.page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
     _with_time_left(page.object_list, now)
     upcoming = list(deadlines_selectors.visits_upcoming(**scope))
     missing_reverse = list(deadlines_selectors.visits_missing_reverse(**scope))
-    deadlines_selectors.visits_observers_attach([*page.object_list, *upcoming, *missing_reverse])
+    deadlines_selectors.visits_lines_prepare([*page.object_list, *upcoming, *missing_reverse])
     # Feedback content: only ever the groups this user curates (apps.visits.access).
-    next_steps = list(deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now))
+    next_steps = deadlines_selectors.next_steps_prepare(
+        list(deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now))
+    )
     return render(
         request,
         "visits/deadlines/board.html",
