@@ -8,10 +8,8 @@ import datetime
 from types import SimpleNamespace
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -20,7 +18,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Window,
 )
 from django.utils import timezone
 
@@ -97,23 +94,6 @@ def visits_lines_prepare(visits):
         visit.details = f"{quoted(visit.topic)} · {kinds[visit.kind]} · {when}{group}"
         visit.observer_names = ", ".join(observers.get(visit.pk, ()))
     return visits
-
-
-def page_with_count(visits, *, number, per_page):
-    """Page `number` of `visits` and their total from one query (a window count), as
-    `Paginator.get_page` gives it; a page out of range is left to it (the last page)."""
-    paginator = Paginator(visits, per_page)
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    if number >= 1:
-        start = (number - 1) * per_page
-        rows = list(visits.annotate(total_count=Window(Count("*")))[start : start + per_page])
-        if rows or number == 1:
-            paginator.count = rows[0].total_count if rows else 0
-            return Page(rows, number, paginator)
-    return paginator.get_page(number)
 
 
 def _count(rows):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from apps.core.dates import short_date
 from apps.core.tenancy import school_view
 
-from . import deadlines_selectors
+from . import deadlines_selectors, selectors
 
 PAGE_SIZE = 25
 
@@ -43,7 +43,7 @@ def deadline_board(request):
     see_all = request.membership.can("visits.oversee")
     scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now}
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
-    page = deadlines_selectors.page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    page = selectors.page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
     _with_time_left(page.object_list, now)
     upcoming = list(deadlines_selectors.visits_upcoming(**scope))
     missing_reverse = list(deadlines_selectors.visits_missing_reverse(**scope))

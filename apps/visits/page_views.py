@@ -9,7 +9,6 @@ administration). Drafts are their author's alone.
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from apps.core import wordforms
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
+from apps.core.links import row_link
 from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
@@ -80,32 +80,40 @@ def my_visits(request):
     context = {"me": me, "now": now}
     if me is not None:
         my_draft = Feedback.objects.filter(visit=OuterRef("pk"), observer=me, submitted_at__isnull=True)
-        context["awaiting"] = list(
-            selectors.visits_awaiting_my_feedback(school=request.school, staff=me).annotate(has_draft=Exists(my_draft))[
-                :LIST_CAP
-            ]
+        awaiting = selectors.visits_awaiting_my_feedback(school=request.school, staff=me)
+        context["awaiting"] = selectors.visits_lines_prepare(
+            list(awaiting.annotate(has_draft=Exists(my_draft))[:LIST_CAP]), now=now
         )
-        context["upcoming"] = list(
-            selectors.visits_for_staff(school=request.school, staff=me)
-            .filter(status=LessonVisit.Status.PLANNED, ends_at__gt=now)
-            .order_by("starts_at", "pk")[:LIST_CAP]
+        upcoming = selectors.visits_for_staff(school=request.school, staff=me).filter(
+            status=LessonVisit.Status.PLANNED, ends_at__gt=now
         )
-        received = (
-            selectors.visit_queryset(school=request.school)
-            .filter(observed=me, status__in=DEBRIEFED)
-            .order_by("-debriefed_at", "-pk")
-        )
-        context["received"] = Paginator(received, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["upcoming"] = selectors.visits_lines_prepare(list(upcoming.order_by("starts_at", "pk")[:LIST_CAP]))
+        received = selectors.visits_received(school=request.school, staff=me, statuses=DEBRIEFED)
+        context["received"] = selectors.page_with_count(received, number=request.GET.get("page"), per_page=PAGE_SIZE)
+        selectors.visits_lines_prepare(context["received"].object_list)
         # The observed teacher's own agreed next steps (their content: theirs to read).
-        context["next_steps"] = list(
+        next_steps = (
             Feedback.objects.filter(visit__school=request.school, visit__observed=me, submitted_at__isnull=False)
             .exclude(next_step="")
             .select_related("visit", "observer")
+            .only(*MY_NEXT_STEP_FIELDS)
             .order_by("-submitted_at", "-pk")[:5]
         )
+        context["next_steps"] = list(next_steps)
+        for feedback in context["next_steps"]:
+            feedback.visit_url = _detail_link(pk=feedback.visit_id)
     # Visits this user planned for others: whoever planned a visit finds it again.
-    context["planned"] = list(selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP])
+    planned = selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP]
+    context["planned"] = selectors.visits_lines_prepare(list(planned))
     return render(request, "visits/pages/my.html", context)
+
+
+# What an agreed next step on "My visits" shows: the rest of the feedback text stays unread.
+MY_NEXT_STEP_FIELDS = (
+    *("next_step", "follow_up_on", "visit", "visit__grade", "visit__topic", "observer"),
+    *(f"observer__{name}" for name in selectors.NAME_FIELDS),
+)
+_detail_link = row_link("visits:detail")
 
 
 def _initial(request, me):
