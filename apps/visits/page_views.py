@@ -116,21 +116,22 @@ MY_NEXT_STEP_FIELDS = (
 _detail_link = row_link("visits:detail")
 
 
-def _initial(request, me):
+def _initial(request, me, *, groups, protocols):
     """What the planning form starts with: today, the teacher as an observer, and
-    what ?group=, ?from_visit= (an agreed next step) or ?answers= (a reverse visit) bring."""
+    what ?group=, ?from_visit= (an agreed next step) or ?answers= (a reverse visit) bring.
+    `groups` and `protocols` are the form's choices, loaded once."""
     school = request.school
     initial = {"day": school_today(school), "kind": LessonVisit.Kind.PAIR_VISIT}
-    protocol = ObservationProtocol.objects.for_school(school).filter(is_active=True).first()
+    protocol = next(iter(protocols), None)
     if protocol is not None:
         initial["protocol"] = protocol.pk
     if me is not None and not request.membership.can("visits.plan_for_others"):
         initial["observers"] = [me.pk]
-    allowed_groups = groups_for_planner(request, school)
+    allowed_groups = {group.pk: group for group in groups}
 
     group_id = request.GET.get("group", "")
     if group_id.isdecimal():
-        group = allowed_groups.filter(pk=group_id).first()
+        group = allowed_groups.get(int(group_id))
         if group is not None:
             initial.update(group=group.pk, observed_aspect=group.observed_aspect)
 
@@ -154,7 +155,7 @@ def _initial(request, me):
             # The next step is shown beside the form, never copied into the visit:
             # a visit's facts are read by the administration, its content is not.
             initial["next_step_hint"] = chosen.next_step.strip() if chosen else ""
-            if source.group_id and allowed_groups.filter(pk=source.group_id).exists():
+            if source.group_id in allowed_groups:
                 initial["group"] = source.group_id
 
     answers_id = request.GET.get("answers", "")
@@ -170,22 +171,40 @@ def _initial(request, me):
                 observed_aspect=answered.observed_aspect,
                 protocol=answered.protocol_id,
             )
-            if answered.group_id and allowed_groups.filter(pk=answered.group_id).exists():
+            if answered.group_id in allowed_groups:
                 initial["group"] = answered.group_id
     return initial
+
+
+def _active_protocols(school):
+    return ObservationProtocol.objects.for_school(school).filter(is_active=True)
 
 
 @school_view()
 def visit_create(request):
     """Any member plans a visit; a teacher only one they take part in."""
-    services.protocols_ensure_defaults(school=request.school)
     me = request.staff
     restricted = not request.membership.can("visits.plan_for_others")
     if restricted and me is None:
         messages.error(request, _("Your account is not linked to a card in the staff registry."))
         return redirect("visits:my")
-    initial = None if request.method == "POST" else _initial(request, me)
-    form = VisitForm(request.POST or None, request=request, school=request.school, me=me, initial=initial)
+    groups = groups_for_planner(request, request.school)
+    # The active protocols: the form's first choice and its list, one query; a school with
+    # none active gets the defaults if it has no protocol at all.
+    protocols = _active_protocols(request.school)
+    if not protocols:
+        services.protocols_ensure_defaults(school=request.school)
+        protocols = _active_protocols(request.school)
+    initial = None if request.method == "POST" else _initial(request, me, groups=groups, protocols=protocols)
+    form = VisitForm(
+        request.POST or None,
+        request=request,
+        school=request.school,
+        me=me,
+        initial=initial,
+        groups=groups,
+        protocols=protocols,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             visit = services.visit_create(school=request.school, created_by=request.user, **form.service_kwargs())

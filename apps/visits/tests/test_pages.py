@@ -206,6 +206,35 @@ def test_visit_page_runs_a_fixed_number_of_queries(school, pair):
 # --- Planning a visit ------------------------------------------------------------------------
 
 
+def _populate_planning(school, pair, size):
+    for i in range(size):
+        observed_user, observed = person(school)
+        mentee = StaffMemberFactory(school=school)
+        SubjectFactory(school=school, name=f"Предмет {i} {observed.pk}")
+        MentorGroupFactory(school=school, curator=StaffMemberFactory(school=school), members=[observed, mentee])
+        held_visit(pair, ended_ago=(i + 2) * H, observers=[pair["observer"], mentee])
+
+
+@pytest.mark.parametrize("query", ["", "?answers=", "?from_visit="])
+def test_planning_form_runs_a_fixed_number_of_queries(school, pair, query):
+    """Each list of choices is read once: the pairs (with their members), the people for
+    both the select and the boxes, the subjects, the protocols, the visits to answer."""
+    client = client_for(pair["curator"])
+    source = held_visit(pair, status=LessonVisit.Status.DEBRIEFED)
+    FeedbackFactory(visit=source)
+    url = reverse("visits:create") + (f"{query}{source.pk}" if query else "")
+    client.get(url)  # the default protocols made
+    _populate_planning(school, pair, 1)
+    small = count_queries(client, url)
+    _populate_planning(school, pair, 8)
+    assert count_queries(client, url) == small
+    # The user, the card, the pairs, their members and people, the protocols, the people,
+    # the subjects, the visits to answer, the unread notifications and the to-do count; and
+    # the visit a reverse visit answers (with its observers) or the source of a next step
+    # (with its observers, feedback and checks).
+    assert small <= {"": 11, "?answers=": 13, "?from_visit=": 15}[query]
+
+
 def plan_data(pair, **overrides):
     data = {
         "kind": LessonVisit.Kind.PAIR_VISIT,
