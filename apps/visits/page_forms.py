@@ -84,6 +84,10 @@ class ProtocolChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     pass
 
 
+class RowsMultipleChoiceField(RowsChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
 def groups_for_planner(request, school):
     """Open pairs and triads the user may plan a visit in: the ones they manage
     (administration, curator) and the ones they are a member of; a list, loaded once
@@ -299,7 +303,7 @@ class FeedbackForm(forms.Form):
         required=False,
     )
 
-    problem_tags = forms.ModelMultipleChoiceField(
+    problem_tags = RowsMultipleChoiceField(
         label=_("Problems this lesson shows"),
         queryset=ProblemTag.objects.none(),
         required=False,
@@ -307,7 +311,7 @@ class FeedbackForm(forms.Form):
         help_text=_("From the school's list: the curator finds teachers with similar problems by them."),
     )
 
-    checks = forms.ModelMultipleChoiceField(
+    checks = RowsMultipleChoiceField(
         label=_("Checklist"),
         queryset=ProtocolItem.objects.none(),
         required=False,
@@ -316,11 +320,16 @@ class FeedbackForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"form": "feedback-form", "class": "form-check-input"}),
     )
 
-    def __init__(self, *args, school=None, visit=None, **kwargs):
+    def __init__(self, *args, school=None, visit=None, check_items=None, **kwargs):
+        """`check_items`: the visit's checklist items when the view loaded them with its prompts."""
         super().__init__(*args, **kwargs)
-        self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
+        # Whether the school has problem tags and their boxes: one query, read by the first.
+        self.problem_tag_rows = ProblemTag.objects.for_school(school)
+        self.fields["problem_tags"].queryset = self.problem_tag_rows
+        self.fields["problem_tags"].rows = self.problem_tag_rows
         if visit is not None:
             self.fields["checks"].queryset = services.feedback_check_items(visit=visit)
+            self.fields["checks"].rows = check_items
 
     def values(self):
         """The fields that parsed, for the service (a draft keeps what it can)."""

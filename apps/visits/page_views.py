@@ -272,8 +272,23 @@ def visit_detail(request, pk):
 
 
 def _words(school):
-    services.evaluative_words_ensure(school=school)
-    return list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    """The school's evaluative words; the defaults are made for a school that has none."""
+    words = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    if not words:
+        services.evaluative_words_ensure(school=school)
+        words = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    return words
+
+
+def _protocol_items(visit):
+    """The prompts of the visit's protocol and its checklist items (the form's boxes), one query."""
+    if not visit.protocol_id:
+        return [], []
+    items = list(ProtocolItem.objects.filter(protocol=visit.protocol_id).order_by("position", "pk"))
+    return (
+        [item for item in items if item.kind == ProtocolItem.Kind.PROMPT],
+        [item for item in items if item.kind == ProtocolItem.Kind.CHECK],
+    )
 
 
 def _word_forms(words):
@@ -342,10 +357,13 @@ def feedback(request, pk):
                 current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
         except services.FeedbackAlreadySubmitted as refusal:
             return _feedback_refused(request, visit, me, form, refusal)
+        protocol_items = _protocol_items(visit)[0]
     else:
-        form = FeedbackForm(initial=FeedbackForm.initial_for(current), school=request.school, visit=visit)
-    # The prompts; the checklist items are the form's boxes.
-    protocol_items = list(visit.protocol.items.filter(kind=ProtocolItem.Kind.PROMPT)) if visit.protocol_id else []
+        # The prompts; the checklist items are the form's boxes.
+        protocol_items, check_items = _protocol_items(visit)
+        form = FeedbackForm(
+            initial=FeedbackForm.initial_for(current), school=request.school, visit=visit, check_items=check_items
+        )
     return render(
         request,
         "visits/pages/feedback_form.html",

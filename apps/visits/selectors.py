@@ -39,7 +39,7 @@ def debrief_problem_tags(*, school, curator_user, group_statuses):
 
 
 def visit_queryset(*, school):
-    """Visits of the school with their people; feedback text is deferred."""
+    """One visit of the school with its people (its lists use `visit_lines`)."""
     return (
         LessonVisit.objects.for_school(school)
         .select_related(
@@ -47,10 +47,6 @@ def visit_queryset(*, school):
         )
         .prefetch_related(
             Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff", "staff__user")),
-        )
-        .annotate(
-            feedback_submitted=Count("feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True),
-            observer_count=Count("observer_links", distinct=True),
         )
     )
 
