@@ -469,3 +469,6 @@ def test_catalogs_run_a_fixed_number_of_queries(school, deputy_head, name):
         _protocol(school, name=f"Протокол {i}")
         EvaluativeWord.objects.create(school=school, word=f"слово{i}")
     assert _count(deputy_head, reverse(name)) == small
+    # The user, the unread notifications, the to-do count; then the protocols with their items
+    # counted (after the check that the school has any), or the words.
+    assert small <= {"visits:protocols": 5, "visits:words": 4}[name]
