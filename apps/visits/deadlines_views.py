@@ -26,11 +26,18 @@ def duration_text(delta):
 
 
 def _with_time_left(visits, now):
+    """The badge, the deadline and the feedback count of each awaiting visit, as its line shows them."""
     for visit in visits:
-        left = visit.debrief_due_at - now
+        left = duration_text(visit.debrief_due_at - now)
         visit.is_late = visit.overdue_now
-        visit.time_left = duration_text(left)
+        visit.time_left = left
+        badge = _("overdue by %(left)s") if visit.is_late else _("%(left)s left")
+        visit.badge = badge % {"left": left}
         visit.due = short_date(visit.debrief_due_at, "D d.m H:i")
+        visit.feedback_text = _("feedback: %(done)s of %(total)s") % {
+            "done": visit.feedback_submitted,
+            "total": visit.observer_count,
+        }
     return visits
 
 
@@ -65,5 +72,8 @@ def deadline_board(request):
             "debrief_hours": request.school.debrief_hours,
             "recent_days": deadlines_selectors.RECENT_DAYS,
             "now": now,
+            # Said once for the fifty lines.
+            "observers_label": _("Observers"),
+            "due_label": _("due"),
         },
     )
