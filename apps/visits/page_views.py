@@ -445,8 +445,10 @@ def feedback_draft(request, pk):
 @sensitive_post_parameters("text")
 @school_view()
 def reflection(request, pk):
-    """The observed teacher's self-reflection."""
-    visit = _visit(request, pk, detail=True)
+    """The observed teacher's self-reflection (the visit's feedback is not loaded: the form needs none)."""
+    visit = get_for_school_or_404(
+        selectors.visit_queryset(school=request.school).select_related("self_reflection"), school=request.school, pk=pk
+    )
     require(access.is_observed(visit, request.user))
     if visit.status == LessonVisit.Status.CANCELLED:
         messages.info(request, _("The visit was cancelled."))

@@ -546,6 +546,16 @@ def test_the_observed_teacher_writes_a_self_reflection(school, pair):
     assert client_for(pair["observer_user"]).get(url).status_code == 403
 
 
+def test_the_self_reflection_page_reads_no_feedback(school, pair):
+    visit = held_visit(pair)
+    for _ in range(3):
+        FeedbackFactory(visit=visit, observer=StaffMemberFactory(school=school))
+    services.self_reflection_save(visit=visit, text="Торопила учеников.")
+    client = client_for(pair["observed_user"])
+    # The user, the visit with its self-reflection, its observers, the unread notifications, the to-dos.
+    assert count_queries(client, reverse("visits:reflection", args=[visit.pk])) <= 5
+
+
 def test_only_the_observed_teacher_shares_the_debrief(school, pair):
     visit = held_visit(pair)
     url = reverse("visits:share", args=[visit.pk])
