@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # The benchmark: setup, a throwaway PostgreSQL cluster and Redis in
-# a temporary folder (removed on exit, whatever happens), migrate, generate the
-# regional dataset (bench_generate), then time the dashboards and list pages
-# in-process and under gunicorn + wrk (bench_run). The table is printed and
-# written to .data/bench/last.md.
+# a temporary folder (removed on exit, whatever happens), then, with production
+# settings:
+#   1. the demo school (seed_demo in its own database): the signed-in floor and the
+#      most used pages in-process and under gunicorn + wrk beside a minimal Django
+#      view (bench_run --demo → .data/bench/demo.md);
+#   2. every page of the demo as each persona, in-process (pytest -m speed,
+#      tests/speed → .data/bench/pages-*.md);
+#   3. the regional dataset (bench_generate), the dashboards and list pages
+#      in-process and under wrk (bench_run → .data/bench/last.md).
+# Every step runs whatever the one before found; the script fails at the end if any
+# goal was missed.
 #
 # Usage: bin/bench.sh
 # Environment (defaults in brackets): BENCH_SCHOOLS (200), BENCH_STAFF (25 per
@@ -50,6 +57,26 @@ PG_FAST=1 bash bin/services.sh start "$BENCH_DIR" "$BENCH_PGPORT" "$BENCH_REDISP
 # Production settings against those services (bin/prod-env.sh).
 . bin/prod-env.sh
 prod_env_start "$BENCH_PGPORT" "$BENCH_REDISPORT"
+failed=()
+
+echo "bench: the demo school"
+# Its own Redis database for the cache: ids repeat from one database to the next.
+export CACHE_REDIS_URL=redis://127.0.0.1:$BENCH_REDISPORT/2
+POSTGRES_DB=collabschool_demo bash bin/services.sh start "$BENCH_DIR" "$BENCH_PGPORT" "$BENCH_REDISPORT" >/dev/null
+POSTGRES_DB=collabschool_demo python manage.py migrate -v 0
+POSTGRES_DB=collabschool_demo python manage.py seed_demo >/dev/null
+POSTGRES_DB=collabschool_demo python manage.py bench_run --demo \
+    --repeat "${BENCH_REPEAT:-50}" \
+    --duration "${BENCH_DURATION:-10}" || failed+=("the demo's pages")
+
+echo "bench: every page of the demo, in-process"
+export CACHE_REDIS_URL=redis://127.0.0.1:$BENCH_REDISPORT/3
+# The tests' own database next to the others, with the same production settings.
+BENCH_PAGE_REPEAT=${BENCH_PAGE_REPEAT:-15} python -m pytest -m speed -p no:randomly -q tests/speed ||
+    failed+=("every page of the demo")
+
+echo "bench: the regional dataset"
+unset CACHE_REDIS_URL
 python manage.py bench_generate \
     --schools "${BENCH_SCHOOLS:-200}" \
     --staff-per-school "${BENCH_STAFF:-25}" \
@@ -57,4 +84,10 @@ python manage.py bench_generate \
     --years "${BENCH_YEARS:-10}"
 python manage.py bench_run \
     --repeat "${BENCH_REPEAT:-50}" \
-    --duration "${BENCH_DURATION:-10}"
+    --duration "${BENCH_DURATION:-10}" || failed+=("the regional dataset")
+
+if [ ${#failed[@]} -gt 0 ]; then
+    printf 'bench: FAILED: goals missed in: %s\n' "$(IFS=,; echo "${failed[*]}")" >&2
+    exit 1
+fi
+echo "bench: every goal met"

@@ -180,7 +180,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:26379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, with one client per connection pool instead of one per call.
+        "BACKEND": "apps.core.cache.RedisCache",
         "LOCATION": env("CACHE_REDIS_URL", REDIS_URL.rsplit("/", 1)[0] + "/1"),
         "KEY_PREFIX": "collabschool",
         # Sessions are read from here on every signed-in request: a Redis that is down
@@ -274,6 +275,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # for htmx) rather than 400 or 500.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# Inputs, textareas and selects built in Python, the markup of Django's widget templates
+# (apps/core/form_rendering.py).
+FORM_RENDERER = "apps.core.form_rendering.WidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

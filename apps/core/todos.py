@@ -15,19 +15,22 @@ A source gives two things for one person in one school (a TodoScope):
 An administration's count (so many debriefs overdue) is one item: its row query
 is cut to one row.
 
-Both are kept in Redis for a short while (`TODOS_CACHE_SECONDS`), since the badge
-is on every page and building its query costs more than the rest of a small page.
-An entry is one person's, in one school, in one language, with one set of roles
-(all in its key), and is shown to nobody else. It is dropped:
+Both, and the navbar's other figure (unread notifications), are kept in Redis for
+a short while (`TODOS_CACHE_SECONDS`), since the badges are on every page and
+building their queries costs more than the rest of a small page. An entry is one
+person's, in one school, in one language, with one set of roles (all in its key),
+and is shown to nobody else. It is dropped:
 - when anyone changes something in that school (a request other than GET/HEAD by
   a member of the school: `TodosChangedMiddleware`), so one's own action shows at
   once, and colleagues' on their next page;
+- when something is done for the person alone (a notification sent or read:
+  `todos_changed(user_id=…)`);
 - when a beat sweep has run (deadlines passed, reminders due: collabschool/celery.py);
 - at the latest after `TODOS_CACHE_SECONDS`: what changes by the clock alone (a
   lesson that has just ended) or from another school of the network shows by then.
-The two generations (one for every school, one per school) are read with the entry
-in one round trip; an entry made under other generations is stale. A Redis that is
-down only costs the count's query, as without the cache.
+The three generations (everybody's, the school's, the person's) are read with the
+entry in one round trip; an entry made under other generations is stale. A Redis
+that is down only costs the queries, as without the cache.
 """
 
 import dataclasses
@@ -109,12 +112,22 @@ GENERATION_KEY = "todos:generation"
 
 
 def _school_generation_key(school_id):
-    return f"todos:generation:{school_id}"
+    return f"todos:generation:school={school_id}"
 
 
-def todos_changed(*, school_id=None):
-    """Forget the cached to-dos of one school's people, or of everybody's (no school)."""
-    key = GENERATION_KEY if school_id is None else _school_generation_key(school_id)
+def _user_generation_key(user_id):
+    return f"todos:generation:user={user_id}"
+
+
+def todos_changed(*, school_id=None, user_id=None):
+    """Forget the cached to-dos and figures of one person (in every school), of one
+    school's people, or of everybody's (neither given)."""
+    if user_id is not None:
+        key = _user_generation_key(user_id)
+    elif school_id is not None:
+        key = _school_generation_key(school_id)
+    else:
+        key = GENERATION_KEY
     try:
         cache.set(key, uuid.uuid4().hex, None)
     except Exception:
@@ -122,21 +135,23 @@ def todos_changed(*, school_id=None):
         logger.warning("to-do cache unwritable: cached to-dos stay until they expire", exc_info=True)
 
 
-def _cached(kind, scope, compute):
+def person_cached(kind, *, scope, compute):
+    """`compute()` for the person of `scope`, read from the cache while nothing has
+    changed for them (see above); `kind` names the figure."""
     seconds = settings.TODOS_CACHE_SECONDS
     if not seconds:
         return compute()
     roles = ",".join(sorted(scope.membership.roles))
-    school_key = _school_generation_key(scope.school.pk)
+    generation_keys = [GENERATION_KEY, _school_generation_key(scope.school.pk), _user_generation_key(scope.user.pk)]
     key = f"todos:{kind}:school={scope.school.pk}:user={scope.user.pk}:roles={roles}:{translation.get_language()}"
     try:
-        found = cache.get_many([GENERATION_KEY, school_key, key])
+        found = cache.get_many([*generation_keys, key])
     except Exception:
         logger.warning("to-do cache unreadable: counting in the database", exc_info=True)
         return compute()
     # Read before computing: a change made meanwhile moves a generation, and the
     # entry stored below is then stale at the next read.
-    generations = (found.get(GENERATION_KEY), found.get(school_key))
+    generations = tuple(found.get(generation_key) for generation_key in generation_keys)
     entry = found.get(key)
     if entry is not None and entry[0] == generations:
         return entry[1]
@@ -155,7 +170,7 @@ def todo_scope(*, school, user, membership, now=None):
 
 def todo_items(*, scope):
     """The person's open items, soonest deadline first, the administration's figures last."""
-    return _cached("items", scope, lambda: _items(scope))
+    return person_cached("items", scope=scope, compute=lambda: _items(scope))
 
 
 def _items(scope):
@@ -165,7 +180,7 @@ def _items(scope):
 
 def todo_count(*, scope):
     """How many open items the person has: one query for every source together."""
-    return _cached("count", scope, lambda: _count(scope))
+    return person_cached("count", scope=scope, compute=lambda: _count(scope))
 
 
 def _count(scope):

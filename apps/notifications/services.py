@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.tasks import enqueue_on_commit
+from apps.core.todos import todos_changed
 from apps.core.validation import max_length_of
 
 from .models import (
@@ -41,6 +42,8 @@ def notification_send(*, user, school, kind, key, title, body="", url=""):
             )
     except IntegrityError:
         return None  # already notified: exactly once
+    # The bell's count, cached per person, counts it from the next page on.
+    transaction.on_commit(lambda: todos_changed(user_id=user.pk))
     if delivery == Delivery.IMMEDIATE:
         from .tasks import notification_email_send
 
@@ -52,7 +55,10 @@ def notifications_mark_read(*, user, ids=None):
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        transaction.on_commit(lambda: todos_changed(user_id=user.pk))
+    return marked
 
 
 def notification_preferences_set(*, user, school, deliveries, digest_hour):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import share_choices
 from apps.core.dates import school_today
 from apps.core.uploads import validate_upload
 from apps.core.widgets import DateInput
@@ -29,7 +30,7 @@ class PartnerForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
-        self.fields["direction"].queryset = PartnerDirection.objects.for_school(school).order_by("name")
+        share_choices(PartnerDirection.objects.for_school(school).order_by("name"), self.fields["direction"])
         if self.instance.pk:
             # The stage moves with its own form, which keeps the history.
             del self.fields["stage"], self.fields["stage_since"]
@@ -132,22 +133,27 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, school, responsible_only=None, **kwargs):
         """`responsible_only`: a teacher logs only activities they are responsible for."""
         super().__init__(*args, **kwargs)
-        self.fields["partners"].queryset = PartnerOrganisation.objects.for_school(school).order_by("name")
+        share_choices(PartnerOrganisation.objects.for_school(school).order_by("name"), self.fields["partners"])
         # Problem-theme days sit above partners (a day's activities name partners):
         # the field's own queryset reaches them without importing that app.
-        self.fields["problem_day"].queryset = self.fields["problem_day"].queryset.for_school(school).order_by("-date")
+        days = self.fields["problem_day"].queryset.for_school(school).order_by("-date")
+        share_choices(days, self.fields["problem_day"])
         # Working staff, and — for an activity of the past — whoever took part then.
         current = Q(is_active=True)
         if self.instance.pk:
             current |= Q(pk=self.instance.responsible_id) | Q(pk__in=self.instance.teachers.values("pk"))
         people = StaffMember.objects.for_school(school).filter(current).order_by("last_name", "first_name")
-        self.fields["teachers"].queryset = people
         if responsible_only is not None:
-            self.fields["responsible"].queryset = StaffMember.objects.filter(pk=responsible_only.pk)
+            # The teacher's own card is known: offered without a query.
+            share_choices(
+                StaffMember.objects.filter(pk=responsible_only.pk), self.fields["responsible"], rows=[responsible_only]
+            )
             self.fields["responsible"].initial = responsible_only.pk
             self.fields["responsible"].empty_label = None
+            share_choices(people, self.fields["teachers"])
         else:
-            self.fields["responsible"].queryset = people
+            # The same people are offered twice: read them once.
+            share_choices(people, self.fields["responsible"], self.fields["teachers"])
 
     def clean_product_file(self):
         upload = self.cleaned_data.get("product_file")

@@ -5,8 +5,14 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.core.dates import academic_year_bounds, school_today
+from apps.core.links import row_link
+from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
 from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, StageChange
@@ -92,13 +98,89 @@ def activity_queryset(*, school):
 
 def partner_detail_queryset(*, school, on=None):
     """The partner page: contacts, agreements, stage history and the timeline of
-    joint activities (latest first)."""
+    joint activities (latest first; their cards there do not list the partners)."""
+    timeline = (
+        JointActivity.objects.for_school(school)
+        .select_related("responsible", "problem_day")
+        .prefetch_related(Prefetch("teachers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk")))
+        .order_by("-starts_on", "-pk")
+    )
     return partner_queryset(school=school, on=on).prefetch_related(
         Prefetch("contacts", queryset=PartnerContact.objects.order_by("name", "pk")),
         Prefetch("agreements", queryset=Agreement.objects.order_by("-valid_until", "-pk")),
         Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
-        Prefetch("activities", queryset=activity_queryset(school=school).order_by("-starts_on", "-pk")),
+        Prefetch("activities", queryset=timeline),
     )
+
+
+def partner_page_links(partner):
+    """The links of the rows of a partner's page (contacts and agreements)."""
+    contact_edit, contact_delete = row_link("partners:contact_edit"), row_link("partners:contact_delete")
+    scan, agreement_edit = row_link("partners:agreement_scan"), row_link("partners:agreement_edit")
+    for contact in partner.contacts.all():
+        contact.edit_url, contact.delete_url = contact_edit(pk=contact.pk), contact_delete(pk=contact.pk)
+    for agreement in partner.agreements.all():
+        agreement.scan_url = scan(pk=agreement.pk) if agreement.scan else ""
+        agreement.edit_url = agreement_edit(pk=agreement.pk)
+    return partner
+
+
+def activity_cards(activities, *, user, can_manage, with_partners=True):
+    """Joint activities, each with what its card shows, worked out once here
+    rather than per card in the template: labels, period, links, the teachers'
+    names and (`edit_url`) whether `user` may correct it: a manager, or the
+    responsible teacher."""
+    partner_link, day_link = row_link("partners:partner_detail"), row_link("problemdays:day_detail")
+    file_link, edit_link = row_link("partners:activity_file"), row_link("partners:activity_edit")
+    cards = list(activities)
+    for activity in cards:
+        ends = f" – {activity.ends_on:%d.%m.%Y}" if activity.ends_on else ""
+        activity.period_text = f"{activity.starts_on:%d.%m.%Y}{ends}"
+        activity.status_label = activity.get_status_display()
+        activity.kind_label = activity.get_kind_display()
+        activity.mechanism_label = activity.get_mechanism_display() if activity.mechanism else ""
+        day = activity.problem_day
+        activity.problem_day_url = day_link(pk=day.pk) if day else ""
+        activity.problem_day_title = quoted(day) if day else ""
+        activity.file_url = file_link(pk=activity.pk) if activity.product_file else ""
+        activity.teacher_names = ", ".join(teacher.full_name for teacher in activity.teachers.all())
+        mine = activity.responsible.user_id == user.pk
+        activity.edit_url = edit_link(pk=activity.pk) if can_manage or mine else ""
+        if with_partners:
+            for partner in activity.partners.all():
+                partner.url = partner_link(pk=partner.pk)
+    return cards
+
+
+AGREEMENT_BADGES = {
+    AgreementStatus.ACTIVE: ("text-bg-success", _("agreement in force")),
+    AgreementStatus.EXPIRING: ("text-bg-warning", _("agreement expiring")),
+    AgreementStatus.EXPIRED: ("text-bg-secondary", _("agreement expired")),
+    AgreementStatus.NONE: ("text-bg-light border", _("no agreement")),
+}
+
+
+def partner_labels(partner):
+    """A partner's agreement badge and labels, worked out once here rather than in the template."""
+    partner.badge_class, partner.badge_label = AGREEMENT_BADGES[partner.agreement_status]
+    partner.kind_label = partner.get_kind_display()
+    partner.stage_label = partner.get_stage_display()
+    partner.direction_name = (partner.direction.name if partner.direction else "") or _("no direction")
+    return partner
+
+
+def partner_rows(partners):
+    """The registry's rows, each with its link, labels and count of joint activities."""
+    detail = row_link("partners:partner_detail")
+    rows = list(partners)
+    for partner in rows:
+        partner_labels(partner)
+        partner.url = detail(pk=partner.pk)
+        count = partner.activities_count
+        partner.activities_text = ngettext("%(count)s joint activity", "%(count)s joint activities", count) % {
+            "count": count
+        }
+    return rows
 
 
 def activity_list(*, school, start=None, end=None, status=""):
@@ -134,12 +216,25 @@ def agreements_expiring(*, on, days=EXPIRY_DAYS, school=None):
     return agreements.select_related("partner", "partner__school").order_by("valid_until", "pk")
 
 
+def agreement_rows(agreements):
+    """The expiring agreements' rows, each with its partner's link, end date and a short subject."""
+    detail = row_link("partners:partner_detail")
+    rows = list(agreements)
+    for agreement in rows:
+        agreement.partner_url = detail(pk=agreement.partner_id)
+        agreement.until_text = f"{agreement.valid_until:%d.%m.%Y}"
+        agreement.subject_short = Truncator(agreement.subject).chars(80)
+    return rows
+
+
 @dataclass
 class DirectionRow:
     direction: object  # PartnerDirection or None for partners without one
     name: str
     partners: int
     activities: int
+    registry_url: str = ""  # the registry filtered by the direction
+    rename_url: str = ""
 
 
 def directions_overview(*, school, year):
@@ -157,8 +252,16 @@ def directions_overview(*, school, year):
         .annotate(n=Count("pk", distinct=True))
         .values("n")
     )
+    registry, rename = reverse("partners:registry"), row_link("partners:direction_rename")
     rows = [
-        DirectionRow(direction=d, name=d.name, partners=d.n_partners, activities=d.n_activities)
+        DirectionRow(
+            direction=d,
+            name=d.name,
+            partners=d.n_partners,
+            activities=d.n_activities,
+            registry_url=f"{registry}?direction={d.pk}",
+            rename_url=rename(pk=d.pk),
+        )
         for d in direction_list(school=school).annotate(
             n_partners=Count("partners", filter=Q(partners__is_active=True), distinct=True),
             n_activities=Coalesce(Subquery(activities, output_field=IntegerField()), 0),

@@ -31,8 +31,19 @@ def _xlsx_response(content, file_name):
     return response
 
 
-def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, rows, prepare=None):
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if prepare is not None:
+        page.object_list = prepare(page.object_list)
+    return page
+
+
+def _activity_page(request, rows):
+    return _page(
+        request,
+        rows,
+        lambda activities: selectors.activity_cards(activities, user=request.user, can_manage=is_manager(request)),
+    )
 
 
 def _query(request):
@@ -62,7 +73,7 @@ def registry(request):
         "partners/registry.html",
         {
             "filter": partner_filter,
-            "page": _page(request, rows),
+            "page": _page(request, rows, selectors.partner_rows),
             "query": _query(request),
             "can_manage": is_manager(request),
         },
@@ -104,11 +115,17 @@ def partner_detail(request, pk):
         selectors.partner_detail_queryset(school=request.school), school=request.school, pk=pk
     )
     can_manage = is_manager(request)
+    selectors.partner_labels(partner)
+    selectors.partner_page_links(partner)
+    activities = selectors.activity_cards(
+        partner.activities.all(), user=request.user, can_manage=can_manage, with_partners=False
+    )
     return render(
         request,
         "partners/partner_detail.html",
         {
             "partner": partner,
+            "activities": activities,
             "can_manage": can_manage,
             "can_log": can_manage or request.staff is not None,
             "stage_form": StageChangeForm(initial={"changed_on": school_today(request.school)}) if can_manage else None,
@@ -238,7 +255,7 @@ def agreements_expiring(request):
     return render(
         request,
         "partners/agreements_expiring.html",
-        {"page": _page(request, rows), "today": today, "days": selectors.EXPIRY_DAYS},
+        {"page": _page(request, rows, selectors.agreement_rows), "today": today, "days": selectors.EXPIRY_DAYS},
     )
 
 
@@ -322,7 +339,7 @@ def activity_list(request):
         "partners/activity_list.html",
         {
             "form": form,
-            "page": _page(request, rows),
+            "page": _activity_page(request, rows),
             "query": _query(request),
             "start": start,
             "end": end,
@@ -344,7 +361,7 @@ def activity_export(request):
 @school_view()
 def my_activities(request):
     rows = selectors.my_activities(school=request.school, user=request.user)
-    return render(request, "partners/my_activities.html", {"page": _page(request, rows), "query": ""})
+    return render(request, "partners/my_activities.html", {"page": _activity_page(request, rows), "query": ""})
 
 
 @school_view()
@@ -361,7 +378,7 @@ def directions(request):
     year = int(year_text) if year_text.isdecimal() and 2000 <= int(year_text) <= 2100 else None
     year = year or academic_year_of(today)
     can_manage = is_manager(request)
-    if can_manage:
+    if can_manage and request.method == "POST":
         services.directions_ensure_defaults(school=request.school)
     form = NameForm(request.POST if can_manage else None, model=PartnerDirection, school=request.school)
     if request.method == "POST":
@@ -374,11 +391,16 @@ def directions(request):
             else:
                 messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
                 return redirect("partners:directions")
+    rows = selectors.directions_overview(school=request.school, year=year)
+    if can_manage and not any(row.direction for row in rows):
+        # The usual directions are made the first time a manager opens the page (not asked on every visit).
+        services.directions_ensure_defaults(school=request.school)
+        rows = selectors.directions_overview(school=request.school, year=year)
     return render(
         request,
         "partners/directions.html",
         {
-            "rows": selectors.directions_overview(school=request.school, year=year),
+            "rows": rows,
             "year": year,
             "year_end": year + 1,
             "form": form if can_manage else None,

@@ -10,7 +10,7 @@ from .models import QualificationCategory
 
 
 def staff_export_xlsx(*, staff_rows, on) -> bytes:
-    """The registry rows (from `selectors.staff_list`) as a workbook; dates are real dates."""
+    """The registry rows (from `selectors.staff_list` with `award_details`) as a workbook; dates are real dates."""
     categories = dict(QualificationCategory.choices)
     # The first columns are the import's own, so an export can be edited and imported elsewhere.
     header = [str(label) for label, _aliases in COLUMNS.values()] + [str(label) for label in EXPORT_ONLY_COLUMNS]
@@ -23,7 +23,7 @@ def staff_export_xlsx(*, staff_rows, on) -> bytes:
                 staff.first_name,
                 staff.patronymic,
                 staff.position,
-                ", ".join(subject.name for subject in staff.subjects.all()),
+                ", ".join(staff.subject_names),
                 staff.association.name if staff.association else "",
                 staff.teaching_since,
                 staff.hired_on,

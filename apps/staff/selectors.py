@@ -6,6 +6,7 @@ SQL, so lists filter and count by them without loading rows into Python.
 
 import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
     Count,
@@ -57,22 +58,26 @@ def _award_in_force(on: datetime.date):
     )
 
 
-def staff_with_derived(*, school, on: datetime.date | None = None):
+def staff_with_derived(*, school, on: datetime.date | None = None, award_details=False):
     """The school's staff with `current_category`, `category_valid_until` and
-    `is_early_career` computed in SQL for the date `on` (today by default)."""
+    `is_early_career` computed in SQL for the date `on` (today by default); with
+    `award_details`, also the award's `category_awarded_on` and `category_order_number`
+    (the export's columns: each is a subquery every page would compile and run)."""
     on = on or school_today(school)
     in_force = _award_in_force(on)
     early_career_since = add_years(on, -EARLY_CAREER_YEARS)
+    award = {
+        "current_category": Coalesce(
+            Subquery(in_force.values("category")[:1]), Value(QualificationCategory.NONE.value)
+        ),
+        "category_valid_until": Subquery(in_force.values("valid_until")[:1], output_field=DateField()),
+    }
+    if award_details:
+        award["category_awarded_on"] = Subquery(in_force.values("awarded_on")[:1], output_field=DateField())
+        award["category_order_number"] = Subquery(in_force.values("order_number")[:1])
     return (
         StaffMember.objects.for_school(school)
-        .annotate(
-            current_category=Coalesce(
-                Subquery(in_force.values("category")[:1]), Value(QualificationCategory.NONE.value)
-            ),
-            category_valid_until=Subquery(in_force.values("valid_until")[:1], output_field=DateField()),
-            category_awarded_on=Subquery(in_force.values("awarded_on")[:1], output_field=DateField()),
-            category_order_number=Subquery(in_force.values("order_number")[:1]),
-        )
+        .annotate(**award)
         .annotate(
             experience_years=Func(
                 Value(on, output_field=DateField()),
@@ -85,23 +90,29 @@ def staff_with_derived(*, school, on: datetime.date | None = None):
     )
 
 
-def staff_list(*, school, on=None):
-    """The registry list: one query for the rows, one for their subjects."""
+def _subject_names():
+    """The names of a card's subjects in alphabetical order, as an array column."""
+    return ArraySubquery(Subject.objects.filter(teachers=OuterRef("pk")).order_by("name").values("name"))
+
+
+def staff_list(*, school, on=None, award_details=False):
+    """The registry list in one query: each row with `subject_names`, the names of its
+    subjects in alphabetical order (a prefetch would cost a second query and its machinery)."""
     return (
-        staff_with_derived(school=school, on=on)
+        staff_with_derived(school=school, on=on, award_details=award_details)
         .select_related("association")
-        .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("name")))
+        .annotate(subject_names=_subject_names())
         .order_by("last_name", "first_name", "patronymic", "pk")
     )
 
 
 def staff_detail(*, school):
-    """Staff cards with their history prefetched; the view picks one by id."""
+    """Staff cards with `subject_names` and their history prefetched; the view picks one by id."""
     return (
         staff_with_derived(school=school)
         .select_related("association", "user")
+        .annotate(subject_names=_subject_names())
         .prefetch_related(
-            Prefetch("subjects", queryset=Subject.objects.order_by("name")),
             Prefetch("category_awards", queryset=CategoryAward.objects.order_by("-awarded_on")),
             Prefetch("achievements", queryset=Achievement.objects.order_by("-date", "pk")),
         )
@@ -117,7 +128,8 @@ def staff_attestations_due(*, school, on=None, months=6):
     on = on or school_today(school)
     until = add_months(on, months)
     return (
-        staff_list(school=school, on=on)
+        staff_with_derived(school=school, on=on)
+        .select_related("association")
         .filter(is_active=True, category_valid_until__gte=on, category_valid_until__lte=until)
         .exclude(current_category=QualificationCategory.NONE)
         .order_by("category_valid_until", "last_name", "pk")

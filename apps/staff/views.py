@@ -4,12 +4,17 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.dateformat import format as date_format
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import audit_export
 from apps.core.dates import school_today, years_between
 from apps.core.forms import apply_validation_error
+from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.todos import todo_items, todo_scope
 from apps.core.typography import quoted
@@ -118,24 +123,56 @@ def _erased_message(request, error):
     messages.info(request, " ".join(error.messages))
 
 
+def _category_badges():
+    """The category badge of each category, rendered once a page however many rows
+    show it (the start page and the card include the same template)."""
+    badges = {}
+
+    def badge(category):
+        if category not in badges:
+            badges[category] = render_to_string("staff/_category_badge.html", {"category": category})
+        return badges[category]
+
+    return badge
+
+
+def _registry_rows(rows):
+    """The registry's rows with what their cells show worked out here, so that a page
+    of twenty-five rows renders no template, link or plural per row."""
+    detail = row_link("staff:detail")
+    badge = _category_badges()
+    rows = list(rows)
+    for staff in rows:
+        staff.url = detail(pk=staff.pk)
+        staff.subjects_shown = ", ".join(staff.subject_names)
+        staff.association_name = (staff.association.name if staff.association else "") or "—"
+        staff.category_badge = badge(staff.current_category)
+        years = staff.experience_years
+        staff.experience = ngettext("%(years)s year", "%(years)s years", years) % {"years": years}
+    return rows
+
+
 @school_view("staff.view")
 def staff_list(request):
-    staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
-    rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
+    registry = staff_list_select(school=request.school)
+    staff_filter = StaffFilter(request.GET, queryset=registry, school=request.school)
+    rows = staff_filter.qs if staff_filter.is_valid() else registry.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _registry_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "staff/staff_list.html",
-        {"filter": staff_filter, "page": page, "query": query.urlencode(), "today": school_today(request.school)},
+        {"filter_fields": staff_filter.plain_fields(), "page": page, "query": query.urlencode()},
     )
 
 
 @school_view("staff.export")
 def staff_export(request):
-    staff_filter = StaffFilter(request.GET, queryset=staff_list_select(school=request.school), school=request.school)
-    rows = staff_filter.qs if staff_filter.is_valid() else staff_list_select(school=request.school).none()
+    registry = staff_list_select(school=request.school, award_details=True)
+    staff_filter = StaffFilter(request.GET, queryset=registry, school=request.school)
+    rows = staff_filter.qs if staff_filter.is_valid() else registry.none()
     today = school_today(request.school)
     file_name = f"staff-{today:%Y-%m-%d}.xlsx"
     content = staff_export_xlsx(staff_rows=rows, on=today)
@@ -148,6 +185,12 @@ def staff_detail(request, pk):
     staff = get_for_school_or_404(
         staff_detail_select(school=request.school).select_related("erasure"), school=request.school, pk=pk
     )
+    award_delete = row_link("staff:category_delete")
+    for award in staff.category_awards.all():
+        award.delete_url = award_delete(pk=award.pk)
+    achievement_delete = row_link("staff:achievement_delete")
+    for achievement in staff.achievements.all():
+        achievement.delete_url = achievement_delete(pk=achievement.pk)
     return render(
         request,
         "staff/staff_detail.html",
@@ -305,7 +348,17 @@ def attestations_due(request):
     today = school_today(request.school)
     rows = staff_attestations_due(school=request.school, on=today)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "staff/attestations_due.html", {"page": page, "today": today})
+    detail = row_link("staff:detail")
+    badge = _category_badges()
+    page.object_list = list(page.object_list)
+    for staff in page.object_list:
+        staff.url = detail(pk=staff.pk)
+        staff.category_badge = badge(staff.current_category)
+        staff.association_name = (staff.association.name if staff.association else "") or "—"
+        valid_until = staff.category_valid_until
+        staff.valid_until = date_format(valid_until, "d.m.Y")
+        staff.time_left = _("the last day") if valid_until == today else timeuntil(valid_until, today)
+    return render(request, "staff/attestations_due.html", {"page": page})
 
 
 @school_view("staff.edit")
@@ -384,12 +437,20 @@ def catalog(request):
             else:
                 messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
                 return redirect("staff:catalog")
+    subjects = list(subject_list(school=request.school))
+    subject_rename_link = row_link("staff:subject_rename")
+    for subject in subjects:
+        subject.rename_url = subject_rename_link(pk=subject.pk)
+    associations = list(association_list(school=request.school))
+    association_rename_link = row_link("staff:association_rename")
+    for association in associations:
+        association.rename_url = association_rename_link(pk=association.pk)
     return render(
         request,
         "staff/catalog.html",
         {
-            "subjects": subject_list(school=request.school),
-            "associations": association_list(school=request.school),
+            "subjects": subjects,
+            "associations": associations,
             "subject_form": subject_form,
             "association_form": association_form,
         },

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import share_choices
 from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
@@ -58,10 +59,11 @@ class TaskTeamForm(TeamFieldsMixin, forms.ModelForm):
         self.school, self.partner_school = school, partner_school
         self.setup_team_fields(school)
         if with_members:
-            people = team_people(school, partner_school)
-            for name in ("lead", "members", "experts"):
-                self.fields[name].queryset = people
-                self.fields[name].show_school = partner_school is not None
+            # The same people are offered three times: read them once.
+            fields = [self.fields[name] for name in ("lead", "members", "experts")]
+            share_choices(team_people(school, partner_school), *fields)
+            for field in fields:
+                field.show_school = partner_school is not None
         else:
             for name in ("lead", "members", "experts"):
                 del self.fields[name]
@@ -106,7 +108,7 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = team_people(team.school, team.partner_school)
+        share_choices(team_people(team.school, team.partner_school), self.fields["staff"])
         self.fields["staff"].show_school = team.partner_school_id is not None
 
 

@@ -5,11 +5,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
+from apps.core.links import row_link
+from apps.core.typography import quoted
 from apps.staff.load import teacher_load_warnings
-from apps.staff.models import QualificationCategory, Subject
+from apps.staff.models import QualificationCategory, StaffMember, Subject
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import latest_network_positions
 
@@ -17,30 +20,47 @@ from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChan
 
 
 def _active_members():
-    return TeamMember.objects.filter(left_on__isnull=True).select_related("staff", "staff__school", "staff__user")
+    # Who leads or is in a team is told by the card's user_id: the user row is not needed.
+    return TeamMember.objects.filter(left_on__isnull=True).select_related("staff", "staff__school")
+
+
+def _teams(*, school):
+    return TaskTeam.objects.for_school(school).select_related("school", "partner_school", "predecessor", "outcome")
 
 
 def team_queryset(*, school):
     """Teams of the school (and those it is a partner of) with their active
-    members, predecessor, outcome and milestone counts."""
-    today = school_today(school)
+    members (who may manage a team is read from them), predecessor and outcome."""
+    return _teams(school=school).prefetch_related(
+        Prefetch("members", queryset=_active_members(), to_attr="active_members")
+    )
+
+
+def _team_cards_queryset(*, school):
+    """Teams for the cards of a list: what `team_queryset` gives but the schools
+    (a card shows neither)."""
     return (
         TaskTeam.objects.for_school(school)
-        .select_related("school", "partner_school", "predecessor", "outcome")
+        .select_related("predecessor", "outcome")
         .prefetch_related(Prefetch("members", queryset=_active_members(), to_attr="active_members"))
-        .annotate(
-            open_milestones=Count("milestones", filter=Q(milestones__is_done=False), distinct=True),
-            overdue_milestones=Count(
-                "milestones", filter=Q(milestones__is_done=False, milestones__due_on__lt=today), distinct=True
-            ),
-        )
+    )
+
+
+def _with_milestone_counts(teams, *, school):
+    """The counts an open team's card shows."""
+    today = school_today(school)
+    return teams.annotate(
+        open_milestones=Count("milestones", filter=Q(milestones__is_done=False), distinct=True),
+        overdue_milestones=Count(
+            "milestones", filter=Q(milestones__is_done=False, milestones__due_on__lt=today), distinct=True
+        ),
     )
 
 
 def team_list(*, school, status="open", kind="", member_id=None):
     """The teams list with its filters: status ("open", "all" or a status), kind,
     and a person who is an active member."""
-    teams = team_queryset(school=school)
+    teams = _with_milestone_counts(_team_cards_queryset(school=school), school=school)
     if status == "open":
         teams = teams.open()
     elif status in TaskTeam.Status.values:
@@ -54,17 +74,37 @@ def team_list(*, school, status="open", kind="", member_id=None):
     return teams.order_by("deadline", "pk")
 
 
+def member_filter_choices(*, school):
+    """Whom the teams list can be filtered by: the school's working staff as (id, full name)."""
+    people = (
+        StaffMember.objects.for_school(school)
+        .filter(is_active=True)
+        .order_by("last_name", "first_name")
+        .only("pk", "last_name", "first_name", "patronymic")
+    )
+    return [(person.pk, person.full_name) for person in people]
+
+
+def _all_members():
+    return Prefetch(
+        "members",
+        queryset=TeamMember.objects.select_related("staff", "staff__school").order_by(
+            "left_on", "role", "staff__last_name", "pk"
+        ),
+        to_attr="all_members",
+    )
+
+
+def team_members_queryset(*, school):
+    """A team with everyone who was ever a member (`all_members`); see `split_members`."""
+    return _teams(school=school).prefetch_related(_all_members())
+
+
 def team_detail_queryset(*, school):
     """The team page: everyone who was ever a member, milestones, meetings,
-    outcome, history, predecessor and successors."""
-    return team_queryset(school=school).prefetch_related(
-        Prefetch(
-            "members",
-            queryset=TeamMember.objects.select_related("staff", "staff__school").order_by(
-                "left_on", "role", "staff__last_name", "pk"
-            ),
-            to_attr="all_members",
-        ),
+    outcome, history, predecessor and successors; see `split_members`."""
+    return _teams(school=school).prefetch_related(
+        _all_members(),
         Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
         Prefetch("meetings", queryset=TeamMeeting.objects.select_related("recorded_by").order_by("-held_on", "-pk")),
         Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
@@ -72,15 +112,24 @@ def team_detail_queryset(*, school):
     )
 
 
+def split_members(team):
+    """`active_members` of a team read with `all_members` (same order as
+    `team_queryset` gives them), without a second query."""
+    team.active_members = [m for m in team.all_members if m.left_on is None]
+    return team
+
+
 def my_teams(*, school, user):
     """Teams where the user's staff card is an active member (any of their schools' cards)."""
     mine = TeamMember.objects.filter(team=OuterRef("pk"), staff__user=user, left_on__isnull=True)
-    return team_queryset(school=school).filter(Exists(mine)).order_by("deadline", "pk")
+    teams = _with_milestone_counts(_team_cards_queryset(school=school), school=school)
+    return teams.filter(Exists(mine)).order_by("deadline", "pk")
 
 
 def team_archive(*, school, query=""):
-    """Dissolved teams with their outcomes, searchable in title, task and outcome."""
-    teams = team_queryset(school=school).filter(status=TaskTeam.Status.DISSOLVED)
+    """Dissolved teams with their outcomes, searchable in title, task and outcome
+    (a closed team's card shows no milestone counts)."""
+    teams = _team_cards_queryset(school=school).filter(status=TaskTeam.Status.DISSOLVED)
     # A NUL byte cannot even be sent to PostgreSQL: it separates words like a space.
     query = " ".join(query.replace("\x00", " ").split())
     if query:
@@ -91,6 +140,45 @@ def team_archive(*, school, query=""):
             | Q(outcome__description__icontains=query)
         )
     return teams.order_by("-closed_on", "-pk")
+
+
+def team_page_links(team):
+    """The links of the rows of a team's page (milestones, members, successors)."""
+    done, remove = row_link("teams:milestone_done"), row_link("teams:member_remove")
+    detail = row_link("teams:team_detail")
+    for milestone in team.milestones.all():
+        milestone.done_url = done(pk=milestone.pk)
+    for member in team.all_members:
+        member.remove_url = remove(pk=member.pk)
+    for successor in team.successors.all():
+        successor.url = detail(pk=successor.pk)
+    return team
+
+
+STATUS_BADGES = {TaskTeam.Status.WORKING: "success", TaskTeam.Status.FORMING: "info", TaskTeam.Status.SOLVED: "warning"}
+
+
+def team_labels(team):
+    """A team's status badge and labels, worked out once here rather than in the template."""
+    team.badge = STATUS_BADGES.get(team.status, "secondary")
+    team.status_label = team.get_status_display()
+    team.kind_label = capfirst(team.get_kind_display())
+    team.deadline_text = f"{team.deadline:%d.%m.%Y}"
+    return team
+
+
+def team_cards(teams):
+    """The teams of a list page, each with what its card shows: link, labels,
+    its predecessor's title, its members' roles."""
+    detail = row_link("teams:team_detail")
+    cards = list(teams)
+    for team in cards:
+        team_labels(team)
+        team.url = detail(pk=team.pk)
+        team.predecessor_title = quoted(team.predecessor.title) if team.predecessor else ""
+        for member in team.active_members:
+            member.role_label = member.get_role_display()
+    return cards
 
 
 def team_load(*, staff_ids, exclude=None):
@@ -146,11 +234,13 @@ class CompositionHints:
 EXPERIENCED_YEARS = 10
 
 
-def composition_hints(*, school, staff_ids):
+def composition_hints(*, school, staff_ids, network=True):
     """A team's mix: early-career and experienced people, categories, subjects
-    and positions, with advice where the mix is one-sided; and, from the
-    school's latest analysed staff survey (as far as its results may be shown),
-    members whom no colleague named, for whom the team is a way in. Three queries."""
+    and positions, with advice where the mix is one-sided; and, with `network`
+    (for whom may see the staff survey's ties), from the school's latest
+    analysed staff survey (as far as its results may be shown), members whom no
+    colleague named, for whom the team is a way in. Three queries (two without
+    `network`)."""
     people = list(
         staff_with_derived(school=school)
         .filter(pk__in=list(staff_ids))
@@ -179,9 +269,11 @@ def composition_hints(*, school, staff_ids):
             hints.advice.append(_("Everyone teaches the same subject: another subject brings another view."))
         if len(categories) == 1:
             hints.advice.append(_("Everyone has the same category: mix people of different status."))
+    if not network:
+        return hints
     # Asked whatever the team's size, so that its pages run a fixed number of queries.
-    network = latest_network_positions(school=school)
-    lonely = [p for p in people if p.pk in network.isolates]
+    positions = latest_network_positions(school=school)
+    lonely = [p for p in people if p.pk in positions.isolates]
     if lonely:
         message = _("Named by no colleague in the staff survey: %(names)s. The team is a way into the staff's ties.")
         hints.network_advice.append(message % {"names": _(" and ").join(p.short_name for p in lonely)})

@@ -12,7 +12,6 @@ from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
 from apps.core.uploads import file_download
-from apps.staff.models import StaffMember
 
 from . import selectors, services
 from .access import is_manager, require, team_can_manage, team_can_reform, team_can_take_notes
@@ -22,9 +21,9 @@ from .models import Milestone, TaskTeam, TeamMember, TeamOutcome
 PAGE_SIZE = 25
 
 
-def _team(request, pk, *, detail=False):
-    queryset = (selectors.team_detail_queryset if detail else selectors.team_queryset)(school=request.school)
-    return get_for_school_or_404(queryset, school=request.school, pk=pk)
+def _team(request, pk, *, queryset=selectors.team_queryset):
+    team = get_for_school_or_404(queryset(school=request.school), school=request.school, pk=pk)
+    return team if hasattr(team, "active_members") else selectors.split_members(team)
 
 
 def _warn_load(request, warnings):
@@ -36,16 +35,25 @@ def _warn_load(request, warnings):
         )
 
 
-def _partner_school(request):
-    """The network partner chosen for a team (?partner= or the posted form)."""
+def _network_partners(request):
+    """The other schools of the school's network (a team may take in their people)."""
+    if not request.school.network_id:
+        return []
+    return list(School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk))
+
+
+def _partner_school(request, partners):
+    """The network partner chosen for a team (?partner= or the posted form), among `partners`."""
     value = request.POST.get("partner_school") or request.GET.get("partner") or ""
-    if not value.isdecimal() or not request.school.network_id:
+    if not value.isdecimal() or len(value) > 18:
         return None
-    return School.objects.filter(pk=value, network_id=request.school.network_id).exclude(pk=request.school.pk).first()
+    return next((school for school in partners if school.pk == int(value)), None)
 
 
 def _page(request, teams):
-    return Paginator(teams, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(teams, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.team_cards(page.object_list)
+    return page
 
 
 @school_view()
@@ -56,7 +64,7 @@ def team_list(request):
     member_id = int(member) if member.isdecimal() and len(member) < 19 else None
     teams = selectors.team_list(school=request.school, status=status, kind=kind, member_id=member_id)
     page = _page(request, teams)
-    people = StaffMember.objects.for_school(request.school).filter(is_active=True).order_by("last_name", "first_name")
+    people = selectors.member_filter_choices(school=request.school)
     return render(
         request,
         "teams/team_list.html",
@@ -89,23 +97,31 @@ def archive(request):
     )
 
 
-def _hints(school, form):
+def _sees_network(request):
+    """The staff survey's ties in the composition hints are shown to whom may see them (only then asked)."""
+    return request.membership.can("surveys.view_network")
+
+
+def _hints(request, form):
     people = form.chosen_staff() if hasattr(form, "cleaned_data") else []
     if not people:
         return None
-    return selectors.composition_hints(school=school, staff_ids=[p.pk for p in people])
+    return selectors.composition_hints(
+        school=request.school, staff_ids=[p.pk for p in people], network=_sees_network(request)
+    )
 
 
 @school_view("teams.manage")
 def team_create(request):
     """Administrators and deputy heads form teams. "Check the composition"
     re-shows the form with hints about the mix of people, saving nothing."""
-    partner_school = _partner_school(request)
+    partners = _network_partners(request)
+    partner_school = _partner_school(request, partners)
     form = TaskTeamForm(request.POST or None, school=request.school, partner_school=partner_school)
     hints = None
     if request.method == "POST":
         valid = form.is_valid()
-        hints = _hints(request.school, form)
+        hints = _hints(request, form)
         if valid and "preview" not in request.POST:
             try:
                 team, warnings = services.team_create(
@@ -126,11 +142,6 @@ def team_create(request):
                 request,
                 selectors.team_load_warnings(school=request.school, staff=form.chosen_staff(), prospective=True),
             )
-    partners = (
-        School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk)
-        if request.school.network_id
-        else School.objects.none()
-    )
     return render(
         request,
         "teams/team_form.html",
@@ -140,9 +151,20 @@ def team_create(request):
 
 @school_view()
 def team_detail(request, pk):
-    team = _team(request, pk, detail=True)
+    team = _team(request, pk, queryset=selectors.team_detail_queryset)
+    selectors.team_labels(team)
+    selectors.team_page_links(team)
     can_manage = team_can_manage(request, team)
-    hints = selectors.composition_hints(school=request.school, staff_ids=[m.staff_id for m in team.active_members])
+    # Shown for an open team only.
+    hints = (
+        selectors.composition_hints(
+            school=request.school,
+            staff_ids=[m.staff_id for m in team.active_members],
+            network=_sees_network(request),
+        )
+        if team.is_open
+        else None
+    )
     return render(
         request,
         "teams/team_detail.html",
@@ -344,7 +366,7 @@ def outcome_file(request, pk):
 
 @school_view("teams.manage")
 def team_reform(request, pk):
-    team = _team(request, pk, detail=True)
+    team = _team(request, pk, queryset=selectors.team_members_queryset)
     require(team_can_reform(request, team))
     form = ReformForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():

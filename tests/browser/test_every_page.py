@@ -18,21 +18,13 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from apps.accounts.models import Role, SchoolNetwork, User
-from apps.core.tests.test_url_walk import ACCOUNT_ROUTES, NETWORK_ROUTES, OBJECTS, PUBLIC_ROUTES, SCHOOL_ROUTES
-from apps.core.tests.world import World, route_roles
-from apps.mentoring.models import DevelopmentRoute, MentorGroup
-from apps.partners.models import PartnerOrganisation
-from apps.problemdays.models import ProblemDay
-from apps.staff.models import StaffMember
-from apps.teams.models import TaskTeam
-from apps.visits.models import LessonVisit
+from apps.accounts.models import Role, User
 from conftest import client_for
 from tests.browser.conftest import open_dropdown, open_main_menu
+from tests.demo_walk import COORDINATOR, DEMO_PERSONAS, VISITORS, DemoWorld, pages_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,34 +36,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_SOURCE = (settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 BLOCKING_IMPACTS = {"serious", "critical"}
 
-
-# The walk makes its own objects, with a factory's short texts. These pages are
-# opened on the demo's own object too, with a real programme's long names and many
-# rows, by the administration (who may open every one of the school's).
-def _demo_object(model):
-    return lambda school: {"pk": model.objects.filter(school=school).order_by("pk").values_list("pk", flat=True)[0]}
-
-
-DEMO_OBJECTS = {
-    "mentoring:route_detail": _demo_object(DevelopmentRoute),
-    "mentoring:group_detail": _demo_object(MentorGroup),
-    "teams:team_detail": _demo_object(TaskTeam),
-    "problemdays:day_detail": _demo_object(ProblemDay),
-    "partners:partner_detail": _demo_object(PartnerOrganisation),
-    "staff:detail": _demo_object(StaffMember),
-    "visits:detail": _demo_object(LessonVisit),
-}
-ADMINISTRATION = {Role.DEPUTY_HEAD, Role.ADMINISTRATOR}
-
-# The demo's logins, one per persona (apps/demo/accounts.py).
-DEMO_PERSONAS = {
-    Role.TEACHER: "teacher@berezovka.demo",
-    Role.CURATOR: "curator@berezovka.demo",
-    Role.DEPUTY_HEAD: "zavuch@berezovka.demo",
-    Role.ADMINISTRATOR: "director@berezovka.demo",
-}
-COORDINATOR = "coordinator@network.demo"
-VISITORS = [*DEMO_PERSONAS, "coordinator", "anonymous"]
 
 # Where the element that sticks out of the page is: the outermost elements whose
 # right edge passes the window's while their parent's does not, unless a box that
@@ -116,42 +80,6 @@ async (tags) => {
 """
 
 
-class DemoWorld(World):
-    """The walk's world in the demo school: a persona's registry card is the demo's own."""
-
-    def staff_of(self, role):
-        if role not in self._staff:
-            card = StaffMember.objects.filter(school=self.school, user=self.users[role]).first()
-            if card is not None:
-                self._staff[role] = card
-        return super().staff_of(role)
-
-
-def _pages_for(visitor, world):
-    """(route name, URL) of every GET page the visitor may open, objects made now."""
-    pages = []
-    if visitor == "anonymous":
-        for name, (method, kwargs) in sorted(PUBLIC_ROUTES.items()):
-            if method == "get":
-                pages.append((name, reverse(name, kwargs=kwargs)))
-        return pages
-    if visitor == "coordinator":
-        network = SchoolNetwork.objects.get(coordinators__email=COORDINATOR)
-        for name, method in sorted(NETWORK_ROUTES.items()):
-            if method == "get":
-                pages.append((name, reverse(name, kwargs={"network_id": network.pk})))
-    else:
-        for name, (method, kind, who) in sorted(SCHOOL_ROUTES.items()):
-            if method == "get" and visitor in route_roles(who):
-                pages.append((name, reverse(name, kwargs=OBJECTS[kind](world) if kind else {})))
-                if name in DEMO_OBJECTS and visitor in ADMINISTRATION:
-                    pages.append((name, reverse(name, kwargs=DEMO_OBJECTS[name](world.school))))
-    for name, method in sorted(ACCOUNT_ROUTES.items()):
-        if method == "get":
-            pages.append((name, reverse(name)))
-    return pages
-
-
 def _open(page, url):
     """Load a page; None for what is no page (a download, a file shown as is)."""
     try:
@@ -186,7 +114,7 @@ def test_every_page_fits_the_screen_and_passes_axe(visitor, demo, chromium, live
         # Signed in before the objects are made: a notification is made for who is signed in.
         session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-    pages = _pages_for(visitor, world)
+    pages = pages_for(visitor, world)
     page = context.new_page()
     page.set_default_timeout(30000)
     refused = []

@@ -12,6 +12,7 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from apps.core.todos import todos_changed
 from apps.mentoring.tests.factories import MentorGroupFactory
+from apps.notifications.services import notification_send
 from apps.staff.tests.factories import StaffMemberFactory
 from apps.visits.tests.factories import FeedbackFactory, LessonVisitFactory
 from apps.visits.tests.test_pages import feedback_data, held_visit
@@ -152,3 +153,45 @@ def test_without_the_cache_every_page_counts(settings, school, pair):
     client = client_for(pair["observer_user"])
     assert _badge(client) == (1, True)
     assert _badge(client) == (1, True)
+
+
+UNREAD = 'data-testid="unread-count">'
+
+
+def _unread(client, url="/staff/erasures/"):
+    """(the bell's number or 0, whether the page counted unread notifications in the database)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    html = response.content.decode()
+    counted = any('"notifications_notification"' in q["sql"] and "COUNT(" in q["sql"] for q in captured)
+    number = int(html.split(UNREAD, 1)[1].split("<", 1)[0]) if UNREAD in html else 0
+    return number, counted
+
+
+def test_the_bells_count_is_read_from_the_cache_until_a_notification_is_sent_or_read(
+    school, teacher, django_capture_on_commit_callbacks
+):
+    client = client_for(teacher)
+    page = reverse("mentoring:board")
+    assert _unread(client, page) == (0, True)
+    assert _unread(client, page) == (0, False)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notification_send(user=teacher, school=school, kind="visit_planned", key="a", title="Визит")
+        notification_send(user=teacher, school=school, kind="visit_planned", key="b", title="Визит")
+    assert _unread(client, page) == (2, True)
+    assert _unread(client, page) == (2, False)
+    # Opening one (a GET) reads it: the bell counts afresh.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("notifications:open", args=[first.pk]))
+    assert _unread(client, page) == (1, True)
+
+
+def test_a_notification_for_someone_else_leaves_ones_count(
+    school, teacher, curator, django_capture_on_commit_callbacks
+):
+    client = client_for(teacher)
+    page = reverse("mentoring:board")
+    _unread(client, page)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(user=curator, school=school, kind="visit_planned", key="a", title="Визит")
+    assert _unread(client, page) == (0, False)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.text import Truncator
 from openpyxl import load_workbook
 
 from apps.partners import selectors, services
@@ -569,3 +570,79 @@ def test_activity_export_has_the_periods_activities_with_products(school, deputy
     assert rows[1][3] == "Кванториум"
     assert rows[1][5] == str(JointActivity.PRODUCTS[JointActivity.Kind.IMPLEMENTATION])
     assert rows[1][8] == "https://example.ru/hack"
+
+
+# What the pages read and link
+
+
+def _captured(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in captured], response.content.decode()
+
+
+def test_activity_form_reads_the_staff_once_for_responsible_and_teachers(school, deputy_head):
+    partner = PartnerOrganisationFactory(school=school)
+    StaffMemberFactory.create_batch(3, school=school)
+    queries, _page = _captured(client_for(deputy_head), reverse("partners:activity_create", args=[partner.pk]))
+    assert sum('SELECT "staff_staffmember"."id", "staff_staffmember"."school_id"' in sql for sql in queries) == 1
+
+
+def test_partner_page_does_not_read_the_partners_of_its_timeline(school, teacher):
+    partner = PartnerOrganisationFactory(school=school)
+    JointActivityFactory(school=school, partners=[partner, PartnerOrganisationFactory(school=school)])
+    queries, page = _captured(client_for(teacher), reverse("partners:partner_detail", args=[partner.pk]))
+    assert sum("_prefetch_related_val_jointactivity_id" in sql for sql in queries) == 1  # the teachers
+    assert "Библиотечный урок" in page
+
+
+def test_activity_cards_link_to_partners_and_let_only_managers_and_the_responsible_edit(
+    school, teacher, curator, deputy_head
+):
+    mine = StaffMemberFactory(school=school, user=teacher)
+    StaffMemberFactory(school=school, user=curator)
+    library = PartnerOrganisationFactory(school=school, name="Библиотека")
+    activity = JointActivityFactory(school=school, partners=[library], responsible=mine, teachers=[mine])
+    edit = f'href="{reverse("partners:activity_edit", args=[activity.pk])}"'
+    _queries, page = _captured(client_for(teacher), reverse("partners:my_activities"))
+    assert edit in page
+    assert f'<a href="{reverse("partners:partner_detail", args=[library.pk])}">Библиотека</a>' in page
+    assert mine.full_name in page
+    url = reverse("partners:activity_list") + "?start=2025-09-01&end=2026-08-31"
+    assert edit not in _captured(client_for(curator), url)[1]
+    assert edit in _captured(client_for(deputy_head), url)[1]
+
+
+def test_registry_rows_link_to_the_partner_with_its_badge_and_count(school, teacher):
+    partner = PartnerOrganisationFactory(school=school, name="Кванториум")
+    JointActivityFactory(school=school, partners=[partner])
+    JointActivityFactory(school=school, partners=[partner])
+    _queries, page = _captured(client_for(teacher), reverse("partners:registry"))
+    assert f'href="{reverse("partners:partner_detail", args=[partner.pk])}"' in page
+    assert '<span class="badge text-bg-light border">no agreement</span>' in page
+    assert "2 joint activities" in page
+
+
+def test_directions_page_makes_the_usual_directions_on_a_managers_first_visit_only(school, teacher, deputy_head):
+    url = reverse("partners:directions")
+    _captured(client_for(teacher), url)
+    assert not PartnerDirection.objects.filter(school=school).exists()
+    _queries, page = _captured(client_for(deputy_head), url)
+    assert PartnerDirection.objects.filter(school=school).count() == len(PartnerDirection.DEFAULTS)
+    assert all(name in page for name in PartnerDirection.DEFAULTS)
+    queries, _page = _captured(client_for(deputy_head), url)
+    assert not any(sql.startswith('SELECT 1 AS "a" FROM "partners_partnerdirection"') for sql in queries)
+
+
+def test_expiring_agreements_and_directions_link_where_reverse_would(school, deputy_head):
+    direction = PartnerDirectionFactory(school=school)
+    partner = PartnerOrganisationFactory(school=school, direction=direction)
+    AgreementFactory(partner=partner, valid_until=TODAY + 10 * DAY, subject="Совместные " * 20)
+    _queries, page = _captured(client_for(deputy_head), reverse("partners:agreements_expiring"))
+    assert f'href="{reverse("partners:partner_detail", args=[partner.pk])}"' in page
+    assert f"valid until {(TODAY + 10 * DAY):%d.%m.%Y}" in page
+    assert Truncator("Совместные " * 20).chars(80) in page
+    _queries, page = _captured(client_for(deputy_head), reverse("partners:directions"))
+    assert f'href="{reverse("partners:registry")}?direction={direction.pk}"' in page
+    assert f'href="{reverse("partners:direction_rename", args=[direction.pk])}"' in page

@@ -496,6 +496,59 @@ def test_team_page_runs_a_fixed_number_of_queries(school, administrator):
     assert _count(client, reverse("teams:team_detail", args=[team.pk])) == small
 
 
+def _tables(client, url):
+    """The tables each query of the page reads first (FROM ...), in order."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for q in captured if " FROM " in q["sql"]]
+
+
+def test_team_form_reads_the_staff_once_for_lead_members_and_experts(school, deputy_head):
+    StaffMemberFactory.create_batch(3, school=school)
+    tables = _tables(client_for(deputy_head), reverse("teams:team_create"))
+    assert tables.count("staff_staffmember") == 1
+
+
+def test_team_page_reads_the_members_once(school, administrator):
+    team = TaskTeamFactory(school=school, members=[StaffMemberFactory(school=school)])
+    services.team_member_remove(member=team.members.filter(role=TeamMember.Role.MEMBER).get())
+    tables = _tables(client_for(administrator), reverse("teams:team_detail", args=[team.pk]))
+    assert tables.count("teams_teammember") == 1
+
+
+def test_team_page_asks_the_staff_survey_only_for_whom_may_see_its_ties(school, administrator, curator):
+    team = TaskTeamFactory(school=school, members=[StaffMemberFactory(school=school)])
+    url = reverse("teams:team_detail", args=[team.pk])
+    assert "surveys_surveynodemetric" in _tables(client_for(administrator), url)
+    assert "surveys_surveynodemetric" not in _tables(client_for(curator), url)
+
+
+def test_reform_page_reads_only_the_team_and_its_members(school, administrator):
+    team = TaskTeamFactory(school=school, members=[StaffMemberFactory(school=school)])
+    MilestoneFactory(team=team)
+    services.meeting_create(team=team, held_on=TODAY, agenda="Старт")
+    tables = _tables(client_for(administrator), reverse("teams:team_reform", args=[team.pk]))
+    assert tables.count("teams_teammember") == 1
+    assert not {"teams_milestone", "teams_teammeeting", "teams_teamstatuschange"} & set(tables)
+
+
+def test_cards_and_rows_link_where_reverse_would(school, administrator):
+    old = TaskTeamFactory(school=school)
+    team = TaskTeamFactory(school=school, predecessor=old, members=[StaffMemberFactory(school=school)])
+    milestone = MilestoneFactory(team=team)
+    member = team.members.filter(role=TeamMember.Role.MEMBER).get()
+    client = client_for(administrator)
+    listing = client.get(reverse("teams:team_list")).content.decode()
+    assert f'href="{reverse("teams:team_detail", args=[team.pk])}"' in listing
+    assert 'data-testid="team-status">working</span>' in listing
+    page = client.get(reverse("teams:team_detail", args=[old.pk])).content.decode()
+    assert f'<a href="{reverse("teams:team_detail", args=[team.pk])}">' in page
+    page = client.get(reverse("teams:team_detail", args=[team.pk])).content.decode()
+    assert f'action="{reverse("teams:milestone_done", args=[milestone.pk])}"' in page
+    assert f'action="{reverse("teams:member_remove", args=[member.pk])}"' in page
+
+
 def test_editing_cannot_move_the_deadline_into_the_past_or_before_a_milestone(school, administrator):
     from apps.teams.tests.factories import MilestoneFactory
 

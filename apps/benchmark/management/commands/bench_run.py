@@ -39,6 +39,7 @@ def free_port():
 
 class Command(BaseCommand):
     help = "Time the dashboards and list pages in-process and under gunicorn + wrk, next to a bare view."
+    default_output = str(settings.BASE_DIR / ".data" / "bench" / "last.md")
 
     def add_arguments(self, parser):
         parser.add_argument("--warmup", type=int, default=5)
@@ -47,13 +48,20 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=10, help="Seconds of wrk per page.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
         parser.add_argument("--no-load", action="store_true", help="Skip gunicorn and wrk.")
-        parser.add_argument("--output", default=str(settings.BASE_DIR / ".data" / "bench" / "last.md"))
+        parser.add_argument("--output", default=self.default_output)
         parser.add_argument(
             "--floor-repeat", type=int, default=timing.FLOOR_REPEAT, help="Timed requests of the signed-in floor."
         )
         parser.add_argument("--floor-only", action="store_true", help="Time the signed-in floor only.")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Time the demo school's pages (a database where seed_demo ran) against their goals.",
+        )
 
     def handle(self, *args, **options):
+        if options["demo"]:
+            return self.handle_demo(options)
         admin, school, curator, coordinator, network = self.personas()
         targets, missing = timing.pages_resolve(timing.PAGES, network_id=network.pk)
         for note in missing:
@@ -95,11 +103,52 @@ class Command(BaseCommand):
                 f" connections for {options['duration']} s per page."
             )
         )
-        lines = [line for _ok, line in verdicts] + ([share_line] if share_line else [])
-        text = "\n\n".join([context, table, "\n".join(lines), *missing]).strip() + "\n"
+        # Informative here: the demo's run (--demo) holds the signed-in floor's share to its goal.
+        verdicts += [(True, share_line)] if share_line else []
+        return self.report(context, table, verdicts, missing, options)
+
+    def handle_demo(self, options):
+        """The demo school's most used pages as the people who open them: in-process,
+        then under gunicorn and wrk beside the minimal view, each against its goal."""
+        users = {}
+        for persona, email in timing.DEMO_LOGINS.items():
+            users[persona] = User.objects.filter(email=email).first()
+            if users[persona] is None:
+                raise CommandError(f"No demo school here ({email} is missing): run manage.py seed_demo first.")
+        school = users["admin"].memberships.select_related("school").get().school
+        targets, missing = timing.pages_resolve(timing.DEMO_PAGES, network_id=None)
+        clients = {persona: self.client_for(user, school) for persona, user in users.items()}
+        clients["anonymous"] = Client(SERVER_NAME=HOST)
+        floor = timing.floor_time(clients["admin"], clients["anonymous"], repeat=options["floor_repeat"])
+        floor_verdict = timing.floor_check(floor)
+        self.stdout.write(f"bench_run: {floor_verdict[1]}")
+        in_process = timing.time_in_process(targets, clients, warmup=options["warmup"], repeat=options["repeat"])
+        under_load = {}
+        if not options["no_load"]:
+            cookies = {persona: self.cookie(client) for persona, client in clients.items()}
+            under_load = self.load(targets, cookies, options)
+        verdicts = [floor_verdict, *timing.demo_goals_check(targets, in_process, under_load)]
+        context = (
+            f"Demo school {school.short_name!r}, run {timezone.now():%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPUs,"
+            f" DEBUG={settings.DEBUG}, load average {' / '.join(f'{n:.1f}' for n in os.getloadavg())}."
+            f" In-process: one client, {options['repeat']} requests per page."
+            + (
+                ""
+                if options["no_load"]
+                else f" Load: gunicorn with {options['workers']} workers, wrk at {options['connections']}"
+                f" connections for {options['duration']} s per page."
+            )
+        )
+        return self.report(context, timing.report_table(targets, in_process, under_load), verdicts, missing, options)
+
+    def report(self, context, table, verdicts, missing, options):
+        text = "\n\n".join([context, table, "\n".join(line for _ok, line in verdicts), *missing]).strip() + "\n"
         self.stdout.write("\n" + text)
-        timing.report_write(options["output"], text)
-        self.stdout.write(f"bench_run: written to {options['output']}")
+        output = options["output"]
+        if options["demo"] and output == self.default_output:
+            output = str(settings.BASE_DIR / ".data" / "bench" / "demo.md")
+        timing.report_write(output, text)
+        self.stdout.write(f"bench_run: written to {output}")
         if not all(ok for ok, _line in verdicts):
             raise CommandError("some pages miss their goal")
 
@@ -131,6 +180,8 @@ class Command(BaseCommand):
         return client
 
     def cookie(self, client):
+        if settings.SESSION_COOKIE_NAME not in client.cookies:
+            return f"{settings.LANGUAGE_COOKIE_NAME}=ru"
         return (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value};"
             f" {settings.LANGUAGE_COOKIE_NAME}=ru"

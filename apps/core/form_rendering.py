@@ -1,0 +1,131 @@
+"""Django's form widgets rendered without a template per widget and per option.
+
+Django renders every widget through its template (`text.html` includes
+`input.html`, which includes `attrs.html`), and a select through one included
+template per option: a form of a dozen fields with a staff select spent most of
+its time in the template engine. `WidgetRenderer` (settings.FORM_RENDERER)
+builds the markup of the common widgets (inputs, checkboxes, textareas,
+selects, one radio button or checkbox of a list) in Python, character for
+character what Django's templates give (apps/core/tests/test_form_rendering.py
+compares them); every other template (forms, fields, radio and checkbox lists,
+file inputs) goes to Django's renderer as before.
+"""
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData
+from django.utils.timezone import template_localtime
+
+_WIDGETS = "django/forms/widgets/"
+_SELECT_OPTION = _WIDGETS + "select_option.html"
+
+
+def printed(value):
+    """`{{ value }}`: what the template engine prints (localised, escaped)."""
+    value = localize(template_localtime(value))
+    if not issubclass(type(value), str):
+        value = str(value)
+    return conditional_escape(value)
+
+
+def formatted(value):
+    """`{{ value|stringformat:'s' }}`."""
+    if isinstance(value, tuple):
+        value = str(value)
+    text = str(value)
+    return text if isinstance(value, SafeData) else conditional_escape(text)
+
+
+def html_attrs(attrs):
+    """django/forms/widgets/attrs.html."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(" " + printed(name))
+        else:
+            parts.append(f' {printed(name)}="{formatted(value)}"')
+    return "".join(parts)
+
+
+def _input(widget):
+    """django/forms/widgets/input.html (text, number, email, date, checkbox...)."""
+    value = widget["value"]
+    shown = f' value="{formatted(value)}"' if value is not None else ""
+    attrs = html_attrs(widget["attrs"])
+    return f'<input type="{printed(widget["type"])}" name="{printed(widget["name"])}"{shown}{attrs}>'
+
+
+def _input_option(widget):
+    """input_option.html: one radio button or checkbox of a list (`{{ radio.tag }}`)."""
+    html = _input(widget)
+    if widget.get("wrap_label"):
+        ident = widget["attrs"].get("id")
+        opening = f'<label for="{printed(ident)}">' if ident else "<label>"
+        # The included input.html ends with a line break.
+        html = f"{opening}{html}\n {printed(widget['label'])}</label>"
+    return html
+
+
+def _textarea(widget):
+    value = widget["value"]
+    text = printed(value) if value else ""
+    return f'<textarea name="{printed(widget["name"])}"{html_attrs(widget["attrs"])}>\n{text}</textarea>'
+
+
+def _select(widget):
+    parts = [f'<select name="{printed(widget["name"])}"{html_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{printed(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != _SELECT_OPTION:
+                return None
+            parts.append(
+                f'\n  <option value="{formatted(option["value"])}"{html_attrs(option["attrs"])}>'
+                f"{printed(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+_BUILDERS = {
+    **{
+        _WIDGETS + name + ".html": _input
+        for name in (
+            "input",
+            "text",
+            "number",
+            "email",
+            "url",
+            "search",
+            "tel",
+            "password",
+            "hidden",
+            "date",
+            "datetime",
+            "time",
+            "color",
+            "checkbox",
+        )
+    },
+    _WIDGETS + "input_option.html": _input_option,
+    _WIDGETS + "radio_option.html": _input_option,
+    _WIDGETS + "checkbox_option.html": _input_option,
+    _WIDGETS + "textarea.html": _textarea,
+    _WIDGETS + "select.html": _select,
+}
+
+
+class WidgetRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        build = _BUILDERS.get(template_name)
+        if build is not None:
+            html = build(context["widget"])
+            if html is not None:
+                return html.strip()
+        return super().render(template_name, context, request=request)

@@ -1,0 +1,181 @@
+"""One form field as crispy-forms' bootstrap5 pack draws it, built in Python.
+
+The pack's field.html includes a template for the help text, one for the
+errors, one around them, and one per radio or checkbox choice: a form page
+rendered a hundred templates for a dozen fields. Our forms use the plain
+`|crispy` and `|as_crispy_field` filters, with no helper or layout, so the
+field's markup is one of a few shapes, built here with the same elements,
+classes, ids and aria attributes as the pack's (apps/core/tests/test_form_rendering.py
+compares the two for each kind of widget, bound and with errors). Anything
+else — a helper's horizontal layout, a file input, a multi-widget — is drawn
+by the pack's own template, as before.
+"""
+
+from functools import cache
+from pathlib import Path
+
+import crispy_bootstrap5
+from crispy_forms.templatetags.crispy_forms_filters import optgroups
+from django import forms, template
+from django.conf import settings
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from apps.core.form_rendering import html_attrs, printed
+
+register = template.Library()
+
+PACK_FIELD = Path(crispy_bootstrap5.__file__).parent / "templates" / "bootstrap5" / "field.html"
+
+# Context values of helpers and layouts we do not use: any of them set, the pack draws the field.
+_LAYOUT_KEYS = (
+    "tag",
+    "wrapper_class",
+    "form_class",
+    "label_class",
+    "field_class",
+    "help_text_inline",
+    "error_text_inline",
+    "inline_class",
+    "flat_attrs",
+    "bootstrap_checkbox_offsets",
+)
+
+
+@cache
+def _pack_field_template(engine):
+    return engine.from_string(PACK_FIELD.read_text())
+
+
+def _unlocalized(value):
+    """`{{ value|unlocalize }}`."""
+    return conditional_escape(str(localize(value, use_l10n=False)))
+
+
+def _add_classes(widget, classes):
+    """crispy's `{% crispy_field field 'class' '...' %}`: the widget's own class name, then the pack's classes."""
+    name = widget.__class__.__name__.lower()
+    css = widget.attrs.get("class", "")
+    if css:
+        if css.find(name) == -1:
+            css += " " + name
+    else:
+        css = name
+    present = css.split()
+    for cls in classes.split():
+        if cls not in present:
+            css += " " + cls
+            present.append(cls)
+    widget.attrs["class"] = css
+
+
+def _errors(field, errors):
+    if not errors:
+        return ""
+    auto_id = printed(field.auto_id)
+    items = "".join(
+        f'<p id="error_{number}_{auto_id}"><strong>{printed(error)}</strong></p>'
+        for number, error in enumerate(errors, start=1)
+    )
+    return f'\n<div id="{printed(getattr(errors, "field_id", ""))}_error" class="invalid-feedback">{items}</div>'
+
+
+def _help(field):
+    if not field.help_text:
+        return ""
+    ident = f'id="{printed(field.auto_id)}_helptext" ' if field.auto_id else ""
+    return f'\n<div {ident}class="form-text">{mark_safe(field.help_text)}</div>'
+
+
+def _label(field, required):
+    tag = "legend" if field.use_fieldset else "label"
+    ident = field.id_for_label
+    target = f'for="{printed(ident)}" ' if ident else ""
+    star = '<span class="asteriskField">*</span>' if required else ""
+    classes = "form-label" + (" requiredField" if required else "") + (" fs-6" if field.use_fieldset else "")
+    return f'<{tag} {target}class="{classes}">{printed(field.label)}{star}</{tag}>'
+
+
+def _choices(field, errors):
+    """The pack's radio_checkbox_select.html: one checkbox or radio button per choice."""
+    invalid = " is-invalid" if errors else ""
+    name = printed(field.html_name)
+    groups = optgroups(field)
+    parts = ["<div >"]
+    for group_number, (group, options, _index) in enumerate(groups, start=1):
+        if group:
+            parts.append(f"<strong>{printed(group)}</strong>")
+        for option_number, option in enumerate(options, start=1):
+            last = errors and option_number == len(options) and group_number == len(groups)
+            parts.append(
+                f'<div class="form-check"><input type="{printed(option["type"])}" class="form-check-input{invalid}"'
+                f'  name="{name}" value="{_unlocalized(option["value"])}" {html_attrs(option["attrs"])}>'
+                f'<label for="{printed(option["attrs"].get("id", ""))}" class="form-check-label">'
+                f"{_unlocalized(option['label'])}</label>{_errors(field, errors) if last else ''}</div>"
+            )
+    parts.append("</div>")
+    parts.append(_help(field))
+    return "".join(parts)
+
+
+def _field(field):
+    widget = field.field.widget
+    errors = field.errors
+    required = field.field.required
+    css = field.css_classes()
+    extra = f" {printed(css)}" if css else ""
+    auto_id = printed(field.auto_id)
+    if isinstance(widget, forms.CheckboxInput):
+        _add_classes(widget, "form-check-input is-invalid" if errors else "form-check-input")
+        star = '<span class="asteriskField">*</span>' if required else ""
+        marked = " requiredField" if required else ""
+        return (
+            f'<div class="mb-3"><div id="div_{auto_id}" class="form-check{extra}">{field}'
+            f'<label for="{printed(field.id_for_label)}" class="form-check-label{marked}">'
+            f"{printed(field.label)}{star}</label>{_errors(field, errors)}{_help(field)}</div></div>"
+        )
+    parts = [f'<div id="div_{auto_id}" class="mb-3{extra}">']
+    fieldset = field.use_fieldset and field.label
+    if field.label:
+        if field.use_fieldset:
+            described = field.aria_describedby
+            parts.append(f'<fieldset aria-describedby="{printed(described)}">' if described else "<fieldset>")
+        parts.append(_label(field, required))
+    if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is one too
+        parts.append(_choices(field, errors))
+    else:
+        if isinstance(widget, forms.Select):
+            _add_classes(widget, "form-select is-invalid" if errors else "form-select")
+        else:
+            _add_classes(widget, "form-control is-invalid" if errors else "form-control")
+        parts.append(str(field))
+        parts.append(_errors(field, errors))
+        parts.append(_help(field))
+    if fieldset:
+        parts.append("</fieldset>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _plain(context, field):
+    """Whether the field is one of the shapes built here."""
+    if not context.get("form_show_labels") or not context.get("form_show_errors"):
+        return False
+    if any(context.get(key) for key in _LAYOUT_KEYS):
+        return False
+    if getattr(settings, "CRISPY_CLASS_CONVERTERS", None):
+        return False
+    widget = field.field.widget
+    return not isinstance(widget, forms.FileInput | forms.MultiWidget) and not hasattr(widget, "widget")
+
+
+@register.simple_tag(takes_context=True)
+def crispy_lean_field(context):
+    """The `field` of the context, drawn as the bootstrap5 pack's field.html draws it."""
+    field = context["field"]
+    if field.is_hidden:
+        return str(field)
+    if not _plain(context, field):
+        return _pack_field_template(context.template.engine).render(context)
+    return mark_safe(_field(field))

@@ -1,0 +1,94 @@
+"""Every page of the demo school, timed in-process as each persona opens it: the
+walk of the browser suite (tests/demo_walk.py), each GET page that answers HTML
+timed over repeated requests by one client. A page's median must stay within its
+goal: 15 ms for lists, boards, forms and detail pages; the dashboards, which
+aggregate a school's year, 25 ms. Run by `make bench` (marker `speed`; not part of
+`make test`, whose busy machine would only measure its own load). The table of
+every page goes to .data/bench/pages-PERSONA.md. See docs/performance.md#pages.
+"""
+
+import os
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.template import Template
+from django.test import utils as test_utils
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.models import User
+from conftest import client_for
+from tests.demo_walk import COORDINATOR, DEMO_PERSONAS, DemoWorld, pages_for
+
+pytestmark = [pytest.mark.speed, pytest.mark.django_db(transaction=True)]
+
+PAGE_GOAL_MS = 15.0
+DASHBOARD_GOAL_MS = 25.0
+WARMUP = 3
+REPEAT = int(os.environ.get("BENCH_PAGE_REPEAT", "15"))
+OUTPUT = Path(os.environ.get("BENCH_PAGES_DIR", settings.BASE_DIR / ".data" / "bench"))
+
+
+def goal_ms(route):
+    return DASHBOARD_GOAL_MS if route.startswith("dashboards:") else PAGE_GOAL_MS
+
+
+@pytest.fixture
+def production_rendering(settings):
+    """As in production: templates rendered without the test runner's signal per
+    template (which copies every context), and the to-do counts cached."""
+    settings.TODOS_CACHE_SECONDS = 60
+    cache.clear()  # the demo's ids repeat in every test's copy of it
+    instrumented = Template._render
+    Template._render = test_utils._TestState.saved_data.template_render
+    yield
+    Template._render = instrumented
+
+
+def _time(client, url):
+    for _ in range(WARMUP):
+        client.get(url)
+    samples = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return statistics.median(samples), max(samples), len(captured)
+
+
+@pytest.mark.parametrize("visitor", [*DEMO_PERSONAS, "coordinator"])
+def test_every_page_renders_within_its_goal(visitor, demo, production_rendering):
+    users = {role: User.objects.get(email=email) for role, email in DEMO_PERSONAS.items()}
+    world = DemoWorld(demo, users)
+    client = client_for(users.get(visitor) or User.objects.get(email=COORDINATOR))
+    rows, slow = [], []
+    for route, url in pages_for(visitor, world):
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue  # a download, or a page this persona is sent away from
+        p50, slowest, queries = _time(client, url)
+        rows.append((route, url, p50, slowest, queries, len(response.content)))
+        if p50 > goal_ms(route):
+            slow.append(f"{route} {url}: p50 {p50:.1f} ms (goal ≤ {goal_ms(route):.0f} ms)")
+    _record(visitor, rows)
+    assert rows, "no page was timed"
+    assert not slow, f"{len(slow)} of {len(rows)} pages over their goal as {visitor}:\n" + "\n".join(slow)
+
+
+def _record(visitor, rows):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"Pages of the demo school as {visitor}, in-process, {REPEAT} requests each after {WARMUP} warm-ups.",
+        "",
+        "| route | URL | p50 ms | slowest ms | queries | KB |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for route, url, p50, slowest, queries, size in sorted(rows, key=lambda row: -row[2]):
+        lines.append(f"| {route} | `{url}` | {p50:.1f} | {slowest:.1f} | {queries} | {size / 1024:.0f} |")
+    (OUTPUT / f"pages-{visitor}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
