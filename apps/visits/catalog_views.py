@@ -3,12 +3,14 @@ items) and the evaluative words the feedback form gently points out."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import wordforms
 from apps.core.forms import apply_validation_error
+from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
 from apps.staff.forms import NameForm
@@ -16,6 +18,9 @@ from apps.staff.forms import NameForm
 from . import catalog_services, services
 from .catalog_forms import EvaluativeWordForm, ProtocolForm, ProtocolItemFormSet
 from .models import EvaluativeWord, ObservationProtocol
+
+_protocol_edit_link = row_link("visits:protocol_edit")
+_word_delete_link = row_link("visits:word_delete")
 
 
 @school_view("visits.manage_catalog")
@@ -31,7 +36,9 @@ def protocol_list(request):
         else:
             messages.success(request, _("The protocol is added: now write its prompts and checklist items."))
             return redirect("visits:protocol_edit", pk=protocol.pk)
-    protocols = ObservationProtocol.objects.for_school(request.school).prefetch_related("items")
+    protocols = list(ObservationProtocol.objects.for_school(request.school).annotate(item_count=Count("items")))
+    for protocol in protocols:
+        protocol.edit_url = _protocol_edit_link(pk=protocol.pk)
     return render(request, "visits/catalog/protocols.html", {"form": form, "protocols": protocols})
 
 
@@ -63,7 +70,6 @@ def protocol_edit(request, pk):
 def word_list(request):
     """The evaluative words the feedback form gently points out; the defaults are
     made on first open."""
-    services.evaluative_words_ensure(school=request.school)
     form = EvaluativeWordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,8 +82,14 @@ def word_list(request):
     # Each entry with the forms the feedback form will point out, so that whoever
     # edits the list sees what «молодец» or «отличная работа» will catch.
     words = list(EvaluativeWord.objects.for_school(request.school))
+    if not words:
+        services.evaluative_words_ensure(school=request.school)
+        words = list(EvaluativeWord.objects.for_school(request.school))
     for entry in words:
         entry.forms = wordforms.entry_forms(entry.word)
+        entry.forms_text = ", ".join(entry.forms)
+        entry.quoted = quoted(entry.word)
+        entry.delete_url = _word_delete_link(pk=entry.pk)
     return render(request, "visits/catalog/words.html", {"form": form, "words": words})
 
 

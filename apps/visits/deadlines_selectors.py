@@ -5,6 +5,7 @@ content and is called for the groups the user curates, never for the
 administration (see apps.visits.access)."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
@@ -15,13 +16,16 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
-    prefetch_related_objects,
 )
+from django.utils import timezone
 
+from apps.core.dates import short_date
+from apps.core.links import row_link
+from apps.core.typography import quoted
 from apps.mentoring.models import MentorGroup
+from apps.staff.models import StaffMember
 
 from .models import Feedback, LessonVisit, VisitObserver
 
@@ -49,8 +53,8 @@ class _EqualsAny(Func):
     output_field = BooleanField()
 
 
-# The columns a line of the board shows (visits/deadlines/_visit_line.html): fewer columns to
-# select, compile and load, the board's main cost once its SQL is fast.
+# The columns a line of the board shows (`visits_lines_prepare`): fewer columns to select,
+# compile and load, the board's main cost once its SQL is fast.
 NAME_FIELDS = ("last_name", "first_name", "patronymic")
 LINE_FIELDS = (
     *("school", "kind", "status", "grade", "topic", "starts_at", "ends_at", "debrief_due_at"),
@@ -63,14 +67,33 @@ def _with_line(visits):
     return visits.select_related("observed", "subject", "group").only(*LINE_FIELDS)
 
 
-def visits_observers_attach(visits):
-    """The observers of every visit listed on the board, in one query for all the lists."""
-    observers = (
-        VisitObserver.objects.select_related("staff")
-        .only("visit", "staff", *(f"staff__{name}" for name in NAME_FIELDS))
+_short_name = StaffMember.short_name.fget
+_detail_link = row_link("visits:detail")
+
+
+def visits_lines_prepare(visits):
+    """What a line of the board shows, ready for the template: its link, its title,
+    its details and its observers (one query for all the lists). Dates are in the
+    current time zone, the school's."""
+    observers = {}
+    rows = (
+        VisitObserver.objects.filter(visit__in=[visit.pk for visit in visits])
         .order_by("pk")
+        .values_list("visit", *(f"staff__{name}" for name in NAME_FIELDS))
     )
-    prefetch_related_objects(visits, Prefetch("observer_links", queryset=observers))
+    for visit_id, last_name, first_name, patronymic in rows:
+        person = SimpleNamespace(last_name=last_name, first_name=first_name, patronymic=patronymic)
+        observers.setdefault(visit_id, []).append(_short_name(person))
+    kinds = dict(LessonVisit.Kind.choices)
+    for visit in visits:
+        subject = f", {visit.subject.name}" if visit.subject_id else ""
+        group = f" · {visit.group}" if visit.group_id else ""
+        when = f"{short_date(visit.starts_at, 'D d.m H:i')}–{timezone.localtime(visit.ends_at):%H:%M}"
+        visit.url = _detail_link(pk=visit.pk)
+        visit.title = f"{visit.observed.short_name}, {visit.grade}{subject}"
+        visit.details = f"{quoted(visit.topic)} · {kinds[visit.kind]} · {when}{group}"
+        visit.observer_names = ", ".join(observers.get(visit.pk, ()))
+    return visits
 
 
 def _count(rows):
@@ -146,7 +169,25 @@ def next_steps_agreed(*, school, curator_user, now, limit=50):
         )
         .exclude(next_step="")
         .exclude(visit__status=LessonVisit.Status.CANCELLED)
-        .defer("facts", "toward_goal", "reconsider", "questions")
         .select_related("observer", "visit", "visit__observed", "visit__group")
+        .only(*NEXT_STEP_FIELDS)
         .order_by(F("follow_up_on").asc(nulls_last=True), "-visit__starts_at", "pk")[:limit]
     )
+
+
+# What a next step's line shows: the rest of the feedback text is never loaded.
+NEXT_STEP_FIELDS = (
+    *("next_step", "follow_up_on", "observer", *(f"observer__{name}" for name in NAME_FIELDS), "visit"),
+    *("visit__grade", "visit__starts_at", "visit__observed", "visit__group", "visit__group__kind"),
+    *(f"visit__observed__{name}" for name in NAME_FIELDS),
+)
+
+
+def next_steps_prepare(feedback_list):
+    """The line of each next step, ready for the template (dates in the school's zone)."""
+    for feedback in feedback_list:
+        visit = feedback.visit
+        group = f" · {visit.group}" if visit.group_id else ""
+        feedback.title = f"{visit.observed.short_name}, {visit.grade} · {short_date(visit.starts_at, 'd.m')}{group}"
+        feedback.follow_up_text = f"{feedback.follow_up_on:%d.%m.%Y}" if feedback.follow_up_on else ""
+    return feedback_list

@@ -1,14 +1,14 @@
 """The deadline board: visits awaiting their debrief, upcoming ones, missing reverse
 visits and, for a curator, the next steps agreed in the groups they curate."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.dates import short_date
 from apps.core.tenancy import school_view
 
-from . import deadlines_selectors
+from . import deadlines_selectors, selectors
 
 PAGE_SIZE = 25
 
@@ -26,10 +26,18 @@ def duration_text(delta):
 
 
 def _with_time_left(visits, now):
+    """The badge, the deadline and the feedback count of each awaiting visit, as its line shows them."""
     for visit in visits:
-        left = visit.debrief_due_at - now
+        left = duration_text(visit.debrief_due_at - now)
         visit.is_late = visit.overdue_now
-        visit.time_left = duration_text(left)
+        visit.time_left = left
+        badge = _("overdue by %(left)s") if visit.is_late else _("%(left)s left")
+        visit.badge = badge % {"left": left}
+        visit.due = short_date(visit.debrief_due_at, "D d.m H:i")
+        visit.feedback_text = _("feedback: %(done)s of %(total)s") % {
+            "done": visit.feedback_submitted,
+            "total": visit.observer_count,
+        }
     return visits
 
 
@@ -42,13 +50,15 @@ def deadline_board(request):
     see_all = request.membership.can("visits.oversee")
     scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now}
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
-    page = Paginator(awaiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
     _with_time_left(page.object_list, now)
     upcoming = list(deadlines_selectors.visits_upcoming(**scope))
     missing_reverse = list(deadlines_selectors.visits_missing_reverse(**scope))
-    deadlines_selectors.visits_observers_attach([*page.object_list, *upcoming, *missing_reverse])
+    deadlines_selectors.visits_lines_prepare([*page.object_list, *upcoming, *missing_reverse])
     # Feedback content: only ever the groups this user curates (apps.visits.access).
-    next_steps = list(deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now))
+    next_steps = deadlines_selectors.next_steps_prepare(
+        list(deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now))
+    )
     return render(
         request,
         "visits/deadlines/board.html",
@@ -62,5 +72,8 @@ def deadline_board(request):
             "debrief_hours": request.school.debrief_hours,
             "recent_days": deadlines_selectors.RECENT_DAYS,
             "now": now,
+            # Said once for the fifty lines.
+            "observers_label": _("Observers"),
+            "due_label": _("due"),
         },
     )

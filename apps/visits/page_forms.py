@@ -9,6 +9,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,20 +29,69 @@ from .services import ANSWERABLE_FOR
 TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
 
 
-class GroupChoiceField(forms.ModelChoiceField):
+class RowsChoiceIterator(ModelChoiceIterator):
+    """The choices from `field.rows` when the form gave them: rows loaded once for two
+    fields (a select and its boxes) or for the view too, instead of a query per field."""
+
+    def __iter__(self):
+        if self.field.rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        if self.field.rows is None:
+            return super().__len__()
+        return len(self.field.rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        if self.field.rows is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(self.field.rows)
+
+
+class RowsChoiceMixin:
+    """A model choice field whose choices may come from rows already loaded (a list, or a
+    queryset shared with another field, evaluated once); its queryset still validates."""
+
+    iterator = RowsChoiceIterator
+    rows = None
+
+
+class GroupChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         members = ", ".join(m.staff.short_name for m in obj.members.all())
         return f"{obj.get_kind_display()} №{obj.pk}: {members}"
 
 
-class VisitChoiceField(forms.ModelChoiceField):
+class VisitChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{timezone.localtime(obj.starts_at):%d.%m.%Y} · {obj.observed.short_name} · {obj.grade} · {obj.topic}"
 
 
+class PersonChoiceField(RowsChoiceMixin, StaffChoiceField):
+    pass
+
+
+class PeopleChoiceField(RowsChoiceMixin, StaffMultipleChoiceField):
+    pass
+
+
+class ProtocolChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class RowsMultipleChoiceField(RowsChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
 def groups_for_planner(request, school):
     """Open pairs and triads the user may plan a visit in: the ones they manage
-    (administration, curator) and the ones they are a member of."""
+    (administration, curator) and the ones they are a member of; a list, loaded once
+    for the form and the view."""
     open_groups = (
         MentorGroup.objects.for_school(school)
         .open()
@@ -50,12 +100,11 @@ def groups_for_planner(request, school):
         .order_by("pk")
     )
     user = request.user
-    allowed = [
-        g.pk
+    return [
+        g
         for g in open_groups
         if group_can_manage(request, g) or any(m.staff.user_id == user.pk for m in g.members.all())
     ]
-    return open_groups.filter(pk__in=allowed)
 
 
 def visits_for_planner(request, school):
@@ -65,7 +114,6 @@ def visits_for_planner(request, school):
         .exclude(status=LessonVisit.Status.CANCELLED)
         .filter(starts_at__gte=timezone.now() - ANSWERABLE_FOR)
         .select_related("observed")
-        .prefetch_related("observer_links")
         .order_by("-starts_at")
     )
     if not request.membership.can("visits.oversee"):
@@ -84,8 +132,8 @@ class VisitForm(forms.Form):
         required=False,
         help_text=_("The visit goes on the pair's schedule, and its curator sees the debrief."),
     )
-    observed = StaffChoiceField(label=_("Observed teacher"), queryset=None)
-    observers = StaffMultipleChoiceField(
+    observed = PersonChoiceField(label=_("Observed teacher"), queryset=None)
+    observers = PeopleChoiceField(
         label=_("Observers"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
     )
     day = forms.DateField(label=_("Date"), widget=DateInput())
@@ -99,7 +147,7 @@ class VisitForm(forms.Form):
         max_length=255,
         help_text=_("The one narrow aspect observers watch, not the whole lesson."),
     )
-    protocol = forms.ModelChoiceField(
+    protocol = ProtocolChoiceField(
         label=_("Observation protocol"), queryset=ObservationProtocol.objects.none(), required=False
     )
     answers_visit = VisitChoiceField(
@@ -109,26 +157,41 @@ class VisitForm(forms.Form):
         help_text=_("For a reverse visit: the visit in which the teacher observed now was an observer."),
     )
 
-    def __init__(self, *args, request, school, me=None, **kwargs):
+    def __init__(self, *args, request, school, me=None, groups=None, protocols=None, **kwargs):
+        """`groups` (groups_for_planner) and `protocols` (the school's active ones) when
+        the view loaded them already: each list of choices is read once."""
         super().__init__(*args, **kwargs)
         self.school = school
         self.me = me
         self.restricted = not request.membership.can("visits.plan_for_others")
-        groups = groups_for_planner(request, school)
+        groups = groups_for_planner(request, school) if groups is None else groups
         # Each school sees its own staff; a network pair's partner-school members
         # come in only through the pairs the user may plan in.
-        network = groups.exclude(partner_school=None)
-        people = StaffMember.objects.filter(
-            Q(school=school) | Q(pk__in=MentorGroupMember.objects.filter(group__in=network).values("staff")),
-            is_active=True,
-        ).select_related("school")
+        network = [group.pk for group in groups if group.partner_school_id]
+        people = (
+            StaffMember.objects.filter(
+                Q(school=school) | Q(pk__in=MentorGroupMember.objects.filter(group__in=network).values("staff")),
+                is_active=True,
+            )
+            .select_related("school")
+            .order_by("school__short_name", "last_name", "first_name")
+        )
         for name in ("observed", "observers"):
-            self.fields[name].queryset = people.order_by("school__short_name", "last_name", "first_name")
-            self.fields[name].show_school = network.exists()
-        self.fields["group"].queryset = groups
+            self.fields[name].queryset = people
+            # The select and the boxes list the same people: one query, read by the first.
+            self.fields[name].rows = people
+            self.fields[name].show_school = bool(network)
+        self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
+        self.fields["group"].rows = groups
         self.fields["subject"].queryset = Subject.objects.for_school(school).order_by("name")
-        self.fields["protocol"].queryset = ObservationProtocol.objects.for_school(school).filter(is_active=True)
-        self.fields["answers_visit"].queryset = visits_for_planner(request, school)
+        if protocols is None:
+            protocols = ObservationProtocol.objects.for_school(school).filter(is_active=True)
+        self.fields["protocol"].queryset = protocols
+        self.fields["protocol"].rows = protocols
+        answerable = visits_for_planner(request, school)
+        # Validating checks the answered visit's observers; listing them needs none.
+        self.fields["answers_visit"].queryset = answerable.prefetch_related("observer_links")
+        self.fields["answers_visit"].rows = answerable
 
     def clean(self):
         """The service's rules (`services.visit_check`) on what parsed, shown next
@@ -240,7 +303,7 @@ class FeedbackForm(forms.Form):
         required=False,
     )
 
-    problem_tags = forms.ModelMultipleChoiceField(
+    problem_tags = RowsMultipleChoiceField(
         label=_("Problems this lesson shows"),
         queryset=ProblemTag.objects.none(),
         required=False,
@@ -248,7 +311,7 @@ class FeedbackForm(forms.Form):
         help_text=_("From the school's list: the curator finds teachers with similar problems by them."),
     )
 
-    checks = forms.ModelMultipleChoiceField(
+    checks = RowsMultipleChoiceField(
         label=_("Checklist"),
         queryset=ProtocolItem.objects.none(),
         required=False,
@@ -257,11 +320,16 @@ class FeedbackForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"form": "feedback-form", "class": "form-check-input"}),
     )
 
-    def __init__(self, *args, school=None, visit=None, **kwargs):
+    def __init__(self, *args, school=None, visit=None, check_items=None, **kwargs):
+        """`check_items`: the visit's checklist items when the view loaded them with its prompts."""
         super().__init__(*args, **kwargs)
-        self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
+        # Whether the school has problem tags and their boxes: one query, read by the first.
+        self.problem_tag_rows = ProblemTag.objects.for_school(school)
+        self.fields["problem_tags"].queryset = self.problem_tag_rows
+        self.fields["problem_tags"].rows = self.problem_tag_rows
         if visit is not None:
             self.fields["checks"].queryset = services.feedback_check_items(visit=visit)
+            self.fields["checks"].rows = check_items
 
     def values(self):
         """The fields that parsed, for the service (a draft keeps what it can)."""

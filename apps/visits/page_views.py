@@ -9,7 +9,6 @@ administration). Drafts are their author's alone.
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from apps.core import wordforms
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
+from apps.core.links import row_link
 from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
@@ -80,49 +80,58 @@ def my_visits(request):
     context = {"me": me, "now": now}
     if me is not None:
         my_draft = Feedback.objects.filter(visit=OuterRef("pk"), observer=me, submitted_at__isnull=True)
-        context["awaiting"] = list(
-            selectors.visits_awaiting_my_feedback(school=request.school, staff=me).annotate(has_draft=Exists(my_draft))[
-                :LIST_CAP
-            ]
+        awaiting = selectors.visits_awaiting_my_feedback(school=request.school, staff=me)
+        context["awaiting"] = selectors.visits_lines_prepare(
+            list(awaiting.annotate(has_draft=Exists(my_draft))[:LIST_CAP]), now=now
         )
-        context["upcoming"] = list(
-            selectors.visits_for_staff(school=request.school, staff=me)
-            .filter(status=LessonVisit.Status.PLANNED, ends_at__gt=now)
-            .order_by("starts_at", "pk")[:LIST_CAP]
+        upcoming = selectors.visits_for_staff(school=request.school, staff=me).filter(
+            status=LessonVisit.Status.PLANNED, ends_at__gt=now
         )
-        received = (
-            selectors.visit_queryset(school=request.school)
-            .filter(observed=me, status__in=DEBRIEFED)
-            .order_by("-debriefed_at", "-pk")
-        )
-        context["received"] = Paginator(received, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["upcoming"] = selectors.visits_lines_prepare(list(upcoming.order_by("starts_at", "pk")[:LIST_CAP]))
+        received = selectors.visits_received(school=request.school, staff=me, statuses=DEBRIEFED)
+        context["received"] = selectors.page_with_count(received, number=request.GET.get("page"), per_page=PAGE_SIZE)
+        selectors.visits_lines_prepare(context["received"].object_list)
         # The observed teacher's own agreed next steps (their content: theirs to read).
-        context["next_steps"] = list(
+        next_steps = (
             Feedback.objects.filter(visit__school=request.school, visit__observed=me, submitted_at__isnull=False)
             .exclude(next_step="")
             .select_related("visit", "observer")
+            .only(*MY_NEXT_STEP_FIELDS)
             .order_by("-submitted_at", "-pk")[:5]
         )
+        context["next_steps"] = list(next_steps)
+        for feedback in context["next_steps"]:
+            feedback.visit_url = _detail_link(pk=feedback.visit_id)
     # Visits this user planned for others: whoever planned a visit finds it again.
-    context["planned"] = list(selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP])
+    planned = selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP]
+    context["planned"] = selectors.visits_lines_prepare(list(planned))
     return render(request, "visits/pages/my.html", context)
 
 
-def _initial(request, me):
+# What an agreed next step on "My visits" shows: the rest of the feedback text stays unread.
+MY_NEXT_STEP_FIELDS = (
+    *("next_step", "follow_up_on", "visit", "visit__grade", "visit__topic", "observer"),
+    *(f"observer__{name}" for name in selectors.NAME_FIELDS),
+)
+_detail_link = row_link("visits:detail")
+
+
+def _initial(request, me, *, groups, protocols):
     """What the planning form starts with: today, the teacher as an observer, and
-    what ?group=, ?from_visit= (an agreed next step) or ?answers= (a reverse visit) bring."""
+    what ?group=, ?from_visit= (an agreed next step) or ?answers= (a reverse visit) bring.
+    `groups` and `protocols` are the form's choices, loaded once."""
     school = request.school
     initial = {"day": school_today(school), "kind": LessonVisit.Kind.PAIR_VISIT}
-    protocol = ObservationProtocol.objects.for_school(school).filter(is_active=True).first()
+    protocol = next(iter(protocols), None)
     if protocol is not None:
         initial["protocol"] = protocol.pk
     if me is not None and not request.membership.can("visits.plan_for_others"):
         initial["observers"] = [me.pk]
-    allowed_groups = groups_for_planner(request, school)
+    allowed_groups = {group.pk: group for group in groups}
 
     group_id = request.GET.get("group", "")
     if group_id.isdecimal():
-        group = allowed_groups.filter(pk=group_id).first()
+        group = allowed_groups.get(int(group_id))
         if group is not None:
             initial.update(group=group.pk, observed_aspect=group.observed_aspect)
 
@@ -146,7 +155,7 @@ def _initial(request, me):
             # The next step is shown beside the form, never copied into the visit:
             # a visit's facts are read by the administration, its content is not.
             initial["next_step_hint"] = chosen.next_step.strip() if chosen else ""
-            if source.group_id and allowed_groups.filter(pk=source.group_id).exists():
+            if source.group_id in allowed_groups:
                 initial["group"] = source.group_id
 
     answers_id = request.GET.get("answers", "")
@@ -162,22 +171,40 @@ def _initial(request, me):
                 observed_aspect=answered.observed_aspect,
                 protocol=answered.protocol_id,
             )
-            if answered.group_id and allowed_groups.filter(pk=answered.group_id).exists():
+            if answered.group_id in allowed_groups:
                 initial["group"] = answered.group_id
     return initial
+
+
+def _active_protocols(school):
+    return ObservationProtocol.objects.for_school(school).filter(is_active=True)
 
 
 @school_view()
 def visit_create(request):
     """Any member plans a visit; a teacher only one they take part in."""
-    services.protocols_ensure_defaults(school=request.school)
     me = request.staff
     restricted = not request.membership.can("visits.plan_for_others")
     if restricted and me is None:
         messages.error(request, _("Your account is not linked to a card in the staff registry."))
         return redirect("visits:my")
-    initial = None if request.method == "POST" else _initial(request, me)
-    form = VisitForm(request.POST or None, request=request, school=request.school, me=me, initial=initial)
+    groups = groups_for_planner(request, request.school)
+    # The active protocols: the form's first choice and its list, one query; a school with
+    # none active gets the defaults if it has no protocol at all.
+    protocols = _active_protocols(request.school)
+    if not protocols:
+        services.protocols_ensure_defaults(school=request.school)
+        protocols = _active_protocols(request.school)
+    initial = None if request.method == "POST" else _initial(request, me, groups=groups, protocols=protocols)
+    form = VisitForm(
+        request.POST or None,
+        request=request,
+        school=request.school,
+        me=me,
+        initial=initial,
+        groups=groups,
+        protocols=protocols,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             visit = services.visit_create(school=request.school, created_by=request.user, **form.service_kwargs())
@@ -245,8 +272,23 @@ def visit_detail(request, pk):
 
 
 def _words(school):
-    services.evaluative_words_ensure(school=school)
-    return list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    """The school's evaluative words; the defaults are made for a school that has none."""
+    words = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    if not words:
+        services.evaluative_words_ensure(school=school)
+        words = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    return words
+
+
+def _protocol_items(visit):
+    """The prompts of the visit's protocol and its checklist items (the form's boxes), one query."""
+    if not visit.protocol_id:
+        return [], []
+    items = list(ProtocolItem.objects.filter(protocol=visit.protocol_id).order_by("position", "pk"))
+    return (
+        [item for item in items if item.kind == ProtocolItem.Kind.PROMPT],
+        [item for item in items if item.kind == ProtocolItem.Kind.CHECK],
+    )
 
 
 def _word_forms(words):
@@ -315,10 +357,13 @@ def feedback(request, pk):
                 current = services.feedback_save_draft(visit=visit, observer=me, **form.values())
         except services.FeedbackAlreadySubmitted as refusal:
             return _feedback_refused(request, visit, me, form, refusal)
+        protocol_items = _protocol_items(visit)[0]
     else:
-        form = FeedbackForm(initial=FeedbackForm.initial_for(current), school=request.school, visit=visit)
-    # The prompts; the checklist items are the form's boxes.
-    protocol_items = list(visit.protocol.items.filter(kind=ProtocolItem.Kind.PROMPT)) if visit.protocol_id else []
+        # The prompts; the checklist items are the form's boxes.
+        protocol_items, check_items = _protocol_items(visit)
+        form = FeedbackForm(
+            initial=FeedbackForm.initial_for(current), school=request.school, visit=visit, check_items=check_items
+        )
     return render(
         request,
         "visits/pages/feedback_form.html",
@@ -400,8 +445,10 @@ def feedback_draft(request, pk):
 @sensitive_post_parameters("text")
 @school_view()
 def reflection(request, pk):
-    """The observed teacher's self-reflection."""
-    visit = _visit(request, pk, detail=True)
+    """The observed teacher's self-reflection (the visit's feedback is not loaded: the form needs none)."""
+    visit = get_for_school_or_404(
+        selectors.visit_queryset(school=request.school).select_related("self_reflection"), school=request.school, pk=pk
+    )
     require(access.is_observed(visit, request.user))
     if visit.status == LessonVisit.Status.CANCELLED:
         messages.info(request, _("The visit was cancelled."))

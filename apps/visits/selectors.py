@@ -3,14 +3,21 @@ number of queries. Content (feedback text) is never read here for lists: lists
 show facts and timeliness only; content is loaded for one visit, after the
 access check in apps.visits.access."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Window
 from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
 
 from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
+from apps.core.dates import short_date
+from apps.core.links import row_link
+from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
 from .models import Feedback, LessonVisit, VisitObserver, VisitShareReader
+
+NAME_FIELDS = ("last_name", "first_name", "patronymic")
 
 
 def debrief_problem_tags(*, school, curator_user, group_statuses):
@@ -32,7 +39,7 @@ def debrief_problem_tags(*, school, curator_user, group_statuses):
 
 
 def visit_queryset(*, school):
-    """Visits of the school with their people; feedback text is deferred."""
+    """One visit of the school with its people (its lists use `visit_lines`)."""
     return (
         LessonVisit.objects.for_school(school)
         .select_related(
@@ -40,10 +47,6 @@ def visit_queryset(*, school):
         )
         .prefetch_related(
             Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff", "staff__user")),
-        )
-        .annotate(
-            feedback_submitted=Count("feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True),
-            observer_count=Count("observer_links", distinct=True),
         )
     )
 
@@ -62,9 +65,24 @@ def visit_detail(*, school):
     )
 
 
+# What a line of a list of visits shows (`visits_lines_prepare`): the lists load only these
+# columns, with the observed teacher and the subject, and no observers.
+LINE_FIELDS = (
+    *("school", "kind", "status", "grade", "topic", "observed_aspect"),
+    *("starts_at", "ends_at", "debrief_due_at", "debriefed_at"),
+    *("observed", *(f"observed__{name}" for name in NAME_FIELDS), "subject", "subject__name"),
+)
+
+
+def visit_lines(*, school):
+    """Visits of the school as lines of a list: facts only, the columns a line shows."""
+    return LessonVisit.objects.for_school(school).select_related("observed", "subject").only(*LINE_FIELDS)
+
+
 def visits_for_staff(*, school, staff):
     """Visits where `staff` is the observed teacher or an observer."""
-    return visit_queryset(school=school).filter(Q(observed=staff) | Q(observer_links__staff=staff)).distinct()
+    observes = VisitObserver.objects.filter(visit=OuterRef("pk"), staff=staff)
+    return visit_lines(school=school).filter(Q(observed=staff) | Q(Exists(observes)))
 
 
 def visits_planned_by(*, school, user):
@@ -73,7 +91,7 @@ def visits_planned_by(*, school, user):
     (apps.visits.access). Those she takes part in are in her other lists."""
     takes_part = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user=user)
     return (
-        visit_queryset(school=school)
+        visit_lines(school=school)
         .filter(created_by=user)
         .exclude(observed__user=user)
         .exclude(Exists(takes_part))
@@ -83,14 +101,84 @@ def visits_planned_by(*, school, user):
 
 def visits_awaiting_my_feedback(*, school, staff):
     """Held or overdue visits where `staff` observed and has not submitted feedback."""
+    observes = VisitObserver.objects.filter(visit=OuterRef("pk"), staff=staff)
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=False)
     return (
-        visit_queryset(school=school)
+        visit_lines(school=school)
         .awaiting_debrief(timezone.now())
-        .filter(observer_links__staff=staff)
+        .filter(Exists(observes))
         .exclude(Exists(submitted))
         .order_by("debrief_due_at")
     )
+
+
+def visits_received(*, school, staff, statuses):
+    """The debriefed visits of `staff`'s own lessons, latest first, with how many
+    observers submitted feedback (a count, no content)."""
+    submitted = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
+    return (
+        visit_lines(school=school)
+        .filter(observed=staff, status__in=statuses)
+        .annotate(feedback_submitted=_count(submitted))
+        .order_by("-debriefed_at", "-pk")
+    )
+
+
+def _count(rows):
+    """How many `rows` (correlated to the outer visit), as a subquery: no GROUP BY over the joins."""
+    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
+
+
+_detail_link = row_link("visits:detail")
+_feedback_link = row_link("visits:feedback")
+STATUS_BADGES = {
+    LessonVisit.Status.DEBRIEFED: "text-bg-success",
+    LessonVisit.Status.DEBRIEFED_LATE: "text-bg-warning",
+    LessonVisit.Status.OVERDUE: "text-bg-danger",
+    LessonVisit.Status.CANCELLED: "text-bg-secondary",
+    LessonVisit.Status.HELD: "text-bg-info",
+}
+
+
+def visits_lines_prepare(visits, *, now=None):
+    """What a line of a list shows, ready for the template (dates in the current time
+    zone, the school's): links, when, kind, who and what, the status badge; with `now`,
+    the time left until the debrief too."""
+    kinds = dict(LessonVisit.Kind.choices)
+    statuses = dict(LessonVisit.Status.choices)
+    for visit in visits:
+        subject = f" · {visit.subject.name}" if visit.subject_id else ""
+        visit.url = _detail_link(pk=visit.pk)
+        visit.feedback_url = _feedback_link(pk=visit.pk)
+        visit.when = f"{short_date(visit.starts_at, 'D d.m H:i')}–{timezone.localtime(visit.ends_at):%H:%M}"
+        visit.kind_label = kinds[visit.kind]
+        visit.summary = f"{visit.observed.short_name} · {visit.grade}{subject} · {quoted(visit.topic)}"
+        visit.status_label = statuses[visit.status]
+        visit.status_badge = STATUS_BADGES.get(visit.status, "text-bg-light border")
+        visit.debriefed_text = f"{timezone.localtime(visit.debriefed_at):%d.%m.%Y %H:%M}" if visit.debriefed_at else ""
+        if now is not None:
+            visit.overdue = visit.is_overdue(now)
+            due = visit.debrief_due_at
+            visit.time_left = timesince(due, now) if visit.overdue else timeuntil(due, now)
+            visit.due_text = f"{timezone.localtime(due):%d.%m.%Y %H:%M}"
+    return visits
+
+
+def page_with_count(rows, *, number, per_page):
+    """Page `number` of the queryset `rows` and their total from one query (a window
+    count), as `Paginator.get_page` gives it; a page out of range is left to it (the last page)."""
+    paginator = Paginator(rows, per_page)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        start = (number - 1) * per_page
+        found = list(rows.annotate(total_count=Window(Count("*")))[start : start + per_page])
+        if found or number == 1:
+            paginator.count = found[0].total_count if found else 0
+            return Page(found, number, paginator)
+    return paginator.get_page(number)
 
 
 def visit_share_candidates(*, visit):

@@ -583,11 +583,16 @@ DEFAULT_PROTOCOLS = [
 ]
 
 
-@transaction.atomic
 def protocols_ensure_defaults(*, school):
-    """A few Russian protocols for a school that has none yet."""
+    """A few Russian protocols for a school that has none yet. Checked outside a
+    transaction: the planning form and the catalog open it on every view."""
     if ObservationProtocol.objects.for_school(school).exists():
         return
+    _protocols_create_defaults(school=school)
+
+
+@transaction.atomic
+def _protocols_create_defaults(*, school):
     for name, description, items in DEFAULT_PROTOCOLS:
         protocol = ObservationProtocol.objects.create(school=school, name=name, description=description)
         ProtocolItem.objects.bulk_create(

@@ -259,17 +259,37 @@ def _count(user, url=BOARD):
 
 
 # The user with their memberships (one query), the unread notifications, the open to-dos; then the board:
-# the awaiting visits' count and page, the upcoming visits, the missing reverse visits, the observers of all
-# three, the next steps.
+# the awaiting visits' page with their count, the upcoming visits, the missing reverse visits, the observers
+# of all three, the next steps.
 @pytest.mark.parametrize("persona", ["curator", "administrator"])
 def test_board_runs_a_fixed_number_of_queries(request, school, other_school, curator_staff, persona):
     user = request.getfixturevalue(persona)
     _populate(school, curator_staff, 2)
     _populate(other_school, StaffMemberFactory(school=other_school), 1)
     MentorGroup.objects.filter(school=other_school).update(partner_school=school)
-    assert _count(user) == 9
+    assert _count(user) == 8
     _populate(school, curator_staff, 8)
-    assert _count(user) == 9
+    assert _count(user) == 8
+
+
+def test_board_pages_the_awaiting_visits_with_their_count_from_the_page_query(school, administrator, my_group):
+    """The count comes with the page (a window count); a page out of range is the last one, as Django's."""
+    visits = [_visit(my_group, ended_ago=(i + 1) * H) for i in range(7)]
+    expected = sorted(visits, key=lambda visit: (visit.debrief_due_at, visit.pk))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("apps.visits.deadlines_views.PAGE_SIZE", 3)
+        pages = {number: _page(administrator, page=number).context["page"] for number in ("1", "3", "9", "x", "0")}
+        assert _count(administrator, f"{BOARD}?page=2") == _count(administrator, BOARD)
+    assert list(pages["1"].object_list) == expected[:3] == list(pages["x"].object_list)
+    assert list(pages["3"].object_list) == expected[6:] == list(pages["9"].object_list) == list(pages["0"].object_list)
+    assert {page.paginator.count for page in pages.values()} == {7}
+    assert {page.paginator.num_pages for page in pages.values()} == {3}
+    assert pages["3"].number == 3 and pages["3"].has_previous() and not pages["3"].has_next()
+
+
+def test_board_with_nothing_awaiting_counts_none(administrator):
+    page = _page(administrator).context["page"]
+    assert page.paginator.count == 0 and list(page.object_list) == [] and page.number == 1
 
 
 @pytest.mark.parametrize("see_all", [True, False])
@@ -449,3 +469,6 @@ def test_catalogs_run_a_fixed_number_of_queries(school, deputy_head, name):
         _protocol(school, name=f"Протокол {i}")
         EvaluativeWord.objects.create(school=school, word=f"слово{i}")
     assert _count(deputy_head, reverse(name)) == small
+    # The user, the unread notifications, the to-do count; then the protocols with their items
+    # counted (after the check that the school has any), or the words.
+    assert small <= {"visits:protocols": 5, "visits:words": 4}[name]

@@ -6,8 +6,11 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.mentoring.models import ProblemTag
 from apps.visits import catalog_services, services
 from apps.visits.catalog_services import ItemSpec
 from apps.visits.models import Feedback, FeedbackCheck, ObservationProtocol, ProtocolItem
@@ -147,3 +150,29 @@ def test_a_visit_without_a_protocol_has_no_checklist(school, pair):  # noqa: F81
     assert 'name="checks"' not in html
     assert client.post(reverse("visits:feedback", args=[visit.pk]), feedback_data(visit, school)).status_code == 302
     assert ticks(Feedback.objects.get()) == []
+
+
+def _count_feedback_page(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_feedback_page_runs_a_fixed_number_of_queries(school, pair, protocol):  # noqa: F811
+    """On a phone right after the lesson: the prompts and boxes of the protocol in one
+    query, the problem tags read once for their heading and their boxes."""
+    visit = held_visit(pair, protocol=protocol["protocol"])
+    url = reverse("visits:feedback", args=[visit.pk])
+    client = client_for(pair["observer_user"])
+    client.get(url)  # the default evaluative words made
+    ProblemTag.objects.create(school=school, name="Проблема 0")
+    small = _count_feedback_page(client, url)
+    for i in range(1, 8):
+        ProblemTag.objects.create(school=school, name=f"Проблема {i}")
+        ProtocolItem.objects.create(protocol=protocol["protocol"], kind="check", text=f"Пункт {i}", position=10 + i)
+        ProtocolItem.objects.create(protocol=protocol["protocol"], kind="prompt", text=f"Вопрос {i}", position=20 + i)
+    assert _count_feedback_page(client, url) == small
+    # The user, the visit and its observers, the observer's feedback, the evaluative words, the
+    # protocol's items, the problem tags, the unread notifications and the to-do count.
+    assert small <= 9

@@ -183,8 +183,9 @@ def test_my_visits_runs_a_fixed_number_of_queries(pair):
     small = count_queries(client, url)
     _populate_my_visits(pair, 30)
     assert count_queries(client, url) == small
-    # The page's own lists (mine, observed, planned by me) plus the navbar's to-do count.
-    assert small <= 15
+    # The user, the card, the page's five lists (awaiting, upcoming, received with its count, next steps,
+    # planned by me), the unread notifications and the to-do count; no observers, no per-list count query.
+    assert small <= 9
 
 
 def test_visit_page_runs_a_fixed_number_of_queries(school, pair):
@@ -203,6 +204,35 @@ def test_visit_page_runs_a_fixed_number_of_queries(school, pair):
 
 
 # --- Planning a visit ------------------------------------------------------------------------
+
+
+def _populate_planning(school, pair, size):
+    for i in range(size):
+        observed_user, observed = person(school)
+        mentee = StaffMemberFactory(school=school)
+        SubjectFactory(school=school, name=f"Предмет {i} {observed.pk}")
+        MentorGroupFactory(school=school, curator=StaffMemberFactory(school=school), members=[observed, mentee])
+        held_visit(pair, ended_ago=(i + 2) * H, observers=[pair["observer"], mentee])
+
+
+@pytest.mark.parametrize("query", ["", "?answers=", "?from_visit="])
+def test_planning_form_runs_a_fixed_number_of_queries(school, pair, query):
+    """Each list of choices is read once: the pairs (with their members), the people for
+    both the select and the boxes, the subjects, the protocols, the visits to answer."""
+    client = client_for(pair["curator"])
+    source = held_visit(pair, status=LessonVisit.Status.DEBRIEFED)
+    FeedbackFactory(visit=source)
+    url = reverse("visits:create") + (f"{query}{source.pk}" if query else "")
+    client.get(url)  # the default protocols made
+    _populate_planning(school, pair, 1)
+    small = count_queries(client, url)
+    _populate_planning(school, pair, 8)
+    assert count_queries(client, url) == small
+    # The user, the card, the pairs, their members and people, the protocols, the people,
+    # the subjects, the visits to answer, the unread notifications and the to-do count; and
+    # the visit a reverse visit answers (with its observers) or the source of a next step
+    # (with its observers, feedback and checks).
+    assert small <= {"": 11, "?answers=": 13, "?from_visit=": 15}[query]
 
 
 def plan_data(pair, **overrides):
@@ -514,6 +544,16 @@ def test_the_observed_teacher_writes_a_self_reflection(school, pair):
     assert SelfReflection.objects.get(visit=visit).text == "Торопила учеников с ответами."
     assert "Торопила учеников" in client.get(url).content.decode()
     assert client_for(pair["observer_user"]).get(url).status_code == 403
+
+
+def test_the_self_reflection_page_reads_no_feedback(school, pair):
+    visit = held_visit(pair)
+    for _ in range(3):
+        FeedbackFactory(visit=visit, observer=StaffMemberFactory(school=school))
+    services.self_reflection_save(visit=visit, text="Торопила учеников.")
+    client = client_for(pair["observed_user"])
+    # The user, the visit with its self-reflection, its observers, the unread notifications, the to-dos.
+    assert count_queries(client, reverse("visits:reflection", args=[visit.pk])) <= 5
 
 
 def test_only_the_observed_teacher_shares_the_debrief(school, pair):
