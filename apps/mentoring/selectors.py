@@ -40,29 +40,44 @@ def mentor_group_rows(*, school):
 
 
 def mentor_group_queryset(*, school):
-    """`mentor_group_rows` with the facts boards show: next planned event, last
-    debrief, reverse visit held."""
+    """The groups as cards show them (boards, the group list): curator and
+    members, with the facts cards show: next planned event, last debrief,
+    overdue events, reverse visit held. Only the joins the cards read: no
+    school rows (a network pair is told by `partner_school_id`)."""
     now = datetime.datetime.now(tz=datetime.UTC)
-    return mentor_group_rows(school=school).annotate(
-        next_event_at=Min(
-            "events__starts_at",
-            filter=Q(events__starts_at__gte=now, events__status=GroupEvent.Status.PLANNED),
-        ),
-        last_debrief_at=Max(
-            "events__starts_at",
-            filter=Q(events__kind=GroupEvent.Kind.DEBRIEF, events__status=GroupEvent.Status.HELD),
-        ),
-        overdue_events=Count(
-            "events",
-            filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
-            distinct=True,
-        ),
-        reverse_visit_held=Exists(
-            GroupEvent.objects.filter(
-                group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
-            )
-        ),
+    return (
+        MentorGroup.objects.for_school(school)
+        .select_related("curator")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot"),
+            ),
+        )
+        .annotate(
+            next_event_at=Min(
+                "events__starts_at",
+                filter=Q(events__starts_at__gte=now, events__status=GroupEvent.Status.PLANNED),
+            ),
+            last_debrief_at=Max(
+                "events__starts_at",
+                filter=Q(events__kind=GroupEvent.Kind.DEBRIEF, events__status=GroupEvent.Status.HELD),
+            ),
+            overdue_events=Count(
+                "events",
+                filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
+            ),
+            reverse_visit_held=Exists(
+                GroupEvent.objects.filter(
+                    group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
+                )
+            ),
+        )
     )
+
+
+def _is_member(user):
+    return Exists(MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user=user))
 
 
 def group_decline_reason(*, group):
@@ -80,7 +95,8 @@ def mentor_group_list(*, school, user, see_all, status="all"):
 
     def narrow(groups):
         if not see_all:
-            groups = groups.filter(Q(curator__user=user) | Q(members__staff__user=user)).distinct()
+            # An EXISTS, not a join: no duplicate rows to make distinct.
+            groups = groups.filter(Q(curator__user=user) | _is_member(user))
         if status == "open":
             return groups.open()
         if status in MentorGroup.Status.values:
@@ -167,11 +183,10 @@ def curator_board(*, school, user):
 def board_groups(*, school, user):
     """The board's two lists of open groups in one query: those the user curates
     (by status, then age) and those they are a member of (by age)."""
-    member = MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user=user)
     groups = list(
         mentor_group_queryset(school=school)
         .open()
-        .annotate(is_member=Exists(member))
+        .annotate(is_member=_is_member(user))
         .filter(Q(curator__user=user) | Q(is_member=True))
         .order_by("status", "pk")
     )

@@ -239,8 +239,22 @@ def test_board_fills_every_list_in_a_few_queries(school, curator):
     assert list(context["own_steps"]) == [own]
     assert reverse("mentoring:route_detail", args=[own_route.pk]) in response.content.decode()
     # The request's own (session, membership, staff card, unread count: 4), the
-    # groups with members and tags (3), events, steps, the own route.
-    assert len(captured) == 4 + 3 + 3, [q["sql"][:60] for q in captured]
+    # groups with members (2: cards show no tags), events, steps, the own route.
+    assert len(captured) == 4 + 2 + 3, [q["sql"][:60] for q in captured]
+
+
+def test_group_list_shows_a_group_once_with_its_overdue_events_counted_once(school, curator):
+    """A curator's pair with two past events still planned: one card, two overdue
+    events (not one per member of the pair)."""
+    me = StaffMemberFactory(school=school, user=curator)
+    group = MentorGroupFactory(school=school, curator=me)
+    past = timezone.now() - datetime.timedelta(days=2)
+    for _ in range(2):
+        GroupEventFactory(group=group, starts_at=past, ends_at=past + datetime.timedelta(hours=1))
+    response = client_for(curator).get(reverse("mentoring:group_list"))
+    cards = list(response.context["page"].object_list)
+    assert [card.pk for card in cards] == [group.pk]
+    assert cards[0].overdue_events == 2
 
 
 def test_board_shows_due_events_and_reverse_visits(school, my_pair, curator):
