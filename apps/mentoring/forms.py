@@ -89,6 +89,9 @@ class MentorGroupForm(forms.Form):
             self.fields["curator"].queryset = own.filter(pk=curator_fixed.pk)
             self.fields["curator"].initial = curator_fixed.pk
             self.fields["curator"].disabled = True
+            # A plain read of its one row, not a server-side cursor's three round trips.
+            choices_read_once([self.fields["curator"]], self.fields["curator"].queryset)
+        choices_read_once([self.fields["problem_tags"]], self.fields["problem_tags"].queryset)
         # The three member lists (and, in a pair of one school, the curator's) are
         # the same people: read them once, not once per drop-down.
         shared = [self.fields[name] for name in members]
