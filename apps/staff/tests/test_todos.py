@@ -357,9 +357,9 @@ def _scene(school, user, me, size):
 
 
 # The user with their memberships and schools (the session comes from the cache), the
-# card with the staff figures (one query), each source's items (a fixed few each) and the
-# navbar's two counts (notifications, to-dos).
-HOME_QUERIES = 24
+# card with the staff figures (one query) and each source's items (a fixed few each); the
+# navbar's counts come from the person's cached figures.
+HOME_QUERIES = 20
 
 
 def _home_queries(client):
