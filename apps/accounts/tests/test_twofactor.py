@@ -389,5 +389,6 @@ def test_setup_page_reload_shows_the_same_code_drawn_once_in_a_fixed_few_queries
     assert first.context["qr_svg"] == again.context["qr_svg"]
     assert first.context["secret"] == again.context["secret"]
     assert len(drawn) == 1
-    # the user with their memberships, their authenticators, whether they coordinate a network
-    assert len(captured) == 3
+    # the session, the user with their memberships, their authenticators (read once, with
+    # their user known: seven queries before) and whether they coordinate a network
+    assert len(captured) == 5

@@ -136,9 +136,11 @@ def test_a_category_is_in_force_and_due_on_its_last_day_everywhere(school):
 @pytest.mark.parametrize("with_overview", [True, False])
 def test_the_start_pages_own_card_reads_the_same_with_or_without_the_staff_figures(school, teacher, with_overview):
     on = D(2026, 1, 1)
-    mine = StaffMemberFactory(school=school, user=teacher, position="учитель химии", teaching_since=D(2024, 9, 1))
+    mine = StaffMemberFactory(
+        school=school, user=teacher, position="учитель химии", teaching_since=D(2024, 9, 1), hired_on=D(2024, 9, 1)
+    )
     category_award_create(staff=mine, category=Q.FIRST, awarded_on=D(2022, 1, 10))
-    StaffMemberFactory(school=school, position="учитель физики", teaching_since=D(2000, 9, 1))
+    StaffMemberFactory(school=school, position="учитель физики", teaching_since=D(2000, 9, 1), hired_on=D(2000, 9, 1))
     overview, card = staff_home(school=school, user=teacher, on=on, with_overview=with_overview)
     assert (card.pk, card.position, card.teaching_since) == (mine.pk, "учитель химии", D(2024, 9, 1))
     assert (card.current_category, card.category_valid_until, card.is_early_career) == (Q.FIRST, D(2027, 1, 10), True)
