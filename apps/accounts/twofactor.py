@@ -11,6 +11,7 @@ Reads (`twofactor_*` selectors) come first, writes (services) after.
 """
 
 import base64
+import functools
 import time
 
 import segno
@@ -68,6 +69,20 @@ def twofactor_mandatory(*, user, memberships=None) -> bool:
 def twofactor_device(*, user):
     """The user's confirmed authenticator app, or None."""
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+
+
+def totp_devices_of(*, user):
+    """(the confirmed authenticator or None, the pending one or None) in one read, as
+    `twofactor_device` and `totp_device_pending` pick them; each knows its user already
+    (its otpauth address names them)."""
+    confirmed = pending = None
+    for device in TOTPDevice.objects.filter(user=user).order_by("pk"):
+        device.user = user
+        if device.confirmed:
+            confirmed = confirmed or device
+        else:
+            pending = pending or device
+    return confirmed, pending
 
 
 def twofactor_needed(*, user) -> bool:
@@ -149,7 +164,14 @@ def totp_secret_grouped(device) -> str:
 
 def totp_qr_svg(device) -> str:
     """The device's otpauth:// address as an inline SVG QR code (no script, no image file)."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, svgclass="totp-qr", lineclass=None)
+    return _qr_svg(device.config_url)
+
+
+@functools.lru_cache(maxsize=32)
+def _qr_svg(address: str) -> str:
+    # Drawing the code costs ~15 ms; the setup page is reloaded with the same pending
+    # key while the person fetches their phone, so the drawing is kept per address.
+    return segno.make(address, error="m").svg_inline(scale=5, svgclass="totp-qr", lineclass=None)
 
 
 def twofactor_code_normalise(code: str) -> str:

@@ -29,6 +29,7 @@ from .twofactor import (
     FRESH_CODES_SESSION_KEY,
     totp_device_confirm,
     totp_device_pending,
+    totp_devices_of,
     totp_qr_svg,
     totp_secret_grouped,
     twofactor_attempt_failed,
@@ -156,10 +157,11 @@ def two_factor_verify(request):
 def two_factor_setup(request):
     """Connect an authenticator app: scan the QR code (or type the key), confirm with a code."""
     next_url = _next_url(request)
-    if twofactor_device(user=request.user) is not None:
+    confirmed, device = totp_devices_of(user=request.user)
+    if confirmed is not None:
         # Already set up: this page never replaces an authenticator nor skips its code.
         return redirect(_with_next("two_factor_verify", next_url) if twofactor_owed(request) else "two_factor")
-    device = totp_device_pending(user=request.user)
+    device = device or totp_device_pending(user=request.user)
     form = TwoFactorCodeForm(request.POST or None, app_only=True)
     if request.method == "POST" and form.is_valid():
         confirmed = totp_device_confirm(user=request.user, code=form.cleaned_data["code"])

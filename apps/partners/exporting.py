@@ -39,7 +39,7 @@ def partners_export_xlsx(*, partners) -> bytes:
 
 
 def activities_export_xlsx(*, activities) -> bytes:
-    """Rows of `selectors.activity_list` (partners and teachers prefetched)."""
+    """Rows of `selectors.activity_list` (partners prefetched, `teacher_full_names` annotated)."""
     header = [
         _("Date or start"),
         _("End"),
@@ -68,7 +68,7 @@ def activities_export_xlsx(*, activities) -> bytes:
             a.product_text,
             a.product_link,
             a.responsible.full_name,
-            ", ".join(t.full_name for t in a.teachers.all()),
+            ", ".join(a.teacher_full_names),
             a.students_count,
             a.parents_count,
             a.get_status_display(),

@@ -3,8 +3,22 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -85,14 +99,31 @@ def partner_list(*, school, on=None, direction=None, kind="", stage="", agreemen
     return partners.order_by("name", "pk")
 
 
+def _teacher_full_names():
+    """The names of an activity's teachers (StaffMember.full_name, in the order of the
+    staff list) as an array column: a prefetch would cost a query and its machinery."""
+    name = Func(
+        Value(" "),
+        NullIf("last_name", Value("")),
+        NullIf("first_name", Value("")),
+        NullIf("patronymic", Value("")),
+        function="CONCAT_WS",
+        output_field=CharField(),
+    )
+    return ArraySubquery(
+        StaffMember.objects.filter(partner_activities=OuterRef("pk"))
+        .order_by("last_name", "first_name", "pk")
+        .values_list(name)
+    )
+
+
 def activity_queryset(*, school):
+    """Joint activities with their partners and `teacher_full_names`."""
     return (
         JointActivity.objects.for_school(school)
         .select_related("responsible", "problem_day")
-        .prefetch_related(
-            Prefetch("partners", queryset=PartnerOrganisation.objects.order_by("name", "pk")),
-            Prefetch("teachers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk")),
-        )
+        .annotate(teacher_full_names=_teacher_full_names())
+        .prefetch_related(Prefetch("partners", queryset=PartnerOrganisation.objects.order_by("name", "pk")))
     )
 
 
@@ -102,7 +133,7 @@ def partner_detail_queryset(*, school, on=None):
     timeline = (
         JointActivity.objects.for_school(school)
         .select_related("responsible", "problem_day")
-        .prefetch_related(Prefetch("teachers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk")))
+        .annotate(teacher_full_names=_teacher_full_names())
         .order_by("-starts_on", "-pk")
     )
     return partner_queryset(school=school, on=on).prefetch_related(
@@ -143,7 +174,7 @@ def activity_cards(activities, *, user, can_manage, with_partners=True):
         activity.problem_day_url = day_link(pk=day.pk) if day else ""
         activity.problem_day_title = quoted(day) if day else ""
         activity.file_url = file_link(pk=activity.pk) if activity.product_file else ""
-        activity.teacher_names = ", ".join(teacher.full_name for teacher in activity.teachers.all())
+        activity.teacher_names = ", ".join(activity.teacher_full_names)
         mine = activity.responsible.user_id == user.pk
         activity.edit_url = edit_link(pk=activity.pk) if can_manage or mine else ""
         if with_partners:

@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -136,8 +137,8 @@ def staff_attestations_due(*, school, on=None, months=6):
     )
 
 
-def staff_overview(*, school, on=None):
-    """Counts for the start page, in one query."""
+def staff_overview(*, school, on=None, **more):
+    """Counts for the start page, in one query (`more`: further aggregates over the active staff)."""
     on = on or school_today(school)
     until = add_months(on, 6)
     return (
@@ -153,13 +154,63 @@ def staff_overview(*, school, on=None):
                 filter=Q(category_valid_until__gte=on, category_valid_until__lte=until)
                 & ~Q(current_category=QualificationCategory.NONE),
             ),
+            **more,
         )
     )
 
 
 def staff_own_card(*, school, user, on=None):
-    """The signed-in person's own active registry record in this school, if any."""
-    return staff_with_derived(school=school, on=on).filter(user=user, is_active=True).first()
+    """The signed-in person's own active registry record in this school, if any, with
+    what the start page shows of it: `position`, `teaching_since`, `current_category`,
+    `category_valid_until` and `is_early_career` (only these columns are read)."""
+    on = on or school_today(school)
+    in_force = _award_in_force(on)
+    card = (
+        StaffMember.objects.for_school(school)
+        .filter(user=user, is_active=True)
+        .only("pk", "position", "teaching_since")
+        .annotate(
+            current_category=Coalesce(
+                Subquery(in_force.values("category")[:1]), Value(QualificationCategory.NONE.value)
+            ),
+            category_valid_until=Subquery(in_force.values("valid_until")[:1], output_field=DateField()),
+        )
+        .first()
+    )
+    if card is not None:
+        card.is_early_career = _early_career(card.teaching_since, on)
+    return card
+
+
+def _early_career(teaching_since, on):
+    # As staff_with_derived's `is_early_career`: started teaching within the last EARLY_CAREER_YEARS.
+    return teaching_since is not None and teaching_since > add_years(on, -EARLY_CAREER_YEARS)
+
+
+def staff_home(*, school, user, on=None, with_overview=False):
+    """The start page's (overview, own card): with the overview, both in one query (the
+    own card is one of the active staff it counts), else only the own card."""
+    on = on or school_today(school)
+    if not with_overview:
+        return None, staff_own_card(school=school, user=user, on=on)
+    own = Q(user=user)
+    overview = staff_overview(
+        school=school,
+        on=on,
+        own_pk=Max("pk", filter=own),
+        own_position=Max("position", filter=own),
+        own_teaching_since=Max("teaching_since", filter=own),
+        own_category=Max("current_category", filter=own),
+        own_valid_until=Max("category_valid_until", filter=own),
+    )
+    own_pk = overview.pop("own_pk")
+    fields = {key: overview.pop(f"own_{key}") for key in ("position", "teaching_since", "category", "valid_until")}
+    if own_pk is None:
+        return overview, None
+    card = StaffMember(pk=own_pk, school=school, position=fields["position"], teaching_since=fields["teaching_since"])
+    card.current_category, card.category_valid_until = fields["category"], fields["valid_until"]
+    card.is_early_career = _early_career(card.teaching_since, on)
+    return overview, card
 
 
 def own_card_q(prefix, user):

@@ -32,7 +32,7 @@ from .forms import (
 )
 from .importing import staff_rows_parse
 from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
-from .selectors import association_list, staff_attestations_due, staff_overview, staff_own_card, subject_list
+from .selectors import association_list, staff_attestations_due, staff_home, subject_list
 from .selectors import (
     staff_detail as staff_detail_select,
 )
@@ -72,10 +72,9 @@ def home(request):
 @school_view()
 def _school_home(request):
     today = school_today(request.school)
-    overview = None
-    if request.membership.can("staff.view"):
-        overview = staff_overview(school=request.school, on=today)
-    own_card = staff_own_card(school=request.school, user=request.user, on=today)
+    overview, own_card = staff_home(
+        school=request.school, user=request.user, on=today, with_overview=request.membership.can("staff.view")
+    )
     scope = todo_scope(school=request.school, user=request.user, membership=request.membership)
     todos = todo_items(scope=scope)
     return render(

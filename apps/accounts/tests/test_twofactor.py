@@ -15,6 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.accounts import twofactor
 from apps.accounts.models import Membership, Role
 from apps.accounts.tests.factories import (
     SchoolNetworkFactory,
@@ -374,3 +375,20 @@ def test_wrong_codes_and_turning_it_on_or_off_are_in_the_audit_trail(teacher):
     other.post(reverse("two_factor_verify"), {"code": f"{(int(totp_code(device)) + 1) % 1000000:06d}"})
     failed = AuditEvent.objects.get(action="two_factor_failed")
     assert (failed.actor, failed.target_id, failed.changes) == (teacher, str(teacher.pk), {"attempt": "1"})
+
+
+def test_setup_page_reload_shows_the_same_code_drawn_once_in_a_fixed_few_queries(teacher, monkeypatch):
+    twofactor._qr_svg.cache_clear()
+    drawn = []
+    make = twofactor.segno.make
+    monkeypatch.setattr(twofactor.segno, "make", lambda *args, **kwargs: drawn.append(args) or make(*args, **kwargs))
+    client = client_for(teacher)
+    first = client.get(reverse("two_factor_setup"))
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(reverse("two_factor_setup"))
+    assert first.context["qr_svg"] == again.context["qr_svg"]
+    assert first.context["secret"] == again.context["secret"]
+    assert len(drawn) == 1
+    # the session, the user with their memberships, their authenticators (read once, with
+    # their user known: seven queries before) and whether they coordinate a network
+    assert len(captured) == 5

@@ -593,7 +593,8 @@ def test_partner_page_does_not_read_the_partners_of_its_timeline(school, teacher
     partner = PartnerOrganisationFactory(school=school)
     JointActivityFactory(school=school, partners=[partner, PartnerOrganisationFactory(school=school)])
     queries, page = _captured(client_for(teacher), reverse("partners:partner_detail", args=[partner.pk]))
-    assert sum("_prefetch_related_val_jointactivity_id" in sql for sql in queries) == 1  # the teachers
+    # the teachers' names come with the timeline (an array column), not in a prefetch of their own
+    assert not any("_prefetch_related_val_jointactivity_id" in sql for sql in queries)
     assert "Библиотечный урок" in page
 
 
@@ -646,3 +647,16 @@ def test_expiring_agreements_and_directions_link_where_reverse_would(school, dep
     _queries, page = _captured(client_for(deputy_head), reverse("partners:directions"))
     assert f'href="{reverse("partners:registry")}?direction={direction.pk}"' in page
     assert f'href="{reverse("partners:direction_rename", args=[direction.pk])}"' in page
+
+
+def test_activity_cards_name_the_teachers_in_full_in_the_staff_lists_order(school, teacher):
+    late = StaffMemberFactory(school=school, last_name="Яковлева", first_name="Анна", patronymic="Петровна")
+    early = StaffMemberFactory(school=school, last_name="Белов", first_name="Иван", patronymic="")
+    partner = PartnerOrganisationFactory(school=school)
+    JointActivityFactory(school=school, partners=[partner], teachers=[late, early])
+    rows = selectors.activity_cards(
+        selectors.activity_list(school=school), user=teacher, can_manage=False, with_partners=True
+    )
+    assert [row.teacher_names for row in rows] == ["Белов Иван, Яковлева Анна Петровна"]
+    timeline = selectors.partner_detail_queryset(school=school).get(pk=partner.pk).activities.all()
+    assert [", ".join(a.teacher_full_names) for a in timeline] == ["Белов Иван, Яковлева Анна Петровна"]

@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 
 from apps.core.dates import add_months, add_years
 from apps.staff.models import QualificationCategory as Q
-from apps.staff.selectors import staff_attestations_due, staff_category_shares, staff_list, staff_overview
+from apps.staff.selectors import (
+    staff_attestations_due,
+    staff_category_shares,
+    staff_home,
+    staff_list,
+    staff_overview,
+)
 from apps.staff.services import category_award_create, staff_member_deactivate
 from apps.staff.tests.factories import StaffMemberFactory
 
@@ -125,3 +131,22 @@ def test_a_category_is_in_force_and_due_on_its_last_day_everywhere(school):
     assert staff_list(school=school, on=day_after).get(pk=staff.pk).current_category == Q.NONE
     assert list(staff_attestations_due(school=school, on=day_after)) == []
     assert staff_overview(school=school, on=day_after)["attestations_due"] == 0
+
+
+@pytest.mark.parametrize("with_overview", [True, False])
+def test_the_start_pages_own_card_reads_the_same_with_or_without_the_staff_figures(school, teacher, with_overview):
+    on = D(2026, 1, 1)
+    mine = StaffMemberFactory(
+        school=school, user=teacher, position="учитель химии", teaching_since=D(2024, 9, 1), hired_on=D(2024, 9, 1)
+    )
+    category_award_create(staff=mine, category=Q.FIRST, awarded_on=D(2022, 1, 10))
+    StaffMemberFactory(school=school, position="учитель физики", teaching_since=D(2000, 9, 1), hired_on=D(2000, 9, 1))
+    overview, card = staff_home(school=school, user=teacher, on=on, with_overview=with_overview)
+    assert (card.pk, card.position, card.teaching_since) == (mine.pk, "учитель химии", D(2024, 9, 1))
+    assert (card.current_category, card.category_valid_until, card.is_early_career) == (Q.FIRST, D(2027, 1, 10), True)
+    if with_overview:
+        assert overview == staff_overview(school=school, on=on)
+    else:
+        assert overview is None
+    staff_member_deactivate(staff=mine, left_on=D(2025, 12, 31))
+    assert staff_home(school=school, user=teacher, on=on, with_overview=with_overview)[1] is None
