@@ -1,5 +1,6 @@
 import datetime
 import functools
+import re
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
@@ -184,6 +185,10 @@ class PlannerRowsFormSet(forms.BaseFormSet):
                 markup.append(as_crispy_form(form))
                 continue
             template = next((html for values, html in alike if values == initial), None)
+            if template is None and alike:
+                # Rows that differ only in a choice picked ahead (the three roles) move the
+                # selection in the first row's markup instead of rendering again.
+                template = _reselected(alike[0][1], alike[0][0], initial, form, placeholder)
             if template is None:
                 template = as_crispy_form(
                     self._construct_form(index, **{**self.get_form_kwargs(index), "prefix": placeholder})
@@ -199,6 +204,34 @@ class PlannerRowsFormSet(forms.BaseFormSet):
     def clean(self):
         if not any(self.errors) and not self.filled():
             raise forms.ValidationError(_("Fill in at least one row."), code="no_rows")
+
+
+_PLAIN_VALUE = re.compile(r"[\w-]+")
+
+
+def _reselected(html, initial, other, form, prefix):
+    """`html` (a row rendered from `initial`) with the selections of `other`, when
+    the two differ only in single-choice <select> fields holding plain values; else None."""
+    if set(initial) != set(other):
+        return None
+    for name in (key for key in initial if initial[key] != other[key]):
+        field = form.fields.get(name)
+        if field is None or type(field.widget) is not forms.Select or field.show_hidden_initial:
+            return None
+        old, new = str(initial[name]), str(other[name])
+        if not (_PLAIN_VALUE.fullmatch(old) and _PLAIN_VALUE.fullmatch(new)):
+            return None
+        start = html.find(f'<select name="{prefix}-{name}"')
+        end = html.find("</select>", start)
+        if start < 0 or end < 0 or html.find(f'<select name="{prefix}-{name}"', end) >= 0:
+            return None
+        select = html[start:end]
+        was, now = f'<option value="{old}" selected>', f'<option value="{new}">'
+        if select.count(was) != 1 or select.count(now) != 1:
+            return None
+        select = select.replace(was, f'<option value="{old}">').replace(now, f'<option value="{new}" selected>')
+        html = html[:start] + select + html[end:]
+    return html
 
 
 def rows_formset(form_class, *, extra):
