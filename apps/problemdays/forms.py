@@ -4,6 +4,7 @@ import re
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
+from django.db.models import CharField, F, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -89,16 +90,39 @@ class PlannerChoices:
         return school_subjects(self.school)
 
     @functools.cached_property
+    def _offered(self):
+        """The three lists in one query: each option needs only its id and name."""
+        text = CharField()
+
+        def rows(queryset, kind, *names):
+            names = [*names, *[Value("", output_field=text)] * (3 - len(names))]
+            columns = {"k": Value(kind, output_field=text), **{f"n{i}": name for i, name in enumerate(names)}}
+            return queryset.order_by().annotate(**columns).values_list("k", "id", "n0", "n1", "n2")
+
+        staff = rows(self.staff_queryset, "staff", F("last_name"), F("first_name"), F("patronymic"))
+        partners = rows(self.partners_queryset, "partners", F("name"))
+        subjects = rows(self.subjects_queryset, "subjects", F("name"))
+        offered = {"staff": [], "partners": [], "subjects": []}
+        for kind, pk, *names in staff.union(partners, subjects, all=True).order_by("k", "n0", "n1", "id"):
+            if kind == "staff":
+                last_name, first_name, patronymic = names
+                item = StaffMember(id=pk, last_name=last_name, first_name=first_name, patronymic=patronymic)
+            else:
+                item = (PartnerOrganisation if kind == "partners" else Subject)(id=pk, name=names[0])
+            offered[kind].append(item)
+        return offered
+
+    @property
     def staff(self):
-        return list(self.staff_queryset.all())
+        return self._offered["staff"]
 
-    @functools.cached_property
+    @property
     def partners(self):
-        return list(self.partners_queryset.all())
+        return self._offered["partners"]
 
-    @functools.cached_property
+    @property
     def subjects(self):
-        return list(self.subjects_queryset.all())
+        return self._offered["subjects"]
 
 
 class ProblemDayForm(forms.ModelForm):

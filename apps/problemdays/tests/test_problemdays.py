@@ -184,12 +184,12 @@ def _fill(day, n):
 
 
 # The planner's row forms (three roles, three ideas, two activities, maybe one
-# being edited) share one load of the staff, partners and subjects.
+# being edited) share one load of the staff, partners and subjects (one query for the three lists).
 @pytest.mark.parametrize(
     ("name", "query", "expected"),
     [
-        ("problemdays:day_detail", "", 15),
-        ("problemdays:day_detail", "?edit=activity-{activity}", 15),
+        ("problemdays:day_detail", "", 13),
+        ("problemdays:day_detail", "?edit=activity-{activity}", 13),
         ("problemdays:timetable", "", 9),
         ("problemdays:day_print", "", 9),
     ],
