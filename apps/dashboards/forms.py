@@ -5,6 +5,8 @@ a page's filter form to its query string."""
 import datetime
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import academic_year_of, school_today
@@ -93,15 +95,23 @@ class DashboardFilterForm(forms.Form):
         return self.associations.get(self._value("association"))
 
     def filter_rows(self):
-        """(bound field, options) for the filters box: a select's options as
-        (value, label, selected) without the empty choice, None for an input.
+        """(bound field, options) for the filters box: a select's options' markup
+        without the empty choice, None for an input.
         Worked out here once, not per option in the template."""
         rows = []
         for field in self:
             options = None
             if field.field.widget.input_type == "select":
                 current = str(field.value())
-                options = [(value, label, str(value) == current) for value, label in field.field.choices if value != ""]
+                options = format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (value, mark_safe(" selected") if str(value) == current else "", label)
+                        for value, label in field.field.choices
+                        if value != ""
+                    ),
+                )
             rows.append((field, options))
         return rows
 
