@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
 from apps.core.links import row_link
@@ -46,6 +47,12 @@ def day_list(*, school):
     detail = row_link("problemdays:day_detail")
     for day in days:
         day.url = detail(pk=day.pk)
+        # Each row's labels, ready: the list is the school's whole history.
+        day.date_label = f"{day.date:%d.%m.%Y}"
+        day.activities_label = ngettext("%(count)s activity", "%(count)s activities", day.activity_count) % {
+            "count": day.activity_count
+        }
+        day.organiser_names = ", ".join(person.full_name for person in day.organisers.all())
     return days
 
 
