@@ -188,10 +188,10 @@ def _fill(day, n):
 @pytest.mark.parametrize(
     ("name", "query", "expected"),
     [
-        ("problemdays:day_detail", "", 13),
-        ("problemdays:day_detail", "?edit=activity-{activity}", 13),
-        ("problemdays:timetable", "", 9),
-        ("problemdays:day_print", "", 9),
+        ("problemdays:day_detail", "", 11),
+        ("problemdays:day_detail", "?edit=activity-{activity}", 11),
+        ("problemdays:timetable", "", 7),
+        ("problemdays:day_print", "", 7),
     ],
 )
 def test_query_counts_do_not_grow(school, deputy_head, name, query, expected):
