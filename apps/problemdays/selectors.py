@@ -44,8 +44,9 @@ def _linked_sql():
         selected = [
             f"{'o.' + columns[i] if i < len(columns) else 'NULL'}::{kind}" for i, kind in enumerate(_LINKED_TYPES)
         ]
+        # Only the models' own table and column names are spliced in; the ids are parameters.
         parts.append(
-            f"SELECT '{relation}', t.{own}, o.id, o.school_id, {', '.join(selected)}"
+            f"SELECT '{relation}', t.{own}, o.id, o.school_id, {', '.join(selected)}"  # nosec B608
             f" FROM {field.remote_field.through._meta.db_table} t JOIN {model._meta.db_table} o ON o.id = t.{other}"
             " WHERE t." + own + " = ANY(%s)"
         )
