@@ -5,6 +5,8 @@ a page's filter form to its query string."""
 import datetime
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import academic_year_of, school_today
@@ -25,6 +27,9 @@ def read_filters(request, form_class, **kwargs):
     form = form_class(data, school=school, today=today, **kwargs)
     form.is_valid()
     return form
+
+
+SELECTED = mark_safe(" selected")  # nosec B308 B703 - a constant attribute
 
 
 class DashboardFilterForm(forms.Form):
@@ -93,15 +98,23 @@ class DashboardFilterForm(forms.Form):
         return self.associations.get(self._value("association"))
 
     def filter_rows(self):
-        """(bound field, options) for the filters box: a select's options as
-        (value, label, selected) without the empty choice, None for an input.
+        """(bound field, options) for the filters box: a select's options' markup
+        without the empty choice, None for an input.
         Worked out here once, not per option in the template."""
         rows = []
         for field in self:
             options = None
             if field.field.widget.input_type == "select":
                 current = str(field.value())
-                options = [(value, label, str(value) == current) for value, label in field.field.choices if value != ""]
+                options = format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (value, SELECTED if str(value) == current else "", label)
+                        for value, label in field.field.choices
+                        if value != ""
+                    ),
+                )
             rows.append((field, options))
         return rows
 

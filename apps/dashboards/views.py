@@ -6,6 +6,7 @@ computed in SQL."""
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,6 +111,10 @@ def participation(request):
     }
     labels = context["labels"]
     context["form_labels"] = [(key, labels[key]) for key in selectors.aggregates.PARTICIPATION_FORMS]
+    # The per-teacher table is the page's bulk: each row's ticks are drawn here, once.
+    cell = {True: '<td class="text-center">✓</td>', False: '<td class="text-center"></td>'}
+    for row in context.get("matrix", ()):
+        row["cells"] = mark_safe("".join(cell[bool(flag)] for flag in row["flags"]))  # nosec B308 B703 - fixed markup
     return render(request, "dashboards/participation.html", context)
 
 

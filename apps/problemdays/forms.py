@@ -1,8 +1,10 @@
 import datetime
 import functools
+import re
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
+from django.db.models import CharField, F, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -88,16 +90,39 @@ class PlannerChoices:
         return school_subjects(self.school)
 
     @functools.cached_property
+    def _offered(self):
+        """The three lists in one query: each option needs only its id and name."""
+        text = CharField()
+
+        def rows(queryset, kind, *names):
+            names = [*names, *[Value("", output_field=text)] * (3 - len(names))]
+            columns = {"k": Value(kind, output_field=text), **{f"n{i}": name for i, name in enumerate(names)}}
+            return queryset.order_by().annotate(**columns).values_list("k", "id", "n0", "n1", "n2")
+
+        staff = rows(self.staff_queryset, "staff", F("last_name"), F("first_name"), F("patronymic"))
+        partners = rows(self.partners_queryset, "partners", F("name"))
+        subjects = rows(self.subjects_queryset, "subjects", F("name"))
+        offered = {"staff": [], "partners": [], "subjects": []}
+        for kind, pk, *names in staff.union(partners, subjects, all=True).order_by("k", "n0", "n1", "id"):
+            if kind == "staff":
+                last_name, first_name, patronymic = names
+                item = StaffMember(id=pk, last_name=last_name, first_name=first_name, patronymic=patronymic)
+            else:
+                item = (PartnerOrganisation if kind == "partners" else Subject)(id=pk, name=names[0])
+            offered[kind].append(item)
+        return offered
+
+    @property
     def staff(self):
-        return list(self.staff_queryset.all())
+        return self._offered["staff"]
 
-    @functools.cached_property
+    @property
     def partners(self):
-        return list(self.partners_queryset.all())
+        return self._offered["partners"]
 
-    @functools.cached_property
+    @property
     def subjects(self):
-        return list(self.subjects_queryset.all())
+        return self._offered["subjects"]
 
 
 class ProblemDayForm(forms.ModelForm):
@@ -184,6 +209,10 @@ class PlannerRowsFormSet(forms.BaseFormSet):
                 markup.append(as_crispy_form(form))
                 continue
             template = next((html for values, html in alike if values == initial), None)
+            if template is None and alike:
+                # Rows that differ only in a choice picked ahead (the three roles) move the
+                # selection in the first row's markup instead of rendering again.
+                template = _reselected(alike[0][1], alike[0][0], initial, form, placeholder)
             if template is None:
                 template = as_crispy_form(
                     self._construct_form(index, **{**self.get_form_kwargs(index), "prefix": placeholder})
@@ -200,6 +229,34 @@ class PlannerRowsFormSet(forms.BaseFormSet):
     def clean(self):
         if not any(self.errors) and not self.filled():
             raise forms.ValidationError(_("Fill in at least one row."), code="no_rows")
+
+
+_PLAIN_VALUE = re.compile(r"[\w-]+")
+
+
+def _reselected(html, initial, other, form, prefix):
+    """`html` (a row rendered from `initial`) with the selections of `other`, when
+    the two differ only in single-choice <select> fields holding plain values; else None."""
+    if set(initial) != set(other):
+        return None
+    for name in (key for key in initial if initial[key] != other[key]):
+        field = form.fields.get(name)
+        if field is None or type(field.widget) is not forms.Select or field.show_hidden_initial:
+            return None
+        old, new = str(initial[name]), str(other[name])
+        if not (_PLAIN_VALUE.fullmatch(old) and _PLAIN_VALUE.fullmatch(new)):
+            return None
+        start = html.find(f'<select name="{prefix}-{name}"')
+        end = html.find("</select>", start)
+        if start < 0 or end < 0 or html.find(f'<select name="{prefix}-{name}"', end) >= 0:
+            return None
+        select = html[start:end]
+        was, now = f'<option value="{old}" selected>', f'<option value="{new}">'
+        if select.count(was) != 1 or select.count(now) != 1:
+            return None
+        select = select.replace(was, f'<option value="{old}">').replace(now, f'<option value="{new}" selected>')
+        html = html[:start] + select + html[end:]
+    return html
 
 
 def rows_formset(form_class, *, extra):

@@ -3,15 +3,19 @@ the stage checks ("what is still missing") and clash detection work on the
 rows already loaded."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
 from apps.core.links import row_link
 from apps.core.typography import quoted
-from apps.staff.models import StaffMember
+from apps.partners.models import PartnerOrganisation
+from apps.staff.models import StaffMember, Subject
 
 from .models import DayActivity, DayStageChange, PreparationRole, ProblemDay, ThemeIdea
 
@@ -20,12 +24,70 @@ def _organisers():
     return Prefetch("organisers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk"))
 
 
+# The people, partners and subjects of the activities read in one query (three
+# prefetches build and compile three querysets). Each relation's columns in one
+# layout: id, school, up to three name parts, then the person's user and status.
+_LINKED = {
+    "responsible": (StaffMember, ("last_name", "first_name", "patronymic", "user_id", "is_active")),
+    "partners": (PartnerOrganisation, ("name",)),
+    "subjects": (Subject, ("name",)),
+}
+_LINKED_TYPES = ("text", "text", "text", "bigint", "boolean")
+
+
+@functools.cache
+def _linked_sql():
+    parts = []
+    for relation, (model, columns) in _LINKED.items():
+        field = DayActivity._meta.get_field(relation)
+        own, other = field.m2m_column_name(), field.m2m_reverse_name()
+        selected = [
+            f"{'o.' + columns[i] if i < len(columns) else 'NULL'}::{kind}" for i, kind in enumerate(_LINKED_TYPES)
+        ]
+        # Only the models' own table and column names are spliced in; the ids are parameters.
+        parts.append(
+            f"SELECT '{relation}', t.{own}, o.id, o.school_id, {', '.join(selected)}"  # nosec B608
+            f" FROM {field.remote_field.through._meta.db_table} t JOIN {model._meta.db_table} o ON o.id = t.{other}"
+            " WHERE t." + own + " = ANY(%s)"
+        )
+    # As each is shown: people by last and first name, partners and subjects by name.
+    return " UNION ALL ".join(parts) + " ORDER BY 1, 2, 5, 6, 3"
+
+
+class ActivityQuerySet(type(DayActivity.objects.all())):
+    """Activities that come with their responsible people, partners and subjects
+    (as if prefetched: `activity.responsible.all()` reads no more)."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and isinstance(self._result_cache[0], DayActivity):
+            _attach_linked(self._result_cache, using=self.db)
+
+
+def _attach_linked(activities, *, using):
+    found = {(relation, a.pk): [] for a in activities for relation in _LINKED}
+    fields = {
+        relation: [f.attname for f in model._meta.concrete_fields if f.attname in {"id", "school_id", *columns}]
+        for relation, (model, columns) in _LINKED.items()
+    }
+    with connections[using].cursor() as cursor:
+        cursor.execute(_linked_sql(), [[a.pk for a in activities]] * len(_LINKED))
+        for relation, activity_id, pk, school_id, *values in cursor.fetchall():
+            model, columns = _LINKED[relation]
+            row = {"id": pk, "school_id": school_id, **dict(zip(columns, values, strict=False))}
+            names = fields[relation]
+            found[(relation, activity_id)].append(model.from_db(using, names, [row[name] for name in names]))
+    for activity in activities:
+        cache = activity.__dict__.setdefault("_prefetched_objects_cache", {})
+        for relation, (model, _columns) in _LINKED.items():
+            rows = model._base_manager.db_manager(using).none()
+            rows._result_cache, rows._prefetch_done = found[(relation, activity.pk)], True
+            cache[relation] = rows
+
+
 def activity_queryset():
-    return DayActivity.objects.prefetch_related(
-        Prefetch("responsible", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk")),
-        "partners",
-        "subjects",
-    ).order_by("starts_at", "place", "pk")
+    return ActivityQuerySet(DayActivity).order_by("starts_at", "place", "pk")
 
 
 def day_queryset(*, school):
@@ -46,6 +108,12 @@ def day_list(*, school):
     detail = row_link("problemdays:day_detail")
     for day in days:
         day.url = detail(pk=day.pk)
+        # Each row's labels, ready: the list is the school's whole history.
+        day.date_label = f"{day.date:%d.%m.%Y}"
+        day.activities_label = ngettext("%(count)s activity", "%(count)s activities", day.activity_count) % {
+            "count": day.activity_count
+        }
+        day.organiser_names = ", ".join(person.full_name for person in day.organisers.all())
     return days
 
 

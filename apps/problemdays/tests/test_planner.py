@@ -441,3 +441,19 @@ def test_add_rows_alike_are_rendered_once_and_read_as_each_row_alone(day, formse
     alone = formset_class(prefix=prefix, form_kwargs={"day": ProblemDay.objects.get(pk=day.pk)}, row_initial=initial)
     assert markup == [as_crispy_form(form) for form in alone]
     assert f'name="{prefix}-1-' in markup[1] and f"{prefix}-0-" not in markup[1]
+
+
+def test_role_rows_that_differ_only_in_the_role_are_rendered_once(day, monkeypatch):
+    """The three role rows start from three roles: one crispy render, the role moved in the copies."""
+    from apps.problemdays import forms as planner_forms
+
+    StaffMemberFactory.create_batch(2, school=day.school)
+    rendered = []
+    real = planner_forms.as_crispy_form
+    monkeypatch.setattr(planner_forms, "as_crispy_form", lambda form: rendered.append(form) or real(form))
+    initial = [{"kind": kind} for kind in PreparationRole.Kind.values]
+    markup = RoleRowsFormSet(prefix="roles", form_kwargs={"day": day}, row_initial=initial).rows_markup()
+    assert len(rendered) == 1
+    for index, kind in enumerate(PreparationRole.Kind.values):
+        assert markup[index].count(" selected>") == 2  # the role and the empty teacher
+        assert f'<option value="{kind}" selected>' in markup[index]
