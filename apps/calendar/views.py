@@ -75,18 +75,19 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
     cells = {
         day: CalendarDay(day=day, events=[], is_today=day == today, outside=day.month != anchor.month) for day in days
     }
+    markup = {day: [] for day in days}
     for starts_at, source, event in sorted(events, key=lambda entry: entry[0]):
         day = timezone.localtime(starts_at, zone).date()
         if day in cells:
+            cells[day].events.append(event)
             # Each app draws its own items: ready markup, or its template.
             if source.item_html is not None:
-                html = source.item_html(event, compact=compact)
+                markup[day].append(source.item_html(event, compact=compact))
             else:
-                html = render_to_string(source.template, {"event": event, "compact": compact}, request)
-            cells[day].events.append(html)
+                markup[day].append(render_to_string(source.template, {"event": event, "compact": compact}, request))
     for cell in cells.values():
         # Each part is escaped markup already (format_html or a template).
-        cell.html = mark_safe("".join(cell.events))
+        cell.html = mark_safe("".join(markup[cell.day]))
         if not compact:
             cell.label = short_date(cell.day, "l, d.m")
     weeks = [[cells[day] for day in days[i : i + 7]] for i in range(0, len(days), 7)]

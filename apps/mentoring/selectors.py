@@ -129,6 +129,18 @@ def event_conflicts(*, event):
     return others
 
 
+def mentor_group_for_schedule(*, school):
+    """Groups of the school with what their schedule's forms need: the school
+    (dates), the curator (access, participants) and the members' cards (ids only)."""
+    return (
+        MentorGroup.objects.for_school(school)
+        .select_related("school", "curator")
+        .prefetch_related(
+            Prefetch("members", queryset=MentorGroupMember.objects.only("group_id", "staff_id").order_by("slot"))
+        )
+    )
+
+
 def calendar_events(*, school, start, end, staff_ids=None, group=None):
     """Events between `start` and `end` for some people (their schedule:
     `GroupEventQuerySet.of_people`, as on the board) or one group, each with
@@ -154,6 +166,8 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
             is_double_booked=Exists(clash) & ~Q(status=GroupEvent.Status.CANCELLED),
         )
         .select_related("group")
+        # Only what the page shows: a wide row costs its columns' compiling and reading.
+        .only("group__kind", "kind", "title", "starts_at", "ends_at", "status")
         .order_by("starts_at", "pk")
     )
 
