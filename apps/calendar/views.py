@@ -26,7 +26,7 @@ from apps.core.dates import school_today, short_date
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.mentoring.access import group_can_view, is_manager, require
 from apps.mentoring.models import MentorGroup
-from apps.mentoring.selectors import mentor_group_rows
+from apps.mentoring.selectors import mentor_group_for_schedule
 from apps.staff.models import StaffMember
 
 from . import ical
@@ -153,7 +153,7 @@ def staff_calendar(request, pk):
 
 @school_view()
 def group_calendar(request, pk):
-    group = get_for_school_or_404(mentor_group_rows(school=request.school), school=request.school, pk=pk)
+    group = get_for_school_or_404(mentor_group_for_schedule(school=request.school), school=request.school, pk=pk)
     require(group_can_view(request, group))
     return _render_calendar(
         request,

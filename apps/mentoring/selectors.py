@@ -130,14 +130,13 @@ def event_conflicts(*, event):
 
 
 def mentor_group_for_schedule(*, school):
-    """Groups of the school with what their schedule's forms need: the school
-    (dates), the curator (access, participants) and the members' cards (ids only)."""
+    """Groups of the school with what their schedule's pages need: the school
+    (dates), the curator and the members' cards (ids and users only: access)."""
+    members = MentorGroupMember.objects.select_related("staff").only("group", "staff", "staff__user").order_by("slot")
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "curator")
-        .prefetch_related(
-            Prefetch("members", queryset=MentorGroupMember.objects.only("group_id", "staff_id").order_by("slot"))
-        )
+        .prefetch_related(Prefetch("members", queryset=members))
     )
 
 
