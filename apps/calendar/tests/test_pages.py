@@ -72,3 +72,33 @@ def test_the_schedule_s_form_reads_no_problem_tags_of_the_group(school, curator)
         response = client_for(curator).get(reverse("mentoring:event_create", args=[group.pk]))
     assert response.status_code == 200
     assert not [query["sql"] for query in captured if "mentoring_problemtag" in query["sql"]]
+
+
+def _count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+def test_calendar_pages_read_as_many_queries_for_one_event_as_for_many(school, curator):
+    me = StaffMemberFactory(school=school, user=curator)
+    group = MentorGroupFactory(school=school, curator=me)
+    zone = zoneinfo.ZoneInfo(school.time_zone)
+    day = school_today(school)
+    client = client_for(curator)
+    pages = [
+        (reverse("mentoring:my_calendar"), {"view": "month"}),
+        (reverse("mentoring:staff_calendar", args=[me.pk]), None),
+        (reverse("mentoring:group_calendar", args=[group.pk]), {"view": "month"}),
+    ]
+
+    def add_event(hour, on=group):
+        starts_at = datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
+        GroupEventFactory(group=on, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(minutes=30))
+
+    add_event(9)
+    few = [_count_queries(client, url, params) for url, params in pages]
+    for hour in range(10, 15):
+        add_event(hour)
+    add_event(15, on=MentorGroupFactory(school=school, curator=me))
+    assert [_count_queries(client, url, params) for url, params in pages] == few
