@@ -11,21 +11,22 @@ import dataclasses
 import datetime
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.calendars import CALENDAR_SOURCES
-from apps.core.dates import school_today
+from apps.core.dates import school_today, short_date
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.mentoring.access import group_can_view, is_manager, require
 from apps.mentoring.models import MentorGroup
-from apps.mentoring.selectors import mentor_group_rows
+from apps.mentoring.selectors import mentor_group_for_schedule
 from apps.staff.models import StaffMember
 
 from . import ical
@@ -59,6 +60,7 @@ def _period(request):
 
 def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
     view, anchor, days, previous, following = _period(request)
+    compact = view == "month"
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(days[0], datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
@@ -67,17 +69,26 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
         if source.page_items is None:
             continue
         for event in source.page_items(school=request.school, start=start, end=end, staff_ids=staff_ids, group=group):
-            # Each app draws its own items.
-            event.calendar_template = source.template
-            events.append(event)
+            events.append((event.starts_at, source, event))
     today = school_today(request.school)
     cells = {
         day: CalendarDay(day=day, events=[], is_today=day == today, outside=day.month != anchor.month) for day in days
     }
-    for event in sorted(events, key=lambda e: e.starts_at):
-        day = timezone.localtime(event.starts_at).date()
+    markup = {day: [] for day in days}
+    for starts_at, source, event in sorted(events, key=lambda entry: entry[0]):
+        day = timezone.localtime(starts_at, zone).date()
         if day in cells:
             cells[day].events.append(event)
+            # Each app draws its own items: ready markup, or its template.
+            if source.item_html is not None:
+                markup[day].append(source.item_html(event, compact=compact))
+            else:
+                markup[day].append(render_to_string(source.template, {"event": event, "compact": compact}, request))
+    for cell in cells.values():
+        # Each part is escaped markup already (format_html or a template).
+        cell.html = mark_safe("".join(markup[cell.day]))
+        if not compact:
+            cell.label = short_date(cell.day, "l, d.m")
     weeks = [[cells[day] for day in days[i : i + 7]] for i in range(0, len(days), 7)]
     return render(
         request,
@@ -97,12 +108,15 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
 
 @dataclasses.dataclass
 class CalendarDay:
-    """A day of the page with its items; `outside`: of another month than the one shown."""
+    """A day of the page with its items (their markup, `html` all of it together);
+    `outside`: of another month than the one shown; `label`: the day's title in the week."""
 
     day: datetime.date
     events: list
     is_today: bool
     outside: bool
+    html: str = ""
+    label: str = ""
 
     @property
     def month_class(self):
@@ -120,30 +134,26 @@ def my_calendar(request):
 def staff_calendar(request, pk):
     """A teacher's or a curator's calendar: for the administration, for the curator
     of one of their groups, and for the person themselves."""
-    open_curated = MentorGroup.objects.for_school(request.school).open().filter(curator__user=request.user)
-    # This school's staff, and the partner-school members of the user's network pairs.
-    person = (
-        StaffMember.objects.filter(
-            Q(school=request.school) | Q(group_memberships__group__in=open_curated.filter(partner_school__isnull=False))
-        )
-        .filter(pk=pk)
-        .distinct()
-        .first()
-    )
+    person = StaffMember.objects.filter(pk=pk).first()
     if person is None:
         raise Http404
-    allowed = (
-        (is_manager(request) and person.school_id == request.school.pk)
-        or person.user_id == request.user.pk
-        or open_curated.filter(members__staff=person).exists()
-    )
+    curated = MentorGroup.objects.for_school(request.school).open().filter(curator__user=request.user)
+    if person.school_id == request.school.pk:
+        allowed = (
+            person.user_id == request.user.pk or is_manager(request) or curated.filter(members__staff=person).exists()
+        )
+    # A partner school's teacher is known here only to the curator of their network pair.
+    elif not curated.filter(partner_school__isnull=False, members__staff=person).exists():
+        raise Http404
+    else:
+        allowed = True
     require(allowed)
     return _render_calendar(request, title=person.full_name, staff_ids=[person.pk], base_url=request.path)
 
 
 @school_view()
 def group_calendar(request, pk):
-    group = get_for_school_or_404(mentor_group_rows(school=request.school), school=request.school, pk=pk)
+    group = get_for_school_or_404(mentor_group_for_schedule(school=request.school), school=request.school, pk=pk)
     require(group_can_view(request, group))
     return _render_calendar(
         request,

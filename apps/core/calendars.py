@@ -36,7 +36,9 @@ class CalendarSource:
     """`page_items(school=, start=, end=, staff_ids=, group=)`: objects with
     `starts_at` between the moments `start` and `end`, for these people (a
     person's calendar) or this pair or triad (its schedule; `staff_ids` None),
-    drawn by `template` (the object is `event` in it).
+    drawn by `item_html(event, compact=)` (its markup, escaped and ready: the
+    page draws every item without a template render each; `compact` in the
+    month grid), or else by `template` (the object is `event` in it).
 
     `feed_items(user=, since=)`: the user's FeedEntry items from the moment
     `since` on, not cancelled, through their registry cards in the schools they
@@ -45,6 +47,7 @@ class CalendarSource:
     page_items: Callable[..., Iterable] | None = None
     template: str = ""
     feed_items: Callable[..., Iterable[FeedEntry]] | None = None
+    item_html: Callable[..., str] | None = None
 
 
 CALENDAR_SOURCES = Registry("calendar sources")

@@ -4,6 +4,8 @@ and triads, and development route steps (all-day, on their due date)."""
 import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,41 @@ def group_event_page_items(*, school, start, end, staff_ids=None, group=None):
     for event in events:
         event.group_url = link(pk=event.group_id)
     return events
+
+
+def group_event_item_html(event, *, compact):
+    """An event on the calendar page; the month grid shows its start and title only."""
+    cancelled = event.status == GroupEvent.Status.CANCELLED
+    if cancelled:
+        look = "text-decoration-line-through text-body-secondary"
+    elif event.is_double_booked:
+        look = "border-danger bg-danger-subtle"
+    else:
+        look = "bg-body-tertiary"
+    starts = f"{timezone.localtime(event.starts_at):%H:%M}"
+    badge = ""
+    if event.is_double_booked and not cancelled:
+        badge = format_html('<span class="badge text-bg-danger">{}</span>', _("double booking"))
+    if compact:
+        return format_html(
+            '<div class="small my-1 p-1 rounded border {}">\n  <strong>{}</strong> {}\n  \n  {}\n</div>\n',
+            look,
+            starts,
+            event.title,
+            badge,
+        )
+    return format_html(
+        '<div class="small my-1 p-1 rounded border {}">\n  <strong>{}</strong>–{} {}\n'
+        '  <span class="text-body-secondary">· {} · <a href="{}">{}</a></span>\n  {}\n</div>\n',
+        look,
+        starts,
+        f"{timezone.localtime(event.ends_at):%H:%M}",
+        event.title,
+        event.get_kind_display(),
+        event.group_url,
+        event.group,
+        badge,
+    )
 
 
 def feed_events(*, user, since: datetime.datetime):
@@ -104,6 +141,6 @@ def route_step_feed_items(*, user, since):
 
 
 GROUP_EVENTS = CalendarSource(
-    page_items=group_event_page_items, template="mentoring/_calendar_event.html", feed_items=group_event_feed_items
+    page_items=group_event_page_items, item_html=group_event_item_html, feed_items=group_event_feed_items
 )
 ROUTE_STEPS = CalendarSource(feed_items=route_step_feed_items)

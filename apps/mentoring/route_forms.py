@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import share_choices
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput
@@ -56,7 +57,8 @@ class DevelopmentRouteForm(forms.Form):
 
     def __init__(self, *args, school, with_teacher=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = route_staff_choices(school=school)
+        # Options read as one list, not through a server-side cursor's round trips.
+        share_choices(route_staff_choices(school=school), self.fields["mentor"])
         self.teacher_rows = list
         if with_teacher:
             self.fields["teacher"].queryset = route_teacher_choices(school=school)
@@ -110,13 +112,13 @@ class RouteStepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.route, self.step = route, step
         if plan:
-            self.fields["responsible"].queryset = route_staff_choices(school=route.school)
+            share_choices(route_staff_choices(school=route.school), self.fields["responsible"])
         else:
             for name in ("title", "due_on", "responsible"):
                 del self.fields[name]
         if progress:
-            self.fields["evidence_event"].queryset = route_evidence_events(teacher=route.teacher).select_related(
-                "group"
+            share_choices(
+                route_evidence_events(teacher=route.teacher).select_related("group"), self.fields["evidence_event"]
             )
             if not plan:
                 # Cancelling a step is the mentor's decision, not the teacher's.

@@ -9,7 +9,6 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_safe
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
+from apps.core.paging import page_with_count
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
 
@@ -61,7 +61,7 @@ def route_list(request):
         overdue_only=options.get("overdue", False),
         query=options.get("q", ""),
     )
-    page = Paginator(routes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_with_count(routes, number=request.GET.get("page"), per_page=PAGE_SIZE)
     link = row_link("mentoring:route_detail")
     for route in page.object_list:
         route.url = link(pk=route.pk)

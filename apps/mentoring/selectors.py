@@ -145,6 +145,17 @@ def event_conflicts(*, event):
     return others
 
 
+def mentor_group_for_schedule(*, school):
+    """Groups of the school with what their schedule's pages need: the school
+    (dates), the curator and the members' cards (ids and users only: access)."""
+    members = MentorGroupMember.objects.select_related("staff").only("group", "staff", "staff__user").order_by("slot")
+    return (
+        MentorGroup.objects.for_school(school)
+        .select_related("school", "curator")
+        .prefetch_related(Prefetch("members", queryset=members))
+    )
+
+
 def calendar_events(*, school, start, end, staff_ids=None, group=None):
     """Events between `start` and `end` for some people (their schedule:
     `GroupEventQuerySet.of_people`, as on the board) or one group, each with
@@ -170,6 +181,8 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
             is_double_booked=Exists(clash) & ~Q(status=GroupEvent.Status.CANCELLED),
         )
         .select_related("group")
+        # Only what the page shows: a wide row costs its columns' compiling and reading.
+        .only("group__kind", "kind", "title", "starts_at", "ends_at", "status")
         .order_by("starts_at", "pk")
     )
 

@@ -272,9 +272,15 @@ def _report_conflicts(request, conflicts):
         messages.warning(request, text)
 
 
+def _schedule_group(request, pk):
+    return get_for_school_or_404(
+        selectors.mentor_group_for_schedule(school=request.school), school=request.school, pk=pk
+    )
+
+
 @school_view()
 def event_create(request, pk):
-    group = _group(request, pk)
+    group = _schedule_group(request, pk)
     require(group_can_manage(request, group))
     kind = request.GET.get("kind", GroupEvent.Kind.MEETING)
     if kind in GroupEvent.VISIT_KINDS:
@@ -304,7 +310,7 @@ def event_edit(request, pk):
         school=request.school,
         pk=pk,
     )
-    group = _group(request, event.group_id)
+    group = _schedule_group(request, event.group_id)
     require(group_can_manage(request, group))
     visit = getattr(event, "lesson_visit", None)
     if visit is not None:

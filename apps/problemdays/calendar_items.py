@@ -1,9 +1,12 @@
 """Problem-theme day duties on the calendars (apps.core.calendars): the
 activities a person is responsible for."""
 
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
+from apps.core.links import row_link
 from apps.core.typography import quoted
 
 from .selectors import duties_for_calendar, duties_for_user
@@ -14,6 +17,25 @@ def duty_page_items(*, school, start, end, staff_ids=None, group=None):
     if staff_ids is None:
         return []
     return duties_for_calendar(school=school, staff_ids=staff_ids, start=start, end=end)
+
+
+def duty_item_html(activity, *, compact):
+    """A duty on the calendar page; the month grid leaves out its end and place."""
+    starts = f"{timezone.localtime(activity.starts_at):%H:%M}"
+    ends = "" if compact else f"–{timezone.localtime(activity.ends_at):%H:%M}"
+    details = ""
+    if not compact:
+        place = format_html(" · {}", activity.place) if activity.place else ""
+        details = format_html('<span class="text-body-secondary">· {}{}</span>', _("problem-theme day"), place)
+    return format_html(
+        '<div class="small my-1 p-1 rounded border bg-warning-subtle">\n  <strong>{}</strong>{}\n'
+        '  <a href="{}">{}</a>\n  {}\n</div>\n',
+        starts,
+        ends,
+        row_link("problemdays:day_detail")(pk=activity.day_id),
+        activity.title,
+        details,
+    )
 
 
 def duty_feed_items(*, user, since):
@@ -28,6 +50,4 @@ def duty_feed_items(*, user, since):
         )
 
 
-DUTIES = CalendarSource(
-    page_items=duty_page_items, template="problemdays/_calendar_duty.html", feed_items=duty_feed_items
-)
+DUTIES = CalendarSource(page_items=duty_page_items, item_html=duty_item_html, feed_items=duty_feed_items)

@@ -2,10 +2,13 @@
 through a pair's schedule (a curator's visit, a pedagogical tour...)."""
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
+from apps.core.links import row_link
 from apps.staff.selectors import own_card_q
 
 from .models import LessonVisit, VisitObserver
@@ -17,6 +20,24 @@ def visit_page_items(*, school, start, end, staff_ids=None, group=None):
     if staff_ids is None:
         return []
     return visits_for_calendar(school=school, staff_ids=staff_ids, start=start, end=end)
+
+
+def visit_item_html(visit, *, compact):
+    """A visit on the calendar page; the month grid leaves out its end and topic."""
+    starts = f"{timezone.localtime(visit.starts_at):%H:%M}"
+    ends = "" if compact else f"–{timezone.localtime(visit.ends_at):%H:%M}"
+    topic = "" if compact else format_html('<span class="text-body-secondary">· {}</span>', visit.topic)
+    return format_html(
+        '<div class="small my-1 p-1 rounded border bg-info-subtle">\n  <strong>{}</strong>{}\n'
+        '  <a href="{}">{}: {}, {}</a>\n  {}\n</div>\n',
+        starts,
+        ends,
+        row_link("visits:detail")(pk=visit.pk),
+        capfirst(visit.get_kind_display()),
+        visit.observed.short_name,
+        visit.grade,
+        topic,
+    )
 
 
 def feed_visits(*, user, since):
@@ -62,6 +83,4 @@ def visit_feed_items(*, user, since):
         )
 
 
-LESSON_VISITS = CalendarSource(
-    page_items=visit_page_items, template="visits/_calendar_visit.html", feed_items=visit_feed_items
-)
+LESSON_VISITS = CalendarSource(page_items=visit_page_items, item_html=visit_item_html, feed_items=visit_feed_items)

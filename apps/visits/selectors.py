@@ -231,6 +231,17 @@ def visits_for_calendar(*, school, staff_ids, start, end):
         .filter(event__isnull=True, starts_at__lt=end, ends_at__gt=start)
         .exclude(status=LessonVisit.Status.CANCELLED)
         .select_related("observed")
+        # Only what the calendar shows of a visit and of its teacher.
+        .only(
+            "kind",
+            "starts_at",
+            "ends_at",
+            "grade",
+            "topic",
+            "observed__last_name",
+            "observed__first_name",
+            "observed__patronymic",
+        )
         .distinct()
         .order_by("starts_at", "pk")
     )

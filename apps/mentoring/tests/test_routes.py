@@ -589,3 +589,22 @@ def test_route_detail_runs_the_same_number_of_queries_for_3_and_30_steps(route, 
     add_steps(27)
     assert _queries(client, url) == small
     assert small <= 10
+
+
+def test_route_list_reads_its_page_and_the_total_in_one_query(school, route, administrator):
+    """The total («N routes») comes with the page's rows, not from a COUNT of its own."""
+    client = client_for(administrator)
+    url = reverse("mentoring:route_list")
+
+    def read():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        return response, [q["sql"] for q in captured]
+
+    _response, few = read()
+    for _ in range(27):
+        DevelopmentRouteFactory(school=school)
+    response, many = read()
+    assert len(few) == len(many)
+    assert any("COUNT(*) OVER ()" in sql and "mentoring_developmentroute" in sql for sql in many)
+    assert "28 " in response.content.decode() and len(response.context["page"].object_list) == 25
