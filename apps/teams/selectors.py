@@ -4,8 +4,10 @@ fixed number of queries."""
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
@@ -106,7 +108,8 @@ def team_detail_queryset(*, school):
     return _teams(school=school).prefetch_related(
         _all_members(),
         Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
-        Prefetch("meetings", queryset=TeamMeeting.objects.select_related("recorded_by").order_by("-held_on", "-pk")),
+        # The page shows a meeting's date, agenda and minutes, not who recorded it.
+        Prefetch("meetings", queryset=TeamMeeting.objects.order_by("-held_on", "-pk")),
         Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
         Prefetch("successors", queryset=TaskTeam.objects.order_by("created_at", "pk")),
     )
@@ -143,13 +146,29 @@ def team_archive(*, school, query=""):
 
 
 def team_page_links(team):
-    """The links of the rows of a team's page (milestones, members, successors)."""
+    """The rows of a team's page (milestones, members, meetings, history, successors),
+    each with its link and its dates and labels ready, rather than worked out per row
+    by template filters."""
     done, remove = row_link("teams:milestone_done"), row_link("teams:member_remove")
     detail = row_link("teams:team_detail")
     for milestone in team.milestones.all():
         milestone.done_url = done(pk=milestone.pk)
+        milestone.due_text = f"{milestone.due_on:%d.%m.%Y}"
+        milestone.done_text = f"{milestone.done_on:%d.%m.%Y}" if milestone.done_on else ""
+    period = _("%(start)s – %(end)s")
     for member in team.all_members:
         member.remove_url = remove(pk=member.pk)
+        member.name = member.staff.full_name
+        member.role_label = member.get_role_display()
+        if member.left_on:
+            member.period = period % {"start": f"{member.joined_on:%d.%m.%Y}", "end": f"{member.left_on:%d.%m.%Y}"}
+    for meeting in team.meetings.all():
+        meeting.held_text = f"{meeting.held_on:%d.%m.%Y}"
+    for change in team.status_changes.all():
+        # In the school's time zone, as the |date filter showed it.
+        change.changed_text = f"{localtime(change.changed_at):%d.%m.%Y %H:%M}"
+        change.from_label = change.get_from_status_display() if change.from_status else ""
+        change.to_label = change.get_to_status_display()
     for successor in team.successors.all():
         successor.url = detail(pk=successor.pk)
     return team
@@ -239,12 +258,11 @@ def composition_hints(*, school, staff_ids, network=True):
     and positions, with advice where the mix is one-sided; and, with `network`
     (for whom may see the staff survey's ties), from the school's latest
     analysed staff survey (as far as its results may be shown), members whom no
-    colleague named, for whom the team is a way in. Three queries (two without
-    `network`)."""
+    colleague named, for whom the team is a way in. Two queries (one without
+    `network`): each person's subjects come as an array column of the staff query."""
+    subject_names = ArraySubquery(Subject.objects.filter(teachers=OuterRef("pk")).order_by("name").values("name"))
     people = list(
-        staff_with_derived(school=school)
-        .filter(pk__in=list(staff_ids))
-        .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("name")))
+        staff_with_derived(school=school).filter(pk__in=list(staff_ids)).annotate(subject_names=subject_names)
     )
     hints = CompositionHints(size=len(people))
     if not people:
@@ -257,7 +275,7 @@ def composition_hints(*, school, staff_ids, network=True):
         for value in QualificationCategory.values
         if categories[value]
     ]
-    subjects = Counter(s.name for p in people for s in p.subjects.all())
+    subjects = Counter(name for p in people for name in p.subject_names)
     hints.subjects = sorted(subjects.items(), key=lambda item: (-item[1], item[0]))
     hints.positions = sorted(Counter(p.position for p in people).items(), key=lambda item: (-item[1], item[0]))
     if len(people) >= 2:
