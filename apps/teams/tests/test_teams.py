@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.mentoring.tests.factories import MentorGroupFactory
-from apps.staff.tests.factories import StaffMemberFactory
+from apps.staff.tests.factories import StaffMemberFactory, SubjectFactory
 from apps.teams import services
 from apps.teams.models import Milestone, TaskTeam, TeamMember, TeamOutcome
 from apps.teams.selectors import composition_hints, team_archive, team_load_warnings
@@ -348,6 +348,15 @@ def test_composition_hints_point_at_a_one_sided_mix(school):
     hints = composition_hints(school=school, staff_ids=[veterans[0].pk, young.pk])
     assert hints.early_career == 1
     assert not any("early-career" in advice for advice in hints.advice)
+
+
+def test_composition_hints_read_the_subjects_with_the_staff(school, django_assert_num_queries):
+    maths, physics = SubjectFactory(school=school, name="Математика"), SubjectFactory(school=school, name="Физика")
+    people = [StaffMemberFactory(school=school, subjects=chosen) for chosen in ([maths, physics], [maths], [])]
+    # One query for the people and their subjects; the staff survey's ties are not asked.
+    with django_assert_num_queries(1):
+        hints = composition_hints(school=school, staff_ids=[p.pk for p in people], network=False)
+    assert hints.subjects == [("Математика", 2), ("Физика", 1)]
 
 
 def test_archive_finds_dissolved_teams_by_their_outcome(school):
