@@ -5,10 +5,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
 from apps.core.links import row_link
@@ -32,9 +34,12 @@ def _teams(*, school):
 
 def team_queryset(*, school):
     """Teams of the school (and those it is a partner of) with their active
-    members (who may manage a team is read from them), predecessor and outcome."""
-    return _teams(school=school).prefetch_related(
-        Prefetch("members", queryset=_active_members(), to_attr="active_members")
+    members (who may manage a team is read from them) and outcome, for the
+    team's forms and actions (which show no predecessor)."""
+    return (
+        TaskTeam.objects.for_school(school)
+        .select_related("school", "partner_school", "outcome")
+        .prefetch_related(Prefetch("members", queryset=_active_members(), to_attr="active_members"))
     )
 
 
@@ -195,9 +200,40 @@ def team_cards(teams):
         team_labels(team)
         team.url = detail(pk=team.pk)
         team.predecessor_title = quoted(team.predecessor.title) if team.predecessor else ""
+        outcome = getattr(team, "outcome", None)
+        team.outcome_kind = outcome.get_kind_display() if outcome else ""
+        overdue = getattr(team, "overdue_milestones", 0)
+        team.overdue_text = (
+            ngettext("%(counter)s overdue milestone", "%(counter)s overdue milestones", overdue) % {"counter": overdue}
+            if overdue
+            else ""
+        )
         for member in team.active_members:
+            member.name = member.staff.short_name
             member.role_label = member.get_role_display()
     return cards
+
+
+def team_page(teams, *, number, per_page):
+    """Page `number` of the queryset `teams` as cards, with their total from the
+    same query (a window count) rather than a separate COUNT, as `Paginator.get_page`
+    gives it; a page out of range is left to the paginator (the last page)."""
+    paginator = Paginator(teams, per_page)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        start = (number - 1) * per_page
+        found = list(teams.annotate(total_count=Window(Count("*")))[start : start + per_page])
+        if found or number == 1:
+            paginator.count = found[0].total_count if found else 0
+            page = Page(found, number, paginator)
+            page.object_list = team_cards(found)
+            return page
+    page = paginator.get_page(number)
+    page.object_list = team_cards(page.object_list)
+    return page
 
 
 def team_load(*, staff_ids, exclude=None):

@@ -491,6 +491,19 @@ def test_lists_run_a_fixed_number_of_queries(school, teacher, name, params):
     assert _count(client, reverse(name), params) == small
 
 
+def test_list_pages_count_their_teams_without_a_separate_count(school, administrator):
+    TaskTeamFactory.create_batch(27, school=school)
+    client = client_for(administrator)
+    for number, cards in ((1, 25), (2, 2)):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("teams:team_list"), {"page": number})
+        assert len(response.context["page"].object_list) == cards
+        assert f"страница {number} из 2" in response.content.decode()
+        assert not any(q["sql"].startswith("SELECT COUNT(*)") for q in captured)
+    # A page past the end shows the last one, as before.
+    assert client.get(reverse("teams:team_list"), {"page": 9}).context["page"].number == 2
+
+
 def test_team_page_runs_a_fixed_number_of_queries(school, administrator):
     client = client_for(administrator)
     team = TaskTeamFactory(school=school)
