@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import JSONObject
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -110,13 +111,24 @@ def team_members_queryset(*, school):
 def team_detail_queryset(*, school):
     """The team page: everyone who was ever a member, milestones, meetings,
     outcome, history, predecessor and successors; see `split_members`."""
-    return _teams(school=school).prefetch_related(
-        _all_members(),
-        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
-        # The page shows a meeting's date, agenda and minutes, not who recorded it.
-        Prefetch("meetings", queryset=TeamMeeting.objects.order_by("-held_on", "-pk")),
-        Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
-        Prefetch("successors", queryset=TaskTeam.objects.order_by("created_at", "pk")),
+    return (
+        _teams(school=school)
+        .prefetch_related(
+            _all_members(),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
+            # The page shows a meeting's date, agenda and minutes, not who recorded it.
+            Prefetch("meetings", queryset=TeamMeeting.objects.order_by("-held_on", "-pk")),
+            Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
+        )
+        .annotate(
+            # The teams re-formed from this one, as (pk, title) pairs of an array column: the
+            # page shows only their links, a prefetch would cost a query of its own.
+            successor_rows=ArraySubquery(
+                TaskTeam.objects.filter(predecessor=OuterRef("pk"))
+                .order_by("created_at", "pk")
+                .values(row=JSONObject(pk="pk", title="title"))
+            )
+        )
     )
 
 
@@ -174,8 +186,9 @@ def team_page_links(team):
         change.changed_text = f"{localtime(change.changed_at):%d.%m.%Y %H:%M}"
         change.from_label = change.get_from_status_display() if change.from_status else ""
         change.to_label = change.get_to_status_display()
-    for successor in team.successors.all():
-        successor.url = detail(pk=successor.pk)
+    team.successor_links = [
+        {"url": detail(pk=row["pk"]), "title": quoted(row["title"])} for row in getattr(team, "successor_rows", ())
+    ]
     return team
 
 

@@ -539,6 +539,15 @@ def test_team_page_reads_the_members_once(school, administrator):
     assert tables.count("teams_teammember") == 1
 
 
+def test_team_page_reads_its_successors_with_the_team(school, administrator):
+    team = TaskTeamFactory(school=school, status="dissolved")
+    later = TaskTeamFactory(school=school, predecessor=team, title="Новая группа")
+    client = client_for(administrator)
+    assert _tables(client, reverse("teams:team_detail", args=[team.pk])).count("teams_taskteam") == 1
+    page = client.get(reverse("teams:team_detail", args=[team.pk])).content.decode()
+    assert f'<a href="{reverse("teams:team_detail", args=[later.pk])}">«Новая группа»</a>' in page
+
+
 def test_team_page_asks_the_staff_survey_only_for_whom_may_see_its_ties(school, administrator, curator):
     team = TaskTeamFactory(school=school, members=[StaffMemberFactory(school=school)])
     url = reverse("teams:team_detail", args=[team.pk])
