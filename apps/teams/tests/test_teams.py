@@ -491,6 +491,16 @@ def test_lists_run_a_fixed_number_of_queries(school, teacher, name, params):
     assert _count(client, reverse(name), params) == small
 
 
+@pytest.mark.parametrize("name", ["teams:team_list", "teams:my_teams"])
+def test_list_pages_read_the_cards_members_with_the_teams(school, teacher, name):
+    me = StaffMemberFactory(school=school, user=teacher, last_name="Павлова", first_name="Марина", patronymic="Юрьевна")
+    TaskTeamFactory(school=school, members=[me])
+    with CaptureQueriesContext(connection) as captured:
+        page = client_for(teacher).get(reverse(name)).content.decode()
+    assert not any(q["sql"].startswith('SELECT "teams_teammember"') for q in captured)
+    assert "Павлова М.Ю." in page
+
+
 def test_list_pages_count_their_teams_without_a_separate_count(school, administrator):
     TaskTeamFactory.create_batch(27, school=school)
     client = client_for(administrator)
