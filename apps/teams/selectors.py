@@ -1,6 +1,7 @@
 """Reads of task teams, scoped to a school, with their related rows loaded in a
 fixed number of queries."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -129,19 +130,28 @@ def team_detail_queryset(*, school):
         _teams(school=school)
         .prefetch_related(
             _all_members(),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
-            # The page shows a meeting's date, agenda and minutes, not who recorded it.
-            Prefetch("meetings", queryset=TeamMeeting.objects.order_by("-held_on", "-pk")),
             Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
         )
         .annotate(
+            # Milestones and meetings as arrays of the team's query (a prefetch each would
+            # cost a query of its own); a meeting shows its date, agenda and minutes only.
+            milestone_rows=ArraySubquery(
+                Milestone.objects.filter(team=OuterRef("pk"))
+                .order_by("due_on", "pk")
+                .values(row=JSONObject(pk="pk", title="title", due_on="due_on", is_done="is_done", done_on="done_on"))
+            ),
+            meeting_rows=ArraySubquery(
+                TeamMeeting.objects.filter(team=OuterRef("pk"))
+                .order_by("-held_on", "-pk")
+                .values(row=JSONObject(held_on="held_on", agenda="agenda", minutes="minutes"))
+            ),
             # The teams re-formed from this one, as (pk, title) pairs of an array column: the
             # page shows only their links, a prefetch would cost a query of its own.
             successor_rows=ArraySubquery(
                 TaskTeam.objects.filter(predecessor=OuterRef("pk"))
                 .order_by("created_at", "pk")
                 .values(row=JSONObject(pk="pk", title="title"))
-            )
+            ),
         )
     )
 
@@ -176,16 +186,28 @@ def team_archive(*, school, query=""):
     return teams.order_by("-closed_on", "-pk")
 
 
+def _date_text(iso):
+    """A date of a JSON row (YYYY-MM-DD) as the pages show dates."""
+    return f"{datetime.date.fromisoformat(iso):%d.%m.%Y}"
+
+
 def team_page_links(team):
     """The rows of a team's page (milestones, members, meetings, history, successors),
     each with its link and its dates and labels ready, rather than worked out per row
     by template filters."""
     done, remove = row_link("teams:milestone_done"), row_link("teams:member_remove")
     detail = row_link("teams:team_detail")
-    for milestone in team.milestones.all():
-        milestone.done_url = done(pk=milestone.pk)
-        milestone.due_text = f"{milestone.due_on:%d.%m.%Y}"
-        milestone.done_text = f"{milestone.done_on:%d.%m.%Y}" if milestone.done_on else ""
+    team.milestone_list = [
+        {
+            "pk": row["pk"],
+            "title": row["title"],
+            "is_done": row["is_done"],
+            "done_url": done(pk=row["pk"]),
+            "due_text": _date_text(row["due_on"]),
+            "done_text": _date_text(row["done_on"]) if row["done_on"] else "",
+        }
+        for row in team.milestone_rows
+    ]
     period = _("%(start)s – %(end)s")
     for member in team.all_members:
         member.remove_url = remove(pk=member.pk)
@@ -193,8 +215,10 @@ def team_page_links(team):
         member.role_label = member.get_role_display()
         if member.left_on:
             member.period = period % {"start": f"{member.joined_on:%d.%m.%Y}", "end": f"{member.left_on:%d.%m.%Y}"}
-    for meeting in team.meetings.all():
-        meeting.held_text = f"{meeting.held_on:%d.%m.%Y}"
+    team.meeting_list = [
+        {"held_text": _date_text(row["held_on"]), "agenda": row["agenda"], "minutes": row["minutes"]}
+        for row in team.meeting_rows
+    ]
     for change in team.status_changes.all():
         # In the school's time zone, as the |date filter showed it.
         change.changed_text = f"{localtime(change.changed_at):%d.%m.%Y %H:%M}"

@@ -558,6 +558,18 @@ def test_team_page_reads_its_successors_with_the_team(school, administrator):
     assert f'<a href="{reverse("teams:team_detail", args=[later.pk])}">«Новая группа»</a>' in page
 
 
+def test_team_page_reads_milestones_and_meetings_with_the_team(school, administrator):
+    team = TaskTeamFactory(school=school)
+    MilestoneFactory(team=team, title="Сценарий готов")
+    services.meeting_create(team=team, held_on=TODAY, agenda="Старт", minutes="Решили начать.")
+    with CaptureQueriesContext(connection) as captured:
+        page = client_for(administrator).get(reverse("teams:team_detail", args=[team.pk])).content.decode()
+    assert not any(q["sql"].startswith(('SELECT "teams_milestone"', 'SELECT "teams_teammeeting"')) for q in captured)
+    assert "Сценарий готов" in page
+    assert f"<strong>{TODAY:%d.%m.%Y}</strong> · Старт" in page
+    assert "Решили начать." in page
+
+
 def test_team_page_asks_the_staff_survey_only_for_whom_may_see_its_ties(school, administrator, curator):
     team = TaskTeamFactory(school=school, members=[StaffMemberFactory(school=school)])
     url = reverse("teams:team_detail", args=[team.pk])
