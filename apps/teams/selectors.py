@@ -1,12 +1,18 @@
 """Reads of task teams, scoped to a school, with their related rows loaded in a
 fixed number of queries."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import JSONObject
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
 from apps.core.links import row_link
@@ -30,19 +36,36 @@ def _teams(*, school):
 
 def team_queryset(*, school):
     """Teams of the school (and those it is a partner of) with their active
-    members (who may manage a team is read from them), predecessor and outcome."""
-    return _teams(school=school).prefetch_related(
-        Prefetch("members", queryset=_active_members(), to_attr="active_members")
+    members (who may manage a team is read from them) and outcome, for the
+    team's forms and actions (which show no predecessor)."""
+    return (
+        TaskTeam.objects.for_school(school)
+        .select_related("school", "partner_school", "outcome")
+        .prefetch_related(Prefetch("members", queryset=_active_members(), to_attr="active_members"))
     )
 
 
 def _team_cards_queryset(*, school):
-    """Teams for the cards of a list: what `team_queryset` gives but the schools
-    (a card shows neither)."""
+    """Teams for the cards of a list, each with `member_rows`: its active members'
+    names, school and role as an array column (in the members' own order), as a card
+    shows them; a prefetch would cost a query of its own per page."""
+    members = (
+        TeamMember.objects.filter(team=OuterRef("pk"), left_on__isnull=True)
+        .order_by("left_on", "role", "staff__last_name", "pk")
+        .values(
+            row=JSONObject(
+                last_name="staff__last_name",
+                first_name="staff__first_name",
+                patronymic="staff__patronymic",
+                school="staff__school__short_name",
+                role="role",
+            )
+        )
+    )
     return (
         TaskTeam.objects.for_school(school)
         .select_related("predecessor", "outcome")
-        .prefetch_related(Prefetch("members", queryset=_active_members(), to_attr="active_members"))
+        .annotate(member_rows=ArraySubquery(members))
     )
 
 
@@ -103,12 +126,33 @@ def team_members_queryset(*, school):
 def team_detail_queryset(*, school):
     """The team page: everyone who was ever a member, milestones, meetings,
     outcome, history, predecessor and successors; see `split_members`."""
-    return _teams(school=school).prefetch_related(
-        _all_members(),
-        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
-        Prefetch("meetings", queryset=TeamMeeting.objects.select_related("recorded_by").order_by("-held_on", "-pk")),
-        Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
-        Prefetch("successors", queryset=TaskTeam.objects.order_by("created_at", "pk")),
+    return (
+        _teams(school=school)
+        .prefetch_related(
+            _all_members(),
+            Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
+        )
+        .annotate(
+            # Milestones and meetings as arrays of the team's query (a prefetch each would
+            # cost a query of its own); a meeting shows its date, agenda and minutes only.
+            milestone_rows=ArraySubquery(
+                Milestone.objects.filter(team=OuterRef("pk"))
+                .order_by("due_on", "pk")
+                .values(row=JSONObject(pk="pk", title="title", due_on="due_on", is_done="is_done", done_on="done_on"))
+            ),
+            meeting_rows=ArraySubquery(
+                TeamMeeting.objects.filter(team=OuterRef("pk"))
+                .order_by("-held_on", "-pk")
+                .values(row=JSONObject(held_on="held_on", agenda="agenda", minutes="minutes"))
+            ),
+            # The teams re-formed from this one, as (pk, title) pairs of an array column: the
+            # page shows only their links, a prefetch would cost a query of its own.
+            successor_rows=ArraySubquery(
+                TaskTeam.objects.filter(predecessor=OuterRef("pk"))
+                .order_by("created_at", "pk")
+                .values(row=JSONObject(pk="pk", title="title"))
+            ),
+        )
     )
 
 
@@ -142,16 +186,47 @@ def team_archive(*, school, query=""):
     return teams.order_by("-closed_on", "-pk")
 
 
+def _date_text(iso):
+    """A date of a JSON row (YYYY-MM-DD) as the pages show dates."""
+    return f"{datetime.date.fromisoformat(iso):%d.%m.%Y}"
+
+
 def team_page_links(team):
-    """The links of the rows of a team's page (milestones, members, successors)."""
+    """The rows of a team's page (milestones, members, meetings, history, successors),
+    each with its link and its dates and labels ready, rather than worked out per row
+    by template filters."""
     done, remove = row_link("teams:milestone_done"), row_link("teams:member_remove")
     detail = row_link("teams:team_detail")
-    for milestone in team.milestones.all():
-        milestone.done_url = done(pk=milestone.pk)
+    team.milestone_list = [
+        {
+            "pk": row["pk"],
+            "title": row["title"],
+            "is_done": row["is_done"],
+            "done_url": done(pk=row["pk"]),
+            "due_text": _date_text(row["due_on"]),
+            "done_text": _date_text(row["done_on"]) if row["done_on"] else "",
+        }
+        for row in team.milestone_rows
+    ]
+    period = _("%(start)s – %(end)s")
     for member in team.all_members:
         member.remove_url = remove(pk=member.pk)
-    for successor in team.successors.all():
-        successor.url = detail(pk=successor.pk)
+        member.name = member.staff.full_name
+        member.role_label = member.get_role_display()
+        if member.left_on:
+            member.period = period % {"start": f"{member.joined_on:%d.%m.%Y}", "end": f"{member.left_on:%d.%m.%Y}"}
+    team.meeting_list = [
+        {"held_text": _date_text(row["held_on"]), "agenda": row["agenda"], "minutes": row["minutes"]}
+        for row in team.meeting_rows
+    ]
+    for change in team.status_changes.all():
+        # In the school's time zone, as the |date filter showed it.
+        change.changed_text = f"{localtime(change.changed_at):%d.%m.%Y %H:%M}"
+        change.from_label = change.get_from_status_display() if change.from_status else ""
+        change.to_label = change.get_to_status_display()
+    team.successor_links = [
+        {"url": detail(pk=row["pk"]), "title": quoted(row["title"])} for row in getattr(team, "successor_rows", ())
+    ]
     return team
 
 
@@ -171,14 +246,53 @@ def team_cards(teams):
     """The teams of a list page, each with what its card shows: link, labels,
     its predecessor's title, its members' roles."""
     detail = row_link("teams:team_detail")
+    roles = dict(TeamMember.Role.choices)
     cards = list(teams)
     for team in cards:
         team_labels(team)
         team.url = detail(pk=team.pk)
         team.predecessor_title = quoted(team.predecessor.title) if team.predecessor else ""
-        for member in team.active_members:
-            member.role_label = member.get_role_display()
+        outcome = getattr(team, "outcome", None)
+        team.outcome_kind = outcome.get_kind_display() if outcome else ""
+        overdue = getattr(team, "overdue_milestones", 0)
+        team.overdue_text = (
+            ngettext("%(counter)s overdue milestone", "%(counter)s overdue milestones", overdue) % {"counter": overdue}
+            if overdue
+            else ""
+        )
+        team.active_members = [
+            {
+                "name": StaffMember(
+                    last_name=row["last_name"], first_name=row["first_name"], patronymic=row["patronymic"]
+                ).short_name,
+                "school": row["school"],
+                "role_label": roles.get(row["role"], row["role"]),
+            }
+            for row in team.member_rows
+        ]
     return cards
+
+
+def team_page(teams, *, number, per_page):
+    """Page `number` of the queryset `teams` as cards, with their total from the
+    same query (a window count) rather than a separate COUNT, as `Paginator.get_page`
+    gives it; a page out of range is left to the paginator (the last page)."""
+    paginator = Paginator(teams, per_page)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        start = (number - 1) * per_page
+        found = list(teams.annotate(total_count=Window(Count("*")))[start : start + per_page])
+        if found or number == 1:
+            paginator.count = found[0].total_count if found else 0
+            page = Page(found, number, paginator)
+            page.object_list = team_cards(found)
+            return page
+    page = paginator.get_page(number)
+    page.object_list = team_cards(page.object_list)
+    return page
 
 
 def team_load(*, staff_ids, exclude=None):
@@ -239,12 +353,11 @@ def composition_hints(*, school, staff_ids, network=True):
     and positions, with advice where the mix is one-sided; and, with `network`
     (for whom may see the staff survey's ties), from the school's latest
     analysed staff survey (as far as its results may be shown), members whom no
-    colleague named, for whom the team is a way in. Three queries (two without
-    `network`)."""
+    colleague named, for whom the team is a way in. Two queries (one without
+    `network`): each person's subjects come as an array column of the staff query."""
+    subject_names = ArraySubquery(Subject.objects.filter(teachers=OuterRef("pk")).order_by("name").values("name"))
     people = list(
-        staff_with_derived(school=school)
-        .filter(pk__in=list(staff_ids))
-        .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("name")))
+        staff_with_derived(school=school).filter(pk__in=list(staff_ids)).annotate(subject_names=subject_names)
     )
     hints = CompositionHints(size=len(people))
     if not people:
@@ -257,7 +370,7 @@ def composition_hints(*, school, staff_ids, network=True):
         for value in QualificationCategory.values
         if categories[value]
     ]
-    subjects = Counter(s.name for p in people for s in p.subjects.all())
+    subjects = Counter(name for p in people for name in p.subject_names)
     hints.subjects = sorted(subjects.items(), key=lambda item: (-item[1], item[0]))
     hints.positions = sorted(Counter(p.position for p in people).items(), key=lambda item: (-item[1], item[0]))
     if len(people) >= 2:

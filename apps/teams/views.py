@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,9 +50,7 @@ def _partner_school(request, partners):
 
 
 def _page(request, teams):
-    page = Paginator(teams, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.team_cards(page.object_list)
-    return page
+    return selectors.team_page(teams, number=request.GET.get("page"), per_page=PAGE_SIZE)
 
 
 @school_view()

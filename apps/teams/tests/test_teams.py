@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.mentoring.tests.factories import MentorGroupFactory
-from apps.staff.tests.factories import StaffMemberFactory
+from apps.staff.tests.factories import StaffMemberFactory, SubjectFactory
 from apps.teams import services
 from apps.teams.models import Milestone, TaskTeam, TeamMember, TeamOutcome
 from apps.teams.selectors import composition_hints, team_archive, team_load_warnings
@@ -350,6 +350,15 @@ def test_composition_hints_point_at_a_one_sided_mix(school):
     assert not any("early-career" in advice for advice in hints.advice)
 
 
+def test_composition_hints_read_the_subjects_with_the_staff(school, django_assert_num_queries):
+    maths, physics = SubjectFactory(school=school, name="Математика"), SubjectFactory(school=school, name="Физика")
+    people = [StaffMemberFactory(school=school, subjects=chosen) for chosen in ([maths, physics], [maths], [])]
+    # One query for the people and their subjects; the staff survey's ties are not asked.
+    with django_assert_num_queries(1):
+        hints = composition_hints(school=school, staff_ids=[p.pk for p in people], network=False)
+    assert hints.subjects == [("Математика", 2), ("Физика", 1)]
+
+
 def test_archive_finds_dissolved_teams_by_their_outcome(school):
     team = TaskTeamFactory(school=school, title="Команда А", status="solved")
     services.outcome_record(team=team, kind="model_concept", title="Модель наставничества в малой школе")
@@ -482,6 +491,30 @@ def test_lists_run_a_fixed_number_of_queries(school, teacher, name, params):
     assert _count(client, reverse(name), params) == small
 
 
+@pytest.mark.parametrize("name", ["teams:team_list", "teams:my_teams"])
+def test_list_pages_read_the_cards_members_with_the_teams(school, teacher, name):
+    me = StaffMemberFactory(school=school, user=teacher, last_name="Павлова", first_name="Марина", patronymic="Юрьевна")
+    TaskTeamFactory(school=school, members=[me])
+    with CaptureQueriesContext(connection) as captured:
+        page = client_for(teacher).get(reverse(name)).content.decode()
+    assert not any(q["sql"].startswith('SELECT "teams_teammember"') for q in captured)
+    assert "Павлова М.Ю." in page
+
+
+def test_list_pages_count_their_teams_without_a_separate_count(school, administrator):
+    TaskTeamFactory.create_batch(27, school=school)
+    client = client_for(administrator)
+    for number, cards in ((1, 25), (2, 2)):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("teams:team_list"), {"page": number})
+        assert len(response.context["page"].object_list) == cards
+        assert f"page {number} of 2" in response.content.decode()
+        # A paginator counts the annotated list's rows as a subquery of its own.
+        assert not any(q["sql"].startswith("SELECT COUNT(*)") and "FROM (SELECT" in q["sql"] for q in captured)
+    # A page past the end shows the last one, as before.
+    assert client.get(reverse("teams:team_list"), {"page": 9}).context["page"].number == 2
+
+
 def test_team_page_runs_a_fixed_number_of_queries(school, administrator):
     client = client_for(administrator)
     team = TaskTeamFactory(school=school)
@@ -515,6 +548,29 @@ def test_team_page_reads_the_members_once(school, administrator):
     services.team_member_remove(member=team.members.filter(role=TeamMember.Role.MEMBER).get())
     tables = _tables(client_for(administrator), reverse("teams:team_detail", args=[team.pk]))
     assert tables.count("teams_teammember") == 1
+
+
+def test_team_page_reads_its_successors_with_the_team(school, administrator):
+    team = TaskTeamFactory(school=school)
+    later = TaskTeamFactory(school=school, predecessor=team, title="Новая группа")
+    client = client_for(administrator)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("teams:team_detail", args=[team.pk]))
+    assert sum(q["sql"].startswith('SELECT "teams_taskteam"') for q in captured) == 1
+    page = client.get(reverse("teams:team_detail", args=[team.pk])).content.decode()
+    assert f'<a href="{reverse("teams:team_detail", args=[later.pk])}">«Новая группа»</a>' in page
+
+
+def test_team_page_reads_milestones_and_meetings_with_the_team(school, administrator):
+    team = TaskTeamFactory(school=school)
+    MilestoneFactory(team=team, title="Сценарий готов")
+    services.meeting_create(team=team, held_on=TODAY, agenda="Старт", minutes="Решили начать.")
+    with CaptureQueriesContext(connection) as captured:
+        page = client_for(administrator).get(reverse("teams:team_detail", args=[team.pk])).content.decode()
+    assert not any(q["sql"].startswith(('SELECT "teams_milestone"', 'SELECT "teams_teammeeting"')) for q in captured)
+    assert "Сценарий готов" in page
+    assert f"<strong>{TODAY:%d.%m.%Y}</strong> · Старт" in page
+    assert "Решили начать." in page
 
 
 def test_team_page_asks_the_staff_survey_only_for_whom_may_see_its_ties(school, administrator, curator):
