@@ -107,7 +107,10 @@ def visits_lines_prepare(visits):
         visit.url = _detail_link(pk=visit.pk)
         visit.title = f"{visit.observed.short_name}, {visit.grade}{subject}"
         visit.details = f"{quoted(visit.topic)} · {kinds[visit.kind]} · {when}{group}"
-        visit.observer_names = ", ".join(observers.get(visit.pk, ()))
+        names = observers.get(visit.pk, ())
+        visit.observer_names = ", ".join(names)
+        # Counted from the rows read here: no count subquery for the awaiting list's feedback line.
+        visit.observer_count = len(names)
     return visits
 
 
@@ -133,7 +136,6 @@ def visits_awaiting_debrief(*, school, user, see_all, now, ids=None):
         .annotate(
             overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()),
             feedback_submitted=_count(submitted),
-            observer_count=_count(VisitObserver.objects.filter(visit=OuterRef("pk"))),
         )
         .order_by("-overdue_now", "debrief_due_at", "pk")
     )
