@@ -272,6 +272,28 @@ def test_board_runs_a_fixed_number_of_queries(request, school, other_school, cur
     assert _count(user) == 8
 
 
+def test_board_s_three_lists_read_one_array_of_the_school_s_visits(school, administrator, my_group):
+    """The awaiting, upcoming and missing-reverse lists share one array of the school's candidate
+    visits (built and compiled once per page), each list filtering it further."""
+    _populate(school, my_group.curator, 1)
+    client = client_for(administrator)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(BOARD).status_code == 200
+    arrays = [_array(query["sql"]) for query in captured if "ARRAY(" in query["sql"]]
+    assert len(arrays) == 3 and len(set(arrays)) == 1
+
+
+def _array(sql):
+    """The `ARRAY(…)` of `sql`, up to its closing parenthesis."""
+    start = sql.index("ARRAY(")
+    depth = 0
+    for end in range(start + len("ARRAY"), len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        if depth == 0:
+            return sql[start : end + 1]
+    raise AssertionError(sql)
+
+
 def test_board_pages_the_awaiting_visits_with_their_count_from_the_page_query(school, administrator, my_group):
     """The count comes with the page (a window count); a page out of range is the last one, as Django's."""
     visits = [_visit(my_group, ended_ago=(i + 1) * H) for i in range(7)]
