@@ -189,7 +189,8 @@ class PlannerRowsFormSet(forms.BaseFormSet):
                     self._construct_form(index, **{**self.get_form_kwargs(index), "prefix": placeholder})
                 )
                 alike.append((initial, template))
-            markup.append(mark_safe(template.replace(placeholder, self.add_prefix(index))))
+            # crispy's escaped markup, with its placeholder prefix numbered
+            markup.append(mark_safe(template.replace(placeholder, self.add_prefix(index))))  # nosec B308 B703
         return markup
 
     def filled(self):
