@@ -359,7 +359,7 @@ def _scene(school, user, me, size):
 # The user with their memberships and schools (the session comes from the cache), the
 # card, the staff figures, each source's items (a fixed few each) and the navbar's two
 # counts (notifications, to-dos).
-HOME_QUERIES = 25
+HOME_QUERIES = 21
 
 
 def _home_queries(client):
