@@ -7,7 +7,6 @@ administration (see apps.visits.access)."""
 import datetime
 from types import SimpleNamespace
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
     Exists,
@@ -19,6 +18,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.core.dates import short_date
@@ -32,17 +32,32 @@ from .models import Feedback, LessonVisit, VisitObserver
 # What the board calls recent: debriefs and next steps of the last two months.
 RECENT_DAYS = 60
 UPCOMING_DAYS = 14
+_DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
 
 
-def _of_school(visits, *, school):
-    """`visits` of the school, its network pairs' visits planned at the partner school included.
+def board_visit_ids(*, school, now):
+    """The ids of the school's visits any list of the board may show (its network pairs' visits
+    planned at the partner school included): open ones and recent debriefed ones, as an SQL
+    array built and compiled once for the page's three lists.
 
     `for_school`'s OR spans the visit and its pair, so PostgreSQL can use no per-school index and
     reads every visit. Here each side is an index scan, UNIONed into an array evaluated once
     (`id = ANY(ARRAY(…))`): an `IN (…)` semi-join would still be planned after joining every visit."""
-    own = visits.filter(school=school).order_by().values("pk")
-    partner = visits.filter(group__partner_school=school).order_by().values("pk")
-    return LessonVisit.objects.filter(_EqualsAny(F("pk"), ArraySubquery(own.union(partner, all=True))))
+    open_ = Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES)
+    recent = Q(status__in=_DEBRIEFED, starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS))
+    # The school's own open and recent visits each through its own index (an OR would read all the school's).
+    own = LessonVisit.objects.filter(school=school).order_by().values("pk")
+    partner = LessonVisit.objects.filter(open_ | recent, group__partner_school=school).order_by().values("pk")
+    union = own.filter(open_).union(own.filter(recent), partner, all=True)
+    sql, params = union.query.sql_with_params()
+    return RawSQL(f"ARRAY({sql})", params)
+
+
+def _of_school(visits, *, school, now, ids):
+    """`visits` among `board_visit_ids` (built here when the caller has none)."""
+    if ids is None:
+        ids = board_visit_ids(school=school, now=now)
+    return visits.filter(_EqualsAny(F("pk"), ids))
 
 
 class _EqualsAny(Func):
@@ -92,7 +107,10 @@ def visits_lines_prepare(visits):
         visit.url = _detail_link(pk=visit.pk)
         visit.title = f"{visit.observed.short_name}, {visit.grade}{subject}"
         visit.details = f"{quoted(visit.topic)} · {kinds[visit.kind]} · {when}{group}"
-        visit.observer_names = ", ".join(observers.get(visit.pk, ()))
+        names = observers.get(visit.pk, ())
+        visit.observer_names = ", ".join(names)
+        # Counted from the rows read here: no count subquery for the awaiting list's feedback line.
+        visit.observer_count = len(names)
     return visits
 
 
@@ -107,34 +125,33 @@ def _scope(visits, *, user, see_all):
     return visits if see_all else visits.filter(Q(group__curator__user=user) | Q(created_by=user))
 
 
-def visits_awaiting_debrief(*, school, user, see_all, now):
+def visits_awaiting_debrief(*, school, user, see_all, now, ids=None):
     """Visits whose lesson has ended and whose debrief is still awaited or overdue:
     overdue ones first (flagged by the sweep or past their deadline already), then
     by deadline."""
-    visits = _with_line(_of_school(LessonVisit.objects.awaiting_debrief(now), school=school))
+    visits = _with_line(_of_school(LessonVisit.objects.awaiting_debrief(now), school=school, now=now, ids=ids))
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
     return (
         _scope(visits, user=user, see_all=see_all)
         .annotate(
             overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()),
             feedback_submitted=_count(submitted),
-            observer_count=_count(VisitObserver.objects.filter(visit=OuterRef("pk"))),
         )
         .order_by("-overdue_now", "debrief_due_at", "pk")
     )
 
 
-def visits_upcoming(*, school, user, see_all, now, limit=20):
+def visits_upcoming(*, school, user, see_all, now, ids=None, limit=20):
     planned = LessonVisit.objects.filter(
         status=LessonVisit.Status.PLANNED,
         ends_at__gt=now,
         starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
     )
-    visits = _with_line(_of_school(planned, school=school))
+    visits = _with_line(_of_school(planned, school=school, now=now, ids=ids))
     return _scope(visits, user=user, see_all=see_all).order_by("starts_at", "pk")[:limit]
 
 
-def visits_missing_reverse(*, school, user, see_all, now, limit=50):
+def visits_missing_reverse(*, school, user, see_all, now, ids=None, limit=50):
     """Duty 3 of the curator: after a debriefed pair visit, the observed teacher
     visits back. Lists recent debriefed pair visits of active groups that no
     reverse visit answers: neither a visit pointing at it (`answers_visit`) nor a
@@ -145,11 +162,12 @@ def visits_missing_reverse(*, school, user, see_all, now, limit=50):
     ).exclude(status=LessonVisit.Status.CANCELLED)
     debriefed = LessonVisit.objects.filter(
         kind=LessonVisit.Kind.PAIR_VISIT,
-        status__in=(LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE),
+        status__in=_DEBRIEFED,
         group__status=MentorGroup.Status.ACTIVE,
         starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
     )
-    visits = _of_school(debriefed, school=school).exclude(Exists(answered)).exclude(Exists(reverse_later))
+    visits = _of_school(debriefed, school=school, now=now, ids=ids)
+    visits = visits.exclude(Exists(answered)).exclude(Exists(reverse_later))
     visits = _with_line(visits)
     return _scope(visits, user=user, see_all=see_all).order_by("-starts_at", "pk")[:limit]
 

@@ -48,13 +48,15 @@ def deadline_board(request):
     groups the user curates only, the agreed next steps."""
     now = timezone.now()
     see_all = request.membership.can("visits.oversee")
-    scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now}
+    # The school's candidate visits, one SQL array shared by the three lists.
+    ids = deadlines_selectors.board_visit_ids(school=request.school, now=now)
+    scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now, "ids": ids}
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
     page = selectors.page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
-    _with_time_left(page.object_list, now)
     upcoming = list(deadlines_selectors.visits_upcoming(**scope))
     missing_reverse = list(deadlines_selectors.visits_missing_reverse(**scope))
     deadlines_selectors.visits_lines_prepare([*page.object_list, *upcoming, *missing_reverse])
+    _with_time_left(page.object_list, now)
     # Feedback content: only ever the groups this user curates (apps.visits.access).
     next_steps = deadlines_selectors.next_steps_prepare(
         list(deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now))

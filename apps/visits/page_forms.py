@@ -84,6 +84,10 @@ class ProtocolChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     pass
 
 
+class SubjectChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
 class RowsMultipleChoiceField(RowsChoiceMixin, forms.ModelMultipleChoiceField):
     pass
 
@@ -140,7 +144,7 @@ class VisitForm(forms.Form):
     start = forms.TimeField(label=_("Lesson starts"), widget=TimeInput())
     end = forms.TimeField(label=_("Lesson ends"), widget=TimeInput())
     grade = forms.CharField(label=_("Class"), max_length=20, help_text=_("For example 7Б."))
-    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.none(), required=False)
+    subject = SubjectChoiceField(label=_("Subject"), queryset=Subject.objects.none(), required=False)
     topic = forms.CharField(label=_("Lesson topic"), max_length=255)
     observed_aspect = forms.CharField(
         label=_("Observed aspect"),
@@ -183,7 +187,10 @@ class VisitForm(forms.Form):
             self.fields[name].show_school = bool(network)
         self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
         self.fields["group"].rows = groups
-        self.fields["subject"].queryset = Subject.objects.for_school(school).order_by("name")
+        subjects = Subject.objects.for_school(school).order_by("name")
+        self.fields["subject"].queryset = subjects
+        # Read once as a list, not through a server-side cursor.
+        self.fields["subject"].rows = subjects
         if protocols is None:
             protocols = ObservationProtocol.objects.for_school(school).filter(is_active=True)
         self.fields["protocol"].queryset = protocols

@@ -3,6 +3,7 @@ protocols and evaluative words."""
 
 import datetime
 import re
+from collections import Counter
 
 import pytest
 import time_machine
@@ -270,6 +271,29 @@ def test_board_runs_a_fixed_number_of_queries(request, school, other_school, cur
     assert _count(user) == 8
     _populate(school, curator_staff, 8)
     assert _count(user) == 8
+
+
+def test_board_s_three_lists_read_one_array_of_the_school_s_visits(school, administrator, my_group):
+    """The awaiting, upcoming and missing-reverse lists share one array of the school's candidate
+    visits (built and compiled once per page), each list filtering it further."""
+    _populate(school, my_group.curator, 1)
+    client = client_for(administrator)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(BOARD).status_code == 200
+    arrays = Counter(_array(query["sql"]) for query in captured if "ARRAY(" in query["sql"])
+    # The navbar's to-dos list the missing reverse visits too, through the same array.
+    assert arrays.most_common(1)[0][1] >= 3
+
+
+def _array(sql):
+    """The `ARRAY(…)` of `sql`, up to its closing parenthesis."""
+    start = sql.index("ARRAY(")
+    depth = 0
+    for end in range(start + len("ARRAY"), len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        if depth == 0:
+            return sql[start : end + 1]
+    raise AssertionError(sql)
 
 
 def test_board_pages_the_awaiting_visits_with_their_count_from_the_page_query(school, administrator, my_group):

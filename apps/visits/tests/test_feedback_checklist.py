@@ -78,6 +78,10 @@ def test_the_automatic_draft_saves_the_ticks(school, pair, protocol):  # noqa: F
     assert ticks(Feedback.objects.get()) == [(GOAL, False), (UNDERSTANDING, False)]
 
 
+# The sprite icon before each box's label.
+ICON = r"<svg [^>]*><use [^>]*></use></svg>"
+
+
 def test_submitted_ticks_are_shown_to_the_feedbacks_readers_only(school, pair, protocol, administrator, deputy_head):  # noqa: F811
     visit = held_visit(pair, protocol=protocol["protocol"])
     data = feedback_data(visit, school, checks=[protocol["understanding"].pk])
@@ -86,8 +90,8 @@ def test_submitted_ticks_are_shown_to_the_feedbacks_readers_only(school, pair, p
     detail = reverse("visits:detail", args=[visit.pk])
     for reader in (pair["observed_user"], pair["curator"], pair["observer_user"]):
         html = client_for(reader).get(detail).content.decode()
-        assert re.search(rf'data-checked="yes">[^<]*<i [^>]*></i> <span[^>]*>[^<]*</span> {UNDERSTANDING}', html)
-        assert re.search(rf'data-checked="no">[^<]*<i [^>]*></i> <span[^>]*>[^<]*</span> {GOAL}', html)
+        assert re.search(rf'data-checked="yes">[^<]*{ICON} <span[^>]*>[^<]*</span> {UNDERSTANDING}', html)
+        assert re.search(rf'data-checked="no">[^<]*{ICON} <span[^>]*>[^<]*</span> {GOAL}', html)
     for manager in (administrator, deputy_head):
         html = client_for(manager).get(detail).content.decode()
         assert "data-checked" not in html and UNDERSTANDING not in html
