@@ -19,7 +19,7 @@ def audit_actor_choices(*, school):
 
 
 def audit_rows(events):
-    """The page's rows ready to show: the moment as text and as the <time> attribute
+    """The page's rows ready to show: the moment as text
     (in the current time zone, as the page states), the action's label and the
     changes as (field, old, new)."""
     events = list(events)
@@ -28,7 +28,6 @@ def audit_rows(events):
     for event in events:
         event.action_label = actions.get(event.action, event.action)
         at = timezone.localtime(event.at)
-        event.at_attr = at.isoformat(timespec="seconds")
         event.at_text = at.strftime("%d.%m.%Y %H:%M:%S")
         event.change_rows = audit_changes(event.changes)
     return events

@@ -6,8 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import JSONObject
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
 from apps.core.links import row_link
+from apps.core.paging import page_with_count
 from apps.core.typography import quoted
 from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember, Subject
@@ -275,22 +275,8 @@ def team_cards(teams):
 
 def team_page(teams, *, number, per_page):
     """Page `number` of the queryset `teams` as cards, with their total from the
-    same query (a window count) rather than a separate COUNT, as `Paginator.get_page`
-    gives it; a page out of range is left to the paginator (the last page)."""
-    paginator = Paginator(teams, per_page)
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    if number >= 1:
-        start = (number - 1) * per_page
-        found = list(teams.annotate(total_count=Window(Count("*")))[start : start + per_page])
-        if found or number == 1:
-            paginator.count = found[0].total_count if found else 0
-            page = Page(found, number, paginator)
-            page.object_list = team_cards(found)
-            return page
-    page = paginator.get_page(number)
+    same query (apps.core.paging)."""
+    page = page_with_count(teams, number=number, per_page=per_page)
     page.object_list = team_cards(page.object_list)
     return page
 

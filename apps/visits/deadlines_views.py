@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.dates import short_date
+from apps.core.paging import page_with_count
 from apps.core.tenancy import school_view
 
-from . import deadlines_selectors, selectors
+from . import deadlines_selectors
 
 PAGE_SIZE = 25
 
@@ -52,7 +53,7 @@ def deadline_board(request):
     ids = deadlines_selectors.board_visit_ids(school=request.school, now=now)
     scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now, "ids": ids}
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
-    page = selectors.page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    page = page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
     upcoming = list(deadlines_selectors.visits_upcoming(**scope))
     missing_reverse = list(deadlines_selectors.visits_missing_reverse(**scope))
     deadlines_selectors.visits_lines_prepare([*page.object_list, *upcoming, *missing_reverse])

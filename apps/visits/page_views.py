@@ -22,6 +22,7 @@ from apps.core import wordforms
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
+from apps.core.paging import page_with_count
 from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
@@ -89,7 +90,7 @@ def my_visits(request):
         )
         context["upcoming"] = selectors.visits_lines_prepare(list(upcoming.order_by("starts_at", "pk")[:LIST_CAP]))
         received = selectors.visits_received(school=request.school, staff=me, statuses=DEBRIEFED)
-        context["received"] = selectors.page_with_count(received, number=request.GET.get("page"), per_page=PAGE_SIZE)
+        context["received"] = page_with_count(received, number=request.GET.get("page"), per_page=PAGE_SIZE)
         selectors.visits_lines_prepare(context["received"].object_list)
         # The observed teacher's own agreed next steps (their content: theirs to read).
         next_steps = (

@@ -3,8 +3,7 @@ number of queries. Content (feedback text) is never read here for lists: lists
 show facts and timeliness only; content is loaded for one visit, after the
 access check in apps.visits.access."""
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
@@ -162,23 +161,6 @@ def visits_lines_prepare(visits, *, now=None):
             visit.time_left = timesince(due, now) if visit.overdue else timeuntil(due, now)
             visit.due_text = f"{timezone.localtime(due):%d.%m.%Y %H:%M}"
     return visits
-
-
-def page_with_count(rows, *, number, per_page):
-    """Page `number` of the queryset `rows` and their total from one query (a window
-    count), as `Paginator.get_page` gives it; a page out of range is left to it (the last page)."""
-    paginator = Paginator(rows, per_page)
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    if number >= 1:
-        start = (number - 1) * per_page
-        found = list(rows.annotate(total_count=Window(Count("*")))[start : start + per_page])
-        if found or number == 1:
-            paginator.count = found[0].total_count if found else 0
-            return Page(found, number, paginator)
-    return paginator.get_page(number)
 
 
 def visit_share_candidates(*, visit):
