@@ -86,7 +86,7 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
                 markup[day].append(render_to_string(source.template, {"event": event, "compact": compact}, request))
     for cell in cells.values():
         # Each part is escaped markup already (format_html or a template).
-        cell.html = mark_safe("".join(markup[cell.day]))
+        cell.html = mark_safe("".join(markup[cell.day]))  # nosec B308 B703 - escaped parts, see above
         if not compact:
             cell.label = short_date(cell.day, "l, d.m")
     weeks = [[cells[day] for day in days[i : i + 7]] for i in range(0, len(days), 7)]
