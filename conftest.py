@@ -31,7 +31,7 @@ def _fast_passwords(settings):
 def _todos_uncached(settings):
     """To-dos are counted afresh on every page, as the query counts pinned by the
     tests expect; apps/core/tests/test_todos_cache.py turns the cache on."""
-    settings.TODOS_CACHE_SECONDS = 0
+    settings.PERSON_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -361,7 +361,7 @@ SESSION_ENGINE = "apps.core.sessions"
 # How long a person's «Мои дела» (the navbar's count, the start page's list) may be
 # read from Redis before it is counted again; a change in the school drops it at
 # once (apps/core/todos.py). 0 turns the cache off (the tests do, but for its own).
-TODOS_CACHE_SECONDS = int(env("TODOS_CACHE_SECONDS", "60"))
+PERSON_CACHE_SECONDS = int(env("PERSON_CACHE_SECONDS", "60"))
 # A signed-in session ends after this long without a request, and this long after sign-in
 # whatever happens (hours in the environment).
 SESSION_IDLE_TIMEOUT = int(float(env("SESSION_IDLE_TIMEOUT_HOURS", "3")) * 3600)

@@ -16,7 +16,7 @@ An administration's count (so many debriefs overdue) is one item: its row query
 is cut to one row.
 
 Both, and the navbar's other figure (unread notifications), are kept in Redis for
-a short while (`TODOS_CACHE_SECONDS`), since the badges are on every page and
+a short while (`PERSON_CACHE_SECONDS`), since the badges are on every page and
 building their queries costs more than the rest of a small page. An entry is one
 person's, in one school, in one language, with one set of roles (all in its key),
 and is shown to nobody else. It is dropped:
@@ -26,7 +26,7 @@ and is shown to nobody else. It is dropped:
 - when something is done for the person alone (a notification sent or read:
   `todos_changed(user_id=…)`);
 - when a beat sweep has run (deadlines passed, reminders due: collabschool/celery.py);
-- at the latest after `TODOS_CACHE_SECONDS`: what changes by the clock alone (a
+- at the latest after `PERSON_CACHE_SECONDS`: what changes by the clock alone (a
   lesson that has just ended) or from another school of the network shows by then.
 The three generations (everybody's, the school's, the person's) are read with the
 entry in one round trip; an entry made under other generations is stale. A Redis
@@ -131,14 +131,14 @@ def todos_changed(*, school_id=None, user_id=None):
     try:
         cache.set(key, uuid.uuid4().hex, None)
     except Exception:
-        # Entries made before still expire after TODOS_CACHE_SECONDS.
+        # Entries made before still expire after PERSON_CACHE_SECONDS.
         logger.warning("to-do cache unwritable: cached to-dos stay until they expire", exc_info=True)
 
 
 def person_cached(kind, *, scope, compute):
     """`compute()` for the person of `scope`, read from the cache while nothing has
     changed for them (see above); `kind` names the figure."""
-    seconds = settings.TODOS_CACHE_SECONDS
+    seconds = settings.PERSON_CACHE_SECONDS
     if not seconds:
         return compute()
     roles = ",".join(sorted(scope.membership.roles))

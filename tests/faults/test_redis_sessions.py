@@ -34,7 +34,7 @@ def sessions_in(settings, redis_server):
         }
     }
     # The to-dos are cached there too: frozen, they are counted in the database.
-    settings.TODOS_CACHE_SECONDS = 60
+    settings.PERSON_CACHE_SECONDS = 60
     return redis_server
 
 

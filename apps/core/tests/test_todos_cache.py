@@ -24,7 +24,7 @@ BADGE = 'data-testid="todos-badge">'
 
 @pytest.fixture(autouse=True)
 def _todos_cached(settings):
-    settings.TODOS_CACHE_SECONDS = 60
+    settings.PERSON_CACHE_SECONDS = 60
     cache.clear()
     yield
     cache.clear()
@@ -148,7 +148,7 @@ def test_a_sweep_that_ran_drops_everyones_entries(school, pair):
 
 
 def test_without_the_cache_every_page_counts(settings, school, pair):
-    settings.TODOS_CACHE_SECONDS = 0
+    settings.PERSON_CACHE_SECONDS = 0
     held_visit(pair)
     client = client_for(pair["observer_user"])
     assert _badge(client) == (1, True)
