@@ -180,18 +180,20 @@ class VisitForm(forms.Form):
         # Each school sees its own staff; a network pair's partner-school members
         # come in only through the pairs the user may plan in.
         network = [group.pk for group in groups if group.partner_school_id]
+        whom = Q(school=school)
+        if network:
+            whom |= Q(pk__in=MentorGroupMember.objects.filter(group__in=network).values("staff"))
         people = (
-            StaffMember.objects.filter(
-                Q(school=school) | Q(pk__in=MentorGroupMember.objects.filter(group__in=network).values("staff")),
-                is_active=True,
-            )
+            StaffMember.objects.filter(whom, is_active=True)
             .select_related("school")
             .order_by("school__short_name", "last_name", "first_name")
         )
+        # Listed without their school when all are of this one (the labels do not name it).
+        listed = people if network else people.select_related(None).order_by("last_name", "first_name")
         for name in ("observed", "observers"):
             self.fields[name].queryset = people
             # The select and the boxes list the same people: one query, read by the first.
-            self.fields[name].rows = people
+            self.fields[name].rows = listed
             self.fields[name].show_school = bool(network)
         self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
         self.fields["group"].rows = groups
