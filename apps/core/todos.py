@@ -149,8 +149,8 @@ def _entry_key(kind, scope, roles):
 
 def person_cached(kind, *, scope, compute):
     """`compute()` for the person of `scope`, read from the cache while nothing has
-    changed for them (see above); `kind` names the figure. A navbar figure is read
-    with the other one, once per scope."""
+    changed for them (see above); `kind` names the figure. The first read of a
+    scope brings the navbar's figures with it, in the same round trip."""
     seconds = settings.PERSON_CACHE_SECONDS
     if not seconds:
         return compute()
@@ -158,7 +158,8 @@ def person_cached(kind, *, scope, compute):
     generation_keys = [GENERATION_KEY, _school_generation_key(scope.school.pk), _user_generation_key(scope.user.pk)]
     key = _entry_key(kind, scope, roles)
     if key not in scope.read:
-        kinds = NAVBAR_FIGURES if kind in NAVBAR_FIGURES else (kind,)
+        # Every page of a school shows the navbar's figures: whatever is read first brings them.
+        kinds = dict.fromkeys((kind, *NAVBAR_FIGURES))
         keys = [*generation_keys, *(_entry_key(other, scope, roles) for other in kinds)]
         try:
             found = cache.get_many(keys)

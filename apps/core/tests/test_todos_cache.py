@@ -197,7 +197,7 @@ def test_a_notification_for_someone_else_leaves_ones_count(
     assert _unread(client, page) == (0, False)
 
 
-def test_the_navbar_reads_both_its_figures_from_redis_in_one_round_trip(school, pair, monkeypatch):
+def test_a_page_reads_the_persons_cached_figures_in_one_round_trip(school, pair, monkeypatch):
     held_visit(pair)
     client = client_for(pair["observer_user"])
     _badge(client)  # counted, and stored
@@ -211,3 +211,7 @@ def test_the_navbar_reads_both_its_figures_from_redis_in_one_round_trip(school, 
     monkeypatch.setattr(cache, "get_many", counted)
     assert _badge(client, reverse("visits:my")) == (1, False)
     assert reads == [["count", "unread"]]
+    # The start page's list of to-dos brings them along.
+    reads.clear()
+    client.get(reverse("home"))
+    assert reads == [["count", "items", "unread"]]
