@@ -49,7 +49,7 @@ def deadline_board(request):
     groups the user curates only, the agreed next steps."""
     now = timezone.now()
     see_all = request.membership.can("visits.oversee")
-    # The school's candidate visits, one SQL array shared by the three lists.
+    # The school's candidate visits, read once for the three lists.
     ids = deadlines_selectors.board_visit_ids(school=request.school, now=now)
     scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now, "ids": ids}
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
