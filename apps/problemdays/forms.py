@@ -8,6 +8,7 @@ from django.db.models import CharField, F, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import offer_loaded, share_options
@@ -197,6 +198,49 @@ class PlannerRowsFormSet(forms.BaseFormSet):
             kwargs["initial"] = self.row_initial[index]
         return kwargs
 
+    def _blank_key(self):
+        """What the markup of the rows not sent yet depends on: the section, the
+        language, each row's initial values, the school's zone and the choices
+        the rows offer (names as the school keeps them). None if not sure."""
+        day = self.form_kwargs.get("day")
+        if self.is_bound or day is None or self.initial or self.form_kwargs.keys() != {"day"}:
+            return None
+        choices = PlannerChoices.of(day)
+        offered = tuple(
+            tuple((item.pk, *(getattr(item, name) for name in _OFFERED_NAMES[kind])) for item in getattr(choices, kind))
+            for kind in self.form.PLANNER_CHOICES
+        )
+        return (
+            type(self),
+            self.prefix,
+            get_language(),
+            repr(self.row_initial),
+            self.total_form_count(),
+            str(day.school.tzinfo),
+            offered,
+        )
+
+    def blank_markup(self):
+        """(management form, rows) of a section's rows not sent yet. Every planner
+        page and section swap shows them, alike for the school until its staff,
+        partners or subjects change: rendered once per process and key (see
+        `_blank_key`), without building the row forms at all."""
+        key = self._blank_key()
+        if key is None:
+            return str(self.management_form), self.rows_markup()
+        found = _BLANK_ROWS.get(key)
+        if found is None:
+            if len(_BLANK_ROWS) >= _BLANK_ROWS_LIMIT:
+                _BLANK_ROWS.clear()
+            found = _BLANK_ROWS[key] = (str(self.management_form), self.rows_markup())
+        return found
+
+    def management_markup(self):
+        return self.blank_markup()[0] if not self.is_bound else self.management_form
+
+    def rows(self):
+        return self.blank_markup()[1] if not self.is_bound else self.rows_markup()
+
     def rows_markup(self):
         """Each row's form as crispy renders it. Rows not sent yet that start from
         the same values differ only in their number: they are rendered once,
@@ -233,6 +277,13 @@ class PlannerRowsFormSet(forms.BaseFormSet):
 
 _PLAIN_VALUE = re.compile(r"[\w-]+")
 
+# The blank rows' markup of the planner's sections, by what it depends on (see
+# PlannerRowsFormSet._blank_key); cleared whole when full (a school's staff changes rarely).
+_BLANK_ROWS = {}
+_BLANK_ROWS_LIMIT = 256
+# The columns of each offered list that its options show.
+_OFFERED_NAMES = {"staff": ("last_name", "first_name", "patronymic"), "partners": ("name",), "subjects": ("name",)}
+
 
 def _reselected(html, initial, other, form, prefix):
     """`html` (a row rendered from `initial`) with the selections of `other`, when
@@ -264,6 +315,9 @@ def rows_formset(form_class, *, extra):
 
 
 class ThemeIdeaForm(forms.ModelForm):
+    # The loaded lists (PlannerChoices) its blank row offers.
+    PLANNER_CHOICES = ()
+
     class Meta:
         model = ThemeIdea
         fields = ["title", "proposed_by_kind", "proposed_by", "rationale", "votes"]
@@ -276,6 +330,8 @@ class ThemeIdeaForm(forms.ModelForm):
 
 
 class PreparationRoleForm(forms.ModelForm):
+    PLANNER_CHOICES = ("staff",)
+
     class Meta:
         model = PreparationRole
         fields = ["kind", "staff", "when", "place"]
@@ -313,6 +369,7 @@ class DayActivityForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
 
+    PLANNER_CHOICES = ("staff", "partners", "subjects")
     # Where the service's errors about the stored times are shown.
     SERVICE_FIELDS = {"starts_at": "starts", "ends_at": "ends"}
 
