@@ -198,6 +198,13 @@ class PlannerRowsFormSet(forms.BaseFormSet):
             kwargs["initial"] = self.row_initial[index]
         return kwargs
 
+    def __getitem__(self, index):
+        # The template engine tries `formset["rows"]` before `formset.rows`: answered
+        # at once here, rather than after building every row's form.
+        if not isinstance(index, int | slice):
+            raise TypeError(f"formset rows are numbered, not named: {index!r}")
+        return super().__getitem__(index)
+
     def _blank_key(self):
         """What the markup of the rows not sent yet depends on: the section, the
         language, each row's initial values, the school's zone and the choices

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import JSONObject
+from apps.core.json_rows import JSONRow
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.accounts.models import User
 from apps.core.dates import school_today
 from apps.core.links import row_link
 from apps.core.paging import page_with_count
@@ -53,7 +54,7 @@ def _team_cards_queryset(*, school):
         TeamMember.objects.filter(team=OuterRef("pk"), left_on__isnull=True)
         .order_by("left_on", "role", "staff__last_name", "pk")
         .values(
-            row=JSONObject(
+            row=JSONRow(
                 last_name="staff__last_name",
                 first_name="staff__first_name",
                 patronymic="staff__patronymic",
@@ -128,29 +129,44 @@ def team_detail_queryset(*, school):
     outcome, history, predecessor and successors; see `split_members`."""
     return (
         _teams(school=school)
-        .prefetch_related(
-            _all_members(),
-            Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
-        )
+        .prefetch_related(_all_members())
         .annotate(
             # Milestones and meetings as arrays of the team's query (a prefetch each would
             # cost a query of its own); a meeting shows its date, agenda and minutes only.
             milestone_rows=ArraySubquery(
                 Milestone.objects.filter(team=OuterRef("pk"))
                 .order_by("due_on", "pk")
-                .values(row=JSONObject(pk="pk", title="title", due_on="due_on", is_done="is_done", done_on="done_on"))
+                .values(row=JSONRow(pk="pk", title="title", due_on="due_on", is_done="is_done", done_on="done_on"))
             ),
             meeting_rows=ArraySubquery(
                 TeamMeeting.objects.filter(team=OuterRef("pk"))
                 .order_by("-held_on", "-pk")
-                .values(row=JSONObject(held_on="held_on", agenda="agenda", minutes="minutes"))
+                .values(row=JSONRow(held_on="held_on", agenda="agenda", minutes="minutes"))
+            ),
+            # The status history, latest first, with who changed it: a prefetch would
+            # cost a query (and its compile) of its own.
+            history_rows=ArraySubquery(
+                TeamStatusChange.objects.filter(team=OuterRef("pk"))
+                .order_by("-changed_at", "-pk")
+                .values(
+                    row=JSONRow(
+                        changed_at="changed_at",
+                        from_status="from_status",
+                        to_status="to_status",
+                        reason="reason",
+                        by_email="changed_by__email",
+                        by_last_name="changed_by__last_name",
+                        by_first_name="changed_by__first_name",
+                        by_patronymic="changed_by__patronymic",
+                    )
+                )
             ),
             # The teams re-formed from this one, as (pk, title) pairs of an array column: the
             # page shows only their links, a prefetch would cost a query of its own.
             successor_rows=ArraySubquery(
                 TaskTeam.objects.filter(predecessor=OuterRef("pk"))
                 .order_by("created_at", "pk")
-                .values(row=JSONObject(pk="pk", title="title"))
+                .values(row=JSONRow(pk="pk", title="title"))
             ),
         )
     )
@@ -191,6 +207,20 @@ def _date_text(iso):
     return f"{datetime.date.fromisoformat(iso):%d.%m.%Y}"
 
 
+def _user_name(row):
+    """Who changed a status, as a user is shown (User.__str__); "" if the user is gone."""
+    if row["by_email"] is None:
+        return ""
+    return str(
+        User(
+            email=row["by_email"],
+            last_name=row["by_last_name"],
+            first_name=row["by_first_name"],
+            patronymic=row["by_patronymic"],
+        )
+    )
+
+
 def team_page_links(team):
     """The rows of a team's page (milestones, members, meetings, history, successors),
     each with its link and its dates and labels ready, rather than worked out per row
@@ -219,11 +249,18 @@ def team_page_links(team):
         {"held_text": _date_text(row["held_on"]), "agenda": row["agenda"], "minutes": row["minutes"]}
         for row in team.meeting_rows
     ]
-    for change in team.status_changes.all():
-        # In the school's time zone, as the |date filter showed it.
-        change.changed_text = f"{localtime(change.changed_at):%d.%m.%Y %H:%M}"
-        change.from_label = change.get_from_status_display() if change.from_status else ""
-        change.to_label = change.get_to_status_display()
+    statuses = dict(TaskTeam.Status.choices)
+    team.history = [
+        {
+            # In the school's time zone, as the |date filter showed it.
+            "changed_text": f"{localtime(datetime.datetime.fromisoformat(row['changed_at'])):%d.%m.%Y %H:%M}",
+            "from_label": statuses.get(row["from_status"], row["from_status"]) if row["from_status"] else "",
+            "to_label": statuses.get(row["to_status"], row["to_status"]),
+            "changed_by": _user_name(row),
+            "reason": row["reason"],
+        }
+        for row in team.history_rows
+    ]
     team.successor_links = [
         {"url": detail(pk=row["pk"]), "title": quoted(row["title"])} for row in getattr(team, "successor_rows", ())
     ]
