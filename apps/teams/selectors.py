@@ -6,20 +6,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from apps.core.json_rows import JSONRow
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import User
-from apps.core.dates import school_today
+from apps.core.dates import add_years, school_today
+from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
 from apps.core.paging import page_with_count
 from apps.core.typography import quoted
 from apps.staff.load import teacher_load_warnings
-from apps.staff.models import QualificationCategory, StaffMember, Subject
+from apps.staff.models import EARLY_CAREER_YEARS, CategoryAward, QualificationCategory, StaffMember, Subject
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import latest_network_positions
 
@@ -109,14 +110,30 @@ def member_filter_choices(*, school):
     return [(person.pk, person.full_name) for person in people]
 
 
-def _all_members():
-    return Prefetch(
-        "members",
-        queryset=TeamMember.objects.select_related("staff", "staff__school").order_by(
-            "left_on", "role", "staff__last_name", "pk"
-        ),
-        to_attr="all_members",
+def _all_members(*, hints_on=None):
+    """Everyone who was ever a member; with `hints_on` (a date), each member's staff
+    card also brings what the composition hints read (`hint_category`,
+    `hint_subjects`), so that the team's page asks no query of its own for them."""
+    members = TeamMember.objects.select_related("staff", "staff__school").order_by(
+        "left_on", "role", "staff__last_name", "pk"
     )
+    if hints_on is not None:
+        members = members.annotate(
+            hint_category=Coalesce(
+                Subquery(
+                    CategoryAward.objects.filter(
+                        staff=OuterRef("staff_id"), awarded_on__lte=hints_on, valid_until__gte=hints_on
+                    )
+                    .order_by("-awarded_on")
+                    .values("category")[:1]
+                ),
+                Value(QualificationCategory.NONE.value),
+            ),
+            hint_subjects=ArraySubquery(
+                Subject.objects.filter(teachers=OuterRef("staff_id")).order_by("name").values("name")
+            ),
+        )
+    return Prefetch("members", queryset=members, to_attr="all_members")
 
 
 def team_members_queryset(*, school):
@@ -129,7 +146,7 @@ def team_detail_queryset(*, school):
     outcome, history, predecessor and successors; see `split_members`."""
     return (
         _teams(school=school)
-        .prefetch_related(_all_members())
+        .prefetch_related(_all_members(hints_on=school_today(school)))
         .annotate(
             # Milestones and meetings as arrays of the team's query (a prefetch each would
             # cost a query of its own); a meeting shows its date, agenda and minutes only.
@@ -382,6 +399,33 @@ def composition_hints(*, school, staff_ids, network=True):
     people = list(
         staff_with_derived(school=school).filter(pk__in=list(staff_ids)).annotate(subject_names=subject_names)
     )
+    return _hints(people, school=school, network=network)
+
+
+def team_composition_hints(team, *, school, network=True):
+    """`composition_hints` of a team's active members, from the members loaded by
+    `team_detail_queryset` (with `hint_category` and `hint_subjects`): only the
+    people of `school`, worked out as `staff_with_derived` does in SQL."""
+    on = school_today(school)
+    early_career_since = add_years(on, -EARLY_CAREER_YEARS)
+    people = []
+    for member in team.active_members:
+        person = member.staff
+        if person.school_id != school.pk:
+            continue
+        since = person.teaching_since
+        # Whole years of teaching, as PostgreSQL's age() counts them.
+        person.experience_years = on.year - since.year - ((on.month, on.day) < (since.month, since.day))
+        person.is_early_career = since > early_career_since
+        person.current_category = member.hint_category
+        person.subject_names = member.hint_subjects
+        people.append(person)
+    # In the order of the staff list (as the staff query gives them).
+    people.sort(key=lambda p: (p.last_name, p.first_name, p.patronymic, p.pk))
+    return _hints(list({p.pk: p for p in people}.values()), school=school, network=network)
+
+
+def _hints(people, *, school, network):
     hints = CompositionHints(size=len(people))
     if not people:
         return hints
