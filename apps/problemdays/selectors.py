@@ -6,14 +6,16 @@ import datetime
 import functools
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
+from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.partners.models import PartnerOrganisation
@@ -126,12 +128,49 @@ def planner_queryset(*, school):
         Prefetch("ideas", queryset=ThemeIdea.objects.order_by("-is_chosen", "-votes", "pk")),
         Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk")),
         Prefetch("activities", queryset=activity_queryset()),
-        Prefetch(
-            "stage_changes",
-            queryset=DayStageChange.objects.exclude(confirmed_clashes="").select_related("changed_by"),
-            to_attr="clash_confirmations",
-        ),
+    ).annotate(
+        # The stage moves that confirmed clashes (latest first), with who made them, as an
+        # array column of the day's query: a prefetch would cost a query of its own.
+        clash_rows=ArraySubquery(
+            DayStageChange.objects.filter(day=OuterRef("pk"))
+            .exclude(confirmed_clashes="")
+            .order_by("-changed_at", "-pk")
+            .values(
+                row=JSONRow(
+                    changed_at="changed_at",
+                    to_status="to_status",
+                    confirmed_clashes="confirmed_clashes",
+                    by_email="changed_by__email",
+                    by_last_name="changed_by__last_name",
+                    by_first_name="changed_by__first_name",
+                    by_patronymic="changed_by__patronymic",
+                )
+            )
+        )
     )
+
+
+def clash_confirmations(day):
+    """The confirmations of clashes of a day read by `planner_queryset`, as the
+    stage panel shows them: who, when (in the current time zone), the stage quoted,
+    the clashes one a line."""
+    statuses = dict(ProblemDay.Status.choices)
+    confirmations = []
+    for row in day.clash_rows:
+        if row["by_email"] is None:
+            who = "—"
+        else:
+            names = (row["by_last_name"], row["by_first_name"], row["by_patronymic"])
+            who = " ".join(part for part in names if part) or row["by_email"] or "—"
+        confirmations.append(
+            {
+                "who": who,
+                "when": f"{localtime(datetime.datetime.fromisoformat(row['changed_at'])):%d.%m.%Y %H:%M}",
+                "stage": quoted(statuses.get(row["to_status"], row["to_status"])),
+                "clash_list": [line for line in row["confirmed_clashes"].splitlines() if line],
+            }
+        )
+    return confirmations
 
 
 def planner_labels(*, roles, ideas, activities):

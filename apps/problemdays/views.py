@@ -149,6 +149,7 @@ def _planner_context(request, day, *, bound=None, editing=None, notice=""):
             for attribute, link in links:
                 setattr(part, attribute, link(pk=part.pk))
     selectors.planner_labels(roles=rows["roles"], ideas=rows["ideas"], activities=activities)
+    day.clash_confirmations = selectors.clash_confirmations(day)
     if editing:
         section, pk, form = editing
         for part in rows[section]:

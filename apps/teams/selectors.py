@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
@@ -145,9 +145,15 @@ def team_detail_queryset(*, school):
     """The team page: everyone who was ever a member, milestones, meetings,
     outcome, history, predecessor and successors; see `split_members`."""
     return (
-        _teams(school=school)
+        TaskTeam.objects.for_school(school)
+        .select_related("outcome")
         .prefetch_related(_all_members(hints_on=school_today(school)))
         .annotate(
+            # The page shows only these of the schools and the predecessor: a column
+            # each rather than their whole rows.
+            school_short_name=F("school__short_name"),
+            partner_short_name=F("partner_school__short_name"),
+            predecessor_title=F("predecessor__title"),
             # Milestones and meetings as arrays of the team's query (a prefetch each would
             # cost a query of its own); a meeting shows its date, agenda and minutes only.
             milestone_rows=ArraySubquery(
