@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -108,6 +109,16 @@ def member_filter_choices(*, school):
         .only("pk", "last_name", "first_name", "patronymic")
     )
     return [(person.pk, person.full_name) for person in people]
+
+
+def member_filter_options(people, *, selected=None):
+    """The <option>s of the member filter, drawn here rather than by a template
+    loop per person (the school's whole staff); `selected`: the chosen person's id."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == selected else "", name) for pk, name in people),
+    )
 
 
 def _all_members(*, hints_on=None):

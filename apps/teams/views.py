@@ -72,7 +72,7 @@ def team_list(request):
             "member_id": member_id,
             "statuses": TaskTeam.Status.choices,
             "kinds": TaskTeam.Kind.choices,
-            "people": people,
+            "people_options": selectors.member_filter_options(people, selected=member_id),
             "query": urlencode({"status": status, "kind": kind, "member": member_id or ""}),
             "can_create": is_manager(request),
         },
