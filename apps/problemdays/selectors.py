@@ -124,26 +124,30 @@ def day_list(*, school):
 def planner_queryset(*, school):
     """The planner: ideas, roles, activities with their people, partners and
     subjects, and the stage changes that confirmed clashes."""
-    return day_queryset(school=school).prefetch_related(
-        Prefetch("ideas", queryset=ThemeIdea.objects.order_by("-is_chosen", "-votes", "pk")),
-        Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk")),
-        Prefetch("activities", queryset=activity_queryset()),
-    ).annotate(
-        # The stage moves that confirmed clashes (latest first), with who made them, as an
-        # array column of the day's query: a prefetch would cost a query of its own.
-        clash_rows=ArraySubquery(
-            DayStageChange.objects.filter(day=OuterRef("pk"))
-            .exclude(confirmed_clashes="")
-            .order_by("-changed_at", "-pk")
-            .values(
-                row=JSONRow(
-                    changed_at="changed_at",
-                    to_status="to_status",
-                    confirmed_clashes="confirmed_clashes",
-                    by_email="changed_by__email",
-                    by_last_name="changed_by__last_name",
-                    by_first_name="changed_by__first_name",
-                    by_patronymic="changed_by__patronymic",
+    return (
+        day_queryset(school=school)
+        .prefetch_related(
+            Prefetch("ideas", queryset=ThemeIdea.objects.order_by("-is_chosen", "-votes", "pk")),
+            Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk")),
+            Prefetch("activities", queryset=activity_queryset()),
+        )
+        .annotate(
+            # The stage moves that confirmed clashes (latest first), with who made them, as an
+            # array column of the day's query: a prefetch would cost a query of its own.
+            clash_rows=ArraySubquery(
+                DayStageChange.objects.filter(day=OuterRef("pk"))
+                .exclude(confirmed_clashes="")
+                .order_by("-changed_at", "-pk")
+                .values(
+                    row=JSONRow(
+                        changed_at="changed_at",
+                        to_status="to_status",
+                        confirmed_clashes="confirmed_clashes",
+                        by_email="changed_by__email",
+                        by_last_name="changed_by__last_name",
+                        by_first_name="changed_by__first_name",
+                        by_patronymic="changed_by__patronymic",
+                    )
                 )
             )
         )
