@@ -21,7 +21,14 @@ from apps.core.links import row_link
 from apps.core.paging import page_with_count
 from apps.core.typography import quoted
 from apps.staff.load import teacher_load_warnings
-from apps.staff.models import EARLY_CAREER_YEARS, CategoryAward, QualificationCategory, StaffMember, Subject
+from apps.staff.models import (
+    EARLY_CAREER_YEARS,
+    CategoryAward,
+    QualificationCategory,
+    StaffMember,
+    Subject,
+    short_name,
+)
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import latest_network_positions
 
@@ -333,9 +340,7 @@ def team_cards(teams):
         )
         team.active_members = [
             {
-                "name": StaffMember(
-                    last_name=row["last_name"], first_name=row["first_name"], patronymic=row["patronymic"]
-                ).short_name,
+                "name": short_name(row["last_name"], row["first_name"], row["patronymic"]),
                 "school": row["school"],
                 "role_label": roles.get(row["role"], row["role"]),
             }
