@@ -213,15 +213,20 @@ def _place_key(place):
     return " ".join(place.lower().split())
 
 
-def clashes_between(activity, others):
+def clashes_between(activity, others, *, people=None):
     """Warnings for `activity` against `others`: a teacher or a place in two
-    activities at once. Uses the activities' prefetched responsible people."""
+    activities at once. Uses the activities' prefetched responsible people (or
+    `people`: {activity pk: [person]}, read from them once for a whole day)."""
+
+    def responsible(one):
+        return people[one.pk] if people is not None else one.responsible.all()
+
     warnings = []
-    mine = {p.pk: p for p in activity.responsible.all()}
+    mine = {p.pk: p for p in responsible(activity)}
     for other in others:
         if other.pk == activity.pk or not _overlap(activity, other):
             continue
-        for person in other.responsible.all():
+        for person in responsible(other):
             if person.pk in mine:
                 warnings.append(
                     _("%(name)s is also responsible for %(other)s at the same time.")
@@ -238,7 +243,8 @@ def clashes_between(activity, others):
 def day_clashes(activities):
     """{activity pk: [warnings]} for the activities of one day (already loaded)."""
     activities = list(activities)
-    return {a.pk: found for a in activities if (found := clashes_between(a, activities))}
+    people = {a.pk: list(a.responsible.all()) for a in activities}
+    return {a.pk: found for a in activities if (found := clashes_between(a, activities, people=people))}
 
 
 @dataclass
@@ -284,9 +290,10 @@ def stage_checks(day, *, today=None):
     return checks
 
 
-def still_missing(day, *, today=None):
-    """The checks of the stages after the current one, in order: [(status label, [Check])]."""
-    checks = stage_checks(day, today=today)
+def still_missing(day, *, today=None, checks=None):
+    """The checks of the stages after the current one, in order: [(status label, [Check])]
+    (from `checks`, the day's `stage_checks`, if already worked out)."""
+    checks = checks if checks is not None else stage_checks(day, today=today)
     after = ProblemDay.ORDER[day.stage_index + 1 :]
     return [(ProblemDay.Status(s).label, checks[s]) for s in after if checks[s]]
 
