@@ -4,10 +4,11 @@ import re
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
-from django.db.models import CharField, F, Value
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import offer_loaded, share_options
@@ -54,6 +55,21 @@ def school_subjects(school):
     return Subject.objects.for_school(school).order_by("name")
 
 
+@functools.cache
+def _offered_sql():
+    """The school's active staff, its partners and subjects, as (kind, id, three
+    name parts), sorted as `school_staff`, `school_partners` and `school_subjects` are."""
+    staff, partners, subjects = (model._meta.db_table for model in (StaffMember, PartnerOrganisation, Subject))
+    # Only the models' own table names are spliced in; the school is a parameter.
+    return (
+        f"SELECT 'staff', id, last_name::text, first_name::text, patronymic::text FROM {staff}"  # nosec B608
+        " WHERE school_id = %s AND is_active"
+        f" UNION ALL SELECT 'partners', id, name::text, ''::text, ''::text FROM {partners} WHERE school_id = %s"
+        f" UNION ALL SELECT 'subjects', id, name::text, ''::text, ''::text FROM {subjects} WHERE school_id = %s"
+        " ORDER BY 1, 3, 4, 2"
+    )
+
+
 class PlannerChoices:
     """The staff, partners and subjects the planner's row forms offer, loaded once
     for the day (the planner shows three role rows, two activity rows and maybe a
@@ -91,25 +107,19 @@ class PlannerChoices:
 
     @functools.cached_property
     def _offered(self):
-        """The three lists in one query: each option needs only its id and name."""
-        text = CharField()
-
-        def rows(queryset, kind, *names):
-            names = [*names, *[Value("", output_field=text)] * (3 - len(names))]
-            columns = {"k": Value(kind, output_field=text), **{f"n{i}": name for i, name in enumerate(names)}}
-            return queryset.order_by().annotate(**columns).values_list("k", "id", "n0", "n1", "n2")
-
-        staff = rows(self.staff_queryset, "staff", F("last_name"), F("first_name"), F("patronymic"))
-        partners = rows(self.partners_queryset, "partners", F("name"))
-        subjects = rows(self.subjects_queryset, "subjects", F("name"))
+        """The three lists in one hand-written query (a union of three querysets cost
+        more to build and compile than to run): each option needs only its id and
+        name, in the order the querysets above give them."""
         offered = {"staff": [], "partners": [], "subjects": []}
-        for kind, pk, *names in staff.union(partners, subjects, all=True).order_by("k", "n0", "n1", "id"):
-            if kind == "staff":
-                last_name, first_name, patronymic = names
-                item = StaffMember(id=pk, last_name=last_name, first_name=first_name, patronymic=patronymic)
-            else:
-                item = (PartnerOrganisation if kind == "partners" else Subject)(id=pk, name=names[0])
-            offered[kind].append(item)
+        with connection.cursor() as cursor:
+            cursor.execute(_offered_sql(), [self.school.pk] * 3)
+            for kind, pk, *names in cursor.fetchall():
+                if kind == "staff":
+                    last_name, first_name, patronymic = names
+                    item = StaffMember(id=pk, last_name=last_name, first_name=first_name, patronymic=patronymic)
+                else:
+                    item = (PartnerOrganisation if kind == "partners" else Subject)(id=pk, name=names[0])
+                offered[kind].append(item)
         return offered
 
     @property
@@ -197,6 +207,56 @@ class PlannerRowsFormSet(forms.BaseFormSet):
             kwargs["initial"] = self.row_initial[index]
         return kwargs
 
+    def __getitem__(self, index):
+        # The template engine tries `formset["rows"]` before `formset.rows`: answered
+        # at once here, rather than after building every row's form.
+        if not isinstance(index, int | slice):
+            raise TypeError(f"formset rows are numbered, not named: {index!r}")
+        return super().__getitem__(index)
+
+    def _blank_key(self):
+        """What the markup of the rows not sent yet depends on: the section, the
+        language, each row's initial values, the school's zone and the choices
+        the rows offer (names as the school keeps them). None if not sure."""
+        day = self.form_kwargs.get("day")
+        if self.is_bound or day is None or self.initial or self.form_kwargs.keys() != {"day"}:
+            return None
+        choices = PlannerChoices.of(day)
+        offered = tuple(
+            tuple((item.pk, *(getattr(item, name) for name in _OFFERED_NAMES[kind])) for item in getattr(choices, kind))
+            for kind in self.form.PLANNER_CHOICES
+        )
+        return (
+            type(self),
+            self.prefix,
+            get_language(),
+            repr(self.row_initial),
+            self.total_form_count(),
+            str(day.school.tzinfo),
+            offered,
+        )
+
+    def blank_markup(self):
+        """(management form, rows) of a section's rows not sent yet. Every planner
+        page and section swap shows them, alike for the school until its staff,
+        partners or subjects change: rendered once per process and key (see
+        `_blank_key`), without building the row forms at all."""
+        key = self._blank_key()
+        if key is None:
+            return str(self.management_form), self.rows_markup()
+        found = _BLANK_ROWS.get(key)
+        if found is None:
+            if len(_BLANK_ROWS) >= _BLANK_ROWS_LIMIT:
+                _BLANK_ROWS.clear()
+            found = _BLANK_ROWS[key] = (str(self.management_form), self.rows_markup())
+        return found
+
+    def management_markup(self):
+        return self.blank_markup()[0] if not self.is_bound else self.management_form
+
+    def rows(self):
+        return self.blank_markup()[1] if not self.is_bound else self.rows_markup()
+
     def rows_markup(self):
         """Each row's form as crispy renders it. Rows not sent yet that start from
         the same values differ only in their number: they are rendered once,
@@ -233,6 +293,13 @@ class PlannerRowsFormSet(forms.BaseFormSet):
 
 _PLAIN_VALUE = re.compile(r"[\w-]+")
 
+# The blank rows' markup of the planner's sections, by what it depends on (see
+# PlannerRowsFormSet._blank_key); cleared whole when full (a school's staff changes rarely).
+_BLANK_ROWS = {}
+_BLANK_ROWS_LIMIT = 256
+# The columns of each offered list that its options show.
+_OFFERED_NAMES = {"staff": ("last_name", "first_name", "patronymic"), "partners": ("name",), "subjects": ("name",)}
+
 
 def _reselected(html, initial, other, form, prefix):
     """`html` (a row rendered from `initial`) with the selections of `other`, when
@@ -264,6 +331,9 @@ def rows_formset(form_class, *, extra):
 
 
 class ThemeIdeaForm(forms.ModelForm):
+    # The loaded lists (PlannerChoices) its blank row offers.
+    PLANNER_CHOICES = ()
+
     class Meta:
         model = ThemeIdea
         fields = ["title", "proposed_by_kind", "proposed_by", "rationale", "votes"]
@@ -276,6 +346,8 @@ class ThemeIdeaForm(forms.ModelForm):
 
 
 class PreparationRoleForm(forms.ModelForm):
+    PLANNER_CHOICES = ("staff",)
+
     class Meta:
         model = PreparationRole
         fields = ["kind", "staff", "when", "place"]
@@ -313,6 +385,7 @@ class DayActivityForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
 
+    PLANNER_CHOICES = ("staff", "partners", "subjects")
     # Where the service's errors about the stored times are shown.
     SERVICE_FIELDS = {"starts_at": "starts", "ends_at": "ends"}
 

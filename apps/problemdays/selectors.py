@@ -6,12 +6,16 @@ import datetime
 import functools
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
+from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.partners.models import PartnerOrganisation
@@ -120,16 +124,75 @@ def day_list(*, school):
 def planner_queryset(*, school):
     """The planner: ideas, roles, activities with their people, partners and
     subjects, and the stage changes that confirmed clashes."""
-    return day_queryset(school=school).prefetch_related(
-        Prefetch("ideas", queryset=ThemeIdea.objects.order_by("-is_chosen", "-votes", "pk")),
-        Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk")),
-        Prefetch("activities", queryset=activity_queryset()),
-        Prefetch(
-            "stage_changes",
-            queryset=DayStageChange.objects.exclude(confirmed_clashes="").select_related("changed_by"),
-            to_attr="clash_confirmations",
-        ),
+    return (
+        day_queryset(school=school)
+        .prefetch_related(
+            Prefetch("ideas", queryset=ThemeIdea.objects.order_by("-is_chosen", "-votes", "pk")),
+            Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk")),
+            Prefetch("activities", queryset=activity_queryset()),
+        )
+        .annotate(
+            # The stage moves that confirmed clashes (latest first), with who made them, as an
+            # array column of the day's query: a prefetch would cost a query of its own.
+            clash_rows=ArraySubquery(
+                DayStageChange.objects.filter(day=OuterRef("pk"))
+                .exclude(confirmed_clashes="")
+                .order_by("-changed_at", "-pk")
+                .values(
+                    row=JSONRow(
+                        changed_at="changed_at",
+                        to_status="to_status",
+                        confirmed_clashes="confirmed_clashes",
+                        by_email="changed_by__email",
+                        by_last_name="changed_by__last_name",
+                        by_first_name="changed_by__first_name",
+                        by_patronymic="changed_by__patronymic",
+                    )
+                )
+            )
+        )
     )
+
+
+def clash_confirmations(day):
+    """The confirmations of clashes of a day read by `planner_queryset`, as the
+    stage panel shows them: who, when (in the current time zone), the stage quoted,
+    the clashes one a line."""
+    statuses = dict(ProblemDay.Status.choices)
+    confirmations = []
+    for row in day.clash_rows:
+        if row["by_email"] is None:
+            who = "—"
+        else:
+            names = (row["by_last_name"], row["by_first_name"], row["by_patronymic"])
+            who = " ".join(part for part in names if part) or row["by_email"] or "—"
+        confirmations.append(
+            {
+                "who": who,
+                "when": f"{localtime(datetime.datetime.fromisoformat(row['changed_at'])):%d.%m.%Y %H:%M}",
+                "stage": quoted(statuses.get(row["to_status"], row["to_status"])),
+                "clash_list": [line for line in row["confirmed_clashes"].splitlines() if line],
+            }
+        )
+    return confirmations
+
+
+def planner_labels(*, roles, ideas, activities):
+    """What each row of the planner shows, worked out once here rather than by
+    template filters per row: labels, times in the school's zone, names joined."""
+    for role in roles:
+        role.kind_label = capfirst(role.get_kind_display())
+        # As the |date filter showed it: in the current time zone.
+        role.when_text = f"{localtime(role.when):%d.%m.%Y %H:%M}" if role.when else ""
+    for idea in ideas:
+        idea.votes_text = ngettext("%(count)s vote", "%(count)s votes", idea.votes) % {"count": idea.votes}
+        idea.proposed_label = capfirst(idea.get_proposed_by_kind_display())
+    for activity in activities:
+        activity.time_text = f"{localtime(activity.starts_at):%H:%M}–{localtime(activity.ends_at):%H:%M}"
+        activity.kind_label = activity.get_kind_display()
+        activity.people_text = ", ".join(person.full_name for person in activity.responsible.all())
+        activity.partners_text = ", ".join(partner.name for partner in activity.partners.all())
+        activity.subjects_text = ", ".join(subject.name for subject in activity.subjects.all())
 
 
 def plan_queryset(*, school, roles=False):
@@ -150,15 +213,20 @@ def _place_key(place):
     return " ".join(place.lower().split())
 
 
-def clashes_between(activity, others):
+def clashes_between(activity, others, *, people=None):
     """Warnings for `activity` against `others`: a teacher or a place in two
-    activities at once. Uses the activities' prefetched responsible people."""
+    activities at once. Uses the activities' prefetched responsible people (or
+    `people`: {activity pk: [person]}, read from them once for a whole day)."""
+
+    def responsible(one):
+        return people[one.pk] if people is not None else one.responsible.all()
+
     warnings = []
-    mine = {p.pk: p for p in activity.responsible.all()}
+    mine = {p.pk: p for p in responsible(activity)}
     for other in others:
         if other.pk == activity.pk or not _overlap(activity, other):
             continue
-        for person in other.responsible.all():
+        for person in responsible(other):
             if person.pk in mine:
                 warnings.append(
                     _("%(name)s is also responsible for %(other)s at the same time.")
@@ -175,7 +243,8 @@ def clashes_between(activity, others):
 def day_clashes(activities):
     """{activity pk: [warnings]} for the activities of one day (already loaded)."""
     activities = list(activities)
-    return {a.pk: found for a in activities if (found := clashes_between(a, activities))}
+    people = {a.pk: list(a.responsible.all()) for a in activities}
+    return {a.pk: found for a in activities if (found := clashes_between(a, activities, people=people))}
 
 
 @dataclass
@@ -221,9 +290,10 @@ def stage_checks(day, *, today=None):
     return checks
 
 
-def still_missing(day, *, today=None):
-    """The checks of the stages after the current one, in order: [(status label, [Check])]."""
-    checks = stage_checks(day, today=today)
+def still_missing(day, *, today=None, checks=None):
+    """The checks of the stages after the current one, in order: [(status label, [Check])]
+    (from `checks`, the day's `stage_checks`, if already worked out)."""
+    checks = checks if checks is not None else stage_checks(day, today=today)
     after = ProblemDay.ORDER[day.stage_index + 1 :]
     return [(ProblemDay.Status(s).label, checks[s]) for s in after if checks[s]]
 

@@ -148,6 +148,10 @@ def _planner_context(request, day, *, bound=None, editing=None, notice=""):
         for part in rows[section]:
             for attribute, link in links:
                 setattr(part, attribute, link(pk=part.pk))
+            # Asked by every row: a missing attribute costs the template engine three failed lookups.
+            part.edit_form = None
+    selectors.planner_labels(roles=rows["roles"], ideas=rows["ideas"], activities=activities)
+    day.clash_confirmations = selectors.clash_confirmations(day)
     if editing:
         section, pk, form = editing
         for part in rows[section]:
@@ -160,7 +164,7 @@ def _planner_context(request, day, *, bound=None, editing=None, notice=""):
         "planner_url": day_url(day),
         "can_edit": can_edit,
         "can_copy": is_manager(request),
-        "missing": selectors.still_missing(day, today=school_today(request.school)),
+        "missing": selectors.still_missing(day, checks=checks),
         "roles": rows["roles"],
         "ideas": rows["ideas"],
         "activities": activities,

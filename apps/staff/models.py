@@ -80,6 +80,13 @@ class SubjectAssociation(models.Model):
         return self.name
 
 
+def short_name(last_name, first_name, patronymic):
+    """«Иванова А.П.»: a person's last name and initials (also for names read as
+    plain columns, without building a card for each)."""
+    initials = "".join(f"{part[0]}." for part in (first_name, patronymic) if part)
+    return f"{last_name} {initials}".strip()
+
+
 class StaffMember(models.Model):
     """A member of the teaching staff. Leaving staff are deactivated, never deleted,
     so that their history (categories, pairs, visits) stays."""
@@ -162,8 +169,7 @@ class StaffMember(models.Model):
 
     @property
     def short_name(self):
-        initials = "".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
-        return f"{self.last_name} {initials}".strip()
+        return short_name(self.last_name, self.first_name, self.patronymic)
 
 
 class QualificationCategory(models.TextChoices):

@@ -6,19 +6,29 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import JSONObject
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.core.dates import school_today
+from apps.accounts.models import User
+from apps.core.dates import add_years, school_today
+from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
 from apps.core.paging import page_with_count
 from apps.core.typography import quoted
 from apps.staff.load import teacher_load_warnings
-from apps.staff.models import QualificationCategory, StaffMember, Subject
+from apps.staff.models import (
+    EARLY_CAREER_YEARS,
+    CategoryAward,
+    QualificationCategory,
+    StaffMember,
+    Subject,
+    short_name,
+)
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import latest_network_positions
 
@@ -53,7 +63,7 @@ def _team_cards_queryset(*, school):
         TeamMember.objects.filter(team=OuterRef("pk"), left_on__isnull=True)
         .order_by("left_on", "role", "staff__last_name", "pk")
         .values(
-            row=JSONObject(
+            row=JSONRow(
                 last_name="staff__last_name",
                 first_name="staff__first_name",
                 patronymic="staff__patronymic",
@@ -108,14 +118,40 @@ def member_filter_choices(*, school):
     return [(person.pk, person.full_name) for person in people]
 
 
-def _all_members():
-    return Prefetch(
-        "members",
-        queryset=TeamMember.objects.select_related("staff", "staff__school").order_by(
-            "left_on", "role", "staff__last_name", "pk"
-        ),
-        to_attr="all_members",
+def member_filter_options(people, *, selected=None):
+    """The <option>s of the member filter, drawn here rather than by a template
+    loop per person (the school's whole staff); `selected`: the chosen person's id."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == selected else "", name) for pk, name in people),
     )
+
+
+def _all_members(*, hints_on=None):
+    """Everyone who was ever a member; with `hints_on` (a date), each member's staff
+    card also brings what the composition hints read (`hint_category`,
+    `hint_subjects`), so that the team's page asks no query of its own for them."""
+    members = TeamMember.objects.select_related("staff", "staff__school").order_by(
+        "left_on", "role", "staff__last_name", "pk"
+    )
+    if hints_on is not None:
+        members = members.annotate(
+            hint_category=Coalesce(
+                Subquery(
+                    CategoryAward.objects.filter(
+                        staff=OuterRef("staff_id"), awarded_on__lte=hints_on, valid_until__gte=hints_on
+                    )
+                    .order_by("-awarded_on")
+                    .values("category")[:1]
+                ),
+                Value(QualificationCategory.NONE.value),
+            ),
+            hint_subjects=ArraySubquery(
+                Subject.objects.filter(teachers=OuterRef("staff_id")).order_by("name").values("name")
+            ),
+        )
+    return Prefetch("members", queryset=members, to_attr="all_members")
 
 
 def team_members_queryset(*, school):
@@ -127,30 +163,51 @@ def team_detail_queryset(*, school):
     """The team page: everyone who was ever a member, milestones, meetings,
     outcome, history, predecessor and successors; see `split_members`."""
     return (
-        _teams(school=school)
-        .prefetch_related(
-            _all_members(),
-            Prefetch("status_changes", queryset=TeamStatusChange.objects.select_related("changed_by")),
-        )
+        TaskTeam.objects.for_school(school)
+        .select_related("outcome")
+        .prefetch_related(_all_members(hints_on=school_today(school)))
         .annotate(
+            # The page shows only these of the schools and the predecessor: a column
+            # each rather than their whole rows.
+            school_short_name=F("school__short_name"),
+            partner_short_name=F("partner_school__short_name"),
+            predecessor_title=F("predecessor__title"),
             # Milestones and meetings as arrays of the team's query (a prefetch each would
             # cost a query of its own); a meeting shows its date, agenda and minutes only.
             milestone_rows=ArraySubquery(
                 Milestone.objects.filter(team=OuterRef("pk"))
                 .order_by("due_on", "pk")
-                .values(row=JSONObject(pk="pk", title="title", due_on="due_on", is_done="is_done", done_on="done_on"))
+                .values(row=JSONRow(pk="pk", title="title", due_on="due_on", is_done="is_done", done_on="done_on"))
             ),
             meeting_rows=ArraySubquery(
                 TeamMeeting.objects.filter(team=OuterRef("pk"))
                 .order_by("-held_on", "-pk")
-                .values(row=JSONObject(held_on="held_on", agenda="agenda", minutes="minutes"))
+                .values(row=JSONRow(held_on="held_on", agenda="agenda", minutes="minutes"))
+            ),
+            # The status history, latest first, with who changed it: a prefetch would
+            # cost a query (and its compile) of its own.
+            history_rows=ArraySubquery(
+                TeamStatusChange.objects.filter(team=OuterRef("pk"))
+                .order_by("-changed_at", "-pk")
+                .values(
+                    row=JSONRow(
+                        changed_at="changed_at",
+                        from_status="from_status",
+                        to_status="to_status",
+                        reason="reason",
+                        by_email="changed_by__email",
+                        by_last_name="changed_by__last_name",
+                        by_first_name="changed_by__first_name",
+                        by_patronymic="changed_by__patronymic",
+                    )
+                )
             ),
             # The teams re-formed from this one, as (pk, title) pairs of an array column: the
             # page shows only their links, a prefetch would cost a query of its own.
             successor_rows=ArraySubquery(
                 TaskTeam.objects.filter(predecessor=OuterRef("pk"))
                 .order_by("created_at", "pk")
-                .values(row=JSONObject(pk="pk", title="title"))
+                .values(row=JSONRow(pk="pk", title="title"))
             ),
         )
     )
@@ -191,6 +248,20 @@ def _date_text(iso):
     return f"{datetime.date.fromisoformat(iso):%d.%m.%Y}"
 
 
+def _user_name(row):
+    """Who changed a status, as a user is shown (User.__str__); "" if the user is gone."""
+    if row["by_email"] is None:
+        return ""
+    return str(
+        User(
+            email=row["by_email"],
+            last_name=row["by_last_name"],
+            first_name=row["by_first_name"],
+            patronymic=row["by_patronymic"],
+        )
+    )
+
+
 def team_page_links(team):
     """The rows of a team's page (milestones, members, meetings, history, successors),
     each with its link and its dates and labels ready, rather than worked out per row
@@ -219,11 +290,18 @@ def team_page_links(team):
         {"held_text": _date_text(row["held_on"]), "agenda": row["agenda"], "minutes": row["minutes"]}
         for row in team.meeting_rows
     ]
-    for change in team.status_changes.all():
-        # In the school's time zone, as the |date filter showed it.
-        change.changed_text = f"{localtime(change.changed_at):%d.%m.%Y %H:%M}"
-        change.from_label = change.get_from_status_display() if change.from_status else ""
-        change.to_label = change.get_to_status_display()
+    statuses = dict(TaskTeam.Status.choices)
+    team.history = [
+        {
+            # In the school's time zone, as the |date filter showed it.
+            "changed_text": f"{localtime(datetime.datetime.fromisoformat(row['changed_at'])):%d.%m.%Y %H:%M}",
+            "from_label": statuses.get(row["from_status"], row["from_status"]) if row["from_status"] else "",
+            "to_label": statuses.get(row["to_status"], row["to_status"]),
+            "changed_by": _user_name(row),
+            "reason": row["reason"],
+        }
+        for row in team.history_rows
+    ]
     team.successor_links = [
         {"url": detail(pk=row["pk"]), "title": quoted(row["title"])} for row in getattr(team, "successor_rows", ())
     ]
@@ -262,9 +340,7 @@ def team_cards(teams):
         )
         team.active_members = [
             {
-                "name": StaffMember(
-                    last_name=row["last_name"], first_name=row["first_name"], patronymic=row["patronymic"]
-                ).short_name,
+                "name": short_name(row["last_name"], row["first_name"], row["patronymic"]),
                 "school": row["school"],
                 "role_label": roles.get(row["role"], row["role"]),
             }
@@ -345,6 +421,33 @@ def composition_hints(*, school, staff_ids, network=True):
     people = list(
         staff_with_derived(school=school).filter(pk__in=list(staff_ids)).annotate(subject_names=subject_names)
     )
+    return _hints(people, school=school, network=network)
+
+
+def team_composition_hints(team, *, school, network=True):
+    """`composition_hints` of a team's active members, from the members loaded by
+    `team_detail_queryset` (with `hint_category` and `hint_subjects`): only the
+    people of `school`, worked out as `staff_with_derived` does in SQL."""
+    on = school_today(school)
+    early_career_since = add_years(on, -EARLY_CAREER_YEARS)
+    people = []
+    for member in team.active_members:
+        person = member.staff
+        if person.school_id != school.pk:
+            continue
+        since = person.teaching_since
+        # Whole years of teaching, as PostgreSQL's age() counts them.
+        person.experience_years = on.year - since.year - ((on.month, on.day) < (since.month, since.day))
+        person.is_early_career = since > early_career_since
+        person.current_category = member.hint_category
+        person.subject_names = member.hint_subjects
+        people.append(person)
+    # In the order of the staff list (as the staff query gives them).
+    people.sort(key=lambda p: (p.last_name, p.first_name, p.patronymic, p.pk))
+    return _hints(list({p.pk: p for p in people}.values()), school=school, network=network)
+
+
+def _hints(people, *, school, network):
     hints = CompositionHints(size=len(people))
     if not people:
         return hints

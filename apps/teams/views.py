@@ -72,7 +72,7 @@ def team_list(request):
             "member_id": member_id,
             "statuses": TaskTeam.Status.choices,
             "kinds": TaskTeam.Kind.choices,
-            "people": people,
+            "people_options": selectors.member_filter_options(people, selected=member_id),
             "query": urlencode({"status": status, "kind": kind, "member": member_id or ""}),
             "can_create": is_manager(request),
         },
@@ -154,11 +154,7 @@ def team_detail(request, pk):
     can_manage = team_can_manage(request, team)
     # Shown for an open team only.
     hints = (
-        selectors.composition_hints(
-            school=request.school,
-            staff_ids=[m.staff_id for m in team.active_members],
-            network=_sees_network(request),
-        )
+        selectors.team_composition_hints(team, school=request.school, network=_sees_network(request))
         if team.is_open
         else None
     )

@@ -457,3 +457,24 @@ def test_role_rows_that_differ_only_in_the_role_are_rendered_once(day, monkeypat
     for index, kind in enumerate(PreparationRole.Kind.values):
         assert markup[index].count(" selected>") == 2  # the role and the empty teacher
         assert f'<option value="{kind}" selected>' in markup[index]
+
+
+def test_blank_rows_are_rendered_once_and_follow_the_staff(day, administrator, monkeypatch):
+    """Every view of the planner shows the same blank rows: crispy draws them once,
+    and again when the staff they offer changes."""
+    from apps.problemdays import forms as planner_forms
+
+    person = StaffMemberFactory(school=day.school, last_name="Орлова")
+    client = client_for(administrator)
+    url = reverse("problemdays:day_detail", args=[day.pk])
+    assert "Орлова" in client.get(url).content.decode()
+    rendered = []
+    real = planner_forms.as_crispy_form
+    monkeypatch.setattr(planner_forms, "as_crispy_form", lambda form: rendered.append(form) or real(form))
+    client.get(url)
+    assert rendered == []
+    person.last_name = "Соколова"
+    person.save()
+    page = client.get(url).content.decode()
+    assert "Соколова" in page and "Орлова" not in page
+    assert rendered

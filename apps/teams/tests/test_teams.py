@@ -534,7 +534,17 @@ def _tables(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return [q["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for q in captured if " FROM " in q["sql"]]
+    return [table for table in (_main_table(q["sql"]) for q in captured) if table]
+
+
+def _main_table(sql):
+    """The table after the statement's own FROM (not a subquery's in its select list)."""
+    depth = 0
+    for index, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql.startswith(" FROM ", index):
+            return sql[index + 6 :].split()[0].strip('"')
+    return None
 
 
 def test_team_form_reads_the_staff_once_for_lead_members_and_experts(school, deputy_head):
@@ -627,3 +637,18 @@ def test_editing_cannot_move_the_deadline_into_the_past_or_before_a_milestone(sc
 
 def test_odd_filter_values_do_not_break_the_list(school, teacher):
     assert client_for(teacher).get(reverse("teams:team_list"), {"member": "²"}).status_code == 200
+
+
+def test_team_page_reads_the_composition_hints_with_the_members(school, administrator):
+    maths = SubjectFactory(school=school, name="Математика")
+    veteran = StaffMemberFactory(school=school, teaching_since=datetime.date(1995, 9, 1), subjects=[maths])
+    young = StaffMemberFactory(
+        school=school, teaching_since=datetime.date(2025, 9, 1), hired_on=datetime.date(2025, 9, 1)
+    )
+    team = TaskTeamFactory(school=school, members=[veteran, young])
+    client = client_for(administrator)
+    url = reverse("teams:team_detail", args=[team.pk])
+    # The members' cards bring the hints' category and subjects: no staff query of its own.
+    assert "staff_staffmember" not in _tables(client, url)
+    active = [m.staff_id for m in team.members.filter(left_on__isnull=True)]
+    assert client.get(url).context["hints"] == composition_hints(school=school, staff_ids=active)
