@@ -4,6 +4,7 @@ fixed number of queries."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,79 @@ def mentor_group_rows(*, school):
     )
 
 
+def _members_shown():
+    """Members as the group's pages show them: name, role, whether they left, their
+    school (a network pair's), and their user (who may see the group)."""
+    return (
+        MentorGroupMember.objects.select_related("staff", "staff__school")
+        .only(
+            "group",
+            "role",
+            "staff__user",
+            "staff__is_active",
+            "staff__last_name",
+            "staff__first_name",
+            "staff__patronymic",
+            "staff__school__short_name",
+        )
+        .order_by("slot")
+    )
+
+
+def mentor_group_page(*, school):
+    """Groups of the school as the group's own page reads one: the columns it
+    shows and checks access by, the members, and its problems' names
+    (`tag_names`, in the same query)."""
+    return (
+        MentorGroup.objects.for_school(school)
+        .select_related("school", "partner_school", "curator")
+        .only(
+            "kind",
+            "status",
+            "is_proposal",
+            "task",
+            "observed_aspect",
+            "starts_on",
+            "planned_end_on",
+            "school__short_name",
+            "partner_school__short_name",
+            "curator__user",
+            "curator__last_name",
+            "curator__first_name",
+            "curator__patronymic",
+        )
+        .annotate(
+            tag_names=ArraySubquery(
+                ProblemTag.objects.filter(groups=OuterRef("pk")).order_by("name").values("name"),
+            )
+        )
+        .prefetch_related(Prefetch("members", queryset=_members_shown()))
+    )
+
+
+def group_events_shown(*, group, limit=50):
+    """The group's schedule, latest first, each event with `people`: its
+    participants' short names in name order (one query for all of them, not a
+    prefetch of whole staff cards)."""
+    events = list(
+        GroupEvent.objects.filter(group=group)
+        .only("group", "kind", "title", "starts_at", "ends_at", "place", "status")
+        .order_by("-starts_at")[:limit]
+    )
+    names = {}
+    rows = (
+        GroupEventParticipant.objects.filter(event_id__in=[event.pk for event in events])
+        .order_by("staff__last_name", "staff__first_name", "staff__patronymic", "staff_id")
+        .values_list("event_id", "staff__last_name", "staff__first_name", "staff__patronymic")
+    )
+    for event_id, last, first, patronymic in rows if events else ():
+        initials = "".join(f"{part[0]}." for part in (first, patronymic) if part)
+        names.setdefault(event_id, []).append(f"{last} {initials}".strip())
+    for event in events:
+        event.people = ", ".join(names.get(event.pk, ()))
+    return events
+
+
 def mentor_group_queryset(*, school):
     """The groups as cards show them (boards, the group list): curator and
     members, with the facts cards show: next planned event, last debrief,
@@ -48,12 +122,18 @@ def mentor_group_queryset(*, school):
     return (
         MentorGroup.objects.for_school(school)
         .select_related("curator")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot"),
-            ),
+        .only(
+            "kind",
+            "status",
+            "is_proposal",
+            "observed_aspect",
+            "partner_school",
+            "curator__user",
+            "curator__last_name",
+            "curator__first_name",
+            "curator__patronymic",
         )
+        .prefetch_related(Prefetch("members", queryset=_members_shown()))
         .annotate(
             next_event_at=Min(
                 "events__starts_at",

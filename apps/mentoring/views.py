@@ -23,6 +23,7 @@ from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
+from .cards import cards_ready, event_row_ready, group_parts, history_ready
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
 from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
 from .route_selectors import route_steps_overdue_on_board
@@ -54,7 +55,7 @@ def group_list(request):
     paginator.count = counted.count()
     page = paginator.get_page(request.GET.get("page"))
     link = row_link("mentoring:group_detail")
-    for group in page.object_list:
+    for group in cards_ready(page.object_list):
         group.url = link(pk=group.pk)
     return render(
         request,
@@ -135,15 +136,37 @@ def _partner_school(request):
 
 @school_view()
 def group_detail(request, pk):
-    group = _group(request, pk)
+    group = group_parts(
+        get_for_school_or_404(selectors.mentor_group_page(school=request.school), school=request.school, pk=pk)
+    )
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
     now = timezone.now()
-    events = list(GroupEvent.objects.filter(group=group).prefetch_related("participants").order_by("-starts_at")[:50])
-    if can_manage:
-        edit_link = row_link("mentoring:event_edit")
-        for event in events:
+    events = selectors.group_events_shown(group=group)
+    edit_link = row_link("mentoring:event_edit")
+    for event in events:
+        event_row_ready(event, now=now)
+        if can_manage:
             event.edit_url = edit_link(pk=event.pk)
+    history = history_ready(
+        list(
+            group.status_changes.select_related("changed_by").only(
+                "group",
+                "from_status",
+                "to_status",
+                "reason",
+                "changed_at",
+                "changed_by__email",
+                "changed_by__last_name",
+                "changed_by__first_name",
+                "changed_by__patronymic",
+            )
+        )
+    )
+    # The history holds the decline with its reason, latest first.
+    decline_reason = ""
+    if group.status == MentorGroup.Status.DECLINED:
+        decline_reason = next((c.reason for c in history if c.to_status == MentorGroup.Status.DECLINED), "")
     return render(
         request,
         "mentoring/group_detail.html",
@@ -152,12 +175,11 @@ def group_detail(request, pk):
             "can_manage": can_manage,
             "can_report": group_can_report(request, group),
             "events": events,
-            "now": now,
-            "history": group.status_changes.select_related("changed_by"),
+            "history": history,
             "results": group.results.all() if group.is_network else None,
             "status_form": StatusChangeForm(group=group, can_activate=is_manager(request)) if can_manage else None,
             "decline_form": GroupDeclineForm() if _can_decline(request, group) else None,
-            "decline_reason": selectors.group_decline_reason(group=group),
+            "decline_reason": decline_reason,
             "own_school": group.school_id == request.school.pk,
         },
     )
@@ -395,7 +417,7 @@ def board(request):
         row_link("mentoring:route_detail"),
     )
     event_create_link = row_link("mentoring:event_create")
-    for group in chain(curated, mine):
+    for group in cards_ready(list(chain(curated, mine))):
         group.url = group_link(pk=group.pk)
         group.event_create_url = event_create_link(pk=group.pk)
     for event in chain(upcoming, due):

@@ -1,0 +1,126 @@
+"""A group's parts as its pages show them (status badge, members, the cards'
+facts), made once in Python: a template drawing them per group and per member
+spent more on its nodes than the page on its queries. Every part is escaped
+markup (format_html)."""
+
+import functools
+
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import GroupEvent, MentorGroup, MentorGroupMember
+
+
+@functools.lru_cache(maxsize=64)
+def _labels(choices, language):
+    return {value: str(label) for value, label in choices.choices}
+
+
+def labels(choices):
+    """{value: label} of a choices class in the active language: a row's
+    `get_FOO_display()` hashes its value and casts a lazy label each time."""
+    return _labels(choices, translation.get_language())
+
+
+_BADGE_LOOK = {
+    MentorGroup.Status.ACTIVE: "success",
+    MentorGroup.Status.FORMING: "info",
+    MentorGroup.Status.PAUSED: "warning",
+}
+
+
+def status_badge(group):
+    """The status as a badge; a curator's proposal still forming says it awaits activation."""
+    if group.status == MentorGroup.Status.FORMING and group.is_proposal:
+        label = _("proposal, awaits activation")
+    else:
+        label = labels(MentorGroup.Status)[group.status]
+    return format_html('<span class="badge text-bg-{}">{}</span>', _BADGE_LOOK.get(group.status, "secondary"), label)
+
+
+def members_line(group):
+    """The members by name and role (their school in a network pair); one who left
+    the school is struck through. Reads `group.members.all()` with their staff
+    (and the staff's school in a network pair)."""
+    network = group.is_network
+    left = format_html(' <span class="badge text-bg-warning">{}</span>', _("left the school"))
+    roles = labels(MentorGroupMember.Role)
+    parts = []
+    for member in group.members.all():
+        staff = member.staff
+        parts.append(
+            format_html(
+                '<span class="d-inline-block{}">{}{} <small class="text-body-secondary">— {}</small>{}</span>',
+                "" if staff.is_active else " text-decoration-line-through",
+                staff.short_name,
+                format_html(' <small class="text-body-secondary">({})</small>', staff.school.short_name)
+                if network
+                else "",
+                roles[member.role],
+                "" if staff.is_active else left,
+            )
+        )
+    return mark_safe(", ".join(parts))  # nosec B308 B703 - each part is format_html's escaped markup
+
+
+def group_parts(group):
+    """Set on `group` what every page of it shows: `title`, `badge`, `members_line`."""
+    group.title = f"{capfirst(labels(MentorGroup.Kind)[group.kind])} №{group.pk}"
+    group.badge = status_badge(group)
+    group.members_line = members_line(group)
+    return group
+
+
+def _when(moment, fmt):
+    return timezone.localtime(moment).strftime(fmt) if moment else ""
+
+
+def cards_ready(groups):
+    """Set on each group (rows of `selectors.mentor_group_queryset`) its parts and
+    its card's facts: `next_event_label`, `last_debrief_label`, `overdue_label`."""
+    for group in groups:
+        group_parts(group)
+        group.next_event_label = _when(group.next_event_at, "%d.%m.%Y %H:%M")
+        group.last_debrief_label = _when(group.last_debrief_at, "%d.%m.%Y")
+        count = group.overdue_events
+        group.overdue_label = (
+            ngettext("%(counter)s past event not marked as held", "%(counter)s past events not marked as held", count)
+            % {"counter": count}
+            if count
+            else ""
+        )
+    return groups
+
+
+_EVENT_LOOK = {GroupEvent.Status.HELD: "text-bg-success", GroupEvent.Status.CANCELLED: "text-bg-secondary"}
+
+
+def event_row_ready(event, *, now):
+    """Set on an event of the group's schedule its `when` (day, start–end), its
+    `kind_label` and its status `badge`; a past event still planned asks to be
+    marked as held."""
+    starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    event.when = f"{starts:%d.%m.%Y %H:%M}–{ends:%H:%M}"
+    event.kind_label = labels(GroupEvent.Kind)[event.kind]
+    status = labels(GroupEvent.Status)[event.status]
+    if event.status in _EVENT_LOOK:
+        event.badge = format_html('<span class="badge {}">{}</span>', _EVENT_LOOK[event.status], status)
+    elif event.ends_at < now:
+        event.badge = format_html('<span class="badge text-bg-danger">{}</span>', _("mark as held?"))
+    else:
+        event.badge = format_html('<span class="badge text-bg-light border">{}</span>', status)
+    return event
+
+
+def history_ready(changes):
+    """Set on each status change its `when`, `from_label` and `to_label`."""
+    statuses = labels(MentorGroup.Status)
+    for change in changes:
+        change.when = f"{timezone.localtime(change.changed_at):%d.%m.%Y %H:%M}"
+        change.from_label = statuses.get(change.from_status, "")
+        change.to_label = statuses[change.to_status]
+    return changes
