@@ -298,7 +298,12 @@ def board_events(*, school, staff_ids, groups, now, days=14):
         starts_at__lt=now + datetime.timedelta(days=days),
     ) & ~Q(status=GroupEvent.Status.CANCELLED)
     due = Q(group__in=[group.pk for group in groups], ends_at__lt=now, status=GroupEvent.Status.PLANNED)
-    events = list(GroupEvent.objects.filter(upcoming | due).select_related("group").order_by("starts_at", "pk"))
+    events = list(
+        GroupEvent.objects.filter(upcoming | due)
+        .select_related("group")
+        .only("group__kind", "kind", "title", "starts_at", "ends_at", "status")
+        .order_by("starts_at", "pk")
+    )
     # An event ends after it starts (group_event_ends_after_start): one that starts
     # from now on is never due, one that ended before now never upcoming.
     return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import School
-from apps.core.dates import school_today
+from apps.core.dates import school_today, short_date
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
@@ -23,7 +23,7 @@ from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
-from .cards import cards_ready, event_row_ready, group_parts, history_ready
+from .cards import cards_ready, event_row_ready, group_parts, history_ready, labels
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
 from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
 from .route_selectors import route_steps_overdue_on_board
@@ -51,9 +51,18 @@ def group_list(request):
         school=request.school, user=request.user, see_all=is_manager(request), status=status
     )
     paginator = Paginator(groups, PAGE_SIZE)
-    # Counted without the boards' facts: the same groups, a far cheaper query.
-    paginator.count = counted.count()
-    page = paginator.get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    # The first page read with one row more: a school's groups fit on it most
+    # often, and then its rows are the count.
+    rows = list(groups[: PAGE_SIZE + 1]) if number in (None, "", "1") else None
+    if rows is not None and len(rows) <= PAGE_SIZE:
+        paginator.count = len(rows)
+    else:
+        # Counted without the boards' facts: the same groups, a far cheaper query.
+        paginator.count = counted.count()
+    page = paginator.get_page(number)
+    if rows is not None:
+        page.object_list = rows[:PAGE_SIZE]
     link = row_link("mentoring:group_detail")
     for group in cards_ready(page.object_list):
         group.url = link(pk=group.pk)
@@ -420,11 +429,19 @@ def board(request):
     for group in cards_ready(list(chain(curated, mine))):
         group.url = group_link(pk=group.pk)
         group.event_create_url = event_create_link(pk=group.pk)
+    kinds, group_kinds = labels(GroupEvent.Kind), labels(MentorGroup.Kind)
     for event in chain(upcoming, due):
         event.group_url = group_link(pk=event.group_id)
         event.edit_url = event_edit_link(pk=event.pk)
+        event.kind_label = kinds[event.kind]
+        event.group_label = f"{group_kinds[event.group.kind]} №{event.group_id}"
+    for event in upcoming:
+        event.when = short_date(event.starts_at, "D d.m H:i")
+    for event in due:
+        event.when = short_date(event.starts_at, "d.m H:i")
     for step in chain(curated_steps, my_steps, own_steps):
         step.route_url = route_link(pk=step.route_id)
+        step.due_label = _("due %(date)s") % {"date": f"{step.due_on:%d.%m.%Y}"}
     context = {
         "curated": curated,
         "mine": mine,
