@@ -6,7 +6,7 @@ markup (format_html)."""
 import functools
 
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -44,27 +44,29 @@ def status_badge(group):
 
 def members_line(group):
     """The members by name and role (their school in a network pair); one who left
-    the school is struck through. Reads `group.members.all()` with their staff
-    (and the staff's school in a network pair)."""
+    the school is struck through. Reads `group.member_rows`
+    (`selectors.group_member_rows`) or else `group.members.all()` with their
+    staff (and the staff's school in a network pair)."""
     network = group.is_network
-    left = format_html(' <span class="badge text-bg-warning">{}</span>', _("left the school"))
+    rows = getattr(group, "member_rows", None)
+    if rows is None:
+        rows = [
+            (m.staff.short_name, m.staff.school.short_name if network else "", m.role, m.staff.is_active)
+            for m in group.members.all()
+        ]
+    else:
+        rows = [(m.short_name, m.school_name, m.role, m.is_active) for m in rows]
     roles = labels(MentorGroupMember.Role)
+    left = f' <span class="badge text-bg-warning">{escape(_("left the school"))}</span>'
     parts = []
-    for member in group.members.all():
-        staff = member.staff
+    for name, school_name, role, is_active in rows:
+        struck = "" if is_active else " text-decoration-line-through"
+        school = f' <small class="text-body-secondary">({escape(school_name)})</small>' if network else ""
         parts.append(
-            format_html(
-                '<span class="d-inline-block{}">{}{} <small class="text-body-secondary">— {}</small>{}</span>',
-                "" if staff.is_active else " text-decoration-line-through",
-                staff.short_name,
-                format_html(' <small class="text-body-secondary">({})</small>', staff.school.short_name)
-                if network
-                else "",
-                roles[member.role],
-                "" if staff.is_active else left,
-            )
+            f'<span class="d-inline-block{struck}">{escape(name)}{school} '
+            f'<small class="text-body-secondary">— {escape(roles[role])}</small>{"" if is_active else left}</span>'
         )
-    return mark_safe(", ".join(parts))  # nosec B308 B703 - each part is format_html's escaped markup
+    return mark_safe(", ".join(parts))  # nosec B308 B703 - every value in it is escaped
 
 
 def group_parts(group):

@@ -113,9 +113,48 @@ def group_events_shown(*, group, limit=50):
     return events
 
 
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A member as the group's cards show them."""
+
+    staff_id: int
+    role: str
+    is_active: bool
+    short_name: str
+    school_name: str
+
+
+def group_member_rows(groups):
+    """Set on each group `member_rows`: its members (`MemberRow`) by slot, read in
+    one query of the columns shown, not as whole staff cards."""
+    rows = (
+        MentorGroupMember.objects.filter(group_id__in=[group.pk for group in groups])
+        .order_by("group_id", "slot")
+        .values_list(
+            "group_id",
+            "staff_id",
+            "role",
+            "staff__is_active",
+            "staff__last_name",
+            "staff__first_name",
+            "staff__patronymic",
+            "staff__school__short_name",
+        )
+    )
+    by_group = {}
+    for group_id, staff_id, role, is_active, last, first, patronymic, school_name in rows if groups else ():
+        initials = "".join(f"{part[0]}." for part in (first, patronymic) if part)
+        by_group.setdefault(group_id, []).append(
+            MemberRow(staff_id, role, is_active, f"{last} {initials}".strip(), school_name)
+        )
+    for group in groups:
+        group.member_rows = by_group.get(group.pk, [])
+    return groups
+
+
 def mentor_group_queryset(*, school):
-    """The groups as cards show them (boards, the group list): curator and
-    members, with the facts cards show: next planned event, last debrief,
+    """The groups as cards show them (boards, the group list): the curator,
+    with the facts cards show (their members come with `group_member_rows`): next planned event, last debrief,
     overdue events, reverse visit held. Only the joins the cards read: no
     school rows (a network pair is told by `partner_school_id`)."""
     now = datetime.datetime.now(tz=datetime.UTC)
@@ -133,7 +172,6 @@ def mentor_group_queryset(*, school):
             "curator__first_name",
             "curator__patronymic",
         )
-        .prefetch_related(Prefetch("members", queryset=_members_shown()))
         .annotate(
             next_event_at=Min(
                 "events__starts_at",
@@ -274,14 +312,17 @@ def curator_board(*, school, user):
 
 
 def board_groups(*, school, user):
-    """The board's two lists of open groups in one query: those the user curates
-    (by status, then age) and those they are a member of (by age)."""
-    groups = list(
-        mentor_group_queryset(school=school)
-        .open()
-        .annotate(is_member=_is_member(user))
-        .filter(Q(curator__user=user) | Q(is_member=True))
-        .order_by("status", "pk")
+    """The board's two lists of open groups in one query (and their members in
+    another): those the user curates (by status, then age) and those they are a
+    member of (by age)."""
+    groups = group_member_rows(
+        list(
+            mentor_group_queryset(school=school)
+            .open()
+            .annotate(is_member=_is_member(user))
+            .filter(Q(curator__user=user) | Q(is_member=True))
+            .order_by("status", "pk")
+        )
     )
     curated = [group for group in groups if group.curator.user_id == user.pk]
     mine = sorted((group for group in groups if group.is_member), key=lambda group: group.pk)

@@ -64,7 +64,7 @@ def group_list(request):
     if rows is not None:
         page.object_list = rows[:PAGE_SIZE]
     link = row_link("mentoring:group_detail")
-    for group in cards_ready(page.object_list):
+    for group in cards_ready(selectors.group_member_rows(list(page.object_list))):
         group.url = link(pk=group.pk)
     return render(
         request,
@@ -409,7 +409,7 @@ def board(request):
         school=request.school,
         on=today,
         me=me,
-        curated_teachers=[m.staff_id for g in curated for m in g.members.all()] if curated else None,
+        curated_teachers=[m.staff_id for g in curated for m in g.member_rows] if curated else None,
     )
     own_route = (
         DevelopmentRoute.objects.for_school(request.school)
