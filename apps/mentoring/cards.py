@@ -5,6 +5,7 @@ markup (format_html)."""
 
 import functools
 
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -81,19 +82,74 @@ def _when(moment, fmt):
     return timezone.localtime(moment).strftime(fmt) if moment else ""
 
 
-def cards_ready(groups):
-    """Set on each group (rows of `selectors.mentor_group_queryset`) its parts and
-    its card's facts: `next_event_label`, `last_debrief_label`, `overdue_label`."""
+def cards_ready(groups, *, heading="h3", schedule_button=False):
+    """Set on each group (rows of `selectors.mentor_group_queryset` with
+    `member_rows`, and its `url`; `event_create_url` with `schedule_button`) its
+    parts and its `card`: the card's markup, `heading` the level of its title,
+    with the buttons to plan a visit and a meeting if `schedule_button`."""
+    words = {
+        key: escape(word)
+        for key, word in (
+            ("network", _("network pair")),
+            ("curator", _("Curator")),
+            ("next", _("Next planned")),
+            ("nothing", _("nothing planned")),
+            ("last", _("Last debrief")),
+            ("reverse", _("Reverse visit")),
+            ("held", _("held")),
+            ("not_yet", _("not yet")),
+            ("plan", _("Plan a lesson visit")),
+            ("meeting", _("Arrange a meeting")),
+        )
+    }
+    plan_url = reverse("visits:create")
     for group in groups:
         group_parts(group)
-        group.next_event_label = _when(group.next_event_at, "%d.%m.%Y %H:%M")
-        group.last_debrief_label = _when(group.last_debrief_at, "%d.%m.%Y")
+        next_event = _when(group.next_event_at, "%d.%m.%Y %H:%M")
+        last_debrief = _when(group.last_debrief_at, "%d.%m.%Y")
         count = group.overdue_events
-        group.overdue_label = (
+        overdue = (
             ngettext("%(counter)s past event not marked as held", "%(counter)s past events not marked as held", count)
             % {"counter": count}
             if count
             else ""
+        )
+        network = f'<span class="badge text-bg-primary">{words["network"]}</span>' if group.is_network else ""
+        reverse_visit = (
+            f'<span class="text-success">{words["held"]}</span>'
+            if group.reverse_visit_held
+            else f'<span class="text-warning-emphasis">{words["not_yet"]}</span>'
+        )
+        buttons = ""
+        if schedule_button:
+            buttons = (
+                f'<div class="d-flex flex-wrap gap-2 mt-2">\n'
+                f'      <a class="btn btn-sm btn-primary" href="{plan_url}?group={group.pk}"'
+                f' data-testid="plan-visit-{group.pk}">{words["plan"]}</a>\n'
+                f'      <a class="btn btn-sm btn-outline-primary" href="{escape(group.event_create_url)}"'
+                f' data-testid="arrange-meeting-{group.pk}">{words["meeting"]}</a>\n'
+                f"    </div>"
+            )
+        if next_event:
+            next_event = escape(next_event)
+        else:
+            next_event = f'<span class="text-body-secondary">{words["nothing"]}</span>'
+        last_debrief = escape(last_debrief) if last_debrief else '<span class="text-body-secondary">—</span>'
+        overdue = f'<li class="text-danger">{escape(overdue)}</li>' if overdue else ""
+        group.card = mark_safe(  # nosec B308 B703 - every value in it is escaped or our own markup
+            f'<div class="col-md-6 col-xl-4">\n<div class="card shadow-sm h-100">\n  <div class="card-body">\n'
+            f'    <div class="d-flex justify-content-between align-items-start gap-2">\n'
+            f'      <{heading} class="h6 mb-1"><a href="{escape(group.url)}">{escape(group.title)}</a>\n'
+            f"        {network}</{heading}>\n      {group.badge}\n    </div>\n"
+            f'    <p class="small mb-1">{group.members_line}</p>\n'
+            f'    <p class="small text-body-secondary mb-2">{words["curator"]}: {escape(group.curator.short_name)}'
+            f" · {escape(group.observed_aspect)}</p>\n"
+            f'    <ul class="list-unstyled small mb-0">\n'
+            f"      <li>{words['next']}: {next_event}</li>\n"
+            f"      <li>{words['last']}: {last_debrief}</li>\n"
+            f"      <li>{words['reverse']}: {reverse_visit}</li>\n"
+            f"      {overdue}\n"
+            f"    </ul>\n    {buttons}\n  </div>\n</div>\n</div>"
         )
     return groups
 

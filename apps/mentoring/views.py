@@ -64,8 +64,10 @@ def group_list(request):
     if rows is not None:
         page.object_list = rows[:PAGE_SIZE]
     link = row_link("mentoring:group_detail")
-    for group in cards_ready(selectors.group_member_rows(list(page.object_list))):
+    page.object_list = selectors.group_member_rows(list(page.object_list))
+    for group in page.object_list:
         group.url = link(pk=group.pk)
+    cards_ready(page.object_list, heading="h2")
     return render(
         request,
         "mentoring/group_list.html",
@@ -426,9 +428,12 @@ def board(request):
         row_link("mentoring:route_detail"),
     )
     event_create_link = row_link("mentoring:event_create")
-    for group in cards_ready(list(chain(curated, mine))):
+    for group in chain(curated, mine):
         group.url = group_link(pk=group.pk)
         group.event_create_url = event_create_link(pk=group.pk)
+    cards_ready(curated, schedule_button=True)
+    for group in mine:
+        group_parts(group)
     kinds, group_kinds = labels(GroupEvent.Kind), labels(MentorGroup.Kind)
     for event in chain(upcoming, due):
         event.group_url = group_link(pk=event.group_id)
