@@ -162,7 +162,8 @@ def choices_read_once(fields, queryset):
         ]
 
     for field in fields:
-        field.choices = functools.partial(options, field)
+        # Made once per field: a select's widget reads its choices more than once.
+        field.choices = functools.cache(functools.partial(options, field))
     return rows
 
 
