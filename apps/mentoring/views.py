@@ -3,6 +3,7 @@ from itertools import chain
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -338,18 +339,18 @@ def event_create(request, pk):
 @school_view()
 def event_edit(request, pk):
     event = get_for_school_or_404(
-        # A lesson visit's entry sends to the visit: read with the event, not after it.
-        GroupEvent.objects.select_related("group", "lesson_visit"),
+        # A lesson visit's entry sends to the visit: its id read with the event, not after it.
+        GroupEvent.objects.annotate(visit_pk=F("lesson_visit__pk")),
         school=request.school,
         pk=pk,
     )
     group = _schedule_group(request, event.group_id)
+    event.group = group
     require(group_can_manage(request, group))
-    visit = getattr(event, "lesson_visit", None)
-    if visit is not None:
+    if event.visit_pk is not None:
         # A lesson visit keeps its own deadline: it is changed on its own page.
         messages.info(request, _("This is a lesson visit: cancel it or plan another on the visit's page."))
-        return redirect("visits:detail", pk=visit.pk)
+        return redirect("visits:detail", pk=event.visit_pk)
     form = GroupEventForm(
         request.POST or None, group=group, with_status=True, initial=GroupEventForm.initial_for(event)
     )
