@@ -423,8 +423,8 @@ def similar_problems(*, school, curator_user=None):
         return []
     staff = {
         s.pk: s
-        for s in StaffMember.objects.filter(pk__in={s for pairs in by_tag.values() for s, _g in pairs}).select_related(
-            "school"
+        for s in StaffMember.objects.filter(pk__in={s for pairs in by_tag.values() for s, _g in pairs}).only(
+            "last_name", "first_name", "patronymic"
         )
     }
     tags = {t.pk: t for t in ProblemTag.objects.filter(pk__in=by_tag)}

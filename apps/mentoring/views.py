@@ -466,6 +466,12 @@ def board(request):
 @school_view("mentoring.plan")
 def similar(request):
     problems = selectors.similar_problems(school=request.school, curator_user=request.user)
+    link = row_link("mentoring:group_detail")
+    for problem in problems:
+        problem.rows = [
+            (staff.pk, staff.full_name, link(pk=group_id), _("group №%(group_id)s") % {"group_id": group_id})
+            for staff, group_id in problem.teachers
+        ]
     return render(request, "mentoring/similar.html", {"problems": problems})
 
 
@@ -497,7 +503,10 @@ def tags(request):
         services.problem_tag_create(school=request.school, name=form.cleaned_data["name"])
         messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
         return redirect("mentoring:tags")
-    rows = selectors.problem_tags_with_counts(school=request.school)
+    rows = list(selectors.problem_tags_with_counts(school=request.school))
+    link = row_link("mentoring:tag_rename")
+    for row in rows:
+        row.url = link(pk=row.pk)
     return render(request, "mentoring/tags.html", {"form": form, "tags": rows})
 
 
