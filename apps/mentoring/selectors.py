@@ -42,29 +42,10 @@ def mentor_group_rows(*, school):
     )
 
 
-def _members_shown():
-    """Members as the group's pages show them: name, role, whether they left, their
-    school (a network pair's), and their user (who may see the group)."""
-    return (
-        MentorGroupMember.objects.select_related("staff", "staff__school")
-        .only(
-            "group",
-            "role",
-            "staff__user",
-            "staff__is_active",
-            "staff__last_name",
-            "staff__first_name",
-            "staff__patronymic",
-            "staff__school__short_name",
-        )
-        .order_by("slot")
-    )
-
-
 def mentor_group_page(*, school):
     """Groups of the school as the group's own page reads one: the columns it
-    shows and checks access by, the members, and its problems' names
-    (`tag_names`, in the same query)."""
+    shows and checks access by, and its problems' names (`tag_names`, in the
+    same query); its members come with `group_member_rows`."""
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "partner_school", "curator")
@@ -88,7 +69,6 @@ def mentor_group_page(*, school):
                 ProblemTag.objects.filter(groups=OuterRef("pk")).order_by("name").values("name"),
             )
         )
-        .prefetch_related(Prefetch("members", queryset=_members_shown()))
     )
 
 
@@ -120,6 +100,7 @@ class MemberRow:
     """A member as the group's cards show them."""
 
     staff_id: int
+    user_id: int | None
     role: str
     is_active: bool
     short_name: str
@@ -135,6 +116,7 @@ def group_member_rows(groups):
         .values_list(
             "group_id",
             "staff_id",
+            "staff__user_id",
             "role",
             "staff__is_active",
             "staff__last_name",
@@ -144,10 +126,10 @@ def group_member_rows(groups):
         )
     )
     by_group = {}
-    for group_id, staff_id, role, is_active, last, first, patronymic, school_name in rows if groups else ():
+    for group_id, staff_id, user_id, role, is_active, last, first, patronymic, school_name in rows if groups else ():
         initials = "".join(f"{part[0]}." for part in (first, patronymic) if part)
         by_group.setdefault(group_id, []).append(
-            MemberRow(staff_id, role, is_active, f"{last} {initials}".strip(), school_name)
+            MemberRow(staff_id, user_id, role, is_active, f"{last} {initials}".strip(), school_name)
         )
     for group in groups:
         group.member_rows = by_group.get(group.pk, [])

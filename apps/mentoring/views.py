@@ -148,9 +148,8 @@ def _partner_school(request):
 
 @school_view()
 def group_detail(request, pk):
-    group = group_parts(
-        get_for_school_or_404(selectors.mentor_group_page(school=request.school), school=request.school, pk=pk)
-    )
+    group = get_for_school_or_404(selectors.mentor_group_page(school=request.school), school=request.school, pk=pk)
+    group_parts(selectors.group_member_rows([group])[0])
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
     now = timezone.now()
