@@ -157,21 +157,39 @@ def cards_ready(groups, *, heading="h3", schedule_button=False):
 _EVENT_LOOK = {GroupEvent.Status.HELD: "text-bg-success", GroupEvent.Status.CANCELLED: "text-bg-secondary"}
 
 
-def event_row_ready(event, *, now):
-    """Set on an event of the group's schedule its `when` (day, start–end), its
-    `kind_label` and its status `badge`; a past event still planned asks to be
-    marked as held."""
-    starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    event.when = f"{starts:%d.%m.%Y %H:%M}–{ends:%H:%M}"
-    event.kind_label = labels(GroupEvent.Kind)[event.kind]
-    status = labels(GroupEvent.Status)[event.status]
-    if event.status in _EVENT_LOOK:
-        event.badge = format_html('<span class="badge {}">{}</span>', _EVENT_LOOK[event.status], status)
-    elif event.ends_at < now:
-        event.badge = format_html('<span class="badge text-bg-danger">{}</span>', _("mark as held?"))
-    else:
-        event.badge = format_html('<span class="badge text-bg-light border">{}</span>', status)
-    return event
+def schedule_rows(events, *, now, edit_link=None):
+    """Set on each event of the group's schedule (`selectors.group_events_shown`)
+    its `row`: the list item's markup with the day and start–end, kind, title,
+    place, participants and a status badge (a past event still planned asks to be
+    marked as held), and, given `edit_link` (for those who manage the group), the
+    link to change it."""
+    kinds, statuses = labels(GroupEvent.Kind), labels(GroupEvent.Status)
+    ask = escape(_("mark as held?"))
+    change = escape(_("change"))
+    for event in events:
+        starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+        if event.status in _EVENT_LOOK:
+            badge = f'<span class="badge {_EVENT_LOOK[event.status]}">{escape(statuses[event.status])}</span>'
+        elif event.ends_at < now:
+            badge = f'<span class="badge text-bg-danger">{ask}</span>'
+        else:
+            badge = f'<span class="badge text-bg-light border">{escape(statuses[event.status])}</span>'
+        place = f' <span class="text-body-secondary">· {escape(event.place)}</span>' if event.place else ""
+        edit = ""
+        if edit_link is not None:
+            edit = f'\n            <div><a class="small" href="{edit_link(pk=event.pk)}">{change}</a></div>'
+        event.row = mark_safe(  # nosec B308 B703 - every value in it is escaped or our own markup
+            '<li class="list-group-item px-0 d-flex justify-content-between align-items-start gap-2">\n'
+            f"          <div>\n"
+            f"            <div><strong>{starts:%d.%m.%Y %H:%M}–{ends:%H:%M}</strong>"
+            f" · {escape(kinds[event.kind])}</div>\n"
+            f"            <div>{escape(event.title)}{place}</div>\n"
+            f'            <div class="small text-body-secondary">{escape(event.people)}</div>\n'
+            f"          </div>\n"
+            f'          <div class="text-end">\n            {badge}{edit}\n          </div>\n'
+            f"        </li>"
+        )
+    return events
 
 
 def history_ready(changes):

@@ -24,7 +24,7 @@ from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
-from .cards import cards_ready, event_row_ready, group_parts, history_ready, labels
+from .cards import cards_ready, group_parts, history_ready, labels, schedule_rows
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
 from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
 from .route_selectors import route_steps_overdue_on_board
@@ -153,12 +153,11 @@ def group_detail(request, pk):
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
     now = timezone.now()
-    events = selectors.group_events_shown(group=group)
-    edit_link = row_link("mentoring:event_edit")
-    for event in events:
-        event_row_ready(event, now=now)
-        if can_manage:
-            event.edit_url = edit_link(pk=event.pk)
+    events = schedule_rows(
+        selectors.group_events_shown(group=group),
+        now=now,
+        edit_link=row_link("mentoring:event_edit") if can_manage else None,
+    )
     history = history_ready(
         list(
             group.status_changes.select_related("changed_by").only(
