@@ -142,7 +142,7 @@ class MentorGroupForm(forms.Form):
             "partner_school": group.partner_school_id,
             "task": group.task,
             "observed_aspect": group.observed_aspect,
-            "problem_tags": [t.pk for t in group.problem_tags.all()],
+            "problem_tags": list(group.problem_tags.order_by().values_list("pk", flat=True)),
             "starts_on": group.starts_on,
             "planned_end_on": group.planned_end_on,
         }

@@ -27,8 +27,9 @@ from .registries import CURATED_PROBLEM_SOURCES
 
 
 def mentor_group_rows(*, school):
-    """Groups of the school (network pairs of both schools) with curator, members
-    and tags: what a group's own pages show and check access by."""
+    """Groups of the school (network pairs of both schools) with curator and
+    members: what a group's pages that change it show and check access by (its
+    tags are read only where shown: the group's form)."""
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "partner_school", "curator", "curator__user")
@@ -37,7 +38,6 @@ def mentor_group_rows(*, school):
                 "members",
                 queryset=MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot"),
             ),
-            Prefetch("problem_tags", queryset=ProblemTag.objects.order_by("name")),
         )
     )
 
