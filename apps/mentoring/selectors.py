@@ -281,13 +281,15 @@ def _double_booked():
 
 def calendar_events(*, school, start, end, staff_ids=None, group=None):
     """Events between `start` and `end` for some people (their schedule:
-    `GroupEventQuerySet.of_people`, as on the board) or one group, each with
+    `GroupEventQuerySet.of_people`, as on the board) or one group (of `school`,
+    read through its tenancy), each with
     `is_double_booked`: a participant has another event at an overlapping time."""
-    events = GroupEvent.objects.filter(
-        Q(group__school=school) | Q(group__partner_school=school), starts_at__lt=end, ends_at__gt=start
-    )
+    events = GroupEvent.objects.filter(starts_at__lt=end, ends_at__gt=start)
     if group is not None:
+        # A group of the school (read through its tenancy): its events are the school's.
         events = events.filter(group=group)
+    else:
+        events = events.filter(Q(group__school=school) | Q(group__partner_school=school))
     if staff_ids is not None:
         events = events.of_people(staff_ids)
     return (
