@@ -27,7 +27,8 @@ from .models import (
 from .services import EVENT_DATE_YEARS, GROUP_DATE_YEARS, MemberSpec, network_result_year_error
 
 # What a drop-down of staff shows of each (StaffLabelMixin): read only these for its options.
-_STAFF_SHOWN = ("last_name", "first_name", "patronymic", "school__short_name")
+_STAFF_NAME = ("last_name", "first_name", "patronymic")
+_STAFF_SHOWN = (*_STAFF_NAME, "school__short_name")
 
 
 class MentorGroupForm(forms.Form):
@@ -240,6 +241,8 @@ class GroupEventForm(forms.Form):
         limit_dates(self, group.school, ("day",), **EVENT_DATE_YEARS)
         people = [m.staff_id for m in group.members.all()] + [group.curator_id]
         self.fields["participants"].queryset = StaffMember.objects.filter(pk__in=people).order_by("last_name")
+        # Read as a plain list of the names shown, not through a server-side cursor.
+        choices_read_once([self.fields["participants"]], self.fields["participants"].queryset.only(*_STAFF_NAME))
         if not self.is_bound and "participants" not in self.initial:
             self.initial["participants"] = people
         if not with_status:
@@ -289,7 +292,7 @@ class GroupEventForm(forms.Form):
             "place": event.place,
             "notes": event.notes,
             "status": event.status,
-            "participants": [p.pk for p in event.participants.all()],
+            "participants": list(event.participations.order_by().values_list("staff_id", flat=True)),
         }
 
 
