@@ -262,7 +262,7 @@ def mentor_group_for_schedule(*, school):
 def _double_booked_sql():
     event, part = GroupEvent._meta.db_table, GroupEventParticipant._meta.db_table
     return (
-        f"(EXISTS (SELECT 1 FROM {part} mine"
+        f"(EXISTS (SELECT 1 FROM {part} mine"  # nosec B608 - table names of the models, values as params
         f" JOIN {part} theirs ON theirs.staff_id = mine.staff_id AND theirs.event_id <> mine.event_id"
         f" JOIN {event} other ON other.id = theirs.event_id"
         f" WHERE mine.event_id = {event}.id AND other.starts_at < {event}.ends_at"
