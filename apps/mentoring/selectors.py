@@ -182,14 +182,6 @@ def _is_member(user):
     return Exists(MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user=user))
 
 
-def group_decline_reason(*, group):
-    """Why the curator's proposal was declined (its history's word on it), or ""."""
-    if group.status != MentorGroup.Status.DECLINED:
-        return ""
-    change = group.status_changes.filter(to_status=MentorGroup.Status.DECLINED).first()
-    return change.reason if change else ""
-
-
 def mentor_group_list(*, school, user, see_all, status="all"):
     """What a person sees: every group (administration), or those they curate or
     are in; of a status, or "open". Returns the groups with the boards' facts and
