@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from apps.staff.load import teacher_load_warnings
@@ -169,10 +170,13 @@ def mentor_group_queryset(*, school):
                 "events",
                 filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
             ),
-            reverse_visit_held=Exists(
-                GroupEvent.objects.filter(
-                    group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
-                )
+            # Over the events already joined for the other facts, not a subquery of its own.
+            reverse_visit_held=GreaterThan(
+                Count(
+                    "events",
+                    filter=Q(events__kind=GroupEvent.Kind.REVERSE_VISIT, events__status=GroupEvent.Status.HELD),
+                ),
+                0,
             ),
         )
     )
