@@ -134,16 +134,20 @@ def my_calendar(request):
 def staff_calendar(request, pk):
     """A teacher's or a curator's calendar: for the administration, for the curator
     of one of their groups, and for the person themselves."""
-    person = StaffMember.objects.filter(pk=pk).first()
+    # The card's name (the title) and what access is told by.
+    person = StaffMember.objects.filter(pk=pk).only("school", "user", "last_name", "first_name", "patronymic").first()
     if person is None:
         raise Http404
-    curated = MentorGroup.objects.for_school(request.school).open().filter(curator__user=request.user)
+
+    def curated():
+        return MentorGroup.objects.for_school(request.school).open().filter(curator__user=request.user)
+
     if person.school_id == request.school.pk:
         allowed = (
-            person.user_id == request.user.pk or is_manager(request) or curated.filter(members__staff=person).exists()
+            person.user_id == request.user.pk or is_manager(request) or curated().filter(members__staff=person).exists()
         )
     # A partner school's teacher is known here only to the curator of their network pair.
-    elif not curated.filter(partner_school__isnull=False, members__staff=person).exists():
+    elif not curated().filter(partner_school__isnull=False, members__staff=person).exists():
         raise Http404
     else:
         allowed = True

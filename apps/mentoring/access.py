@@ -17,6 +17,11 @@ def _is_curator(group, user):
 
 
 def _is_member(group, user):
+    """By the members' rows a page read (`selectors.group_member_rows`), or else
+    by `group.members`."""
+    rows = getattr(group, "member_rows", None)
+    if rows is not None:
+        return any(member.user_id == user.pk for member in rows)
     return any(member.staff.user_id == user.pk for member in group.members.all())
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
@@ -24,6 +25,10 @@ from .models import (
     ProblemTag,
 )
 from .services import EVENT_DATE_YEARS, GROUP_DATE_YEARS, MemberSpec, network_result_year_error
+
+# What a drop-down of staff shows of each (StaffLabelMixin): read only these for its options.
+_STAFF_NAME = ("last_name", "first_name", "patronymic")
+_STAFF_SHOWN = (*_STAFF_NAME, "school__short_name")
 
 
 class MentorGroupForm(forms.Form):
@@ -90,14 +95,14 @@ class MentorGroupForm(forms.Form):
             self.fields["curator"].initial = curator_fixed.pk
             self.fields["curator"].disabled = True
             # A plain read of its one row, not a server-side cursor's three round trips.
-            choices_read_once([self.fields["curator"]], self.fields["curator"].queryset)
+            choices_read_once([self.fields["curator"]], self.fields["curator"].queryset.only(*_STAFF_SHOWN))
         choices_read_once([self.fields["problem_tags"]], self.fields["problem_tags"].queryset)
         # The three member lists (and, in a pair of one school, the curator's) are
         # the same people: read them once, not once per drop-down.
         shared = [self.fields[name] for name in members]
         if curator_fixed is None and partner_school is None:
             shared.append(self.fields["curator"])
-        choices_read_once(shared, people)
+        choices_read_once(shared, people.only(*_STAFF_SHOWN))
 
     def clean(self):
         data = super().clean()
@@ -138,7 +143,7 @@ class MentorGroupForm(forms.Form):
             "partner_school": group.partner_school_id,
             "task": group.task,
             "observed_aspect": group.observed_aspect,
-            "problem_tags": [t.pk for t in group.problem_tags.all()],
+            "problem_tags": list(group.problem_tags.order_by().values_list("pk", flat=True)),
             "starts_on": group.starts_on,
             "planned_end_on": group.planned_end_on,
         }
@@ -162,8 +167,20 @@ def choices_read_once(fields, queryset):
         ]
 
     for field in fields:
-        field.choices = functools.partial(options, field)
+        # Made once per field and handed over as an iterator of choices, which
+        # Django takes as it is: a select's widget reads its choices more than once.
+        field.choices = _OptionsOnce(functools.partial(options, field))
     return rows
+
+
+class _OptionsOnce(BaseChoiceIterator):
+    """Choices made by `make` when first read, then the same list each time."""
+
+    def __init__(self, make):
+        self.make = functools.cache(make)
+
+    def __iter__(self):
+        return iter(self.make())
 
 
 class StatusChangeForm(forms.Form):
@@ -224,6 +241,8 @@ class GroupEventForm(forms.Form):
         limit_dates(self, group.school, ("day",), **EVENT_DATE_YEARS)
         people = [m.staff_id for m in group.members.all()] + [group.curator_id]
         self.fields["participants"].queryset = StaffMember.objects.filter(pk__in=people).order_by("last_name")
+        # Read as a plain list of the names shown, not through a server-side cursor.
+        choices_read_once([self.fields["participants"]], self.fields["participants"].queryset.only(*_STAFF_NAME))
         if not self.is_bound and "participants" not in self.initial:
             self.initial["participants"] = people
         if not with_status:
@@ -273,7 +292,7 @@ class GroupEventForm(forms.Form):
             "place": event.place,
             "notes": event.notes,
             "status": event.status,
-            "participants": [p.pk for p in event.participants.all()],
+            "participants": list(event.participations.order_by().values_list("staff_id", flat=True)),
         }
 
 

@@ -2,9 +2,13 @@
 fixed number of queries."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from apps.staff.load import teacher_load_warnings
@@ -24,8 +28,9 @@ from .registries import CURATED_PROBLEM_SOURCES
 
 
 def mentor_group_rows(*, school):
-    """Groups of the school (network pairs of both schools) with curator, members
-    and tags: what a group's own pages show and check access by."""
+    """Groups of the school (network pairs of both schools) with curator and
+    members: what a group's pages that change it show and check access by (its
+    tags are read only where shown: the group's form)."""
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "partner_school", "curator", "curator__user")
@@ -34,25 +39,123 @@ def mentor_group_rows(*, school):
                 "members",
                 queryset=MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot"),
             ),
-            Prefetch("problem_tags", queryset=ProblemTag.objects.order_by("name")),
         )
     )
 
 
+def mentor_group_page(*, school):
+    """Groups of the school as the group's own page reads one: the columns it
+    shows and checks access by, and its problems' names (`tag_names`, in the
+    same query); its members come with `group_member_rows`."""
+    return (
+        MentorGroup.objects.for_school(school)
+        .select_related("school", "partner_school", "curator")
+        .only(
+            "kind",
+            "status",
+            "is_proposal",
+            "task",
+            "observed_aspect",
+            "starts_on",
+            "planned_end_on",
+            "school__short_name",
+            "partner_school__short_name",
+            "curator__user",
+            "curator__last_name",
+            "curator__first_name",
+            "curator__patronymic",
+        )
+        .annotate(
+            tag_names=ArraySubquery(
+                ProblemTag.objects.filter(groups=OuterRef("pk")).order_by("name").values("name"),
+            )
+        )
+    )
+
+
+def group_events_shown(*, group, limit=50):
+    """The group's schedule, latest first, each event with `people`: its
+    participants' short names in name order (one query for all of them, not a
+    prefetch of whole staff cards)."""
+    events = list(
+        GroupEvent.objects.filter(group=group)
+        .only("group", "kind", "title", "starts_at", "ends_at", "place", "status")
+        .order_by("-starts_at")[:limit]
+    )
+    names = {}
+    rows = (
+        GroupEventParticipant.objects.filter(event_id__in=[event.pk for event in events])
+        .order_by("staff__last_name", "staff__first_name", "staff__patronymic", "staff_id")
+        .values_list("event_id", "staff__last_name", "staff__first_name", "staff__patronymic")
+    )
+    for event_id, last, first, patronymic in rows if events else ():
+        initials = "".join(f"{part[0]}." for part in (first, patronymic) if part)
+        names.setdefault(event_id, []).append(f"{last} {initials}".strip())
+    for event in events:
+        event.people = ", ".join(names.get(event.pk, ()))
+    return events
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A member as the group's cards show them."""
+
+    staff_id: int
+    user_id: int | None
+    role: str
+    is_active: bool
+    short_name: str
+    school_name: str
+
+
+def group_member_rows(groups):
+    """Set on each group `member_rows`: its members (`MemberRow`) by slot, read in
+    one query of the columns shown, not as whole staff cards."""
+    rows = (
+        MentorGroupMember.objects.filter(group_id__in=[group.pk for group in groups])
+        .order_by("group_id", "slot")
+        .values_list(
+            "group_id",
+            "staff_id",
+            "staff__user_id",
+            "role",
+            "staff__is_active",
+            "staff__last_name",
+            "staff__first_name",
+            "staff__patronymic",
+            "staff__school__short_name",
+        )
+    )
+    by_group = {}
+    for group_id, staff_id, user_id, role, is_active, last, first, patronymic, school_name in rows if groups else ():
+        initials = "".join(f"{part[0]}." for part in (first, patronymic) if part)
+        by_group.setdefault(group_id, []).append(
+            MemberRow(staff_id, user_id, role, is_active, f"{last} {initials}".strip(), school_name)
+        )
+    for group in groups:
+        group.member_rows = by_group.get(group.pk, [])
+    return groups
+
+
 def mentor_group_queryset(*, school):
-    """The groups as cards show them (boards, the group list): curator and
-    members, with the facts cards show: next planned event, last debrief,
+    """The groups as cards show them (boards, the group list): the curator,
+    with the facts cards show (their members come with `group_member_rows`): next planned event, last debrief,
     overdue events, reverse visit held. Only the joins the cards read: no
     school rows (a network pair is told by `partner_school_id`)."""
     now = datetime.datetime.now(tz=datetime.UTC)
     return (
         MentorGroup.objects.for_school(school)
         .select_related("curator")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot"),
-            ),
+        .only(
+            "kind",
+            "status",
+            "is_proposal",
+            "observed_aspect",
+            "partner_school",
+            "curator__user",
+            "curator__last_name",
+            "curator__first_name",
+            "curator__patronymic",
         )
         .annotate(
             next_event_at=Min(
@@ -67,10 +170,13 @@ def mentor_group_queryset(*, school):
                 "events",
                 filter=Q(events__ends_at__lt=now, events__status=GroupEvent.Status.PLANNED),
             ),
-            reverse_visit_held=Exists(
-                GroupEvent.objects.filter(
-                    group=OuterRef("pk"), kind=GroupEvent.Kind.REVERSE_VISIT, status=GroupEvent.Status.HELD
-                )
+            # Over the events already joined for the other facts, not a subquery of its own.
+            reverse_visit_held=GreaterThan(
+                Count(
+                    "events",
+                    filter=Q(events__kind=GroupEvent.Kind.REVERSE_VISIT, events__status=GroupEvent.Status.HELD),
+                ),
+                0,
             ),
         )
     )
@@ -78,14 +184,6 @@ def mentor_group_queryset(*, school):
 
 def _is_member(user):
     return Exists(MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user=user))
-
-
-def group_decline_reason(*, group):
-    """Why the curator's proposal was declined (its history's word on it), or ""."""
-    if group.status != MentorGroup.Status.DECLINED:
-        return ""
-    change = group.status_changes.filter(to_status=MentorGroup.Status.DECLINED).first()
-    return change.reason if change else ""
 
 
 def mentor_group_list(*, school, user, see_all, status="all"):
@@ -156,30 +254,42 @@ def mentor_group_for_schedule(*, school):
     )
 
 
+@functools.cache
+def _double_booked_sql():
+    event, part = GroupEvent._meta.db_table, GroupEventParticipant._meta.db_table
+    return (
+        f"(EXISTS (SELECT 1 FROM {part} mine"  # nosec B608 - table names of the models, values as params
+        f" JOIN {part} theirs ON theirs.staff_id = mine.staff_id AND theirs.event_id <> mine.event_id"
+        f" JOIN {event} other ON other.id = theirs.event_id"
+        f" WHERE mine.event_id = {event}.id AND other.starts_at < {event}.ends_at"
+        f" AND other.ends_at > {event}.starts_at AND other.status <> %s) AND {event}.status <> %s)"
+    )
+
+
+def _double_booked():
+    """A participant of the (not cancelled) event has another event, not cancelled,
+    at an overlapping time. Written as SQL once: the same condition built as nested
+    querysets cost the calendar pages more to compile than to run. Only on a query
+    of events whose table has its own name (the page's, not a subquery)."""
+    cancelled = GroupEvent.Status.CANCELLED.value
+    return RawSQL(_double_booked_sql(), (cancelled, cancelled), output_field=BooleanField())  # nosec B611 - fixed SQL, values as params
+
+
 def calendar_events(*, school, start, end, staff_ids=None, group=None):
     """Events between `start` and `end` for some people (their schedule:
-    `GroupEventQuerySet.of_people`, as on the board) or one group, each with
+    `GroupEventQuerySet.of_people`, as on the board) or one group (of `school`,
+    read through its tenancy), each with
     `is_double_booked`: a participant has another event at an overlapping time."""
-    events = GroupEvent.objects.filter(
-        Q(group__school=school) | Q(group__partner_school=school), starts_at__lt=end, ends_at__gt=start
-    )
+    events = GroupEvent.objects.filter(starts_at__lt=end, ends_at__gt=start)
     if group is not None:
+        # A group of the school (read through its tenancy): its events are the school's.
         events = events.filter(group=group)
+    else:
+        events = events.filter(Q(group__school=school) | Q(group__partner_school=school))
     if staff_ids is not None:
         events = events.of_people(staff_ids)
-    clash = (
-        GroupEventParticipant.objects.filter(
-            staff_id__in=GroupEventParticipant.objects.filter(event=OuterRef(OuterRef("pk"))).values("staff_id"),
-            event__starts_at__lt=OuterRef("ends_at"),
-            event__ends_at__gt=OuterRef("starts_at"),
-        )
-        .exclude(event=OuterRef("pk"))
-        .exclude(event__status=GroupEvent.Status.CANCELLED)
-    )
     return (
-        events.annotate(
-            is_double_booked=Exists(clash) & ~Q(status=GroupEvent.Status.CANCELLED),
-        )
+        events.annotate(is_double_booked=_double_booked())
         .select_related("group")
         # Only what the page shows: a wide row costs its columns' compiling and reading.
         .only("group__kind", "kind", "title", "starts_at", "ends_at", "status")
@@ -194,17 +304,21 @@ def curator_board(*, school, user):
 
 
 def board_groups(*, school, user):
-    """The board's two lists of open groups in one query: those the user curates
-    (by status, then age) and those they are a member of (by age)."""
-    groups = list(
-        mentor_group_queryset(school=school)
-        .open()
-        .annotate(is_member=_is_member(user))
-        .filter(Q(curator__user=user) | Q(is_member=True))
-        .order_by("status", "pk")
+    """The board's two lists of open groups in one query (and their members in
+    another): those the user curates (by status, then age) and those they are a
+    member of (by age)."""
+    groups = group_member_rows(
+        list(
+            mentor_group_queryset(school=school)
+            .open()
+            .filter(Q(curator__user=user) | _is_member(user))
+            .order_by("status", "pk")
+        )
     )
     curated = [group for group in groups if group.curator.user_id == user.pk]
-    mine = sorted((group for group in groups if group.is_member), key=lambda group: group.pk)
+    # A member by the rows read anyway: the query tests membership once, in its filter.
+    mine = [group for group in groups if any(member.user_id == user.pk for member in group.member_rows)]
+    mine.sort(key=lambda group: group.pk)
     return curated, mine
 
 
@@ -218,7 +332,12 @@ def board_events(*, school, staff_ids, groups, now, days=14):
         starts_at__lt=now + datetime.timedelta(days=days),
     ) & ~Q(status=GroupEvent.Status.CANCELLED)
     due = Q(group__in=[group.pk for group in groups], ends_at__lt=now, status=GroupEvent.Status.PLANNED)
-    events = list(GroupEvent.objects.filter(upcoming | due).select_related("group").order_by("starts_at", "pk"))
+    events = list(
+        GroupEvent.objects.filter(upcoming | due)
+        .select_related("group")
+        .only("group__kind", "kind", "title", "starts_at", "ends_at", "status")
+        .order_by("starts_at", "pk")
+    )
     # An event ends after it starts (group_event_ends_after_start): one that starts
     # from now on is never due, one that ended before now never upcoming.
     return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]
@@ -285,8 +404,8 @@ def similar_problems(*, school, curator_user=None):
         return []
     staff = {
         s.pk: s
-        for s in StaffMember.objects.filter(pk__in={s for pairs in by_tag.values() for s, _g in pairs}).select_related(
-            "school"
+        for s in StaffMember.objects.filter(pk__in={s for pairs in by_tag.values() for s, _g in pairs}).only(
+            "last_name", "first_name", "patronymic"
         )
     }
     tags = {t.pk: t for t in ProblemTag.objects.filter(pk__in=by_tag)}

@@ -3,6 +3,7 @@ from itertools import chain
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import School
-from apps.core.dates import school_today
+from apps.core.dates import school_today, short_date
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
@@ -23,6 +24,7 @@ from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
+from .cards import cards_ready, group_parts, history_ready, labels, schedule_rows
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
 from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
 from .route_selectors import route_steps_overdue_on_board
@@ -50,12 +52,23 @@ def group_list(request):
         school=request.school, user=request.user, see_all=is_manager(request), status=status
     )
     paginator = Paginator(groups, PAGE_SIZE)
-    # Counted without the boards' facts: the same groups, a far cheaper query.
-    paginator.count = counted.count()
-    page = paginator.get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    # The first page read with one row more: a school's groups fit on it most
+    # often, and then its rows are the count.
+    rows = list(groups[: PAGE_SIZE + 1]) if number in (None, "", "1") else None
+    if rows is not None and len(rows) <= PAGE_SIZE:
+        paginator.count = len(rows)
+    else:
+        # Counted without the boards' facts: the same groups, a far cheaper query.
+        paginator.count = counted.count()
+    page = paginator.get_page(number)
+    if rows is not None:
+        page.object_list = rows[:PAGE_SIZE]
     link = row_link("mentoring:group_detail")
+    page.object_list = selectors.group_member_rows(list(page.object_list))
     for group in page.object_list:
         group.url = link(pk=group.pk)
+    cards_ready(page.object_list, heading="h2")
     return render(
         request,
         "mentoring/group_list.html",
@@ -135,15 +148,35 @@ def _partner_school(request):
 
 @school_view()
 def group_detail(request, pk):
-    group = _group(request, pk)
+    group = get_for_school_or_404(selectors.mentor_group_page(school=request.school), school=request.school, pk=pk)
+    group_parts(selectors.group_member_rows([group])[0])
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
     now = timezone.now()
-    events = list(GroupEvent.objects.filter(group=group).prefetch_related("participants").order_by("-starts_at")[:50])
-    if can_manage:
-        edit_link = row_link("mentoring:event_edit")
-        for event in events:
-            event.edit_url = edit_link(pk=event.pk)
+    events = schedule_rows(
+        selectors.group_events_shown(group=group),
+        now=now,
+        edit_link=row_link("mentoring:event_edit") if can_manage else None,
+    )
+    history = history_ready(
+        list(
+            group.status_changes.select_related("changed_by").only(
+                "group",
+                "from_status",
+                "to_status",
+                "reason",
+                "changed_at",
+                "changed_by__email",
+                "changed_by__last_name",
+                "changed_by__first_name",
+                "changed_by__patronymic",
+            )
+        )
+    )
+    # The history holds the decline with its reason, latest first.
+    decline_reason = ""
+    if group.status == MentorGroup.Status.DECLINED:
+        decline_reason = next((c.reason for c in history if c.to_status == MentorGroup.Status.DECLINED), "")
     return render(
         request,
         "mentoring/group_detail.html",
@@ -152,12 +185,11 @@ def group_detail(request, pk):
             "can_manage": can_manage,
             "can_report": group_can_report(request, group),
             "events": events,
-            "now": now,
-            "history": group.status_changes.select_related("changed_by"),
+            "history": history,
             "results": group.results.all() if group.is_network else None,
             "status_form": StatusChangeForm(group=group, can_activate=is_manager(request)) if can_manage else None,
             "decline_form": GroupDeclineForm() if _can_decline(request, group) else None,
-            "decline_reason": selectors.group_decline_reason(group=group),
+            "decline_reason": decline_reason,
             "own_school": group.school_id == request.school.pk,
         },
     )
@@ -305,18 +337,18 @@ def event_create(request, pk):
 @school_view()
 def event_edit(request, pk):
     event = get_for_school_or_404(
-        # A lesson visit's entry sends to the visit: read with the event, not after it.
-        GroupEvent.objects.select_related("group", "lesson_visit"),
+        # A lesson visit's entry sends to the visit: its id read with the event, not after it.
+        GroupEvent.objects.annotate(visit_pk=F("lesson_visit__pk")),
         school=request.school,
         pk=pk,
     )
     group = _schedule_group(request, event.group_id)
+    event.group = group
     require(group_can_manage(request, group))
-    visit = getattr(event, "lesson_visit", None)
-    if visit is not None:
+    if event.visit_pk is not None:
         # A lesson visit keeps its own deadline: it is changed on its own page.
         messages.info(request, _("This is a lesson visit: cancel it or plan another on the visit's page."))
-        return redirect("visits:detail", pk=visit.pk)
+        return redirect("visits:detail", pk=event.visit_pk)
     form = GroupEventForm(
         request.POST or None, group=group, with_status=True, initial=GroupEventForm.initial_for(event)
     )
@@ -378,7 +410,7 @@ def board(request):
         school=request.school,
         on=today,
         me=me,
-        curated_teachers=[m.staff_id for g in curated for m in g.members.all()] if curated else None,
+        curated_teachers=[m.staff_id for g in curated for m in g.member_rows] if curated else None,
     )
     own_route = (
         DevelopmentRoute.objects.for_school(request.school)
@@ -398,11 +430,22 @@ def board(request):
     for group in chain(curated, mine):
         group.url = group_link(pk=group.pk)
         group.event_create_url = event_create_link(pk=group.pk)
+    cards_ready(curated, schedule_button=True)
+    for group in mine:
+        group_parts(group)
+    kinds, group_kinds = labels(GroupEvent.Kind), labels(MentorGroup.Kind)
     for event in chain(upcoming, due):
         event.group_url = group_link(pk=event.group_id)
         event.edit_url = event_edit_link(pk=event.pk)
+        event.kind_label = kinds[event.kind]
+        event.group_label = f"{group_kinds[event.group.kind]} №{event.group_id}"
+    for event in upcoming:
+        event.when = short_date(event.starts_at, "D d.m H:i")
+    for event in due:
+        event.when = short_date(event.starts_at, "d.m H:i")
     for step in chain(curated_steps, my_steps, own_steps):
         step.route_url = route_link(pk=step.route_id)
+        step.due_label = _("due %(date)s") % {"date": f"{step.due_on:%d.%m.%Y}"}
     context = {
         "curated": curated,
         "mine": mine,
@@ -421,6 +464,12 @@ def board(request):
 @school_view("mentoring.plan")
 def similar(request):
     problems = selectors.similar_problems(school=request.school, curator_user=request.user)
+    link = row_link("mentoring:group_detail")
+    for problem in problems:
+        problem.rows = [
+            (staff.pk, staff.full_name, link(pk=group_id), _("group №%(group_id)s") % {"group_id": group_id})
+            for staff, group_id in problem.teachers
+        ]
     return render(request, "mentoring/similar.html", {"problems": problems})
 
 
@@ -452,7 +501,10 @@ def tags(request):
         services.problem_tag_create(school=request.school, name=form.cleaned_data["name"])
         messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
         return redirect("mentoring:tags")
-    rows = selectors.problem_tags_with_counts(school=request.school)
+    rows = list(selectors.problem_tags_with_counts(school=request.school))
+    link = row_link("mentoring:tag_rename")
+    for row in rows:
+        row.url = link(pk=row.pk)
     return render(request, "mentoring/tags.html", {"form": form, "tags": rows})
 
 

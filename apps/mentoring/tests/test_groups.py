@@ -260,3 +260,24 @@ def test_group_list_counts_its_pages_without_the_boards_facts(school, administra
     assert response.context["page"].paginator.count == 1
     # The facts (next event, last debrief, reverse visit...) are computed for the shown page only.
     assert sum("reverse_visit_held" in q["sql"] for q in captured) == 1
+
+
+def test_group_pages_show_members_by_name_role_school_and_who_left(school, administrator):
+    """The card of the list and the group's page name each member with their role,
+    a network pair's members with their school, and strike through one who left."""
+    network = SchoolNetworkFactory()
+    school.network = network
+    school.save()
+    partner = SchoolFactory(network=network, short_name="Школа-партнёр")
+    ours = StaffMemberFactory(school=school, last_name="Орлова", first_name="Анна", patronymic="Петровна")
+    theirs = StaffMemberFactory(school=partner, last_name="Зайцев", first_name="Иван", patronymic="")
+    group, _ = _create(school, [ours, theirs], partner_school=partner)
+    _check_deferred_constraints()
+    ours.is_active, ours.left_on = False, D(2026, 10, 1)
+    ours.save(update_fields=["is_active", "left_on"])
+    client = client_for(administrator)
+    for url in (reverse("mentoring:group_list"), reverse("mentoring:group_detail", args=[group.pk])):
+        html = client.get(url).content.decode()
+        assert '<span class="d-inline-block text-decoration-line-through">Орлова А.П.' in html, url
+        assert 'Зайцев И. <small class="text-body-secondary">(Школа-партнёр)</small>' in html, url
+        assert html.count('<span class="badge text-bg-warning">') == 1, url

@@ -137,6 +137,30 @@ def test_calendar_flags_double_booking_and_shows_the_week(school, my_pair, teach
     assert "Другая неделя" in month.content.decode()
 
 
+def test_calendar_flags_no_double_booking_against_a_cancelled_or_an_adjacent_event(school, my_pair, teacher):
+    """Only another event, not cancelled, overlapping in time takes a person twice;
+    a cancelled event is never flagged itself."""
+    member = my_pair.members.get(staff__user=teacher).staff
+    other_group = MentorGroupFactory(school=school, members=[member])
+    day = D(2026, 12, 2)
+    group_event_create(group=my_pair, kind="meeting", title="Встреча", starts_at=at(day, 14), ends_at=at(day, 15))
+    # Right after it: adjacent, not overlapping.
+    group_event_create(group=other_group, kind="meeting", title="Следом", starts_at=at(day, 15), ends_at=at(day, 16))
+    cancelled, _conflicts = group_event_create(
+        group=other_group, kind="meeting", title="Отменена", starts_at=at(day, 14), ends_at=at(day, 15)
+    )
+    cancelled.status = GroupEvent.Status.CANCELLED
+    cancelled.save(update_fields=["status"])
+    response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "week", "date": "2026-12-03"})
+    flags = {e.title: e.is_double_booked for week in response.context["weeks"] for cell in week for e in cell.events}
+    assert flags == {"Встреча": False, "Следом": False, "Отменена": False}
+    cancelled.status = GroupEvent.Status.PLANNED
+    cancelled.save(update_fields=["status"])
+    response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "week", "date": "2026-12-03"})
+    flags = {e.title: e.is_double_booked for week in response.context["weeks"] for cell in week for e in cell.events}
+    assert flags == {"Встреча": True, "Следом": False, "Отменена": True}
+
+
 def test_calendar_survives_bad_parameters(my_pair, teacher):
     response = client_for(teacher).get(reverse("mentoring:my_calendar"), {"view": "year", "date": "31.02.2026"})
     assert response.status_code == 200
