@@ -24,6 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.core.choices import choice_labels
 from apps.core.dates import academic_year_bounds, school_today
 from apps.core.links import row_link
 from apps.core.typography import quoted
@@ -163,13 +164,15 @@ def activity_cards(activities, *, user, can_manage, with_partners=True):
     responsible teacher."""
     partner_link, day_link = row_link("partners:partner_detail"), row_link("problemdays:day_detail")
     file_link, edit_link = row_link("partners:activity_file"), row_link("partners:activity_edit")
+    statuses, kinds = choice_labels(JointActivity, "status"), choice_labels(JointActivity, "kind")
+    mechanisms = choice_labels(JointActivity, "mechanism")
     cards = list(activities)
     for activity in cards:
         ends = f" – {activity.ends_on:%d.%m.%Y}" if activity.ends_on else ""
         activity.period_text = f"{activity.starts_on:%d.%m.%Y}{ends}"
-        activity.status_label = activity.get_status_display()
-        activity.kind_label = activity.get_kind_display()
-        activity.mechanism_label = activity.get_mechanism_display() if activity.mechanism else ""
+        activity.status_label = statuses.get(activity.status, activity.status)
+        activity.kind_label = kinds.get(activity.kind, activity.kind)
+        activity.mechanism_label = mechanisms.get(activity.mechanism, activity.mechanism) if activity.mechanism else ""
         day = activity.problem_day
         activity.problem_day_url = day_link(pk=day.pk) if day else ""
         activity.problem_day_title = quoted(day) if day else ""
@@ -191,11 +194,14 @@ AGREEMENT_BADGES = {
 }
 
 
-def partner_labels(partner):
-    """A partner's agreement badge and labels, worked out once here rather than in the template."""
+def partner_labels(partner, *, kinds=None, stages=None):
+    """A partner's agreement badge and labels, worked out once here rather than in
+    the template (`kinds`, `stages`: the choices' labels, when a list has them)."""
+    kinds = kinds or choice_labels(PartnerOrganisation, "kind")
+    stages = stages or choice_labels(PartnerOrganisation, "stage")
     partner.badge_class, partner.badge_label = AGREEMENT_BADGES[partner.agreement_status]
-    partner.kind_label = partner.get_kind_display()
-    partner.stage_label = partner.get_stage_display()
+    partner.kind_label = kinds.get(partner.kind, partner.kind)
+    partner.stage_label = stages.get(partner.stage, partner.stage)
     partner.direction_name = (partner.direction.name if partner.direction else "") or _("no direction")
     return partner
 
@@ -203,9 +209,10 @@ def partner_labels(partner):
 def partner_rows(partners):
     """The registry's rows, each with its link, labels and count of joint activities."""
     detail = row_link("partners:partner_detail")
+    kinds, stages = choice_labels(PartnerOrganisation, "kind"), choice_labels(PartnerOrganisation, "stage")
     rows = list(partners)
     for partner in rows:
-        partner_labels(partner)
+        partner_labels(partner, kinds=kinds, stages=stages)
         partner.url = detail(pk=partner.pk)
         count = partner.activities_count
         partner.activities_text = ngettext("%(count)s joint activity", "%(count)s joint activities", count) % {
