@@ -128,21 +128,46 @@ def activity_queryset(*, school):
     )
 
 
-def partner_detail_queryset(*, school, on=None):
+def partner_detail_queryset(*, school):
     """The partner page: contacts, agreements, stage history and the timeline of
-    joint activities (latest first; their cards there do not list the partners)."""
+    joint activities (latest first; their cards there do not list the partners).
+    The agreement's status: `partner_agreement_status`."""
     timeline = (
         JointActivity.objects.for_school(school)
         .select_related("responsible", "problem_day")
         .annotate(teacher_full_names=_teacher_full_names())
         .order_by("-starts_on", "-pk")
     )
-    return partner_queryset(school=school, on=on).prefetch_related(
-        Prefetch("contacts", queryset=PartnerContact.objects.order_by("name", "pk")),
-        Prefetch("agreements", queryset=Agreement.objects.order_by("-valid_until", "-pk")),
-        Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
-        Prefetch("activities", queryset=timeline),
+    return (
+        PartnerOrganisation.objects.for_school(school)
+        .select_related("direction")
+        .prefetch_related(
+            Prefetch("contacts", queryset=PartnerContact.objects.order_by("name", "pk")),
+            Prefetch("agreements", queryset=Agreement.objects.order_by("-valid_until", "-pk")),
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+            Prefetch("activities", queryset=timeline),
+        )
     )
+
+
+def agreement_status(until, *, on):
+    """As partner_queryset's `agreement_status`, for an agreement ending `until` (None: none)."""
+    if until is None:
+        return AgreementStatus.NONE
+    if until < on:
+        return AgreementStatus.EXPIRED
+    if until <= on + datetime.timedelta(days=EXPIRY_DAYS):
+        return AgreementStatus.EXPIRING
+    return AgreementStatus.ACTIVE
+
+
+def partner_agreement_status(partner, *, on):
+    """The status of a partner of partner_detail_queryset, from its prefetched
+    agreements (latest end first): no subqueries in the page's query."""
+    latest = next(iter(partner.agreements.all()), None)
+    partner.agreement_until = latest.valid_until if latest else None
+    partner.agreement_status = agreement_status(partner.agreement_until, on=on)
+    return partner
 
 
 def partner_page_links(partner):

@@ -115,6 +115,8 @@ def partner_detail(request, pk):
         selectors.partner_detail_queryset(school=request.school), school=request.school, pk=pk
     )
     can_manage = is_manager(request)
+    today = school_today(request.school)
+    selectors.partner_agreement_status(partner, on=today)
     selectors.partner_labels(partner)
     selectors.partner_page_links(partner)
     activities = selectors.activity_cards(
@@ -128,7 +130,7 @@ def partner_detail(request, pk):
             "activities": activities,
             "can_manage": can_manage,
             "can_log": can_manage or request.staff is not None,
-            "stage_form": StageChangeForm(initial={"changed_on": school_today(request.school)}) if can_manage else None,
+            "stage_form": StageChangeForm(initial={"changed_on": today}) if can_manage else None,
         },
     )
 
