@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from apps.core.choices import choice_labels
+
 from .models import AuditEvent
 from .templatetags.audit import audit_changes
 
@@ -19,15 +21,17 @@ def audit_actor_choices(*, school):
 
 
 def audit_rows(events):
-    """The page's rows ready to show: the moment as text
-    (in the current time zone, as the page states), the action's label and the
-    changes as (field, old, new)."""
+    """The page's rows ready to show: the moment as text and as the <time>'s
+    attribute (in the current time zone, as the page states), who and what as
+    text, the action's label and the changes as (field, old, new)."""
     events = list(events)
     # get_action_display() rebuilds the dict of the many actions on every call.
-    actions = dict(AuditEvent._meta.get_field("action").flatchoices)
+    actions = choice_labels(AuditEvent, "action")
     for event in events:
         event.action_label = actions.get(event.action, event.action)
         at = timezone.localtime(event.at)
         event.at_text = at.strftime("%d.%m.%Y %H:%M:%S")
+        event.at_attr = at.isoformat(timespec="seconds")
+        event.actor_text, event.target_text = str(event.actor_display), str(event.target_display)
         event.change_rows = audit_changes(event.changes)
     return events
