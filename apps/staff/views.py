@@ -15,6 +15,7 @@ from apps.audit.services import audit_export
 from apps.core.dates import school_today, years_between
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
+from apps.core.paging import page_with_count
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.todos import todo_items, todo_scope
 from apps.core.typography import quoted
@@ -41,6 +42,16 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
+REGISTRY_COLUMNS = (
+    "pk",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "position",
+    "is_active",
+    "teaching_since",
+    "association__name",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 POSITIONS = [
@@ -156,7 +167,9 @@ def staff_list(request):
     registry = staff_list_select(school=request.school)
     staff_filter = StaffFilter(request.GET, queryset=registry, school=request.school)
     rows = staff_filter.qs if staff_filter.is_valid() else registry.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the columns the rows show (a card has many more).
+    rows = rows.only(*REGISTRY_COLUMNS)
+    page = page_with_count(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
     page.object_list = _registry_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
