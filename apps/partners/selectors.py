@@ -30,6 +30,7 @@ from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
+from .markup import activity_card_html, card_words
 from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, StageChange
 
 EXPIRY_DAYS = 60
@@ -191,6 +192,7 @@ def activity_cards(activities, *, user, can_manage, with_partners=True):
     file_link, edit_link = row_link("partners:activity_file"), row_link("partners:activity_edit")
     statuses, kinds = choice_labels(JointActivity, "status"), choice_labels(JointActivity, "kind")
     mechanisms = choice_labels(JointActivity, "mechanism")
+    words = card_words()
     cards = list(activities)
     for activity in cards:
         ends = f" – {activity.ends_on:%d.%m.%Y}" if activity.ends_on else ""
@@ -208,6 +210,7 @@ def activity_cards(activities, *, user, can_manage, with_partners=True):
         if with_partners:
             for partner in activity.partners.all():
                 partner.url = partner_link(pk=partner.pk)
+        activity.card_html = activity_card_html(activity, words=words, show_partners=with_partners)
     return cards
 
 
