@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import audit_export
+from apps.core.choices import choice_labels
 from apps.core.dates import school_today, years_between
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
@@ -112,6 +113,11 @@ def _administration_summary(request, todos):
     overdue = sum(item.count or 0 for item in todos if item.kind == "school_overdue")
     awaiting = sum(1 for item in todos if item.kind == "group_activation")
     return {"overdue_debriefs": overdue, "groups_awaiting": awaiting}
+
+
+def _day(value):
+    """A date as `{{ value|date:"d.m.Y" }}` shows it."""
+    return f"{value:%d.%m.%Y}" if value else ""
 
 
 def _xlsx_response(content, file_name):
@@ -233,19 +239,31 @@ def staff_detail(request, pk):
     staff = get_for_school_or_404(
         staff_detail_select(school=request.school).select_related("erasure"), school=request.school, pk=pk
     )
+    today = school_today(request.school)
+    # The rows' labels and dates worked out once here, not per row in the template.
     award_delete = row_link("staff:category_delete")
+    categories = choice_labels(CategoryAward, "category")
     for award in staff.category_awards.all():
         award.delete_url = award_delete(pk=award.pk)
+        award.category_label = categories.get(award.category, award.category)
+        award.awarded_text, award.valid_until_text = _day(award.awarded_on), _day(award.valid_until)
+        award.is_past = award.valid_until < today
     achievement_delete = row_link("staff:achievement_delete")
+    kinds, levels = choice_labels(Achievement, "kind"), choice_labels(Achievement, "level")
+    results = choice_labels(Achievement, "result")
     for achievement in staff.achievements.all():
         achievement.delete_url = achievement_delete(pk=achievement.pk)
+        achievement.date_text = _day(achievement.date)
+        achievement.kind_label = kinds.get(achievement.kind, achievement.kind)
+        achievement.level_label = levels.get(achievement.level, achievement.level)
+        achievement.result_label = results.get(achievement.result, achievement.result)
     return render(
         request,
         "staff/staff_detail.html",
         {
             "staff": staff,
-            "today": school_today(request.school),
-            "deactivate_form": DeactivateForm(initial={"left_on": school_today(request.school)}, school=request.school),
+            "today": today,
+            "deactivate_form": DeactivateForm(initial={"left_on": today}, school=request.school),
             "erasure": getattr(staff, "erasure", None),
         },
     )
