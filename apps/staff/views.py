@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -412,11 +411,12 @@ def achievement_delete(request, pk):
 @school_view("staff.view_attestations")
 def attestations_due(request):
     today = school_today(request.school)
-    rows = staff_attestations_due(school=request.school, on=today)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = staff_attestations_due(school=request.school, on=today).only(
+        "pk", "last_name", "first_name", "patronymic", "association__name"
+    )
+    page = page_with_count(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
     detail = row_link("staff:detail")
     badge = _category_badges()
-    page.object_list = list(page.object_list)
     for staff in page.object_list:
         staff.url = detail(pk=staff.pk)
         staff.category_badge = badge(staff.current_category)
