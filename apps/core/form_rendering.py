@@ -11,6 +11,8 @@ compares them); every other template (forms, fields, radio and checkbox lists,
 file inputs) goes to Django's renderer as before.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -27,6 +29,14 @@ def printed(value):
     if not issubclass(type(value), str):
         value = str(value)
     return conditional_escape(value)
+
+
+def text(value):
+    """`{{ value }}` for a string (or a lazy one): escaped, unless marked safe; no
+    localisation, so cheaper than `printed` in rows drawn in Python."""
+    if isinstance(value, SafeData):
+        return value
+    return html.escape(str(value))
 
 
 def formatted(value):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.audit.services import audit_export
 from apps.core.choices import choice_labels
 from apps.core.dates import school_today, years_between
+from apps.core.form_rendering import text
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
 from apps.core.paging import page_with_count
@@ -178,7 +179,7 @@ def _registry_rows(rows):
     badge = _category_badges()
     early = format_html('<span class="badge text-bg-info ms-1">{}</span>', _("early-career"))
     left = format_html('<span class="badge text-bg-light border ms-1">{}</span>', _("left"))
-    muted = mark_safe(' class="text-body-secondary"')  # nosec B308 B703 - a constant
+    experiences = {}
     rows = list(rows)
     for staff in rows:
         staff.url = detail(pk=staff.pk)
@@ -186,19 +187,23 @@ def _registry_rows(rows):
         staff.association_name = (staff.association.name if staff.association else "") or "—"
         staff.category_badge = badge(staff.current_category)
         years = staff.experience_years
-        staff.experience = ngettext("%(years)s year", "%(years)s years", years) % {"years": years}
-        staff.row_html = format_html(
-            _REGISTRY_ROW,
-            muted="" if staff.is_active else muted,
-            url=staff.url,
-            name=staff.full_name,
-            early=early if staff.is_early_career else "",
-            left="" if staff.is_active else left,
-            position=staff.position,
-            subjects=staff.subjects_shown,
-            association=staff.association_name,
-            badge=staff.category_badge,
-            experience=staff.experience,
+        if years not in experiences:
+            experiences[years] = ngettext("%(years)s year", "%(years)s years", years) % {"years": years}
+        staff.experience = experiences[years]
+        # Every value escaped by text() (the badges are markup of their own).
+        staff.row_html = mark_safe(  # nosec B308 B703 - every value escaped by text()
+            _REGISTRY_ROW.format(
+                muted="" if staff.is_active else ' class="text-body-secondary"',
+                url=text(staff.url),
+                name=text(staff.full_name),
+                early=early if staff.is_early_career else "",
+                left="" if staff.is_active else left,
+                position=text(staff.position),
+                subjects=text(staff.subjects_shown),
+                association=text(staff.association_name),
+                badge=staff.category_badge,
+                experience=text(staff.experience),
+            )
         )
     return rows
 
