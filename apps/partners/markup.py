@@ -6,7 +6,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from apps.core.form_rendering import printed
+from apps.core.form_rendering import printed, text
 
 
 def card_words():
@@ -64,3 +64,35 @@ def activity_card_html(activity, *, words, show_partners):
 </div>
 """
     return mark_safe(html)  # nosec B308 B703 - every value above is escaped by printed() or linebreaksbr
+
+
+_REGISTRY_ROW = """  <a class="list-group-item list-group-item-action" href="{url}">
+    <div class="d-flex flex-wrap justify-content-between gap-2">
+      <strong>{name}</strong>
+      <span><span class="badge {badge_class}">{badge_label}</span></span>
+    </div>
+    <div class="small text-body-secondary">
+      {kind} · {direction} · {stage}
+      · {activities}
+      {former}
+    </div>
+  </a>
+"""
+
+
+def partner_row_html(partner):
+    """One row of the registry (templates/partners/registry.html), from a partner
+    prepared by selectors.partner_rows."""
+    former = "" if partner.is_active else f'· <span class="text-danger">{printed(gettext("former partner"))}</span>'
+    html = _REGISTRY_ROW.format(
+        url=text(partner.url),
+        name=text(partner.name),
+        badge_class=text(partner.badge_class),
+        badge_label=text(partner.badge_label),
+        kind=text(partner.kind_label),
+        direction=text(partner.direction_name),
+        stage=text(partner.stage_label),
+        activities=text(partner.activities_text),
+        former=former,
+    )
+    return mark_safe(html)  # nosec B308 B703 - every value above is escaped by text() or printed()

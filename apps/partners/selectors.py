@@ -30,7 +30,7 @@ from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
-from .markup import activity_card_html, card_words
+from .markup import activity_card_html, card_words, partner_row_html
 from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, StageChange
 
 EXPIRY_DAYS = 60
@@ -238,14 +238,18 @@ def partner_rows(partners):
     """The registry's rows, each with its link, labels and count of joint activities."""
     detail = row_link("partners:partner_detail")
     kinds, stages = choice_labels(PartnerOrganisation, "kind"), choice_labels(PartnerOrganisation, "stage")
+    activities = {}
     rows = list(partners)
     for partner in rows:
         partner_labels(partner, kinds=kinds, stages=stages)
         partner.url = detail(pk=partner.pk)
         count = partner.activities_count
-        partner.activities_text = ngettext("%(count)s joint activity", "%(count)s joint activities", count) % {
-            "count": count
-        }
+        if count not in activities:
+            activities[count] = ngettext("%(count)s joint activity", "%(count)s joint activities", count) % {
+                "count": count
+            }
+        partner.activities_text = activities[count]
+        partner.row_html = partner_row_html(partner)
     return rows
 
 
