@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from apps.core.choices import choice_labels
-from apps.core.form_rendering import printed
+from apps.core.form_rendering import printed, text
 
 from .models import AuditEvent
 from .templatetags.audit import audit_changes
@@ -54,13 +54,18 @@ _ROW = """<tr data-testid="audit-row">
 </tr>"""
 
 
+def _shown(value):
+    # `{{ value }}`: a string only escaped, anything else as the template prints it.
+    return text(value) if isinstance(value, str) else printed(value)
+
+
 def _row_html(event):
     actor = printed(event.actor_text)
     if not event.actor_label:
         actor = f'<span class="text-body-secondary">{actor}</span>'
     changes = "\n    ".join(
-        f'<div><span class="text-body-secondary">{printed(field)}:</span> '
-        f"{'' if old is None else printed(old) + ' &rarr; '}{printed(new)}</div>"
+        f'<div><span class="text-body-secondary">{_shown(field)}:</span> '
+        f"{'' if old is None else _shown(old) + ' &rarr; '}{_shown(new)}</div>"
         for field, old, new in event.change_rows
     )
     html = _ROW.format(
