@@ -312,39 +312,35 @@ def directions_overview(*, school, year):
     school year beginning 1 September `year`) per direction. Two queries; an
     activity with partners of two directions counts in each."""
     start, end = academic_year_bounds(year)
-    in_year = JointActivity.objects.filter(school=school, starts_on__gte=start, starts_on__lte=end).exclude(
-        status=JointActivity.Status.CANCELLED
-    )
-    activities = (
-        in_year.filter(partners__direction=OuterRef("pk"))
+    in_year = Q(
+        activities__school=school, activities__starts_on__gte=start, activities__starts_on__lte=end
+    ) & ~Q(activities__status=JointActivity.Status.CANCELLED)
+    # Both figures of every direction (None: partners without one) in one grouped query.
+    counts = {
+        row["direction"]: (row["partners"], row["activities"])
+        for row in PartnerOrganisation.objects.for_school(school)
         .order_by()
-        .values("partners__direction")
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    registry, rename = reverse("partners:registry"), row_link("partners:direction_rename")
-    rows = [
-        DirectionRow(
-            direction=d,
-            name=d.name,
-            partners=d.n_partners,
-            activities=d.n_activities,
-            registry_url=f"{registry}?direction={d.pk}",
-            rename_url=rename(pk=d.pk),
-        )
-        for d in direction_list(school=school).annotate(
-            n_partners=Count("partners", filter=Q(partners__is_active=True), distinct=True),
-            n_activities=Coalesce(Subquery(activities, output_field=IntegerField()), 0),
-        )
-    ]
-    loose = (
-        PartnerOrganisation.objects.for_school(school)
-        .filter(direction__isnull=True)
-        .aggregate(
+        .values("direction")
+        .annotate(
             partners=Count("pk", filter=Q(is_active=True), distinct=True),
-            activities=Count("activities", filter=Q(activities__in=in_year), distinct=True),
+            activities=Count("activities", filter=in_year, distinct=True),
         )
-    )
-    if loose["partners"] or loose["activities"]:
-        rows.append(DirectionRow(None, "", loose["partners"], loose["activities"]))
+    }
+    registry, rename = reverse("partners:registry"), row_link("partners:direction_rename")
+    rows = []
+    for direction in direction_list(school=school).only("pk", "name"):
+        partners, activities = counts.get(direction.pk, (0, 0))
+        rows.append(
+            DirectionRow(
+                direction=direction,
+                name=direction.name,
+                partners=partners,
+                activities=activities,
+                registry_url=f"{registry}?direction={direction.pk}",
+                rename_url=rename(pk=direction.pk),
+            )
+        )
+    partners, activities = counts.get(None, (0, 0))
+    if partners or activities:
+        rows.append(DirectionRow(None, "", partners, activities))
     return rows
