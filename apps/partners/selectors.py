@@ -312,9 +312,9 @@ def directions_overview(*, school, year):
     school year beginning 1 September `year`) per direction. Two queries; an
     activity with partners of two directions counts in each."""
     start, end = academic_year_bounds(year)
-    in_year = Q(
-        activities__school=school, activities__starts_on__gte=start, activities__starts_on__lte=end
-    ) & ~Q(activities__status=JointActivity.Status.CANCELLED)
+    in_year = Q(activities__school=school, activities__starts_on__gte=start, activities__starts_on__lte=end) & ~Q(
+        activities__status=JointActivity.Status.CANCELLED
+    )
     # Both figures of every direction (None: partners without one) in one grouped query.
     counts = {
         row["direction"]: (row["partners"], row["activities"])
