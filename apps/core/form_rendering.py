@@ -16,7 +16,7 @@ import html
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
 
 _WIDGETS = "django/forms/widgets/"
@@ -25,6 +25,8 @@ _SELECT_OPTION = _WIDGETS + "select_option.html"
 
 def printed(value):
     """`{{ value }}`: what the template engine prints (localised, escaped)."""
+    if type(value) is str:  # the most common case, which localisation leaves as it is
+        return SafeString(html.escape(value))
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -41,6 +43,8 @@ def text(value):
 
 def formatted(value):
     """`{{ value|stringformat:'s' }}`."""
+    if type(value) is str:
+        return SafeString(html.escape(value))
     if isinstance(value, tuple):
         value = str(value)
     text = str(value)
