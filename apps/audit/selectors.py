@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from apps.core.choices import choice_labels
 from apps.core.form_rendering import printed, text
+from apps.core.templatetags.html_values import datetime_attr
 
 from .models import AuditEvent
 from .templatetags.audit import audit_changes
@@ -33,7 +34,7 @@ def audit_rows(events):
         event.action_label = actions.get(event.action, event.action)
         at = timezone.localtime(event.at)
         event.at_text = at.strftime("%d.%m.%Y %H:%M:%S")
-        event.at_attr = at.isoformat(timespec="seconds")
+        event.at_attr = datetime_attr(at)
         event.actor_text, event.target_text = str(event.actor_display), str(event.target_display)
         event.change_rows = audit_changes(event.changes)
         event.row_html = _row_html(event)
