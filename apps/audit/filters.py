@@ -1,6 +1,9 @@
+import functools
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import offer_loaded
 from apps.core.widgets import DateInput
 
 from .models import AuditEvent
@@ -25,6 +28,16 @@ class AuditEventFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, school, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["actor"].queryset = audit_actor_choices(school=school)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            # The members read once as a list with the columns of their names, not
+            # through a cursor of their own; a choice is validated as before.
+            actors = self.filters["actor"].queryset
+            rows = functools.cache(lambda: list(actors.only("pk", "last_name", "first_name", "patronymic", "email")))
+            offer_loaded(super().form.fields["actor"], actors, rows)
+        return self._form
 
     class Meta:
         model = AuditEvent

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from apps.core.dates import school_today
+from apps.core.paging import page_with_count
 from apps.core.tenancy import school_view
 
 from .exporting import audit_events_xlsx
@@ -39,7 +39,8 @@ def _query(request):
 @school_view("audit.view")
 def event_list(request):
     audit_filter, events = _filtered(request)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = ("pk", "at", "actor_label", "action", "target_label", "changes", "ip_address")
+    page = page_with_count(events.only(*columns), number=request.GET.get("page"), per_page=PAGE_SIZE)
     page.object_list = audit_rows(page.object_list)
     return render(
         request,

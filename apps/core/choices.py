@@ -133,3 +133,10 @@ def _render_shared(widget, rendered, empty_label, name, value, attrs=None, rende
         return type(widget).render(widget, name, value, attrs, renderer)
     options, tail = rendered[key]
     return mark_safe(shell[: len(shell) - len(tail)] + options + tail)  # nosec B308 B703 - pieces of the widget's own escaped output
+
+
+def choice_labels(model, field_name):
+    """A model field's choices as {value: label}, each label translated once: a
+    model's get_FOO_display hashes every lazy label of the field at each call (a
+    few hundred translations on a list page showing three such fields a row)."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}

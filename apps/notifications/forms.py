@@ -2,7 +2,10 @@
 Notification.Kind itself, so that a kind added there appears here by itself."""
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.form_rendering import printed
 
 from .models import Delivery, Notification
 
@@ -31,21 +34,30 @@ class NotificationPreferencesForm(forms.Form):
         return [self[KIND_PREFIX + kind] for kind in Notification.Kind.values]
 
     def kind_rows(self):
-        """(bound field, radios) of each kind, the radios ready to show: a template
-        per radio was a third of the page. A field with errors has None and is
-        rendered by its widget (its radios are then marked invalid)."""
+        """(bound field, radios) of each kind, the radios' markup ready to show: a
+        template node per radio was most of the page. A field with errors has None
+        and is rendered by its widget (its radios are then marked invalid)."""
+        labels = {}
         rows = []
         for field in self.kind_fields():
-            current = str(field.value())
-            radios = (
-                None
-                if field.errors
-                else [
-                    {"value": value, "label": label, "id": f"{field.auto_id}_{index}", "checked": str(value) == current}
-                    for index, (value, label) in enumerate(field.field.choices)
-                ]
-            )
-            rows.append((field, radios))
+            if field.errors:
+                rows.append((field, None))
+                continue
+            current, name, auto_id = str(field.value()), printed(field.html_name), field.auto_id
+            radios = []
+            for index, (value, label) in enumerate(field.field.choices):
+                if value not in labels:
+                    labels[value] = (printed(value), printed(label))
+                shown_value, shown_label = labels[value]
+                checked = " checked" if str(value) == current else ""
+                ident = printed(f"{auto_id}_{index}")
+                radios.append(
+                    f'\n      <div class="form-check form-check-inline"><input type="radio" name="{name}"'
+                    f' value="{shown_value}" class="form-check-input" id="{ident}" required{checked}>'
+                    f'<label class="form-check-label" for="{ident}">{shown_label}</label></div>'
+                )
+            # Every value in it escaped by printed().
+            rows.append((field, mark_safe("".join(radios) + "\n      ")))  # nosec B308 B703 - escaped above
         return rows
 
     def deliveries(self):

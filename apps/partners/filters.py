@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import share_choices
+
 from .models import PartnerDirection, PartnerOrganisation, Stage
 from .selectors import AgreementStatus
 
@@ -36,6 +38,13 @@ class PartnerFilter(django_filters.FilterSet):
         data.setdefault("active", "active")
         super().__init__(data, *args, **kwargs)
         self.filters["direction"].queryset = PartnerDirection.objects.for_school(school).order_by("name")
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            # The directions read once as a list, not through a cursor of their own.
+            share_choices(self.filters["direction"].queryset, super().form.fields["direction"])
+        return self._form
 
     def search(self, queryset, name, value):
         for word in value.split()[:5]:

@@ -1,9 +1,11 @@
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import share_choices
+from apps.core.choices import offer_loaded, share_choices
 from apps.core.dates import school_today
 from apps.core.uploads import validate_upload
 from apps.core.widgets import DateInput
@@ -95,6 +97,14 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
+def _offer_narrow(queryset, *fields, only):
+    """Offer `queryset`'s rows read once with only the columns their labels show;
+    a choice is still validated against the whole rows of `queryset`."""
+    rows = functools.cache(lambda: list(queryset.only(*only)))
+    for field in fields:
+        offer_loaded(field, queryset, rows)
+
+
 class ActivityForm(forms.ModelForm):
     class Meta:
         model = JointActivity
@@ -133,16 +143,19 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, school, responsible_only=None, **kwargs):
         """`responsible_only`: a teacher logs only activities they are responsible for."""
         super().__init__(*args, **kwargs)
-        share_choices(PartnerOrganisation.objects.for_school(school).order_by("name"), self.fields["partners"])
+        _offer_narrow(
+            PartnerOrganisation.objects.for_school(school).order_by("name"), self.fields["partners"], only=["name"]
+        )
         # Problem-theme days sit above partners (a day's activities name partners):
         # the field's own queryset reaches them without importing that app.
         days = self.fields["problem_day"].queryset.for_school(school).order_by("-date")
-        share_choices(days, self.fields["problem_day"])
+        _offer_narrow(days, self.fields["problem_day"], only=["theme", "working_title"])
         # Working staff, and — for an activity of the past — whoever took part then.
         current = Q(is_active=True)
         if self.instance.pk:
             current |= Q(pk=self.instance.responsible_id) | Q(pk__in=self.instance.teachers.values("pk"))
         people = StaffMember.objects.for_school(school).filter(current).order_by("last_name", "first_name")
+        names = ["last_name", "first_name", "patronymic"]
         if responsible_only is not None:
             # The teacher's own card is known: offered without a query.
             share_choices(
@@ -150,10 +163,10 @@ class ActivityForm(forms.ModelForm):
             )
             self.fields["responsible"].initial = responsible_only.pk
             self.fields["responsible"].empty_label = None
-            share_choices(people, self.fields["teachers"])
+            _offer_narrow(people, self.fields["teachers"], only=names)
         else:
             # The same people are offered twice: read them once.
-            share_choices(people, self.fields["responsible"], self.fields["teachers"])
+            _offer_narrow(people, self.fields["responsible"], self.fields["teachers"], only=names)
 
     def clean_product_file(self):
         upload = self.cleaned_data.get("product_file")

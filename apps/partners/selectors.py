@@ -24,11 +24,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.core.choices import choice_labels
 from apps.core.dates import academic_year_bounds, school_today
 from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
+from .markup import activity_card_html, card_words, partner_row_html
 from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation, StageChange
 
 EXPIRY_DAYS = 60
@@ -127,21 +129,46 @@ def activity_queryset(*, school):
     )
 
 
-def partner_detail_queryset(*, school, on=None):
+def partner_detail_queryset(*, school):
     """The partner page: contacts, agreements, stage history and the timeline of
-    joint activities (latest first; their cards there do not list the partners)."""
+    joint activities (latest first; their cards there do not list the partners).
+    The agreement's status: `partner_agreement_status`."""
     timeline = (
         JointActivity.objects.for_school(school)
         .select_related("responsible", "problem_day")
         .annotate(teacher_full_names=_teacher_full_names())
         .order_by("-starts_on", "-pk")
     )
-    return partner_queryset(school=school, on=on).prefetch_related(
-        Prefetch("contacts", queryset=PartnerContact.objects.order_by("name", "pk")),
-        Prefetch("agreements", queryset=Agreement.objects.order_by("-valid_until", "-pk")),
-        Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
-        Prefetch("activities", queryset=timeline),
+    return (
+        PartnerOrganisation.objects.for_school(school)
+        .select_related("direction")
+        .prefetch_related(
+            Prefetch("contacts", queryset=PartnerContact.objects.order_by("name", "pk")),
+            Prefetch("agreements", queryset=Agreement.objects.order_by("-valid_until", "-pk")),
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+            Prefetch("activities", queryset=timeline),
+        )
     )
+
+
+def agreement_status(until, *, on):
+    """As partner_queryset's `agreement_status`, for an agreement ending `until` (None: none)."""
+    if until is None:
+        return AgreementStatus.NONE
+    if until < on:
+        return AgreementStatus.EXPIRED
+    if until <= on + datetime.timedelta(days=EXPIRY_DAYS):
+        return AgreementStatus.EXPIRING
+    return AgreementStatus.ACTIVE
+
+
+def partner_agreement_status(partner, *, on):
+    """The status of a partner of partner_detail_queryset, from its prefetched
+    agreements (latest end first): no subqueries in the page's query."""
+    latest = next(iter(partner.agreements.all()), None)
+    partner.agreement_until = latest.valid_until if latest else None
+    partner.agreement_status = agreement_status(partner.agreement_until, on=on)
+    return partner
 
 
 def partner_page_links(partner):
@@ -163,13 +190,16 @@ def activity_cards(activities, *, user, can_manage, with_partners=True):
     responsible teacher."""
     partner_link, day_link = row_link("partners:partner_detail"), row_link("problemdays:day_detail")
     file_link, edit_link = row_link("partners:activity_file"), row_link("partners:activity_edit")
+    statuses, kinds = choice_labels(JointActivity, "status"), choice_labels(JointActivity, "kind")
+    mechanisms = choice_labels(JointActivity, "mechanism")
+    words = card_words()
     cards = list(activities)
     for activity in cards:
         ends = f" – {activity.ends_on:%d.%m.%Y}" if activity.ends_on else ""
         activity.period_text = f"{activity.starts_on:%d.%m.%Y}{ends}"
-        activity.status_label = activity.get_status_display()
-        activity.kind_label = activity.get_kind_display()
-        activity.mechanism_label = activity.get_mechanism_display() if activity.mechanism else ""
+        activity.status_label = statuses.get(activity.status, activity.status)
+        activity.kind_label = kinds.get(activity.kind, activity.kind)
+        activity.mechanism_label = mechanisms.get(activity.mechanism, activity.mechanism) if activity.mechanism else ""
         day = activity.problem_day
         activity.problem_day_url = day_link(pk=day.pk) if day else ""
         activity.problem_day_title = quoted(day) if day else ""
@@ -180,6 +210,7 @@ def activity_cards(activities, *, user, can_manage, with_partners=True):
         if with_partners:
             for partner in activity.partners.all():
                 partner.url = partner_link(pk=partner.pk)
+        activity.card_html = activity_card_html(activity, words=words, show_partners=with_partners)
     return cards
 
 
@@ -191,11 +222,14 @@ AGREEMENT_BADGES = {
 }
 
 
-def partner_labels(partner):
-    """A partner's agreement badge and labels, worked out once here rather than in the template."""
+def partner_labels(partner, *, kinds=None, stages=None):
+    """A partner's agreement badge and labels, worked out once here rather than in
+    the template (`kinds`, `stages`: the choices' labels, when a list has them)."""
+    kinds = kinds or choice_labels(PartnerOrganisation, "kind")
+    stages = stages or choice_labels(PartnerOrganisation, "stage")
     partner.badge_class, partner.badge_label = AGREEMENT_BADGES[partner.agreement_status]
-    partner.kind_label = partner.get_kind_display()
-    partner.stage_label = partner.get_stage_display()
+    partner.kind_label = kinds.get(partner.kind, partner.kind)
+    partner.stage_label = stages.get(partner.stage, partner.stage)
     partner.direction_name = (partner.direction.name if partner.direction else "") or _("no direction")
     return partner
 
@@ -203,14 +237,19 @@ def partner_labels(partner):
 def partner_rows(partners):
     """The registry's rows, each with its link, labels and count of joint activities."""
     detail = row_link("partners:partner_detail")
+    kinds, stages = choice_labels(PartnerOrganisation, "kind"), choice_labels(PartnerOrganisation, "stage")
+    activities = {}
     rows = list(partners)
     for partner in rows:
-        partner_labels(partner)
+        partner_labels(partner, kinds=kinds, stages=stages)
         partner.url = detail(pk=partner.pk)
         count = partner.activities_count
-        partner.activities_text = ngettext("%(count)s joint activity", "%(count)s joint activities", count) % {
-            "count": count
-        }
+        if count not in activities:
+            activities[count] = ngettext("%(count)s joint activity", "%(count)s joint activities", count) % {
+                "count": count
+            }
+        partner.activities_text = activities[count]
+        partner.row_html = partner_row_html(partner)
     return rows
 
 
@@ -273,39 +312,35 @@ def directions_overview(*, school, year):
     school year beginning 1 September `year`) per direction. Two queries; an
     activity with partners of two directions counts in each."""
     start, end = academic_year_bounds(year)
-    in_year = JointActivity.objects.filter(school=school, starts_on__gte=start, starts_on__lte=end).exclude(
-        status=JointActivity.Status.CANCELLED
+    in_year = Q(activities__school=school, activities__starts_on__gte=start, activities__starts_on__lte=end) & ~Q(
+        activities__status=JointActivity.Status.CANCELLED
     )
-    activities = (
-        in_year.filter(partners__direction=OuterRef("pk"))
+    # Both figures of every direction (None: partners without one) in one grouped query.
+    counts = {
+        row["direction"]: (row["partners"], row["activities"])
+        for row in PartnerOrganisation.objects.for_school(school)
         .order_by()
-        .values("partners__direction")
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    registry, rename = reverse("partners:registry"), row_link("partners:direction_rename")
-    rows = [
-        DirectionRow(
-            direction=d,
-            name=d.name,
-            partners=d.n_partners,
-            activities=d.n_activities,
-            registry_url=f"{registry}?direction={d.pk}",
-            rename_url=rename(pk=d.pk),
-        )
-        for d in direction_list(school=school).annotate(
-            n_partners=Count("partners", filter=Q(partners__is_active=True), distinct=True),
-            n_activities=Coalesce(Subquery(activities, output_field=IntegerField()), 0),
-        )
-    ]
-    loose = (
-        PartnerOrganisation.objects.for_school(school)
-        .filter(direction__isnull=True)
-        .aggregate(
+        .values("direction")
+        .annotate(
             partners=Count("pk", filter=Q(is_active=True), distinct=True),
-            activities=Count("activities", filter=Q(activities__in=in_year), distinct=True),
+            activities=Count("activities", filter=in_year, distinct=True),
         )
-    )
-    if loose["partners"] or loose["activities"]:
-        rows.append(DirectionRow(None, "", loose["partners"], loose["activities"]))
+    }
+    registry, rename = reverse("partners:registry"), row_link("partners:direction_rename")
+    rows = []
+    for direction in direction_list(school=school).only("pk", "name"):
+        partners, activities = counts.get(direction.pk, (0, 0))
+        rows.append(
+            DirectionRow(
+                direction=direction,
+                name=direction.name,
+                partners=partners,
+                activities=activities,
+                registry_url=f"{registry}?direction={direction.pk}",
+                rename_url=rename(pk=direction.pk),
+            )
+        )
+    partners, activities = counts.get(None, (0, 0))
+    if partners or activities:
+        rows.append(DirectionRow(None, "", partners, activities))
     return rows

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from apps.audit.services import audit_export
 from apps.core.dates import academic_year_bounds, academic_year_of, school_today
 from apps.core.forms import apply_validation_error
+from apps.core.paging import page_with_count
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
 from apps.core.uploads import file_download
@@ -32,7 +32,7 @@ def _xlsx_response(content, file_name):
 
 
 def _page(request, rows, prepare=None):
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_with_count(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
     if prepare is not None:
         page.object_list = prepare(page.object_list)
     return page
@@ -115,6 +115,8 @@ def partner_detail(request, pk):
         selectors.partner_detail_queryset(school=request.school), school=request.school, pk=pk
     )
     can_manage = is_manager(request)
+    today = school_today(request.school)
+    selectors.partner_agreement_status(partner, on=today)
     selectors.partner_labels(partner)
     selectors.partner_page_links(partner)
     activities = selectors.activity_cards(
@@ -128,7 +130,7 @@ def partner_detail(request, pk):
             "activities": activities,
             "can_manage": can_manage,
             "can_log": can_manage or request.staff is not None,
-            "stage_form": StageChangeForm(initial={"changed_on": school_today(request.school)}) if can_manage else None,
+            "stage_form": StageChangeForm(initial={"changed_on": today}) if can_manage else None,
         },
     )
 

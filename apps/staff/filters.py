@@ -1,7 +1,10 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.form_rendering import text
 
 from .models import QualificationCategory, Subject, SubjectAssociation
 
@@ -84,6 +87,13 @@ class StaffFilter(django_filters.FilterSet):
                     chosen = chosen or selected
                     options.append((option_value, option_label, selected))
                 field["options"] = options
+                # The <option>s' markup, as the template wrote it per option.
+                field["options_html"] = mark_safe(  # nosec B308 B703 - every value escaped by text()
+                    "".join(
+                        f'<option value="{text(value)}"{" selected" if selected else ""}>{text(label)}</option>\n  '
+                        for value, label, selected in options
+                    )
+                )
             fields.append(field)
         return fields
 

@@ -15,7 +15,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -137,26 +136,41 @@ def staff_attestations_due(*, school, on=None, months=6):
     )
 
 
-def staff_overview(*, school, on=None, **more):
-    """Counts for the start page, in one query (`more`: further aggregates over the active staff)."""
-    on = on or school_today(school)
-    until = add_months(on, 6)
-    return (
-        staff_with_derived(school=school, on=on)
+def _active_staff_facts(*, school, on):
+    """(pk, user_id, position, teaching_since, category in force, its end) of each
+    active card: a plain list the start page counts in Python, cheaper to build
+    and plan than an aggregate over the annotated registry."""
+    in_force = _award_in_force(on)
+    return list(
+        StaffMember.objects.for_school(school)
         .filter(is_active=True)
-        .aggregate(
-            active=Count("pk"),
-            early_career=Count("pk", filter=Q(is_early_career=True)),
-            highest=Count("pk", filter=Q(current_category=QualificationCategory.HIGHEST)),
-            first=Count("pk", filter=Q(current_category=QualificationCategory.FIRST)),
-            attestations_due=Count(
-                "pk",
-                filter=Q(category_valid_until__gte=on, category_valid_until__lte=until)
-                & ~Q(current_category=QualificationCategory.NONE),
-            ),
-            **more,
+        .order_by()
+        .annotate(
+            award_category=Subquery(in_force.values("category")[:1]),
+            award_valid_until=Subquery(in_force.values("valid_until")[:1], output_field=DateField()),
         )
+        .values_list("pk", "user_id", "position", "teaching_since", "award_category", "award_valid_until")
     )
+
+
+def _overview_counts(facts, on):
+    until = add_months(on, 6)
+    overview = {"active": len(facts), "early_career": 0, "highest": 0, "first": 0, "attestations_due": 0}
+    for _pk, _user_id, _position, teaching_since, category, valid_until in facts:
+        category = category or QualificationCategory.NONE
+        overview["early_career"] += _early_career(teaching_since, on)
+        overview["highest"] += category == QualificationCategory.HIGHEST
+        overview["first"] += category == QualificationCategory.FIRST
+        overview["attestations_due"] += (
+            category != QualificationCategory.NONE and valid_until is not None and on <= valid_until <= until
+        )
+    return overview
+
+
+def staff_overview(*, school, on=None):
+    """Counts for the start page over the active staff, in one query."""
+    on = on or school_today(school)
+    return _overview_counts(_active_staff_facts(school=school, on=on), on)
 
 
 def staff_own_card(*, school, user, on=None):
@@ -193,22 +207,15 @@ def staff_home(*, school, user, on=None, with_overview=False):
     on = on or school_today(school)
     if not with_overview:
         return None, staff_own_card(school=school, user=user, on=on)
-    own = Q(user=user)
-    overview = staff_overview(
-        school=school,
-        on=on,
-        own_pk=Max("pk", filter=own),
-        own_position=Max("position", filter=own),
-        own_teaching_since=Max("teaching_since", filter=own),
-        own_category=Max("current_category", filter=own),
-        own_valid_until=Max("category_valid_until", filter=own),
-    )
-    own_pk = overview.pop("own_pk")
-    fields = {key: overview.pop(f"own_{key}") for key in ("position", "teaching_since", "category", "valid_until")}
-    if own_pk is None:
+    facts = _active_staff_facts(school=school, on=on)
+    overview = _overview_counts(facts, on)
+    own = next((row for row in facts if row[1] == user.pk), None)
+    if own is None:
         return overview, None
-    card = StaffMember(pk=own_pk, school=school, position=fields["position"], teaching_since=fields["teaching_since"])
-    card.current_category, card.category_valid_until = fields["category"], fields["valid_until"]
+    pk, _user_id, position, teaching_since, category, valid_until = own
+    card = StaffMember(pk=pk, school=school, position=position, teaching_since=teaching_since)
+    card.current_category = category or QualificationCategory.NONE.value
+    card.category_valid_until = valid_until
     card.is_early_career = _early_career(card.teaching_since, on)
     return overview, card
 

@@ -1,20 +1,24 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import audit_export
+from apps.core.choices import choice_labels
 from apps.core.dates import school_today, years_between
+from apps.core.form_rendering import text
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
+from apps.core.paging import page_with_count
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.todos import request_todo_scope, todo_items
 from apps.core.typography import quoted
@@ -41,6 +45,16 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
+REGISTRY_COLUMNS = (
+    "pk",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "position",
+    "is_active",
+    "teaching_since",
+    "association__name",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 POSITIONS = [
@@ -101,6 +115,11 @@ def _administration_summary(request, todos):
     return {"overdue_debriefs": overdue, "groups_awaiting": awaiting}
 
 
+def _day(value):
+    """A date as `{{ value|date:"d.m.Y" }}` shows it."""
+    return f"{value:%d.%m.%Y}" if value else ""
+
+
 def _xlsx_response(content, file_name):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
@@ -135,11 +154,32 @@ def _category_badges():
     return badge
 
 
+# One row of the registry's table (templates/staff/staff_list.html), filled in Python:
+# twenty-five rows of a dozen template nodes each were a third of the page.
+_REGISTRY_ROW = """<tr{muted}>
+  <td>
+    <a href="{url}" class="fw-semibold">{name}</a>
+    {early}
+    {left}
+    <div class="d-md-none small text-body-secondary">{position}</div>
+  </td>
+  <td class="d-none d-md-table-cell">{position}</td>
+  <td class="d-none d-lg-table-cell">{subjects}</td>
+  <td class="d-none d-lg-table-cell">{association}</td>
+  <td>{badge}</td>
+  <td class="d-none d-md-table-cell">{experience}</td>
+</tr>"""
+
+
 def _registry_rows(rows):
-    """The registry's rows with what their cells show worked out here, so that a page
-    of twenty-five rows renders no template, link or plural per row."""
+    """The registry's rows with what their cells show worked out here, each as its
+    table row's markup (`row_html`), so that a page of twenty-five rows renders no
+    template, link or plural per row."""
     detail = row_link("staff:detail")
     badge = _category_badges()
+    early = format_html('<span class="badge text-bg-info ms-1">{}</span>', _("early-career"))
+    left = format_html('<span class="badge text-bg-light border ms-1">{}</span>', _("left"))
+    experiences = {}
     rows = list(rows)
     for staff in rows:
         staff.url = detail(pk=staff.pk)
@@ -147,7 +187,24 @@ def _registry_rows(rows):
         staff.association_name = (staff.association.name if staff.association else "") or "—"
         staff.category_badge = badge(staff.current_category)
         years = staff.experience_years
-        staff.experience = ngettext("%(years)s year", "%(years)s years", years) % {"years": years}
+        if years not in experiences:
+            experiences[years] = ngettext("%(years)s year", "%(years)s years", years) % {"years": years}
+        staff.experience = experiences[years]
+        # Every value escaped by text() (the badges are markup of their own).
+        staff.row_html = mark_safe(  # nosec B308 B703 - every value escaped by text()
+            _REGISTRY_ROW.format(
+                muted="" if staff.is_active else ' class="text-body-secondary"',
+                url=text(staff.url),
+                name=text(staff.full_name),
+                early=early if staff.is_early_career else "",
+                left="" if staff.is_active else left,
+                position=text(staff.position),
+                subjects=text(staff.subjects_shown),
+                association=text(staff.association_name),
+                badge=staff.category_badge,
+                experience=text(staff.experience),
+            )
+        )
     return rows
 
 
@@ -156,7 +213,9 @@ def staff_list(request):
     registry = staff_list_select(school=request.school)
     staff_filter = StaffFilter(request.GET, queryset=registry, school=request.school)
     rows = staff_filter.qs if staff_filter.is_valid() else registry.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the columns the rows show (a card has many more).
+    rows = rows.only(*REGISTRY_COLUMNS)
+    page = page_with_count(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
     page.object_list = _registry_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -184,19 +243,31 @@ def staff_detail(request, pk):
     staff = get_for_school_or_404(
         staff_detail_select(school=request.school).select_related("erasure"), school=request.school, pk=pk
     )
+    today = school_today(request.school)
+    # The rows' labels and dates worked out once here, not per row in the template.
     award_delete = row_link("staff:category_delete")
+    categories = choice_labels(CategoryAward, "category")
     for award in staff.category_awards.all():
         award.delete_url = award_delete(pk=award.pk)
+        award.category_label = categories.get(award.category, award.category)
+        award.awarded_text, award.valid_until_text = _day(award.awarded_on), _day(award.valid_until)
+        award.is_past = award.valid_until < today
     achievement_delete = row_link("staff:achievement_delete")
+    kinds, levels = choice_labels(Achievement, "kind"), choice_labels(Achievement, "level")
+    results = choice_labels(Achievement, "result")
     for achievement in staff.achievements.all():
         achievement.delete_url = achievement_delete(pk=achievement.pk)
+        achievement.date_text = _day(achievement.date)
+        achievement.kind_label = kinds.get(achievement.kind, achievement.kind)
+        achievement.level_label = levels.get(achievement.level, achievement.level)
+        achievement.result_label = results.get(achievement.result, achievement.result)
     return render(
         request,
         "staff/staff_detail.html",
         {
             "staff": staff,
-            "today": school_today(request.school),
-            "deactivate_form": DeactivateForm(initial={"left_on": school_today(request.school)}, school=request.school),
+            "today": today,
+            "deactivate_form": DeactivateForm(initial={"left_on": today}, school=request.school),
             "erasure": getattr(staff, "erasure", None),
         },
     )
@@ -345,11 +416,12 @@ def achievement_delete(request, pk):
 @school_view("staff.view_attestations")
 def attestations_due(request):
     today = school_today(request.school)
-    rows = staff_attestations_due(school=request.school, on=today)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = staff_attestations_due(school=request.school, on=today).only(
+        "pk", "last_name", "first_name", "patronymic", "association__name"
+    )
+    page = page_with_count(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
     detail = row_link("staff:detail")
     badge = _category_badges()
-    page.object_list = list(page.object_list)
     for staff in page.object_list:
         staff.url = detail(pk=staff.pk)
         staff.category_badge = badge(staff.current_category)

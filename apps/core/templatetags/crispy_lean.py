@@ -18,11 +18,13 @@ import crispy_bootstrap5
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import forms, template
 from django.conf import settings
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from apps.core.form_rendering import html_attrs, printed
+from apps.core.form_rendering import html_attrs, printed, text
 
 register = template.Library()
 
@@ -49,7 +51,10 @@ def _pack_field_template(engine):
 
 
 def _unlocalized(value):
-    """`{{ value|unlocalize }}`."""
+    """`{{ value|unlocalize }}`: text and whole numbers only escaped (what localize
+    leaves of them), anything else through localize."""
+    if isinstance(value, str | Promise | ModelChoiceIteratorValue) or type(value) is int:
+        return text(value)
     return conditional_escape(str(localize(value, use_l10n=False)))
 
 
@@ -98,11 +103,39 @@ def _label(field, required):
     return f'<{tag} {target}class="{classes}">{printed(field.label)}{star}</{tag}>'
 
 
+def _flat_optgroups(field):
+    """crispy's optgroups(field) for choices without groups, without building each
+    option through the widget's create_option (a list of some eighty staff or
+    partners to tick is most of a form's page); None for grouped choices."""
+    widget = field.field.widget
+    ident = widget.attrs.get("id") or field.auto_id
+    attrs = field.build_widget_attrs({"id": ident} if ident else {})
+    values = widget.format_value(field.value())
+    base = widget.build_attrs(widget.attrs, attrs) if widget.option_inherits_attrs else {}
+    base_id = base.get("id")
+    kind, checked = widget.input_type, widget.checked_attribute
+    groups, has_selected = [], False
+    for index, (value, label) in enumerate(widget.choices):
+        if isinstance(label, list | tuple):
+            return None
+        if value is None:
+            value = ""
+        selected = (not has_selected or widget.allow_multiple_selected) and str(value) in values
+        has_selected |= selected
+        option_attrs = dict(base)
+        if selected:
+            option_attrs.update(checked)
+        if base_id is not None:
+            option_attrs["id"] = widget.id_for_label(base_id, str(index))
+        groups.append((None, [{"value": value, "label": label, "attrs": option_attrs, "type": kind}], index))
+    return groups
+
+
 def _choices(field, errors):
     """The pack's radio_checkbox_select.html: one checkbox or radio button per choice."""
     invalid = " is-invalid" if errors else ""
     name = printed(field.html_name)
-    groups = optgroups(field)
+    groups = _flat_optgroups(field) or optgroups(field)
     parts = ["<div >"]
     for group_number, (group, options, _index) in enumerate(groups, start=1):
         if group:
