@@ -1,11 +1,12 @@
 """Server-drawn SVG charts: readable without JavaScript, printable, and the same
 picture in the browser, the print page and the screenshot of a test."""
 
-import html
 import textwrap
 
 from django import template
-from django.utils.safestring import mark_safe
+
+from apps.dashboards.markup import safe as _safe
+from apps.dashboards.markup import text as _text
 
 register = template.Library()
 
@@ -125,7 +126,8 @@ def hbar_chart(labels, series, *, title="", unit="%", max_value=None, width=340,
             + "".join(
                 f'<rect x="{left}" y="{bar["y"]}" width="{bar["w"]}" height="{bar_height}" fill="{bar["colour"]}">'
                 f"<title>{_text(bar['title'])}</title></rect>"
-                f'<text x="{bar["text_x"]}" y="{bar["text_y"]}" font-size="10" fill="#495057">{_text(bar["value"])}</text>'
+                f'<text x="{bar["text_x"]}" y="{bar["text_y"]}" font-size="10" fill="#495057">'
+                f"{_text(bar['value'])}</text>"
                 for bar in bars
             )
             + "</g>\n    "
@@ -139,18 +141,6 @@ def hbar_chart(labels, series, *, title="", unit="%", max_value=None, width=340,
         "legend": _legend(series),
         "testid": testid,
     }
-
-
-def _text(value):
-    """Escaped as the template would (a safe string as it is); numbers unlocalized, as in
-    the charts' `localize off`."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def _safe(markup):
-    return mark_safe(markup)  # nosec B308 B703 - every value in it went through _text or is a number
 
 
 def _legend(series):
