@@ -17,6 +17,7 @@ from apps.staff.models import StaffMember
 
 from . import selectors, xlsx
 from .forms import CategoryFilterForm, DashboardFilterForm, read_filters
+from .markup import safe, text
 from .periods import academic_year_label, reference_date
 from .services import summary_years
 
@@ -63,7 +64,45 @@ def categories(request):
             (labels["first"], [row["first_share"] for row in series]),
         ],
     }
+    context["series_rows"] = _categories_series_rows(series)
+    context["breakdown"] = {title: _breakdown_rows(rows) for title, rows in context["breakdown"].items()}
     return render(request, "dashboards/categories.html", context)
+
+
+def _share_cell(row, key):
+    return f'{row[key + "_share"]} % <span class="text-body-secondary small">({text(row.get(key) or 0)})</span></td>'
+
+
+def _categories_series_rows(series):
+    """The year table's rows, drawn once: a row per year, a cell per category."""
+    return safe(
+        "".join(
+            f'<tr data-year="{text(row["year"])}">\n'
+            f'      <th scope="row">{text(row["year"])}</th><td class="text-end">{text(row["headcount"])}</td>\n'
+            f'      <td class="text-end" data-testid="highest-{text(row["year"])}">{_share_cell(row, "highest")}\n'
+            f'      <td class="text-end" data-testid="first-{text(row["year"])}">{_share_cell(row, "first")}\n'
+            f'      <td class="text-end">{_share_cell(row, "fits_post")}\n'
+            f'      <td class="text-end">{_share_cell(row, "no_category")}\n'
+            "    </tr>\n  "
+            for row in series
+        )
+    )
+
+
+def _breakdown_rows(rows):
+    if not rows:
+        return safe(
+            f'<tr><td colspan="6" class="text-body-secondary">{text(_("Nobody was employed on that day."))}</td></tr>'
+        )
+    return safe(
+        "".join(
+            f'<tr><th scope="row" class="fw-normal">{text(row["name"])}</th>'
+            f'<td class="text-end">{text(row["headcount"])}</td>'
+            + "".join(f'<td class="text-end">{text(row.get(key) or 0)}</td>' for key in selectors.CATEGORY_KEYS)
+            + "</tr>"
+            for row in rows
+        )
+    )
 
 
 @school_view("dashboards.view_school")
