@@ -117,9 +117,7 @@ class RouteStepForm(forms.Form):
             for name in ("title", "due_on", "responsible"):
                 del self.fields[name]
         if progress:
-            share_choices(
-                route_evidence_events(teacher=route.teacher).select_related("group"), self.fields["evidence_event"]
-            )
+            share_choices(route_evidence_events(teacher=route.teacher), self.fields["evidence_event"])
             if not plan:
                 # Cancelling a step is the mentor's decision, not the teacher's.
                 cancelled = RouteStep.Status.CANCELLED

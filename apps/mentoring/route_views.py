@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from apps.core.dates import school_today
@@ -32,15 +33,20 @@ def _route(request, pk, *, detail=False):
     queryset = (
         route_selectors.route_detail(school=request.school, on=school_today(request.school))
         if detail
-        else DevelopmentRoute.objects.select_related("school", "teacher", "mentor")
+        else DevelopmentRoute.objects.select_related("teacher", "mentor")
     )
-    return get_for_school_or_404(queryset, school=request.school, pk=pk)
+    route = get_for_school_or_404(queryset, school=request.school, pk=pk)
+    # Found within the request's school, so that is its school: no join to read it again.
+    route.school = request.school
+    return route
 
 
 def _step(request, pk):
-    return get_for_school_or_404(
+    step = get_for_school_or_404(
         route_selectors.route_step_queryset(school=request.school), school=request.school, pk=pk
     )
+    step.route.school = request.school
+    return step
 
 
 def _sees_every_route(request):
@@ -63,8 +69,19 @@ def route_list(request):
     )
     page = page_with_count(routes, number=request.GET.get("page"), per_page=PAGE_SIZE)
     link = row_link("mentoring:route_detail")
+    # Each row's names, dates and counts in words worked out here, once, not by filters and
+    # translations per row in the template.
     for route in page.object_list:
         route.url = link(pk=route.pk)
+        route.teacher_name = route.teacher.full_name
+        route.mentor_name, route.mentor_short = route.mentor.full_name, route.mentor.short_name
+        route.starts_label = f"{route.starts_on:%d.%m.%Y}"
+        route.progress_label = _("%(done)s of %(total)s done") % {"done": route.done_count, "total": route.step_count}
+        if route.overdue_count:
+            count = route.overdue_count
+            route.overdue_label = ngettext("%(counter)s overdue", "%(counter)s overdue", count) % {"counter": count}
+        if route.next_due_on:
+            route.next_label = _("next by %(date)s") % {"date": f"{route.next_due_on:%d.%m.%Y}"}
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -101,7 +118,9 @@ def route_create(request):
 @school_view()
 def route_detail(request, pk):
     route = _route(request, pk, detail=True)
-    require(route_can_view(request, route))
+    # Whoever manages a route may see it: asked first, the curator's check is not made twice.
+    can_manage = route_can_manage(request, route)
+    require(can_manage or route_can_view(request, route))
     steps = list(route.steps.all())
     evidence_link, edit_link = row_link("mentoring:route_step_evidence"), row_link("mentoring:route_step_edit")
     for step in steps:
@@ -115,7 +134,7 @@ def route_detail(request, pk):
             "steps": steps,
             "overdue_count": sum(1 for step in steps if step.is_overdue),
             "done_count": sum(1 for step in steps if step.status == step.Status.DONE),
-            "can_manage": route_can_manage(request, route),
+            "can_manage": can_manage,
             "is_route_teacher": route.teacher.user_id == request.user.pk,
             "today": school_today(request.school),
         },
@@ -179,7 +198,7 @@ def route_step_edit(request, pk):
             "responsible": step.responsible,
             "status": step.status,
             "evidence_link": step.evidence_link,
-            "evidence_event": step.evidence_event,
+            "evidence_event": step.evidence_event_id,
         },
     )
     if request.method == "POST" and form.is_valid():
