@@ -10,6 +10,10 @@ import os
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
@@ -18,6 +22,7 @@ from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
 from apps.core.paging import page_with_count
+from apps.core.templatetags.icons import icon
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
 
@@ -126,6 +131,7 @@ def route_detail(request, pk):
     for step in steps:
         step.evidence_url = evidence_link(pk=step.pk)
         step.edit_url = edit_link(pk=step.pk)
+        _step_cells(step)
     return render(
         request,
         "mentoring/routes/route_detail.html",
@@ -138,6 +144,58 @@ def route_detail(request, pk):
             "is_route_teacher": route.teacher.user_id == request.user.pk,
             "today": school_today(request.school),
         },
+    )
+
+
+STATUS_BADGE = {
+    "done": "badge text-bg-success",
+    "in_progress": "badge text-bg-primary",
+    "cancelled": "badge text-bg-secondary",
+}
+
+
+def _step_cells(step):
+    """A step's row on the route page, its parts worked out once here rather than by
+    filters, conditions and translations per row in the template."""
+    cancelled = step.status == step.Status.CANCELLED
+    step.row_class = "table-danger" if step.is_overdue else "text-body-secondary" if cancelled else ""
+    step.due_label = f"{step.due_on:%d.%m.%Y}"
+    step.responsible_name = step.responsible.short_name
+    evidence = []
+    if step.evidence_link:
+        evidence.append(
+            format_html(
+                '<li>{} <a href="{}" target="_blank" rel="noopener noreferrer">{}</a></li>',
+                icon("link-45deg"),
+                step.evidence_link,
+                _("link"),
+            )
+        )
+    if step.evidence_file:
+        evidence.append(format_html('<li>{} <a href="{}">{}</a></li>', icon("paperclip"), step.evidence_url, _("file")))
+    event = step.evidence_event
+    if event:
+        evidence.append(
+            format_html(
+                "<li>{} {} {}: {}</li>",
+                icon("eye"),
+                capfirst(event.get_kind_display()),
+                f"{timezone.localtime(event.starts_at):%d.%m.%Y}",
+                event.title,
+            )
+        )
+    step.evidence = (
+        format_html('<ul class="list-unstyled small mb-0">\n  {}\n</ul>', mark_safe("\n  ".join(evidence)))  # nosec B308 B703 - items built by format_html
+        if evidence
+        else mark_safe('<span class="text-body-secondary small">—</span>')  # nosec B308 B703 - fixed markup
+    )
+    step.status_badge = format_html(
+        '<span class="{}">{}</span>',
+        STATUS_BADGE.get(step.status, "badge text-bg-light border"),
+        step.get_status_display(),
+    )
+    step.completed_label = (
+        _("done on %(date)s") % {"date": f"{step.completed_on:%d.%m.%Y}"} if step.completed_on else ""
     )
 
 
