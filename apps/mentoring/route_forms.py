@@ -117,7 +117,11 @@ class RouteStepForm(forms.Form):
             for name in ("title", "due_on", "responsible"):
                 del self.fields[name]
         if progress:
-            share_choices(route_evidence_events(teacher=route.teacher), self.fields["evidence_event"])
+            # What an option shows and the step's rules read (route_services): no other columns.
+            share_choices(
+                route_evidence_events(teacher=route.teacher).only("starts_at", "kind", "title"),
+                self.fields["evidence_event"],
+            )
             if not plan:
                 # Cancelling a step is the mentor's decision, not the teacher's.
                 cancelled = RouteStep.Status.CANCELLED

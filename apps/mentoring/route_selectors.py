@@ -11,8 +11,8 @@ import operator
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q
 
-from apps.staff.models import StaffMember
-from apps.staff.selectors import staff_with_derived
+from apps.core.dates import add_years, school_today
+from apps.staff.models import EARLY_CAREER_YEARS, StaffMember
 
 from .models import DevelopmentRoute, GroupEvent, RouteStep
 
@@ -120,10 +120,12 @@ def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_
 
 
 def route_teacher_choices(*, school, on=None):
-    """Who can get a route: early-career teachers (under three years) working here now."""
+    """Who can get a route: early-career teachers (under three years) working here now
+    (`is_early_career` of staff_with_derived, without the categories it also computes)."""
+    since = add_years(on or school_today(school), -EARLY_CAREER_YEARS)
     return (
-        staff_with_derived(school=school, on=on)
-        .filter(is_active=True, is_early_career=True)
+        StaffMember.objects.for_school(school)
+        .filter(is_active=True, teaching_since__gt=since)
         .order_by("last_name", "first_name", "patronymic", "pk")
     )
 
