@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -131,7 +131,7 @@ def route_detail(request, pk):
     for step in steps:
         step.evidence_url = evidence_link(pk=step.pk)
         step.edit_url = edit_link(pk=step.pk)
-        _step_cells(step)
+    is_route_teacher = route.teacher.user_id == request.user.pk
     return render(
         request,
         "mentoring/routes/route_detail.html",
@@ -141,7 +141,8 @@ def route_detail(request, pk):
             "overdue_count": sum(1 for step in steps if step.is_overdue),
             "done_count": sum(1 for step in steps if step.status == step.Status.DONE),
             "can_manage": can_manage,
-            "is_route_teacher": route.teacher.user_id == request.user.pk,
+            "is_route_teacher": is_route_teacher,
+            "step_rows": _step_rows(steps, can_manage=can_manage, is_route_teacher=is_route_teacher),
             "today": school_today(request.school),
         },
     )
@@ -154,49 +155,63 @@ STATUS_BADGE = {
 }
 
 
-def _step_cells(step):
-    """A step's row on the route page, its parts worked out once here rather than by
-    filters, conditions and translations per row in the template."""
-    cancelled = step.status == step.Status.CANCELLED
-    step.row_class = "table-danger" if step.is_overdue else "text-body-secondary" if cancelled else ""
-    step.due_label = f"{step.due_on:%d.%m.%Y}"
-    step.responsible_name = step.responsible.short_name
-    evidence = []
-    if step.evidence_link:
-        evidence.append(
-            format_html(
-                '<li>{} <a href="{}" target="_blank" rel="noopener noreferrer">{}</a></li>',
-                icon("link-45deg"),
-                step.evidence_link,
-                _("link"),
+def _step_rows(steps, *, can_manage, is_route_teacher):
+    """The route page's step rows, written here once: in the template each row took
+    filters, conditions, icons and translations of its own. Text is escaped as the
+    template's autoescape would."""
+    icons = {name: icon(name) for name in ("link-45deg", "paperclip", "eye")}
+    action = _("Edit") if can_manage else _("Report progress")
+    overdue = f' <span class="badge text-bg-danger" data-testid="overdue-badge">{escape(_("overdue"))}</span>'
+    rows = []
+    for step in steps:
+        cancelled = step.status == step.Status.CANCELLED
+        row_class = ' class="table-danger"' if step.is_overdue else ' class="text-body-secondary"' if cancelled else ""
+        title = f"<s>{escape(step.title)}</s>" if cancelled else escape(step.title)
+        responsible = escape(step.responsible.short_name)
+        evidence = []
+        if step.evidence_link:
+            evidence.append(
+                f'<li>{icons["link-45deg"]} <a href="{escape(step.evidence_link)}" target="_blank"'
+                f' rel="noopener noreferrer">{escape(_("link"))}</a></li>'
             )
-        )
-    if step.evidence_file:
-        evidence.append(format_html('<li>{} <a href="{}">{}</a></li>', icon("paperclip"), step.evidence_url, _("file")))
-    event = step.evidence_event
-    if event:
-        evidence.append(
-            format_html(
-                "<li>{} {} {}: {}</li>",
-                icon("eye"),
-                capfirst(event.get_kind_display()),
-                f"{timezone.localtime(event.starts_at):%d.%m.%Y}",
-                event.title,
+        if step.evidence_file:
+            evidence.append(f'<li>{icons["paperclip"]} <a href="{step.evidence_url}">{escape(_("file"))}</a></li>')
+        event = step.evidence_event
+        if event:
+            evidence.append(
+                f"<li>{icons['eye']} {escape(capfirst(event.get_kind_display()))}"
+                f" {timezone.localtime(event.starts_at):%d.%m.%Y}: {escape(event.title)}</li>"
             )
+        evidence = (
+            '<ul class="list-unstyled small mb-0">\n  ' + "\n  ".join(evidence) + "\n</ul>"
+            if evidence
+            else '<span class="text-body-secondary small">—</span>'
         )
-    step.evidence = (
-        format_html('<ul class="list-unstyled small mb-0">\n  {}\n</ul>', mark_safe("\n  ".join(evidence)))  # nosec B308 B703 - items built by format_html
-        if evidence
-        else mark_safe('<span class="text-body-secondary small">—</span>')  # nosec B308 B703 - fixed markup
-    )
-    step.status_badge = format_html(
-        '<span class="{}">{}</span>',
-        STATUS_BADGE.get(step.status, "badge text-bg-light border"),
-        step.get_status_display(),
-    )
-    step.completed_label = (
-        _("done on %(date)s") % {"date": f"{step.completed_on:%d.%m.%Y}"} if step.completed_on else ""
-    )
+        badge = STATUS_BADGE.get(step.status, "badge text-bg-light border")
+        done_on = ""
+        if step.completed_on:
+            done = _("done on %(date)s") % {"date": f"{step.completed_on:%d.%m.%Y}"}
+            done_on = f'<div class="small text-body-secondary">{escape(done)}</div>'
+        link = (
+            f'<td class="text-end"><a class="btn btn-sm btn-outline-secondary" href="{step.edit_url}">'
+            f"{escape(action)}</a></td>"
+            if can_manage or is_route_teacher
+            else ""
+        )
+        rows.append(
+            f'<tr{row_class} data-testid="step-row">\n'
+            f'        <td class="text-nowrap">{step.due_on:%d.%m.%Y}</td>\n'
+            f"        <td>{title}\n"
+            f'          <div class="d-md-none small text-body-secondary">{responsible}</div>\n'
+            f'          <div class="small mt-1">{evidence}</div></td>\n'
+            f'        <td class="d-none d-md-table-cell">{responsible}</td>\n'
+            f'        <td><span class="{badge}">{escape(step.get_status_display())}</span>'
+            f"{overdue if step.is_overdue else ''}\n"
+            f"          {done_on}</td>\n"
+            f"        {link}\n"
+            "      </tr>"
+        )
+    return mark_safe("\n    ".join(rows))  # nosec B308 B703 - every text in it is escaped above
 
 
 @school_view()
