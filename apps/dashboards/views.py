@@ -17,7 +17,7 @@ from apps.staff.models import StaffMember
 
 from . import selectors, xlsx
 from .forms import CategoryFilterForm, DashboardFilterForm, read_filters
-from .markup import safe, text
+from .markup import number, safe, text
 from .periods import academic_year_label, reference_date
 from .services import summary_years
 
@@ -214,7 +214,41 @@ def timeliness(request):
             (_("overdue now"), [row["overdue"] for row in rows]),
         ],
     }
+    context["curator_rows"] = _timeliness_rows(rows, curator=True)
+    context["group_rows"] = _timeliness_rows(context["by_group"], curator=False)
     return render(request, "dashboards/timeliness.html", context)
+
+
+OVERDUE_CLASS = " text-danger fw-semibold"
+
+
+def _timeliness_rows(rows, *, curator):
+    """A timeliness table's rows, drawn once (counts and times only, as the selector gives them)."""
+    if not rows:
+        empty = text(_("No visits were held in this period."))
+        return safe(f'<tr><td colspan="7" class="text-body-secondary">{empty}</td></tr>')
+    outside = text(_("visits outside pairs and triads"))
+    cells = []
+    for row in rows:
+        if curator:
+            name = text(row["curator"].full_name) if row["curator"] else outside
+        elif row["group"]:
+            name = (
+                f'<a href="{text(row["group_url"])}">{text(row["group_label"])}</a>'
+                f' <span class="small text-body-secondary">{text(row["members"])}</span>'
+            )
+        else:
+            name = outside
+        median = row["median_debrief_hours"]
+        cells.append(
+            f'<tr>\n    <th scope="row" class="fw-normal">{name}</th>\n'
+            f'    <td class="text-end">{number(row["visits_held"])}</td>'
+            f'<td class="text-end">{number(row["on_time"])}</td><td class="text-end">{number(row["late"])}</td>\n'
+            f'    <td class="text-end{OVERDUE_CLASS if row["overdue"] else ""}">{number(row["overdue"])}</td>\n'
+            f'    <td class="text-end">{"—" if median is None else number(median)}</td>\n'
+            f'    <td class="text-end">{number(row["reverse_done"])} / {number(row["reverse_due"])}</td>\n  </tr>\n  '
+        )
+    return safe("".join(cells))
 
 
 @school_view("dashboards.view_timeliness")
