@@ -29,8 +29,10 @@ and is shown to nobody else. It is dropped:
 - at the latest after `PERSON_CACHE_SECONDS`: what changes by the clock alone (a
   lesson that has just ended) or from another school of the network shows by then.
 The three generations (everybody's, the school's, the person's) are read with the
-entry in one round trip; an entry made under other generations is stale. A Redis
-that is down only costs the queries, as without the cache.
+entry in one round trip; an entry made under other generations is stale. The
+navbar's two figures (NAVBAR_FIGURES) are read together: one round trip a page for
+both, through the request's one TodoScope (`request_todo_scope`). A Redis that is
+down only costs the queries, as without the cache.
 """
 
 import dataclasses
@@ -59,6 +61,8 @@ class TodoScope:
     membership: object
     now: datetime.datetime
     today: datetime.date
+    # What this scope read from the cache already (person_cached): keys → values.
+    read: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def can(self, capability):
         return self.membership.can(capability)
@@ -135,24 +139,38 @@ def todos_changed(*, school_id=None, user_id=None):
         logger.warning("to-do cache unwritable: cached to-dos stay until they expire", exc_info=True)
 
 
+# The figures the navbar shows on every page of a school: read from the cache together.
+NAVBAR_FIGURES = ("count", "unread")
+
+
+def _entry_key(kind, scope, roles):
+    return f"todos:{kind}:school={scope.school.pk}:user={scope.user.pk}:roles={roles}:{translation.get_language()}"
+
+
 def person_cached(kind, *, scope, compute):
     """`compute()` for the person of `scope`, read from the cache while nothing has
-    changed for them (see above); `kind` names the figure."""
+    changed for them (see above); `kind` names the figure. The first read of a
+    scope brings the navbar's figures with it, in the same round trip."""
     seconds = settings.PERSON_CACHE_SECONDS
     if not seconds:
         return compute()
     roles = ",".join(sorted(scope.membership.roles))
     generation_keys = [GENERATION_KEY, _school_generation_key(scope.school.pk), _user_generation_key(scope.user.pk)]
-    key = f"todos:{kind}:school={scope.school.pk}:user={scope.user.pk}:roles={roles}:{translation.get_language()}"
-    try:
-        found = cache.get_many([*generation_keys, key])
-    except Exception:
-        logger.warning("to-do cache unreadable: counting in the database", exc_info=True)
-        return compute()
+    key = _entry_key(kind, scope, roles)
+    if key not in scope.read:
+        # Every page of a school shows the navbar's figures: whatever is read first brings them.
+        kinds = dict.fromkeys((kind, *NAVBAR_FIGURES))
+        keys = [*generation_keys, *(_entry_key(other, scope, roles) for other in kinds)]
+        try:
+            found = cache.get_many(keys)
+        except Exception:
+            logger.warning("to-do cache unreadable: counting in the database", exc_info=True)
+            return compute()
+        scope.read.update({name: found.get(name) for name in keys})
     # Read before computing: a change made meanwhile moves a generation, and the
     # entry stored below is then stale at the next read.
-    generations = tuple(found.get(generation_key) for generation_key in generation_keys)
-    entry = found.get(key)
+    generations = tuple(scope.read.get(generation_key) for generation_key in generation_keys)
+    entry = scope.read[key]
     if entry is not None and entry[0] == generations:
         return entry[1]
     value = compute()
@@ -166,6 +184,17 @@ def person_cached(kind, *, scope, compute):
 def todo_scope(*, school, user, membership, now=None):
     now = now or timezone.now()
     return TodoScope(school=school, user=user, membership=membership, now=now, today=school_today(school, now))
+
+
+def request_todo_scope(request):
+    """The signed-in member's scope for this request, made once: the navbar's
+    figures share it, and with it one read of the cache."""
+    scope = getattr(request, "_todo_scope", None)
+    if scope is None:
+        scope = request._todo_scope = todo_scope(
+            school=request.school, user=request.user, membership=request.membership
+        )
+    return scope
 
 
 def todo_items(*, scope):
@@ -211,7 +240,7 @@ def todos_context(request):
 
     @functools.cache
     def count():
-        return todo_count(scope=todo_scope(school=request.school, user=user, membership=membership))
+        return todo_count(scope=request_todo_scope(request))
 
     return {"todos_open": count}
 

@@ -1,6 +1,6 @@
 import functools
 
-from apps.core.todos import person_cached, todo_scope
+from apps.core.todos import person_cached, request_todo_scope
 
 from .selectors import notifications_unread_count
 
@@ -19,9 +19,10 @@ def notifications(request):
 
     @functools.cache
     def unread():
-        scope = todo_scope(school=school, user=user, membership=membership)
         return person_cached(
-            "unread", scope=scope, compute=lambda: notifications_unread_count(user=user, school=school)
+            "unread",
+            scope=request_todo_scope(request),
+            compute=lambda: notifications_unread_count(user=user, school=school),
         )
 
     return {"notifications_unread": unread}

@@ -16,7 +16,7 @@ from apps.core.dates import school_today, years_between
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
-from apps.core.todos import todo_items, todo_scope
+from apps.core.todos import request_todo_scope, todo_items
 from apps.core.typography import quoted
 
 from . import services
@@ -75,7 +75,7 @@ def _school_home(request):
     overview, own_card = staff_home(
         school=request.school, user=request.user, on=today, with_overview=request.membership.can("staff.view")
     )
-    scope = todo_scope(school=request.school, user=request.user, membership=request.membership)
+    scope = request_todo_scope(request)  # shared with the navbar: one read of the cache
     todos = todo_items(scope=scope)
     return render(
         request,

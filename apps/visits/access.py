@@ -41,6 +41,19 @@ def visit_can_read_content(request, visit, *, share_reader=False):
     return bool(visit.shared_with_association and share_reader)
 
 
+def share_decides(request, visit):
+    """Whether sharing can change what this user reads: not for the visit's own people
+    (they read it anyway) nor for the administration (it never does); for anyone else
+    `selectors.visit_is_share_reader` is asked."""
+    user = request.user
+    return not (
+        is_observed(visit, user)
+        or is_observer(visit, user)
+        or is_curator(visit, user)
+        or request.membership.can("visits.oversee")
+    )
+
+
 def is_planner(visit, user):
     """Whoever planned the visit (a curator may plan one outside her groups)."""
     return visit.created_by_id is not None and visit.created_by_id == user.pk

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core import wordforms
@@ -90,6 +91,10 @@ def word_list(request):
         entry.forms_text = ", ".join(entry.forms)
         entry.quoted = quoted(entry.word)
         entry.delete_url = _word_delete_link(pk=entry.pk)
+        # The line's labels said here, not by a translation tag per line.
+        entry.remove_label = _("Remove %(word)s") % {"word": entry.quoted}
+        count = len(entry.forms)
+        entry.forms_label = ngettext("%(counter)s form counts", "%(counter)s forms count", count) % {"counter": count}
     return render(request, "visits/catalog/words.html", {"form": form, "words": words})
 
 

@@ -8,7 +8,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember, Subject
 
 from . import services
-from .models import Feedback, LessonVisit, ObservationProtocol, ProtocolItem, SelfReflection
+from .models import Feedback, LessonVisit, ObservationProtocol, ProtocolItem, SelfReflection, VisitObserver
 from .services import ANSWERABLE_FOR
 
 TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
@@ -100,7 +100,8 @@ def groups_for_planner(request, school):
         MentorGroup.objects.for_school(school)
         .open()
         .select_related("curator")
-        .prefetch_related("members__staff")
+        # The members with their cards, one query (a label names them).
+        .prefetch_related(Prefetch("members", queryset=MentorGroupMember.objects.select_related("staff")))
         .order_by("pk")
     )
     user = request.user
@@ -122,10 +123,17 @@ def visits_for_planner(request, school):
     )
     if not request.membership.can("visits.oversee"):
         user = request.user
-        visits = visits.filter(
-            Q(observed__user=user) | Q(observer_links__staff__user=user) | Q(group__curator__user=user)
-        ).distinct()
+        # An observer through EXISTS: no join to spread a visit over its observers, no DISTINCT.
+        observes = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user=user)
+        visits = visits.filter(Q(observed__user=user) | Exists(observes) | Q(group__curator__user=user))
     return visits
+
+
+# What a choice of `visits_for_planner` shows (VisitChoiceField): the rest is not loaded to list them.
+VISIT_CHOICE_FIELDS = (
+    *("starts_at", "grade", "topic", "observed"),
+    *(f"observed__{name}" for name in ("last_name", "first_name", "patronymic")),
+)
 
 
 class VisitForm(forms.Form):
@@ -172,18 +180,20 @@ class VisitForm(forms.Form):
         # Each school sees its own staff; a network pair's partner-school members
         # come in only through the pairs the user may plan in.
         network = [group.pk for group in groups if group.partner_school_id]
+        whom = Q(school=school)
+        if network:
+            whom |= Q(pk__in=MentorGroupMember.objects.filter(group__in=network).values("staff"))
         people = (
-            StaffMember.objects.filter(
-                Q(school=school) | Q(pk__in=MentorGroupMember.objects.filter(group__in=network).values("staff")),
-                is_active=True,
-            )
+            StaffMember.objects.filter(whom, is_active=True)
             .select_related("school")
             .order_by("school__short_name", "last_name", "first_name")
         )
+        # Listed without their school when all are of this one (the labels do not name it).
+        listed = people if network else people.select_related(None).order_by("last_name", "first_name")
         for name in ("observed", "observers"):
             self.fields[name].queryset = people
             # The select and the boxes list the same people: one query, read by the first.
-            self.fields[name].rows = people
+            self.fields[name].rows = listed
             self.fields[name].show_school = bool(network)
         self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
         self.fields["group"].rows = groups
@@ -198,7 +208,7 @@ class VisitForm(forms.Form):
         answerable = visits_for_planner(request, school)
         # Validating checks the answered visit's observers; listing them needs none.
         self.fields["answers_visit"].queryset = answerable.prefetch_related("observer_links")
-        self.fields["answers_visit"].rows = answerable
+        self.fields["answers_visit"].rows = answerable.only(*VISIT_CHOICE_FIELDS)
 
     def clean(self):
         """The service's rules (`services.visit_check`) on what parsed, shown next

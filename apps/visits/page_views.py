@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -52,9 +53,8 @@ DRAFT_MAX_BYTES = 6 * sum(max_length_of(Feedback, name) for name in TEXT_FIELDS)
 DRAFT_TOO_LONG = {"too_long": True, "limit": DRAFT_TEXT_LIMIT}
 
 
-def _visit(request, pk, *, detail=False):
-    queryset = (selectors.visit_detail if detail else selectors.visit_queryset)(school=request.school)
-    return get_for_school_or_404(queryset, school=request.school, pk=pk)
+def _visit(request, pk, *, queryset=selectors.visit_queryset):
+    return get_for_school_or_404(queryset(school=request.school), school=request.school, pk=pk)
 
 
 def _my_observer_staff(visit, user):
@@ -63,7 +63,10 @@ def _my_observer_staff(visit, user):
 
 
 def _share_reader(request, visit):
-    return selectors.visit_is_share_reader(visit=visit, user=request.user, school=request.school)
+    """Asked only where sharing decides (apps.visits.access.share_decides): one query less for the others."""
+    return access.share_decides(request, visit) and selectors.visit_is_share_reader(
+        visit=visit, user=request.user, school=request.school
+    )
 
 
 def _ms(moment):
@@ -85,6 +88,11 @@ def my_visits(request):
         context["awaiting"] = selectors.visits_lines_prepare(
             list(awaiting.annotate(has_draft=Exists(my_draft))[:LIST_CAP]), now=now
         )
+        # Each line's texts said here, not by translation tags per line.
+        for visit in context["awaiting"]:
+            left = _("overdue by %(since)s") if visit.overdue else _("%(left)s left")
+            visit.time_left_text = left % {"since": visit.time_left, "left": visit.time_left}
+            visit.due_label = _("due %(due)s") % {"due": visit.due_text}
         upcoming = selectors.visits_for_staff(school=request.school, staff=me).filter(
             status=LessonVisit.Status.PLANNED, ends_at__gt=now
         )
@@ -92,6 +100,11 @@ def my_visits(request):
         received = selectors.visits_received(school=request.school, staff=me, statuses=DEBRIEFED)
         context["received"] = page_with_count(received, number=request.GET.get("page"), per_page=PAGE_SIZE)
         selectors.visits_lines_prepare(context["received"].object_list)
+        for visit in context["received"].object_list:
+            count = visit.feedback_submitted
+            visit.feedback_text = ngettext("%(counter)s feedback", "%(counter)s feedback", count) % {"counter": count}
+            when = visit.debriefed_text
+            visit.debriefed_label = _("debriefed %(when)s") % {"when": when} if when else ""
         # The observed teacher's own agreed next steps (their content: theirs to read).
         next_steps = (
             Feedback.objects.filter(visit__school=request.school, visit__observed=me, submitted_at__isnull=False)
@@ -103,6 +116,11 @@ def my_visits(request):
         context["next_steps"] = list(next_steps)
         for feedback in context["next_steps"]:
             feedback.visit_url = _detail_link(pk=feedback.visit_id)
+            feedback.follow_up_label = (
+                _("look at progress on %(date)s") % {"date": f"{feedback.follow_up_on:%d.%m.%Y}"}
+                if feedback.follow_up_on
+                else ""
+            )
     # Visits this user planned for others: whoever planned a visit finds it again.
     planned = selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP]
     context["planned"] = selectors.visits_lines_prepare(list(planned))
@@ -138,10 +156,11 @@ def _initial(request, me, *, groups, protocols):
 
     source_id = request.GET.get("from_visit", "")
     if source_id.isdecimal():
-        source = selectors.visit_detail(school=school).filter(pk=source_id).first()
+        source = selectors.visit_page(school=school).filter(pk=source_id).first()
         # The next step is content: only those who may read it bring it over.
         if source is not None and access.visit_can_read_content(request, source):
-            submitted = [f for f in source.feedback.all() if f.is_submitted and f.next_step.strip()]
+            all_feedback = selectors.visit_feedback(visit=source, content=True)
+            submitted = [f for f in all_feedback if f.is_submitted and f.next_step.strip()]
             mine = [f for f in submitted if f.observer.user_id == request.user.pk]
             chosen = (mine or sorted(submitted, key=lambda f: f.submitted_at, reverse=True) or [None])[0]
             initial.update(
@@ -161,7 +180,7 @@ def _initial(request, me, *, groups, protocols):
 
     answers_id = request.GET.get("answers", "")
     if answers_id.isdecimal():
-        answered = selectors.visit_queryset(school=school).filter(pk=answers_id).first()
+        answered = selectors.visit_page(school=school).filter(pk=answers_id).first()
         if answered is not None and access.visit_can_view(request, answered):
             links = list(answered.observer_links.all())
             initial.update(
@@ -223,13 +242,13 @@ def visit_create(request):
 
 @school_view()
 def visit_detail(request, pk):
-    visit = _visit(request, pk, detail=True)
+    visit = _visit(request, pk, queryset=selectors.visit_detail)
     share_reader = _share_reader(request, visit)
     require(access.visit_can_view(request, visit, share_reader=share_reader))
     can_read = access.visit_can_read_content(request, visit, share_reader=share_reader)
     user = request.user
     me_observer = _my_observer_staff(visit, user)
-    all_feedback = list(visit.feedback.all())
+    all_feedback = selectors.visit_feedback(visit=visit, content=can_read, checks=True)
     my_feedback = next((f for f in all_feedback if me_observer and f.observer_id == me_observer.pk), None)
     submitted_by = {f.observer_id for f in all_feedback if f.is_submitted}
     reflection = None
@@ -319,7 +338,7 @@ class _UnescapedJSONEncoder(DjangoJSONEncoder):
 def feedback(request, pk):
     """An observer's feedback, on a phone right after the lesson: drafts on demand,
     automatic drafts (htmx), and a copy in the browser (static/js/drafts.js)."""
-    visit = _visit(request, pk)
+    visit = _visit(request, pk, queryset=selectors.visit_for_feedback)
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
     if visit.status == LessonVisit.Status.CANCELLED:
@@ -426,7 +445,7 @@ def feedback_draft(request, pk):
     """The automatic draft (htmx): saves whatever is typed, answers a small fragment.
     A text over its limit saves nothing and answers 413: the page keeps the text
     and says to shorten it."""
-    visit = _visit(request, pk)
+    visit = _visit(request, pk, queryset=selectors.visit_for_feedback)
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
     saved = refusal = None
@@ -447,9 +466,7 @@ def feedback_draft(request, pk):
 @school_view()
 def reflection(request, pk):
     """The observed teacher's self-reflection (the visit's feedback is not loaded: the form needs none)."""
-    visit = get_for_school_or_404(
-        selectors.visit_queryset(school=request.school).select_related("self_reflection"), school=request.school, pk=pk
-    )
+    visit = _visit(request, pk, queryset=selectors.visit_for_reflection)
     require(access.is_observed(visit, request.user))
     if visit.status == LessonVisit.Status.CANCELLED:
         messages.info(request, _("The visit was cancelled."))

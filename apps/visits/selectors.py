@@ -50,18 +50,43 @@ def visit_queryset(*, school):
     )
 
 
+def _with_observers(visits):
+    """The observers' cards: a card's account is its `user_id`, all the access rules read."""
+    return visits.prefetch_related(Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff")))
+
+
+def visit_page(*, school):
+    """One visit for its page and for planning from it: the joins those read (teacher,
+    subject, protocol, pair and its curator) and the observers."""
+    visits = LessonVisit.objects.for_school(school)
+    return _with_observers(visits.select_related("observed", "group", "group__curator", "subject", "protocol"))
+
+
 def visit_detail(*, school):
-    """One visit with its feedback and self-reflection (check access before showing them)."""
-    return (
-        visit_queryset(school=school)
-        .prefetch_related(
-            Prefetch(
-                "feedback",
-                queryset=Feedback.objects.select_related("observer").prefetch_related("checks").order_by("pk"),
-            )
-        )
-        .select_related("self_reflection", "answers_visit")
-    )
+    """The visit's page: with the teacher's subject association and the self-reflection
+    (check access before showing it); its feedback is read by `visit_feedback`."""
+    return visit_page(school=school).select_related("observed__association", "self_reflection")
+
+
+def visit_for_feedback(*, school):
+    """One visit for an observer's feedback form: the teacher, the protocol and the observers."""
+    return _with_observers(LessonVisit.objects.for_school(school).select_related("observed", "protocol"))
+
+
+def visit_for_reflection(*, school):
+    """One visit for the observed teacher's self-reflection: the teacher and the reflection."""
+    return LessonVisit.objects.for_school(school).select_related("observed", "self_reflection")
+
+
+def visit_feedback(*, visit, content, checks=False):
+    """The visit's feedback by observer, drafts included, with its text (and its ticks
+    when `checks`) when `content` (the reader passed apps.visits.access); else only who
+    submitted it."""
+    rows = Feedback.objects.filter(visit=visit.pk).order_by("pk")
+    if not content:
+        return list(rows.filter(submitted_at__isnull=False).only("observer", "submitted_at"))
+    rows = rows.select_related("observer")
+    return list(rows.prefetch_related("checks") if checks else rows)
 
 
 # What a line of a list of visits shows (`visits_lines_prepare`): the lists load only these

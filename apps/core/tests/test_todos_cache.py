@@ -195,3 +195,23 @@ def test_a_notification_for_someone_else_leaves_ones_count(
     with django_capture_on_commit_callbacks(execute=True):
         notification_send(user=curator, school=school, kind="visit_planned", key="a", title="Визит")
     assert _unread(client, page) == (0, False)
+
+
+def test_a_page_reads_the_persons_cached_figures_in_one_round_trip(school, pair, monkeypatch):
+    held_visit(pair)
+    client = client_for(pair["observer_user"])
+    _badge(client)  # counted, and stored
+    reads = []
+    get_many = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append(sorted(key.split(":")[1] for key in keys if not key.startswith("todos:generation")))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    assert _badge(client, reverse("visits:my")) == (1, False)
+    assert reads == [["count", "unread"]]
+    # The start page's list of to-dos brings them along.
+    reads.clear()
+    client.get(reverse("home"))
+    assert reads == [["count", "items", "unread"]]

@@ -203,6 +203,34 @@ def test_visit_page_runs_a_fixed_number_of_queries(school, pair):
     assert small <= 12
 
 
+def test_the_administration_s_visit_page_reads_no_feedback_text(school, pair, deputy_head):
+    """The administration sees who submitted, never what: the page does not even load the
+    feedback's text, its ticks or the self-reflection's text, nor ask whether a share opens it
+    (administration never reads through sharing)."""
+    visit = held_visit(pair, shared_with_association=True)
+    FeedbackFactory(visit=visit)
+    services.self_reflection_save(visit=visit, text="Заметила, что торопила учеников.")
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(deputy_head).get(reverse("visits:detail", args=[visit.pk]))
+    assert response.status_code == 200
+    assert 'data-testid="content-hidden"' in response.content.decode()
+    assert 'aria-label="feedback submitted"' in response.content.decode()  # who submitted shows
+    sql = "\n".join(query["sql"] for query in captured)
+    assert '"visits_feedback"."facts"' not in sql
+    assert "visits_feedbackcheck" not in sql
+    assert "visits_visitsharereader" not in sql
+
+
+def test_the_observed_teacher_s_visit_page_asks_no_share_question(school, pair):
+    """Her own debrief she reads anyway: whether a share opens it to her is not asked; the
+    readers she shared it with are listed (one query)."""
+    visit = held_visit(pair, shared_with_association=True)
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(pair["observed_user"]).get(reverse("visits:detail", args=[visit.pk]))
+    assert response.status_code == 200
+    assert sum("visits_visitsharereader" in query["sql"] for query in captured) == 1
+
+
 # --- Planning a visit ------------------------------------------------------------------------
 
 
@@ -228,11 +256,11 @@ def test_planning_form_runs_a_fixed_number_of_queries(school, pair, query):
     small = count_queries(client, url)
     _populate_planning(school, pair, 8)
     assert count_queries(client, url) == small
-    # The user, the card, the pairs, their members and people, the protocols, the people,
+    # The user, the card, the pairs, their members with their cards, the protocols, the people,
     # the subjects, the visits to answer, the unread notifications and the to-do count; and
     # the visit a reverse visit answers (with its observers) or the source of a next step
-    # (with its observers, feedback and checks).
-    assert small <= {"": 11, "?answers=": 13, "?from_visit=": 15}[query]
+    # (with its observers and feedback; its ticks are not read).
+    assert small <= {"": 10, "?answers=": 12, "?from_visit=": 13}[query]
 
 
 def plan_data(pair, **overrides):
