@@ -33,6 +33,7 @@ def _network(request):
 def collaboration(request):
     form, network = _network(request)
     labels, series = network.growth_chart()
+    ties_page = Paginator(network.ties, TIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "dashboards/collaboration.html",
@@ -41,7 +42,9 @@ def collaboration(request):
             "network": network,
             "svg_ties": network.svg_ties(),
             "svg_people": network.svg_people(),
-            "ties_page": Paginator(network.ties, TIES_PER_PAGE).get_page(request.GET.get("page")),
+            "svg_isolates": network.svg_isolates(),
+            "rows": network.table_rows(ties_page.object_list),
+            "ties_page": ties_page,
             "growth_labels": labels,
             "growth_series": series,
             "query": _filters_query(request),

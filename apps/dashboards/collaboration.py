@@ -14,7 +14,6 @@ import math
 
 import networkx as nx
 from django.db.models import Q
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from networkx.utils import reverse_cuthill_mckee_ordering
 
@@ -24,6 +23,7 @@ from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 from apps.staff.models import StaffMember
 
 from . import aggregates
+from .markup import number, safe, text
 from .models import YearSummary
 from .periods import Period, academic_year_label
 
@@ -153,58 +153,89 @@ class CollaborationNetwork:
         ]
 
     def svg_ties(self):
-        """Each tie's <line> for the picture, written here once: in the template each
-        took a dozen lookups and a translation."""
+        """Each tie's <line> for the picture, written here once, as one block: in the
+        template each took a dozen lookups and a translation."""
         caption = _("visits %(visits)s, pairs and triads %(groups)s, teams %(teams)s")
-        return [
-            format_html(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-opacity="0.75"{} '
-                'data-kind="{}"><title>{} — {}: {}</title></line>',
-                tie.a.x,
-                tie.a.y,
-                tie.b.x,
-                tie.b.y,
-                tie.colour,
-                tie.width,
-                format_html(' stroke-dasharray="{}"', tie.dash) if tie.dash else "",
-                tie.kind,
-                tie.a.short_name,
-                tie.b.short_name,
-                caption % {"visits": tie.visits, "groups": tie.groups, "teams": tie.teams},
+        lines = []
+        for tie in self.ties:
+            a, b, dash = tie.a, tie.b, tie.dash
+            title = caption % {"visits": tie.visits, "groups": tie.groups, "teams": tie.teams}
+            dashes = f' stroke-dasharray="{dash}"' if dash else ""
+            lines.append(
+                f'<line x1="{a.x}" y1="{a.y}" x2="{b.x}" y2="{b.y}" stroke="{tie.colour}" stroke-width="{tie.width}"'
+                f' stroke-opacity="0.75"{dashes} data-kind="{tie.kind}">'
+                f"<title>{text(a.short_name)} — {text(b.short_name)}: {text(title)}</title></line>\n      "
             )
-            for tie in self.ties
-        ]
+        return safe("".join(lines))
 
     def svg_people(self):
         """Each person with ties as a circle (and their name around it, when the
-        picture is labelled), as svg_ties."""
+        picture is labelled), as svg_ties; then the people without ties."""
         marks = []
         for person in self.people:
             if not person.colleagues:
                 continue
-            mark = format_html(
-                '<circle cx="{}" cy="{}" r="{}" fill="#0d6efd" stroke="#fff" stroke-width="1.5" data-person="{}">'
-                "<title>{}</title></circle>",
-                person.x,
-                person.y,
-                person.r,
-                person.id,
-                person.short_name,
+            name = text(person.short_name)
+            marks.append(
+                f'<circle cx="{person.x}" cy="{person.y}" r="{person.r}" fill="#0d6efd" stroke="#fff"'
+                f' stroke-width="1.5" data-person="{person.id}"><title>{name}</title></circle>'
             )
             if self.labelled:
-                mark += format_html(
-                    '\n      <text x="{}" y="{}" font-size="10" fill="#212529" text-anchor="{}" '
-                    'dominant-baseline="middle" transform="rotate({} {} {})">{}</text>',
-                    person.label_x,
-                    person.label_y,
-                    person.label_anchor,
-                    person.label_angle,
-                    person.label_x,
-                    person.label_y,
-                    person.short_name,
+                marks.append(
+                    f'\n      <text x="{person.label_x}" y="{person.label_y}" font-size="10" fill="#212529"'
+                    f' text-anchor="{person.label_anchor}" dominant-baseline="middle"'
+                    f' transform="rotate({person.label_angle} {person.label_x} {person.label_y})">{name}</text>'
                 )
-            marks.append(mark)
-        return marks
+            marks.append("\n      ")
+        return safe("".join(marks))
+
+    def svg_isolates(self):
+        return safe(
+            "".join(
+                f'<circle cx="{person.x}" cy="{person.y}" r="{person.r}" fill="#adb5bd" data-person="{person.id}">'
+                f"<title>{text(person.short_name)}</title></circle>\n      "
+                for person in self.isolates
+            )
+        )
+
+    def table_rows(self, ties):
+        """The rows of the page's tables, drawn once: `ties` (a page of them), the
+        people without ties, the most connected, the figures by year."""
+        tie_rows = "".join(
+            f"<tr>\n        <td>{text(tie.a.full_name)}</td>\n        <td>{text(tie.b.full_name)}</td>\n"
+            f'        <td class="text-end">{tie.visits}</td>\n        <td class="text-end">{tie.groups}</td>\n'
+            f'        <td class="text-end">{tie.teams}</td>\n      </tr>'
+            for tie in ties
+        )
+        isolate_items = "".join(
+            f'<li class="list-group-item px-0 py-1">{text(person.full_name)}</li>' for person in self.isolates
+        )
+        connected_rows = "".join(
+            f"<tr>\n            <td>{text(p.full_name)}</td>\n"
+            f'            <td class="text-end">{p.colleagues}</td>\n'
+            f'            <td class="text-end">{p.by_visits}</td>\n'
+            f'            <td class="text-end">{p.by_groups}</td>\n'
+            f'            <td class="text-end">{p.by_teams}</td>\n          </tr>'
+            for p in self.most_connected
+        )
+        growth_rows = []
+        for row in self.growth:
+            change = "—" if row.change is None else f"+{row.change}" if row.change > 0 else str(row.change)
+            share = row.share
+            growth_rows.append(
+                f"<tr>\n        <td>{text(row.label)}</td>\n"
+                f'        <td class="text-end">{row.ties}</td>\n'
+                f'        <td class="text-end">{change}</td>\n'
+                f'        <td class="text-end">{row.connected}</td>\n'
+                f'        <td class="text-end">{row.staff}</td>\n'
+                f'        <td class="text-end">{"—" if share is None else number(share)}</td>\n      </tr>'
+            )
+        return {
+            "ties": safe(tie_rows),
+            "isolates": safe(isolate_items),
+            "most_connected": safe(connected_rows),
+            "growth": safe("".join(growth_rows)),
+        }
 
     def growth_chart(self):
         """Labels and series for the `bar_chart` tag."""

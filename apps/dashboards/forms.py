@@ -5,15 +5,16 @@ a page's filter form to its query string."""
 import datetime
 
 from django import forms
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import academic_year_of, school_today
 from apps.core.widgets import DateInput
 from apps.staff.models import SubjectAssociation
 
+from .markup import safe, text
 from .periods import EARLIEST_YEAR, Period, academic_year, academic_year_label
+
+SELECTED = " selected"
 
 # The longest span of dates a page reports on.
 MAX_PERIOD_DAYS = 3 * 366
@@ -27,9 +28,6 @@ def read_filters(request, form_class, **kwargs):
     form = form_class(data, school=school, today=today, **kwargs)
     form.is_valid()
     return form
-
-
-SELECTED = mark_safe(" selected")  # nosec B308 B703 - a constant attribute
 
 
 class DashboardFilterForm(forms.Form):
@@ -106,14 +104,13 @@ class DashboardFilterForm(forms.Form):
             options = None
             if field.field.widget.input_type == "select":
                 current = str(field.value())
-                options = format_html_join(
-                    "",
-                    '<option value="{}"{}>{}</option>',
-                    (
-                        (value, SELECTED if str(value) == current else "", label)
+                options = safe(
+                    "".join(
+                        f'<option value="{text(value)}"{SELECTED if str(value) == current else ""}>'
+                        f"{text(label)}</option>"
                         for value, label in field.field.choices
                         if value != ""
-                    ),
+                    )
                 )
             rows.append((field, options))
         return rows

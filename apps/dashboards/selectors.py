@@ -7,14 +7,14 @@ side-by-side view read the `YearSummary` rows instead.
 
 import dataclasses
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Prefetch, Q, Value
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import School
 from apps.core.dates import add_months
 from apps.core.links import row_link
 from apps.core.shares import percent, percent_change
-from apps.mentoring.models import MentorGroup
+from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation
 from apps.teams.models import TaskTeam
 
@@ -230,7 +230,15 @@ def timeliness(*, school, period, now, association=None, curator_staff_ids=None)
         for group in MentorGroup.objects.for_school(school)
         .filter(pk__in=[r["key"] for r in rows if r["dimension"] == "group" and r["key"]])
         .select_related("curator")
-        .prefetch_related("members__staff")
+        # The members with their names in one read (not members, then their staff cards).
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=MentorGroupMember.objects.select_related("staff").only(
+                    "group", "staff__last_name", "staff__first_name", "staff__patronymic"
+                ),
+            )
+        )
     }
     # Every curator row's curator leads one of these groups.
     curators = {group.curator_id: group.curator for group in groups.values()}

@@ -17,6 +17,7 @@ from apps.staff.models import StaffMember
 
 from . import selectors, xlsx
 from .forms import CategoryFilterForm, DashboardFilterForm, read_filters
+from .markup import number, safe, text
 from .periods import academic_year_label, reference_date
 from .services import summary_years
 
@@ -63,7 +64,45 @@ def categories(request):
             (labels["first"], [row["first_share"] for row in series]),
         ],
     }
+    context["series_rows"] = _categories_series_rows(series)
+    context["breakdown"] = {title: _breakdown_rows(rows) for title, rows in context["breakdown"].items()}
     return render(request, "dashboards/categories.html", context)
+
+
+def _share_cell(row, key):
+    return f'{row[key + "_share"]} % <span class="text-body-secondary small">({text(row.get(key) or 0)})</span></td>'
+
+
+def _categories_series_rows(series):
+    """The year table's rows, drawn once: a row per year, a cell per category."""
+    return safe(
+        "".join(
+            f'<tr data-year="{text(row["year"])}">\n'
+            f'      <th scope="row">{text(row["year"])}</th><td class="text-end">{text(row["headcount"])}</td>\n'
+            f'      <td class="text-end" data-testid="highest-{text(row["year"])}">{_share_cell(row, "highest")}\n'
+            f'      <td class="text-end" data-testid="first-{text(row["year"])}">{_share_cell(row, "first")}\n'
+            f'      <td class="text-end">{_share_cell(row, "fits_post")}\n'
+            f'      <td class="text-end">{_share_cell(row, "no_category")}\n'
+            "    </tr>\n  "
+            for row in series
+        )
+    )
+
+
+def _breakdown_rows(rows):
+    if not rows:
+        return safe(
+            f'<tr><td colspan="6" class="text-body-secondary">{text(_("Nobody was employed on that day."))}</td></tr>'
+        )
+    return safe(
+        "".join(
+            f'<tr><th scope="row" class="fw-normal">{text(row["name"])}</th>'
+            f'<td class="text-end">{text(row["headcount"])}</td>'
+            + "".join(f'<td class="text-end">{text(row.get(key) or 0)}</td>' for key in selectors.CATEGORY_KEYS)
+            + "</tr>"
+            for row in rows
+        )
+    )
 
 
 @school_view("dashboards.view_school")
@@ -175,7 +214,41 @@ def timeliness(request):
             (_("overdue now"), [row["overdue"] for row in rows]),
         ],
     }
+    context["curator_rows"] = _timeliness_rows(rows, curator=True)
+    context["group_rows"] = _timeliness_rows(context["by_group"], curator=False)
     return render(request, "dashboards/timeliness.html", context)
+
+
+OVERDUE_CLASS = " text-danger fw-semibold"
+
+
+def _timeliness_rows(rows, *, curator):
+    """A timeliness table's rows, drawn once (counts and times only, as the selector gives them)."""
+    if not rows:
+        empty = text(_("No visits were held in this period."))
+        return safe(f'<tr><td colspan="7" class="text-body-secondary">{empty}</td></tr>')
+    outside = text(_("visits outside pairs and triads"))
+    cells = []
+    for row in rows:
+        if curator:
+            name = text(row["curator"].full_name) if row["curator"] else outside
+        elif row["group"]:
+            name = (
+                f'<a href="{text(row["group_url"])}">{text(row["group_label"])}</a>'
+                f' <span class="small text-body-secondary">{text(row["members"])}</span>'
+            )
+        else:
+            name = outside
+        median = row["median_debrief_hours"]
+        cells.append(
+            f'<tr>\n    <th scope="row" class="fw-normal">{name}</th>\n'
+            f'    <td class="text-end">{number(row["visits_held"])}</td>'
+            f'<td class="text-end">{number(row["on_time"])}</td><td class="text-end">{number(row["late"])}</td>\n'
+            f'    <td class="text-end{OVERDUE_CLASS if row["overdue"] else ""}">{number(row["overdue"])}</td>\n'
+            f'    <td class="text-end">{"—" if median is None else number(median)}</td>\n'
+            f'    <td class="text-end">{number(row["reverse_done"])} / {number(row["reverse_due"])}</td>\n  </tr>\n  '
+        )
+    return safe("".join(cells))
 
 
 @school_view("dashboards.view_timeliness")

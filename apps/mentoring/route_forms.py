@@ -117,8 +117,10 @@ class RouteStepForm(forms.Form):
             for name in ("title", "due_on", "responsible"):
                 del self.fields[name]
         if progress:
+            # What an option shows and the step's rules read (route_services): no other columns.
             share_choices(
-                route_evidence_events(teacher=route.teacher).select_related("group"), self.fields["evidence_event"]
+                route_evidence_events(teacher=route.teacher).only("starts_at", "kind", "title"),
+                self.fields["evidence_event"],
             )
             if not plan:
                 # Cancelling a step is the mentor's decision, not the teacher's.

@@ -11,12 +11,14 @@ import operator
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q
 
-from apps.staff.models import StaffMember
-from apps.staff.selectors import staff_with_derived
+from apps.core.dates import add_years, school_today
+from apps.staff.models import EARLY_CAREER_YEARS, StaffMember
 
 from .models import DevelopmentRoute, GroupEvent, RouteStep
 
 OPEN_STEP_STATUSES = (RouteStep.Status.PLANNED, RouteStep.Status.IN_PROGRESS)
+# A person's name fields, enough for full_name and short_name.
+NAME_FIELDS = ("last_name", "first_name", "patronymic")
 # A step's evidence can be a lesson the teacher visited or was visited at.
 EVIDENCE_EVENT_KINDS = (GroupEvent.Kind.LESSON_VISIT, GroupEvent.Kind.REVERSE_VISIT)
 
@@ -36,6 +38,8 @@ def route_list(*, school, on: datetime.date, user=None, overdue_only=False, quer
             next_due_on=Min("steps__due_on", filter=Q(steps__status__in=OPEN_STEP_STATUSES)),
         )
         .order_by("teacher__last_name", "teacher__first_name", "-starts_on", "pk")
+        # Only what the list shows: fewer columns to compile, group and read.
+        .only("starts_on", *(f"{who}__{name}" for who in ("teacher", "mentor") for name in NAME_FIELDS))
     )
     if user is not None:
         routes = routes.filter(Q(teacher__user=user) | Q(mentor__user=user))
@@ -62,15 +66,16 @@ def route_detail(*, school, on: datetime.date):
     )
     return (
         DevelopmentRoute.objects.for_school(school)
-        .select_related("school", "teacher", "mentor")
+        .select_related("teacher", "mentor")
         .prefetch_related(Prefetch("steps", queryset=steps))
     )
 
 
 def route_step_queryset(*, school):
-    """Steps of the school with their route's people, for the step views."""
+    """Steps of the school with their route's people, for the step views (the
+    route's school is the caller's own: it does not need a join)."""
     return RouteStep.objects.for_school(school).select_related(
-        "route", "route__school", "route__teacher", "route__mentor", "responsible", "evidence_event"
+        "route", "route__teacher", "route__mentor", "responsible"
     )
 
 
@@ -115,10 +120,12 @@ def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_
 
 
 def route_teacher_choices(*, school, on=None):
-    """Who can get a route: early-career teachers (under three years) working here now."""
+    """Who can get a route: early-career teachers (under three years) working here now
+    (`is_early_career` of staff_with_derived, without the categories it also computes)."""
+    since = add_years(on or school_today(school), -EARLY_CAREER_YEARS)
     return (
-        staff_with_derived(school=school, on=on)
-        .filter(is_active=True, is_early_career=True)
+        StaffMember.objects.for_school(school)
+        .filter(is_active=True, teaching_since__gt=since)
         .order_by("last_name", "first_name", "patronymic", "pk")
     )
 

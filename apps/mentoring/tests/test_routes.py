@@ -608,3 +608,20 @@ def test_route_list_reads_its_page_and_the_total_in_one_query(school, route, adm
     assert len(few) == len(many)
     assert any("COUNT(*) OVER ()" in sql and "mentoring_developmentroute" in sql for sql in many)
     assert "28 " in response.content.decode() and len(response.context["page"].object_list) == 25
+
+
+def test_the_curator_of_the_teacher_s_pair_is_looked_up_once_on_the_route(school, route):
+    """The curator of the teacher's pair manages the route, so may see it: their
+    groups are asked about once, not once for seeing and again for managing."""
+    user = MembershipFactory(school=school, roles=[Role.CURATOR]).user
+    MentorGroupFactory(
+        school=school,
+        curator=StaffMemberFactory(school=school, user=user),
+        members=[StaffMemberFactory(school=school), route.teacher],
+    )
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(user).get(reverse("mentoring:route_detail", args=[route.pk]))
+    assert response.status_code == 200
+    assert response.context["can_manage"]
+    curates = 'SELECT 1 AS "a" FROM "mentoring_mentorgroup"'
+    assert sum(query["sql"].startswith(curates) for query in captured) == 1
