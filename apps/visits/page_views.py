@@ -10,7 +10,6 @@ administration). Drafts are their author's alone.
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import json_script
@@ -28,6 +27,7 @@ from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
 from apps.mentoring.access import require
+from apps.staff.models import short_name
 
 from . import access, selectors, services
 from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol, ProtocolItem
@@ -83,20 +83,14 @@ def my_visits(request):
     now = timezone.now()
     context = {"me": me, "now": now}
     if me is not None:
-        my_draft = Feedback.objects.filter(visit=OuterRef("pk"), observer=me, submitted_at__isnull=True)
-        awaiting = selectors.visits_awaiting_my_feedback(school=request.school, staff=me)
-        context["awaiting"] = selectors.visits_lines_prepare(
-            list(awaiting.annotate(has_draft=Exists(my_draft))[:LIST_CAP]), now=now
-        )
+        awaiting, upcoming = selectors.visits_open_for_staff(school=request.school, staff=me, now=now, cap=LIST_CAP)
+        context["awaiting"] = selectors.visits_lines_prepare(awaiting, now=now)
         # Each line's texts said here, not by translation tags per line.
         for visit in context["awaiting"]:
             left = _("overdue by %(since)s") if visit.overdue else _("%(left)s left")
             visit.time_left_text = left % {"since": visit.time_left, "left": visit.time_left}
             visit.due_label = _("due %(due)s") % {"due": visit.due_text}
-        upcoming = selectors.visits_for_staff(school=request.school, staff=me).filter(
-            status=LessonVisit.Status.PLANNED, ends_at__gt=now
-        )
-        context["upcoming"] = selectors.visits_lines_prepare(list(upcoming.order_by("starts_at", "pk")[:LIST_CAP]))
+        context["upcoming"] = selectors.visits_lines_prepare(upcoming)
         received = selectors.visits_received(school=request.school, staff=me, statuses=DEBRIEFED)
         context["received"] = page_with_count(received, number=request.GET.get("page"), per_page=PAGE_SIZE)
         selectors.visits_lines_prepare(context["received"].object_list)
@@ -105,22 +99,26 @@ def my_visits(request):
             visit.feedback_text = ngettext("%(counter)s feedback", "%(counter)s feedback", count) % {"counter": count}
             when = visit.debriefed_text
             visit.debriefed_label = _("debriefed %(when)s") % {"when": when} if when else ""
-        # The observed teacher's own agreed next steps (their content: theirs to read).
+        # The observed teacher's own agreed next steps (their content: theirs to read), as plain rows.
         next_steps = (
             Feedback.objects.filter(visit__school=request.school, visit__observed=me, submitted_at__isnull=False)
             .exclude(next_step="")
-            .select_related("visit", "observer")
-            .only(*MY_NEXT_STEP_FIELDS)
-            .order_by("-submitted_at", "-pk")[:5]
+            .order_by("-submitted_at", "-pk")
+            .values_list(*MY_NEXT_STEP_FIELDS)[:5]
         )
-        context["next_steps"] = list(next_steps)
-        for feedback in context["next_steps"]:
-            feedback.visit_url = _detail_link(pk=feedback.visit_id)
-            feedback.follow_up_label = (
-                _("look at progress on %(date)s") % {"date": f"{feedback.follow_up_on:%d.%m.%Y}"}
-                if feedback.follow_up_on
-                else ""
-            )
+        context["next_steps"] = [
+            {
+                "next_step": next_step,
+                "visit_url": _detail_link(pk=visit_id),
+                "grade": grade,
+                "topic": topic,
+                "observer_name": short_name(*names),
+                "follow_up_label": (
+                    _("look at progress on %(date)s") % {"date": f"{follow_up_on:%d.%m.%Y}"} if follow_up_on else ""
+                ),
+            }
+            for next_step, follow_up_on, visit_id, grade, topic, *names in next_steps
+        ]
     # Visits this user planned for others: whoever planned a visit finds it again.
     planned = selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP]
     context["planned"] = selectors.visits_lines_prepare(list(planned))
@@ -129,7 +127,7 @@ def my_visits(request):
 
 # What an agreed next step on "My visits" shows: the rest of the feedback text stays unread.
 MY_NEXT_STEP_FIELDS = (
-    *("next_step", "follow_up_on", "visit", "visit__grade", "visit__topic", "observer"),
+    *("next_step", "follow_up_on", "visit_id", "visit__grade", "visit__topic"),
     *(f"observer__{name}" for name in selectors.NAME_FIELDS),
 )
 _detail_link = row_link("visits:detail")

@@ -3,7 +3,21 @@ number of queries. Content (feedback text) is never read here for lists: lists
 show facts and timeliness only; content is loaded for one visit, after the
 access check in apps.visits.access."""
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
@@ -134,6 +148,33 @@ def visits_awaiting_my_feedback(*, school, staff):
         .exclude(Exists(submitted))
         .order_by("debrief_due_at")
     )
+
+
+def visits_open_for_staff(*, school, staff, now, cap):
+    """Two lists of "My visits" from one query: the lessons `staff` takes part in still
+    ahead (planned, `upcoming`, by start) and the held or overdue ones she observed and
+    has not submitted feedback on (`awaiting`, by deadline, `has_draft` if she began
+    one). Each capped at `cap` in SQL (a row number per list): (awaiting, upcoming)."""
+    observes = Exists(VisitObserver.objects.filter(visit=OuterRef("pk"), staff=staff))
+    submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=False)
+    ahead = Q(status=LessonVisit.Status.PLANNED, ends_at__gt=now) & (Q(observed=staff) | observes)
+    awaits = Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now) & observes & ~Exists(submitted)
+    draft = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=True)
+    is_ahead = GreaterThan(F("ends_at"), now)
+    position = Window(
+        RowNumber(),
+        partition_by=[is_ahead],
+        order_by=[Case(When(is_ahead, then=F("starts_at")), default=F("debrief_due_at")), F("pk")],
+    )
+    rows = list(
+        visit_lines(school=school)
+        .filter(ahead | awaits)
+        .annotate(has_draft=Exists(draft), position=position)
+        .order_by("position")[: 2 * cap]
+    )
+    awaiting = sorted((v for v in rows if v.ends_at <= now), key=lambda v: (v.debrief_due_at, v.pk))[:cap]
+    upcoming = sorted((v for v in rows if v.ends_at > now), key=lambda v: (v.starts_at, v.pk))[:cap]
+    return awaiting, upcoming
 
 
 def visits_received(*, school, staff, statuses):
