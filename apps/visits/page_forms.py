@@ -8,7 +8,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,9 @@ from apps.core import wordforms
 from apps.core.forms import apply_validation_error
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
-from apps.mentoring.access import group_can_manage
+from apps.mentoring.access import group_can_report
 from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
+from apps.mentoring.selectors import group_member_rows
 from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember, Subject
 
@@ -63,7 +64,7 @@ class RowsChoiceMixin:
 
 class GroupChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        members = ", ".join(m.staff.short_name for m in obj.members.all())
+        members = ", ".join(m.short_name for m in obj.member_rows)
         return f"{obj.get_kind_display()} №{obj.pk}: {members}"
 
 
@@ -95,21 +96,22 @@ class RowsMultipleChoiceField(RowsChoiceMixin, forms.ModelMultipleChoiceField):
 def groups_for_planner(request, school):
     """Open pairs and triads the user may plan a visit in: the ones they manage
     (administration, curator) and the ones they are a member of; a list, loaded once
-    for the form and the view."""
-    open_groups = (
+    for the form and the view, each with its `member_rows` (names and accounts as
+    plain rows: a label names them)."""
+    open_groups = list(
         MentorGroup.objects.for_school(school)
         .open()
         .select_related("curator")
-        # The members with their cards, one query (a label names them).
-        .prefetch_related(Prefetch("members", queryset=MentorGroupMember.objects.select_related("staff")))
+        .only(*PLANNER_GROUP_FIELDS)
         .order_by("pk")
     )
-    user = request.user
-    return [
-        g
-        for g in open_groups
-        if group_can_manage(request, g) or any(m.staff.user_id == user.pk for m in g.members.all())
-    ]
+    group_member_rows(open_groups)
+    return [group for group in open_groups if group_can_report(request, group)]
+
+
+# What the planner reads of a group: its label, its school and partner school, the aspect
+# it watches and who curates it (group_can_report); its members come as rows.
+PLANNER_GROUP_FIELDS = ("kind", "school", "partner_school", "observed_aspect", "curator__user")
 
 
 def visits_for_planner(request, school):
@@ -129,6 +131,8 @@ def visits_for_planner(request, school):
     return visits
 
 
+# What a person's choice shows (StaffLabelMixin): the full name, the school for a network pair.
+PERSON_CHOICE_FIELDS = ("school", "last_name", "first_name", "patronymic")
 # What a choice of `visits_for_planner` shows (VisitChoiceField): the rest is not loaded to list them.
 VISIT_CHOICE_FIELDS = (
     *("starts_at", "grade", "topic", "observed"),
@@ -189,7 +193,12 @@ class VisitForm(forms.Form):
             .order_by("school__short_name", "last_name", "first_name")
         )
         # Listed without their school when all are of this one (the labels do not name it).
-        listed = people if network else people.select_related(None).order_by("last_name", "first_name")
+        # Only the names (and the school's) are read to list them; validation reads whole cards.
+        listed = (
+            people.only(*PERSON_CHOICE_FIELDS, "school__short_name")
+            if network
+            else people.select_related(None).order_by("last_name", "first_name").only(*PERSON_CHOICE_FIELDS)
+        )
         for name in ("observed", "observers"):
             self.fields[name].queryset = people
             # The select and the boxes list the same people: one query, read by the first.

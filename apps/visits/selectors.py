@@ -157,8 +157,10 @@ def visits_open_for_staff(*, school, staff, now, cap):
     one). Each capped at `cap` in SQL (a row number per list): (awaiting, upcoming)."""
     observes = Exists(VisitObserver.objects.filter(visit=OuterRef("pk"), staff=staff))
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=False)
-    ahead = Q(status=LessonVisit.Status.PLANNED, ends_at__gt=now) & (Q(observed=staff) | observes)
-    awaits = Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now) & observes & ~Exists(submitted)
+    takes_part = Q(observed=staff) | observes
+    ahead = Q(status=LessonVisit.Status.PLANNED, ends_at__gt=now)
+    # Of the lessons she takes part in, those she did not teach she observed (nobody observes her own).
+    awaits = Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now) & ~Q(observed=staff) & ~Exists(submitted)
     draft = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=True)
     is_ahead = GreaterThan(F("ends_at"), now)
     position = Window(
@@ -168,7 +170,7 @@ def visits_open_for_staff(*, school, staff, now, cap):
     )
     rows = list(
         visit_lines(school=school)
-        .filter(ahead | awaits)
+        .filter(takes_part, ahead | awaits)
         .annotate(has_draft=Exists(draft), position=position)
         .order_by("position")[: 2 * cap]
     )
