@@ -161,6 +161,30 @@ def test_my_visits_without_a_registry_card(school, teacher):
     assert 'data-testid="awaiting"' not in response.content.decode()
 
 
+@pytest.mark.parametrize("many", ["awaiting", "upcoming"])
+def test_my_visits_caps_each_list_without_starving_the_other(pair, many):
+    """Awaiting and upcoming come from one query, each capped: a long list of one
+    kind shows its first twenty and leaves the other kind whole."""
+    counts = {"awaiting": 3, "upcoming": 3, many: 23}
+    for i in range(counts["awaiting"]):
+        held_visit(pair, ended_ago=(i + 1) * H, topic=f"Ждёт {i:02d}")
+    for i in range(counts["upcoming"]):
+        held_visit(pair, ended_ago=-(i + 2) * 24 * H, topic=f"Впереди {i:02d}", status=LessonVisit.Status.PLANNED)
+    submitted = held_visit(pair, ended_ago=2 * H, topic="Отзыв отправлен")
+    FeedbackFactory(visit=submitted, observer=pair["observer"])
+    html = client_for(pair["observer_user"]).get(reverse("visits:my")).content.decode()
+    awaiting = html.split('data-testid="awaiting"')[1].split("</ul>")[0]
+    upcoming = html.split('data-testid="upcoming-visits"')[1].split("</ul>")[0]
+    # Awaiting by deadline, the earliest first (ended longest ago); upcoming by start, the nearest first.
+    due_order = [f"Ждёт {i:02d}" for i in reversed(range(counts["awaiting"]))]
+    start_order = [f"Впереди {i:02d}" for i in range(counts["upcoming"])]
+    for part, order in ((awaiting, due_order), (upcoming, start_order)):
+        assert part.count("<li") == min(len(order), 20)
+        assert [topic for topic in order if topic in part] == order[:20]
+        assert sorted(order[:20], key=part.index) == order[:20]
+    assert "Отзыв отправлен" not in awaiting
+
+
 def _populate_my_visits(pair, size):
     for i in range(size):
         held_visit(pair, ended_ago=(i + 1) * H)
@@ -183,9 +207,10 @@ def test_my_visits_runs_a_fixed_number_of_queries(pair):
     small = count_queries(client, url)
     _populate_my_visits(pair, 30)
     assert count_queries(client, url) == small
-    # The user, the card, the page's five lists (awaiting, upcoming, received with its count, next steps,
-    # planned by me), the unread notifications and the to-do count; no observers, no per-list count query.
-    assert small <= 9
+    # The user, the card, the page's five lists in four queries (awaiting and upcoming together, received
+    # with its count, next steps, planned by me), the unread notifications and the to-do count; no
+    # observers, no per-list count query.
+    assert small <= 8
 
 
 def test_visit_page_runs_a_fixed_number_of_queries(school, pair):
@@ -256,7 +281,7 @@ def test_planning_form_runs_a_fixed_number_of_queries(school, pair, query):
     small = count_queries(client, url)
     _populate_planning(school, pair, 8)
     assert count_queries(client, url) == small
-    # The user, the card, the pairs, their members with their cards, the protocols, the people,
+    # The user, the card, the pairs, their members' names, the protocols, the people,
     # the subjects, the visits to answer, the unread notifications and the to-do count; and
     # the visit a reverse visit answers (with its observers) or the source of a next step
     # (with its observers and feedback; its ticks are not read).
