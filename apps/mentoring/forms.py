@@ -9,6 +9,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.core.choices import share_marked_options
 from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
@@ -103,6 +104,8 @@ class MentorGroupForm(forms.Form):
         if curator_fixed is None and partner_school is None:
             shared.append(self.fields["curator"])
         choices_read_once(shared, people.only(*_STAFF_SHOWN))
+        # ...and draw their options once: each select only marks its own person.
+        share_marked_options(shared)
 
     def clean(self):
         data = super().clean()
