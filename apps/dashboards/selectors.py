@@ -117,7 +117,9 @@ def attestations_due(*, school, today, months=6, association=None):
     renewed = CategoryAward.objects.filter(awarded_on__lte=today, valid_until__gt=until)
     return (
         in_force.exclude(staff__in=renewed.values("staff"))
-        .select_related("staff", "staff__association")
+        # What the page and its export show: the name, the category, the end day.
+        .select_related("staff")
+        .only("category", "valid_until", "staff__last_name", "staff__first_name", "staff__patronymic")
         .order_by("valid_until", "staff__last_name", "pk")
     )
 
