@@ -279,6 +279,17 @@ def test_the_summary_counted_from_the_matrix_is_the_counts_query(school, world):
             assert from_matrix == selectors.participation_summary(school=school, period=period, association=association)
 
 
+def test_one_schools_counts_are_its_row_among_many_schools(school, world):
+    # One school's statement is planned for per-person lookups, many schools' for
+    # hashing: the same figures either way.
+    other = SchoolFactory()
+    StaffMemberFactory(school=other)
+    window = selectors._period_window(school, academic_year(YEAR))
+    [alone] = aggregates.participation_counts(schools=[school.pk], **window)
+    among = {row["school_id"]: row for row in aggregates.participation_counts(schools=[school.pk, other.pk], **window)}
+    assert alone == among[school.pk] and alone["covered"] and alone["in_network"] is not None
+
+
 def test_a_custom_period_and_the_previous_one(school, world):
     period = Period(D(2026, 2, 1), D(2026, 2, 28), "февраль")
     assert period.previous() == Period(D(2026, 1, 4), D(2026, 1, 31), "04.01.2026 – 31.01.2026")
