@@ -164,26 +164,30 @@ def choices_read_once(fields, queryset):
     rows = functools.cache(lambda: list(queryset))
 
     def options(field):
-        empty = [("", field.empty_label)] if field.empty_label is not None else []
-        return empty + [
+        return [
             (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row)) for row in rows()
         ]
 
     for field in fields:
         # Made once per field and handed over as an iterator of choices, which
         # Django takes as it is: a select's widget reads its choices more than once.
-        field.choices = _OptionsOnce(functools.partial(options, field))
+        field.choices = _OptionsOnce(field, functools.partial(options, field))
     return rows
 
 
 class _OptionsOnce(BaseChoiceIterator):
-    """Choices made by `make` when first read, then the same list each time."""
+    """A model choice field's empty choice, then the options `make` gives when first
+    read (the same list each time): a select asking only for its first choice (is
+    it required?) does not make the others."""
 
-    def __init__(self, make):
+    def __init__(self, field, make):
+        self.field = field
         self.make = functools.cache(make)
 
     def __iter__(self):
-        return iter(self.make())
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.make()
 
 
 class StatusChangeForm(forms.Form):
