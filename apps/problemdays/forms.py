@@ -308,7 +308,6 @@ _PLAIN_VALUE = re.compile(r"[\w-]+")
 # PlannerRowsFormSet._blank_key); cleared whole when full (a school's staff changes rarely).
 _BLANK_ROWS = {}
 _BLANK_ROWS_LIMIT = 256
-# The columns of each offered list that its options show.
 
 
 def _reselected(html, initial, other, form, prefix):
