@@ -153,7 +153,9 @@ class ActivityForm(forms.ModelForm):
         # Working staff, and — for an activity of the past — whoever took part then.
         current = Q(is_active=True)
         if self.instance.pk:
-            current |= Q(pk=self.instance.responsible_id) | Q(pk__in=self.instance.teachers.values("pk"))
+            # The teachers as read with the activity (see selectors.activity_edit_queryset).
+            taken_part = [teacher.pk for teacher in self.instance.teachers.all()]
+            current |= Q(pk=self.instance.responsible_id) | Q(pk__in=taken_part)
         people = StaffMember.objects.for_school(school).filter(current).order_by("last_name", "first_name")
         names = ["last_name", "first_name", "patronymic"]
         if responsible_only is not None:

@@ -1,6 +1,7 @@
 """Reads of the social partnership, scoped to a school, in a fixed number of queries."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -26,6 +27,7 @@ from django.utils.translation import ngettext
 
 from apps.core.choices import choice_labels
 from apps.core.dates import academic_year_bounds, school_today
+from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
@@ -129,6 +131,36 @@ def activity_queryset(*, school):
     )
 
 
+def _linked_ids(relation):
+    field = JointActivity._meta.get_field(relation)
+    through = field.remote_field.through
+    return ArraySubquery(
+        through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")}).values(field.m2m_reverse_name())
+    )
+
+
+@functools.cache
+def _activity_linked_ids():
+    """Built once per process: each query resolves its own copy."""
+    return {"partner_ids": _linked_ids("partners"), "teacher_ids": _linked_ids("teachers")}
+
+
+def activity_edit_queryset(*, school):
+    """An activity to correct, with the ids of its partners and teachers (the
+    form's ticks) as array columns: the form reading them would cost two queries
+    of whole rows. See `activity_linked_known`."""
+    return JointActivity.objects.for_school(school).select_related("responsible").annotate(**_activity_linked_ids())
+
+
+def activity_linked_known(activity):
+    """`activity.partners.all()` and `.teachers.all()` answered from the ids read by
+    `activity_edit_queryset` (objects with only their id: the form needs no more)."""
+    for relation, ids in (("partners", activity.partner_ids), ("teachers", activity.teacher_ids)):
+        model = JointActivity._meta.get_field(relation).related_model
+        set_prefetched(activity, relation, model, [model.from_db(activity._state.db, ("id",), (pk,)) for pk in ids])
+    return activity
+
+
 def partner_detail_queryset(*, school):
     """The partner page: contacts, agreements, stage history and the timeline of
     joint activities (latest first; their cards there do not list the partners).
@@ -140,15 +172,72 @@ def partner_detail_queryset(*, school):
         .order_by("-starts_on", "-pk")
     )
     return (
-        PartnerOrganisation.objects.for_school(school)
+        PartnerPageQuerySet(PartnerOrganisation)
+        .for_school(school)
         .select_related("direction")
-        .prefetch_related(
-            Prefetch("contacts", queryset=PartnerContact.objects.order_by("name", "pk")),
-            Prefetch("agreements", queryset=Agreement.objects.order_by("-valid_until", "-pk")),
-            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
-            Prefetch("activities", queryset=timeline),
-        )
+        .annotate(**_partner_arrays())
+        .prefetch_related(Prefetch("activities", queryset=timeline))
     )
+
+
+# The partner page's contacts, agreements and stage history come as array columns
+# of the partner's query, read back into model objects as if prefetched
+# (`partner.contacts.all()` reads no more): three prefetches cost three queries
+# and their compile. annotation: (relation, model, ordering).
+_PARTNER_ARRAYS = {
+    "contact_rows": ("contacts", PartnerContact, ("name", "pk")),
+    "agreement_rows": ("agreements", Agreement, ("-valid_until", "-pk")),
+    "stage_rows": ("stage_changes", StageChange, ("-changed_on", "-pk")),
+}
+# Who changed a stage: the page shows their name or e-mail.
+_CHANGED_BY_FIELDS = ("id", "first_name", "last_name", "patronymic", "email")
+
+
+@functools.cache
+def _changed_by_columns():
+    return row_columns(StageChange._meta.get_field("changed_by").related_model, _CHANGED_BY_FIELDS)
+
+
+@functools.cache
+def _partner_arrays():
+    """The array columns (built once per process: each query resolves its own copy)."""
+    arrays = {}
+    for annotation, (_relation, model, order) in _PARTNER_ARRAYS.items():
+        columns = {name: name for name in row_columns(model)}
+        if model is StageChange:
+            columns |= {f"changed_by__{name}": f"changed_by__{name}" for name in _changed_by_columns()}
+        arrays[annotation] = ArraySubquery(
+            model.objects.filter(partner=OuterRef("pk")).order_by(*order).values(row=JSONRow(**columns))
+        )
+    return arrays
+
+
+class PartnerPageQuerySet(type(PartnerOrganisation.objects.all())):
+    """Partners that come with the relations read as array columns (see `_PARTNER_ARRAYS`)."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and isinstance(self._result_cache[0], PartnerOrganisation):
+            for partner in self._result_cache:
+                for annotation, (relation, model, _order) in _PARTNER_ARRAYS.items():
+                    rows = partner.__dict__.get(annotation)
+                    if rows is not None:
+                        _attach_partner_rows(partner, relation, model, rows, self.db)
+
+
+def _attach_partner_rows(partner, relation, model, rows, using):
+    objects = row_objects(model, rows, names=row_columns(model), using=using)
+    user_model = StageChange._meta.get_field("changed_by").related_model
+    for item, row in zip(objects, rows, strict=True):
+        item._state.fields_cache["partner"] = partner
+        if model is StageChange:
+            item._state.fields_cache["changed_by"] = (
+                row_objects(user_model, [row], names=_changed_by_columns(), prefix="changed_by__", using=using)[0]
+                if row["changed_by_id"] is not None
+                else None
+            )
+    set_prefetched(partner, relation, model, objects, using=using)
 
 
 def agreement_status(until, *, on):

@@ -296,8 +296,11 @@ def activity_create(request, pk):
 
 @school_view()
 def activity_edit(request, pk):
-    activity = get_for_school_or_404(JointActivity.objects.select_related("responsible"), school=request.school, pk=pk)
+    activity = get_for_school_or_404(
+        selectors.activity_edit_queryset(school=request.school), school=request.school, pk=pk
+    )
     require(activity_can_edit(request, activity))
+    selectors.activity_linked_known(activity)
     form = ActivityForm(
         request.POST or None,
         request.FILES or None,

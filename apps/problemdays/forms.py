@@ -106,21 +106,29 @@ class PlannerChoices:
         return school_subjects(self.school)
 
     @functools.cached_property
-    def _offered(self):
+    def offered_rows(self):
         """The three lists in one hand-written query (a union of three querysets cost
-        more to build and compile than to run): each option needs only its id and
-        name, in the order the querysets above give them."""
-        offered = {"staff": [], "partners": [], "subjects": []}
+        more to build and compile than to run): {kind: ((kind, id, three name parts), ...)},
+        in the order the querysets above give them. Also what the markup of the blank
+        rows depends on (see PlannerRowsFormSet._blank_key)."""
         with connection.cursor() as cursor:
             cursor.execute(_offered_sql(), [self.school.pk] * 3)
-            for kind, pk, *names in cursor.fetchall():
-                if kind == "staff":
-                    last_name, first_name, patronymic = names
-                    item = StaffMember(id=pk, last_name=last_name, first_name=first_name, patronymic=patronymic)
-                else:
-                    item = (PartnerOrganisation if kind == "partners" else Subject)(id=pk, name=names[0])
-                offered[kind].append(item)
-        return offered
+            fetched = cursor.fetchall()
+        return {kind: tuple(row for row in fetched if row[0] == kind) for kind in ("staff", "partners", "subjects")}
+
+    @functools.cached_property
+    def _offered(self):
+        """The options as objects: each needs only its id and name. Built only when a
+        row form is drawn, not for the blank rows already rendered."""
+        rows = self.offered_rows
+        return {
+            "staff": [
+                StaffMember(id=pk, last_name=last_name, first_name=first_name, patronymic=patronymic)
+                for _kind, pk, last_name, first_name, patronymic in rows["staff"]
+            ],
+            "partners": [PartnerOrganisation(id=row[1], name=row[2]) for row in rows["partners"]],
+            "subjects": [Subject(id=row[1], name=row[2]) for row in rows["subjects"]],
+        }
 
     @property
     def staff(self):
@@ -222,10 +230,7 @@ class PlannerRowsFormSet(forms.BaseFormSet):
         if self.is_bound or day is None or self.initial or self.form_kwargs.keys() != {"day"}:
             return None
         choices = PlannerChoices.of(day)
-        offered = tuple(
-            tuple((item.pk, *(getattr(item, name) for name in _OFFERED_NAMES[kind])) for item in getattr(choices, kind))
-            for kind in self.form.PLANNER_CHOICES
-        )
+        offered = tuple(choices.offered_rows[kind] for kind in self.form.PLANNER_CHOICES)
         return (
             type(self),
             self.prefix,
@@ -241,14 +246,20 @@ class PlannerRowsFormSet(forms.BaseFormSet):
         page and section swap shows them, alike for the school until its staff,
         partners or subjects change: rendered once per process and key (see
         `_blank_key`), without building the row forms at all."""
+        # The template asks twice (the management form, then the rows): answered once.
+        found = self.__dict__.get("_blank_markup")
+        if found is not None:
+            return found
         key = self._blank_key()
         if key is None:
-            return str(self.management_form), self.rows_markup()
-        found = _BLANK_ROWS.get(key)
-        if found is None:
-            if len(_BLANK_ROWS) >= _BLANK_ROWS_LIMIT:
-                _BLANK_ROWS.clear()
-            found = _BLANK_ROWS[key] = (str(self.management_form), self.rows_markup())
+            found = str(self.management_form), self.rows_markup()
+        else:
+            found = _BLANK_ROWS.get(key)
+            if found is None:
+                if len(_BLANK_ROWS) >= _BLANK_ROWS_LIMIT:
+                    _BLANK_ROWS.clear()
+                found = _BLANK_ROWS[key] = (str(self.management_form), self.rows_markup())
+        self._blank_markup = found
         return found
 
     def management_markup(self):
@@ -297,8 +308,6 @@ _PLAIN_VALUE = re.compile(r"[\w-]+")
 # PlannerRowsFormSet._blank_key); cleared whole when full (a school's staff changes rarely).
 _BLANK_ROWS = {}
 _BLANK_ROWS_LIMIT = 256
-# The columns of each offered list that its options show.
-_OFFERED_NAMES = {"staff": ("last_name", "first_name", "patronymic"), "partners": ("name",), "subjects": ("name",)}
 
 
 def _reselected(html, initial, other, form, prefix):

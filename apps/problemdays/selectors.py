@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
-from apps.core.json_rows import JSONRow
+from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.partners.models import PartnerOrganisation
@@ -23,9 +23,82 @@ from apps.staff.models import StaffMember, Subject
 
 from .models import DayActivity, DayStageChange, PreparationRole, ProblemDay, ThemeIdea
 
+# A day's organisers, ideas and preparation roles come as array columns of the
+# day's query, read back into model objects as if prefetched (`day.ideas.all()`
+# reads no more; the planner's in-place forms edit these objects): a prefetch
+# would build, compile and run a query of its own. The subquery expressions are
+# built once per process (each query resolves its own copy of them).
+_STAFF_FIELDS = ("id", "school_id", "last_name", "first_name", "patronymic", "user_id", "is_active")
 
-def _organisers():
-    return Prefetch("organisers", queryset=StaffMember.objects.order_by("last_name", "first_name", "pk"))
+
+# annotation: (relation on the day, model, its columns, the ordering, its own foreign key to the day or None)
+_DAY_ARRAYS = {
+    "organiser_rows": ("organisers", StaffMember, _STAFF_FIELDS, ("last_name", "first_name", "pk"), None),
+    "idea_rows": ("ideas", ThemeIdea, None, ("-is_chosen", "-votes", "pk"), "day"),
+    "role_rows": ("roles", PreparationRole, None, ("kind", "when", "pk"), "day"),
+}
+
+
+@functools.cache
+def _day_array_names(annotation):
+    _relation, model, only, _order, _own = _DAY_ARRAYS[annotation]
+    return row_columns(model, only)
+
+
+@functools.cache
+def _organiser_rows():
+    return ArraySubquery(
+        StaffMember.objects.filter(organised_problem_days=OuterRef("pk"))
+        .order_by(*_DAY_ARRAYS["organiser_rows"][3])
+        .values(row=JSONRow(**{name: name for name in _STAFF_FIELDS}))
+    )
+
+
+@functools.cache
+def _idea_rows():
+    return ArraySubquery(
+        ThemeIdea.objects.filter(day=OuterRef("pk"))
+        .order_by(*_DAY_ARRAYS["idea_rows"][3])
+        .values(row=JSONRow(**{name: name for name in _day_array_names("idea_rows")}))
+    )
+
+
+@functools.cache
+def _role_rows():
+    """Each role with its teacher's columns (`staff__last_name`...): the row shows the name."""
+    staff = {f"staff__{name}": f"staff__{name}" for name in _STAFF_FIELDS}
+    return ArraySubquery(
+        PreparationRole.objects.filter(day=OuterRef("pk"))
+        .order_by(*_DAY_ARRAYS["role_rows"][3])
+        .values(row=JSONRow(**{name: name for name in _day_array_names("role_rows")}, **staff))
+    )
+
+
+class DayQuerySet(type(ProblemDay.objects.all())):
+    """Days that come with the relations read as array columns (see `_DAY_ARRAYS`)."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and isinstance(self._result_cache[0], ProblemDay):
+            for day in self._result_cache:
+                for annotation, (relation, model, _only, _order, own) in _DAY_ARRAYS.items():
+                    rows = day.__dict__.get(annotation)
+                    if rows is not None:
+                        _attach_rows(day, relation, model, own, _day_array_names(annotation), rows, self.db)
+
+
+def _attach_rows(day, relation, model, own, names, rows, using):
+    objects = row_objects(model, rows, names=names, using=using)
+    staff_names = _day_array_names("organiser_rows")
+    for item, row in zip(objects, rows, strict=True):
+        if own is not None:
+            item._state.fields_cache[own] = day
+        if model is PreparationRole:
+            (item._state.fields_cache["staff"],) = row_objects(
+                StaffMember, [row], names=staff_names, prefix="staff__", using=using
+            )
+    set_prefetched(day, relation, model, objects, using=using)
 
 
 # The people, partners and subjects of the activities read in one query (three
@@ -83,11 +156,8 @@ def _attach_linked(activities, *, using):
             names = fields[relation]
             found[(relation, activity_id)].append(model.from_db(using, names, [row[name] for name in names]))
     for activity in activities:
-        cache = activity.__dict__.setdefault("_prefetched_objects_cache", {})
         for relation, (model, _columns) in _LINKED.items():
-            rows = model._base_manager.db_manager(using).none()
-            rows._result_cache, rows._prefetch_done = found[(relation, activity.pk)], True
-            cache[relation] = rows
+            set_prefetched(activity, relation, model, found[(relation, activity.pk)], using=using)
 
 
 def activity_queryset():
@@ -97,9 +167,10 @@ def activity_queryset():
 def day_queryset(*, school):
     """Days of the school with their organisers and reflection."""
     return (
-        ProblemDay.objects.for_school(school)
+        DayQuerySet(ProblemDay)
+        .for_school(school)
         .select_related("school", "copied_from", "reflection")
-        .prefetch_related(_organisers())
+        .annotate(organiser_rows=_organiser_rows())
     )
 
 
@@ -127,11 +198,11 @@ def planner_queryset(*, school):
     return (
         day_queryset(school=school)
         .prefetch_related(
-            Prefetch("ideas", queryset=ThemeIdea.objects.order_by("-is_chosen", "-votes", "pk")),
-            Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk")),
             Prefetch("activities", queryset=activity_queryset()),
         )
         .annotate(
+            idea_rows=_idea_rows(),
+            role_rows=_role_rows(),
             # The stage moves that confirmed clashes (latest first), with who made them, as an
             # array column of the day's query: a prefetch would cost a query of its own.
             clash_rows=ArraySubquery(
@@ -149,7 +220,7 @@ def planner_queryset(*, school):
                         by_patronymic="changed_by__patronymic",
                     )
                 )
-            )
+            ),
         )
     )
 
@@ -197,12 +268,8 @@ def planner_labels(*, roles, ideas, activities):
 
 def plan_queryset(*, school, roles=False):
     """The activity plan alone (the timetable; with `roles`, the printout)."""
-    lookups = [Prefetch("activities", queryset=activity_queryset())]
-    if roles:
-        lookups.append(
-            Prefetch("roles", queryset=PreparationRole.objects.select_related("staff").order_by("kind", "when", "pk"))
-        )
-    return day_queryset(school=school).prefetch_related(*lookups)
+    days = day_queryset(school=school).prefetch_related(Prefetch("activities", queryset=activity_queryset()))
+    return days.annotate(role_rows=_role_rows()) if roles else days
 
 
 def _overlap(a, b):

@@ -131,8 +131,56 @@ def _flat_optgroups(field):
     return groups
 
 
+def _flat_options(field, errors):
+    """The options of `_choices` for choices without groups, each written at once
+    (the attributes other than the id and `checked` are the same for every option:
+    drawn once); None for grouped choices or when an option's attributes are not
+    the plain kind."""
+    widget = field.field.widget
+    numbered = widget.add_id_index and type(widget).id_for_label is forms.RadioSelect.id_for_label
+    if not widget.option_inherits_attrs or not numbered:
+        return None
+    ident = widget.attrs.get("id") or field.auto_id
+    base = widget.build_attrs(widget.attrs, field.build_widget_attrs({"id": ident} if ident else {}))
+    base_id = base.get("id")
+    checked = widget.checked_attribute
+    if base_id is None or checked != {"checked": True} or "checked" in base:
+        return None
+    keys = list(base)
+    at = keys.index("id")
+    before = html_attrs({key: base[key] for key in keys[:at]})
+    after = html_attrs({key: base[key] for key in keys[at + 1 :]})
+    values = widget.format_value(field.value())
+    invalid = " is-invalid" if errors else ""
+    opening = (
+        f'<div class="form-check"><input type="{printed(widget.input_type)}" class="form-check-input{invalid}"'
+        f'  name="{printed(field.html_name)}" value="'
+    )
+    label_for = f'<label for="{printed(base_id)}_'
+    multiple = widget.allow_multiple_selected
+    parts, has_selected = [], False
+    for index, (value, label) in enumerate(widget.choices):
+        if isinstance(label, list | tuple):
+            return None
+        if value is None:
+            value = ""
+        selected = (not has_selected or multiple) and str(value) in values
+        has_selected |= selected
+        parts.append(
+            f'{opening}{_unlocalized(value)}" {before} id="{printed(base_id)}_{index}"{after}'
+            f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">'
+            f"{_unlocalized(label)}</label>"
+        )
+    if errors and parts:
+        parts[-1] += _errors(field, errors)
+    return "</div>".join(parts) + "</div>" if parts else ""
+
+
 def _choices(field, errors):
     """The pack's radio_checkbox_select.html: one checkbox or radio button per choice."""
+    flat = _flat_options(field, errors)
+    if flat is not None:
+        return f"<div >{flat}</div>{_help(field)}"
     invalid = " is-invalid" if errors else ""
     name = printed(field.html_name)
     groups = _flat_optgroups(field) or optgroups(field)

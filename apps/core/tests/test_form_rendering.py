@@ -106,6 +106,13 @@ class EveryKindForm(forms.Form):
     flag = forms.BooleanField(required=False)
     radio = forms.ChoiceField(widget=forms.RadioSelect, choices=[("1", "Один"), ("2", "Два")], help_text="Один ответ")
     boxes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, choices=[("1", 1), ("2", "Два")])
+    ticked = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "own", "data-x": 'a "b"'}),
+        choices=[(1, "A & B"), (2, "<Два>"), (3, 3.5)],
+        initial=[1, 3],
+        required=False,
+    )
+    empty = forms.ChoiceField(widget=forms.RadioSelect, choices=[], required=False)
     grouped = forms.ChoiceField(
         widget=forms.RadioSelect, choices=[("Г", [("1", "Один")]), ("Д", [("2", "Два"), ("3", "Три")])]
     )
@@ -114,7 +121,15 @@ class EveryKindForm(forms.Form):
     upload = forms.FileField(required=False)
 
 
-BAD_DATA = {"text": "слишком длинно", "number": "0", "email": "нет", "flag": "on", "radio": "9", "boxes": ["1"]}
+BAD_DATA = {
+    "text": "слишком длинно",
+    "number": "0",
+    "email": "нет",
+    "flag": "on",
+    "radio": "9",
+    "boxes": ["1"],
+    "ticked": ["2", "3"],
+}
 
 
 def _normalised(html):

@@ -663,3 +663,34 @@ def test_activity_cards_name_the_teachers_in_full_in_the_staff_lists_order(schoo
     assert [row.teacher_names for row in rows] == ["Белов Иван, Яковлева Анна Петровна"]
     timeline = selectors.partner_detail_queryset(school=school).get(pk=partner.pk).activities.all()
     assert [", ".join(a.teacher_full_names) for a in timeline] == ["Белов Иван, Яковлева Анна Петровна"]
+
+
+def test_a_teacher_who_took_part_and_left_stays_ticked_on_the_activity_form(school, deputy_head):
+    """The form's ticks come with the activity's own query: a teacher who has left
+    since is still offered, and ticked, with the partner chosen then."""
+    former = StaffMemberFactory(school=school, last_name="Уволенная", is_active=False, left_on=TODAY)
+    partner = PartnerOrganisationFactory(school=school)
+    activity = JointActivityFactory(school=school, partners=[partner], teachers=[former])
+    form = client_for(deputy_head).get(reverse("partners:activity_edit", args=[activity.pk])).context["form"]
+    assert former in form.fields["teachers"].queryset
+    assert form["teachers"].value() == [former.pk]
+    assert form["partners"].value() == [partner.pk]
+
+
+def test_the_partner_page_reads_its_lists_with_the_partner(school, deputy_head):
+    """Contacts, agreements and the stage history come as columns of the partner's
+    own query; the page shows them as before."""
+    partner = PartnerOrganisationFactory(school=school)
+    PartnerContactFactory(partner=partner, name="Ирина Петрова")
+    AgreementFactory(partner=partner, number="17/2", valid_until=TODAY + 400 * DAY)
+    services.partner_stage_change(partner=partner, stage=Stage.PARTNERSHIP, changed_by=deputy_head)
+    client = client_for(deputy_head)
+    client.get(reverse("partners:partner_detail", args=[partner.pk]))
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("partners:partner_detail", args=[partner.pk])).content.decode()
+    assert "Ирина Петрова" in page
+    assert "№ 17/2" in page
+    assert deputy_head.get_full_name() in page
+    alone = ('SELECT "partners_partnercontact"', 'SELECT "partners_agreement"', 'SELECT "partners_stagechange"')
+    read_alone = [query["sql"] for query in captured.captured_queries if query["sql"].startswith(alone)]
+    assert read_alone == []

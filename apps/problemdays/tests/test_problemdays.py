@@ -185,14 +185,14 @@ def _fill(day, n):
 
 # The planner's row forms (three roles, three ideas, two activities, maybe one
 # being edited) share one load of the staff, partners and subjects (one query for the three lists);
-# the stage moves that confirmed clashes come with the day.
+# the stage moves that confirmed clashes, the organisers, ideas and roles come with the day.
 @pytest.mark.parametrize(
     ("name", "query", "expected"),
     [
-        ("problemdays:day_detail", "", 10),
-        ("problemdays:day_detail", "?edit=activity-{activity}", 10),
-        ("problemdays:timetable", "", 7),
-        ("problemdays:day_print", "", 7),
+        ("problemdays:day_detail", "", 7),
+        ("problemdays:day_detail", "?edit=activity-{activity}", 7),
+        ("problemdays:timetable", "", 6),
+        ("problemdays:day_print", "", 5),
     ],
 )
 def test_query_counts_do_not_grow(school, deputy_head, name, query, expected):
@@ -211,3 +211,29 @@ def test_query_counts_do_not_grow(school, deputy_head, name, query, expected):
 def test_other_school_objects_are_not_found(other_school, deputy_head):
     day = ProblemDayFactory(school=other_school)
     assert client_for(deputy_head).get(reverse("problemdays:day_detail", kwargs={"pk": day.pk})).status_code == 404
+
+
+def test_the_planner_reads_organisers_ideas_and_roles_with_the_day(school):
+    """They come as columns of the day's query, read back as the objects a prefetch
+    gave (the in-place forms edit them): times as stored, the teacher's name."""
+    from apps.problemdays.models import PreparationRole
+
+    organiser = StaffMemberFactory(school=school, last_name="Ведущая")
+    day = ProblemDayFactory(school=school, organisers=[organiser])
+    idea = ThemeIdeaFactory(day=day, votes=3)
+    role = PreparationRole.objects.create(
+        day=day, kind=PreparationRole.Kind.RECORDER, staff=organiser, when=at(day, 9, 30), place="каб. 12"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        loaded = selectors.planner_queryset(school=school).get(pk=day.pk)
+        organisers, ideas, roles = list(loaded.organisers.all()), list(loaded.ideas.all()), list(loaded.roles.all())
+        assert roles[0].staff.full_name == organiser.full_name
+    assert len(queries) == 2  # the day, and its activities (none here)
+    assert [p.pk for p in organisers] == [organiser.pk] and organisers[0].user_id == organiser.user_id
+    assert [(i.pk, i.title, i.votes, i.day is loaded) for i in ideas] == [(idea.pk, idea.title, 3, True)]
+    assert (roles[0].pk, roles[0].when, roles[0].place) == (role.pk, at(day, 9, 30), "каб. 12")
+    # A query on them is the relation's own, as after a prefetch (the day form sets the organisers).
+    assert list(loaded.ideas.filter(votes=3)) == [idea] and not loaded.ideas.filter(votes=4).exists()
+    other = StaffMemberFactory(school=school)
+    loaded.organisers.set([other])
+    assert list(ProblemDay.objects.get(pk=day.pk).organisers.all()) == [other]
