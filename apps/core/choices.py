@@ -17,6 +17,7 @@ the options once for each selection: the other rows copy them into their own
 import functools
 
 from django.forms.models import ModelChoiceIterator
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
@@ -133,6 +134,35 @@ def _render_shared(widget, rendered, empty_label, name, value, attrs=None, rende
         return type(widget).render(widget, name, value, attrs, renderer)
     options, tail = rendered[key]
     return mark_safe(shell[: len(shell) - len(tail)] + options + tail)  # nosec B308 B703 - pieces of the widget's own escaped output
+
+
+def share_marked_options(fields):
+    """Render the options of single <select>s offering the same choices (the same
+    rows, labels and empty label: e.g. a group's curator and members) once for all
+    of them; each select then marks its own selection in that markup."""
+    rendered = {}
+    for field in fields:
+        if not field.widget.allow_multiple_selected:
+            field.widget.render = functools.partial(
+                _render_marked, field.widget, rendered, getattr(field, "empty_label", None)
+            )
+
+
+def _render_marked(widget, rendered, empty_label, name, value, attrs=None, renderer=None):
+    """The select drawn with the empty choice selected (options rendered once), then
+    that mark moved to the option of `value`, as Django would have put it."""
+    values = widget.format_value(value)
+    if len(values) != 1:
+        return type(widget).render(widget, name, value, attrs, renderer)
+    html = _render_shared(widget, rendered, empty_label, name, None, attrs, renderer)
+    chosen = values[0]
+    if chosen == "":
+        return html
+    empty, option = '<option value="">', f'<option value="{escape(chosen)}">'
+    if html.count('<option value="" selected>') != 1 or html.count(option) > 1:
+        return type(widget).render(widget, name, value, attrs, renderer)
+    html = html.replace('<option value="" selected>', empty).replace(option, option[:-1] + " selected>")
+    return mark_safe(html)  # nosec B308 B703 - the widget's own escaped output, a value escaped here
 
 
 def choice_labels(model, field_name):

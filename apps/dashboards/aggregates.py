@@ -169,12 +169,45 @@ def category_breakdown(*, school_id, on, association_id=None):
     return _rows(sql, {"school": school_id, "on": on, "association": association_id})
 
 
-def _participation_cte(association_id):
+def _in_network_column(fence):
+    """The teachers in network projects: only the summaries and the yearly report count
+    them, so the pages leave this column (and its planning) out."""
+    return f""",
+              -- Network projects (the yearly report's «сетевые проекты»): a network pair
+              -- (member or curator), a team with a partner school's people, or a network
+              -- project recorded among the achievements.
+              (
+                EXISTS (
+                  SELECT 1 FROM {T["group"]} g
+                  WHERE g.partner_school_id IS NOT NULL AND {_rule("group_worked")}
+                    AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
+                    AND (g.curator_id = s.id OR EXISTS (
+                      SELECT 1 FROM {T["member"]} m WHERE m.group_id = g.id AND m.staff_id = s.id)) {fence}
+                ) OR EXISTS (
+                  SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
+                  WHERE tm.staff_id = s.id AND t.partner_school_id IS NOT NULL AND {_rule("team_worked")}
+                    AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s) {fence}
+                ) OR EXISTS (
+                  SELECT 1 FROM {T["achievement"]} ac
+                  WHERE ac.staff_id = s.id AND ac.kind = %(network_project)s
+                    AND ac.date BETWEEN %(start)s AND %(end)s {fence}
+                )
+              ) AS in_network
+    """  # nosec B608 # model table names and constants only
+
+
+def _participation_cte(association_id, *, network=True, one_school=False):
     """Per person of the period: the flags of each form of collaboration.
 
     The period's visits are found once, through the schools' own rows (indexed by
     school and start) and their network pairs' rows held at the partner school,
-    rather than per person through years of their visits."""
+    rather than per person through years of their visits.
+
+    For `one_school`'s few dozen people each flag is best looked up per person
+    through the indexes; OFFSET 0 keeps PostgreSQL from also planning each
+    subquery as a hash over the whole network's rows (a third of the planning time,
+    and the slower plan at a network's scale). Many schools at once keep it."""
+    fence = "OFFSET 0" if one_school else ""
     visit_in_period = (
         "v.status <> 'cancelled' AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s AND v.ends_at <= %(now)s"
     )
@@ -202,65 +235,46 @@ def _participation_cte(association_id):
               EXISTS (
                 SELECT 1 FROM {T["member"]} m JOIN {T["group"]} g ON g.id = m.group_id
                 WHERE m.staff_id = s.id AND {_rule("group_worked")}
-                  AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
+                  AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s {fence}
               ) AS in_groups,
               EXISTS (
                 SELECT 1 FROM {T["group"]} g
                 WHERE g.curator_id = s.id AND {_rule("group_worked")}
-                  AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
+                  AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s {fence}
               ) AS curators,
               EXISTS (
                 SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
                 WHERE tm.staff_id = s.id AND {_rule("team_worked")}
-                  AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s)
+                  AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s) {fence}
               ) AS in_teams,
               coalesce(sb.observer, false) AS observers,
               coalesce(sb.observed, false) AS observed,
               (
                 EXISTS (
                   SELECT 1 FROM {T["day_organisers"]} o JOIN {T["day"]} d ON d.id = o.problemday_id
-                  WHERE o.staffmember_id = s.id AND d.date BETWEEN %(start)s AND %(end)s
+                  WHERE o.staffmember_id = s.id AND d.date BETWEEN %(start)s AND %(end)s {fence}
                 ) OR EXISTS (
                   SELECT 1 FROM {T["day_role"]} r JOIN {T["day"]} d ON d.id = r.day_id
-                  WHERE r.staff_id = s.id AND d.date BETWEEN %(start)s AND %(end)s
+                  WHERE r.staff_id = s.id AND d.date BETWEEN %(start)s AND %(end)s {fence}
                 ) OR EXISTS (
                   SELECT 1 FROM {T["activity_responsible"]} ar
                   JOIN {T["activity"]} da ON da.id = ar.dayactivity_id JOIN {T["day"]} d ON d.id = da.day_id
-                  WHERE ar.staffmember_id = s.id AND d.date BETWEEN %(start)s AND %(end)s
+                  WHERE ar.staffmember_id = s.id AND d.date BETWEEN %(start)s AND %(end)s {fence}
                 ) OR EXISTS (
                   SELECT 1 FROM {T["joint"]} j
                   WHERE j.school_id = s.school_id AND j.status <> 'cancelled' AND j.starts_on <= %(end)s
                     AND coalesce(j.ends_on, j.starts_on) >= %(start)s
                     AND (j.responsible_id = s.id OR EXISTS (
                       SELECT 1 FROM {T["joint_teachers"]} jt
-                      WHERE jt.jointactivity_id = j.id AND jt.staffmember_id = s.id))
+                      WHERE jt.jointactivity_id = j.id AND jt.staffmember_id = s.id)) {fence}
                 )
               ) AS in_events,
               EXISTS (
                 SELECT 1 FROM {T["achievement"]} ac
                 WHERE ac.staff_id = s.id AND ac.kind = ANY(%(achievement_kinds)s)
-                  AND ac.date BETWEEN %(start)s AND %(end)s
-              ) AS achievers,
-              -- Network projects (the yearly report's «сетевые проекты»): a network pair
-              -- (member or curator), a team with a partner school's people, or a network
-              -- project recorded among the achievements.
-              (
-                EXISTS (
-                  SELECT 1 FROM {T["group"]} g
-                  WHERE g.partner_school_id IS NOT NULL AND {_rule("group_worked")}
-                    AND g.starts_on <= %(end)s AND g.planned_end_on >= %(start)s
-                    AND (g.curator_id = s.id OR EXISTS (
-                      SELECT 1 FROM {T["member"]} m WHERE m.group_id = g.id AND m.staff_id = s.id))
-                ) OR EXISTS (
-                  SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
-                  WHERE tm.staff_id = s.id AND t.partner_school_id IS NOT NULL AND {_rule("team_worked")}
-                    AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s)
-                ) OR EXISTS (
-                  SELECT 1 FROM {T["achievement"]} ac
-                  WHERE ac.staff_id = s.id AND ac.kind = %(network_project)s
-                    AND ac.date BETWEEN %(start)s AND %(end)s
-                )
-              ) AS in_network
+                  AND ac.date BETWEEN %(start)s AND %(end)s {fence}
+              ) AS achievers
+              {_in_network_column(fence) if network else ""}
             FROM {T["staff"]} s
             LEFT JOIN seen_by sb ON sb.staff_id = s.id
             WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
@@ -288,10 +302,13 @@ def _period_params(*, schools, start, end, start_at, end_at, association_id, now
 _COVERED = "in_groups OR curators OR in_teams OR observers OR observed OR in_events"
 
 
-def participation_counts(*, schools, start, end, start_at, end_at, association_id=None, by_association=False, now=None):
-    """Counts of the staff of a period in each form, the coverage and the teachers in
-    network projects, per school (and per association when asked). `start_at`/`end_at`
-    are the period's bounds as moments in the schools' time zone (visits are timestamps)."""
+def participation_counts(
+    *, schools, start, end, start_at, end_at, association_id=None, by_association=False, now=None, network=True
+):
+    """Counts of the staff of a period in each form, the coverage and (unless `network`
+    is false) the teachers in network projects, per school (and per association when
+    asked). `start_at`/`end_at` are the period's bounds as moments in the schools' time
+    zone (visits are timestamps)."""
     if not schools:
         return []
     params = _period_params(
@@ -307,10 +324,10 @@ def participation_counts(*, schools, start, end, start_at, end_at, association_i
     else:
         select_key, group = "", "school_id"
     sql = f"""
-        WITH {_participation_cte(association_id)}
+        WITH {_participation_cte(association_id, network=network, one_school=len(schools) == 1)}
         SELECT school_id, {select_key} count(*) AS staff, {counts},
-               count(*) FILTER (WHERE {_COVERED}) AS covered,
-               count(*) FILTER (WHERE in_network) AS in_network
+               count(*) FILTER (WHERE {_COVERED}) AS covered
+               {", count(*) FILTER (WHERE in_network) AS in_network" if network else ""}
         FROM st GROUP BY {group} ORDER BY school_id
     """  # nosec B608 # model table names and constants only
     rows = _rows(sql, params)
@@ -335,7 +352,7 @@ def participation_matrix(*, school_id, start, end, start_at, end_at, association
     )
     flags = ", ".join(f"st.{form}" for form in PARTICIPATION_FORMS)
     sql = f"""
-        WITH {_participation_cte(association_id)}
+        WITH {_participation_cte(association_id, network=False, one_school=True)}
         SELECT s.id, s.last_name, s.first_name, s.patronymic, s.is_active, {flags},
                ({" OR ".join(f"st.{f}" for f in _COVERED.split(" OR "))}) AS covered
         FROM st JOIN {T["staff"]} s ON s.id = st.id

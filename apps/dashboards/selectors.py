@@ -117,7 +117,9 @@ def attestations_due(*, school, today, months=6, association=None):
     renewed = CategoryAward.objects.filter(awarded_on__lte=today, valid_until__gt=until)
     return (
         in_force.exclude(staff__in=renewed.values("staff"))
-        .select_related("staff", "staff__association")
+        # What the page and its export show: the name, the category, the end day.
+        .select_related("staff")
+        .only("category", "valid_until", "staff__last_name", "staff__first_name", "staff__patronymic")
         .order_by("valid_until", "staff__last_name", "pk")
     )
 
@@ -154,18 +156,20 @@ def _period_window(school, period):
     return {"start": period.start, "end": period.end, "start_at": start_at, "end_at": end_at}
 
 
-def participation_summary(*, school, period, association=None):
+def participation_summary(*, school, period, association=None, matrix=None):
     """Counts and shares of the staff of the period in each form, with the previous
-    period beside them: two queries."""
+    period beside them: two queries, or one when the page already holds the period's
+    `matrix` (its rows are the same people with the same flags: counted here)."""
     association_id = association.pk if association else None
 
     def counts(p):
         rows = aggregates.participation_counts(
-            schools=[school.pk], association_id=association_id, **_period_window(school, p)
+            schools=[school.pk], association_id=association_id, network=False, **_period_window(school, p)
         )
         return rows[0] if rows else {"staff": 0}
 
-    now, before = counts(period), counts(period.previous())
+    now = counts(period) if matrix is None else _matrix_counts(matrix)
+    before = counts(period.previous())
     lines = [
         ParticipationLine(
             key=key,
@@ -179,6 +183,13 @@ def participation_summary(*, school, period, association=None):
         for key, label in participation_labels().items()
     ]
     return {"staff": now["staff"], "previous_staff": before["staff"], "lines": lines}
+
+
+def _matrix_counts(rows):
+    if not rows:
+        return {"staff": 0}
+    keys = (*aggregates.PARTICIPATION_FORMS, "covered")
+    return {"staff": len(rows), **{key: sum(1 for row in rows if row[key]) for key in keys}}
 
 
 def participation_matrix(*, school, period, association=None):

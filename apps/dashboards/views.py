@@ -120,18 +120,24 @@ def categories_xlsx(request):
 def _participation_context(request, *, with_matrix):
     form = read_filters(request, DashboardFilterForm)
     period, association = form.period, form.association
+    # The per-teacher table, when shown, also gives the period's counts (one query less).
+    matrix = (
+        selectors.participation_matrix(school=request.school, period=period, association=association)
+        if with_matrix
+        else None
+    )
     context = {
         "form": form,
         "period": period,
         "previous": period.previous(),
-        "summary": selectors.participation_summary(school=request.school, period=period, association=association),
+        "summary": selectors.participation_summary(
+            school=request.school, period=period, association=association, matrix=matrix
+        ),
         "association": association,
         "labels": selectors.participation_labels(),
     }
     if with_matrix:
-        context["matrix"] = selectors.participation_matrix(
-            school=request.school, period=period, association=association
-        )
+        context["matrix"] = matrix
     return context
 
 

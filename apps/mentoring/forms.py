@@ -9,6 +9,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.core.choices import share_marked_options
 from apps.core.forms import limit_dates
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
@@ -103,6 +104,8 @@ class MentorGroupForm(forms.Form):
         if curator_fixed is None and partner_school is None:
             shared.append(self.fields["curator"])
         choices_read_once(shared, people.only(*_STAFF_SHOWN))
+        # ...and draw their options once: each select only marks its own person.
+        share_marked_options(shared)
 
     def clean(self):
         data = super().clean()
@@ -161,26 +164,30 @@ def choices_read_once(fields, queryset):
     rows = functools.cache(lambda: list(queryset))
 
     def options(field):
-        empty = [("", field.empty_label)] if field.empty_label is not None else []
-        return empty + [
+        return [
             (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row)) for row in rows()
         ]
 
     for field in fields:
         # Made once per field and handed over as an iterator of choices, which
         # Django takes as it is: a select's widget reads its choices more than once.
-        field.choices = _OptionsOnce(functools.partial(options, field))
+        field.choices = _OptionsOnce(field, functools.partial(options, field))
     return rows
 
 
 class _OptionsOnce(BaseChoiceIterator):
-    """Choices made by `make` when first read, then the same list each time."""
+    """A model choice field's empty choice, then the options `make` gives when first
+    read (the same list each time): a select asking only for its first choice (is
+    it required?) does not make the others."""
 
-    def __init__(self, make):
+    def __init__(self, field, make):
+        self.field = field
         self.make = functools.cache(make)
 
     def __iter__(self):
-        return iter(self.make())
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.make()
 
 
 class StatusChangeForm(forms.Form):

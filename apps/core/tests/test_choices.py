@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.core.choices import offer_loaded, share_options
+from apps.core.choices import offer_loaded, share_marked_options, share_options
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,41 @@ def test_a_sent_row_is_still_checked_against_the_queryset():
     form = page.form("row-1", data={"row-1-one": str(kept.pk), "row-1-many": [str(other.pk)], "row-1-kind": "a"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["one"] == kept and list(form.cleaned_data["many"]) == [other]
+
+
+class PeopleForm(forms.Form):
+    """Several selects of the same people (a group's curator and members)."""
+
+    lead = forms.ModelChoiceField(queryset=Group.objects.order_by("name"))
+    first = forms.ModelChoiceField(queryset=Group.objects.order_by("name"))
+    second = forms.ModelChoiceField(queryset=Group.objects.order_by("name"), required=False)
+    kind = forms.ChoiceField(choices=[("", "---"), ("a", "A"), ("b", "B & <b>")], required=False)
+
+
+def _people_markup(form):
+    return "".join(str(form[name]) for name in ("lead", "first", "second", "kind"))
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"initial": {"lead": "FIRST", "first": "SECOND", "kind": "b"}},
+        {"initial": {"lead": "FIRST", "second": "FIRST"}},
+        {"data": {"lead": "FIRST", "first": "999999", "second": "", "kind": "zz"}},
+        {"data": {"lead": "<x>", "first": "SECOND"}},
+    ],
+)
+def test_options_drawn_once_mark_each_selects_own_choice(kwargs):
+    groups = [Group.objects.create(name=name) for name in ("Б", "А", '<В> & "Г"')]
+
+    def resolved(values):
+        names = {"FIRST": str(groups[0].pk), "SECOND": str(groups[2].pk)}
+        return {key: names.get(value, value) for key, value in values.items()}
+
+    kwargs = {key: resolved(value) for key, value in kwargs.items()}
+    expected = _people_markup(PeopleForm(**kwargs))
+    form = PeopleForm(**kwargs)
+    share_marked_options([form.fields[name] for name in ("lead", "first", "second", "kind")])
+    assert _people_markup(form) == expected
+    assert _people_markup(form) == expected  # and again, from the options already drawn
