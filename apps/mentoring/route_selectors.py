@@ -99,6 +99,12 @@ def route_steps_overdue(*, school, on: datetime.date, responsible=None, teachers
     return steps
 
 
+BOARD_STEP_FIELDS = (
+    *("title", "due_on", "responsible", "route", "route__teacher"),
+    *("route__teacher__last_name", "route__teacher__first_name", "route__teacher__patronymic"),
+)
+
+
 def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_teachers=None):
     """The board's three lists of overdue steps (`route_steps_overdue`) in one
     query: of the teachers of the curator's groups (`curated_teachers`, ids), the
@@ -110,7 +116,14 @@ def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_
         wanted += [Q(responsible=me), Q(route__teacher=me)]
     if not wanted:
         return [], [], []
-    steps = list(route_steps_overdue(school=school, on=on).filter(functools.reduce(operator.or_, wanted)))
+    # Only what the board's lines show: the step, its due date, its route's teacher's name.
+    steps = list(
+        route_steps_overdue(school=school, on=on)
+        .filter(functools.reduce(operator.or_, wanted))
+        .select_related(None)
+        .select_related("route__teacher")
+        .only(*BOARD_STEP_FIELDS)
+    )
     curated = set(curated_teachers or ())
     return (
         [step for step in steps if step.route.teacher_id in curated],

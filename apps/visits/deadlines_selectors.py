@@ -5,20 +5,16 @@ content and is called for the groups the user curates, never for the
 administration (see apps.visits.access)."""
 
 import datetime
-from types import SimpleNamespace
 
 from django.contrib.postgres.fields import ArrayField
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
-    Exists,
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
 )
 from django.db.models.expressions import RawSQL
@@ -28,9 +24,9 @@ from apps.core.dates import short_date
 from apps.core.links import row_link
 from apps.core.typography import quoted
 from apps.mentoring.models import MentorGroup
-from apps.staff.models import StaffMember
+from apps.staff.models import short_name
 
-from .models import Feedback, LessonVisit, VisitObserver
+from .models import Feedback, LessonVisit
 
 # What the board calls recent: debriefs and next steps of the last two months.
 RECENT_DAYS = 60
@@ -38,24 +34,32 @@ UPCOMING_DAYS = 14
 _DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
 
 
-def _board_candidates(*, school, now):
-    """The school's visits any list of the board may show (its network pairs' visits planned at
-    the partner school included): open ones and recent debriefed ones, as a queryset of ids.
+# The board's candidate visits (its network pairs' visits planned at the partner school included):
+# open ones and recent debriefed ones. `for_school`'s OR spans the visit and its pair, so PostgreSQL
+# could use no per-school index and read every visit: here each side is an index scan, UNIONed (the
+# school's open and recent visits each through its own index; an OR would read all the school's).
+# Written out: read on every board and in every navbar's to-do count, its queryset took more Python
+# to build and compile than PostgreSQL took to run it.
+_CANDIDATES_SQL = """
+SELECT id FROM visits_lessonvisit WHERE school_id = %s AND status IN %s
+UNION ALL SELECT id FROM visits_lessonvisit WHERE school_id = %s AND status IN %s AND starts_at >= %s
+UNION ALL SELECT v.id FROM visits_lessonvisit v JOIN mentoring_mentorgroup g ON g.id = v.group_id
+ WHERE g.partner_school_id = %s AND (v.status IN %s OR (v.status IN %s AND v.starts_at >= %s))"""
 
-    `for_school`'s OR spans the visit and its pair, so PostgreSQL can use no per-school index and
-    reads every visit. Here each side is an index scan, UNIONed."""
-    open_ = Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES)
-    recent = Q(status__in=_DEBRIEFED, starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS))
-    # The school's own open and recent visits each through its own index (an OR would read all the school's).
-    own = LessonVisit.objects.filter(school=school).order_by().values_list("pk", flat=True)
-    partner = LessonVisit.objects.filter(open_ | recent, group__partner_school=school).order_by()
-    return own.filter(open_).union(own.filter(recent), partner.values_list("pk", flat=True), all=True)
+
+def _board_candidates(*, school, now):
+    """The SQL of the board's candidate visits' ids, and its parameters."""
+    since = now - datetime.timedelta(days=RECENT_DAYS)
+    open_, done = tuple(LessonVisit.DEBRIEF_OPEN_STATUSES), _DEBRIEFED
+    return _CANDIDATES_SQL, [school.pk, open_, school.pk, done, since, school.pk, open_, done, since]
 
 
 def board_visit_ids(*, school, now):
     """The ids of `_board_candidates`, read once for the page's three lists: as a subquery of
     each, the union ran three times a page (3–4 ms each at the benchmark's scale)."""
-    return list(_board_candidates(school=school, now=now))
+    with connection.cursor() as cursor:
+        cursor.execute(*_board_candidates(school=school, now=now))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _of_school(visits, *, school, now, ids):
@@ -63,8 +67,8 @@ def _of_school(visits, *, school, now, ids):
     query of its own (the navbar's to-do count), the candidates as an array subquery evaluated
     once (`id = ANY(ARRAY(…))`: an `IN (…)` semi-join would be planned after joining every visit)."""
     if ids is None:
-        sql, params = _board_candidates(school=school, now=now).query.sql_with_params()
-        array = RawSQL(f"ARRAY({sql})", params)  # nosec B611 B608 - Django's own SQL of a queryset, values as params
+        sql, params = _board_candidates(school=school, now=now)
+        array = RawSQL(f"ARRAY({sql})", params)  # nosec B611 B608 - a constant SQL text, values as params
     else:
         array = Value(ids, output_field=ArrayField(BigIntegerField()))
     return visits.filter(_EqualsAny(F("pk"), array))
@@ -92,23 +96,30 @@ def _with_line(visits):
     return visits.select_related("observed", "subject", "group").only(*LINE_FIELDS)
 
 
-_short_name = StaffMember.short_name.fget
 _detail_link = row_link("visits:detail")
+
+# Per line: its submitted feedback and its observers in the order they were added (a line with no
+# observer gives one row of NULLs). Written out: a queryset cost more to build than to run.
+_LINE_PEOPLE_SQL = """SELECT v.id, o.id, s.last_name, s.first_name, s.patronymic,
+ (SELECT count(*) FROM visits_feedback f WHERE f.visit_id = v.id AND f.submitted_at IS NOT NULL)
+ FROM unnest(%s::bigint[]) AS v(id) LEFT JOIN visits_visitobserver o ON o.visit_id = v.id
+ LEFT JOIN staff_staffmember s ON s.id = o.staff_id ORDER BY o.id"""
 
 
 def visits_lines_prepare(visits):
     """What a line of the board shows, ready for the template: its link, its title,
-    its details and its observers (one query for all the lists). Dates are in the
-    current time zone, the school's."""
-    observers = {}
-    rows = (
-        VisitObserver.objects.filter(visit__in=[visit.pk for visit in visits])
-        .order_by("pk")
-        .values_list("visit", *(f"staff__{name}" for name in NAME_FIELDS))
-    )
-    for visit_id, last_name, first_name, patronymic in rows:
-        person = SimpleNamespace(last_name=last_name, first_name=first_name, patronymic=patronymic)
-        observers.setdefault(visit_id, []).append(_short_name(person))
+    its details, its observers and its submitted feedback count (one query for all the
+    lists). Dates are in the current time zone, the school's."""
+    observers, submitted = {}, {}
+    rows = ()
+    if visits:
+        with connection.cursor() as cursor:
+            cursor.execute(_LINE_PEOPLE_SQL, [list(dict.fromkeys(visit.pk for visit in visits))])
+            rows = cursor.fetchall()
+    for visit_id, observer_id, last_name, first_name, patronymic, feedback_count in rows:
+        submitted[visit_id] = feedback_count
+        if observer_id is not None:
+            observers.setdefault(visit_id, []).append(short_name(last_name, first_name, patronymic))
     kinds = dict(LessonVisit.Kind.choices)
     for visit in visits:
         subject = f", {visit.subject.name}" if visit.subject_id else ""
@@ -121,12 +132,8 @@ def visits_lines_prepare(visits):
         visit.observer_names = ", ".join(names)
         # Counted from the rows read here: no count subquery for the awaiting list's feedback line.
         visit.observer_count = len(names)
+        visit.feedback_submitted = submitted.get(visit.pk, 0)
     return visits
-
-
-def _count(rows):
-    """How many `rows` (correlated to the outer visit), as a subquery: no GROUP BY over the joins."""
-    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
 
 
 def _scope(visits, *, user, see_all):
@@ -135,51 +142,73 @@ def _scope(visits, *, user, see_all):
     return visits if see_all else visits.filter(Q(group__curator__user=user) | Q(created_by=user))
 
 
-def visits_awaiting_debrief(*, school, user, see_all, now, ids=None):
+def board_lines(*, school, user, see_all, now):
+    """The board's candidate visits in the user's scope, shaped as lines: the candidates read once
+    (`board_visit_ids`) and the scope and the line's joins built once, for each of the three lists
+    to narrow (each list's own queryset build was a third of the board's Python work)."""
+    return _lines(school=school, user=user, see_all=see_all, now=now, ids=board_visit_ids(school=school, now=now))
+
+
+def _lines(*, school, user, see_all, now, ids):
+    visits = _with_line(_of_school(LessonVisit.objects.all(), school=school, now=now, ids=ids))
+    return _scope(visits, user=user, see_all=see_all)
+
+
+def visits_awaiting_debrief(*, school, user, see_all, now, lines=None):
     """Visits whose lesson has ended and whose debrief is still awaited or overdue:
     overdue ones first (flagged by the sweep or past their deadline already), then
-    by deadline."""
-    visits = _with_line(_of_school(LessonVisit.objects.awaiting_debrief(now), school=school, now=now, ids=ids))
-    submitted = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
+    by deadline (their feedback counts come with `visits_lines_prepare`). `lines`:
+    `board_lines`, else built here."""
+    if lines is None:
+        lines = _lines(school=school, user=user, see_all=see_all, now=now, ids=None)
     return (
-        _scope(visits, user=user, see_all=see_all)
-        .annotate(
-            overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()),
-            feedback_submitted=_count(submitted),
-        )
+        lines.filter(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now)
+        .annotate(overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()))
         .order_by("-overdue_now", "debrief_due_at", "pk")
     )
 
 
-def visits_upcoming(*, school, user, see_all, now, ids=None, limit=20):
-    planned = LessonVisit.objects.filter(
+def visits_upcoming(*, school, user, see_all, now, lines=None, limit=20):
+    if lines is None:
+        lines = _lines(school=school, user=user, see_all=see_all, now=now, ids=None)
+    planned = lines.filter(
         status=LessonVisit.Status.PLANNED,
         ends_at__gt=now,
         starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
     )
-    visits = _with_line(_of_school(planned, school=school, now=now, ids=ids))
-    return _scope(visits, user=user, see_all=see_all).order_by("starts_at", "pk")[:limit]
+    return planned.order_by("starts_at", "pk")[:limit]
 
 
-def visits_missing_reverse(*, school, user, see_all, now, ids=None, limit=50):
+# No reverse visit answers the visit: neither one pointing at it nor a later reverse visit of its
+# group, cancelled ones not counting; each through its own index. The visit is the outer query's
+# `visits_lessonvisit`, by name: the list is never nested into another query (the to-dos UNION it).
+# Written out: its two subqueries took more Python to build than PostgreSQL took to run them.
+_UNANSWERED_SQL = """NOT EXISTS (SELECT 1 FROM visits_lessonvisit a
+ WHERE a.answers_visit_id = visits_lessonvisit.id AND a.status <> %s)
+ AND NOT EXISTS (SELECT 1 FROM visits_lessonvisit r WHERE r.group_id = visits_lessonvisit.group_id
+ AND r.kind = %s AND r.starts_at > visits_lessonvisit.starts_at AND r.status <> %s)"""
+_unanswered_params = (
+    LessonVisit.Status.CANCELLED.value,
+    LessonVisit.Kind.REVERSE_VISIT.value,
+    LessonVisit.Status.CANCELLED.value,
+)
+
+
+def visits_missing_reverse(*, school, user, see_all, now, lines=None, limit=50):
     """Duty 3 of the curator: after a debriefed pair visit, the observed teacher
     visits back. Lists recent debriefed pair visits of active groups that no
     reverse visit answers: neither a visit pointing at it (`answers_visit`) nor a
     later reverse visit of the same group, cancelled ones not counting."""
-    answered = LessonVisit.objects.filter(answers_visit=OuterRef("pk")).exclude(status=LessonVisit.Status.CANCELLED)
-    reverse_later = LessonVisit.objects.filter(
-        group=OuterRef("group"), kind=LessonVisit.Kind.REVERSE_VISIT, starts_at__gt=OuterRef("starts_at")
-    ).exclude(status=LessonVisit.Status.CANCELLED)
-    debriefed = LessonVisit.objects.filter(
+    if lines is None:
+        lines = _lines(school=school, user=user, see_all=see_all, now=now, ids=None)
+    visits = lines.filter(
+        RawSQL(_UNANSWERED_SQL, _unanswered_params, output_field=BooleanField()),  # nosec B611 - constant SQL
         kind=LessonVisit.Kind.PAIR_VISIT,
         status__in=_DEBRIEFED,
         group__status=MentorGroup.Status.ACTIVE,
         starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
     )
-    visits = _of_school(debriefed, school=school, now=now, ids=ids)
-    visits = visits.exclude(Exists(answered)).exclude(Exists(reverse_later))
-    visits = _with_line(visits)
-    return _scope(visits, user=user, see_all=see_all).order_by("-starts_at", "pk")[:limit]
+    return visits.order_by("-starts_at", "pk")[:limit]
 
 
 def next_steps_agreed(*, school, curator_user, now, limit=50):

@@ -49,9 +49,9 @@ def deadline_board(request):
     groups the user curates only, the agreed next steps."""
     now = timezone.now()
     see_all = request.membership.can("visits.oversee")
+    scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now}
     # The school's candidate visits, read once for the three lists.
-    ids = deadlines_selectors.board_visit_ids(school=request.school, now=now)
-    scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now, "ids": ids}
+    scope["lines"] = deadlines_selectors.board_lines(**scope)
     awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
     page = page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
     upcoming = list(deadlines_selectors.visits_upcoming(**scope))

@@ -289,6 +289,26 @@ def test_board_s_three_lists_read_the_school_s_visits_once(school, administrator
     assert sum("ARRAY(" in sql for sql in sqls) == 1
 
 
+def test_board_lines_show_observers_in_order_and_submitted_feedback_only(school, administrator, my_group):
+    """A line names its observers in the order they were added and counts the submitted feedback
+    of the visit, drafts left out; a visit with no observer yet shows none and counts none."""
+    mentee = [m.staff for m in my_group.members.order_by("slot")][1]
+    second = StaffMemberFactory(school=school, last_name="Яковлева", first_name="Ирина", patronymic="")
+    observed = _visit(my_group, ended_ago=2 * H, observers=[mentee, second])
+    FeedbackFactory(visit=observed, observer=mentee)
+    FeedbackFactory(visit=observed, observer=second, submitted_at=None)
+    alone = _visit(my_group, ended_ago=3 * H)
+    alone.observer_links.all().delete()
+    lines = {visit.pk: visit for visit in _page(administrator).context["page"].object_list}
+    assert lines[observed.pk].observer_names == f"{mentee.short_name}, Яковлева И."
+    assert (lines[observed.pk].observer_count, lines[observed.pk].feedback_submitted) == (2, 1)
+    assert (lines[alone.pk].observer_names, lines[alone.pk].observer_count, lines[alone.pk].feedback_submitted) == (
+        "",
+        0,
+        0,
+    )
+
+
 def test_board_pages_the_awaiting_visits_with_their_count_from_the_page_query(school, administrator, my_group):
     """The count comes with the page (a window count); a page out of range is the last one, as Django's."""
     visits = [_visit(my_group, ended_ago=(i + 1) * H) for i in range(7)]
