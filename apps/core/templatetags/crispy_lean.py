@@ -103,34 +103,6 @@ def _label(field, required):
     return f'<{tag} {target}class="{classes}">{printed(field.label)}{star}</{tag}>'
 
 
-def _flat_optgroups(field):
-    """crispy's optgroups(field) for choices without groups, without building each
-    option through the widget's create_option (a list of some eighty staff or
-    partners to tick is most of a form's page); None for grouped choices."""
-    widget = field.field.widget
-    ident = widget.attrs.get("id") or field.auto_id
-    attrs = field.build_widget_attrs({"id": ident} if ident else {})
-    values = widget.format_value(field.value())
-    base = widget.build_attrs(widget.attrs, attrs) if widget.option_inherits_attrs else {}
-    base_id = base.get("id")
-    kind, checked = widget.input_type, widget.checked_attribute
-    groups, has_selected = [], False
-    for index, (value, label) in enumerate(widget.choices):
-        if isinstance(label, list | tuple):
-            return None
-        if value is None:
-            value = ""
-        selected = (not has_selected or widget.allow_multiple_selected) and str(value) in values
-        has_selected |= selected
-        option_attrs = dict(base)
-        if selected:
-            option_attrs.update(checked)
-        if base_id is not None:
-            option_attrs["id"] = widget.id_for_label(base_id, str(index))
-        groups.append((None, [{"value": value, "label": label, "attrs": option_attrs, "type": kind}], index))
-    return groups
-
-
 def _flat_options(field, errors):
     """The options of `_choices` for choices without groups, each written at once
     (the attributes other than the id and `checked` are the same for every option:
@@ -177,13 +149,14 @@ def _flat_options(field, errors):
 
 
 def _choices(field, errors):
-    """The pack's radio_checkbox_select.html: one checkbox or radio button per choice."""
+    """The pack's radio_checkbox_select.html: one checkbox or radio button per choice;
+    plain lists written at once (`_flat_options`), the rest through crispy's optgroups."""
     flat = _flat_options(field, errors)
     if flat is not None:
         return f"<div >{flat}</div>{_help(field)}"
     invalid = " is-invalid" if errors else ""
     name = printed(field.html_name)
-    groups = _flat_optgroups(field) or optgroups(field)
+    groups = optgroups(field)
     parts = ["<div >"]
     for group_number, (group, options, _index) in enumerate(groups, start=1):
         if group:
