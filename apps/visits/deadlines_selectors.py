@@ -11,9 +11,11 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
+    OuterRef,
     Q,
     Value,
 )
@@ -179,21 +181,6 @@ def visits_upcoming(*, school, user, see_all, now, lines=None, limit=20):
     return planned.order_by("starts_at", "pk")[:limit]
 
 
-# No reverse visit answers the visit: neither one pointing at it nor a later reverse visit of its
-# group, cancelled ones not counting; each through its own index. The visit is the outer query's
-# `visits_lessonvisit`, by name: the list is never nested into another query (the to-dos UNION it).
-# Written out: its two subqueries took more Python to build than PostgreSQL took to run them.
-_UNANSWERED_SQL = """NOT EXISTS (SELECT 1 FROM visits_lessonvisit a
- WHERE a.answers_visit_id = visits_lessonvisit.id AND a.status <> %s)
- AND NOT EXISTS (SELECT 1 FROM visits_lessonvisit r WHERE r.group_id = visits_lessonvisit.group_id
- AND r.kind = %s AND r.starts_at > visits_lessonvisit.starts_at AND r.status <> %s)"""
-_unanswered_params = (
-    LessonVisit.Status.CANCELLED.value,
-    LessonVisit.Kind.REVERSE_VISIT.value,
-    LessonVisit.Status.CANCELLED.value,
-)
-
-
 def visits_missing_reverse(*, school, user, see_all, now, lines=None, limit=50):
     """Duty 3 of the curator: after a debriefed pair visit, the observed teacher
     visits back. Lists recent debriefed pair visits of active groups that no
@@ -201,12 +188,19 @@ def visits_missing_reverse(*, school, user, see_all, now, lines=None, limit=50):
     later reverse visit of the same group, cancelled ones not counting."""
     if lines is None:
         lines = _lines(school=school, user=user, see_all=see_all, now=now, ids=None)
-    visits = lines.filter(
-        RawSQL(_UNANSWERED_SQL, _unanswered_params, output_field=BooleanField()),  # nosec B611 - constant SQL
-        kind=LessonVisit.Kind.PAIR_VISIT,
-        status__in=_DEBRIEFED,
-        group__status=MentorGroup.Status.ACTIVE,
-        starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
+    answered = LessonVisit.objects.filter(answers_visit=OuterRef("pk")).exclude(status=LessonVisit.Status.CANCELLED)
+    reverse_later = LessonVisit.objects.filter(
+        group=OuterRef("group"), kind=LessonVisit.Kind.REVERSE_VISIT, starts_at__gt=OuterRef("starts_at")
+    ).exclude(status=LessonVisit.Status.CANCELLED)
+    visits = (
+        lines.exclude(Exists(answered))
+        .exclude(Exists(reverse_later))
+        .filter(
+            kind=LessonVisit.Kind.PAIR_VISIT,
+            status__in=_DEBRIEFED,
+            group__status=MentorGroup.Status.ACTIVE,
+            starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
+        )
     )
     return visits.order_by("-starts_at", "pk")[:limit]
 
