@@ -25,6 +25,7 @@ from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
 from apps.core.dates import short_date
 from apps.core.links import row_link
+from apps.core.prepared import Param, prepared_query
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
@@ -155,28 +156,36 @@ def visits_open_for_staff(*, school, staff, now, cap):
     ahead (planned, `upcoming`, by start) and the held or overdue ones she observed and
     has not submitted feedback on (`awaiting`, by deadline, `has_draft` if she began
     one). Each capped at `cap` in SQL (a row number per list): (awaiting, upcoming)."""
-    observes = Exists(VisitObserver.objects.filter(visit=OuterRef("pk"), staff=staff))
-    submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=False)
-    takes_part = Q(observed=staff) | observes
+    rows = _open_for_staff.rows(shape={"cap": cap}, school_id=school.pk, staff_id=staff.pk, now=now)
+    awaiting = sorted((v for v in rows if v.ends_at <= now), key=lambda v: (v.debrief_due_at, v.pk))[:cap]
+    upcoming = sorted((v for v in rows if v.ends_at > now), key=lambda v: (v.starts_at, v.pk))[:cap]
+    return awaiting, upcoming
+
+
+@prepared_query
+def _open_for_staff(*, cap):
+    staff, now = Param("staff_id"), Param("now")
+    observes = Exists(VisitObserver.objects.filter(visit=OuterRef("pk"), staff_id=staff))
+    submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer_id=staff, submitted_at__isnull=False)
+    takes_part = Q(observed_id=staff) | observes
     ahead = Q(status=LessonVisit.Status.PLANNED, ends_at__gt=now)
     # Of the lessons she takes part in, those she did not teach she observed (nobody observes her own).
-    awaits = Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now) & ~Q(observed=staff) & ~Exists(submitted)
-    draft = Feedback.objects.filter(visit=OuterRef("pk"), observer=staff, submitted_at__isnull=True)
+    awaits = (
+        Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now) & ~Q(observed_id=staff) & ~Exists(submitted)
+    )
+    draft = Feedback.objects.filter(visit=OuterRef("pk"), observer_id=staff, submitted_at__isnull=True)
     is_ahead = GreaterThan(F("ends_at"), now)
     position = Window(
         RowNumber(),
         partition_by=[is_ahead],
         order_by=[Case(When(is_ahead, then=F("starts_at")), default=F("debrief_due_at")), F("pk")],
     )
-    rows = list(
-        visit_lines(school=school)
+    return (
+        visit_lines(school=Param("school_id"))
         .filter(takes_part, ahead | awaits)
         .annotate(has_draft=Exists(draft), position=position)
         .order_by("position")[: 2 * cap]
     )
-    awaiting = sorted((v for v in rows if v.ends_at <= now), key=lambda v: (v.debrief_due_at, v.pk))[:cap]
-    upcoming = sorted((v for v in rows if v.ends_at > now), key=lambda v: (v.starts_at, v.pk))[:cap]
-    return awaiting, upcoming
 
 
 def visits_received(*, school, staff, statuses):

@@ -1,0 +1,215 @@
+"""Querysets compiled once per process, run with new values.
+
+Django builds and compiles a queryset in Python on every request: for the
+annotated, joined lists of a board or a register that is 1,000–3,000 function
+calls each, more than the page's rendering. A *prepared query* is a queryset
+whose varying values are named markers (`Param("school_id")`) instead of
+values. It is built and compiled the first time it runs in a process; later
+runs reuse the compiled SQL and the compiler's column map, and only put the
+values in place. What comes back is the same list of model instances (or
+dicts, or values) the queryset would give, with its `select_related` objects,
+annotations and `prefetch_related` lookups.
+
+    @prepared_query
+    def open_visits():
+        return LessonVisit.objects.filter(school_id=Param("school_id"), observed_id=Param("staff_id"))
+
+    visits = open_visits.rows(school_id=school.pk, staff_id=member.pk)
+
+The rules that keep a cached compile right:
+- every value that can differ between two runs is a `Param` (or `ParamList`
+  with the `any` lookup for lists: `filter(pk__any=ParamList("ids"))`); values
+  are passed as plain Python values (ints, strings, dates, aware datetimes,
+  lists) that the database driver adapts;
+- a constant left in the SQL may only be a number, a boolean, `None` or a code
+  such as `"planned"` (lower-case ASCII): a date, a time zone's name, a
+  translated label or a `timezone.now()` would be frozen at the first run, so
+  the first compile refuses them (`PreparedQueryError`) and says which;
+- a shape that changes the SQL (an optional filter, a page's offset) is a
+  keyword of the builder (`rows(shape={"subject": True}, ...)`), so each shape
+  is compiled once; shapes are kept in a bounded cache.
+The cache holds SQL and the compiler's structure, never rows: nothing a person
+sees can come from another request.
+"""
+
+import copy
+import re
+import threading
+from collections import OrderedDict
+from datetime import date, datetime, time, timedelta
+
+from django.db import connections
+from django.db.models import Expression, Field, Lookup
+
+__all__ = ["Param", "ParamList", "PreparedQueryError", "prepared_query"]
+
+MAX_SHAPES = 512
+_SAFE_TEXT = re.compile(r"^[a-z0-9_]*$")
+
+
+class PreparedQueryError(Exception):
+    """A prepared query that would freeze a varying value, or is run without one."""
+
+
+class _Slot:
+    """A named hole in a compiled query's parameters."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"<{self.name}>"
+
+
+class Param(Expression):
+    """A value given when the prepared query runs, not when it is built."""
+
+    def __init__(self, name, output_field=None):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def __repr__(self):
+        return f"Param({self.name!r})"
+
+    def as_sql(self, compiler, connection):
+        return "%s", [_Slot(self.name)]
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return self
+
+    def get_group_by_cols(self):
+        return []
+
+    @property
+    def identity(self):
+        return (type(self), self.name)
+
+    def __eq__(self, other):
+        return isinstance(other, Param) and type(other) is type(self) and other.name == self.name
+
+    def __hash__(self):
+        return hash((type(self), self.name))
+
+
+class ParamList(Param):
+    """A list of values given at run time, for the `any` lookup (`= ANY(%s)`):
+    one SQL text whatever the list's length, and an empty list matches nothing."""
+
+
+@Field.register_lookup
+class AnyOf(Lookup):
+    """`field = ANY(array)`: the list form of a prepared query's filter."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def _frozen_constant(value):
+    """Whether a constant in compiled SQL is safe to keep for every later run."""
+    if value is None or isinstance(value, bool | int | float):
+        return True
+    if isinstance(value, str):
+        return bool(_SAFE_TEXT.match(value))
+    if isinstance(value, list | tuple):
+        return all(_frozen_constant(item) for item in value)
+    return False
+
+
+class _Compiled:
+    __slots__ = ("compiler", "params", "queryset", "slots", "sql")
+
+    def __init__(self, queryset, compiler, sql, params):
+        self.queryset = queryset
+        self.compiler = compiler
+        self.sql = sql
+        self.params = tuple(params)
+        self.slots = {p.name for p in params if isinstance(p, _Slot)}
+
+
+def _compile(builder, shape, name):
+    queryset = builder(**shape)
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    for value in params:
+        if isinstance(value, _Slot):
+            continue
+        if isinstance(value, date | datetime | time | timedelta) or not _frozen_constant(value):
+            raise PreparedQueryError(
+                f"{name}: the constant {value!r} would be frozen at the first run; make it a Param."
+            )
+    return _Compiled(queryset, compiler, sql, params)
+
+
+class PreparedQuery:
+    def __init__(self, builder):
+        self.builder = builder
+        self.name = f"{builder.__module__}.{builder.__qualname__}"
+        self._shapes = OrderedDict()
+        self._lock = threading.Lock()
+        self.__doc__ = builder.__doc__
+
+    def _compiled(self, shape):
+        key = tuple(sorted(shape.items()))
+        found = self._shapes.get(key)
+        if found is None:
+            found = _compile(self.builder, shape, self.name)
+            with self._lock:
+                self._shapes[key] = found
+                while len(self._shapes) > MAX_SHAPES:
+                    self._shapes.popitem(last=False)
+        return found
+
+    def sql(self, *, shape=None, **values):
+        """The SQL and parameters this run would execute (for tests and EXPLAIN)."""
+        compiled = self._compiled(shape or {})
+        return compiled.sql, self._bind(compiled, values)
+
+    def _bind(self, compiled, values):
+        missing = compiled.slots - values.keys()
+        extra = values.keys() - compiled.slots
+        if missing or extra:
+            raise PreparedQueryError(f"{self.name}: values missing {sorted(missing)}, not in the query {sorted(extra)}")
+        return tuple(values[p.name] if isinstance(p, _Slot) else p for p in compiled.params)
+
+    def rows(self, *, shape=None, limit=None, offset=0, **values):
+        """Run the query with these values: the list the queryset would give. `limit`
+        and `offset` page an unsliced query in SQL (as its slice would) without a
+        compile per page."""
+        compiled = self._compiled(shape or {})
+        params = self._bind(compiled, values)
+        sql = compiled.sql
+        if limit is not None:
+            query = compiled.queryset.query
+            if query.is_sliced or query.select_for_update:
+                raise PreparedQueryError(f"{self.name}: a sliced or locking query takes no limit")
+            sql, params = f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset)
+        queryset = compiled.queryset._chain()
+        db = queryset.db
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connections[db]
+        compiler.using = db
+
+        def as_sql(with_limits=True, with_col_aliases=False):
+            return sql, params
+
+        compiler.as_sql = as_sql
+        # The chained query hands this run's compiler to the queryset's iterable;
+        # the query is private to this call and never chained further.
+        queryset.query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
+        return list(queryset)
+
+    def first(self, *, shape=None, **values):
+        found = self.rows(shape=shape, **values)
+        return found[0] if found else None
+
+
+def prepared_query(builder):
+    """Decorate a function that returns a queryset built with `Param` markers."""
+    return PreparedQuery(builder)
