@@ -1,12 +1,14 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.form_rendering import text
+from apps.core.prepared import Param, prepared_query
 
 from .models import QualificationCategory, Subject, SubjectAssociation
+from .selectors import staff_list
 
 
 class YesNoAllWidget(django_filters.widgets.BooleanWidget):
@@ -98,19 +100,86 @@ class StaffFilter(django_filters.FilterSet):
         return fields
 
     def search(self, queryset, name, value):
-        for word in value.split()[:5]:
-            queryset = queryset.filter(
-                Q(last_name__icontains=word)
-                | Q(first_name__icontains=word)
-                | Q(patronymic__icontains=word)
-                | Q(email__icontains=word)
-                | Q(position__icontains=word)
-            )
-        return queryset
+        return _search(queryset, search_words(value))
 
     def filter_status(self, queryset, name, value):
-        if value == "active":
-            return queryset.filter(is_active=True)
-        if value == "left":
-            return queryset.filter(is_active=False)
-        return queryset
+        return _with_status(queryset, value)
+
+    def prepared(self):
+        """The registry query's shape and values for this filter's valid data
+        (`registry_rows`): which filters are set, and what they are set to."""
+        data = self.form.cleaned_data
+        words = search_words(data.get("q") or "")
+        # An emptied status filters nothing, as FilterSet skips an empty value.
+        shape = {"words": len(words), "status": data.get("status") or "all"}
+        values = {f"word{index}": word for index, word in enumerate(words)}
+        for name in ("subject", "association"):
+            if data.get(name) is not None:
+                shape[name] = True
+                values[name] = data[name].pk
+        if data.get("category"):
+            shape["category"] = True
+            values["category"] = data["category"]
+        if data.get("early_career") is not None:
+            shape["early_career"] = True
+            values["early_career"] = data["early_career"]
+        return shape, values
+
+
+def search_words(value):
+    """The words of a search box that count: the first five."""
+    return value.split()[:5]
+
+
+def _search(queryset, words):
+    for word in words:
+        queryset = queryset.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(patronymic__icontains=word)
+            | Q(email__icontains=word)
+            | Q(position__icontains=word)
+        )
+    return queryset
+
+
+def _with_status(queryset, status):
+    if status == "active":
+        return queryset.filter(is_active=True)
+    if status == "left":
+        return queryset.filter(is_active=False)
+    return queryset
+
+
+# Only the columns the registry's rows show (a card has many more).
+REGISTRY_COLUMNS = (
+    "pk",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "position",
+    "is_active",
+    "teaching_since",
+    "association__name",
+)
+
+
+@prepared_query
+def registry_rows(*, words=0, status="active", subject=False, association=False, category=False, early_career=False):
+    """The registry's page as `StaffFilter` filters `staff_list`, compiled once per
+    shape (which filters are set); run with `school_id`, `staff_derived_values`, the
+    words `word0`.. and the set filters' values, and `total_count` on each row."""
+    rows = staff_list(school=Param("school_id"), on=Param("on"), early_career_since=Param("early_career_since"))
+    rows = _search(rows, [Param(f"word{index}") for index in range(words)])
+    filters = StaffFilter.base_filters
+    for name, present in (
+        ("subject", subject),
+        ("association", association),
+        ("category", category),
+        ("early_career", early_career),
+    ):
+        if present:
+            rows = filters[name].filter(rows, Param(name))
+    if status not in dict(StaffFilter.STATUS_CHOICES):
+        raise ValueError(status)
+    return _with_status(rows, status).only(*REGISTRY_COLUMNS).annotate(total_count=Window(Count("*")))

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from apps.core.dates import add_months, add_years, school_today
+from apps.core.prepared import Param, prepared_query
 from apps.core.shares import percent
 
 from .models import (
@@ -40,7 +41,20 @@ from .models import (
 def staff_for_user(*, school, user):
     """The user's active card in this school, or None. A page reads it as
     `request.staff` (apps/staff/middleware.py), looked up once per request."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
+    if school is None:
+        return None
+    return _staff_for_user.first(school_id=school.pk, user_id=user.pk)
+
+
+@prepared_query
+def _staff_for_user():
+    # Asked on most signed-in pages: compiled once per process. At most one row
+    # (`staff_one_record_per_user_and_school`); the order is what `.first()` gave.
+    return (
+        StaffMember.objects.for_school(Param("school_id"))
+        .filter(user_id=Param("user_id"), is_active=True)
+        .order_by(*StaffMember._meta.ordering)[:1]
+    )
 
 
 def own_card_subquery(*, school, user):
@@ -58,14 +72,28 @@ def _award_in_force(on: datetime.date):
     )
 
 
-def staff_with_derived(*, school, on: datetime.date | None = None, award_details=False):
+def staff_derived_values(on: datetime.date):
+    """The values a prepared query built on `staff_with_derived(on=Param("on"),
+    early_career_since=Param("early_career_since"))` runs with for the date `on`."""
+    return {"on": on, "early_career_since": _early_career_since(on)}
+
+
+def _early_career_since(on):
+    # Early-career: started teaching within the last EARLY_CAREER_YEARS, after this day.
+    return add_years(on, -EARLY_CAREER_YEARS)
+
+
+def staff_with_derived(*, school, on: datetime.date | None = None, award_details=False, early_career_since=None):
     """The school's staff with `current_category`, `category_valid_until` and
     `is_early_career` computed in SQL for the date `on` (today by default); with
     `award_details`, also the award's `category_awarded_on` and `category_order_number`
-    (the export's columns: each is a subquery every page would compile and run)."""
+    (the export's columns: each is a subquery every page would compile and run).
+    A prepared query passes `on` and `early_career_since` as Params (their values:
+    `staff_derived_values`)."""
     on = on or school_today(school)
     in_force = _award_in_force(on)
-    early_career_since = add_years(on, -EARLY_CAREER_YEARS)
+    if early_career_since is None:
+        early_career_since = _early_career_since(on)
     award = {
         "current_category": Coalesce(
             Subquery(in_force.values("category")[:1]), Value(QualificationCategory.NONE.value)
@@ -80,7 +108,7 @@ def staff_with_derived(*, school, on: datetime.date | None = None, award_details
         .annotate(**award)
         .annotate(
             experience_years=Func(
-                Value(on, output_field=DateField()),
+                on if isinstance(on, Param) else Value(on, output_field=DateField()),
                 F("teaching_since"),
                 template="CAST(date_part('year', age(%(expressions)s)) AS integer)",
                 output_field=IntegerField(),
@@ -95,11 +123,11 @@ def _subject_names():
     return ArraySubquery(Subject.objects.filter(teachers=OuterRef("pk")).order_by("name").values("name"))
 
 
-def staff_list(*, school, on=None, award_details=False):
+def staff_list(*, school, on=None, award_details=False, early_career_since=None):
     """The registry list in one query: each row with `subject_names`, the names of its
     subjects in alphabetical order (a prefetch would cost a second query and its machinery)."""
     return (
-        staff_with_derived(school=school, on=on, award_details=award_details)
+        staff_with_derived(school=school, on=on, award_details=award_details, early_career_since=early_career_since)
         .select_related("association")
         .annotate(subject_names=_subject_names())
         .order_by("last_name", "first_name", "patronymic", "pk")
@@ -197,8 +225,8 @@ def staff_own_card(*, school, user, on=None):
 
 
 def _early_career(teaching_since, on):
-    # As staff_with_derived's `is_early_career`: started teaching within the last EARLY_CAREER_YEARS.
-    return teaching_since is not None and teaching_since > add_years(on, -EARLY_CAREER_YEARS)
+    # As staff_with_derived's `is_early_career`.
+    return teaching_since is not None and teaching_since > _early_career_since(on)
 
 
 def staff_home(*, school, user, on=None, with_overview=False):

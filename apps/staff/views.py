@@ -18,14 +18,14 @@ from apps.core.dates import school_today, years_between
 from apps.core.form_rendering import text
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
-from apps.core.paging import page_with_count
+from apps.core.paging import page_with_count, prepared_page
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.todos import request_todo_scope, todo_items
 from apps.core.typography import quoted
 
 from . import services
 from .exporting import staff_export_xlsx, staff_import_template_xlsx
-from .filters import StaffFilter
+from .filters import StaffFilter, registry_rows
 from .forms import (
     AchievementForm,
     CategoryAwardForm,
@@ -36,7 +36,7 @@ from .forms import (
 )
 from .importing import staff_rows_parse
 from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
-from .selectors import association_list, staff_attestations_due, staff_home, subject_list
+from .selectors import association_list, staff_attestations_due, staff_derived_values, staff_home, subject_list
 from .selectors import (
     staff_detail as staff_detail_select,
 )
@@ -45,16 +45,6 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
-REGISTRY_COLUMNS = (
-    "pk",
-    "last_name",
-    "first_name",
-    "patronymic",
-    "position",
-    "is_active",
-    "teaching_since",
-    "association__name",
-)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 POSITIONS = [
@@ -210,12 +200,16 @@ def _registry_rows(rows):
 
 @school_view("staff.view")
 def staff_list(request):
-    registry = staff_list_select(school=request.school)
-    staff_filter = StaffFilter(request.GET, queryset=registry, school=request.school)
-    rows = staff_filter.qs if staff_filter.is_valid() else registry.none()
-    # Only the columns the rows show (a card has many more).
-    rows = rows.only(*REGISTRY_COLUMNS)
-    page = page_with_count(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    staff_filter = StaffFilter(request.GET, queryset=StaffMember.objects.none(), school=request.school)
+    number = request.GET.get("page")
+    if staff_filter.is_valid():
+        shape, values = staff_filter.prepared()
+        values |= staff_derived_values(school_today(request.school))
+        page = prepared_page(
+            registry_rows, number=number, per_page=PAGE_SIZE, shape=shape, school_id=request.school.pk, **values
+        )
+    else:
+        page = page_with_count(StaffMember.objects.none(), number=number, per_page=PAGE_SIZE)
     page.object_list = _registry_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
