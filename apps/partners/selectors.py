@@ -49,11 +49,25 @@ def direction_list(*, school):
     return PartnerDirection.objects.for_school(school).order_by("name", "pk")
 
 
-def partner_queryset(*, school, on=None):
+def partner_status_values(on):
+    """The values a prepared query built on `partner_queryset(on=Param("on"),
+    expiring_until=Param("expiring_until"))` runs with for the date `on`."""
+    return {"on": on, "expiring_until": _expiring_until(on)}
+
+
+def _expiring_until(on):
+    # An agreement ending within EXPIRY_DAYS of today is expiring.
+    return on + datetime.timedelta(days=EXPIRY_DAYS)
+
+
+def partner_queryset(*, school, on=None, expiring_until=None):
     """The school's partners with the end of their latest agreement, its status
     (active / expiring within 60 days / expired / none) and the number of joint
-    activities, all computed in SQL."""
+    activities, all computed in SQL. A prepared query passes `on` and
+    `expiring_until` as Params (their values: `partner_status_values`)."""
     on = on or school_today(school)
+    if expiring_until is None:
+        expiring_until = _expiring_until(on)
     latest_until = Agreement.objects.filter(partner=OuterRef("pk")).order_by("-valid_until").values("valid_until")[:1]
     activities = (
         JointActivity.partners.through.objects.filter(partnerorganisation_id=OuterRef("pk"))
@@ -74,7 +88,7 @@ def partner_queryset(*, school, on=None):
                 When(agreement_until__isnull=True, then=Value(AgreementStatus.NONE)),
                 When(agreement_until__lt=on, then=Value(AgreementStatus.EXPIRED)),
                 When(
-                    agreement_until__lte=on + datetime.timedelta(days=EXPIRY_DAYS),
+                    agreement_until__lte=expiring_until,
                     then=Value(AgreementStatus.EXPIRING),
                 ),
                 default=Value(AgreementStatus.ACTIVE),
@@ -98,9 +112,19 @@ def partner_list(*, school, on=None, direction=None, kind="", stage="", agreemen
         partners = partners.filter(agreement_status=agreement)
     if active is not None:
         partners = partners.filter(is_active=active)
-    for word in query.split()[:5]:
+    return partners_matching(partners, search_words(query)).order_by("name", "pk")
+
+
+def search_words(value):
+    """The words of a search box that count: the first five."""
+    return value.split()[:5]
+
+
+def partners_matching(partners, words):
+    """The partners whose name, address or notes contain each of `words`."""
+    for word in words:
         partners = partners.filter(Q(name__icontains=word) | Q(address__icontains=word) | Q(notes__icontains=word))
-    return partners.order_by("name", "pk")
+    return partners
 
 
 def _teacher_full_names():
@@ -246,7 +270,7 @@ def agreement_status(until, *, on):
         return AgreementStatus.NONE
     if until < on:
         return AgreementStatus.EXPIRED
-    if until <= on + datetime.timedelta(days=EXPIRY_DAYS):
+    if until <= _expiring_until(on):
         return AgreementStatus.EXPIRING
     return AgreementStatus.ACTIVE
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from apps.audit.services import audit_export
 from apps.core.dates import academic_year_bounds, academic_year_of, school_today
 from apps.core.forms import apply_validation_error
-from apps.core.paging import page_with_count
+from apps.core.paging import page_with_count, prepared_page
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
 from apps.core.uploads import file_download
@@ -17,7 +17,7 @@ from apps.staff.forms import NameForm
 from . import selectors, services
 from .access import activity_can_edit, is_manager, require
 from .exporting import activities_export_xlsx, partners_export_xlsx
-from .filters import PartnerFilter
+from .filters import PartnerFilter, registry_rows
 from .forms import ActivityForm, ActivityPeriodForm, AgreementForm, ContactForm, PartnerForm, StageChangeForm
 from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation
 
@@ -67,13 +67,23 @@ def _partner(request, pk):
 
 @school_view()
 def registry(request):
-    partner_filter, rows = _filtered_partners(request)
+    partner_filter = PartnerFilter(request.GET, queryset=PartnerOrganisation.objects.none(), school=request.school)
+    number = request.GET.get("page")
+    if partner_filter.is_valid():
+        shape, values = partner_filter.prepared()
+        values |= selectors.partner_status_values(school_today(request.school))
+        page = prepared_page(
+            registry_rows, number=number, per_page=PAGE_SIZE, shape=shape, school_id=request.school.pk, **values
+        )
+    else:
+        page = page_with_count(PartnerOrganisation.objects.none(), number=number, per_page=PAGE_SIZE)
+    page.object_list = selectors.partner_rows(page.object_list)
     return render(
         request,
         "partners/registry.html",
         {
             "filter": partner_filter,
-            "page": _page(request, rows, selectors.partner_rows),
+            "page": page,
             "query": _query(request),
             "can_manage": is_manager(request),
         },

@@ -16,10 +16,24 @@ class YesNoAllWidget(django_filters.widgets.BooleanWidget):
         forms.Select.__init__(self, attrs, choices=(("", _("all")), ("true", _("yes")), ("false", _("no"))))
 
 
-def _model_choices(field):
+def _model_choices(field, objects):
     choices = [("", field.empty_label)] if field.empty_label is not None else []
-    choices.extend((field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset)
+    choices.extend((field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects)
     return choices
+
+
+@prepared_query
+def _school_subjects():
+    return Subject.objects.for_school(Param("school_id")).order_by(*Subject._meta.ordering)
+
+
+@prepared_query
+def _school_associations():
+    return SubjectAssociation.objects.for_school(Param("school_id")).order_by(*SubjectAssociation._meta.ordering)
+
+
+# The options of the filters on the school's own lists, as the fields' querysets give them.
+_MODEL_OPTIONS = {"subject": _school_subjects, "association": _school_associations}
 
 
 class StaffFilter(django_filters.FilterSet):
@@ -50,6 +64,7 @@ class StaffFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("status", "active")
         super().__init__(data, *args, **kwargs)
+        self.school = school
         self.filters["subject"].queryset = Subject.objects.for_school(school)
         self.filters["association"].queryset = SubjectAssociation.objects.for_school(school)
 
@@ -80,7 +95,7 @@ class StaffFilter(django_filters.FilterSet):
                 if isinstance(bound.field, forms.ModelChoiceField):
                     # The same options in one plain query: the choice iterator reads through
                     # a server-side cursor, three round trips.
-                    choices = _model_choices(bound.field)
+                    choices = _model_choices(bound.field, _MODEL_OPTIONS[bound.name].rows(school_id=self.school.pk))
                 # As Select.optgroups: the first option whose value is among the field's is selected.
                 chosen, options = False, []
                 for option_value, option_label in choices:
