@@ -10,6 +10,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     Func,
     IntegerField,
     OuterRef,
@@ -18,6 +19,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
@@ -29,6 +31,8 @@ from apps.core.choices import choice_labels
 from apps.core.dates import academic_year_bounds, school_today
 from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.links import row_link
+from apps.core.paging import prepared_page
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
@@ -130,12 +134,13 @@ def partners_matching(partners, words):
 def _teacher_full_names():
     """The names of an activity's teachers (StaffMember.full_name, in the order of the
     staff list) as an array column: a prefetch would cost a query and its machinery."""
+    # The separator is written into the SQL: a space as a parameter would be refused by
+    # a prepared query (apps.core.prepared), which cannot tell it from a varying label.
     name = Func(
-        Value(" "),
         NullIf("last_name", Value("")),
         NullIf("first_name", Value("")),
         NullIf("patronymic", Value("")),
-        function="CONCAT_WS",
+        template="CONCAT_WS(' ', %(expressions)s)",
         output_field=CharField(),
     )
     return ArraySubquery(
@@ -145,14 +150,47 @@ def _teacher_full_names():
     )
 
 
-def activity_queryset(*, school):
-    """Joint activities with their partners and `teacher_full_names`."""
+def _activity_rows(*, school):
+    """Joint activities with what their cards show but their partners."""
     return (
         JointActivity.objects.for_school(school)
         .select_related("responsible", "problem_day")
         .annotate(teacher_full_names=_teacher_full_names())
-        .prefetch_related(Prefetch("partners", queryset=PartnerOrganisation.objects.order_by("name", "pk")))
     )
+
+
+# The order of an activity's partners on its card.
+_PARTNER_ORDER = ("name", "pk")
+
+
+def activity_queryset(*, school):
+    """Joint activities with their partners and `teacher_full_names`."""
+    return _activity_rows(school=school).prefetch_related(
+        Prefetch("partners", queryset=PartnerOrganisation.objects.order_by(*_PARTNER_ORDER))
+    )
+
+
+@prepared_query
+def _partners_of_activities():
+    # The prefetch of `activity_queryset` for the activities `ids`, each row with its `activity_pk`.
+    return (
+        PartnerOrganisation.objects.filter(activities__pk__any=ParamList("ids"))
+        .annotate(activity_pk=F("activities__pk"))
+        .order_by(*_PARTNER_ORDER)
+    )
+
+
+def _attach_partners(activities):
+    """`activity.partners.all()` of each of `activities` (of a prepared query), as
+    `activity_queryset` prefetches them: one query, compiled once per process."""
+    if not activities:
+        return activities
+    found = {activity.pk: [] for activity in activities}
+    for partner in _partners_of_activities.rows(ids=list(found)):
+        found[partner.activity_pk].append(partner)
+    for activity in activities:
+        set_prefetched(activity, "partners", PartnerOrganisation, found[activity.pk], using=activity._state.db)
+    return activities
 
 
 def _linked_ids(relation):
@@ -368,22 +406,66 @@ def partner_rows(partners):
 
 def activity_list(*, school, start=None, end=None, status=""):
     """Joint activities that touch the period [start, end] (either may be open)."""
-    activities = activity_queryset(school=school)
+    return _in_period(activity_queryset(school=school), start=start, end=end, status=status).order_by("starts_on", "pk")
+
+
+def _in_period(activities, *, start, end, status):
     if start:
         activities = activities.filter(Q(ends_on__gte=start) | Q(ends_on__isnull=True, starts_on__gte=start))
     if end:
         activities = activities.filter(starts_on__lte=end)
     if status:
         activities = activities.filter(status=status)
-    return activities.order_by("starts_on", "pk")
+    return activities
+
+
+@prepared_query
+def _activity_list_rows(*, start=False, end=False, status=False):
+    rows = _in_period(
+        _activity_rows(school=Param("school_id")),
+        start=Param("start") if start else None,
+        end=Param("end") if end else None,
+        status=Param("status") if status else None,
+    )
+    return rows.order_by("starts_on", "pk").annotate(total_count=Window(Count("*")))
+
+
+def activity_list_page(*, school, start, end, status, number, per_page):
+    """A page of `activity_list` (from a prepared query), its partners attached."""
+    given = {"start": start, "end": end, "status": status}
+    page = prepared_page(
+        _activity_list_rows,
+        number=number,
+        per_page=per_page,
+        shape={name: bool(value) for name, value in given.items()},
+        school_id=school.pk,
+        **{name: value for name, value in given.items() if value},
+    )
+    _attach_partners(page.object_list)
+    return page
 
 
 def my_activities(*, school, user):
     """Activities where the user's card is responsible or among the teachers."""
-    mine = JointActivity.teachers.through.objects.filter(jointactivity_id=OuterRef("pk"), staffmember__user=user)
-    return (
-        activity_queryset(school=school).filter(Q(responsible__user=user) | Exists(mine)).order_by("-starts_on", "-pk")
-    )
+    return _mine(activity_queryset(school=school), user.pk).order_by("-starts_on", "-pk")
+
+
+def _mine(activities, user_id):
+    mine = JointActivity.teachers.through.objects.filter(jointactivity_id=OuterRef("pk"), staffmember__user_id=user_id)
+    return activities.filter(Q(responsible__user_id=user_id) | Exists(mine))
+
+
+@prepared_query
+def _my_activity_rows():
+    rows = _mine(_activity_rows(school=Param("school_id")), Param("user_id"))
+    return rows.order_by("-starts_on", "-pk").annotate(total_count=Window(Count("*")))
+
+
+def my_activities_page(*, school, user, number, per_page):
+    """A page of `my_activities` (from a prepared query), its partners attached."""
+    page = prepared_page(_my_activity_rows, number=number, per_page=per_page, school_id=school.pk, user_id=user.pk)
+    _attach_partners(page.object_list)
+    return page
 
 
 def agreements_expiring(*, on, days=EXPIRY_DAYS, school=None):

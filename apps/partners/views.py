@@ -38,12 +38,9 @@ def _page(request, rows, prepare=None):
     return page
 
 
-def _activity_page(request, rows):
-    return _page(
-        request,
-        rows,
-        lambda activities: selectors.activity_cards(activities, user=request.user, can_manage=is_manager(request)),
-    )
+def _activity_cards(request, page):
+    page.object_list = selectors.activity_cards(page.object_list, user=request.user, can_manage=is_manager(request))
+    return page
 
 
 def _query(request):
@@ -348,13 +345,15 @@ def _period(request):
 @school_view()
 def activity_list(request):
     form, start, end, status = _period(request)
-    rows = selectors.activity_list(school=request.school, start=start, end=end, status=status)
+    page = selectors.activity_list_page(
+        school=request.school, start=start, end=end, status=status, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "partners/activity_list.html",
         {
             "form": form,
-            "page": _activity_page(request, rows),
+            "page": _activity_cards(request, page),
             "query": _query(request),
             "start": start,
             "end": end,
@@ -375,8 +374,10 @@ def activity_export(request):
 
 @school_view()
 def my_activities(request):
-    rows = selectors.my_activities(school=request.school, user=request.user)
-    return render(request, "partners/my_activities.html", {"page": _activity_page(request, rows), "query": ""})
+    page = selectors.my_activities_page(
+        school=request.school, user=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
+    return render(request, "partners/my_activities.html", {"page": _activity_cards(request, page), "query": ""})
 
 
 @school_view()
