@@ -227,19 +227,36 @@ def partner_detail_queryset(*, school):
     """The partner page: contacts, agreements, stage history and the timeline of
     joint activities (latest first; their cards there do not list the partners).
     The agreement's status: `partner_agreement_status`."""
-    timeline = (
-        JointActivity.objects.for_school(school)
-        .select_related("responsible", "problem_day")
-        .annotate(teacher_full_names=_teacher_full_names())
-        .order_by("-starts_on", "-pk")
-    )
-    return (
-        PartnerPageQuerySet(PartnerOrganisation)
-        .for_school(school)
-        .select_related("direction")
-        .annotate(**_partner_arrays())
-        .prefetch_related(Prefetch("activities", queryset=timeline))
-    )
+    return _partner_page_rows(school=school).prefetch_related(Prefetch("activities", queryset=_timeline(school=school)))
+
+
+def _timeline(*, school):
+    return _activity_rows(school=school).order_by("-starts_on", "-pk")
+
+
+def _partner_page_rows(*, school):
+    partners = PartnerPageQuerySet(PartnerOrganisation).for_school(school)
+    return partners.select_related("direction").annotate(**_partner_arrays())
+
+
+@prepared_query
+def _partner_page():
+    return _partner_page_rows(school=Param("school_id")).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _partner_timeline():
+    return _timeline(school=Param("school_id")).filter(partners__pk=Param("partner_id"))
+
+
+def partner_page(*, school, pk):
+    """The partner `pk` of `school` as `partner_detail_queryset` gives it (or None),
+    from two prepared queries: the partner with its array columns, and its timeline."""
+    partner = _partner_page.first(school_id=school.pk, pk=pk)
+    if partner is not None:
+        timeline = _partner_timeline.rows(school_id=school.pk, partner_id=partner.pk)
+        set_prefetched(partner, "activities", JointActivity, timeline, using=partner._state.db)
+    return partner
 
 
 # The partner page's contacts, agreements and stage history come as array columns

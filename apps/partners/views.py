@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -118,9 +118,9 @@ def partner_create(request):
 
 @school_view()
 def partner_detail(request, pk):
-    partner = get_for_school_or_404(
-        selectors.partner_detail_queryset(school=request.school), school=request.school, pk=pk
-    )
+    partner = selectors.partner_page(school=request.school, pk=pk)
+    if partner is None:
+        raise Http404(str(PartnerOrganisation._meta.verbose_name))
     can_manage = is_manager(request)
     today = school_today(request.school)
     selectors.partner_agreement_status(partner, on=today)
