@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from apps.core.dates import add_months, add_years, school_today
+from apps.core.json_rows import set_prefetched
 from apps.core.prepared import Param, prepared_query
 from apps.core.shares import percent
 
@@ -134,17 +135,57 @@ def staff_list(*, school, on=None, award_details=False, early_career_since=None)
     )
 
 
+# The order of a card's history: its categories and its achievements.
+_AWARD_ORDER = ("-awarded_on",)
+_ACHIEVEMENT_ORDER = ("-date", "pk")
+
+
 def staff_detail(*, school):
     """Staff cards with `subject_names` and their history prefetched; the view picks one by id."""
+    return _card_rows(school=school).prefetch_related(
+        Prefetch("category_awards", queryset=CategoryAward.objects.order_by(*_AWARD_ORDER)),
+        Prefetch("achievements", queryset=Achievement.objects.order_by(*_ACHIEVEMENT_ORDER)),
+    )
+
+
+def _card_rows(*, school, on=None, early_career_since=None):
     return (
-        staff_with_derived(school=school)
+        staff_with_derived(school=school, on=on, early_career_since=early_career_since)
         .select_related("association", "user")
         .annotate(subject_names=_subject_names())
-        .prefetch_related(
-            Prefetch("category_awards", queryset=CategoryAward.objects.order_by("-awarded_on")),
-            Prefetch("achievements", queryset=Achievement.objects.order_by("-date", "pk")),
-        )
     )
+
+
+@prepared_query
+def _card():
+    rows = _card_rows(school=Param("school_id"), on=Param("on"), early_career_since=Param("early_career_since"))
+    return rows.select_related("erasure").filter(pk=Param("pk"))
+
+
+@prepared_query
+def _card_awards():
+    return CategoryAward.objects.filter(staff_id=Param("staff_id")).order_by(*_AWARD_ORDER)
+
+
+@prepared_query
+def _card_achievements():
+    return Achievement.objects.filter(staff_id=Param("staff_id")).order_by(*_ACHIEVEMENT_ORDER)
+
+
+def staff_card(*, school, pk, on):
+    """The card `pk` of `school` as `staff_detail` gives it on the day `on`, with its
+    `erasure` (or None): three prepared queries, the history as if prefetched."""
+    card = _card.first(school_id=school.pk, pk=pk, **staff_derived_values(on))
+    if card is not None:
+        for relation, model, query in (
+            ("category_awards", CategoryAward, _card_awards),
+            ("achievements", Achievement, _card_achievements),
+        ):
+            rows = query.rows(staff_id=card.pk)
+            for row in rows:
+                row._state.fields_cache["staff"] = card
+            set_prefetched(card, relation, model, rows, using=card._state.db)
+    return card
 
 
 def staff_attestations_due(*, school, on=None, months=6):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
@@ -36,9 +36,13 @@ from .forms import (
 )
 from .importing import staff_rows_parse
 from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
-from .selectors import association_list, staff_attestations_due, staff_derived_values, staff_home, subject_list
 from .selectors import (
-    staff_detail as staff_detail_select,
+    association_list,
+    staff_attestations_due,
+    staff_card,
+    staff_derived_values,
+    staff_home,
+    subject_list,
 )
 from .selectors import (
     staff_list as staff_list_select,
@@ -234,10 +238,10 @@ def staff_export(request):
 
 @school_view("staff.view")
 def staff_detail(request, pk):
-    staff = get_for_school_or_404(
-        staff_detail_select(school=request.school).select_related("erasure"), school=request.school, pk=pk
-    )
     today = school_today(request.school)
+    staff = staff_card(school=request.school, pk=pk, on=today)
+    if staff is None:
+        raise Http404(str(StaffMember._meta.verbose_name))
     # The rows' labels and dates worked out once here, not per row in the template.
     award_delete = row_link("staff:category_delete")
     categories = choice_labels(CategoryAward, "category")
