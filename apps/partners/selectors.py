@@ -214,6 +214,27 @@ def activity_edit_queryset(*, school):
     return JointActivity.objects.for_school(school).select_related("responsible").annotate(**_activity_linked_ids())
 
 
+@prepared_query
+def _partner_of_school():
+    return PartnerOrganisation.objects.for_school(Param("school_id")).filter(pk=Param("pk"))
+
+
+def partner_of_school(*, school, pk):
+    """The partner `pk` of `school` (a plain row), or None."""
+    return _partner_of_school.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _activity_to_edit():
+    return activity_edit_queryset(school=Param("school_id")).filter(pk=Param("pk"))
+
+
+def activity_to_edit(*, school, pk):
+    """The activity `pk` of `school` as `activity_edit_queryset` gives it, or None
+    (a prepared query: its array columns cost a compile of their own)."""
+    return _activity_to_edit.first(school_id=school.pk, pk=pk)
+
+
 def activity_linked_known(activity):
     """`activity.partners.all()` and `.teachers.all()` answered from the ids read by
     `activity_edit_queryset` (objects with only their id: the form needs no more)."""

@@ -59,7 +59,10 @@ def _filtered_partners(request):
 
 
 def _partner(request, pk):
-    return get_for_school_or_404(PartnerOrganisation.objects.all(), school=request.school, pk=pk)
+    partner = selectors.partner_of_school(school=request.school, pk=pk)
+    if partner is None:
+        raise Http404(str(PartnerOrganisation._meta.verbose_name))
+    return partner
 
 
 @school_view()
@@ -303,9 +306,9 @@ def activity_create(request, pk):
 
 @school_view()
 def activity_edit(request, pk):
-    activity = get_for_school_or_404(
-        selectors.activity_edit_queryset(school=request.school), school=request.school, pk=pk
-    )
+    activity = selectors.activity_to_edit(school=request.school, pk=pk)
+    if activity is None:
+        raise Http404(str(JointActivity._meta.verbose_name))
     require(activity_can_edit(request, activity))
     selectors.activity_linked_known(activity)
     form = ActivityForm(
