@@ -8,7 +8,7 @@ from apps.core.form_rendering import text
 from apps.core.prepared import Param, prepared_query
 
 from .models import QualificationCategory, Subject, SubjectAssociation
-from .selectors import staff_list
+from .selectors import school_associations, school_subjects, staff_list
 
 
 class YesNoAllWidget(django_filters.widgets.BooleanWidget):
@@ -22,18 +22,8 @@ def _model_choices(field, objects):
     return choices
 
 
-@prepared_query
-def _school_subjects():
-    return Subject.objects.for_school(Param("school_id")).order_by(*Subject._meta.ordering)
-
-
-@prepared_query
-def _school_associations():
-    return SubjectAssociation.objects.for_school(Param("school_id")).order_by(*SubjectAssociation._meta.ordering)
-
-
 # The options of the filters on the school's own lists, as the fields' querysets give them.
-_MODEL_OPTIONS = {"subject": _school_subjects, "association": _school_associations}
+_MODEL_OPTIONS = {"subject": school_subjects, "association": school_associations}
 
 
 class StaffFilter(django_filters.FilterSet):

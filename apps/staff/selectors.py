@@ -58,6 +58,28 @@ def _staff_for_user():
     )
 
 
+@prepared_query
+def _staff_of_school():
+    return StaffMember.objects.for_school(Param("school_id")).filter(pk=Param("pk"))
+
+
+def staff_of_school(*, school, pk):
+    """The card `pk` of `school` (a plain row), or None."""
+    return _staff_of_school.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def school_subjects():
+    """The school's subjects as `Subject.objects.for_school` lists them (`rows(school_id=...)`)."""
+    return Subject.objects.for_school(Param("school_id")).order_by(*Subject._meta.ordering)
+
+
+@prepared_query
+def school_associations():
+    """The school's associations as `SubjectAssociation.objects.for_school` lists them."""
+    return SubjectAssociation.objects.for_school(Param("school_id")).order_by(*SubjectAssociation._meta.ordering)
+
+
 def own_card_subquery(*, school, user):
     """The user's active card in this school as a subquery, for filters that must not
     pay a query of their own (the navbar's to-do badge): at most one row, by

@@ -42,6 +42,7 @@ from .selectors import (
     staff_card,
     staff_derived_values,
     staff_home,
+    staff_of_school,
     subject_list,
 )
 from .selectors import (
@@ -107,6 +108,13 @@ def _administration_summary(request, todos):
     overdue = sum(item.count or 0 for item in todos if item.kind == "school_overdue")
     awaiting = sum(1 for item in todos if item.kind == "group_activation")
     return {"overdue_debriefs": overdue, "groups_awaiting": awaiting}
+
+
+def _staff_or_404(request, pk):
+    staff = staff_of_school(school=request.school, pk=pk)
+    if staff is None:
+        raise Http404(str(StaffMember._meta.verbose_name))
+    return staff
 
 
 def _day(value):
@@ -298,7 +306,7 @@ def staff_create(request):
 
 @school_view("staff.edit")
 def staff_edit(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = StaffMemberForm(request.POST or None, instance=staff, school=request.school)
@@ -316,7 +324,7 @@ def staff_edit(request, pk):
 @require_POST
 @school_view("staff.edit")
 def staff_deactivate(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     form = DeactivateForm(request.POST, school=request.school)
     if form.is_valid():
         try:
@@ -341,7 +349,7 @@ def staff_deactivate(request, pk):
 @require_POST
 @school_view("staff.edit")
 def staff_reactivate(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     try:
         services.staff_member_reactivate(staff=staff)
     except services.StaffErased as error:
@@ -353,7 +361,7 @@ def staff_reactivate(request, pk):
 
 @school_view("staff.edit")
 def category_award_add(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = CategoryAwardForm(request.POST or None, school=request.school)
@@ -383,7 +391,7 @@ def category_award_delete(request, pk):
 
 @school_view("staff.record_achievements")
 def achievement_add(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = AchievementForm(request.POST or None, school=request.school)
