@@ -190,22 +190,12 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, school, responsible_only=None, **kwargs):
         """`responsible_only`: a teacher logs only activities they are responsible for."""
         super().__init__(*args, **kwargs)
-        school_id, bound = school.pk, self.is_bound
-
-        def validating(build, field):
-            # The querysets a choice is validated against: an unbound form validates
-            # nothing, so a blank form (whose options come from `load`) builds none.
-            return build() if bound else self.fields[field].queryset.none()
-
+        school_id = school.pk
         _offer_narrow(
-            validating(lambda: _school_partners(school), "partners"),
-            self.fields["partners"],
-            load=lambda: _partner_options.rows(school_id=school_id),
+            _school_partners(school), self.fields["partners"], load=lambda: _partner_options.rows(school_id=school_id)
         )
         _offer_narrow(
-            validating(lambda: _school_days(school), "problem_day"),
-            self.fields["problem_day"],
-            load=lambda: _day_options.rows(school_id=school_id),
+            _school_days(school), self.fields["problem_day"], load=lambda: _day_options.rows(school_id=school_id)
         )
         past = {}
         if self.instance.pk:
@@ -214,7 +204,7 @@ class ActivityForm(forms.ModelForm):
                 "responsible_id": self.instance.responsible_id,
                 "taken_part": [teacher.pk for teacher in self.instance.teachers.all()],
             }
-        people = validating(lambda: _offered_people(school, **past), "teachers")
+        people = _offered_people(school, **past)
 
         def load_people():
             return _people_options.rows(shape={"past": bool(past)}, school_id=school_id, **past)

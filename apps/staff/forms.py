@@ -101,9 +101,8 @@ class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
     def __init__(self, *args, school, with_category=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
-        # The options read by prepared queries; the querysets a choice is validated
-        # against are built only for bound data (a blank form validates nothing).
-        bound, school_id = self.is_bound, school.pk
+        # The options read by prepared queries; a choice is validated against the querysets.
+        school_id = school.pk
         for name, queryset, rows in (
             ("subjects", lambda: Subject.objects.for_school(school), school_subjects),
             ("association", lambda: SubjectAssociation.objects.for_school(school), school_associations),
@@ -111,7 +110,7 @@ class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
         ):
             field = self.fields[name]
             load = functools.cache(functools.partial(rows.rows, school_id=school_id))
-            offer_loaded(field, queryset() if bound else field.queryset.none(), load)
+            offer_loaded(field, queryset(), load)
         self.fields["position"].widget.attrs["list"] = "positions"
         if not with_category:
             for name in ("category", "category_awarded_on", "order_number"):
