@@ -1,3 +1,5 @@
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Count, Q, Window
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.form_rendering import text
 from apps.core.prepared import Param, prepared_query
 
-from .models import QualificationCategory, Subject, SubjectAssociation
+from .models import QualificationCategory, StaffMember, Subject, SubjectAssociation
 from .selectors import school_associations, school_subjects, staff_list
 
 
@@ -51,12 +53,50 @@ class StaffFilter(django_filters.FilterSet):
     )
 
     def __init__(self, data=None, *args, school, **kwargs):
-        data = data.copy() if data is not None else {}
-        data.setdefault("status", "active")
-        super().__init__(data, *args, **kwargs)
+        super().__init__(_with_defaults(data), *args, **kwargs)
+        if data:
+            _scope_choices(self.form.fields, data, school)
+
+    def search(self, queryset, name, value):
+        return _search(queryset, search_words(value))
+
+    def filter_status(self, queryset, name, value):
+        return _with_status(queryset, value)
+
+
+def _with_defaults(data):
+    data = data.copy() if data is not None else {}
+    data.setdefault("status", "active")
+    return data
+
+
+def _scope_choices(fields, data, school):
+    # The options are read by prepared queries (`_MODEL_OPTIONS`); the querysets a
+    # chosen value is validated against are built only when a value is given.
+    if data.get("subject"):
+        fields["subject"].queryset = Subject.objects.for_school(school)
+    if data.get("association"):
+        fields["association"].queryset = SubjectAssociation.objects.for_school(school)
+
+
+@functools.cache
+def _form_class():
+    """`StaffFilter`'s form class, built once per process from its filters (a FilterSet
+    copies its filters and builds its form class afresh for each request)."""
+    return StaffFilter(None, queryset=StaffMember.objects.none(), school=None).get_form_class()
+
+
+class RegistryFilterForm:
+    """`StaffFilter`'s form alone, for the registry page, whose rows come from
+    `registry_rows` with the shape and values of `prepared()`."""
+
+    def __init__(self, data, *, school):
         self.school = school
-        self.filters["subject"].queryset = Subject.objects.for_school(school)
-        self.filters["association"].queryset = SubjectAssociation.objects.for_school(school)
+        self.form = _form_class()(_with_defaults(data))
+        _scope_choices(self.form.fields, data, school)
+
+    def is_valid(self):
+        return self.form.is_valid()
 
     def plain_fields(self):
         """The form's fields as plain data for the registry's hand-written filter form
@@ -103,12 +143,6 @@ class StaffFilter(django_filters.FilterSet):
                 )
             fields.append(field)
         return fields
-
-    def search(self, queryset, name, value):
-        return _search(queryset, search_words(value))
-
-    def filter_status(self, queryset, name, value):
-        return _with_status(queryset, value)
 
     def prepared(self):
         """The registry query's shape and values for this filter's valid data

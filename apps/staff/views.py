@@ -25,7 +25,7 @@ from apps.core.typography import quoted
 
 from . import services
 from .exporting import staff_export_xlsx, staff_import_template_xlsx
-from .filters import StaffFilter, registry_rows
+from .filters import RegistryFilterForm, StaffFilter, registry_rows
 from .forms import (
     AchievementForm,
     CategoryAwardForm,
@@ -212,7 +212,7 @@ def _registry_rows(rows):
 
 @school_view("staff.view")
 def staff_list(request):
-    staff_filter = StaffFilter(request.GET, queryset=StaffMember.objects.none(), school=request.school)
+    staff_filter = RegistryFilterForm(request.GET, school=request.school)
     number = request.GET.get("page")
     if staff_filter.is_valid():
         shape, values = staff_filter.prepared()
