@@ -1,3 +1,5 @@
+import functools
+
 import django_filters
 from django.db.models import Count, Window
 from django.utils.translation import gettext_lazy as _
@@ -35,21 +37,13 @@ class PartnerFilter(django_filters.FilterSet):
     )
 
     def __init__(self, data=None, *args, school, **kwargs):
-        data = data.copy() if data is not None else {}
-        data.setdefault("active", "active")
-        super().__init__(data, *args, **kwargs)
+        super().__init__(_with_defaults(data), *args, **kwargs)
         self.school = school
-        self.filters["direction"].queryset = PartnerDirection.objects.for_school(school).order_by("name")
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            # The directions read once as a list, not through a cursor of their own.
-            share_choices(
-                self.filters["direction"].queryset,
-                super().form.fields["direction"],
-                rows=_school_directions.rows(school_id=self.school.pk),
-            )
+            _offer_directions(super().form.fields, self.data, self.school)
         return self._form
 
     def search(self, queryset, name, value):
@@ -57,6 +51,40 @@ class PartnerFilter(django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return _with_active(queryset, value)
+
+
+def _with_defaults(data):
+    data = data.copy() if data is not None else {}
+    data.setdefault("active", "active")
+    return data
+
+
+def _offer_directions(fields, data, school):
+    # The directions read once as a list by a prepared query, not through a cursor of
+    # their own; a chosen one is validated against the school's directions.
+    field = fields["direction"]
+    queryset = PartnerDirection.objects.for_school(school).order_by("name") if data.get("direction") else field.queryset
+    share_choices(queryset, field, rows=_school_directions.rows(school_id=school.pk))
+
+
+@functools.cache
+def _form_class():
+    """`PartnerFilter`'s form class, built once per process from its filters (a FilterSet
+    copies its filters and builds its form class afresh for each request)."""
+    return PartnerFilter(None, queryset=PartnerOrganisation.objects.none(), school=None).get_form_class()
+
+
+class RegistryFilterForm:
+    """`PartnerFilter`'s form alone, for the registry page, whose rows come from
+    `registry_rows` with the shape and values of `prepared()`."""
+
+    def __init__(self, data, *, school):
+        data = _with_defaults(data)
+        self.form = _form_class()(data)
+        _offer_directions(self.form.fields, data, school)
+
+    def is_valid(self):
+        return self.form.is_valid()
 
     def prepared(self):
         """The registry query's shape and values for this filter's valid data

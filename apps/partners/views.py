@@ -17,7 +17,7 @@ from apps.staff.forms import NameForm
 from . import selectors, services
 from .access import activity_can_edit, is_manager, require
 from .exporting import activities_export_xlsx, partners_export_xlsx
-from .filters import PartnerFilter, registry_rows
+from .filters import PartnerFilter, RegistryFilterForm, registry_rows
 from .forms import ActivityForm, ActivityPeriodForm, AgreementForm, ContactForm, PartnerForm, StageChangeForm
 from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation
 
@@ -67,7 +67,7 @@ def _partner(request, pk):
 
 @school_view()
 def registry(request):
-    partner_filter = PartnerFilter(request.GET, queryset=PartnerOrganisation.objects.none(), school=request.school)
+    partner_filter = RegistryFilterForm(request.GET, school=request.school)
     number = request.GET.get("page")
     if partner_filter.is_valid():
         shape, values = partner_filter.prepared()
