@@ -11,8 +11,10 @@ compares them); every other template (forms, fields, radio and checkbox lists,
 file inputs) goes to Django's renderer as before.
 """
 
+import functools
 import html
 
+from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -51,16 +53,25 @@ def formatted(value):
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
+@functools.lru_cache(maxsize=512)
+def _attr_name(name):
+    # Attribute names are few (class, id, required, selected, aria-...): printed once each.
+    return printed(name)
+
+
 def html_attrs(attrs):
     """django/forms/widgets/attrs.html."""
     parts = []
     for name, value in attrs.items():
         if value is False:
             continue
+        shown = _attr_name(name) if type(name) is str else printed(name)
         if value is True:
-            parts.append(" " + printed(name))
+            parts.append(" " + shown)
+        elif type(value) is str:
+            parts.append(f' {shown}="{html.escape(value)}"')
         else:
-            parts.append(f' {printed(name)}="{formatted(value)}"')
+            parts.append(f' {shown}="{formatted(value)}"')
     return "".join(parts)
 
 
@@ -89,6 +100,12 @@ def _textarea(widget):
     return f'<textarea name="{printed(widget["name"])}"{html_attrs(widget["attrs"])}>\n{text}</textarea>'
 
 
+# Option values printed as their text (`formatted` gives them so), and the attributes of a
+# plain option: none, or selected.
+_KEYS = (str, int, ModelChoiceIteratorValue)
+_PLAIN_OPTION_ATTRS = ({}, {"selected": True})
+
+
 def _select(widget):
     parts = [f'<select name="{printed(widget["name"])}"{html_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
@@ -97,10 +114,12 @@ def _select(widget):
         for option in group_choices:
             if option["template_name"] != _SELECT_OPTION:
                 return None
-            parts.append(
-                f'\n  <option value="{formatted(option["value"])}"{html_attrs(option["attrs"])}>'
-                f"{printed(option['label'])}</option>\n"
-            )
+            value, label, attrs = option["value"], option["label"], option["attrs"]
+            # The usual option (a key, a text label, selected or not) written at once.
+            shown = html.escape(str(value)) if type(value) in _KEYS else formatted(value)
+            attrs = (" selected" if attrs else "") if attrs in _PLAIN_OPTION_ATTRS else html_attrs(attrs)
+            label = html.escape(label) if type(label) is str else printed(label)
+            parts.append(f'\n  <option value="{shown}"{attrs}>{label}</option>\n')
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

@@ -7,10 +7,11 @@ rendered a hundred templates for a dozen fields. Our forms use the plain
 field's markup is one of a few shapes, built here with the same elements,
 classes, ids and aria attributes as the pack's (apps/core/tests/test_form_rendering.py
 compares the two for each kind of widget, bound and with errors). Anything
-else — a helper's horizontal layout, a file input, a multi-widget — is drawn
+else — a helper's horizontal layout, a multi-widget — is drawn
 by the pack's own template, as before.
 """
 
+import html
 from functools import cache
 from pathlib import Path
 
@@ -128,7 +129,8 @@ def _flat_options(field, errors):
         f'<div class="form-check"><input type="{printed(widget.input_type)}" class="form-check-input{invalid}"'
         f'  name="{printed(field.html_name)}" value="'
     )
-    label_for = f'<label for="{printed(base_id)}_'
+    shown_id = printed(base_id)
+    label_for = f'<label for="{shown_id}_'
     multiple = widget.allow_multiple_selected
     parts, has_selected = [], False
     for index, (value, label) in enumerate(widget.choices):
@@ -136,10 +138,13 @@ def _flat_options(field, errors):
             return None
         if value is None:
             value = ""
-        selected = (not has_selected or multiple) and str(value) in values
+        key = str(value)
+        selected = (not has_selected or multiple) and key in values
         has_selected |= selected
+        # A model choice's value prints as its key (what _unlocalized gives it).
+        shown = html.escape(key) if type(value) is ModelChoiceIteratorValue else _unlocalized(value)
         parts.append(
-            f'{opening}{_unlocalized(value)}" {before} id="{printed(base_id)}_{index}"{after}'
+            f'{opening}{shown}" {before} id="{shown_id}_{index}"{after}'
             f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">'
             f"{_unlocalized(label)}</label>"
         )
@@ -174,6 +179,43 @@ def _choices(field, errors):
     return "".join(parts)
 
 
+def _file(field, errors):
+    """The pack's layout/field_file.html: the current file with its «clear» box, then
+    the input, its errors and help text inside its own <div>."""
+    disabled = " disabled" if field.field.disabled else ""
+    parts = []
+    for sub in field.subwidgets:
+        data = sub.data
+        if data.get("is_initial"):
+            value = field.value()
+            clear = ""
+            if not data["required"]:
+                box = printed(data["checkbox_id"])
+                clear = (
+                    '<span class="align-self-center ml-2"><span class="form-check">'
+                    f'<input type="checkbox" name="{printed(data["checkbox_name"])}" id="{box}"'
+                    f' class="form-check-input"{disabled} >'
+                    f'<label class="form-check-label mb-0" for="{box}">{printed(data["clear_checkbox_label"])}</label>'
+                    "</span></span>"
+                )
+            parts.append(
+                f'<div class="input-group mb-2"><span class="input-group-text">{printed(data["initial_text"])}</span>'
+                '<div class="form-control d-flex h-auto"><span class="text-break flex-grow-1">'
+                f'<a href="{printed(value.url)}">{printed(value.name)}</a></span>{clear}</div></div>'
+            )
+        attrs = data["attrs"]
+        css = attrs.get("class")
+        others = {name: value for name, value in attrs.items() if name != "class"}
+        invalid = ' class="is-invalid"' if errors else ""
+        parts.append(
+            f"<div{invalid}>"
+            f'<input type="{printed(data["type"])}" name="{printed(data["name"])}"'
+            f' class="form-control{" " + printed(css) if css else ""}{" is-invalid" if errors else ""}"'
+            f"{disabled}{html_attrs(others)}>{_errors(field, errors)}{_help(field)}</div>"
+        )
+    return "".join(parts)
+
+
 def _field(field):
     widget = field.field.widget
     errors = field.errors
@@ -199,6 +241,8 @@ def _field(field):
         parts.append(_label(field, required))
     if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is one too
         parts.append(_choices(field, errors))
+    elif isinstance(widget, forms.FileInput):  # ClearableFileInput is one too
+        parts.append(_file(field, errors))
     else:
         if isinstance(widget, forms.Select):
             _add_classes(widget, "form-select is-invalid" if errors else "form-select")
@@ -222,7 +266,7 @@ def _plain(context, field):
     if getattr(settings, "CRISPY_CLASS_CONVERTERS", None):
         return False
     widget = field.field.widget
-    return not isinstance(widget, forms.FileInput | forms.MultiWidget) and not hasattr(widget, "widget")
+    return not isinstance(widget, forms.MultiWidget) and not hasattr(widget, "widget")
 
 
 @register.simple_tag(takes_context=True)
