@@ -13,10 +13,12 @@ file inputs) goes to Django's renderer as before.
 
 import functools
 import html
+import re
 
 from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
@@ -25,10 +27,22 @@ _WIDGETS = "django/forms/widgets/"
 _SELECT_OPTION = _WIDGETS + "select_option.html"
 
 
+_SPECIAL = re.compile("[&<>\"']").search
+
+
+def escaped(value):
+    """`html.escape(value)` for a str: most labels and values have nothing to escape,
+    and one scan finds that (html.escape makes five passes)."""
+    return html.escape(value) if _SPECIAL(value) else value
+
+
 def printed(value):
     """`{{ value }}`: what the template engine prints (localised, escaped)."""
+    if isinstance(value, Promise):
+        # A translated label: localisation leaves it as it is, and it is printed as its text.
+        value = str(value)
     if type(value) is str:  # the most common case, which localisation leaves as it is
-        return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
+        return SafeString(escaped(value))  # nosec B308 B703 - escaped right here
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -40,13 +54,13 @@ def text(value):
     localisation, so cheaper than `printed` in rows drawn in Python."""
     if isinstance(value, SafeData):
         return value
-    return html.escape(str(value))
+    return escaped(str(value))
 
 
 def formatted(value):
     """`{{ value|stringformat:'s' }}`."""
     if type(value) is str:
-        return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
+        return SafeString(escaped(value))  # nosec B308 B703 - escaped right here
     if isinstance(value, tuple):
         value = str(value)
     text = str(value)
@@ -69,7 +83,7 @@ def html_attrs(attrs):
         if value is True:
             parts.append(" " + shown)
         elif type(value) is str:
-            parts.append(f' {shown}="{html.escape(value)}"')
+            parts.append(f' {shown}="{escaped(value)}"')
         else:
             parts.append(f' {shown}="{formatted(value)}"')
     return "".join(parts)
@@ -116,9 +130,9 @@ def _select(widget):
                 return None
             value, label, attrs = option["value"], option["label"], option["attrs"]
             # The usual option (a key, a text label, selected or not) written at once.
-            shown = html.escape(str(value)) if type(value) in _KEYS else formatted(value)
+            shown = escaped(str(value)) if type(value) in _KEYS else formatted(value)
             attrs = (" selected" if attrs else "") if attrs in _PLAIN_OPTION_ATTRS else html_attrs(attrs)
-            label = html.escape(label) if type(label) is str else printed(label)
+            label = escaped(label) if type(label) is str else printed(label)
             parts.append(f'\n  <option value="{shown}"{attrs}>{label}</option>\n')
         if group_name:
             parts.append("\n  </optgroup>")

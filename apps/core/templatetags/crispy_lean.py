@@ -11,7 +11,6 @@ else — a helper's horizontal layout, a multi-widget — is drawn
 by the pack's own template, as before.
 """
 
-import html
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from apps.core.form_rendering import html_attrs, printed, text
+from apps.core.form_rendering import escaped, html_attrs, printed, text
 
 register = template.Library()
 
@@ -142,7 +141,7 @@ def _flat_options(field, errors):
         selected = (not has_selected or multiple) and key in values
         has_selected |= selected
         # A model choice's value prints as its key (what _unlocalized gives it).
-        shown = html.escape(key) if type(value) is ModelChoiceIteratorValue else _unlocalized(value)
+        shown = escaped(key) if type(value) is ModelChoiceIteratorValue else _unlocalized(value)
         parts.append(
             f'{opening}{shown}" {before} id="{shown_id}_{index}"{after}'
             f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">'
@@ -257,14 +256,16 @@ def _field(field):
     return "".join(parts)
 
 
-def _plain(context, field):
-    """Whether the field is one of the shapes built here."""
+def _plain_context(context):
+    """Whether the context asks for the pack's plain field (no helper, no layout)."""
     if not context.get("form_show_labels") or not context.get("form_show_errors"):
         return False
     if any(context.get(key) for key in _LAYOUT_KEYS):
         return False
-    if getattr(settings, "CRISPY_CLASS_CONVERTERS", None):
-        return False
+    return not getattr(settings, "CRISPY_CLASS_CONVERTERS", None)
+
+
+def _plain_widget(field):
     widget = field.field.widget
     return not isinstance(widget, forms.MultiWidget) and not hasattr(widget, "widget")
 
@@ -272,9 +273,24 @@ def _plain(context, field):
 @register.simple_tag(takes_context=True)
 def crispy_lean_field(context):
     """The `field` of the context, drawn as the bootstrap5 pack's field.html draws it."""
-    field = context["field"]
+    return _drawn(context, context["field"], _plain_context(context))
+
+
+def _drawn(context, field, plain_context):
     if field.is_hidden:
         return str(field)
-    if not _plain(context, field):
+    if not (plain_context and _plain_widget(field)):
         return _pack_field_template(context.template.engine).render(context)
     return mark_safe(_field(field))  # nosec B308 B703 - every value in it escaped by _field
+
+
+@register.simple_tag(takes_context=True)
+def crispy_lean_fields(context):
+    """Every field of the context's `form` as `crispy_lean_field` draws it (the pack's
+    uni_form.html loop, without a template tag per field)."""
+    parts = []
+    plain_context = _plain_context(context)  # the same for every field of the form
+    for field in context["form"]:
+        with context.push(field=field):
+            parts.append(_drawn(context, field, plain_context))
+    return mark_safe("\n".join(parts))  # nosec B308 B703 - each part escaped by crispy_lean_field
