@@ -41,7 +41,7 @@ from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 
 from django.db import connections
-from django.db.models import Expression, Field, Lookup
+from django.db.models import Expression, Field, ForeignObject, Lookup
 from django.db.models.sql import Query
 
 __all__ = ["Param", "ParamList", "PreparedQueryError", "prepared_query"]
@@ -112,6 +112,10 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+# Relations keep their own lookups (not inherited from Field): `school_id__any` too.
+ForeignObject.register_lookup(AnyOf)
 
 
 def _frozen_constant(value):

@@ -182,3 +182,17 @@ def test_a_key_compared_with_a_constant_is_refused(frozen):
     query = prepared_query(lambda: frozen(school))
     with pytest.raises(PreparedQueryError, match="key compared with a constant"):
         query.rows()
+
+
+def test_a_list_of_keys_of_a_relation():
+    @prepared_query
+    def of_schools():
+        return (
+            StaffMember.objects.filter(school_id__any=ParamList("schools")).order_by("pk").values_list("pk", flat=True)
+        )
+
+    one, two, three = SchoolFactory(), SchoolFactory(), SchoolFactory()
+    a, b = StaffMemberFactory(school=one), StaffMemberFactory(school=two)
+    StaffMemberFactory(school=three)
+    assert of_schools.rows(schools=[one.pk, two.pk]) == [a.pk, b.pk]
+    assert of_schools.rows(schools=[]) == []
