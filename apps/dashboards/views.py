@@ -5,8 +5,8 @@ computed in SQL."""
 
 from django import forms
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,11 +156,43 @@ def participation(request):
     }
     labels = context["labels"]
     context["form_labels"] = [(key, labels[key]) for key in selectors.aggregates.PARTICIPATION_FORMS]
-    # The per-teacher table is the page's bulk: each row's ticks are drawn here, once.
-    cell = {True: '<td class="text-center">✓</td>', False: '<td class="text-center"></td>'}
-    for row in context.get("matrix", ()):
-        row["cells"] = mark_safe("".join(cell[bool(flag)] for flag in row["flags"]))  # nosec B308 B703 - fixed markup
+    context["summary_rows"] = _participation_summary_rows(lines)
+    if "matrix" in context:
+        context["matrix_rows"] = _participation_matrix_rows(context["matrix"])
     return render(request, "dashboards/participation.html", context)
+
+
+def _participation_summary_rows(lines):
+    """The table of forms, drawn once: a row per form, its counts and shares now and before."""
+    return safe(
+        "".join(
+            f'\n  <tr data-form="{text(line.key)}"><td>{position}</td>'
+            f'<th scope="row" class="fw-normal">{text(line.label)}</th>\n'
+            f'    <td class="text-end" data-testid="count-{text(line.key)}">{text(line.count)} · '
+            f"{floatformat(line.share, '0')} %</td>\n"
+            f'    <td class="text-end">{text(line.previous_count)} · {floatformat(line.previous_share, "0")} %</td>\n'
+            f'    <td class="text-end">{"+" if line.change > 0 else ""}{floatformat(line.change, "1")}</td></tr>\n  '
+            for position, line in enumerate(lines, 1)
+        )
+    )
+
+
+# The per-teacher table is the page's bulk: its rows and ticks are drawn here, once.
+_TICK = {True: '<td class="text-center">✓</td>', False: '<td class="text-center"></td>'}
+_NOT_COVERED = {True: "", False: ' class="table-warning"'}
+
+
+def _participation_matrix_rows(rows):
+    has_left = f' <span class="text-body-secondary">({text(_("has left"))})</span>'
+    return safe(
+        "".join(
+            f'\n  <tr{_NOT_COVERED[bool(row["covered"])]}><th scope="row" class="fw-normal">'
+            f"{text(row['last_name'])} {text(row['first_name'])} {text(row['patronymic'])}"
+            f"{'' if row['is_active'] else has_left}</th>\n"
+            f"    {''.join(_TICK[bool(flag)] for flag in row['flags'])}</tr>\n  "
+            for row in rows
+        )
+    )
 
 
 @school_view("dashboards.view_school")
