@@ -5,6 +5,7 @@ numbers and SVG coordinates read the same either way)."""
 
 import html
 
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
@@ -22,5 +23,8 @@ def safe(markup):
 
 
 def number(value):
-    """A number as `{{ value }}` writes it on the page (a decimal comma in Russian)."""
+    """A number as `{{ value }}` writes it on the page (a decimal comma in Russian).
+    A whole number without thousands' grouping is its digits, as localize gives it."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return localize(value)

@@ -7,15 +7,18 @@ side-by-side view read the `YearSummary` rows instead.
 
 import dataclasses
 
-from django.db.models import Count, Prefetch, Q, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q, Value
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import School
 from apps.core.dates import add_months
+from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.shares import percent, percent_change
 from apps.mentoring.models import MentorGroup, MentorGroupMember
-from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation
+from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation, short_name
 from apps.teams.models import TaskTeam
 
 from . import aggregates
@@ -236,21 +239,8 @@ def timeliness(*, school, period, now, association=None, curator_staff_ids=None)
         now=now,
         association_id=association and association.pk,
     )
-    groups = {
-        group.pk: group
-        for group in MentorGroup.objects.for_school(school)
-        .filter(pk__in=[r["key"] for r in rows if r["dimension"] == "group" and r["key"]])
-        .select_related("curator")
-        # The members with their names in one read (not members, then their staff cards).
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=MentorGroupMember.objects.select_related("staff").only(
-                    "group", "staff__last_name", "staff__first_name", "staff__patronymic"
-                ),
-            )
-        )
-    }
+    group_ids = [r["key"] for r in rows if r["dimension"] == "group" and r["key"]]
+    groups = {group.pk: group for group in _timeliness_groups.rows(school_id=school.pk, ids=group_ids)}
     # Every curator row's curator leads one of these groups.
     curators = {group.curator_id: group.curator for group in groups.values()}
     by_curator, by_group = [], []
@@ -270,12 +260,35 @@ def timeliness(*, school, period, now, association=None, curator_staff_ids=None)
                 # Shown as is on the page: the link, the name and the members.
                 row["group_url"] = group_link(pk=group.pk)
                 row["group_label"] = str(group)
-                row["members"] = ", ".join(member.staff.short_name for member in group.members.all())
+                row["members"] = ", ".join(
+                    short_name(m["last_name"], m["first_name"], m["patronymic"]) for m in group.member_names
+                )
             by_group.append(row)
     by_curator.sort(key=lambda r: (r["curator"] is None, r["curator"].full_name if r["curator"] else ""))
     by_group.sort(key=lambda r: (r["group"] is None, r["group"].pk if r["group"] else 0))
     totals = _timeliness_totals(by_curator)
     return {"by_curator": by_curator, "by_group": by_group, "totals": totals}
+
+
+@prepared_query
+def _timeliness_groups():
+    """The groups of the timeliness rows: the name (kind and number), the curator's
+    name and the members' names in one read."""
+    members = (
+        MentorGroupMember.objects.filter(group=OuterRef("pk"))
+        .order_by("slot")
+        .values(
+            row=JSONRow(last_name="staff__last_name", first_name="staff__first_name", patronymic="staff__patronymic")
+        )
+    )
+    return (
+        MentorGroup.objects.for_school(Param("school_id"))
+        .filter(pk__any=ParamList("ids"))
+        .select_related("curator")
+        .only("kind", "curator", "curator__last_name", "curator__first_name", "curator__patronymic")
+        .annotate(member_names=ArraySubquery(members))
+        .order_by()
+    )
 
 
 def _timeliness_totals(rows):
