@@ -307,24 +307,28 @@ NETWORK_FIGURES = ("headcount", "highest", "first", "staff", "covered", "visits_
 
 
 def network_schools(*, network, school_ids=None):
-    schools = School.objects.filter(network=network).order_by("-is_network_leader", "short_name")
+    values = {"network_id": network.pk}
     if school_ids:
-        schools = schools.filter(pk__in=school_ids)
-    return list(schools)
+        values["ids"] = list(school_ids)
+    return _network_schools.rows(shape={"by_ids": bool(school_ids)}, **values)
+
+
+@prepared_query
+def _network_schools(*, by_ids):
+    schools = School.objects.filter(network_id=Param("network_id")).order_by("-is_network_leader", "short_name")
+    return schools.filter(pk__any=ParamList("ids")) if by_ids else schools
 
 
 def network_overview(*, network, schools, year, association_name=None):
     """Each school's year figures side by side, from the summaries, with the
     previous year for the change, and when the oldest was written; aggregates
     only, never names."""
-    summaries = YearSummary.objects.filter(school__in=schools, year__in=(year, year - 1))
+    values = {"school_ids": [school.pk for school in schools], "years": [year, year - 1]}
     if association_name:
-        summaries = summaries.filter(association__name=association_name)
-    else:
-        summaries = summaries.filter(association__isnull=True)
+        values["association_name"] = association_name
     by_key = {}
     refreshed_at = None
-    for row in summaries.values("school_id", "year", "median_debrief_hours", "refreshed_at", *NETWORK_FIGURES):
+    for row in _network_summaries.rows(shape={"by_association": bool(association_name)}, **values):
         refreshed_at = min(refreshed_at or row["refreshed_at"], row["refreshed_at"])
         figures = by_key.setdefault((row["school_id"], row["year"]), dict.fromkeys(NETWORK_FIGURES, 0))
         for key in NETWORK_FIGURES:
@@ -350,13 +354,30 @@ def network_overview(*, network, schools, year, association_name=None):
     return rows, refreshed_at
 
 
-def network_pairs(*, network, schools, year=None):
+@prepared_query
+def _network_summaries(*, by_association):
+    summaries = YearSummary.objects.filter(school__pk__any=ParamList("school_ids"), year__any=ParamList("years"))
+    if by_association:
+        summaries = summaries.filter(association__name=Param("association_name"))
+    else:
+        summaries = summaries.filter(association__isnull=True)
+    return summaries.order_by().values("school_id", "year", "median_debrief_hours", "refreshed_at", *NETWORK_FIGURES)
+
+
+def network_pairs(*, network, schools):
     """The network's cross-school pairs and triads: which two schools, kind, status,
     dates, and how many people (never who)."""
+    return _network_pairs.rows(network_id=network.pk, school_ids=[school.pk for school in schools])
+
+
+@prepared_query
+def _network_pairs():
+    network, schools = Param("network_id"), ParamList("school_ids")
     return (
-        MentorGroup.objects.filter(school__network=network, partner_school__network=network)
-        .filter(Q(school__in=schools) | Q(partner_school__in=schools))
+        MentorGroup.objects.filter(school__network_id=network, partner_school__network_id=network)
+        .filter(Q(school__pk__any=schools) | Q(partner_school__pk__any=schools))
         .select_related("school", "partner_school")
+        .only("kind", "status", "starts_on", "school__short_name", "partner_school__short_name")
         .annotate(people=Count("members"))
         .order_by("-starts_on", "pk")
     )
@@ -371,7 +392,22 @@ def network_leader_mentoring(*, network, schools):
     if leader is None:
         return None, []
     others = [school for school in schools if school.pk != leader.pk]
-    shared = Q(school=leader, partner_school__in=others) | Q(partner_school=leader, school__in=others)
+    per_school = {
+        school.pk: {"school": school, "groups": 0, "active_groups": 0, "teams": 0, "open_teams": 0} for school in others
+    }
+    for row in _leader_shared_work.rows(leader_id=leader.pk, other_ids=list(per_school)):
+        other = row["partner_school_id"] if row["school_id"] == leader.pk else row["school_id"]
+        active_key = "active_groups" if row["kind"] == "groups" else "open_teams"
+        per_school[other][row["kind"]] += row["total"]
+        per_school[other][active_key] += row["active"]
+    return leader, list(per_school.values())
+
+
+@prepared_query
+def _leader_shared_work():
+    """Network pairs and teams the leader school shares with each other school: counts, open and in all."""
+    leader, others = Param("leader_id"), ParamList("other_ids")
+    shared = Q(school_id=leader, partner_school__pk__any=others) | Q(partner_school_id=leader, school__pk__any=others)
     groups = (
         MentorGroup.objects.filter(shared)
         .values("school_id", "partner_school_id")
@@ -386,18 +422,18 @@ def network_leader_mentoring(*, network, schools):
             kind=Value("teams"), total=Count("pk"), active=Count("pk", filter=Q(status__in=TaskTeam.OPEN_STATUSES))
         )
     )
-    per_school = {
-        school.pk: {"school": school, "groups": 0, "active_groups": 0, "teams": 0, "open_teams": 0} for school in others
-    }
-    for row in groups.union(teams, all=True):
-        other = row["partner_school_id"] if row["school_id"] == leader.pk else row["school_id"]
-        active_key = "active_groups" if row["kind"] == "groups" else "open_teams"
-        per_school[other][row["kind"]] += row["total"]
-        per_school[other][active_key] += row["active"]
-    return leader, list(per_school.values())
+    return groups.union(teams, all=True)
 
 
 def network_association_names(*, schools):
-    return list(
-        SubjectAssociation.objects.filter(school__in=schools).order_by("name").values_list("name", flat=True).distinct()
+    return _association_names.rows(school_ids=[school.pk for school in schools])
+
+
+@prepared_query
+def _association_names():
+    return (
+        SubjectAssociation.objects.filter(school__pk__any=ParamList("school_ids"))
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
     )
