@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 
 def text(value):
     """`value` escaped as `{{ value }}` would be (a safe string as it is)."""
+    if type(value) is int:
+        return str(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))

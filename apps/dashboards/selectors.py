@@ -63,10 +63,12 @@ def categories_series(*, school, years, reference=(REFERENCE_MONTH, REFERENCE_DA
     rows, refreshed_at = {}, None
     live_years = list(years)
     if (month, day) == (REFERENCE_MONTH, REFERENCE_DAY):
-        for summary in YearSummary.objects.for_school(school).filter(association=association, year__in=list(years)):
-            rows[summary.year] = {"year": summary.year, "headcount": summary.headcount}
-            rows[summary.year].update({key: getattr(summary, key) for key in CATEGORY_KEYS})
-            refreshed_at = min(refreshed_at or summary.refreshed_at, summary.refreshed_at)
+        values = {"school_id": school.pk, "years": list(years)}
+        if association_id:
+            values["association_id"] = association_id
+        for summary in _category_summaries.rows(shape={"by_association": bool(association_id)}, **values):
+            refreshed_at = min(refreshed_at or summary["refreshed_at"], summary.pop("refreshed_at"))
+            rows[summary["year"]] = summary
         live_years = [year for year in years if year not in rows]
     dates = {year: reference_date(year, month, day) for year in live_years}
     for row in aggregates.category_counts(schools=[school.pk], dates=dates, association_id=association_id):
@@ -74,6 +76,16 @@ def categories_series(*, school, years, reference=(REFERENCE_MONTH, REFERENCE_DA
     empty = dict.fromkeys(("headcount", *CATEGORY_KEYS), 0)
     series = [_with_shares(rows.get(year, {"year": year, **empty})) for year in years]
     return series, refreshed_at
+
+
+@prepared_query
+def _category_summaries(*, by_association):
+    summaries = YearSummary.objects.for_school(Param("school_id")).filter(year__any=ParamList("years"))
+    if by_association:
+        summaries = summaries.filter(association_id=Param("association_id"))
+    else:
+        summaries = summaries.filter(association__isnull=True)
+    return summaries.order_by().values("year", "headcount", "refreshed_at", *CATEGORY_KEYS)
 
 
 def categories_breakdown(*, school, on, association=None, names=None):
@@ -105,22 +117,30 @@ def band_label(key):
 
 
 def attestations_due(*, school, today, months=6, association=None):
-    """Active staff whose category in force runs out within `months`, soonest first."""
-    until = add_months(today, months)
+    """Active staff whose category in force runs out within `months`, soonest first:
+    the name, the category and the end day (what the page and its export show)."""
+    values = {"school_id": school.pk, "today": today, "until": add_months(today, months)}
+    if association:
+        values["association_id"] = association.pk
+    return _attestations_due.rows(shape={"by_association": association is not None}, **values)
+
+
+@prepared_query
+def _attestations_due(*, by_association):
+    today, until = Param("today"), Param("until")
     in_force = CategoryAward.objects.filter(
-        staff__school=school,
+        staff__school_id=Param("school_id"),
         staff__is_active=True,
         awarded_on__lte=today,
         valid_until__gte=today,
         valid_until__lte=until,
     ).exclude(category=QualificationCategory.NONE)
-    if association:
-        in_force = in_force.filter(staff__association=association)
+    if by_association:
+        in_force = in_force.filter(staff__association_id=Param("association_id"))
     # Someone re-attested already holds a newer award in force beyond the window.
     renewed = CategoryAward.objects.filter(awarded_on__lte=today, valid_until__gt=until)
     return (
         in_force.exclude(staff__in=renewed.values("staff"))
-        # What the page and its export show: the name, the category, the end day.
         .select_related("staff")
         .only("category", "valid_until", "staff__last_name", "staff__first_name", "staff__patronymic")
         .order_by("valid_until", "staff__last_name", "pk")

@@ -66,7 +66,24 @@ def categories(request):
     }
     context["series_rows"] = _categories_series_rows(series)
     context["breakdown"] = {title: _breakdown_rows(rows) for title, rows in context["breakdown"].items()}
+    context["due_rows"] = _due_rows(context["due"])
     return render(request, "dashboards/categories.html", context)
+
+
+def _due_rows(awards):
+    """The attestations due, drawn once: the name, the category and the end day."""
+    if not awards:
+        empty = text(_("No attestations are due in the next 6 months."))
+        return safe(f'\n  <li class="list-group-item text-body-secondary">{empty}</li>\n  ')
+    until = text(_("valid until"))
+    return safe(
+        "".join(
+            '\n  <li class="list-group-item d-flex justify-content-between">'
+            f"<span>{text(award.staff.full_name)} · {text(award.get_category_display())}</span>"
+            f"<span>{until} {award.valid_until:%d.%m.%Y}</span></li>\n  "
+            for award in awards
+        )
+    )
 
 
 def _share_cell(row, key):
