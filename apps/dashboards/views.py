@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
+from apps.core.prepared import Param, prepared_query
 from apps.core.tenancy import network_view, school_view
 from apps.staff.models import StaffMember
 
@@ -221,12 +222,27 @@ def participation_xlsx(request):
     return xlsx.xlsx_response(content, file_name)
 
 
+def _own_cards(request):
+    return _cards_of_user.rows(school_id=request.school.pk, user_id=request.user.pk)
+
+
+@prepared_query
+def _cards_of_user():
+    """The user's cards in the school's staff registry, the active one first."""
+    return (
+        StaffMember.objects.for_school(Param("school_id"))
+        .filter(user_id=Param("user_id"))
+        .only("pk")
+        .order_by("-is_active")
+    )
+
+
 @school_view()
 def my_participation(request):
     """Any member: their own participation in the period, nobody else's."""
     form = read_filters(request, DashboardFilterForm)
     period = form.period
-    card = StaffMember.objects.for_school(request.school).filter(user=request.user).order_by("-is_active").first()
+    card = next(iter(_own_cards(request)), None)
     row = selectors.participation_of(school=request.school, staff=card, period=period) if card else None
     labels = selectors.participation_labels()
     forms = [(key, labels[key], row[key]) for key in selectors.aggregates.PARTICIPATION_FORMS] if row else []
@@ -244,9 +260,7 @@ def _timeliness_context(request):
     form = read_filters(request, DashboardFilterForm)
     curator_ids = None
     if not request.membership.can("visits.oversee"):
-        curator_ids = set(
-            StaffMember.objects.for_school(request.school).filter(user=request.user).values_list("pk", flat=True)
-        )
+        curator_ids = {card.pk for card in _own_cards(request)}
     data = selectors.timeliness(
         school=request.school,
         period=form.period,
