@@ -187,12 +187,17 @@ def _participation_summary_rows(lines):
             f'\n  <tr data-form="{text(line.key)}"><td>{position}</td>'
             f'<th scope="row" class="fw-normal">{text(line.label)}</th>\n'
             f'    <td class="text-end" data-testid="count-{text(line.key)}">{text(line.count)} · '
-            f"{floatformat(line.share, '0')} %</td>\n"
-            f'    <td class="text-end">{text(line.previous_count)} · {floatformat(line.previous_share, "0")} %</td>\n'
+            f"{_whole(line.share)} %</td>\n"
+            f'    <td class="text-end">{text(line.previous_count)} · {_whole(line.previous_share)} %</td>\n'
             f'    <td class="text-end">{"+" if line.change > 0 else ""}{floatformat(line.change, "1")}</td></tr>\n  '
             for position, line in enumerate(lines, 1)
         )
     )
+
+
+def _whole(share):
+    """A share as `|floatformat:"0"` writes it: a whole number is its digits."""
+    return str(share) if type(share) is int else floatformat(share, "0")
 
 
 # The per-teacher table is the page's bulk: its rows and ticks are drawn here, once.
