@@ -371,3 +371,18 @@ def association_list(*, school):
         .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
         .order_by("name")
     )
+
+
+@prepared_query
+def _subject_rows():
+    return subject_list(school=Param("school_id"))
+
+
+@prepared_query
+def _association_rows():
+    return association_list(school=Param("school_id"))
+
+
+def catalog_lists(*, school):
+    """(`subject_list`, `association_list`) of the catalog page, from prepared queries."""
+    return _subject_rows.rows(school_id=school.pk), _association_rows.rows(school_id=school.pk)

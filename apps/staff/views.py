@@ -37,13 +37,12 @@ from .forms import (
 from .importing import staff_rows_parse
 from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
 from .selectors import (
-    association_list,
+    catalog_lists,
     staff_attestations_due,
     staff_card,
     staff_derived_values,
     staff_home,
     staff_of_school,
-    subject_list,
 )
 from .selectors import (
     staff_list as staff_list_select,
@@ -514,11 +513,10 @@ def catalog(request):
             else:
                 messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
                 return redirect("staff:catalog")
-    subjects = list(subject_list(school=request.school))
+    subjects, associations = catalog_lists(school=request.school)
     subject_rename_link = row_link("staff:subject_rename")
     for subject in subjects:
         subject.rename_url = subject_rename_link(pk=subject.pk)
-    associations = list(association_list(school=request.school))
     association_rename_link = row_link("staff:association_rename")
     for association in associations:
         association.rename_url = association_rename_link(pk=association.pk)

@@ -106,3 +106,12 @@ def test_the_card_counts_its_facts_for_the_day_it_is_asked_for(school):
     assert (now.current_category, now.is_early_career) == (QualificationCategory.FIRST, True)
     assert later.current_category == QualificationCategory.NONE
     assert staff_card(school=school, pk=card.pk, on=today.replace(year=today.year + 2)).is_early_career is False
+
+
+def test_each_schools_catalog_lists_its_own_subjects_and_associations(school, other_school):
+    for place in (school, other_school):
+        SubjectFactory(school=place, name=f"Физика {place.pk}")
+    for place in (other_school, school):
+        response = client_for(_administrator(place)).get(reverse("staff:catalog"))
+        assert [s.name for s in response.context["subjects"]] == [f"Физика {place.pk}"]
+        assert response.context["subjects"][0].teacher_count == 0
