@@ -12,6 +12,7 @@ import operator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q
 
 from apps.core.dates import add_years, school_today
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.models import EARLY_CAREER_YEARS, StaffMember
 
 from .models import DevelopmentRoute, GroupEvent, RouteStep
@@ -109,26 +110,53 @@ def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_
     """The board's three lists of overdue steps (`route_steps_overdue`) in one
     query: of the teachers of the curator's groups (`curated_teachers`, ids), the
     steps `me` answers for as a mentor, and the steps of `me`'s own route."""
-    wanted = []
-    if curated_teachers is not None:
-        wanted.append(Q(route__teacher__in=curated_teachers))
-    if me is not None:
-        wanted += [Q(responsible=me), Q(route__teacher=me)]
-    if not wanted:
+    if curated_teachers is None and me is None:
         return [], [], []
-    # Only what the board's lines show: the step, its due date, its route's teacher's name.
-    steps = list(
-        route_steps_overdue(school=school, on=on)
-        .filter(functools.reduce(operator.or_, wanted))
-        .select_related(None)
-        .select_related("route__teacher")
-        .only(*BOARD_STEP_FIELDS)
-    )
+    values = {"school_id": school.pk, "on": on}
+    if curated_teachers is not None:
+        values["teacher_ids"] = list(curated_teachers)
+    if me is not None:
+        values["me_id"] = me.pk
+    steps = _overdue_on_board.rows(shape={"curated": curated_teachers is not None, "mine": me is not None}, **values)
     curated = set(curated_teachers or ())
     return (
         [step for step in steps if step.route.teacher_id in curated],
         [step for step in steps if me is not None and step.responsible_id == me.pk],
         [step for step in steps if me is not None and step.route.teacher_id == me.pk],
+    )
+
+
+@prepared_query
+def _overdue_on_board(*, curated, mine):
+    wanted = []
+    if curated:
+        wanted.append(Q(route__teacher__pk__any=ParamList("teacher_ids")))
+    if mine:
+        me = Param("me_id")
+        wanted += [Q(responsible_id=me), Q(route__teacher_id=me)]
+    # Only what the board's lines show: the step, its due date, its route's teacher's name.
+    return (
+        route_steps_overdue(school=Param("school_id"), on=Param("on"))
+        .filter(functools.reduce(operator.or_, wanted))
+        .select_related(None)
+        .select_related("route__teacher")
+        .only(*BOARD_STEP_FIELDS)
+    )
+
+
+def route_own_latest(*, school, teacher):
+    """The id of the latest route (by start) where `teacher` is the teacher, or None."""
+    found = _own_latest.rows(school_id=school.pk, teacher_id=teacher.pk)
+    return found[0] if found else None
+
+
+@prepared_query
+def _own_latest():
+    return (
+        DevelopmentRoute.objects.for_school(Param("school_id"))
+        .filter(teacher_id=Param("teacher_id"))
+        .order_by("-starts_on")
+        .values_list("pk", flat=True)[:1]
     )
 
 

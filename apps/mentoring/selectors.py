@@ -12,6 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember
 from apps.staff.selectors import staff_with_derived
@@ -135,12 +136,13 @@ def group_member_rows(groups):
     return groups
 
 
-def mentor_group_queryset(*, school):
+def mentor_group_queryset(*, school, now=None):
     """The groups as cards show them (boards, the group list): the curator,
     with the facts cards show (their members come with `group_member_rows`): next planned event, last debrief,
-    overdue events, reverse visit held. Only the joins the cards read: no
+    overdue events, reverse visit held, as of `now` (this moment if not given). Only the joins the cards read: no
     school rows (a network pair is told by `partner_school_id`)."""
-    now = datetime.datetime.now(tz=datetime.UTC)
+    if now is None:
+        now = datetime.datetime.now(tz=datetime.UTC)
     return (
         MentorGroup.objects.for_school(school)
         .select_related("curator")
@@ -180,8 +182,11 @@ def mentor_group_queryset(*, school):
     )
 
 
-def _is_member(user):
-    return Exists(MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user=user))
+def _curates_or_is_member(user_id):
+    """The groups the user curates or is a member of: an EXISTS, not a join (no
+    duplicate rows to make distinct). `user_id`: an id or a prepared query's Param."""
+    is_member = Exists(MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user_id=user_id))
+    return Q(curator__user_id=user_id) | is_member
 
 
 def mentor_group_list(*, school, user, see_all, status="all"):
@@ -191,8 +196,7 @@ def mentor_group_list(*, school, user, see_all, status="all"):
 
     def narrow(groups):
         if not see_all:
-            # An EXISTS, not a join: no duplicate rows to make distinct.
-            groups = groups.filter(Q(curator__user=user) | _is_member(user))
+            groups = groups.filter(_curates_or_is_member(user.pk))
         if status == "open":
             return groups.open()
         if status in MentorGroup.Status.values:
@@ -301,18 +305,11 @@ def curator_board(*, school, user):
     return MentorGroup.objects.for_school(school).filter(curator__user=user).open().order_by("status", "pk")
 
 
-def board_groups(*, school, user):
+def board_groups(*, school, user, now):
     """The board's two lists of open groups in one query (and their members in
     another): those the user curates (by status, then age) and those they are a
     member of (by age)."""
-    groups = group_member_rows(
-        list(
-            mentor_group_queryset(school=school)
-            .open()
-            .filter(Q(curator__user=user) | _is_member(user))
-            .order_by("status", "pk")
-        )
-    )
+    groups = group_member_rows(_board_groups.rows(school_id=school.pk, user_id=user.pk, now=now))
     curated = [group for group in groups if group.curator.user_id == user.pk]
     # A member by the rows read anyway: the query tests membership once, in its filter.
     mine = [group for group in groups if any(member.user_id == user.pk for member in group.member_rows)]
@@ -320,25 +317,47 @@ def board_groups(*, school, user):
     return curated, mine
 
 
+@prepared_query
+def _board_groups():
+    return (
+        mentor_group_queryset(school=Param("school_id"), now=Param("now"))
+        .open()
+        .filter(_curates_or_is_member(Param("user_id")))
+        .order_by("status", "pk")
+    )
+
+
 def board_events(*, school, staff_ids, groups, now, days=14):
     """The board's two lists of events in one query: the people's next two weeks
     (`events_upcoming`) and the groups' past events still planned (`events_due`)."""
+    events = _board_events.rows(
+        school_id=school.pk,
+        staff_ids=list(staff_ids),
+        group_ids=[group.pk for group in groups],
+        now=now,
+        until=now + datetime.timedelta(days=days),
+    )
+    # An event ends after it starts (group_event_ends_after_start): one that starts
+    # from now on is never due, one that ended before now never upcoming.
+    return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]
+
+
+@prepared_query
+def _board_events():
+    school, now = Param("school_id"), Param("now")
     upcoming = Q(
         Q(group__school=school) | Q(group__partner_school=school),
-        events_of_people_q(staff_ids),
+        events_of_people_q(ParamList("staff_ids")),
         starts_at__gte=now,
-        starts_at__lt=now + datetime.timedelta(days=days),
+        starts_at__lt=Param("until"),
     ) & ~Q(status=GroupEvent.Status.CANCELLED)
-    due = Q(group__in=[group.pk for group in groups], ends_at__lt=now, status=GroupEvent.Status.PLANNED)
-    events = list(
+    due = Q(group__pk__any=ParamList("group_ids"), ends_at__lt=now, status=GroupEvent.Status.PLANNED)
+    return (
         GroupEvent.objects.filter(upcoming | due)
         .select_related("group")
         .only("group__kind", "kind", "title", "starts_at", "ends_at", "status")
         .order_by("starts_at", "pk")
     )
-    # An event ends after it starts (group_event_ends_after_start): one that starts
-    # from now on is never due, one that ended before now never upcoming.
-    return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]
 
 
 def events_upcoming(*, school, staff_ids, now, days=14):

@@ -26,8 +26,8 @@ from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
 from .cards import cards_ready, group_parts, history_ready, labels, schedule_rows
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
-from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
-from .route_selectors import route_steps_overdue_on_board
+from .models import GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
+from .route_selectors import route_own_latest, route_steps_overdue_on_board
 
 PAGE_SIZE = 25
 
@@ -401,7 +401,7 @@ def board(request):
     now = timezone.now()
     today = school_today(request.school)
     me = request.staff
-    curated, mine = selectors.board_groups(school=request.school, user=request.user)
+    curated, mine = selectors.board_groups(school=request.school, user=request.user, now=now)
     # The same set as the person's calendar (GroupEventQuerySet.of_people).
     upcoming, due = selectors.board_events(
         school=request.school, staff_ids=[me.pk] if me else [], groups=curated, now=now
@@ -412,15 +412,7 @@ def board(request):
         me=me,
         curated_teachers=[m.staff_id for g in curated for m in g.member_rows] if curated else None,
     )
-    own_route = (
-        DevelopmentRoute.objects.for_school(request.school)
-        .filter(teacher=me)
-        .order_by("-starts_on")
-        .values_list("pk", flat=True)
-        .first()
-        if me
-        else None
-    )
+    own_route = route_own_latest(school=request.school, teacher=me) if me else None
     group_link, event_edit_link, route_link = (
         row_link("mentoring:group_detail"),
         row_link("mentoring:event_edit"),
