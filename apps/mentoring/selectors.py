@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
+from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember
@@ -23,6 +24,8 @@ from .models import (
     GroupEventParticipant,
     MentorGroup,
     MentorGroupMember,
+    MentorGroupStatusChange,
+    NetworkPairResult,
     ProblemTag,
     events_of_people_q,
 )
@@ -75,27 +78,81 @@ def mentor_group_page(*, school):
     )
 
 
+def mentor_group_page_get(*, school, pk):
+    """The group `pk` of the school as `mentor_group_page` reads it, or None."""
+    return _group_page.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _group_page():
+    return mentor_group_page(school=Param("school_id")).filter(pk=Param("pk"))
+
+
 def group_events_shown(*, group, limit=50):
     """The group's schedule, latest first, each event with `people`: its
     participants' short names in name order (one query for all of them, not a
     prefetch of whole staff cards)."""
-    events = list(
-        GroupEvent.objects.filter(group=group)
-        .only("group", "kind", "title", "starts_at", "ends_at", "place", "status")
-        .order_by("-starts_at")[:limit]
-    )
+    events = _events_shown.rows(shape={"limit": limit}, group_id=group.pk)
     names = {}
-    rows = (
-        GroupEventParticipant.objects.filter(event_id__in=[event.pk for event in events])
-        .order_by("staff__last_name", "staff__first_name", "staff__patronymic", "staff_id")
-        .values_list("event_id", "staff__last_name", "staff__first_name", "staff__patronymic")
-    )
-    for event_id, last, first, patronymic in rows if events else ():
+    rows = _event_people.rows(event_ids=[event.pk for event in events]) if events else ()
+    for event_id, last, first, patronymic in rows:
         initials = "".join(f"{part[0]}." for part in (first, patronymic) if part)
         names.setdefault(event_id, []).append(f"{last} {initials}".strip())
     for event in events:
         event.people = ", ".join(names.get(event.pk, ()))
     return events
+
+
+@prepared_query
+def _events_shown(*, limit):
+    return (
+        GroupEvent.objects.filter(group_id=Param("group_id"))
+        .only("group", "kind", "title", "starts_at", "ends_at", "place", "status")
+        .order_by("-starts_at")[:limit]
+    )
+
+
+@prepared_query
+def _event_people():
+    return (
+        GroupEventParticipant.objects.filter(event__pk__any=ParamList("event_ids"))
+        .order_by("staff__last_name", "staff__first_name", "staff__patronymic", "staff_id")
+        .values_list("event_id", "staff__last_name", "staff__first_name", "staff__patronymic")
+    )
+
+
+def group_status_history(*, group):
+    """The group's status changes, latest first, with who made them (their name only)."""
+    return _status_history.rows(group_id=group.pk)
+
+
+@prepared_query
+def _status_history():
+    return (
+        MentorGroupStatusChange.objects.filter(group_id=Param("group_id"))
+        .select_related("changed_by")
+        .only(
+            "group",
+            "from_status",
+            "to_status",
+            "reason",
+            "changed_at",
+            "changed_by__email",
+            "changed_by__last_name",
+            "changed_by__first_name",
+            "changed_by__patronymic",
+        )
+    )
+
+
+def network_results(*, group):
+    """A network pair's quarterly results, latest first."""
+    return _network_results.rows(group_id=group.pk)
+
+
+@prepared_query
+def _network_results():
+    return NetworkPairResult.objects.filter(group_id=Param("group_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,22 +246,39 @@ def _curates_or_is_member(user_id):
     return Q(curator__user_id=user_id) | is_member
 
 
-def mentor_group_list(*, school, user, see_all, status="all"):
+def mentor_group_list(*, school, user_id, see_all, status="all", now=None):
     """What a person sees: every group (administration), or those they curate or
-    are in; of a status, or "open". Returns the groups with the boards' facts and
-    a queryset of the same groups without them, for counting."""
+    are in (`user_id`); of a status, or "open" (anything else: all), with the
+    boards' facts, by status and age."""
+    groups = mentor_group_queryset(school=school, now=now)
+    if not see_all:
+        groups = groups.filter(_curates_or_is_member(user_id))
+    if status == "open":
+        groups = groups.open()
+    elif status in MentorGroup.Status.values:
+        groups = groups.filter(status=status)
+    return groups.order_by("status", "-starts_on", "pk")
 
-    def narrow(groups):
-        if not see_all:
-            groups = groups.filter(_curates_or_is_member(user.pk))
-        if status == "open":
-            return groups.open()
-        if status in MentorGroup.Status.values:
-            return groups.filter(status=status)
-        return groups
 
-    listed = narrow(mentor_group_queryset(school=school)).order_by("status", "-starts_on", "pk")
-    return listed, narrow(MentorGroup.objects.for_school(school))
+def mentor_group_list_page(*, school, user, see_all, status, number, per_page, now):
+    """Page `number` of `mentor_group_list` and the groups' total, from one query."""
+    if status != "open" and status not in MentorGroup.Status.values:
+        status = "all"
+    values = {"school_id": school.pk, "now": now} | ({} if see_all else {"user_id": user.pk})
+    return prepared_page(
+        _group_list, number=number, per_page=per_page, shape={"see_all": see_all, "status": status}, **values
+    )
+
+
+@prepared_query
+def _group_list(*, see_all, status):
+    return mentor_group_list(
+        school=Param("school_id"),
+        user_id=None if see_all else Param("user_id"),
+        see_all=see_all,
+        status=status,
+        now=Param("now"),
+    ).annotate(total_count=Window(Count("*")))
 
 
 def group_load(*, staff_ids, exclude=None):

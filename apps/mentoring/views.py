@@ -2,8 +2,8 @@ from itertools import chain
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,22 +48,15 @@ def _warn_load(request, warnings):
 @school_view()
 def group_list(request):
     status = request.GET.get("status", "open")
-    groups, counted = selectors.mentor_group_list(
-        school=request.school, user=request.user, see_all=is_manager(request), status=status
+    page = selectors.mentor_group_list_page(
+        school=request.school,
+        user=request.user,
+        see_all=is_manager(request),
+        status=status,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        now=timezone.now(),
     )
-    paginator = Paginator(groups, PAGE_SIZE)
-    number = request.GET.get("page")
-    # The first page read with one row more: a school's groups fit on it most
-    # often, and then its rows are the count.
-    rows = list(groups[: PAGE_SIZE + 1]) if number in (None, "", "1") else None
-    if rows is not None and len(rows) <= PAGE_SIZE:
-        paginator.count = len(rows)
-    else:
-        # Counted without the boards' facts: the same groups, a far cheaper query.
-        paginator.count = counted.count()
-    page = paginator.get_page(number)
-    if rows is not None:
-        page.object_list = rows[:PAGE_SIZE]
     link = row_link("mentoring:group_detail")
     page.object_list = selectors.group_member_rows(list(page.object_list))
     for group in page.object_list:
@@ -148,7 +141,9 @@ def _partner_school(request):
 
 @school_view()
 def group_detail(request, pk):
-    group = get_for_school_or_404(selectors.mentor_group_page(school=request.school), school=request.school, pk=pk)
+    group = selectors.mentor_group_page_get(school=request.school, pk=pk)
+    if group is None:
+        raise Http404(str(MentorGroup._meta.verbose_name))
     group_parts(selectors.group_member_rows([group])[0])
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
@@ -158,21 +153,7 @@ def group_detail(request, pk):
         now=now,
         edit_link=row_link("mentoring:event_edit") if can_manage else None,
     )
-    history = history_ready(
-        list(
-            group.status_changes.select_related("changed_by").only(
-                "group",
-                "from_status",
-                "to_status",
-                "reason",
-                "changed_at",
-                "changed_by__email",
-                "changed_by__last_name",
-                "changed_by__first_name",
-                "changed_by__patronymic",
-            )
-        )
-    )
+    history = history_ready(selectors.group_status_history(group=group))
     # The history holds the decline with its reason, latest first.
     decline_reason = ""
     if group.status == MentorGroup.Status.DECLINED:
@@ -186,7 +167,7 @@ def group_detail(request, pk):
             "can_report": group_can_report(request, group),
             "events": events,
             "history": history,
-            "results": group.results.all() if group.is_network else None,
+            "results": selectors.network_results(group=group) if group.is_network else None,
             "status_form": StatusChangeForm(group=group, can_activate=is_manager(request)) if can_manage else None,
             "decline_form": GroupDeclineForm() if _can_decline(request, group) else None,
             "decline_reason": decline_reason,
