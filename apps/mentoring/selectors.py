@@ -373,6 +373,29 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
     )
 
 
+def calendar_event_rows(*, school, start, end, staff_ids=None, group=None):
+    """`calendar_events` read by a prepared query: the list of its rows."""
+    values = {"start": start, "end": end}
+    if group is not None:
+        values["group_id"] = group.pk
+    else:
+        values["school_id"] = school.pk
+    if staff_ids is not None:
+        values["staff_ids"] = list(staff_ids)
+    return _calendar_events.rows(shape={"of_group": group is not None, "of_people": staff_ids is not None}, **values)
+
+
+@prepared_query
+def _calendar_events(*, of_group, of_people):
+    return calendar_events(
+        school=None if of_group else Param("school_id"),
+        start=Param("start"),
+        end=Param("end"),
+        staff_ids=ParamList("staff_ids") if of_people else None,
+        group=Param("group_id") if of_group else None,
+    )
+
+
 def curator_board(*, school, user):
     """The open groups a user curates (the rows only: «Мои дела» reads their due
     events through them on every page; the board itself reads `board_groups`)."""
