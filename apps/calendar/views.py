@@ -23,10 +23,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.dates import school_today, short_date
-from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.tenancy import school_view
 from apps.mentoring.access import group_can_view, is_manager, require
 from apps.mentoring.models import MentorGroup
-from apps.mentoring.selectors import mentor_group_for_schedule
+from apps.mentoring.selectors import mentor_group_for_schedule_get
 from apps.staff.models import StaffMember
 
 from . import ical
@@ -157,7 +157,9 @@ def staff_calendar(request, pk):
 
 @school_view()
 def group_calendar(request, pk):
-    group = get_for_school_or_404(mentor_group_for_schedule(school=request.school), school=request.school, pk=pk)
+    group = mentor_group_for_schedule_get(school=request.school, pk=pk)
+    if group is None:
+        raise Http404(str(MentorGroup._meta.verbose_name))
     require(group_can_view(request, group))
     return _render_calendar(
         request,

@@ -39,13 +39,44 @@ def mentor_group_rows(*, school):
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "partner_school", "curator", "curator__user")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot"),
-            ),
-        )
+        .prefetch_related(Prefetch("members", queryset=_member_cards()))
     )
+
+
+def _member_cards():
+    return MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot")
+
+
+def mentor_group_get(*, school, pk):
+    """The group `pk` of the school as `mentor_group_rows` reads it, or None."""
+    group = _group_row.first(school_id=school.pk, pk=pk)
+    if group is not None:
+        _prefetched(group, "members", _group_member_cards.rows(group_id=group.pk))
+    return group
+
+
+@prepared_query
+def _group_row():
+    return mentor_group_rows(school=Param("school_id")).prefetch_related(None).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _group_member_cards():
+    return _member_cards().filter(group_id=Param("group_id"))
+
+
+def _prefetched(instance, name, rows):
+    """Give `instance` the rows of its reverse relation `name` as prefetch_related
+    does (`instance.name.all()` reads no more), read by a prepared query."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    for row in rows:
+        manager.field.set_cached_value(row, instance)
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
 
 
 def mentor_group_page(*, school):
@@ -322,12 +353,33 @@ def event_conflicts(*, event):
 def mentor_group_for_schedule(*, school):
     """Groups of the school with what their schedule's pages need: the school
     (dates), the curator and the members' cards (ids and users only: access)."""
-    members = MentorGroupMember.objects.select_related("staff").only("group", "staff", "staff__user").order_by("slot")
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "curator")
-        .prefetch_related(Prefetch("members", queryset=members))
+        .prefetch_related(Prefetch("members", queryset=_member_users()))
     )
+
+
+def _member_users():
+    return MentorGroupMember.objects.select_related("staff").only("group", "staff", "staff__user").order_by("slot")
+
+
+def mentor_group_for_schedule_get(*, school, pk):
+    """The group `pk` of the school as `mentor_group_for_schedule` reads it, or None."""
+    group = _schedule_group_row.first(school_id=school.pk, pk=pk)
+    if group is not None:
+        _prefetched(group, "members", _group_member_users.rows(group_id=group.pk))
+    return group
+
+
+@prepared_query
+def _schedule_group_row():
+    return mentor_group_for_schedule(school=Param("school_id")).prefetch_related(None).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _group_member_users():
+    return _member_users().filter(group_id=Param("group_id"))
 
 
 @functools.cache

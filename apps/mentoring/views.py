@@ -33,7 +33,13 @@ PAGE_SIZE = 25
 
 
 def _group(request, pk):
-    return get_for_school_or_404(selectors.mentor_group_rows(school=request.school), school=request.school, pk=pk)
+    return _found(selectors.mentor_group_get(school=request.school, pk=pk))
+
+
+def _found(group):
+    if group is None:
+        raise Http404(str(MentorGroup._meta.verbose_name))
+    return group
 
 
 def _warn_load(request, warnings):
@@ -141,9 +147,7 @@ def _partner_school(request):
 
 @school_view()
 def group_detail(request, pk):
-    group = selectors.mentor_group_page_get(school=request.school, pk=pk)
-    if group is None:
-        raise Http404(str(MentorGroup._meta.verbose_name))
+    group = _found(selectors.mentor_group_page_get(school=request.school, pk=pk))
     group_parts(selectors.group_member_rows([group])[0])
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
@@ -286,9 +290,7 @@ def _report_conflicts(request, conflicts):
 
 
 def _schedule_group(request, pk):
-    return get_for_school_or_404(
-        selectors.mentor_group_for_schedule(school=request.school), school=request.school, pk=pk
-    )
+    return _found(selectors.mentor_group_for_schedule_get(school=request.school, pk=pk))
 
 
 @school_view()
