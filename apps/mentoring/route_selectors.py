@@ -15,7 +15,8 @@ from apps.core.dates import add_years, school_today
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.models import EARLY_CAREER_YEARS, StaffMember
 
-from .models import DevelopmentRoute, GroupEvent, RouteStep
+from .models import DevelopmentRoute, GroupEvent, MentorGroup, RouteStep
+from .selectors import prefetched
 
 OPEN_STEP_STATUSES = (RouteStep.Status.PLANNED, RouteStep.Status.IN_PROGRESS)
 # A person's name fields, enough for full_name and short_name.
@@ -58,18 +59,40 @@ def route_list(*, school, on: datetime.date, user=None, overdue_only=False, quer
 def route_detail(*, school, on: datetime.date):
     """Routes with their steps (responsible, evidence visit, `is_overdue` on `on`);
     the view picks one by id. Two queries whatever the number of steps."""
-    steps = (
+    return _routes_with_people(school=school).prefetch_related(Prefetch("steps", queryset=_route_steps(on=on)))
+
+
+def _routes_with_people(*, school):
+    return DevelopmentRoute.objects.for_school(school).select_related("teacher", "mentor")
+
+
+def _route_steps(*, on):
+    return (
         RouteStep.objects.select_related("responsible", "evidence_event")
         .annotate(
             is_overdue=ExpressionWrapper(Q(status__in=OPEN_STEP_STATUSES, due_on__lt=on), output_field=BooleanField())
         )
         .order_by("due_on", "pk")
     )
-    return (
-        DevelopmentRoute.objects.for_school(school)
-        .select_related("teacher", "mentor")
-        .prefetch_related(Prefetch("steps", queryset=steps))
-    )
+
+
+def route_detail_get(*, school, pk, on: datetime.date):
+    """The route `pk` of the school as `route_detail` reads it (its steps in
+    `route.steps.all()`), or None."""
+    route = _route_row.first(school_id=school.pk, pk=pk)
+    if route is not None:
+        prefetched(route, "steps", _route_step_rows.rows(route_id=route.pk, on=on))
+    return route
+
+
+@prepared_query
+def _route_row():
+    return _routes_with_people(school=Param("school_id")).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _route_step_rows():
+    return _route_steps(on=Param("on")).filter(route_id=Param("route_id"))
 
 
 def route_step_queryset(*, school):
@@ -78,6 +101,43 @@ def route_step_queryset(*, school):
     return RouteStep.objects.for_school(school).select_related(
         "route", "route__teacher", "route__mentor", "responsible"
     )
+
+
+def route_step_get(*, school, pk):
+    """The step `pk` of the school as `route_step_queryset` reads it, or None."""
+    return _route_step_row.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _route_step_row():
+    return route_step_queryset(school=Param("school_id")).filter(pk=Param("pk"))
+
+
+def curates_teacher(*, school, user, teacher):
+    """Whether the user curates an open group of the school that `teacher` is in."""
+    return bool(_curates_teacher.rows(school_id=school.pk, user_id=user.pk, teacher_id=teacher.pk))
+
+
+@prepared_query
+def _curates_teacher():
+    return (
+        MentorGroup.objects.for_school(Param("school_id"))
+        .open()
+        .filter(curator__user_id=Param("user_id"), members__staff_id=Param("teacher_id"))
+        .values_list("pk", flat=True)[:1]
+    )
+
+
+def answers_for_a_step(*, route, user):
+    """Whether the user is the responsible mentor of one of the route's steps."""
+    return bool(_answers_for_a_step.rows(route_id=route.pk, user_id=user.pk))
+
+
+@prepared_query
+def _answers_for_a_step():
+    return RouteStep.objects.filter(route_id=Param("route_id"), responsible__user_id=Param("user_id")).values_list(
+        "pk", flat=True
+    )[:1]
 
 
 def route_steps_overdue(*, school, on: datetime.date, responsible=None, teachers=None):

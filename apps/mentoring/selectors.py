@@ -51,7 +51,7 @@ def mentor_group_get(*, school, pk):
     """The group `pk` of the school as `mentor_group_rows` reads it, or None."""
     group = _group_row.first(school_id=school.pk, pk=pk)
     if group is not None:
-        _prefetched(group, "members", _group_member_cards.rows(group_id=group.pk))
+        prefetched(group, "members", _group_member_cards.rows(group_id=group.pk))
     return group
 
 
@@ -65,7 +65,7 @@ def _group_member_cards():
     return _member_cards().filter(group_id=Param("group_id"))
 
 
-def _prefetched(instance, name, rows):
+def prefetched(instance, name, rows):
     """Give `instance` the rows of its reverse relation `name` as prefetch_related
     does (`instance.name.all()` reads no more), read by a prepared query."""
     manager = getattr(instance, name)
@@ -368,7 +368,7 @@ def mentor_group_for_schedule_get(*, school, pk):
     """The group `pk` of the school as `mentor_group_for_schedule` reads it, or None."""
     group = _schedule_group_row.first(school_id=school.pk, pk=pk)
     if group is not None:
-        _prefetched(group, "members", _group_member_users.rows(group_id=group.pk))
+        prefetched(group, "members", _group_member_users.rows(group_id=group.pk))
     return group
 
 
