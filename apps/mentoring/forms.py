@@ -72,8 +72,10 @@ class MentorGroupForm(forms.Form):
         self.fields["curator"].queryset = own.order_by("last_name", "first_name")
         # Each school sees only its own staff; a network pair shows the partner
         # school's staff once the administration has chosen that school.
-        partners = School.objects.filter(network_id=school.network_id).exclude(pk=school.pk)
-        chosen = list(partners.filter(pk=partner_school.pk)) if partner_school is not None and school.network_id else []
+        chosen = []
+        if partner_school is not None and school.network_id:
+            partners = School.objects.filter(network_id=school.network_id).exclude(pk=school.pk)
+            chosen = list(partners.filter(pk=partner_school.pk))
         values = {"school_id": school.pk}
         if chosen:
             people = _staff_offered(school, partner_school)
@@ -86,8 +88,9 @@ class MentorGroupForm(forms.Form):
             people = own
             del self.fields["partner_school"]
         members = ("member1", "member2", "member3")
+        people = _members_listed(people)
         for name in members:
-            self.fields[name].queryset = _members_listed(people)
+            self.fields[name].queryset = people
             self.fields[name].show_school = partner_school is not None
         limit_dates(self, school, ("starts_on", "planned_end_on"), **GROUP_DATE_YEARS)
         self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
@@ -148,7 +151,7 @@ class MentorGroupForm(forms.Form):
             "partner_school": group.partner_school_id,
             "task": group.task,
             "observed_aspect": group.observed_aspect,
-            "problem_tags": list(group.problem_tags.order_by().values_list("pk", flat=True)),
+            "problem_tags": _group_problem_ids.rows(group_id=group.pk),
             "starts_on": group.starts_on,
             "planned_end_on": group.planned_end_on,
         }
@@ -171,8 +174,14 @@ def _members_listed(people):
 
 @prepared_query
 def _members_shown(*, network):
-    people = _staff_offered(Param("school_id"), Param("partner_id") if network else None)
-    return _members_listed(people).only(*_STAFF_SHOWN)
+    people = _members_listed(_staff_offered(Param("school_id"), Param("partner_id") if network else None))
+    # A network pair's options name each person's school; a pair of one school's do not.
+    return people.only(*_STAFF_SHOWN) if network else people.select_related(None).only(*_STAFF_NAME)
+
+
+@prepared_query
+def _group_problem_ids():
+    return ProblemTag.objects.filter(groups=Param("group_id")).order_by().values_list("pk", flat=True)
 
 
 @prepared_query

@@ -9,7 +9,7 @@ import datetime
 import functools
 import operator
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, Value
 
 from apps.core.dates import add_years, school_today
 from apps.core.prepared import Param, ParamList, prepared_query
@@ -124,7 +124,8 @@ def _curates_teacher():
         MentorGroup.objects.for_school(Param("school_id"))
         .open()
         .filter(curator__user_id=Param("user_id"), members__staff_id=Param("teacher_id"))
-        .values_list("pk", flat=True)[:1]
+        .order_by()
+        .values(a=Value(1))[:1]
     )
 
 
@@ -135,9 +136,11 @@ def answers_for_a_step(*, route, user):
 
 @prepared_query
 def _answers_for_a_step():
-    return RouteStep.objects.filter(route_id=Param("route_id"), responsible__user_id=Param("user_id")).values_list(
-        "pk", flat=True
-    )[:1]
+    return (
+        RouteStep.objects.filter(route_id=Param("route_id"), responsible__user_id=Param("user_id"))
+        .order_by()
+        .values(a=Value(1))[:1]
+    )
 
 
 def route_steps_overdue(*, school, on: datetime.date, responsible=None, teachers=None):
