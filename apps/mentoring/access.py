@@ -7,7 +7,8 @@ the school, a curator the groups they curate, a teacher the groups they are in.
 
 from django.core.exceptions import PermissionDenied
 
-from .route_selectors import answers_for_a_step, curates_teacher
+from .route_selectors import answers_for_a_step
+from .selectors import curates_teacher
 
 
 def is_manager(request):

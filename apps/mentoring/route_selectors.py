@@ -15,7 +15,7 @@ from apps.core.dates import add_years, school_today
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.models import EARLY_CAREER_YEARS, StaffMember
 
-from .models import DevelopmentRoute, GroupEvent, MentorGroup, RouteStep
+from .models import DevelopmentRoute, GroupEvent, RouteStep
 from .selectors import prefetched
 
 OPEN_STEP_STATUSES = (RouteStep.Status.PLANNED, RouteStep.Status.IN_PROGRESS)
@@ -111,22 +111,6 @@ def route_step_get(*, school, pk):
 @prepared_query
 def _route_step_row():
     return route_step_queryset(school=Param("school_id")).filter(pk=Param("pk"))
-
-
-def curates_teacher(*, school, user, teacher):
-    """Whether the user curates an open group of the school that `teacher` is in."""
-    return bool(_curates_teacher.rows(school_id=school.pk, user_id=user.pk, teacher_id=teacher.pk))
-
-
-@prepared_query
-def _curates_teacher():
-    return (
-        MentorGroup.objects.for_school(Param("school_id"))
-        .open()
-        .filter(curator__user_id=Param("user_id"), members__staff_id=Param("teacher_id"))
-        .order_by()
-        .values(a=Value(1))[:1]
-    )
 
 
 def answers_for_a_step(*, route, user):

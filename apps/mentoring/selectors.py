@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Window
+from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
@@ -445,6 +445,27 @@ def _calendar_events(*, of_group, of_people):
         end=Param("end"),
         staff_ids=ParamList("staff_ids") if of_people else None,
         group=Param("group_id") if of_group else None,
+    )
+
+
+def curates_teacher(*, school, user, teacher, network_only=False):
+    """Whether the user curates an open group of the school that `teacher` is in
+    (a network pair, with `network_only`)."""
+    found = _curates_teacher.rows(
+        shape={"network_only": network_only}, school_id=school.pk, user_id=user.pk, teacher_id=teacher.pk
+    )
+    return bool(found)
+
+
+@prepared_query
+def _curates_teacher(*, network_only):
+    groups = MentorGroup.objects.for_school(Param("school_id")).open()
+    if network_only:
+        groups = groups.filter(partner_school__isnull=False)
+    return (
+        groups.filter(curator__user_id=Param("user_id"), members__staff_id=Param("teacher_id"))
+        .order_by()
+        .values(a=Value(1))[:1]
     )
 
 

@@ -103,5 +103,5 @@ def test_another_school_s_group_route_and_step_are_not_found():
         assert route.steps.all()[0].is_overdue
         assert route_selectors.route_detail_get(school=school, pk=other["route"].pk, on=on) is None
         assert route_selectors.route_step_get(school=school, pk=other["step"].pk) is None
-        assert route_selectors.curates_teacher(school=school, user=case["user"], teacher=case["teacher"])
-        assert not route_selectors.curates_teacher(school=school, user=other["user"], teacher=case["teacher"])
+        assert selectors.curates_teacher(school=school, user=case["user"], teacher=case["teacher"])
+        assert not selectors.curates_teacher(school=school, user=other["user"], teacher=case["teacher"])
