@@ -26,6 +26,7 @@ from .models import (
     NetworkPairResult,
     ProblemTag,
 )
+from .selectors import network_partner, network_partners
 from .services import EVENT_DATE_YEARS, GROUP_DATE_YEARS, MemberSpec, network_result_year_error
 
 # What a drop-down of staff shows of each (StaffLabelMixin): read only these for its options.
@@ -69,13 +70,13 @@ class MentorGroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.school = school
         own = _staff_offered(school)
-        self.fields["curator"].queryset = own.order_by("last_name", "first_name")
+        self.fields["curator"].queryset = _curators_listed(own)
         # Each school sees only its own staff; a network pair shows the partner
         # school's staff once the administration has chosen that school.
         chosen = []
         if partner_school is not None and school.network_id:
-            partners = School.objects.filter(network_id=school.network_id).exclude(pk=school.pk)
-            chosen = list(partners.filter(pk=partner_school.pk))
+            partners = network_partners(network_id=school.network_id, school_id=school.pk)
+            chosen = [found] if (found := network_partner(school=school, pk=partner_school.pk)) else []
         values = {"school_id": school.pk}
         if chosen:
             people = _staff_offered(school, partner_school)
@@ -108,6 +109,8 @@ class MentorGroupForm(forms.Form):
         shared = [self.fields[name] for name in members]
         if curator_fixed is None and partner_school is None:
             shared.append(self.fields["curator"])
+        elif curator_fixed is None:
+            choices_read_once([self.fields["curator"]], lambda: _curators_shown.rows(school_id=school.pk))
         choices_read_once(shared, lambda: _members_shown.rows(shape={"network": bool(chosen)}, **values))
         # ...and draw their options once: each select only marks its own person.
         share_marked_options(shared)
@@ -170,6 +173,16 @@ def _staff_offered(school, partner_school=None):
 
 def _members_listed(people):
     return people.order_by("school__short_name", "last_name", "first_name")
+
+
+def _curators_listed(people):
+    return people.order_by("last_name", "first_name")
+
+
+@prepared_query
+def _curators_shown():
+    # A curator is of the group's own school: no school in the option.
+    return _curators_listed(_staff_offered(Param("school_id"))).select_related(None).only(*_STAFF_NAME)
 
 
 @prepared_query

@@ -12,6 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import School
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.load import teacher_load_warnings
@@ -77,6 +78,32 @@ def prefetched(instance, name, rows):
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[name] = queryset
+
+
+def network_partners(*, network_id, school_id):
+    """The other schools of the school's network: a network pair's possible partners
+    (ids, or a prepared query's Params)."""
+    return School.objects.filter(network_id=network_id).exclude(pk=school_id)
+
+
+def network_partner_rows(*, school):
+    """`network_partners` as a list (none outside a network)."""
+    if not school.network_id:
+        return []
+    return _network_partners.rows(shape={"one": False}, network_id=school.network_id, school_id=school.pk)
+
+
+def network_partner(*, school, pk):
+    """The school `pk` if it is one of `network_partners`, or None."""
+    if not school.network_id:
+        return None
+    return _network_partners.first(shape={"one": True}, network_id=school.network_id, school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _network_partners(*, one):
+    partners = network_partners(network_id=Param("network_id"), school_id=Param("school_id"))
+    return partners.filter(pk=Param("pk")) if one else partners
 
 
 def mentor_group_page(*, school):

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import School
 from apps.core.dates import school_today, short_date
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
@@ -127,11 +126,7 @@ def group_create(request):
             else:
                 messages.success(request, _("The group is formed."))
             return redirect("mentoring:group_detail", pk=group.pk)
-    partners = (
-        School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk)
-        if request.school.network_id and is_manager(request)
-        else School.objects.none()
-    )
+    partners = selectors.network_partner_rows(school=request.school) if is_manager(request) else []
     return render(
         request, "mentoring/group_form.html", {"form": form, "partners": partners, "partner_school": partner_school}
     )
@@ -140,9 +135,9 @@ def group_create(request):
 def _partner_school(request):
     """The network partner chosen for a network pair (?partner= or the posted form)."""
     value = request.POST.get("partner_school") or request.GET.get("partner") or ""
-    if not value.isdecimal() or not request.school.network_id:
+    if not value.isdecimal():
         return None
-    return School.objects.filter(pk=value, network_id=request.school.network_id).exclude(pk=request.school.pk).first()
+    return selectors.network_partner(school=request.school, pk=int(value))
 
 
 @school_view()
