@@ -159,3 +159,17 @@ def test_a_page_of_a_prepared_query_and_its_total_from_one_query():
 def test_a_sliced_query_takes_no_limit():
     with pytest.raises(PreparedQueryError, match="no limit"):
         prepared_query(lambda: StaffMember.objects.filter(pk=Param("pk"))[:3]).rows(pk=1, limit=2)
+
+
+def test_each_run_converts_its_columns_as_the_queryset_does():
+    # A JSON column comes back as text and is parsed by its field's converter,
+    # which a run finds once and reuses, not per column each time.
+    from apps.core.json_rows import JSONRow
+
+    @prepared_query
+    def with_a_json_column():
+        return StaffMember.objects.filter(pk=Param("pk")).annotate(row=JSONRow(name="last_name")).values("row")
+
+    first, second = StaffMemberFactory(last_name="Иванова"), StaffMemberFactory(last_name="Петрова")
+    assert with_a_json_column.rows(pk=first.pk) == [{"row": {"name": "Иванова"}}]
+    assert with_a_json_column.rows(pk=second.pk) == [{"row": {"name": "Петрова"}}]
