@@ -111,6 +111,8 @@ class MentorGroupForm(forms.Form):
             shared.append(self.fields["curator"])
         elif curator_fixed is None:
             choices_read_once([self.fields["curator"]], lambda: _curators_shown.rows(school_id=school.pk))
+            # Alone, but drawn the same way: its options straight from its rows.
+            share_marked_options([self.fields["curator"]])
         choices_read_once(shared, lambda: _members_shown.rows(shape={"network": bool(chosen)}, **values))
         # ...and draw their options once: each select only marks its own person.
         share_marked_options(shared)
