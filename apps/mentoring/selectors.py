@@ -594,17 +594,8 @@ def similar_problems(*, school, curator_user=None):
     tagged in their feedback: debrief content is never shown to the
     administration. A fixed number of queries whatever the size."""
     open_groups = MentorGroup.OPEN_STATUSES
-    rows = (
-        MentorGroupMember.objects.filter(
-            Q(group__school=school) | Q(group__partner_school=school),
-            group__status__in=open_groups,
-            group__problem_tags__isnull=False,
-        )
-        .values("group__problem_tags", "group_id", "staff_id")
-        .order_by()
-    )
     by_tag = {}
-    for row in rows:
+    for row in _tagged_members.rows(school_id=school.pk):
         by_tag.setdefault(row["group__problem_tags"], []).append((row["staff_id"], row["group_id"]))
     if curator_user is not None:
         for source in CURATED_PROBLEM_SOURCES:
@@ -616,13 +607,8 @@ def similar_problems(*, school, curator_user=None):
     by_tag = {tag: pairs for tag, pairs in by_tag.items() if len({group for _s, group in pairs}) >= 2}
     if not by_tag:
         return []
-    staff = {
-        s.pk: s
-        for s in StaffMember.objects.filter(pk__in={s for pairs in by_tag.values() for s, _g in pairs}).only(
-            "last_name", "first_name", "patronymic"
-        )
-    }
-    tags = {t.pk: t for t in ProblemTag.objects.filter(pk__in=by_tag)}
+    staff = {s.pk: s for s in _names_of.rows(ids=list({s for pairs in by_tag.values() for s, _g in pairs}))}
+    tags = {t.pk: t for t in _tags_of.rows(ids=list(by_tag))}
     result = []
     for tag_id, pairs in by_tag.items():
         seen = set()
@@ -633,6 +619,31 @@ def similar_problems(*, school, curator_user=None):
                 entry.teachers.append((staff[staff_id], group_id))
         result.append(entry)
     return sorted(result, key=lambda e: e.tag.name)
+
+
+@prepared_query
+def _tagged_members():
+    """The members of the school's open groups, once per problem their group works on."""
+    school = Param("school_id")
+    return (
+        MentorGroupMember.objects.filter(
+            Q(group__school=school) | Q(group__partner_school=school),
+            group__status__in=MentorGroup.OPEN_STATUSES,
+            group__problem_tags__isnull=False,
+        )
+        .values("group__problem_tags", "group_id", "staff_id")
+        .order_by()
+    )
+
+
+@prepared_query
+def _names_of():
+    return StaffMember.objects.filter(pk__any=ParamList("ids")).only("last_name", "first_name", "patronymic")
+
+
+@prepared_query
+def _tags_of():
+    return ProblemTag.objects.filter(pk__any=ParamList("ids"))
 
 
 CATEGORY_RANK = {

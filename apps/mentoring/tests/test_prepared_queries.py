@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.accounts.tests.factories import SchoolFactory, UserFactory
 from apps.core.dates import school_today
 from apps.mentoring import route_selectors, selectors
-from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory
+from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory, ProblemTagFactory
 from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, RouteStepFactory
 from apps.staff.tests.factories import StaffMemberFactory
 
@@ -105,3 +105,19 @@ def test_another_school_s_group_route_and_step_are_not_found():
         assert route_selectors.route_step_get(school=school, pk=other["step"].pk) is None
         assert selectors.curates_teacher(school=school, user=case["user"], teacher=case["teacher"])
         assert not selectors.curates_teacher(school=school, user=other["user"], teacher=case["teacher"])
+
+
+def test_similar_problems_of_each_school_name_only_its_own_teachers():
+    cases = []
+    for _ in range(2):
+        school = SchoolFactory()
+        tag = ProblemTagFactory(school=school)
+        groups = [MentorGroupFactory(school=school) for _ in range(2)]
+        for group in groups:
+            group.problem_tags.add(tag)
+        teachers = {m.staff_id for group in groups for m in group.members.all()}
+        cases.append((school, tag, teachers))
+    for school, tag, teachers in (*cases, cases[0]):
+        found = selectors.similar_problems(school=school)
+        assert [problem.tag.pk for problem in found] == [tag.pk]
+        assert {staff.pk for staff, _group in found[0].teachers} == teachers
