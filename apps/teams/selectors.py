@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
@@ -18,7 +18,8 @@ from apps.accounts.models import User
 from apps.core.dates import add_years, school_today
 from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
-from apps.core.paging import page_with_count
+from apps.core.paging import page_with_count, prepared_page
+from apps.core.prepared import Param, prepared_query
 from apps.core.typography import quoted
 from apps.staff.load import teacher_load_warnings
 from apps.staff.models import (
@@ -44,14 +45,16 @@ def _teams(*, school):
     return TaskTeam.objects.for_school(school).select_related("school", "partner_school", "predecessor", "outcome")
 
 
-def team_queryset(*, school):
-    """Teams of the school (and those it is a partner of) with their active
-    members (who may manage a team is read from them) and outcome, for the
+def _form_teams(*, school):
+    """Teams of the school (and those it is a partner of) with their outcome, for the
     team's forms and actions (which show no predecessor)."""
-    return (
-        TaskTeam.objects.for_school(school)
-        .select_related("school", "partner_school", "outcome")
-        .prefetch_related(Prefetch("members", queryset=_active_members(), to_attr="active_members"))
+    return TaskTeam.objects.for_school(school).select_related("school", "partner_school", "outcome")
+
+
+def team_queryset(*, school):
+    """`_form_teams` with their active members (who may manage a team is read from them)."""
+    return _form_teams(school=school).prefetch_related(
+        Prefetch("members", queryset=_active_members(), to_attr="active_members")
     )
 
 
@@ -79,9 +82,8 @@ def _team_cards_queryset(*, school):
     )
 
 
-def _with_milestone_counts(teams, *, school):
-    """The counts an open team's card shows."""
-    today = school_today(school)
+def _with_milestone_counts(teams, *, today):
+    """The counts an open team's card shows (`today` in the school's zone)."""
     return teams.annotate(
         open_milestones=Count("milestones", filter=Q(milestones__is_done=False), distinct=True),
         overdue_milestones=Count(
@@ -90,32 +92,77 @@ def _with_milestone_counts(teams, *, school):
     )
 
 
-def team_list(*, school, status="open", kind="", member_id=None):
-    """The teams list with its filters: status ("open", "all" or a status), kind,
-    and a person who is an active member."""
-    teams = _with_milestone_counts(_team_cards_queryset(school=school), school=school)
+def team_list(*, school, status="open", kind="", member_id=None, today=None):
+    """The teams list with its filters: status ("open", "all" or a status), kind
+    (or "" for any), and a person who is an active member (or None); see
+    `team_list_filters` for values typed into the address."""
+    teams = _with_milestone_counts(_team_cards_queryset(school=school), today=today or school_today(school))
     if status == "open":
         teams = teams.open()
-    elif status in TaskTeam.Status.values:
+    elif status != "all":
         teams = teams.filter(status=status)
-    if kind in TaskTeam.Kind.values:
+    if kind:
         teams = teams.filter(kind=kind)
-    if member_id:
+    if member_id is not None:
         teams = teams.filter(
             Exists(TeamMember.objects.filter(team=OuterRef("pk"), staff_id=member_id, left_on__isnull=True))
         )
     return teams.order_by("deadline", "pk")
 
 
-def member_filter_choices(*, school):
-    """Whom the teams list can be filtered by: the school's working staff as (id, full name)."""
-    people = (
-        StaffMember.objects.for_school(school)
+def team_list_filters(*, status, kind, member_id):
+    """The list's filters as `team_list` takes them from what the address says: an
+    unknown status lists every team, an unknown kind or no person filters nothing."""
+    if status != "open" and status not in TaskTeam.Status.values:
+        status = "all"
+    return {
+        "status": status,
+        "kind": kind if kind in TaskTeam.Kind.values else "",
+        "member_id": member_id or None,
+    }
+
+
+@prepared_query
+def _team_list_rows(*, status, kind, member):
+    return team_list(
+        school=Param("school_id"),
+        status=status if status in ("open", "all") else Param("status"),
+        kind=Param("kind") if kind else "",
+        member_id=Param("member_id") if member else None,
+        today=Param("today"),
+    ).annotate(total_count=Window(Count("*")))
+
+
+def team_list_page(*, school, status, kind, member_id, number, per_page):
+    """Page `number` of `team_list` as cards, with their total, from one prepared query."""
+    filters = team_list_filters(status=status, kind=kind, member_id=member_id)
+    status, kind, member_id = filters["status"], filters["kind"], filters["member_id"]
+    shape = {"status": status if status in ("open", "all") else "one", "kind": bool(kind), "member": bool(member_id)}
+    values = {"school_id": school.pk, "today": school_today(school)}
+    if shape["status"] == "one":
+        values["status"] = status
+    if kind:
+        values["kind"] = kind
+    if member_id:
+        values["member_id"] = member_id
+    page = prepared_page(_team_list_rows, number=number, per_page=per_page, shape=shape, **values)
+    page.object_list = team_cards(page.object_list)
+    return page
+
+
+@prepared_query
+def _member_filter_people():
+    return (
+        StaffMember.objects.for_school(Param("school_id"))
         .filter(is_active=True)
         .order_by("last_name", "first_name")
         .only("pk", "last_name", "first_name", "patronymic")
     )
-    return [(person.pk, person.full_name) for person in people]
+
+
+def member_filter_choices(*, school):
+    """Whom the teams list can be filtered by: the school's working staff as (id, full name)."""
+    return [(person.pk, person.full_name) for person in _member_filter_people.rows(school_id=school.pk)]
 
 
 def member_filter_options(people, *, selected=None):
@@ -128,7 +175,7 @@ def member_filter_options(people, *, selected=None):
     )
 
 
-def _all_members(*, hints_on=None):
+def _member_rows(*, hints_on=None):
     """Everyone who was ever a member; with `hints_on` (a date), each member's staff
     card also brings what the composition hints read (`hint_category`,
     `hint_subjects`), so that the team's page asks no query of its own for them."""
@@ -151,7 +198,12 @@ def _all_members(*, hints_on=None):
                 Subject.objects.filter(teachers=OuterRef("staff_id")).order_by("name").values("name")
             ),
         )
-    return Prefetch("members", queryset=members, to_attr="all_members")
+    return members
+
+
+def _all_members(*, hints_on=None):
+    """`_member_rows` prefetched as a team's `all_members`."""
+    return Prefetch("members", queryset=_member_rows(hints_on=hints_on), to_attr="all_members")
 
 
 def team_members_queryset(*, school):
@@ -162,10 +214,14 @@ def team_members_queryset(*, school):
 def team_detail_queryset(*, school):
     """The team page: everyone who was ever a member, milestones, meetings,
     outcome, history, predecessor and successors; see `split_members`."""
+    return _detail_teams(school=school).prefetch_related(_all_members(hints_on=school_today(school)))
+
+
+def _detail_teams(*, school):
+    """`team_detail_queryset` without its members."""
     return (
         TaskTeam.objects.for_school(school)
         .select_related("outcome")
-        .prefetch_related(_all_members(hints_on=school_today(school)))
         .annotate(
             # The page shows only these of the schools and the predecessor: a column
             # each rather than their whole rows.
@@ -213,6 +269,49 @@ def team_detail_queryset(*, school):
     )
 
 
+# The teams of the pages of one team: {page: (the teams' rows, with its members, their rows)}.
+_TEAM_PAGES = {
+    # Its forms and actions: with the active members.
+    "form": (_form_teams, "active"),
+    # Forming a new team from it: with everyone who was ever a member.
+    "reform": (_teams, "all"),
+    # Its own page: with everyone who was ever a member and the hints' columns.
+    "detail": (_detail_teams, "hints"),
+}
+
+
+@prepared_query
+def _team_of_page(*, page):
+    return _TEAM_PAGES[page][0](school=Param("school_id")).filter(pk=Param("pk")).order_by()
+
+
+@prepared_query
+def _members_of_page(*, members):
+    rows = _active_members() if members == "active" else _member_rows(hints_on=Param("today") if members == "hints" else None)
+    return rows.filter(team_id=Param("team_id"))
+
+
+def team_for_page(*, school, pk, page="form"):
+    """Team `pk` of `school` (or of which it is the partner) as the `page` of
+    `_TEAM_PAGES` reads it, with its members (`active_members`, and `all_members`
+    but on a form's page), or None: what `team_queryset`, `team_members_queryset`
+    and `team_detail_queryset` give, from two prepared queries."""
+    rows, members = _TEAM_PAGES[page]
+    team = _team_of_page.first(shape={"page": page}, school_id=school.pk, pk=pk)
+    if team is None:
+        return None
+    values = {"today": school_today(school)} if members == "hints" else {}
+    found = _members_of_page.rows(shape={"members": members}, team_id=team.pk, **values)
+    for member in found:
+        # As a prefetch leaves them: each member knows its team.
+        member._state.fields_cache["team"] = team
+    if members == "active":
+        team.active_members = found
+        return team
+    team.all_members = found
+    return split_members(team)
+
+
 def split_members(team):
     """`active_members` of a team read with `all_members` (same order as
     `team_queryset` gives them), without a second query."""
@@ -220,11 +319,27 @@ def split_members(team):
     return team
 
 
-def my_teams(*, school, user):
+def my_teams(*, school, user_id, today=None):
     """Teams where the user's staff card is an active member (any of their schools' cards)."""
-    mine = TeamMember.objects.filter(team=OuterRef("pk"), staff__user=user, left_on__isnull=True)
-    teams = _with_milestone_counts(_team_cards_queryset(school=school), school=school)
+    mine = TeamMember.objects.filter(team=OuterRef("pk"), staff__user_id=user_id, left_on__isnull=True)
+    teams = _with_milestone_counts(_team_cards_queryset(school=school), today=today or school_today(school))
     return teams.filter(Exists(mine)).order_by("deadline", "pk")
+
+
+@prepared_query
+def _my_teams_rows():
+    return my_teams(school=Param("school_id"), user_id=Param("user_id"), today=Param("today")).annotate(
+        total_count=Window(Count("*"))
+    )
+
+
+def my_teams_page(*, school, user, number, per_page):
+    """Page `number` of `my_teams` as cards, with their total, from one prepared query."""
+    page = prepared_page(
+        _my_teams_rows, number=number, per_page=per_page, school_id=school.pk, user_id=user.pk, today=school_today(school)
+    )
+    page.object_list = team_cards(page.object_list)
+    return page
 
 
 def team_archive(*, school, query=""):
