@@ -11,7 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import offer_loaded, share_options
+from apps.core.choices import offer_loaded, share_choices, share_options
+from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import DOCUMENTS, IMAGES, validate_upload
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.partners.models import PartnerOrganisation
@@ -45,6 +46,16 @@ class SchoolDateTimeField(forms.DateTimeField):
 
 def school_staff(school):
     return StaffMember.objects.for_school(school).filter(is_active=True).order_by("last_name", "first_name", "pk")
+
+
+@prepared_query
+def _offered_staff():
+    return school_staff(Param("school_id"))
+
+
+def offered_staff(school):
+    """A loader of `school_staff` as the day's form offers them, from a prepared query."""
+    return functools.partial(_offered_staff.rows, school_id=school.pk)
 
 
 def school_partners(school):
@@ -163,7 +174,7 @@ class ProblemDayForm(forms.ModelForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisers"].queryset = school_staff(school)
+        share_choices(school_staff(school), self.fields["organisers"], load=offered_staff(school))
         if self.instance.pk:
             self.fields["organisers"].initial = list(self.instance.organisers.all())
             # A theme chosen here fills the question below, from the server, as it is chosen.

@@ -51,15 +51,18 @@ class PlannerRows:
     def role(self, role):
         actions = ""
         if self.can_edit:
-            remove = self._post_button(role.delete_url, "roles", "btn btn-sm btn-link text-danger", self.labels["remove"])
+            remove = self._post_button(
+                role.delete_url, "roles", "btn btn-sm btn-link text-danger", self.labels["remove"]
+            )
             actions = (
                 f'<div class="d-flex gap-1 align-items-start">'
                 f"{self._edit_link(f'role-{role.pk}', 'btn btn-sm btn-link')}{remove}</div>"
             )
         place = f" · {text(role.place)}" if role.place else ""
         return SafeString(
-            f'<div class="d-flex flex-wrap justify-content-between gap-2"><div><strong>{text(role.kind_label)}</strong>:'
-            f' {text(role.staff.full_name)}<div class="small text-body-secondary">{text(role.when_text)}{place}</div>'
+            f'<div class="d-flex flex-wrap justify-content-between gap-2"><div>'
+            f"<strong>{text(role.kind_label)}</strong>: {text(role.staff.full_name)}"
+            f'<div class="small text-body-secondary">{text(role.when_text)}{place}</div>'
             f"</div>\n    {actions}</div>"
         )
 

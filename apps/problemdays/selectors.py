@@ -11,9 +11,8 @@ from django.db import connections
 from django.db.models import Count, OuterRef, Prefetch, Q
 from django.utils.text import capfirst
 from django.utils.timezone import get_current_timezone, localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
 from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
@@ -176,12 +175,19 @@ def day_queryset(*, school):
     )
 
 
+@prepared_query
+def _day_list_rows():
+    return (
+        day_queryset(school=Param("school_id"))
+        .annotate(activity_count=Count("activities", distinct=True))
+        .order_by("-date", "-pk")
+    )
+
+
 def day_list(*, school):
     """The school's history of days, newest first, with the number of activities
     and each day's link."""
-    days = list(
-        day_queryset(school=school).annotate(activity_count=Count("activities", distinct=True)).order_by("-date", "-pk")
-    )
+    days = _day_list_rows.rows(school_id=school.pk)
     detail = row_link("problemdays:day_detail")
     for day in days:
         day.url = detail(pk=day.pk)
@@ -202,30 +208,27 @@ def planner_queryset(*, school):
 
 def _planner_days(*, school):
     """`planner_queryset` without its activities."""
-    return (
-        day_queryset(school=school)
-        .annotate(
-            idea_rows=_idea_rows(),
-            role_rows=_role_rows(),
-            # The stage moves that confirmed clashes (latest first), with who made them, as an
-            # array column of the day's query: a prefetch would cost a query of its own.
-            clash_rows=ArraySubquery(
-                DayStageChange.objects.filter(day=OuterRef("pk"))
-                .exclude(confirmed_clashes="")
-                .order_by("-changed_at", "-pk")
-                .values(
-                    row=JSONRow(
-                        changed_at="changed_at",
-                        to_status="to_status",
-                        confirmed_clashes="confirmed_clashes",
-                        by_email="changed_by__email",
-                        by_last_name="changed_by__last_name",
-                        by_first_name="changed_by__first_name",
-                        by_patronymic="changed_by__patronymic",
-                    )
+    return day_queryset(school=school).annotate(
+        idea_rows=_idea_rows(),
+        role_rows=_role_rows(),
+        # The stage moves that confirmed clashes (latest first), with who made them, as an
+        # array column of the day's query: a prefetch would cost a query of its own.
+        clash_rows=ArraySubquery(
+            DayStageChange.objects.filter(day=OuterRef("pk"))
+            .exclude(confirmed_clashes="")
+            .order_by("-changed_at", "-pk")
+            .values(
+                row=JSONRow(
+                    changed_at="changed_at",
+                    to_status="to_status",
+                    confirmed_clashes="confirmed_clashes",
+                    by_email="changed_by__email",
+                    by_last_name="changed_by__last_name",
+                    by_first_name="changed_by__first_name",
+                    by_patronymic="changed_by__patronymic",
                 )
-            ),
-        )
+            )
+        ),
     )
 
 

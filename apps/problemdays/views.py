@@ -145,6 +145,25 @@ ROW_LINKS = {
 }
 
 
+# The planner's own links (a {% url %} each cost more than the rest of its line).
+DAY_LINKS = {
+    name: row_link(f"problemdays:{name}")
+    for name in (
+        "day_edit",
+        "timetable",
+        "day_print",
+        "day_copy",
+        "question_save",
+        "day_stage",
+        "role_create",
+        "idea_create",
+        "activity_create",
+        "reflection_edit",
+        "reflection_file",
+    )
+}
+
+
 def _planner_context(request, day, *, bound=None, editing=None, notice=""):
     """Everything the planner page and its fragments show. `bound` holds a
     section's rows sent with errors; `editing` = (section, pk, form) is the row
@@ -180,6 +199,7 @@ def _planner_context(request, day, *, bound=None, editing=None, notice=""):
     return {
         "day": day,
         "planner_url": planner_url,
+        "links": {name: link(pk=day.pk) for name, link in DAY_LINKS.items()},
         "can_edit": can_edit,
         "can_copy": is_manager(request),
         "missing": missing,

@@ -14,7 +14,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.accounts.models import User
+from apps.accounts.models import School, User
 from apps.core.dates import add_years, school_today
 from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
@@ -34,6 +34,16 @@ from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import latest_network_positions
 
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChange
+
+
+@prepared_query
+def _network_partners():
+    return School.objects.filter(network_id=Param("network_id")).exclude(pk=Param("school_id"))
+
+
+def network_partners(*, school):
+    """The other schools of the school's network (a team may take in their people)."""
+    return _network_partners.rows(network_id=school.network_id, school_id=school.pk)
 
 
 def _active_members():
@@ -287,7 +297,10 @@ def _team_of_page(*, page):
 
 @prepared_query
 def _members_of_page(*, members):
-    rows = _active_members() if members == "active" else _member_rows(hints_on=Param("today") if members == "hints" else None)
+    if members == "active":
+        rows = _active_members()
+    else:
+        rows = _member_rows(hints_on=Param("today") if members == "hints" else None)
     return rows.filter(team_id=Param("team_id"))
 
 
@@ -335,9 +348,8 @@ def _my_teams_rows():
 
 def my_teams_page(*, school, user, number, per_page):
     """Page `number` of `my_teams` as cards, with their total, from one prepared query."""
-    page = prepared_page(
-        _my_teams_rows, number=number, per_page=per_page, school_id=school.pk, user_id=user.pk, today=school_today(school)
-    )
+    values = {"school_id": school.pk, "user_id": user.pk, "today": school_today(school)}
+    page = prepared_page(_my_teams_rows, number=number, per_page=per_page, **values)
     page.object_list = team_cards(page.object_list)
     return page
 

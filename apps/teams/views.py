@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import School
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
@@ -42,7 +41,7 @@ def _network_partners(request):
     """The other schools of the school's network (a team may take in their people)."""
     if not request.school.network_id:
         return []
-    return list(School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk))
+    return selectors.network_partners(school=request.school)
 
 
 def _partner_school(request, partners):

@@ -14,7 +14,13 @@ from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff.tests.factories import StaffMemberFactory, SubjectFactory
 from apps.teams import services
 from apps.teams.models import Milestone, TaskTeam, TeamMember, TeamOutcome
-from apps.teams.selectors import composition_hints, team_archive, team_load_warnings
+from apps.teams.selectors import (
+    composition_hints,
+    member_filter_choices,
+    team_archive,
+    team_for_page,
+    team_load_warnings,
+)
 from apps.teams.services import MemberSpec
 from apps.teams.tests.factories import MilestoneFactory, TaskTeamFactory
 from conftest import client_for
@@ -652,3 +658,30 @@ def test_team_page_reads_the_composition_hints_with_the_members(school, administ
     assert "staff_staffmember" not in _tables(client, url)
     active = [m.staff_id for m in team.members.filter(left_on__isnull=True)]
     assert client.get(url).context["hints"] == composition_hints(school=school, staff_ids=active)
+
+
+def test_prepared_queries_give_each_school_and_person_their_own_teams(school, other_school, teacher, outsider):
+    """The team pages' queries are compiled once per process and rerun with each
+    request's values: one school's or person's rows never reach another's page."""
+    mine = TaskTeamFactory(
+        school=school, title="Наша команда", members=[StaffMemberFactory(school=school, user=teacher)]
+    )
+    theirs = TaskTeamFactory(
+        school=other_school, title="Чужая команда", members=[StaffMemberFactory(school=other_school, user=outsider)]
+    )
+    for user, own, other in ((teacher, mine, theirs), (outsider, theirs, mine)):
+        client = client_for(user)
+        for name in ("teams:team_list", "teams:my_teams"):
+            page = client.get(reverse(name)).content.decode()
+            assert own.title in page
+            assert other.title not in page
+        page = client.get(reverse("teams:team_detail", args=[own.pk])).content.decode()
+        assert all(m.staff.full_name in page for m in own.members.all())
+        assert not any(m.staff.full_name in page for m in other.members.all())
+        assert client.get(reverse("teams:team_detail", args=[other.pk])).status_code == 404
+        assert client.get(reverse("teams:team_edit", args=[other.pk])).status_code == 404
+        assert team_for_page(school=own.school, pk=other.pk, page="detail") is None
+        found = team_for_page(school=own.school, pk=own.pk, page="detail")
+        assert {m.pk for m in found.all_members} == set(own.members.values_list("pk", flat=True))
+        people = dict(member_filter_choices(school=own.school))
+        assert set(people) == set(own.school.staff.values_list("pk", flat=True))
