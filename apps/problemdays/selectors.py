@@ -288,14 +288,10 @@ def planner_labels(*, roles, ideas, activities):
 
 
 def _plan_days(*, school, roles=False):
-    """The days of the activity plan alone (the timetable; with `roles`, the printout)."""
+    """The days of the activity plan alone (the timetable; with `roles`, the printout),
+    their activities read apart (`day_for_page`)."""
     days = day_queryset(school=school)
     return days.annotate(role_rows=_role_rows()) if roles else days
-
-
-def plan_queryset(*, school, roles=False):
-    """The activity plan alone (the timetable; with `roles`, the printout)."""
-    return _plan_days(school=school, roles=roles).prefetch_related(Prefetch("activities", queryset=activity_queryset()))
 
 
 # The day as each of its pages reads it: {page: (the day's rows, with its activities)}.
@@ -304,7 +300,7 @@ _DAY_PAGES = {
     "day": (day_queryset, False),
     # The planner (see `planner_queryset`).
     "planner": (_planner_days, True),
-    # The timetable and the printout (see `plan_queryset`).
+    # The timetable and the printout.
     "plan": (_plan_days, True),
     "print": (functools.partial(_plan_days, roles=True), True),
 }
@@ -322,9 +318,9 @@ def _day_activities():
 
 def day_for_page(*, school, pk, page="day"):
     """Day `pk` of `school` as the `page` of `_DAY_PAGES` reads it, or None: what
-    `day_queryset`, `planner_queryset` and `plan_queryset` give, from prepared
-    queries (the activities, with their people, partners and subjects, as if prefetched)."""
-    rows, with_activities = _DAY_PAGES[page]
+    `day_queryset` or `planner_queryset` give, from prepared queries (the
+    activities, with their people, partners and subjects, as if prefetched)."""
+    with_activities = _DAY_PAGES[page][1]
     day = _day_of_page.first(shape={"page": page}, school_id=school.pk, pk=pk)
     if day is not None and with_activities:
         activities = _day_activities.rows(day_id=day.pk)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
@@ -59,13 +59,6 @@ def _form_teams(*, school):
     """Teams of the school (and those it is a partner of) with their outcome, for the
     team's forms and actions (which show no predecessor)."""
     return TaskTeam.objects.for_school(school).select_related("school", "partner_school", "outcome")
-
-
-def team_queryset(*, school):
-    """`_form_teams` with their active members (who may manage a team is read from them)."""
-    return _form_teams(school=school).prefetch_related(
-        Prefetch("members", queryset=_active_members(), to_attr="active_members")
-    )
 
 
 def _team_cards_queryset(*, school):
@@ -211,24 +204,9 @@ def _member_rows(*, hints_on=None):
     return members
 
 
-def _all_members(*, hints_on=None):
-    """`_member_rows` prefetched as a team's `all_members`."""
-    return Prefetch("members", queryset=_member_rows(hints_on=hints_on), to_attr="all_members")
-
-
-def team_members_queryset(*, school):
-    """A team with everyone who was ever a member (`all_members`); see `split_members`."""
-    return _teams(school=school).prefetch_related(_all_members())
-
-
-def team_detail_queryset(*, school):
-    """The team page: everyone who was ever a member, milestones, meetings,
-    outcome, history, predecessor and successors; see `split_members`."""
-    return _detail_teams(school=school).prefetch_related(_all_members(hints_on=school_today(school)))
-
-
 def _detail_teams(*, school):
-    """`team_detail_queryset` without its members."""
+    """The teams for a team's own page: milestones, meetings, outcome, history,
+    predecessor and successors (its members: `_member_rows` with the hints)."""
     return (
         TaskTeam.objects.for_school(school)
         .select_related("outcome")
@@ -307,9 +285,9 @@ def _members_of_page(*, members):
 def team_for_page(*, school, pk, page="form"):
     """Team `pk` of `school` (or of which it is the partner) as the `page` of
     `_TEAM_PAGES` reads it, with its members (`active_members`, and `all_members`
-    but on a form's page), or None: what `team_queryset`, `team_members_queryset`
-    and `team_detail_queryset` give, from two prepared queries."""
-    rows, members = _TEAM_PAGES[page]
+    but on a form's page), or None; from two prepared queries (a prefetch would
+    build and compile a query of its own)."""
+    members = _TEAM_PAGES[page][1]
     team = _team_of_page.first(shape={"page": page}, school_id=school.pk, pk=pk)
     if team is None:
         return None
@@ -326,8 +304,8 @@ def team_for_page(*, school, pk, page="form"):
 
 
 def split_members(team):
-    """`active_members` of a team read with `all_members` (same order as
-    `team_queryset` gives them), without a second query."""
+    """`active_members` of a team read with `all_members` (in the members' own
+    order, as the active ones alone are read), without a second query."""
     team.active_members = [m for m in team.all_members if m.left_on is None]
     return team
 
@@ -553,7 +531,7 @@ def composition_hints(*, school, staff_ids, network=True):
 
 def team_composition_hints(team, *, school, network=True):
     """`composition_hints` of a team's active members, from the members loaded by
-    `team_detail_queryset` (with `hint_category` and `hint_subjects`): only the
+    `team_for_page(page="detail")` (with `hint_category` and `hint_subjects`): only the
     people of `school`, worked out as `staff_with_derived` does in SQL."""
     on = school_today(school)
     early_career_since = add_years(on, -EARLY_CAREER_YEARS)
