@@ -511,6 +511,24 @@ class CompositionHints:
     # From the staff survey's results: shown to administrators and deputy heads only.
     network_advice: list = field(default_factory=list)
 
+    # Each list as one line of the hints, joined here rather than by a template loop per item.
+    @property
+    def categories_text(self):
+        return "; ".join(f"{label} — {count}" for label, count in self.categories)
+
+    @property
+    def subjects_text(self):
+        return _counted(self.subjects)
+
+    @property
+    def positions_text(self):
+        return _counted(self.positions)
+
+
+def _counted(items):
+    """ "name, name ×2, ...": each name with how many share it, if more than one."""
+    return ", ".join(f"{name} ×{count}" if count > 1 else str(name) for name, count in items)
+
 
 EXPERIENCED_YEARS = 10
 
