@@ -45,6 +45,12 @@ def offered_people(school, partner_school=None):
     return functools.partial(_offered_people.rows, shape={"partner": bool(partner_school)}, **values)
 
 
+def _validated_people(form, school, partner_school):
+    """What a form's people fields validate against (`team_people`), built only for a
+    form to validate: a blank form lists `offered_people` and reads no queryset."""
+    return team_people(school, partner_school) if form.is_bound else StaffMember.objects.none()
+
+
 class TeamFieldsMixin:
     def setup_team_fields(self, school):
         for name, rows in (("task", 3), ("expected_result", 2), ("why_these_people", 2)):
@@ -81,7 +87,9 @@ class TaskTeamForm(TeamFieldsMixin, forms.ModelForm):
         if with_members:
             # The same people are offered three times: read them once.
             fields = [self.fields[name] for name in ("lead", "members", "experts")]
-            share_choices(team_people(school, partner_school), *fields, load=offered_people(school, partner_school))
+            share_choices(
+                _validated_people(self, school, partner_school), *fields, load=offered_people(school, partner_school)
+            )
             for field in fields:
                 field.show_school = partner_school is not None
         else:
@@ -129,7 +137,7 @@ class MemberAddForm(forms.Form):
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
         share_choices(
-            team_people(team.school, team.partner_school),
+            _validated_people(self, team.school, team.partner_school),
             self.fields["staff"],
             load=offered_people(team.school, team.partner_school),
         )
