@@ -35,6 +35,7 @@ sees can come from another request.
 """
 
 import copy
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -130,7 +131,7 @@ def _frozen_constant(value):
 
 
 class _Compiled:
-    __slots__ = ("compiler", "params", "queryset", "slots", "sql")
+    __slots__ = ("compiler", "converters", "params", "queryset", "slots", "sql")
 
     def __init__(self, queryset, compiler, sql, params):
         self.queryset = queryset
@@ -138,6 +139,9 @@ class _Compiled:
         self.sql = sql
         self.params = tuple(params)
         self.slots = {p.name for p in params if isinstance(p, _Slot)}
+        # The columns' converters (dates, JSON, decimals...): found once per database,
+        # not for every column at every run.
+        self.converters = {}
 
 
 def _frozen_keys(query):
@@ -237,6 +241,7 @@ class PreparedQuery:
             return sql, params
 
         compiler.as_sql = as_sql
+        compiler.get_converters = functools.partial(_converters, compiled.converters, db, compiler.get_converters)
         # The chained query hands this run's compiler to the queryset's iterable;
         # the query is private to this call and never chained further.
         queryset.query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
@@ -245,6 +250,16 @@ class PreparedQuery:
     def first(self, *, shape=None, **values):
         found = self.rows(shape=shape, **values)
         return found[0] if found else None
+
+
+def _converters(cache, db, find, expressions):
+    """The compiler's `get_converters(expressions)`, kept per database and columns
+    (the compiled query's own expressions, alive as long as it is)."""
+    key = (db, *map(id, expressions))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = find(expressions)
+    return found
 
 
 def prepared_query(builder):

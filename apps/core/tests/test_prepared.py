@@ -196,3 +196,17 @@ def test_a_list_of_keys_of_a_relation():
     StaffMemberFactory(school=three)
     assert of_schools.rows(schools=[one.pk, two.pk]) == [a.pk, b.pk]
     assert of_schools.rows(schools=[]) == []
+
+
+def test_each_run_converts_its_columns_as_the_queryset_does():
+    # A JSON column comes back as text and is parsed by its field's converter,
+    # which a run finds once and reuses, not per column each time.
+    from apps.core.json_rows import JSONRow
+
+    @prepared_query
+    def with_a_json_column():
+        return StaffMember.objects.filter(pk=Param("pk")).annotate(row=JSONRow(name="last_name")).values("row")
+
+    first, second = StaffMemberFactory(last_name="Иванова"), StaffMemberFactory(last_name="Петрова")
+    assert with_a_json_column.rows(pk=first.pk) == [{"row": {"name": "Иванова"}}]
+    assert with_a_json_column.rows(pk=second.pk) == [{"row": {"name": "Петрова"}}]
