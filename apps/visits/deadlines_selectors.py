@@ -40,7 +40,7 @@ UPCOMING_DAYS = 14
 UPCOMING_LIMIT = 20
 MISSING_REVERSE_LIMIT = 50
 NEXT_STEPS_LIMIT = 50
-_DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
+_DEBRIEFED = LessonVisit.DEBRIEFED_STATUSES
 
 
 # The board's candidate visits (its network pairs' visits planned at the partner school included):

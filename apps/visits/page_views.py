@@ -22,7 +22,6 @@ from apps.core import wordforms
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
-from apps.core.paging import page_with_count
 from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
@@ -44,7 +43,6 @@ from .page_forms import (
 # Lists on "My visits" are capped; received feedback is paged.
 LIST_CAP = 20
 PAGE_SIZE = 20
-DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
 # An autosave is the five texts URL-encoded, a Cyrillic letter 6 bytes: room for
 # all of them at their limit and the other fields; anything longer (a 5 MB
 # paste) is refused before it is read.
@@ -91,8 +89,9 @@ def my_visits(request):
             visit.time_left_text = left % {"since": visit.time_left, "left": visit.time_left}
             visit.due_label = _("due %(due)s") % {"due": visit.due_text}
         context["upcoming"] = selectors.visits_lines_prepare(upcoming)
-        received = selectors.visits_received(school=request.school, staff=me, statuses=DEBRIEFED)
-        context["received"] = page_with_count(received, number=request.GET.get("page"), per_page=PAGE_SIZE)
+        context["received"] = selectors.visits_received_page(
+            school=request.school, staff=me, number=request.GET.get("page"), per_page=PAGE_SIZE
+        )
         selectors.visits_lines_prepare(context["received"].object_list)
         for visit in context["received"].object_list:
             count = visit.feedback_submitted
@@ -100,12 +99,7 @@ def my_visits(request):
             when = visit.debriefed_text
             visit.debriefed_label = _("debriefed %(when)s") % {"when": when} if when else ""
         # The observed teacher's own agreed next steps (their content: theirs to read), as plain rows.
-        next_steps = (
-            Feedback.objects.filter(visit__school=request.school, visit__observed=me, submitted_at__isnull=False)
-            .exclude(next_step="")
-            .order_by("-submitted_at", "-pk")
-            .values_list(*MY_NEXT_STEP_FIELDS)[:5]
-        )
+        next_steps = selectors.my_next_steps_rows(school=request.school, staff=me, cap=5)
         context["next_steps"] = [
             {
                 "next_step": next_step,
@@ -120,16 +114,11 @@ def my_visits(request):
             for next_step, follow_up_on, visit_id, grade, topic, *names in next_steps
         ]
     # Visits this user planned for others: whoever planned a visit finds it again.
-    planned = selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP]
-    context["planned"] = selectors.visits_lines_prepare(list(planned))
+    planned = selectors.visits_planned_by_rows(school=request.school, user=request.user, cap=LIST_CAP)
+    context["planned"] = selectors.visits_lines_prepare(planned)
     return render(request, "visits/pages/my.html", context)
 
 
-# What an agreed next step on "My visits" shows: the rest of the feedback text stays unread.
-MY_NEXT_STEP_FIELDS = (
-    *("next_step", "follow_up_on", "visit_id", "visit__grade", "visit__topic"),
-    *(f"observer__{name}" for name in selectors.NAME_FIELDS),
-)
 _detail_link = row_link("visits:detail")
 
 

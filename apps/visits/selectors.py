@@ -5,6 +5,7 @@ access check in apps.visits.access."""
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     Func,
@@ -25,6 +26,7 @@ from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
 from apps.core.dates import short_date
 from apps.core.links import row_link
+from apps.core.paging import prepared_page
 from apps.core.prepared import Param, prepared_query
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
@@ -124,18 +126,28 @@ def visits_for_staff(*, school, staff):
     return visit_lines(school=school).filter(Q(observed=staff) | Q(Exists(observes)))
 
 
-def visits_planned_by(*, school, user):
-    """Visits `user` planned without taking part (a curator's visit outside her
+def visits_planned_by(*, school, user_id):
+    """Visits `user_id` planned without taking part (a curator's visit outside her
     groups, a deputy head's plan): the planner finds them again, facts only
     (apps.visits.access). Those she takes part in are in her other lists."""
-    takes_part = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user=user)
+    takes_part = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user_id=user_id)
     return (
         visit_lines(school=school)
-        .filter(created_by=user)
-        .exclude(observed__user=user)
+        .filter(created_by_id=user_id)
+        .exclude(observed__user_id=user_id)
         .exclude(Exists(takes_part))
         .order_by("-starts_at", "pk")
     )
+
+
+def visits_planned_by_rows(*, school, user, cap):
+    """The first `cap` of `visits_planned_by`, a list (a prepared query)."""
+    return _planned_by.rows(shape={"cap": cap}, school_id=school.pk, user_id=user.pk)
+
+
+@prepared_query
+def _planned_by(*, cap):
+    return visits_planned_by(school=Param("school_id"), user_id=Param("user_id"))[:cap]
 
 
 def visits_awaiting_my_feedback(*, school, staff):
@@ -188,16 +200,54 @@ def _open_for_staff(*, cap):
     )
 
 
-def visits_received(*, school, staff, statuses):
-    """The debriefed visits of `staff`'s own lessons, latest first, with how many
+def visits_received(*, school, staff_id):
+    """The debriefed visits of `staff_id`'s own lessons, latest first, with how many
     observers submitted feedback (a count, no content)."""
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
     return (
         visit_lines(school=school)
-        .filter(observed=staff, status__in=statuses)
+        .filter(observed_id=staff_id, status__in=LessonVisit.DEBRIEFED_STATUSES)
         .annotate(feedback_submitted=_count(submitted))
         .order_by("-debriefed_at", "-pk")
     )
+
+
+def visits_received_page(*, school, staff, number, per_page):
+    """The page `number` of `visits_received` with its total, one prepared query."""
+    return prepared_page(_received, number=number, per_page=per_page, school_id=school.pk, staff_id=staff.pk)
+
+
+@prepared_query
+def _received():
+    rows = visits_received(school=Param("school_id"), staff_id=Param("staff_id"))
+    return rows.annotate(total_count=Window(Count("*")))
+
+
+def my_next_steps(*, school, staff_id):
+    """The next steps agreed on `staff_id`'s own lessons (their content: hers to read),
+    latest first, as plain rows of `MY_NEXT_STEP_FIELDS`; the rest of the text stays unread."""
+    return (
+        Feedback.objects.filter(visit__school=school, visit__observed_id=staff_id, submitted_at__isnull=False)
+        .exclude(next_step="")
+        .order_by("-submitted_at", "-pk")
+        .values_list(*MY_NEXT_STEP_FIELDS)
+    )
+
+
+MY_NEXT_STEP_FIELDS = (
+    *("next_step", "follow_up_on", "visit_id", "visit__grade", "visit__topic"),
+    *(f"observer__{name}" for name in NAME_FIELDS),
+)
+
+
+def my_next_steps_rows(*, school, staff, cap):
+    """The latest `cap` of `my_next_steps`, a list (a prepared query)."""
+    return _my_next_steps.rows(shape={"cap": cap}, school_id=school.pk, staff_id=staff.pk)
+
+
+@prepared_query
+def _my_next_steps(*, cap):
+    return my_next_steps(school=Param("school_id"), staff_id=Param("staff_id"))[:cap]
 
 
 def _count(rows):
