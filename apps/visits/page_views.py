@@ -10,6 +10,7 @@ administration). Drafts are their author's alone.
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import json_script
@@ -53,6 +54,14 @@ DRAFT_TOO_LONG = {"too_long": True, "limit": DRAFT_TEXT_LIMIT}
 
 def _visit(request, pk, *, queryset=selectors.visit_queryset):
     return get_for_school_or_404(queryset(school=request.school), school=request.school, pk=pk)
+
+
+def _visit_one(request, pk, *, joins):
+    """`selectors.visit_one` of the school, or 404."""
+    visit = selectors.visit_one(school=request.school, pk=pk, joins=joins)
+    if visit is None:
+        raise Http404(LessonVisit._meta.verbose_name)
+    return visit
 
 
 def _my_observer_staff(visit, user):
@@ -143,7 +152,7 @@ def _initial(request, me, *, groups, protocols):
 
     source_id = request.GET.get("from_visit", "")
     if source_id.isdecimal():
-        source = selectors.visit_page(school=school).filter(pk=source_id).first()
+        source = selectors.visit_one(school=school, pk=int(source_id), joins="page")
         # The next step is content: only those who may read it bring it over.
         if source is not None and access.visit_can_read_content(request, source):
             all_feedback = selectors.visit_feedback(visit=source, content=True)
@@ -167,7 +176,7 @@ def _initial(request, me, *, groups, protocols):
 
     answers_id = request.GET.get("answers", "")
     if answers_id.isdecimal():
-        answered = selectors.visit_page(school=school).filter(pk=answers_id).first()
+        answered = selectors.visit_one(school=school, pk=int(answers_id), joins="page")
         if answered is not None and access.visit_can_view(request, answered):
             links = list(answered.observer_links.all())
             initial.update(
@@ -229,7 +238,7 @@ def visit_create(request):
 
 @school_view()
 def visit_detail(request, pk):
-    visit = _visit(request, pk, queryset=selectors.visit_detail)
+    visit = _visit_one(request, pk, joins="detail")
     share_reader = _share_reader(request, visit)
     require(access.visit_can_view(request, visit, share_reader=share_reader))
     can_read = access.visit_can_read_content(request, visit, share_reader=share_reader)
@@ -247,10 +256,7 @@ def visit_detail(request, pk):
     is_observed = access.is_observed(visit, user)
     is_curator = access.is_curator(visit, user)
     # The teacher sees exactly who would read her debrief if she shared it now, or who reads it.
-    share_names = []
-    if is_observed:
-        finder = selectors.visit_share_readers if visit.shared_with_association else selectors.visit_share_candidates
-        share_names = list(finder(visit=visit))
+    share_names = selectors.visit_share_people(visit=visit) if is_observed else []
     context = {
         "visit": visit,
         "now": timezone.now(),
@@ -325,7 +331,7 @@ class _UnescapedJSONEncoder(DjangoJSONEncoder):
 def feedback(request, pk):
     """An observer's feedback, on a phone right after the lesson: drafts on demand,
     automatic drafts (htmx), and a copy in the browser (static/js/drafts.js)."""
-    visit = _visit(request, pk, queryset=selectors.visit_for_feedback)
+    visit = _visit_one(request, pk, joins="feedback")
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
     if visit.status == LessonVisit.Status.CANCELLED:
@@ -432,7 +438,7 @@ def feedback_draft(request, pk):
     """The automatic draft (htmx): saves whatever is typed, answers a small fragment.
     A text over its limit saves nothing and answers 413: the page keeps the text
     and says to shorten it."""
-    visit = _visit(request, pk, queryset=selectors.visit_for_feedback)
+    visit = _visit_one(request, pk, joins="feedback")
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
     saved = refusal = None
