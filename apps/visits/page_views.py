@@ -30,13 +30,14 @@ from apps.mentoring.access import require
 from apps.staff.models import short_name
 
 from . import access, selectors, services
-from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol, ProtocolItem
+from .models import EvaluativeWord, Feedback, LessonVisit, ProtocolItem
 from .page_forms import (
     TEXT_FIELDS,
     CancelForm,
     FeedbackForm,
     ReflectionForm,
     VisitForm,
+    active_protocol_rows,
     evaluative_words_found,
     groups_for_planner,
 )
@@ -192,10 +193,6 @@ def _initial(request, me, *, groups, protocols):
     return initial
 
 
-def _active_protocols(school):
-    return ObservationProtocol.objects.for_school(school).filter(is_active=True)
-
-
 @school_view()
 def visit_create(request):
     """Any member plans a visit; a teacher only one they take part in."""
@@ -207,10 +204,10 @@ def visit_create(request):
     groups = groups_for_planner(request, request.school)
     # The active protocols: the form's first choice and its list, one query; a school with
     # none active gets the defaults if it has no protocol at all.
-    protocols = _active_protocols(request.school)
+    protocols = active_protocol_rows(school=request.school)
     if not protocols:
         services.protocols_ensure_defaults(school=request.school)
-        protocols = _active_protocols(request.school)
+        protocols = active_protocol_rows(school=request.school)
     initial = None if request.method == "POST" else _initial(request, me, groups=groups, protocols=protocols)
     form = VisitForm(
         request.POST or None,
