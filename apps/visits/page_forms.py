@@ -401,13 +401,19 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, school=None, visit=None, check_items=None, **kwargs):
         """`check_items`: the visit's checklist items when the view loaded them with its prompts."""
         super().__init__(*args, **kwargs)
-        # Whether the school has problem tags and their boxes: one query, read by the first.
-        self.problem_tag_rows = ProblemTag.objects.for_school(school)
-        self.fields["problem_tags"].queryset = self.problem_tag_rows
+        # Whether the school has problem tags and their boxes: one prepared query.
+        self.problem_tag_rows = _problem_tags.rows(school_id=school.pk)
         self.fields["problem_tags"].rows = self.problem_tag_rows
+        if self.is_bound:
+            # What validation reads, built only for a form to validate.
+            self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
         if visit is not None:
-            self.fields["checks"].queryset = services.feedback_check_items(visit=visit)
+            if self.is_bound or check_items is None:
+                self.fields["checks"].queryset = services.feedback_check_items(visit=visit)
             self.fields["checks"].rows = check_items
+        for name in ("problem_tags", "checks"):
+            # The widget lists the field's rows (a queryset set above would have told it).
+            self.fields[name].widget.choices = self.fields[name].choices
 
     def values(self):
         """The fields that parsed, for the service (a draft keeps what it can)."""
@@ -430,6 +436,11 @@ class FeedbackForm(forms.Form):
             else timezone.localtime().replace(second=0, microsecond=0)
         )
         return initial
+
+
+@prepared_query
+def _problem_tags():
+    return ProblemTag.objects.for_school(Param("school_id"))
 
 
 class ReflectionForm(forms.Form):

@@ -30,7 +30,7 @@ from apps.mentoring.access import require
 from apps.staff.models import short_name
 
 from . import access, selectors, services
-from .models import EvaluativeWord, Feedback, LessonVisit, ProtocolItem
+from .models import Feedback, LessonVisit, ProtocolItem
 from .page_forms import (
     TEXT_FIELDS,
     CancelForm,
@@ -283,10 +283,10 @@ def visit_detail(request, pk):
 
 def _words(school):
     """The school's evaluative words; the defaults are made for a school that has none."""
-    words = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    words = selectors.evaluative_words(school=school)
     if not words:
         services.evaluative_words_ensure(school=school)
-        words = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+        words = selectors.evaluative_words(school=school)
     return words
 
 
@@ -294,7 +294,7 @@ def _protocol_items(visit):
     """The prompts of the visit's protocol and its checklist items (the form's boxes), one query."""
     if not visit.protocol_id:
         return [], []
-    items = list(ProtocolItem.objects.filter(protocol=visit.protocol_id).order_by("position", "pk"))
+    items = selectors.protocol_items(protocol_id=visit.protocol_id)
     return (
         [item for item in items if item.kind == ProtocolItem.Kind.PROMPT],
         [item for item in items if item.kind == ProtocolItem.Kind.CHECK],
@@ -334,7 +334,7 @@ def feedback(request, pk):
     if visit.status == LessonVisit.Status.CANCELLED:
         messages.info(request, _("The visit was cancelled."))
         return redirect("visits:detail", pk=visit.pk)
-    current = Feedback.objects.filter(visit=visit, observer=me).first()
+    current = selectors.feedback_of(visit=visit, observer=me)
     if request.method != "POST" and current is not None and current.is_submitted:
         messages.info(request, _("Your feedback on this lesson is submitted."))
         return redirect("visits:detail", pk=visit.pk)

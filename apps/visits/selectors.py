@@ -32,7 +32,15 @@ from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
-from .models import Feedback, FeedbackCheck, LessonVisit, VisitObserver, VisitShareReader
+from .models import (
+    EvaluativeWord,
+    Feedback,
+    FeedbackCheck,
+    LessonVisit,
+    ProtocolItem,
+    VisitObserver,
+    VisitShareReader,
+)
 
 NAME_FIELDS = ("last_name", "first_name", "patronymic")
 MAX_ID = 2**63 - 1
@@ -173,6 +181,36 @@ def _feedback_of(*, content):
 def _checks_of():
     # A feedback's ticks in their order (FeedbackCheck's Meta.ordering).
     return FeedbackCheck.objects.filter(feedback__pk__any=ParamList("ids")).order_by("position", "pk")
+
+
+def feedback_of(*, visit, observer):
+    """The observer's own feedback on the visit (a draft or submitted), or None."""
+    return _feedback_by.first(visit_id=visit.pk, observer_id=observer.pk)
+
+
+@prepared_query
+def _feedback_by():
+    return Feedback.objects.filter(visit_id=Param("visit_id"), observer_id=Param("observer_id")).order_by("pk")
+
+
+def evaluative_words(*, school):
+    """The school's evaluative words, a list of strings (a prepared query)."""
+    return _evaluative_words.rows(school_id=school.pk)
+
+
+@prepared_query
+def _evaluative_words():
+    return EvaluativeWord.objects.for_school(Param("school_id")).values_list("word", flat=True)
+
+
+def protocol_items(*, protocol_id):
+    """The protocol's prompts and checklist items in their order, a list (a prepared query)."""
+    return _protocol_items.rows(protocol_id=protocol_id)
+
+
+@prepared_query
+def _protocol_items():
+    return ProtocolItem.objects.filter(protocol_id=Param("protocol_id")).order_by("position", "pk")
 
 
 # What a line of a list of visits shows (`visits_lines_prepare`): the lists load only these
