@@ -33,6 +33,7 @@ sees can come from another request.
 """
 
 import copy
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -123,7 +124,7 @@ def _frozen_constant(value):
 
 
 class _Compiled:
-    __slots__ = ("compiler", "params", "queryset", "slots", "sql")
+    __slots__ = ("compiler", "converters", "params", "queryset", "slots", "sql")
 
     def __init__(self, queryset, compiler, sql, params):
         self.queryset = queryset
@@ -131,6 +132,9 @@ class _Compiled:
         self.sql = sql
         self.params = tuple(params)
         self.slots = {p.name for p in params if isinstance(p, _Slot)}
+        # The columns' converters by database alias: asked of every column's field on each
+        # run otherwise, and they depend only on the columns and the database.
+        self.converters = {}
 
 
 def _compile(builder, shape, name):
@@ -200,6 +204,7 @@ class PreparedQuery:
             return sql, params
 
         compiler.as_sql = as_sql
+        compiler.get_converters = functools.partial(_converters, compiled, db, compiler.get_converters)
         # The chained query hands this run's compiler to the queryset's iterable;
         # the query is private to this call and never chained further.
         queryset.query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
@@ -208,6 +213,13 @@ class PreparedQuery:
     def first(self, *, shape=None, **values):
         found = self.rows(shape=shape, **values)
         return found[0] if found else None
+
+
+def _converters(compiled, db, compute, expressions):
+    found = compiled.converters.get(db)
+    if found is None:
+        found = compiled.converters[db] = compute(expressions)
+    return found
 
 
 def prepared_query(builder):
