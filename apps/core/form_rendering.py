@@ -13,6 +13,7 @@ file inputs) goes to Django's renderer as before.
 
 import html
 
+from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -45,6 +46,8 @@ def formatted(value):
     """`{{ value|stringformat:'s' }}`."""
     if type(value) is str:
         return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
+    if type(value) is ModelChoiceIteratorValue and type(value.value) is int:
+        return str(value.value)  # a model choice's id: digits, nothing to escape
     if isinstance(value, tuple):
         value = str(value)
     text = str(value)

@@ -66,7 +66,11 @@ class RowsChoiceMixin:
 class GroupChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         members = ", ".join(m.short_name for m in obj.member_rows)
-        return f"{obj.get_kind_display()} №{obj.pk}: {members}"
+        # The kind's label as get_kind_display gives it, without building its table per group.
+        return f"{_GROUP_KINDS.get(obj.kind, obj.kind)} №{obj.pk}: {members}"
+
+
+_GROUP_KINDS = dict(MentorGroup.Kind.choices)
 
 
 class VisitChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
@@ -212,19 +216,17 @@ class VisitForm(forms.Form):
     start = forms.TimeField(label=_("Lesson starts"), widget=TimeInput())
     end = forms.TimeField(label=_("Lesson ends"), widget=TimeInput())
     grade = forms.CharField(label=_("Class"), max_length=20, help_text=_("For example 7Б."))
-    subject = SubjectChoiceField(label=_("Subject"), queryset=Subject.objects.none(), required=False)
+    subject = SubjectChoiceField(label=_("Subject"), queryset=None, required=False)
     topic = forms.CharField(label=_("Lesson topic"), max_length=255)
     observed_aspect = forms.CharField(
         label=_("Observed aspect"),
         max_length=255,
         help_text=_("The one narrow aspect observers watch, not the whole lesson."),
     )
-    protocol = ProtocolChoiceField(
-        label=_("Observation protocol"), queryset=ObservationProtocol.objects.none(), required=False
-    )
+    protocol = ProtocolChoiceField(label=_("Observation protocol"), queryset=None, required=False)
     answers_visit = VisitChoiceField(
         label=_("Answers the visit"),
-        queryset=LessonVisit.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("For a reverse visit: the visit in which the teacher observed now was an observer."),
     )
