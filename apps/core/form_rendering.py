@@ -16,6 +16,7 @@ import html
 from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
@@ -26,6 +27,8 @@ _SELECT_OPTION = _WIDGETS + "select_option.html"
 
 def printed(value):
     """`{{ value }}`: what the template engine prints (localised, escaped)."""
+    if isinstance(value, Promise):
+        value = str(value)  # a lazy translation: text, which localisation leaves as it is
     if type(value) is str:  # the most common case, which localisation leaves as it is
         return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
     value = localize(template_localtime(value))

@@ -9,7 +9,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +41,16 @@ class RowsChoiceIterator(ModelChoiceIterator):
             return
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if self.field.row_choices is not None:
+            yield from self.field.row_choices
+            return
         for obj in self.field.rows:
             yield self.choice(obj)
+
+    def choice(self, obj):
+        if self.field.to_field_name:
+            return super().choice(obj)
+        return (ModelChoiceIteratorValue(obj.pk, obj), self.field.label_from_instance(obj))
 
     def __len__(self):
         if self.field.rows is None:
@@ -61,6 +69,8 @@ class RowsChoiceMixin:
 
     iterator = RowsChoiceIterator
     rows = None
+    # The rows' choices as another field offering the same rows with the same labels made them.
+    row_choices = None
 
 
 class GroupChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
@@ -249,6 +259,9 @@ class VisitForm(forms.Form):
         for name in ("observed", "observers"):
             self.fields[name].rows = listed
             self.fields[name].show_school = bool(network)
+        # The select and the boxes label each person alike: the choices made once for both.
+        labelled = self.fields["observed"].iterator(self.fields["observed"])
+        self.fields["observers"].row_choices = [labelled.choice(person) for person in listed]
         self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
         self.fields["group"].rows = groups
         self.fields["subject"].rows = _subject_rows.rows(school_id=school.pk)
