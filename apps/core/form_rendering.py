@@ -27,10 +27,12 @@ _SELECT_OPTION = _WIDGETS + "select_option.html"
 
 def printed(value):
     """`{{ value }}`: what the template engine prints (localised, escaped)."""
-    if isinstance(value, Promise):
-        value = str(value)  # a lazy translation: text, which localisation leaves as it is
     if type(value) is str:  # the most common case, which localisation leaves as it is
         return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
+    if isinstance(value, Promise):
+        value = str(value)  # a lazy translation: text, which localisation leaves as it is
+        if type(value) is str:
+            return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
