@@ -48,7 +48,7 @@ def _world(school):
         )
 
     awaiting = visit(now - H)
-    ahead = visit(now + 24 * H)
+    ahead = visit(now + 24 * H, status=LessonVisit.Status.PLANNED)
     done = visit(now - 48 * H, status=LessonVisit.Status.DEBRIEFED)
     LessonVisit.objects.filter(pk=done.pk).update(debriefed_at=done.ends_at + H)
     FeedbackFactory(visit=done, observer=observer, next_step="Следующий шаг")
