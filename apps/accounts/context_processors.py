@@ -1,4 +1,7 @@
+from apps.core.prepared import Param, prepared_query
+
 from .capabilities import Can
+from .models import SchoolNetwork
 
 
 def current_school(request):
@@ -18,5 +21,11 @@ def _coordinated_networks(request):
     if not request.user.is_authenticated:
         return []
     if getattr(request, "coordinated_networks", None) is None:
-        request.coordinated_networks = list(request.user.coordinated_networks.order_by("name"))
+        request.coordinated_networks = _networks_of_coordinator.rows(user_id=request.user.pk)
     return request.coordinated_networks
+
+
+@prepared_query
+def _networks_of_coordinator():
+    """The networks whose dashboards the user coordinates (the navbar's and the dashboards' links)."""
+    return SchoolNetwork.objects.filter(coordinators=Param("user_id")).order_by("name")

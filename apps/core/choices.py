@@ -22,14 +22,14 @@ from django.utils.safestring import mark_safe
 
 
 class _Rows:
-    """The queryset's rows, read on first use (or given as a list)."""
+    """The queryset's rows, read on first use (or given as a list, or by `load()` on first use)."""
 
-    def __init__(self, queryset, rows=None):
-        self.queryset, self.rows = queryset, rows
+    def __init__(self, queryset, rows=None, load=None):
+        self.queryset, self.rows, self.load = queryset, rows, load
 
     def get(self):
         if self.rows is None:
-            self.rows = list(self.queryset)
+            self.rows = list(self.queryset) if self.load is None else self.load()
         return self.rows
 
 
@@ -51,10 +51,11 @@ class _SharedIterator(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.rows.get())
 
 
-def share_choices(queryset, *fields, rows=None):
+def share_choices(queryset, *fields, rows=None, load=None):
     """Let model choice `fields` offer `queryset`'s rows, read once for all of
-    them (or the already known `rows`: no query at all)."""
-    shared = _Rows(queryset, rows)
+    them (or the already known `rows`: no query at all; or the list `load()`
+    returns when first offered, e.g. from a prepared query)."""
+    shared = _Rows(queryset, rows, load)
     for field in fields:
         field.iterator = functools.partial(_SharedIterator, rows=shared)
         field.queryset = queryset  # validation; also hands the widget the new choices

@@ -24,7 +24,9 @@ The rules that keep a cached compile right:
 - a constant left in the SQL may only be a number, a boolean, `None` or a code
   such as `"planned"` (lower-case ASCII): a date, a time zone's name, a
   translated label or a `timezone.now()` would be frozen at the first run, so
-  the first compile refuses them (`PreparedQueryError`) and says which;
+  the first compile refuses them (`PreparedQueryError`) and says which; and a
+  key (a primary or foreign key: a school, a person) is never compared with a
+  constant, since the first run's school would answer every later run;
 - a shape that changes the SQL (an optional filter, a page's offset) is a
   keyword of the builder (`rows(shape={"subject": True}, ...)`), so each shape
   is compiled once; shapes are kept in a bounded cache.
@@ -40,7 +42,8 @@ from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 
 from django.db import connections
-from django.db.models import Expression, Field, Lookup
+from django.db.models import Expression, Field, ForeignObject, Lookup
+from django.db.models.sql import Query
 
 __all__ = ["Param", "ParamList", "PreparedQueryError", "prepared_query"]
 
@@ -112,6 +115,10 @@ class AnyOf(Lookup):
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
+# Relations keep their own lookups (not inherited from Field): `school_id__any` too.
+ForeignObject.register_lookup(AnyOf)
+
+
 def _frozen_constant(value):
     """Whether a constant in compiled SQL is safe to keep for every later run."""
     if value is None or isinstance(value, bool | int | float):
@@ -137,8 +144,38 @@ class _Compiled:
         self.converters = {}
 
 
+def _frozen_keys(query):
+    """The lookups of `query` (its subqueries too) that compare a key (a primary or a
+    foreign key) with a constant: a school's or a person's id written into cached SQL
+    would show the first run's rows to every later one. Ids are always `Param`s."""
+    found, seen = [], set()
+    pending = [query.where, *query.annotations.values()]
+    while pending:
+        node = pending.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Query):
+            pending.extend([node.where, *node.annotations.values()])
+            continue
+        if isinstance(node, Lookup) and node.rhs_is_direct_value():
+            field = getattr(node.lhs, "target", None) or getattr(node.lhs, "output_field", None)
+            if (getattr(field, "is_relation", False) or getattr(field, "primary_key", False)) and not isinstance(
+                node.rhs, bool | type(None)
+            ):
+                found.append(f"{field} {node.lookup_name} {node.rhs!r}")
+        if isinstance(node.__dict__.get("rhs"), Query):
+            pending.append(node.rhs)
+        if hasattr(node, "get_source_expressions"):
+            pending.extend(node.get_source_expressions())
+    return found
+
+
 def _compile(builder, shape, name):
     queryset = builder(**shape)
+    frozen = _frozen_keys(queryset.query)
+    if frozen:
+        raise PreparedQueryError(f"{name}: a key compared with a constant ({', '.join(frozen)}); make it a Param.")
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     for value in params:

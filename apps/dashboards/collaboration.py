@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from networkx.utils import reverse_cuthill_mckee_ordering
 
 from apps.core.dates import day_bounds
+from apps.core.prepared import Param, prepared_query
 from apps.core.shares import percent
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 from apps.staff.models import StaffMember
@@ -25,7 +26,7 @@ from apps.staff.models import StaffMember
 from . import aggregates
 from .markup import number, safe, text
 from .models import YearSummary
-from .periods import Period, academic_year_label
+from .periods import Period, academic_year_labels
 
 # How many people the "most connected" table lists.
 MOST_CONNECTED = 10
@@ -248,30 +249,37 @@ class CollaborationNetwork:
 
 
 def _staff_of_period(*, school, period, association):
-    """Hired by the period's last day, not gone before its first (as in `aggregates`)."""
-    staff = StaffMember.objects.for_school(school).filter(hired_on__lte=period.end)
-    staff = staff.filter(Q(left_on__isnull=True) | Q(left_on__gt=period.start))
+    values = {"school_id": school.pk, "start": period.start, "end": period.end}
     if association is not None:
-        staff = staff.filter(association=association)
+        values["association_id"] = association.pk
+    return _period_staff.rows(shape={"by_association": association is not None}, **values)
+
+
+@prepared_query
+def _period_staff(*, by_association):
+    """Hired by the period's last day, not gone before its first (as in `aggregates`)."""
+    staff = StaffMember.objects.for_school(Param("school_id")).filter(hired_on__lte=Param("end"))
+    staff = staff.filter(Q(left_on__isnull=True) | Q(left_on__gt=Param("start")))
+    if by_association:
+        staff = staff.filter(association_id=Param("association_id"))
     return staff.only("id", "last_name", "first_name", "patronymic").order_by(
         "last_name", "first_name", "patronymic", "pk"
     )
 
 
 def _growth(*, school, association):
-    rows = list(
-        YearSummary.objects.for_school(school)
-        .filter(association=association)
-        .order_by("year")
-        .values("year", "ties", "connected", "staff", "refreshed_at")
-    )
+    values = {"school_id": school.pk}
+    if association is not None:
+        values["association_id"] = association.pk
+    rows = _year_ties.rows(shape={"by_association": association is not None}, **values)
+    labels = academic_year_labels(row["year"] for row in rows)
     growth, previous = [], None
-    for row in rows:
+    for row, label in zip(rows, labels, strict=True):
         change = row["ties"] - previous["ties"] if previous and previous["year"] == row["year"] - 1 else None
         growth.append(
             YearFigures(
                 year=row["year"],
-                label=academic_year_label(row["year"]),
+                label=label,
                 ties=row["ties"],
                 connected=row["connected"],
                 staff=row["staff"],
@@ -281,6 +289,16 @@ def _growth(*, school, association):
         previous = row
     refreshed_at = max((row["refreshed_at"] for row in rows), default=None)
     return growth, refreshed_at
+
+
+@prepared_query
+def _year_ties(*, by_association):
+    summaries = YearSummary.objects.for_school(Param("school_id"))
+    if by_association:
+        summaries = summaries.filter(association_id=Param("association_id"))
+    else:
+        summaries = summaries.filter(association__isnull=True)
+    return summaries.order_by("year").values("year", "ties", "connected", "staff", "refreshed_at")
 
 
 def programme_ties(*, school, start, end):

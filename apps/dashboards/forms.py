@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import academic_year_of, school_today
+from apps.core.prepared import Param, prepared_query
 from apps.core.widgets import DateInput
 from apps.staff.models import SubjectAssociation
 
 from .markup import safe, text
-from .periods import EARLIEST_YEAR, Period, academic_year, academic_year_label
+from .periods import EARLIEST_YEAR, Period, academic_year, academic_year_labels
 
 SELECTED = " selected"
 
@@ -30,6 +31,11 @@ def read_filters(request, form_class, **kwargs):
     return form
 
 
+@prepared_query
+def _school_associations():
+    return SubjectAssociation.objects.for_school(Param("school_id")).order_by("name")
+
+
 class DashboardFilterForm(forms.Form):
     """GET filters. An invalid value is shown as a form error next to what was typed,
     and the page falls back to the current academic year."""
@@ -42,12 +48,11 @@ class DashboardFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.today = today
         self.current_year = academic_year_of(today)
-        self.fields["year"].choices = [
-            (year, academic_year_label(year)) for year in range(self.current_year, EARLIEST_YEAR - 1, -1)
-        ]
+        years = range(self.current_year, EARLIEST_YEAR - 1, -1)
+        self.fields["year"].choices = list(zip(years, academic_year_labels(years), strict=True))
         # Loaded once as a list: the page reuses it for names (one query, not three).
         if associations is None and school is not None:
-            associations = list(SubjectAssociation.objects.for_school(school).order_by("name"))
+            associations = _school_associations.rows(school_id=school.pk)
         self.associations = {association.pk: association for association in associations or []}
         if associations is not None:
             # Declared here: the class's `association` is the chosen value.

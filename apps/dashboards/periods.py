@@ -49,7 +49,13 @@ def academic_year(year: int) -> Period:
 
 
 def academic_year_label(year: int) -> str:
-    return _("%(start)s/%(end)s academic year") % {"start": year, "end": str(year + 1)[-2:]}
+    return academic_year_labels([year])[0]
+
+
+def academic_year_labels(years) -> list[str]:
+    """The labels of several years, translated once (a filter's list of years)."""
+    label = _("%(start)s/%(end)s academic year")
+    return [label % {"start": year, "end": str(year + 1)[-2:]} for year in years]
 
 
 def reference_date(year: int, month: int = REFERENCE_MONTH, day: int = REFERENCE_DAY) -> datetime.date:

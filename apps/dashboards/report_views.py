@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
+from apps.core.prepared import Param, prepared_query
 from apps.core.tenancy import get_for_school_or_404, school_view
 
 from .forms import DashboardFilterForm, read_filters
+from .markup import safe, text
 from .models import ReportExport
 from .report import SECTION_5, SECTION_6, SHARE, TITLE
 from .report import annual_report as build_report
@@ -47,7 +49,50 @@ def _report_context(request, form):
         "section_6": SECTION_6,
         # "Share, %" has a percent sign, which {% translate %} would double: from here.
         "share_heading": SHARE,
+        "report_rows": _report_rows(report),
     }
+
+
+# "Of them debriefed on time" is a part of the visits held, indented under it.
+_INDENT = {"visits_on_time": ' class="ps-4"'}
+
+
+def _share(share):
+    return "" if share is None else f"{text(share)}%"
+
+
+def _report_rows(report):
+    """The two tables' rows, drawn once, in the language active for the page (the
+    print page's is Russian)."""
+    criteria = "".join(
+        f'\n        <tr data-criterion="{text(criterion.key)}">\n'
+        f"          <td{_INDENT.get(criterion.key, '')}>{text(criterion.label)}</td>\n"
+        f'          <td class="text-end">{text(criterion.count)}</td>\n'
+        f'          <td class="text-end">{_share(criterion.share)}</td>\n        </tr>\n        '
+        for criterion in report.criteria
+    )
+    categories = "".join(
+        f"\n        <tr><td>{text(label)}</td>"
+        + "".join(f'<td class="text-end">{_share(share) or "—"}</td>' for share in shares)
+        + "</tr>\n        "
+        for label, shares in report.category_rows
+    )
+    return {
+        "criteria": safe(criteria),
+        "years": safe("".join(f'<th scope="col" class="text-end">{text(e.year)}</th>' for e in report.categories)),
+        "headcounts": safe("".join(f'<td class="text-end">{text(e.headcount)}</td>' for e in report.categories)),
+        "categories": safe(categories),
+    }
+
+
+@prepared_query
+def _recent_exports():
+    """The files the person asked for lately, on the report page."""
+    return (
+        ReportExport.objects.for_school(Param("school_id"))
+        .filter(requested_by_id=Param("user_id"))
+        .only("pk", "kind", "status", "file_name", "params", "created_at", "finished_at")[:RECENT_EXPORTS]
+    )
 
 
 @school_view("dashboards.view_school")
@@ -55,11 +100,7 @@ def _report_context(request, form):
 def annual_report(request):
     form = read_filters(request, ReportYearForm)
     context = _report_context(request, form)
-    context["exports"] = list(
-        ReportExport.objects.for_school(request.school)
-        .filter(requested_by=request.user)
-        .only("pk", "kind", "status", "file_name", "params", "created_at", "finished_at")[:RECENT_EXPORTS]
-    )
+    context["exports"] = _recent_exports.rows(school_id=request.school.pk, user_id=request.user.pk)
     context["kinds"] = ReportExport.Kind
     return render(request, "dashboards/annual_report.html", context)
 

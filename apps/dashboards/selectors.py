@@ -7,15 +7,18 @@ side-by-side view read the `YearSummary` rows instead.
 
 import dataclasses
 
-from django.db.models import Count, Prefetch, Q, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q, Value
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import School
 from apps.core.dates import add_months
+from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.shares import percent, percent_change
 from apps.mentoring.models import MentorGroup, MentorGroupMember
-from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation
+from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation, short_name
 from apps.teams.models import TaskTeam
 
 from . import aggregates
@@ -60,10 +63,12 @@ def categories_series(*, school, years, reference=(REFERENCE_MONTH, REFERENCE_DA
     rows, refreshed_at = {}, None
     live_years = list(years)
     if (month, day) == (REFERENCE_MONTH, REFERENCE_DAY):
-        for summary in YearSummary.objects.for_school(school).filter(association=association, year__in=list(years)):
-            rows[summary.year] = {"year": summary.year, "headcount": summary.headcount}
-            rows[summary.year].update({key: getattr(summary, key) for key in CATEGORY_KEYS})
-            refreshed_at = min(refreshed_at or summary.refreshed_at, summary.refreshed_at)
+        values = {"school_id": school.pk, "years": list(years)}
+        if association_id:
+            values["association_id"] = association_id
+        for summary in _category_summaries.rows(shape={"by_association": bool(association_id)}, **values):
+            refreshed_at = min(refreshed_at or summary["refreshed_at"], summary.pop("refreshed_at"))
+            rows[summary["year"]] = summary
         live_years = [year for year in years if year not in rows]
     dates = {year: reference_date(year, month, day) for year in live_years}
     for row in aggregates.category_counts(schools=[school.pk], dates=dates, association_id=association_id):
@@ -71,6 +76,16 @@ def categories_series(*, school, years, reference=(REFERENCE_MONTH, REFERENCE_DA
     empty = dict.fromkeys(("headcount", *CATEGORY_KEYS), 0)
     series = [_with_shares(rows.get(year, {"year": year, **empty})) for year in years]
     return series, refreshed_at
+
+
+@prepared_query
+def _category_summaries(*, by_association):
+    summaries = YearSummary.objects.for_school(Param("school_id")).filter(year__any=ParamList("years"))
+    if by_association:
+        summaries = summaries.filter(association_id=Param("association_id"))
+    else:
+        summaries = summaries.filter(association__isnull=True)
+    return summaries.order_by().values("year", "headcount", "refreshed_at", *CATEGORY_KEYS)
 
 
 def categories_breakdown(*, school, on, association=None, names=None):
@@ -102,22 +117,30 @@ def band_label(key):
 
 
 def attestations_due(*, school, today, months=6, association=None):
-    """Active staff whose category in force runs out within `months`, soonest first."""
-    until = add_months(today, months)
+    """Active staff whose category in force runs out within `months`, soonest first:
+    the name, the category and the end day (what the page and its export show)."""
+    values = {"school_id": school.pk, "today": today, "until": add_months(today, months)}
+    if association:
+        values["association_id"] = association.pk
+    return _attestations_due.rows(shape={"by_association": association is not None}, **values)
+
+
+@prepared_query
+def _attestations_due(*, by_association):
+    today, until = Param("today"), Param("until")
     in_force = CategoryAward.objects.filter(
-        staff__school=school,
+        staff__school_id=Param("school_id"),
         staff__is_active=True,
         awarded_on__lte=today,
         valid_until__gte=today,
         valid_until__lte=until,
     ).exclude(category=QualificationCategory.NONE)
-    if association:
-        in_force = in_force.filter(staff__association=association)
+    if by_association:
+        in_force = in_force.filter(staff__association_id=Param("association_id"))
     # Someone re-attested already holds a newer award in force beyond the window.
     renewed = CategoryAward.objects.filter(awarded_on__lte=today, valid_until__gt=until)
     return (
         in_force.exclude(staff__in=renewed.values("staff"))
-        # What the page and its export show: the name, the category, the end day.
         .select_related("staff")
         .only("category", "valid_until", "staff__last_name", "staff__first_name", "staff__patronymic")
         .order_by("valid_until", "staff__last_name", "pk")
@@ -236,21 +259,8 @@ def timeliness(*, school, period, now, association=None, curator_staff_ids=None)
         now=now,
         association_id=association and association.pk,
     )
-    groups = {
-        group.pk: group
-        for group in MentorGroup.objects.for_school(school)
-        .filter(pk__in=[r["key"] for r in rows if r["dimension"] == "group" and r["key"]])
-        .select_related("curator")
-        # The members with their names in one read (not members, then their staff cards).
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=MentorGroupMember.objects.select_related("staff").only(
-                    "group", "staff__last_name", "staff__first_name", "staff__patronymic"
-                ),
-            )
-        )
-    }
+    group_ids = [r["key"] for r in rows if r["dimension"] == "group" and r["key"]]
+    groups = {group.pk: group for group in _timeliness_groups.rows(school_id=school.pk, ids=group_ids)}
     # Every curator row's curator leads one of these groups.
     curators = {group.curator_id: group.curator for group in groups.values()}
     by_curator, by_group = [], []
@@ -270,12 +280,35 @@ def timeliness(*, school, period, now, association=None, curator_staff_ids=None)
                 # Shown as is on the page: the link, the name and the members.
                 row["group_url"] = group_link(pk=group.pk)
                 row["group_label"] = str(group)
-                row["members"] = ", ".join(member.staff.short_name for member in group.members.all())
+                row["members"] = ", ".join(
+                    short_name(m["last_name"], m["first_name"], m["patronymic"]) for m in group.member_names
+                )
             by_group.append(row)
     by_curator.sort(key=lambda r: (r["curator"] is None, r["curator"].full_name if r["curator"] else ""))
     by_group.sort(key=lambda r: (r["group"] is None, r["group"].pk if r["group"] else 0))
     totals = _timeliness_totals(by_curator)
     return {"by_curator": by_curator, "by_group": by_group, "totals": totals}
+
+
+@prepared_query
+def _timeliness_groups():
+    """The groups of the timeliness rows: the name (kind and number), the curator's
+    name and the members' names in one read."""
+    members = (
+        MentorGroupMember.objects.filter(group=OuterRef("pk"))
+        .order_by("slot")
+        .values(
+            row=JSONRow(last_name="staff__last_name", first_name="staff__first_name", patronymic="staff__patronymic")
+        )
+    )
+    return (
+        MentorGroup.objects.for_school(Param("school_id"))
+        .filter(pk__any=ParamList("ids"))
+        .select_related("curator")
+        .only("kind", "curator", "curator__last_name", "curator__first_name", "curator__patronymic")
+        .annotate(member_names=ArraySubquery(members))
+        .order_by()
+    )
 
 
 def _timeliness_totals(rows):
@@ -294,24 +327,28 @@ NETWORK_FIGURES = ("headcount", "highest", "first", "staff", "covered", "visits_
 
 
 def network_schools(*, network, school_ids=None):
-    schools = School.objects.filter(network=network).order_by("-is_network_leader", "short_name")
+    values = {"network_id": network.pk}
     if school_ids:
-        schools = schools.filter(pk__in=school_ids)
-    return list(schools)
+        values["ids"] = list(school_ids)
+    return _network_schools.rows(shape={"by_ids": bool(school_ids)}, **values)
+
+
+@prepared_query
+def _network_schools(*, by_ids):
+    schools = School.objects.filter(network_id=Param("network_id")).order_by("-is_network_leader", "short_name")
+    return schools.filter(pk__any=ParamList("ids")) if by_ids else schools
 
 
 def network_overview(*, network, schools, year, association_name=None):
     """Each school's year figures side by side, from the summaries, with the
     previous year for the change, and when the oldest was written; aggregates
     only, never names."""
-    summaries = YearSummary.objects.filter(school__in=schools, year__in=(year, year - 1))
+    values = {"school_ids": [school.pk for school in schools], "years": [year, year - 1]}
     if association_name:
-        summaries = summaries.filter(association__name=association_name)
-    else:
-        summaries = summaries.filter(association__isnull=True)
+        values["association_name"] = association_name
     by_key = {}
     refreshed_at = None
-    for row in summaries.values("school_id", "year", "median_debrief_hours", "refreshed_at", *NETWORK_FIGURES):
+    for row in _network_summaries.rows(shape={"by_association": bool(association_name)}, **values):
         refreshed_at = min(refreshed_at or row["refreshed_at"], row["refreshed_at"])
         figures = by_key.setdefault((row["school_id"], row["year"]), dict.fromkeys(NETWORK_FIGURES, 0))
         for key in NETWORK_FIGURES:
@@ -337,13 +374,30 @@ def network_overview(*, network, schools, year, association_name=None):
     return rows, refreshed_at
 
 
-def network_pairs(*, network, schools, year=None):
+@prepared_query
+def _network_summaries(*, by_association):
+    summaries = YearSummary.objects.filter(school__pk__any=ParamList("school_ids"), year__any=ParamList("years"))
+    if by_association:
+        summaries = summaries.filter(association__name=Param("association_name"))
+    else:
+        summaries = summaries.filter(association__isnull=True)
+    return summaries.order_by().values("school_id", "year", "median_debrief_hours", "refreshed_at", *NETWORK_FIGURES)
+
+
+def network_pairs(*, network, schools):
     """The network's cross-school pairs and triads: which two schools, kind, status,
     dates, and how many people (never who)."""
+    return _network_pairs.rows(network_id=network.pk, school_ids=[school.pk for school in schools])
+
+
+@prepared_query
+def _network_pairs():
+    network, schools = Param("network_id"), ParamList("school_ids")
     return (
-        MentorGroup.objects.filter(school__network=network, partner_school__network=network)
-        .filter(Q(school__in=schools) | Q(partner_school__in=schools))
+        MentorGroup.objects.filter(school__network_id=network, partner_school__network_id=network)
+        .filter(Q(school__pk__any=schools) | Q(partner_school__pk__any=schools))
         .select_related("school", "partner_school")
+        .only("kind", "status", "starts_on", "school__short_name", "partner_school__short_name")
         .annotate(people=Count("members"))
         .order_by("-starts_on", "pk")
     )
@@ -358,7 +412,22 @@ def network_leader_mentoring(*, network, schools):
     if leader is None:
         return None, []
     others = [school for school in schools if school.pk != leader.pk]
-    shared = Q(school=leader, partner_school__in=others) | Q(partner_school=leader, school__in=others)
+    per_school = {
+        school.pk: {"school": school, "groups": 0, "active_groups": 0, "teams": 0, "open_teams": 0} for school in others
+    }
+    for row in _leader_shared_work.rows(leader_id=leader.pk, other_ids=list(per_school)):
+        other = row["partner_school_id"] if row["school_id"] == leader.pk else row["school_id"]
+        active_key = "active_groups" if row["kind"] == "groups" else "open_teams"
+        per_school[other][row["kind"]] += row["total"]
+        per_school[other][active_key] += row["active"]
+    return leader, list(per_school.values())
+
+
+@prepared_query
+def _leader_shared_work():
+    """Network pairs and teams the leader school shares with each other school: counts, open and in all."""
+    leader, others = Param("leader_id"), ParamList("other_ids")
+    shared = Q(school_id=leader, partner_school__pk__any=others) | Q(partner_school_id=leader, school__pk__any=others)
     groups = (
         MentorGroup.objects.filter(shared)
         .values("school_id", "partner_school_id")
@@ -373,18 +442,18 @@ def network_leader_mentoring(*, network, schools):
             kind=Value("teams"), total=Count("pk"), active=Count("pk", filter=Q(status__in=TaskTeam.OPEN_STATUSES))
         )
     )
-    per_school = {
-        school.pk: {"school": school, "groups": 0, "active_groups": 0, "teams": 0, "open_teams": 0} for school in others
-    }
-    for row in groups.union(teams, all=True):
-        other = row["partner_school_id"] if row["school_id"] == leader.pk else row["school_id"]
-        active_key = "active_groups" if row["kind"] == "groups" else "open_teams"
-        per_school[other][row["kind"]] += row["total"]
-        per_school[other][active_key] += row["active"]
-    return leader, list(per_school.values())
+    return groups.union(teams, all=True)
 
 
 def network_association_names(*, schools):
-    return list(
-        SubjectAssociation.objects.filter(school__in=schools).order_by("name").values_list("name", flat=True).distinct()
+    return _association_names.rows(school_ids=[school.pk for school in schools])
+
+
+@prepared_query
+def _association_names():
+    return (
+        SubjectAssociation.objects.filter(school__pk__any=ParamList("school_ids"))
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
     )

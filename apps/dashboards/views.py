@@ -5,13 +5,14 @@ computed in SQL."""
 
 from django import forms
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
+from apps.core.prepared import Param, prepared_query
 from apps.core.tenancy import network_view, school_view
 from apps.staff.models import StaffMember
 
@@ -66,7 +67,24 @@ def categories(request):
     }
     context["series_rows"] = _categories_series_rows(series)
     context["breakdown"] = {title: _breakdown_rows(rows) for title, rows in context["breakdown"].items()}
+    context["due_rows"] = _due_rows(context["due"])
     return render(request, "dashboards/categories.html", context)
+
+
+def _due_rows(awards):
+    """The attestations due, drawn once: the name, the category and the end day."""
+    if not awards:
+        empty = text(_("No attestations are due in the next 6 months."))
+        return safe(f'\n  <li class="list-group-item text-body-secondary">{empty}</li>\n  ')
+    until = text(_("valid until"))
+    return safe(
+        "".join(
+            '\n  <li class="list-group-item d-flex justify-content-between">'
+            f"<span>{text(award.staff.full_name)} · {text(award.get_category_display())}</span>"
+            f"<span>{until} {award.valid_until:%d.%m.%Y}</span></li>\n  "
+            for award in awards
+        )
+    )
 
 
 def _share_cell(row, key):
@@ -156,11 +174,48 @@ def participation(request):
     }
     labels = context["labels"]
     context["form_labels"] = [(key, labels[key]) for key in selectors.aggregates.PARTICIPATION_FORMS]
-    # The per-teacher table is the page's bulk: each row's ticks are drawn here, once.
-    cell = {True: '<td class="text-center">✓</td>', False: '<td class="text-center"></td>'}
-    for row in context.get("matrix", ()):
-        row["cells"] = mark_safe("".join(cell[bool(flag)] for flag in row["flags"]))  # nosec B308 B703 - fixed markup
+    context["summary_rows"] = _participation_summary_rows(lines)
+    if "matrix" in context:
+        context["matrix_rows"] = _participation_matrix_rows(context["matrix"])
     return render(request, "dashboards/participation.html", context)
+
+
+def _participation_summary_rows(lines):
+    """The table of forms, drawn once: a row per form, its counts and shares now and before."""
+    return safe(
+        "".join(
+            f'\n  <tr data-form="{text(line.key)}"><td>{position}</td>'
+            f'<th scope="row" class="fw-normal">{text(line.label)}</th>\n'
+            f'    <td class="text-end" data-testid="count-{text(line.key)}">{text(line.count)} · '
+            f"{_whole(line.share)} %</td>\n"
+            f'    <td class="text-end">{text(line.previous_count)} · {_whole(line.previous_share)} %</td>\n'
+            f'    <td class="text-end">{"+" if line.change > 0 else ""}{floatformat(line.change, "1")}</td></tr>\n  '
+            for position, line in enumerate(lines, 1)
+        )
+    )
+
+
+def _whole(share):
+    """A share as `|floatformat:"0"` writes it: a whole number is its digits."""
+    return str(share) if type(share) is int else floatformat(share, "0")
+
+
+# The per-teacher table is the page's bulk: its rows and ticks are drawn here, once.
+_TICK = {True: '<td class="text-center">✓</td>', False: '<td class="text-center"></td>'}
+_NOT_COVERED = {True: "", False: ' class="table-warning"'}
+
+
+def _participation_matrix_rows(rows):
+    has_left = f' <span class="text-body-secondary">({text(_("has left"))})</span>'
+    return safe(
+        "".join(
+            f'\n  <tr{_NOT_COVERED[bool(row["covered"])]}><th scope="row" class="fw-normal">'
+            f"{text(row['last_name'])} {text(row['first_name'])} {text(row['patronymic'])}"
+            f"{'' if row['is_active'] else has_left}</th>\n"
+            f"    {''.join(_TICK[bool(flag)] for flag in row['flags'])}</tr>\n  "
+            for row in rows
+        )
+    )
 
 
 @school_view("dashboards.view_school")
@@ -172,12 +227,27 @@ def participation_xlsx(request):
     return xlsx.xlsx_response(content, file_name)
 
 
+def _own_cards(request):
+    return _cards_of_user.rows(school_id=request.school.pk, user_id=request.user.pk)
+
+
+@prepared_query
+def _cards_of_user():
+    """The user's cards in the school's staff registry, the active one first."""
+    return (
+        StaffMember.objects.for_school(Param("school_id"))
+        .filter(user_id=Param("user_id"))
+        .only("pk")
+        .order_by("-is_active")
+    )
+
+
 @school_view()
 def my_participation(request):
     """Any member: their own participation in the period, nobody else's."""
     form = read_filters(request, DashboardFilterForm)
     period = form.period
-    card = StaffMember.objects.for_school(request.school).filter(user=request.user).order_by("-is_active").first()
+    card = next(iter(_own_cards(request)), None)
     row = selectors.participation_of(school=request.school, staff=card, period=period) if card else None
     labels = selectors.participation_labels()
     forms = [(key, labels[key], row[key]) for key in selectors.aggregates.PARTICIPATION_FORMS] if row else []
@@ -195,9 +265,7 @@ def _timeliness_context(request):
     form = read_filters(request, DashboardFilterForm)
     curator_ids = None
     if not request.membership.can("visits.oversee"):
-        curator_ids = set(
-            StaffMember.objects.for_school(request.school).filter(user=request.user).values_list("pk", flat=True)
-        )
+        curator_ids = {card.pk for card in _own_cards(request)}
     data = selectors.timeliness(
         school=request.school,
         period=form.period,

@@ -187,12 +187,13 @@ class NetworkPositions:
         return bool(self.named_by or self.isolates)
 
 
-def latest_network_positions(*, school):
-    """The metrics of the school's latest analysed round whose counts may be
-    shown (enough answers, not withheld). One query; empty if there is none."""
+@prepared_query
+def _latest_metrics():
+    """Each person's metrics of the school's latest analysed round that may be shown:
+    a team's or a mentor group's page asks it, compiled once per process."""
     latest = (
         SurveyRound.objects.filter(
-            school=school,
+            school_id=Param("school_id"),
             analysed_at__isnull=False,
             analysis__respondents__gte=F("min_respondents"),
             analysis__ties_shown=True,
@@ -200,7 +201,13 @@ def latest_network_positions(*, school):
         .order_by("-closes_on", "-pk")
         .values("pk")[:1]
     )
-    rows = list(SurveyNodeMetric.objects.filter(round=Subquery(latest)).values_list("staff_id", "named", "named_by"))
+    return SurveyNodeMetric.objects.filter(round=Subquery(latest)).values_list("staff_id", "named", "named_by")
+
+
+def latest_network_positions(*, school):
+    """The metrics of the school's latest analysed round whose counts may be
+    shown (enough answers, not withheld). One query; empty if there is none."""
+    rows = _latest_metrics.rows(school_id=school.pk)
     positions = NetworkPositions()
     for staff_id, named, named_by in rows:
         if named == NOBODY:

@@ -128,7 +128,8 @@ def _flat_options(field, errors):
         f'<div class="form-check"><input type="{printed(widget.input_type)}" class="form-check-input{invalid}"'
         f'  name="{printed(field.html_name)}" value="'
     )
-    label_for = f'<label for="{printed(base_id)}_'
+    base_id = printed(base_id)
+    label_for = f'<label for="{base_id}_'
     multiple = widget.allow_multiple_selected
     parts, has_selected = [], False
     for index, (value, label) in enumerate(widget.choices):
@@ -139,7 +140,7 @@ def _flat_options(field, errors):
         selected = (not has_selected or multiple) and str(value) in values
         has_selected |= selected
         parts.append(
-            f'{opening}{_unlocalized(value)}" {before} id="{printed(base_id)}_{index}"{after}'
+            f'{opening}{_unlocalized(value)}" {before} id="{base_id}_{index}"{after}'
             f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">'
             f"{_unlocalized(label)}</label>"
         )

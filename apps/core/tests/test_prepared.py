@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Q, Value, Window
+from django.db.models import Count, Exists, OuterRef, Q, Value, Window
 from django.db.models.functions import Concat, TruncDate
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -164,3 +164,40 @@ def test_a_page_of_a_prepared_query_and_its_total_from_one_query():
 def test_a_sliced_query_takes_no_limit():
     with pytest.raises(PreparedQueryError, match="no limit"):
         prepared_query(lambda: StaffMember.objects.filter(pk=Param("pk"))[:3]).rows(pk=1, limit=2)
+
+
+@pytest.mark.parametrize(
+    "frozen",
+    [
+        lambda school: StaffMember.objects.filter(school=school),
+        lambda school: StaffMember.objects.filter(school_id=school.pk),
+        lambda school: StaffMember.objects.filter(pk__in=[1, 2]),
+        lambda school: LessonVisit.objects.filter(
+            Exists(StaffMember.objects.filter(pk=OuterRef("observed"), school=school))
+        ),
+        lambda school: LessonVisit.objects.annotate(
+            n=Count("observer_links", filter=Q(observer_links__staff__school=school))
+        ),
+    ],
+    ids=["a school", "a school's id", "ids", "in a subquery", "in an annotation"],
+)
+def test_a_key_compared_with_a_constant_is_refused(frozen):
+    """The tenancy hole a cached compile could open: the first run's school in every later run."""
+    school = SchoolFactory()
+    query = prepared_query(lambda: frozen(school))
+    with pytest.raises(PreparedQueryError, match="key compared with a constant"):
+        query.rows()
+
+
+def test_a_list_of_keys_of_a_relation():
+    @prepared_query
+    def of_schools():
+        return (
+            StaffMember.objects.filter(school_id__any=ParamList("schools")).order_by("pk").values_list("pk", flat=True)
+        )
+
+    one, two, three = SchoolFactory(), SchoolFactory(), SchoolFactory()
+    a, b = StaffMemberFactory(school=one), StaffMemberFactory(school=two)
+    StaffMemberFactory(school=three)
+    assert of_schools.rows(schools=[one.pk, two.pk]) == [a.pk, b.pk]
+    assert of_schools.rows(schools=[]) == []
