@@ -13,8 +13,10 @@ file inputs) goes to Django's renderer as before.
 
 import html
 
+from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
@@ -27,6 +29,10 @@ def printed(value):
     """`{{ value }}`: what the template engine prints (localised, escaped)."""
     if type(value) is str:  # the most common case, which localisation leaves as it is
         return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
+    if isinstance(value, Promise):
+        value = str(value)  # a lazy translation: text, which localisation leaves as it is
+        if type(value) is str:
+            return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -45,6 +51,8 @@ def formatted(value):
     """`{{ value|stringformat:'s' }}`."""
     if type(value) is str:
         return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
+    if type(value) is ModelChoiceIteratorValue and type(value.value) is int:
+        return str(value.value)  # a model choice's id: digits, nothing to escape
     if isinstance(value, tuple):
         value = str(value)
     text = str(value)

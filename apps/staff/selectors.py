@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from apps.core.dates import add_months, add_years, school_today
+from apps.core.prepared import Param, prepared_query
 from apps.core.shares import percent
 
 from .models import (
@@ -39,8 +40,18 @@ from .models import (
 
 def staff_for_user(*, school, user):
     """The user's active card in this school, or None. A page reads it as
-    `request.staff` (apps/staff/middleware.py), looked up once per request."""
-    return StaffMember.objects.for_school(school).filter(user=user, is_active=True).first()
+    `request.staff` (apps/staff/middleware.py), looked up once per request, by a
+    prepared query (apps.core.prepared): its build and compile cost more than its run."""
+    if school is None:
+        return None
+    return _staff_for_user.first(school_id=school.pk, user_id=user.pk)
+
+
+@prepared_query
+def _staff_for_user():
+    cards = StaffMember.objects.for_school(Param("school_id"))
+    # At most one (`staff_one_record_per_user_and_school`).
+    return cards.filter(user_id=Param("user_id"), is_active=True).order_by("pk")[:1]
 
 
 def own_card_subquery(*, school, user):

@@ -62,6 +62,8 @@ def test_a_second_run_does_not_compile_again(monkeypatch):
 
     monkeypatch.setattr(compiler.SQLCompiler, "as_sql", refuse)
     monkeypatch.setattr(compiler.SQLCompiler, "setup_query", refuse)
+    # nor asks each column's field for its converters again
+    monkeypatch.setattr(compiler.SQLCompiler, "get_converters", refuse)
     assert len(visits_of_school.rows(school_id=school.pk)) == 1
 
 
@@ -150,6 +152,9 @@ def test_a_page_of_a_prepared_query_and_its_total_from_one_query():
     assert (page.number, page.paginator.count, page.paginator.num_pages) == (2, 5, 3)
     # beyond the end, or nonsense: the last page, or the first, as Paginator.get_page does
     assert prepared_page(counted_staff, number=9, per_page=2, school_id=school.pk).number == 3
+    assert prepared_page(counted_staff, number="0", per_page=2, school_id=school.pk).number == 3
+    assert prepared_page(counted_staff, number=-4, per_page=2, school_id=school.pk).number == 3
+    assert prepared_page(counted_staff, number=10**30, per_page=2, school_id=school.pk).number == 3
     assert [p.pk for p in prepared_page(counted_staff, number="x", per_page=2, school_id=school.pk)] == [
         p.pk for p in people[:2]
     ]
