@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -23,10 +23,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.dates import school_today, short_date
-from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.prepared import Param, prepared_query
+from apps.core.tenancy import school_view
 from apps.mentoring.access import group_can_view, is_manager, require
 from apps.mentoring.models import MentorGroup
-from apps.mentoring.selectors import mentor_group_for_schedule
+from apps.mentoring.selectors import curates_teacher, mentor_group_for_schedule_get
 from apps.staff.models import StaffMember
 
 from . import ical
@@ -87,9 +88,18 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
     for cell in cells.values():
         # Each part is escaped markup already (format_html or a template).
         cell.html = mark_safe("".join(markup[cell.day]))  # nosec B308 B703 - escaped parts, see above
-        if not compact:
+        if compact:
+            # The month grid's cell drawn here: 35 cells of template nodes cost more than the items in them.
+            cell.td = mark_safe(  # nosec B308 B703 - our own classes, a day's number and the escaped items
+                f'\n    <td class="{cell.month_class}">\n      <div class="small fw-semibold">{cell.day.day}</div>\n'
+                f"      {cell.html}\n    </td>"
+            )
+        else:
             cell.label = short_date(cell.day, "l, d.m")
     weeks = [[cells[day] for day in days[i : i + 7]] for i in range(0, len(days), 7)]
+    if compact:
+        for cell in weeks[0]:
+            cell.weekday = formats.date_format(cell.day, "D")
     return render(
         request,
         "calendar/calendar.html",
@@ -109,7 +119,8 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
 @dataclasses.dataclass
 class CalendarDay:
     """A day of the page with its items (their markup, `html` all of it together);
-    `outside`: of another month than the one shown; `label`: the day's title in the week."""
+    `outside`: of another month than the one shown; `label`: the day's title in the week;
+    `td`: the day's cell of the month grid, under its `weekday`."""
 
     day: datetime.date
     events: list
@@ -117,6 +128,8 @@ class CalendarDay:
     outside: bool
     html: str = ""
     label: str = ""
+    td: str = ""
+    weekday: str = ""
 
     @property
     def month_class(self):
@@ -135,19 +148,17 @@ def staff_calendar(request, pk):
     """A teacher's or a curator's calendar: for the administration, for the curator
     of one of their groups, and for the person themselves."""
     # The card's name (the title) and what access is told by.
-    person = StaffMember.objects.filter(pk=pk).only("school", "user", "last_name", "first_name", "patronymic").first()
+    person = _person_card.first(pk=pk)
     if person is None:
         raise Http404
-
-    def curated():
-        return MentorGroup.objects.for_school(request.school).open().filter(curator__user=request.user)
-
     if person.school_id == request.school.pk:
         allowed = (
-            person.user_id == request.user.pk or is_manager(request) or curated().filter(members__staff=person).exists()
+            person.user_id == request.user.pk
+            or is_manager(request)
+            or curates_teacher(school=request.school, user=request.user, teacher=person)
         )
     # A partner school's teacher is known here only to the curator of their network pair.
-    elif not curated().filter(partner_school__isnull=False, members__staff=person).exists():
+    elif not curates_teacher(school=request.school, user=request.user, teacher=person, network_only=True):
         raise Http404
     else:
         allowed = True
@@ -155,9 +166,16 @@ def staff_calendar(request, pk):
     return _render_calendar(request, title=person.full_name, staff_ids=[person.pk], base_url=request.path)
 
 
+@prepared_query
+def _person_card():
+    return StaffMember.objects.filter(pk=Param("pk")).only("school", "user", "last_name", "first_name", "patronymic")
+
+
 @school_view()
 def group_calendar(request, pk):
-    group = get_for_school_or_404(mentor_group_for_schedule(school=request.school), school=request.school, pk=pk)
+    group = mentor_group_for_schedule_get(school=request.school, pk=pk)
+    if group is None:
+        raise Http404(str(MentorGroup._meta.verbose_name))
     require(group_can_view(request, group))
     return _render_calendar(
         request,

@@ -15,6 +15,7 @@ the options once for each selection: the other rows copy them into their own
 """
 
 import functools
+from html import escape as escape_text
 
 from django.forms.models import (
     ModelChoiceField,
@@ -22,19 +23,23 @@ from django.forms.models import (
     ModelChoiceIteratorValue,
     ModelMultipleChoiceField,
 )
+from django.forms.renderers import get_default_renderer
+from django.forms.widgets import Select
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+
+from .form_rendering import WidgetRenderer, formatted, printed
 
 
 class _Rows:
-    """The queryset's rows, read on first use (or given as a list)."""
+    """The queryset's rows, read on first use (or given as a list, or by `load()` on first use)."""
 
-    def __init__(self, queryset, rows=None):
-        self.queryset, self.rows = queryset, rows
+    def __init__(self, queryset, rows=None, load=None):
+        self.queryset, self.rows, self.load = queryset, rows, load
 
     def get(self):
         if self.rows is None:
-            self.rows = list(self.queryset)
+            self.rows = list(self.queryset) if self.load is None else self.load()
         return self.rows
 
 
@@ -56,10 +61,11 @@ class _SharedIterator(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.rows.get())
 
 
-def share_choices(queryset, *fields, rows=None):
+def share_choices(queryset, *fields, rows=None, load=None):
     """Let model choice `fields` offer `queryset`'s rows, read once for all of
-    them (or the already known `rows`: no query at all)."""
-    shared = _Rows(queryset, rows)
+    them (or the already known `rows`: no query at all; or the list `load()`
+    returns when first offered, e.g. from a prepared query)."""
+    shared = _Rows(queryset, rows, load)
     for field in fields:
         field.iterator = functools.partial(_SharedIterator, rows=shared)
         field.queryset = queryset  # validation; also hands the widget the new choices
@@ -138,7 +144,7 @@ def _render_shared(widget, rendered, empty_label, name, value, attrs=None, rende
         del widget.optgroups
     key = (empty_label, tuple(widget.format_value(value)))
     if key not in rendered:
-        full = type(widget).render(widget, name, value, attrs, renderer)
+        full = _flat_select(widget, shell, value, renderer) or type(widget).render(widget, name, value, attrs, renderer)
         start = 0
         limit = min(len(shell), len(full))
         while start < limit and shell[start] == full[start]:
@@ -156,6 +162,46 @@ def _render_shared(widget, rendered, empty_label, name, value, attrs=None, rende
         return type(widget).render(widget, name, value, attrs, renderer)
     options, tail = rendered[key]
     return mark_safe(shell[: len(shell) - len(tail)] + options + tail)  # nosec B308 B703 - pieces of the widget's own escaped output
+
+
+_SELECT_END = "\n</select>"
+
+
+def _flat_select(widget, shell, value, renderer):
+    """The select `widget` draws for `value`, made from its `shell` (the select
+    without options) and its choices, as WidgetRenderer draws Django's optgroups
+    for a single select of flat choices (one selected, no option attributes); or
+    None for anything else, which Django draws."""
+    if (
+        type(widget) is not Select
+        or widget.allow_multiple_selected
+        or widget.option_inherits_attrs
+        or widget.template_name != Select.template_name
+        or widget.option_template_name != Select.option_template_name
+        or not isinstance(renderer or get_default_renderer(), WidgetRenderer)
+        or not shell.endswith(_SELECT_END)
+    ):
+        return None
+    values = widget.format_value(value)
+    parts = [shell[: -len(_SELECT_END)]]
+    has_selected = False
+    for option_value, option_label in widget.choices:
+        if isinstance(option_label, list | tuple):
+            return None  # an optgroup
+        if option_value is None:
+            option_value = ""
+        text = str(option_value)
+        selected = not has_selected and text in values
+        has_selected |= selected
+        # `formatted(option_value)`, without its detour through conditional_escape for a plain value.
+        shown = (
+            formatted(option_value)
+            if isinstance(option_value, SafeData) or hasattr(text, "__html__")
+            else escape_text(text)
+        )
+        parts.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>{printed(option_label)}</option>\n')
+    parts.append(_SELECT_END)
+    return mark_safe("".join(parts))  # nosec B308 B703 - the widget's escaped shell, values and labels escaped here
 
 
 def share_marked_options(fields):

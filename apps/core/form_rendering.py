@@ -61,6 +61,8 @@ def formatted(value):
     """`{{ value|stringformat:'s' }}`."""
     if type(value) is str:
         return SafeString(escaped(value))  # nosec B308 B703 - escaped right here
+    if type(value) is ModelChoiceIteratorValue and type(value.value) is int:
+        return str(value.value)  # a model choice's id: digits, nothing to escape
     if isinstance(value, tuple):
         value = str(value)
     text = str(value)

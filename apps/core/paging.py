@@ -8,6 +8,8 @@ count reads the total with the page's rows.
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 
+MAX_PAGE = 2**31
+
 
 def page_with_count(rows, *, number, per_page):
     """Page `number` of the queryset `rows` and their total from one query (a window
@@ -32,11 +34,14 @@ def prepared_page(query, *, number, per_page, shape=None, **values):
     `page_with_count` gives it: one query for a page in range, the last page for
     one beyond it."""
     try:
-        number = max(int(number), 1)
+        number = int(number)
     except (TypeError, ValueError):
         number = 1
-    found = query.rows(shape=shape, limit=per_page, offset=(number - 1) * per_page, **values)
-    if not found and number > 1:
+    # A page below the first is out of range too: the last page, as Paginator.get_page gives it
+    # (and one whose offset no bigint holds is beyond the end).
+    in_range = 1 <= number <= MAX_PAGE
+    found = query.rows(shape=shape, limit=per_page, offset=(number - 1) * per_page, **values) if in_range else []
+    if not found and number != 1:
         first = query.rows(shape=shape, limit=1, offset=0, **values)
         total = first[0].total_count if first else 0
         number = max((total + per_page - 1) // per_page, 1)

@@ -35,6 +35,7 @@ sees can come from another request.
 """
 
 import copy
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -130,7 +131,7 @@ def _frozen_constant(value):
 
 
 class _Compiled:
-    __slots__ = ("compiler", "params", "queryset", "slots", "sql")
+    __slots__ = ("compiler", "converters", "params", "queryset", "slots", "sql")
 
     def __init__(self, queryset, compiler, sql, params):
         self.queryset = queryset
@@ -138,6 +139,9 @@ class _Compiled:
         self.sql = sql
         self.params = tuple(params)
         self.slots = {p.name for p in params if isinstance(p, _Slot)}
+        # The columns' converters (dates, JSON, decimals...): found once per database,
+        # not for every column at every run.
+        self.converters = {}
 
 
 def _frozen_keys(query):
@@ -227,7 +231,7 @@ class PreparedQuery:
             if query.is_sliced or query.select_for_update:
                 raise PreparedQueryError(f"{self.name}: a sliced or locking query takes no limit")
             sql, params = f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset)
-        queryset = compiled.queryset._chain()
+        queryset = _fresh(compiled.queryset)
         db = queryset.db
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connections[db]
@@ -237,14 +241,37 @@ class PreparedQuery:
             return sql, params
 
         compiler.as_sql = as_sql
+        compiler.get_converters = functools.partial(_converters, compiled.converters, db, compiler.get_converters)
         # The chained query hands this run's compiler to the queryset's iterable;
         # the query is private to this call and never chained further.
-        queryset.query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
+        queryset._query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
         return list(queryset)
 
     def first(self, *, shape=None, **values):
         found = self.rows(shape=shape, **values)
         return found[0] if found else None
+
+
+def _fresh(queryset):
+    """An unevaluated copy of the compiled (never evaluated) `queryset` for one run, on a
+    shallow copy of its query: the iterables only read the query (what it selects, its
+    joins' models), so its WHERE tree and joins need no deep clone (`_chain()`)."""
+    fresh = object.__new__(type(queryset))
+    fresh.__dict__.update(queryset.__dict__)
+    fresh._query = copy.copy(queryset.query)
+    fresh._result_cache = None
+    fresh._prefetch_done = False
+    return fresh
+
+
+def _converters(cache, db, find, expressions):
+    """The compiler's `get_converters(expressions)`, kept per database and columns
+    (the compiled query's own expressions, alive as long as it is)."""
+    key = (db, *map(id, expressions))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = find(expressions)
+    return found
 
 
 def prepared_query(builder):

@@ -7,6 +7,9 @@ the school, a curator the groups they curate, a teacher the groups they are in.
 
 from django.core.exceptions import PermissionDenied
 
+from .route_selectors import answers_for_a_step
+from .selectors import curates_teacher
+
 
 def is_manager(request):
     return request.membership.can("mentoring.manage")
@@ -48,19 +51,9 @@ def require(allowed):
 
 def _curates_teacher(request, teacher):
     """Is the user the curator of an open group the teacher is in?"""
-    from .models import MentorGroup
-
-    return (
-        request.membership.can("mentoring.curate")
-        and MentorGroup.objects.for_school(request.school)
-        .open()
-        .filter(curator__user=request.user, members__staff=teacher)
-        .exists()
+    return request.membership.can("mentoring.curate") and curates_teacher(
+        school=request.school, user=request.user, teacher=teacher
     )
-
-
-def _answers_for_a_step(route, user):
-    return route.steps.filter(responsible__user=user).exists()
 
 
 def route_can_view(request, route):
@@ -70,7 +63,7 @@ def route_can_view(request, route):
         is_manager(request)
         or route.teacher.user_id == request.user.pk
         or route.mentor.user_id == request.user.pk
-        or _answers_for_a_step(route, request.user)
+        or answers_for_a_step(route=route, user=request.user)
         or _curates_teacher(request, route.teacher)
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import School
 from apps.core.choices import share_marked_options
 from apps.core.forms import limit_dates
+from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, TimeInput
@@ -25,6 +26,7 @@ from .models import (
     NetworkPairResult,
     ProblemTag,
 )
+from .selectors import network_partner, network_partners
 from .services import EVENT_DATE_YEARS, GROUP_DATE_YEARS, MemberSpec, network_result_year_error
 
 # What a drop-down of staff shows of each (StaffLabelMixin): read only these for its options.
@@ -67,16 +69,18 @@ class MentorGroupForm(forms.Form):
     def __init__(self, *args, school, curator_fixed=None, partner_school=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
-        own = StaffMember.objects.filter(school=school, is_active=True).select_related("school")
-        self.fields["curator"].queryset = own.order_by("last_name", "first_name")
+        own = _staff_offered(school)
+        self.fields["curator"].queryset = _curators_listed(own)
         # Each school sees only its own staff; a network pair shows the partner
         # school's staff once the administration has chosen that school.
-        partners = School.objects.filter(network_id=school.network_id).exclude(pk=school.pk)
-        chosen = list(partners.filter(pk=partner_school.pk)) if partner_school is not None and school.network_id else []
+        chosen = []
+        if partner_school is not None and school.network_id:
+            partners = network_partners(network_id=school.network_id, school_id=school.pk)
+            chosen = [found] if (found := network_partner(school=school, pk=partner_school.pk)) else []
+        values = {"school_id": school.pk}
         if chosen:
-            people = StaffMember.objects.filter(
-                Q(school=school) | Q(school=partner_school), is_active=True
-            ).select_related("school")
+            people = _staff_offered(school, partner_school)
+            values["partner_id"] = partner_school.pk
             self.fields["partner_school"].queryset = partners.filter(pk=partner_school.pk)
             choices_read_once([self.fields["partner_school"]], chosen)
             self.fields["partner_school"].initial = partner_school.pk
@@ -84,8 +88,8 @@ class MentorGroupForm(forms.Form):
         else:
             people = own
             del self.fields["partner_school"]
-        people = people.order_by("school__short_name", "last_name", "first_name")
         members = ("member1", "member2", "member3")
+        people = _members_listed(people)
         for name in members:
             self.fields[name].queryset = people
             self.fields[name].show_school = partner_school is not None
@@ -96,14 +100,20 @@ class MentorGroupForm(forms.Form):
             self.fields["curator"].initial = curator_fixed.pk
             self.fields["curator"].disabled = True
             # A plain read of its one row, not a server-side cursor's three round trips.
-            choices_read_once([self.fields["curator"]], self.fields["curator"].queryset.only(*_STAFF_SHOWN))
-        choices_read_once([self.fields["problem_tags"]], self.fields["problem_tags"].queryset)
+            choices_read_once(
+                [self.fields["curator"]], lambda: _fixed_curator_shown.rows(school_id=school.pk, pk=curator_fixed.pk)
+            )
+        choices_read_once([self.fields["problem_tags"]], lambda: _problems_shown.rows(school_id=school.pk))
         # The three member lists (and, in a pair of one school, the curator's) are
         # the same people: read them once, not once per drop-down.
         shared = [self.fields[name] for name in members]
         if curator_fixed is None and partner_school is None:
             shared.append(self.fields["curator"])
-        choices_read_once(shared, people.only(*_STAFF_SHOWN))
+        elif curator_fixed is None:
+            choices_read_once([self.fields["curator"]], lambda: _curators_shown.rows(school_id=school.pk))
+            # Alone, but drawn the same way: its options straight from its rows.
+            share_marked_options([self.fields["curator"]])
+        choices_read_once(shared, lambda: _members_shown.rows(shape={"network": bool(chosen)}, **values))
         # ...and draw their options once: each select only marks its own person.
         share_marked_options(shared)
 
@@ -146,7 +156,7 @@ class MentorGroupForm(forms.Form):
             "partner_school": group.partner_school_id,
             "task": group.task,
             "observed_aspect": group.observed_aspect,
-            "problem_tags": list(group.problem_tags.order_by().values_list("pk", flat=True)),
+            "problem_tags": _group_problem_ids.rows(group_id=group.pk),
             "starts_on": group.starts_on,
             "planned_end_on": group.planned_end_on,
         }
@@ -156,12 +166,56 @@ class MentorGroupForm(forms.Form):
         return initial
 
 
+def _staff_offered(school, partner_school=None):
+    """Who a group's form offers: the school's staff working there now, and the
+    partner school's in a network pair (ids or a prepared query's Params)."""
+    where = Q(school=school) if partner_school is None else Q(school=school) | Q(school=partner_school)
+    return StaffMember.objects.filter(where, is_active=True).select_related("school")
+
+
+def _members_listed(people):
+    return people.order_by("school__short_name", "last_name", "first_name")
+
+
+def _curators_listed(people):
+    return people.order_by("last_name", "first_name")
+
+
+@prepared_query
+def _curators_shown():
+    # A curator is of the group's own school: no school in the option.
+    return _curators_listed(_staff_offered(Param("school_id"))).select_related(None).only(*_STAFF_NAME)
+
+
+@prepared_query
+def _members_shown(*, network):
+    people = _members_listed(_staff_offered(Param("school_id"), Param("partner_id") if network else None))
+    # A network pair's options name each person's school; a pair of one school's do not.
+    return people.only(*_STAFF_SHOWN) if network else people.select_related(None).only(*_STAFF_NAME)
+
+
+@prepared_query
+def _group_problem_ids():
+    return ProblemTag.objects.filter(groups=Param("group_id")).order_by().values_list("pk", flat=True)
+
+
+@prepared_query
+def _fixed_curator_shown():
+    return _staff_offered(Param("school_id")).filter(pk=Param("pk")).only(*_STAFF_SHOWN)
+
+
+@prepared_query
+def _problems_shown():
+    return ProblemTag.objects.for_school(Param("school_id"))
+
+
 def choices_read_once(fields, queryset):
     """Give model choice fields over the same `queryset` (in the order they show
-    it, or its rows already read) their options from one read of it; each field
-    still validates a posted value against its own queryset. Read when first
-    drawn: a posted form that is valid never reads it. Returns the read (cached)."""
-    rows = functools.cache(lambda: list(queryset))
+    it, or its rows already read, or a function reading them) their options from
+    one read of it; each field still validates a posted value against its own
+    queryset. Read when first drawn: a posted form that is valid never reads it.
+    Returns the read (cached)."""
+    rows = functools.cache(queryset if callable(queryset) else lambda: list(queryset))
 
     def options(field):
         return [

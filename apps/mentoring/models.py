@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.core.prepared import ParamList
 from apps.core.tenancy import NetworkScopedQuerySet, SchoolScopedQuerySet, network_scoped_queryset, scoped_queryset
 from apps.core.validation import bounded_texts
 from apps.staff.models import StaffMember
@@ -51,10 +52,18 @@ class GroupEventQuerySet(GroupPartQuerySet):
 
 
 def events_of_people_q(staff_ids):
-    """The condition of `GroupEventQuerySet.of_people`, to combine with others in one query."""
-    takes_part = GroupEventParticipant.objects.filter(event=OuterRef("pk"), staff_id__in=staff_ids)
-    in_group = MentorGroupMember.objects.filter(group=OuterRef("group"), staff_id__in=staff_ids)
-    return Exists(takes_part) | Q(group__curator_id__in=staff_ids) | Exists(in_group)
+    """The condition of `GroupEventQuerySet.of_people`, to combine with others in one query.
+    `staff_ids`: a list, a subquery, or a prepared query's `ParamList`."""
+    takes_part = GroupEventParticipant.objects.filter(_among("staff", staff_ids), event=OuterRef("pk"))
+    in_group = MentorGroupMember.objects.filter(_among("staff", staff_ids), group=OuterRef("group"))
+    return Exists(takes_part) | _among("group__curator", staff_ids) | Exists(in_group)
+
+
+def _among(relation, ids):
+    """The rows whose `relation` is one of `ids`: `= ANY` for a prepared query's list."""
+    if isinstance(ids, ParamList):
+        return Q(**{f"{relation}__pk__any": ids})
+    return Q(**{f"{relation}__in": ids})
 
 
 class MentorGroupQuerySet(NetworkScopedQuerySet):

@@ -1,11 +1,14 @@
 """Forms of development routes. Rules about people and evidence live in
 route_services; the forms limit the choices and check uploads."""
 
+import functools
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import share_choices
+from apps.core.choices import offer_loaded
+from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput
@@ -16,6 +19,23 @@ from .models import DevelopmentRoute, GroupEvent, RouteStep
 from .route_selectors import route_evidence_events, route_staff_choices, route_teacher_choices
 
 EVIDENCE_MAX_MB = 20
+
+
+def _loaded(query, **values):
+    """The rows of a prepared query, read when first asked for (a drop-down's options)."""
+    return functools.cache(lambda: query.rows(**values))
+
+
+@prepared_query
+def _staff_shown():
+    # What an option shows (PersonChoiceField): no other columns.
+    return route_staff_choices(school=Param("school_id")).only("last_name", "first_name", "patronymic", "position")
+
+
+@prepared_query
+def _evidence_shown():
+    # What an option shows and the step's rules read (route_services): no other columns.
+    return route_evidence_events(teacher=Param("teacher_id")).only("starts_at", "kind", "title")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -58,7 +78,11 @@ class DevelopmentRouteForm(forms.Form):
     def __init__(self, *args, school, with_teacher=True, **kwargs):
         super().__init__(*args, **kwargs)
         # Options read as one list, not through a server-side cursor's round trips.
-        share_choices(route_staff_choices(school=school), self.fields["mentor"])
+        offer_loaded(
+            self.fields["mentor"],
+            route_staff_choices(school=school),
+            _loaded(_staff_shown, school_id=school.pk),
+        )
         self.teacher_rows = list
         if with_teacher:
             self.fields["teacher"].queryset = route_teacher_choices(school=school)
@@ -112,15 +136,19 @@ class RouteStepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.route, self.step = route, step
         if plan:
-            share_choices(route_staff_choices(school=route.school), self.fields["responsible"])
+            offer_loaded(
+                self.fields["responsible"],
+                route_staff_choices(school=route.school),
+                _loaded(_staff_shown, school_id=route.school.pk),
+            )
         else:
             for name in ("title", "due_on", "responsible"):
                 del self.fields[name]
         if progress:
-            # What an option shows and the step's rules read (route_services): no other columns.
-            share_choices(
-                route_evidence_events(teacher=route.teacher).only("starts_at", "kind", "title"),
+            offer_loaded(
                 self.fields["evidence_event"],
+                route_evidence_events(teacher=route.teacher),
+                _loaded(_evidence_shown, teacher_id=route.teacher_id),
             )
             if not plan:
                 # Cancelling a step is the mentor's decision, not the teacher's.

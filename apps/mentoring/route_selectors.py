@@ -9,12 +9,14 @@ import datetime
 import functools
 import operator
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, Value
 
 from apps.core.dates import add_years, school_today
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.models import EARLY_CAREER_YEARS, StaffMember
 
 from .models import DevelopmentRoute, GroupEvent, RouteStep
+from .selectors import prefetched
 
 OPEN_STEP_STATUSES = (RouteStep.Status.PLANNED, RouteStep.Status.IN_PROGRESS)
 # A person's name fields, enough for full_name and short_name.
@@ -57,18 +59,40 @@ def route_list(*, school, on: datetime.date, user=None, overdue_only=False, quer
 def route_detail(*, school, on: datetime.date):
     """Routes with their steps (responsible, evidence visit, `is_overdue` on `on`);
     the view picks one by id. Two queries whatever the number of steps."""
-    steps = (
+    return _routes_with_people(school=school).prefetch_related(Prefetch("steps", queryset=_route_steps(on=on)))
+
+
+def _routes_with_people(*, school):
+    return DevelopmentRoute.objects.for_school(school).select_related("teacher", "mentor")
+
+
+def _route_steps(*, on):
+    return (
         RouteStep.objects.select_related("responsible", "evidence_event")
         .annotate(
             is_overdue=ExpressionWrapper(Q(status__in=OPEN_STEP_STATUSES, due_on__lt=on), output_field=BooleanField())
         )
         .order_by("due_on", "pk")
     )
-    return (
-        DevelopmentRoute.objects.for_school(school)
-        .select_related("teacher", "mentor")
-        .prefetch_related(Prefetch("steps", queryset=steps))
-    )
+
+
+def route_detail_get(*, school, pk, on: datetime.date):
+    """The route `pk` of the school as `route_detail` reads it (its steps in
+    `route.steps.all()`), or None."""
+    route = _route_row.first(school_id=school.pk, pk=pk)
+    if route is not None:
+        prefetched(route, "steps", _route_step_rows.rows(route_id=route.pk, on=on))
+    return route
+
+
+@prepared_query
+def _route_row():
+    return _routes_with_people(school=Param("school_id")).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _route_step_rows():
+    return _route_steps(on=Param("on")).filter(route_id=Param("route_id"))
 
 
 def route_step_queryset(*, school):
@@ -76,6 +100,30 @@ def route_step_queryset(*, school):
     route's school is the caller's own: it does not need a join)."""
     return RouteStep.objects.for_school(school).select_related(
         "route", "route__teacher", "route__mentor", "responsible"
+    )
+
+
+def route_step_get(*, school, pk):
+    """The step `pk` of the school as `route_step_queryset` reads it, or None."""
+    return _route_step_row.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _route_step_row():
+    return route_step_queryset(school=Param("school_id")).filter(pk=Param("pk"))
+
+
+def answers_for_a_step(*, route, user):
+    """Whether the user is the responsible mentor of one of the route's steps."""
+    return bool(_answers_for_a_step.rows(route_id=route.pk, user_id=user.pk))
+
+
+@prepared_query
+def _answers_for_a_step():
+    return (
+        RouteStep.objects.filter(route_id=Param("route_id"), responsible__user_id=Param("user_id"))
+        .order_by()
+        .values(a=Value(1))[:1]
     )
 
 
@@ -109,26 +157,53 @@ def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_
     """The board's three lists of overdue steps (`route_steps_overdue`) in one
     query: of the teachers of the curator's groups (`curated_teachers`, ids), the
     steps `me` answers for as a mentor, and the steps of `me`'s own route."""
-    wanted = []
-    if curated_teachers is not None:
-        wanted.append(Q(route__teacher__in=curated_teachers))
-    if me is not None:
-        wanted += [Q(responsible=me), Q(route__teacher=me)]
-    if not wanted:
+    if curated_teachers is None and me is None:
         return [], [], []
-    # Only what the board's lines show: the step, its due date, its route's teacher's name.
-    steps = list(
-        route_steps_overdue(school=school, on=on)
-        .filter(functools.reduce(operator.or_, wanted))
-        .select_related(None)
-        .select_related("route__teacher")
-        .only(*BOARD_STEP_FIELDS)
-    )
+    values = {"school_id": school.pk, "on": on}
+    if curated_teachers is not None:
+        values["teacher_ids"] = list(curated_teachers)
+    if me is not None:
+        values["me_id"] = me.pk
+    steps = _overdue_on_board.rows(shape={"curated": curated_teachers is not None, "mine": me is not None}, **values)
     curated = set(curated_teachers or ())
     return (
         [step for step in steps if step.route.teacher_id in curated],
         [step for step in steps if me is not None and step.responsible_id == me.pk],
         [step for step in steps if me is not None and step.route.teacher_id == me.pk],
+    )
+
+
+@prepared_query
+def _overdue_on_board(*, curated, mine):
+    wanted = []
+    if curated:
+        wanted.append(Q(route__teacher__pk__any=ParamList("teacher_ids")))
+    if mine:
+        me = Param("me_id")
+        wanted += [Q(responsible_id=me), Q(route__teacher_id=me)]
+    # Only what the board's lines show: the step, its due date, its route's teacher's name.
+    return (
+        route_steps_overdue(school=Param("school_id"), on=Param("on"))
+        .filter(functools.reduce(operator.or_, wanted))
+        .select_related(None)
+        .select_related("route__teacher")
+        .only(*BOARD_STEP_FIELDS)
+    )
+
+
+def route_own_latest(*, school, teacher):
+    """The id of the latest route (by start) where `teacher` is the teacher, or None."""
+    found = _own_latest.rows(school_id=school.pk, teacher_id=teacher.pk)
+    return found[0] if found else None
+
+
+@prepared_query
+def _own_latest():
+    return (
+        DevelopmentRoute.objects.for_school(Param("school_id"))
+        .filter(teacher_id=Param("teacher_id"))
+        .order_by("-starts_on")
+        .values_list("pk", flat=True)[:1]
     )
 
 

@@ -9,6 +9,7 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -28,28 +29,30 @@ from apps.core.uploads import file_download
 
 from . import route_selectors, route_services
 from .access import is_manager, require, route_can_manage, route_can_view
-from .models import DevelopmentRoute
+from .models import DevelopmentRoute, RouteStep
 from .route_forms import DevelopmentRouteForm, RouteFilterForm, RouteStepForm
 
 PAGE_SIZE = 25
 
 
 def _route(request, pk, *, detail=False):
-    queryset = (
-        route_selectors.route_detail(school=request.school, on=school_today(request.school))
-        if detail
-        else DevelopmentRoute.objects.select_related("teacher", "mentor")
-    )
-    route = get_for_school_or_404(queryset, school=request.school, pk=pk)
+    if detail:
+        route = route_selectors.route_detail_get(school=request.school, pk=pk, on=school_today(request.school))
+        if route is None:
+            raise Http404(str(DevelopmentRoute._meta.verbose_name))
+    else:
+        route = get_for_school_or_404(
+            DevelopmentRoute.objects.select_related("teacher", "mentor"), school=request.school, pk=pk
+        )
     # Found within the request's school, so that is its school: no join to read it again.
     route.school = request.school
     return route
 
 
 def _step(request, pk):
-    step = get_for_school_or_404(
-        route_selectors.route_step_queryset(school=request.school), school=request.school, pk=pk
-    )
+    step = route_selectors.route_step_get(school=request.school, pk=pk)
+    if step is None:
+        raise Http404(str(RouteStep._meta.verbose_name))
     step.route.school = request.school
     return step
 

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import School
+from apps.core.paging import prepared_page
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.load import teacher_load_warnings
 from apps.staff.models import QualificationCategory, StaffMember
 from apps.staff.selectors import staff_with_derived
@@ -22,6 +25,8 @@ from .models import (
     GroupEventParticipant,
     MentorGroup,
     MentorGroupMember,
+    MentorGroupStatusChange,
+    NetworkPairResult,
     ProblemTag,
     events_of_people_q,
 )
@@ -35,13 +40,70 @@ def mentor_group_rows(*, school):
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "partner_school", "curator", "curator__user")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot"),
-            ),
-        )
+        .prefetch_related(Prefetch("members", queryset=_member_cards()))
     )
+
+
+def _member_cards():
+    return MentorGroupMember.objects.select_related("staff", "staff__school").order_by("slot")
+
+
+def mentor_group_get(*, school, pk):
+    """The group `pk` of the school as `mentor_group_rows` reads it, or None."""
+    group = _group_row.first(school_id=school.pk, pk=pk)
+    if group is not None:
+        prefetched(group, "members", _group_member_cards.rows(group_id=group.pk))
+    return group
+
+
+@prepared_query
+def _group_row():
+    return mentor_group_rows(school=Param("school_id")).prefetch_related(None).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _group_member_cards():
+    return _member_cards().filter(group_id=Param("group_id"))
+
+
+def prefetched(instance, name, rows):
+    """Give `instance` the rows of its reverse relation `name` as prefetch_related
+    does (`instance.name.all()` reads no more), read by a prepared query."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    for row in rows:
+        manager.field.set_cached_value(row, instance)
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
+
+
+def network_partners(*, network_id, school_id):
+    """The other schools of the school's network: a network pair's possible partners
+    (ids, or a prepared query's Params)."""
+    return School.objects.filter(network_id=network_id).exclude(pk=school_id)
+
+
+def network_partner_rows(*, school):
+    """`network_partners` as a list (none outside a network)."""
+    if not school.network_id:
+        return []
+    return _network_partners.rows(shape={"one": False}, network_id=school.network_id, school_id=school.pk)
+
+
+def network_partner(*, school, pk):
+    """The school `pk` if it is one of `network_partners`, or None."""
+    if not school.network_id:
+        return None
+    return _network_partners.first(shape={"one": True}, network_id=school.network_id, school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _network_partners(*, one):
+    partners = network_partners(network_id=Param("network_id"), school_id=Param("school_id"))
+    return partners.filter(pk=Param("pk")) if one else partners
 
 
 def mentor_group_page(*, school):
@@ -74,27 +136,81 @@ def mentor_group_page(*, school):
     )
 
 
+def mentor_group_page_get(*, school, pk):
+    """The group `pk` of the school as `mentor_group_page` reads it, or None."""
+    return _group_page.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _group_page():
+    return mentor_group_page(school=Param("school_id")).filter(pk=Param("pk"))
+
+
 def group_events_shown(*, group, limit=50):
     """The group's schedule, latest first, each event with `people`: its
     participants' short names in name order (one query for all of them, not a
     prefetch of whole staff cards)."""
-    events = list(
-        GroupEvent.objects.filter(group=group)
-        .only("group", "kind", "title", "starts_at", "ends_at", "place", "status")
-        .order_by("-starts_at")[:limit]
-    )
+    events = _events_shown.rows(shape={"limit": limit}, group_id=group.pk)
     names = {}
-    rows = (
-        GroupEventParticipant.objects.filter(event_id__in=[event.pk for event in events])
-        .order_by("staff__last_name", "staff__first_name", "staff__patronymic", "staff_id")
-        .values_list("event_id", "staff__last_name", "staff__first_name", "staff__patronymic")
-    )
-    for event_id, last, first, patronymic in rows if events else ():
+    rows = _event_people.rows(event_ids=[event.pk for event in events]) if events else ()
+    for event_id, last, first, patronymic in rows:
         initials = "".join(f"{part[0]}." for part in (first, patronymic) if part)
         names.setdefault(event_id, []).append(f"{last} {initials}".strip())
     for event in events:
         event.people = ", ".join(names.get(event.pk, ()))
     return events
+
+
+@prepared_query
+def _events_shown(*, limit):
+    return (
+        GroupEvent.objects.filter(group_id=Param("group_id"))
+        .only("group", "kind", "title", "starts_at", "ends_at", "place", "status")
+        .order_by("-starts_at")[:limit]
+    )
+
+
+@prepared_query
+def _event_people():
+    return (
+        GroupEventParticipant.objects.filter(event__pk__any=ParamList("event_ids"))
+        .order_by("staff__last_name", "staff__first_name", "staff__patronymic", "staff_id")
+        .values_list("event_id", "staff__last_name", "staff__first_name", "staff__patronymic")
+    )
+
+
+def group_status_history(*, group):
+    """The group's status changes, latest first, with who made them (their name only)."""
+    return _status_history.rows(group_id=group.pk)
+
+
+@prepared_query
+def _status_history():
+    return (
+        MentorGroupStatusChange.objects.filter(group_id=Param("group_id"))
+        .select_related("changed_by")
+        .only(
+            "group",
+            "from_status",
+            "to_status",
+            "reason",
+            "changed_at",
+            "changed_by__email",
+            "changed_by__last_name",
+            "changed_by__first_name",
+            "changed_by__patronymic",
+        )
+    )
+
+
+def network_results(*, group):
+    """A network pair's quarterly results, latest first."""
+    return _network_results.rows(group_id=group.pk)
+
+
+@prepared_query
+def _network_results():
+    return NetworkPairResult.objects.filter(group_id=Param("group_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,12 +251,13 @@ def group_member_rows(groups):
     return groups
 
 
-def mentor_group_queryset(*, school):
+def mentor_group_queryset(*, school, now=None):
     """The groups as cards show them (boards, the group list): the curator,
     with the facts cards show (their members come with `group_member_rows`): next planned event, last debrief,
-    overdue events, reverse visit held. Only the joins the cards read: no
+    overdue events, reverse visit held, as of `now` (this moment if not given). Only the joins the cards read: no
     school rows (a network pair is told by `partner_school_id`)."""
-    now = datetime.datetime.now(tz=datetime.UTC)
+    if now is None:
+        now = datetime.datetime.now(tz=datetime.UTC)
     return (
         MentorGroup.objects.for_school(school)
         .select_related("curator")
@@ -180,27 +297,46 @@ def mentor_group_queryset(*, school):
     )
 
 
-def _is_member(user):
-    return Exists(MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user=user))
+def _curates_or_is_member(user_id):
+    """The groups the user curates or is a member of: an EXISTS, not a join (no
+    duplicate rows to make distinct). `user_id`: an id or a prepared query's Param."""
+    is_member = Exists(MentorGroupMember.objects.filter(group=OuterRef("pk"), staff__user_id=user_id))
+    return Q(curator__user_id=user_id) | is_member
 
 
-def mentor_group_list(*, school, user, see_all, status="all"):
+def mentor_group_list(*, school, user_id, see_all, status="all", now=None):
     """What a person sees: every group (administration), or those they curate or
-    are in; of a status, or "open". Returns the groups with the boards' facts and
-    a queryset of the same groups without them, for counting."""
+    are in (`user_id`); of a status, or "open" (anything else: all), with the
+    boards' facts, by status and age."""
+    groups = mentor_group_queryset(school=school, now=now)
+    if not see_all:
+        groups = groups.filter(_curates_or_is_member(user_id))
+    if status == "open":
+        groups = groups.open()
+    elif status in MentorGroup.Status.values:
+        groups = groups.filter(status=status)
+    return groups.order_by("status", "-starts_on", "pk")
 
-    def narrow(groups):
-        if not see_all:
-            # An EXISTS, not a join: no duplicate rows to make distinct.
-            groups = groups.filter(Q(curator__user=user) | _is_member(user))
-        if status == "open":
-            return groups.open()
-        if status in MentorGroup.Status.values:
-            return groups.filter(status=status)
-        return groups
 
-    listed = narrow(mentor_group_queryset(school=school)).order_by("status", "-starts_on", "pk")
-    return listed, narrow(MentorGroup.objects.for_school(school))
+def mentor_group_list_page(*, school, user, see_all, status, number, per_page, now):
+    """Page `number` of `mentor_group_list` and the groups' total, from one query."""
+    if status != "open" and status not in MentorGroup.Status.values:
+        status = "all"
+    values = {"school_id": school.pk, "now": now} | ({} if see_all else {"user_id": user.pk})
+    return prepared_page(
+        _group_list, number=number, per_page=per_page, shape={"see_all": see_all, "status": status}, **values
+    )
+
+
+@prepared_query
+def _group_list(*, see_all, status):
+    return mentor_group_list(
+        school=Param("school_id"),
+        user_id=None if see_all else Param("user_id"),
+        see_all=see_all,
+        status=status,
+        now=Param("now"),
+    ).annotate(total_count=Window(Count("*")))
 
 
 def group_load(*, staff_ids, exclude=None):
@@ -244,12 +380,33 @@ def event_conflicts(*, event):
 def mentor_group_for_schedule(*, school):
     """Groups of the school with what their schedule's pages need: the school
     (dates), the curator and the members' cards (ids and users only: access)."""
-    members = MentorGroupMember.objects.select_related("staff").only("group", "staff", "staff__user").order_by("slot")
     return (
         MentorGroup.objects.for_school(school)
         .select_related("school", "curator")
-        .prefetch_related(Prefetch("members", queryset=members))
+        .prefetch_related(Prefetch("members", queryset=_member_users()))
     )
+
+
+def _member_users():
+    return MentorGroupMember.objects.select_related("staff").only("group", "staff", "staff__user").order_by("slot")
+
+
+def mentor_group_for_schedule_get(*, school, pk):
+    """The group `pk` of the school as `mentor_group_for_schedule` reads it, or None."""
+    group = _schedule_group_row.first(school_id=school.pk, pk=pk)
+    if group is not None:
+        prefetched(group, "members", _group_member_users.rows(group_id=group.pk))
+    return group
+
+
+@prepared_query
+def _schedule_group_row():
+    return mentor_group_for_schedule(school=Param("school_id")).prefetch_related(None).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _group_member_users():
+    return _member_users().filter(group_id=Param("group_id"))
 
 
 @functools.cache
@@ -295,24 +452,61 @@ def calendar_events(*, school, start, end, staff_ids=None, group=None):
     )
 
 
+def calendar_event_rows(*, school, start, end, staff_ids=None, group=None):
+    """`calendar_events` read by a prepared query: the list of its rows."""
+    values = {"start": start, "end": end}
+    if group is not None:
+        values["group_id"] = group.pk
+    else:
+        values["school_id"] = school.pk
+    if staff_ids is not None:
+        values["staff_ids"] = list(staff_ids)
+    return _calendar_events.rows(shape={"of_group": group is not None, "of_people": staff_ids is not None}, **values)
+
+
+@prepared_query
+def _calendar_events(*, of_group, of_people):
+    return calendar_events(
+        school=None if of_group else Param("school_id"),
+        start=Param("start"),
+        end=Param("end"),
+        staff_ids=ParamList("staff_ids") if of_people else None,
+        group=Param("group_id") if of_group else None,
+    )
+
+
+def curates_teacher(*, school, user, teacher, network_only=False):
+    """Whether the user curates an open group of the school that `teacher` is in
+    (a network pair, with `network_only`)."""
+    found = _curates_teacher.rows(
+        shape={"network_only": network_only}, school_id=school.pk, user_id=user.pk, teacher_id=teacher.pk
+    )
+    return bool(found)
+
+
+@prepared_query
+def _curates_teacher(*, network_only):
+    groups = MentorGroup.objects.for_school(Param("school_id")).open()
+    if network_only:
+        groups = groups.filter(partner_school__isnull=False)
+    return (
+        groups.filter(curator__user_id=Param("user_id"), members__staff_id=Param("teacher_id"))
+        .order_by()
+        .values(a=Value(1))[:1]
+    )
+
+
 def curator_board(*, school, user):
     """The open groups a user curates (the rows only: «Мои дела» reads their due
     events through them on every page; the board itself reads `board_groups`)."""
     return MentorGroup.objects.for_school(school).filter(curator__user=user).open().order_by("status", "pk")
 
 
-def board_groups(*, school, user):
+def board_groups(*, school, user, now):
     """The board's two lists of open groups in one query (and their members in
     another): those the user curates (by status, then age) and those they are a
     member of (by age)."""
-    groups = group_member_rows(
-        list(
-            mentor_group_queryset(school=school)
-            .open()
-            .filter(Q(curator__user=user) | _is_member(user))
-            .order_by("status", "pk")
-        )
-    )
+    groups = group_member_rows(_board_groups.rows(school_id=school.pk, user_id=user.pk, now=now))
     curated = [group for group in groups if group.curator.user_id == user.pk]
     # A member by the rows read anyway: the query tests membership once, in its filter.
     mine = [group for group in groups if any(member.user_id == user.pk for member in group.member_rows)]
@@ -320,25 +514,47 @@ def board_groups(*, school, user):
     return curated, mine
 
 
+@prepared_query
+def _board_groups():
+    return (
+        mentor_group_queryset(school=Param("school_id"), now=Param("now"))
+        .open()
+        .filter(_curates_or_is_member(Param("user_id")))
+        .order_by("status", "pk")
+    )
+
+
 def board_events(*, school, staff_ids, groups, now, days=14):
     """The board's two lists of events in one query: the people's next two weeks
     (`events_upcoming`) and the groups' past events still planned (`events_due`)."""
+    events = _board_events.rows(
+        school_id=school.pk,
+        staff_ids=list(staff_ids),
+        group_ids=[group.pk for group in groups],
+        now=now,
+        until=now + datetime.timedelta(days=days),
+    )
+    # An event ends after it starts (group_event_ends_after_start): one that starts
+    # from now on is never due, one that ended before now never upcoming.
+    return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]
+
+
+@prepared_query
+def _board_events():
+    school, now = Param("school_id"), Param("now")
     upcoming = Q(
         Q(group__school=school) | Q(group__partner_school=school),
-        events_of_people_q(staff_ids),
+        events_of_people_q(ParamList("staff_ids")),
         starts_at__gte=now,
-        starts_at__lt=now + datetime.timedelta(days=days),
+        starts_at__lt=Param("until"),
     ) & ~Q(status=GroupEvent.Status.CANCELLED)
-    due = Q(group__in=[group.pk for group in groups], ends_at__lt=now, status=GroupEvent.Status.PLANNED)
-    events = list(
+    due = Q(group__pk__any=ParamList("group_ids"), ends_at__lt=now, status=GroupEvent.Status.PLANNED)
+    return (
         GroupEvent.objects.filter(upcoming | due)
         .select_related("group")
         .only("group__kind", "kind", "title", "starts_at", "ends_at", "status")
         .order_by("starts_at", "pk")
     )
-    # An event ends after it starts (group_event_ends_after_start): one that starts
-    # from now on is never due, one that ended before now never upcoming.
-    return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]
 
 
 def events_upcoming(*, school, staff_ids, now, days=14):
@@ -378,17 +594,8 @@ def similar_problems(*, school, curator_user=None):
     tagged in their feedback: debrief content is never shown to the
     administration. A fixed number of queries whatever the size."""
     open_groups = MentorGroup.OPEN_STATUSES
-    rows = (
-        MentorGroupMember.objects.filter(
-            Q(group__school=school) | Q(group__partner_school=school),
-            group__status__in=open_groups,
-            group__problem_tags__isnull=False,
-        )
-        .values("group__problem_tags", "group_id", "staff_id")
-        .order_by()
-    )
     by_tag = {}
-    for row in rows:
+    for row in _tagged_members.rows(school_id=school.pk):
         by_tag.setdefault(row["group__problem_tags"], []).append((row["staff_id"], row["group_id"]))
     if curator_user is not None:
         for source in CURATED_PROBLEM_SOURCES:
@@ -400,13 +607,8 @@ def similar_problems(*, school, curator_user=None):
     by_tag = {tag: pairs for tag, pairs in by_tag.items() if len({group for _s, group in pairs}) >= 2}
     if not by_tag:
         return []
-    staff = {
-        s.pk: s
-        for s in StaffMember.objects.filter(pk__in={s for pairs in by_tag.values() for s, _g in pairs}).only(
-            "last_name", "first_name", "patronymic"
-        )
-    }
-    tags = {t.pk: t for t in ProblemTag.objects.filter(pk__in=by_tag)}
+    staff = {s.pk: s for s in _names_of.rows(ids=list({s for pairs in by_tag.values() for s, _g in pairs}))}
+    tags = {t.pk: t for t in _tags_of.rows(ids=list(by_tag))}
     result = []
     for tag_id, pairs in by_tag.items():
         seen = set()
@@ -417,6 +619,31 @@ def similar_problems(*, school, curator_user=None):
                 entry.teachers.append((staff[staff_id], group_id))
         result.append(entry)
     return sorted(result, key=lambda e: e.tag.name)
+
+
+@prepared_query
+def _tagged_members():
+    """The members of the school's open groups, once per problem their group works on."""
+    school = Param("school_id")
+    return (
+        MentorGroupMember.objects.filter(
+            Q(group__school=school) | Q(group__partner_school=school),
+            group__status__in=MentorGroup.OPEN_STATUSES,
+            group__problem_tags__isnull=False,
+        )
+        .values("group__problem_tags", "group_id", "staff_id")
+        .order_by()
+    )
+
+
+@prepared_query
+def _names_of():
+    return StaffMember.objects.filter(pk__any=ParamList("ids")).only("last_name", "first_name", "patronymic")
+
+
+@prepared_query
+def _tags_of():
+    return ProblemTag.objects.filter(pk__any=ParamList("ids"))
 
 
 CATEGORY_RANK = {

@@ -2,8 +2,8 @@ from itertools import chain
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import School
 from apps.core.dates import school_today, short_date
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
@@ -26,14 +25,20 @@ from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
 from .cards import cards_ready, group_parts, history_ready, labels, schedule_rows
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
-from .models import DevelopmentRoute, GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
-from .route_selectors import route_steps_overdue_on_board
+from .models import GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
+from .route_selectors import route_own_latest, route_steps_overdue_on_board
 
 PAGE_SIZE = 25
 
 
 def _group(request, pk):
-    return get_for_school_or_404(selectors.mentor_group_rows(school=request.school), school=request.school, pk=pk)
+    return _found(selectors.mentor_group_get(school=request.school, pk=pk))
+
+
+def _found(group):
+    if group is None:
+        raise Http404(str(MentorGroup._meta.verbose_name))
+    return group
 
 
 def _warn_load(request, warnings):
@@ -48,22 +53,15 @@ def _warn_load(request, warnings):
 @school_view()
 def group_list(request):
     status = request.GET.get("status", "open")
-    groups, counted = selectors.mentor_group_list(
-        school=request.school, user=request.user, see_all=is_manager(request), status=status
+    page = selectors.mentor_group_list_page(
+        school=request.school,
+        user=request.user,
+        see_all=is_manager(request),
+        status=status,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        now=timezone.now(),
     )
-    paginator = Paginator(groups, PAGE_SIZE)
-    number = request.GET.get("page")
-    # The first page read with one row more: a school's groups fit on it most
-    # often, and then its rows are the count.
-    rows = list(groups[: PAGE_SIZE + 1]) if number in (None, "", "1") else None
-    if rows is not None and len(rows) <= PAGE_SIZE:
-        paginator.count = len(rows)
-    else:
-        # Counted without the boards' facts: the same groups, a far cheaper query.
-        paginator.count = counted.count()
-    page = paginator.get_page(number)
-    if rows is not None:
-        page.object_list = rows[:PAGE_SIZE]
     link = row_link("mentoring:group_detail")
     page.object_list = selectors.group_member_rows(list(page.object_list))
     for group in page.object_list:
@@ -128,11 +126,7 @@ def group_create(request):
             else:
                 messages.success(request, _("The group is formed."))
             return redirect("mentoring:group_detail", pk=group.pk)
-    partners = (
-        School.objects.filter(network_id=request.school.network_id).exclude(pk=request.school.pk)
-        if request.school.network_id and is_manager(request)
-        else School.objects.none()
-    )
+    partners = selectors.network_partner_rows(school=request.school) if is_manager(request) else []
     return render(
         request, "mentoring/group_form.html", {"form": form, "partners": partners, "partner_school": partner_school}
     )
@@ -141,14 +135,14 @@ def group_create(request):
 def _partner_school(request):
     """The network partner chosen for a network pair (?partner= or the posted form)."""
     value = request.POST.get("partner_school") or request.GET.get("partner") or ""
-    if not value.isdecimal() or not request.school.network_id:
+    if not value.isdecimal():
         return None
-    return School.objects.filter(pk=value, network_id=request.school.network_id).exclude(pk=request.school.pk).first()
+    return selectors.network_partner(school=request.school, pk=int(value))
 
 
 @school_view()
 def group_detail(request, pk):
-    group = get_for_school_or_404(selectors.mentor_group_page(school=request.school), school=request.school, pk=pk)
+    group = _found(selectors.mentor_group_page_get(school=request.school, pk=pk))
     group_parts(selectors.group_member_rows([group])[0])
     require(group_can_view(request, group))
     can_manage = group_can_manage(request, group)
@@ -158,21 +152,7 @@ def group_detail(request, pk):
         now=now,
         edit_link=row_link("mentoring:event_edit") if can_manage else None,
     )
-    history = history_ready(
-        list(
-            group.status_changes.select_related("changed_by").only(
-                "group",
-                "from_status",
-                "to_status",
-                "reason",
-                "changed_at",
-                "changed_by__email",
-                "changed_by__last_name",
-                "changed_by__first_name",
-                "changed_by__patronymic",
-            )
-        )
-    )
+    history = history_ready(selectors.group_status_history(group=group))
     # The history holds the decline with its reason, latest first.
     decline_reason = ""
     if group.status == MentorGroup.Status.DECLINED:
@@ -186,7 +166,7 @@ def group_detail(request, pk):
             "can_report": group_can_report(request, group),
             "events": events,
             "history": history,
-            "results": group.results.all() if group.is_network else None,
+            "results": selectors.network_results(group=group) if group.is_network else None,
             "status_form": StatusChangeForm(group=group, can_activate=is_manager(request)) if can_manage else None,
             "decline_form": GroupDeclineForm() if _can_decline(request, group) else None,
             "decline_reason": decline_reason,
@@ -305,9 +285,7 @@ def _report_conflicts(request, conflicts):
 
 
 def _schedule_group(request, pk):
-    return get_for_school_or_404(
-        selectors.mentor_group_for_schedule(school=request.school), school=request.school, pk=pk
-    )
+    return _found(selectors.mentor_group_for_schedule_get(school=request.school, pk=pk))
 
 
 @school_view()
@@ -401,7 +379,7 @@ def board(request):
     now = timezone.now()
     today = school_today(request.school)
     me = request.staff
-    curated, mine = selectors.board_groups(school=request.school, user=request.user)
+    curated, mine = selectors.board_groups(school=request.school, user=request.user, now=now)
     # The same set as the person's calendar (GroupEventQuerySet.of_people).
     upcoming, due = selectors.board_events(
         school=request.school, staff_ids=[me.pk] if me else [], groups=curated, now=now
@@ -412,15 +390,7 @@ def board(request):
         me=me,
         curated_teachers=[m.staff_id for g in curated for m in g.member_rows] if curated else None,
     )
-    own_route = (
-        DevelopmentRoute.objects.for_school(request.school)
-        .filter(teacher=me)
-        .order_by("-starts_on")
-        .values_list("pk", flat=True)
-        .first()
-        if me
-        else None
-    )
+    own_route = route_own_latest(school=request.school, teacher=me) if me else None
     group_link, event_edit_link, route_link = (
         row_link("mentoring:group_detail"),
         row_link("mentoring:event_edit"),

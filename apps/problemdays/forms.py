@@ -8,10 +8,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import offer_loaded, share_options
+from apps.core.choices import offer_loaded, share_choices, share_options
+from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import DOCUMENTS, IMAGES, validate_upload
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.partners.models import PartnerOrganisation
@@ -45,6 +46,16 @@ class SchoolDateTimeField(forms.DateTimeField):
 
 def school_staff(school):
     return StaffMember.objects.for_school(school).filter(is_active=True).order_by("last_name", "first_name", "pk")
+
+
+@prepared_query
+def _offered_staff():
+    return school_staff(Param("school_id"))
+
+
+def offered_staff(school):
+    """A loader of `school_staff` as the day's form offers them, from a prepared query."""
+    return functools.partial(_offered_staff.rows, school_id=school.pk)
 
 
 def school_partners(school):
@@ -163,7 +174,7 @@ class ProblemDayForm(forms.ModelForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisers"].queryset = school_staff(school)
+        share_choices(school_staff(school), self.fields["organisers"], load=offered_staff(school))
         if self.instance.pk:
             self.fields["organisers"].initial = list(self.instance.organisers.all())
             # A theme chosen here fills the question below, from the server, as it is chosen.
@@ -267,6 +278,18 @@ class PlannerRowsFormSet(forms.BaseFormSet):
 
     def rows(self):
         return self.blank_markup()[1] if not self.is_bound else self.rows_markup()
+
+    def fieldsets(self):
+        """The rows, each in its numbered fieldset, as the planner shows them (a
+        template loop with a translation per row cost more than the rows' markup)."""
+        row = gettext("Row %(number)s")
+        return mark_safe(  # nosec B308 B703 - the rows' markup is crispy's, escaped; the legend a number
+            "".join(
+                f'<fieldset class="border rounded p-2 mb-2"><legend class="fs-6 mb-1">{row % {"number": number}}'
+                f"</legend>{markup}</fieldset>"
+                for number, markup in enumerate(self.rows(), 1)
+            )
+        )
 
     def rows_markup(self):
         """Each row's form as crispy renders it. Rows not sent yet that start from

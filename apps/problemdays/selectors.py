@@ -10,13 +10,14 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
 from django.db.models import Count, OuterRef, Prefetch, Q
 from django.utils.text import capfirst
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone, localtime
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from apps.core.dates import school_today
 from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.links import row_link
+from apps.core.prepared import Param, prepared_query
 from apps.core.typography import quoted
 from apps.partners.models import PartnerOrganisation
 from apps.staff.models import StaffMember, Subject
@@ -174,12 +175,19 @@ def day_queryset(*, school):
     )
 
 
+@prepared_query
+def _day_list_rows():
+    return (
+        day_queryset(school=Param("school_id"))
+        .annotate(activity_count=Count("activities", distinct=True))
+        .order_by("-date", "-pk")
+    )
+
+
 def day_list(*, school):
     """The school's history of days, newest first, with the number of activities
     and each day's link."""
-    days = list(
-        day_queryset(school=school).annotate(activity_count=Count("activities", distinct=True)).order_by("-date", "-pk")
-    )
+    days = _day_list_rows.rows(school_id=school.pk)
     detail = row_link("problemdays:day_detail")
     for day in days:
         day.url = detail(pk=day.pk)
@@ -195,33 +203,32 @@ def day_list(*, school):
 def planner_queryset(*, school):
     """The planner: ideas, roles, activities with their people, partners and
     subjects, and the stage changes that confirmed clashes."""
-    return (
-        day_queryset(school=school)
-        .prefetch_related(
-            Prefetch("activities", queryset=activity_queryset()),
-        )
-        .annotate(
-            idea_rows=_idea_rows(),
-            role_rows=_role_rows(),
-            # The stage moves that confirmed clashes (latest first), with who made them, as an
-            # array column of the day's query: a prefetch would cost a query of its own.
-            clash_rows=ArraySubquery(
-                DayStageChange.objects.filter(day=OuterRef("pk"))
-                .exclude(confirmed_clashes="")
-                .order_by("-changed_at", "-pk")
-                .values(
-                    row=JSONRow(
-                        changed_at="changed_at",
-                        to_status="to_status",
-                        confirmed_clashes="confirmed_clashes",
-                        by_email="changed_by__email",
-                        by_last_name="changed_by__last_name",
-                        by_first_name="changed_by__first_name",
-                        by_patronymic="changed_by__patronymic",
-                    )
+    return _planner_days(school=school).prefetch_related(Prefetch("activities", queryset=activity_queryset()))
+
+
+def _planner_days(*, school):
+    """`planner_queryset` without its activities."""
+    return day_queryset(school=school).annotate(
+        idea_rows=_idea_rows(),
+        role_rows=_role_rows(),
+        # The stage moves that confirmed clashes (latest first), with who made them, as an
+        # array column of the day's query: a prefetch would cost a query of its own.
+        clash_rows=ArraySubquery(
+            DayStageChange.objects.filter(day=OuterRef("pk"))
+            .exclude(confirmed_clashes="")
+            .order_by("-changed_at", "-pk")
+            .values(
+                row=JSONRow(
+                    changed_at="changed_at",
+                    to_status="to_status",
+                    confirmed_clashes="confirmed_clashes",
+                    by_email="changed_by__email",
+                    by_last_name="changed_by__last_name",
+                    by_first_name="changed_by__first_name",
+                    by_patronymic="changed_by__patronymic",
                 )
-            ),
-        )
+            )
+        ),
     )
 
 
@@ -248,28 +255,90 @@ def clash_confirmations(day):
     return confirmations
 
 
+def _choice_labels(choices):
+    """{value: label} of a field's choices (`Model.Kind`), as `get_FOO_display` shows them."""
+    return _choice_labels_in(choices, get_language())
+
+
+@functools.cache
+def _choice_labels_in(choices, language):
+    return {value: str(label) for value, label in choices.choices}
+
+
 def planner_labels(*, roles, ideas, activities):
     """What each row of the planner shows, worked out once here rather than by
     template filters per row: labels, times in the school's zone, names joined."""
+    # Each choice's label translated once (a model's get_FOO_display hashes every label per call).
+    role_kinds, proposed_by = _choice_labels(PreparationRole.Kind), _choice_labels(ThemeIdea.ProposedBy)
+    activity_kinds = _choice_labels(DayActivity.Kind)
+    zone = get_current_timezone()
     for role in roles:
-        role.kind_label = capfirst(role.get_kind_display())
+        role.kind_label = capfirst(role_kinds.get(role.kind, role.kind))
         # As the |date filter showed it: in the current time zone.
-        role.when_text = f"{localtime(role.when):%d.%m.%Y %H:%M}" if role.when else ""
+        role.when_text = f"{role.when.astimezone(zone):%d.%m.%Y %H:%M}" if role.when else ""
     for idea in ideas:
         idea.votes_text = ngettext("%(count)s vote", "%(count)s votes", idea.votes) % {"count": idea.votes}
-        idea.proposed_label = capfirst(idea.get_proposed_by_kind_display())
+        idea.proposed_label = capfirst(proposed_by.get(idea.proposed_by_kind, idea.proposed_by_kind))
     for activity in activities:
-        activity.time_text = f"{localtime(activity.starts_at):%H:%M}–{localtime(activity.ends_at):%H:%M}"
-        activity.kind_label = activity.get_kind_display()
+        activity.time_text = f"{activity.starts_at.astimezone(zone):%H:%M}–{activity.ends_at.astimezone(zone):%H:%M}"
+        activity.kind_label = activity_kinds.get(activity.kind, activity.kind)
         activity.people_text = ", ".join(person.full_name for person in activity.responsible.all())
         activity.partners_text = ", ".join(partner.name for partner in activity.partners.all())
         activity.subjects_text = ", ".join(subject.name for subject in activity.subjects.all())
 
 
-def plan_queryset(*, school, roles=False):
-    """The activity plan alone (the timetable; with `roles`, the printout)."""
-    days = day_queryset(school=school).prefetch_related(Prefetch("activities", queryset=activity_queryset()))
+def _plan_days(*, school, roles=False):
+    """The days of the activity plan alone (the timetable; with `roles`, the printout),
+    their activities read apart (`day_for_page`)."""
+    days = day_queryset(school=school)
     return days.annotate(role_rows=_role_rows()) if roles else days
+
+
+# The day as each of its pages reads it: {page: (the day's rows, with its activities)}.
+_DAY_PAGES = {
+    # Its forms: the day with its organisers and reflection.
+    "day": (day_queryset, False),
+    # The planner (see `planner_queryset`).
+    "planner": (_planner_days, True),
+    # The timetable and the printout.
+    "plan": (_plan_days, True),
+    "print": (functools.partial(_plan_days, roles=True), True),
+}
+
+
+@prepared_query
+def _day_of_page(*, page):
+    return _DAY_PAGES[page][0](school=Param("school_id")).filter(pk=Param("pk")).order_by()
+
+
+@prepared_query
+def _day_activities():
+    return activity_queryset().filter(day_id=Param("day_id"))
+
+
+def day_for_page(*, school, pk, page="day"):
+    """Day `pk` of `school` as the `page` of `_DAY_PAGES` reads it, or None: what
+    `day_queryset` or `planner_queryset` give, from prepared queries (the
+    activities, with their people, partners and subjects, as if prefetched)."""
+    with_activities = _DAY_PAGES[page][1]
+    day = _day_of_page.first(shape={"page": page}, school_id=school.pk, pk=pk)
+    if day is not None and with_activities:
+        activities = _day_activities.rows(day_id=day.pk)
+        for activity in activities:
+            # As a prefetch leaves them: each activity knows its day.
+            activity._state.fields_cache["day"] = day
+        set_prefetched(day, "activities", DayActivity, activities, using=day._state.db)
+    return day
+
+
+@prepared_query
+def _idea_titles():
+    return ThemeIdea.objects.filter(day_id=Param("day_id")).values_list("title", flat=True)
+
+
+def idea_titles(day):
+    """The titles of a day's theme ideas (in their order), for the day's form."""
+    return _idea_titles.rows(day_id=day.pk)
 
 
 def _overlap(a, b):
@@ -322,9 +391,10 @@ class Check:
     clash: bool = False
 
 
-def stage_checks(day, *, today=None):
+def stage_checks(day, *, today=None, clashes=None):
     """What is still missing before each stage: {status: [Check]}. Works on a
-    day loaded by planner_queryset (no queries but the reflection's)."""
+    day loaded by planner_queryset (no queries but the reflection's); `clashes`:
+    its activities' `day_clashes`, if already worked out."""
     Status = ProblemDay.Status
     ideas, roles, activities = list(day.ideas.all()), list(day.roles.all()), list(day.activities.all())
     kinds = {r.kind for r in roles}
@@ -345,7 +415,7 @@ def stage_checks(day, *, today=None):
             checks[Status.READY].append(
                 Check(_("%(title)s has no responsible teacher.") % {"title": quoted(activity.title)}, blocking=True)
             )
-    for pk, warnings in day_clashes(activities).items():
+    for pk, warnings in (day_clashes(activities) if clashes is None else clashes).items():
         title = next(a.title for a in activities if a.pk == pk)
         for warning in warnings:
             checks[Status.READY].append(Check(f"{quoted(title)}: {warning}", clash=True))

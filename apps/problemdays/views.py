@@ -2,13 +2,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
+from apps.core.form_rendering import text
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
@@ -30,11 +34,15 @@ from .forms import (
     ThemeIdeaForm,
 )
 from .models import DayActivity, PreparationRole, ProblemDay, Reflection, ThemeIdea
+from .rows import PlannerRows
 
 
-def _day(request, pk, *, planner=False):
-    queryset = (selectors.planner_queryset if planner else selectors.day_queryset)(school=request.school)
-    return get_for_school_or_404(queryset, school=request.school, pk=pk)
+def _day(request, pk, *, planner=False, page="day"):
+    """Day `pk` as the view's page reads it (selectors.day_for_page); another school's: 404."""
+    day = selectors.day_for_page(school=request.school, pk=pk, page="planner" if planner else page)
+    if day is None:
+        raise Http404(str(ProblemDay._meta.verbose_name))
+    return day
 
 
 def _editable_day(request, pk):
@@ -61,7 +69,7 @@ def _flag_clashes(activities):
 
 
 def _day_form_page(request, form, day, title):
-    ideas = list(day.ideas.values_list("title", flat=True)) if day else []
+    ideas = selectors.idea_titles(day) if day else []
     return render(request, "problemdays/day_form.html", {"form": form, "day": day, "title": title, "ideas": ideas})
 
 
@@ -137,6 +145,25 @@ ROW_LINKS = {
 }
 
 
+# The planner's own links (a {% url %} each cost more than the rest of its line).
+DAY_LINKS = {
+    name: row_link(f"problemdays:{name}")
+    for name in (
+        "day_edit",
+        "timetable",
+        "day_print",
+        "day_copy",
+        "question_save",
+        "day_stage",
+        "role_create",
+        "idea_create",
+        "activity_create",
+        "reflection_edit",
+        "reflection_file",
+    )
+}
+
+
 def _planner_context(request, day, *, bound=None, editing=None, notice=""):
     """Everything the planner page and its fragments show. `bound` holds a
     section's rows sent with errors; `editing` = (section, pk, form) is the row
@@ -157,18 +184,31 @@ def _planner_context(request, day, *, bound=None, editing=None, notice=""):
         for part in rows[section]:
             if part.pk == pk:
                 part.edit_form = form
-    checks = selectors.stage_checks(day, today=school_today(request.school))
+    # One CSRF field for the page's forms (a {% csrf_token %} each cost a hundred calls).
+    planner_url, csrf_field = day_url(day), csrf_input(request)
+    drawn = PlannerRows(planner_url=planner_url, can_edit=can_edit, csrf=csrf_field)
+    for section, config in SECTIONS.items():
+        for part in rows[section]:
+            part.dom_id = f"{config['row']}-{part.pk}"
+            if part.edit_form is None:
+                part.shown = drawn.draw(section, part)
+    clashes = {activity.pk: activity.clash_list for activity in activities if activity.clash_list}
+    checks = selectors.stage_checks(day, today=school_today(request.school), clashes=clashes)
+    missing = selectors.still_missing(day, checks=checks)
     next_status = ProblemDay.ORDER[day.stage_index + 1] if day.stage_index + 1 < len(ProblemDay.ORDER) else None
     return {
         "day": day,
-        "planner_url": day_url(day),
+        "planner_url": planner_url,
+        "links": {name: link(pk=day.pk) for name, link in DAY_LINKS.items()},
         "can_edit": can_edit,
         "can_copy": is_manager(request),
-        "missing": selectors.still_missing(day, checks=checks),
+        "missing": missing,
+        "missing_items": _missing_items(missing),
         "roles": rows["roles"],
         "ideas": rows["ideas"],
         "activities": activities,
-        "statuses": ProblemDay.Status.choices,
+        "stage_items": _stage_items(day),
+        "csrf_field": csrf_field,
         "previous": ProblemDay.ORDER[day.stage_index - 1] if day.stage_index else None,
         "next": next_status,
         "next_clashes": [c.message for c in checks[next_status] if c.clash] if next_status else [],
@@ -180,6 +220,32 @@ def _planner_context(request, day, *, bound=None, editing=None, notice=""):
         },
         "notice": notice,
     }
+
+
+def _stage_items(day):
+    """The stages in order, the day's own in bold, as the stage panel lists them."""
+    return SafeString(
+        "".join(
+            f'<li class="list-inline-item{" fw-bold" if value == day.status else " text-body-secondary"}">'
+            f"{number}. {text(label)}</li>"
+            for number, (value, label) in enumerate(ProblemDay.Status.choices, 1)
+        )
+    )
+
+
+def _missing_items(missing):
+    """The stage panel's "still missing": each later stage with its checks, the blocking ones in red."""
+    return SafeString(
+        "".join(
+            f'<div class="small mt-1">{text(capfirst(label))}:<ul class="mb-0">'
+            + "".join(
+                f'<li class="{"text-danger" if check.blocking else "text-warning-emphasis"}">{text(check.message)}</li>'
+                for check in checks
+            )
+            + "</ul></div>"
+            for label, checks in missing
+        )
+    )
 
 
 def _planner_url(day, anchor):
@@ -453,9 +519,8 @@ def question_suggest(request, pk):
 @school_view()
 def reflection_edit(request, pk):
     day = _editable_day(request, pk)
-    form = ReflectionForm(
-        request.POST or None, request.FILES or None, instance=Reflection.objects.filter(day=day).first()
-    )
+    # The day's own reflection, read with it (select_related): the service reads it again to save.
+    form = ReflectionForm(request.POST or None, request.FILES or None, instance=getattr(day, "reflection", None))
     if request.method == "POST" and form.is_valid():
         try:
             services.reflection_save(day=day, **form.cleaned_data)
@@ -476,16 +541,14 @@ def reflection_file(request, pk):
 
 @school_view()
 def timetable(request, pk):
-    day = get_for_school_or_404(selectors.plan_queryset(school=request.school), school=request.school, pk=pk)
+    day = _day(request, pk, page="plan")
     _flag_clashes(day.activities.all())
     return render(request, "problemdays/timetable.html", {"day": day, "table": selectors.timetable(day)})
 
 
 @school_view()
 def day_print(request, pk):
-    day = get_for_school_or_404(
-        selectors.plan_queryset(school=request.school, roles=True), school=request.school, pk=pk
-    )
+    day = _day(request, pk, page="print")
     response = render(
         request,
         "problemdays/print.html",

@@ -41,7 +41,8 @@ from .models import (
 
 def staff_for_user(*, school, user):
     """The user's active card in this school, or None. A page reads it as
-    `request.staff` (apps/staff/middleware.py), looked up once per request."""
+    `request.staff` (apps/staff/middleware.py), looked up once per request, by a
+    prepared query (apps.core.prepared): its build and compile cost more than its run."""
     if school is None:
         return None
     return _staff_for_user.first(school_id=school.pk, user_id=user.pk)

@@ -6,10 +6,14 @@ from math import sqrt
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
+from apps.core.json_rows import set_prefetched
+from apps.core.prepared import Param, prepared_query
 from apps.staff.models import StaffMember
 
 from .disclosure import COUNT, FEW, HIDDEN, NOBODY, OTHERS
-from .models import SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound
+from .models import SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound, SurveyTie
+
+MAX_ID = 2**63 - 1
 
 
 def round_list(*, school):
@@ -36,18 +40,68 @@ def my_rounds(*, school, user):
     )
 
 
+def round_one(*, school, pk):
+    """The school's round `pk` with its analysis (and the round it was compared with), or
+    None: a prepared query (apps.core.prepared), compiled once per process."""
+    if not 0 < pk <= MAX_ID:
+        return None  # no such row, and a number a bigint cannot hold would be a database error
+    return _round_one.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _round_one():
+    rounds = SurveyRound.objects.for_school(Param("school_id"))
+    return rounds.select_related("analysis", "analysis__compared_with", "school").filter(pk=Param("pk"))
+
+
+def participant_of(*, survey_round, respondent):
+    """The respondent's participation in the round, or None."""
+    found = _participant_of.first(round_id=survey_round.pk, staff_id=respondent.pk)
+    if found is not None:
+        found._state.fields_cache["round"] = survey_round
+    return found
+
+
+@prepared_query
+def _participant_of():
+    return SurveyParticipant.objects.filter(round_id=Param("round_id"), staff_id=Param("staff_id")).order_by("pk")
+
+
 def answer_of(*, survey_round, respondent):
-    """The respondent's own answer with its ties (shown only to them, while open)."""
-    return SurveyAnswer.objects.filter(round=survey_round, respondent=respondent).prefetch_related("ties").first()
+    """The respondent's own answer with its ties (shown only to them, while open), or None."""
+    found = _answer_of.first(round_id=survey_round.pk, respondent_id=respondent.pk)
+    if found is not None:
+        set_prefetched(found, "ties", SurveyTie, _ties_of.rows(answer_id=found.pk))
+    return found
 
 
-def colleagues_of(*, survey_round, respondent):
+@prepared_query
+def _answer_of():
+    return SurveyAnswer.objects.filter(round_id=Param("round_id"), respondent_id=Param("respondent_id")).order_by("pk")
+
+
+@prepared_query
+def _ties_of():
+    return SurveyTie.objects.filter(answer_id=Param("answer_id")).order_by("pk")
+
+
+def colleagues_of(*, round_id, respondent_id):
     """The round's participants other than the respondent, by name."""
     return (
-        StaffMember.objects.filter(survey_participations__round=survey_round)
-        .exclude(pk=respondent.pk)
+        StaffMember.objects.filter(survey_participations__round_id=round_id)
+        .exclude(pk=respondent_id)
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def colleague_rows(*, survey_round, respondent):
+    """`colleagues_of` as a list, from a prepared query: the choices of the answer's questions."""
+    return _colleagues.rows(round_id=survey_round.pk, respondent_id=respondent.pk)
+
+
+@prepared_query
+def _colleagues():
+    return colleagues_of(round_id=Param("round_id"), respondent_id=Param("respondent_id"))
 
 
 def results_visible(survey_round):
@@ -133,12 +187,13 @@ class NetworkPositions:
         return bool(self.named_by or self.isolates)
 
 
-def latest_network_positions(*, school):
-    """The metrics of the school's latest analysed round whose counts may be
-    shown (enough answers, not withheld). One query; empty if there is none."""
+@prepared_query
+def _latest_metrics():
+    """Each person's metrics of the school's latest analysed round that may be shown:
+    a team's or a mentor group's page asks it, compiled once per process."""
     latest = (
         SurveyRound.objects.filter(
-            school=school,
+            school_id=Param("school_id"),
             analysed_at__isnull=False,
             analysis__respondents__gte=F("min_respondents"),
             analysis__ties_shown=True,
@@ -146,7 +201,13 @@ def latest_network_positions(*, school):
         .order_by("-closes_on", "-pk")
         .values("pk")[:1]
     )
-    rows = list(SurveyNodeMetric.objects.filter(round=Subquery(latest)).values_list("staff_id", "named", "named_by"))
+    return SurveyNodeMetric.objects.filter(round=Subquery(latest)).values_list("staff_id", "named", "named_by")
+
+
+def latest_network_positions(*, school):
+    """The metrics of the school's latest analysed round whose counts may be
+    shown (enough answers, not withheld). One query; empty if there is none."""
+    rows = _latest_metrics.rows(school_id=school.pk)
     positions = NetworkPositions()
     for staff_id, named, named_by in rows:
         if named == NOBODY:

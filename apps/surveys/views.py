@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +10,7 @@ from apps.audit.services import audit_export
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.shares import percent
-from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.tenancy import school_view
 
 from . import selectors, services
 from .exporting import results_xlsx
@@ -23,8 +23,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _round(request, pk):
-    queryset = SurveyRound.objects.select_related("analysis", "analysis__compared_with", "school")
-    return get_for_school_or_404(queryset, school=request.school, pk=pk)
+    found = selectors.round_one(school=request.school, pk=pk)
+    if found is None:
+        raise Http404(SurveyRound._meta.verbose_name)
+    return found
 
 
 def _shows_names(request):
@@ -97,7 +99,9 @@ def answer(request, pk):
     only "you took part"."""
     survey_round = _round(request, pk)
     respondent = request.staff
-    participant = survey_round.participants.filter(staff=respondent).first() if respondent is not None else None
+    participant = (
+        selectors.participant_of(survey_round=survey_round, respondent=respondent) if respondent is not None else None
+    )
     if participant is None:
         messages.info(request, _("You do not take part in this survey."))
         return redirect("surveys:my_surveys")
@@ -110,7 +114,8 @@ def answer(request, pk):
         return render(
             request, "surveys/answer_closed.html", {"round": survey_round, "status": status, "participant": participant}
         )
-    colleagues = selectors.colleagues_of(survey_round=survey_round, respondent=respondent)
+    colleagues = selectors.colleagues_of(round_id=survey_round.pk, respondent_id=respondent.pk)
+    rows = selectors.colleague_rows(survey_round=survey_round, respondent=respondent)
     initial = {}
     existing = selectors.answer_of(survey_round=survey_round, respondent=respondent)
     if existing is not None:
@@ -118,7 +123,9 @@ def answer(request, pk):
             initial[kind] = [t.target_id for t in existing.ties.all() if t.kind == kind]
         for item in SurveyAnswer.READINESS_ITEMS:
             initial[item] = getattr(existing, item)
-    form = SurveyAnswerForm(request.POST or None, initial=initial, survey_round=survey_round, colleagues=colleagues)
+    form = SurveyAnswerForm(
+        request.POST or None, initial=initial, survey_round=survey_round, colleagues=colleagues, colleague_rows=rows
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_answer_submit(

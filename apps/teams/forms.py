@@ -1,9 +1,12 @@
+import functools
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import share_choices
 from apps.core.forms import limit_dates
+from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput
@@ -23,6 +26,29 @@ def team_people(school, partner_school=None):
         .select_related("school")
         .order_by("school__short_name", "last_name", "first_name", "pk")
     )
+
+
+@prepared_query
+def _offered_people(*, partner):
+    # Only the columns of their labels (StaffLabelMixin): validation asks `team_people` itself.
+    partner_id = Param("partner_id") if partner else None
+    return team_people(Param("school_id"), partner_id).only(
+        "last_name", "first_name", "patronymic", "school", "school__short_name"
+    )
+
+
+def offered_people(school, partner_school=None):
+    """A loader of `team_people` as a form offers them, from a prepared query."""
+    values = {"school_id": school.pk}
+    if partner_school:
+        values["partner_id"] = partner_school.pk
+    return functools.partial(_offered_people.rows, shape={"partner": bool(partner_school)}, **values)
+
+
+def _validated_people(form, school, partner_school):
+    """What a form's people fields validate against (`team_people`), built only for a
+    form to validate: a blank form lists `offered_people` and reads no queryset."""
+    return team_people(school, partner_school) if form.is_bound else StaffMember.objects.none()
 
 
 class TeamFieldsMixin:
@@ -61,7 +87,9 @@ class TaskTeamForm(TeamFieldsMixin, forms.ModelForm):
         if with_members:
             # The same people are offered three times: read them once.
             fields = [self.fields[name] for name in ("lead", "members", "experts")]
-            share_choices(team_people(school, partner_school), *fields)
+            share_choices(
+                _validated_people(self, school, partner_school), *fields, load=offered_people(school, partner_school)
+            )
             for field in fields:
                 field.show_school = partner_school is not None
         else:
@@ -108,7 +136,11 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        share_choices(team_people(team.school, team.partner_school), self.fields["staff"])
+        share_choices(
+            _validated_people(self, team.school, team.partner_school),
+            self.fields["staff"],
+            load=offered_people(team.school, team.partner_school),
+        )
         self.fields["staff"].show_school = team.partner_school_id is not None
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
@@ -14,11 +14,12 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.accounts.models import User
+from apps.accounts.models import School, User
 from apps.core.dates import add_years, school_today
 from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
-from apps.core.paging import page_with_count
+from apps.core.paging import page_with_count, prepared_page
+from apps.core.prepared import Param, prepared_query
 from apps.core.typography import quoted
 from apps.staff.load import teacher_load_warnings
 from apps.staff.models import (
@@ -35,6 +36,16 @@ from apps.surveys.selectors import latest_network_positions
 from .models import Milestone, TaskTeam, TeamMeeting, TeamMember, TeamStatusChange
 
 
+@prepared_query
+def _network_partners():
+    return School.objects.filter(network_id=Param("network_id")).exclude(pk=Param("school_id"))
+
+
+def network_partners(*, school):
+    """The other schools of the school's network (a team may take in their people)."""
+    return _network_partners.rows(network_id=school.network_id, school_id=school.pk)
+
+
 def _active_members():
     # Who leads or is in a team is told by the card's user_id: the user row is not needed.
     return TeamMember.objects.filter(left_on__isnull=True).select_related("staff", "staff__school")
@@ -44,15 +55,10 @@ def _teams(*, school):
     return TaskTeam.objects.for_school(school).select_related("school", "partner_school", "predecessor", "outcome")
 
 
-def team_queryset(*, school):
-    """Teams of the school (and those it is a partner of) with their active
-    members (who may manage a team is read from them) and outcome, for the
+def _form_teams(*, school):
+    """Teams of the school (and those it is a partner of) with their outcome, for the
     team's forms and actions (which show no predecessor)."""
-    return (
-        TaskTeam.objects.for_school(school)
-        .select_related("school", "partner_school", "outcome")
-        .prefetch_related(Prefetch("members", queryset=_active_members(), to_attr="active_members"))
-    )
+    return TaskTeam.objects.for_school(school).select_related("school", "partner_school", "outcome")
 
 
 def _team_cards_queryset(*, school):
@@ -79,9 +85,8 @@ def _team_cards_queryset(*, school):
     )
 
 
-def _with_milestone_counts(teams, *, school):
-    """The counts an open team's card shows."""
-    today = school_today(school)
+def _with_milestone_counts(teams, *, today):
+    """The counts an open team's card shows (`today` in the school's zone)."""
     return teams.annotate(
         open_milestones=Count("milestones", filter=Q(milestones__is_done=False), distinct=True),
         overdue_milestones=Count(
@@ -90,32 +95,77 @@ def _with_milestone_counts(teams, *, school):
     )
 
 
-def team_list(*, school, status="open", kind="", member_id=None):
-    """The teams list with its filters: status ("open", "all" or a status), kind,
-    and a person who is an active member."""
-    teams = _with_milestone_counts(_team_cards_queryset(school=school), school=school)
+def team_list(*, school, status="open", kind="", member_id=None, today=None):
+    """The teams list with its filters: status ("open", "all" or a status), kind
+    (or "" for any), and a person who is an active member (or None); see
+    `team_list_filters` for values typed into the address."""
+    teams = _with_milestone_counts(_team_cards_queryset(school=school), today=today or school_today(school))
     if status == "open":
         teams = teams.open()
-    elif status in TaskTeam.Status.values:
+    elif status != "all":
         teams = teams.filter(status=status)
-    if kind in TaskTeam.Kind.values:
+    if kind:
         teams = teams.filter(kind=kind)
-    if member_id:
+    if member_id is not None:
         teams = teams.filter(
             Exists(TeamMember.objects.filter(team=OuterRef("pk"), staff_id=member_id, left_on__isnull=True))
         )
     return teams.order_by("deadline", "pk")
 
 
-def member_filter_choices(*, school):
-    """Whom the teams list can be filtered by: the school's working staff as (id, full name)."""
-    people = (
-        StaffMember.objects.for_school(school)
+def team_list_filters(*, status, kind, member_id):
+    """The list's filters as `team_list` takes them from what the address says: an
+    unknown status lists every team, an unknown kind or no person filters nothing."""
+    if status != "open" and status not in TaskTeam.Status.values:
+        status = "all"
+    return {
+        "status": status,
+        "kind": kind if kind in TaskTeam.Kind.values else "",
+        "member_id": member_id or None,
+    }
+
+
+@prepared_query
+def _team_list_rows(*, status, kind, member):
+    return team_list(
+        school=Param("school_id"),
+        status=status if status in ("open", "all") else Param("status"),
+        kind=Param("kind") if kind else "",
+        member_id=Param("member_id") if member else None,
+        today=Param("today"),
+    ).annotate(total_count=Window(Count("*")))
+
+
+def team_list_page(*, school, status, kind, member_id, number, per_page):
+    """Page `number` of `team_list` as cards, with their total, from one prepared query."""
+    filters = team_list_filters(status=status, kind=kind, member_id=member_id)
+    status, kind, member_id = filters["status"], filters["kind"], filters["member_id"]
+    shape = {"status": status if status in ("open", "all") else "one", "kind": bool(kind), "member": bool(member_id)}
+    values = {"school_id": school.pk, "today": school_today(school)}
+    if shape["status"] == "one":
+        values["status"] = status
+    if kind:
+        values["kind"] = kind
+    if member_id:
+        values["member_id"] = member_id
+    page = prepared_page(_team_list_rows, number=number, per_page=per_page, shape=shape, **values)
+    page.object_list = team_cards(page.object_list)
+    return page
+
+
+@prepared_query
+def _member_filter_people():
+    return (
+        StaffMember.objects.for_school(Param("school_id"))
         .filter(is_active=True)
         .order_by("last_name", "first_name")
         .only("pk", "last_name", "first_name", "patronymic")
     )
-    return [(person.pk, person.full_name) for person in people]
+
+
+def member_filter_choices(*, school):
+    """Whom the teams list can be filtered by: the school's working staff as (id, full name)."""
+    return [(person.pk, person.full_name) for person in _member_filter_people.rows(school_id=school.pk)]
 
 
 def member_filter_options(people, *, selected=None):
@@ -128,7 +178,7 @@ def member_filter_options(people, *, selected=None):
     )
 
 
-def _all_members(*, hints_on=None):
+def _member_rows(*, hints_on=None):
     """Everyone who was ever a member; with `hints_on` (a date), each member's staff
     card also brings what the composition hints read (`hint_category`,
     `hint_subjects`), so that the team's page asks no query of its own for them."""
@@ -151,21 +201,15 @@ def _all_members(*, hints_on=None):
                 Subject.objects.filter(teachers=OuterRef("staff_id")).order_by("name").values("name")
             ),
         )
-    return Prefetch("members", queryset=members, to_attr="all_members")
+    return members
 
 
-def team_members_queryset(*, school):
-    """A team with everyone who was ever a member (`all_members`); see `split_members`."""
-    return _teams(school=school).prefetch_related(_all_members())
-
-
-def team_detail_queryset(*, school):
-    """The team page: everyone who was ever a member, milestones, meetings,
-    outcome, history, predecessor and successors; see `split_members`."""
+def _detail_teams(*, school):
+    """The teams for a team's own page: milestones, meetings, outcome, history,
+    predecessor and successors (its members: `_member_rows` with the hints)."""
     return (
         TaskTeam.objects.for_school(school)
         .select_related("outcome")
-        .prefetch_related(_all_members(hints_on=school_today(school)))
         .annotate(
             # The page shows only these of the schools and the predecessor: a column
             # each rather than their whole rows.
@@ -213,18 +257,79 @@ def team_detail_queryset(*, school):
     )
 
 
+# The teams of the pages of one team: {page: (the teams' rows, with its members, their rows)}.
+_TEAM_PAGES = {
+    # Its forms and actions: with the active members.
+    "form": (_form_teams, "active"),
+    # Forming a new team from it: with everyone who was ever a member.
+    "reform": (_teams, "all"),
+    # Its own page: with everyone who was ever a member and the hints' columns.
+    "detail": (_detail_teams, "hints"),
+}
+
+
+@prepared_query
+def _team_of_page(*, page):
+    return _TEAM_PAGES[page][0](school=Param("school_id")).filter(pk=Param("pk")).order_by()
+
+
+@prepared_query
+def _members_of_page(*, members):
+    if members == "active":
+        rows = _active_members()
+    else:
+        rows = _member_rows(hints_on=Param("today") if members == "hints" else None)
+    return rows.filter(team_id=Param("team_id"))
+
+
+def team_for_page(*, school, pk, page="form"):
+    """Team `pk` of `school` (or of which it is the partner) as the `page` of
+    `_TEAM_PAGES` reads it, with its members (`active_members`, and `all_members`
+    but on a form's page), or None; from two prepared queries (a prefetch would
+    build and compile a query of its own)."""
+    members = _TEAM_PAGES[page][1]
+    team = _team_of_page.first(shape={"page": page}, school_id=school.pk, pk=pk)
+    if team is None:
+        return None
+    values = {"today": school_today(school)} if members == "hints" else {}
+    found = _members_of_page.rows(shape={"members": members}, team_id=team.pk, **values)
+    for member in found:
+        # As a prefetch leaves them: each member knows its team.
+        member._state.fields_cache["team"] = team
+    if members == "active":
+        team.active_members = found
+        return team
+    team.all_members = found
+    return split_members(team)
+
+
 def split_members(team):
-    """`active_members` of a team read with `all_members` (same order as
-    `team_queryset` gives them), without a second query."""
+    """`active_members` of a team read with `all_members` (in the members' own
+    order, as the active ones alone are read), without a second query."""
     team.active_members = [m for m in team.all_members if m.left_on is None]
     return team
 
 
-def my_teams(*, school, user):
+def my_teams(*, school, user_id, today=None):
     """Teams where the user's staff card is an active member (any of their schools' cards)."""
-    mine = TeamMember.objects.filter(team=OuterRef("pk"), staff__user=user, left_on__isnull=True)
-    teams = _with_milestone_counts(_team_cards_queryset(school=school), school=school)
+    mine = TeamMember.objects.filter(team=OuterRef("pk"), staff__user_id=user_id, left_on__isnull=True)
+    teams = _with_milestone_counts(_team_cards_queryset(school=school), today=today or school_today(school))
     return teams.filter(Exists(mine)).order_by("deadline", "pk")
+
+
+@prepared_query
+def _my_teams_rows():
+    return my_teams(school=Param("school_id"), user_id=Param("user_id"), today=Param("today")).annotate(
+        total_count=Window(Count("*"))
+    )
+
+
+def my_teams_page(*, school, user, number, per_page):
+    """Page `number` of `my_teams` as cards, with their total, from one prepared query."""
+    values = {"school_id": school.pk, "user_id": user.pk, "today": school_today(school)}
+    page = prepared_page(_my_teams_rows, number=number, per_page=per_page, **values)
+    page.object_list = team_cards(page.object_list)
+    return page
 
 
 def team_archive(*, school, query=""):
@@ -406,6 +511,24 @@ class CompositionHints:
     # From the staff survey's results: shown to administrators and deputy heads only.
     network_advice: list = field(default_factory=list)
 
+    # Each list as one line of the hints, joined here rather than by a template loop per item.
+    @property
+    def categories_text(self):
+        return "; ".join(f"{label} — {count}" for label, count in self.categories)
+
+    @property
+    def subjects_text(self):
+        return _counted(self.subjects)
+
+    @property
+    def positions_text(self):
+        return _counted(self.positions)
+
+
+def _counted(items):
+    """ "name, name ×2, ...": each name with how many share it, if more than one."""
+    return ", ".join(f"{name} ×{count}" if count > 1 else str(name) for name, count in items)
+
 
 EXPERIENCED_YEARS = 10
 
@@ -426,7 +549,7 @@ def composition_hints(*, school, staff_ids, network=True):
 
 def team_composition_hints(team, *, school, network=True):
     """`composition_hints` of a team's active members, from the members loaded by
-    `team_detail_queryset` (with `hint_category` and `hint_subjects`): only the
+    `team_for_page(page="detail")` (with `hint_category` and `hint_subjects`): only the
     people of `school`, worked out as `staff_with_derived` does in SQL."""
     on = school_today(school)
     early_career_since = add_years(on, -EARLY_CAREER_YEARS)

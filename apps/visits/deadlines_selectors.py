@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -18,12 +19,15 @@ from django.db.models import (
     OuterRef,
     Q,
     Value,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.core.dates import short_date
 from apps.core.links import row_link
+from apps.core.paging import prepared_page
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
 from apps.mentoring.models import MentorGroup
 from apps.staff.models import short_name
@@ -33,7 +37,10 @@ from .models import Feedback, LessonVisit
 # What the board calls recent: debriefs and next steps of the last two months.
 RECENT_DAYS = 60
 UPCOMING_DAYS = 14
-_DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
+UPCOMING_LIMIT = 20
+MISSING_REVERSE_LIMIT = 50
+NEXT_STEPS_LIMIT = 50
+_DEBRIEFED = LessonVisit.DEBRIEFED_STATUSES
 
 
 # The board's candidate visits (its network pairs' visits planned at the partner school included):
@@ -51,7 +58,7 @@ UNION ALL SELECT v.id FROM visits_lessonvisit v JOIN mentoring_mentorgroup g ON 
 
 def _board_candidates(*, school, now):
     """The SQL of the board's candidate visits' ids, and its parameters."""
-    since = now - datetime.timedelta(days=RECENT_DAYS)
+    since = recent_since(now)
     open_, done = tuple(LessonVisit.DEBRIEF_OPEN_STATUSES), _DEBRIEFED
     return _CANDIDATES_SQL, [school.pk, open_, school.pk, done, since, school.pk, open_, done, since]
 
@@ -65,12 +72,15 @@ def board_visit_ids(*, school, now):
 
 
 def _of_school(visits, *, school, now, ids):
-    """`visits` among the board's candidates: `ids` read by `board_visit_ids`, or, inside a
-    query of its own (the navbar's to-do count), the candidates as an array subquery evaluated
-    once (`id = ANY(ARRAY(…))`: an `IN (…)` semi-join would be planned after joining every visit)."""
+    """`visits` among the board's candidates: `ids` read by `board_visit_ids` (a list, or a
+    prepared query's `ParamList`), or, inside a query of its own (the navbar's to-do count), the
+    candidates as an array subquery evaluated once (`id = ANY(ARRAY(…))`: an `IN (…)` semi-join
+    would be planned after joining every visit)."""
     if ids is None:
         sql, params = _board_candidates(school=school, now=now)
         array = RawSQL(f"ARRAY({sql})", params)  # nosec B611 B608 - a constant SQL text, values as params
+    elif isinstance(ids, ParamList):
+        array = ids
     else:
         array = Value(ids, output_field=ArrayField(BigIntegerField()))
     return visits.filter(_EqualsAny(F("pk"), array))
@@ -138,31 +148,35 @@ def visits_lines_prepare(visits):
     return visits
 
 
-def _scope(visits, *, user, see_all):
+def _scope(visits, *, user_id, see_all):
     """All visits of the school for the administration, else those of the user's
     groups and those the user planned (facts and timeliness only)."""
-    return visits if see_all else visits.filter(Q(group__curator__user=user) | Q(created_by=user))
+    return visits if see_all else visits.filter(Q(group__curator__user_id=user_id) | Q(created_by_id=user_id))
 
 
-def board_lines(*, school, user, see_all, now):
-    """The board's candidate visits in the user's scope, shaped as lines: the candidates read once
-    (`board_visit_ids`) and the scope and the line's joins built once, for each of the three lists
-    to narrow (each list's own queryset build was a third of the board's Python work)."""
-    return _lines(school=school, user=user, see_all=see_all, now=now, ids=board_visit_ids(school=school, now=now))
-
-
-def _lines(*, school, user, see_all, now, ids):
+def _lines(*, school, user_id, see_all, now, ids):
     visits = _with_line(_of_school(LessonVisit.objects.all(), school=school, now=now, ids=ids))
-    return _scope(visits, user=user, see_all=see_all)
+    return _scope(visits, user_id=user_id, see_all=see_all)
 
 
-def visits_awaiting_debrief(*, school, user, see_all, now, lines=None):
+def recent_since(now):
+    """Where the board's «recent» begins."""
+    return now - datetime.timedelta(days=RECENT_DAYS)
+
+
+def upcoming_until(now):
+    """Where the board's «upcoming» ends."""
+    return now + datetime.timedelta(days=UPCOMING_DAYS)
+
+
+def visits_awaiting_debrief(*, school, user, see_all, now):
     """Visits whose lesson has ended and whose debrief is still awaited or overdue:
     overdue ones first (flagged by the sweep or past their deadline already), then
-    by deadline (their feedback counts come with `visits_lines_prepare`). `lines`:
-    `board_lines`, else built here."""
-    if lines is None:
-        lines = _lines(school=school, user=user, see_all=see_all, now=now, ids=None)
+    by deadline (their feedback counts come with `visits_lines_prepare`)."""
+    return _awaiting(_lines(school=school, user_id=user.pk, see_all=see_all, now=now, ids=None), now=now)
+
+
+def _awaiting(lines, *, now):
     return (
         lines.filter(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now)
         .annotate(overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()))
@@ -170,24 +184,21 @@ def visits_awaiting_debrief(*, school, user, see_all, now, lines=None):
     )
 
 
-def visits_upcoming(*, school, user, see_all, now, lines=None, limit=20):
-    if lines is None:
-        lines = _lines(school=school, user=user, see_all=see_all, now=now, ids=None)
-    planned = lines.filter(
-        status=LessonVisit.Status.PLANNED,
-        ends_at__gt=now,
-        starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS),
-    )
-    return planned.order_by("starts_at", "pk")[:limit]
+def _upcoming(lines, *, now, until):
+    planned = lines.filter(status=LessonVisit.Status.PLANNED, ends_at__gt=now, starts_at__lt=until)
+    return planned.order_by("starts_at", "pk")
 
 
-def visits_missing_reverse(*, school, user, see_all, now, lines=None, limit=50):
+def visits_missing_reverse(*, school, user, see_all, now, limit=MISSING_REVERSE_LIMIT):
     """Duty 3 of the curator: after a debriefed pair visit, the observed teacher
     visits back. Lists recent debriefed pair visits of active groups that no
     reverse visit answers: neither a visit pointing at it (`answers_visit`) nor a
     later reverse visit of the same group, cancelled ones not counting."""
-    if lines is None:
-        lines = _lines(school=school, user=user, see_all=see_all, now=now, ids=None)
+    lines = _lines(school=school, user_id=user.pk, see_all=see_all, now=now, ids=None)
+    return _missing_reverse(lines, since=recent_since(now))[:limit]
+
+
+def _missing_reverse(lines, *, since):
     answered = LessonVisit.objects.filter(answers_visit=OuterRef("pk")).exclude(status=LessonVisit.Status.CANCELLED)
     reverse_later = LessonVisit.objects.filter(
         group=OuterRef("group"), kind=LessonVisit.Kind.REVERSE_VISIT, starts_at__gt=OuterRef("starts_at")
@@ -199,31 +210,76 @@ def visits_missing_reverse(*, school, user, see_all, now, lines=None, limit=50):
             kind=LessonVisit.Kind.PAIR_VISIT,
             status__in=_DEBRIEFED,
             group__status=MentorGroup.Status.ACTIVE,
-            starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
+            starts_at__gte=since,
         )
     )
-    return visits.order_by("-starts_at", "pk")[:limit]
+    return visits.order_by("-starts_at", "pk")
 
 
-def next_steps_agreed(*, school, curator_user, now, limit=50):
-    """Submitted next steps of recent visits of the groups `curator_user` curates.
+def board_lists(*, school, user, see_all, now, page, per_page):
+    """The board's three lists, each a prepared query (apps.core.prepared) over the candidates
+    read once (`board_visit_ids`): the page `page` of the awaiting visits (with their total),
+    the upcoming ones, the missing reverse visits. Each list's own queryset build and compile
+    was most of the board's Python work."""
+    values = {"ids": board_visit_ids(school=school, now=now)}
+    if not see_all:
+        values["user_id"] = user.pk
+    shape = {"see_all": see_all}
+    awaiting = prepared_page(_awaiting_prepared, number=page, per_page=per_page, shape=shape, now=now, **values)
+    upcoming = _upcoming_prepared.rows(shape=shape, now=now, until=upcoming_until(now), **values)
+    missing = _missing_reverse_prepared.rows(shape=shape, since=recent_since(now), **values)
+    return awaiting, upcoming, missing
+
+
+def _board_lines(see_all):
+    user_id = None if see_all else Param("user_id")
+    return _lines(school=None, user_id=user_id, see_all=see_all, now=None, ids=ParamList("ids"))
+
+
+@prepared_query
+def _awaiting_prepared(*, see_all):
+    return _awaiting(_board_lines(see_all), now=Param("now")).annotate(total_count=Window(Count("*")))
+
+
+@prepared_query
+def _upcoming_prepared(*, see_all):
+    return _upcoming(_board_lines(see_all), now=Param("now"), until=Param("until"))[:UPCOMING_LIMIT]
+
+
+@prepared_query
+def _missing_reverse_prepared(*, see_all):
+    return _missing_reverse(_board_lines(see_all), since=Param("since"))[:MISSING_REVERSE_LIMIT]
+
+
+def next_steps_agreed(*, school, curator_user, now):
+    """Submitted next steps of recent visits of the groups `curator_user` curates, a list.
 
     This is feedback content: only the group's curator may see it, so the scope
     is the curated groups whatever other roles the user holds. The rest of the
     feedback text is never loaded."""
+    return _next_steps_prepared.rows(school_id=school.pk, user_id=curator_user.pk, since=recent_since(now))
+
+
+def _next_steps(*, school, curator_user_id, since):
     return (
         Feedback.objects.for_school(school)
         .filter(
-            visit__group__curator__user=curator_user,
+            visit__group__curator__user_id=curator_user_id,
             submitted_at__isnull=False,
-            visit__starts_at__gte=now - datetime.timedelta(days=RECENT_DAYS),
+            visit__starts_at__gte=since,
         )
         .exclude(next_step="")
         .exclude(visit__status=LessonVisit.Status.CANCELLED)
         .select_related("observer", "visit", "visit__observed", "visit__group")
         .only(*NEXT_STEP_FIELDS)
-        .order_by(F("follow_up_on").asc(nulls_last=True), "-visit__starts_at", "pk")[:limit]
+        .order_by(F("follow_up_on").asc(nulls_last=True), "-visit__starts_at", "pk")
     )
+
+
+@prepared_query
+def _next_steps_prepared():
+    rows = _next_steps(school=Param("school_id"), curator_user_id=Param("user_id"), since=Param("since"))
+    return rows[:NEXT_STEPS_LIMIT]
 
 
 # What a next step's line shows: the rest of the feedback text is never loaded.

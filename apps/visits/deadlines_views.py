@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.dates import short_date
-from apps.core.paging import page_with_count
 from apps.core.tenancy import school_view
 
 from . import deadlines_selectors
@@ -49,18 +48,20 @@ def deadline_board(request):
     groups the user curates only, the agreed next steps."""
     now = timezone.now()
     see_all = request.membership.can("visits.oversee")
-    scope = {"school": request.school, "user": request.user, "see_all": see_all, "now": now}
     # The school's candidate visits, read once for the three lists.
-    scope["lines"] = deadlines_selectors.board_lines(**scope)
-    awaiting = deadlines_selectors.visits_awaiting_debrief(**scope)
-    page = page_with_count(awaiting, number=request.GET.get("page"), per_page=PAGE_SIZE)
-    upcoming = list(deadlines_selectors.visits_upcoming(**scope))
-    missing_reverse = list(deadlines_selectors.visits_missing_reverse(**scope))
+    page, upcoming, missing_reverse = deadlines_selectors.board_lists(
+        school=request.school,
+        user=request.user,
+        see_all=see_all,
+        now=now,
+        page=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
     deadlines_selectors.visits_lines_prepare([*page.object_list, *upcoming, *missing_reverse])
     _with_time_left(page.object_list, now)
     # Feedback content: only ever the groups this user curates (apps.visits.access).
     next_steps = deadlines_selectors.next_steps_prepare(
-        list(deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now))
+        deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now)
     )
     return render(
         request,

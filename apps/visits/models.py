@@ -102,6 +102,8 @@ class LessonVisit(models.Model):
     DEBRIEF_OPEN_STATUSES = (*AWAITING, Status.OVERDUE)
     # The lesson took place: its entry on the pair's schedule is held.
     LESSON_HELD_STATUSES = (Status.HELD, Status.OVERDUE, Status.DEBRIEFED, Status.DEBRIEFED_LATE)
+    # The debrief was held, on time or late.
+    DEBRIEFED_STATUSES = (Status.DEBRIEFED, Status.DEBRIEFED_LATE)
 
     school = models.ForeignKey(School, related_name="lesson_visits", on_delete=models.PROTECT)
     group = models.ForeignKey(

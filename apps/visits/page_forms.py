@@ -9,12 +9,13 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import wordforms
 from apps.core.forms import apply_validation_error
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.mentoring.access import group_can_report
@@ -25,7 +26,7 @@ from apps.staff.models import StaffMember, Subject
 
 from . import services
 from .models import Feedback, LessonVisit, ObservationProtocol, ProtocolItem, SelfReflection, VisitObserver
-from .services import ANSWERABLE_FOR
+from .services import answerable_since
 
 TEXT_FIELDS = ("facts", "toward_goal", "reconsider", "questions", "next_step")
 
@@ -40,8 +41,16 @@ class RowsChoiceIterator(ModelChoiceIterator):
             return
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if self.field.row_choices is not None:
+            yield from self.field.row_choices
+            return
         for obj in self.field.rows:
             yield self.choice(obj)
+
+    def choice(self, obj):
+        if self.field.to_field_name:
+            return super().choice(obj)
+        return (ModelChoiceIteratorValue(obj.pk, obj), self.field.label_from_instance(obj))
 
     def __len__(self):
         if self.field.rows is None:
@@ -60,12 +69,18 @@ class RowsChoiceMixin:
 
     iterator = RowsChoiceIterator
     rows = None
+    # The rows' choices as another field offering the same rows with the same labels made them.
+    row_choices = None
 
 
 class GroupChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         members = ", ".join(m.short_name for m in obj.member_rows)
-        return f"{obj.get_kind_display()} №{obj.pk}: {members}"
+        # The kind's label as get_kind_display gives it, without building its table per group.
+        return f"{_GROUP_KINDS.get(obj.kind, obj.kind)} №{obj.pk}: {members}"
+
+
+_GROUP_KINDS = dict(MentorGroup.Kind.choices)
 
 
 class VisitChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
@@ -98,15 +113,15 @@ def groups_for_planner(request, school):
     (administration, curator) and the ones they are a member of; a list, loaded once
     for the form and the view, each with its `member_rows` (names and accounts as
     plain rows: a label names them)."""
-    open_groups = list(
-        MentorGroup.objects.for_school(school)
-        .open()
-        .select_related("curator")
-        .only(*PLANNER_GROUP_FIELDS)
-        .order_by("pk")
-    )
+    open_groups = _planner_groups.rows(school_id=school.pk)
     group_member_rows(open_groups)
     return [group for group in open_groups if group_can_report(request, group)]
+
+
+@prepared_query
+def _planner_groups():
+    groups = MentorGroup.objects.for_school(Param("school_id")).open()
+    return groups.select_related("curator").only(*PLANNER_GROUP_FIELDS).order_by("pk")
 
 
 # What the planner reads of a group: its label, its school and partner school, the aspect
@@ -114,21 +129,19 @@ def groups_for_planner(request, school):
 PLANNER_GROUP_FIELDS = ("kind", "school", "partner_school", "observed_aspect", "curator__user")
 
 
-def visits_for_planner(request, school):
-    """Visits a new visit may answer (a reverse visit): those the user may see."""
-    visits = (
-        LessonVisit.objects.for_school(school)
-        .exclude(status=LessonVisit.Status.CANCELLED)
-        .filter(starts_at__gte=timezone.now() - ANSWERABLE_FOR)
-        .select_related("observed")
-        .order_by("-starts_at")
-    )
-    if not request.membership.can("visits.oversee"):
-        user = request.user
-        # An observer through EXISTS: no join to spread a visit over its observers, no DISTINCT.
-        observes = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user=user)
-        visits = visits.filter(Q(observed__user=user) | Exists(observes) | Q(group__curator__user=user))
-    return visits
+def active_protocols(*, school):
+    """The school's protocols in use: a new visit's choices."""
+    return ObservationProtocol.objects.for_school(school).filter(is_active=True)
+
+
+def active_protocol_rows(*, school):
+    """`active_protocols` as a list (a prepared query)."""
+    return _active_protocols.rows(school_id=school.pk)
+
+
+@prepared_query
+def _active_protocols():
+    return active_protocols(school=Param("school_id"))
 
 
 # What a person's choice shows (StaffLabelMixin): the full name, the school for a network pair.
@@ -138,6 +151,63 @@ VISIT_CHOICE_FIELDS = (
     *("starts_at", "grade", "topic", "observed"),
     *(f"observed__{name}" for name in ("last_name", "first_name", "patronymic")),
 )
+
+
+def _planner_people(*, school, network):
+    """Each school sees its own staff; a network pair's partner-school members come in
+    only through the pairs the user may plan in (`network`: their ids, or None)."""
+    whom = Q(school=school)
+    if network is not None:
+        whom |= Q(pk__in=MentorGroupMember.objects.filter(group__pk__any=network).values("staff"))
+    return StaffMember.objects.filter(whom, is_active=True)
+
+
+def _people_listed(*, school, network):
+    """The people as the choices list them: only the names (and the school's for a network
+    pair's); listed without their school when all are of this one (the labels do not name it)."""
+    people = _planner_people(school=school, network=network)
+    if network is None:
+        return people.order_by("last_name", "first_name").only(*PERSON_CHOICE_FIELDS)
+    people = people.select_related("school").order_by("school__short_name", "last_name", "first_name")
+    return people.only(*PERSON_CHOICE_FIELDS, "school__short_name")
+
+
+@prepared_query
+def _people_rows(*, network):
+    return _people_listed(school=Param("school_id"), network=ParamList("groups") if network else None)
+
+
+def _subjects(*, school):
+    return Subject.objects.for_school(school).order_by("name")
+
+
+@prepared_query
+def _subject_rows():
+    return _subjects(school=Param("school_id"))
+
+
+def visits_for_planner(*, school, user_id, oversee, since):
+    """Visits a new visit may answer (a reverse visit): those the user may see, started
+    `since` (`services.answerable_since`) at the earliest."""
+    visits = (
+        LessonVisit.objects.for_school(school)
+        .exclude(status=LessonVisit.Status.CANCELLED)
+        .filter(starts_at__gte=since)
+        .select_related("observed")
+        .order_by("-starts_at")
+    )
+    if not oversee:
+        # An observer through EXISTS: no join to spread a visit over its observers, no DISTINCT.
+        observes = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user_id=user_id)
+        visits = visits.filter(Q(observed__user_id=user_id) | Exists(observes) | Q(group__curator__user_id=user_id))
+    return visits
+
+
+@prepared_query
+def _answerable_rows(*, oversee):
+    user_id = None if oversee else Param("user_id")
+    visits = visits_for_planner(school=Param("school_id"), user_id=user_id, oversee=oversee, since=Param("since"))
+    return visits.only(*VISIT_CHOICE_FIELDS)
 
 
 class VisitForm(forms.Form):
@@ -156,19 +226,17 @@ class VisitForm(forms.Form):
     start = forms.TimeField(label=_("Lesson starts"), widget=TimeInput())
     end = forms.TimeField(label=_("Lesson ends"), widget=TimeInput())
     grade = forms.CharField(label=_("Class"), max_length=20, help_text=_("For example 7Б."))
-    subject = SubjectChoiceField(label=_("Subject"), queryset=Subject.objects.none(), required=False)
+    subject = SubjectChoiceField(label=_("Subject"), queryset=None, required=False)
     topic = forms.CharField(label=_("Lesson topic"), max_length=255)
     observed_aspect = forms.CharField(
         label=_("Observed aspect"),
         max_length=255,
         help_text=_("The one narrow aspect observers watch, not the whole lesson."),
     )
-    protocol = ProtocolChoiceField(
-        label=_("Observation protocol"), queryset=ObservationProtocol.objects.none(), required=False
-    )
+    protocol = ProtocolChoiceField(label=_("Observation protocol"), queryset=None, required=False)
     answers_visit = VisitChoiceField(
         label=_("Answers the visit"),
-        queryset=LessonVisit.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("For a reverse visit: the visit in which the teacher observed now was an observer."),
     )
@@ -181,43 +249,42 @@ class VisitForm(forms.Form):
         self.me = me
         self.restricted = not request.membership.can("visits.plan_for_others")
         groups = groups_for_planner(request, school) if groups is None else groups
-        # Each school sees its own staff; a network pair's partner-school members
-        # come in only through the pairs the user may plan in.
-        network = [group.pk for group in groups if group.partner_school_id]
-        whom = Q(school=school)
-        if network:
-            whom |= Q(pk__in=MentorGroupMember.objects.filter(group__in=network).values("staff"))
-        people = (
-            StaffMember.objects.filter(whom, is_active=True)
-            .select_related("school")
-            .order_by("school__short_name", "last_name", "first_name")
-        )
-        # Listed without their school when all are of this one (the labels do not name it).
-        # Only the names (and the school's) are read to list them; validation reads whole cards.
-        listed = (
-            people.only(*PERSON_CHOICE_FIELDS, "school__short_name")
-            if network
-            else people.select_related(None).order_by("last_name", "first_name").only(*PERSON_CHOICE_FIELDS)
+        network = [group.pk for group in groups if group.partner_school_id] or None
+        oversee = request.membership.can("visits.oversee")
+        since = answerable_since(timezone.now())
+        # Each list of choices is one prepared query; the select and the boxes list the same people.
+        listed = _people_rows.rows(
+            shape={"network": network is not None}, school_id=school.pk, **({"groups": network} if network else {})
         )
         for name in ("observed", "observers"):
-            self.fields[name].queryset = people
-            # The select and the boxes list the same people: one query, read by the first.
             self.fields[name].rows = listed
             self.fields[name].show_school = bool(network)
+        # The select and the boxes label each person alike: the choices made once for both.
+        labelled = self.fields["observed"].iterator(self.fields["observed"])
+        self.fields["observers"].row_choices = [labelled.choice(person) for person in listed]
         self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
         self.fields["group"].rows = groups
-        subjects = Subject.objects.for_school(school).order_by("name")
-        self.fields["subject"].queryset = subjects
-        # Read once as a list, not through a server-side cursor.
-        self.fields["subject"].rows = subjects
-        if protocols is None:
-            protocols = ObservationProtocol.objects.for_school(school).filter(is_active=True)
-        self.fields["protocol"].queryset = protocols
-        self.fields["protocol"].rows = protocols
-        answerable = visits_for_planner(request, school)
-        # Validating checks the answered visit's observers; listing them needs none.
-        self.fields["answers_visit"].queryset = answerable.prefetch_related("observer_links")
-        self.fields["answers_visit"].rows = answerable.only(*VISIT_CHOICE_FIELDS)
+        self.fields["subject"].rows = _subject_rows.rows(school_id=school.pk)
+        self.fields["protocol"].rows = active_protocol_rows(school=school) if protocols is None else protocols
+        self.fields["answers_visit"].rows = _answerable_rows.rows(
+            shape={"oversee": oversee},
+            school_id=school.pk,
+            since=since,
+            **({} if oversee else {"user_id": request.user.pk}),
+        )
+        if self.is_bound:
+            # What validation reads, built only for a form to validate: whole cards, and the
+            # answered visit's observers (listing them needs none).
+            people = _planner_people(school=school, network=network)
+            people = people.select_related("school").order_by("school__short_name", "last_name", "first_name")
+            self.fields["observed"].queryset = self.fields["observers"].queryset = people
+            self.fields["subject"].queryset = _subjects(school=school)
+            self.fields["protocol"].queryset = active_protocols(school=school)
+            answerable = visits_for_planner(school=school, user_id=request.user.pk, oversee=oversee, since=since)
+            self.fields["answers_visit"].queryset = answerable.prefetch_related("observer_links")
+        for name in ("observed", "observers", "subject", "protocol", "answers_visit"):
+            # The widget lists the field's rows (a queryset set above would have told it).
+            self.fields[name].widget.choices = self.fields[name].choices
 
     def clean(self):
         """The service's rules (`services.visit_check`) on what parsed, shown next
@@ -349,13 +416,19 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, school=None, visit=None, check_items=None, **kwargs):
         """`check_items`: the visit's checklist items when the view loaded them with its prompts."""
         super().__init__(*args, **kwargs)
-        # Whether the school has problem tags and their boxes: one query, read by the first.
-        self.problem_tag_rows = ProblemTag.objects.for_school(school)
-        self.fields["problem_tags"].queryset = self.problem_tag_rows
+        # Whether the school has problem tags and their boxes: one prepared query.
+        self.problem_tag_rows = _problem_tags.rows(school_id=school.pk)
         self.fields["problem_tags"].rows = self.problem_tag_rows
+        if self.is_bound:
+            # What validation reads, built only for a form to validate.
+            self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
         if visit is not None:
-            self.fields["checks"].queryset = services.feedback_check_items(visit=visit)
+            if self.is_bound or check_items is None:
+                self.fields["checks"].queryset = services.feedback_check_items(visit=visit)
             self.fields["checks"].rows = check_items
+        for name in ("problem_tags", "checks"):
+            # The widget lists the field's rows (a queryset set above would have told it).
+            self.fields[name].widget.choices = self.fields[name].choices
 
     def values(self):
         """The fields that parsed, for the service (a draft keeps what it can)."""
@@ -378,6 +451,11 @@ class FeedbackForm(forms.Form):
             else timezone.localtime().replace(second=0, microsecond=0)
         )
         return initial
+
+
+@prepared_query
+def _problem_tags():
+    return ProblemTag.objects.for_school(Param("school_id"))
 
 
 class ReflectionForm(forms.Form):

@@ -10,6 +10,7 @@ administration). Drafts are their author's alone.
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import json_script
@@ -22,7 +23,6 @@ from apps.core import wordforms
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
-from apps.core.paging import page_with_count
 from apps.core.request_limits import body_limit
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
@@ -30,13 +30,14 @@ from apps.mentoring.access import require
 from apps.staff.models import short_name
 
 from . import access, selectors, services
-from .models import EvaluativeWord, Feedback, LessonVisit, ObservationProtocol, ProtocolItem
+from .models import Feedback, LessonVisit, ProtocolItem
 from .page_forms import (
     TEXT_FIELDS,
     CancelForm,
     FeedbackForm,
     ReflectionForm,
     VisitForm,
+    active_protocol_rows,
     evaluative_words_found,
     groups_for_planner,
 )
@@ -44,7 +45,6 @@ from .page_forms import (
 # Lists on "My visits" are capped; received feedback is paged.
 LIST_CAP = 20
 PAGE_SIZE = 20
-DEBRIEFED = (LessonVisit.Status.DEBRIEFED, LessonVisit.Status.DEBRIEFED_LATE)
 # An autosave is the five texts URL-encoded, a Cyrillic letter 6 bytes: room for
 # all of them at their limit and the other fields; anything longer (a 5 MB
 # paste) is refused before it is read.
@@ -55,6 +55,14 @@ DRAFT_TOO_LONG = {"too_long": True, "limit": DRAFT_TEXT_LIMIT}
 
 def _visit(request, pk, *, queryset=selectors.visit_queryset):
     return get_for_school_or_404(queryset(school=request.school), school=request.school, pk=pk)
+
+
+def _visit_one(request, pk, *, joins):
+    """`selectors.visit_one` of the school, or 404."""
+    visit = selectors.visit_one(school=request.school, pk=pk, joins=joins)
+    if visit is None:
+        raise Http404(LessonVisit._meta.verbose_name)
+    return visit
 
 
 def _my_observer_staff(visit, user):
@@ -91,8 +99,9 @@ def my_visits(request):
             visit.time_left_text = left % {"since": visit.time_left, "left": visit.time_left}
             visit.due_label = _("due %(due)s") % {"due": visit.due_text}
         context["upcoming"] = selectors.visits_lines_prepare(upcoming)
-        received = selectors.visits_received(school=request.school, staff=me, statuses=DEBRIEFED)
-        context["received"] = page_with_count(received, number=request.GET.get("page"), per_page=PAGE_SIZE)
+        context["received"] = selectors.visits_received_page(
+            school=request.school, staff=me, number=request.GET.get("page"), per_page=PAGE_SIZE
+        )
         selectors.visits_lines_prepare(context["received"].object_list)
         for visit in context["received"].object_list:
             count = visit.feedback_submitted
@@ -100,12 +109,7 @@ def my_visits(request):
             when = visit.debriefed_text
             visit.debriefed_label = _("debriefed %(when)s") % {"when": when} if when else ""
         # The observed teacher's own agreed next steps (their content: theirs to read), as plain rows.
-        next_steps = (
-            Feedback.objects.filter(visit__school=request.school, visit__observed=me, submitted_at__isnull=False)
-            .exclude(next_step="")
-            .order_by("-submitted_at", "-pk")
-            .values_list(*MY_NEXT_STEP_FIELDS)[:5]
-        )
+        next_steps = selectors.my_next_steps_rows(school=request.school, staff=me, cap=5)
         context["next_steps"] = [
             {
                 "next_step": next_step,
@@ -120,16 +124,11 @@ def my_visits(request):
             for next_step, follow_up_on, visit_id, grade, topic, *names in next_steps
         ]
     # Visits this user planned for others: whoever planned a visit finds it again.
-    planned = selectors.visits_planned_by(school=request.school, user=request.user)[:LIST_CAP]
-    context["planned"] = selectors.visits_lines_prepare(list(planned))
+    planned = selectors.visits_planned_by_rows(school=request.school, user=request.user, cap=LIST_CAP)
+    context["planned"] = selectors.visits_lines_prepare(planned)
     return render(request, "visits/pages/my.html", context)
 
 
-# What an agreed next step on "My visits" shows: the rest of the feedback text stays unread.
-MY_NEXT_STEP_FIELDS = (
-    *("next_step", "follow_up_on", "visit_id", "visit__grade", "visit__topic"),
-    *(f"observer__{name}" for name in selectors.NAME_FIELDS),
-)
 _detail_link = row_link("visits:detail")
 
 
@@ -154,7 +153,7 @@ def _initial(request, me, *, groups, protocols):
 
     source_id = request.GET.get("from_visit", "")
     if source_id.isdecimal():
-        source = selectors.visit_page(school=school).filter(pk=source_id).first()
+        source = selectors.visit_one(school=school, pk=int(source_id), joins="page")
         # The next step is content: only those who may read it bring it over.
         if source is not None and access.visit_can_read_content(request, source):
             all_feedback = selectors.visit_feedback(visit=source, content=True)
@@ -178,7 +177,7 @@ def _initial(request, me, *, groups, protocols):
 
     answers_id = request.GET.get("answers", "")
     if answers_id.isdecimal():
-        answered = selectors.visit_page(school=school).filter(pk=answers_id).first()
+        answered = selectors.visit_one(school=school, pk=int(answers_id), joins="page")
         if answered is not None and access.visit_can_view(request, answered):
             links = list(answered.observer_links.all())
             initial.update(
@@ -194,10 +193,6 @@ def _initial(request, me, *, groups, protocols):
     return initial
 
 
-def _active_protocols(school):
-    return ObservationProtocol.objects.for_school(school).filter(is_active=True)
-
-
 @school_view()
 def visit_create(request):
     """Any member plans a visit; a teacher only one they take part in."""
@@ -209,10 +204,10 @@ def visit_create(request):
     groups = groups_for_planner(request, request.school)
     # The active protocols: the form's first choice and its list, one query; a school with
     # none active gets the defaults if it has no protocol at all.
-    protocols = _active_protocols(request.school)
+    protocols = active_protocol_rows(school=request.school)
     if not protocols:
         services.protocols_ensure_defaults(school=request.school)
-        protocols = _active_protocols(request.school)
+        protocols = active_protocol_rows(school=request.school)
     initial = None if request.method == "POST" else _initial(request, me, groups=groups, protocols=protocols)
     form = VisitForm(
         request.POST or None,
@@ -240,7 +235,7 @@ def visit_create(request):
 
 @school_view()
 def visit_detail(request, pk):
-    visit = _visit(request, pk, queryset=selectors.visit_detail)
+    visit = _visit_one(request, pk, joins="detail")
     share_reader = _share_reader(request, visit)
     require(access.visit_can_view(request, visit, share_reader=share_reader))
     can_read = access.visit_can_read_content(request, visit, share_reader=share_reader)
@@ -258,10 +253,7 @@ def visit_detail(request, pk):
     is_observed = access.is_observed(visit, user)
     is_curator = access.is_curator(visit, user)
     # The teacher sees exactly who would read her debrief if she shared it now, or who reads it.
-    share_names = []
-    if is_observed:
-        finder = selectors.visit_share_readers if visit.shared_with_association else selectors.visit_share_candidates
-        share_names = list(finder(visit=visit))
+    share_names = selectors.visit_share_people(visit=visit) if is_observed else []
     context = {
         "visit": visit,
         "now": timezone.now(),
@@ -291,10 +283,10 @@ def visit_detail(request, pk):
 
 def _words(school):
     """The school's evaluative words; the defaults are made for a school that has none."""
-    words = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+    words = selectors.evaluative_words(school=school)
     if not words:
         services.evaluative_words_ensure(school=school)
-        words = list(EvaluativeWord.objects.for_school(school).values_list("word", flat=True))
+        words = selectors.evaluative_words(school=school)
     return words
 
 
@@ -302,7 +294,7 @@ def _protocol_items(visit):
     """The prompts of the visit's protocol and its checklist items (the form's boxes), one query."""
     if not visit.protocol_id:
         return [], []
-    items = list(ProtocolItem.objects.filter(protocol=visit.protocol_id).order_by("position", "pk"))
+    items = selectors.protocol_items(protocol_id=visit.protocol_id)
     return (
         [item for item in items if item.kind == ProtocolItem.Kind.PROMPT],
         [item for item in items if item.kind == ProtocolItem.Kind.CHECK],
@@ -336,13 +328,13 @@ class _UnescapedJSONEncoder(DjangoJSONEncoder):
 def feedback(request, pk):
     """An observer's feedback, on a phone right after the lesson: drafts on demand,
     automatic drafts (htmx), and a copy in the browser (static/js/drafts.js)."""
-    visit = _visit(request, pk, queryset=selectors.visit_for_feedback)
+    visit = _visit_one(request, pk, joins="feedback")
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
     if visit.status == LessonVisit.Status.CANCELLED:
         messages.info(request, _("The visit was cancelled."))
         return redirect("visits:detail", pk=visit.pk)
-    current = Feedback.objects.filter(visit=visit, observer=me).first()
+    current = selectors.feedback_of(visit=visit, observer=me)
     if request.method != "POST" and current is not None and current.is_submitted:
         messages.info(request, _("Your feedback on this lesson is submitted."))
         return redirect("visits:detail", pk=visit.pk)
@@ -443,7 +435,7 @@ def feedback_draft(request, pk):
     """The automatic draft (htmx): saves whatever is typed, answers a small fragment.
     A text over its limit saves nothing and answers 413: the page keeps the text
     and says to shorten it."""
-    visit = _visit(request, pk, queryset=selectors.visit_for_feedback)
+    visit = _visit_one(request, pk, joins="feedback")
     me = _my_observer_staff(visit, request.user)
     require(me is not None)
     saved = refusal = None

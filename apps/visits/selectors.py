@@ -5,6 +5,7 @@ access check in apps.visits.access."""
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     Func,
@@ -24,14 +25,25 @@ from django.utils.timesince import timesince, timeuntil
 from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
 from apps.core.dates import short_date
+from apps.core.json_rows import set_prefetched
 from apps.core.links import row_link
-from apps.core.prepared import Param, prepared_query
+from apps.core.paging import prepared_page
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
-from .models import Feedback, LessonVisit, VisitObserver, VisitShareReader
+from .models import (
+    EvaluativeWord,
+    Feedback,
+    FeedbackCheck,
+    LessonVisit,
+    ProtocolItem,
+    VisitObserver,
+    VisitShareReader,
+)
 
 NAME_FIELDS = ("last_name", "first_name", "patronymic")
+MAX_ID = 2**63 - 1
 
 
 def debrief_problem_tags(*, school, curator_user, group_statuses):
@@ -65,27 +77,73 @@ def visit_queryset(*, school):
     )
 
 
-def _with_observers(visits):
+def _observer_links():
     """The observers' cards: a card's account is its `user_id`, all the access rules read."""
-    return visits.prefetch_related(Prefetch("observer_links", queryset=VisitObserver.objects.select_related("staff")))
+    return VisitObserver.objects.select_related("staff")
+
+
+def _with_observers(visits):
+    return visits.prefetch_related(Prefetch("observer_links", queryset=_observer_links()))
+
+
+def _page_joins(*, school):
+    return LessonVisit.objects.for_school(school).select_related(
+        "observed", "group", "group__curator", "subject", "protocol"
+    )
 
 
 def visit_page(*, school):
     """One visit for its page and for planning from it: the joins those read (teacher,
     subject, protocol, pair and its curator) and the observers."""
-    visits = LessonVisit.objects.for_school(school)
-    return _with_observers(visits.select_related("observed", "group", "group__curator", "subject", "protocol"))
+    return _with_observers(_page_joins(school=school))
+
+
+def _detail_joins(*, school):
+    return _page_joins(school=school).select_related("observed__association", "self_reflection")
 
 
 def visit_detail(*, school):
     """The visit's page: with the teacher's subject association and the self-reflection
     (check access before showing it); its feedback is read by `visit_feedback`."""
-    return visit_page(school=school).select_related("observed__association", "self_reflection")
+    return _with_observers(_detail_joins(school=school))
+
+
+def _feedback_joins(*, school):
+    return LessonVisit.objects.for_school(school).select_related("observed", "protocol")
 
 
 def visit_for_feedback(*, school):
     """One visit for an observer's feedback form: the teacher, the protocol and the observers."""
-    return _with_observers(LessonVisit.objects.for_school(school).select_related("observed", "protocol"))
+    return _with_observers(_feedback_joins(school=school))
+
+
+# The joins of `visit_one`, by the page.
+_VISIT_JOINS = {"page": _page_joins, "detail": _detail_joins, "feedback": _feedback_joins}
+
+
+def visit_one(*, school, pk, joins):
+    """The visit `pk` of the school as `visit_page`, `visit_detail` or `visit_for_feedback`
+    (`joins`: "page", "detail", "feedback") give it, with its observers, or None: two
+    prepared queries (apps.core.prepared) instead of a queryset and a prefetch built each time."""
+    if not 0 < pk <= MAX_ID:
+        return None  # no such row, and a number a bigint cannot hold would be a database error
+    visit = _visit_one.first(shape={"joins": joins}, school_id=school.pk, pk=pk)
+    if visit is not None:
+        links = _observers_of.rows(visit_id=visit.pk)
+        for link in links:
+            link._state.fields_cache["visit"] = visit
+        set_prefetched(visit, "observer_links", VisitObserver, links)
+    return visit
+
+
+@prepared_query
+def _visit_one(*, joins):
+    return _VISIT_JOINS[joins](school=Param("school_id")).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _observers_of():
+    return _observer_links().filter(visit_id=Param("visit_id")).order_by("pk")
 
 
 def visit_for_reflection(*, school):
@@ -93,15 +151,66 @@ def visit_for_reflection(*, school):
     return LessonVisit.objects.for_school(school).select_related("observed", "self_reflection")
 
 
+def _feedback_rows(*, visit_id, content):
+    rows = Feedback.objects.filter(visit_id=visit_id).order_by("pk")
+    if not content:
+        return rows.filter(submitted_at__isnull=False).only("observer", "submitted_at")
+    return rows.select_related("observer")
+
+
 def visit_feedback(*, visit, content, checks=False):
     """The visit's feedback by observer, drafts included, with its text (and its ticks
     when `checks`) when `content` (the reader passed apps.visits.access); else only who
-    submitted it."""
-    rows = Feedback.objects.filter(visit=visit.pk).order_by("pk")
-    if not content:
-        return list(rows.filter(submitted_at__isnull=False).only("observer", "submitted_at"))
-    rows = rows.select_related("observer")
-    return list(rows.prefetch_related("checks") if checks else rows)
+    submitted it. A list, from prepared queries."""
+    found = _feedback_of.rows(shape={"content": content}, visit_id=visit.pk)
+    if content and checks:
+        ticks = {}
+        for check in _checks_of.rows(ids=[feedback.pk for feedback in found]):
+            ticks.setdefault(check.feedback_id, []).append(check)
+        for feedback in found:
+            set_prefetched(feedback, "checks", FeedbackCheck, ticks.get(feedback.pk, ()))
+    return found
+
+
+@prepared_query
+def _feedback_of(*, content):
+    return _feedback_rows(visit_id=Param("visit_id"), content=content)
+
+
+@prepared_query
+def _checks_of():
+    # A feedback's ticks in their order (FeedbackCheck's Meta.ordering).
+    return FeedbackCheck.objects.filter(feedback__pk__any=ParamList("ids")).order_by("position", "pk")
+
+
+def feedback_of(*, visit, observer):
+    """The observer's own feedback on the visit (a draft or submitted), or None."""
+    return _feedback_by.first(visit_id=visit.pk, observer_id=observer.pk)
+
+
+@prepared_query
+def _feedback_by():
+    return Feedback.objects.filter(visit_id=Param("visit_id"), observer_id=Param("observer_id")).order_by("pk")
+
+
+def evaluative_words(*, school):
+    """The school's evaluative words, a list of strings (a prepared query)."""
+    return _evaluative_words.rows(school_id=school.pk)
+
+
+@prepared_query
+def _evaluative_words():
+    return EvaluativeWord.objects.for_school(Param("school_id")).values_list("word", flat=True)
+
+
+def protocol_items(*, protocol_id):
+    """The protocol's prompts and checklist items in their order, a list (a prepared query)."""
+    return _protocol_items.rows(protocol_id=protocol_id)
+
+
+@prepared_query
+def _protocol_items():
+    return ProtocolItem.objects.filter(protocol_id=Param("protocol_id")).order_by("position", "pk")
 
 
 # What a line of a list of visits shows (`visits_lines_prepare`): the lists load only these
@@ -124,18 +233,28 @@ def visits_for_staff(*, school, staff):
     return visit_lines(school=school).filter(Q(observed=staff) | Q(Exists(observes)))
 
 
-def visits_planned_by(*, school, user):
-    """Visits `user` planned without taking part (a curator's visit outside her
+def visits_planned_by(*, school, user_id):
+    """Visits `user_id` planned without taking part (a curator's visit outside her
     groups, a deputy head's plan): the planner finds them again, facts only
     (apps.visits.access). Those she takes part in are in her other lists."""
-    takes_part = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user=user)
+    takes_part = VisitObserver.objects.filter(visit=OuterRef("pk"), staff__user_id=user_id)
     return (
         visit_lines(school=school)
-        .filter(created_by=user)
-        .exclude(observed__user=user)
+        .filter(created_by_id=user_id)
+        .exclude(observed__user_id=user_id)
         .exclude(Exists(takes_part))
         .order_by("-starts_at", "pk")
     )
+
+
+def visits_planned_by_rows(*, school, user, cap):
+    """The first `cap` of `visits_planned_by`, a list (a prepared query)."""
+    return _planned_by.rows(shape={"cap": cap}, school_id=school.pk, user_id=user.pk)
+
+
+@prepared_query
+def _planned_by(*, cap):
+    return visits_planned_by(school=Param("school_id"), user_id=Param("user_id"))[:cap]
 
 
 def visits_awaiting_my_feedback(*, school, staff):
@@ -188,16 +307,54 @@ def _open_for_staff(*, cap):
     )
 
 
-def visits_received(*, school, staff, statuses):
-    """The debriefed visits of `staff`'s own lessons, latest first, with how many
+def visits_received(*, school, staff_id):
+    """The debriefed visits of `staff_id`'s own lessons, latest first, with how many
     observers submitted feedback (a count, no content)."""
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
     return (
         visit_lines(school=school)
-        .filter(observed=staff, status__in=statuses)
+        .filter(observed_id=staff_id, status__in=LessonVisit.DEBRIEFED_STATUSES)
         .annotate(feedback_submitted=_count(submitted))
         .order_by("-debriefed_at", "-pk")
     )
+
+
+def visits_received_page(*, school, staff, number, per_page):
+    """The page `number` of `visits_received` with its total, one prepared query."""
+    return prepared_page(_received, number=number, per_page=per_page, school_id=school.pk, staff_id=staff.pk)
+
+
+@prepared_query
+def _received():
+    rows = visits_received(school=Param("school_id"), staff_id=Param("staff_id"))
+    return rows.annotate(total_count=Window(Count("*")))
+
+
+def my_next_steps(*, school, staff_id):
+    """The next steps agreed on `staff_id`'s own lessons (their content: hers to read),
+    latest first, as plain rows of `MY_NEXT_STEP_FIELDS`; the rest of the text stays unread."""
+    return (
+        Feedback.objects.filter(visit__school=school, visit__observed_id=staff_id, submitted_at__isnull=False)
+        .exclude(next_step="")
+        .order_by("-submitted_at", "-pk")
+        .values_list(*MY_NEXT_STEP_FIELDS)
+    )
+
+
+MY_NEXT_STEP_FIELDS = (
+    *("next_step", "follow_up_on", "visit_id", "visit__grade", "visit__topic"),
+    *(f"observer__{name}" for name in NAME_FIELDS),
+)
+
+
+def my_next_steps_rows(*, school, staff, cap):
+    """The latest `cap` of `my_next_steps`, a list (a prepared query)."""
+    return _my_next_steps.rows(shape={"cap": cap}, school_id=school.pk, staff_id=staff.pk)
+
+
+@prepared_query
+def _my_next_steps(*, cap):
+    return my_next_steps(school=Param("school_id"), staff_id=Param("staff_id"))[:cap]
 
 
 def _count(rows):
@@ -249,16 +406,27 @@ def visit_share_candidates(*, visit):
     observed = visit.observed
     if not observed.association_id:
         return StaffMember.objects.none()
+    return _share_candidates(
+        school_id=observed.school_id, association_id=observed.association_id, observed_id=observed.pk
+    )
+
+
+def _share_candidates(*, school_id, association_id, observed_id):
     in_school = Membership.objects.filter(user=OuterRef("user"), school=OuterRef("school"))
     return (
         StaffMember.objects.filter(
-            school=observed.school_id, association=observed.association_id, is_active=True, user__isnull=False
+            school_id=school_id, association_id=association_id, is_active=True, user__isnull=False
         )
-        .exclude(pk=observed.pk)
+        .exclude(pk=observed_id)
         .filter(Exists(in_school))
         .exclude(Exists(in_school.filter(roles__overlap=roles_with("visits.oversee"))))
         .order_by("last_name", "first_name", "patronymic", "pk")
     )
+
+
+def _recorded_readers(candidates, *, visit_id):
+    recorded = VisitShareReader.objects.filter(visit_id=visit_id, staff=OuterRef("pk"))
+    return candidates.filter(Exists(recorded))
 
 
 def visit_share_readers(*, visit):
@@ -267,8 +435,28 @@ def visit_share_readers(*, visit):
     association, still working here, not administration now). One query."""
     if not visit.shared_with_association:
         return StaffMember.objects.none()
-    recorded = VisitShareReader.objects.filter(visit=visit.pk, staff=OuterRef("pk"))
-    return visit_share_candidates(visit=visit).filter(Exists(recorded))
+    return _recorded_readers(visit_share_candidates(visit=visit), visit_id=visit.pk)
+
+
+def visit_share_people(*, visit):
+    """What the observed teacher's card shows: `visit_share_readers` when the debrief is
+    shared, else `visit_share_candidates`; a list, from a prepared query."""
+    observed = visit.observed
+    if not observed.association_id:
+        return []
+    shared = visit.shared_with_association
+    values = {"school_id": observed.school_id, "association_id": observed.association_id, "observed_id": observed.pk}
+    if shared:
+        values["visit_id"] = visit.pk
+    return _share_people.rows(shape={"readers": shared}, **values)
+
+
+@prepared_query
+def _share_people(*, readers):
+    people = _share_candidates(
+        school_id=Param("school_id"), association_id=Param("association_id"), observed_id=Param("observed_id")
+    )
+    return _recorded_readers(people, visit_id=Param("visit_id")) if readers else people
 
 
 def visit_is_share_reader(*, visit, user, school):

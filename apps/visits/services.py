@@ -35,6 +35,13 @@ EVENT_KIND = {
 }
 # A reverse visit answers a visit of the last half year.
 ANSWERABLE_FOR = datetime.timedelta(days=183)
+
+
+def answerable_since(now):
+    """The earliest start of a visit a reverse visit may still answer."""
+    return now - ANSWERABLE_FOR
+
+
 REMINDERS = (
     (datetime.timedelta(hours=24), Notification.Kind.DEBRIEF_REMINDER_24H),
     (datetime.timedelta(hours=4), Notification.Kind.DEBRIEF_REMINDER_4H),
@@ -107,7 +114,7 @@ def visit_check(
         answerable = (
             LessonVisit.objects.for_school(school)
             .exclude(status=LessonVisit.Status.CANCELLED)
-            .filter(pk=answers_visit.pk, starts_at__gte=timezone.now() - ANSWERABLE_FOR)
+            .filter(pk=answers_visit.pk, starts_at__gte=answerable_since(timezone.now()))
         )
         if not answerable.exists():
             errors["answers_visit"] = _("Choose a visit of this school of the last half year that was not cancelled.")

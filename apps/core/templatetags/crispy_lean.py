@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import crispy_bootstrap5
-from crispy_forms.templatetags.crispy_forms_filters import optgroups
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, optgroups
 from django import forms, template
 from django.conf import settings
 from django.forms.models import ModelChoiceIteratorValue
@@ -270,6 +270,11 @@ def _plain_widget(field):
     return not isinstance(widget, forms.MultiWidget) and not hasattr(widget, "widget")
 
 
+def _plain(context, field):
+    """Whether the field is one of the shapes built here."""
+    return _plain_context(context) and _plain_widget(field)
+
+
 @register.simple_tag(takes_context=True)
 def crispy_lean_field(context):
     """The `field` of the context, drawn as the bootstrap5 pack's field.html draws it."""
@@ -294,3 +299,20 @@ def crispy_lean_fields(context):
         with context.push(field=field):
             parts.append(_drawn(context, field, plain_context))
     return mark_safe("\n".join(parts))  # nosec B308 B703 - each part escaped by crispy_lean_field
+
+
+@register.filter
+def as_lean_field(field):
+    """`field|as_crispy_field` without the template pass around each field (its context,
+    the pack's field.html and this module's tag in it): a form of a dozen fields paid
+    that a dozen times. A form with a crispy helper, or a field this module does not
+    draw, goes through crispy's filter as before."""
+    if getattr(field.form, "helper", None) is None and _plain(_LEAN_CONTEXT, field):
+        # The pack's field.html (ours: templates/bootstrap5/field.html) ends with a line break.
+        drawn = str(field) if field.is_hidden else _field(field)
+        return mark_safe(f"{drawn}\n")  # nosec B308 B703 - escaped by _field and the widget
+    return as_crispy_field(field)
+
+
+# What crispy's `as_crispy_field` puts in the context of a field without a helper.
+_LEAN_CONTEXT = {"form_show_errors": True, "form_show_labels": True, "label_class": "", "field_class": ""}

@@ -171,6 +171,14 @@ def test_a_field_is_drawn_as_the_crispy_pack_draws_it(name, data, language, monk
     assert _normalised(ours.render({"field": _field(data, name)})) == _normalised(expected)
 
 
+@pytest.mark.parametrize("data", [None, BAD_DATA], ids=["blank", "with-errors"])
+@pytest.mark.parametrize("name", list(EveryKindForm.base_fields))
+def test_a_lean_field_is_what_as_crispy_field_gives(name, data, language):
+    crispy = engines["django"].from_string("{% load crispy_forms_tags %}{{ field|as_crispy_field }}")
+    lean = engines["django"].from_string("{% load crispy_lean %}{{ field|as_lean_field }}")
+    assert lean.render({"field": _field(data, name)}) == crispy.render({"field": _field(data, name)})
+
+
 def test_a_whole_form_is_drawn_as_the_crispy_pack_draws_it(language):
     pack_field = engines["django"].engine.from_string(PACK_FIELD.read_text())
     context = {"form_show_errors": True, "form_show_labels": True, "label_class": "", "field_class": ""}

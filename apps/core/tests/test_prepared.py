@@ -62,6 +62,8 @@ def test_a_second_run_does_not_compile_again(monkeypatch):
 
     monkeypatch.setattr(compiler.SQLCompiler, "as_sql", refuse)
     monkeypatch.setattr(compiler.SQLCompiler, "setup_query", refuse)
+    # nor asks each column's field for its converters again
+    monkeypatch.setattr(compiler.SQLCompiler, "get_converters", refuse)
     assert len(visits_of_school.rows(school_id=school.pk)) == 1
 
 
@@ -150,6 +152,9 @@ def test_a_page_of_a_prepared_query_and_its_total_from_one_query():
     assert (page.number, page.paginator.count, page.paginator.num_pages) == (2, 5, 3)
     # beyond the end, or nonsense: the last page, or the first, as Paginator.get_page does
     assert prepared_page(counted_staff, number=9, per_page=2, school_id=school.pk).number == 3
+    assert prepared_page(counted_staff, number="0", per_page=2, school_id=school.pk).number == 3
+    assert prepared_page(counted_staff, number=-4, per_page=2, school_id=school.pk).number == 3
+    assert prepared_page(counted_staff, number=10**30, per_page=2, school_id=school.pk).number == 3
     assert [p.pk for p in prepared_page(counted_staff, number="x", per_page=2, school_id=school.pk)] == [
         p.pk for p in people[:2]
     ]
@@ -196,3 +201,17 @@ def test_a_list_of_keys_of_a_relation():
     StaffMemberFactory(school=three)
     assert of_schools.rows(schools=[one.pk, two.pk]) == [a.pk, b.pk]
     assert of_schools.rows(schools=[]) == []
+
+
+def test_each_run_converts_its_columns_as_the_queryset_does():
+    # A JSON column comes back as text and is parsed by its field's converter,
+    # which a run finds once and reuses, not per column each time.
+    from apps.core.json_rows import JSONRow
+
+    @prepared_query
+    def with_a_json_column():
+        return StaffMember.objects.filter(pk=Param("pk")).annotate(row=JSONRow(name="last_name")).values("row")
+
+    first, second = StaffMemberFactory(last_name="Иванова"), StaffMemberFactory(last_name="Петрова")
+    assert with_a_json_column.rows(pk=first.pk) == [{"row": {"name": "Иванова"}}]
+    assert with_a_json_column.rows(pk=second.pk) == [{"row": {"name": "Петрова"}}]

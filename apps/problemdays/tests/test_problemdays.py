@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -237,3 +238,60 @@ def test_the_planner_reads_organisers_ideas_and_roles_with_the_day(school):
     other = StaffMemberFactory(school=school)
     loaded.organisers.set([other])
     assert list(ProblemDay.objects.get(pk=day.pk).organisers.all()) == [other]
+
+
+def test_prepared_queries_give_each_school_its_own_days(school, other_school, deputy_head, outsider):
+    """The day pages' queries are compiled once per process and rerun with each
+    request's values: one school's day, activities or ideas never reach another's page."""
+    ours = ProblemDayFactory(school=school, working_title="Наш день")
+    theirs = ProblemDayFactory(school=other_school, working_title="Чужой день")
+    for day, title in ((ours, "Наше занятие"), (theirs, "Чужое занятие")):
+        DayActivityFactory(day=day, title=title)
+        ThemeIdeaFactory(day=day, title=f"Идея: {title}")
+    for user, own, other in ((deputy_head, ours, theirs), (outsider, theirs, ours)):
+        client = client_for(user)
+        own_activity, other_activity = own.activities.get().title, other.activities.get().title
+        for name in ("problemdays:day_detail", "problemdays:timetable"):
+            page = client.get(reverse(name, args=[own.pk])).content.decode()
+            assert own_activity in page
+            assert other_activity not in page
+            assert client.get(reverse(name, args=[other.pk])).status_code == 404
+        page = client.get(reverse("problemdays:day_edit", args=[own.pk])).content.decode()
+        assert f"Идея: {own_activity}" in page
+        assert f"Идея: {other_activity}" not in page
+        assert other.title not in client.get(reverse("problemdays:day_list")).content.decode()
+        assert selectors.day_for_page(school=own.school, pk=other.pk, page="planner") is None
+        found = selectors.day_for_page(school=own.school, pk=own.pk, page="planner")
+        assert [a.title for a in found.activities.all()] == [own_activity]
+
+
+def test_day_pages_compile_their_queries_once(school, deputy_head, monkeypatch, settings):
+    """The day pages run prepared queries: after a first visit no day, activity or
+    idea query is built and compiled again, 1–3 ms of Python each."""
+    settings.PERSON_CACHE_SECONDS = 60  # the navbar's to-dos counted once, as in production
+    day = ProblemDayFactory(school=school)
+    DayActivityFactory(day=day, responsible=[StaffMemberFactory(school=school)])
+    ThemeIdeaFactory(day=day)
+    client = client_for(deputy_head)
+    urls = [
+        reverse(name, args=args)
+        for name, args in (
+            ("problemdays:day_detail", [day.pk]),
+            ("problemdays:day_list", []),
+            ("problemdays:day_edit", [day.pk]),
+            ("problemdays:timetable", [day.pk]),
+            ("problemdays:reflection_edit", [day.pk]),
+        )
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200
+    compiled, original = [], SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    for url in urls:
+        assert client.get(url).status_code == 200
+    assert not {model._meta.label for model in compiled if model is not None and model._meta.app_label == "problemdays"}

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -520,3 +521,66 @@ def test_comparison_ignores_a_hidden_round_and_people_not_in_both(school, staff)
     analysis = closed_and_analysed(later)
     assert analysis.ties_shown
     assert analysis.compared_with is None and analysis.comparison == {}
+
+
+# The answer page's boxes and buttons, drawn in Python, as its template drew them per choice.
+TEMPLATE_BOXES = (
+    "{% for choice in field %}"
+    '<label class="list-group-item d-flex align-items-center gap-3 py-3">\n'
+    '<input class="form-check-input m-0 flex-shrink-0 survey-check" type="checkbox" name="{{ field.html_name }}" '
+    'value="{{ choice.data.value }}"{% if choice.data.selected %} checked{% endif %}>\n'
+    "<span>{{ choice.choice_label }}</span>\n"
+    "</label>\n"
+    "{% endfor %}"
+)
+TEMPLATE_SCALE = (
+    "{% for choice in field %}"
+    '<input type="radio" class="btn-check" name="{{ field.html_name }}" id="{{ field.name }}-{{ choice.data.value }}" '
+    'value="{{ choice.data.value }}"{% if choice.data.selected %} checked{% endif %}>\n'
+    '<label class="btn btn-outline-primary py-2" for="{{ field.name }}-{{ choice.data.value }}">'
+    "{{ choice.choice_label }}</label>\n"
+    "{% endfor %}"
+)
+
+
+def _lines(html):
+    return [line.strip() for line in str(html).splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("posted", [False, True], ids=["answered", "with-errors"])
+def test_the_answer_s_boxes_and_buttons_are_what_the_template_drew(survey, staff, teacher, posted):
+    s = staff
+    s["Центрова"].last_name = "Центрова <& «Ко»>"
+    s["Центрова"].save()
+    answer(survey, s["Учителева"], advice=[s["Центрова"]], lessons=[s["Мостова"], s["Парова"]])
+    client = client_for(teacher)
+    url = reverse("surveys:answer", args=[survey.pk])
+    if posted:
+        picks = [s[name].pk for name in ("Центрова", "Мостова", "Парова", "Парнова", "Одинокова", "Тихонова")]
+        response = client.post(url, {ADVICE: picks, TRUST: [s["Тихонова"].pk], "open_lessons": "2"})
+        assert response.status_code == 200 and response.context["form"].errors
+    else:
+        response = client.get(url)
+    form = response.context["form"]
+    boxes, scale = engines["django"].from_string(TEMPLATE_BOXES), engines["django"].from_string(TEMPLATE_SCALE)
+    questions, items = form.questions(), form.readiness_fields()
+    assert len(questions) == 3 and len(items) == 4
+    for field in questions:
+        assert _lines(field.options) == _lines(boxes.render({"field": field}))
+    assert sum(str(field.options).count(" checked") for field in questions) == (7 if posted else 3)
+    for field in items:
+        assert _lines(field.options) == _lines(scale.render({"field": field}))
+
+
+def test_two_schools_rounds_through_the_same_compiled_queries(school, other_school, survey, staff, teacher, outsider):
+    theirs = SurveyRoundFactory(school=other_school, people__size=4)
+    outsider_card = StaffMemberFactory(school=other_school, user=outsider)
+    SurveyParticipant.objects.create(round=theirs, staff=outsider_card)
+    mine = client_for(teacher).get(reverse("surveys:answer", args=[survey.pk])).context["form"]
+    colleagues = {str(value) for value, _label in mine.fields[ADVICE].choices}
+    assert colleagues == {str(p.pk) for name, p in staff.items() if name != "Учителева"}
+    other = client_for(outsider).get(reverse("surveys:answer", args=[theirs.pk])).context["form"]
+    expected = set(theirs.participants.exclude(staff=outsider_card).values_list("staff_id", flat=True))
+    assert {int(str(value)) for value, _label in other.fields[ADVICE].choices} == expected
+    assert client_for(outsider).get(reverse("surveys:answer", args=[survey.pk])).status_code == 404
+    assert client_for(teacher).get(reverse("surveys:answer", args=[2**70])).status_code == 404

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,7 +15,13 @@ from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff.tests.factories import StaffMemberFactory, SubjectFactory
 from apps.teams import services
 from apps.teams.models import Milestone, TaskTeam, TeamMember, TeamOutcome
-from apps.teams.selectors import composition_hints, team_archive, team_load_warnings
+from apps.teams.selectors import (
+    composition_hints,
+    member_filter_choices,
+    team_archive,
+    team_for_page,
+    team_load_warnings,
+)
 from apps.teams.services import MemberSpec
 from apps.teams.tests.factories import MilestoneFactory, TaskTeamFactory
 from conftest import client_for
@@ -652,3 +659,67 @@ def test_team_page_reads_the_composition_hints_with_the_members(school, administ
     assert "staff_staffmember" not in _tables(client, url)
     active = [m.staff_id for m in team.members.filter(left_on__isnull=True)]
     assert client.get(url).context["hints"] == composition_hints(school=school, staff_ids=active)
+
+
+def test_prepared_queries_give_each_school_and_person_their_own_teams(school, other_school, teacher, outsider):
+    """The team pages' queries are compiled once per process and rerun with each
+    request's values: one school's or person's rows never reach another's page."""
+    mine = TaskTeamFactory(
+        school=school, title="Наша команда", members=[StaffMemberFactory(school=school, user=teacher)]
+    )
+    theirs = TaskTeamFactory(
+        school=other_school, title="Чужая команда", members=[StaffMemberFactory(school=other_school, user=outsider)]
+    )
+    for user, own, other in ((teacher, mine, theirs), (outsider, theirs, mine)):
+        client = client_for(user)
+        for name in ("teams:team_list", "teams:my_teams"):
+            page = client.get(reverse(name)).content.decode()
+            assert own.title in page
+            assert other.title not in page
+        page = client.get(reverse("teams:team_detail", args=[own.pk])).content.decode()
+        assert all(m.staff.full_name in page for m in own.members.all())
+        assert not any(m.staff.full_name in page for m in other.members.all())
+        assert client.get(reverse("teams:team_detail", args=[other.pk])).status_code == 404
+        assert client.get(reverse("teams:team_edit", args=[other.pk])).status_code == 404
+        assert team_for_page(school=own.school, pk=other.pk, page="detail") is None
+        found = team_for_page(school=own.school, pk=own.pk, page="detail")
+        assert {m.pk for m in found.all_members} == set(own.members.values_list("pk", flat=True))
+        people = dict(member_filter_choices(school=own.school))
+        assert set(people) == set(own.school.staff.values_list("pk", flat=True))
+
+
+def _compiled_models(client, urls, monkeypatch):
+    """The models of the queries built and compiled while `client` visits `urls` a second time."""
+    for url in urls:
+        assert client.get(url).status_code == 200
+    compiled, original = [], SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    for url in urls:
+        assert client.get(url).status_code == 200
+    return {model._meta.label for model in compiled if model is not None}
+
+
+def test_team_pages_compile_their_queries_once(school, administrator, monkeypatch, settings):
+    """The team pages run prepared queries: after a first visit no team (or staff
+    survey) query is built and compiled again, 1–3 ms of Python each."""
+    settings.PERSON_CACHE_SECONDS = 60  # the navbar's to-dos counted once, as in production
+    team = TaskTeamFactory(school=school, members=[StaffMemberFactory(school=school)])
+    MilestoneFactory(team=team)
+    urls = [
+        reverse(name, args=args)
+        for name, args in (
+            ("teams:team_detail", [team.pk]),
+            ("teams:team_list", []),
+            ("teams:my_teams", []),
+            ("teams:team_edit", [team.pk]),
+            ("teams:member_add", [team.pk]),
+            ("teams:team_create", []),
+        )
+    ]
+    compiled = _compiled_models(client_for(administrator), urls, monkeypatch)
+    assert not {label for label in compiled if label.startswith(("teams.", "surveys."))}
