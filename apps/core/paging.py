@@ -19,7 +19,7 @@ def page_with_count(rows, *, number, per_page):
         number = int(number)
     except (TypeError, ValueError):
         number = 1
-    if number >= 1:
+    if 1 <= number <= MAX_PAGE:  # beyond it no offset fits the database's bigint: past the end
         start = (number - 1) * per_page
         found = list(rows.annotate(total_count=Window(Count("*")))[start : start + per_page])
         if found or number == 1:

@@ -13,6 +13,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import School
+from apps.core.json_rows import set_prefetched
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.load import teacher_load_warnings
@@ -68,16 +69,11 @@ def _group_member_cards():
 
 def prefetched(instance, name, rows):
     """Give `instance` the rows of its reverse relation `name` as prefetch_related
-    does (`instance.name.all()` reads no more), read by a prepared query."""
+    does (`instance.name.all()` reads no more, nor `row.<owner>`), read by a prepared query."""
     manager = getattr(instance, name)
-    queryset = manager.get_queryset()
     for row in rows:
         manager.field.set_cached_value(row, instance)
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[name] = queryset
+    set_prefetched(instance, name, manager.model, rows, using=instance._state.db)
 
 
 def network_partners(*, network_id, school_id):

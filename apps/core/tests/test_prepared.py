@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.accounts.tests.factories import SchoolFactory
-from apps.core.paging import prepared_page
+from apps.core.paging import page_with_count, prepared_page
 from apps.core.prepared import Param, ParamList, PreparedQueryError, prepared_query
 from apps.staff.models import StaffMember
 from apps.staff.tests.factories import StaffMemberFactory
@@ -215,3 +215,11 @@ def test_each_run_converts_its_columns_as_the_queryset_does():
     first, second = StaffMemberFactory(last_name="Иванова"), StaffMemberFactory(last_name="Петрова")
     assert with_a_json_column.rows(pk=first.pk) == [{"row": {"name": "Иванова"}}]
     assert with_a_json_column.rows(pk=second.pk) == [{"row": {"name": "Петрова"}}]
+
+
+def test_a_page_number_no_offset_holds_gives_the_last_page_of_a_plain_list_too():
+    school = SchoolFactory()
+    StaffMemberFactory.create_batch(3, school=school)
+    rows = StaffMember.objects.filter(school=school).order_by("pk")
+    page = page_with_count(rows, number="99999999999999999999", per_page=2)
+    assert (page.number, len(page.object_list), page.paginator.count) == (2, 1, 3)
