@@ -17,7 +17,12 @@ the options once for each selection: the other rows copy them into their own
 import functools
 from html import escape as escape_text
 
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import (
+    ModelChoiceField,
+    ModelChoiceIterator,
+    ModelChoiceIteratorValue,
+    ModelMultipleChoiceField,
+)
 from django.forms.renderers import get_default_renderer
 from django.forms.widgets import Select
 from django.utils.html import escape
@@ -66,6 +71,18 @@ def share_choices(queryset, *fields, rows=None, load=None):
         field.queryset = queryset  # validation; also hands the widget the new choices
 
 
+_DJANGOS_OWN = {
+    "prepare_value": (ModelChoiceField.prepare_value, ModelMultipleChoiceField.prepare_value),
+    "label_from_instance": (ModelChoiceField.label_from_instance,),
+}
+
+
+def _plain_choices(field):
+    """Whether the field's choices are Django's own: the object's pk and its str()."""
+    kind = type(field)
+    return field.to_field_name is None and all(getattr(kind, name) in own for name, own in _DJANGOS_OWN.items())
+
+
 class LoadedChoiceIterator(ModelChoiceIterator):
     """A ModelChoiceIterator over already loaded objects (`load()` gives the list)."""
 
@@ -76,6 +93,11 @@ class LoadedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if _plain_choices(self.field):
+            # What `choice` gives for a field that keeps Django's own value and label.
+            for obj in self.load():
+                yield ModelChoiceIteratorValue(obj.pk, obj), str(obj)
+            return
         for obj in self.load():
             yield self.choice(obj)
 

@@ -11,7 +11,9 @@ compares them); every other template (forms, fields, radio and checkbox lists,
 file inputs) goes to Django's renderer as before.
 """
 
+import functools
 import html
+import re
 
 from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
@@ -25,14 +27,22 @@ _WIDGETS = "django/forms/widgets/"
 _SELECT_OPTION = _WIDGETS + "select_option.html"
 
 
+_SPECIAL = re.compile("[&<>\"']").search
+
+
+def escaped(value):
+    """`html.escape(value)` for a str: most labels and values have nothing to escape,
+    and one scan finds that (html.escape makes five passes)."""
+    return html.escape(value) if _SPECIAL(value) else value
+
+
 def printed(value):
     """`{{ value }}`: what the template engine prints (localised, escaped)."""
-    if type(value) is str:  # the most common case, which localisation leaves as it is
-        return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
     if isinstance(value, Promise):
-        value = str(value)  # a lazy translation: text, which localisation leaves as it is
-        if type(value) is str:
-            return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
+        # A translated label: localisation leaves it as it is, and it is printed as its text.
+        value = str(value)
+    if type(value) is str:  # the most common case, which localisation leaves as it is
+        return SafeString(escaped(value))  # nosec B308 B703 - escaped right here
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -44,13 +54,13 @@ def text(value):
     localisation, so cheaper than `printed` in rows drawn in Python."""
     if isinstance(value, SafeData):
         return value
-    return html.escape(str(value))
+    return escaped(str(value))
 
 
 def formatted(value):
     """`{{ value|stringformat:'s' }}`."""
     if type(value) is str:
-        return SafeString(html.escape(value))  # nosec B308 B703 - escaped right here
+        return SafeString(escaped(value))  # nosec B308 B703 - escaped right here
     if type(value) is ModelChoiceIteratorValue and type(value.value) is int:
         return str(value.value)  # a model choice's id: digits, nothing to escape
     if isinstance(value, tuple):
@@ -59,16 +69,25 @@ def formatted(value):
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
+@functools.lru_cache(maxsize=512)
+def _attr_name(name):
+    # Attribute names are few (class, id, required, selected, aria-...): printed once each.
+    return printed(name)
+
+
 def html_attrs(attrs):
     """django/forms/widgets/attrs.html."""
     parts = []
     for name, value in attrs.items():
         if value is False:
             continue
+        shown = _attr_name(name) if type(name) is str else printed(name)
         if value is True:
-            parts.append(" " + printed(name))
+            parts.append(" " + shown)
+        elif type(value) is str:
+            parts.append(f' {shown}="{escaped(value)}"')
         else:
-            parts.append(f' {printed(name)}="{formatted(value)}"')
+            parts.append(f' {shown}="{formatted(value)}"')
     return "".join(parts)
 
 
@@ -97,6 +116,12 @@ def _textarea(widget):
     return f'<textarea name="{printed(widget["name"])}"{html_attrs(widget["attrs"])}>\n{text}</textarea>'
 
 
+# Option values printed as their text (`formatted` gives them so), and the attributes of a
+# plain option: none, or selected.
+_KEYS = (str, int, ModelChoiceIteratorValue)
+_PLAIN_OPTION_ATTRS = ({}, {"selected": True})
+
+
 def _select(widget):
     parts = [f'<select name="{printed(widget["name"])}"{html_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
@@ -105,10 +130,12 @@ def _select(widget):
         for option in group_choices:
             if option["template_name"] != _SELECT_OPTION:
                 return None
-            parts.append(
-                f'\n  <option value="{formatted(option["value"])}"{html_attrs(option["attrs"])}>'
-                f"{printed(option['label'])}</option>\n"
-            )
+            value, label, attrs = option["value"], option["label"], option["attrs"]
+            # The usual option (a key, a text label, selected or not) written at once.
+            shown = escaped(str(value)) if type(value) in _KEYS else formatted(value)
+            attrs = (" selected" if attrs else "") if attrs in _PLAIN_OPTION_ATTRS else html_attrs(attrs)
+            label = escaped(label) if type(label) is str else printed(label)
+            parts.append(f'\n  <option value="{shown}"{attrs}>{label}</option>\n')
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

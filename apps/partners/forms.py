@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import offer_loaded, share_choices
 from apps.core.dates import school_today
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.widgets import DateInput
 from apps.staff.models import StaffMember
@@ -97,12 +98,58 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
-def _offer_narrow(queryset, *fields, only):
-    """Offer `queryset`'s rows read once with only the columns their labels show;
-    a choice is still validated against the whole rows of `queryset`."""
-    rows = functools.cache(lambda: list(queryset.only(*only)))
+def _offer_narrow(queryset, *fields, load):
+    """Offer the rows `load()` reads once (those of `queryset` with only the columns
+    their labels show, from a prepared query); a choice is still validated against
+    the whole rows of `queryset`."""
+    rows = functools.cache(load)
     for field in fields:
         offer_loaded(field, queryset, rows)
+
+
+def _school_partners(school):
+    return PartnerOrganisation.objects.for_school(school).order_by("name")
+
+
+def _school_days(school):
+    # Problem-theme days sit above partners (a day's activities name partners):
+    # the field's own model reaches them without importing that app.
+    days = JointActivity._meta.get_field("problem_day").related_model.objects
+    return days.for_school(school).order_by("-date")
+
+
+_DAY_COLUMNS = ("theme", "working_title")
+_NAME_COLUMNS = ("last_name", "first_name", "patronymic")
+
+
+def _offered_people(school, *, responsible_id=None, taken_part=None):
+    """Working staff, and (for an activity of the past: `responsible_id` and the ids
+    `taken_part`) whoever took part then."""
+    current = Q(is_active=True)
+    if responsible_id is not None:
+        current |= Q(pk=responsible_id) | Q(pk__any=taken_part)
+    return StaffMember.objects.for_school(school).filter(current).order_by("last_name", "first_name")
+
+
+@prepared_query
+def _partner_options():
+    return _school_partners(Param("school_id")).only("name")
+
+
+@prepared_query
+def _day_options():
+    return _school_days(Param("school_id")).only(*_DAY_COLUMNS)
+
+
+@prepared_query
+def _people_options(*, past=False):
+    if past:
+        people = _offered_people(
+            Param("school_id"), responsible_id=Param("responsible_id"), taken_part=ParamList("taken_part")
+        )
+    else:
+        people = _offered_people(Param("school_id"))
+    return people.only(*_NAME_COLUMNS)
 
 
 class ActivityForm(forms.ModelForm):
@@ -143,21 +190,25 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, school, responsible_only=None, **kwargs):
         """`responsible_only`: a teacher logs only activities they are responsible for."""
         super().__init__(*args, **kwargs)
+        school_id = school.pk
         _offer_narrow(
-            PartnerOrganisation.objects.for_school(school).order_by("name"), self.fields["partners"], only=["name"]
+            _school_partners(school), self.fields["partners"], load=lambda: _partner_options.rows(school_id=school_id)
         )
-        # Problem-theme days sit above partners (a day's activities name partners):
-        # the field's own queryset reaches them without importing that app.
-        days = self.fields["problem_day"].queryset.for_school(school).order_by("-date")
-        _offer_narrow(days, self.fields["problem_day"], only=["theme", "working_title"])
-        # Working staff, and — for an activity of the past — whoever took part then.
-        current = Q(is_active=True)
+        _offer_narrow(
+            _school_days(school), self.fields["problem_day"], load=lambda: _day_options.rows(school_id=school_id)
+        )
+        past = {}
         if self.instance.pk:
             # The teachers as read with the activity (see selectors.activity_edit_queryset).
-            taken_part = [teacher.pk for teacher in self.instance.teachers.all()]
-            current |= Q(pk=self.instance.responsible_id) | Q(pk__in=taken_part)
-        people = StaffMember.objects.for_school(school).filter(current).order_by("last_name", "first_name")
-        names = ["last_name", "first_name", "patronymic"]
+            past = {
+                "responsible_id": self.instance.responsible_id,
+                "taken_part": [teacher.pk for teacher in self.instance.teachers.all()],
+            }
+        people = _offered_people(school, **past)
+
+        def load_people():
+            return _people_options.rows(shape={"past": bool(past)}, school_id=school_id, **past)
+
         if responsible_only is not None:
             # The teacher's own card is known: offered without a query.
             share_choices(
@@ -165,10 +216,10 @@ class ActivityForm(forms.ModelForm):
             )
             self.fields["responsible"].initial = responsible_only.pk
             self.fields["responsible"].empty_label = None
-            _offer_narrow(people, self.fields["teachers"], only=names)
+            _offer_narrow(people, self.fields["teachers"], load=load_people)
         else:
             # The same people are offered twice: read them once.
-            _offer_narrow(people, self.fields["responsible"], self.fields["teachers"], only=names)
+            _offer_narrow(people, self.fields["responsible"], self.fields["teachers"], load=load_people)
 
     def clean_product_file(self):
         upload = self.cleaned_data.get("product_file")

@@ -10,6 +10,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     Func,
     IntegerField,
     OuterRef,
@@ -18,6 +19,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
@@ -29,6 +31,8 @@ from apps.core.choices import choice_labels
 from apps.core.dates import academic_year_bounds, school_today
 from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.links import row_link
+from apps.core.paging import prepared_page
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
@@ -49,11 +53,25 @@ def direction_list(*, school):
     return PartnerDirection.objects.for_school(school).order_by("name", "pk")
 
 
-def partner_queryset(*, school, on=None):
+def partner_status_values(on):
+    """The values a prepared query built on `partner_queryset(on=Param("on"),
+    expiring_until=Param("expiring_until"))` runs with for the date `on`."""
+    return {"on": on, "expiring_until": _expiring_until(on)}
+
+
+def _expiring_until(on):
+    # An agreement ending within EXPIRY_DAYS of today is expiring.
+    return on + datetime.timedelta(days=EXPIRY_DAYS)
+
+
+def partner_queryset(*, school, on=None, expiring_until=None):
     """The school's partners with the end of their latest agreement, its status
     (active / expiring within 60 days / expired / none) and the number of joint
-    activities, all computed in SQL."""
+    activities, all computed in SQL. A prepared query passes `on` and
+    `expiring_until` as Params (their values: `partner_status_values`)."""
     on = on or school_today(school)
+    if expiring_until is None:
+        expiring_until = _expiring_until(on)
     latest_until = Agreement.objects.filter(partner=OuterRef("pk")).order_by("-valid_until").values("valid_until")[:1]
     activities = (
         JointActivity.partners.through.objects.filter(partnerorganisation_id=OuterRef("pk"))
@@ -74,7 +92,7 @@ def partner_queryset(*, school, on=None):
                 When(agreement_until__isnull=True, then=Value(AgreementStatus.NONE)),
                 When(agreement_until__lt=on, then=Value(AgreementStatus.EXPIRED)),
                 When(
-                    agreement_until__lte=on + datetime.timedelta(days=EXPIRY_DAYS),
+                    agreement_until__lte=expiring_until,
                     then=Value(AgreementStatus.EXPIRING),
                 ),
                 default=Value(AgreementStatus.ACTIVE),
@@ -98,20 +116,31 @@ def partner_list(*, school, on=None, direction=None, kind="", stage="", agreemen
         partners = partners.filter(agreement_status=agreement)
     if active is not None:
         partners = partners.filter(is_active=active)
-    for word in query.split()[:5]:
+    return partners_matching(partners, search_words(query)).order_by("name", "pk")
+
+
+def search_words(value):
+    """The words of a search box that count: the first five."""
+    return value.split()[:5]
+
+
+def partners_matching(partners, words):
+    """The partners whose name, address or notes contain each of `words`."""
+    for word in words:
         partners = partners.filter(Q(name__icontains=word) | Q(address__icontains=word) | Q(notes__icontains=word))
-    return partners.order_by("name", "pk")
+    return partners
 
 
 def _teacher_full_names():
     """The names of an activity's teachers (StaffMember.full_name, in the order of the
     staff list) as an array column: a prefetch would cost a query and its machinery."""
+    # The separator is written into the SQL: a space as a parameter would be refused by
+    # a prepared query (apps.core.prepared), which cannot tell it from a varying label.
     name = Func(
-        Value(" "),
         NullIf("last_name", Value("")),
         NullIf("first_name", Value("")),
         NullIf("patronymic", Value("")),
-        function="CONCAT_WS",
+        template="CONCAT_WS(' ', %(expressions)s)",
         output_field=CharField(),
     )
     return ArraySubquery(
@@ -121,14 +150,47 @@ def _teacher_full_names():
     )
 
 
-def activity_queryset(*, school):
-    """Joint activities with their partners and `teacher_full_names`."""
+def _activity_rows(*, school):
+    """Joint activities with what their cards show but their partners."""
     return (
         JointActivity.objects.for_school(school)
         .select_related("responsible", "problem_day")
         .annotate(teacher_full_names=_teacher_full_names())
-        .prefetch_related(Prefetch("partners", queryset=PartnerOrganisation.objects.order_by("name", "pk")))
     )
+
+
+# The order of an activity's partners on its card.
+_PARTNER_ORDER = ("name", "pk")
+
+
+def activity_queryset(*, school):
+    """Joint activities with their partners and `teacher_full_names`."""
+    return _activity_rows(school=school).prefetch_related(
+        Prefetch("partners", queryset=PartnerOrganisation.objects.order_by(*_PARTNER_ORDER))
+    )
+
+
+@prepared_query
+def _partners_of_activities():
+    # The prefetch of `activity_queryset` for the activities `ids`, each row with its `activity_pk`.
+    return (
+        PartnerOrganisation.objects.filter(activities__pk__any=ParamList("ids"))
+        .annotate(activity_pk=F("activities__pk"))
+        .order_by(*_PARTNER_ORDER)
+    )
+
+
+def _attach_partners(activities):
+    """`activity.partners.all()` of each of `activities` (of a prepared query), as
+    `activity_queryset` prefetches them: one query, compiled once per process."""
+    if not activities:
+        return activities
+    found = {activity.pk: [] for activity in activities}
+    for partner in _partners_of_activities.rows(ids=list(found)):
+        found[partner.activity_pk].append(partner)
+    for activity in activities:
+        set_prefetched(activity, "partners", PartnerOrganisation, found[activity.pk], using=activity._state.db)
+    return activities
 
 
 def _linked_ids(relation):
@@ -152,6 +214,27 @@ def activity_edit_queryset(*, school):
     return JointActivity.objects.for_school(school).select_related("responsible").annotate(**_activity_linked_ids())
 
 
+@prepared_query
+def _partner_of_school():
+    return PartnerOrganisation.objects.for_school(Param("school_id")).filter(pk=Param("pk"))
+
+
+def partner_of_school(*, school, pk):
+    """The partner `pk` of `school` (a plain row), or None."""
+    return _partner_of_school.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _activity_to_edit():
+    return activity_edit_queryset(school=Param("school_id")).filter(pk=Param("pk"))
+
+
+def activity_to_edit(*, school, pk):
+    """The activity `pk` of `school` as `activity_edit_queryset` gives it, or None
+    (a prepared query: its array columns cost a compile of their own)."""
+    return _activity_to_edit.first(school_id=school.pk, pk=pk)
+
+
 def activity_linked_known(activity):
     """`activity.partners.all()` and `.teachers.all()` answered from the ids read by
     `activity_edit_queryset` (objects with only their id: the form needs no more)."""
@@ -165,19 +248,36 @@ def partner_detail_queryset(*, school):
     """The partner page: contacts, agreements, stage history and the timeline of
     joint activities (latest first; their cards there do not list the partners).
     The agreement's status: `partner_agreement_status`."""
-    timeline = (
-        JointActivity.objects.for_school(school)
-        .select_related("responsible", "problem_day")
-        .annotate(teacher_full_names=_teacher_full_names())
-        .order_by("-starts_on", "-pk")
-    )
-    return (
-        PartnerPageQuerySet(PartnerOrganisation)
-        .for_school(school)
-        .select_related("direction")
-        .annotate(**_partner_arrays())
-        .prefetch_related(Prefetch("activities", queryset=timeline))
-    )
+    return _partner_page_rows(school=school).prefetch_related(Prefetch("activities", queryset=_timeline(school=school)))
+
+
+def _timeline(*, school):
+    return _activity_rows(school=school).order_by("-starts_on", "-pk")
+
+
+def _partner_page_rows(*, school):
+    partners = PartnerPageQuerySet(PartnerOrganisation).for_school(school)
+    return partners.select_related("direction").annotate(**_partner_arrays())
+
+
+@prepared_query
+def _partner_page():
+    return _partner_page_rows(school=Param("school_id")).filter(pk=Param("pk"))
+
+
+@prepared_query
+def _partner_timeline():
+    return _timeline(school=Param("school_id")).filter(partners__pk=Param("partner_id"))
+
+
+def partner_page(*, school, pk):
+    """The partner `pk` of `school` as `partner_detail_queryset` gives it (or None),
+    from two prepared queries: the partner with its array columns, and its timeline."""
+    partner = _partner_page.first(school_id=school.pk, pk=pk)
+    if partner is not None:
+        timeline = _partner_timeline.rows(school_id=school.pk, partner_id=partner.pk)
+        set_prefetched(partner, "activities", JointActivity, timeline, using=partner._state.db)
+    return partner
 
 
 # The partner page's contacts, agreements and stage history come as array columns
@@ -246,7 +346,7 @@ def agreement_status(until, *, on):
         return AgreementStatus.NONE
     if until < on:
         return AgreementStatus.EXPIRED
-    if until <= on + datetime.timedelta(days=EXPIRY_DAYS):
+    if until <= _expiring_until(on):
         return AgreementStatus.EXPIRING
     return AgreementStatus.ACTIVE
 
@@ -344,22 +444,66 @@ def partner_rows(partners):
 
 def activity_list(*, school, start=None, end=None, status=""):
     """Joint activities that touch the period [start, end] (either may be open)."""
-    activities = activity_queryset(school=school)
+    return _in_period(activity_queryset(school=school), start=start, end=end, status=status).order_by("starts_on", "pk")
+
+
+def _in_period(activities, *, start, end, status):
     if start:
         activities = activities.filter(Q(ends_on__gte=start) | Q(ends_on__isnull=True, starts_on__gte=start))
     if end:
         activities = activities.filter(starts_on__lte=end)
     if status:
         activities = activities.filter(status=status)
-    return activities.order_by("starts_on", "pk")
+    return activities
+
+
+@prepared_query
+def _activity_list_rows(*, start=False, end=False, status=False):
+    rows = _in_period(
+        _activity_rows(school=Param("school_id")),
+        start=Param("start") if start else None,
+        end=Param("end") if end else None,
+        status=Param("status") if status else None,
+    )
+    return rows.order_by("starts_on", "pk").annotate(total_count=Window(Count("*")))
+
+
+def activity_list_page(*, school, start, end, status, number, per_page):
+    """A page of `activity_list` (from a prepared query), its partners attached."""
+    given = {"start": start, "end": end, "status": status}
+    page = prepared_page(
+        _activity_list_rows,
+        number=number,
+        per_page=per_page,
+        shape={name: bool(value) for name, value in given.items()},
+        school_id=school.pk,
+        **{name: value for name, value in given.items() if value},
+    )
+    _attach_partners(page.object_list)
+    return page
 
 
 def my_activities(*, school, user):
     """Activities where the user's card is responsible or among the teachers."""
-    mine = JointActivity.teachers.through.objects.filter(jointactivity_id=OuterRef("pk"), staffmember__user=user)
-    return (
-        activity_queryset(school=school).filter(Q(responsible__user=user) | Exists(mine)).order_by("-starts_on", "-pk")
-    )
+    return _mine(activity_queryset(school=school), user.pk).order_by("-starts_on", "-pk")
+
+
+def _mine(activities, user_id):
+    mine = JointActivity.teachers.through.objects.filter(jointactivity_id=OuterRef("pk"), staffmember__user_id=user_id)
+    return activities.filter(Q(responsible__user_id=user_id) | Exists(mine))
+
+
+@prepared_query
+def _my_activity_rows():
+    rows = _mine(_activity_rows(school=Param("school_id")), Param("user_id"))
+    return rows.order_by("-starts_on", "-pk").annotate(total_count=Window(Count("*")))
+
+
+def my_activities_page(*, school, user, number, per_page):
+    """A page of `my_activities` (from a prepared query), its partners attached."""
+    page = prepared_page(_my_activity_rows, number=number, per_page=per_page, school_id=school.pk, user_id=user.pk)
+    _attach_partners(page.object_list)
+    return page
 
 
 def agreements_expiring(*, on, days=EXPIRY_DAYS, school=None):

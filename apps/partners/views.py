@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from apps.audit.services import audit_export
 from apps.core.dates import academic_year_bounds, academic_year_of, school_today
 from apps.core.forms import apply_validation_error
-from apps.core.paging import page_with_count
+from apps.core.paging import page_with_count, prepared_page
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.typography import quoted
 from apps.core.uploads import file_download
@@ -17,7 +17,7 @@ from apps.staff.forms import NameForm
 from . import selectors, services
 from .access import activity_can_edit, is_manager, require
 from .exporting import activities_export_xlsx, partners_export_xlsx
-from .filters import PartnerFilter
+from .filters import PartnerFilter, RegistryFilterForm, registry_rows
 from .forms import ActivityForm, ActivityPeriodForm, AgreementForm, ContactForm, PartnerForm, StageChangeForm
 from .models import Agreement, JointActivity, PartnerContact, PartnerDirection, PartnerOrganisation
 
@@ -38,12 +38,9 @@ def _page(request, rows, prepare=None):
     return page
 
 
-def _activity_page(request, rows):
-    return _page(
-        request,
-        rows,
-        lambda activities: selectors.activity_cards(activities, user=request.user, can_manage=is_manager(request)),
-    )
+def _activity_cards(request, page):
+    page.object_list = selectors.activity_cards(page.object_list, user=request.user, can_manage=is_manager(request))
+    return page
 
 
 def _query(request):
@@ -62,18 +59,31 @@ def _filtered_partners(request):
 
 
 def _partner(request, pk):
-    return get_for_school_or_404(PartnerOrganisation.objects.all(), school=request.school, pk=pk)
+    partner = selectors.partner_of_school(school=request.school, pk=pk)
+    if partner is None:
+        raise Http404(str(PartnerOrganisation._meta.verbose_name))
+    return partner
 
 
 @school_view()
 def registry(request):
-    partner_filter, rows = _filtered_partners(request)
+    partner_filter = RegistryFilterForm(request.GET, school=request.school)
+    number = request.GET.get("page")
+    if partner_filter.is_valid():
+        shape, values = partner_filter.prepared()
+        values |= selectors.partner_status_values(school_today(request.school))
+        page = prepared_page(
+            registry_rows, number=number, per_page=PAGE_SIZE, shape=shape, school_id=request.school.pk, **values
+        )
+    else:
+        page = page_with_count(PartnerOrganisation.objects.none(), number=number, per_page=PAGE_SIZE)
+    page.object_list = selectors.partner_rows(page.object_list)
     return render(
         request,
         "partners/registry.html",
         {
             "filter": partner_filter,
-            "page": _page(request, rows, selectors.partner_rows),
+            "page": page,
             "query": _query(request),
             "can_manage": is_manager(request),
         },
@@ -111,9 +121,9 @@ def partner_create(request):
 
 @school_view()
 def partner_detail(request, pk):
-    partner = get_for_school_or_404(
-        selectors.partner_detail_queryset(school=request.school), school=request.school, pk=pk
-    )
+    partner = selectors.partner_page(school=request.school, pk=pk)
+    if partner is None:
+        raise Http404(str(PartnerOrganisation._meta.verbose_name))
     can_manage = is_manager(request)
     today = school_today(request.school)
     selectors.partner_agreement_status(partner, on=today)
@@ -296,9 +306,9 @@ def activity_create(request, pk):
 
 @school_view()
 def activity_edit(request, pk):
-    activity = get_for_school_or_404(
-        selectors.activity_edit_queryset(school=request.school), school=request.school, pk=pk
-    )
+    activity = selectors.activity_to_edit(school=request.school, pk=pk)
+    if activity is None:
+        raise Http404(str(JointActivity._meta.verbose_name))
     require(activity_can_edit(request, activity))
     selectors.activity_linked_known(activity)
     form = ActivityForm(
@@ -338,13 +348,15 @@ def _period(request):
 @school_view()
 def activity_list(request):
     form, start, end, status = _period(request)
-    rows = selectors.activity_list(school=request.school, start=start, end=end, status=status)
+    page = selectors.activity_list_page(
+        school=request.school, start=start, end=end, status=status, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "partners/activity_list.html",
         {
             "form": form,
-            "page": _activity_page(request, rows),
+            "page": _activity_cards(request, page),
             "query": _query(request),
             "start": start,
             "end": end,
@@ -365,8 +377,10 @@ def activity_export(request):
 
 @school_view()
 def my_activities(request):
-    rows = selectors.my_activities(school=request.school, user=request.user)
-    return render(request, "partners/my_activities.html", {"page": _activity_page(request, rows), "query": ""})
+    page = selectors.my_activities_page(
+        school=request.school, user=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
+    return render(request, "partners/my_activities.html", {"page": _activity_cards(request, page), "query": ""})
 
 
 @school_view()

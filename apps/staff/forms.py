@@ -1,14 +1,19 @@
+import functools
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import offer_loaded
 from apps.core.forms import DateRangeValidator
+from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.widgets import DateInput
 
 from .importing import FileNotReadable, name_key, read_table
 from .models import Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .selectors import school_associations, school_subjects
 from .services import registry_date_range
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -44,6 +49,16 @@ class DateLimitsMixin:
                 continue
             field.validators.append(DateRangeValidator(earliest, latest))
             field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+
+def _school_users(school):
+    """The accounts of the school's people, a card's `user` choices."""
+    return get_user_model().objects.filter(memberships__school=school).order_by("last_name", "first_name", "email")
+
+
+@prepared_query
+def _school_user_rows():
+    return _school_users(Param("school_id"))
 
 
 class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
@@ -86,11 +101,16 @@ class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
     def __init__(self, *args, school, with_category=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
-        self.fields["subjects"].queryset = Subject.objects.for_school(school)
-        self.fields["association"].queryset = SubjectAssociation.objects.for_school(school)
-        self.fields["user"].queryset = (
-            get_user_model().objects.filter(memberships__school=school).order_by("last_name", "first_name", "email")
-        )
+        # The options read by prepared queries; a choice is validated against the querysets.
+        school_id = school.pk
+        for name, queryset, rows in (
+            ("subjects", lambda: Subject.objects.for_school(school), school_subjects),
+            ("association", lambda: SubjectAssociation.objects.for_school(school), school_associations),
+            ("user", lambda: _school_users(school), _school_user_rows),
+        ):
+            field = self.fields[name]
+            load = functools.cache(functools.partial(rows.rows, school_id=school_id))
+            offer_loaded(field, queryset(), load)
         self.fields["position"].widget.attrs["list"] = "positions"
         if not with_category:
             for name in ("category", "category_awarded_on", "order_number"):

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from apps.core.dates import add_months, add_years, school_today
+from apps.core.json_rows import set_prefetched
 from apps.core.prepared import Param, prepared_query
 from apps.core.shares import percent
 
@@ -49,9 +50,35 @@ def staff_for_user(*, school, user):
 
 @prepared_query
 def _staff_for_user():
-    cards = StaffMember.objects.for_school(Param("school_id"))
-    # At most one (`staff_one_record_per_user_and_school`).
-    return cards.filter(user_id=Param("user_id"), is_active=True).order_by("pk")[:1]
+    # Asked on most signed-in pages: compiled once per process. At most one row
+    # (`staff_one_record_per_user_and_school`); the order is what `.first()` gave.
+    return (
+        StaffMember.objects.for_school(Param("school_id"))
+        .filter(user_id=Param("user_id"), is_active=True)
+        .order_by(*StaffMember._meta.ordering)[:1]
+    )
+
+
+@prepared_query
+def _staff_of_school():
+    return StaffMember.objects.for_school(Param("school_id")).filter(pk=Param("pk"))
+
+
+def staff_of_school(*, school, pk):
+    """The card `pk` of `school` (a plain row), or None."""
+    return _staff_of_school.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def school_subjects():
+    """The school's subjects as `Subject.objects.for_school` lists them (`rows(school_id=...)`)."""
+    return Subject.objects.for_school(Param("school_id")).order_by(*Subject._meta.ordering)
+
+
+@prepared_query
+def school_associations():
+    """The school's associations as `SubjectAssociation.objects.for_school` lists them."""
+    return SubjectAssociation.objects.for_school(Param("school_id")).order_by(*SubjectAssociation._meta.ordering)
 
 
 def own_card_subquery(*, school, user):
@@ -69,14 +96,28 @@ def _award_in_force(on: datetime.date):
     )
 
 
-def staff_with_derived(*, school, on: datetime.date | None = None, award_details=False):
+def staff_derived_values(on: datetime.date):
+    """The values a prepared query built on `staff_with_derived(on=Param("on"),
+    early_career_since=Param("early_career_since"))` runs with for the date `on`."""
+    return {"on": on, "early_career_since": _early_career_since(on)}
+
+
+def _early_career_since(on):
+    # Early-career: started teaching within the last EARLY_CAREER_YEARS, after this day.
+    return add_years(on, -EARLY_CAREER_YEARS)
+
+
+def staff_with_derived(*, school, on: datetime.date | None = None, award_details=False, early_career_since=None):
     """The school's staff with `current_category`, `category_valid_until` and
     `is_early_career` computed in SQL for the date `on` (today by default); with
     `award_details`, also the award's `category_awarded_on` and `category_order_number`
-    (the export's columns: each is a subquery every page would compile and run)."""
+    (the export's columns: each is a subquery every page would compile and run).
+    A prepared query passes `on` and `early_career_since` as Params (their values:
+    `staff_derived_values`)."""
     on = on or school_today(school)
     in_force = _award_in_force(on)
-    early_career_since = add_years(on, -EARLY_CAREER_YEARS)
+    if early_career_since is None:
+        early_career_since = _early_career_since(on)
     award = {
         "current_category": Coalesce(
             Subquery(in_force.values("category")[:1]), Value(QualificationCategory.NONE.value)
@@ -91,7 +132,7 @@ def staff_with_derived(*, school, on: datetime.date | None = None, award_details
         .annotate(**award)
         .annotate(
             experience_years=Func(
-                Value(on, output_field=DateField()),
+                on if isinstance(on, Param) else Value(on, output_field=DateField()),
                 F("teaching_since"),
                 template="CAST(date_part('year', age(%(expressions)s)) AS integer)",
                 output_field=IntegerField(),
@@ -106,28 +147,68 @@ def _subject_names():
     return ArraySubquery(Subject.objects.filter(teachers=OuterRef("pk")).order_by("name").values("name"))
 
 
-def staff_list(*, school, on=None, award_details=False):
+def staff_list(*, school, on=None, award_details=False, early_career_since=None):
     """The registry list in one query: each row with `subject_names`, the names of its
     subjects in alphabetical order (a prefetch would cost a second query and its machinery)."""
     return (
-        staff_with_derived(school=school, on=on, award_details=award_details)
+        staff_with_derived(school=school, on=on, award_details=award_details, early_career_since=early_career_since)
         .select_related("association")
         .annotate(subject_names=_subject_names())
         .order_by("last_name", "first_name", "patronymic", "pk")
     )
 
 
+# The order of a card's history: its categories and its achievements.
+_AWARD_ORDER = ("-awarded_on",)
+_ACHIEVEMENT_ORDER = ("-date", "pk")
+
+
 def staff_detail(*, school):
     """Staff cards with `subject_names` and their history prefetched; the view picks one by id."""
+    return _card_rows(school=school).prefetch_related(
+        Prefetch("category_awards", queryset=CategoryAward.objects.order_by(*_AWARD_ORDER)),
+        Prefetch("achievements", queryset=Achievement.objects.order_by(*_ACHIEVEMENT_ORDER)),
+    )
+
+
+def _card_rows(*, school, on=None, early_career_since=None):
     return (
-        staff_with_derived(school=school)
+        staff_with_derived(school=school, on=on, early_career_since=early_career_since)
         .select_related("association", "user")
         .annotate(subject_names=_subject_names())
-        .prefetch_related(
-            Prefetch("category_awards", queryset=CategoryAward.objects.order_by("-awarded_on")),
-            Prefetch("achievements", queryset=Achievement.objects.order_by("-date", "pk")),
-        )
     )
+
+
+@prepared_query
+def _card():
+    rows = _card_rows(school=Param("school_id"), on=Param("on"), early_career_since=Param("early_career_since"))
+    return rows.select_related("erasure").filter(pk=Param("pk"))
+
+
+@prepared_query
+def _card_awards():
+    return CategoryAward.objects.filter(staff_id=Param("staff_id")).order_by(*_AWARD_ORDER)
+
+
+@prepared_query
+def _card_achievements():
+    return Achievement.objects.filter(staff_id=Param("staff_id")).order_by(*_ACHIEVEMENT_ORDER)
+
+
+def staff_card(*, school, pk, on):
+    """The card `pk` of `school` as `staff_detail` gives it on the day `on`, with its
+    `erasure` (or None): three prepared queries, the history as if prefetched."""
+    card = _card.first(school_id=school.pk, pk=pk, **staff_derived_values(on))
+    if card is not None:
+        for relation, model, query in (
+            ("category_awards", CategoryAward, _card_awards),
+            ("achievements", Achievement, _card_achievements),
+        ):
+            rows = query.rows(staff_id=card.pk)
+            for row in rows:
+                row._state.fields_cache["staff"] = card
+            set_prefetched(card, relation, model, rows, using=card._state.db)
+    return card
 
 
 def staff_attestations_due(*, school, on=None, months=6):
@@ -208,8 +289,8 @@ def staff_own_card(*, school, user, on=None):
 
 
 def _early_career(teaching_since, on):
-    # As staff_with_derived's `is_early_career`: started teaching within the last EARLY_CAREER_YEARS.
-    return teaching_since is not None and teaching_since > add_years(on, -EARLY_CAREER_YEARS)
+    # As staff_with_derived's `is_early_career`.
+    return teaching_since is not None and teaching_since > _early_career_since(on)
 
 
 def staff_home(*, school, user, on=None, with_overview=False):
@@ -291,3 +372,18 @@ def association_list(*, school):
         .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
         .order_by("name")
     )
+
+
+@prepared_query
+def _subject_rows():
+    return subject_list(school=Param("school_id"))
+
+
+@prepared_query
+def _association_rows():
+    return association_list(school=Param("school_id"))
+
+
+def catalog_lists(*, school):
+    """(`subject_list`, `association_list`) of the catalog page, from prepared queries."""
+    return _subject_rows.rows(school_id=school.pk), _association_rows.rows(school_id=school.pk)

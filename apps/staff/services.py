@@ -10,6 +10,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_diff, audit_record, audit_record_many, audit_snapshot
 from apps.core.dates import add_years, school_today
 from apps.core.forms import DateRangeValidator
+from apps.core.prepared import Param, prepared_query
 
 from .importing import name_key, staff_rows_parse
 from .models import (
@@ -79,8 +80,14 @@ def staff_member_ensure_not_erased(*, staff: StaffMember) -> None:
     """
     if transaction.get_connection().in_atomic_block:
         list(StaffMember.objects.select_for_update().filter(pk=staff.pk).values_list("pk"))
-    if ErasureRecord.objects.filter(staff_id=staff.pk).exists():
+    if _erasure_of.rows(staff_id=staff.pk):
         raise StaffErased(_("The personal data of this person were erased; the card cannot be changed."), code="erased")
+
+
+@prepared_query
+def _erasure_of():
+    # Asked before every change of a card: compiled once per process.
+    return ErasureRecord.objects.filter(staff_id=Param("staff_id")).order_by().values_list("pk")[:1]
 
 
 def _full_clean(instance, **kwargs):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
@@ -18,14 +18,14 @@ from apps.core.dates import school_today, years_between
 from apps.core.form_rendering import text
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
-from apps.core.paging import page_with_count
+from apps.core.paging import page_with_count, prepared_page
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.todos import request_todo_scope, todo_items
 from apps.core.typography import quoted
 
 from . import services
 from .exporting import staff_export_xlsx, staff_import_template_xlsx
-from .filters import StaffFilter
+from .filters import RegistryFilterForm, StaffFilter, registry_rows
 from .forms import (
     AchievementForm,
     CategoryAwardForm,
@@ -36,25 +36,19 @@ from .forms import (
 )
 from .importing import staff_rows_parse
 from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
-from .selectors import association_list, staff_attestations_due, staff_home, subject_list
 from .selectors import (
-    staff_detail as staff_detail_select,
+    catalog_lists,
+    staff_attestations_due,
+    staff_card,
+    staff_derived_values,
+    staff_home,
+    staff_of_school,
 )
 from .selectors import (
     staff_list as staff_list_select,
 )
 
 PAGE_SIZE = 25
-REGISTRY_COLUMNS = (
-    "pk",
-    "last_name",
-    "first_name",
-    "patronymic",
-    "position",
-    "is_active",
-    "teaching_since",
-    "association__name",
-)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 POSITIONS = [
@@ -113,6 +107,13 @@ def _administration_summary(request, todos):
     overdue = sum(item.count or 0 for item in todos if item.kind == "school_overdue")
     awaiting = sum(1 for item in todos if item.kind == "group_activation")
     return {"overdue_debriefs": overdue, "groups_awaiting": awaiting}
+
+
+def _staff_or_404(request, pk):
+    staff = staff_of_school(school=request.school, pk=pk)
+    if staff is None:
+        raise Http404(str(StaffMember._meta.verbose_name))
+    return staff
 
 
 def _day(value):
@@ -210,12 +211,16 @@ def _registry_rows(rows):
 
 @school_view("staff.view")
 def staff_list(request):
-    registry = staff_list_select(school=request.school)
-    staff_filter = StaffFilter(request.GET, queryset=registry, school=request.school)
-    rows = staff_filter.qs if staff_filter.is_valid() else registry.none()
-    # Only the columns the rows show (a card has many more).
-    rows = rows.only(*REGISTRY_COLUMNS)
-    page = page_with_count(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    staff_filter = RegistryFilterForm(request.GET, school=request.school)
+    number = request.GET.get("page")
+    if staff_filter.is_valid():
+        shape, values = staff_filter.prepared()
+        values |= staff_derived_values(school_today(request.school))
+        page = prepared_page(
+            registry_rows, number=number, per_page=PAGE_SIZE, shape=shape, school_id=request.school.pk, **values
+        )
+    else:
+        page = page_with_count(StaffMember.objects.none(), number=number, per_page=PAGE_SIZE)
     page.object_list = _registry_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -240,10 +245,10 @@ def staff_export(request):
 
 @school_view("staff.view")
 def staff_detail(request, pk):
-    staff = get_for_school_or_404(
-        staff_detail_select(school=request.school).select_related("erasure"), school=request.school, pk=pk
-    )
     today = school_today(request.school)
+    staff = staff_card(school=request.school, pk=pk, on=today)
+    if staff is None:
+        raise Http404(str(StaffMember._meta.verbose_name))
     # The rows' labels and dates worked out once here, not per row in the template.
     award_delete = row_link("staff:category_delete")
     categories = choice_labels(CategoryAward, "category")
@@ -300,7 +305,7 @@ def staff_create(request):
 
 @school_view("staff.edit")
 def staff_edit(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = StaffMemberForm(request.POST or None, instance=staff, school=request.school)
@@ -318,7 +323,7 @@ def staff_edit(request, pk):
 @require_POST
 @school_view("staff.edit")
 def staff_deactivate(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     form = DeactivateForm(request.POST, school=request.school)
     if form.is_valid():
         try:
@@ -343,7 +348,7 @@ def staff_deactivate(request, pk):
 @require_POST
 @school_view("staff.edit")
 def staff_reactivate(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     try:
         services.staff_member_reactivate(staff=staff)
     except services.StaffErased as error:
@@ -355,7 +360,7 @@ def staff_reactivate(request, pk):
 
 @school_view("staff.edit")
 def category_award_add(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = CategoryAwardForm(request.POST or None, school=request.school)
@@ -385,7 +390,7 @@ def category_award_delete(request, pk):
 
 @school_view("staff.record_achievements")
 def achievement_add(request, pk):
-    staff = get_for_school_or_404(StaffMember.objects, school=request.school, pk=pk)
+    staff = _staff_or_404(request, pk)
     if _refuse_erased(request, staff):
         return redirect("staff:detail", pk=staff.pk)
     form = AchievementForm(request.POST or None, school=request.school)
@@ -508,11 +513,10 @@ def catalog(request):
             else:
                 messages.success(request, _("%(name)s is added.") % {"name": quoted(form.cleaned_data["name"])})
                 return redirect("staff:catalog")
-    subjects = list(subject_list(school=request.school))
+    subjects, associations = catalog_lists(school=request.school)
     subject_rename_link = row_link("staff:subject_rename")
     for subject in subjects:
         subject.rename_url = subject_rename_link(pk=subject.pk)
-    associations = list(association_list(school=request.school))
     association_rename_link = row_link("staff:association_rename")
     for association in associations:
         association.rename_url = association_rename_link(pk=association.pk)

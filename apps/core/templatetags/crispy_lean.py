@@ -7,7 +7,7 @@ rendered a hundred templates for a dozen fields. Our forms use the plain
 field's markup is one of a few shapes, built here with the same elements,
 classes, ids and aria attributes as the pack's (apps/core/tests/test_form_rendering.py
 compares the two for each kind of widget, bound and with errors). Anything
-else — a helper's horizontal layout, a file input, a multi-widget — is drawn
+else — a helper's horizontal layout, a multi-widget — is drawn
 by the pack's own template, as before.
 """
 
@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from apps.core.form_rendering import html_attrs, printed, text
+from apps.core.form_rendering import escaped, html_attrs, printed, text
 
 register = template.Library()
 
@@ -128,8 +128,8 @@ def _flat_options(field, errors):
         f'<div class="form-check"><input type="{printed(widget.input_type)}" class="form-check-input{invalid}"'
         f'  name="{printed(field.html_name)}" value="'
     )
-    base_id = printed(base_id)
-    label_for = f'<label for="{base_id}_'
+    shown_id = printed(base_id)
+    label_for = f'<label for="{shown_id}_'
     multiple = widget.allow_multiple_selected
     parts, has_selected = [], False
     for index, (value, label) in enumerate(widget.choices):
@@ -137,10 +137,13 @@ def _flat_options(field, errors):
             return None
         if value is None:
             value = ""
-        selected = (not has_selected or multiple) and str(value) in values
+        key = str(value)
+        selected = (not has_selected or multiple) and key in values
         has_selected |= selected
+        # A model choice's value prints as its key (what _unlocalized gives it).
+        shown = escaped(key) if type(value) is ModelChoiceIteratorValue else _unlocalized(value)
         parts.append(
-            f'{opening}{_unlocalized(value)}" {before} id="{base_id}_{index}"{after}'
+            f'{opening}{shown}" {before} id="{shown_id}_{index}"{after}'
             f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">'
             f"{_unlocalized(label)}</label>"
         )
@@ -175,6 +178,43 @@ def _choices(field, errors):
     return "".join(parts)
 
 
+def _file(field, errors):
+    """The pack's layout/field_file.html: the current file with its «clear» box, then
+    the input, its errors and help text inside its own <div>."""
+    disabled = " disabled" if field.field.disabled else ""
+    parts = []
+    for sub in field.subwidgets:
+        data = sub.data
+        if data.get("is_initial"):
+            value = field.value()
+            clear = ""
+            if not data["required"]:
+                box = printed(data["checkbox_id"])
+                clear = (
+                    '<span class="align-self-center ml-2"><span class="form-check">'
+                    f'<input type="checkbox" name="{printed(data["checkbox_name"])}" id="{box}"'
+                    f' class="form-check-input"{disabled} >'
+                    f'<label class="form-check-label mb-0" for="{box}">{printed(data["clear_checkbox_label"])}</label>'
+                    "</span></span>"
+                )
+            parts.append(
+                f'<div class="input-group mb-2"><span class="input-group-text">{printed(data["initial_text"])}</span>'
+                '<div class="form-control d-flex h-auto"><span class="text-break flex-grow-1">'
+                f'<a href="{printed(value.url)}">{printed(value.name)}</a></span>{clear}</div></div>'
+            )
+        attrs = data["attrs"]
+        css = attrs.get("class")
+        others = {name: value for name, value in attrs.items() if name != "class"}
+        invalid = ' class="is-invalid"' if errors else ""
+        parts.append(
+            f"<div{invalid}>"
+            f'<input type="{printed(data["type"])}" name="{printed(data["name"])}"'
+            f' class="form-control{" " + printed(css) if css else ""}{" is-invalid" if errors else ""}"'
+            f"{disabled}{html_attrs(others)}>{_errors(field, errors)}{_help(field)}</div>"
+        )
+    return "".join(parts)
+
+
 def _field(field):
     widget = field.field.widget
     errors = field.errors
@@ -200,6 +240,8 @@ def _field(field):
         parts.append(_label(field, required))
     if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is one too
         parts.append(_choices(field, errors))
+    elif isinstance(widget, forms.FileInput):  # ClearableFileInput is one too
+        parts.append(_file(field, errors))
     else:
         if isinstance(widget, forms.Select):
             _add_classes(widget, "form-select is-invalid" if errors else "form-select")
@@ -214,27 +256,49 @@ def _field(field):
     return "".join(parts)
 
 
-def _plain(context, field):
-    """Whether the field is one of the shapes built here."""
+def _plain_context(context):
+    """Whether the context asks for the pack's plain field (no helper, no layout)."""
     if not context.get("form_show_labels") or not context.get("form_show_errors"):
         return False
     if any(context.get(key) for key in _LAYOUT_KEYS):
         return False
-    if getattr(settings, "CRISPY_CLASS_CONVERTERS", None):
-        return False
+    return not getattr(settings, "CRISPY_CLASS_CONVERTERS", None)
+
+
+def _plain_widget(field):
     widget = field.field.widget
-    return not isinstance(widget, forms.FileInput | forms.MultiWidget) and not hasattr(widget, "widget")
+    return not isinstance(widget, forms.MultiWidget) and not hasattr(widget, "widget")
+
+
+def _plain(context, field):
+    """Whether the field is one of the shapes built here."""
+    return _plain_context(context) and _plain_widget(field)
 
 
 @register.simple_tag(takes_context=True)
 def crispy_lean_field(context):
     """The `field` of the context, drawn as the bootstrap5 pack's field.html draws it."""
-    field = context["field"]
+    return _drawn(context, context["field"], _plain_context(context))
+
+
+def _drawn(context, field, plain_context):
     if field.is_hidden:
         return str(field)
-    if not _plain(context, field):
+    if not (plain_context and _plain_widget(field)):
         return _pack_field_template(context.template.engine).render(context)
     return mark_safe(_field(field))  # nosec B308 B703 - every value in it escaped by _field
+
+
+@register.simple_tag(takes_context=True)
+def crispy_lean_fields(context):
+    """Every field of the context's `form` as `crispy_lean_field` draws it (the pack's
+    uni_form.html loop, without a template tag per field)."""
+    parts = []
+    plain_context = _plain_context(context)  # the same for every field of the form
+    for field in context["form"]:
+        with context.push(field=field):
+            parts.append(_drawn(context, field, plain_context))
+    return mark_safe("\n".join(parts))  # nosec B308 B703 - each part escaped by crispy_lean_field
 
 
 @register.filter

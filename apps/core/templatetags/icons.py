@@ -9,9 +9,12 @@ literal strings: the build collects them from the templates to make the sprite.
     {% icon "check2-circle" label=_("feedback submitted") %}   the icon alone says it
 """
 
+import functools
 import re
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils.html import format_html
 
@@ -19,6 +22,19 @@ register = template.Library()
 
 SPRITE = "build/icons.svg"
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@functools.cache
+def _sprite():
+    """The sprite's address, looked up in the static files' manifest once per process
+    (every page draws a dozen icons)."""
+    return static(SPRITE)
+
+
+@receiver(setting_changed)
+def _forget_sprite(*, setting, **kwargs):
+    if setting in ("STATIC_URL", "STORAGES"):
+        _sprite.cache_clear()
 
 
 @register.simple_tag
@@ -29,7 +45,7 @@ def icon(name, *, label="", **attrs):
     if unknown:
         raise template.TemplateSyntaxError(f"icon: unknown argument(s) {', '.join(sorted(unknown))}")
     css_class = " ".join(["bi", *attrs.get("class", "").split()])
-    href = f"{static(SPRITE)}#{name}"
+    href = f"{_sprite()}#{name}"
     if label:
         # Meaning carried by the icon alone: read out as an image with its name,
         # the <title> is also its tooltip.
