@@ -49,6 +49,44 @@ def production_rendering(settings):
     Template._render = instrumented
 
 
+QUIET_SHARE = 0.25  # of one core, used by everything else while we wait
+QUIET_WAIT_SECONDS = 120
+
+
+def _busy_share(seconds=1.0):
+    """The share of one core the machine spent busy over `seconds` (we sleep meanwhile)."""
+
+    def sample():
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
+
+    total, idle = sample()
+    time.sleep(seconds)
+    total_after, idle_after = sample()
+    cores = os.cpu_count() or 1
+    spent = total_after - total
+    return cores * (1 - (idle_after - idle) / spent) if spent else 0.0
+
+
+def _autovacuum_running():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.fixture
+def quiet_machine(demo):
+    """Timing starts once the machine is quiet: no autovacuum of the freshly seeded demo
+    and nothing else using a quarter of a core (the benchmark's own load run before this
+    one takes a while to wind down). Waits for that condition, up to two minutes."""
+    deadline = time.monotonic() + QUIET_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if not _autovacuum_running() and _busy_share() < QUIET_SHARE:
+            return True
+    return False
+
+
 def _time(client, pages):
     """Each page's median and slowest of REPEAT requests, and its queries. The
     samples are taken in rounds, one request per page in each, so that a burst of
@@ -72,7 +110,7 @@ def _time(client, pages):
 
 
 @pytest.mark.parametrize("visitor", [*DEMO_PERSONAS, "coordinator"])
-def test_every_page_renders_within_its_goal(visitor, demo, production_rendering):
+def test_every_page_renders_within_its_goal(visitor, demo, production_rendering, quiet_machine):
     users = {role: User.objects.get(email=email) for role, email in DEMO_PERSONAS.items()}
     world = DemoWorld(demo, users)
     client = client_for(users.get(visitor) or User.objects.get(email=COORDINATOR))
@@ -89,15 +127,16 @@ def test_every_page_renders_within_its_goal(visitor, demo, production_rendering)
         rows.append((route, url, p50, slowest, queries, size))
         if p50 > goal_ms(route):
             slow.append(f"{route} {url}: p50 {p50:.1f} ms (goal ≤ {goal_ms(route):.0f} ms)")
-    _record(visitor, rows)
+    _record(visitor, rows, quiet=quiet_machine)
     assert rows, "no page was timed"
     assert not slow, f"{len(slow)} of {len(rows)} pages over their goal as {visitor}:\n" + "\n".join(slow)
 
 
-def _record(visitor, rows):
+def _record(visitor, rows, *, quiet):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     lines = [
-        f"Pages of the demo school as {visitor}, in-process, {REPEAT} requests each after {WARMUP} warm-ups.",
+        f"Pages of the demo school as {visitor}, in-process, {REPEAT} requests each after {WARMUP} warm-ups"
+        + ("." if quiet else f"; the machine was still busy after {QUIET_WAIT_SECONDS} s of waiting."),
         "",
         "| route | URL | p50 ms | slowest ms | queries | KB |",
         "|---|---|---:|---:|---:|---:|",
