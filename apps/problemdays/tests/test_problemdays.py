@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.core.tests.compiles import compiled_models
 from apps.partners.models import PartnerOrganisation
 from apps.problemdays import selectors, services
 from apps.problemdays.models import ProblemDay, ThemeIdea
@@ -283,15 +283,5 @@ def test_day_pages_compile_their_queries_once(school, deputy_head, monkeypatch, 
             ("problemdays:reflection_edit", [day.pk]),
         )
     ]
-    for url in urls:
-        assert client.get(url).status_code == 200
-    compiled, original = [], SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
-    for url in urls:
-        assert client.get(url).status_code == 200
-    assert not {model._meta.label for model in compiled if model is not None and model._meta.app_label == "problemdays"}
+    compiled = compiled_models(client, urls, monkeypatch)
+    assert not {label for label in compiled if label.startswith("problemdays.")}

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.core.tests.compiles import compiled_models
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff.tests.factories import StaffMemberFactory, SubjectFactory
 from apps.teams import services
@@ -688,22 +688,6 @@ def test_prepared_queries_give_each_school_and_person_their_own_teams(school, ot
         assert set(people) == set(own.school.staff.values_list("pk", flat=True))
 
 
-def _compiled_models(client, urls, monkeypatch):
-    """The models of the queries built and compiled while `client` visits `urls` a second time."""
-    for url in urls:
-        assert client.get(url).status_code == 200
-    compiled, original = [], SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
-    for url in urls:
-        assert client.get(url).status_code == 200
-    return {model._meta.label for model in compiled if model is not None}
-
-
 def test_team_pages_compile_their_queries_once(school, administrator, monkeypatch, settings):
     """The team pages run prepared queries: after a first visit no team (or staff
     survey) query is built and compiled again, 1–3 ms of Python each."""
@@ -721,5 +705,5 @@ def test_team_pages_compile_their_queries_once(school, administrator, monkeypatc
             ("teams:team_create", []),
         )
     ]
-    compiled = _compiled_models(client_for(administrator), urls, monkeypatch)
+    compiled = compiled_models(client_for(administrator), urls, monkeypatch)
     assert not {label for label in compiled if label.startswith(("teams.", "surveys."))}
