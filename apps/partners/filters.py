@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import share_choices
 from apps.core.prepared import Param, prepared_query
+from apps.core.search import search_words
 
 from .models import PartnerDirection, PartnerOrganisation, Stage
-from .selectors import AgreementStatus, partner_queryset, partners_matching, search_words
+from .selectors import AgreementStatus, partner_queryset, partners_matching
 
 
 class PartnerFilter(django_filters.FilterSet):

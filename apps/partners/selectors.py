@@ -33,6 +33,7 @@ from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetche
 from apps.core.links import row_link
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
+from apps.core.search import search_words
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember
 
@@ -117,11 +118,6 @@ def partner_list(*, school, on=None, direction=None, kind="", stage="", agreemen
     if active is not None:
         partners = partners.filter(is_active=active)
     return partners_matching(partners, search_words(query)).order_by("name", "pk")
-
-
-def search_words(value):
-    """The words of a search box that count: the first five."""
-    return value.split()[:5]
 
 
 def partners_matching(partners, words):

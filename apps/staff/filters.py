@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.form_rendering import text
 from apps.core.prepared import Param, prepared_query
+from apps.core.search import search_words
 
 from .models import QualificationCategory, StaffMember, Subject, SubjectAssociation
 from .selectors import school_associations, school_subjects, staff_list
@@ -163,11 +164,6 @@ class RegistryFilterForm:
             shape["early_career"] = True
             values["early_career"] = data["early_career"]
         return shape, values
-
-
-def search_words(value):
-    """The words of a search box that count: the first five."""
-    return value.split()[:5]
 
 
 def _search(queryset, words):
