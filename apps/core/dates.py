@@ -7,9 +7,11 @@ without reaching into another app.
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 
@@ -88,4 +90,75 @@ def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -
         day = value
     if academic_year_of(day) != academic_year_of(today or timezone.localdate()):
         fmt = fmt.replace("d.m", "d.m.Y")
-    return formats.date_format(value, fmt)
+    template = _template(fmt)
+    if template is None:
+        return formats.date_format(value, fmt)
+    weekday = value.weekday()
+    abbreviated, full = _day_names(translation.get_language()) if _names_in(fmt) else _NO_NAMES
+    return template.format(value, abbreviated[weekday], full[weekday])
+
+
+def short_dates(fmt: str = "d.m", *, today: datetime.date | None = None):
+    """`short_date(value, fmt)` as a function of `value`, for the many dates of a list: the
+    active zone, the current academic year and the day names are looked up once, not per date."""
+    this_year, other_year = _template(fmt), _template(fmt.replace("d.m", "d.m.Y"))
+    if this_year is None or other_year is None:
+        return functools.partial(short_date, fmt=fmt, today=today)
+    zone = timezone.get_current_timezone()
+    start, end = academic_year_bounds(academic_year_of(today or timezone.localdate()))
+    abbreviated, full = _day_names(translation.get_language()) if _names_in(fmt) else _NO_NAMES
+
+    def write(value):
+        if value is None or value == "":
+            return ""
+        if isinstance(value, datetime.datetime):
+            if value.utcoffset() is not None:
+                value = value.astimezone(zone)
+            day = value.date()
+        else:
+            day = value
+        weekday = value.weekday()
+        template = this_year if start <= day <= end else other_year
+        return template.format(value, abbreviated[weekday], full[weekday])
+
+    return write
+
+
+# Django's date format characters that short dates use, as fields of `str.format(moment, short
+# day name, day name)`: what `django.utils.dateformat` writes for each, without its per-character
+# dispatch (a list of dates spent most of its time there).
+_FIELDS = {
+    "d": "{0.day:02d}",
+    "m": "{0.month:02d}",
+    "Y": "{0.year:04d}",
+    "H": "{0.hour:02d}",
+    "i": "{0.minute:02d}",
+    "D": "{1}",
+    "l": "{2}",
+}
+_NO_NAMES = ("",) * 7, ("",) * 7
+
+
+@functools.lru_cache(maxsize=64)
+def _template(fmt):
+    """`fmt` as a `str.format` template, or None when it holds a character beyond `_FIELDS`
+    (or an escape): Django writes those."""
+    parts = []
+    for char in fmt:
+        if char in _FIELDS:
+            parts.append(_FIELDS[char])
+        elif char.isalpha() or char == "\\":
+            return None
+        else:
+            parts.append(char.replace("{", "{{").replace("}", "}}"))
+    return "".join(parts)
+
+
+def _names_in(fmt):
+    return "D" in fmt or "l" in fmt
+
+
+@functools.lru_cache(maxsize=16)
+def _day_names(language):
+    """The days' short and full names in `language` (the active one when asked), Monday first."""
+    return tuple(str(WEEKDAYS_ABBR[day]) for day in range(7)), tuple(str(WEEKDAYS[day]) for day in range(7))

@@ -179,7 +179,7 @@ class MentorGroup(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} №{self.pk}"
+        return group_name(self.kind, self.pk)
 
     @property
     def is_network(self):
@@ -434,6 +434,15 @@ class RouteStep(models.Model):
 
     def __str__(self):
         return self.title
+
+
+_GROUP_KINDS = dict(MentorGroup.Kind.choices)
+
+
+def group_name(kind, number, *, kinds=None):
+    """«пара №12»: a group as every page names it (also for groups read as plain columns);
+    `kinds`: the kinds' labels already translated, for a list (apps.core.choices.translated_labels)."""
+    return f"{(kinds or _GROUP_KINDS).get(kind, kind)} №{number}"
 
 
 def new_feed_token():

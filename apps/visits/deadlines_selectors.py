@@ -5,6 +5,7 @@ content and is called for the groups the user curates, never for the
 administration (see apps.visits.access)."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
@@ -24,12 +25,13 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from apps.core.dates import short_date
+from apps.core.choices import translated_labels
+from apps.core.dates import short_dates
 from apps.core.links import row_link
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
-from apps.mentoring.models import MentorGroup
+from apps.mentoring.models import MentorGroup, group_name
 from apps.staff.models import short_name
 
 from .models import Feedback, LessonVisit
@@ -101,6 +103,13 @@ LINE_FIELDS = (
     *("school", "kind", "status", "grade", "topic", "starts_at", "ends_at", "debrief_due_at"),
     *("observed", *(f"observed__{name}" for name in NAME_FIELDS), "subject", "subject__name", "group", "group__kind"),
 )
+# The same columns as the board reads them: plain rows (`values_list(named=True)`), no model
+# objects to build for a line (three of them with its teacher, subject and group).
+LINE_COLUMNS = (
+    *("pk", "kind", "grade", "topic", "starts_at", "ends_at", "debrief_due_at"),
+    *(f"observed__{name}" for name in NAME_FIELDS),
+    *("subject__name", "group_id", "group__kind"),
+)
 
 
 def _with_line(visits):
@@ -118,34 +127,56 @@ _LINE_PEOPLE_SQL = """SELECT v.id, o.id, s.last_name, s.first_name, s.patronymic
  LEFT JOIN staff_staffmember s ON s.id = o.staff_id ORDER BY o.id"""
 
 
-def visits_lines_prepare(visits):
-    """What a line of the board shows, ready for the template: its link, its title,
-    its details, its observers and its submitted feedback count (one query for all the
-    lists). Dates are in the current time zone, the school's."""
+class BoardLine(SimpleNamespace):
+    """A line of the board (a visit), ready for its markup: `pk`, `url`, `title`, `details`,
+    `observer_names`, `observer_count`, `feedback_submitted`, `debrief_due_at`, `is_late` (an
+    awaiting visit past its deadline)."""
+
+
+def visits_lines_prepare(*lists):
+    """The lines of the board's lists of visit rows (`LINE_COLUMNS`), ready for the template:
+    its link, its title, its details, its observers and its submitted feedback count (one
+    query for all the lists). Dates are in the current time zone, the school's. Returns the
+    lists of lines, in the order given."""
+    ids = list(dict.fromkeys(row.pk for rows in lists for row in rows))
     observers, submitted = {}, {}
-    rows = ()
-    if visits:
+    people = ()
+    if ids:
         with connection.cursor() as cursor:
-            cursor.execute(_LINE_PEOPLE_SQL, [list(dict.fromkeys(visit.pk for visit in visits))])
-            rows = cursor.fetchall()
-    for visit_id, observer_id, last_name, first_name, patronymic, feedback_count in rows:
+            cursor.execute(_LINE_PEOPLE_SQL, [ids])
+            people = cursor.fetchall()
+    for visit_id, observer_id, last_name, first_name, patronymic, feedback_count in people:
         submitted[visit_id] = feedback_count
         if observer_id is not None:
             observers.setdefault(visit_id, []).append(short_name(last_name, first_name, patronymic))
-    kinds = dict(LessonVisit.Kind.choices)
-    for visit in visits:
-        subject = f", {visit.subject.name}" if visit.subject_id else ""
-        group = f" · {visit.group}" if visit.group_id else ""
-        when = f"{short_date(visit.starts_at, 'D d.m H:i')}–{timezone.localtime(visit.ends_at):%H:%M}"
-        visit.url = _detail_link(pk=visit.pk)
-        visit.title = f"{visit.observed.short_name}, {visit.grade}{subject}"
-        visit.details = f"{quoted(visit.topic)} · {kinds[visit.kind]} · {when}{group}"
-        names = observers.get(visit.pk, ())
-        visit.observer_names = ", ".join(names)
-        # Counted from the rows read here: no count subquery for the awaiting list's feedback line.
-        visit.observer_count = len(names)
-        visit.feedback_submitted = submitted.get(visit.pk, 0)
-    return visits
+    kinds, group_kinds = translated_labels(LessonVisit.Kind), translated_labels(MentorGroup.Kind)
+    when = short_dates("D d.m H:i")
+    zone = timezone.get_current_timezone()
+    prepared = []
+    for rows in lists:
+        lines = []
+        for row in rows:
+            subject = f", {row.subject__name}" if row.subject__name is not None else ""
+            group = f" · {group_name(row.group__kind, row.group_id, kinds=group_kinds)}" if row.group_id else ""
+            ends = row.ends_at.astimezone(zone)
+            names = observers.get(row.pk, ())
+            observed = short_name(row.observed__last_name, row.observed__first_name, row.observed__patronymic)
+            lines.append(
+                BoardLine(
+                    pk=row.pk,
+                    url=_detail_link(pk=row.pk),
+                    title=f"{observed}, {row.grade}{subject}",
+                    details=f"{quoted(row.topic)} · {kinds[row.kind]} · {when(row.starts_at)}–{ends:%H:%M}{group}",
+                    observer_names=", ".join(names),
+                    # Counted from the rows read here: no count subquery for the awaiting list's feedback line.
+                    observer_count=len(names),
+                    feedback_submitted=submitted.get(row.pk, 0),
+                    debrief_due_at=row.debrief_due_at,
+                    is_late=getattr(row, "overdue_now", False),
+                )
+            )
+        prepared.append(lines)
+    return prepared
 
 
 def _scope(visits, *, user_id, see_all):
@@ -238,17 +269,20 @@ def _board_lines(see_all):
 
 @prepared_query
 def _awaiting_prepared(*, see_all):
-    return _awaiting(_board_lines(see_all), now=Param("now")).annotate(total_count=Window(Count("*")))
+    rows = _awaiting(_board_lines(see_all), now=Param("now")).annotate(total_count=Window(Count("*")))
+    return rows.values_list(*LINE_COLUMNS, "overdue_now", "total_count", named=True)
 
 
 @prepared_query
 def _upcoming_prepared(*, see_all):
-    return _upcoming(_board_lines(see_all), now=Param("now"), until=Param("until"))[:UPCOMING_LIMIT]
+    rows = _upcoming(_board_lines(see_all), now=Param("now"), until=Param("until"))
+    return rows.values_list(*LINE_COLUMNS, named=True)[:UPCOMING_LIMIT]
 
 
 @prepared_query
 def _missing_reverse_prepared(*, see_all):
-    return _missing_reverse(_board_lines(see_all), since=Param("since"))[:MISSING_REVERSE_LIMIT]
+    rows = _missing_reverse(_board_lines(see_all), since=Param("since"))
+    return rows.values_list(*LINE_COLUMNS, named=True)[:MISSING_REVERSE_LIMIT]
 
 
 def next_steps_agreed(*, school, curator_user, now):
@@ -279,7 +313,7 @@ def _next_steps(*, school, curator_user_id, since):
 @prepared_query
 def _next_steps_prepared():
     rows = _next_steps(school=Param("school_id"), curator_user_id=Param("user_id"), since=Param("since"))
-    return rows[:NEXT_STEPS_LIMIT]
+    return rows.values_list(*NEXT_STEP_COLUMNS, named=True)[:NEXT_STEPS_LIMIT]
 
 
 # What a next step's line shows: the rest of the feedback text is never loaded.
@@ -290,11 +324,34 @@ NEXT_STEP_FIELDS = (
 )
 
 
-def next_steps_prepare(feedback_list):
-    """The line of each next step, ready for the template (dates in the school's zone)."""
-    for feedback in feedback_list:
-        visit = feedback.visit
-        group = f" · {visit.group}" if visit.group_id else ""
-        feedback.title = f"{visit.observed.short_name}, {visit.grade} · {short_date(visit.starts_at, 'd.m')}{group}"
-        feedback.follow_up_text = f"{feedback.follow_up_on:%d.%m.%Y}" if feedback.follow_up_on else ""
-    return feedback_list
+# The same as plain rows (`values_list(named=True)`): no feedback, visit, teacher and group objects.
+NEXT_STEP_COLUMNS = (
+    *("visit_id", "next_step", "follow_up_on", *(f"observer__{name}" for name in NAME_FIELDS)),
+    *("visit__grade", "visit__starts_at", *(f"visit__observed__{name}" for name in NAME_FIELDS)),
+    *("visit__group", "visit__group__kind"),
+)
+
+
+def next_steps_prepare(rows):
+    """The line of each next step (a row of `NEXT_STEP_COLUMNS`), ready for the template (dates
+    in the school's zone): `visit_id`, `title`, `next_step`, `observer_name`, `follow_up_text`."""
+    day = short_dates("d.m")
+    group_kinds = translated_labels(MentorGroup.Kind)
+    lines = []
+    for row in rows:
+        group = (
+            f" · {group_name(row.visit__group__kind, row.visit__group, kinds=group_kinds)}" if row.visit__group else ""
+        )
+        observed = short_name(
+            row.visit__observed__last_name, row.visit__observed__first_name, row.visit__observed__patronymic
+        )
+        lines.append(
+            SimpleNamespace(
+                visit_id=row.visit_id,
+                title=f"{observed}, {row.visit__grade} · {day(row.visit__starts_at)}{group}",
+                next_step=row.next_step,
+                observer_name=short_name(row.observer__last_name, row.observer__first_name, row.observer__patronymic),
+                follow_up_text=f"{row.follow_up_on:%d.%m.%Y}" if row.follow_up_on else "",
+            )
+        )
+    return lines

@@ -1,14 +1,18 @@
 """The deadline board: visits awaiting their debrief, upcoming ones, missing reverse
 visits and, for a curator, the next steps agreed in the groups they curate."""
 
+import functools
+
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from apps.core.dates import short_date
+from apps.core.dates import short_dates
+from apps.core.links import fixed_link
 from apps.core.tenancy import school_view
 
-from . import deadlines_selectors
+from . import deadlines_selectors, markup
 
 PAGE_SIZE = 25
 
@@ -25,20 +29,39 @@ def duration_text(delta):
     return _("%(minutes)s min") % {"minutes": minutes}
 
 
-def _with_time_left(visits, now):
+def _with_time_left(lines, now, *, words):
     """The badge, the deadline and the feedback count of each awaiting visit, as its line shows them."""
-    for visit in visits:
-        left = duration_text(visit.debrief_due_at - now)
-        visit.is_late = visit.overdue_now
-        visit.time_left = left
-        badge = _("overdue by %(left)s") if visit.is_late else _("%(left)s left")
-        visit.badge = badge % {"left": left}
-        visit.due = short_date(visit.debrief_due_at, "D d.m H:i")
-        visit.feedback_text = _("feedback: %(done)s of %(total)s") % {
-            "done": visit.feedback_submitted,
-            "total": visit.observer_count,
-        }
-    return visits
+    overdue, left_pattern, feedback = words["overdue_by"], words["left"], words["feedback"]
+    due = short_dates("D d.m H:i")
+    for line in lines:
+        left = duration_text(line.debrief_due_at - now)
+        line.time_left = left
+        line.badge = (overdue if line.is_late else left_pattern) % {"left": left}
+        line.due = due(line.debrief_due_at)
+        line.feedback_text = feedback % {"done": line.feedback_submitted, "total": line.observer_count}
+    return lines
+
+
+_WORDS = {
+    "observers": gettext_lazy("Observers"),
+    "due": gettext_lazy("due"),
+    "overdue_by": gettext_lazy("overdue by %(left)s"),
+    "left": gettext_lazy("%(left)s left"),
+    "feedback": gettext_lazy("feedback: %(done)s of %(total)s"),
+    "plan_reverse": gettext_lazy("Plan the reverse visit"),
+    "plan_next": gettext_lazy("Plan the next visit"),
+    "look_at_progress": gettext_lazy("look at progress on"),
+}
+
+
+def _words():
+    """The board's words said on its lines, translated once per language and process."""
+    return _words_in(get_language())
+
+
+@functools.cache
+def _words_in(language):
+    return {key: str(word) for key, word in _WORDS.items()}
 
 
 @school_view("visits.view_deadlines")
@@ -57,12 +80,16 @@ def deadline_board(request):
         page=request.GET.get("page"),
         per_page=PAGE_SIZE,
     )
-    deadlines_selectors.visits_lines_prepare([*page.object_list, *upcoming, *missing_reverse])
-    _with_time_left(page.object_list, now)
+    words = _words()
+    page.object_list, upcoming, missing_reverse = deadlines_selectors.visits_lines_prepare(
+        page.object_list, upcoming, missing_reverse
+    )
+    _with_time_left(page.object_list, now, words=words)
     # Feedback content: only ever the groups this user curates (apps.visits.access).
     next_steps = deadlines_selectors.next_steps_prepare(
         deadlines_selectors.next_steps_agreed(school=request.school, curator_user=request.user, now=now)
     )
+    create_url = fixed_link("visits:create")
     return render(
         request,
         "visits/deadlines/board.html",
@@ -76,8 +103,12 @@ def deadline_board(request):
             "debrief_hours": request.school.debrief_hours,
             "recent_days": deadlines_selectors.RECENT_DAYS,
             "now": now,
-            # Said once for the fifty lines.
-            "observers_label": _("Observers"),
-            "due_label": _("due"),
+            # The lists' lines, written in Python (apps.visits.markup).
+            "awaiting_html": markup.board_awaiting_html(page.object_list, words=words),
+            "upcoming_html": markup.board_upcoming_html(upcoming, words=words),
+            "missing_reverse_html": markup.board_missing_reverse_html(
+                missing_reverse, words=words, create_url=create_url
+            ),
+            "next_steps_html": markup.board_next_steps_html(next_steps, words=words, create_url=create_url),
         },
     )

@@ -218,7 +218,12 @@ class LessonVisit(models.Model):
 
     def is_overdue(self, now):
         """`overdue_condition` for this visit, without a query."""
-        return self.status == self.Status.OVERDUE or (self.status in self.AWAITING and self.debrief_due_at <= now)
+        return self.overdue_values(self.status, self.debrief_due_at, now)
+
+    @classmethod
+    def overdue_values(cls, status, debrief_due_at, now):
+        """`overdue_condition` for a visit read as plain values (a line of a list)."""
+        return status == cls.Status.OVERDUE or (status in cls.AWAITING and debrief_due_at <= now)
 
 
 class VisitObserver(models.Model):

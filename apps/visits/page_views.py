@@ -7,6 +7,8 @@ colleagues of her subject association she shares it with (never the
 administration). Drafts are their author's alone.
 """
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -14,8 +16,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import json_script
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -29,7 +31,7 @@ from apps.core.validation import max_length_of
 from apps.mentoring.access import require
 from apps.staff.models import short_name
 
-from . import access, selectors, services
+from . import access, markup, selectors, services
 from .models import Feedback, LessonVisit, ProtocolItem
 from .page_forms import (
     TEXT_FIELDS,
@@ -89,25 +91,26 @@ def _draft_key(kind, visit, user):
 def my_visits(request):
     me = request.staff
     now = timezone.now()
+    words = _my_words()
     context = {"me": me, "now": now}
     if me is not None:
         awaiting, upcoming = selectors.visits_open_for_staff(school=request.school, staff=me, now=now, cap=LIST_CAP)
         context["awaiting"] = selectors.visits_lines_prepare(awaiting, now=now)
         # Each line's texts said here, not by translation tags per line.
         for visit in context["awaiting"]:
-            left = _("overdue by %(since)s") if visit.overdue else _("%(left)s left")
+            left = words["overdue_by"] if visit.overdue else words["left"]
             visit.time_left_text = left % {"since": visit.time_left, "left": visit.time_left}
-            visit.due_label = _("due %(due)s") % {"due": visit.due_text}
+            visit.due_label = words["due"] % {"due": visit.due_text}
         context["upcoming"] = selectors.visits_lines_prepare(upcoming)
-        context["received"] = selectors.visits_received_page(
+        received = context["received"] = selectors.visits_received_page(
             school=request.school, staff=me, number=request.GET.get("page"), per_page=PAGE_SIZE
         )
-        selectors.visits_lines_prepare(context["received"].object_list)
-        for visit in context["received"].object_list:
+        received.object_list = selectors.visits_lines_prepare(received.object_list)
+        for visit in received.object_list:
             count = visit.feedback_submitted
             visit.feedback_text = ngettext("%(counter)s feedback", "%(counter)s feedback", count) % {"counter": count}
             when = visit.debriefed_text
-            visit.debriefed_label = _("debriefed %(when)s") % {"when": when} if when else ""
+            visit.debriefed_label = words["debriefed"] % {"when": when} if when else ""
         # The observed teacher's own agreed next steps (their content: theirs to read), as plain rows.
         next_steps = selectors.my_next_steps_rows(school=request.school, staff=me, cap=5)
         context["next_steps"] = [
@@ -118,15 +121,46 @@ def my_visits(request):
                 "topic": topic,
                 "observer_name": short_name(*names),
                 "follow_up_label": (
-                    _("look at progress on %(date)s") % {"date": f"{follow_up_on:%d.%m.%Y}"} if follow_up_on else ""
+                    words["look_at_progress"] % {"date": f"{follow_up_on:%d.%m.%Y}"} if follow_up_on else ""
                 ),
             }
             for next_step, follow_up_on, visit_id, grade, topic, *names in next_steps
         ]
+        # The lists' lines, written in Python (apps.visits.markup).
+        context["awaiting_html"] = markup.my_awaiting_html(context["awaiting"], words=words)
+        context["upcoming_html"] = markup.my_upcoming_html(context["upcoming"], words=words, me_id=me.pk)
+        context["received_html"] = markup.my_received_html(received.object_list, words=words)
+        context["next_steps_html"] = markup.my_next_steps_html(context["next_steps"])
     # Visits this user planned for others: whoever planned a visit finds it again.
     planned = selectors.visits_planned_by_rows(school=request.school, user=request.user, cap=LIST_CAP)
     context["planned"] = selectors.visits_lines_prepare(planned)
+    context["planned_html"] = markup.my_planned_html(context["planned"], words=words)
     return render(request, "visits/pages/my.html", context)
+
+
+_MY_WORDS = {
+    "overdue_by": gettext_lazy("overdue by %(since)s"),
+    "left": gettext_lazy("%(left)s left"),
+    "due": gettext_lazy("due %(due)s"),
+    "debriefed": gettext_lazy("debriefed %(when)s"),
+    "look_at_progress": gettext_lazy("look at progress on %(date)s"),
+    "observed_aspect": gettext_lazy("Observed aspect"),
+    "the_visit": gettext_lazy("The visit"),
+    "give_feedback": gettext_lazy("Give feedback"),
+    "continue_draft": gettext_lazy("Continue the draft"),
+    "my_lesson": gettext_lazy("my lesson"),
+    "i_observe": gettext_lazy("I observe"),
+}
+
+
+def _my_words():
+    """The words «My visits» says on its lines, translated once per language and process."""
+    return _my_words_in(get_language())
+
+
+@functools.cache
+def _my_words_in(language):
+    return {key: str(word) for key, word in _MY_WORDS.items()}
 
 
 _detail_link = row_link("visits:detail")

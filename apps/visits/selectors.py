@@ -3,6 +3,8 @@ number of queries. Content (feedback text) is never read here for lists: lists
 show facts and timeliness only; content is loaded for one visit, after the
 access check in apps.visits.access."""
 
+from types import SimpleNamespace
+
 from django.db.models import (
     Case,
     Count,
@@ -24,13 +26,14 @@ from django.utils.timesince import timesince, timeuntil
 
 from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
-from apps.core.dates import short_date
+from apps.core.choices import translated_labels
+from apps.core.dates import short_dates
 from apps.core.json_rows import set_prefetched
 from apps.core.links import row_link
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
-from apps.staff.models import StaffMember
+from apps.staff.models import StaffMember, short_name
 
 from .models import (
     EvaluativeWord,
@@ -222,6 +225,15 @@ LINE_FIELDS = (
 )
 
 
+# The same columns as «My visits» reads them: plain rows (`values_list(named=True)`), no visit,
+# teacher and subject objects to build for a line.
+LINE_COLUMNS = (
+    *("pk", "kind", "status", "grade", "topic", "observed_aspect"),
+    *("starts_at", "ends_at", "debrief_due_at", "debriefed_at"),
+    *("observed_id", *(f"observed__{name}" for name in NAME_FIELDS), "subject__name"),
+)
+
+
 def visit_lines(*, school):
     """Visits of the school as lines of a list: facts only, the columns a line shows."""
     return LessonVisit.objects.for_school(school).select_related("observed", "subject").only(*LINE_FIELDS)
@@ -254,7 +266,8 @@ def visits_planned_by_rows(*, school, user, cap):
 
 @prepared_query
 def _planned_by(*, cap):
-    return visits_planned_by(school=Param("school_id"), user_id=Param("user_id"))[:cap]
+    rows = visits_planned_by(school=Param("school_id"), user_id=Param("user_id"))
+    return rows.values_list(*LINE_COLUMNS, named=True)[:cap]
 
 
 def visits_awaiting_my_feedback(*, school, staff):
@@ -303,7 +316,8 @@ def _open_for_staff(*, cap):
         visit_lines(school=Param("school_id"))
         .filter(takes_part, ahead | awaits)
         .annotate(has_draft=Exists(draft), position=position)
-        .order_by("position")[: 2 * cap]
+        .order_by("position")
+        .values_list(*LINE_COLUMNS, "has_draft", named=True)[: 2 * cap]
     )
 
 
@@ -327,7 +341,8 @@ def visits_received_page(*, school, staff, number, per_page):
 @prepared_query
 def _received():
     rows = visits_received(school=Param("school_id"), staff_id=Param("staff_id"))
-    return rows.annotate(total_count=Window(Count("*")))
+    rows = rows.annotate(total_count=Window(Count("*")))
+    return rows.values_list(*LINE_COLUMNS, "feedback_submitted", "total_count", named=True)
 
 
 def my_next_steps(*, school, staff_id):
@@ -373,28 +388,49 @@ STATUS_BADGES = {
 }
 
 
-def visits_lines_prepare(visits, *, now=None):
-    """What a line of a list shows, ready for the template (dates in the current time
-    zone, the school's): links, when, kind, who and what, the status badge; with `now`,
-    the time left until the debrief too."""
-    kinds = dict(LessonVisit.Kind.choices)
-    statuses = dict(LessonVisit.Status.choices)
-    for visit in visits:
-        subject = f" · {visit.subject.name}" if visit.subject_id else ""
-        visit.url = _detail_link(pk=visit.pk)
-        visit.feedback_url = _feedback_link(pk=visit.pk)
-        visit.when = f"{short_date(visit.starts_at, 'D d.m H:i')}–{timezone.localtime(visit.ends_at):%H:%M}"
-        visit.kind_label = kinds[visit.kind]
-        visit.summary = f"{visit.observed.short_name} · {visit.grade}{subject} · {quoted(visit.topic)}"
-        visit.status_label = statuses[visit.status]
-        visit.status_badge = STATUS_BADGES.get(visit.status, "text-bg-light border")
-        visit.debriefed_text = f"{timezone.localtime(visit.debriefed_at):%d.%m.%Y %H:%M}" if visit.debriefed_at else ""
+class VisitLine(SimpleNamespace):
+    """A line of a list of visits, ready for its markup (apps.visits.markup): `pk`, `url`,
+    `feedback_url`, `when`, `kind_label`, `summary`, `observed_aspect`, `observed_id`, `status`,
+    `status_label`, `status_badge`, `debriefed_text`, `has_draft`, `feedback_submitted`; with
+    `now`, `overdue`, `time_left` and `due_text` too."""
+
+
+def visits_lines_prepare(rows, *, now=None):
+    """The lines of a list of visit rows (`LINE_COLUMNS`), ready for the template (dates in
+    the current time zone, the school's): links, when, kind, who and what, the status
+    badge; with `now`, the time left until the debrief too."""
+    kinds, statuses = translated_labels(LessonVisit.Kind), translated_labels(LessonVisit.Status)
+    when = short_dates("D d.m H:i")
+    zone = timezone.get_current_timezone()
+    lines = []
+    for row in rows:
+        pk, status = row.pk, row.status
+        subject = f" · {row.subject__name}" if row.subject__name is not None else ""
+        observed = short_name(row.observed__last_name, row.observed__first_name, row.observed__patronymic)
+        debriefed_at = row.debriefed_at
+        line = VisitLine(
+            pk=pk,
+            url=_detail_link(pk=pk),
+            feedback_url=_feedback_link(pk=pk),
+            when=f"{when(row.starts_at)}–{row.ends_at.astimezone(zone):%H:%M}",
+            kind_label=kinds[row.kind],
+            summary=f"{observed} · {row.grade}{subject} · {quoted(row.topic)}",
+            observed_aspect=row.observed_aspect,
+            observed_id=row.observed_id,
+            status=status,
+            status_label=statuses[status],
+            status_badge=STATUS_BADGES.get(status, "text-bg-light border"),
+            debriefed_text=f"{debriefed_at.astimezone(zone):%d.%m.%Y %H:%M}" if debriefed_at else "",
+            has_draft=getattr(row, "has_draft", False),
+            feedback_submitted=getattr(row, "feedback_submitted", 0),
+        )
         if now is not None:
-            visit.overdue = visit.is_overdue(now)
-            due = visit.debrief_due_at
-            visit.time_left = timesince(due, now) if visit.overdue else timeuntil(due, now)
-            visit.due_text = f"{timezone.localtime(due):%d.%m.%Y %H:%M}"
-    return visits
+            due = row.debrief_due_at
+            line.overdue = LessonVisit.overdue_values(status, due, now)
+            line.time_left = timesince(due, now) if line.overdue else timeuntil(due, now)
+            line.due_text = f"{due.astimezone(zone):%d.%m.%Y %H:%M}"
+        lines.append(line)
+    return lines
 
 
 def visit_share_candidates(*, visit):

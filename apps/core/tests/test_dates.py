@@ -3,10 +3,17 @@ import zoneinfo
 
 import pytest
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from apps.accounts.tests.factories import SchoolFactory
-from apps.core.dates import academic_year_bounds, academic_year_of, add_months, school_today, short_date
+from apps.core.dates import (
+    academic_year_bounds,
+    academic_year_of,
+    add_months,
+    school_today,
+    short_date,
+    short_dates,
+)
 
 SAMARA = zoneinfo.ZoneInfo("Europe/Samara")
 
@@ -65,3 +72,30 @@ def test_the_template_filter_keeps_the_weekday_and_time_and_adds_the_year():
         recent = datetime.datetime.combine(timezone.localdate(), datetime.time(10), tzinfo=SAMARA)
         shown = template.render(Context({"when": recent}))
         assert shown[3:] == recent.strftime("%d.%m 10:00|")  # "Вс 06.12 10:00|": no year this year
+
+
+FORMATS = ("d.m", "D d.m H:i", "d.m H:i", "l, d.m", "d.m.Y H:i", "H:i", "j E", "{d}.m\\Y", "Y-m-d", "W d.m")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_short_dates_write_what_django_s_date_format_writes(language, fmt):
+    """Written without Django's per-character formatter, a short date reads the same: each day
+    of a week and months of two academic years, days and moments, in the school's zone."""
+    today = datetime.date(2026, 12, 6)
+    start = datetime.datetime(2026, 1, 1, 0, 7, tzinfo=datetime.UTC)
+    moments = [start + datetime.timedelta(hours=53 * step + step % 7) for step in range(220)]
+    values = [*moments, *(moment.date() for moment in moments), datetime.datetime(2026, 9, 1, 9, 5)]
+    with translation.override(language), timezone.override(SAMARA):
+        write = short_dates(fmt, today=today)
+        for value in values:
+            moment = isinstance(value, datetime.datetime)
+            if not moment and "H" in fmt:
+                continue
+            local = timezone.localtime(value) if moment and timezone.is_aware(value) else value
+            day = local.date() if moment else local
+            expected_fmt = fmt if academic_year_of(day) == 2026 else fmt.replace("d.m", "d.m.Y")
+            expected = formats.date_format(local, expected_fmt)
+            assert short_date(value, fmt, today=today) == expected
+            assert write(value) == expected
+        assert write(None) == write("") == ""
