@@ -8,10 +8,12 @@ import datetime
 from types import SimpleNamespace
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -20,16 +22,18 @@ from django.db.models import (
     OuterRef,
     Q,
     Value,
+    When,
     Window,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from apps.core.choices import translated_labels
 from apps.core.dates import short_dates
 from apps.core.links import row_link
-from apps.core.paging import prepared_page
-from apps.core.prepared import Param, ParamList, prepared_query
+from apps.core.paging import MAX_PAGE
+from apps.core.prepared import Param, prepared_query
 from apps.core.typography import quoted
 from apps.mentoring.models import MentorGroup, group_name
 from apps.staff.models import short_name
@@ -60,32 +64,23 @@ UNION ALL SELECT v.id FROM visits_lessonvisit v JOIN mentoring_mentorgroup g ON 
 
 def _board_candidates(*, school, now):
     """The SQL of the board's candidate visits' ids, and its parameters."""
-    since = recent_since(now)
+    return _CANDIDATES_SQL, _candidates_params(school.pk, recent_since(now))
+
+
+def _candidates_params(school_id, since):
     open_, done = tuple(LessonVisit.DEBRIEF_OPEN_STATUSES), _DEBRIEFED
-    return _CANDIDATES_SQL, [school.pk, open_, school.pk, done, since, school.pk, open_, done, since]
+    return [school_id, open_, school_id, done, since, school_id, open_, done, since]
 
 
-def board_visit_ids(*, school, now):
-    """The ids of `_board_candidates`, read once for the page's three lists: as a subquery of
-    each, the union ran three times a page (3–4 ms each at the benchmark's scale)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*_board_candidates(school=school, now=now))
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _of_school(visits, *, school, now, ids):
-    """`visits` among the board's candidates: `ids` read by `board_visit_ids` (a list, or a
-    prepared query's `ParamList`), or, inside a query of its own (the navbar's to-do count), the
-    candidates as an array subquery evaluated once (`id = ANY(ARRAY(…))`: an `IN (…)` semi-join
-    would be planned after joining every visit)."""
-    if ids is None:
+def _of_school(visits, *, school, now, candidates):
+    """`visits` among the board's candidates: `candidates` as an array expression of a prepared
+    query (`_BoardCandidates`), or the candidates of `school` at `now` as an array subquery
+    (the navbar's to-do count), each evaluated once (`id = ANY(ARRAY(…))`: an `IN (…)`
+    semi-join would be planned after joining every visit)."""
+    if candidates is None:
         sql, params = _board_candidates(school=school, now=now)
-        array = RawSQL(f"ARRAY({sql})", params)  # nosec B611 B608 - a constant SQL text, values as params
-    elif isinstance(ids, ParamList):
-        array = ids
-    else:
-        array = Value(ids, output_field=ArrayField(BigIntegerField()))
-    return visits.filter(_EqualsAny(F("pk"), array))
+        candidates = RawSQL(f"ARRAY({sql})", params)  # nosec B611 B608 - a constant SQL text, values as params
+    return visits.filter(_EqualsAny(F("pk"), candidates))
 
 
 class _EqualsAny(Func):
@@ -120,7 +115,8 @@ def _with_line(visits):
 _detail_link = row_link("visits:detail")
 
 # Per line: its submitted feedback and its observers in the order they were added (a line with no
-# observer gives one row of NULLs). Written out: a queryset cost more to build than to run.
+# observer gives one row of NULLs), for the lines shown only. Written out: a queryset cost more to
+# build than to run.
 _LINE_PEOPLE_SQL = """SELECT v.id, o.id, s.last_name, s.first_name, s.patronymic,
  (SELECT count(*) FROM visits_feedback f WHERE f.visit_id = v.id AND f.submitted_at IS NOT NULL)
  FROM unnest(%s::bigint[]) AS v(id) LEFT JOIN visits_visitobserver o ON o.visit_id = v.id
@@ -172,7 +168,7 @@ def visits_lines_prepare(*lists):
                     observer_count=len(names),
                     feedback_submitted=submitted.get(row.pk, 0),
                     debrief_due_at=row.debrief_due_at,
-                    is_late=getattr(row, "overdue_now", False),
+                    is_late=row.which == AWAITING and row.overdue_now,
                 )
             )
         prepared.append(lines)
@@ -185,8 +181,8 @@ def _scope(visits, *, user_id, see_all):
     return visits if see_all else visits.filter(Q(group__curator__user_id=user_id) | Q(created_by_id=user_id))
 
 
-def _lines(*, school, user_id, see_all, now, ids):
-    visits = _with_line(_of_school(LessonVisit.objects.all(), school=school, now=now, ids=ids))
+def _lines(*, school, user_id, see_all, now, candidates=None):
+    visits = _with_line(_of_school(LessonVisit.objects.all(), school=school, now=now, candidates=candidates))
     return _scope(visits, user_id=user_id, see_all=see_all)
 
 
@@ -204,20 +200,33 @@ def visits_awaiting_debrief(*, school, user, see_all, now):
     """Visits whose lesson has ended and whose debrief is still awaited or overdue:
     overdue ones first (flagged by the sweep or past their deadline already), then
     by deadline (their feedback counts come with `visits_lines_prepare`)."""
-    return _awaiting(_lines(school=school, user_id=user.pk, see_all=see_all, now=now, ids=None), now=now)
+    return _awaiting(_lines(school=school, user_id=user.pk, see_all=see_all, now=now), now=now)
 
 
 def _awaiting(lines, *, now):
     return (
-        lines.filter(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now)
-        .annotate(overdue_now=ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField()))
+        lines.filter(_awaiting_condition(now))
+        .annotate(overdue_now=_overdue_now(now))
         .order_by("-overdue_now", "debrief_due_at", "pk")
     )
 
 
+def _awaiting_condition(now):
+    """The lesson has ended, its debrief is still awaited (overdue ones included)."""
+    return Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now)
+
+
+def _overdue_now(now):
+    return ExpressionWrapper(LessonVisit.overdue_condition(now), output_field=BooleanField())
+
+
 def _upcoming(lines, *, now, until):
-    planned = lines.filter(status=LessonVisit.Status.PLANNED, ends_at__gt=now, starts_at__lt=until)
-    return planned.order_by("starts_at", "pk")
+    return lines.filter(_upcoming_condition(now, until)).order_by("starts_at", "pk")
+
+
+def _upcoming_condition(now, until):
+    """Planned, the lesson not over yet, starting before `until`."""
+    return Q(status=LessonVisit.Status.PLANNED, ends_at__gt=now, starts_at__lt=until)
 
 
 def visits_missing_reverse(*, school, user, see_all, now, limit=MISSING_REVERSE_LIMIT):
@@ -225,64 +234,128 @@ def visits_missing_reverse(*, school, user, see_all, now, limit=MISSING_REVERSE_
     visits back. Lists recent debriefed pair visits of active groups that no
     reverse visit answers: neither a visit pointing at it (`answers_visit`) nor a
     later reverse visit of the same group, cancelled ones not counting."""
-    lines = _lines(school=school, user_id=user.pk, see_all=see_all, now=now, ids=None)
+    lines = _lines(school=school, user_id=user.pk, see_all=see_all, now=now)
     return _missing_reverse(lines, since=recent_since(now))[:limit]
 
 
 def _missing_reverse(lines, *, since):
+    return lines.filter(_missing_reverse_condition(since)).order_by("-starts_at", "pk")
+
+
+def _missing_reverse_condition(since):
     answered = LessonVisit.objects.filter(answers_visit=OuterRef("pk")).exclude(status=LessonVisit.Status.CANCELLED)
     reverse_later = LessonVisit.objects.filter(
         group=OuterRef("group"), kind=LessonVisit.Kind.REVERSE_VISIT, starts_at__gt=OuterRef("starts_at")
     ).exclude(status=LessonVisit.Status.CANCELLED)
-    visits = (
-        lines.exclude(Exists(answered))
-        .exclude(Exists(reverse_later))
-        .filter(
+    return (
+        ~Exists(answered)
+        & ~Exists(reverse_later)
+        & Q(
             kind=LessonVisit.Kind.PAIR_VISIT,
             status__in=_DEBRIEFED,
             group__status=MentorGroup.Status.ACTIVE,
             starts_at__gte=since,
         )
     )
-    return visits.order_by("-starts_at", "pk")
+
+
+# The board's lists in its one query, by `which`.
+AWAITING, UPCOMING, MISSING_REVERSE = 0, 1, 2
 
 
 def board_lists(*, school, user, see_all, now, page, per_page):
-    """The board's three lists, each a prepared query (apps.core.prepared) over the candidates
-    read once (`board_visit_ids`): the page `page` of the awaiting visits (with their total),
-    the upcoming ones, the missing reverse visits. Each list's own queryset build and compile
-    was most of the board's Python work."""
-    values = {"ids": board_visit_ids(school=school, now=now)}
+    """The board's three lists from one prepared query (apps.core.prepared) over its candidate
+    visits: the page `page` of the awaiting visits (a `Page`, with their total), the upcoming
+    ones, the missing reverse visits, each in its order and within its cap; each line with its
+    observers' names and its submitted feedback count. Each list's own queries (and their
+    build and compile) were most of the board's work."""
+    values = {"school_id": school.pk, "now": now, "until": upcoming_until(now), "since": recent_since(now)}
     if not see_all:
         values["user_id"] = user.pk
     shape = {"see_all": see_all}
-    awaiting = prepared_page(_awaiting_prepared, number=page, per_page=per_page, shape=shape, now=now, **values)
-    upcoming = _upcoming_prepared.rows(shape=shape, now=now, until=upcoming_until(now), **values)
-    missing = _missing_reverse_prepared.rows(shape=shape, since=recent_since(now), **values)
-    return awaiting, upcoming, missing
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    # A page below the first, or beyond any that a bigint offset reaches: the last page, as
+    # Paginator.get_page gives it (the first awaiting line always comes, for the total).
+    number = number if 1 <= number <= MAX_PAGE else 0
+    rows = _board_prepared.rows(shape=shape, start=(number - 1) * per_page, end=number * per_page, **values)
+    awaiting, total = _awaiting_page(rows, number, per_page)
+    if not awaiting and number != 1:
+        number = max((total + per_page - 1) // per_page, 1)
+        rows = _board_prepared.rows(shape=shape, start=(number - 1) * per_page, end=number * per_page, **values)
+        awaiting, total = _awaiting_page(rows, number, per_page)
+    paginator = Paginator(awaiting, per_page)
+    paginator.count = total
+    upcoming = [row for row in rows if row.which == UPCOMING]
+    missing = [row for row in rows if row.which == MISSING_REVERSE]
+    return Page(awaiting, number, paginator), upcoming, missing
 
 
-def _board_lines(see_all):
+def _awaiting_page(rows, number, per_page):
+    """The awaiting lines of page `number` among `rows`, and how many there are in all."""
+    start, end = (number - 1) * per_page, number * per_page
+    awaiting = [row for row in rows if row.which == AWAITING]
+    total = awaiting[0].total_count if awaiting else 0
+    return [row for row in awaiting if start < row.position <= end], total
+
+
+class _BoardCandidates(Func):
+    """The board's candidate visits' ids (`_CANDIDATES_SQL`) as an array the query evaluates
+    once, with the school and the start of «recent» as the prepared query's values."""
+
+    output_field = ArrayField(BigIntegerField())
+
+    def __init__(self, school, since):
+        super().__init__(school, since)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        school, since = (compiler.compile(expression) for expression in self.get_source_expressions())
+        (school_sql, school_params), (since_sql, since_params) = school, since
+        if school_sql != "%s" or since_sql != "%s":
+            raise ValueError("the board's candidates take plain values")
+        return f"ARRAY({_CANDIDATES_SQL})", _candidates_params(*school_params, *since_params)
+
+
+def _number(name):
+    return Param(name, output_field=BigIntegerField())
+
+
+@prepared_query
+def _board_prepared(*, see_all):
+    now, until, since = Param("now"), Param("until"), Param("since")
     user_id = None if see_all else Param("user_id")
-    return _lines(school=None, user_id=user_id, see_all=see_all, now=None, ids=ParamList("ids"))
-
-
-@prepared_query
-def _awaiting_prepared(*, see_all):
-    rows = _awaiting(_board_lines(see_all), now=Param("now")).annotate(total_count=Window(Count("*")))
-    return rows.values_list(*LINE_COLUMNS, "overdue_now", "total_count", named=True)
-
-
-@prepared_query
-def _upcoming_prepared(*, see_all):
-    rows = _upcoming(_board_lines(see_all), now=Param("now"), until=Param("until"))
-    return rows.values_list(*LINE_COLUMNS, named=True)[:UPCOMING_LIMIT]
-
-
-@prepared_query
-def _missing_reverse_prepared(*, see_all):
-    rows = _missing_reverse(_board_lines(see_all), since=Param("since"))
-    return rows.values_list(*LINE_COLUMNS, named=True)[:MISSING_REVERSE_LIMIT]
+    candidates = _BoardCandidates(Param("school_id"), since)
+    lines = _lines(school=None, user_id=user_id, see_all=see_all, now=None, candidates=candidates)
+    awaiting, upcoming = _awaiting_condition(now), _upcoming_condition(now, until)
+    which = Case(
+        When(awaiting, then=Value(AWAITING)), When(upcoming, then=Value(UPCOMING)), default=Value(MISSING_REVERSE)
+    )
+    # Each list in its own order: awaiting overdue first, then by deadline; upcoming by start;
+    # missing reverse visits the latest first.
+    in_list = {number: Q(which=number) for number in (AWAITING, UPCOMING, MISSING_REVERSE)}
+    order = [
+        Case(When(in_list[AWAITING], then=F("overdue_now"))).desc(),
+        Case(When(in_list[AWAITING], then=F("debrief_due_at")), When(in_list[UPCOMING], then=F("starts_at"))).asc(),
+        Case(When(in_list[MISSING_REVERSE], then=F("starts_at"))).desc(),
+        F("pk").asc(),
+    ]
+    rows = (
+        lines.filter(awaiting | upcoming | _missing_reverse_condition(since))
+        .annotate(which=which, overdue_now=_overdue_now(now))
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("which")], order_by=order),
+            total_count=Window(Count("*"), partition_by=[F("which")]),
+        )
+        .filter(
+            Q(which=AWAITING) & (Q(position__gt=_number("start"), position__lte=_number("end")) | Q(position=1))
+            | Q(which=UPCOMING, position__lte=UPCOMING_LIMIT)
+            | Q(which=MISSING_REVERSE, position__lte=MISSING_REVERSE_LIMIT)
+        )
+        .order_by("which", "position")
+    )
+    return rows.values_list(*LINE_COLUMNS, "which", "position", "overdue_now", "total_count", named=True)
 
 
 def next_steps_agreed(*, school, curator_user, now):

@@ -71,7 +71,7 @@ def deadline_board(request):
     groups the user curates only, the agreed next steps."""
     now = timezone.now()
     see_all = request.membership.can("visits.oversee")
-    # The school's candidate visits, read once for the three lists.
+    # The three lists from one query over the school's candidate visits.
     page, upcoming, missing_reverse = deadlines_selectors.board_lists(
         school=request.school,
         user=request.user,

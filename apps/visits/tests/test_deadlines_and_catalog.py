@@ -15,6 +15,7 @@ from apps.mentoring.models import MentorGroup
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.staff.tests.factories import StaffMemberFactory
 from apps.visits import deadlines_selectors
+from apps.visits.deadlines_selectors import UPCOMING_LIMIT
 from apps.visits.deadlines_views import duration_text
 from apps.visits.models import EvaluativeWord, LessonVisit, ObservationProtocol, ProtocolItem
 from apps.visits.services import DEFAULT_EVALUATIVE_WORDS, DEFAULT_PROTOCOLS
@@ -264,34 +265,47 @@ def _count(user, url=BOARD):
 
 
 # The user with their memberships (one query), the unread notifications, the open to-dos; then the board:
-# the awaiting visits' page with their count, the upcoming visits, the missing reverse visits, the observers
-# of all three, the next steps.
+# its three lists from one query, the observers and feedback counts of their lines, the next steps.
 @pytest.mark.parametrize("persona", ["curator", "administrator"])
 def test_board_runs_a_fixed_number_of_queries(request, school, other_school, curator_staff, persona):
     user = request.getfixturevalue(persona)
     _populate(school, curator_staff, 2)
     _populate(other_school, StaffMemberFactory(school=other_school), 1)
     MentorGroup.objects.filter(school=other_school).update(partner_school=school)
-    assert _count(user) == 9
+    assert _count(user) == 6
     _populate(school, curator_staff, 8)
-    assert _count(user) == 9
+    assert _count(user) == 6
 
 
-def test_board_s_three_lists_read_the_school_s_visits_once(school, administrator, my_group):
-    """The awaiting, upcoming and missing-reverse lists share one list of the school's candidate
-    visits, read by one query and handed to each as an array; the navbar's to-dos, counted in a
-    query of their own, take the candidates as an array subquery instead."""
+def test_board_s_three_lists_come_from_one_query_over_the_school_s_candidates(school, administrator, my_group):
+    """The awaiting, upcoming and missing-reverse lists are one query, which reads the school's
+    candidate visits once as an array (`= ANY(ARRAY(…))`); the navbar's to-dos, counted in a
+    query of their own, take the candidates the same way."""
     _populate(school, my_group.curator, 1)
     client = client_for(administrator)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(BOARD).status_code == 200
     sqls = [query["sql"] for query in captured]
-    candidates = [sql for sql in sqls if sql.count("UNION ALL") == 2 and "ARRAY(" not in sql]
-    assert len(candidates) == 1
-    lists = [sql for sql in sqls if '"visits_lessonvisit"."id" = ANY(ARRAY[' in sql or "= ANY('{" in sql]
-    assert len(lists) == 3
+    lists = [sql for sql in sqls if "ROW_NUMBER()" in sql and '"visits_lessonvisit"."id" = ANY(ARRAY(' in sql]
+    assert len(lists) == 1 and lists[0].count("UNION ALL") == 2
     # The navbar's count, not cached in tests, uses the same candidates inline.
-    assert sum("ARRAY(" in sql for sql in sqls) == 1
+    assert sum("ARRAY(" in sql and "UNION ALL" in sql for sql in sqls) == 2
+
+
+@pytest.mark.parametrize("number", ["1", "3", "9"])
+def test_board_s_other_lists_stay_whole_on_any_page_of_the_awaiting_ones(school, administrator, my_group, number):
+    """Paging the awaiting visits leaves the upcoming and the missing reverse visits (each in
+    its order, within its cap) as they are."""
+    [_visit(my_group, ended_ago=(i + 1) * H) for i in range(7)]
+    planned = LessonVisit.Status.PLANNED
+    upcoming = [_visit(my_group, ended_ago=-(i + 2) * 10 * H, status=planned) for i in range(UPCOMING_LIMIT + 1)]
+    missing = [_debriefed(MentorGroupFactory(school=school), ended_ago=(i + 70) * H) for i in range(2)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("apps.visits.deadlines_views.PAGE_SIZE", 3)
+        context = _page(administrator, page=number).context
+    assert len(context["page"].object_list) == (3 if number == "1" else 1)
+    assert _pks(context["upcoming"]) == [visit.pk for visit in upcoming[:UPCOMING_LIMIT]]
+    assert _pks(context["missing_reverse"]) == [visit.pk for visit in missing]
 
 
 def test_board_lines_show_observers_in_order_and_submitted_feedback_only(school, administrator, my_group):
