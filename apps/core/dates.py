@@ -105,7 +105,7 @@ def short_dates(fmt: str = "d.m", *, today: datetime.date | None = None):
     if this_year is None or other_year is None:
         return functools.partial(short_date, fmt=fmt, today=today)
     zone = timezone.get_current_timezone()
-    start, end = academic_year_bounds(academic_year_of(today or timezone.localdate()))
+    start, end = academic_year_bounds(academic_year_of(today or datetime.datetime.now(zone).date()))
     abbreviated, full = _day_names(translation.get_language()) if _names_in(fmt) else _NO_NAMES
 
     def write(value):

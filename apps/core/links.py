@@ -34,6 +34,11 @@ def row_link(name, *names):
     def link(**kwargs):
         return _pattern(name, names, get_script_prefix()).format(**kwargs)
 
+    def pattern():
+        """The link as a `str.format` pattern of `names`, for a whole list: `pattern().format(pk=3)`."""
+        return _pattern(name, names, get_script_prefix())
+
+    link.pattern = pattern
     return link
 
 

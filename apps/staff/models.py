@@ -83,8 +83,8 @@ class SubjectAssociation(models.Model):
 def short_name(last_name, first_name, patronymic):
     """«Иванова А.П.»: a person's last name and initials (also for names read as
     plain columns, without building a card for each)."""
-    initials = "".join(f"{part[0]}." for part in (first_name, patronymic) if part)
-    return f"{last_name} {initials}".strip()
+    first = f"{first_name[0]}." if first_name else ""
+    return f"{last_name} {first}{patronymic[0]}.".strip() if patronymic else f"{last_name} {first}".strip()
 
 
 class StaffMember(models.Model):

@@ -5,8 +5,7 @@ import functools
 
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from apps.core.dates import short_dates
 from apps.core.links import fixed_link
@@ -17,24 +16,31 @@ from . import deadlines_selectors, markup
 PAGE_SIZE = 25
 
 
-def duration_text(delta):
-    """A short, human duration: «2 d 5 h», «3 h 20 min», «15 min»."""
+def duration_text(delta, *, patterns=None):
+    """A short, human duration: «2 d 5 h», «3 h 20 min», «15 min»; `patterns`: the three
+    patterns already translated (`_duration_patterns()`), for a list."""
     minutes = int(abs(delta).total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
+    in_days, in_hours, in_minutes = patterns or _duration_patterns()
     if days:
-        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+        return in_days % {"days": days, "hours": hours}
     if hours:
-        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)s min") % {"minutes": minutes}
+        return in_hours % {"hours": hours, "minutes": minutes}
+    return in_minutes % {"minutes": minutes}
+
+
+def _duration_patterns():
+    return _words()["durations"]
 
 
 def _with_time_left(lines, now, *, words):
     """The badge, the deadline and the feedback count of each awaiting visit, as its line shows them."""
     overdue, left_pattern, feedback = words["overdue_by"], words["left"], words["feedback"]
     due = short_dates("D d.m H:i")
+    patterns = words["durations"]
     for line in lines:
-        left = duration_text(line.debrief_due_at - now)
+        left = duration_text(line.debrief_due_at - now, patterns=patterns)
         line.time_left = left
         line.badge = (overdue if line.is_late else left_pattern) % {"left": left}
         line.due = due(line.debrief_due_at)
@@ -51,6 +57,11 @@ _WORDS = {
     "plan_reverse": gettext_lazy("Plan the reverse visit"),
     "plan_next": gettext_lazy("Plan the next visit"),
     "look_at_progress": gettext_lazy("look at progress on"),
+    "durations": (
+        gettext_lazy("%(days)s d %(hours)s h"),
+        gettext_lazy("%(hours)s h %(minutes)s min"),
+        gettext_lazy("%(minutes)s min"),
+    ),
 }
 
 
@@ -61,7 +72,25 @@ def _words():
 
 @functools.cache
 def _words_in(language):
-    return {key: str(word) for key, word in _WORDS.items()}
+    words = {key: word if isinstance(word, tuple) else str(word) for key, word in _WORDS.items()}
+    words["durations"] = tuple(map(str, words["durations"]))
+    days = deadlines_selectors.RECENT_DAYS
+    words["missing_reverse_rule"] = ngettext(
+        "Pair visits of active groups debriefed in the last %(days)s day that no reverse visit answers yet: "
+        "the observed teacher visits back.",
+        "Pair visits of active groups debriefed in the last %(days)s days that no reverse visit answers yet: "
+        "the observed teacher visits back.",
+        days,
+    ) % {"days": days}
+    return words
+
+
+def _debrief_rule(hours):
+    return ngettext(
+        "The debrief of a visited lesson is held no later than %(hours)s hour after it.",
+        "The debrief of a visited lesson is held no later than %(hours)s hours after it.",
+        hours,
+    ) % {"hours": hours}
 
 
 @school_view("visits.view_deadlines")
@@ -100,8 +129,10 @@ def deadline_board(request):
             "missing_reverse": missing_reverse,
             "next_steps": next_steps,
             "show_next_steps": bool(next_steps) or request.membership.can("mentoring.curate"),
-            "debrief_hours": request.school.debrief_hours,
-            "recent_days": deadlines_selectors.RECENT_DAYS,
+            # The page's rules, said here rather than by a plural translation tag each.
+            "debrief_rule": _debrief_rule(request.school.debrief_hours),
+            "missing_reverse_rule": words["missing_reverse_rule"],
+            "awaiting_total": page.paginator.count,
             "now": now,
             # The lists' lines, written in Python (apps.visits.markup).
             "awaiting_html": markup.board_awaiting_html(page.object_list, words=words),

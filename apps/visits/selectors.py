@@ -402,6 +402,7 @@ def visits_lines_prepare(rows, *, now=None):
     kinds, statuses = translated_labels(LessonVisit.Kind), translated_labels(LessonVisit.Status)
     when = short_dates("D d.m H:i")
     zone = timezone.get_current_timezone()
+    detail, feedback = _detail_link.pattern(), _feedback_link.pattern()
     lines = []
     for row in rows:
         pk, status = row.pk, row.status
@@ -410,8 +411,8 @@ def visits_lines_prepare(rows, *, now=None):
         debriefed_at = row.debriefed_at
         line = VisitLine(
             pk=pk,
-            url=_detail_link(pk=pk),
-            feedback_url=_feedback_link(pk=pk),
+            url=detail.format(pk=pk),
+            feedback_url=feedback.format(pk=pk),
             when=f"{when(row.starts_at)}–{row.ends_at.astimezone(zone):%H:%M}",
             kind_label=kinds[row.kind],
             summary=f"{observed} · {row.grade}{subject} · {quoted(row.topic)}",

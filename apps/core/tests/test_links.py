@@ -13,7 +13,8 @@ from apps.core.links import row_link
     ],
 )
 def test_a_row_link_is_what_reverse_gives(name, kwargs):
-    assert row_link(name, *kwargs)(**kwargs) == reverse(name, kwargs=kwargs)
+    link = row_link(name, *kwargs)
+    assert link(**kwargs) == link.pattern().format(**kwargs) == reverse(name, kwargs=kwargs)
 
 
 def test_a_row_link_follows_the_script_prefix():
@@ -21,6 +22,7 @@ def test_a_row_link_follows_the_script_prefix():
     try:
         set_script_prefix("/school/")
         assert link(pk=9) == reverse("staff:detail", kwargs={"pk": 9}) == "/school/staff/9/"
+        assert link.pattern().format(pk=9) == "/school/staff/9/"
     finally:
         set_script_prefix("/")
     assert link(pk=9) == "/staff/9/"

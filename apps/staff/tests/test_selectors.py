@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from apps.core.dates import add_months, add_years
 from apps.staff.models import QualificationCategory as Q
+from apps.staff.models import short_name
 from apps.staff.selectors import (
     staff_attestations_due,
     staff_category_shares,
@@ -150,3 +151,17 @@ def test_the_start_pages_own_card_reads_the_same_with_or_without_the_staff_figur
         assert overview is None
     staff_member_deactivate(staff=mine, left_on=D(2025, 12, 31))
     assert staff_home(school=school, user=teacher, on=on, with_overview=with_overview)[1] is None
+
+
+@pytest.mark.parametrize(
+    ("parts", "shown"),
+    [
+        (("Иванова", "Анна", "Петровна"), "Иванова А.П."),
+        (("Иванова", "Анна", ""), "Иванова А."),
+        (("Иванова", "", "Петровна"), "Иванова П."),
+        (("Иванова", "", ""), "Иванова"),
+        (("", "Анна", "Петровна"), "А.П."),
+    ],
+)
+def test_a_short_name_is_the_last_name_and_initials(parts, shown):
+    assert short_name(*parts) == shown
