@@ -93,19 +93,23 @@ def my_visits(request):
     now = timezone.now()
     words = _my_words()
     context = {"me": me, "now": now}
+    # Visits this user planned for others: whoever planned a visit finds it again.
+    planned = selectors.visits_planned_by_rows(school=request.school, user=request.user, cap=LIST_CAP)
     if me is not None:
         awaiting, upcoming = selectors.visits_open_for_staff(school=request.school, staff=me, now=now, cap=LIST_CAP)
-        context["awaiting"] = selectors.visits_lines_prepare(awaiting, now=now)
-        # Each line's texts said here, not by translation tags per line.
-        for visit in context["awaiting"]:
-            left = words["overdue_by"] if visit.overdue else words["left"]
-            visit.time_left_text = left % {"since": visit.time_left, "left": visit.time_left}
-            visit.due_label = words["due"] % {"due": visit.due_text}
-        context["upcoming"] = selectors.visits_lines_prepare(upcoming)
         received = context["received"] = selectors.visits_received_page(
             school=request.school, staff=me, number=request.GET.get("page"), per_page=PAGE_SIZE
         )
-        received.object_list = selectors.visits_lines_prepare(received.object_list)
+        awaiting, upcoming, received.object_list, planned = selectors.visits_lines_prepare(
+            awaiting, upcoming, received.object_list, planned
+        )
+        selectors.visits_time_left_prepare(awaiting, now=now)
+        context["awaiting"], context["upcoming"] = awaiting, upcoming
+        # Each line's texts said here, not by translation tags per line.
+        for visit in awaiting:
+            left = words["overdue_by"] if visit.overdue else words["left"]
+            visit.time_left_text = left % {"since": visit.time_left, "left": visit.time_left}
+            visit.due_label = words["due"] % {"due": visit.due_text}
         for visit in received.object_list:
             count = visit.feedback_submitted
             visit.feedback_text = ngettext("%(counter)s feedback", "%(counter)s feedback", count) % {"counter": count}
@@ -113,10 +117,11 @@ def my_visits(request):
             visit.debriefed_label = words["debriefed"] % {"when": when} if when else ""
         # The observed teacher's own agreed next steps (their content: theirs to read), as plain rows.
         next_steps = selectors.my_next_steps_rows(school=request.school, staff=me, cap=5)
+        detail = _detail_link.pattern()
         context["next_steps"] = [
             {
                 "next_step": next_step,
-                "visit_url": _detail_link(pk=visit_id),
+                "visit_url": detail.format(pk=visit_id),
                 "grade": grade,
                 "topic": topic,
                 "observer_name": short_name(*names),
@@ -127,14 +132,14 @@ def my_visits(request):
             for next_step, follow_up_on, visit_id, grade, topic, *names in next_steps
         ]
         # The lists' lines, written in Python (apps.visits.markup).
-        context["awaiting_html"] = markup.my_awaiting_html(context["awaiting"], words=words)
-        context["upcoming_html"] = markup.my_upcoming_html(context["upcoming"], words=words, me_id=me.pk)
+        context["awaiting_html"] = markup.my_awaiting_html(awaiting, words=words)
+        context["upcoming_html"] = markup.my_upcoming_html(upcoming, words=words, me_id=me.pk)
         context["received_html"] = markup.my_received_html(received.object_list, words=words)
         context["next_steps_html"] = markup.my_next_steps_html(context["next_steps"])
-    # Visits this user planned for others: whoever planned a visit finds it again.
-    planned = selectors.visits_planned_by_rows(school=request.school, user=request.user, cap=LIST_CAP)
-    context["planned"] = selectors.visits_lines_prepare(planned)
-    context["planned_html"] = markup.my_planned_html(context["planned"], words=words)
+    else:
+        (planned,) = selectors.visits_lines_prepare(planned)
+    context["planned"] = planned
+    context["planned_html"] = markup.my_planned_html(planned, words=words)
     return render(request, "visits/pages/my.html", context)
 
 

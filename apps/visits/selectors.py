@@ -391,46 +391,57 @@ STATUS_BADGES = {
 class VisitLine(SimpleNamespace):
     """A line of a list of visits, ready for its markup (apps.visits.markup): `pk`, `url`,
     `feedback_url`, `when`, `kind_label`, `summary`, `observed_aspect`, `observed_id`, `status`,
-    `status_label`, `status_badge`, `debriefed_text`, `has_draft`, `feedback_submitted`; with
-    `now`, `overdue`, `time_left` and `due_text` too."""
+    `status_label`, `status_badge`, `debriefed_text`, `has_draft`, `feedback_submitted`,
+    `debrief_due_at`; and `overdue`, `time_left`, `due_text` from `visits_time_left_prepare`."""
 
 
-def visits_lines_prepare(rows, *, now=None):
-    """The lines of a list of visit rows (`LINE_COLUMNS`), ready for the template (dates in
+def visits_lines_prepare(*lists):
+    """The lines of lists of visit rows (`LINE_COLUMNS`), ready for the template (dates in
     the current time zone, the school's): links, when, kind, who and what, the status
-    badge; with `now`, the time left until the debrief too."""
+    badge. Returns the lists of lines, in the order given."""
     kinds, statuses = translated_labels(LessonVisit.Kind), translated_labels(LessonVisit.Status)
     when = short_dates("D d.m H:i")
     zone = timezone.get_current_timezone()
     detail, feedback = _detail_link.pattern(), _feedback_link.pattern()
-    lines = []
-    for row in rows:
-        pk, status = row.pk, row.status
-        subject = f" · {row.subject__name}" if row.subject__name is not None else ""
-        observed = short_name(row.observed__last_name, row.observed__first_name, row.observed__patronymic)
-        debriefed_at = row.debriefed_at
-        line = VisitLine(
-            pk=pk,
-            url=detail.format(pk=pk),
-            feedback_url=feedback.format(pk=pk),
-            when=f"{when(row.starts_at)}–{row.ends_at.astimezone(zone):%H:%M}",
-            kind_label=kinds[row.kind],
-            summary=f"{observed} · {row.grade}{subject} · {quoted(row.topic)}",
-            observed_aspect=row.observed_aspect,
-            observed_id=row.observed_id,
-            status=status,
-            status_label=statuses[status],
-            status_badge=STATUS_BADGES.get(status, "text-bg-light border"),
-            debriefed_text=f"{debriefed_at.astimezone(zone):%d.%m.%Y %H:%M}" if debriefed_at else "",
-            has_draft=getattr(row, "has_draft", False),
-            feedback_submitted=getattr(row, "feedback_submitted", 0),
-        )
-        if now is not None:
-            due = row.debrief_due_at
-            line.overdue = LessonVisit.overdue_values(status, due, now)
-            line.time_left = timesince(due, now) if line.overdue else timeuntil(due, now)
-            line.due_text = f"{due.astimezone(zone):%d.%m.%Y %H:%M}"
-        lines.append(line)
+    prepared = []
+    for rows in lists:
+        lines = []
+        for row in rows:
+            pk, status = row.pk, row.status
+            subject = f" · {row.subject__name}" if row.subject__name is not None else ""
+            observed = short_name(row.observed__last_name, row.observed__first_name, row.observed__patronymic)
+            debriefed_at = row.debriefed_at
+            line = VisitLine(
+                pk=pk,
+                url=detail.format(pk=pk),
+                feedback_url=feedback.format(pk=pk),
+                when=f"{when(row.starts_at)}–{row.ends_at.astimezone(zone):%H:%M}",
+                kind_label=kinds[row.kind],
+                summary=f"{observed} · {row.grade}{subject} · {quoted(row.topic)}",
+                observed_aspect=row.observed_aspect,
+                observed_id=row.observed_id,
+                status=status,
+                status_label=statuses[status],
+                status_badge=STATUS_BADGES.get(status, "text-bg-light border"),
+                debriefed_text=f"{debriefed_at.astimezone(zone):%d.%m.%Y %H:%M}" if debriefed_at else "",
+                has_draft=getattr(row, "has_draft", False),
+                feedback_submitted=getattr(row, "feedback_submitted", 0),
+                debrief_due_at=row.debrief_due_at,
+            )
+            lines.append(line)
+        prepared.append(lines)
+    return prepared
+
+
+def visits_time_left_prepare(lines, *, now):
+    """The time left until each line's debrief (or since it is overdue) at `now`, and its
+    deadline, in the current time zone."""
+    zone = timezone.get_current_timezone()
+    for line in lines:
+        due = line.debrief_due_at
+        line.overdue = LessonVisit.overdue_values(line.status, due, now)
+        line.time_left = timesince(due, now) if line.overdue else timeuntil(due, now)
+        line.due_text = f"{due.astimezone(zone):%d.%m.%Y %H:%M}"
     return lines
 
 
