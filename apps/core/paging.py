@@ -49,3 +49,31 @@ def prepared_page(query, *, number, per_page, shape=None, **values):
     paginator = Paginator(found, per_page)
     paginator.count = found[0].total_count if found else 0
     return Page(found, number, paginator)
+
+
+def prepared_page_among(query, *, number, per_page, paged, shape=None, **values):
+    """Page `number` of one list of a prepared query that reads several lists at once, and all
+    the query's rows: the query takes `start` and `end` and gives the paged list's rows (those
+    `paged(row)` holds) between them by their `position` in that list, each with the list's
+    `total_count`, and always the list's first row (for the total when the page is beyond the
+    last). A page out of range is the last page, as `prepared_page` gives it."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    number = number if 1 <= number <= MAX_PAGE else 0
+    found, total, rows = _among(query, number, per_page, paged, shape, values)
+    if not found and number != 1:
+        number = max((total + per_page - 1) // per_page, 1)
+        found, total, rows = _among(query, number, per_page, paged, shape, values)
+    paginator = Paginator(found, per_page)
+    paginator.count = total
+    return Page(found, number, paginator), rows
+
+
+def _among(query, number, per_page, paged, shape, values):
+    start, end = (number - 1) * per_page, number * per_page
+    rows = query.rows(shape=shape, start=start, end=end, **values)
+    listed = [row for row in rows if paged(row)]
+    total = listed[0].total_count if listed else 0
+    return [row for row in listed if start < row.position <= end], total, rows

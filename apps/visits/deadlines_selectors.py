@@ -7,7 +7,6 @@ administration (see apps.visits.access)."""
 import datetime
 from types import SimpleNamespace
 
-from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -31,7 +30,7 @@ from django.utils import timezone
 from apps.core.choices import translated_labels
 from apps.core.dates import short_dates
 from apps.core.links import row_link
-from apps.core.paging import MAX_PAGE
+from apps.core.paging import prepared_page_among
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
 from apps.mentoring.models import MentorGroup, group_name
@@ -278,33 +277,17 @@ def board_lists(*, school, user, see_all, now, page, per_page):
     if not see_all:
         values["user_id"] = user.pk
     shape = {"see_all": see_all}
-    try:
-        number = int(page)
-    except (TypeError, ValueError):
-        number = 1
-    # A page below the first, or beyond any that a bigint offset reaches: the last page, as
-    # Paginator.get_page gives it (the first awaiting line always comes, for the total).
-    number = number if 1 <= number <= MAX_PAGE else 0
     open_values = {**values, "now": now, "until": upcoming_until(now)}
-    rows = _open_prepared.rows(shape=shape, start=(number - 1) * per_page, end=number * per_page, **open_values)
-    awaiting, total = _awaiting_page(rows, number, per_page)
-    if not awaiting and number != 1:
-        number = max((total + per_page - 1) // per_page, 1)
-        rows = _open_prepared.rows(shape=shape, start=(number - 1) * per_page, end=number * per_page, **open_values)
-        awaiting, total = _awaiting_page(rows, number, per_page)
-    paginator = Paginator(awaiting, per_page)
-    paginator.count = total
+    awaiting, rows = prepared_page_among(
+        _open_prepared, number=page, per_page=per_page, paged=_is_awaiting, shape=shape, **open_values
+    )
     upcoming = [row for row in rows if row.which == UPCOMING]
     missing = _missing_reverse_prepared.rows(shape=shape, since=recent_since(now), **values)
-    return Page(awaiting, number, paginator), upcoming, missing
+    return awaiting, upcoming, missing
 
 
-def _awaiting_page(rows, number, per_page):
-    """The awaiting lines of page `number` among `rows`, and how many there are in all."""
-    start, end = (number - 1) * per_page, number * per_page
-    awaiting = [row for row in rows if row.which == AWAITING]
-    total = awaiting[0].total_count if awaiting else 0
-    return [row for row in awaiting if start < row.position <= end], total
+def _is_awaiting(row):
+    return row.which == AWAITING
 
 
 def _board_lines(see_all):

@@ -92,14 +92,14 @@ def my_visits(request):
     me = request.staff
     now = timezone.now()
     words = _my_words()
-    context = {"me": me, "now": now}
+    context = {"me": me, "now": now, "words": words}
     # Visits this user planned for others: whoever planned a visit finds it again.
     planned = selectors.visits_planned_by_rows(school=request.school, user=request.user, cap=LIST_CAP)
     if me is not None:
-        awaiting, upcoming = selectors.visits_open_for_staff(school=request.school, staff=me, now=now, cap=LIST_CAP)
-        received = context["received"] = selectors.visits_received_page(
-            school=request.school, staff=me, number=request.GET.get("page"), per_page=PAGE_SIZE
+        awaiting, upcoming, received = selectors.my_visits_lists(
+            school=request.school, staff=me, now=now, cap=LIST_CAP, number=request.GET.get("page"), per_page=PAGE_SIZE
         )
+        context["received"] = received
         awaiting, upcoming, received.object_list, planned = selectors.visits_lines_prepare(
             awaiting, upcoming, received.object_list, planned
         )
@@ -155,6 +155,13 @@ _MY_WORDS = {
     "continue_draft": gettext_lazy("Continue the draft"),
     "my_lesson": gettext_lazy("my lesson"),
     "i_observe": gettext_lazy("I observe"),
+    # The page's headings, said once per language here rather than by a translation tag each.
+    "my_visits": gettext_lazy("My visits"),
+    "plan_a_visit": gettext_lazy("Plan a visit"),
+    "awaiting_my_feedback": gettext_lazy("Awaiting my feedback"),
+    "upcoming_visits": gettext_lazy("Upcoming visits"),
+    "my_next_steps": gettext_lazy("My agreed next steps"),
+    "feedback_i_received": gettext_lazy("Feedback I received"),
 }
 
 

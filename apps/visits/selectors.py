@@ -6,6 +6,7 @@ access check in apps.visits.access."""
 from types import SimpleNamespace
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     Exists,
@@ -16,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Value,
     When,
     Window,
 )
@@ -30,7 +32,7 @@ from apps.core.choices import translated_labels
 from apps.core.dates import short_dates
 from apps.core.json_rows import set_prefetched
 from apps.core.links import row_link
-from apps.core.paging import prepared_page
+from apps.core.paging import prepared_page_among
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
 from apps.staff.models import StaffMember, short_name
@@ -283,19 +285,41 @@ def visits_awaiting_my_feedback(*, school, staff):
     )
 
 
-def visits_open_for_staff(*, school, staff, now, cap):
-    """Two lists of "My visits" from one query: the lessons `staff` takes part in still
-    ahead (planned, `upcoming`, by start) and the held or overdue ones she observed and
-    has not submitted feedback on (`awaiting`, by deadline, `has_draft` if she began
-    one). Each capped at `cap` in SQL (a row number per list): (awaiting, upcoming)."""
-    rows = _open_for_staff.rows(shape={"cap": cap}, school_id=school.pk, staff_id=staff.pk, now=now)
-    awaiting = sorted((v for v in rows if v.ends_at <= now), key=lambda v: (v.debrief_due_at, v.pk))[:cap]
-    upcoming = sorted((v for v in rows if v.ends_at > now), key=lambda v: (v.starts_at, v.pk))[:cap]
-    return awaiting, upcoming
+# «My visits»'s lists in its one query, by `which`.
+AWAITS, AHEAD, RECEIVED = 0, 1, 2
+
+
+def my_visits_lists(*, school, staff, now, cap, number, per_page):
+    """Three lists of «My visits» from one query: the held or overdue lessons `staff` observed
+    and has not submitted feedback on (`awaiting`, by deadline, `has_draft` if she began one),
+    the lessons she takes part in still ahead (`upcoming`, planned, by start), each capped at
+    `cap` (a row number per list), and the page `number` of `visits_received` (a `Page`, with
+    its total). Returns (awaiting, upcoming, received)."""
+    received, rows = prepared_page_among(
+        _my_lists,
+        number=number,
+        per_page=per_page,
+        paged=_is_received,
+        shape={"cap": cap},
+        school_id=school.pk,
+        staff_id=staff.pk,
+        now=now,
+    )
+    awaiting = [row for row in rows if row.which == AWAITS]
+    upcoming = [row for row in rows if row.which == AHEAD]
+    return awaiting, upcoming, received
+
+
+def _is_received(row):
+    return row.which == RECEIVED
+
+
+def _number(name):
+    return Param(name, output_field=BigIntegerField())
 
 
 @prepared_query
-def _open_for_staff(*, cap):
+def _my_lists(*, cap):
     staff, now = Param("staff_id"), Param("now")
     observes = Exists(VisitObserver.objects.filter(visit=OuterRef("pk"), staff_id=staff))
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), observer_id=staff, submitted_at__isnull=False)
@@ -305,19 +329,38 @@ def _open_for_staff(*, cap):
     awaits = (
         Q(status__in=LessonVisit.DEBRIEF_OPEN_STATUSES, ends_at__lte=now) & ~Q(observed_id=staff) & ~Exists(submitted)
     )
+    received = _received_condition(staff)
     draft = Feedback.objects.filter(visit=OuterRef("pk"), observer_id=staff, submitted_at__isnull=True)
-    is_ahead = GreaterThan(F("ends_at"), now)
-    position = Window(
-        RowNumber(),
-        partition_by=[is_ahead],
-        order_by=[Case(When(is_ahead, then=F("starts_at")), default=F("debrief_due_at")), F("pk")],
+    which = Case(
+        When(received, then=Value(RECEIVED)),
+        When(GreaterThan(F("ends_at"), now), then=Value(AHEAD)),
+        default=Value(AWAITS),
     )
-    return (
+    in_list = {number: Q(which=number) for number in (AWAITS, AHEAD, RECEIVED)}
+    # Each list in its order: awaiting by deadline, upcoming by start, received the latest debrief first.
+    order = [
+        Case(When(in_list[AHEAD], then=F("starts_at")), When(in_list[AWAITS], then=F("debrief_due_at"))).asc(),
+        Case(When(in_list[RECEIVED], then=F("debriefed_at"))).desc(),
+        Case(When(in_list[RECEIVED], then=F("pk"))).desc(),
+        F("pk").asc(),
+    ]
+    submitted_by_all = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
+    rows = (
         visit_lines(school=Param("school_id"))
-        .filter(takes_part, ahead | awaits)
-        .annotate(has_draft=Exists(draft), position=position)
-        .order_by("position")
-        .values_list(*LINE_COLUMNS, "has_draft", named=True)[: 2 * cap]
+        .filter(takes_part & (ahead | awaits) | received)
+        .annotate(which=which, has_draft=Exists(draft), feedback_submitted=_count(submitted_by_all))
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("which")], order_by=order),
+            total_count=Window(Count("*"), partition_by=[F("which")]),
+        )
+        .filter(
+            Q(which__in=[AWAITS, AHEAD], position__lte=cap)
+            | in_list[RECEIVED] & (Q(position__gt=_number("start"), position__lte=_number("end")) | Q(position=1))
+        )
+        .order_by("which", "position")
+    )
+    return rows.values_list(
+        *LINE_COLUMNS, "which", "position", "has_draft", "feedback_submitted", "total_count", named=True
     )
 
 
@@ -327,22 +370,14 @@ def visits_received(*, school, staff_id):
     submitted = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
     return (
         visit_lines(school=school)
-        .filter(observed_id=staff_id, status__in=LessonVisit.DEBRIEFED_STATUSES)
+        .filter(_received_condition(staff_id))
         .annotate(feedback_submitted=_count(submitted))
         .order_by("-debriefed_at", "-pk")
     )
 
 
-def visits_received_page(*, school, staff, number, per_page):
-    """The page `number` of `visits_received` with its total, one prepared query."""
-    return prepared_page(_received, number=number, per_page=per_page, school_id=school.pk, staff_id=staff.pk)
-
-
-@prepared_query
-def _received():
-    rows = visits_received(school=Param("school_id"), staff_id=Param("staff_id"))
-    rows = rows.annotate(total_count=Window(Count("*")))
-    return rows.values_list(*LINE_COLUMNS, "feedback_submitted", "total_count", named=True)
+def _received_condition(staff_id):
+    return Q(observed_id=staff_id, status__in=LessonVisit.DEBRIEFED_STATUSES)
 
 
 def my_next_steps(*, school, staff_id):
