@@ -336,12 +336,13 @@ def _my_lists(*, cap):
         When(GreaterThan(F("ends_at"), now), then=Value(AHEAD)),
         default=Value(AWAITS),
     )
-    in_list = {number: Q(which=number) for number in (AWAITS, AHEAD, RECEIVED)}
-    # Each list in its order: awaiting by deadline, upcoming by start, received the latest debrief first.
+    # Each list in its order: received the latest debrief first (its keys are empty for the other
+    # lists), upcoming by start, awaiting by deadline. Said without `which`, whose conditions
+    # would be repeated in the SQL (and bound at every run) for each key.
     order = [
-        Case(When(in_list[AHEAD], then=F("starts_at")), When(in_list[AWAITS], then=F("debrief_due_at"))).asc(),
-        Case(When(in_list[RECEIVED], then=F("debriefed_at"))).desc(),
-        Case(When(in_list[RECEIVED], then=F("pk"))).desc(),
+        Case(When(received, then=F("debriefed_at"))).desc(),
+        Case(When(received, then=F("pk"))).desc(),
+        Case(When(GreaterThan(F("ends_at"), now), then=F("starts_at")), default=F("debrief_due_at")).asc(),
         F("pk").asc(),
     ]
     submitted_by_all = Feedback.objects.filter(visit=OuterRef("pk"), submitted_at__isnull=False)
@@ -355,7 +356,7 @@ def _my_lists(*, cap):
         )
         .filter(
             Q(which__in=[AWAITS, AHEAD], position__lte=cap)
-            | in_list[RECEIVED] & (Q(position__gt=_number("start"), position__lte=_number("end")) | Q(position=1))
+            | Q(which=RECEIVED) & (Q(position__gt=_number("start"), position__lte=_number("end")) | Q(position=1))
         )
         .order_by("which", "position")
     )
