@@ -50,8 +50,25 @@ def staff_for_user(*, school, user):
 
 @prepared_query
 def _staff_for_user():
-    # Asked on most signed-in pages: compiled once per process. At most one row
-    # (`staff_one_record_per_user_and_school`); the order is what `.first()` gave.
+    # Asked on most signed-in pages: compiled once per process.
+    return _card_of_user()
+
+
+def staff_id_for_user(*, school, user):
+    """The id of `staff_for_user`'s card, or None, for a page that needs only which card is the
+    user's (no card object to build)."""
+    if school is None:
+        return None
+    return _staff_id_for_user.first(school_id=school.pk, user_id=user.pk)
+
+
+@prepared_query
+def _staff_id_for_user():
+    return _card_of_user().values_list("pk", flat=True)
+
+
+def _card_of_user():
+    # At most one row (`staff_one_record_per_user_and_school`); the order is what `.first()` gave.
     return (
         StaffMember.objects.for_school(Param("school_id"))
         .filter(user_id=Param("user_id"), is_active=True)

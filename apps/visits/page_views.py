@@ -30,6 +30,7 @@ from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.validation import max_length_of
 from apps.mentoring.access import require
 from apps.staff.models import short_name
+from apps.staff.selectors import staff_id_for_user
 
 from . import access, markup, selectors, services
 from .models import Feedback, LessonVisit, ProtocolItem
@@ -89,7 +90,8 @@ def _draft_key(kind, visit, user):
 
 @school_view()
 def my_visits(request):
-    me = request.staff
+    # Only which card is the user's: no card object to build (request.staff).
+    me = staff_id_for_user(school=request.school, user=request.user)
     now = timezone.now()
     words = _my_words()
     context = {"me": me, "now": now, "words": words}
@@ -97,7 +99,12 @@ def my_visits(request):
     planned = selectors.visits_planned_by_rows(school=request.school, user=request.user, cap=LIST_CAP)
     if me is not None:
         awaiting, upcoming, received = selectors.my_visits_lists(
-            school=request.school, staff=me, now=now, cap=LIST_CAP, number=request.GET.get("page"), per_page=PAGE_SIZE
+            school=request.school,
+            staff_id=me,
+            now=now,
+            cap=LIST_CAP,
+            number=request.GET.get("page"),
+            per_page=PAGE_SIZE,
         )
         context["received"] = received
         awaiting, upcoming, received.object_list, planned = selectors.visits_lines_prepare(
@@ -116,7 +123,7 @@ def my_visits(request):
             when = visit.debriefed_text
             visit.debriefed_label = words["debriefed"] % {"when": when} if when else ""
         # The observed teacher's own agreed next steps (their content: theirs to read), as plain rows.
-        next_steps = selectors.my_next_steps_rows(school=request.school, staff=me, cap=5)
+        next_steps = selectors.my_next_steps_rows(school=request.school, staff_id=me, cap=5)
         detail = _detail_link.pattern()
         context["next_steps"] = [
             {
@@ -133,7 +140,7 @@ def my_visits(request):
         ]
         # The lists' lines, written in Python (apps.visits.markup).
         context["awaiting_html"] = markup.my_awaiting_html(awaiting, words=words)
-        context["upcoming_html"] = markup.my_upcoming_html(upcoming, words=words, me_id=me.pk)
+        context["upcoming_html"] = markup.my_upcoming_html(upcoming, words=words, me_id=me)
         context["received_html"] = markup.my_received_html(received.object_list, words=words)
         context["next_steps_html"] = markup.my_next_steps_html(context["next_steps"])
     else:

@@ -289,8 +289,8 @@ def visits_awaiting_my_feedback(*, school, staff):
 AWAITS, AHEAD, RECEIVED = 0, 1, 2
 
 
-def my_visits_lists(*, school, staff, now, cap, number, per_page):
-    """Three lists of «My visits» from one query: the held or overdue lessons `staff` observed
+def my_visits_lists(*, school, staff_id, now, cap, number, per_page):
+    """Three lists of «My visits» from one query: the held or overdue lessons `staff_id` observed
     and has not submitted feedback on (`awaiting`, by deadline, `has_draft` if she began one),
     the lessons she takes part in still ahead (`upcoming`, planned, by start), each capped at
     `cap` (a row number per list), and the page `number` of `visits_received` (a `Page`, with
@@ -302,7 +302,7 @@ def my_visits_lists(*, school, staff, now, cap, number, per_page):
         paged=_is_received,
         shape={"cap": cap},
         school_id=school.pk,
-        staff_id=staff.pk,
+        staff_id=staff_id,
         now=now,
     )
     awaiting = [row for row in rows if row.which == AWAITS]
@@ -398,9 +398,9 @@ MY_NEXT_STEP_FIELDS = (
 )
 
 
-def my_next_steps_rows(*, school, staff, cap):
+def my_next_steps_rows(*, school, staff_id, cap):
     """The latest `cap` of `my_next_steps`, a list (a prepared query)."""
-    return _my_next_steps.rows(shape={"cap": cap}, school_id=school.pk, staff_id=staff.pk)
+    return _my_next_steps.rows(shape={"cap": cap}, school_id=school.pk, staff_id=staff_id)
 
 
 @prepared_query

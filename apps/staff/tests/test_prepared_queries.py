@@ -12,7 +12,7 @@ from apps.accounts.tests.factories import MembershipFactory, UserFactory
 from apps.core.dates import school_today
 from apps.staff.filters import StaffFilter
 from apps.staff.models import QualificationCategory
-from apps.staff.selectors import staff_card, staff_for_user, staff_list
+from apps.staff.selectors import staff_card, staff_for_user, staff_id_for_user, staff_list
 from apps.staff.tests.factories import (
     AchievementFactory,
     CategoryAwardFactory,
@@ -42,10 +42,16 @@ def test_a_persons_card_in_each_of_their_schools(school, other_school):
     assert staff_for_user(school=school, user=user) == here
     assert staff_for_user(school=other_school, user=user) == there
     assert staff_for_user(school=school, user=UserFactory()) is None
+    # Only which card: the same answers as an id.
+    assert staff_id_for_user(school=school, user=user) == here.pk
+    assert staff_id_for_user(school=other_school, user=user) == there.pk
+    assert staff_id_for_user(school=school, user=UserFactory()) is None
     there.is_active, there.left_on = False, datetime.date(2026, 1, 1)
     there.save()
     assert staff_for_user(school=other_school, user=user) is None
+    assert staff_id_for_user(school=other_school, user=user) is None
     assert staff_for_user(school=None, user=user) is None
+    assert staff_id_for_user(school=None, user=user) is None
 
 
 @pytest.mark.parametrize(
