@@ -29,16 +29,16 @@ def board_awaiting_html(lines, *, words):
         late = line.is_late
         classes = f"{_AWAITING_CLASSES} list-group-item-danger px-2" if late else _AWAITING_CLASSES
         parts.append(
-            f"""
-    <li class="{classes}" data-testid="awaiting-visit">
-      <div>{_visit_line(line, observers)}</div>
-      <div class="text-end">
-        <span class="badge {"text-bg-danger" if late else "text-bg-warning"}">{escaped(line.badge)}</span>
-        <div class="small">{due} {escaped(line.due)}</div>
-        <div class="small text-body-secondary">{escaped(line.feedback_text)}</div>
-      </div>
-    </li>
-    """
+            f"\n"
+            f'    <li class="{classes}" data-testid="awaiting-visit">\n'
+            f"      <div>{_visit_line(line, observers)}</div>\n"
+            f'      <div class="text-end">\n'
+            f'<span class="badge {"text-bg-danger" if late else "text-bg-warning"}">{escaped(line.badge)}</span>\n'
+            f'        <div class="small">{due} {escaped(line.due)}</div>\n'
+            f'        <div class="small text-body-secondary">{escaped(line.feedback_text)}</div>\n'
+            f"      </div>\n"
+            f"    </li>\n"
+            f"    "
         )
     return mark_safe("".join(parts))  # nosec B308 B703 - every value escaped above
 
@@ -48,10 +48,13 @@ def board_missing_reverse_html(lines, *, words, create_url):
     observers, plan = escaped(words["observers"]), words["plan_reverse"]
     return mark_safe(  # nosec B308 B703 - every value escaped
         "".join(
-            f"""<li class="list-group-item px-0 d-flex flex-wrap justify-content-between gap-2">
-        <div>{_visit_line(line, observers)}</div>
-        <a class="btn btn-sm btn-outline-primary align-self-start" href="{create_url}?answers={line.pk}">{plan}</a>
-      </li>"""
+            (
+                f'<li class="list-group-item px-0 d-flex flex-wrap justify-content-between gap-2">\n'
+                f"        <div>{_visit_line(line, observers)}</div>\n"
+                f'<a class="btn btn-sm btn-outline-primary'
+                f' align-self-start" href="{create_url}?answers={line.pk}">{plan}</a>\n'
+                f"      </li>"
+            )
             for line in lines
         )
     )
@@ -74,14 +77,14 @@ def board_next_steps_html(lines, *, words, create_url):
         follow_up = f" · {look} {escaped(line.follow_up_text)}" if line.follow_up_text else ""
         link = f"{create_url}?from_visit={line.visit_id}"
         parts.append(
-            f"""<li class="list-group-item px-0 d-flex flex-wrap justify-content-between gap-2">
-        <div>
-          <div class="fw-semibold">{escaped(line.title)}</div>
-          <div class="text-pre-line">{escaped(line.next_step)}</div>
-          <div class="small text-body-secondary">{escaped(line.observer_name)}{follow_up}</div>
-        </div>
-        <a class="btn btn-sm btn-outline-primary align-self-start" href="{link}">{plan}</a>
-      </li>"""
+            f'<li class="list-group-item px-0 d-flex flex-wrap justify-content-between gap-2">\n'
+            f"        <div>\n"
+            f'          <div class="fw-semibold">{escaped(line.title)}</div>\n'
+            f'          <div class="text-pre-line">{escaped(line.next_step)}</div>\n'
+            f'          <div class="small text-body-secondary">{escaped(line.observer_name)}{follow_up}</div>\n'
+            f"        </div>\n"
+            f'        <a class="btn btn-sm btn-outline-primary align-self-start" href="{link}">{plan}</a>\n'
+            f"      </li>"
         )
     return mark_safe("".join(parts))  # nosec B308 B703 - every value escaped above
 
@@ -116,16 +119,19 @@ def my_awaiting_html(lines, *, words):
         )
         action = words["continue_draft"] if line.has_draft else words["give_feedback"]
         parts.append(
-            f"""
-        <li class="list-group-item px-0">
-          {_my_line(line, aspect)}
-          <div class="my-1">{left} <span class="small text-body-secondary">({escaped(line.due_label)})</span></div>
-          <div class="d-flex flex-wrap gap-2">
-            <a class="btn btn-primary" href="{line.feedback_url}" data-testid="give-feedback-{line.pk}">{action}</a>
-            <a class="btn btn-outline-secondary" href="{line.url}" data-testid="open-visit-{line.pk}">{visit_word}</a>
-          </div>
-        </li>
-        """
+            f"\n"
+            f'        <li class="list-group-item px-0">\n'
+            f"          {_my_line(line, aspect)}\n"
+            f'<div class="my-1">{left} <span class="small'
+            f' text-body-secondary">({escaped(line.due_label)})</span></div>\n'
+            f'          <div class="d-flex flex-wrap gap-2">\n'
+            f'<a class="btn btn-primary" href="{line.feedback_url}"'
+            f' data-testid="give-feedback-{line.pk}">{action}</a>\n'
+            f'<a class="btn btn-outline-secondary" href="{line.url}"'
+            f' data-testid="open-visit-{line.pk}">{visit_word}</a>\n'
+            f"          </div>\n"
+            f"        </li>\n"
+            f"        "
         )
     return mark_safe("".join(parts))  # nosec B308 B703 - every value escaped above
 
@@ -135,12 +141,14 @@ def my_upcoming_html(lines, *, words, me_id):
     aspect, mine, observe = words["observed_aspect"], words["my_lesson"], words["i_observe"]
     return mark_safe(  # nosec B308 B703 - every value escaped
         "".join(
-            f"""
-        <li class="list-group-item px-0">
-          <a class="text-reset text-decoration-none d-block" href="{line.url}">{_my_line(line, aspect)}</a>
-          <span class="badge text-bg-light border">{mine if line.observed_id == me_id else observe}</span>
-        </li>
-        """
+            (
+                f"\n"
+                f'        <li class="list-group-item px-0">\n'
+                f'<a class="text-reset text-decoration-none d-block" href="{line.url}">{_my_line(line, aspect)}</a>\n'
+                f'<span class="badge text-bg-light border">{mine if line.observed_id == me_id else observe}</span>\n'
+                f"        </li>\n"
+                f"        "
+            )
             for line in lines
         )
     )
@@ -153,12 +161,12 @@ def my_next_steps_html(steps):
         follow_up = f" · {escaped(step['follow_up_label'])}" if step["follow_up_label"] else ""
         visit = f'<a href="{step["visit_url"]}">{escaped(step["grade"])} · {escaped(step["topic"])}</a>'
         parts.append(
-            f"""
-        <li class="list-group-item px-0">
-          <div>{escaped(step["next_step"])}</div>
-          <div class="small text-body-secondary">{visit} · {escaped(step["observer_name"])}{follow_up}</div>
-        </li>
-        """
+            f"\n"
+            f'        <li class="list-group-item px-0">\n'
+            f"          <div>{escaped(step['next_step'])}</div>\n"
+            f'<div class="small text-body-secondary">{visit} · {escaped(step["observer_name"])}{follow_up}</div>\n'
+            f"        </li>\n"
+            f"        "
         )
     return mark_safe("".join(parts))  # nosec B308 B703 - every value escaped above
 
@@ -170,12 +178,12 @@ def my_received_html(lines, *, words):
     for line in lines:
         debriefed = f" · {escaped(line.debriefed_label)}" if line.debriefed_label else ""
         parts.append(
-            f"""
-        <li class="list-group-item px-0">
-          <a class="text-reset text-decoration-none d-block" href="{line.url}">{_my_line(line, aspect)}</a>
-          <div class="small">{_status(line)} · {escaped(line.feedback_text)}{debriefed}</div>
-        </li>
-        """
+            f"\n"
+            f'        <li class="list-group-item px-0">\n'
+            f'<a class="text-reset text-decoration-none d-block" href="{line.url}">{_my_line(line, aspect)}</a>\n'
+            f'          <div class="small">{_status(line)} · {escaped(line.feedback_text)}{debriefed}</div>\n'
+            f"        </li>\n"
+            f"        "
         )
     return mark_safe("".join(parts))  # nosec B308 B703 - every value escaped above
 
@@ -185,12 +193,14 @@ def my_planned_html(lines, *, words):
     aspect = words["observed_aspect"]
     return mark_safe(  # nosec B308 B703 - every value escaped
         "".join(
-            f"""
-    <li class="list-group-item px-0">
-      <a class="text-reset text-decoration-none d-block" href="{line.url}">{_my_line(line, aspect)}</a>
-      <div class="small">{_status(line)}</div>
-    </li>
-    """
+            (
+                f"\n"
+                f'    <li class="list-group-item px-0">\n'
+                f'<a class="text-reset text-decoration-none d-block" href="{line.url}">{_my_line(line, aspect)}</a>\n'
+                f'      <div class="small">{_status(line)}</div>\n'
+                f"    </li>\n"
+                f"    "
+            )
             for line in lines
         )
     )
