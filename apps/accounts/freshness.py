@@ -1,11 +1,11 @@
 """When a signed-in person's snapshot (apps/accounts/snapshots.py) is out of date.
 
-A snapshot is kept under the tokens of the person's account and of all accounts
+A snapshot is kept under the versions of the person's account and of all accounts
 as they were when it was read from PostgreSQL; it serves a request only while both
-tokens are still the same. A change to a user or their memberships forgets the
-user's token (`account_changed`), a change to a school or a network of schools the
-tokens of all (`accounts_changed`): the next request reads PostgreSQL again and
-keeps a new snapshot under new tokens. The token is forgotten when the change is
+versions are still the same. A change to a user or their memberships forgets the
+user's version (`account_changed`), a change to a school or a network of schools the
+versions of all (`accounts_changed`): the next request reads PostgreSQL again and
+keeps a new snapshot under new versions. The version is forgotten when the change is
 made and again when its transaction commits, so that a snapshot read in between,
 before the change was visible, is not kept either.
 
@@ -20,22 +20,22 @@ from django.db import models, transaction
 
 from apps.core.forget import cache_forget
 
-GLOBAL_TOKEN_KEY = "accounts:token"
-USER_TOKEN_PREFIX = "accounts:token:"
+GLOBAL_VERSION_KEY = "accounts:version"
+USER_VERSION_PREFIX = "accounts:version:"
 
 
-def user_token_key(user_id):
-    return f"{USER_TOKEN_PREFIX}{user_id}"
+def user_version_key(user_id):
+    return f"{USER_VERSION_PREFIX}{user_id}"
 
 
 def account_changed(*, user_id):
     """The user `user_id` or their memberships changed: their snapshots are out of date."""
-    _forget(user_token_key(user_id))
+    _forget(user_version_key(user_id))
 
 
 def accounts_changed():
     """A school, a network, or accounts in bulk changed: every snapshot is out of date."""
-    _forget(GLOBAL_TOKEN_KEY)
+    _forget(GLOBAL_VERSION_KEY)
 
 
 def _forget(key):

@@ -5,7 +5,7 @@ every request.
 Every signed-in request needs them before anything else (the one query of
 `user_with_memberships`, with a health check of the connection: two PostgreSQL round
 trips, a third of a bare page's time under load). The snapshot is read in the same
-Redis round trip as the tokens it was kept under (apps/accounts/freshness.py) and
+Redis round trip as the versions it was kept under (apps/accounts/freshness.py) and
 serves only while they are unchanged, so a deactivated account, a removed
 membership, a new role or a school's new time zone count from the next request.
 
@@ -28,7 +28,7 @@ from django.core.cache import caches
 from apps.core.forget import cache_forget_owed
 from apps.core.sessions import SessionStore
 
-from .freshness import GLOBAL_TOKEN_KEY, user_token_key
+from .freshness import GLOBAL_VERSION_KEY, user_version_key
 from .selectors import user_with_memberships
 
 logger = logging.getLogger(__name__)
@@ -42,28 +42,28 @@ def signed_in_user(*, user_id, session_key, confirm_session):
         return _read(user_id, session_key, confirm_session)
     cache = caches[settings.SESSION_CACHE_ALIAS]
     snapshot_key = SessionStore.snapshot_key(session_key)
-    token_keys = (user_token_key(user_id), GLOBAL_TOKEN_KEY)
+    version_keys = (user_version_key(user_id), GLOBAL_VERSION_KEY)
     try:
-        found = cache.get_many([snapshot_key, *token_keys])
-        tokens = tuple(found.get(key) for key in token_keys)
+        found = cache.get_many([snapshot_key, *version_keys])
+        versions = tuple(found.get(key) for key in version_keys)
         snapshot = found.get(snapshot_key)
-        if snapshot is not None and snapshot[0] == user_id and snapshot[1] == tokens and None not in tokens:
+        if snapshot is not None and snapshot[0] == user_id and snapshot[1] == versions and None not in versions:
             return snapshot[2]
-        if None in tokens:
-            # A token never given (or evicted): give one, and keep whichever won.
-            for key, token in zip(token_keys, tokens, strict=True):
-                if token is None:
+        if None in versions:
+            # A version never given (or evicted): give one, and keep whichever won.
+            for key, version in zip(version_keys, versions, strict=True):
+                if version is None:
                     cache.add(key, uuid.uuid4().hex, timeout=None)
-            tokens = tuple(cache.get_many(token_keys).get(key) for key in token_keys)
+            versions = tuple(cache.get_many(version_keys).get(key) for key in version_keys)
     except Exception:
         logger.warning("snapshot cache unreadable: reading the signed-in person from the database", exc_info=True)
         return _read(user_id, session_key, confirm_session)
-    # Tokens first, the database second: a change committed after this read has
-    # already replaced a token, so what is kept below never serves.
+    # Versions first, the database second: a change committed after this read has
+    # already replaced a version, so what is kept below never serves.
     user = _read(user_id, session_key, confirm_session)
-    if user is not None and None not in tokens:
+    if user is not None and None not in versions:
         try:
-            cache.set(snapshot_key, (user_id, tokens, user), settings.SIGNED_IN_SNAPSHOT_SECONDS)
+            cache.set(snapshot_key, (user_id, versions, user), settings.SIGNED_IN_SNAPSHOT_SECONDS)
         except Exception:
             logger.warning("snapshot cache unwritable", exc_info=True)
     return user

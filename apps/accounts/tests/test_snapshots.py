@@ -121,9 +121,9 @@ def test_a_snapshot_serves_only_the_person_its_session_belongs_to(teacher, curat
     client = client_for(teacher)
     page(client)
     cache = caches[settings.SESSION_CACHE_ALIAS]
-    _, tokens, _ = cache.get(snapshot_key(client))
-    # Someone else's person under this session's key, even with today's tokens...
-    cache.set(snapshot_key(client), (curator.pk, tokens, User.objects.get(pk=curator.pk)), 30)
+    _, versions, _ = cache.get(snapshot_key(client))
+    # Someone else's person under this session's key, even with today's versions...
+    cache.set(snapshot_key(client), (curator.pk, versions, User.objects.get(pk=curator.pk)), 30)
     _, request = page(client)
     # ...is not taken: the session names its own user.
     assert request.user == teacher

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from apps.core.sessions import SessionStore
 from apps.core.todos import todos_changed
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.notifications.services import notification_send
