@@ -15,8 +15,8 @@ membership, a new role or a school's new time zone count from the next request.
   the session's row when the session came from the cache: a session ended while
   Redis could not be told is refused by this process at once (apps/core/forget.py)
   and by the others within that time.
-- With Redis down, or a delete still owed, the person is read from PostgreSQL as
-  before.
+- With Redis down, or a delete still owed, or SIGNED_IN_SNAPSHOT_SECONDS = 0, the
+  person is read from PostgreSQL as before.
 """
 
 import logging
@@ -38,7 +38,8 @@ def signed_in_user(*, user_id, session_key, confirm_session):
     """The user `user_id` with their memberships (None if there is no such user, or
     `confirm_session` and the session's row is gone), from the snapshot kept for
     `session_key` when it is still true, otherwise from PostgreSQL (then kept)."""
-    if session_key is None or not cache_forget_owed():
+    seconds = settings.SIGNED_IN_SNAPSHOT_SECONDS
+    if session_key is None or seconds <= 0 or not cache_forget_owed():
         return _read(user_id, session_key, confirm_session)
     cache = caches[settings.SESSION_CACHE_ALIAS]
     snapshot_key = SessionStore.snapshot_key(session_key)
@@ -63,7 +64,7 @@ def signed_in_user(*, user_id, session_key, confirm_session):
     user = _read(user_id, session_key, confirm_session)
     if user is not None and None not in versions:
         try:
-            cache.set(snapshot_key, (user_id, versions, user), settings.SIGNED_IN_SNAPSHOT_SECONDS)
+            cache.set(snapshot_key, (user_id, versions, user), seconds)
         except Exception:
             logger.warning("snapshot cache unwritable", exc_info=True)
     return user

@@ -19,6 +19,8 @@ from apps.core import forget
 from apps.core.sessions import SessionStore
 from conftest import client_for
 
+pytestmark = pytest.mark.usefixtures("signed_in_person_kept")
+
 
 def user_reads(captured):
     """The queries that read the signed-in person (the user joined with memberships)."""

@@ -308,7 +308,6 @@ def test_turning_it_off_again_frees_the_earlier_session_and_costs_no_query_after
     fresh = Client()
     sign_in(fresh, teacher)
     fresh.get(reverse("home"))
-    earlier.get(reverse("home"))  # the sign-in changed the account: both read it again first
     with CaptureQueriesContext(connection) as after_deciding_again:
         earlier.get(reverse("home"))
     with CaptureQueriesContext(connection) as untouched:
@@ -390,7 +389,6 @@ def test_setup_page_reload_shows_the_same_code_drawn_once_in_a_fixed_few_queries
     assert first.context["qr_svg"] == again.context["qr_svg"]
     assert first.context["secret"] == again.context["secret"]
     assert len(drawn) == 1
-    # the session, their authenticators (read once, with their user known: seven queries
-    # before) and whether they coordinate a network; the user with their memberships
-    # comes from the snapshot kept beside the session
-    assert len(captured) == 4
+    # the session, the user with their memberships, their authenticators (read once, with
+    # their user known: seven queries before) and whether they coordinate a network
+    assert len(captured) == 5
