@@ -14,10 +14,11 @@ from django.urls import reverse, set_script_prefix
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from apps.core.form_rendering import WidgetRenderer
+from apps.core.form_rendering import WidgetRenderer, bound_widget_html
 from apps.core.links import fixed_link
 from apps.core.templatetags import crispy_lean
 from apps.core.templatetags.crispy_lean import PACK_FIELD
+from apps.core.widgets import DateInput, TimeInput
 
 DJANGO, OURS = DjangoTemplates(), WidgetRenderer()
 
@@ -134,10 +135,25 @@ class EveryKindForm(forms.Form):
     replaced = forms.FileField(initial=_Stored(), widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}))
     plain_file = forms.FileField(widget=forms.FileInput(attrs={"class": "own"}), help_text="Скан")
     locked = forms.FileField(required=False, initial=_Stored(), disabled=True)
+    # Selects and inputs written without Django's widget pass (form_rendering.bound_widget_html).
+    grouped_pick = forms.ChoiceField(
+        choices=[("", "—"), ("Группа <1>", [("1", "Один"), ("2", "<Два>")]), (3, 3.5)], initial="2"
+    )
+    numbers = forms.TypedChoiceField(choices=[(1, "Один"), (2, "Два")], coerce=int, initial=2)
+    yes_no = forms.NullBooleanField(help_text="Да или нет")
+    locked_text = forms.CharField(disabled=True, initial='x "y"', required=False)
+    described = forms.CharField(widget=forms.TextInput(attrs={"aria-describedby": "own"}), help_text="Своё")
+    picker_day = forms.DateField(widget=DateInput(), initial=datetime.date(2026, 5, 6))
+    picker_time = forms.TimeField(widget=TimeInput(), required=False)
+    long_text = forms.CharField(widget=forms.Textarea, initial="a\n<b>", max_length=10)
 
 
 BAD_DATA = {
     "text": "слишком длинно",
+    "grouped_pick": "9",
+    "numbers": "2",
+    "long_text": "слишком длинный текст",
+    "picker_day": "2026-13-01",
     "number": "0",
     "email": "нет",
     "flag": "on",
@@ -189,6 +205,55 @@ def test_a_whole_form_is_drawn_as_the_crispy_pack_draws_it(language):
     form.is_valid()
     ours = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}").render({"form": form})
     assert _normalised(ours) == _normalised(expected)
+
+
+# The widgets bound_widget_html writes itself (the rest: None, drawn by Django).
+DIRECT = {
+    "text",
+    "optional",
+    "number",
+    "email",
+    "day",
+    "time",
+    "notes",
+    "pick",
+    "many",
+    "unlabelled",
+    "hidden",
+    "grouped_pick",
+    "numbers",
+    "yes_no",
+    "locked_text",
+    "described",
+    "picker_day",
+    "picker_time",
+    "long_text",
+}
+
+
+@pytest.mark.parametrize("data", [None, BAD_DATA], ids=["blank", "with-errors"])
+@pytest.mark.parametrize("name", list(EveryKindForm.base_fields))
+def test_a_widget_written_directly_is_what_the_bound_field_renders(name, data, language):
+    field = _field(data, name)
+    drawn = bound_widget_html(field, field.errors)
+    if name not in DIRECT:
+        assert drawn is None
+        return
+    assert drawn == str(_field(data, name))
+
+
+def test_a_widget_of_its_own_kind_or_a_localised_field_is_left_to_django():
+    class Own(forms.Select):
+        def get_context(self, name, value, attrs):
+            return super().get_context(name, value, attrs)
+
+    class Form(forms.Form):
+        own = forms.ChoiceField(widget=Own, choices=[("a", "A")])
+        local = forms.DecimalField(localize=True)
+        twice = forms.CharField(show_hidden_initial=True)
+
+    form = Form()
+    assert [bound_widget_html(form[name], []) for name in ("own", "local", "twice")] == [None, None, None]
 
 
 def _crispy(form):
