@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.core.choices import share_marked_options
-from apps.core.forms import limit_dates
+from apps.core.forms import LeanForm, limit_dates
 from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
@@ -34,7 +34,7 @@ _STAFF_NAME = ("last_name", "first_name", "patronymic")
 _STAFF_SHOWN = (*_STAFF_NAME, "school__short_name")
 
 
-class MentorGroupForm(forms.Form):
+class MentorGroupForm(LeanForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=MentorGroup.Kind.choices, initial=MentorGroup.Kind.PAIR)
     curator = StaffChoiceField(label=_("Curator"), queryset=StaffMember.objects.none())
     partner_school = forms.ModelChoiceField(

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import wordforms
-from apps.core.forms import apply_validation_error
+from apps.core.choices import translated_labels
+from apps.core.forms import LeanForm, apply_validation_error
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
@@ -75,17 +76,19 @@ class RowsChoiceMixin:
 
 class GroupChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        members = ", ".join(m.short_name for m in obj.member_rows)
-        # The kind's label as get_kind_display gives it, without building its table per group.
-        return f"{_GROUP_KINDS.get(obj.kind, obj.kind)} №{obj.pk}: {members}"
+        return group_choice_label(obj, translated_labels(MentorGroup.Kind))
 
 
-_GROUP_KINDS = dict(MentorGroup.Kind.choices)
+def group_choice_label(group, kinds):
+    """A pair or triad as a choice: its kind (`kinds`: translated_labels of the kinds), number and members."""
+    members = ", ".join(m.short_name for m in group.member_rows)
+    return f"{kinds.get(group.kind, group.kind)} №{group.pk}: {members}"
 
 
-def visit_choice_label(starts_at, observed_short_name, grade, topic):
-    """A visit as a choice: its day in the school's time zone, whom, which class, the topic."""
-    return f"{timezone.localtime(starts_at):%d.%m.%Y} · {observed_short_name} · {grade} · {topic}"
+def visit_choice_label(starts_at, observed_short_name, grade, topic, zone=None):
+    """A visit as a choice: its day in the school's time zone (`zone`: the current one,
+    when the caller has it), whom, which class, the topic."""
+    return f"{timezone.localtime(starts_at, zone):%d.%m.%Y} · {observed_short_name} · {grade} · {topic}"
 
 
 class VisitChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
@@ -225,17 +228,18 @@ def _answerable_rows(*, oversee):
 
 def _answerable_choices(rows):
     """The options of `_answerable_rows`, labelled as VisitChoiceField labels a visit."""
+    zone = timezone.get_current_timezone()
     return [
-        (pk, visit_choice_label(starts_at, short_name(*names), grade, topic))
+        (pk, visit_choice_label(starts_at, short_name(*names), grade, topic, zone))
         for pk, starts_at, grade, topic, *names in rows
     ]
 
 
-class VisitForm(forms.Form):
+class VisitForm(LeanForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=LessonVisit.Kind.choices, initial=LessonVisit.Kind.PAIR_VISIT)
     group = GroupChoiceField(
         label=_("Pair or triad"),
-        queryset=MentorGroup.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("The visit goes on the pair's schedule, and its curator sees the debrief."),
     )
@@ -284,8 +288,8 @@ class VisitForm(forms.Form):
             self.fields[name].show_school = bool(network)
         self._offer("observed", people)
         self._offer("observers", people)
-        self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
-        self.fields["group"].rows = groups
+        kinds = translated_labels(MentorGroup.Kind)
+        self._offer("group", [(group.pk, group_choice_label(group, kinds)) for group in groups])
         self._offer("subject", list(_subject_choices.rows(school_id=school.pk)))
         self.fields["protocol"].rows = active_protocol_rows(school=school) if protocols is None else protocols
         answerable = _answerable_rows.rows(
@@ -298,6 +302,7 @@ class VisitForm(forms.Form):
         if self.is_bound:
             # What validation reads, built only for a form to validate: whole cards, and the
             # answered visit's observers (listing them needs none).
+            self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
             people = _planner_people(school=school, network=network)
             people = people.select_related("school").order_by("school__short_name", "last_name", "first_name")
             self.fields["observed"].queryset = self.fields["observers"].queryset = people
@@ -305,7 +310,7 @@ class VisitForm(forms.Form):
             self.fields["protocol"].queryset = active_protocols(school=school)
             answerable = visits_for_planner(school=school, user_id=request.user.pk, oversee=oversee, since=since)
             self.fields["answers_visit"].queryset = answerable.prefetch_related("observer_links")
-        for name in ("observed", "observers", "subject", "protocol", "answers_visit"):
+        for name in ("group", "observed", "observers", "subject", "protocol", "answers_visit"):
             # The widget lists the field's rows (a queryset set above would have told it).
             self.fields[name].widget.choices = self.fields[name].choices
 

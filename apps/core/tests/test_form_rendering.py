@@ -1,24 +1,30 @@
 """Form fields drawn without a template per part (apps/core/form_rendering.py and
 apps/core/templatetags/crispy_lean.py) give the markup the templates gave."""
 
+import copy
 import datetime
 import re
 
 import pytest
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.forms.boundfield import BoundWidget
 from django.forms.renderers import DjangoTemplates
 from django.template import Context, engines
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from apps.core.form_rendering import WidgetRenderer, bound_widget_html
+from apps.core.forms import LeanForm
 from apps.core.links import fixed_link
 from apps.core.templatetags import crispy_lean
 from apps.core.templatetags.crispy_lean import PACK_FIELD
 from apps.core.widgets import DateInput, TimeInput
+from apps.staff.models import StaffMember
 
 DJANGO, OURS = DjangoTemplates(), WidgetRenderer()
 
@@ -313,3 +319,75 @@ def test_a_link_reversed_once_is_what_reverse_gives_and_follows_the_script_prefi
         assert fixed_link("mentoring:board") == reverse("mentoring:board") == "/school/mentoring/board/"
     finally:
         set_script_prefix("/")
+
+
+class LeanEveryKindForm(LeanForm, EveryKindForm):
+    """EveryKindForm, its fields copied by LeanForm; with a model choice and a multi-value field too."""
+
+    person = forms.ModelChoiceField(queryset=StaffMember.objects.order_by("last_name"), required=False)
+    people = forms.ModelMultipleChoiceField(queryset=StaffMember.objects.none(), required=False)
+    lazy_pick = forms.ChoiceField(choices=[("a", gettext_lazy("Kind")), ("b", "B")], required=False)
+    when = forms.SplitDateTimeField(required=False)
+
+
+def _assert_copied_alike(ours, djangos, original, path, tops):
+    """`ours` and `djangos` (two copies of `original`) share with it the same values,
+    and hold equal fresh copies of the rest. `tops`: the copied fields (ours, Django's,
+    the original), which a copy may point back to."""
+    assert type(ours) is type(djangos), path
+    for our_top, djangos_top, original_top in [tops]:
+        if djangos is djangos_top and path.count(".") > 0:
+            assert ours is our_top, path
+            return
+        if djangos is original_top:
+            assert ours is original_top, path
+            return
+    if isinstance(djangos, list | tuple) and djangos is not original:
+        # A tuple is never changed in place: which one is held does not matter, what it holds does.
+        assert isinstance(djangos, tuple) or ours is not original, path
+        assert len(ours) == len(djangos) == len(original), path
+        for index, (mine, theirs, was) in enumerate(zip(ours, djangos, original, strict=True)):
+            _assert_copied_alike(mine, theirs, was, f"{path}[{index}]", tops)
+        return
+    if not hasattr(djangos, "__dict__") or isinstance(djangos, QuerySet | str | Promise):
+        if djangos is original:
+            assert ours is original, path
+        elif isinstance(djangos, QuerySet):
+            assert ours is not original and ours.model is djangos.model, path
+            assert ours.query.where.children == djangos.query.where.children, path
+        else:
+            assert ours is not original and ours == djangos, path
+        return
+    if djangos is original:
+        assert ours is original, path
+        return
+    assert ours is not original, path
+    assert ours.__dict__.keys() == djangos.__dict__.keys(), path
+    for key, value in djangos.__dict__.items():
+        _assert_copied_alike(ours.__dict__[key], value, original.__dict__[key], f"{path}.{key}", tops)
+
+
+def test_a_lean_form_copies_its_fields_as_django_does():
+    base = LeanEveryKindForm.base_fields
+    djangos = copy.deepcopy(dict(base))
+    ours = copy.deepcopy(base)
+    assert type(ours) is dict and list(ours) == list(djangos)
+    for name, field in base.items():
+        _assert_copied_alike(ours[name], djangos[name], field, name, (ours[name], djangos[name], field))
+    # A field changed in one form is not changed in the next one's.
+    form = LeanEveryKindForm()
+    form.fields["pick"].widget.attrs["class"] = "changed"
+    form.fields["pick"].choices = [("z", "Z")]
+    form.fields["text"].validators.append(lambda value: None)
+    again = LeanEveryKindForm()
+    assert "class" not in again.fields["pick"].widget.attrs
+    assert again.fields["pick"].choices == base["pick"].choices
+    assert again.fields["text"].validators == base["text"].validators
+
+
+def test_a_lean_form_is_drawn_as_a_plain_one(language):
+    lean, plain = LeanEveryKindForm(BAD_DATA), EveryKindForm(BAD_DATA)
+    assert not lean.is_valid() and not plain.is_valid()
+    field = engines["django"].from_string("{% load crispy_lean %}{{ field|as_lean_field }}")
+    for name in EveryKindForm.base_fields:
+        assert field.render({"field": lean[name]}) == field.render({"field": plain[name]}), name
