@@ -29,13 +29,13 @@ _WIDGETS = "django/forms/widgets/"
 _SELECT_OPTION = _WIDGETS + "select_option.html"
 
 
-_SPECIAL = re.compile("[&<>\"']").search
+has_special = re.compile("[&<>\"']").search
 
 
 def escaped(value):
     """`html.escape(value)` for a str: most labels and values have nothing to escape,
     and one scan finds that (html.escape makes five passes)."""
-    return html.escape(value) if _SPECIAL(value) else value
+    return html.escape(value) if has_special(value) else value
 
 
 def printed(value):
@@ -183,6 +183,16 @@ def _select_options(widget, values):
     for option_value, option_label in widget.choices:
         if option_value is None:
             option_value = ""
+        if type(option_label) is str and type(option_value) in _KEYS:
+            # The usual option (a key and a text label), written at once: what the loop
+            # below writes for it, the escaping inlined.
+            key = str(option_value)
+            selected = (not has_selected or multiple) and key in values
+            has_selected |= selected
+            shown = html.escape(key) if has_special(key) else key
+            label = html.escape(option_label) if has_special(option_label) else option_label
+            parts.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>{label}</option>\n')
+            continue
         if isinstance(option_label, list | tuple):
             group_name, choices = option_value, option_label
         else:

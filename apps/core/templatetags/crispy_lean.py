@@ -11,6 +11,7 @@ else — a helper's horizontal layout, a multi-widget — is drawn
 by the pack's own template, as before.
 """
 
+import html
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from apps.core.form_rendering import bound_widget_html, escaped, html_attrs, printed, text
+from apps.core.form_rendering import bound_widget_html, has_special, html_attrs, printed, text
 
 register = template.Library()
 
@@ -157,11 +158,12 @@ def _flat_options(field, errors):
         has_selected |= selected
         # A key (a model choice's, a number, a plain text) prints as its text, escaped:
         # what _unlocalized gives it.
-        shown = escaped(key) if type(value) in _KEY_TYPES else _unlocalized(value)
+        # (`escaped` inlined: a call less per option.)
+        shown = (html.escape(key) if has_special(key) else key) if type(value) in _KEY_TYPES else _unlocalized(value)
+        label = (html.escape(label) if has_special(label) else label) if type(label) is str else _unlocalized(label)
         parts.append(
             f'{opening}{shown}" {before} id="{shown_id}_{index}"{after}'
-            f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">'
-            f"{escaped(label) if type(label) is str else _unlocalized(label)}</label>"
+            f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">{label}</label>'
         )
     if errors and parts:
         parts[-1] += _errors(field, errors)
