@@ -27,6 +27,7 @@ from django.forms.renderers import get_default_renderer
 from django.forms.widgets import Select
 from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
 from .form_rendering import WidgetRenderer, formatted, printed
 
@@ -238,3 +239,14 @@ def choice_labels(model, field_name):
     model's get_FOO_display hashes every lazy label of the field at each call (a
     few hundred translations on a list page showing three such fields a row)."""
     return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+def translated_labels(choices):
+    """{value: label} of an enumeration's choices (`Model.Kind`) in the active language:
+    translated once per language and process, not once per row that shows one."""
+    return _translated_labels(choices, get_language())
+
+
+@functools.cache
+def _translated_labels(choices, language):
+    return {value: str(label) for value, label in choices.choices}

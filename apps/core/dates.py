@@ -7,9 +7,11 @@ without reaching into another app.
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -88,4 +90,13 @@ def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -
         day = value
     if academic_year_of(day) != academic_year_of(today or timezone.localdate()):
         fmt = fmt.replace("d.m", "d.m.Y")
+    # An aware moment equals the same instant in any zone: its zone is part of the key.
+    return _date_format(type(value), value, getattr(value, "tzinfo", None), fmt, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_format(kind, value, zone, fmt, language):
+    """formats.date_format(value, fmt) (a format object and some hundred calls each
+    time), worked out once per value, zone, format and language: a board shows the
+    same days and hours many times."""
     return formats.date_format(value, fmt)

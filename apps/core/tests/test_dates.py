@@ -3,7 +3,7 @@ import zoneinfo
 
 import pytest
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from apps.accounts.tests.factories import SchoolFactory
 from apps.core.dates import academic_year_bounds, academic_year_of, add_months, school_today, short_date
@@ -65,3 +65,17 @@ def test_the_template_filter_keeps_the_weekday_and_time_and_adds_the_year():
         recent = datetime.datetime.combine(timezone.localdate(), datetime.time(10), tzinfo=SAMARA)
         shown = template.render(Context({"when": recent}))
         assert shown[3:] == recent.strftime("%d.%m 10:00|")  # "Вс 06.12 10:00|": no year this year
+
+
+def test_a_short_date_worked_out_once_is_the_same_in_each_zone_and_language():
+    # The same instant in two zones, and two languages: four texts, each as Django formats it.
+    moment = datetime.datetime(2026, 1, 5, 21, 30, tzinfo=datetime.UTC)
+    shown = set()
+    for _ in range(2):  # the second round from the memo
+        for zone in ("Europe/Moscow", "Asia/Yekaterinburg"):
+            for language in ("ru", "en"):
+                with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
+                    expected = formats.date_format(timezone.localtime(moment), "D d.m H:i")
+                    assert short_date(moment, "D d.m H:i", today=datetime.date(2026, 1, 1)) == expected
+                    shown.add(expected)
+    assert len(shown) == 4
