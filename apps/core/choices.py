@@ -242,12 +242,11 @@ def choice_labels(model, field_name):
 
 
 def translated_labels(choices):
-    """{value: label} of a choices class (`LessonVisit.Kind`) in the active language, as
-    `get_FOO_display` shows them: translated once per language and process, for the
-    lists that name a choice on every line."""
-    return _labels_in(choices, get_language())
+    """{value: label} of an enumeration's choices (`Model.Kind`) in the active language:
+    translated once per language and process, not once per row that shows one."""
+    return _translated_labels(choices, get_language())
 
 
 @functools.cache
-def _labels_in(choices, language):
+def _translated_labels(choices, language):
     return {value: str(label) for value, label in choices.choices}

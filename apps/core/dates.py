@@ -10,8 +10,9 @@ import datetime
 import functools
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -92,9 +93,10 @@ def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -
         fmt = fmt.replace("d.m", "d.m.Y")
     template = _template(fmt)
     if template is None:
-        return formats.date_format(value, fmt)
+        # An aware moment equals the same instant in any zone: its zone is part of the key.
+        return _date_format(type(value), value, getattr(value, "tzinfo", None), fmt, get_language())
     weekday = value.weekday()
-    abbreviated, full = _day_names(translation.get_language()) if _names_in(fmt) else _NO_NAMES
+    abbreviated, full = _day_names(get_language()) if _names_in(fmt) else _NO_NAMES
     return template.format(value, abbreviated[weekday], full[weekday])
 
 
@@ -106,7 +108,7 @@ def short_dates(fmt: str = "d.m", *, today: datetime.date | None = None):
         return functools.partial(short_date, fmt=fmt, today=today)
     zone = timezone.get_current_timezone()
     start, end = academic_year_bounds(academic_year_of(today or datetime.datetime.now(zone).date()))
-    abbreviated, full = _day_names(translation.get_language()) if _names_in(fmt) else _NO_NAMES
+    abbreviated, full = _day_names(get_language()) if _names_in(fmt) else _NO_NAMES
 
     def write(value):
         if value is None or value == "":
@@ -162,3 +164,11 @@ def _names_in(fmt):
 def _day_names(language):
     """The days' short and full names in `language` (the active one when asked), Monday first."""
     return tuple(str(WEEKDAYS_ABBR[day]) for day in range(7)), tuple(str(WEEKDAYS[day]) for day in range(7))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_format(kind, value, zone, fmt, language):
+    """formats.date_format(value, fmt) (a format object and some hundred calls each
+    time), worked out once per value, zone, format and language, for the formats
+    `_template` leaves to Django."""
+    return formats.date_format(value, fmt)

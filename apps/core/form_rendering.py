@@ -15,6 +15,8 @@ import functools
 import html
 import re
 
+from django.forms import widgets
+from django.forms.boundfield import BoundField
 from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
@@ -27,13 +29,13 @@ _WIDGETS = "django/forms/widgets/"
 _SELECT_OPTION = _WIDGETS + "select_option.html"
 
 
-_SPECIAL = re.compile("[&<>\"']").search
+has_special = re.compile("[&<>\"']").search
 
 
 def escaped(value):
     """`html.escape(value)` for a str: most labels and values have nothing to escape,
     and one scan finds that (html.escape makes five passes)."""
-    return html.escape(value) if _SPECIAL(value) else value
+    return html.escape(value) if has_special(value) else value
 
 
 def printed(value):
@@ -168,6 +170,130 @@ _BUILDERS = {
     _WIDGETS + "textarea.html": _textarea,
     _WIDGETS + "select.html": _select,
 }
+_KIND_BUILDERS = {"input": _input, "textarea": _textarea, "select": _select}
+_SELECTED = {"selected": True}
+
+
+def _select_options(widget, values):
+    """The options `_select` writes for the optgroups Django's ChoiceWidget makes of
+    `widget.choices` (the same selection rule), without a dict per option."""
+    parts = []
+    has_selected = False
+    multiple = widget.allow_multiple_selected
+    for option_value, option_label in widget.choices:
+        if option_value is None:
+            option_value = ""
+        if type(option_label) is str and type(option_value) in _KEYS:
+            # The usual option (a key and a text label), written at once: what the loop
+            # below writes for it, the escaping inlined.
+            key = str(option_value)
+            selected = (not has_selected or multiple) and key in values
+            has_selected |= selected
+            shown = html.escape(key) if has_special(key) else key
+            label = html.escape(option_label) if has_special(option_label) else option_label
+            parts.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>{label}</option>\n')
+            continue
+        if isinstance(option_label, list | tuple):
+            group_name, choices = option_value, option_label
+        else:
+            group_name, choices = None, ((option_value, option_label),)
+        if group_name:
+            parts.append(f'\n  <optgroup label="{printed(group_name)}">')
+        for value, label in choices:
+            selected = (not has_selected or multiple) and str(value) in values
+            has_selected |= selected
+            shown = escaped(str(value)) if type(value) in _KEYS else formatted(value)
+            label = escaped(label) if type(label) is str else printed(label)
+            parts.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>{label}</option>\n')
+        if group_name:
+            parts.append("\n  </optgroup>")
+    return "".join(parts)
+
+
+@functools.cache
+def _direct_kind(kind):
+    """How a widget class is drawn by `bound_widget_html`: "input", "textarea",
+    "select", or None when the class changes anything of Django's way there (its
+    context, its rendering, its options)."""
+    if kind.render is not widgets.Widget.render or kind._render is not widgets.Widget._render:
+        return None
+    if kind.build_attrs is not widgets.Widget.build_attrs:
+        return None
+    if issubclass(kind, widgets.Select) and not issubclass(kind, widgets.RadioSelect):
+        plain = (
+            kind.get_context is widgets.Select.get_context
+            and kind.optgroups is widgets.ChoiceWidget.optgroups
+            and kind.create_option is widgets.ChoiceWidget.create_option
+        )
+        return "select" if plain else None
+    if issubclass(kind, widgets.Input) and not issubclass(kind, widgets.CheckboxInput | widgets.FileInput):
+        return "input" if kind.get_context is widgets.Input.get_context else None
+    if issubclass(kind, widgets.Textarea):
+        return "textarea" if kind.get_context is widgets.Widget.get_context else None
+    return None
+
+
+def bound_widget_html(bound, errors):
+    """`str(bound)` (BoundField.as_widget: the field's own widget with the attributes
+    the field adds) for a plain input, textarea or select, written at once: the
+    same attributes in the same order, the value formatted by the widget, a
+    select's options straight from its choices (`_select_options`) instead of a
+    dict and a template lookup per option. `errors` are the field's (`bound.errors`).
+    None for anything else (a widget of its own kind, a hidden initial, a
+    localised field, another renderer): the caller draws it as Django does."""
+    field = bound.field
+    widget = field.widget
+    kind = _direct_kind(type(widget))
+    form = bound.form
+    if (
+        kind is None
+        or type(bound) is not BoundField
+        or field.show_hidden_initial
+        or field.localize
+        or "render" in widget.__dict__
+        or _BUILDERS.get(widget.template_name) is not _KIND_BUILDERS[kind]
+        or not isinstance(form.renderer, WidgetRenderer)
+    ):
+        return None
+    if kind == "select" and (
+        widget.option_template_name != _SELECT_OPTION
+        or widget.option_inherits_attrs
+        or widget.checked_attribute != _SELECTED
+    ):
+        return None
+    # BoundField.build_widget_attrs, then as_widget's id.
+    auto_id = bound.auto_id
+    hidden = widget.is_hidden
+    own = widget.attrs
+    attrs = {}
+    if widget.use_required_attribute(bound.initial) and field.required and form.use_required_attribute:
+        attrs["required"] = True
+    if field.disabled:
+        attrs["disabled"] = True
+    if not hidden and errors:
+        attrs["aria-invalid"] = "true"
+    if not widget.use_fieldset and not own.get("aria-describedby") and auto_id and not hidden:
+        described = []
+        if bound.help_text:
+            described.append(f"{auto_id}_helptext")
+        if errors:
+            described.append(f"{auto_id}_error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+    if auto_id and "id" not in own:
+        attrs["id"] = auto_id
+    value = widget.format_value(bound.value())
+    attrs = {**own, **attrs}
+    name = bound.html_name
+    if kind == "input":
+        html = _input({"type": widget.input_type, "name": name, "value": value, "attrs": attrs})
+    elif kind == "textarea":
+        html = _textarea({"name": name, "value": value, "attrs": attrs})
+    else:
+        if widget.allow_multiple_selected:
+            attrs["multiple"] = True
+        html = f'<select name="{printed(name)}"{html_attrs(attrs)}>{_select_options(widget, value)}\n</select>'
+    return SafeString(html.strip())  # nosec B308 B703 - every value escaped by the builders
 
 
 class WidgetRenderer(DjangoTemplates):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import academic_year_of, school_today
+from apps.core.forms import LeanForm
 from apps.core.prepared import Param, prepared_query
 from apps.core.widgets import DateInput
 from apps.staff.models import SubjectAssociation
@@ -36,7 +37,7 @@ def _school_associations():
     return SubjectAssociation.objects.for_school(Param("school_id")).order_by("name")
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(LeanForm):
     """GET filters. An invalid value is shown as a form error next to what was typed,
     and the page falls back to the current academic year."""
 

@@ -3,9 +3,13 @@ string per block instead of template nodes per cell. Values are escaped exactly 
 the template's autoescape would; numbers are written unlocalized (the pages' whole
 numbers and SVG coordinates read the same either way)."""
 
+import functools
+
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 # What html.escape (and so Django's escape) replaces, in one pass over the text.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
@@ -31,3 +35,15 @@ def number(value):
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
     return localize(value)
+
+
+def decimal(value, places):
+    """`{{ value|floatformat:places }}`: the filter builds and rounds Decimals at every
+    call (some thirty calls); a page's shares repeat, so each value is worked out once
+    per format and language."""
+    return _floatformat(type(value), value, places, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _floatformat(kind, value, places, language):
+    return floatformat(value, places)

@@ -5,7 +5,6 @@ computed in SQL."""
 
 from django import forms
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +17,7 @@ from apps.staff.models import StaffMember
 
 from . import selectors, xlsx
 from .forms import CategoryFilterForm, DashboardFilterForm, read_filters
-from .markup import number, safe, text
+from .markup import decimal, number, safe, text
 from .periods import academic_year_label, reference_date
 from .services import summary_years
 
@@ -189,7 +188,7 @@ def _participation_summary_rows(lines):
             f'    <td class="text-end" data-testid="count-{text(line.key)}">{text(line.count)} · '
             f"{_whole(line.share)} %</td>\n"
             f'    <td class="text-end">{text(line.previous_count)} · {_whole(line.previous_share)} %</td>\n'
-            f'    <td class="text-end">{"+" if line.change > 0 else ""}{floatformat(line.change, "1")}</td></tr>\n  '
+            f'    <td class="text-end">{"+" if line.change > 0 else ""}{decimal(line.change, "1")}</td></tr>\n  '
             for position, line in enumerate(lines, 1)
         )
     )
@@ -197,7 +196,7 @@ def _participation_summary_rows(lines):
 
 def _whole(share):
     """A share as `|floatformat:"0"` writes it: a whole number is its digits."""
-    return str(share) if type(share) is int else floatformat(share, "0")
+    return str(share) if type(share) is int else decimal(share, "0")
 
 
 # The per-teacher table is the page's bulk: its rows and ticks are drawn here, once.

@@ -8,14 +8,13 @@ from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import School
 from apps.core.choices import share_marked_options
-from apps.core.forms import limit_dates
+from apps.core.forms import LeanForm, limit_dates
 from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, TimeInput
-from apps.staff.forms import StaffChoiceField
+from apps.staff.forms import StaffChoiceField, staff_choice_label
 from apps.staff.models import StaffMember
 
 from .models import (
@@ -34,20 +33,20 @@ _STAFF_NAME = ("last_name", "first_name", "patronymic")
 _STAFF_SHOWN = (*_STAFF_NAME, "school__short_name")
 
 
-class MentorGroupForm(forms.Form):
+class MentorGroupForm(LeanForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=MentorGroup.Kind.choices, initial=MentorGroup.Kind.PAIR)
-    curator = StaffChoiceField(label=_("Curator"), queryset=StaffMember.objects.none())
+    curator = StaffChoiceField(label=_("Curator"), queryset=None)
     partner_school = forms.ModelChoiceField(
         label=_("Partner school (network pair)"),
-        queryset=School.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Leave empty for a pair of this school."),
     )
-    member1 = StaffChoiceField(label=_("Member 1"), queryset=StaffMember.objects.none())
+    member1 = StaffChoiceField(label=_("Member 1"), queryset=None)
     role1 = forms.ChoiceField(label=_("Role"), choices=MentorGroupMember.Role.choices, initial="mentor")
-    member2 = StaffChoiceField(label=_("Member 2"), queryset=StaffMember.objects.none())
+    member2 = StaffChoiceField(label=_("Member 2"), queryset=None)
     role2 = forms.ChoiceField(label=_("Role"), choices=MentorGroupMember.Role.choices, initial="mentee")
-    member3 = StaffChoiceField(label=_("Member 3 (triad)"), queryset=StaffMember.objects.none(), required=False)
+    member3 = StaffChoiceField(label=_("Member 3 (triad)"), queryset=None, required=False)
     role3 = forms.ChoiceField(label=_("Role"), choices=MentorGroupMember.Role.choices, initial="peer", required=False)
     task = forms.CharField(
         label=_("Task"),
@@ -61,7 +60,7 @@ class MentorGroupForm(forms.Form):
         help_text=_("One narrow aspect observers watch in a visited lesson."),
     )
     problem_tags = forms.ModelMultipleChoiceField(
-        label=_("Problems"), queryset=ProblemTag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Problems"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
     planned_end_on = forms.DateField(label=_("Planned end"), widget=DateInput())
@@ -69,8 +68,6 @@ class MentorGroupForm(forms.Form):
     def __init__(self, *args, school, curator_fixed=None, partner_school=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
-        own = _staff_offered(school)
-        self.fields["curator"].queryset = _curators_listed(own)
         # Each school sees only its own staff; a network pair shows the partner
         # school's staff once the administration has chosen that school.
         chosen = []
@@ -79,41 +76,47 @@ class MentorGroupForm(forms.Form):
             chosen = [found] if (found := network_partner(school=school, pk=partner_school.pk)) else []
         values = {"school_id": school.pk}
         if chosen:
-            people = _staff_offered(school, partner_school)
             values["partner_id"] = partner_school.pk
             self.fields["partner_school"].queryset = partners.filter(pk=partner_school.pk)
             choices_read_once([self.fields["partner_school"]], chosen)
             self.fields["partner_school"].initial = partner_school.pk
             self.fields["partner_school"].required = True
         else:
-            people = own
             del self.fields["partner_school"]
         members = ("member1", "member2", "member3")
-        people = _members_listed(people)
         for name in members:
-            self.fields[name].queryset = people
             self.fields[name].show_school = partner_school is not None
         limit_dates(self, school, ("starts_on", "planned_end_on"), **GROUP_DATE_YEARS)
-        self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
+        if self.is_bound:
+            # What validation reads, built only for a form to validate (the choices below
+            # are plain rows read for drawing them).
+            own = _staff_offered(school)
+            people = _members_listed(_staff_offered(school, partner_school) if chosen else own)
+            for name in members:
+                self.fields[name].queryset = people
+            fixed = curator_fixed is not None
+            self.fields["curator"].queryset = own.filter(pk=curator_fixed.pk) if fixed else _curators_listed(own)
+            self.fields["problem_tags"].queryset = ProblemTag.objects.for_school(school)
         if curator_fixed is not None:
-            self.fields["curator"].queryset = own.filter(pk=curator_fixed.pk)
             self.fields["curator"].initial = curator_fixed.pk
             self.fields["curator"].disabled = True
             # A plain read of its one row, not a server-side cursor's three round trips.
-            choices_read_once(
-                [self.fields["curator"]], lambda: _fixed_curator_shown.rows(school_id=school.pk, pk=curator_fixed.pk)
+            choices_offered(
+                [self.fields["curator"]],
+                lambda: _people_choices(_fixed_curator_shown.rows(school_id=school.pk, pk=curator_fixed.pk)),
             )
-        choices_read_once([self.fields["problem_tags"]], lambda: _problems_shown.rows(school_id=school.pk))
+        choices_offered([self.fields["problem_tags"]], lambda: list(_problems_shown.rows(school_id=school.pk)))
         # The three member lists (and, in a pair of one school, the curator's) are
         # the same people: read them once, not once per drop-down.
         shared = [self.fields[name] for name in members]
         if curator_fixed is None and partner_school is None:
             shared.append(self.fields["curator"])
         elif curator_fixed is None:
-            choices_read_once([self.fields["curator"]], lambda: _curators_shown.rows(school_id=school.pk))
+            curators = _curators_shown
+            choices_offered([self.fields["curator"]], lambda: _people_choices(curators.rows(school_id=school.pk)))
             # Alone, but drawn the same way: its options straight from its rows.
             share_marked_options([self.fields["curator"]])
-        choices_read_once(shared, lambda: _members_shown.rows(shape={"network": bool(chosen)}, **values))
+        choices_offered(shared, lambda: _people_choices(_members_shown.rows(shape={"network": bool(chosen)}, **values)))
         # ...and draw their options once: each select only marks its own person.
         share_marked_options(shared)
 
@@ -181,17 +184,26 @@ def _curators_listed(people):
     return people.order_by("last_name", "first_name")
 
 
+# The options of people are plain values: the id, the name's parts (and the school's
+# short name where the option names it), labelled as StaffLabelMixin labels a card.
+
+
 @prepared_query
 def _curators_shown():
     # A curator is of the group's own school: no school in the option.
-    return _curators_listed(_staff_offered(Param("school_id"))).select_related(None).only(*_STAFF_NAME)
+    return _curators_listed(_staff_offered(Param("school_id"))).select_related(None).values_list("pk", *_STAFF_NAME)
 
 
 @prepared_query
 def _members_shown(*, network):
     people = _members_listed(_staff_offered(Param("school_id"), Param("partner_id") if network else None))
     # A network pair's options name each person's school; a pair of one school's do not.
-    return people.only(*_STAFF_SHOWN) if network else people.select_related(None).only(*_STAFF_NAME)
+    shown = _STAFF_SHOWN if network else _STAFF_NAME
+    return people.select_related(None).values_list("pk", *shown)
+
+
+def _people_choices(rows):
+    return [(pk, staff_choice_label(*names)) for pk, *names in rows]
 
 
 @prepared_query
@@ -201,12 +213,15 @@ def _group_problem_ids():
 
 @prepared_query
 def _fixed_curator_shown():
-    return _staff_offered(Param("school_id")).filter(pk=Param("pk")).only(*_STAFF_SHOWN)
+    # The curator's option names no school (StaffLabelMixin without show_school).
+    curator = _staff_offered(Param("school_id")).filter(pk=Param("pk")).select_related(None)
+    return curator.values_list("pk", *_STAFF_NAME)
 
 
 @prepared_query
 def _problems_shown():
-    return ProblemTag.objects.for_school(Param("school_id"))
+    # A problem's option: its id and name (what str() of a tag gives), in the tags' order.
+    return ProblemTag.objects.for_school(Param("school_id")).order_by("name").values_list("pk", "name")
 
 
 def choices_read_once(fields, queryset):
@@ -227,6 +242,15 @@ def choices_read_once(fields, queryset):
         # Django takes as it is: a select's widget reads its choices more than once.
         field.choices = _OptionsOnce(field, functools.partial(options, field))
     return rows
+
+
+def choices_offered(fields, make):
+    """Give model choice fields the (value, label) choices `make()` returns, made once for
+    all of them when first drawn (a posted form that is valid never makes them); each
+    field still validates a posted value against its own queryset."""
+    made = functools.cache(make)
+    for field in fields:
+        field.choices = _OptionsOnce(field, made)
 
 
 class _OptionsOnce(BaseChoiceIterator):

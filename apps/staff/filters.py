@@ -19,14 +19,25 @@ class YesNoAllWidget(django_filters.widgets.BooleanWidget):
         forms.Select.__init__(self, attrs, choices=(("", _("all")), ("true", _("yes")), ("false", _("no"))))
 
 
-def _model_choices(field, objects):
+def _model_choices(field, options):
     choices = [("", field.empty_label)] if field.empty_label is not None else []
-    choices.extend((field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects)
+    choices.extend(options)
     return choices
 
 
+@prepared_query
+def _subject_options():
+    # A subject's option: its id and name (what its str() shows), as the list orders them.
+    return school_subjects.builder().values_list("pk", "name")
+
+
+@prepared_query
+def _association_options():
+    return school_associations.builder().values_list("pk", "name")
+
+
 # The options of the filters on the school's own lists, as the fields' querysets give them.
-_MODEL_OPTIONS = {"subject": school_subjects, "association": school_associations}
+_MODEL_OPTIONS = {"subject": _subject_options, "association": _association_options}
 
 
 class StaffFilter(django_filters.FilterSet):

@@ -12,11 +12,17 @@ from apps.core.uploads import validate_upload
 from apps.core.widgets import DateInput
 
 from .importing import FileNotReadable, name_key, read_table
-from .models import Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation
+from .models import Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation, full_name
 from .selectors import school_associations, school_subjects
 from .services import registry_date_range
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def staff_choice_label(last_name, first_name, patronymic, school=None):
+    """A person's choice: the full name; with `school` (its short name), the school too."""
+    name = full_name(last_name, first_name, patronymic)
+    return f"{name} ({school})" if school is not None else name
 
 
 class StaffLabelMixin:
@@ -25,7 +31,8 @@ class StaffLabelMixin:
     show_school = False
 
     def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.school.short_name})" if self.show_school else obj.full_name
+        school = obj.school.short_name if self.show_school else None
+        return staff_choice_label(obj.last_name, obj.first_name, obj.patronymic, school)
 
 
 class StaffChoiceField(StaffLabelMixin, forms.ModelChoiceField):

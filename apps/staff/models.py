@@ -80,6 +80,12 @@ class SubjectAssociation(models.Model):
         return self.name
 
 
+def full_name(last_name, first_name, patronymic):
+    """«Иванова Анна Петровна»: the parts a person has, in order (also for names read
+    as plain columns)."""
+    return " ".join(filter(None, (last_name, first_name, patronymic)))
+
+
 def short_name(last_name, first_name, patronymic):
     """«Иванова А.П.»: a person's last name and initials (also for names read as
     plain columns, without building a card for each)."""
@@ -165,7 +171,7 @@ class StaffMember(models.Model):
 
     @property
     def full_name(self):
-        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+        return full_name(self.last_name, self.first_name, self.patronymic)
 
     @property
     def short_name(self):

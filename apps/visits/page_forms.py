@@ -14,15 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import wordforms
-from apps.core.forms import apply_validation_error
+from apps.core.choices import translated_labels
+from apps.core.forms import LeanForm, apply_validation_error
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, DateTimeLocalInput, TimeInput
 from apps.mentoring.access import group_can_report
 from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
 from apps.mentoring.selectors import group_member_rows
-from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
-from apps.staff.models import StaffMember, Subject
+from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField, staff_choice_label
+from apps.staff.models import StaffMember, Subject, short_name
 
 from . import services
 from .models import Feedback, LessonVisit, ObservationProtocol, ProtocolItem, SelfReflection, VisitObserver
@@ -75,17 +76,24 @@ class RowsChoiceMixin:
 
 class GroupChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        members = ", ".join(m.short_name for m in obj.member_rows)
-        # The kind's label as get_kind_display gives it, without building its table per group.
-        return f"{_GROUP_KINDS.get(obj.kind, obj.kind)} №{obj.pk}: {members}"
+        return group_choice_label(obj, translated_labels(MentorGroup.Kind))
 
 
-_GROUP_KINDS = dict(MentorGroup.Kind.choices)
+def group_choice_label(group, kinds):
+    """A pair or triad as a choice: its kind (`kinds`: translated_labels of the kinds), number and members."""
+    members = ", ".join(m.short_name for m in group.member_rows)
+    return f"{kinds.get(group.kind, group.kind)} №{group.pk}: {members}"
+
+
+def visit_choice_label(starts_at, observed_short_name, grade, topic, zone=None):
+    """A visit as a choice: its day in the school's time zone (`zone`: the current one,
+    when the caller has it), whom, which class, the topic."""
+    return f"{timezone.localtime(starts_at, zone):%d.%m.%Y} · {observed_short_name} · {grade} · {topic}"
 
 
 class VisitChoiceField(RowsChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{timezone.localtime(obj.starts_at):%d.%m.%Y} · {obj.observed.short_name} · {obj.grade} · {obj.topic}"
+        return visit_choice_label(obj.starts_at, obj.observed.short_name, obj.grade, obj.topic)
 
 
 class PersonChoiceField(RowsChoiceMixin, StaffChoiceField):
@@ -144,11 +152,12 @@ def _active_protocols():
     return active_protocols(school=Param("school_id"))
 
 
-# What a person's choice shows (StaffLabelMixin): the full name, the school for a network pair.
-PERSON_CHOICE_FIELDS = ("school", "last_name", "first_name", "patronymic")
-# What a choice of `visits_for_planner` shows (VisitChoiceField): the rest is not loaded to list them.
-VISIT_CHOICE_FIELDS = (
-    *("starts_at", "grade", "topic", "observed"),
+# What a person's choice shows (StaffLabelMixin): the parts of the full name (and the
+# school's short name for a network pair), read as plain values.
+PERSON_NAME = ("last_name", "first_name", "patronymic")
+# What a choice of `visits_for_planner` shows (VisitChoiceField), read as plain values.
+VISIT_CHOICE_VALUES = (
+    *("pk", "starts_at", "grade", "topic"),
     *(f"observed__{name}" for name in ("last_name", "first_name", "patronymic")),
 )
 
@@ -163,13 +172,14 @@ def _planner_people(*, school, network):
 
 
 def _people_listed(*, school, network):
-    """The people as the choices list them: only the names (and the school's for a network
-    pair's); listed without their school when all are of this one (the labels do not name it)."""
+    """The people as the choices list them: each one's id and name (and the school's for
+    a network pair's); listed without their school when all are of this one (the labels
+    do not name it)."""
     people = _planner_people(school=school, network=network)
     if network is None:
-        return people.order_by("last_name", "first_name").only(*PERSON_CHOICE_FIELDS)
-    people = people.select_related("school").order_by("school__short_name", "last_name", "first_name")
-    return people.only(*PERSON_CHOICE_FIELDS, "school__short_name")
+        return people.order_by("last_name", "first_name").values_list("pk", *PERSON_NAME)
+    people = people.order_by("school__short_name", "last_name", "first_name")
+    return people.values_list("pk", *PERSON_NAME, "school__short_name")
 
 
 @prepared_query
@@ -177,13 +187,19 @@ def _people_rows(*, network):
     return _people_listed(school=Param("school_id"), network=ParamList("groups") if network else None)
 
 
+def _people_choices(rows):
+    """The options of `_people_rows`, labelled as StaffLabelMixin labels a card."""
+    return [(pk, staff_choice_label(*names)) for pk, *names in rows]
+
+
 def _subjects(*, school):
     return Subject.objects.for_school(school).order_by("name")
 
 
 @prepared_query
-def _subject_rows():
-    return _subjects(school=Param("school_id"))
+def _subject_choices():
+    # A subject's option: its id and name (what str() of a subject gives).
+    return _subjects(school=Param("school_id")).values_list("pk", "name")
 
 
 def visits_for_planner(*, school, user_id, oversee, since):
@@ -207,14 +223,23 @@ def visits_for_planner(*, school, user_id, oversee, since):
 def _answerable_rows(*, oversee):
     user_id = None if oversee else Param("user_id")
     visits = visits_for_planner(school=Param("school_id"), user_id=user_id, oversee=oversee, since=Param("since"))
-    return visits.only(*VISIT_CHOICE_FIELDS)
+    return visits.values_list(*VISIT_CHOICE_VALUES)
 
 
-class VisitForm(forms.Form):
+def _answerable_choices(rows):
+    """The options of `_answerable_rows`, labelled as VisitChoiceField labels a visit."""
+    zone = timezone.get_current_timezone()
+    return [
+        (pk, visit_choice_label(starts_at, short_name(*names), grade, topic, zone))
+        for pk, starts_at, grade, topic, *names in rows
+    ]
+
+
+class VisitForm(LeanForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=LessonVisit.Kind.choices, initial=LessonVisit.Kind.PAIR_VISIT)
     group = GroupChoiceField(
         label=_("Pair or triad"),
-        queryset=MentorGroup.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("The visit goes on the pair's schedule, and its curator sees the debrief."),
     )
@@ -252,29 +277,32 @@ class VisitForm(forms.Form):
         network = [group.pk for group in groups if group.partner_school_id] or None
         oversee = request.membership.can("visits.oversee")
         since = answerable_since(timezone.now())
-        # Each list of choices is one prepared query; the select and the boxes list the same people.
-        listed = _people_rows.rows(
-            shape={"network": network is not None}, school_id=school.pk, **({"groups": network} if network else {})
+        # Each list of choices is one prepared query of plain values, its labels made once
+        # (the select and the boxes list the same people).
+        people = _people_choices(
+            _people_rows.rows(
+                shape={"network": network is not None}, school_id=school.pk, **({"groups": network} if network else {})
+            )
         )
         for name in ("observed", "observers"):
-            self.fields[name].rows = listed
             self.fields[name].show_school = bool(network)
-        # The select and the boxes label each person alike: the choices made once for both.
-        labelled = self.fields["observed"].iterator(self.fields["observed"])
-        self.fields["observers"].row_choices = [labelled.choice(person) for person in listed]
-        self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
-        self.fields["group"].rows = groups
-        self.fields["subject"].rows = _subject_rows.rows(school_id=school.pk)
+        self._offer("observed", people)
+        self._offer("observers", people)
+        kinds = translated_labels(MentorGroup.Kind)
+        self._offer("group", [(group.pk, group_choice_label(group, kinds)) for group in groups])
+        self._offer("subject", list(_subject_choices.rows(school_id=school.pk)))
         self.fields["protocol"].rows = active_protocol_rows(school=school) if protocols is None else protocols
-        self.fields["answers_visit"].rows = _answerable_rows.rows(
+        answerable = _answerable_rows.rows(
             shape={"oversee": oversee},
             school_id=school.pk,
             since=since,
             **({} if oversee else {"user_id": request.user.pk}),
         )
+        self._offer("answers_visit", _answerable_choices(answerable))
         if self.is_bound:
             # What validation reads, built only for a form to validate: whole cards, and the
             # answered visit's observers (listing them needs none).
+            self.fields["group"].queryset = MentorGroup.objects.filter(pk__in=[group.pk for group in groups])
             people = _planner_people(school=school, network=network)
             people = people.select_related("school").order_by("school__short_name", "last_name", "first_name")
             self.fields["observed"].queryset = self.fields["observers"].queryset = people
@@ -282,9 +310,14 @@ class VisitForm(forms.Form):
             self.fields["protocol"].queryset = active_protocols(school=school)
             answerable = visits_for_planner(school=school, user_id=request.user.pk, oversee=oversee, since=since)
             self.fields["answers_visit"].queryset = answerable.prefetch_related("observer_links")
-        for name in ("observed", "observers", "subject", "protocol", "answers_visit"):
+        for name in ("group", "observed", "observers", "subject", "protocol", "answers_visit"):
             # The widget lists the field's rows (a queryset set above would have told it).
             self.fields[name].widget.choices = self.fields[name].choices
+
+    def _offer(self, name, choices):
+        """The field lists these (id, label) choices; a bound form validates against its queryset."""
+        field = self.fields[name]
+        field.rows = field.row_choices = choices
 
     def clean(self):
         """The service's rules (`services.visit_check`) on what parsed, shown next

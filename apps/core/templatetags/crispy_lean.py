@@ -11,6 +11,7 @@ else — a helper's horizontal layout, a multi-widget — is drawn
 by the pack's own template, as before.
 """
 
+import html
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from apps.core.form_rendering import escaped, html_attrs, printed, text
+from apps.core.form_rendering import bound_widget_html, has_special, html_attrs, printed, text
 
 register = template.Library()
 
@@ -75,10 +76,11 @@ def _add_classes(widget, classes):
     widget.attrs["class"] = css
 
 
-def _errors(field, errors):
+def _errors(field, errors, ident=None):
+    """The field's errors; `ident`: its auto_id when the caller has it."""
     if not errors:
         return ""
-    auto_id = printed(field.auto_id)
+    auto_id = printed(field.auto_id if ident is None else ident)
     items = "".join(
         f'<p id="error_{number}_{auto_id}"><strong>{printed(error)}</strong></p>'
         for number, error in enumerate(errors, start=1)
@@ -86,21 +88,35 @@ def _errors(field, errors):
     return f'\n<div id="{printed(getattr(errors, "field_id", ""))}_error" class="invalid-feedback">{items}</div>'
 
 
-def _help(field):
-    if not field.help_text:
+def _help(field, help_text=None, ident=None):
+    """The field's help text; `help_text` and `ident` (its auto_id): the field's, when the caller has them."""
+    if help_text is None:
+        help_text, ident = field.help_text, field.auto_id
+    if not help_text:
         return ""
-    ident = f'id="{printed(field.auto_id)}_helptext" ' if field.auto_id else ""
+    ident = f'id="{printed(ident)}_helptext" ' if ident else ""
     # Help texts are the code's own, shown unescaped as the crispy pack's |safe does.
-    return f'\n<div {ident}class="form-text">{mark_safe(field.help_text)}</div>'  # nosec B308 B703
+    return f'\n<div {ident}class="form-text">{mark_safe(help_text)}</div>'  # nosec B308 B703
 
 
-def _label(field, required):
-    tag = "legend" if field.use_fieldset else "label"
-    ident = field.id_for_label
+def _label(field, required, label, ident):
+    """The field's <label> (a <legend> over a list of choices); `label` is the field's,
+    `ident` its id_for_label."""
+    fieldset = field.field.widget.use_fieldset
+    tag = "legend" if fieldset else "label"
     target = f'for="{printed(ident)}" ' if ident else ""
     star = '<span class="asteriskField">*</span>' if required else ""
-    classes = "form-label" + (" requiredField" if required else "") + (" fs-6" if field.use_fieldset else "")
-    return f'<{tag} {target}class="{classes}">{printed(field.label)}{star}</{tag}>'
+    classes = "form-label" + (" requiredField" if required else "") + (" fs-6" if fieldset else "")
+    return f'<{tag} {target}class="{classes}">{printed(label)}{star}</{tag}>'
+
+
+def _text(value):
+    """A label or help text as its text: a lazy translation translated once, not at
+    each test and print of it."""
+    return str(value) if isinstance(value, Promise) else value
+
+
+_KEY_TYPES = (ModelChoiceIteratorValue, int, str)
 
 
 def _flat_options(field, errors):
@@ -133,19 +149,21 @@ def _flat_options(field, errors):
     multiple = widget.allow_multiple_selected
     parts, has_selected = [], False
     for index, (value, label) in enumerate(widget.choices):
-        if isinstance(label, list | tuple):
+        if type(label) is not str and isinstance(label, list | tuple):
             return None
         if value is None:
             value = ""
         key = str(value)
         selected = (not has_selected or multiple) and key in values
         has_selected |= selected
-        # A model choice's value prints as its key (what _unlocalized gives it).
-        shown = escaped(key) if type(value) is ModelChoiceIteratorValue else _unlocalized(value)
+        # A key (a model choice's, a number, a plain text) prints as its text, escaped:
+        # what _unlocalized gives it.
+        # (`escaped` inlined: a call less per option.)
+        shown = (html.escape(key) if has_special(key) else key) if type(value) in _KEY_TYPES else _unlocalized(value)
+        label = (html.escape(label) if has_special(label) else label) if type(label) is str else _unlocalized(label)
         parts.append(
             f'{opening}{shown}" {before} id="{shown_id}_{index}"{after}'
-            f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">'
-            f"{_unlocalized(label)}</label>"
+            f'{" checked" if selected else ""}>{label_for}{index}" class="form-check-label">{label}</label>'
         )
     if errors and parts:
         parts[-1] += _errors(field, errors)
@@ -221,7 +239,9 @@ def _field(field):
     required = field.field.required
     css = field.css_classes()
     extra = f" {printed(css)}" if css else ""
-    auto_id = printed(field.auto_id)
+    ident = field.auto_id
+    auto_id = printed(ident)
+    label, help_text = _text(field.label), _text(field.help_text)
     if isinstance(widget, forms.CheckboxInput):
         _add_classes(widget, "form-check-input is-invalid" if errors else "form-check-input")
         star = '<span class="asteriskField">*</span>' if required else ""
@@ -229,15 +249,16 @@ def _field(field):
         return (
             f'<div class="mb-3"><div id="div_{auto_id}" class="form-check{extra}">{field}'
             f'<label for="{printed(field.id_for_label)}" class="form-check-label{marked}">'
-            f"{printed(field.label)}{star}</label>{_errors(field, errors)}{_help(field)}</div></div>"
+            f"{printed(label)}{star}</label>{_errors(field, errors, ident)}{_help(field, help_text, ident)}</div></div>"
         )
     parts = [f'<div id="div_{auto_id}" class="mb-3{extra}">']
-    fieldset = field.use_fieldset and field.label
-    if field.label:
-        if field.use_fieldset:
+    fieldset = widget.use_fieldset and label
+    if label:
+        if widget.use_fieldset:
             described = field.aria_describedby
             parts.append(f'<fieldset aria-describedby="{printed(described)}">' if described else "<fieldset>")
-        parts.append(_label(field, required))
+        # BoundField.id_for_label, with the auto_id at hand.
+        parts.append(_label(field, required, label, widget.id_for_label(widget.attrs.get("id") or ident)))
     if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is one too
         parts.append(_choices(field, errors))
     elif isinstance(widget, forms.FileInput):  # ClearableFileInput is one too
@@ -247,9 +268,10 @@ def _field(field):
             _add_classes(widget, "form-select is-invalid" if errors else "form-select")
         else:
             _add_classes(widget, "form-control is-invalid" if errors else "form-control")
-        parts.append(str(field))
-        parts.append(_errors(field, errors))
-        parts.append(_help(field))
+        drawn = bound_widget_html(field, errors)
+        parts.append(str(field) if drawn is None else drawn)
+        parts.append(_errors(field, errors, ident))
+        parts.append(_help(field, help_text, ident))
     if fieldset:
         parts.append("</fieldset>")
     parts.append("</div>")
@@ -268,11 +290,6 @@ def _plain_context(context):
 def _plain_widget(field):
     widget = field.field.widget
     return not isinstance(widget, forms.MultiWidget) and not hasattr(widget, "widget")
-
-
-def _plain(context, field):
-    """Whether the field is one of the shapes built here."""
-    return _plain_context(context) and _plain_widget(field)
 
 
 @register.simple_tag(takes_context=True)
@@ -307,7 +324,7 @@ def as_lean_field(field):
     the pack's field.html and this module's tag in it): a form of a dozen fields paid
     that a dozen times. A form with a crispy helper, or a field this module does not
     draw, goes through crispy's filter as before."""
-    if getattr(field.form, "helper", None) is None and _plain(_LEAN_CONTEXT, field):
+    if getattr(field.form, "helper", None) is None and _plain_widget(field) and _lean_context_plain():
         # The pack's field.html (ours: templates/bootstrap5/field.html) ends with a line break.
         drawn = str(field) if field.is_hidden else _field(field)
         return mark_safe(f"{drawn}\n")  # nosec B308 B703 - escaped by _field and the widget
@@ -316,3 +333,9 @@ def as_lean_field(field):
 
 # What crispy's `as_crispy_field` puts in the context of a field without a helper.
 _LEAN_CONTEXT = {"form_show_errors": True, "form_show_labels": True, "label_class": "", "field_class": ""}
+
+
+def _lean_context_plain():
+    """`_plain_context(_LEAN_CONTEXT)`: its labels and errors shown, no layout keys set;
+    only the settings can change the answer."""
+    return not getattr(settings, "CRISPY_CLASS_CONVERTERS", None)

@@ -99,3 +99,17 @@ def test_short_dates_write_what_django_s_date_format_writes(language, fmt):
             assert short_date(value, fmt, today=today) == expected
             assert write(value) == expected
         assert write(None) == write("") == ""
+
+
+def test_a_short_date_worked_out_once_is_the_same_in_each_zone_and_language():
+    # The same instant in two zones, and two languages: four texts, each as Django formats it.
+    moment = datetime.datetime(2026, 1, 5, 21, 30, tzinfo=datetime.UTC)
+    shown = set()
+    for _ in range(2):  # the second round from the memo
+        for zone in ("Europe/Moscow", "Asia/Yekaterinburg"):
+            for language in ("ru", "en"):
+                with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
+                    expected = formats.date_format(timezone.localtime(moment), "D d.m H:i")
+                    assert short_date(moment, "D d.m H:i", today=datetime.date(2026, 1, 1)) == expected
+                    shown.add(expected)
+    assert len(shown) == 4

@@ -1,23 +1,30 @@
 """Form fields drawn without a template per part (apps/core/form_rendering.py and
 apps/core/templatetags/crispy_lean.py) give the markup the templates gave."""
 
+import copy
 import datetime
 import re
 
 import pytest
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.forms.boundfield import BoundWidget
 from django.forms.renderers import DjangoTemplates
 from django.template import Context, engines
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from apps.core.form_rendering import WidgetRenderer
+from apps.core.form_rendering import WidgetRenderer, bound_widget_html
+from apps.core.forms import LeanForm
 from apps.core.links import fixed_link
 from apps.core.templatetags import crispy_lean
 from apps.core.templatetags.crispy_lean import PACK_FIELD
+from apps.core.widgets import DateInput, TimeInput
+from apps.staff.models import StaffMember
 
 DJANGO, OURS = DjangoTemplates(), WidgetRenderer()
 
@@ -134,10 +141,25 @@ class EveryKindForm(forms.Form):
     replaced = forms.FileField(initial=_Stored(), widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}))
     plain_file = forms.FileField(widget=forms.FileInput(attrs={"class": "own"}), help_text="Скан")
     locked = forms.FileField(required=False, initial=_Stored(), disabled=True)
+    # Selects and inputs written without Django's widget pass (form_rendering.bound_widget_html).
+    grouped_pick = forms.ChoiceField(
+        choices=[("", "—"), ("Группа <1>", [("1", "Один"), ("2", "<Два>")]), (3, 3.5)], initial="2"
+    )
+    numbers = forms.TypedChoiceField(choices=[(1, "Один"), (2, "Два")], coerce=int, initial=2)
+    yes_no = forms.NullBooleanField(help_text="Да или нет")
+    locked_text = forms.CharField(disabled=True, initial='x "y"', required=False)
+    described = forms.CharField(widget=forms.TextInput(attrs={"aria-describedby": "own"}), help_text="Своё")
+    picker_day = forms.DateField(widget=DateInput(), initial=datetime.date(2026, 5, 6))
+    picker_time = forms.TimeField(widget=TimeInput(), required=False)
+    long_text = forms.CharField(widget=forms.Textarea, initial="a\n<b>", max_length=10)
 
 
 BAD_DATA = {
     "text": "слишком длинно",
+    "grouped_pick": "9",
+    "numbers": "2",
+    "long_text": "слишком длинный текст",
+    "picker_day": "2026-13-01",
     "number": "0",
     "email": "нет",
     "flag": "on",
@@ -189,6 +211,55 @@ def test_a_whole_form_is_drawn_as_the_crispy_pack_draws_it(language):
     form.is_valid()
     ours = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}").render({"form": form})
     assert _normalised(ours) == _normalised(expected)
+
+
+# The widgets bound_widget_html writes itself (the rest: None, drawn by Django).
+DIRECT = {
+    "text",
+    "optional",
+    "number",
+    "email",
+    "day",
+    "time",
+    "notes",
+    "pick",
+    "many",
+    "unlabelled",
+    "hidden",
+    "grouped_pick",
+    "numbers",
+    "yes_no",
+    "locked_text",
+    "described",
+    "picker_day",
+    "picker_time",
+    "long_text",
+}
+
+
+@pytest.mark.parametrize("data", [None, BAD_DATA], ids=["blank", "with-errors"])
+@pytest.mark.parametrize("name", list(EveryKindForm.base_fields))
+def test_a_widget_written_directly_is_what_the_bound_field_renders(name, data, language):
+    field = _field(data, name)
+    drawn = bound_widget_html(field, field.errors)
+    if name not in DIRECT:
+        assert drawn is None
+        return
+    assert drawn == str(_field(data, name))
+
+
+def test_a_widget_of_its_own_kind_or_a_localised_field_is_left_to_django():
+    class Own(forms.Select):
+        def get_context(self, name, value, attrs):
+            return super().get_context(name, value, attrs)
+
+    class Form(forms.Form):
+        own = forms.ChoiceField(widget=Own, choices=[("a", "A")])
+        local = forms.DecimalField(localize=True)
+        twice = forms.CharField(show_hidden_initial=True)
+
+    form = Form()
+    assert [bound_widget_html(form[name], []) for name in ("own", "local", "twice")] == [None, None, None]
 
 
 def _crispy(form):
@@ -248,3 +319,75 @@ def test_a_link_reversed_once_is_what_reverse_gives_and_follows_the_script_prefi
         assert fixed_link("mentoring:board") == reverse("mentoring:board") == "/school/mentoring/board/"
     finally:
         set_script_prefix("/")
+
+
+class LeanEveryKindForm(LeanForm, EveryKindForm):
+    """EveryKindForm, its fields copied by LeanForm; with a model choice and a multi-value field too."""
+
+    person = forms.ModelChoiceField(queryset=StaffMember.objects.order_by("last_name"), required=False)
+    people = forms.ModelMultipleChoiceField(queryset=StaffMember.objects.none(), required=False)
+    lazy_pick = forms.ChoiceField(choices=[("a", gettext_lazy("Kind")), ("b", "B")], required=False)
+    when = forms.SplitDateTimeField(required=False)
+
+
+def _assert_copied_alike(ours, djangos, original, path, tops):
+    """`ours` and `djangos` (two copies of `original`) share with it the same values,
+    and hold equal fresh copies of the rest. `tops`: the copied fields (ours, Django's,
+    the original), which a copy may point back to."""
+    assert type(ours) is type(djangos), path
+    for our_top, djangos_top, original_top in [tops]:
+        if djangos is djangos_top and path.count(".") > 0:
+            assert ours is our_top, path
+            return
+        if djangos is original_top:
+            assert ours is original_top, path
+            return
+    if isinstance(djangos, list | tuple) and djangos is not original:
+        # A tuple is never changed in place: which one is held does not matter, what it holds does.
+        assert isinstance(djangos, tuple) or ours is not original, path
+        assert len(ours) == len(djangos) == len(original), path
+        for index, (mine, theirs, was) in enumerate(zip(ours, djangos, original, strict=True)):
+            _assert_copied_alike(mine, theirs, was, f"{path}[{index}]", tops)
+        return
+    if not hasattr(djangos, "__dict__") or isinstance(djangos, QuerySet | str | Promise):
+        if djangos is original:
+            assert ours is original, path
+        elif isinstance(djangos, QuerySet):
+            assert ours is not original and ours.model is djangos.model, path
+            assert ours.query.where.children == djangos.query.where.children, path
+        else:
+            assert ours is not original and ours == djangos, path
+        return
+    if djangos is original:
+        assert ours is original, path
+        return
+    assert ours is not original, path
+    assert ours.__dict__.keys() == djangos.__dict__.keys(), path
+    for key, value in djangos.__dict__.items():
+        _assert_copied_alike(ours.__dict__[key], value, original.__dict__[key], f"{path}.{key}", tops)
+
+
+def test_a_lean_form_copies_its_fields_as_django_does():
+    base = LeanEveryKindForm.base_fields
+    djangos = copy.deepcopy(dict(base))
+    ours = copy.deepcopy(base)
+    assert type(ours) is dict and list(ours) == list(djangos)
+    for name, field in base.items():
+        _assert_copied_alike(ours[name], djangos[name], field, name, (ours[name], djangos[name], field))
+    # A field changed in one form is not changed in the next one's.
+    form = LeanEveryKindForm()
+    form.fields["pick"].widget.attrs["class"] = "changed"
+    form.fields["pick"].choices = [("z", "Z")]
+    form.fields["text"].validators.append(lambda value: None)
+    again = LeanEveryKindForm()
+    assert "class" not in again.fields["pick"].widget.attrs
+    assert again.fields["pick"].choices == base["pick"].choices
+    assert again.fields["text"].validators == base["text"].validators
+
+
+def test_a_lean_form_is_drawn_as_a_plain_one(language):
+    lean, plain = LeanEveryKindForm(BAD_DATA), EveryKindForm(BAD_DATA)
+    assert not lean.is_valid() and not plain.is_valid()
+    field = engines["django"].from_string("{% load crispy_lean %}{{ field|as_lean_field }}")
+    for name in EveryKindForm.base_fields:
+        assert field.render({"field": lean[name]}) == field.render({"field": plain[name]}), name

@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.accounts.tests.factories import SchoolFactory, UserFactory
 from apps.core.dates import school_today
 from apps.mentoring import route_selectors, selectors
+from apps.mentoring.forms import MentorGroupForm
 from apps.mentoring.tests.factories import GroupEventFactory, MentorGroupFactory, ProblemTagFactory
 from apps.mentoring.tests.route_factories import DevelopmentRouteFactory, RouteStepFactory
 from apps.staff.tests.factories import StaffMemberFactory
@@ -121,3 +122,19 @@ def test_similar_problems_of_each_school_name_only_its_own_teachers():
         found = selectors.similar_problems(school=school)
         assert [problem.tag.pk for problem in found] == [tag.pk]
         assert {staff.pk for staff, _group in found[0].teachers} == teachers
+
+
+def test_each_school_s_group_form_offers_its_own_people_and_problems():
+    one, two = _school_with_a_curator(), _school_with_a_curator()
+    for case in (one, two):
+        ProblemTagFactory(school=case["school"])
+    for case in (one, two, one):
+        school = case["school"]
+        people = set(school.staff.filter(is_active=True).values_list("pk", flat=True))
+        form = MentorGroupForm(school=school)
+        for name in ("curator", "member1", "member2", "member3"):
+            assert {value for value, _label in form.fields[name].choices if value} == people
+        tags = {value for value, _label in form.fields["problem_tags"].choices}
+        assert tags == set(school.problem_tags.values_list("pk", flat=True)) != set()
+        proposed = MentorGroupForm(school=school, curator_fixed=case["me"])
+        assert [value for value, _label in proposed.fields["curator"].choices if value] == [case["me"].pk]

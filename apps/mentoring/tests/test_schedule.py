@@ -413,7 +413,10 @@ def test_a_lesson_visit_is_planned_only_as_a_visit_and_a_meeting_apart(my_pair, 
 
 
 def test_an_older_lesson_visit_entry_can_still_be_marked_held(my_pair, curator):
-    past = timezone.now() - datetime.timedelta(days=2)
+    # Mid-morning two days ago: an hour from the evening would end on the next day.
+    past = timezone.localtime(timezone.now() - datetime.timedelta(days=2), SAMARA).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     event = GroupEventFactory(
         group=my_pair, kind=GroupEvent.Kind.LESSON_VISIT, starts_at=past, ends_at=past + datetime.timedelta(hours=1)
     )

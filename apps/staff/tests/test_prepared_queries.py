@@ -121,3 +121,15 @@ def test_each_schools_catalog_lists_its_own_subjects_and_associations(school, ot
         response = client_for(_administrator(place)).get(reverse("staff:catalog"))
         assert [s.name for s in response.context["subjects"]] == [f"Физика {place.pk}"]
         assert response.context["subjects"][0].teacher_count == 0
+
+
+def test_each_schools_registry_filters_offer_its_own_subjects_and_associations(school, other_school):
+    for place in (school, other_school):
+        StaffMemberFactory(school=place)  # a subject and an association of its school
+    for place in (other_school, school, other_school):
+        response = client_for(_administrator(place)).get(reverse("staff:list"))
+        fields = {field["name"]: field for field in response.context["filter_fields"]}
+        subjects = {value for value, _label, _selected in fields["subject"]["options"] if value}
+        associations = {value for value, _label, _selected in fields["association"]["options"] if value}
+        assert subjects == {str(pk) for pk in place.subjects.values_list("pk", flat=True)} != set()
+        assert associations == {str(pk) for pk in place.associations.values_list("pk", flat=True)} != set()

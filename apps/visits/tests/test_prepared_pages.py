@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, UserFactory
 from apps.mentoring.tests.factories import MentorGroupFactory
-from apps.staff.tests.factories import StaffMemberFactory
+from apps.staff.tests.factories import StaffMemberFactory, SubjectFactory
 from apps.visits.models import LessonVisit
 from apps.visits.tests.factories import FeedbackFactory, LessonVisitFactory
 from conftest import client_for
@@ -91,3 +91,19 @@ def test_a_visit_number_no_database_holds_is_not_found(school):
     user, _card = _person(school)
     assert client_for(user).get(reverse("visits:detail", args=[2**70])).status_code == 404
     assert client_for(user).get(reverse("visits:create") + f"?answers={2**70}").status_code == 200
+
+
+def _offered(form, name):
+    return {value for value, _label in form.fields[name].choices if value != ""}
+
+
+def test_each_school_s_planning_form_offers_its_own_people_subjects_visits_and_pairs(school, other_school):
+    one, two = _world(school), _world(other_school)
+    SubjectFactory(school=school), SubjectFactory(school=other_school)
+    for world, place in ((one, school), (two, other_school), (one, school)):
+        form = client_for(world["curator"]).get(reverse("visits:create")).context["form"]
+        people = set(place.staff.filter(is_active=True).values_list("pk", flat=True))
+        assert _offered(form, "observed") == _offered(form, "observers") == people
+        assert _offered(form, "subject") == set(place.subjects.values_list("pk", flat=True))
+        assert _offered(form, "answers_visit") <= world["visits"] and _offered(form, "answers_visit")
+        assert _offered(form, "group") == {world["awaiting"].group_id}
