@@ -32,20 +32,40 @@ The rules that keep a cached compile right:
   is compiled once; shapes are kept in a bounded cache.
 The cache holds SQL and the compiler's structure, never rows: nothing a person
 sees can come from another request.
+
+Where database connections persist between requests (`CONN_MAX_AGE` other than
+0 and the `PREPARED_STATEMENTS` setting on), a run also skips PostgreSQL's
+planning: the first run of a compiled shape on a connection sends
+`PREPARE cs_N AS <its SQL with $1..$n>`, and every run sends
+`EXECUTE cs_N(%s, ...)` with the values. After five runs PostgreSQL keeps a
+generic plan when it costs no more than the custom ones. Which statements a
+connection holds is tracked per raw database connection (a reconnect starts
+empty); a shape PostgreSQL cannot prepare (a parameter whose type it cannot
+infer) runs as plain SQL from then on. `execute_prepared(cursor, sql, params)`
+gives a hand-written query the same. It needs session-level connections: not
+a pooler that hands each transaction another server connection.
 """
 
 import copy
 import functools
+import itertools
+import logging
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
+import psycopg2
+from django.conf import settings
 from django.db import connections
 from django.db.models import Expression, Field, ForeignObject, Lookup
 from django.db.models.sql import Query
 
-__all__ = ["Param", "ParamList", "PreparedQueryError", "prepared_query"]
+__all__ = ["Param", "ParamList", "PreparedQueryError", "execute_prepared", "prepared_query"]
+
+logger = logging.getLogger(__name__)
 
 MAX_SHAPES = 512
 _SAFE_TEXT = re.compile(r"^[a-z0-9_]*$")
@@ -131,7 +151,7 @@ def _frozen_constant(value):
 
 
 class _Compiled:
-    __slots__ = ("compiler", "converters", "params", "queryset", "slots", "sql")
+    __slots__ = ("compiler", "converters", "limited", "params", "queryset", "slots", "sql", "statement")
 
     def __init__(self, queryset, compiler, sql, params):
         self.queryset = queryset
@@ -142,6 +162,9 @@ class _Compiled:
         # The columns' converters (dates, JSON, decimals...): found once per database,
         # not for every column at every run.
         self.converters = {}
+        # The server-side statements of this shape, and of its LIMIT/OFFSET form (made at its first run).
+        self.statement = _Statements(sql, len(self.params))
+        self.limited = None
 
 
 def _frozen_keys(query):
@@ -226,13 +249,18 @@ class PreparedQuery:
         compiled = self._compiled(shape or {})
         params = self._bind(compiled, values)
         sql = compiled.sql
+        statement = compiled.statement
         if limit is not None:
             query = compiled.queryset.query
             if query.is_sliced or query.select_for_update:
                 raise PreparedQueryError(f"{self.name}: a sliced or locking query takes no limit")
             sql, params = f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset)
+            if compiled.limited is None:
+                compiled.limited = _Statements(sql, len(params))
+            statement = compiled.limited
         queryset = _fresh(compiled.queryset)
         db = queryset.db
+        sql = _statement_sql(connections[db], statement, params) or sql
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connections[db]
         compiler.using = db
@@ -277,3 +305,153 @@ def _converters(cache, db, find, expressions):
 def prepared_query(builder):
     """Decorate a function that returns a queryset built with `Param` markers."""
     return PreparedQuery(builder)
+
+
+# Server-side prepared statements ------------------------------------------------------------
+
+_names = itertools.count(1)
+# Statements PostgreSQL refused to prepare (a parameter whose type it cannot infer): run plain.
+_unpreparable = set()
+_PLACEHOLDER = re.compile(r"%[%s]")
+MAX_SIGNATURES = 8
+
+# Each value's type declared in the PREPARE as the plain SQL's literal of it would have it (the
+# driver writes `7`, `true`, `'2026-09-01'::date`, `ARRAY[1,2]`): a statement's parameter typed
+# from its context instead could differ from the plain run (a date column against a moment,
+# a bare value in the select list). A text or NULL is an untyped literal in plain SQL, so it is
+# left to the context there too.
+_DECLARED = {
+    bool: "boolean",
+    int: "bigint",
+    str: "unknown",
+    type(None): "unknown",
+    date: "date",
+    Decimal: "numeric",
+    float: "numeric",
+    time: "time",
+    timedelta: "interval",
+}
+
+
+def _declared(value):
+    kind = type(value)
+    found = _DECLARED.get(kind)
+    if found is not None:
+        return found
+    if kind is datetime:
+        return "timestamp" if value.tzinfo is None else "timestamptz"
+    if kind is list:
+        kinds = {type(item) for item in value}
+        if not kinds:
+            return "unknown"
+        if kinds == {int}:
+            return "bigint[]"
+        if kinds == {str}:
+            return "text[]"
+    return None  # a value of another type: the run stays plain
+
+
+class _Statement:
+    __slots__ = ("execute", "name", "prepare")
+
+    def __init__(self, numbered, signature):
+        self.name = name = f"cs_{next(_names)}"
+        types = f" ({', '.join(signature)})" if signature else ""
+        self.prepare = f"PREPARE {name}{types} AS {numbered}"
+        self.execute = f"EXECUTE {name}({', '.join(['%s'] * len(signature))})" if signature else f"EXECUTE {name}"
+
+
+class _Statements:
+    """One SQL text as named server-side statements, one for each set of its values' types."""
+
+    __slots__ = ("by_signature", "numbered")
+
+    def __init__(self, sql, param_count):
+        numbers = itertools.count(1)
+        # Django's SQL for the driver has %s for each value and %% for a literal %.
+        numbered = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+        # Placeholders other than those (never in Django's SQL): the text stays plain.
+        self.numbered = numbered if next(numbers) - 1 == param_count else None
+        self.by_signature = {}
+
+    def get(self, params):
+        if self.numbered is None:
+            return None
+        signature = tuple(map(_declared, params))
+        found = self.by_signature.get(signature)
+        if found is None:
+            if None in signature or len(self.by_signature) >= MAX_SIGNATURES:
+                return None
+            found = self.by_signature.setdefault(signature, _Statement(self.numbered, signature))
+        return found
+
+
+def _statement_sql(wrapper, statements, params):
+    """The EXECUTE to send for `statements` with `params` on the connection `wrapper`,
+    preparing it there first if it is not yet; None when the plain SQL should run."""
+    if not settings.PREPARED_STATEMENTS or wrapper.vendor != "postgresql":
+        return None
+    if wrapper.settings_dict.get("CONN_MAX_AGE") == 0:  # closed after the request: a PREPARE only costs
+        return None
+    statement = statements.get(params)
+    if statement is None or statement.name in _unpreparable:
+        return None
+    # What the wrapper's cursor() does first: a failed health check reconnects here, before a PREPARE.
+    wrapper.close_if_health_check_failed()
+    wrapper.ensure_connection()
+    raw = wrapper.connection
+    # The names prepared on this raw connection; a reconnect brings another one, which starts empty.
+    state = wrapper.__dict__.get("_prepared_statements")
+    if state is None or state[0]() is not raw:
+        state = wrapper._prepared_statements = (weakref.ref(raw), set())
+    prepared = state[1]
+    if statement.name not in prepared:
+        if not _prepare(wrapper, raw, statement):
+            return None
+        prepared.add(statement.name)
+    return statement.execute
+
+
+def _prepare(wrapper, raw, statement):
+    """PREPARE `statement` on `raw`; False if it was not (run the plain SQL)."""
+    if wrapper.needs_rollback or raw.info.transaction_status == psycopg2.extensions.TRANSACTION_STATUS_INERROR:
+        return False  # the plain SQL raises what the broken transaction should
+    # Inside a transaction a failed PREPARE would abort it: try it in a savepoint.
+    in_transaction = not raw.autocommit
+    name = statement.name
+    try:
+        with raw.cursor() as cursor:
+            if in_transaction:
+                cursor.execute(f"SAVEPOINT {name}")
+            cursor.execute(statement.prepare)
+            if in_transaction:
+                cursor.execute(f"RELEASE SAVEPOINT {name}")
+    except psycopg2.Error as error:
+        code = error.pgcode or ""
+        cleanup = f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}" if in_transaction else ""
+        if code == "42P05":  # a statement of that name already there, not ours to trust: drop it, retry later
+            cleanup += f"; DEALLOCATE {name}" if cleanup else f"DEALLOCATE {name}"
+        elif code.startswith("42"):  # a statement PostgreSQL cannot prepare (a parameter of no type)
+            _unpreparable.add(name)
+            logger.debug("%s runs as plain SQL: %s", name, str(error).strip())
+        if cleanup:
+            try:
+                with raw.cursor() as cursor:
+                    cursor.execute(cleanup)
+            except psycopg2.Error:
+                pass  # a lost connection: the plain SQL raises it as Django's error
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=MAX_SHAPES)
+def _raw_statements(sql, param_count):
+    return _Statements(sql, param_count)
+
+
+def execute_prepared(cursor, sql, params=()):
+    """`cursor.execute(sql, params)` for a hand-written query run on every request (Django's
+    SQL: `%s` placeholders, `%%` for a literal %): as a server-side prepared statement,
+    named once per SQL text, where prepared queries use them; the plain SQL otherwise."""
+    params = tuple(params or ())
+    cursor.execute(_statement_sql(cursor.db, _raw_statements(sql, len(params)), params) or sql, params)
