@@ -52,7 +52,6 @@ import itertools
 import logging
 import re
 import threading
-import weakref
 from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -326,29 +325,39 @@ _DECLARED = {
     str: "unknown",
     type(None): "unknown",
     date: "date",
+    datetime: "timestamptz",  # a naive one is told apart in `_signature`
     Decimal: "numeric",
     float: "numeric",
     time: "time",
     timedelta: "interval",
+    list: "list",  # by its items, in `_signature`
 }
+_EXACT = frozenset({None, "timestamptz", "list"})
 
 
-def _declared(value):
-    kind = type(value)
-    found = _DECLARED.get(kind)
-    if found is not None:
-        return found
-    if kind is datetime:
-        return "timestamp" if value.tzinfo is None else "timestamptz"
-    if kind is list:
-        kinds = {type(item) for item in value}
-        if not kinds:
-            return "unknown"
-        if kinds == {int}:
-            return "bigint[]"
-        if kinds == {str}:
-            return "text[]"
-    return None  # a value of another type: the run stays plain
+def _signature(params):
+    """The declared types of `params`, or None when one has a type not declared."""
+    signature = tuple(map(_DECLARED.get, map(type, params)))
+    if _EXACT.isdisjoint(signature):
+        return signature
+    exact = list(signature)
+    for index, kind in enumerate(signature):
+        value = params[index]
+        if kind == "timestamptz":
+            if value.tzinfo is None:
+                exact[index] = "timestamp"
+        elif kind == "list":
+            items = set(map(type, value))
+            exact[index] = (
+                "unknown" if not items else "bigint[]" if items == {int} else "text[]" if items == {str} else None
+            )
+        elif kind is None and not isinstance(value, datetime | list):
+            # A subclass (a model's choices are str or int enums) is adapted as its base type.
+            for base in (bool, int, str, Decimal, float, date, time, timedelta):
+                if isinstance(value, base):
+                    exact[index] = _DECLARED[type(value)] = _DECLARED[base]
+                    break
+    return None if None in exact else tuple(exact)
 
 
 class _Statement:
@@ -377,10 +386,12 @@ class _Statements:
     def get(self, params):
         if self.numbered is None:
             return None
-        signature = tuple(map(_declared, params))
+        signature = _signature(params)
+        if signature is None:
+            return None
         found = self.by_signature.get(signature)
         if found is None:
-            if None in signature or len(self.by_signature) >= MAX_SIGNATURES:
+            if len(self.by_signature) >= MAX_SIGNATURES:
                 return None
             found = self.by_signature.setdefault(signature, _Statement(self.numbered, signature))
         return found
@@ -391,20 +402,25 @@ def _statement_sql(wrapper, statements, params):
     preparing it there first if it is not yet; None when the plain SQL should run."""
     if not settings.PREPARED_STATEMENTS or wrapper.vendor != "postgresql":
         return None
-    if wrapper.settings_dict.get("CONN_MAX_AGE") == 0:  # closed after the request: a PREPARE only costs
+    if wrapper.settings_dict["CONN_MAX_AGE"] == 0:  # closed after the request: a PREPARE only costs
         return None
     statement = statements.get(params)
     if statement is None or statement.name in _unpreparable:
         return None
-    # What the wrapper's cursor() does first: a failed health check reconnects here, before a PREPARE.
-    wrapper.close_if_health_check_failed()
-    wrapper.ensure_connection()
     raw = wrapper.connection
+    if raw is None or (wrapper.health_check_enabled and not wrapper.health_check_done):
+        # What the wrapper's cursor() does first: a failed health check reconnects here, before a PREPARE.
+        wrapper.close_if_health_check_failed()
+        wrapper.ensure_connection()
+        raw = wrapper.connection
     # The names prepared on this raw connection; a reconnect brings another one, which starts empty.
-    state = wrapper.__dict__.get("_prepared_statements")
-    if state is None or state[0]() is not raw:
-        state = wrapper._prepared_statements = (weakref.ref(raw), set())
-    prepared = state[1]
+    # (The old connection object is held until then, so `is` cannot match a new one at its address.)
+    try:
+        holder, prepared = wrapper._prepared_statements
+    except AttributeError:
+        holder = None
+    if holder is not raw:
+        holder, prepared = wrapper._prepared_statements = (raw, set())
     if statement.name not in prepared:
         if not _prepare(wrapper, raw, statement):
             return None
