@@ -50,6 +50,7 @@ import copy
 import functools
 import itertools
 import logging
+import operator
 import re
 import threading
 from collections import OrderedDict
@@ -61,6 +62,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Expression, Field, ForeignObject, Lookup
 from django.db.models.sql import Query
+from psycopg2.extensions import adapt
 
 __all__ = ["Param", "ParamList", "PreparedQueryError", "execute_prepared", "prepared_query"]
 
@@ -162,7 +164,7 @@ class _Compiled:
         # not for every column at every run.
         self.converters = {}
         # The server-side statements of this shape, and of its LIMIT/OFFSET form (made at its first run).
-        self.statement = _Statements(sql, len(self.params))
+        self.statement = _Statements(sql, self.params)
         self.limited = None
 
 
@@ -255,11 +257,13 @@ class PreparedQuery:
                 raise PreparedQueryError(f"{self.name}: a sliced or locking query takes no limit")
             sql, params = f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset)
             if compiled.limited is None:
-                compiled.limited = _Statements(sql, len(params))
+                compiled.limited = _Statements(sql, (*compiled.params, *_PAGE))
             statement = compiled.limited
         queryset = _fresh(compiled.queryset)
         db = queryset.db
-        sql = _statement_sql(connections[db], statement, params) or sql
+        run = _statement_sql(connections[db], statement, params)
+        if run is not None:
+            sql, params = run
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connections[db]
         compiler.using = db
@@ -312,6 +316,9 @@ _names = itertools.count(1)
 # Statements PostgreSQL refused to prepare (a parameter whose type it cannot infer): run plain.
 _unpreparable = set()
 _PLACEHOLDER = re.compile(r"%[%s]")
+_UNMATCHED = object()
+_RUN_VALUE = _Slot("value")
+_PAGE = (_Slot("limit"), _Slot("offset"))
 MAX_SIGNATURES = 8
 
 # Each value's type declared in the PREPARE as the plain SQL's literal of it would have it (the
@@ -371,19 +378,43 @@ class _Statement:
 
 
 class _Statements:
-    """One SQL text as named server-side statements, one for each set of its values' types."""
+    """One SQL text as named server-side statements, one for each set of its values' types.
 
-    __slots__ = ("by_signature", "numbered")
+    `template` holds, for each of the SQL's placeholders, a `_Slot` (a value given at each
+    run: a statement's parameter) or a constant of the compiled query (a code, a number),
+    which is written into the statement as the plain SQL's literal of it: a generic plan
+    then knows it as the custom plan does (a partial index on `status = 'planned'`)."""
 
-    def __init__(self, sql, param_count):
-        numbers = itertools.count(1)
-        # Django's SQL for the driver has %s for each value and %% for a literal %.
-        numbered = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
-        # Placeholders other than those (never in Django's SQL): the text stays plain.
-        self.numbered = numbered if next(numbers) - 1 == param_count else None
+    __slots__ = ("by_signature", "numbered", "pick")
+
+    def __init__(self, sql, template):
         self.by_signature = {}
+        positions = [index for index, item in enumerate(template) if isinstance(item, _Slot)]
+        if len(positions) == len(template):
+            self.pick = None  # every value is a parameter
+        elif len(positions) == 1:
+            self.pick = lambda params, index=positions[0]: (params[index],)
+        else:
+            self.pick = operator.itemgetter(*positions) if positions else lambda params: ()
+        items, numbers = iter(template), itertools.count(1)
+
+        def placeholder(match):
+            if match.group() == "%%":  # Django's SQL for the driver writes a literal % as %%
+                return "%"
+            item = next(items, _UNMATCHED)
+            if item is _UNMATCHED:
+                raise ValueError
+            return f"${next(numbers)}" if isinstance(item, _Slot) else adapt(item).getquoted().decode()
+
+        try:
+            numbered = _PLACEHOLDER.sub(placeholder, sql)
+        except ValueError:
+            numbered = None
+        # Placeholders other than those (never in Django's SQL): the text stays plain.
+        self.numbered = numbered if next(items, _UNMATCHED) is _UNMATCHED else None
 
     def get(self, params):
+        """The statement for these run values (those of the `_Slot`s), or None."""
         if self.numbered is None:
             return None
         signature = _signature(params)
@@ -398,12 +429,15 @@ class _Statements:
 
 
 def _statement_sql(wrapper, statements, params):
-    """The EXECUTE to send for `statements` with `params` on the connection `wrapper`,
-    preparing it there first if it is not yet; None when the plain SQL should run."""
+    """The EXECUTE and its values to send for `statements` with the SQL's `params` on the
+    connection `wrapper`, preparing it there first if it is not yet; None when the plain
+    SQL should run."""
     if not settings.PREPARED_STATEMENTS or wrapper.vendor != "postgresql":
         return None
     if wrapper.settings_dict["CONN_MAX_AGE"] == 0:  # closed after the request: a PREPARE only costs
         return None
+    if statements.pick is not None:
+        params = statements.pick(params)
     statement = statements.get(params)
     if statement is None or statement.name in _unpreparable:
         return None
@@ -425,7 +459,7 @@ def _statement_sql(wrapper, statements, params):
         if not _prepare(wrapper, raw, statement):
             return None
         prepared.add(statement.name)
-    return statement.execute
+    return statement.execute, params
 
 
 def _prepare(wrapper, raw, statement):
@@ -462,7 +496,7 @@ def _prepare(wrapper, raw, statement):
 
 @functools.lru_cache(maxsize=MAX_SHAPES)
 def _raw_statements(sql, param_count):
-    return _Statements(sql, param_count)
+    return _Statements(sql, (_RUN_VALUE,) * param_count)
 
 
 def execute_prepared(cursor, sql, params=()):
@@ -470,4 +504,5 @@ def execute_prepared(cursor, sql, params=()):
     SQL: `%s` placeholders, `%%` for a literal %): as a server-side prepared statement,
     named once per SQL text, where prepared queries use them; the plain SQL otherwise."""
     params = tuple(params or ())
-    cursor.execute(_statement_sql(cursor.db, _raw_statements(sql, len(params)), params) or sql, params)
+    run = _statement_sql(cursor.db, _raw_statements(sql, len(params)), params)
+    cursor.execute(*(run or (sql, params)))

@@ -199,3 +199,19 @@ def test_a_hand_written_query_is_prepared_once_per_text():
     same, again, other = _sent(captured)
     assert same.startswith("EXECUTE cs_") and same.split("(")[0] == again.split("(")[0]
     assert other.startswith("EXECUTE cs_") and other.split("(")[0] != same.split("(")[0]
+
+
+def test_a_code_stays_written_in_the_statement():
+    @prepared_query
+    def held_of_school():
+        # A generic plan knows `status = 'held'` as the custom plan does (a partial index's predicate).
+        return LessonVisit.objects.filter(school_id=Param("school_id"), status=LessonVisit.Status.HELD).order_by("pk")
+
+    visit = LessonVisitFactory(status=LessonVisit.Status.HELD)
+    LessonVisitFactory(school=visit.school, status=LessonVisit.Status.PLANNED)
+    with CaptureQueriesContext(connection) as captured:
+        assert [v.pk for v in held_of_school.rows(school_id=visit.school_id)] == [visit.pk]
+    name = _sent(captured)[0].split("(")[0].split()[1]
+    assert _sent(captured)[0] == f"EXECUTE {name}({visit.school_id})"
+    statement = _prepared_here()[name]
+    assert "\"status\" = 'held'" in statement and "$2" not in statement
