@@ -59,7 +59,7 @@ from decimal import Decimal
 
 import psycopg2
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Expression, Field, ForeignObject, Lookup
 from django.db.models.sql import Query
 from psycopg2.extensions import adapt
@@ -259,28 +259,43 @@ class PreparedQuery:
             if compiled.limited is None:
                 compiled.limited = _Statements(sql, (*compiled.params, *_PAGE))
             statement = compiled.limited
-        queryset = _fresh(compiled.queryset)
-        db = queryset.db
-        run = _statement_sql(connections[db], statement, params)
-        if run is not None:
-            sql, params = run
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[db]
-        compiler.using = db
-
-        def as_sql(with_limits=True, with_col_aliases=False):
-            return sql, params
-
-        compiler.as_sql = as_sql
-        compiler.get_converters = functools.partial(_converters, compiled.converters, db, compiler.get_converters)
-        # The chained query hands this run's compiler to the queryset's iterable;
-        # the query is private to this call and never chained further.
-        queryset._query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
-        return list(queryset)
+        db = compiled.queryset.db
+        wrapper = connections[db]
+        prepared = _statement_sql(wrapper, statement, params)
+        if prepared is None:
+            return _run(compiled, db, sql, params)
+        logged = len(wrapper.queries_log) if wrapper.queries_logged else None
+        try:
+            found = _run(compiled, db, prepared[0].execute, prepared[1])
+        except DatabaseError as error:
+            if not _stale(wrapper, prepared[0], error):
+                raise
+            return _run(compiled, db, sql, params)
+        if logged is not None:
+            _log_plain(wrapper, logged, sql, params)
+        return found
 
     def first(self, *, shape=None, **values):
         found = self.rows(shape=shape, **values)
         return found[0] if found else None
+
+
+def _run(compiled, db, sql, params):
+    """The rows of `compiled` run as `sql` with `params` on the database `db`."""
+    queryset = _fresh(compiled.queryset)
+    compiler = copy.copy(compiled.compiler)
+    compiler.connection = connections[db]
+    compiler.using = db
+
+    def as_sql(with_limits=True, with_col_aliases=False):
+        return sql, params
+
+    compiler.as_sql = as_sql
+    compiler.get_converters = functools.partial(_converters, compiled.converters, db, compiler.get_converters)
+    # The chained query hands this run's compiler to the queryset's iterable;
+    # the query is private to this call and never chained further.
+    queryset._query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
+    return list(queryset)
 
 
 def _fresh(queryset):
@@ -429,9 +444,9 @@ class _Statements:
 
 
 def _statement_sql(wrapper, statements, params):
-    """The EXECUTE and its values to send for `statements` with the SQL's `params` on the
-    connection `wrapper`, preparing it there first if it is not yet; None when the plain
-    SQL should run."""
+    """The statement (its `execute`) and its values to send for `statements` with the SQL's
+    `params` on the connection `wrapper`, preparing it there first if it is not yet; None
+    when the plain SQL should run."""
     if not settings.PREPARED_STATEMENTS or wrapper.vendor != "postgresql":
         return None
     if wrapper.settings_dict["CONN_MAX_AGE"] == 0:  # closed after the request: a PREPARE only costs
@@ -459,7 +474,7 @@ def _statement_sql(wrapper, statements, params):
         if not _prepare(wrapper, raw, statement):
             return None
         prepared.add(statement.name)
-    return statement.execute, params
+    return statement, params
 
 
 def _prepare(wrapper, raw, statement):
@@ -504,5 +519,55 @@ def execute_prepared(cursor, sql, params=()):
     SQL: `%s` placeholders, `%%` for a literal %): as a server-side prepared statement,
     named once per SQL text, where prepared queries use them; the plain SQL otherwise."""
     params = tuple(params or ())
-    run = _statement_sql(cursor.db, _raw_statements(sql, len(params)), params)
-    cursor.execute(*(run or (sql, params)))
+    prepared = _statement_sql(cursor.db, _raw_statements(sql, len(params)), params)
+    if prepared is None:
+        cursor.execute(sql, params)
+        return
+    wrapper = cursor.db
+    logged = len(wrapper.queries_log) if wrapper.queries_logged else None
+    try:
+        cursor.execute(prepared[0].execute, prepared[1])
+    except DatabaseError as error:
+        if not _stale(wrapper, prepared[0], error):
+            raise
+        cursor.execute(sql, params)
+        return
+    if logged is not None:
+        _log_plain(wrapper, logged, sql, params)
+
+
+def _log_plain(wrapper, logged, sql, params):
+    """Where queries are logged (DEBUG, tests' CaptureQueriesContext), the log's entry at
+    `logged` (the EXECUTE) reads as the plain SQL it stands for, with its values, followed by
+    what was sent as a comment (`… /* EXECUTE cs_N(…) */`): what a reader of the log, a test
+    looking for a table, or an EXPLAIN needs. Only the log is changed, never what is sent."""
+    log = wrapper.queries_log
+    if logged < len(log) and len(log) != log.maxlen:
+        with wrapper.connection.cursor() as raw:
+            plain = raw.mogrify(sql, params).decode(errors="replace")
+        entry = log[logged]
+        sent = entry["sql"].replace("*/", "* /")
+        entry["sql"] = f"{plain} /* {sent} */"
+
+
+# A session's statement gone (a reset by something else: DISCARD ALL) or made stale (a migration
+# changed a column it returns): forgotten on the connection, prepared again at its next run.
+_STALE = frozenset({"26000", "0A000"})
+
+
+def _stale(wrapper, statement, error):
+    """Whether the EXECUTE of `statement` failed with `error` because the session's statement
+    is gone or stale; if so it is forgotten, and True when the plain SQL may run at once
+    (outside a transaction, which the failure did not abort)."""
+    if getattr(error.__cause__, "pgcode", None) not in _STALE:
+        return False
+    _holder, prepared = getattr(wrapper, "_prepared_statements", (None, set()))
+    prepared.discard(statement.name)
+    if not wrapper.get_autocommit():
+        return False
+    try:
+        with wrapper.connection.cursor() as cursor:
+            cursor.execute(f"DEALLOCATE {statement.name}")
+    except psycopg2.Error:
+        pass  # it was gone
+    return True

@@ -2,6 +2,8 @@
 connection, executed with each run's values, and plain SQL wherever that is
 the safer or cheaper choice."""
 
+import re
+
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count, IntegerField, Window
@@ -45,8 +47,20 @@ def _prepared_here():
         return dict(cursor.fetchall())
 
 
+def _runs_of(name):
+    """How many times this connection's statement `name` has been executed."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE name = %s", [name])
+        return cursor.fetchone()[0]
+
+
+_LOGGED_EXECUTE = re.compile(r" /\* (EXECUTE cs_\d+.*) \*/$", re.DOTALL)
+
+
 def _sent(captured):
-    return [q["sql"] for q in captured.captured_queries]
+    """What each query sent: a prepared run is logged as its plain SQL, then `/* EXECUTE … */`."""
+    found = (_LOGGED_EXECUTE.search(q["sql"]) for q in captured.captured_queries)
+    return [m.group(1) if m else q["sql"] for m, q in zip(found, captured.captured_queries, strict=True)]
 
 
 def test_each_run_executes_the_statement_prepared_on_its_connection():
@@ -60,6 +74,15 @@ def test_each_run_executes_the_statement_prepared_on_its_connection():
     assert len(sent) == 2 and all(sql.startswith("EXECUTE cs_") for sql in sent)
     assert sent[0] == sent[1]
     name = sent[0].split()[1].split("(")[0]
+    # The log reads as the plain SQL each EXECUTE stands for, with its values (what a test or
+    # an EXPLAIN looks for), what was sent following as a comment.
+    logged = captured.captured_queries[0]["sql"]
+    assert logged.startswith('SELECT "visits_lessonvisit"."id"') and f'"school_id" = ({school.pk})' in logged
+    assert logged.endswith(f"/* EXECUTE {name}({school.pk}) */")
+    # the server ran the prepared statement: once more for a third run
+    runs = _runs_of(name)
+    visits_of_school.rows(school_id=school.pk)
+    assert _runs_of(name) == runs + 1
     plain_sql, _ = visits_of_school.sql(school_id=school.pk)
     assert not plain_sql.startswith("EXECUTE")
     assert _prepared_here()[name].startswith(f"PREPARE {name} (bigint) AS SELECT")
@@ -112,6 +135,28 @@ def test_a_new_connection_prepares_again():
     assert [v.pk for v in found] == [visit.pk]
     name = _sent(captured)[0].split()[1].split("(")[0]
     assert _sent(captured)[0].startswith("EXECUTE") and name in _prepared_here()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_the_session_lost_is_prepared_again():
+    school = SchoolFactory()
+    visit = LessonVisitFactory(school=school)
+    visits_of_school.rows(school_id=school.pk)
+    # Something reset the session behind the connection's back (a pooler's DISCARD ALL).
+    with connection.connection.cursor() as raw:
+        raw.execute("DEALLOCATE ALL")
+    with CaptureQueriesContext(connection) as captured:
+        # Outside a transaction the failed EXECUTE costs the run nothing: it reruns plain...
+        assert [v.pk for v in visits_of_school.rows(school_id=school.pk)] == [visit.pk]
+        # ...and the next run prepares the statement again.
+        assert [v.pk for v in visits_of_school.rows(school_id=school.pk)] == [visit.pk]
+    failed, plain, again = _sent(captured)
+    assert failed.startswith("EXECUTE") and not plain.startswith("EXECUTE") and again.startswith("EXECUTE")
+    with CaptureQueriesContext(connection) as captured, connection.cursor() as cursor:
+        execute_prepared(cursor, "SELECT %s::int", [1])
+        connection.connection.cursor().execute("DEALLOCATE ALL")
+        execute_prepared(cursor, "SELECT %s::int", [2])
+        assert cursor.fetchone() == (2,)
 
 
 @pytest.mark.parametrize("how", ["connections closed after each request", "setting off"])
