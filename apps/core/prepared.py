@@ -36,14 +36,17 @@ sees can come from another request.
 Where database connections persist between requests (`CONN_MAX_AGE` other than
 0 and the `PREPARED_STATEMENTS` setting on), a run also skips PostgreSQL's
 planning: the first run of a compiled shape on a connection sends
-`PREPARE cs_N AS <its SQL with $1..$n>`, and every run sends
-`EXECUTE cs_N(%s, ...)` with the values. After five runs PostgreSQL keeps a
-generic plan when it costs no more than the custom ones. Which statements a
-connection holds is tracked per raw database connection (a reconnect starts
-empty); a shape PostgreSQL cannot prepare (a parameter whose type it cannot
-infer) runs as plain SQL from then on. `execute_prepared(cursor, sql, params)`
-gives a hand-written query the same. It needs session-level connections: not
-a pooler that hands each transaction another server connection.
+`PREPARE cs_N (types) AS <its SQL>`, with the run's values as `$1..$n` (each
+declared with the type its plain literal would have) and the compiled codes and
+numbers written in, and every run sends `EXECUTE cs_N(%s, ...)` with the values.
+After five runs PostgreSQL keeps a generic plan when it costs no more than the
+custom ones. Which statements a connection holds is tracked per raw database
+connection (a reconnect starts empty); a shape PostgreSQL cannot prepare (a
+parameter whose type it cannot infer) runs as plain SQL from then on. Where
+queries are logged (DEBUG, tests) an EXECUTE is logged as the plain SQL it
+stands for, followed by `/* EXECUTE cs_N(...) */`. `execute_prepared(cursor,
+sql, params)` gives a hand-written query the same. It needs session-level
+connections: not a pooler that hands each transaction another server connection.
 """
 
 import copy
