@@ -35,6 +35,20 @@ def _todos_uncached(settings):
 
 
 @pytest.fixture(autouse=True)
+def _signed_in_person_unkept(settings):
+    """The signed-in person is read from PostgreSQL on every request, so that a page's
+    pinned query count does not depend on whether an earlier request kept it. Their
+    own tests, the floor's, the browser, fault and speed suites keep it as in
+    production (`signed_in_person_kept`)."""
+    settings.SIGNED_IN_SNAPSHOT_SECONDS = 0
+
+
+@pytest.fixture
+def signed_in_person_kept(settings):
+    settings.SIGNED_IN_SNAPSHOT_SECONDS = 30
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test land in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -366,6 +366,9 @@ SESSION_ENGINE = "apps.core.sessions"
 # read from Redis before it is counted again; a change in the school drops it at
 # once (apps/core/todos.py). 0 turns the cache off (the tests do, but for its own).
 PERSON_CACHE_SECONDS = int(env("PERSON_CACHE_SECONDS", "60"))
+# How long the signed-in person (user, memberships, schools) is kept beside the session
+# in Redis between requests; any change to them drops it at once (apps/accounts/snapshots.py).
+SIGNED_IN_SNAPSHOT_SECONDS = int(env("SIGNED_IN_SNAPSHOT_SECONDS", "30"))
 # A signed-in session ends after this long without a request, and this long after sign-in
 # whatever happens (hours in the environment).
 SESSION_IDLE_TIMEOUT = int(float(env("SESSION_IDLE_TIMEOUT_HOURS", "3")) * 3600)

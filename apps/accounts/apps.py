@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and schools")
 
     def ready(self):
-        from . import personal_data, receivers  # noqa: F401 - receivers: stamps each new session at sign-in
+        from . import personal_data, receivers  # noqa: F401 - receivers: sign-in stamp, snapshots made stale
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

@@ -1,23 +1,25 @@
 """The authentication backend: Django's ModelBackend, except that the user of a
-signed-in request is read together with their memberships (one query where the
-session's user and the current school took two)."""
+signed-in request comes with their memberships: from the snapshot kept beside the
+session while it is true, otherwise in one query (apps/accounts/snapshots.py)."""
 
 from contextvars import ContextVar
 
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
-from .selectors import user_with_memberships
+from .snapshots import signed_in_user
 
 # Sessions signed in before this backend existed name Django's own; they are carried
 # over (AuthenticationMiddleware) rather than signed out.
 LEGACY_BACKEND = "django.contrib.auth.backends.ModelBackend"
 BACKEND = "apps.accounts.backends.ModelBackend"
-# The key of a session read from the cache alone (AuthenticationMiddleware sets it while
-# the request's user is read): its row must still exist, or the user is not signed in.
-SESSION_TO_CONFIRM = ContextVar("session_to_confirm", default=None)
+# The request's session while its user is read (AuthenticationMiddleware sets it): its
+# key, and whether it was read from the cache alone, so that its row must still exist
+# for the user to be signed in.
+SIGNED_IN_SESSION = ContextVar("signed_in_session", default=(None, False))
 
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
-        user = user_with_memberships(user_id=user_id, session_key=SESSION_TO_CONFIRM.get())
+        session_key, from_cache = SIGNED_IN_SESSION.get()
+        user = signed_in_user(user_id=user_id, session_key=session_key, confirm_session=from_cache)
         return user if user is not None and self.user_can_authenticate(user) else None

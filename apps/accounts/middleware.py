@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 
-from .backends import BACKEND, LEGACY_BACKEND, SESSION_TO_CONFIRM
+from .backends import BACKEND, LEGACY_BACKEND, SIGNED_IN_SESSION
 from .selectors import membership_current
 from .services import CURRENT_SCHOOL_SESSION_KEY
 from .twofactor import SEEN_AT_SESSION_KEY, SIGNED_IN_AT_SESSION_KEY, twofactor_device, twofactor_owed
@@ -21,7 +21,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
     """Django's, with sessions signed in through Django's own ModelBackend carried over
     to ours (which also brings the memberships), so that nobody is signed out by the
     switch. The user is still checked by Django (active, session hash) on first use, and
-    a session read from the cache alone by its row too (SESSION_TO_CONFIRM)."""
+    a session read from the cache alone by its row too (SIGNED_IN_SESSION)."""
 
     def process_request(self, request):
         if request.session.get(BACKEND_SESSION_KEY) == LEGACY_BACKEND:
@@ -33,11 +33,11 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
 def _confirmed_user(request):
     if not hasattr(request, "_cached_user"):
         session = request.session
-        token = SESSION_TO_CONFIRM.set(session.session_key if getattr(session, "from_cache", False) else None)
+        token = SIGNED_IN_SESSION.set((session.session_key, getattr(session, "from_cache", False)))
         try:
             request._cached_user = get_user(request)
         finally:
-            SESSION_TO_CONFIRM.reset(token)
+            SIGNED_IN_SESSION.reset(token)
     return request._cached_user
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.validation import bounded_texts
 
 from .capabilities import Role, roles_can
+from .freshness import AccountQuerySet
 
 
 def validate_time_zone(value):
@@ -19,7 +20,7 @@ def validate_time_zone(value):
         raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(AccountQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -99,6 +100,8 @@ class SchoolNetwork(models.Model):
         help_text=_("They see the network's dashboards: figures of every school side by side, never names."),
     )
 
+    objects = AccountQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("network of schools")
         verbose_name_plural = _("networks of schools")
@@ -140,6 +143,8 @@ class School(models.Model):
         help_text=_("A leader school mentors the other schools of its network."),
     )
 
+    objects = AccountQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("school")
         verbose_name_plural = _("schools")
@@ -170,6 +175,8 @@ class Membership(models.Model):
         verbose_name=_("roles"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

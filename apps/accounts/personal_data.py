@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user
 
+from apps.core.forget import cache_forget
 from apps.core.personal_data import EVERY_MODEL, PersonalDataSource, Section
 
 from .models import Membership, Role, SchoolNetwork
@@ -106,18 +107,11 @@ def _sessions_delete(user) -> int:
     Session.objects.filter(pk__in=doomed).delete()
     if hasattr(store, "cache_keys"):
         # Sessions read from the cache (apps/core/sessions.py) are forgotten there too,
-        # now and once the erasure commits; with Redis down they stay there, harmless:
-        # a session read from the cache signs in only while its row exists.
-        cache, keys = store._cache, store.cache_keys(doomed)
-
-        def forget():
-            try:
-                cache.delete_many(keys)
-            except Exception:
-                logger.warning("session cache unwritable: ended sessions stay there", exc_info=True)
-
-        forget()
-        transaction.on_commit(forget)
+        # with their snapshots, now and once the erasure commits; with Redis down this
+        # process owes the deletes and reads the database until they are done.
+        keys = store.cache_keys(doomed)
+        cache_forget(keys)
+        transaction.on_commit(lambda: cache_forget(keys))
     return len(doomed)
 
 

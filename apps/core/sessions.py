@@ -3,17 +3,24 @@ except that a Redis that is down or frozen only slows a request (to its socket
 timeout) instead of failing it: the session is then read from PostgreSQL, and written
 or ended there alone. A session ended while Redis was down may still be in Redis when
 it returns; `from_cache` says so, and the signed-in user is then read only if the
-session's row still exists (apps/accounts/backends.py), so it never comes back."""
+session's row still exists (apps/accounts/backends.py), so it never comes back.
+
+Beside each session the cache may hold the signed-in person's snapshot
+(`snapshot_key`, apps/accounts/snapshots.py); ending the session forgets both, and
+keys that could not be deleted are owed by this process (apps/core/forget.py)."""
 
 import logging
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 
+from .forget import cache_forget
+
 logger = logging.getLogger(__name__)
 
 
 class SessionStore(CachedDBStore):
+    snapshot_key_prefix = "signed-in-person:"
     # Whether the session data came from the cache, unconfirmed by its database row.
     from_cache = False
 
@@ -52,10 +59,7 @@ class SessionStore(CachedDBStore):
         session_key = session_key or self.session_key
         if session_key is None:
             return
-        try:
-            self._cache.delete(self.cache_key_prefix + session_key)
-        except Exception:
-            logger.warning("session cache unwritable: the ended session stays there", exc_info=True)
+        cache_forget(self.cache_keys([session_key]))
 
     def _load_from_db(self, *, cache):
         stored = self._get_session_from_db()
@@ -71,5 +75,10 @@ class SessionStore(CachedDBStore):
 
     @classmethod
     def cache_keys(cls, session_keys):
-        """The cache keys of these sessions (to forget sessions deleted in bulk)."""
-        return [cls.cache_key_prefix + key for key in session_keys]
+        """The cache keys of these sessions and of their snapshots (to forget them)."""
+        return [cls.cache_key_prefix + key for key in session_keys] + [cls.snapshot_key(key) for key in session_keys]
+
+    @classmethod
+    def snapshot_key(cls, session_key):
+        """Where the person signed in with this session is kept between requests."""
+        return cls.snapshot_key_prefix + session_key

@@ -154,3 +154,8 @@ def log_in(live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return _log_in
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_person_kept(signed_in_person_kept):
+    """The signed-in person kept beside the session, as in production."""

@@ -309,3 +309,8 @@ def processes(transactional_db, tmp_path, redis_server):
         yield started
     finally:
         started.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_person_kept(signed_in_person_kept):
+    """The signed-in person kept beside the session, as in production."""

@@ -42,6 +42,7 @@ def production_rendering(settings):
     """As in production: templates rendered without the test runner's signal per
     template (which copies every context), and the to-do counts cached."""
     settings.PERSON_CACHE_SECONDS = 60
+    settings.SIGNED_IN_SNAPSHOT_SECONDS = 30  # the signed-in person kept beside the session
     cache.clear()  # the demo's ids repeat in every test's copy of it
     instrumented = Template._render
     Template._render = test_utils._TestState.saved_data.template_render
