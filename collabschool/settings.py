@@ -175,6 +175,10 @@ DATABASES = {
         "TEST": {"NAME": env("POSTGRES_TEST_DB", "test_collabschool")},
     }
 }
+# The hot queries (apps/core/prepared.py) as server-side prepared statements, which skip
+# PostgreSQL's planning; only where connections persist (CONN_MAX_AGE) and each is one
+# session (not a pooler that switches server connections per transaction).
+PREPARED_STATEMENTS = env_bool("POSTGRES_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:26379/0")

@@ -4,6 +4,8 @@ from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
 
+from apps.core.prepared import execute_prepared
+
 from .models import Membership, School, SchoolNetwork, User
 
 
@@ -52,7 +54,7 @@ def user_with_memberships(*, user_id, session_key=None):
     )
     params = [user_id] if session_key is None else [user_id, session_key, timezone.now()]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, sql, params)
         rows = cursor.fetchall()
     if not rows:
         return None
