@@ -521,8 +521,9 @@ def _board_groups():
 
 
 def board_events(*, school, staff_ids, groups, now, days=14):
-    """The board's two lists of events in one query: the people's next two weeks
-    (`events_upcoming`) and the groups' past events still planned (`events_due`)."""
+    """The board's two lists of events in one query, as named rows
+    (`BOARD_EVENT_COLUMNS`): the people's next two weeks (`events_upcoming`) and the
+    groups' past events still planned (`events_due`)."""
     events = _board_events.rows(
         school_id=school.pk,
         staff_ids=list(staff_ids),
@@ -535,6 +536,9 @@ def board_events(*, school, staff_ids, groups, now, days=14):
     return [event for event in events if event.starts_at >= now], [event for event in events if event.ends_at < now]
 
 
+BOARD_EVENT_COLUMNS = ("pk", "group_id", "group__kind", "kind", "title", "starts_at", "ends_at", "status")
+
+
 @prepared_query
 def _board_events():
     school, now = Param("school_id"), Param("now")
@@ -545,11 +549,11 @@ def _board_events():
         starts_at__lt=Param("until"),
     ) & ~Q(status=GroupEvent.Status.CANCELLED)
     due = Q(group__pk__any=ParamList("group_ids"), ends_at__lt=now, status=GroupEvent.Status.PLANNED)
+    # Plain named rows of the columns the board's lines show: no event and group objects.
     return (
         GroupEvent.objects.filter(upcoming | due)
-        .select_related("group")
-        .only("group__kind", "kind", "title", "starts_at", "ends_at", "status")
         .order_by("starts_at", "pk")
+        .values_list(*BOARD_EVENT_COLUMNS, named=True)
     )
 
 

@@ -23,6 +23,7 @@ from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
+from .markup import board_due_html, board_steps_html, board_upcoming_html, board_words
 from .cards import cards_ready, group_parts, history_ready, labels, schedule_rows
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
 from .models import GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
@@ -391,11 +392,7 @@ def board(request):
         curated_teachers=[m.staff_id for g in curated for m in g.member_rows] if curated else None,
     )
     own_route = route_own_latest(school=request.school, teacher=me) if me else None
-    group_link, event_edit_link, route_link = (
-        row_link("mentoring:group_detail"),
-        row_link("mentoring:event_edit"),
-        row_link("mentoring:route_detail"),
-    )
+    group_link, route_link = row_link("mentoring:group_detail"), row_link("mentoring:route_detail")
     event_create_link = row_link("mentoring:event_create")
     for group in chain(curated, mine):
         group.url = group_link(pk=group.pk)
@@ -403,19 +400,7 @@ def board(request):
     cards_ready(curated, schedule_button=True)
     for group in mine:
         group_parts(group)
-    kinds, group_kinds = labels(GroupEvent.Kind), labels(MentorGroup.Kind)
-    for event in chain(upcoming, due):
-        event.group_url = group_link(pk=event.group_id)
-        event.edit_url = event_edit_link(pk=event.pk)
-        event.kind_label = kinds[event.kind]
-        event.group_label = f"{group_kinds[event.group.kind]} №{event.group_id}"
-    for event in upcoming:
-        event.when = short_date(event.starts_at, "D d.m H:i")
-    for event in due:
-        event.when = short_date(event.starts_at, "d.m H:i")
-    for step in chain(curated_steps, my_steps, own_steps):
-        step.route_url = route_link(pk=step.route_id)
-        step.due_label = _("due %(date)s") % {"date": f"{step.due_on:%d.%m.%Y}"}
+    words = board_words()
     context = {
         "curated": curated,
         "mine": mine,
@@ -426,6 +411,11 @@ def board(request):
         "my_steps": my_steps,
         "own_route_url": route_link(pk=own_route) if own_route else "",
         "own_steps": own_steps,
+        "upcoming_html": board_upcoming_html(upcoming, words=words),
+        "due_html": board_due_html(due, words=words),
+        "curated_steps_html": board_steps_html(curated_steps, words=words) if curated else "",
+        "my_steps_html": board_steps_html(my_steps, words=words) if me else "",
+        "own_steps_html": board_steps_html(own_steps, words=words) if own_route else "",
         "now": now,
     }
     return render(request, "mentoring/board.html", context)

@@ -1,0 +1,94 @@
+"""The board's lists (templates/mentoring/board.html), written in Python as their
+template wrote them: a dozen template nodes a line were most of the page's own work.
+Every value is escaped as `{{ value }}` would escape it; links (digits and slashes
+from apps.core.links.row_link) and the page's own translated words (escaped once per
+language) go in as they are."""
+
+import functools
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from apps.core.choices import translated_labels
+from apps.core.dates import short_dates
+from apps.core.links import row_link
+
+from .models import GroupEvent, MentorGroup
+
+
+def board_words():
+    """The board's own words in the active language, escaped: translated once per language."""
+    return _board_words(get_language())
+
+
+@functools.cache
+def _board_words(language):
+    return {
+        key: escape(word)
+        for key, word in (
+            ("mark", _("mark")),
+            ("everything_marked", _("Everything past is marked.")),
+            ("nothing_planned", _("Nothing planned.")),
+            ("no_steps", _("No overdue steps.")),
+        )
+    }
+
+
+def _event_lines(events, fmt):
+    """Each event row (`selectors.BOARD_EVENT_COLUMNS`) with its time in `fmt`, its
+    group's name (as «пара №2») and the group's link."""
+    kinds, group_kinds = translated_labels(GroupEvent.Kind), translated_labels(MentorGroup.Kind)
+    when, group_link = short_dates(fmt), row_link("mentoring:group_detail").pattern()
+    for event in events:
+        group_label = escape(f"{group_kinds[event.group__kind]} №{event.group_id}")
+        yield event, escape(when(event.starts_at)), escape(kinds[event.kind]), group_label, group_link.format(
+            pk=event.group_id
+        )
+
+
+def board_due_html(events, *, words):
+    """The groups' past events still planned, each with its link to mark it."""
+    if not events:
+        return mark_safe(f'<p class="text-body-secondary small mb-0">{words["everything_marked"]}</p>')  # nosec B308 B703 - our own words, escaped
+    edit = row_link("mentoring:event_edit").pattern()
+    mark = words["mark"]
+    lines = "".join(
+        f'<li class="list-group-item px-0 d-flex justify-content-between"><span>{when} · {escape(event.title)}'
+        f' ({group_label})</span><a href="{edit.format(pk=event.pk)}">{mark}</a></li>'
+        for event, when, _kind, group_label, _link in _event_lines(events, "d.m H:i")
+    )
+    return mark_safe(f'<ul class="list-group list-group-flush">{lines}</ul>')  # nosec B308 B703 - every value escaped
+
+
+def board_upcoming_html(events, *, words):
+    """The people's next two weeks: when, the kind, the title and the group's link."""
+    if not events:
+        return mark_safe(f'<p class="text-body-secondary small mb-0">{words["nothing_planned"]}</p>')  # nosec B308 B703 - our own words, escaped
+    lines = "".join(
+        f'<li class="list-group-item px-0">\n'
+        f'  <div class="d-flex justify-content-between gap-2"><strong>{when}</strong>'
+        f'<span class="small text-body-secondary">{kind}</span></div>\n'
+        f'  <div>{escape(event.title)} · <a href="{link}">{group_label}</a></div>\n'
+        f"</li>"
+        for event, when, kind, group_label, link in _event_lines(events, "D d.m H:i")
+    )
+    return mark_safe(f'<ul class="list-group list-group-flush" data-testid="upcoming">{lines}</ul>')  # nosec B308 B703 - every value escaped
+
+
+def board_steps_html(steps, *, words):
+    """Overdue steps of development routes: the due date, the step with its route's
+    link, the route's teacher."""
+    if not steps:
+        return mark_safe(f'<p class="text-body-secondary small mb-0">{words["no_steps"]}</p>')  # nosec B308 B703 - our own words, escaped
+    route, due = row_link("mentoring:route_detail").pattern(), _("due %(date)s")
+    lines = "".join(
+        f"\n"
+        f'  <li class="list-group-item px-0"><span class="badge text-bg-danger">'
+        f'{escape(due % {"date": f"{step.due_on:%d.%m.%Y}"})}</span>\n'
+        f'  <a href="{route.format(pk=step.route_id)}">{escape(step.title)}</a>'
+        f' <span class="small text-body-secondary">· {escape(step.route.teacher.short_name)}</span></li>\n'
+        for step in steps
+    )
+    return mark_safe(f'<ul class="list-group list-group-flush">{lines}</ul>')  # nosec B308 B703 - every value escaped
