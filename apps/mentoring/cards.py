@@ -5,13 +5,15 @@ markup (format_html)."""
 
 import functools
 
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from apps.core.form_rendering import escaped
+from apps.core.links import fixed_link
 
 from .models import GroupEvent, MentorGroup, MentorGroupMember
 
@@ -40,7 +42,8 @@ def status_badge(group):
         label = _("proposal, awaits activation")
     else:
         label = labels(MentorGroup.Status)[group.status]
-    return format_html('<span class="badge text-bg-{}">{}</span>', _BADGE_LOOK.get(group.status, "secondary"), label)
+    look = _BADGE_LOOK.get(group.status, "secondary")
+    return mark_safe(f'<span class="badge text-bg-{look}">{escaped(str(label))}</span>')  # nosec B308 B703 - escaped
 
 
 def members_line(group):
@@ -58,14 +61,16 @@ def members_line(group):
     else:
         rows = [(m.short_name, m.school_name, m.role, m.is_active) for m in rows]
     roles = labels(MentorGroupMember.Role)
-    left = f' <span class="badge text-bg-warning">{escape(_("left the school"))}</span>'
     parts = []
     for name, school_name, role, is_active in rows:
-        struck = "" if is_active else " text-decoration-line-through"
-        school = f' <small class="text-body-secondary">({escape(school_name)})</small>' if network else ""
+        struck, left = "", ""
+        if not is_active:
+            struck = " text-decoration-line-through"
+            left = f' <span class="badge text-bg-warning">{escape(_("left the school"))}</span>'
+        school = f' <small class="text-body-secondary">({escaped(school_name)})</small>' if network else ""
         parts.append(
-            f'<span class="d-inline-block{struck}">{escape(name)}{school} '
-            f'<small class="text-body-secondary">— {escape(roles[role])}</small>{"" if is_active else left}</span>'
+            f'<span class="d-inline-block{struck}">{escaped(name)}{school} '
+            f'<small class="text-body-secondary">— {escaped(roles[role])}</small>{left}</span>'
         )
     return mark_safe(", ".join(parts))  # nosec B308 B703 - every value in it is escaped
 
@@ -82,12 +87,10 @@ def _when(moment, fmt):
     return timezone.localtime(moment).strftime(fmt) if moment else ""
 
 
-def cards_ready(groups, *, heading="h3", schedule_button=False):
-    """Set on each group (rows of `selectors.mentor_group_queryset` with
-    `member_rows`, and its `url`; `event_create_url` with `schedule_button`) its
-    parts and its `card`: the card's markup, `heading` the level of its title,
-    with the buttons to plan a visit and a meeting if `schedule_button`."""
-    words = {
+@functools.cache
+def _card_words(language):
+    """The cards' own words in `language` (the active one when asked), escaped."""
+    return {
         key: escape(word)
         for key, word in (
             ("network", _("network pair")),
@@ -102,7 +105,15 @@ def cards_ready(groups, *, heading="h3", schedule_button=False):
             ("meeting", _("Arrange a meeting")),
         )
     }
-    plan_url = reverse("visits:create")
+
+
+def cards_ready(groups, *, heading="h3", schedule_button=False):
+    """Set on each group (rows of `selectors.mentor_group_queryset` with
+    `member_rows`, and its `url`; `event_create_url` with `schedule_button`) its
+    parts and its `card`: the card's markup, `heading` the level of its title,
+    with the buttons to plan a visit and a meeting if `schedule_button`."""
+    words = _card_words(translation.get_language())
+    plan_url = fixed_link("visits:create")
     for group in groups:
         group_parts(group)
         next_event = _when(group.next_event_at, "%d.%m.%Y %H:%M")
@@ -126,24 +137,24 @@ def cards_ready(groups, *, heading="h3", schedule_button=False):
                 f'<div class="d-flex flex-wrap gap-2 mt-2">\n'
                 f'      <a class="btn btn-sm btn-primary" href="{plan_url}?group={group.pk}"'
                 f' data-testid="plan-visit-{group.pk}">{words["plan"]}</a>\n'
-                f'      <a class="btn btn-sm btn-outline-primary" href="{escape(group.event_create_url)}"'
+                f'      <a class="btn btn-sm btn-outline-primary" href="{escaped(group.event_create_url)}"'
                 f' data-testid="arrange-meeting-{group.pk}">{words["meeting"]}</a>\n'
                 f"    </div>"
             )
         if next_event:
-            next_event = escape(next_event)
+            next_event = escaped(next_event)
         else:
             next_event = f'<span class="text-body-secondary">{words["nothing"]}</span>'
-        last_debrief = escape(last_debrief) if last_debrief else '<span class="text-body-secondary">—</span>'
-        overdue = f'<li class="text-danger">{escape(overdue)}</li>' if overdue else ""
+        last_debrief = escaped(last_debrief) if last_debrief else '<span class="text-body-secondary">—</span>'
+        overdue = f'<li class="text-danger">{escaped(overdue)}</li>' if overdue else ""
         group.card = mark_safe(  # nosec B308 B703 - every value in it is escaped or our own markup
             f'<div class="col-md-6 col-xl-4">\n<div class="card shadow-sm h-100">\n  <div class="card-body">\n'
             f'    <div class="d-flex justify-content-between align-items-start gap-2">\n'
-            f'      <{heading} class="h6 mb-1"><a href="{escape(group.url)}">{escape(group.title)}</a>\n'
+            f'      <{heading} class="h6 mb-1"><a href="{escaped(group.url)}">{escaped(group.title)}</a>\n'
             f"        {network}</{heading}>\n      {group.badge}\n    </div>\n"
             f'    <p class="small mb-1">{group.members_line}</p>\n'
-            f'    <p class="small text-body-secondary mb-2">{words["curator"]}: {escape(group.curator.short_name)}'
-            f" · {escape(group.observed_aspect)}</p>\n"
+            f'    <p class="small text-body-secondary mb-2">{words["curator"]}: {escaped(group.curator.short_name)}'
+            f" · {escaped(group.observed_aspect)}</p>\n"
             f'    <ul class="list-unstyled small mb-0">\n'
             f"      <li>{words['next']}: {next_event}</li>\n"
             f"      <li>{words['last']}: {last_debrief}</li>\n"

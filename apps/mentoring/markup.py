@@ -6,13 +6,13 @@ language) go in as they are."""
 
 import functools
 
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.core.choices import translated_labels
 from apps.core.dates import short_dates
+from apps.core.form_rendering import escaped
 from apps.core.links import row_link
 
 from .models import GroupEvent, MentorGroup
@@ -26,7 +26,7 @@ def board_words():
 @functools.cache
 def _board_words(language):
     return {
-        key: escape(word)
+        key: escaped(str(word))
         for key, word in (
             ("mark", _("mark")),
             ("everything_marked", _("Everything past is marked.")),
@@ -37,44 +37,48 @@ def _board_words(language):
 
 
 def _event_lines(events, fmt):
-    """Each event row (`selectors.BOARD_EVENT_COLUMNS`) with its time in `fmt`, its
-    group's name (as «пара №2») and the group's link."""
+    """Each event row (`selectors.BOARD_EVENT_COLUMNS`) as (row, its time in `fmt`, its
+    kind, its group's name (as «пара №2»), the group's link), escaped."""
     kinds, group_kinds = translated_labels(GroupEvent.Kind), translated_labels(MentorGroup.Kind)
     when, group_link = short_dates(fmt), row_link("mentoring:group_detail").pattern()
-    for event in events:
-        group_label = escape(f"{group_kinds[event.group__kind]} №{event.group_id}")
-        yield event, escape(when(event.starts_at)), escape(kinds[event.kind]), group_label, group_link.format(
-            pk=event.group_id
+    return [
+        (
+            event,
+            escaped(when(event.starts_at)),
+            escaped(kinds[event.kind]),
+            escaped(f"{group_kinds[event.group__kind]} №{event.group_id}"),
+            group_link.format(pk=event.group_id),
         )
+        for event in events
+    ]
 
 
 def board_due_html(events, *, words):
     """The groups' past events still planned, each with its link to mark it."""
     if not events:
         return mark_safe(f'<p class="text-body-secondary small mb-0">{words["everything_marked"]}</p>')  # nosec B308 B703 - our own words, escaped
-    edit = row_link("mentoring:event_edit").pattern()
-    mark = words["mark"]
-    lines = "".join(
-        f'<li class="list-group-item px-0 d-flex justify-content-between"><span>{when} · {escape(event.title)}'
+    edit, mark = row_link("mentoring:event_edit").pattern(), words["mark"]
+    lines = [
+        f'<li class="list-group-item px-0 d-flex justify-content-between"><span>{when} · {escaped(event.title)}'
         f' ({group_label})</span><a href="{edit.format(pk=event.pk)}">{mark}</a></li>'
         for event, when, _kind, group_label, _link in _event_lines(events, "d.m H:i")
-    )
-    return mark_safe(f'<ul class="list-group list-group-flush">{lines}</ul>')  # nosec B308 B703 - every value escaped
+    ]
+    return mark_safe(f'<ul class="list-group list-group-flush">{"".join(lines)}</ul>')  # nosec B308 B703 - every value escaped
 
 
 def board_upcoming_html(events, *, words):
     """The people's next two weeks: when, the kind, the title and the group's link."""
     if not events:
         return mark_safe(f'<p class="text-body-secondary small mb-0">{words["nothing_planned"]}</p>')  # nosec B308 B703 - our own words, escaped
-    lines = "".join(
+    lines = [
         f'<li class="list-group-item px-0">\n'
         f'  <div class="d-flex justify-content-between gap-2"><strong>{when}</strong>'
         f'<span class="small text-body-secondary">{kind}</span></div>\n'
-        f'  <div>{escape(event.title)} · <a href="{link}">{group_label}</a></div>\n'
+        f'  <div>{escaped(event.title)} · <a href="{link}">{group_label}</a></div>\n'
         f"</li>"
         for event, when, kind, group_label, link in _event_lines(events, "D d.m H:i")
-    )
-    return mark_safe(f'<ul class="list-group list-group-flush" data-testid="upcoming">{lines}</ul>')  # nosec B308 B703 - every value escaped
+    ]
+    return mark_safe(f'<ul class="list-group list-group-flush" data-testid="upcoming">{"".join(lines)}</ul>')  # nosec B308 B703 - every value escaped
 
 
 def board_steps_html(steps, *, words):
@@ -83,12 +87,12 @@ def board_steps_html(steps, *, words):
     if not steps:
         return mark_safe(f'<p class="text-body-secondary small mb-0">{words["no_steps"]}</p>')  # nosec B308 B703 - our own words, escaped
     route, due = row_link("mentoring:route_detail").pattern(), _("due %(date)s")
-    lines = "".join(
+    lines = [
         f"\n"
         f'  <li class="list-group-item px-0"><span class="badge text-bg-danger">'
-        f'{escape(due % {"date": f"{step.due_on:%d.%m.%Y}"})}</span>\n'
-        f'  <a href="{route.format(pk=step.route_id)}">{escape(step.title)}</a>'
-        f' <span class="small text-body-secondary">· {escape(step.route.teacher.short_name)}</span></li>\n'
+        f'{escaped(due % {"date": f"{step.due_on:%d.%m.%Y}"})}</span>\n'
+        f'  <a href="{route.format(pk=step.route_id)}">{escaped(step.title)}</a>'
+        f' <span class="small text-body-secondary">· {escaped(step.route.teacher.short_name)}</span></li>\n'
         for step in steps
-    )
-    return mark_safe(f'<ul class="list-group list-group-flush">{lines}</ul>')  # nosec B308 B703 - every value escaped
+    ]
+    return mark_safe(f'<ul class="list-group list-group-flush">{"".join(lines)}</ul>')  # nosec B308 B703 - every value escaped
