@@ -9,6 +9,7 @@ import functools
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.choices import translated_labels
 from apps.core.dates import short_dates
@@ -18,22 +19,37 @@ from apps.core.links import row_link
 from .models import GroupEvent, MentorGroup
 
 
+_WORDS = {
+    # The lists' words.
+    "mark": gettext_lazy("mark"),
+    "everything_marked": gettext_lazy("Everything past is marked."),
+    "nothing_planned": gettext_lazy("Nothing planned."),
+    "no_steps": gettext_lazy("No overdue steps."),
+    # The page's headings, said once per language here rather than by a translation tag each.
+    "my_board": gettext_lazy("My board"),
+    "my_calendar": gettext_lazy("My calendar"),
+    "calendar_on_the_phone": gettext_lazy("Calendar on the phone"),
+    "groups_i_curate": gettext_lazy("Groups I curate"),
+    "due_heading": gettext_lazy("Due: past events not marked as held"),
+    "curated_steps_heading": gettext_lazy("Overdue steps of development routes in my groups"),
+    "coming_up": gettext_lazy("Coming up in the next two weeks"),
+    "groups_i_am_in": gettext_lazy("Groups I am in"),
+    "not_in_a_group": gettext_lazy("You are not in a pair or a triad now."),
+    "my_steps_heading": gettext_lazy("Overdue steps I answer for as a mentor"),
+    "my_route": gettext_lazy("My development route"),
+    "open_my_route": gettext_lazy("Open my route"),
+}
+
+
 def board_words():
-    """The board's own words in the active language, escaped: translated once per language."""
+    """The board's words in the active language, escaped (safe to print as they are):
+    translated once per language and process."""
     return _board_words(get_language())
 
 
 @functools.cache
 def _board_words(language):
-    return {
-        key: escaped(str(word))
-        for key, word in (
-            ("mark", _("mark")),
-            ("everything_marked", _("Everything past is marked.")),
-            ("nothing_planned", _("Nothing planned.")),
-            ("no_steps", _("No overdue steps.")),
-        )
-    }
+    return {key: mark_safe(escaped(str(word))) for key, word in _WORDS.items()}  # nosec B308 B703 - escaped
 
 
 def _event_lines(events, fmt):

@@ -416,6 +416,7 @@ def board(request):
         "curated_steps_html": board_steps_html(curated_steps, words=words) if curated else "",
         "my_steps_html": board_steps_html(my_steps, words=words) if me else "",
         "own_steps_html": board_steps_html(own_steps, words=words) if own_route else "",
+        "words": words,
         "now": now,
     }
     return render(request, "mentoring/board.html", context)
