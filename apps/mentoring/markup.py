@@ -7,17 +7,16 @@ language) go in as they are."""
 import functools
 
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.core.choices import translated_labels
 from apps.core.dates import short_dates
 from apps.core.form_rendering import escaped
 from apps.core.links import row_link
+from apps.staff.models import short_name
 
 from .models import GroupEvent, MentorGroup
-
 
 _WORDS = {
     # The lists' words.
@@ -103,12 +102,16 @@ def board_steps_html(steps, *, words):
     if not steps:
         return mark_safe(f'<p class="text-body-secondary small mb-0">{words["no_steps"]}</p>')  # nosec B308 B703 - our own words, escaped
     route, due = row_link("mentoring:route_detail").pattern(), _("due %(date)s")
-    lines = [
-        f"\n"
-        f'  <li class="list-group-item px-0"><span class="badge text-bg-danger">'
-        f'{escaped(due % {"date": f"{step.due_on:%d.%m.%Y}"})}</span>\n'
-        f'  <a href="{route.format(pk=step.route_id)}">{escaped(step.title)}</a>'
-        f' <span class="small text-body-secondary">· {escaped(step.route.teacher.short_name)}</span></li>\n'
-        for step in steps
-    ]
+    lines = []
+    for step in steps:
+        teacher = short_name(
+            step.route__teacher__last_name, step.route__teacher__first_name, step.route__teacher__patronymic
+        )
+        lines.append(
+            f"\n"
+            f'  <li class="list-group-item px-0"><span class="badge text-bg-danger">'
+            f"{escaped(due % {'date': f'{step.due_on:%d.%m.%Y}'})}</span>\n"
+            f'  <a href="{route.format(pk=step.route_id)}">{escaped(step.title)}</a>'
+            f' <span class="small text-body-secondary">· {escaped(teacher)}</span></li>\n'
+        )
     return mark_safe(f'<ul class="list-group list-group-flush">{"".join(lines)}</ul>')  # nosec B308 B703 - every value escaped

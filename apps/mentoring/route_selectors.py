@@ -147,15 +147,17 @@ def route_steps_overdue(*, school, on: datetime.date, responsible=None, teachers
     return steps
 
 
-BOARD_STEP_FIELDS = (
-    *("title", "due_on", "responsible", "route", "route__teacher"),
+# Only what the board's lines show, as plain named rows: the step, its due date, its route's
+# teacher's name (no step, route and teacher objects).
+BOARD_STEP_COLUMNS = (
+    *("pk", "title", "due_on", "responsible_id", "route_id", "route__teacher_id"),
     *("route__teacher__last_name", "route__teacher__first_name", "route__teacher__patronymic"),
 )
 
 
 def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_teachers=None):
     """The board's three lists of overdue steps (`route_steps_overdue`) in one
-    query: of the teachers of the curator's groups (`curated_teachers`, ids), the
+    query, as named rows (`BOARD_STEP_COLUMNS`): of the teachers of the curator's groups (`curated_teachers`, ids), the
     steps `me` answers for as a mentor, and the steps of `me`'s own route."""
     if curated_teachers is None and me is None:
         return [], [], []
@@ -167,9 +169,9 @@ def route_steps_overdue_on_board(*, school, on: datetime.date, me=None, curated_
     steps = _overdue_on_board.rows(shape={"curated": curated_teachers is not None, "mine": me is not None}, **values)
     curated = set(curated_teachers or ())
     return (
-        [step for step in steps if step.route.teacher_id in curated],
+        [step for step in steps if step.route__teacher_id in curated],
         [step for step in steps if me is not None and step.responsible_id == me.pk],
-        [step for step in steps if me is not None and step.route.teacher_id == me.pk],
+        [step for step in steps if me is not None and step.route__teacher_id == me.pk],
     )
 
 
@@ -181,13 +183,11 @@ def _overdue_on_board(*, curated, mine):
     if mine:
         me = Param("me_id")
         wanted += [Q(responsible_id=me), Q(route__teacher_id=me)]
-    # Only what the board's lines show: the step, its due date, its route's teacher's name.
     return (
         route_steps_overdue(school=Param("school_id"), on=Param("on"))
         .filter(functools.reduce(operator.or_, wanted))
         .select_related(None)
-        .select_related("route__teacher")
-        .only(*BOARD_STEP_FIELDS)
+        .values_list(*BOARD_STEP_COLUMNS, named=True)
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from apps.core.dates import school_today, short_date
+from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
 from apps.core.tenancy import get_for_school_or_404, school_view
@@ -23,9 +23,9 @@ from apps.staff.selectors import staff_with_derived
 
 from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
-from .markup import board_due_html, board_steps_html, board_upcoming_html, board_words
-from .cards import cards_ready, group_parts, history_ready, labels, schedule_rows
+from .cards import cards_ready, group_parts, history_ready, schedule_rows
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
+from .markup import board_due_html, board_steps_html, board_upcoming_html, board_words
 from .models import GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
 from .route_selectors import route_own_latest, route_steps_overdue_on_board
 

@@ -258,9 +258,9 @@ def test_board_fills_every_list_in_a_few_queries(school, curator):
     assert [g.pk for g in context["mine"]] == [mine.pk]
     assert [e.title for e in context["due"]] == ["Не отмечено"]
     assert [e.title for e in context["upcoming"]] == ["Скоро"]
-    assert list(context["curated_steps"]) == [theirs]
-    assert list(context["my_steps"]) == [mentored]
-    assert list(context["own_steps"]) == [own]
+    assert [step.pk for step in context["curated_steps"]] == [theirs.pk]
+    assert [step.pk for step in context["my_steps"]] == [mentored.pk]
+    assert [step.pk for step in context["own_steps"]] == [own.pk]
     assert reverse("mentoring:route_detail", args=[own_route.pk]) in response.content.decode()
     # The request's own (session, membership, staff card, unread count: 4), the
     # groups with members (2: cards show no tags), events, steps, the own route.
