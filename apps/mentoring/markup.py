@@ -115,3 +115,16 @@ def board_steps_html(steps, *, words):
             f' <span class="small text-body-secondary">· {escaped(teacher)}</span></li>\n'
         )
     return mark_safe(f'<ul class="list-group list-group-flush">{"".join(lines)}</ul>')  # nosec B308 B703 - every value escaped
+
+
+def board_mine_html(groups, *, words):
+    """The groups the user is in (`cards.group_parts` made): the link, the status badge
+    and the members."""
+    if not groups:
+        return mark_safe(f'<p class="text-body-secondary small mb-0">{words["not_in_a_group"]}</p>')  # nosec B308 B703 - our own words, escaped
+    lines = [
+        f'<li class="mb-2"><a href="{escaped(group.url)}">{escaped(group.title)}</a> {group.badge}'
+        f'<div class="small text-body-secondary">{group.members_line}</div></li>'
+        for group in groups
+    ]
+    return mark_safe(f'<ul class="list-unstyled mb-0">{"".join(lines)}</ul>')  # nosec B308 B703 - escaped or our markup

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ from . import selectors, services
 from .access import group_can_manage, group_can_report, group_can_view, is_manager, require
 from .cards import cards_ready, group_parts, history_ready, schedule_rows
 from .forms import GroupDeclineForm, GroupEventForm, MentorGroupForm, NetworkResultForm, StatusChangeForm
-from .markup import board_due_html, board_steps_html, board_upcoming_html, board_words
+from .markup import board_due_html, board_mine_html, board_steps_html, board_upcoming_html, board_words
 from .models import GroupEvent, MentorGroup, NetworkPairResult, ProblemTag
 from .route_selectors import route_own_latest, route_steps_overdue_on_board
 
@@ -411,6 +412,9 @@ def board(request):
         "my_steps": my_steps,
         "own_route_url": route_link(pk=own_route) if own_route else "",
         "own_steps": own_steps,
+        # The cards' markup joined here: a template loop and an include less.
+        "curated_cards": mark_safe("".join(group.card for group in curated)),  # nosec B308 B703 - cards are escaped
+        "mine_html": board_mine_html(mine, words=words),
         "upcoming_html": board_upcoming_html(upcoming, words=words),
         "due_html": board_due_html(due, words=words),
         "curated_steps_html": board_steps_html(curated_steps, words=words) if curated else "",
