@@ -267,6 +267,29 @@ def test_board_fills_every_list_in_a_few_queries(school, curator):
     assert len(captured) == 4 + 2 + 3, [q["sql"][:60] for q in captured]
 
 
+def test_board_lines_written_in_python_escape_what_people_typed(school, curator):
+    """The board's lists are written in Python, not by the template's autoescape: an
+    event's title, a step's title and a teacher's name typed with markup are shown as text."""
+    today = school_today(school)
+    me = StaffMemberFactory(school=school, user=curator)
+    curated = MentorGroupFactory(school=school, curator=me)
+    past = timezone.now() - datetime.timedelta(days=2)
+    soon = timezone.now() + datetime.timedelta(days=2)
+    GroupEventFactory(group=curated, title="<b>past</b>", starts_at=past, ends_at=past + datetime.timedelta(hours=1))
+    GroupEventFactory(group=curated, title="<i>soon</i>", starts_at=soon, ends_at=soon + datetime.timedelta(hours=1))
+    mentee = curated.members.first().staff
+    mentee.last_name = "<u>Белова</u>"
+    mentee.save()
+    RouteStepFactory(
+        route=DevelopmentRouteFactory(school=school, teacher=mentee), title="<s>step</s>", due_on=today - DAY
+    )
+    page = client_for(curator).get(reverse("mentoring:board")).content.decode()
+    for typed in ("<b>past</b>", "<i>soon</i>", "<u>Белова</u>", "<s>step</s>"):
+        assert typed not in page
+    for shown in ("&lt;b&gt;past&lt;/b&gt;", "&lt;i&gt;soon&lt;/i&gt;", "&lt;u&gt;Белова&lt;/u&gt;", "&lt;s&gt;step"):
+        assert shown in page
+
+
 def test_group_list_shows_a_group_once_with_its_overdue_events_counted_once(school, curator):
     """A curator's pair with two past events still planned: one card, two overdue
     events (not one per member of the pair)."""
