@@ -17,7 +17,7 @@ from apps.core.json_rows import set_prefetched
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.load import teacher_load_warnings
-from apps.staff.models import QualificationCategory, StaffMember
+from apps.staff.models import QualificationCategory, StaffMember, short_name
 from apps.staff.selectors import staff_with_derived
 from apps.surveys.selectors import NetworkPositions, latest_network_positions
 
@@ -498,11 +498,58 @@ def curator_board(*, school, user):
     return MentorGroup.objects.for_school(school).filter(curator__user=user).open().order_by("status", "pk")
 
 
+class BoardCurator:
+    """A group's curator as the board's cards show them (`short_name`) and tell them (`user_id`)."""
+
+    __slots__ = ("user_id", "short_name")
+
+    def __init__(self, user_id, last_name, first_name, patronymic):
+        self.user_id = user_id
+        self.short_name = short_name(last_name, first_name, patronymic)
+
+
+class BoardGroup:
+    """A group on the board: a plain row of `mentor_group_queryset`'s columns and facts
+    (`BOARD_GROUP_COLUMNS`), with what a MentorGroup gives the cards (`is_network`,
+    `curator`); the board sets its parts (url, card, ...) on it."""
+
+    def __init__(self, row):
+        (
+            self.pk,
+            self.kind,
+            self.status,
+            self.is_proposal,
+            self.observed_aspect,
+            self.partner_school_id,
+            curator_user_id,
+            last_name,
+            first_name,
+            patronymic,
+            self.next_event_at,
+            self.last_debrief_at,
+            self.overdue_events,
+            self.reverse_visit_held,
+        ) = row
+        self.curator = BoardCurator(curator_user_id, last_name, first_name, patronymic)
+
+    @property
+    def is_network(self):
+        return self.partner_school_id is not None
+
+
+BOARD_GROUP_COLUMNS = (
+    *("pk", "kind", "status", "is_proposal", "observed_aspect", "partner_school_id"),
+    *("curator__user_id", "curator__last_name", "curator__first_name", "curator__patronymic"),
+    *("next_event_at", "last_debrief_at", "overdue_events", "reverse_visit_held"),
+)
+
+
 def board_groups(*, school, user, now):
     """The board's two lists of open groups in one query (and their members in
-    another): those the user curates (by status, then age) and those they are a
-    member of (by age)."""
-    groups = group_member_rows(_board_groups.rows(school_id=school.pk, user_id=user.pk, now=now))
+    another), as `BoardGroup` rows: those the user curates (by status, then age)
+    and those they are a member of (by age)."""
+    rows = _board_groups.rows(school_id=school.pk, user_id=user.pk, now=now)
+    groups = group_member_rows([BoardGroup(row) for row in rows])
     curated = [group for group in groups if group.curator.user_id == user.pk]
     # A member by the rows read anyway: the query tests membership once, in its filter.
     mine = [group for group in groups if any(member.user_id == user.pk for member in group.member_rows)]
@@ -517,6 +564,7 @@ def _board_groups():
         .open()
         .filter(_curates_or_is_member(Param("user_id")))
         .order_by("status", "pk")
+        .values_list(*BOARD_GROUP_COLUMNS)
     )
 
 
