@@ -22,6 +22,7 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -38,10 +39,29 @@ def shared_part(name, **values):
     return _rendered(name, translation.get_language(), tuple(sorted(values.items())))
 
 
+@functools.lru_cache(maxsize=16)
+def _frame_words(language):
+    return {
+        "my_todos": gettext("My to-dos"),
+        "notifications": gettext("Notifications"),
+        "switch_school": gettext("Switch school"),
+        "log_out": gettext("Log out"),
+        "footer": gettext("teachers of a school working together"),
+    }
+
+
+@register.simple_tag
+def frame_words():
+    """The fixed words that base.html writes among the person's own parts (a count,
+    a name, a CSRF token), translated once per process and language: `words.log_out`."""
+    return _frame_words(translation.get_language())
+
+
 @receiver(setting_changed)
 def _forget_on_setting(**kwargs):
     # Tests change static storage, languages or templates' settings: draw again.
     _rendered.cache_clear()
+    _frame_words.cache_clear()
 
 
 @receiver(file_changed)
