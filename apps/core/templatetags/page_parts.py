@@ -51,10 +51,11 @@ def _frame_words(language):
 
 
 @register.simple_tag
-def frame_words():
-    """The fixed words that base.html writes among the person's own parts (a count,
-    a name, a CSRF token), translated once per process and language: `words.log_out`."""
-    return _frame_words(translation.get_language())
+def frame_word(key):
+    """A fixed word that base.html writes among the person's own parts (a count, a
+    name, a CSRF token), translated once per process and language: `{% frame_word "log_out" %}`.
+    A tag rather than a context variable, which would hide a page's own of that name."""
+    return _frame_words(translation.get_language())[key]
 
 
 @receiver(setting_changed)
