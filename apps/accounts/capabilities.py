@@ -96,3 +96,11 @@ class Can:
         except KeyError:
             raise UnknownCapability(template_name) from None
         return roles_can(self._roles, capability)
+
+    # Two Cans of the same roles answer alike: a part of the page drawn from `can` alone
+    # (the navbar's menu) is drawn once for all who hold those roles (apps/core/templatetags/page_parts.py).
+    def __eq__(self, other):
+        return isinstance(other, Can) and frozenset(self._roles) == frozenset(other._roles)
+
+    def __hash__(self):
+        return hash(frozenset(self._roles))

@@ -35,10 +35,24 @@ def _sprite():
 def _forget_sprite(*, setting, **kwargs):
     if setting in ("STATIC_URL", "STORAGES"):
         _sprite.cache_clear()
+        _decorative.cache_clear()
 
 
 @register.simple_tag
 def icon(name, *, label="", **attrs):
+    if label:
+        return _svg(name, label, attrs)
+    return _decorative(name, **attrs)
+
+
+@functools.lru_cache(maxsize=512)
+def _decorative(name, **attrs):
+    """An icon without a label: the same markup wherever a template draws it (names and
+    classes are literals), made once per process; the navbar alone draws three a page."""
+    return _svg(name, "", attrs)
+
+
+def _svg(name, label, attrs):
     if not _NAME.fullmatch(name):
         raise template.TemplateSyntaxError(f"icon: {name!r} is not a Bootstrap icon name")
     unknown = set(attrs) - {"class"}
