@@ -21,7 +21,6 @@ from django.dispatch import receiver
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.autoreload import file_changed
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -29,7 +28,8 @@ register = template.Library()
 
 @functools.lru_cache(maxsize=256)
 def _rendered(name, language, values):
-    return mark_safe(get_template(name).render(dict(values)))
+    # A template's output is already safe (escaped as it was drawn).
+    return get_template(name).render(dict(values))
 
 
 @register.simple_tag
