@@ -31,7 +31,8 @@ def test_a_registered_source_reaches_the_page_and_the_feed(school, teacher, sett
     StaffMemberFactory(school=school, user=teacher)
     (tmp_path / "olympiad.html").write_text("<div data-testid='olympiad'>{{ event.title }}</div>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], str(tmp_path)]}]
-    starts_at = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    # Ten in the morning of the school's today (after 20:00 UTC, UTC's today is its yesterday).
+    starts_at = timezone.localtime(timezone.now(), school.tzinfo).replace(hour=10, minute=0, second=0, microsecond=0)
     source = CalendarSource(
         page_items=lambda **_kwargs: [_Olympiad(starts_at)],
         template="olympiad.html",
