@@ -62,17 +62,20 @@ def members_line(group):
         rows = [(m.short_name, m.school_name, m.role, m.is_active) for m in rows]
     roles = labels(MentorGroupMember.Role)
     parts = []
-    for name, school_name, role, is_active in rows:
+    last = len(rows) - 1
+    for index, (name, school_name, role, is_active) in enumerate(rows):
         struck, left = "", ""
         if not is_active:
             struck = " text-decoration-line-through"
             left = f' <span class="badge text-bg-warning">{escape(_("left the school"))}</span>'
         school = f' <small class="text-body-secondary">({escaped(school_name)})</small>' if network else ""
+        # The comma inside its member's block: a long name never leaves it alone on a line.
+        comma = "," if index < last else ""
         parts.append(
             f'<span class="d-inline-block{struck}">{escaped(name)}{school} '
-            f'<small class="text-body-secondary">— {escaped(roles[role])}</small>{left}</span>'
+            f'<small class="text-body-secondary">— {escaped(roles[role])}</small>{left}{comma}</span>'
         )
-    return mark_safe(", ".join(parts))  # nosec B308 B703 - every value in it is escaped
+    return mark_safe(" ".join(parts))  # nosec B308 B703 - every value in it is escaped
 
 
 def group_parts(group):

@@ -2,6 +2,7 @@
 history, load warnings and network pairs."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, SchoolNetworkFactory
+from apps.mentoring.cards import members_line
 from apps.mentoring.models import MentorGroup, MentorGroupMember, MentorGroupStatusChange
 from apps.mentoring.services import MemberSpec, mentor_group_create, mentor_group_status_change
 from apps.mentoring.tests.factories import MentorGroupFactory
@@ -281,3 +283,11 @@ def test_group_pages_show_members_by_name_role_school_and_who_left(school, admin
         assert '<span class="d-inline-block text-decoration-line-through">Орлова А.П.' in html, url
         assert 'Зайцев И. <small class="text-body-secondary">(Школа-партнёр)</small>' in html, url
         assert html.count('<span class="badge text-bg-warning">') == 1, url
+
+
+def test_a_members_comma_stays_in_their_block_so_a_long_name_never_leaves_it_alone(school):
+    group = MentorGroupFactory(school=school)
+    line = str(members_line(MentorGroup.objects.get(pk=group.pk)))
+    blocks = re.findall(r'<span class="d-inline-block">.*?</small>(,?)</span>', line)
+    assert blocks == [",", ""]  # the first member's comma inside their block, none after the last
+    assert "</span>," not in line
