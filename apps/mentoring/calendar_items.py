@@ -11,11 +11,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
+from apps.core.choices import translated_labels
 from apps.core.links import row_link
 from apps.staff.models import StaffMember
 from apps.staff.selectors import own_card_q, own_cards
 
-from .cards import labels
 from .models import GroupEvent, GroupEventParticipant, MentorGroup, RouteStep
 from .route_selectors import OPEN_STEP_STATUSES
 from .selectors import calendar_event_rows
@@ -52,8 +52,8 @@ def group_event_item_html(event, *, compact):
         )
     else:
         ends = f"{timezone.localtime(event.ends_at):%H:%M}"
-        kind = escape(labels(GroupEvent.Kind)[event.kind])
-        group = escape(f"{labels(MentorGroup.Kind)[event.group.kind]} №{event.group_id}")
+        kind = escape(translated_labels(GroupEvent.Kind)[event.kind])
+        group = escape(f"{translated_labels(MentorGroup.Kind)[event.group.kind]} №{event.group_id}")
         html = (
             f'<div class="small my-1 p-1 rounded border {look}">\n  <strong>{starts}</strong>–{ends} {title}\n'
             f'  <span class="text-body-secondary">· {kind} · <a href="{escape(event.group_url)}">{group}</a></span>\n'

@@ -12,22 +12,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.core.choices import translated_labels
 from apps.core.form_rendering import escaped
 from apps.core.links import fixed_link
 
 from .models import GroupEvent, MentorGroup, MentorGroupMember
-
-
-@functools.lru_cache(maxsize=64)
-def _labels(choices, language):
-    return {value: str(label) for value, label in choices.choices}
-
-
-def labels(choices):
-    """{value: label} of a choices class in the active language: a row's
-    `get_FOO_display()` hashes its value and casts a lazy label each time."""
-    return _labels(choices, translation.get_language())
-
 
 _BADGE_LOOK = {
     MentorGroup.Status.ACTIVE: "success",
@@ -41,7 +30,7 @@ def status_badge(group):
     if group.status == MentorGroup.Status.FORMING and group.is_proposal:
         label = _("proposal, awaits activation")
     else:
-        label = labels(MentorGroup.Status)[group.status]
+        label = translated_labels(MentorGroup.Status)[group.status]
     look = _BADGE_LOOK.get(group.status, "secondary")
     return mark_safe(f'<span class="badge text-bg-{look}">{escaped(str(label))}</span>')  # nosec B308 B703 - escaped
 
@@ -60,7 +49,7 @@ def members_line(group):
         ]
     else:
         rows = [(m.short_name, m.school_name, m.role, m.is_active) for m in rows]
-    roles = labels(MentorGroupMember.Role)
+    roles = translated_labels(MentorGroupMember.Role)
     parts = []
     last = len(rows) - 1
     for index, (name, school_name, role, is_active) in enumerate(rows):
@@ -80,7 +69,7 @@ def members_line(group):
 
 def group_parts(group):
     """Set on `group` what every page of it shows: `title`, `badge`, `members_line`."""
-    group.title = f"{capfirst(labels(MentorGroup.Kind)[group.kind])} №{group.pk}"
+    group.title = f"{capfirst(translated_labels(MentorGroup.Kind)[group.kind])} №{group.pk}"
     group.badge = status_badge(group)
     group.members_line = members_line(group)
     return group
@@ -177,7 +166,7 @@ def schedule_rows(events, *, now, edit_link=None):
     place, participants and a status badge (a past event still planned asks to be
     marked as held), and, given `edit_link` (for those who manage the group), the
     link to change it."""
-    kinds, statuses = labels(GroupEvent.Kind), labels(GroupEvent.Status)
+    kinds, statuses = translated_labels(GroupEvent.Kind), translated_labels(GroupEvent.Status)
     ask = escape(_("mark as held?"))
     change = escape(_("change"))
     for event in events:
@@ -208,7 +197,7 @@ def schedule_rows(events, *, now, edit_link=None):
 
 def history_ready(changes):
     """Set on each status change its `when`, `from_label` and `to_label`."""
-    statuses = labels(MentorGroup.Status)
+    statuses = translated_labels(MentorGroup.Status)
     for change in changes:
         change.when = f"{timezone.localtime(change.changed_at):%d.%m.%Y %H:%M}"
         change.from_label = statuses.get(change.from_status, "")

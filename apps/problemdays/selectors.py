@@ -11,9 +11,10 @@ from django.db import connections
 from django.db.models import Count, OuterRef, Prefetch, Q
 from django.utils.text import capfirst
 from django.utils.timezone import get_current_timezone, localtime
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from apps.core.choices import translated_labels
 from apps.core.dates import school_today
 from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.links import row_link
@@ -255,22 +256,12 @@ def clash_confirmations(day):
     return confirmations
 
 
-def _choice_labels(choices):
-    """{value: label} of a field's choices (`Model.Kind`), as `get_FOO_display` shows them."""
-    return _choice_labels_in(choices, get_language())
-
-
-@functools.cache
-def _choice_labels_in(choices, language):
-    return {value: str(label) for value, label in choices.choices}
-
-
 def planner_labels(*, roles, ideas, activities):
     """What each row of the planner shows, worked out once here rather than by
     template filters per row: labels, times in the school's zone, names joined."""
     # Each choice's label translated once (a model's get_FOO_display hashes every label per call).
-    role_kinds, proposed_by = _choice_labels(PreparationRole.Kind), _choice_labels(ThemeIdea.ProposedBy)
-    activity_kinds = _choice_labels(DayActivity.Kind)
+    role_kinds, proposed_by = translated_labels(PreparationRole.Kind), translated_labels(ThemeIdea.ProposedBy)
+    activity_kinds = translated_labels(DayActivity.Kind)
     zone = get_current_timezone()
     for role in roles:
         role.kind_label = capfirst(role_kinds.get(role.kind, role.kind))

@@ -89,8 +89,8 @@ def full_name(last_name, first_name, patronymic):
 def short_name(last_name, first_name, patronymic):
     """«Иванова А.П.»: a person's last name and initials (also for names read as
     plain columns, without building a card for each)."""
-    first = f"{first_name[0]}." if first_name else ""
-    return f"{last_name} {first}{patronymic[0]}.".strip() if patronymic else f"{last_name} {first}".strip()
+    initials = "".join(f"{part[0]}." for part in (first_name, patronymic) if part)
+    return f"{last_name} {initials}".strip()
 
 
 class StaffMember(models.Model):
