@@ -50,6 +50,11 @@ CAPABILITIES = {
     "partners.manage": (D, A),
     "problemdays.manage": (D, A),
     "surveys.manage": (D, A),
+    # The network community: an association's plan and meetings, the school's part in
+    # a network association; network seminars; the leader school's programmes of help.
+    "associations.manage": (D, A),
+    "network_events.organise": (D, A),
+    "help_programmes.manage": (D, A),
     # The survey's advice network with names: closed groups, isolates, the picture.
     "surveys.view_network": (A,),
     # Dashboards: counts, shares and times, never feedback.

@@ -6,14 +6,22 @@ object it touches is looked up through `SchoolScopedQuerySet.for_school`, so an
 object of a school the user is not working in answers 404 and leaks nothing.
 Pages of a network of schools are wrapped in `network_view` instead: only the
 network's coordinators enter, and see aggregates of its schools.
+
+What a school shares with others (materials, questions) is seen by circles,
+not only by school: `CircleScopedQuerySet.visible_to(viewer)` and
+`get_visible_or_404` are the one place that rule is written.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .prepared import Param, ParamList
 
 
 class SchoolScopedQuerySet(models.QuerySet):
@@ -61,8 +69,157 @@ def network_scoped_queryset(school_path, partner_path):
 
 def get_for_school_or_404(queryset, *, school, **lookup):
     """Fetch one object of `school`; any other school's object is simply not found."""
+    if isinstance(queryset, CircleScopedQuerySet):
+        # A colleague of the same school must not open a draft or a material kept
+        # within another association: shared rows are looked up by circle.
+        raise TypeError("a circle-scoped queryset is looked up with get_visible_or_404")
     try:
         return queryset.for_school(school).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(str(queryset.model._meta.verbose_name)) from exc
+
+
+class Circle(models.TextChoices):
+    """Who sees what a person shares: only the author, their methodical
+    association, their school, or every school of the school's network."""
+
+    DRAFT = "draft", _("draft (only me)")
+    ASSOCIATION = "association", _("my methodical association")
+    SCHOOL = "school", _("my school")
+    NETWORK = "network", _("network of schools")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks, in the current school: the school, its network (None outside a
+    network), the person's card (None without one) and their associations.
+
+    Each field may be a value, or a `Param`/`ParamList` marker of a prepared
+    query (`Viewer.params()`), so that prepared lists compile the same predicate.
+    """
+
+    school_id: object
+    network_id: object = None
+    staff_id: object = None
+    association_ids: object = ()
+
+    @classmethod
+    def params(cls, *, networked=True):
+        """The markers of a prepared query; `networked` is its shape key."""
+        return cls(
+            school_id=Param("school_id"),
+            network_id=Param("network_id") if networked else None,
+            staff_id=Param("staff_id"),
+            association_ids=ParamList("association_ids"),
+        )
+
+    def shape(self):
+        return {"networked": self.network_id is not None}
+
+    def values(self):
+        """The run-time values for a query built from `Viewer.params(**self.shape())`."""
+        values = {
+            "school_id": self.school_id,
+            "staff_id": self.staff_id,
+            "association_ids": list(self.association_ids),
+        }
+        if self.network_id is not None:
+            values["network_id"] = self.network_id
+        return values
+
+
+def request_viewer(request):
+    """The viewer of this request, read from `request.school` and `request.staff`
+    (the staff card is set by the staff app's middleware; core only reads it)."""
+    viewer = getattr(request, "_circle_viewer", None)
+    if viewer is None:
+        school = getattr(request, "school", None)
+        staff = getattr(request, "staff", None)
+        association_id = getattr(staff, "association_id", None)
+        viewer = Viewer(
+            school_id=school.pk if school is not None else None,
+            network_id=getattr(school, "network_id", None),
+            staff_id=staff.pk if staff is not None else None,
+            association_ids=(association_id,) if association_id is not None else (),
+        )
+        request._circle_viewer = viewer
+    return viewer
+
+
+def _is_marker(value):
+    return isinstance(value, Param)
+
+
+class CircleScopedQuerySet(SchoolScopedQuerySet):
+    """Shared rows seen by circle. `circle_prefix` is the path to the row that
+    carries the circle ("material__" for a material's comments and versions).
+
+    `for_school` stays "rows owned by the school" (the name sweep, the
+    administration's counts); what a person may see is `visible_to(viewer)`.
+    """
+
+    circle_prefix = ""
+
+    def _school_model(self):
+        model = self.model
+        for part in self.circle_prefix.split("__")[:-1]:
+            model = model._meta.get_field(part).related_model
+        return model._meta.get_field("school").related_model
+
+    def visible_q(self, viewer):
+        """One OR of index-friendly branches: one's own (drafts included), the
+        association circle, the school (school and network circles), and the
+        network circle in the schools that are in the viewer's network now."""
+        p = self.circle_prefix
+        branches = []
+        if viewer.staff_id is not None:
+            branches.append(models.Q(**{f"{p}author_id": viewer.staff_id}))
+        if _is_marker(viewer.association_ids):
+            branches.append(
+                models.Q(**{f"{p}circle": Circle.ASSOCIATION, f"{p}association_id__any": viewer.association_ids})
+            )
+        elif viewer.association_ids:
+            branches.append(
+                models.Q(**{f"{p}circle": Circle.ASSOCIATION, f"{p}association_id__in": tuple(viewer.association_ids)})
+            )
+        if viewer.school_id is not None:
+            branches.append(
+                models.Q(**{f"{p}circle__in": (Circle.SCHOOL, Circle.NETWORK), f"{p}school_id": viewer.school_id})
+            )
+        if viewer.network_id is not None:
+            # The school's current network is read, never a copy on the row:
+            # a school that leaves the network stops seeing and being seen at once.
+            schools = self._school_model()._default_manager.filter(network_id=viewer.network_id).values("pk")
+            branches.append(models.Q(**{f"{p}circle": Circle.NETWORK, f"{p}school_id__in": schools}))
+        if not branches:
+            return models.Q(pk__in=[])
+        q = branches[0]
+        for branch in branches[1:]:
+            q |= branch
+        return q
+
+    def visible_to(self, viewer):
+        return self.filter(self.visible_q(viewer))
+
+
+def circle_scoped_queryset(prefix, school_path="school"):
+    """A CircleScopedQuerySet subclass whose circle is on the row at `prefix`
+    ("" for the shared row itself); `school_path` leads to the row's owner, as in
+    `scoped_queryset` (a comment is owned by its writer's school)."""
+    return type(
+        "CircleScopedQuerySet",
+        (CircleScopedQuerySet,),
+        {"circle_prefix": prefix, "school_path": school_path},
+    )
+
+
+def get_visible_or_404(queryset, *, viewer, **lookup):
+    """Fetch one object the viewer may see; outside their circles it is not found,
+    the same as another school's object."""
+    if not isinstance(queryset, CircleScopedQuerySet):
+        raise TypeError("get_visible_or_404 needs a circle-scoped queryset")
+    try:
+        return queryset.visible_to(viewer).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(str(queryset.model._meta.verbose_name)) from exc
 

@@ -16,6 +16,8 @@ import threading
 from functools import lru_cache
 
 import pymorphy3
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import json_script
 
 # A word: letters or digits, with inner hyphens («кое-как»). The browser uses the same rule.
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -180,3 +182,23 @@ def entry_forms(entry):
             if phrase not in forms:
                 forms.append(phrase)
     return tuple(forms)
+
+
+class _UnescapedJSONEncoder(DjangoJSONEncoder):
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
+
+
+def entry_forms_json(words, element_id="evaluative-forms"):
+    """What the hint (static/js/nudge.js) looks the typed words up in: for each
+    entry, the forms each of its words may take, as a json_script element.
+
+    The forms go to the page rather than the text to the server: a form is often
+    filled on a phone on a weak school network, so the hint answers at once and
+    offline, and no request per pause in typing carries the text. The server still
+    decides what counts: the forms are pymorphy3's, the same dictionary that
+    lemmatises the submitted text for the warning after a submit. Sent unescaped
+    (UTF-8), half the size of json_script's escapes."""
+    forms = {word: entry_token_forms(word) for word in words}
+    return json_script(forms, element_id, encoder=_UnescapedJSONEncoder)

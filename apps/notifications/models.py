@@ -51,6 +51,18 @@ class Notification(models.Model):
         SURVEY_REMINDER = "survey_reminder", _("a staff survey closes soon")
         GROUP_PROPOSED = "group_proposed", _("a curator proposes a pair or triad")
         GROUP_DECLINED = "group_declined", _("a proposed pair or triad is declined")
+        # The network community: materials and questions, associations, events, programmes of help.
+        MATERIAL_COMMENT = "material_comment", _("a comment on your material")
+        COMMENT_REPLY = "comment_reply", _("a reply to your comment")
+        COMMENT_HELPED = "comment_helped", _("your comment helped")
+        QUESTION_ANSWERED = "question_answered", _("an answer to your question")
+        ANSWER_ACCEPTED = "answer_accepted", _("your answer helped")
+        DECISION_DUE = "decision_due", _("an association decision due tomorrow")
+        EVENT_INVITATION = "event_invitation", _("an invitation to a network event")
+        EVENT_REMINDER = "event_reminder", _("a network event tomorrow")
+        EVENT_PLACE_FREED = "event_place_freed", _("a place freed at a network event")
+        EVENT_CANCELLED = "event_cancelled", _("a network event cancelled")
+        HELP_MILESTONE_DUE = "help_milestone_due", _("a milestone of a programme of help due")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
     school = models.ForeignKey(School, related_name="notifications", on_delete=models.CASCADE)

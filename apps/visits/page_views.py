@@ -11,11 +11,9 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import json_script
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -354,27 +352,6 @@ def _protocol_items(visit):
     )
 
 
-def _word_forms(words):
-    """What the hint (static/js/nudge.js) looks the typed words up in: for each
-    entry, the forms each of its words may take (apps.core.wordforms).
-
-    The forms go to the page rather than the text to the server: the form is
-    filled on a phone right after the lesson, often on a weak school network, so
-    the hint answers at once and offline, as the copy of the draft on the phone
-    does, and no request per pause in typing carries the text. The server still
-    decides what counts: the forms are pymorphy3's, the same dictionary that
-    lemmatises the submitted text for the warning after a submit. Sent unescaped
-    (UTF-8), half the size of json_script's escapes."""
-    forms = {word: wordforms.entry_token_forms(word) for word in words}
-    return json_script(forms, "evaluative-forms", encoder=_UnescapedJSONEncoder)
-
-
-class _UnescapedJSONEncoder(DjangoJSONEncoder):
-    def __init__(self, *args, **kwargs):
-        kwargs["ensure_ascii"] = False
-        super().__init__(*args, **kwargs)
-
-
 # Feedback and self-reflection texts stay out of error reports and logs.
 @sensitive_post_parameters(*TEXT_FIELDS)
 @school_view()
@@ -436,7 +413,7 @@ def feedback(request, pk):
             "feedback": current,
             "protocol_items": protocol_items,
             "evaluative_words": words,
-            "evaluative_forms": _word_forms(words),
+            "evaluative_forms": wordforms.entry_forms_json(words),
             "draft_key": _draft_key("feedback", visit, request.user),
             "server_time": _ms(current.updated_at if current else None),
             "server_now": _ms(timezone.now()),

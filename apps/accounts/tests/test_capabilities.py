@@ -38,6 +38,9 @@ PROMISED = {
     "partners.manage": {D, A},
     "problemdays.manage": {D, A},
     "surveys.manage": {D, A},
+    "associations.manage": {D, A},
+    "network_events.organise": {D, A},
+    "help_programmes.manage": {D, A},
     "surveys.view_network": {A},
     "dashboards.view_school": {D, A},
     "dashboards.view_timeliness": {C, D, A},
@@ -91,12 +94,29 @@ def _python_sources():
     return [path for path in APPS.rglob("*.py") if not {"migrations", "tests"} & set(path.parts)]
 
 
-def test_every_capability_is_asked_for_somewhere():
-    """A capability nobody asks is a rule that protects nothing."""
+# Capabilities named before the pages that ask them, so that the apps built in
+# parallel share one table. The app whose view first asks one takes it off here.
+NOT_ASKED_YET = {
+    "associations.manage",
+    "network_events.organise",
+    "help_programmes.manage",
+}
+
+
+def _unused_capabilities():
     code = "\n".join(path.read_text() for path in _python_sources() if path.name != "capabilities.py")
     templates = {name for _path, name in _template_names()}
-    unused = [name for name in CAPABILITIES if f'"{name}"' not in code and name.replace(".", "_") not in templates]
-    assert unused == []
+    return {name for name in CAPABILITIES if f'"{name}"' not in code and name.replace(".", "_") not in templates}
+
+
+def test_every_capability_is_asked_for_somewhere():
+    """A capability nobody asks is a rule that protects nothing."""
+    assert _unused_capabilities() - NOT_ASKED_YET == set()
+
+
+def test_a_capability_waiting_for_its_pages_leaves_the_waiting_list_once_asked():
+    assert set(CAPABILITIES) >= NOT_ASKED_YET
+    assert NOT_ASKED_YET - _unused_capabilities() == set()
 
 
 # Modules that may name the school roles: the table itself, the models that store them,

@@ -70,3 +70,10 @@ def test_entries_that_match_the_same_texts_are_the_same():
 
 def test_the_analyzer_is_built_once():
     assert wordforms.analyzer() is wordforms.analyzer()
+
+
+def test_the_forms_go_to_the_page_as_unescaped_json_under_the_given_id():
+    html = str(wordforms.entry_forms_json(["молодец", "a</script>"], element_id="comment-forms"))
+    assert html.startswith('<script id="comment-forms" type="application/json">')
+    assert "молодцы" in html  # UTF-8, not \u escapes
+    assert "</script>" not in html[len('<script id="comment-forms" type="application/json">') : -len("</script>")]

@@ -1,0 +1,3 @@
+app_name = "help_programmes"
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+app_name = "network_events"
+
+urlpatterns = []
