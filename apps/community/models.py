@@ -29,7 +29,8 @@ VIOLATION_FIELDS = {
 }
 
 MaterialQuerySet = circle_scoped_queryset("")
-MaterialPartQuerySet = circle_scoped_queryset("material__")
+# A version is owned by its material's school (the name sweep and the counts read `for_school`).
+MaterialPartQuerySet = circle_scoped_queryset("material__", school_path="material__school")
 QuestionQuerySet = circle_scoped_queryset("")
 AnswerQuerySet = circle_scoped_queryset("question__")
 

@@ -13,6 +13,7 @@ from apps.audit.services import audit_backdated
 from apps.core.dates import school_today
 from apps.demo import accounts as accounts_demo
 from apps.demo import audit as audit_demo
+from apps.demo import community as community_demo
 from apps.demo import dashboards as dashboards_demo
 from apps.demo import development_routes
 from apps.demo import erasure as erasure_demo
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             teams_demo.seed_teams(schools=schools, users=users, today=today)
             partners_demo.seed_partners(schools=schools, users=users, today=today)
             problemdays_demo.seed_problem_days(schools=schools, users=users, today=today)
+            community_demo.seed_community(schools=schools, users=users, today=today)
             dashboards_demo.seed_dashboards(schools=schools, today=today)
             surveys_demo.seed_surveys(schools=schools, users=users, today=today)
         return users, created
