@@ -229,7 +229,7 @@ def comment_create(*, viewer, author, material_id, text, parent_id=None):
     if parent is not None and parent.author_id != author.pk:
         _notify(
             staff=parent.author,
-            school=parent.school if parent.school_id == material.school_id else material.school,
+            school=parent.school,
             kind=Notification.Kind.COMMENT_REPLY,
             key=f"comment-reply:{comment.pk}",
             title=_("A reply to your comment on %(title)s") % {"title": quoted(material.title)},
