@@ -88,7 +88,7 @@ class NetworkAssociationForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=max_length_of(NetworkAssociation, "name"),
-        help_text=_("For example: «Сетевое МО учителей русского языка и литературы»."),
+        help_text=_("For example: the network association of Russian-language and literature teachers."),
     )
     subject_name = forms.CharField(label=_("Subject"), max_length=max_length_of(NetworkAssociation, "subject_name"))
     lead_association = forms.ModelChoiceField(label=_("Lead association"), queryset=SubjectAssociation.objects.none())
