@@ -147,6 +147,7 @@ def meeting_detail(request, pk):
         "can_manage": plan_can_manage(request, association, plan),
         "can_see_minutes": can_see,
         "user_id": request.user.pk,
+        "today": school_today(request.school),
     }
     if can_see:
         context.update(selectors.meeting_detail(meeting=meeting))
