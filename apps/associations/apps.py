@@ -20,8 +20,7 @@ class AssociationsConfig(AppConfig):
         TASK_SOURCES.register("associations", todos.SOURCE)
 
         # The association's meetings and one's decisions' due dates on the person's calendars.
-        CALENDAR_SOURCES.register("association_meetings", calendar_items.MEETINGS)
-        CALENDAR_SOURCES.register("association_decisions", calendar_items.DECISIONS)
+        CALENDAR_SOURCES.register("associations", calendar_items.ASSOCIATIONS)
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)

@@ -3,6 +3,7 @@ association (for its members and head), and the due dates of one's decisions
 (all-day, in the feed, leaving the time free)."""
 
 import datetime
+import zoneinfo
 
 from django.utils import timezone
 from django.utils.html import format_html
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
 from apps.core.links import row_link
 
-from .selectors import decisions_for_user, meetings_for_people, meetings_for_user
+from .selectors import feed_rows_for_user, meetings_for_people
 
 # A meeting without a start time is shown at this hour; in the feed it lasts this long.
 DEFAULT_START = datetime.time(15, 0)
@@ -64,32 +65,31 @@ def meeting_item_html(item, *, compact):
     )
 
 
-def meeting_feed_items(*, user, since):
-    for meeting in meetings_for_user(user=user, since=since.date()):
-        starts = _starts_at(meeting, meeting.school.tzinfo)
-        yield FeedEntry(
-            uid=feed_uid("association-meeting", meeting.pk),
-            start=starts,
-            end=starts + MEETING_LENGTH,
-            summary=_("%(association)s: meeting No. %(number)s")
-            % {"association": meeting.plan.association or "", "number": meeting.number},
-            location=meeting.place or meeting.online_link,
-            description=meeting.agenda,
-            confirmed=True,
-        )
+def feed_items(*, user, since):
+    """The meetings of one's association and one's decisions' due dates: one query."""
+    for kind, pk, day, time, association, number, text, place, link, zone in feed_rows_for_user(
+        user=user, since=since.date()
+    ):
+        if kind == "meeting":
+            starts = datetime.datetime.combine(day, time or DEFAULT_START, tzinfo=zoneinfo.ZoneInfo(zone))
+            yield FeedEntry(
+                uid=feed_uid("association-meeting", pk),
+                start=starts,
+                end=starts + MEETING_LENGTH,
+                summary=_("%(association)s: meeting No. %(number)s") % {"association": association, "number": number},
+                location=place or link,
+                description=text,
+                confirmed=True,
+            )
+        else:
+            yield FeedEntry(
+                uid=feed_uid("association-decision", pk),
+                start=day,
+                end=day + datetime.timedelta(days=1),
+                summary=_("Due: a decision of %(association)s") % {"association": association},
+                description=text,
+                transparent=True,
+            )
 
 
-def decision_feed_items(*, user, since):
-    for decision in decisions_for_user(user=user, since=since.date()):
-        yield FeedEntry(
-            uid=feed_uid("association-decision", decision.pk),
-            start=decision.due_on,
-            end=decision.due_on + datetime.timedelta(days=1),
-            summary=_("Due: a decision of %(association)s") % {"association": decision.meeting.plan.association or ""},
-            description=decision.text,
-            transparent=True,
-        )
-
-
-MEETINGS = CalendarSource(page_items=meeting_page_items, item_html=meeting_item_html, feed_items=meeting_feed_items)
-DECISIONS = CalendarSource(feed_items=decision_feed_items)
+ASSOCIATIONS = CalendarSource(page_items=meeting_page_items, item_html=meeting_item_html, feed_items=feed_items)

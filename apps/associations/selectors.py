@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, TimeField, Value
 from django.db.models.functions import Coalesce
 
 from apps.staff.models import StaffMember, SubjectAssociation
@@ -163,39 +163,64 @@ def meetings_for_people(*, school, staff_ids, start, end):
     )
 
 
-def meetings_for_user(*, user, since):
-    """Meetings from `since` on of the associations the user's active cards belong to or head."""
-    return (
+def _own_card(user, prefix):
+    """The user's active card at `prefix` (a StaffMember), at a school they still work in."""
+    return Exists(
+        StaffMember.objects.filter(pk=OuterRef(prefix), user=user, is_active=True, school__memberships__user=user)
+    )
+
+
+def feed_rows_for_user(*, user, since):
+    """The user's feed rows from the day `since` on, in ONE query: the meetings of the
+    associations their active cards belong to or head (not cancelled), and the open
+    decisions they answer for. Each row: kind ("meeting" or "decision"), pk, day,
+    time, association, number, text, place, link, zone (the school's time zone)."""
+    member = Exists(
+        StaffMember.objects.filter(
+            association=OuterRef("plan__association"),
+            user=user,
+            is_active=True,
+            school__memberships__user=user,
+        )
+    )
+    # Every column an annotation, named and ordered alike on both sides of the UNION.
+    columns = ("kind", "row_pk", "day", "time", "association", "row_number", "row_text", "row_place", "link", "zone")
+    meetings = (
         Meeting.objects.filter(planned_on__gte=since)
         .exclude(status=Meeting.Status.CANCELLED)
-        .filter(
-            Q(
-                plan__association__members__user=user,
-                plan__association__members__is_active=True,
-                school__memberships__user=user,
-            )
-            | Q(plan__head__user=user, plan__head__is_active=True, school__memberships__user=user)
+        .filter(member | _own_card(user, "plan__head"))
+        .annotate(
+            kind=Value("meeting"),
+            row_pk=F("pk"),
+            day=F("planned_on"),
+            time=F("starts_at"),
+            association=F("plan__association__name"),
+            row_number=F("number"),
+            row_text=F("agenda"),
+            row_place=F("place"),
+            link=F("online_link"),
+            zone=F("school__time_zone"),
         )
-        .distinct()
-        .select_related("plan__association", "school")
-        .order_by("planned_on", "pk")
+        .values_list(*columns)
     )
-
-
-def decisions_for_user(*, user, since):
-    """Open decisions the user answers for, due from `since` on."""
-    return (
-        Decision.objects.filter(
-            responsible__user=user,
-            responsible__is_active=True,
-            school__memberships__user=user,
-            done_on__isnull=True,
-            due_on__gte=since,
+    decisions = (
+        Decision.objects.filter(due_on__gte=since, done_on__isnull=True)
+        .filter(_own_card(user, "responsible"))
+        .annotate(
+            kind=Value("decision"),
+            row_pk=F("pk"),
+            day=F("due_on"),
+            time=Value(None, output_field=TimeField()),
+            association=F("meeting__plan__association__name"),
+            row_number=F("meeting__number"),
+            row_text=F("text"),
+            row_place=Value(""),
+            link=Value(""),
+            zone=F("school__time_zone"),
         )
-        .select_related("meeting__plan__association")
-        .distinct()
-        .order_by("due_on", "pk")
+        .values_list(*columns)
     )
+    return meetings.union(decisions, all=True)
 
 
 def decisions_due_on(*, on):
