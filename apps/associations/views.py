@@ -45,15 +45,21 @@ def _meeting(request, pk):
 @school_view()
 def association_list(request):
     year = _year(request)
-    networks = list(NetworkAssociation.objects.for_school(request.school).select_related("lead_association__school"))
+    can_manage = request.membership.can("associations.manage")
+    networks = NetworkAssociation.objects.for_school(request.school).select_related("lead_association__school")
+    if not can_manage:
+        # A network association's page is its member associations' own: list only what one may open.
+        staff = getattr(request, "staff", None)
+        association_id = staff.association_id if staff is not None else None
+        networks = networks.filter(members__association_id=association_id) if association_id else networks.none()
     return render(
         request,
         "associations/association_list.html",
         {
             "associations": selectors.associations_of_school(school=request.school, year=year),
             "year": year,
-            "networks": networks,
-            "can_manage": request.membership.can("associations.manage"),
+            "networks": list(networks),
+            "can_manage": can_manage,
         },
     )
 

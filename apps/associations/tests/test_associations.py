@@ -167,6 +167,10 @@ def test_the_network_association_is_seen_by_members_of_its_associations_only(ass
     assert client_for(partner_colleague.user).get(url).status_code == 403
     stranger = _person(SchoolFactory(network=school.network))
     assert client_for(stranger.user).get(url).status_code == 404
+    # The list links it only for whom may open it.
+    listed = client_for(partner_teacher.user).get(reverse("associations:list")).content.decode()
+    assert url in listed
+    assert url not in client_for(partner_colleague.user).get(reverse("associations:list")).content.decode()
 
 
 def test_a_bad_form_keeps_what_was_typed(plan):
