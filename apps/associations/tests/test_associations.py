@@ -262,3 +262,14 @@ def test_meetings_are_on_the_members_calendars_and_decisions_in_the_responsibles
     page = client_for(outsider.user).get(reverse("mentoring:my_calendar"), {"date": meeting.planned_on.isoformat()})
     assert reverse("associations:meeting_detail", args=[meeting.pk]) not in page.content.decode()
     assert timezone.now()
+
+
+def test_the_plan_is_made_once_a_year_and_its_head_works_at_the_school(association):
+    year = academic_year_of(school_today(association.school))
+    with pytest.raises(ValidationError) as error:
+        services.year_plan_save(association=association, year=year, head=StaffMemberFactory(), theme="", goals="")
+    assert "head" in error.value.error_dict
+    head = _person(association.school, association)
+    first = services.year_plan_save(association=association, year=year, head=head, theme="Тема", goals="")
+    again = services.year_plan_save(association=association, year=year, head=None, theme="Новая тема", goals="")
+    assert first.pk == again.pk and again.theme == "Новая тема" and again.head is None
