@@ -13,9 +13,10 @@ paging is by offset up to MAX_PAGE with "next" when one more row came back.
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, FloatField, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
@@ -41,9 +42,9 @@ MARK_STOP = "\ue001"
 
 
 class What(models.TextChoices):
-    ALL = "all", _("materials and questions")
-    MATERIALS = "materials", _("materials")
-    QUESTIONS = "questions", _("questions")
+    ALL = "all", _("Materials and questions")
+    MATERIALS = "materials", _("Materials")
+    QUESTIONS = "questions", _("Questions")
 
 
 def snippet_html(text):
@@ -88,19 +89,22 @@ def _choices(names):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Words to find"), max_length=MAX_QUERY, required=False, strip=True)
     what = forms.ChoiceField(label=_("Search in"), choices=What.choices, required=False)
-    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *MaterialKind.choices], required=False)
-    subject = forms.ChoiceField(label=_("subject"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *MaterialKind.choices], required=False)
+    subject = forms.ChoiceField(label=_("Subject"), required=False)
     grade = forms.TypedChoiceField(
-        label=_("grade"), choices=[("", "—"), *((g, g) for g in GRADES)], coerce=int, required=False, empty_value=None
+        label=_("Grade"), choices=[("", "—"), *((g, g) for g in GRADES)], coerce=int, required=False, empty_value=None
     )
-    circle = forms.ChoiceField(label=_("who sees it"), choices=[("", "—"), *Circle.choices], required=False)
-    tag = forms.ChoiceField(label=_("problem tag"), required=False)
+    circle = forms.ChoiceField(label=_("Who sees it"), choices=[("", "—"), *Circle.choices], required=False)
+    tag = forms.ChoiceField(label=_("Problem tag"), required=False)
     page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
 
     def __init__(self, *args, subjects=(), tags=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = _choices(subjects)
         self.fields["tag"].choices = _choices(tags)
+        for name, field in self.fields.items():
+            if name not in ("q", "page"):
+                field.widget.attrs["class"] = "form-select form-select-sm"
 
     def clean_what(self):
         return self.cleaned_data.get("what") or What.ALL
@@ -147,7 +151,10 @@ def _hits(model, *, networked, text, kind, subject, grade, circle, tag):
     if grade:
         rows = rows.filter(grades__contains=Param("grades", output_field=GRADE_LIST))
     if subject:
-        rows = rows.filter(subject__name=Param("subject"))
+        # Subjects are per school: every subject of that name, as an array computed once, so the
+        # subject's index narrows the visible rows before they are read.
+        named = Subject.objects.filter(name=Param("subject")).order_by().values("pk")
+        rows = rows.filter(subject_id__any=ArraySubquery(named))
     if circle:
         rows = rows.filter(circle=Param("circle"))
     if tag:
@@ -223,9 +230,15 @@ def hits_page(*, viewer, criteria, page=1):
     if not (criteria.materials or criteria.questions):
         return [], False
     shape = _shape(viewer, criteria)
-    found = _page.rows(
-        shape=shape, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE, **_values(viewer, criteria, shape)
-    )
+    sql, params = _page.sql(shape=shape, **_values(viewer, criteria, shape))
+    # Compiled once per shape, but sent as plain SQL, never as a server-side prepared statement:
+    # after five runs PostgreSQL may keep a generic plan that cannot see how rare the words or
+    # how small the viewer's network are, and the regional benchmark measured it several times
+    # slower (docs/performance.md).
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s OFFSET %s", (*params, PER_PAGE + 1, (page - 1) * PER_PAGE))
+        columns = [column.name for column in cursor.description]
+        found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return found[:PER_PAGE], len(found) > PER_PAGE and page < MAX_PAGE
 
 
