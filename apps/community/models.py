@@ -29,7 +29,8 @@ VIOLATION_FIELDS = {
 }
 
 MaterialQuerySet = circle_scoped_queryset("")
-MaterialPartQuerySet = circle_scoped_queryset("material__")
+# A version is owned by its material's school; a comment by its writer's school.
+MaterialVersionQuerySet = circle_scoped_queryset("material__", school_path="material__school")
 QuestionQuerySet = circle_scoped_queryset("")
 AnswerQuerySet = circle_scoped_queryset("question__")
 
@@ -156,7 +157,7 @@ class MaterialVersion(models.Model):
     file_erased = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MaterialPartQuerySet.as_manager()
+    objects = MaterialVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("material version")
@@ -199,7 +200,7 @@ class MaterialComment(models.Model):
     helped_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = circle_scoped_queryset("material__", school_path="school").as_manager()
+    objects = circle_scoped_queryset("material__").as_manager()
 
     class Meta:
         verbose_name = _("comment")
