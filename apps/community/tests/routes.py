@@ -70,4 +70,5 @@ ROUTES = {
     "community:question_detail": ("get", "question", ANY_MEMBER),
     "community:answer_create": ("post", "question", ANY_MEMBER),
     "community:answer_accept": ("post", "answer", AUTHOR),
+    "community:search": ("get", None, ANY_MEMBER),
 }
