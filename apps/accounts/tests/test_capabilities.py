@@ -99,7 +99,6 @@ def _python_sources():
 NOT_ASKED_YET = {
     "associations.manage",
     "network_events.organise",
-    "help_programmes.manage",
 }
 
 
