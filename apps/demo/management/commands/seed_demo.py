@@ -16,6 +16,7 @@ from apps.demo import audit as audit_demo
 from apps.demo import dashboards as dashboards_demo
 from apps.demo import development_routes
 from apps.demo import erasure as erasure_demo
+from apps.demo import help_programmes as help_programmes_demo
 from apps.demo import mentoring as mentoring_demo
 from apps.demo import notifications as notifications_demo
 from apps.demo import partners as partners_demo
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             teams_demo.seed_teams(schools=schools, users=users, today=today)
             partners_demo.seed_partners(schools=schools, users=users, today=today)
             problemdays_demo.seed_problem_days(schools=schools, users=users, today=today)
+            help_programmes_demo.seed_help_programmes(schools=schools, today=today)
             dashboards_demo.seed_dashboards(schools=schools, today=today)
             surveys_demo.seed_surveys(schools=schools, users=users, today=today)
         return users, created
