@@ -10,6 +10,7 @@ from django.urls import reverse
 from apps.accounts.models import Role, SchoolNetwork
 from apps.core.tests.test_url_walk import ACCOUNT_ROUTES, NETWORK_ROUTES, OBJECTS, PUBLIC_ROUTES, SCHOOL_ROUTES
 from apps.core.tests.world import World, route_roles
+from apps.help_programmes.models import Programme
 from apps.mentoring.models import DevelopmentRoute, MentorGroup
 from apps.partners.models import PartnerOrganisation
 from apps.problemdays.models import ProblemDay
@@ -33,6 +34,10 @@ DEMO_OBJECTS = {
     "partners:partner_detail": _demo_object(PartnerOrganisation),
     "staff:detail": _demo_object(StaffMember),
     "visits:detail": _demo_object(LessonVisit),
+    # A programme belongs to both of its schools: the school's newest.
+    "help_programmes:detail": lambda school: {
+        "pk": Programme.objects.for_school(school).order_by("-year", "pk").values_list("pk", flat=True)[0]
+    },
 }
 ADMINISTRATION = {Role.DEPUTY_HEAD, Role.ADMINISTRATOR}
 
