@@ -2,6 +2,7 @@
 (status and counts only)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 
@@ -81,8 +82,8 @@ def network_xlsx(network, programmes):
         _("Programme"),
         _("Status"),
         _("Milestones"),
-        _("done"),
-        _("overdue"),
+        pgettext("milestones", "done"),
+        pgettext("milestones", "overdue"),
         _("next due on"),
     ]
     rows = [
