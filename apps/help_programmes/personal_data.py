@@ -17,7 +17,7 @@ from .models import HelpMilestone, Responsible
 def collect(*, staff, local_time):
     responsibilities = Section(
         "help_programmes",
-        _("Programmes of help: responsibilities"),
+        _("Programmes of help, responsibilities"),
         [
             ("programme", _("programme")),
             ("year", _("academic year")),
@@ -38,7 +38,7 @@ def collect(*, staff, local_time):
     )
     milestones = Section(
         "help_milestones",
-        _("Programmes of help: milestones"),
+        _("Programmes of help, milestones"),
         [
             ("programme", _("programme")),
             ("milestone", _("milestone")),

@@ -357,9 +357,10 @@ def _scene(school, user, me, size):
 
 
 # The user with their memberships and schools (the session comes from the cache), the
-# card with the staff figures (one query), each source's items (a fixed few each) and the
+# card with the staff figures (one query), each source's items (a fixed few each: the
+# programmes of help two, one's milestones and the reviews due) and the
 # navbar's two counts (notifications, to-dos; the tests count them afresh on every page).
-HOME_QUERIES = 20
+HOME_QUERIES = 22
 
 
 def _home_queries(client):
