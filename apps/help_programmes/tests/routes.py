@@ -19,6 +19,8 @@ MANAGE = "help_programmes.manage"
 
 
 def _programme(w):
+    # Read afresh: a walk that rolled back an earlier object also rolled back the network it made.
+    w.school.refresh_from_db(fields=["network", "is_network_leader"])
     leader, supported = leader_and_supported(w.school)
     return ProgrammeFactory(leader_school=leader, supported_school=supported)
 
