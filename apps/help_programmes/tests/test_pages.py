@@ -5,11 +5,13 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from apps.accounts.tests.factories import UserFactory
-from apps.core.dates import school_today
+from apps.core.dates import academic_year_of, school_today
 from apps.help_programmes.models import Programme
 from apps.help_programmes.tests.factories import (
     DifficultyFactory,
@@ -20,7 +22,7 @@ from apps.help_programmes.tests.factories import (
     leader_and_supported,
 )
 from apps.staff.tests.factories import StaffMemberFactory
-from conftest import client_for
+from conftest import _member, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +41,10 @@ def _fill(programme, size):
         HelpMilestoneFactory(programme=programme, responsible=StaffMemberFactory(school=programme.supported_school))
 
 
-def test_the_programme_page_reads_a_fixed_number_of_queries(programme, teacher, django_assert_max_num_queries):
+def test_the_programme_page_reads_a_fixed_number_of_queries(programme, teacher):
     client = client_for(teacher)
     url = reverse("help_programmes:detail", args=[programme.pk])
     _fill(programme, 2)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _fill(programme, 20)
@@ -57,9 +56,6 @@ def test_the_programme_page_reads_a_fixed_number_of_queries(programme, teacher, 
 
 
 def test_the_list_reads_a_fixed_number_of_queries(programme, teacher, school, other_school):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for(teacher)
     url = reverse("help_programmes:list")
     with CaptureQueriesContext(connection) as small:
@@ -78,8 +74,6 @@ def test_the_supported_schools_members_see_it_and_outsiders_do_not(programme, ou
     # `outsider` is the supported school's administrator here.
     assert client_for(outsider).get(url).status_code == 200
     third = leader_and_supported(programme.leader_school)[1]
-    from conftest import _member
-
     stranger = _member(third, "administrator")
     assert client_for(stranger).get(url).status_code == 404
     assert programme.title in client_for(teacher).get(reverse("help_programmes:list")).content.decode()
@@ -100,7 +94,7 @@ def test_the_supported_schools_administration_edits_but_cannot_create(programme,
 def test_the_leader_creates_with_what_was_typed_kept_on_error(school, other_school, administrator):
     leader_and_supported(school, other_school)
     client = client_for(administrator)
-    year = school_today(school).year if school_today(school).month >= 9 else school_today(school).year - 1
+    year = academic_year_of(school_today(school))
     response = client.post(
         reverse("help_programmes:create"),
         {"supported_school": other_school.pk, "year": 1990, "title": "Моя программа", "goal": "Цель"},
@@ -167,3 +161,20 @@ def test_the_coordinator_sees_every_programme_of_the_network_by_counts(programme
     response = client.get(reverse("help_programmes:network_xlsx", args=[programme.network_id]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[2]][5:8] == [3, 1, 1]
+
+
+def test_the_network_page_reads_a_fixed_number_of_queries(programme, school):
+    coordinator = UserFactory()
+    programme.network.coordinators.add(coordinator)
+    client = client_for(coordinator)
+    url = reverse("help_programmes:network", args=[programme.network_id])
+    _fill(programme, 1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for _n in range(3):
+        leader, supported = leader_and_supported(school)
+        _fill(ProgrammeFactory(leader_school=leader, supported_school=supported), 3)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(large) == len(small)
+    assert response.content.decode().count("data-programme=") == 4
