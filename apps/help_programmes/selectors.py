@@ -115,3 +115,14 @@ def milestones_for_feed(*, user, since):
         .select_related("programme", "programme__supported_school", "programme__leader_school")
         .order_by("due_on", "pk")
     )
+
+
+def milestones_on_calendar(*, staff_ids, first, last):
+    """Milestones of agreed or reviewed programmes these cards answer for, due from
+    `first` to `last` (both included): one query."""
+    return (
+        HelpMilestone.objects.filter(responsible_id__in=staff_ids, due_on__gte=first, due_on__lte=last)
+        .exclude(programme__status=Programme.Status.DRAFT)
+        .select_related("programme")
+        .order_by("due_on", "pk")
+    )

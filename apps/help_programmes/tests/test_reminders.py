@@ -127,3 +127,25 @@ def test_milestones_in_the_responsible_persons_feed_all_day():
     assert [entry.uid for entry in entries] == [f"help-milestone-{milestone.pk}@collabschool"]
     assert entries[0].start == due and entries[0].end == due + datetime.timedelta(days=1)
     assert entries[0].transparent
+
+
+def test_my_milestones_on_my_calendar_page(school, other_school, teacher):
+    from django.urls import reverse
+
+    from conftest import client_for
+
+    leader, supported = leader_and_supported(school, other_school)
+    programme = ProgrammeFactory(leader_school=leader, supported_school=supported)
+    draft = ProgrammeFactory(
+        leader_school=leader, supported_school=supported, year=programme.year + 1, status=Programme.Status.DRAFT
+    )
+    card = StaffMemberFactory(school=school, user=teacher)
+    today = school_today(school)
+    HelpMilestoneFactory(programme=programme, responsible=card, due_on=today, title="Моя контрольная точка")
+    HelpMilestoneFactory(programme=draft, responsible=card, due_on=today, title="Точка черновика")
+    HelpMilestoneFactory(
+        programme=programme, responsible=StaffMemberFactory(school=school), due_on=today, title="Чужая точка"
+    )
+    html = client_for(teacher).get(reverse("mentoring:my_calendar")).content.decode()
+    assert "Моя контрольная точка" in html
+    assert "Точка черновика" not in html and "Чужая точка" not in html
