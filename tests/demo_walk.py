@@ -8,6 +8,7 @@ tests/browser/test_every_page.py) and the page timings of `make bench`
 from django.urls import reverse
 
 from apps.accounts.models import Role, SchoolNetwork
+from apps.associations.models import Meeting, YearPlan
 from apps.core.tests.test_url_walk import ACCOUNT_ROUTES, NETWORK_ROUTES, OBJECTS, PUBLIC_ROUTES, SCHOOL_ROUTES
 from apps.core.tests.world import World, route_roles
 from apps.help_programmes.models import Programme
@@ -26,7 +27,15 @@ def _demo_object(model):
     return lambda school: {"pk": model.objects.filter(school=school).order_by("pk").values_list("pk", flat=True)[0]}
 
 
+def _demo_association(school):
+    """The association with this year's plan (the demo's humanities ШМО)."""
+    plans = YearPlan.objects.filter(school=school, association__isnull=False).order_by("pk")
+    return {"pk": plans.values_list("association", flat=True)[0]}
+
+
 DEMO_OBJECTS = {
+    "associations:detail": _demo_association,
+    "associations:meeting_detail": _demo_object(Meeting),
     "mentoring:route_detail": _demo_object(DevelopmentRoute),
     "mentoring:group_detail": _demo_object(MentorGroup),
     "teams:team_detail": _demo_object(TaskTeam),
