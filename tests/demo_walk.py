@@ -12,6 +12,7 @@ from apps.associations.models import Meeting, YearPlan
 from apps.community.models import Material, Question
 from apps.core.tests.test_url_walk import ACCOUNT_ROUTES, NETWORK_ROUTES, OBJECTS, PUBLIC_ROUTES, SCHOOL_ROUTES
 from apps.core.tests.world import World, route_roles
+from apps.help_programmes.models import Programme
 from apps.mentoring.models import DevelopmentRoute, MentorGroup
 from apps.partners.models import PartnerOrganisation
 from apps.problemdays.models import ProblemDay
@@ -58,6 +59,10 @@ DEMO_OBJECTS = {
     "visits:detail": _demo_object(LessonVisit),
     "community:material_detail": _shared_object(Material, versions=True),
     "community:question_detail": _shared_object(Question),
+    # A programme belongs to both of its schools: the school's newest.
+    "help_programmes:detail": lambda school: {
+        "pk": Programme.objects.for_school(school).order_by("-year", "pk").values_list("pk", flat=True)[0]
+    },
 }
 ADMINISTRATION = {Role.DEPUTY_HEAD, Role.ADMINISTRATOR}
 

@@ -1,0 +1,128 @@
+"""Reads of the programmes of help, each in a fixed number of queries."""
+
+import datetime
+
+from django.db.models import Count, Min, Prefetch, Q
+
+from apps.core.dates import academic_year_bounds, academic_year_of
+
+from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
+
+# The year's review is asked for from this many days before the academic year ends.
+REVIEW_DAYS_BEFORE_END = 92
+
+
+def review_due_from(year):
+    """From which day the review of the academic year `year` is due (1 June)."""
+    return academic_year_bounds(year)[1] - datetime.timedelta(days=REVIEW_DAYS_BEFORE_END)
+
+
+def _with_milestone_counts(programmes, *, today):
+    return programmes.annotate(
+        milestones_total=Count("milestones", distinct=True),
+        milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
+        milestones_overdue=Count(
+            "milestones", filter=Q(milestones__done_on__isnull=True, milestones__due_on__lt=today), distinct=True
+        ),
+        next_due_on=Min(
+            "milestones__due_on", filter=Q(milestones__done_on__isnull=True, milestones__due_on__gte=today)
+        ),
+    )
+
+
+def programmes_of_school(*, school, today):
+    """The programmes the school leads or receives, newest year first, with their
+    milestones counted: one query."""
+    programmes = Programme.objects.for_school(school).select_related("leader_school", "supported_school")
+    return _with_milestone_counts(programmes, today=today).order_by("-year", "leader_school__short_name", "pk")
+
+
+def programme_detail(*, school, pk):
+    """Programme `pk` of `school` with its difficulties, forms of help, responsible
+    people and milestones (five queries whatever their number), or None."""
+    return (
+        Programme.objects.for_school(school)
+        .select_related("leader_school", "supported_school", "network")
+        .prefetch_related(
+            Prefetch("difficulties", queryset=Difficulty.objects.select_related("tag").order_by("pk")),
+            Prefetch(
+                "help_forms",
+                queryset=HelpForm.objects.select_related("difficulty", "group", "team").order_by("pk"),
+            ),
+            Prefetch(
+                "responsibles",
+                queryset=Responsible.objects.select_related("staff", "staff__school").order_by(
+                    "side", "staff__last_name", "pk"
+                ),
+            ),
+            Prefetch(
+                "milestones",
+                queryset=HelpMilestone.objects.select_related("responsible", "responsible__school").order_by(
+                    "due_on", "pk"
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def network_programmes(*, network, today, year=None):
+    """Every programme of the network with its status and milestones done, overdue
+    and next (counts only, no names): one query."""
+    programmes = Programme.objects.filter(network=network).select_related("leader_school", "supported_school")
+    if year is not None:
+        programmes = programmes.filter(year=year)
+    return _with_milestone_counts(programmes, today=today).order_by(
+        "-year", "leader_school__short_name", "supported_school__short_name", "pk"
+    )
+
+
+def milestones_open_for(*, user, school, until):
+    """The open milestones `user` answers for in `school` due by `until` (overdue included)."""
+    return (
+        HelpMilestone.objects.filter(
+            done_on__isnull=True,
+            due_on__lte=until,
+            responsible__user=user,
+            responsible__school=school,
+            programme__status=Programme.Status.AGREED,
+        )
+        .select_related("programme")
+        .order_by("due_on", "pk")
+    )
+
+
+def reviews_due(*, school, today):
+    """Agreed programmes of the school whose year's review is due (or late)."""
+    this_year = academic_year_of(today)
+    last_due = this_year if review_due_from(this_year) <= today else this_year - 1
+    return (
+        Programme.objects.for_school(school)
+        .filter(status=Programme.Status.AGREED, year__lte=last_due)
+        .select_related("leader_school", "supported_school")
+        .order_by("year", "pk")
+    )
+
+
+def milestones_for_feed(*, user, since):
+    """Milestones `user` answers for through a card of a school they still work in:
+    due from `since` on, or still open; the programme agreed or reviewed."""
+    return (
+        HelpMilestone.objects.filter(responsible__user=user, responsible__is_active=True)
+        .filter(Q(due_on__gte=since) | Q(done_on__isnull=True))
+        .exclude(programme__status=Programme.Status.DRAFT)
+        .select_related("programme", "programme__supported_school", "programme__leader_school")
+        .order_by("due_on", "pk")
+    )
+
+
+def milestones_on_calendar(*, staff_ids, first, last):
+    """Milestones of agreed or reviewed programmes these cards answer for, due from
+    `first` to `last` (both included): one query."""
+    return (
+        HelpMilestone.objects.filter(responsible_id__in=staff_ids, due_on__gte=first, due_on__lte=last)
+        .exclude(programme__status=Programme.Status.DRAFT)
+        .select_related("programme")
+        .order_by("due_on", "pk")
+    )

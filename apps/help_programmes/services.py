@@ -1,0 +1,220 @@
+"""Writes of the programmes of help: the leader school draws a programme up with
+the supported school, they agree it, record difficulties, forms of help, the
+people responsible on both sides and milestones, and review the year together."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.core.dates import academic_year_of, school_today
+from apps.core.forms import check_dates
+
+from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
+
+# How far from the school's today a milestone's date may lie (the form offers the same window).
+MILESTONE_YEARS = {"back": 1, "ahead": 2}
+
+
+def programme_years(school):
+    """The academic years a programme may be drawn up for: last year, this one and the next."""
+    this_year = academic_year_of(school_today(school))
+    return [this_year - 1, this_year, this_year + 1]
+
+
+def _require_open(programme):
+    if not programme.is_open:
+        raise ValidationError(_("The year of this programme is reviewed: it is kept as it was."))
+
+
+def _check_schools(leader_school, supported_school):
+    if leader_school.network_id is None or not leader_school.is_network_leader:
+        raise ValidationError(_("Only the leader school of a network draws up a programme of help."))
+    if supported_school.pk == leader_school.pk:
+        raise ValidationError({"supported_school": _("The supported school is another school than the leader.")})
+    if supported_school.network_id != leader_school.network_id:
+        raise ValidationError(
+            {"supported_school": _("The supported school must belong to the same network of schools.")}
+        )
+
+
+@transaction.atomic
+def programme_create(*, leader_school, supported_school, year, title, goal=""):
+    """A new programme in draft, by the leader school of the network for one of
+    its schools (the view lets in the leader school's `help_programmes.manage`)."""
+    _check_schools(leader_school, supported_school)
+    if year not in programme_years(leader_school):
+        raise ValidationError({"year": _("Choose last, this or next academic year.")})
+    programme = Programme(
+        network_id=leader_school.network_id,
+        leader_school=leader_school,
+        supported_school=supported_school,
+        year=year,
+        title=title,
+        goal=goal,
+    )
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+def programme_update(*, programme, title, goal=""):
+    _require_open(programme)
+    programme.title, programme.goal = title, goal
+    programme.full_clean()
+    programme.save(update_fields=["title", "goal"])
+    return programme
+
+
+@transaction.atomic
+def programme_agree(*, programme):
+    """The two schools agree the programme: its difficulties and forms of help are named."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status != Programme.Status.DRAFT:
+        raise ValidationError(_("The programme is already agreed."))
+    if not programme.difficulties.exists() or not programme.help_forms.exists():
+        raise ValidationError(_("Name the difficulties and the forms of help before agreeing the programme."))
+    programme.status = Programme.Status.AGREED
+    programme.agreed_on = school_today(programme.leader_school)
+    programme.full_clean()
+    programme.save(update_fields=["status", "agreed_on"])
+    return programme
+
+
+def difficulty_save(*, programme, text, tag=None, difficulty=None):
+    """Add (or correct) a difficulty; its problem comes from the supported school's own list."""
+    _require_open(programme)
+    if tag is not None and tag.school_id != programme.supported_school_id:
+        raise ValidationError({"tag": _("Choose a problem of the supported school.")})
+    difficulty = difficulty or Difficulty(programme=programme)
+    if difficulty.programme_id != programme.pk:
+        raise ValidationError(_("The difficulty belongs to another programme."))
+    difficulty.text, difficulty.tag = text.strip(), tag
+    difficulty.full_clean()
+    difficulty.save()
+    return difficulty
+
+
+def difficulty_delete(*, difficulty):
+    _require_open(difficulty.programme)
+    difficulty.delete()
+
+
+def _check_group(programme, group):
+    schools = {programme.leader_school_id, programme.supported_school_id}
+    if {group.school_id, group.partner_school_id} != schools:
+        raise ValidationError({"group": _("Choose a network pair of these two schools.")})
+
+
+def _check_team(programme, team):
+    schools = {programme.leader_school_id, programme.supported_school_id}
+    if {team.school_id, team.partner_school_id} != schools:
+        raise ValidationError({"team": _("Choose a task team of these two schools.")})
+
+
+def help_form_save(*, programme, kind, description="", difficulty=None, group=None, team=None, help_form=None):
+    """Add (or correct) a form of help; a network pair or team form may link the
+    pair or team of the two schools that does the work."""
+    _require_open(programme)
+    if difficulty is not None and difficulty.programme_id != programme.pk:
+        raise ValidationError({"difficulty": _("Choose a difficulty of this programme.")})
+    if group is not None:
+        if kind != HelpForm.Kind.NETWORK_PAIR:
+            raise ValidationError({"group": _("Only a network pair form links a pair.")})
+        _check_group(programme, group)
+    if team is not None:
+        if kind != HelpForm.Kind.NETWORK_TEAM:
+            raise ValidationError({"team": _("Only a network team form links a team.")})
+        _check_team(programme, team)
+    help_form = help_form or HelpForm(programme=programme)
+    help_form.kind, help_form.description = kind, description
+    help_form.difficulty, help_form.group, help_form.team = difficulty, group, team
+    help_form.full_clean()
+    help_form.save()
+    return help_form
+
+
+def help_form_delete(*, help_form):
+    _require_open(help_form.programme)
+    help_form.delete()
+
+
+def responsible_add(*, programme, staff, side, role=""):
+    """A person responsible on one side: their card is of that side's school."""
+    _require_open(programme)
+    school_id = programme.leader_school_id if side == Responsible.Side.LEADER else programme.supported_school_id
+    if side not in Responsible.Side.values:
+        raise ValidationError({"side": _("Choose the leader or the supported school.")})
+    if staff.school_id != school_id:
+        raise ValidationError({"staff": _("%(name)s works in another school than this side's.") % {"name": staff}})
+    if not staff.is_active:
+        raise ValidationError({"staff": _("%(name)s no longer works at the school.") % {"name": staff}})
+    responsible = Responsible(programme=programme, staff=staff, side=side, role=role)
+    responsible.full_clean()
+    responsible.save()
+    return responsible
+
+
+def responsible_remove(*, responsible):
+    _require_open(responsible.programme)
+    responsible.delete()
+
+
+def milestone_save(*, programme, title, due_on, responsible=None, note="", milestone=None):
+    """Add (or correct) a milestone; whoever answers for it works in one of the two schools."""
+    _require_open(programme)
+    if responsible is not None:
+        if responsible.school_id not in (programme.leader_school_id, programme.supported_school_id):
+            raise ValidationError({"responsible": _("Choose a person of the two schools.")})
+        if not responsible.is_active:
+            raise ValidationError({"responsible": _("%(name)s no longer works at the school.") % {"name": responsible}})
+    errors = check_dates(programme.leader_school, {"due_on": due_on}, **MILESTONE_YEARS)
+    if errors:
+        raise ValidationError(errors)
+    milestone = milestone or HelpMilestone(programme=programme)
+    milestone.title, milestone.due_on, milestone.responsible, milestone.note = title, due_on, responsible, note
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+def milestone_done(*, milestone, note=None, done_on=None):
+    """Mark a milestone reached, on the responsible school's date."""
+    _require_open(milestone.programme)
+    if milestone.done_on is not None:
+        return milestone
+    school = milestone.responsible.school if milestone.responsible_id else milestone.programme.leader_school
+    milestone.done_on = done_on or school_today(school)
+    if note is not None:
+        milestone.note = note
+    milestone.full_clean()
+    milestone.save(update_fields=["done_on", "note"])
+    return milestone
+
+
+@transaction.atomic
+def programme_review(*, programme, results, review_leader=None, review_supported=None, complete=False):
+    """The joint review of the year («совместный анализ итогов года»): each side
+    writes its analysis (None keeps what is there), both the results; `complete`
+    closes the year once all three are written, and the programme is kept as it was."""
+    programme = Programme.objects.select_for_update().select_related("leader_school").get(pk=programme.pk)
+    if programme.status == Programme.Status.DRAFT:
+        raise ValidationError(_("Agree the programme first: a draft has no year to review."))
+    _require_open(programme)
+    if review_leader is not None:
+        programme.review_leader = review_leader.strip()
+    if review_supported is not None:
+        programme.review_supported = review_supported.strip()
+    programme.results = results.strip()
+    if complete:
+        missing = {
+            name: _("Write this part of the analysis before closing the year.")
+            for name in ("review_leader", "review_supported", "results")
+            if not getattr(programme, name)
+        }
+        if missing:
+            raise ValidationError(missing)
+        programme.status = Programme.Status.REVIEWED
+        programme.reviewed_on = school_today(programme.leader_school)
+    programme.full_clean()
+    programme.save(update_fields=["review_leader", "review_supported", "results", "status", "reviewed_on"])
+    return programme
