@@ -17,6 +17,7 @@ from apps.demo import dashboards as dashboards_demo
 from apps.demo import development_routes
 from apps.demo import erasure as erasure_demo
 from apps.demo import mentoring as mentoring_demo
+from apps.demo import network_events as network_events_demo
 from apps.demo import notifications as notifications_demo
 from apps.demo import partners as partners_demo
 from apps.demo import problemdays as problemdays_demo
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             teams_demo.seed_teams(schools=schools, users=users, today=today)
             partners_demo.seed_partners(schools=schools, users=users, today=today)
             problemdays_demo.seed_problem_days(schools=schools, users=users, today=today)
+            network_events_demo.seed_network_events(schools=schools, today=today)
             dashboards_demo.seed_dashboards(schools=schools, today=today)
             surveys_demo.seed_surveys(schools=schools, users=users, today=today)
         return users, created
