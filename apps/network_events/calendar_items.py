@@ -38,9 +38,8 @@ def item_html(event, *, compact):
 
 
 def feed_items(*, user, since):
-    cards = list(StaffMember.objects.filter(user=user, is_active=True).values_list("pk", flat=True))
-    if not cards:
-        return
+    # One query: the person's cards in the schools they still work in, as a subquery.
+    cards = StaffMember.objects.filter(user=user, is_active=True).values("pk")
     for event in calendar_events(staff_ids=cards, start=since):
         yield FeedEntry(
             uid=feed_uid("network-event", event.pk),

@@ -25,6 +25,21 @@ class EventForm(forms.ModelForm):
         label=_("Leads"), queryset=StaffMember.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
+    field_order = [
+        "kind",
+        "title",
+        "date",
+        "starts",
+        "ends",
+        "place",
+        "online_link",
+        "capacity",
+        "circle",
+        "association",
+        "leads",
+        "description",
+    ]
+
     class Meta:
         model = Event
         fields = ["kind", "title", "description", "place", "online_link", "capacity", "circle", "association"]

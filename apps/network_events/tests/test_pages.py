@@ -14,6 +14,8 @@ from apps.core.todos import todo_count, todo_items, todo_scope
 from apps.network_events import services
 from apps.network_events.models import Event, Registration
 from apps.network_events.selectors import events_page
+from apps.notifications.models import Notification
+from apps.privacy.erasure import staff_member_erase
 from apps.privacy.export import staff_personal_data_sections
 from apps.staff.association_heads import ASSOCIATION_HEADS
 from conftest import client_for
@@ -167,3 +169,25 @@ def test_a_school_outside_the_network_sees_no_network_event(main_school):
     lone = SchoolFactory(network=None)
     viewer = services.staff_viewer(person(lone))
     assert list(events_page(viewer=viewer, when="upcoming")) == []
+
+
+def test_an_erasure_deletes_future_registrations_keeps_past_ones_and_tells_nobody(main_school):
+    leaving, waiting = person(main_school), person(main_school)
+    future = EventFactory(school=main_school, capacity=1)
+    RegistrationFactory(event=future, staff=leaving)
+    RegistrationFactory(event=future, staff=waiting, status=Registration.Status.WAITLISTED)
+    InvitationFactory(event=future, staff=leaving)
+    past = EventFactory(school=main_school)
+    Event.objects.filter(pk=past.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=3),
+        ends_at=timezone.now() - datetime.timedelta(days=3, hours=-1),
+    )
+    RegistrationFactory(event=past, staff=leaving, attended=True)
+
+    record = staff_member_erase(staff=leaving, reason="Заявление об отзыве согласия")
+
+    assert list(Registration.objects.filter(staff=leaving).values_list("event_id", flat=True)) == [past.pk]
+    assert Registration.objects.get(event=future, staff=waiting).status == Registration.Status.REGISTERED
+    assert not Notification.objects.filter(kind=Notification.Kind.EVENT_PLACE_FREED).exists()
+    assert not future.invitations.exists()
+    assert "network_event_registrations" in str(record.categories)
