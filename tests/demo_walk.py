@@ -11,6 +11,7 @@ from apps.accounts.models import Role, SchoolNetwork
 from apps.core.tests.test_url_walk import ACCOUNT_ROUTES, NETWORK_ROUTES, OBJECTS, PUBLIC_ROUTES, SCHOOL_ROUTES
 from apps.core.tests.world import World, route_roles
 from apps.mentoring.models import DevelopmentRoute, MentorGroup
+from apps.network_events.models import Event
 from apps.partners.models import PartnerOrganisation
 from apps.problemdays.models import ProblemDay
 from apps.staff.models import StaffMember
@@ -33,6 +34,7 @@ DEMO_OBJECTS = {
     "partners:partner_detail": _demo_object(PartnerOrganisation),
     "staff:detail": _demo_object(StaffMember),
     "visits:detail": _demo_object(LessonVisit),
+    "network_events:detail": _demo_object(Event),
 }
 ADMINISTRATION = {Role.DEPUTY_HEAD, Role.ADMINISTRATOR}
 

@@ -9,7 +9,8 @@ def person(school, *roles, **card):
     """A member of `school` with an account and a staff card."""
     user = UserFactory()
     MembershipFactory(user=user, school=school, roles=list(roles) or [Role.TEACHER])
-    return StaffMemberFactory(school=school, user=user, last_name=user.last_name, **card)
+    card.setdefault("last_name", user.last_name)
+    return StaffMemberFactory(school=school, user=user, **card)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 import datetime
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -191,3 +193,47 @@ def test_an_erasure_deletes_future_registrations_keeps_past_ones_and_tells_nobod
     assert not Notification.objects.filter(kind=Notification.Kind.EVENT_PLACE_FREED).exists()
     assert not future.invitations.exists()
     assert "network_event_registrations" in str(record.categories)
+
+
+def test_the_attendee_list_is_the_organisers_alone(main_school):
+    organiser, registered = person(main_school), person(main_school)
+    secret = person(main_school, last_name="Секретова")
+    event = EventFactory(school=main_school, created_by=organiser)
+    RegistrationFactory(event=event, staff=registered)
+    RegistrationFactory(event=event, staff=secret)
+    url = reverse("network_events:detail", args=[event.pk])
+    assert "Секретова" in _client(organiser).get(url).content.decode()
+    assert "Секретова" not in _client(registered).get(url).content.decode()
+    assert _client(registered).get(reverse("network_events:attendees_xlsx", args=[event.pk])).status_code == 403
+
+
+def test_the_detail_page_reads_the_same_queries_at_any_size(main_school, partner_school, django_assert_num_queries):
+    organiser = person(main_school)
+    event = EventFactory(school=main_school, circle="network", created_by=organiser, leads=[organiser])
+    client = _client(organiser)
+    url = reverse("network_events:detail", args=[event.pk])
+    client.get(url)
+
+    def count(n):
+        for _ in range(n):
+            RegistrationFactory(event=event, staff=person(partner_school))
+            InvitationFactory(event=event, staff=person(partner_school))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert count(2) == count(20)
+
+
+def test_a_new_time_is_told_to_the_registered(main_school):
+    event = EventFactory(school=main_school, circle="school")
+    me = person(main_school)
+    services.registration_create(event=event, staff=me)
+    services.event_update(event=event, title="Новое название")
+    assert not Notification.objects.filter(user=me.user).exists()
+    services.event_update(
+        event=event,
+        starts_at=event.starts_at + datetime.timedelta(hours=1),
+        ends_at=event.ends_at + datetime.timedelta(hours=1),
+    )
+    assert Notification.objects.filter(user=me.user, kind=Notification.Kind.EVENT_REMINDER).count() == 1
