@@ -67,7 +67,7 @@ class EventForm(forms.ModelForm):
             associations = SubjectAssociation.objects.for_school(school)
         else:
             # A head without the capability organises for their own association only.
-            self.fields["association"].required = True
+            self.fields["association"].required = instance is None or instance.pk is None
             associations = SubjectAssociation.objects.for_school(school).filter(pk__in=associations)
         self.fields["association"].queryset = associations
         self.fields["leads"].queryset = (

@@ -110,7 +110,11 @@ def event_detail(request, pk):
 @school_view()
 def event_edit(request, pk):
     event = _organised(request, pk)
-    form = EventForm(request.POST or None, instance=event, school=event.school)
+    kwargs = {"school": event.school}
+    if not (event.school_id == request.school.pk and request.membership.can("network_events.organise")):
+        # A lead or a head keeps the event's association, or moves it to one they head.
+        kwargs["associations"] = {event.association_id, *headed(request)} - {None}
+    form = EventForm(request.POST or None, instance=event, **kwargs)
     if not event.is_open:
         messages.warning(request, _("A held or cancelled event is not changed."))
         return redirect("network_events:detail", event.pk)
