@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
@@ -70,8 +71,12 @@ class EventForm(forms.ModelForm):
             self.fields["association"].required = instance is None or instance.pk is None
             associations = SubjectAssociation.objects.for_school(school).filter(pk__in=associations)
         self.fields["association"].queryset = associations
+        # The school's people, and leads of other schools of the network already chosen.
+        current = instance.leads.values("pk") if instance is not None and instance.pk else []
         self.fields["leads"].queryset = (
-            StaffMember.objects.for_school(school).filter(is_active=True).order_by("last_name", "first_name", "pk")
+            StaffMember.objects.filter(Q(school=school, is_active=True) | Q(pk__in=current))
+            .select_related("school")
+            .order_by("last_name", "first_name", "pk")
         )
         self.fields["date"].help_text = _("Date and time in the organiser school's time zone (%(zone)s).") % {
             "zone": school.time_zone

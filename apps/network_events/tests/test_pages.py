@@ -237,3 +237,30 @@ def test_a_new_time_is_told_to_the_registered(main_school):
         ends_at=event.ends_at + datetime.timedelta(hours=1),
     )
     assert Notification.objects.filter(user=me.user, kind=Notification.Kind.EVENT_REMINDER).count() == 1
+
+
+def test_the_edit_form_shows_and_takes_the_organisers_time(main_school, partner_school):
+    creator = person(main_school)
+    lead = person(partner_school)  # Vladivostok, UTC+10: the form still speaks Samara time
+    event = EventFactory(school=main_school, circle="network", created_by=creator, leads=[lead], capacity=5)
+    url = reverse("network_events:edit", args=[event.pk])
+    page = _client(lead).get(url).content.decode()
+    assert 'value="15:00"' in page
+    data = {
+        "kind": event.kind,
+        "title": event.title,
+        "date": timezone.localtime(event.starts_at, main_school.tzinfo).date().isoformat(),
+        "starts": "09:30",
+        "ends": "11:00",
+        "place": event.place,
+        "capacity": "5",
+        "circle": "network",
+        "leads": [lead.pk],
+    }
+    response = _client(lead).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event.refresh_from_db()
+    assert timezone.localtime(event.starts_at, main_school.tzinfo).strftime("%H:%M") == "09:30"
+    # Another association than the event's is not offered to a lead.
+    response = _client(lead).post(url, {**data, "association": creator.association_id})
+    assert response.status_code == 200
