@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.core.prepared import Param
 from apps.core.tenancy import Circle, CircleScopedQuerySet
 from apps.core.validation import bounded_texts
 from apps.staff.models import StaffMember, SubjectAssociation
@@ -41,7 +42,9 @@ class EventQuerySet(CircleScopedQuerySet):
         if viewer.staff_id is not None:
             invited |= Q(staff_id=viewer.staff_id)
             q |= Q(created_by_id=viewer.staff_id)
-        if viewer.association_ids:
+        if isinstance(viewer.association_ids, Param):
+            invited |= Q(association_id__any=viewer.association_ids)
+        elif viewer.association_ids:
             invited |= Q(association_id__in=tuple(viewer.association_ids))
         return q | Q(Exists(Invitation.objects.filter(invited, event=OuterRef("pk"))))
 

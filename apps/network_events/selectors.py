@@ -2,11 +2,12 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.utils import timezone
 
-from apps.core.paging import page_with_count
-from apps.core.tenancy import get_visible_or_404
+from apps.core.paging import prepared_page
+from apps.core.prepared import Param, prepared_query
+from apps.core.tenancy import Viewer, get_visible_or_404
 from apps.staff.models import StaffMember
 
 from .models import Event, Invitation, Registration
@@ -26,18 +27,27 @@ def _with_counts(events, *, staff_id):
     return events
 
 
-def events_page(*, viewer, when, kind="", number=1, per_page=25, now=None):
-    """A page of the events the viewer may see: upcoming (soonest first) or past
-    (latest first), of one kind or all. One query."""
-    now = now or timezone.now()
+@prepared_query
+def _events_page(*, networked, kind, past):
+    viewer = Viewer.params(networked=networked)
     events = Event.objects.visible_to(viewer).select_related("school")
     if kind:
-        events = events.filter(kind=kind)
-    if when == "past":
-        events = events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+        events = events.filter(kind=Param("kind"))
+    if past:
+        events = events.filter(ends_at__lt=Param("now")).order_by("-starts_at", "-pk")
     else:
-        events = events.filter(ends_at__gte=now).order_by("starts_at", "pk")
-    return page_with_count(_with_counts(events, staff_id=viewer.staff_id), number=number, per_page=per_page)
+        events = events.filter(ends_at__gte=Param("now")).order_by("starts_at", "pk")
+    return _with_counts(events, staff_id=viewer.staff_id).annotate(total_count=Window(Count("*")))
+
+
+def events_page(*, viewer, when, kind="", number=1, per_page=25, now=None):
+    """A page of the events the viewer may see: upcoming (soonest first) or past
+    (latest first), of one kind or all. One prepared query."""
+    values = {**viewer.values(), "now": now or timezone.now()}
+    if kind:
+        values["kind"] = kind
+    shape = {**viewer.shape(), "kind": bool(kind), "past": when == "past"}
+    return prepared_page(_events_page, number=number, per_page=per_page, shape=shape, **values)
 
 
 def event_detail(*, viewer, pk):
