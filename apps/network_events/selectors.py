@@ -3,11 +3,12 @@
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
+from django.http import Http404
 from django.utils import timezone
 
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, prepared_query
-from apps.core.tenancy import Viewer, get_visible_or_404
+from apps.core.tenancy import Viewer
 from apps.staff.models import StaffMember
 
 from .models import Event, Invitation, Registration
@@ -50,15 +51,28 @@ def events_page(*, viewer, when, kind="", number=1, per_page=25, now=None):
     return prepared_page(_events_page, number=number, per_page=per_page, shape=shape, **values)
 
 
+@prepared_query
+def _event_detail(*, networked):
+    viewer = Viewer.params(networked=networked)
+    events = (
+        Event.objects.visible_to(viewer)
+        .filter(pk=Param("pk"))
+        .select_related("school", "association", "created_by")
+        .prefetch_related("leads")
+    )
+    return _with_counts(events, staff_id=viewer.staff_id)
+
+
 def event_detail(*, viewer, pk):
     """The event as its page shows it: organiser school, association, creator,
-    leads, the counts and the viewer's own registration. Two queries; 404 outside
-    the viewer's circles."""
-    events = _with_counts(
-        Event.objects.select_related("school", "association", "created_by").prefetch_related("leads"),
-        staff_id=viewer.staff_id,
-    )
-    return get_visible_or_404(events, viewer=viewer, pk=pk)
+    leads, the counts and the viewer's own registration. Two queries (one
+    prepared, and the leads); 404 outside the viewer's circles, through the same
+    rule as `get_visible_or_404`."""
+    # A key no bigint holds is no event (and never reaches the database).
+    found = _event_detail.rows(shape=viewer.shape(), pk=pk, **viewer.values()) if 0 < int(pk) < 2**63 else []
+    if not found:
+        raise Http404(str(Event._meta.verbose_name))
+    return found[0]
 
 
 def event_attendees(event):

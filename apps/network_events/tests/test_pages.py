@@ -264,3 +264,9 @@ def test_the_edit_form_shows_and_takes_the_organisers_time(main_school, partner_
     # Another association than the event's is not offered to a lead.
     response = _client(lead).post(url, {**data, "association": creator.association_id})
     assert response.status_code == 200
+
+
+def test_a_key_beyond_any_event_is_not_found(main_school):
+    client = _client(person(main_school))
+    assert client.get(f"/events/{2**63}/").status_code == 404
+    assert client.post(f"/events/{2**64}/register/").status_code == 404
