@@ -14,7 +14,8 @@
 #
 # Usage: bin/bench.sh
 # Environment (defaults in brackets): BENCH_SCHOOLS (200), BENCH_STAFF (25 per
-# school), BENCH_VISITS (1000000), BENCH_YEARS (10), BENCH_REPEAT (50 timed
+# school), BENCH_VISITS (1000000), BENCH_YEARS (10), BENCH_MATERIALS (100000
+# community materials), BENCH_COMMENTS (500000 comments), BENCH_REPEAT (50 timed
 # requests per page), BENCH_DURATION (10 s of wrk per page), BENCH_PGPORT
 # (25434), BENCH_REDISPORT (26381). A quick smoke run:
 #   BENCH_SCHOOLS=20 BENCH_VISITS=20000 BENCH_REPEAT=5 BENCH_DURATION=2 bin/bench.sh
@@ -81,7 +82,9 @@ python manage.py bench_generate \
     --schools "${BENCH_SCHOOLS:-200}" \
     --staff-per-school "${BENCH_STAFF:-25}" \
     --visits "${BENCH_VISITS:-1000000}" \
-    --years "${BENCH_YEARS:-10}"
+    --years "${BENCH_YEARS:-10}" \
+    --materials "${BENCH_MATERIALS:-100000}" \
+    --comments "${BENCH_COMMENTS:-500000}"
 python manage.py bench_run \
     --repeat "${BENCH_REPEAT:-50}" \
     --duration "${BENCH_DURATION:-10}" || failed+=("the regional dataset")

@@ -8,6 +8,8 @@ tests/browser/test_every_page.py) and the page timings of `make bench`
 from django.urls import reverse
 
 from apps.accounts.models import Role, SchoolNetwork
+from apps.associations.models import Meeting, YearPlan
+from apps.community.models import Material, Question
 from apps.core.tests.test_url_walk import ACCOUNT_ROUTES, NETWORK_ROUTES, OBJECTS, PUBLIC_ROUTES, SCHOOL_ROUTES
 from apps.core.tests.world import World, route_roles
 from apps.mentoring.models import DevelopmentRoute, MentorGroup
@@ -26,7 +28,28 @@ def _demo_object(model):
     return lambda school: {"pk": model.objects.filter(school=school).order_by("pk").values_list("pk", flat=True)[0]}
 
 
+def _shared_object(model, versions=False):
+    """The demo's first school-wide material or question with the most to show (every
+    member may open it: a draft or an association's would be another person's)."""
+
+    def kwargs(school):
+        rows = model.objects.filter(school=school, circle="school")
+        if versions:
+            rows = rows.filter(current_version__gte=2, comments__isnull=False)
+        return {"pk": rows.order_by("pk").values_list("pk", flat=True)[0]}
+
+    return kwargs
+
+
+def _demo_association(school):
+    """The association with this year's plan (the demo's humanities ШМО)."""
+    plans = YearPlan.objects.filter(school=school, association__isnull=False).order_by("pk")
+    return {"pk": plans.values_list("association", flat=True)[0]}
+
+
 DEMO_OBJECTS = {
+    "associations:detail": _demo_association,
+    "associations:meeting_detail": _demo_object(Meeting),
     "mentoring:route_detail": _demo_object(DevelopmentRoute),
     "mentoring:group_detail": _demo_object(MentorGroup),
     "teams:team_detail": _demo_object(TaskTeam),
@@ -34,6 +57,8 @@ DEMO_OBJECTS = {
     "partners:partner_detail": _demo_object(PartnerOrganisation),
     "staff:detail": _demo_object(StaffMember),
     "visits:detail": _demo_object(LessonVisit),
+    "community:material_detail": _shared_object(Material, versions=True),
+    "community:question_detail": _shared_object(Question),
     "network_events:detail": _demo_object(Event),
 }
 ADMINISTRATION = {Role.DEPUTY_HEAD, Role.ADMINISTRATOR}

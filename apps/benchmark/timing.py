@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 URLCONF = __name__
 BARE_URL_NAME = "bench-bare"
@@ -88,12 +89,16 @@ class Page:
     # of the minimal view's requests/s.
     p50_goal_ms: float | None = None
     share_goal: float | None = None
+    # A query string added to the URL (a search's words and filters).
+    query: str = ""
 
 
 SCHOOL_GOAL_MS = 150.0
 NETWORK_GOAL_MS = 500.0
 # The deadline board is opened many times a day by every curator and the administration.
 BOARD_GOAL_MS = 50.0
+# A search with filters across the community, at 100,000 materials and 500,000 comments.
+SEARCH_GOAL_MS = 50.0
 
 # The bare view first: every ratio is taken against it.
 PAGES = (
@@ -113,6 +118,36 @@ PAGES = (
     Page("list: partners registry", "partners:registry"),
     Page("list: joint activities", "partners:activity_list"),
     Page("list: problem-theme days", "problemdays:day_list"),
+    # Searched by a teacher with an association in the first network's leader school (the curator).
+    Page(
+        "search: rare phrase + subject + grade",
+        "community:search",
+        "curator",
+        goal_ms=SEARCH_GOAL_MS,
+        query=urlencode({"q": "фенологические наблюдения", "subject": "Биология", "grade": 7}),
+    ),
+    Page(
+        "search: common word (урок)",
+        "community:search",
+        "curator",
+        goal_ms=SEARCH_GOAL_MS,
+        query=urlencode({"q": "урок"}),
+    ),
+    Page(
+        "search: filters only (network circle, subject)",
+        "community:search",
+        "curator",
+        goal_ms=SEARCH_GOAL_MS,
+        query=urlencode({"circle": "network", "subject": "Математика"}),
+    ),
+    Page(
+        "search: questions only",
+        "community:search",
+        "curator",
+        goal_ms=SEARCH_GOAL_MS,
+        query=urlencode({"what": "questions", "q": "работа в группах"}),
+    ),
+    Page("list: materials", "community:material_list", "curator", goal_ms=SCHOOL_GOAL_MS),
 )
 
 
@@ -156,7 +191,8 @@ def pages_resolve(pages, *, network_id):
         for page in pages:
             kwargs = {"network_id": network_id} if page.persona == "coordinator" else {}
             try:
-                resolved.append((page, reverse(page.url_name, kwargs=kwargs)))
+                url = reverse(page.url_name, kwargs=kwargs)
+                resolved.append((page, f"{url}?{page.query}" if page.query else url))
             except NoReverseMatch:
                 missing.append(f"{page.label}: no URL named {page.url_name!r} yet, skipped")
     return resolved, missing

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.personal_data import register as personal_data_register
+from apps.core.todos import TASK_SOURCES
 
 
 class CommunityConfig(AppConfig):
@@ -10,6 +11,9 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         """The app fills core's registries (tasks, calendar, sweeps, personal data) here."""
-        from . import personal_data
+        from . import personal_data, todos
+
+        # Questions answered with none marked as helpful, on the asker's «Мои дела».
+        TASK_SOURCES.register("community", todos.SOURCE)
 
         personal_data_register(personal_data.SOURCE)

@@ -132,11 +132,14 @@
   function init() {
     var rules = patterns();
     if (!rules.length) return;
-    document.querySelectorAll("form[data-nudge]").forEach(function (form) {
+    document.querySelectorAll("form[data-nudge]:not([data-nudge-bound])").forEach(function (form) {
+      form.setAttribute("data-nudge-bound", "");
       setUp(form, rules);
     });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+  // A form that htmx brings in (a comment thread after a post) gets its nudge too.
+  document.addEventListener("htmx:afterSettle", init);
 })();

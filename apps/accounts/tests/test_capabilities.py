@@ -97,7 +97,6 @@ def _python_sources():
 # Capabilities named before the pages that ask them, so that the apps built in
 # parallel share one table. The app whose view first asks one takes it off here.
 NOT_ASKED_YET = {
-    "associations.manage",
     "help_programmes.manage",
 }
 

@@ -9,6 +9,7 @@ consistency are what the dashboards' timings depend on.
 import io
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 from django.test import Client
@@ -16,14 +17,25 @@ from django.test import Client
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
 from apps.benchmark import timing
 from apps.benchmark.management.commands.bench_run import Command as BenchRun
+from apps.community.models import Answer, Material, MaterialComment, MaterialVersion, Question
 from apps.core.dates import academic_year_of
+from apps.core.tenancy import Circle
 from apps.mentoring.models import MentorGroup
 from apps.staff.models import StaffMember
 from apps.visits.models import LessonVisit, VisitObserver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TINY = {"schools": 3, "staff_per_school": 6, "visits": 300, "years": 2, "network_size": 20}
+TINY = {
+    "schools": 3,
+    "staff_per_school": 6,
+    "visits": 300,
+    "years": 2,
+    "network_size": 20,
+    "materials": 200,
+    "comments": 500,
+    "questions": 30,
+}
 
 
 def generate(**options):
@@ -63,6 +75,38 @@ def test_generates_the_requested_dataset():
         assert SchoolNetwork.objects.filter(coordinators=coordinator).exists()
 
 
+def test_generates_the_community_in_its_circles():
+    generate(schools=4, network_size=3)
+
+    assert Material.objects.count() == 200
+    assert MaterialComment.objects.count() == 500
+    assert Question.objects.count() == 30
+    circles = dict(Material.objects.values_list("circle").annotate(n=Count("pk")))
+    assert set(circles) == set(Circle.values)
+    assert circles["draft"] < circles["school"] and circles["draft"] < circles["network"]
+    # The author is the school's, with their association when shared with it.
+    assert not Material.objects.exclude(author__school=F("school")).exists()
+    assert not Material.objects.filter(circle="association").exclude(association=F("author__association")).exists()
+    assert 1.1 < MaterialVersion.objects.count() / 200 < 1.5
+    assert not Material.objects.filter(tags__isnull=True).exists()
+    assert not Material.objects.exclude(tags__school=F("school")).exists()
+    # Comments: on shared materials, from colleagues of the same network (or school), replies one level deep.
+    comments = MaterialComment.objects.select_related("material__school", "school", "parent")
+    assert not comments.filter(material__circle="draft").exists()
+    for comment in comments:
+        assert comment.school.network_id == comment.material.school.network_id
+        if comment.material.school.network_id is None:
+            assert comment.school_id == comment.material.school_id
+        assert comment.parent is None or (
+            comment.parent.parent_id is None and comment.parent.material_id == comment.material_id
+        )
+    assert 0.1 < comments.filter(parent__isnull=False).count() / 500 < 0.3
+    assert Answer.objects.count() == 3 * Question.objects.exclude(circle="draft").count()
+    # Words are drawn Zipf-like: «урок» is in most texts, the last phrase in few.
+    common = Material.objects.filter(search_vector=SearchQuery("урок", config="russian")).count()
+    assert common > 100
+
+
 def test_refuses_a_database_with_schools_unless_forced():
     generate()
     with pytest.raises(CommandError):
@@ -78,6 +122,10 @@ def test_times_pages_in_process_next_to_the_bare_view():
     pages = [page for page in timing.PAGES if page.url_name in (timing.BARE_URL_NAME, "staff:list", "visits:deadlines")]
     targets, missing = timing.pages_resolve(pages, network_id=network.pk)
     assert not missing
+    searched = [page for page in timing.PAGES if page.url_name == "community:search"]
+    found, _missing = timing.pages_resolve(searched, network_id=network.pk)
+    assert [url.split("?")[1] for _page, url in found] == [page.query for page in searched]
+    assert "q=%D1%83%D1%80%D0%BE%D0%BA" in {page.label: url for page, url in found}["search: common word (урок)"]
 
     clients = {
         "admin": command.client_for(admin, school),

@@ -80,11 +80,21 @@ def test_the_branches_name_the_right_circles():
     assert {"circle": Circle.ASSOCIATION, "association_id__in": (5,)} in branches
     assert {"circle__in": (Circle.SCHOOL, Circle.NETWORK), "school_id": 1} in branches
     network = next(b for b in branches if b.get("circle") == Circle.NETWORK)
-    subquery = network["school_id__in"]
+    subquery = network["school_id__any"]
     # The school's network is read now, from the schools table, never copied on the row.
-    assert subquery.model is School
+    assert subquery.query.model is School
     sql = str(subquery.query)
     assert '"accounts_school"."network_id" = 7' in sql
+
+
+def test_the_network_branch_is_an_index_condition_on_an_array_of_the_schools():
+    # `IN (SELECT …)` inside an OR is a filter PostgreSQL runs over every network-circle row of
+    # every network; `= ANY(ARRAY(SELECT …))` is computed once and searched in (school, circle).
+    branches = _branches(_queryset().visible_q(FULL))
+    schools = next(b for b in branches if b.get("circle") == Circle.NETWORK)["school_id__any"]
+    sql = str(School.objects.filter(pk__any=schools).order_by().query)
+    assert '"accounts_school"."id" = ANY((ARRAY(SELECT' in sql
+    assert "ORDER BY" not in sql
 
 
 def test_a_draft_is_matched_only_by_its_author():
@@ -102,7 +112,7 @@ def test_the_prefix_reaches_the_shared_row():
     assert {"staff__author_id": 3} in branches
     assert {"staff__circle__in": (Circle.SCHOOL, Circle.NETWORK), "staff__school_id": 1} in branches
     network = next(b for b in branches if b.get("staff__circle") == Circle.NETWORK)
-    assert network["staff__school_id__in"].model is School
+    assert network["staff__school_id__any"].query.model is School
 
 
 def test_a_viewer_with_nothing_sees_nothing():

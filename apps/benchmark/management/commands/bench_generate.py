@@ -23,7 +23,7 @@ from psycopg2.extras import execute_values
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
 from apps.core.dates import academic_year_bounds, academic_year_of
 from apps.dashboards.services import summaries_refresh
-from apps.mentoring.models import MentorGroup, MentorGroupMember
+from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
 from apps.partners.models import JointActivity, PartnerDirection, PartnerOrganisation
 from apps.problemdays.models import DayActivity, ProblemDay, Reflection
 from apps.staff.models import (
@@ -55,6 +55,310 @@ ASSOCIATIONS = ("ШМО гуманитарного цикла", "ШМО есте
 SURNAMES = ("Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов")
 FIRST_NAMES = ("Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Светлана", "Сергей", "Андрей", "Татьяна")
 PATRONYMICS = ("Ивановна", "Петровна", "Сергеевна", "Николаевна", "Викторовна", "Андреевна")
+# Words and phrases of Russian pedagogy the community's generated texts are drawn from: the first are
+# drawn most often (a Zipf-like draw), so «урок» is common and the last ones are rare.
+COMMUNITY_WORDS = (
+    "урок",
+    "ученики",
+    "класс",
+    "задание",
+    "текст",
+    "работа в группах",
+    "обратная связь",
+    "оценивание",
+    "смысловое чтение",
+    "формирующее оценивание",
+    "проектная деятельность",
+    "рефлексия",
+    "цель урока",
+    "учебная задача",
+    "мотивация",
+    "функциональная грамотность",
+    "читательская грамотность",
+    "математическая грамотность",
+    "естественно-научная грамотность",
+    "критическое мышление",
+    "диалог",
+    "вопросы учителя",
+    "работа в парах",
+    "дифференциация",
+    "индивидуальный подход",
+    "домашнее задание",
+    "контрольная работа",
+    "самостоятельная работа",
+    "проверочная работа",
+    "ВПР",
+    "ОГЭ",
+    "ЕГЭ",
+    "подготовка к экзамену",
+    "олимпиада",
+    "исследовательская работа",
+    "учебный проект",
+    "кейс",
+    "игровые технологии",
+    "технология развития критического мышления",
+    "кластер",
+    "синквейн",
+    "инсерт",
+    "денотатный граф",
+    "таблица «знаю — хочу узнать — узнал»",
+    "мозговой штурм",
+    "ментальная карта",
+    "лист самооценки",
+    "критерии оценивания",
+    "чек-лист",
+    "рубрики",
+    "взаимооценка",
+    "самооценка",
+    "портфолио",
+    "рабочая программа",
+    "тематическое планирование",
+    "технологическая карта урока",
+    "конспект урока",
+    "методическая разработка",
+    "презентация",
+    "мастер-класс",
+    "видеоурок",
+    "открытый урок",
+    "внеурочная деятельность",
+    "классный час",
+    "родительское собрание",
+    "работа с родителями",
+    "адаптация пятиклассников",
+    "преемственность",
+    "начальная школа",
+    "основная школа",
+    "старшая школа",
+    "профильное обучение",
+    "ФГОС",
+    "федеральная рабочая программа",
+    "метапредметные результаты",
+    "личностные результаты",
+    "предметные результаты",
+    "универсальные учебные действия",
+    "познавательные действия",
+    "коммуникативные действия",
+    "регулятивные действия",
+    "учебное сотрудничество",
+    "смешанное обучение",
+    "перевёрнутый класс",
+    "цифровые ресурсы",
+    "электронный журнал",
+    "интерактивная доска",
+    "онлайн-тренажёр",
+    "дистанционное обучение",
+    "видеофрагмент",
+    "учебный диалог",
+    "проблемная ситуация",
+    "проблемный вопрос",
+    "постановка проблемы",
+    "выдвижение гипотезы",
+    "эксперимент",
+    "лабораторная работа",
+    "практическая работа",
+    "наблюдение",
+    "экскурсия",
+    "музейный урок",
+    "урок-путешествие",
+    "урок-игра",
+    "квест",
+    "дебаты",
+    "ролевая игра",
+    "театрализация",
+    "чтение с остановками",
+    "пересказ",
+    "сочинение",
+    "изложение",
+    "диктант",
+    "орфография",
+    "пунктуация",
+    "словарная работа",
+    "устная речь",
+    "письменная речь",
+    "работа с текстом",
+    "анализ стихотворения",
+    "анализ эпизода",
+    "литературная гостиная",
+    "дроби",
+    "уравнения",
+    "текстовые задачи",
+    "геометрия",
+    "функции",
+    "вероятность и статистика",
+    "устный счёт",
+    "решение задач",
+    "моделирование",
+    "закон Ома",
+    "механика",
+    "оптика",
+    "электричество",
+    "фотосинтез",
+    "клетка",
+    "экосистема",
+    "химические реакции",
+    "периодическая система",
+    "география России",
+    "климат",
+    "карта",
+    "история России",
+    "Великая Отечественная война",
+    "исторический источник",
+    "обществознание",
+    "финансовая грамотность",
+    "права ребёнка",
+    "английский язык",
+    "Present Perfect",
+    "аудирование",
+    "говорение",
+    "лексика",
+    "грамматика",
+    "информатика",
+    "алгоритмы",
+    "программирование",
+    "робототехника",
+    "технология",
+    "изобразительное искусство",
+    "музыка",
+    "физическая культура",
+    "здоровьесбережение",
+    "дисциплина на уроке",
+    "тишина в классе",
+    "правила работы",
+    "организационный момент",
+    "актуализация знаний",
+    "первичное закрепление",
+    "контроль и коррекция",
+    "итог урока",
+    "домашнее задание по выбору",
+    "опережающее задание",
+    "дети с ОВЗ",
+    "инклюзия",
+    "одарённые дети",
+    "слабоуспевающие ученики",
+    "неуспешность",
+    "тревожность",
+    "учебная мотивация",
+    "интерес к предмету",
+    "внимание",
+    "память",
+    "темп урока",
+    "хронометраж",
+    "время на объяснение",
+    "паузы",
+    "смена деятельности",
+    "физкультминутка",
+    "наглядность",
+    "раздаточный материал",
+    "опорный конспект",
+    "памятка",
+    "алгоритм действий",
+    "образец",
+    "инструкция",
+    "карточки",
+    "рабочий лист",
+    "тетрадь",
+    "учебник",
+    "хрестоматия",
+    "справочник",
+    "словарь",
+    "атлас",
+    "контурная карта",
+    "сетевое взаимодействие",
+    "наставничество",
+    "взаимопосещение",
+    "педагогический тур",
+    "lesson study",
+    "исследование урока",
+    "методическое объединение",
+    "педсовет",
+    "самообразование",
+    "аттестация",
+    "профессиональные затруднения",
+    "школа-лидер",
+    "тьюторское сопровождение",
+    "совместный семинар",
+    "коуч-сессия",
+    "вебинар",
+    "педагогическая мастерская",
+    "фестиваль уроков",
+    "конкурс",
+    "публикация",
+    "обобщение опыта",
+    "трансляция опыта",
+    "инновационная площадка",
+    "проектная неделя",
+    "день проблемной темы",
+    "метапредметная неделя",
+    "интегрированный урок",
+    "бинарный урок",
+    "межпредметные связи",
+    "краеведение",
+    "экологическое воспитание",
+    "патриотическое воспитание",
+    "профориентация",
+    "проба профессии",
+    "социальный проект",
+    "волонтёрство",
+    "школьный музей",
+    "школьная газета",
+    "медиацентр",
+    "кружок",
+    "элективный курс",
+    "индивидуальный проект",
+    "защита проекта",
+    "рецензия",
+    "оппонирование",
+    "презентация результатов",
+    "стендовый доклад",
+    "научное общество учащихся",
+    "исследовательская лаборатория",
+    "цифровая лаборатория",
+    "датчики",
+    "микроскоп",
+    "гербарий",
+    "коллекция минералов",
+    "глобус",
+    "телескоп",
+    "астрономия",
+    "погода",
+    "времена года",
+    "каникулы",
+    "четверть",
+    "полугодие",
+    "сказкотерапия",
+    "арт-педагогика",
+    "мнемотехника",
+    "скорочтение",
+    "каллиграфия",
+    "шахматы в школе",
+    "ментальная арифметика",
+    "логические задачи",
+    "головоломки",
+    "ребусы",
+    "кроссворд",
+    "викторина",
+    "брейн-ринг",
+    "интеллектуальный марафон",
+    "фенологические наблюдения",
+)
+# The community's circles: shares of drafts, association, school (the rest: network).
+CIRCLE_DRAFT_UNTIL = 0.05
+CIRCLE_ASSOCIATION_UNTIL = 0.30
+CIRCLE_SCHOOL_UNTIL = 0.65
+# A material's versions: 1.3 on average; comments that reply to another.
+SECOND_VERSION_SHARE = 0.3
+REPLY_SHARE = 0.2
+ANSWERS_PER_QUESTION = 3
+PROBLEM_TAGS = (
+    "смысловое чтение",
+    "дисциплина на уроке",
+    "формирующее оценивание",
+    "мотивация учеников",
+    "работа с неуспевающими",
+    "функциональная грамотность",
+    "дети с ОВЗ",
+    "цифровые ресурсы",
+)
 # Shares of replaced posts and of triads among groups.
 REPLACED_SHARE = 0.12
 TRIAD_SHARE = 0.3
@@ -86,6 +390,9 @@ class Command(BaseCommand):
         parser.add_argument("--staff-per-school", type=int, default=25)
         parser.add_argument("--visits", type=int, default=1_000_000)
         parser.add_argument("--years", type=int, default=10)
+        parser.add_argument("--materials", type=int, default=100_000)
+        parser.add_argument("--comments", type=int, default=500_000)
+        parser.add_argument("--questions", type=int, default=20_000)
         parser.add_argument("--network-size", type=int, default=20, help="Schools per network.")
         parser.add_argument("--seed", type=int, default=8)
         parser.add_argument(
@@ -95,6 +402,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["staff_per_school"] < 5:
             raise CommandError("--staff-per-school must be at least 5: every school needs a triad and its curator.")
+        if min(options["materials"], options["comments"], options["questions"]) < 0:
+            raise CommandError("--materials, --comments and --questions must not be negative.")
         if options["schools"] < 1 or options["years"] < 1 or options["visits"] < 0:
             raise CommandError("--schools and --years must be positive, --visits not negative.")
         if School.objects.exists() or User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").exists():
@@ -117,6 +426,13 @@ class Command(BaseCommand):
             self.phase("task teams", self.teams_create)
             self.phase("partners and joint activities", self.partners_create)
             self.phase("problem-theme days", self.problem_days_create)
+            self.phase(
+                "community",
+                self.community_create,
+                options["materials"],
+                options["comments"],
+                options["questions"],
+            )
             self.phase("lesson visits and observers", self.visits_create, options["visits"], options["seed"])
         self.phase("ANALYZE", self.analyze)
         self.summaries_refresh()
@@ -673,3 +989,206 @@ class Command(BaseCommand):
             )
             observers = cursor.rowcount
         return f"{visits} visits over {school_days} school days ({in_groups} in groups), {observers} observers"
+
+    # --- the network community ---------------------------------------------------------------------
+
+    def community_create(self, materials, comments, questions):
+        """Materials with versions and comments, questions with answers, in INSERT … SELECT statements.
+
+        bench_author numbers the active staff (each with their association); bench_member numbers
+        them within their network (or their school outside one), for comments and answers from
+        colleagues. Words are drawn Zipf-like from COMMUNITY_WORDS (random()^3): the first are in
+        most texts, the last in a few. The generated search vectors are made by the database.
+        """
+        tags = ProblemTag.objects.bulk_create(
+            ProblemTag(school=school, name=name) for school in self.schools for name in PROBLEM_TAGS
+        )
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setseed(0.42)")
+            cursor.execute(
+                """
+                CREATE TEMP TABLE bench_author ON COMMIT DROP AS
+                SELECT (row_number() OVER (ORDER BY m.id))::int AS n, m.id, m.school_id, m.association_id,
+                       COALESCE(s.network_id, -s.id) AS circle_of,
+                       (row_number() OVER (PARTITION BY COALESCE(s.network_id, -s.id) ORDER BY m.id))::int AS k
+                FROM staff_staffmember m JOIN accounts_school s ON s.id = m.school_id
+                WHERE m.is_active AND m.association_id IS NOT NULL;
+                CREATE INDEX ON bench_author (circle_of, k);
+                CREATE TEMP TABLE bench_circle ON COMMIT DROP AS
+                SELECT circle_of, count(*)::int AS size FROM bench_author GROUP BY circle_of;
+                CREATE TEMP TABLE bench_subject ON COMMIT DROP AS
+                SELECT school_id, id, (row_number() OVER (PARTITION BY school_id ORDER BY id))::int AS k,
+                       count(*) OVER (PARTITION BY school_id)::int AS size
+                FROM staff_subject;
+                CREATE INDEX ON bench_subject (school_id, k);
+                CREATE TEMP TABLE bench_tag ON COMMIT DROP AS
+                SELECT school_id, id, (row_number() OVER (PARTITION BY school_id ORDER BY id))::int AS k
+                FROM mentoring_problemtag;
+                CREATE INDEX ON bench_tag (school_id, k);
+                """
+            )
+            cursor.execute("SELECT count(*) FROM bench_author")
+            (authors,) = cursor.fetchone()
+            if not authors:
+                return "no staff to write"
+            words = {"words": list(COMMUNITY_WORDS), "now": now, "authors": authors}
+            # A draw of one word, and a text of `n` words (correlated with the row by `g`).
+            word = f"(%(words)s::text[])[1 + floor(power(random(), 3) * {len(COMMUNITY_WORDS)})::int]"
+            text = (
+                "array_to_string(ARRAY(SELECT " + word + " FROM generate_series(1, {n} + {g} %% 5)), ' ')"
+            )  # the reference to the row's {g} makes it run per row
+            shared = f"""
+                CASE WHEN r_circle < {CIRCLE_DRAFT_UNTIL} THEN 'draft'
+                     WHEN r_circle < {CIRCLE_ASSOCIATION_UNTIL} THEN 'association'
+                     WHEN r_circle < {CIRCLE_SCHOOL_UNTIL} THEN 'school' ELSE 'network' END
+            """
+            cursor.execute(
+                f"""
+                INSERT INTO community_material (school_id, author_id, association_id, circle, kind, title, topic,
+                    description, subject_id, grades, current_version, published_at, created_at, updated_at)
+                SELECT a.school_id, a.id, CASE WHEN circle = 'association' THEN a.association_id END, circle,
+                       (ARRAY['lesson_plan', 'methodical', 'programme', 'presentation', 'master_class',
+                              'video'])[1 + floor(r_kind * 6)::int],
+                       upper(left(title, 1)) || substr(title, 2), topic, description,
+                       (SELECT id FROM bench_subject b WHERE b.school_id = a.school_id
+                        AND b.k = 1 + (r_subject * 1000)::int %% b.size),
+                       CASE WHEN grade < 11 AND r_kind < 0.5 THEN ARRAY[grade, grade + 1] ELSE ARRAY[grade] END,
+                       CASE WHEN r_version < {SECOND_VERSION_SHARE} THEN 2 ELSE 1 END,
+                       CASE WHEN circle <> 'draft' THEN at END, at, at
+                FROM (
+                    SELECT g, 1 + floor(random() * %(authors)s)::int AS n, random() AS r_kind,
+                           random() AS r_subject, random() AS r_version, 1 + floor(random() * 11)::int AS grade,
+                           %(now)s::timestamptz - random() * interval '1095 days' AS at,
+                           random() AS r_circle,
+                           {text.format(n=1, g="g")} AS title, {text.format(n=1, g="g")} AS topic,
+                           {text.format(n=14, g="g")} AS description
+                    FROM generate_series(1, %(count)s) g
+                ) x CROSS JOIN LATERAL (SELECT {shared} AS circle) c JOIN bench_author a ON a.n = x.n
+                """,
+                {**words, "count": materials},
+            )
+            material_count = cursor.rowcount
+            cursor.execute(
+                """
+                INSERT INTO community_materialversion (material_id, number, file, file_size, file_name, link,
+                    change_note, title, description, file_erased, created_at)
+                SELECT m.id, v, '', 0, '', 'https://example.org/materials/' || m.id || '/' || v,
+                       CASE WHEN v > 1 THEN 'Добавлены критерии оценивания по замечаниям коллег' ELSE '' END,
+                       m.title, left(m.description, 200), false, m.created_at + (v - 1) * interval '7 days'
+                FROM community_material m, generate_series(1, m.current_version) v
+                """
+            )
+            versions = cursor.rowcount
+            cursor.execute(
+                """
+                CREATE TEMP TABLE bench_shared ON COMMIT DROP AS
+                SELECT (row_number() OVER (ORDER BY m.id))::int AS n, m.id, m.published_at,
+                       COALESCE(s.network_id, -s.id) AS circle_of, v.id AS version_id
+                FROM community_material m
+                JOIN accounts_school s ON s.id = m.school_id
+                JOIN community_materialversion v ON v.material_id = m.id AND v.number = m.current_version
+                WHERE m.circle <> 'draft'
+                """
+            )
+            cursor.execute("SELECT count(*) FROM bench_shared")
+            (shared_count,) = cursor.fetchone()
+            top = round(comments * (1 - REPLY_SHARE)) if shared_count else 0
+            # A colleague of the material's network (or school) writes: the k-th of its people.
+            colleague = (
+                "JOIN bench_circle c ON c.circle_of = x.circle_of"
+                " JOIN bench_author a ON a.circle_of = x.circle_of AND a.k = 1 + (x.r_author * 1000000)::int %% c.size"
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO community_materialcomment (material_id, version_id, school_id, author_id, parent_id,
+                    text, helped_at, created_at)
+                SELECT x.id, x.version_id, a.school_id, a.id, NULL, x.text,
+                       CASE WHEN x.r_helped < 0.1 THEN x.at + interval '1 day' END, x.at
+                FROM (
+                    SELECT m.*, random() AS r_author, random() AS r_helped,
+                           m.published_at + random() * (%(now)s::timestamptz - m.published_at) AS at,
+                           {text.format(n=8, g="g")} AS text
+                    FROM (SELECT g, 1 + floor(random() * %(shared)s)::int AS n
+                          FROM generate_series(1, %(count)s) g) p
+                    JOIN bench_shared m ON m.n = p.n
+                ) x {colleague}
+                """,
+                {**words, "count": top, "shared": max(shared_count, 1)},
+            )
+            comment_count = cursor.rowcount
+            if comment_count:
+                cursor.execute(
+                    f"""
+                    CREATE TEMP TABLE bench_top ON COMMIT DROP AS
+                    SELECT (row_number() OVER (ORDER BY c.id))::int AS n, c.id, c.material_id, c.version_id,
+                           c.created_at, s.circle_of
+                    FROM community_materialcomment c JOIN bench_shared s ON s.id = c.material_id;
+                    INSERT INTO community_materialcomment (material_id, version_id, school_id, author_id,
+                        parent_id, text, helped_at, created_at)
+                    SELECT x.material_id, x.version_id, a.school_id, a.id, x.id,
+                           'Спасибо, попробую на своём уроке. А как вы оцениваете работу групп?', NULL,
+                           x.created_at + interval '1 day'
+                    FROM (
+                        SELECT t.*, random() AS r_author
+                        FROM (SELECT 1 + floor(random() * %(top)s)::int AS n FROM generate_series(1, %(count)s)) p
+                        JOIN bench_top t ON t.n = p.n
+                    ) x {colleague}
+                    """,
+                    {"top": comment_count, "count": comments - top},
+                )
+                comment_count += cursor.rowcount
+            cursor.execute(
+                f"""
+                INSERT INTO community_question (school_id, author_id, association_id, circle, title, body,
+                    subject_id, published_at, created_at)
+                SELECT a.school_id, a.id, CASE WHEN circle = 'association' THEN a.association_id END, circle,
+                       'Как ' || title || '?', body,
+                       (SELECT id FROM bench_subject b WHERE b.school_id = a.school_id
+                        AND b.k = 1 + (r_subject * 1000)::int %% b.size),
+                       CASE WHEN circle <> 'draft' THEN at END, at
+                FROM (
+                    SELECT g, 1 + floor(random() * %(authors)s)::int AS n, random() AS r_subject,
+                           %(now)s::timestamptz - random() * interval '1095 days' AS at,
+                           random() AS r_circle,
+                           {text.format(n=2, g="g")} AS title, {text.format(n=12, g="g")} AS body
+                    FROM generate_series(1, %(count)s) g
+                ) x CROSS JOIN LATERAL (SELECT {shared} AS circle) c JOIN bench_author a ON a.n = x.n
+                """,
+                {**words, "count": questions},
+            )
+            question_count = cursor.rowcount
+            cursor.execute(
+                f"""
+                INSERT INTO community_answer (question_id, school_id, author_id, text, is_accepted, created_at)
+                SELECT x.id, a.school_id, a.id, 'Попробуйте ' || x.text, x.number = 1 AND x.r_accept < 0.4,
+                       x.created_at + x.number * interval '1 day'
+                FROM (
+                    SELECT q.id, q.created_at, COALESCE(s.network_id, -s.id) AS circle_of, number,
+                           random() AS r_author, random() AS r_accept, {text.format(n=6, g="q.id")} AS text
+                    FROM community_question q
+                    JOIN accounts_school s ON s.id = q.school_id
+                    CROSS JOIN generate_series(1, {ANSWERS_PER_QUESTION}) number
+                    WHERE q.circle <> 'draft' AND q.id + number > 0
+                ) x {colleague}
+                """,
+                words,
+            )
+            answers = cursor.rowcount
+            # One or two of the school's problem tags on each material and question.
+            for table, column in (("community_material", "material_id"), ("community_question", "question_id")):
+                cursor.execute(
+                    f"""
+                    INSERT INTO {table}_tags ({column}, problemtag_id)
+                    SELECT DISTINCT x.id, t.id
+                    FROM (
+                        SELECT r.id, r.school_id, 1 + (r.id * 7 + extra) % {len(PROBLEM_TAGS)} AS k
+                        FROM {table} r CROSS JOIN generate_series(0, 1) extra
+                        WHERE extra = 0 OR r.id % 2 = 0
+                    ) x JOIN bench_tag t ON t.school_id = x.school_id AND t.k = x.k
+                    """
+                )
+        return (
+            f"{material_count} materials ({versions} versions, {comment_count} comments),"
+            f" {question_count} questions ({answers} answers), {len(tags)} problem tags"
+        )

@@ -26,6 +26,7 @@ from apps.accounts.services import CURRENT_SCHOOL_SESSION_KEY
 from apps.accounts.twofactor import twofactor_device, twofactor_needed
 from apps.benchmark import timing
 from apps.benchmark.management.commands.bench_generate import BENCH_DOMAIN
+from apps.community.models import Material, MaterialComment
 from apps.visits.models import LessonVisit
 
 HOST = "127.0.0.1"
@@ -94,7 +95,8 @@ class Command(BaseCommand):
         share_line = timing.load_share_line(under_load)
         context = (
             f"Run {timezone.now():%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPUs, DEBUG={settings.DEBUG}:"
-            f" {School.objects.count()} schools, {LessonVisit.objects.count()} lesson visits."
+            f" {School.objects.count()} schools, {LessonVisit.objects.count()} lesson visits,"
+            f" {Material.objects.count()} materials, {MaterialComment.objects.count()} comments."
             f" In-process: one client, {options['repeat']} requests per page."
             + (
                 ""

@@ -12,7 +12,9 @@ from django.utils import timezone
 from apps.audit.services import audit_backdated
 from apps.core.dates import school_today
 from apps.demo import accounts as accounts_demo
+from apps.demo import associations as associations_demo
 from apps.demo import audit as audit_demo
+from apps.demo import community as community_demo
 from apps.demo import dashboards as dashboards_demo
 from apps.demo import development_routes
 from apps.demo import erasure as erasure_demo
@@ -52,6 +54,8 @@ class Command(BaseCommand):
             teams_demo.seed_teams(schools=schools, users=users, today=today)
             partners_demo.seed_partners(schools=schools, users=users, today=today)
             problemdays_demo.seed_problem_days(schools=schools, users=users, today=today)
+            community_demo.seed_community(schools=schools, users=users, today=today)
+            associations_demo.seed_associations(schools=schools, users=users, today=today)
             network_events_demo.seed_network_events(schools=schools, today=today)
             dashboards_demo.seed_dashboards(schools=schools, today=today)
             surveys_demo.seed_surveys(schools=schools, users=users, today=today)

@@ -1,0 +1,307 @@
+"""Search across the materials and questions a person may see.
+
+PostgreSQL's full-text search in the Russian configuration on the stored
+`search_vector` of each row (GIN indexes `material_search`, `question_search`).
+Query 1 is a prepared query of the page's hits over materials UNION ALL
+questions, each through the circle rule of apps/core/tenancy.py; queries 2–3
+read the page's rows again through the same rule (defence in depth) with their
+highlighted snippets. A page costs the same queries whatever the data: there is
+no exact total (a COUNT of a common word's matches costs more than the page),
+paging is by offset up to MAX_PAGE with "next" when one more row came back.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection, models
+from django.db.models import Exists, F, FloatField, OuterRef, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import School
+from apps.community.models import GRADES, Material, MaterialKind, Question
+from apps.core.prepared import Param, prepared_query
+from apps.core.tenancy import Circle, Viewer
+from apps.mentoring.models import ProblemTag
+from apps.staff.models import Subject
+
+GRADE_LIST = ArrayField(models.PositiveSmallIntegerField())
+PER_PAGE = 20
+MAX_PAGE = 10
+MAX_QUERY = 200
+# Snippet markers from the Private Use Area: no typed text carries them, so after
+# escaping the text only they become <mark>.
+MARK_START = "\ue000"
+MARK_STOP = "\ue001"
+
+
+class What(models.TextChoices):
+    ALL = "all", _("Materials and questions")
+    MATERIALS = "materials", _("Materials")
+    QUESTIONS = "questions", _("Questions")
+
+
+def snippet_html(text):
+    """A snippet safe for the page: the text escaped, then only the markers of the
+    search's matches turned into <mark>."""
+    if not text:
+        return ""
+    escaped = str(escape(text))
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))  # nosec B703 B308
+
+
+# --- the form -----------------------------------------------------------------------------
+
+
+@prepared_query
+def _filter_names(*, networked):
+    """The subject and problem-tag names of the viewer's schools (the network's, or the
+    school's own outside a network): subjects are per school, so a filter matches the name."""
+    if networked:
+        schools = {"school_id__in": School.objects.filter(network_id=Param("network_id")).values("pk")}
+    else:
+        schools = {"school_id": Param("school_id")}
+    subjects = Subject.objects.filter(**schools).values(kind=Value("subject"), label=F("name")).distinct()
+    tags = ProblemTag.objects.filter(**schools).values(kind=Value("tag"), label=F("name")).distinct()
+    return subjects.union(tags, all=True).order_by("kind", "label")
+
+
+def filter_names(viewer):
+    """(subject names, tag names) offered by the search form, from one query."""
+    networked = viewer.network_id is not None
+    values = {"network_id": viewer.network_id} if networked else {"school_id": viewer.school_id}
+    subjects, tags = [], []
+    for row in _filter_names.rows(shape={"networked": networked}, **values):
+        (subjects if row["kind"] == "subject" else tags).append(row["label"])
+    return subjects, tags
+
+
+def _choices(names):
+    return [("", "—"), *((name, name) for name in names)]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Words to find"), max_length=MAX_QUERY, required=False, strip=True)
+    what = forms.ChoiceField(label=_("Search in"), choices=What.choices, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *MaterialKind.choices], required=False)
+    subject = forms.ChoiceField(label=_("Subject"), required=False)
+    grade = forms.TypedChoiceField(
+        label=_("Grade"), choices=[("", "—"), *((g, g) for g in GRADES)], coerce=int, required=False, empty_value=None
+    )
+    circle = forms.ChoiceField(label=_("Who sees it"), choices=[("", "—"), *Circle.choices], required=False)
+    tag = forms.ChoiceField(label=_("Problem tag"), required=False)
+    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
+
+    def __init__(self, *args, subjects=(), tags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = _choices(subjects)
+        self.fields["tag"].choices = _choices(tags)
+        for name, field in self.fields.items():
+            if name not in ("q", "page"):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean_what(self):
+        return self.cleaned_data.get("what") or What.ALL
+
+    def clean_page(self):
+        return self.cleaned_data.get("page") or 1
+
+
+@dataclass(frozen=True)
+class Criteria:
+    q: str = ""
+    what: str = What.ALL
+    kind: str = ""
+    subject: str = ""
+    grade: int | None = None
+    circle: str = ""
+    tag: str = ""
+
+    @property
+    def materials(self):
+        return self.what in (What.ALL, What.MATERIALS)
+
+    @property
+    def questions(self):
+        # Kinds and grades are a material's: with either chosen, questions do not match.
+        return self.what in (What.ALL, What.QUESTIONS) and not self.kind and self.grade is None
+
+
+# --- query 1: the page of hits ------------------------------------------------------------
+
+
+def _query():
+    return SearchQuery(Param("q"), search_type="websearch", config="russian")
+
+
+def _hits(model, *, networked, text, kind, subject, grade, circle, tag):
+    rows = model.objects.visible_to(Viewer.params(networked=networked))
+    if text:
+        rows = rows.filter(search_vector=_query()).annotate(rank=SearchRank(F("search_vector"), _query()))
+    else:
+        rows = rows.annotate(rank=Value(0.0, output_field=FloatField()))
+    if kind:
+        rows = rows.filter(kind=Param("kind"))
+    if grade:
+        rows = rows.filter(grades__contains=Param("grades", output_field=GRADE_LIST))
+    if subject:
+        # Subjects are per school: every subject of that name, as an array computed once, so the
+        # subject's index narrows the visible rows before they are read.
+        named = Subject.objects.filter(name=Param("subject")).order_by().values("pk")
+        rows = rows.filter(subject_id__any=ArraySubquery(named))
+    if circle:
+        rows = rows.filter(circle=Param("circle"))
+    if tag:
+        through = model.tags.through
+        owner = "material_id" if model is Material else "question_id"
+        rows = rows.filter(Exists(through.objects.filter(**{owner: OuterRef("pk")}, problemtag__name=Param("tag"))))
+    # A draft has no publication date: it sorts by its creation.
+    return rows.values(
+        "pk", "rank", type=Value(model._meta.model_name), at=Coalesce("published_at", "created_at")
+    ).order_by()
+
+
+@prepared_query
+def _page(*, networked, text, what, kind, subject, grade, circle, tag):
+    """The page's hits: (type, pk, rank, at) over the materials and questions the viewer
+    may see, best first, then newest."""
+    shape = {
+        "networked": networked,
+        "text": text,
+        "kind": kind,
+        "subject": subject,
+        "grade": grade,
+        "circle": circle,
+        "tag": tag,
+    }
+    parts = []
+    if what in (What.ALL, What.MATERIALS):
+        parts.append(_hits(Material, **shape))
+    if what in (What.ALL, What.QUESTIONS):
+        parts.append(_hits(Question, **shape))
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return rows.order_by("-rank", "-at", "-pk")
+
+
+def _shape(viewer, criteria):
+    if criteria.materials and criteria.questions:
+        what = What.ALL
+    elif criteria.materials:
+        what = What.MATERIALS
+    else:
+        what = What.QUESTIONS
+    return {
+        "networked": viewer.network_id is not None,
+        "text": bool(criteria.q),
+        "what": str(what),
+        "kind": bool(criteria.kind),
+        "subject": bool(criteria.subject),
+        "grade": criteria.grade is not None,
+        "circle": bool(criteria.circle),
+        "tag": bool(criteria.tag),
+    }
+
+
+def _values(viewer, criteria, shape):
+    values = viewer.values()
+    if shape["text"]:
+        values["q"] = criteria.q
+    if shape["kind"]:
+        values["kind"] = criteria.kind
+    if shape["grade"]:
+        values["grades"] = [criteria.grade]
+    if shape["subject"]:
+        values["subject"] = criteria.subject
+    if shape["circle"]:
+        values["circle"] = criteria.circle
+    if shape["tag"]:
+        values["tag"] = criteria.tag
+    return values
+
+
+def hits_page(*, viewer, criteria, page=1):
+    """(hits, has_next) of page `page`: each hit a dict of type, pk, rank and date."""
+    if not (criteria.materials or criteria.questions):
+        return [], False
+    shape = _shape(viewer, criteria)
+    sql, params = _page.sql(shape=shape, **_values(viewer, criteria, shape))
+    # Compiled once per shape, but sent as plain SQL, never as a server-side prepared statement:
+    # after five runs PostgreSQL may keep a generic plan that cannot see how rare the words or
+    # how small the viewer's network are, and the regional benchmark measured it several times
+    # slower (docs/performance.md).
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s OFFSET %s", (*params, PER_PAGE + 1, (page - 1) * PER_PAGE))
+        columns = [column.name for column in cursor.description]
+        found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return found[:PER_PAGE], len(found) > PER_PAGE and page < MAX_PAGE
+
+
+# --- queries 2–3: the page's rows with their snippets ---------------------------------------
+
+
+def _headline(column, query, *, whole=False):
+    options = {"max_fragments": 2, "max_words": 25, "min_words": 8}
+    if whole:
+        options = {"highlight_all": True}
+    return SearchHeadline(column, query, config="russian", start_sel=MARK_START, stop_sel=MARK_STOP, **options)
+
+
+def _rows(model, *, viewer, ids, q, body):
+    # `= ANY(ids)`: the query runs even when the page has none of this type, so the page's
+    # queries are the same whatever the hits.
+    rows = model.objects.visible_to(viewer).filter(pk__any=ids).select_related("author", "subject")
+    if q:
+        query = SearchQuery(q, search_type="websearch", config="russian")
+        rows = rows.annotate(title_marked=_headline("title", query, whole=True), snippet=_headline(body, query))
+    return {row.pk: row for row in rows}
+
+
+@dataclass
+class Result:
+    type: str
+    row: object
+    title: str
+    snippet: str
+
+    @property
+    def is_material(self):
+        return self.type == "material"
+
+    @property
+    def url(self):
+        return reverse(f"community:{self.type}_detail", args=[self.row.pk])
+
+
+def search(*, viewer, criteria, page=1):
+    """The results of page `page` (a list of Result) and whether a next page exists."""
+    hits, has_next = hits_page(viewer=viewer, criteria=criteria, page=page)
+    material_ids = [h["pk"] for h in hits if h["type"] == "material"]
+    question_ids = [h["pk"] for h in hits if h["type"] == "question"]
+    materials = questions = {}
+    if criteria.materials:
+        materials = _rows(Material, viewer=viewer, ids=material_ids, q=criteria.q, body="description")
+    if criteria.questions:
+        questions = _rows(Question, viewer=viewer, ids=question_ids, q=criteria.q, body="body")
+    results = []
+    for hit in hits:
+        rows = materials if hit["type"] == "material" else questions
+        row = rows.get(hit["pk"])
+        if row is None:  # not visible any more (or never was): nothing of it is shown
+            continue
+        if criteria.q:
+            title, snippet = snippet_html(row.title_marked), snippet_html(row.snippet)
+        else:
+            body = row.description if hit["type"] == "material" else row.body
+            title, snippet = escape(row.title), escape(_shorten(body))
+        results.append(Result(type=hit["type"], row=row, title=title, snippet=snippet))
+    return results, has_next
+
+
+def _shorten(text, limit=200):
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"

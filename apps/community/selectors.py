@@ -1,0 +1,216 @@
+"""Reads of the network community. Every read of a shared row goes through
+`visible_to(viewer)` (apps/core/tenancy.py): nothing here filters on a circle
+by itself, except to split what the viewer sees into the list's tabs."""
+
+import difflib
+import re
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from apps.core.paging import page_with_count, prepared_page
+from apps.core.prepared import Param, prepared_query
+from apps.core.tenancy import Circle, Viewer
+from apps.mentoring.models import MentorGroup, ProblemTag
+
+from .models import Answer, Material, MaterialComment, MaterialVersion, Question
+
+# The material list's tabs: what the viewer's circles share, one's own shared ones, one's drafts.
+TAB_CIRCLES, TAB_MINE, TAB_DRAFTS = "circles", "mine", "drafts"
+TABS = (TAB_CIRCLES, TAB_MINE, TAB_DRAFTS)
+
+
+def _tab_q(tab, staff):
+    if tab == TAB_MINE:
+        return Q(author_id=staff) & ~Q(circle=Circle.DRAFT)
+    if tab == TAB_DRAFTS:
+        return Q(author_id=staff, circle=Circle.DRAFT)
+    return ~Q(circle=Circle.DRAFT)
+
+
+@prepared_query
+def _materials(*, networked, tab, kind, subject, grade):
+    viewer = Viewer.params(networked=networked)
+    rows = Material.objects.visible_to(viewer).filter(_tab_q(tab, viewer.staff_id))
+    if kind:
+        rows = rows.filter(kind=Param("kind"))
+    if subject:
+        rows = rows.filter(subject_id=Param("subject_id"))
+    if grade:
+        rows = rows.filter(grades__contains=Param("grades"))
+    return (
+        rows.select_related("author", "subject", "school")
+        .annotate(total_count=Window(Count("*")))
+        .order_by("-published_at", "-updated_at", "-pk")
+    )
+
+
+def materials_page(*, viewer, tab=TAB_CIRCLES, kind="", subject_id=None, grade=None, number=1, per_page=20):
+    """A page of the materials the viewer sees, in one query whatever the page's size."""
+    if tab not in TABS:
+        tab = TAB_CIRCLES
+    values = dict(viewer.values())
+    if tab != TAB_CIRCLES and viewer.staff_id is None:
+        return prepared_page(_materials, number=number, per_page=per_page, **_nothing(viewer))
+    shape = {**viewer.shape(), "tab": tab, "kind": bool(kind), "subject": subject_id is not None, "grade": bool(grade)}
+    if kind:
+        values["kind"] = kind
+    if subject_id is not None:
+        values["subject_id"] = subject_id
+    if grade:
+        values["grades"] = [grade]
+    return prepared_page(_materials, number=number, per_page=per_page, shape=shape, **values)
+
+
+def _nothing(viewer):
+    """A person without a card has no materials of their own: the drafts query with nobody's card."""
+    shape = {**viewer.shape(), "tab": TAB_DRAFTS, "kind": False, "subject": False, "grade": False}
+    return {"shape": shape, **viewer.values(), "staff_id": 0}
+
+
+def material_detail(*, viewer, pk):
+    """The material with its author, subject and problem tags, or None outside the viewer's circles."""
+    return (
+        Material.objects.visible_to(viewer)
+        .select_related("author", "subject", "school", "association")
+        .prefetch_related(Prefetch("tags", queryset=ProblemTag.objects.order_by("name")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+_WORDS = re.compile(r"\S+|\s+")
+
+
+def version_diff(old, new):
+    """The words that changed from `old` to `new`: escaped HTML with <del> and <ins>."""
+    before, after = _WORDS.findall(old or ""), _WORDS.findall(new or "")
+    parts = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(before[a1:a2])))
+            continue
+        if a2 > a1:
+            parts.append(f"<del>{escape(''.join(before[a1:a2]))}</del>")
+        if b2 > b1:
+            parts.append(f"<ins>{escape(''.join(after[b1:b2]))}</ins>")
+    return mark_safe("".join(parts))  # every piece of text above is escaped
+
+
+def material_versions(*, material):
+    """The material's versions, newest first, each with what changed in its title
+    and description from the version before (`title_diff`, `description_diff`)."""
+    versions = list(MaterialVersion.objects.filter(material=material).order_by("number"))
+    previous = None
+    for version in versions:
+        version.title_changed = previous is not None and previous.title != version.title
+        version.description_changed = previous is not None and previous.description != version.description
+        if version.title_changed:
+            version.title_diff = version_diff(previous.title, version.title)
+        if version.description_changed:
+            version.description_diff = version_diff(previous.description, version.description)
+        previous = version
+    versions.reverse()
+    return versions
+
+
+def material_version(*, viewer, pk):
+    """One version of a material the viewer sees, or None."""
+    return MaterialVersion.objects.visible_to(viewer).select_related("material").filter(pk=pk).first()
+
+
+def material_comments(*, material):
+    """The material's comments in one query, each top-level one with its `thread`
+    of replies (one level), oldest first."""
+    rows = list(
+        MaterialComment.objects.filter(material=material)
+        .select_related("author", "school", "version")
+        .order_by("created_at", "pk")
+    )
+    replies = defaultdict(list)
+    for row in rows:
+        if row.parent_id is not None:
+            replies[row.parent_id].append(row)
+    top = [row for row in rows if row.parent_id is None]
+    for row in top:
+        row.thread = replies.get(row.pk, [])
+    return top
+
+
+def comment_for_viewer(*, viewer, pk):
+    return MaterialComment.objects.visible_to(viewer).select_related("material").filter(pk=pk).first()
+
+
+def questions_page(*, viewer, mine=False, number=1, per_page=20):
+    """A page of the questions the viewer sees (or asked), with their answers' count
+    and whether one helped, in one query."""
+    rows = Question.objects.visible_to(viewer).exclude(circle=Circle.DRAFT)
+    if mine:
+        rows = rows.filter(author_id=viewer.staff_id) if viewer.staff_id else rows.none()
+    rows = (
+        rows.select_related("author", "subject", "school")
+        .annotate(
+            answers_count=Count("answers"),
+            answered=Exists(Answer.objects.filter(question=OuterRef("pk"), is_accepted=True)),
+        )
+        .order_by("-published_at", "-pk")
+    )
+    return page_with_count(rows, number=number, per_page=per_page)
+
+
+def question_detail(*, viewer, pk):
+    return (
+        Question.objects.visible_to(viewer)
+        .select_related("author", "subject", "school")
+        .prefetch_related(Prefetch("tags", queryset=ProblemTag.objects.order_by("name")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def question_answers(*, question):
+    return list(Answer.objects.filter(question=question).select_related("author", "school").order_by("created_at"))
+
+
+def answer_for_viewer(*, viewer, pk):
+    return Answer.objects.visible_to(viewer).select_related("question").filter(pk=pk).first()
+
+
+def problems_alike(*, viewer, school, tags, exclude_material=None, limit=5):
+    """What shares the problem tags of a question or a material: the school's open
+    mentoring groups working on them, and the materials the viewer sees with tags
+    of the same names (across the network, where tags are each school's own)."""
+    tag_ids = [tag.pk for tag in tags]
+    names = sorted({tag.name for tag in tags})
+    if not names:
+        return {"groups": [], "materials": []}
+    groups = list(
+        MentorGroup.objects.filter(school=school, status__in=MentorGroup.OPEN_STATUSES, problem_tags__pk__in=tag_ids)
+        .select_related("curator")
+        .distinct()
+        .order_by("pk")[:limit]
+    )
+    materials = (
+        Material.objects.visible_to(viewer)
+        .exclude(circle=Circle.DRAFT)
+        .filter(Exists(Material.tags.through.objects.filter(material_id=OuterRef("pk"), problemtag__name__in=names)))
+    )
+    if exclude_material is not None:
+        materials = materials.exclude(pk=exclude_material.pk)
+    return {
+        "groups": groups,
+        "materials": list(materials.select_related("author").order_by("-published_at", "-pk")[:limit]),
+    }
+
+
+def my_unaccepted_questions(*, school, user):
+    """The person's questions that have answers and none accepted yet («отметьте ответ, который помог»)."""
+    return (
+        Question.objects.filter(school=school, author__user=user)
+        .exclude(circle=Circle.DRAFT)
+        .filter(Exists(Answer.objects.filter(question=OuterRef("pk"))))
+        .exclude(Exists(Answer.objects.filter(question=OuterRef("pk"), is_accepted=True)))
+    )

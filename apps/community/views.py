@@ -1,0 +1,420 @@
+"""Pages of the network community. Every shared row is looked up through its
+circle (`get_visible_or_404` or a selector on `visible_to`): outside the
+viewer's circles it is not found, the same as another school's object."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core import wordforms
+from apps.core.forms import apply_validation_error
+from apps.core.tenancy import get_visible_or_404, request_viewer, school_view
+from apps.core.uploads import file_download
+from apps.staff.models import Subject
+from apps.visits import selectors as visits_selectors
+from apps.visits import services as visits_services
+
+from . import selectors, services
+from .forms import AnswerForm, CommentForm, MaterialCreateForm, MaterialForm, QuestionForm, VersionForm
+from .models import GRADES, Answer, Material, MaterialComment, MaterialVersion, Question
+
+PAGE_SIZE = 20
+
+
+def _is_htmx(request):
+    return request.headers.get("HX-Request") == "true"
+
+
+def _int(value):
+    return int(value) if value and value.isdecimal() and len(value) < 10 else None
+
+
+def _words(school):
+    """The school's evaluative words (the feedback form's list); the defaults for a school that has none."""
+    words = visits_selectors.evaluative_words(school=school)
+    if not words:
+        visits_services.evaluative_words_ensure(school=school)
+        words = visits_selectors.evaluative_words(school=school)
+    return words
+
+
+def _warn_evaluative_words(request, text):
+    found = wordforms.entries_found(_words(request.school), [text])
+    if found:
+        messages.warning(
+            request,
+            _(
+                "Your text has evaluative words (%(words)s). Next time try describing "
+                "what you saw and what you would try instead: describe, don't grade."
+            )
+            % {"words": ", ".join(f"«{w}»" for w in found)},
+        )
+
+
+def _nudge_context(request):
+    words = _words(request.school)
+    return {"evaluative_words": words, "evaluative_forms": wordforms.entry_forms_json(words)}
+
+
+def _material(request, pk):
+    material = selectors.material_detail(viewer=request_viewer(request), pk=pk)
+    if material is None:
+        raise Http404(str(Material._meta.verbose_name))
+    return material
+
+
+def _require_author(request, row):
+    if request.staff is None or row.author_id != request.staff.pk:
+        raise PermissionDenied("only the author")
+
+
+@school_view()
+def material_list(request):
+    viewer = request_viewer(request)
+    tab = request.GET.get("tab", selectors.TAB_CIRCLES)
+    tab = tab if tab in selectors.TABS else selectors.TAB_CIRCLES
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Material.Kind.values else ""
+    subject_id = _int(request.GET.get("subject", ""))
+    grade = _int(request.GET.get("grade", ""))
+    grade = grade if grade in GRADES else None
+    page = selectors.materials_page(
+        viewer=viewer,
+        tab=tab,
+        kind=kind,
+        subject_id=subject_id,
+        grade=grade,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
+    return render(
+        request,
+        "community/material_list.html",
+        {
+            "page": page,
+            "tab": tab,
+            "kind": kind,
+            "subject_id": subject_id,
+            "grade": grade,
+            "kinds": Material.Kind.choices,
+            "grades": list(GRADES),
+            "subjects": Subject.objects.filter(school=request.school).order_by("name"),
+            "query": urlencode({"tab": tab, "kind": kind, "subject": subject_id or "", "grade": grade or ""}),
+            "has_card": request.staff is not None,
+        },
+    )
+
+
+@school_view()
+def material_create(request):
+    staff = request.staff
+    form = MaterialCreateForm(request.POST or None, request.FILES or None, school=request.school, staff=staff)
+    if staff is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            material = services.material_create(
+                school=request.school,
+                author=staff,
+                circle=data["circle"],
+                kind=data["kind"],
+                title=data["title"],
+                topic=data["topic"],
+                description=data["description"],
+                subject=data["subject"],
+                grades=data["grades"],
+                tags=data["tags"],
+                file=data.get("file"),
+                link=data.get("link") or "",
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The material is saved."))
+            return redirect("community:material_detail", pk=material.pk)
+    return render(request, "community/material_form.html", {"form": form, "has_card": staff is not None})
+
+
+@school_view()
+def material_detail(request, pk):
+    viewer = request_viewer(request)
+    material = _material(request, pk)
+    is_author = request.staff is not None and material.author_id == request.staff.pk
+    context = {
+        "material": material,
+        "is_author": is_author,
+        "versions": selectors.material_versions(material=material),
+        "comments": selectors.material_comments(material=material),
+        "comment_form": CommentForm(),
+        "alike": selectors.problems_alike(
+            viewer=viewer, school=request.school, tags=list(material.tags.all()), exclude_material=material
+        ),
+        "has_card": request.staff is not None,
+        **_nudge_context(request),
+    }
+    return render(request, "community/material_detail.html", context)
+
+
+@school_view()
+def material_edit(request, pk):
+    material = _material(request, pk)
+    _require_author(request, material)
+    initial = {
+        "title": material.title,
+        "kind": material.kind,
+        "circle": material.circle,
+        "topic": material.topic,
+        "subject": material.subject,
+        "grades": material.grades,
+        "tags": list(material.tags.all()),
+        "description": material.description,
+    }
+    form = MaterialForm(request.POST or None, initial=initial, school=request.school, staff=request.staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.material_update(
+                material=material,
+                author=request.staff,
+                circle=data["circle"],
+                kind=data["kind"],
+                title=data["title"],
+                topic=data["topic"],
+                description=data["description"],
+                subject=data["subject"],
+                grades=data["grades"],
+                tags=data["tags"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The material is saved."))
+            return redirect("community:material_detail", pk=material.pk)
+    return render(request, "community/material_form.html", {"form": form, "material": material, "has_card": True})
+
+
+@require_POST
+@school_view()
+def material_withdraw(request, pk):
+    material = _material(request, pk)
+    _require_author(request, material)
+    services.material_withdraw(material=material, author=request.staff)
+    messages.success(request, _("The material is a draft again: only you see it."))
+    return redirect("community:material_detail", pk=material.pk)
+
+
+@school_view()
+def version_add(request, pk):
+    material = _material(request, pk)
+    _require_author(request, material)
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.version_add(
+                material=material,
+                author=request.staff,
+                change_note=data["change_note"],
+                file=data.get("file"),
+                link=data.get("link") or "",
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The new version is saved."))
+            return redirect("community:material_detail", pk=material.pk)
+    return render(request, "community/version_form.html", {"form": form, "material": material})
+
+
+@school_view()
+def version_file(request, pk):
+    version = get_visible_or_404(MaterialVersion.objects.all(), viewer=request_viewer(request), pk=pk)
+    return file_download(version.file)
+
+
+def _comments_response(request, material, form):
+    context = {
+        "material": material,
+        "is_author": request.staff is not None and material.author_id == request.staff.pk,
+        "comments": selectors.material_comments(material=material),
+        "comment_form": form,
+        "has_card": request.staff is not None,
+    }
+    return render(request, "community/_comments.html", context)
+
+
+@require_POST
+@school_view()
+def comment_create(request, pk):
+    material = _material(request, pk)
+    form = CommentForm(request.POST)
+    if request.staff is not None and form.is_valid():
+        try:
+            services.comment_create(
+                viewer=request_viewer(request),
+                author=request.staff,
+                material_id=material.pk,
+                text=form.cleaned_data["text"],
+                parent_id=form.cleaned_data.get("parent"),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _warn_evaluative_words(request, form.cleaned_data["text"])
+            form = CommentForm()
+    if _is_htmx(request):
+        return _comments_response(request, material, form)
+    if form.errors:
+        for error in form.errors.get("text", []) + form.non_field_errors():
+            messages.error(request, error)
+    return redirect("community:material_detail", pk=material.pk)
+
+
+def _comment(request, pk):
+    return get_visible_or_404(
+        MaterialComment.objects.select_related("material", "author__user", "school"),
+        viewer=request_viewer(request),
+        pk=pk,
+    )
+
+
+@require_POST
+@school_view()
+def comment_delete(request, pk):
+    comment = _comment(request, pk)
+    _require_author(request, comment)
+    material = comment.material
+    services.comment_delete(comment=comment, author=request.staff)
+    if _is_htmx(request):
+        return _comments_response(request, _material(request, material.pk), CommentForm())
+    return redirect("community:material_detail", pk=material.pk)
+
+
+@require_POST
+@school_view()
+def comment_helped(request, pk):
+    """The material's author marks (or unmarks) that a comment helped."""
+    comment = _comment(request, pk)
+    _require_author(request, comment.material)
+    try:
+        if comment.helped_at is None:
+            services.comment_mark_helped(comment=comment, author=request.staff)
+        else:
+            services.comment_unmark_helped(comment=comment, author=request.staff)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    if _is_htmx(request):
+        return _comments_response(request, _material(request, comment.material_id), CommentForm())
+    return redirect("community:material_detail", pk=comment.material_id)
+
+
+@school_view()
+def question_list(request):
+    mine = request.GET.get("tab") == "mine"
+    page = selectors.questions_page(
+        viewer=request_viewer(request), mine=mine, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
+    return render(
+        request,
+        "community/question_list.html",
+        {"page": page, "mine": mine, "query": urlencode({"tab": "mine" if mine else ""})},
+    )
+
+
+@school_view()
+def question_create(request):
+    staff = request.staff
+    form = QuestionForm(request.POST or None, school=request.school, staff=staff)
+    if staff is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            question = services.question_create(
+                school=request.school,
+                author=staff,
+                circle=data["circle"],
+                title=data["title"],
+                body=data["body"],
+                subject=data["subject"],
+                tags=data["tags"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The question is asked."))
+            return redirect("community:question_detail", pk=question.pk)
+    return render(request, "community/question_form.html", {"form": form, "has_card": staff is not None})
+
+
+def _question(request, pk):
+    question = selectors.question_detail(viewer=request_viewer(request), pk=pk)
+    if question is None:
+        raise Http404(str(Question._meta.verbose_name))
+    return question
+
+
+def _question_page(request, question, form, status=200):
+    context = {
+        "question": question,
+        "is_author": request.staff is not None and question.author_id == request.staff.pk,
+        "answers": selectors.question_answers(question=question),
+        "answer_form": form,
+        "alike": selectors.problems_alike(
+            viewer=request_viewer(request), school=request.school, tags=list(question.tags.all())
+        ),
+        "has_card": request.staff is not None,
+        **_nudge_context(request),
+    }
+    return render(request, "community/question_detail.html", context, status=status)
+
+
+@school_view()
+def question_detail(request, pk):
+    return _question_page(request, _question(request, pk), AnswerForm())
+
+
+@require_POST
+@school_view()
+def answer_create(request, pk):
+    question = _question(request, pk)
+    form = AnswerForm(request.POST)
+    if request.staff is not None and form.is_valid():
+        try:
+            answer = services.answer_create(
+                viewer=request_viewer(request),
+                author=request.staff,
+                question_id=question.pk,
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _warn_evaluative_words(request, form.cleaned_data["text"])
+            messages.success(request, _("The answer is posted."))
+            return _redirect_answer(question, answer)
+    return _question_page(request, question, form)
+
+
+def _redirect_answer(question, answer):
+    return redirect(reverse("community:question_detail", args=[question.pk]) + f"#answer-{answer.pk}")
+
+
+@require_POST
+@school_view()
+def answer_accept(request, pk):
+    answers = Answer.objects.select_related("question", "author__user", "school")
+    answer = get_visible_or_404(answers, viewer=request_viewer(request), pk=pk)
+    _require_author(request, answer.question)
+    services.answer_accept(answer=answer, author=request.staff)
+    question = _question(request, answer.question_id)
+    if _is_htmx(request):
+        return render(
+            request,
+            "community/_answers.html",
+            {"question": question, "is_author": True, "answers": selectors.question_answers(question=question)},
+        )
+    return _redirect_answer(question, answer)
