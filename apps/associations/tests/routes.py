@@ -32,7 +32,9 @@ def _held(w):
 
 
 def _network(w):
-    return network_association(lead=_plan(w).association)
+    # Named apart: the browser walk builds it in the demo, which has its own network association of Russian.
+    lead = _plan(w).association
+    return network_association(lead=lead, name=f"Сетевое МО учителей русского языка (ШМО № {lead.pk})")
 
 
 OBJECTS = {
