@@ -5,6 +5,9 @@ year's plan (so the matrix checks "the head manages"), and the curator persona i
 a plain member (sees the minutes, changes nothing).
 """
 
+import itertools
+
+from apps.associations.models import YearPlan
 from apps.associations.tests.factories import (
     DecisionFactory,
     HeldMeetingFactory,
@@ -19,22 +22,31 @@ HEAD_AND_MANAGERS = ("associations.manage", T)
 
 
 def _plan(w):
+    # One association for all the routes of a world: a page built later must not move the
+    # personas out of the association an earlier page was built in (the browser walk builds
+    # every page before opening any). A walk that rolled its objects back makes it again.
+    plan = getattr(w, "_association_plan", None)
+    if plan is not None and YearPlan.objects.filter(pk=plan.pk).exists():
+        return plan
     association = SubjectAssociationFactory(school=w.school)
     for role in (T, C):
         person = w.staff_of(role)
         person.association = association
         person.save(update_fields=["association"])
-    return YearPlanFactory(association=association, head=w.staff_of(T))
+    w._association_plan = YearPlanFactory(association=association, head=w.staff_of(T))
+    return w._association_plan
 
 
 def _held(w):
     return HeldMeetingFactory(plan=_plan(w))
 
 
+_NETWORKS = itertools.count(1)
+
+
 def _network(w):
-    # Named apart: the browser walk builds it in the demo, which has its own network association of Russian.
-    lead = _plan(w).association
-    return network_association(lead=lead, name=f"Сетевое МО учителей русского языка (ШМО № {lead.pk})")
+    # Named apart from one another and from the demo's own network association of Russian.
+    return network_association(lead=_plan(w).association, name=f"Сетевое МО обхода страниц № {next(_NETWORKS)}")
 
 
 OBJECTS = {

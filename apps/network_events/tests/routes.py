@@ -13,7 +13,10 @@ ORGANISERS = ("network_events.organise", C)  # the curator persona created the e
 
 
 def _event(w):
-    event = EventFactory(school=w.school, created_by=w.staff_of(C))
+    # With a description, as most events have: its lines are kept without an inline style.
+    event = EventFactory(
+        school=w.school, created_by=w.staff_of(C), description="Программа семинара:\nчасть первая;\nчасть вторая."
+    )
     RegistrationFactory(event=event, staff=w.staff_of(T))
     return event
 
