@@ -59,14 +59,19 @@ def snippet_html(text):
 # --- the form -----------------------------------------------------------------------------
 
 
+def _viewer_schools(networked):
+    """The lookup of the schools whose rows the viewer may see: the network's, or the
+    school's own outside a network."""
+    if networked:
+        return {"school_id__in": School.objects.filter(network_id=Param("network_id")).values("pk")}
+    return {"school_id": Param("school_id")}
+
+
 @prepared_query
 def _filter_names(*, networked):
     """The subject and problem-tag names of the viewer's schools (the network's, or the
     school's own outside a network): subjects are per school, so a filter matches the name."""
-    if networked:
-        schools = {"school_id__in": School.objects.filter(network_id=Param("network_id")).values("pk")}
-    else:
-        schools = {"school_id": Param("school_id")}
+    schools = _viewer_schools(networked)
     subjects = Subject.objects.filter(**schools).values(kind=Value("subject"), label=F("name")).distinct()
     tags = ProblemTag.objects.filter(**schools).values(kind=Value("tag"), label=F("name")).distinct()
     return subjects.union(tags, all=True).order_by("kind", "label")
@@ -151,9 +156,11 @@ def _hits(model, *, networked, text, kind, subject, grade, circle, tag):
     if grade:
         rows = rows.filter(grades__contains=Param("grades", output_field=GRADE_LIST))
     if subject:
-        # Subjects are per school: every subject of that name, as an array computed once, so the
-        # subject's index narrows the visible rows before they are read.
-        named = Subject.objects.filter(name=Param("subject")).order_by().values("pk")
+        # Subjects are per school and a row's subject is of its school: the subjects of that
+        # name in the schools the viewer may see rows of (the network's, or the own school's),
+        # as an array computed once, so the subject's index narrows the visible rows before
+        # they are read (not every school of the region's subject of that name).
+        named = Subject.objects.filter(name=Param("subject"), **_viewer_schools(networked)).order_by().values("pk")
         rows = rows.filter(subject_id__any=ArraySubquery(named))
     if circle:
         rows = rows.filter(circle=Param("circle"))
