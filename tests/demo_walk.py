@@ -14,6 +14,7 @@ from apps.core.tests.test_url_walk import ACCOUNT_ROUTES, NETWORK_ROUTES, OBJECT
 from apps.core.tests.world import World, route_roles
 from apps.help_programmes.models import Programme
 from apps.mentoring.models import DevelopmentRoute, MentorGroup
+from apps.network_events.models import Event
 from apps.partners.models import PartnerOrganisation
 from apps.problemdays.models import ProblemDay
 from apps.staff.models import StaffMember
@@ -63,6 +64,7 @@ DEMO_OBJECTS = {
     "help_programmes:detail": lambda school: {
         "pk": Programme.objects.for_school(school).order_by("-year", "pk").values_list("pk", flat=True)[0]
     },
+    "network_events:detail": _demo_object(Event),
 }
 ADMINISTRATION = {Role.DEPUTY_HEAD, Role.ADMINISTRATOR}
 

@@ -1,0 +1,261 @@
+"""Network events: seminars, master classes, coaching sessions, webinars and open
+lessons, organised by a school (or one of its subject associations) for the
+school or for the whole network. People register, up to the capacity; the others
+wait on a waiting list «лист ожидания» in the order they came.
+"""
+
+from dataclasses import replace
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import School
+from apps.core.prepared import Param
+from apps.core.tenancy import Circle, CircleScopedQuerySet
+from apps.core.validation import bounded_texts
+from apps.staff.models import StaffMember, SubjectAssociation
+
+# A violated constraint's code -> the form field it is shown on.
+VIOLATION_FIELDS = {
+    "ends_before_start": "ends_at",
+    "no_place": "place",
+    "capacity_zero": "capacity",
+    "circle_unknown": "circle",
+    "kind_unknown": "kind",
+    "invitation_target": "school",
+    "invited_twice": "school",
+    "registered_twice": "staff",
+}
+
+
+class EventQuerySet(CircleScopedQuerySet):
+    """An event is seen by its school (circle `school`), by the schools of the
+    organiser's network (circle `network`), and by whoever is invited: the
+    viewer's school, association or the viewer in person."""
+
+    def visible_q(self, viewer):
+        # Events have no author branch and no association circle: the school and
+        # network branches of the shared rule, plus the creator and invitations.
+        q = super().visible_q(replace(viewer, staff_id=None, association_ids=()))
+        invited = Q(school_id=viewer.school_id) if viewer.school_id is not None else Q(pk__in=[])
+        if viewer.staff_id is not None:
+            invited |= Q(staff_id=viewer.staff_id)
+            q |= Q(created_by_id=viewer.staff_id)
+        if isinstance(viewer.association_ids, Param):
+            invited |= Q(association_id__any=viewer.association_ids)
+        elif viewer.association_ids:
+            invited |= Q(association_id__in=tuple(viewer.association_ids))
+        return q | Q(Exists(Invitation.objects.filter(invited, event=OuterRef("pk"))))
+
+
+@bounded_texts
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        SEMINAR = "seminar", _("seminar")
+        MASTER_CLASS = "master_class", _("master class")
+        COACHING = "coaching", _("coaching session")
+        WEBINAR = "webinar", _("webinar")
+        OPEN_LESSON = "open_lesson", _("open lesson")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # Who sees an event: its school, or the whole network (invitations add people).
+    CIRCLES = (Circle.SCHOOL, Circle.NETWORK)
+
+    school = models.ForeignKey(
+        School, verbose_name=_("organiser school"), related_name="network_events", on_delete=models.CASCADE
+    )
+    association = models.ForeignKey(
+        SubjectAssociation,
+        verbose_name=_("organising association"),
+        related_name="network_events",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SEMINAR)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), max_length=500, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty when places are not limited.")
+    )
+    circle = models.CharField(
+        _("who sees it"), max_length=16, choices=[(c.value, c.label) for c in CIRCLES], default=Circle.NETWORK
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    leads = models.ManyToManyField(StaffMember, verbose_name=_("leads"), related_name="led_network_events", blank=True)
+    created_by = models.ForeignKey(
+        StaffMember, verbose_name=_("created by"), related_name="created_network_events", on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("network event")
+        verbose_name_plural = _("network events")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("The event ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(online_link=""),
+                name="event_place_or_link",
+                violation_error_code="no_place",
+                violation_error_message=_("Give a place or an online link."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="event_capacity_positive",
+                violation_error_code="capacity_zero",
+                violation_error_message=_("The capacity is at least one place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(circle__in=["school", "network"]),
+                name="event_circle_school_or_network",
+                violation_error_code="circle_unknown",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["seminar", "master_class", "coaching", "webinar", "open_lesson"]),
+                name="event_kind_known",
+                violation_error_code="kind_unknown",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "starts_at"], name="event_school_start"),
+            # The network's calendar of events, and the eve sweep.
+            models.Index(fields=["starts_at"], condition=Q(circle="network"), name="event_network_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        """Registration is open for a planned event."""
+        return self.status == self.Status.PLANNED
+
+
+class Invitation(models.Model):
+    """An invitation to a school, a subject association or one person of the
+    organiser's network: they see the event, and the people are told."""
+
+    event = models.ForeignKey(Event, related_name="invitations", on_delete=models.CASCADE)
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), related_name="+", on_delete=models.CASCADE, null=True, blank=True
+    )
+    association = models.ForeignKey(
+        SubjectAssociation,
+        verbose_name=_("subject association"),
+        related_name="+",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    staff = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("person"),
+        related_name="network_event_invitations",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, association__isnull=True, staff__isnull=True)
+                | Q(school__isnull=True, association__isnull=False, staff__isnull=True)
+                | Q(school__isnull=True, association__isnull=True, staff__isnull=False),
+                name="invitation_one_target",
+                violation_error_code="invitation_target",
+                violation_error_message=_("Invite one school, association or person at a time."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "school"],
+                condition=Q(school__isnull=False),
+                name="invitation_school_once",
+                violation_error_code="invited_twice",
+                violation_error_message=_("Already invited."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "association"],
+                condition=Q(association__isnull=False),
+                name="invitation_association_once",
+                violation_error_code="invited_twice",
+                violation_error_message=_("Already invited."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "staff"],
+                condition=Q(staff__isnull=False),
+                name="invitation_staff_once",
+                violation_error_code="invited_twice",
+                violation_error_message=_("Already invited."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.target)
+
+    @property
+    def target(self):
+        return self.school or self.association or self.staff
+
+
+class Registration(models.Model):
+    """A person's place at an event, or their turn on the waiting list."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    event = models.ForeignKey(Event, related_name="registrations", on_delete=models.CASCADE)
+    staff = models.ForeignKey(
+        StaffMember, verbose_name=_("person"), related_name="network_event_registrations", on_delete=models.PROTECT
+    )
+    school = models.ForeignKey(School, verbose_name=_("school"), related_name="+", on_delete=models.CASCADE)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    # The order of the waiting list: a promoted or re-registered person starts anew.
+    created_at = models.DateTimeField(_("registered at"))
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "staff"],
+                name="registration_once",
+                violation_error_code="registered_twice",
+                violation_error_message=_("Already registered."),
+            ),
+            models.CheckConstraint(
+                condition=Q(attended__isnull=True) | Q(status="registered"),
+                name="registration_attended_only_registered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"], name="registration_waitlist"),
+            models.Index(fields=["staff", "status"], name="registration_staff"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} · {self.event}"

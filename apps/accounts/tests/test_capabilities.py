@@ -94,27 +94,12 @@ def _python_sources():
     return [path for path in APPS.rglob("*.py") if not {"migrations", "tests"} & set(path.parts)]
 
 
-# Capabilities named before the pages that ask them, so that the apps built in
-# parallel share one table. The app whose view first asks one takes it off here.
-NOT_ASKED_YET = {
-    "network_events.organise",
-}
-
-
-def _unused_capabilities():
-    code = "\n".join(path.read_text() for path in _python_sources() if path.name != "capabilities.py")
-    templates = {name for _path, name in _template_names()}
-    return {name for name in CAPABILITIES if f'"{name}"' not in code and name.replace(".", "_") not in templates}
-
-
 def test_every_capability_is_asked_for_somewhere():
     """A capability nobody asks is a rule that protects nothing."""
-    assert _unused_capabilities() - NOT_ASKED_YET == set()
-
-
-def test_a_capability_waiting_for_its_pages_leaves_the_waiting_list_once_asked():
-    assert set(CAPABILITIES) >= NOT_ASKED_YET
-    assert NOT_ASKED_YET - _unused_capabilities() == set()
+    code = "\n".join(path.read_text() for path in _python_sources() if path.name != "capabilities.py")
+    templates = {name for _path, name in _template_names()}
+    unused = [name for name in CAPABILITIES if f'"{name}"' not in code and name.replace(".", "_") not in templates]
+    assert unused == []
 
 
 # Modules that may name the school roles: the table itself, the models that store them,

@@ -1,5 +1,45 @@
-"""Access rules of the network events routes, for the URL walk (apps/core/tests/world.py)."""
+"""Access rules of the network events routes, for the URL walk (apps/core/tests/world.py).
 
-OBJECTS = {}
+Events are built around the personas: the curator persona created the event (an
+organiser by relation) and the teacher persona is registered for it.
+"""
 
-ROUTES = {}
+import datetime
+
+from apps.core.tests.world import ANY_MEMBER, C, T
+from apps.network_events.tests.factories import EventFactory, RegistrationFactory
+
+ORGANISERS = ("network_events.organise", C)  # the curator persona created the event
+
+
+def _event(w):
+    event = EventFactory(school=w.school, created_by=w.staff_of(C))
+    RegistrationFactory(event=event, staff=w.staff_of(T))
+    return event
+
+
+def _held(w):
+    event = _event(w)
+    event.starts_at -= datetime.timedelta(days=20)
+    event.ends_at -= datetime.timedelta(days=20)
+    event.save()
+    return event
+
+
+OBJECTS = {
+    "network_event": lambda w: {"pk": _event(w).pk},
+    "past_network_event": lambda w: {"pk": _held(w).pk},
+}
+
+ROUTES = {
+    "network_events:list": ("get", None, ANY_MEMBER),
+    "network_events:create": ("get", None, "network_events.organise"),
+    "network_events:detail": ("get", "network_event", ANY_MEMBER),
+    "network_events:edit": ("get", "network_event", ORGANISERS),
+    "network_events:invite": ("get", "network_event", ORGANISERS),
+    "network_events:attendance": ("get", "past_network_event", ORGANISERS),
+    "network_events:cancel": ("get", "network_event", ORGANISERS),
+    "network_events:register": ("post", "network_event", ANY_MEMBER),
+    "network_events:unregister": ("post", "network_event", ANY_MEMBER),
+    "network_events:attendees_xlsx": ("get", "network_event", ORGANISERS),
+}

@@ -20,6 +20,7 @@ from apps.demo import development_routes
 from apps.demo import erasure as erasure_demo
 from apps.demo import help_programmes as help_programmes_demo
 from apps.demo import mentoring as mentoring_demo
+from apps.demo import network_events as network_events_demo
 from apps.demo import notifications as notifications_demo
 from apps.demo import partners as partners_demo
 from apps.demo import problemdays as problemdays_demo
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             community_demo.seed_community(schools=schools, users=users, today=today)
             associations_demo.seed_associations(schools=schools, users=users, today=today)
             help_programmes_demo.seed_help_programmes(schools=schools, today=today)
+            network_events_demo.seed_network_events(schools=schools, today=today)
             dashboards_demo.seed_dashboards(schools=schools, today=today)
             surveys_demo.seed_surveys(schools=schools, users=users, today=today)
         return users, created

@@ -1,0 +1,250 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.forms import apply_validation_error
+from apps.core.spreadsheets import table_xlsx
+from apps.core.tenancy import request_viewer, school_view
+
+from . import selectors, services
+from .access import can_create, can_organise, headed, require
+from .forms import EventForm, InviteForm
+from .models import VIOLATION_FIELDS, Event, Registration
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORM_FIELDS = {"starts_at": "starts", "ends_at": "ends"}
+
+
+def _event(request, pk):
+    return selectors.event_detail(viewer=request_viewer(request), pk=pk)
+
+
+def _organised(request, pk):
+    event = _event(request, pk)
+    require(can_organise(request, event))
+    return event
+
+
+def _show_error(form, error):
+    if hasattr(error, "error_dict"):
+        apply_validation_error(form, error, fields=FORM_FIELDS)
+    else:
+        codes = {getattr(e, "code", None) for e in error.error_list}
+        field = next((VIOLATION_FIELDS[c] for c in codes if c in VIOLATION_FIELDS), None)
+        form.add_error(field if field in form.fields else None, error)
+
+
+@school_view()
+def event_list(request):
+    when = "past" if request.GET.get("when") == "past" else "upcoming"
+    kind = request.GET.get("kind", "")
+    if kind not in Event.Kind.values:
+        kind = ""
+    page = selectors.events_page(
+        viewer=request_viewer(request), when=when, kind=kind, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
+    return render(
+        request,
+        "network_events/event_list.html",
+        {
+            "page": page,
+            "when": when,
+            "kind": kind,
+            "kinds": Event.Kind.choices,
+            "can_create": can_create(request),
+            "query": f"when={when}&kind={kind}",
+        },
+    )
+
+
+def _form_kwargs(request):
+    if request.membership.can("network_events.organise"):
+        return {"school": request.school}
+    return {"school": request.school, "associations": headed(request)}
+
+
+@school_view()
+def event_create(request):
+    require(can_create(request))
+    staff = request.staff
+    if staff is None:
+        return render(request, "network_events/no_card.html")
+    form = EventForm(request.POST or None, **_form_kwargs(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(
+                school=request.school, created_by=staff, leads=form.cleaned_data["leads"], **form.service_fields()
+            )
+        except ValidationError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("The event is planned."))
+            return redirect("network_events:detail", event.pk)
+    return render(request, "network_events/event_form.html", {"form": form, "heading": _("New event")})
+
+
+@school_view()
+def event_detail(request, pk):
+    event = _event(request, pk)
+    organiser = can_organise(request, event)
+    return render(
+        request,
+        "network_events/event_detail.html",
+        {
+            "event": event,
+            "organiser": organiser,
+            "attendees": selectors.event_attendees(event) if organiser else [],
+            "invitations": selectors.event_invitations(event) if organiser else [],
+            "can_register": request.staff is not None and event.is_open and event.starts_at > timezone.now(),
+            "local_start": timezone.localtime(event.starts_at, event.school.tzinfo),
+            "local_end": timezone.localtime(event.ends_at, event.school.tzinfo),
+        },
+    )
+
+
+@school_view()
+def event_edit(request, pk):
+    event = _organised(request, pk)
+    kwargs = {"school": event.school}
+    if not (event.school_id == request.school.pk and request.membership.can("network_events.organise")):
+        # A lead or a head keeps the event's association, or moves it to one they head.
+        kwargs["associations"] = {event.association_id, *headed(request)} - {None}
+    form = EventForm(request.POST or None, instance=event, **kwargs)
+    if not event.is_open:
+        messages.warning(request, _("A held or cancelled event is not changed."))
+        return redirect("network_events:detail", event.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event=event, leads=form.cleaned_data["leads"], **form.service_fields())
+        except ValidationError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("network_events:detail", event.pk)
+    return render(request, "network_events/event_form.html", {"form": form, "heading": event.title, "event": event})
+
+
+@school_view()
+def event_invite(request, pk):
+    event = _organised(request, pk)
+    form = InviteForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_add(
+                event=event,
+                school=form.cleaned_data["school"],
+                association=form.cleaned_data["association"],
+                staff=form.cleaned_data["staff"],
+            )
+        except ValidationError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("The invitation is sent."))
+            return redirect("network_events:detail", event.pk)
+    return render(
+        request,
+        "network_events/invite_form.html",
+        {"form": form, "event": event, "invitations": selectors.event_invitations(event)},
+    )
+
+
+@school_view()
+def event_attendance(request, pk):
+    event = _organised(request, pk)
+    rows = [r for r in selectors.event_attendees(event) if r.status == Registration.Status.REGISTERED]
+    started = event.starts_at <= timezone.now()
+    if request.method == "POST" and started and event.status != Event.Status.CANCELLED:
+        marks = {r.pk: request.POST.get(f"came-{r.pk}") == "on" for r in rows}
+        try:
+            services.attendance_mark(event=event, attended=marks)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Attendance is marked."))
+            return redirect("network_events:detail", event.pk)
+    return render(request, "network_events/attendance.html", {"event": event, "rows": rows, "started": started})
+
+
+@school_view()
+def event_cancel(request, pk):
+    event = _organised(request, pk)
+    if request.method == "POST":
+        try:
+            services.event_cancel(event=event)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The event is cancelled; the registered are told."))
+        return redirect("network_events:detail", event.pk)
+    return render(request, "network_events/cancel.html", {"event": event})
+
+
+def _register_button(request, event, error=""):
+    event = _event(request, event.pk)
+    return render(
+        request,
+        "network_events/event_detail.html#register-button",
+        {"event": event, "can_register": True, "error": error},
+    )
+
+
+@school_view()
+@require_POST
+def register(request, pk):
+    event = _event(request, pk)
+    error = ""
+    if request.staff is None:
+        error = _("You need a staff card in this school to register.")
+    else:
+        try:
+            services.registration_create(event=event, staff=request.staff)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if request.htmx:
+        return _register_button(request, event, error)
+    if error:
+        messages.error(request, error)
+    return redirect("network_events:detail", event.pk)
+
+
+@school_view()
+@require_POST
+def unregister(request, pk):
+    event = _event(request, pk)
+    error = ""
+    if request.staff is not None:
+        try:
+            services.registration_cancel(event=event, staff=request.staff)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if request.htmx:
+        return _register_button(request, event, error)
+    if error:
+        messages.error(request, error)
+    return redirect("network_events:detail", event.pk)
+
+
+@school_view()
+def attendees_xlsx(request, pk):
+    event = _organised(request, pk)
+    header = [_("Person"), _("School"), _("Status"), _("Registered at"), _("Attended")]
+    tz = event.school.tzinfo
+    rows = [
+        [
+            r.staff.full_name,
+            str(r.school),
+            r.get_status_display(),
+            timezone.localtime(r.created_at, tz).strftime("%d.%m.%Y %H:%M"),
+            "" if r.attended is None else (_("yes") if r.attended else _("no")),
+        ]
+        for r in selectors.event_attendees(event)
+    ]
+    content = table_xlsx(_("Attendees"), header, rows)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.xlsx"'
+    return response
