@@ -225,30 +225,42 @@ def _in_network_column(fence):
     """  # nosec B608 # model table names and constants only
 
 
-def _community_columns(fence):
-    """The items each person wrote in the community in the period, for the counts only.
-    A material counts when first shared (published) in the period, a later version when
-    added in the period to a shared material; a draft counts for nothing."""
-    return f""",
-              (
-                SELECT count(*) FROM {T["material"]} mt
-                WHERE mt.author_id = s.id AND mt.circle <> 'draft'
-                  AND mt.published_at >= %(start_at)s AND mt.published_at < %(end_at)s {fence}
-              ) + (
-                SELECT count(*) FROM {T["material"]} mt JOIN {T["version"]} mv ON mv.material_id = mt.id
-                WHERE mt.author_id = s.id AND mt.circle <> 'draft' AND mv.number > 1
-                  AND mv.created_at >= mt.published_at
-                  AND mv.created_at >= %(start_at)s AND mv.created_at < %(end_at)s {fence}
-              ) AS shared_materials_items,
-              (
-                SELECT count(*) FROM {T["comment"]} c
-                WHERE c.author_id = s.id AND c.created_at >= %(start_at)s AND c.created_at < %(end_at)s {fence}
-              ) AS commented_items,
-              (
-                SELECT count(*) FROM {T["answer"]} an
-                WHERE an.author_id = s.id AND an.created_at >= %(start_at)s AND an.created_at < %(end_at)s {fence}
-              ) AS answered_items
+def _community_cte():
+    """The items each person wrote in the community in the period, found once through
+    the schools' own rows (a material's school is its author's, a comment's or an
+    answer's the writer's), for the counts only. A material counts when first shared
+    (published) in the period, a later version when added in the period to a shared
+    material; a draft counts for nothing."""
+    return f"""
+        wrote AS (
+            SELECT mt.author_id AS staff_id, 1 AS shared, 0 AS commented, 0 AS answered FROM {T["material"]} mt
+            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> 'draft'
+              AND mt.published_at >= %(start_at)s AND mt.published_at < %(end_at)s
+          UNION ALL
+            SELECT mt.author_id, 1, 0, 0 FROM {T["material"]} mt JOIN {T["version"]} mv ON mv.material_id = mt.id
+            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> 'draft' AND mv.number > 1
+              AND mv.created_at >= mt.published_at
+              AND mv.created_at >= %(start_at)s AND mv.created_at < %(end_at)s
+          UNION ALL
+            SELECT c.author_id, 0, 1, 0 FROM {T["comment"]} c
+            WHERE c.school_id = ANY(%(schools)s) AND c.created_at >= %(start_at)s AND c.created_at < %(end_at)s
+          UNION ALL
+            SELECT an.author_id, 0, 0, 1 FROM {T["answer"]} an
+            WHERE an.school_id = ANY(%(schools)s) AND an.created_at >= %(start_at)s AND an.created_at < %(end_at)s
+        ),
+        wrote_by AS (
+            SELECT staff_id, sum(shared) AS shared_materials_items, sum(commented) AS commented_items,
+                   sum(answered) AS answered_items
+            FROM wrote GROUP BY staff_id
+        ),
     """  # nosec B608 # model table names and constants only
+
+
+_COMMUNITY_COLUMNS = """,
+              coalesce(wb.shared_materials_items, 0) AS shared_materials_items,
+              coalesce(wb.commented_items, 0) AS commented_items,
+              coalesce(wb.answered_items, 0) AS answered_items
+"""
 
 
 def _participation_cte(association_id, *, network=True, one_school=False, community=False):
@@ -282,6 +294,7 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
           UNION ALL
             SELECT pv.observed_id, false, true FROM pv
         ),
+        {_community_cte() if community else ""}
         seen_by AS (
             SELECT staff_id, bool_or(observer) AS observer, bool_or(observed) AS observed FROM seen GROUP BY staff_id
         ),
@@ -346,9 +359,10 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
                   AND ac.date BETWEEN %(start)s AND %(end)s {fence}
               ) AS achievers
               {_in_network_column(fence) if network else ""}
-              {_community_columns(fence) if community else ""}
+              {_COMMUNITY_COLUMNS if community else ""}
             FROM {T["staff"]} s
             LEFT JOIN seen_by sb ON sb.staff_id = s.id
+            {"LEFT JOIN wrote_by wb ON wb.staff_id = s.id" if community else ""}
             WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
               AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
         )
