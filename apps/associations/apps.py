@@ -7,6 +7,7 @@ from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
 from apps.core.todos import TASK_SOURCES
+from apps.staff.association_heads import ASSOCIATION_HEADS
 
 
 class AssociationsConfig(AppConfig):
@@ -14,7 +15,10 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("Methodical associations")
 
     def ready(self):
-        from . import calendar_items, personal_data, todos
+        from . import calendar_items, personal_data, selectors, todos
+
+        # This year's head of an association may organise network events for it.
+        ASSOCIATION_HEADS.register("associations", selectors.associations_headed_by)
 
         # One's decisions to carry out and, for the head, minutes to write, on «Мои дела».
         TASK_SOURCES.register("associations", todos.SOURCE)

@@ -5,6 +5,9 @@ import datetime
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, TimeField, Value
 from django.db.models.functions import Coalesce
 
+from apps.community.models import Material, Question
+from apps.core.dates import academic_year_of, school_today
+from apps.core.tenancy import Circle
 from apps.staff.models import StaffMember, SubjectAssociation
 
 from .models import Decision, Meeting, MeetingAttendance, NetworkAssociation, NetworkAssociationMember, YearPlan
@@ -37,6 +40,45 @@ def associations_of_school(*, school, year):
         )
         .order_by("name", "pk")
     )
+
+
+def associations_headed_by(staff):
+    """The ids of the school associations whose plan for this academic year (the
+    card's school's today) names `staff` as head «руководитель». One query."""
+    year = academic_year_of(school_today(staff.school))
+    return set(
+        YearPlan.objects.filter(head=staff, year=year, association__isnull=False).values_list(
+            "association_id", flat=True
+        )
+    )
+
+
+# The workspace shows the association's newest materials and questions.
+PANEL_SIZE = 10
+
+
+def association_shared(*, association, viewer):
+    """The association's newest materials and questions the viewer may see: shared
+    with the association itself, or shared by its members with their school or the
+    network. Read through the circle rule, so nobody outside the association sees
+    what is shared with it alone. Two queries."""
+    from_association = Q(circle=Circle.ASSOCIATION, association=association) | Q(
+        circle__in=(Circle.SCHOOL, Circle.NETWORK), author__association=association
+    )
+    materials = list(
+        Material.objects.visible_to(viewer)
+        .filter(from_association)
+        .select_related("author")
+        .order_by("-published_at", "-pk")[:PANEL_SIZE]
+    )
+    questions = list(
+        Question.objects.visible_to(viewer)
+        .filter(from_association)
+        .select_related("author")
+        .annotate(answers_count=Count("answers"))
+        .order_by("-published_at", "-pk")[:PANEL_SIZE]
+    )
+    return {"shared_materials": materials, "shared_questions": questions}
 
 
 def association_networks(*, association):

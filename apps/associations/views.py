@@ -7,12 +7,13 @@ from django.views.decorators.http import require_POST
 
 from apps.core.dates import academic_year_of, school_today
 from apps.core.forms import apply_validation_error
-from apps.core.tenancy import get_for_school_or_404, school_view
+from apps.core.tenancy import get_for_school_or_404, request_viewer, school_view
 from apps.staff.models import SubjectAssociation
 
 from . import selectors, services
 from .access import (
     decision_can_mark_done,
+    is_member,
     network_can_manage,
     network_can_see,
     plan_can_manage,
@@ -77,8 +78,10 @@ def association_detail(request, pk):
             "association": association,
             "year": year,
             **page,
+            **selectors.association_shared(association=association, viewer=request_viewer(request)),
             "can_manage": plan_can_manage(request, association, plan),
             "can_see_minutes": plan_can_see_minutes(request, association, plan),
+            "is_member": is_member(association.pk, request),
         },
     )
 

@@ -15,21 +15,23 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import Exists, F, FloatField, OuterRef, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.community.models import GRADES, Material, MaterialKind, Question
-from apps.core.prepared import Param, prepared_query
+from apps.core.form_rendering import escaped
+from apps.core.links import row_link
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
 from apps.mentoring.models import ProblemTag
-from apps.staff.models import Subject
+from apps.staff.models import Subject, short_name
 
 GRADE_LIST = ArrayField(models.PositiveSmallIntegerField())
 PER_PAGE = 20
@@ -59,14 +61,19 @@ def snippet_html(text):
 # --- the form -----------------------------------------------------------------------------
 
 
+def _viewer_schools(networked):
+    """The lookup of the schools whose rows the viewer may see: the network's, or the
+    school's own outside a network."""
+    if networked:
+        return {"school_id__in": School.objects.filter(network_id=Param("network_id")).values("pk")}
+    return {"school_id": Param("school_id")}
+
+
 @prepared_query
 def _filter_names(*, networked):
     """The subject and problem-tag names of the viewer's schools (the network's, or the
     school's own outside a network): subjects are per school, so a filter matches the name."""
-    if networked:
-        schools = {"school_id__in": School.objects.filter(network_id=Param("network_id")).values("pk")}
-    else:
-        schools = {"school_id": Param("school_id")}
+    schools = _viewer_schools(networked)
     subjects = Subject.objects.filter(**schools).values(kind=Value("subject"), label=F("name")).distinct()
     tags = ProblemTag.objects.filter(**schools).values(kind=Value("tag"), label=F("name")).distinct()
     return subjects.union(tags, all=True).order_by("kind", "label")
@@ -151,9 +158,11 @@ def _hits(model, *, networked, text, kind, subject, grade, circle, tag):
     if grade:
         rows = rows.filter(grades__contains=Param("grades", output_field=GRADE_LIST))
     if subject:
-        # Subjects are per school: every subject of that name, as an array computed once, so the
-        # subject's index narrows the visible rows before they are read.
-        named = Subject.objects.filter(name=Param("subject")).order_by().values("pk")
+        # Subjects are per school and a row's subject is of its school: the subjects of that
+        # name in the schools the viewer may see rows of (the network's, or the own school's),
+        # as an array computed once, so the subject's index narrows the visible rows before
+        # they are read (not every school of the region's subject of that name).
+        named = Subject.objects.filter(name=Param("subject"), **_viewer_schools(networked)).order_by().values("pk")
         rows = rows.filter(subject_id__any=ArraySubquery(named))
     if circle:
         rows = rows.filter(circle=Param("circle"))
@@ -245,37 +254,77 @@ def hits_page(*, viewer, criteria, page=1):
 # --- queries 2–3: the page's rows with their snippets ---------------------------------------
 
 
-def _headline(column, query, *, whole=False):
-    options = {"max_fragments": 2, "max_words": 25, "min_words": 8}
-    if whole:
-        options = {"highlight_all": True}
-    return SearchHeadline(column, query, config="russian", start_sel=MARK_START, stop_sel=MARK_STOP, **options)
+class _Headline(models.Func):
+    """`ts_headline` in the Russian configuration with its options as a run-time value
+    (the markers are not codes a compiled query may keep)."""
+
+    template = "ts_headline('russian'::regconfig, %(expressions)s)"
+    output_field = models.TextField()
 
 
-def _rows(model, *, viewer, ids, q, body):
+# The title marked whole; a body's best two fragments.
+TITLE_OPTIONS = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_STOP}"
+BODY_OPTIONS = f"MaxFragments=2, MaxWords=25, MinWords=8, StartSel={MARK_START}, StopSel={MARK_STOP}"
+
+
+@prepared_query
+def _page_rows(*, type, networked, text):
+    """The page's rows of one type, read again through the circle rule, as plain values
+    (with their marked title and snippet when words were searched)."""
+    model = Material if type == "material" else Question
     # `= ANY(ids)`: the query runs even when the page has none of this type, so the page's
     # queries are the same whatever the hits.
-    rows = model.objects.visible_to(viewer).filter(pk__any=ids).select_related("author", "subject")
+    rows = model.objects.visible_to(Viewer.params(networked=networked)).filter(pk__any=ParamList("ids"))
+    body = "description" if model is Material else "body"
+    fields = {
+        "text": F(body),
+        "subject_name": F("subject__name"),
+        "last_name": F("author__last_name"),
+        "first_name": F("author__first_name"),
+        "patronymic": F("author__patronymic"),
+    }
+    if text:
+        fields["title_marked"] = _Headline(F("title"), _query(), Param("title_options"))
+        fields["snippet"] = _Headline(F(body), _query(), Param("body_options"))
+    kind = ("kind", "grades") if model is Material else ()
+    return rows.values("pk", "title", "circle", *kind, **fields).order_by()
+
+
+def _rows(type, *, viewer, ids, q):
+    values = {**viewer.values(), "ids": ids}
     if q:
-        query = SearchQuery(q, search_type="websearch", config="russian")
-        rows = rows.annotate(title_marked=_headline("title", query, whole=True), snippet=_headline(body, query))
-    return {row.pk: row for row in rows}
+        values.update(q=q, title_options=TITLE_OPTIONS, body_options=BODY_OPTIONS)
+    shape = {"type": type, "networked": viewer.network_id is not None, "text": bool(q)}
+    return {row["pk"]: row for row in _page_rows.rows(shape=shape, **values)}
 
 
 @dataclass
 class Result:
     type: str
-    row: object
+    pk: int
     title: str
     snippet: str
+    details: str
+    author: str
+    url: str
 
     @property
     def is_material(self):
         return self.type == "material"
 
-    @property
-    def url(self):
-        return reverse(f"community:{self.type}_detail", args=[self.row.pk])
+
+_LINKS = {"material": row_link("community:material_detail"), "question": row_link("community:question_detail")}
+
+
+def _details(type, row):
+    """The line above a result: its kind, subject, grades and circle (escaped)."""
+    parts = [MaterialKind(row["kind"]).label if type == "material" else gettext("Question")]
+    if row["subject_name"]:
+        parts.append(row["subject_name"])
+    if row.get("grades"):
+        parts.append(gettext("grades %(grades)s") % {"grades": ", ".join(map(str, row["grades"]))})
+    parts.append(Circle(row["circle"]).label)
+    return " · ".join(escaped(str(part)) for part in parts)
 
 
 def search(*, viewer, criteria, page=1):
@@ -285,22 +334,49 @@ def search(*, viewer, criteria, page=1):
     question_ids = [h["pk"] for h in hits if h["type"] == "question"]
     materials = questions = {}
     if criteria.materials:
-        materials = _rows(Material, viewer=viewer, ids=material_ids, q=criteria.q, body="description")
+        materials = _rows("material", viewer=viewer, ids=material_ids, q=criteria.q)
     if criteria.questions:
-        questions = _rows(Question, viewer=viewer, ids=question_ids, q=criteria.q, body="body")
+        questions = _rows("question", viewer=viewer, ids=question_ids, q=criteria.q)
     results = []
     for hit in hits:
-        rows = materials if hit["type"] == "material" else questions
-        row = rows.get(hit["pk"])
+        type = hit["type"]
+        row = (materials if type == "material" else questions).get(hit["pk"])
         if row is None:  # not visible any more (or never was): nothing of it is shown
             continue
         if criteria.q:
-            title, snippet = snippet_html(row.title_marked), snippet_html(row.snippet)
+            title, snippet = snippet_html(row["title_marked"]), snippet_html(row["snippet"])
         else:
-            body = row.description if hit["type"] == "material" else row.body
-            title, snippet = escape(row.title), escape(_shorten(body))
-        results.append(Result(type=hit["type"], row=row, title=title, snippet=snippet))
+            title, snippet = escape(row["title"]), escape(_shorten(row["text"]))
+        author = short_name(row["last_name"], row["first_name"], row["patronymic"])
+        results.append(
+            Result(
+                type=type,
+                pk=row["pk"],
+                title=title,
+                snippet=snippet,
+                details=_details(type, row),
+                author=escaped(author),
+                url=_LINKS[type](pk=row["pk"]),
+            )
+        )
     return results, has_next
+
+
+def results_html(results):
+    """The results as the page shows them, written in Python (the page's twenty results of
+    a dozen template nodes each were most of its rendering). Titles and snippets come
+    escaped (with only the search's marks), details and author escaped here."""
+    return mark_safe(  # nosec B308 B703 - every value escaped above
+        "".join(
+            f'\n  <article class="border-bottom py-2">\n'
+            f'    <div class="small text-body-secondary">{result.details}</div>\n'
+            f'    <h2 class="h6 mb-1"><a href="{result.url}">{result.title}</a></h2>\n'
+            + (f'    <p class="mb-1 small text-break">{result.snippet}</p>\n' if result.snippet else "")
+            + f'    <div class="small text-body-secondary">{result.author}</div>\n'
+            f"  </article>"
+            for result in results
+        )
+    )
 
 
 def _shorten(text, limit=200):

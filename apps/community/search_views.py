@@ -38,6 +38,7 @@ def search(request):
         {
             "form": form,
             "results": results,
+            "results_html": community_search.results_html(results),
             "page": page,
             "next_query": urlencode({**kept, "page": page + 1}) if has_next else "",
             "previous_query": urlencode({**kept, "page": page - 1}) if page > 1 else "",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core import wordforms
 from apps.core.forms import apply_validation_error
-from apps.core.tenancy import get_visible_or_404, request_viewer, school_view
+from apps.core.tenancy import Circle, get_visible_or_404, request_viewer, school_view
 from apps.core.uploads import file_download
 from apps.staff.models import Subject
 from apps.visits import selectors as visits_selectors
@@ -111,10 +111,22 @@ def material_list(request):
     )
 
 
+def _initial_circle(request):
+    """A link may preselect the circle (the association's workspace: «for the association»)."""
+    circle = request.GET.get("circle", "")
+    return {"circle": circle} if circle in Circle.values else {}
+
+
 @school_view()
 def material_create(request):
     staff = request.staff
-    form = MaterialCreateForm(request.POST or None, request.FILES or None, school=request.school, staff=staff)
+    form = MaterialCreateForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_initial_circle(request),
+        school=request.school,
+        staff=staff,
+    )
     if staff is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -329,7 +341,7 @@ def question_list(request):
 @school_view()
 def question_create(request):
     staff = request.staff
-    form = QuestionForm(request.POST or None, school=request.school, staff=staff)
+    form = QuestionForm(request.POST or None, initial=_initial_circle(request), school=request.school, staff=staff)
     if staff is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

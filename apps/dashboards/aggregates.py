@@ -13,8 +13,11 @@ import functools
 from django.db import connection
 from django.utils import timezone
 
+from apps.associations.models import Meeting, MeetingAttendance
+from apps.community.models import Answer, Material, MaterialComment, MaterialVersion
 from apps.core.sql import condition_sql, sql_param
 from apps.mentoring.models import MentorGroup, MentorGroupMember
+from apps.network_events.models import Event, Registration
 from apps.partners.models import JointActivity
 from apps.problemdays.models import DayActivity, PreparationRole, ProblemDay
 from apps.staff.models import Achievement, CategoryAward, StaffMember
@@ -29,7 +32,24 @@ EXPERIENCE_BANDS = (("0-3", 0, 3), ("3-5", 3, 5), ("5-10", 5, 10), ("10-20", 10,
 
 # The forms of collaboration, in the order every page, export and summary shows them.
 # Curating a pair or triad is a form of its own: the curator keeps the group's work going.
-PARTICIPATION_FORMS = ("in_groups", "curators", "in_teams", "observers", "observed", "in_events", "achievers")
+# Leading or attending a held network event, and being present at a held association
+# meeting, are attendance like a problem-theme day.
+PARTICIPATION_FORMS = (
+    "in_groups",
+    "curators",
+    "in_teams",
+    "observers",
+    "observed",
+    "in_events",
+    "in_network_events",
+    "in_association_meetings",
+    "achievers",
+)
+
+# The community's forms are counted per school and per association only (people and
+# items), never per teacher nor in the coverage: administrators never see who shared
+# or commented least.
+COUNT_ONLY_FORMS = ("shared_materials", "commented", "answered")
 
 T = {
     "staff": StaffMember._meta.db_table,
@@ -48,6 +68,15 @@ T = {
     "joint": JointActivity._meta.db_table,
     "joint_teachers": JointActivity.teachers.field.m2m_db_table(),
     "achievement": Achievement._meta.db_table,
+    "event": Event._meta.db_table,
+    "event_leads": Event.leads.field.m2m_db_table(),
+    "registration": Registration._meta.db_table,
+    "meeting": Meeting._meta.db_table,
+    "attendance": MeetingAttendance._meta.db_table,
+    "material": Material._meta.db_table,
+    "version": MaterialVersion._meta.db_table,
+    "comment": MaterialComment._meta.db_table,
+    "answer": Answer._meta.db_table,
 }
 
 
@@ -196,7 +225,45 @@ def _in_network_column(fence):
     """  # nosec B608 # model table names and constants only
 
 
-def _participation_cte(association_id, *, network=True, one_school=False):
+def _community_cte():
+    """The items each person wrote in the community in the period, found once through
+    the schools' own rows (a material's school is its author's, a comment's or an
+    answer's the writer's), for the counts only. A material counts when first shared
+    (published) in the period, a later version when added in the period to a shared
+    material; a draft counts for nothing."""
+    return f"""
+        wrote AS (
+            SELECT mt.author_id AS staff_id, 1 AS shared, 0 AS commented, 0 AS answered FROM {T["material"]} mt
+            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> 'draft'
+              AND mt.published_at >= %(start_at)s AND mt.published_at < %(end_at)s
+          UNION ALL
+            SELECT mt.author_id, 1, 0, 0 FROM {T["material"]} mt JOIN {T["version"]} mv ON mv.material_id = mt.id
+            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> 'draft' AND mv.number > 1
+              AND mv.created_at >= mt.published_at
+              AND mv.created_at >= %(start_at)s AND mv.created_at < %(end_at)s
+          UNION ALL
+            SELECT c.author_id, 0, 1, 0 FROM {T["comment"]} c
+            WHERE c.school_id = ANY(%(schools)s) AND c.created_at >= %(start_at)s AND c.created_at < %(end_at)s
+          UNION ALL
+            SELECT an.author_id, 0, 0, 1 FROM {T["answer"]} an
+            WHERE an.school_id = ANY(%(schools)s) AND an.created_at >= %(start_at)s AND an.created_at < %(end_at)s
+        ),
+        wrote_by AS (
+            SELECT staff_id, sum(shared) AS shared_materials_items, sum(commented) AS commented_items,
+                   sum(answered) AS answered_items
+            FROM wrote GROUP BY staff_id
+        ),
+    """  # nosec B608 # model table names and constants only
+
+
+_COMMUNITY_COLUMNS = """,
+              coalesce(wb.shared_materials_items, 0) AS shared_materials_items,
+              coalesce(wb.commented_items, 0) AS commented_items,
+              coalesce(wb.answered_items, 0) AS answered_items
+"""
+
+
+def _participation_cte(association_id, *, network=True, one_school=False, community=False):
     """Per person of the period: the flags of each form of collaboration.
 
     The period's visits are found once, through the schools' own rows (indexed by
@@ -227,6 +294,7 @@ def _participation_cte(association_id, *, network=True, one_school=False):
           UNION ALL
             SELECT pv.observed_id, false, true FROM pv
         ),
+        {_community_cte() if community else ""}
         seen_by AS (
             SELECT staff_id, bool_or(observer) AS observer, bool_or(observed) AS observed FROM seen GROUP BY staff_id
         ),
@@ -269,14 +337,32 @@ def _participation_cte(association_id, *, network=True, one_school=False):
                       WHERE jt.jointactivity_id = j.id AND jt.staffmember_id = s.id)) {fence}
                 )
               ) AS in_events,
+              (
+                EXISTS (
+                  SELECT 1 FROM {T["registration"]} r JOIN {T["event"]} e ON e.id = r.event_id
+                  WHERE r.staff_id = s.id AND r.attended AND e.status = 'held'
+                    AND e.starts_at >= %(start_at)s AND e.starts_at < %(end_at)s {fence}
+                ) OR EXISTS (
+                  SELECT 1 FROM {T["event_leads"]} el JOIN {T["event"]} e ON e.id = el.event_id
+                  WHERE el.staffmember_id = s.id AND e.status = 'held'
+                    AND e.starts_at >= %(start_at)s AND e.starts_at < %(end_at)s {fence}
+                )
+              ) AS in_network_events,
+              EXISTS (
+                SELECT 1 FROM {T["attendance"]} ma JOIN {T["meeting"]} mm ON mm.id = ma.meeting_id
+                WHERE ma.staff_id = s.id AND ma.present AND mm.status = 'held'
+                  AND mm.held_on BETWEEN %(start)s AND %(end)s {fence}
+              ) AS in_association_meetings,
               EXISTS (
                 SELECT 1 FROM {T["achievement"]} ac
                 WHERE ac.staff_id = s.id AND ac.kind = ANY(%(achievement_kinds)s)
                   AND ac.date BETWEEN %(start)s AND %(end)s {fence}
               ) AS achievers
               {_in_network_column(fence) if network else ""}
+              {_COMMUNITY_COLUMNS if community else ""}
             FROM {T["staff"]} s
             LEFT JOIN seen_by sb ON sb.staff_id = s.id
+            {"LEFT JOIN wrote_by wb ON wb.staff_id = s.id" if community else ""}
             WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
               AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
         )
@@ -299,7 +385,10 @@ def _period_params(*, schools, start, end, start_at, end_at, association_id, now
 
 # Coverage (охват): at least one form, achievements aside (a publication alone is not
 # collaboration with colleagues). The one rule of the pages, summaries and yearly report.
-_COVERED = "in_groups OR curators OR in_teams OR observers OR observed OR in_events"
+_COVERED = (
+    "in_groups OR curators OR in_teams OR observers OR observed OR in_events"
+    " OR in_network_events OR in_association_meetings"
+)
 
 
 def participation_counts(
@@ -315,6 +404,10 @@ def participation_counts(
         schools=schools, start=start, end=end, start_at=start_at, end_at=end_at, association_id=association_id, now=now
     )
     counts = ", ".join(f"count(*) FILTER (WHERE {form}) AS {form}" for form in PARTICIPATION_FORMS)
+    counts += "".join(
+        f", count(*) FILTER (WHERE {form}_items > 0) AS {form}, coalesce(sum({form}_items), 0)::integer AS {form}_items"
+        for form in COUNT_ONLY_FORMS
+    )
     if by_association:
         select_key = (
             "CASE WHEN GROUPING(association_id) = 0 THEN association_id END AS association_id, "
@@ -324,7 +417,7 @@ def participation_counts(
     else:
         select_key, group = "", "school_id"
     sql = f"""
-        WITH {_participation_cte(association_id, network=network, one_school=len(schools) == 1)}
+        WITH {_participation_cte(association_id, network=network, one_school=len(schools) == 1, community=True)}
         SELECT school_id, {select_key} count(*) AS staff, {counts},
                count(*) FILTER (WHERE {_COVERED}) AS covered
                {", count(*) FILTER (WHERE in_network) AS in_network" if network else ""}
@@ -338,9 +431,13 @@ def participation_counts(
     return rows
 
 
-def participation_matrix(*, school_id, start, end, start_at, end_at, association_id=None, now=None):
+def participation_matrix(
+    *, school_id, start, end, start_at, end_at, association_id=None, now=None, community_totals=False
+):
     """One row per person of the period with their flags, ordered by name (for the
-    administrators' per-teacher table)."""
+    administrators' per-teacher table). With `community_totals`, each row also carries
+    the period's totals of the count-only forms (`COUNT_ONLY_FORMS`: `<form>` people and
+    `<form>_items`) over all the rows, for the page's counts without a second query."""
     params = _period_params(
         schools=[school_id],
         start=start,
@@ -351,9 +448,19 @@ def participation_matrix(*, school_id, start, end, start_at, end_at, association
         now=now,
     )
     flags = ", ".join(f"st.{form}" for form in PARTICIPATION_FORMS)
+    # Whole-table totals on every row, never a person's own figures.
+    totals = (
+        "".join(
+            f", count(*) FILTER (WHERE st.{form}_items > 0) OVER () AS {form},"
+            f" coalesce(sum(st.{form}_items) OVER (), 0)::integer AS {form}_items"
+            for form in COUNT_ONLY_FORMS
+        )
+        if community_totals
+        else ""
+    )
     sql = f"""
-        WITH {_participation_cte(association_id, network=False, one_school=True)}
-        SELECT s.id, s.last_name, s.first_name, s.patronymic, s.is_active, {flags},
+        WITH {_participation_cte(association_id, network=False, one_school=True, community=community_totals)}
+        SELECT s.id, s.last_name, s.first_name, s.patronymic, s.is_active, {flags} {totals},
                ({" OR ".join(f"st.{f}" for f in _COVERED.split(" OR "))}) AS covered
         FROM st JOIN {T["staff"]} s ON s.id = st.id
         ORDER BY s.last_name, s.first_name, s.patronymic, s.id

@@ -42,8 +42,19 @@ class YearSummary(models.Model):
     observers = models.PositiveIntegerField(default=0)
     observed = models.PositiveIntegerField(default=0)
     in_events = models.PositiveIntegerField(default=0)
+    in_network_events = models.PositiveIntegerField(default=0, db_default=0)
+    in_association_meetings = models.PositiveIntegerField(default=0, db_default=0)
     achievers = models.PositiveIntegerField(default=0)
     covered = models.PositiveIntegerField(default=0)
+
+    # The community during the year, counts only: how many people shared, commented or
+    # answered, and how many items they wrote (never who, nor how much each).
+    shared_materials = models.PositiveIntegerField(default=0, db_default=0)
+    shared_materials_items = models.PositiveIntegerField(default=0, db_default=0)
+    commented = models.PositiveIntegerField(default=0, db_default=0)
+    commented_items = models.PositiveIntegerField(default=0, db_default=0)
+    answered = models.PositiveIntegerField(default=0, db_default=0)
+    answered_items = models.PositiveIntegerField(default=0, db_default=0)
 
     # Lesson visits of the year and their debriefs (counts and times only).
     visits_held = models.PositiveIntegerField(default=0)

@@ -140,6 +140,17 @@ def _activities(*, school_id, start, end):
         return dict(zip(columns, cursor.fetchone(), strict=True))
 
 
+# The network community's figures of the report (0 for a school without staff).
+_COMMUNITY_FIGURES = (
+    "in_network_events",
+    "in_association_meetings",
+    "shared_materials",
+    "shared_materials_items",
+    "commented_items",
+    "answered_items",
+)
+
+
 def annual_report(*, school, year: int, now=None) -> AnnualReport:
     """The report of `school` for the academic year starting on 1 September of `year`."""
     now = now or timezone.now()
@@ -163,6 +174,7 @@ def annual_report(*, school, year: int, now=None) -> AnnualReport:
     [participation] = aggregates.participation_counts(
         schools=[school.pk], start=period.start, end=period.end, start_at=start_at, end_at=end_at
     ) or [{"staff": 0, "covered": 0, "in_network": 0}]
+    participation = dict.fromkeys(_COMMUNITY_FIGURES, 0) | participation
     [visits] = aggregates.timeliness_counts(schools=[school.pk], start_at=start_at, end_at=end_at, now=now) or [
         {"visits_held": 0, "on_time": 0}
     ]
@@ -193,6 +205,35 @@ def annual_report(*, school, year: int, now=None) -> AnnualReport:
             _("Teachers taking part in network projects"),
             participation["in_network"],
             percent(participation["in_network"], staff),
+        ),
+        Criterion(
+            "network_events",
+            _("Teachers who led or attended network events"),
+            participation["in_network_events"],
+            percent(participation["in_network_events"], staff),
+        ),
+        Criterion(
+            "association_meetings",
+            _("Teachers present at meetings of methodical associations"),
+            participation["in_association_meetings"],
+            percent(participation["in_association_meetings"], staff),
+        ),
+        # The network community: how many, never who.
+        Criterion(
+            "shared_materials",
+            _("Teachers who shared their materials with colleagues"),
+            participation["shared_materials"],
+            percent(participation["shared_materials"], staff),
+        ),
+        Criterion(
+            "materials_shared",
+            _("Materials and new versions shared with colleagues"),
+            participation["shared_materials_items"],
+        ),
+        Criterion(
+            "community_replies",
+            _("Comments on colleagues' materials and answers to their questions"),
+            participation["commented_items"] + participation["answered_items"],
         ),
         Criterion(
             "contestants",

@@ -169,9 +169,45 @@ def participation_labels():
         "observers": _("observed a colleague's lesson"),
         "observed": _("had a lesson observed"),
         "in_events": _("took part in a problem-theme day or a partner activity"),
+        "in_network_events": _("led or attended a network event"),
+        "in_association_meetings": _("present at a meeting of a methodical association"),
         "achievers": _("contests, publications, network projects"),
         "covered": _("in at least one form of collaboration (coverage)"),
     }
+
+
+def community_labels():
+    """The count-only forms (`aggregates.COUNT_ONLY_FORMS`): people and items."""
+    return {
+        "shared_materials": _("shared a material or a new version"),
+        "commented": _("commented on colleagues' materials"),
+        "answered": _("answered colleagues' questions"),
+    }
+
+
+@dataclasses.dataclass
+class CommunityLine:
+    key: str
+    label: str
+    people: int
+    items: int
+    previous_people: int
+    previous_items: int
+
+
+def community_lines(now, before):
+    """The count-only forms of two periods' count rows: how many people, how many items."""
+    return [
+        CommunityLine(
+            key=key,
+            label=label,
+            people=now.get(key, 0),
+            items=now.get(f"{key}_items", 0),
+            previous_people=before.get(key, 0),
+            previous_items=before.get(f"{key}_items", 0),
+        )
+        for key, label in community_labels().items()
+    ]
 
 
 def _period_window(school, period):
@@ -205,25 +241,48 @@ def participation_summary(*, school, period, association=None, matrix=None):
         )
         for key, label in participation_labels().items()
     ]
-    return {"staff": now["staff"], "previous_staff": before["staff"], "lines": lines}
+    return {
+        "staff": now["staff"],
+        "previous_staff": before["staff"],
+        "lines": lines,
+        "community": community_lines(now, before),
+    }
 
 
 def _matrix_counts(rows):
     if not rows:
         return {"staff": 0}
     keys = (*aggregates.PARTICIPATION_FORMS, "covered")
-    return {"staff": len(rows), **{key: sum(1 for row in rows if row[key]) for key in keys}}
+    return {"staff": len(rows), **{key: sum(1 for row in rows if row[key]) for key in keys}, **rows.community}
 
 
 def participation_matrix(*, school, period, association=None):
     """One row per person of the period; `flags` holds their forms in the order of
     `aggregates.PARTICIPATION_FORMS`, as the page's columns are."""
     rows = aggregates.participation_matrix(
-        school_id=school.pk, association_id=association and association.pk, **_period_window(school, period)
+        school_id=school.pk,
+        association_id=association and association.pk,
+        community_totals=True,
+        **_period_window(school, period),
     )
+    community = dict.fromkeys(_COMMUNITY_TOTALS, 0)
     for row in rows:
+        # The community's totals ride on every row; they leave the rows here, so a
+        # person's row never carries them.
+        community.update({name: row.pop(name) for name in _COMMUNITY_TOTALS})
         row["flags"] = [row[form] for form in aggregates.PARTICIPATION_FORMS]
-    return rows
+    return MatrixRows(rows, community=community)
+
+
+_COMMUNITY_TOTALS = tuple(name for form in aggregates.COUNT_ONLY_FORMS for name in (form, f"{form}_items"))
+
+
+class MatrixRows(list):
+    """The per-teacher rows, and the period's community counts (`community`) of the same people."""
+
+    def __init__(self, rows, *, community):
+        super().__init__(rows)
+        self.community = community
 
 
 def participation_of(*, school, staff, period):
@@ -323,7 +382,25 @@ def _timeliness_totals(rows):
 # Network of schools ----------------------------------------------------------------
 
 
-NETWORK_FIGURES = ("headcount", "highest", "first", "staff", "covered", "visits_held", "on_time", "late", "overdue")
+# The network's community per school: the two attendance forms and the count-only
+# forms' people and items (never who).
+NETWORK_COMMUNITY_FIGURES = (
+    "in_network_events",
+    "in_association_meetings",
+    *(name for form in aggregates.COUNT_ONLY_FORMS for name in (form, f"{form}_items")),
+)
+NETWORK_FIGURES = (
+    "headcount",
+    "highest",
+    "first",
+    "staff",
+    "covered",
+    "visits_held",
+    "on_time",
+    "late",
+    "overdue",
+    *NETWORK_COMMUNITY_FIGURES,
+)
 
 
 def network_schools(*, network, school_ids=None):

@@ -87,6 +87,16 @@ def participation_xlsx(*, school, period, previous, summary, **_context):
             for line in summary["lines"]
         ],
     )
+    # The community's count-only forms: people and items of the school, never by teacher.
+    _sheet(
+        workbook,
+        _("Network community"),
+        [_("Form"), f"{period.label}: {_('people')}", _("items"), f"{previous.label}: {_('people')}", _("items")],
+        [
+            [line.label, line.people, line.items, line.previous_people, line.previous_items]
+            for line in summary["community"]
+        ],
+    )
     return workbook_bytes(workbook)
 
 
@@ -129,6 +139,18 @@ def timeliness_xlsx(*, school, period, by_curator, by_group, totals, **_context)
     return workbook_bytes(workbook)
 
 
+NETWORK_COMMUNITY_COLUMNS = (
+    "in_network_events",
+    "in_association_meetings",
+    "shared_materials",
+    "shared_materials_items",
+    "commented",
+    "commented_items",
+    "answered",
+    "answered_items",
+)
+
+
 def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_context):
     workbook = new_workbook()
     _sheet(
@@ -161,6 +183,22 @@ def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_co
             ]
             for row in rows
         ],
+    )
+    _sheet(
+        workbook,
+        _("Network community"),
+        [
+            _("School"),
+            _("Network events, people"),
+            _("Association meetings, people"),
+            _("Shared materials, people"),
+            _("Shared materials, items"),
+            _("Comments, people"),
+            _("Comments, items"),
+            _("Answers, people"),
+            _("Answers, items"),
+        ],
+        [[row["school"].short_name, *[row[key] for key in NETWORK_COMMUNITY_COLUMNS]] for row in rows],
     )
     _sheet(
         workbook,
@@ -203,6 +241,8 @@ MATRIX_COLUMNS = (
     ("observers", gettext_lazy("Visited colleagues' lessons")),
     ("observed", gettext_lazy("Lessons visited by colleagues")),
     ("in_events", gettext_lazy("Problem-theme days, activities with partners")),
+    ("in_network_events", gettext_lazy("Led or attended network events")),
+    ("in_association_meetings", gettext_lazy("Meetings of methodical associations")),
     ("achievers", gettext_lazy("Contests, publications, network projects")),
     ("covered", gettext_lazy("At least one form of collaboration")),
 )

@@ -7,7 +7,9 @@ import datetime
 
 from django.db import transaction
 
+from apps.community.models import Material
 from apps.core.dates import academic_year_of
+from apps.core.tenancy import Circle, Viewer
 from apps.help_programmes.models import HelpForm, HelpMilestone, Programme, Responsible
 from apps.help_programmes.services import (
     difficulty_save,
@@ -69,6 +71,9 @@ def _this_year(*, schools, today):
         (HelpForm.Kind.NETWORK_PAIR, "Сетевая пара учителей двух школ: общий краеведческий проект.", 0, pair),
         (HelpForm.Kind.SHARED_MATERIALS, "Общие методические материалы в сетевом сообществе.", 0, None),
     ]
+    # The shared materials form links the leader school's materials shared with the network.
+    leader = Viewer(school_id=main.pk, network_id=main.network_id)
+    shared = list(Material.objects.visible_to(leader).filter(school=main, circle=Circle.NETWORK).order_by("pk")[:3])
     for kind, description, difficulty, group in forms:
         help_form_save(
             programme=programme,
@@ -76,6 +81,8 @@ def _this_year(*, schools, today):
             description=description,
             difficulty=difficulties[difficulty],
             group=group,
+            materials=shared if kind == HelpForm.Kind.SHARED_MATERIALS else None,
+            viewer=leader,
         )
     for key, last_name, side, role in RESPONSIBLE:
         person = _staff(schools, key, last_name)

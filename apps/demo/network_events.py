@@ -9,6 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from apps.community.models import Material
 from apps.network_events import services
 from apps.network_events.models import Event, Registration
 from apps.staff.models import StaffMember
@@ -70,6 +71,15 @@ def seed_network_events(*, schools, today, now=None):
         )
     marks = {r.pk: n % 5 != 4 for n, r in enumerate(seminar.registrations.order_by("pk"))}
     services.attendance_mark(event=seminar, attended=marks, now=now)
+    # Afterwards the organiser attaches a material of the school shared with the network.
+    material = (
+        Material.objects.visible_to(services.staff_viewer(organiser))
+        .filter(school=main, circle=circle)
+        .order_by("pk")
+        .first()
+    )
+    if material is not None:
+        services.event_material_attach(event=seminar, material=material, staff=organiser)
 
     # Coming: 10 places taken, 2 on the waiting list.
     soon = today + datetime.timedelta(days=12)

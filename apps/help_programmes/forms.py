@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.community.models import Material
 from apps.core.forms import limit_dates
+from apps.core.tenancy import Circle
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput
 from apps.mentoring.models import MentorGroup, ProblemTag
@@ -88,10 +90,24 @@ class HelpFormForm(forms.Form):
         required=False,
         help_text=_("For the network team form: the team of the two schools."),
     )
+    materials = forms.ModelMultipleChoiceField(
+        label=_("Shared materials"),
+        queryset=Material.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For the shared materials form: materials of the two schools shared in the community."),
+    )
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args, programme, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         two = {programme.leader_school_id, programme.supported_school_id}
+        # What the person may see of the two schools' shared materials (never a draft).
+        self.fields["materials"].queryset = (
+            Material.objects.visible_to(viewer)
+            .exclude(circle=Circle.DRAFT)
+            .filter(school_id__in=two)
+            .order_by("-published_at", "-pk")
+        )
         pair_of_two = Q(school_id__in=two, partner_school_id__in=two)
         self.fields["difficulty"].queryset = Difficulty.objects.filter(programme=programme)
         self.fields["group"].queryset = MentorGroup.objects.filter(pair_of_two).order_by("pk")
@@ -104,6 +120,8 @@ class HelpFormForm(forms.Form):
             self.add_error("group", _("Only a network pair form links a pair."))
         if data.get("team") and kind != HelpForm.Kind.NETWORK_TEAM:
             self.add_error("team", _("Only a network team form links a team."))
+        if data.get("materials") and kind != HelpForm.Kind.SHARED_MATERIALS:
+            self.add_error("materials", _("Only a shared materials form links materials."))
         return data
 
 

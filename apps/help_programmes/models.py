@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School, SchoolNetwork
+from apps.community.models import Material
 from apps.core.tenancy import network_scoped_queryset
 from apps.core.validation import bounded_texts
 from apps.mentoring.models import MentorGroup, ProblemTag
@@ -172,6 +173,11 @@ class HelpForm(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+    )
+    # The shared materials form links the community's materials; each is still
+    # shown only to those its own circle lets see it.
+    materials = models.ManyToManyField(
+        Material, verbose_name=_("shared materials"), related_name="help_forms", blank=True
     )
 
     objects = ProgrammePartQuerySet.as_manager()

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Min, Prefetch, Q
 
+from apps.community.models import Material
 from apps.core.dates import academic_year_bounds, academic_year_of
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
@@ -126,3 +127,20 @@ def milestones_on_calendar(*, staff_ids, first, last):
         .select_related("programme")
         .order_by("due_on", "pk")
     )
+
+
+def help_form_materials(*, programme, viewer):
+    """The materials linked to the programme's shared materials forms that the viewer
+    may see, by form: {help_form_id: [material, ...]}. Read through the circle rule,
+    so an association-only material stays with its association. One query."""
+    links = (
+        HelpForm.materials.through.objects.filter(
+            helpform__programme=programme, material__in=Material.objects.visible_to(viewer)
+        )
+        .select_related("material__author", "material__school")
+        .order_by("material__title", "pk")
+    )
+    found = {}
+    for link in links:
+        found.setdefault(link.helpform_id, []).append(link.material)
+    return found

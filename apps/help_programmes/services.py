@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.community.models import Material
 from apps.core.dates import academic_year_of, school_today
 from apps.core.forms import check_dates
+from apps.core.tenancy import Circle
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
@@ -111,10 +113,42 @@ def _check_team(programme, team):
         raise ValidationError({"team": _("Choose a task team of these two schools.")})
 
 
-def help_form_save(*, programme, kind, description="", difficulty=None, group=None, team=None, help_form=None):
+def _check_materials(programme, materials, viewer):
+    """Shared materials of the two schools that the person linking them may see,
+    never a draft. Who sees each on the programme page is still its own circle."""
+    if viewer is None:
+        raise ValidationError({"materials": _("Choose shared materials you can see.")})
+    wanted = {m.pk for m in materials}
+    found = (
+        Material.objects.visible_to(viewer)
+        .exclude(circle=Circle.DRAFT)
+        .filter(pk__in=wanted, school_id__in=(programme.leader_school_id, programme.supported_school_id))
+        .count()
+    )
+    if found != len(wanted):
+        raise ValidationError({"materials": _("Choose shared materials of the two schools that you can see.")})
+
+
+def help_form_save(
+    *,
+    programme,
+    kind,
+    description="",
+    difficulty=None,
+    group=None,
+    team=None,
+    materials=None,
+    viewer=None,
+    help_form=None,
+):
     """Add (or correct) a form of help; a network pair or team form may link the
-    pair or team of the two schools that does the work."""
+    pair or team of the two schools that does the work, and a shared materials
+    form the community's materials (`viewer`: who links them; None keeps them)."""
     _require_open(programme)
+    if materials:
+        if kind != HelpForm.Kind.SHARED_MATERIALS:
+            raise ValidationError({"materials": _("Only a shared materials form links materials.")})
+        _check_materials(programme, materials, viewer)
     if difficulty is not None and difficulty.programme_id != programme.pk:
         raise ValidationError({"difficulty": _("Choose a difficulty of this programme.")})
     if group is not None:
@@ -130,6 +164,8 @@ def help_form_save(*, programme, kind, description="", difficulty=None, group=No
     help_form.difficulty, help_form.group, help_form.team = difficulty, group, team
     help_form.full_clean()
     help_form.save()
+    if materials is not None:
+        help_form.materials.set(materials)
     return help_form
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
-from apps.core.tenancy import get_for_school_or_404, network_view, school_view
+from apps.core.tenancy import get_for_school_or_404, network_view, request_viewer, school_view
 
 from . import selectors, services, xlsx
 from .access import can_manage, can_mark_done, own_side, require
@@ -91,6 +91,9 @@ def programme_detail(request, pk):
     for milestone in milestones:
         milestone.overdue = milestone.done_on is None and milestone.due_on < today
         milestone.can_mark = programme.is_open and programme.status != "draft" and can_mark_done(request, milestone)
+    linked = selectors.help_form_materials(programme=programme, viewer=request_viewer(request))
+    for help_form in programme.help_forms.all():
+        help_form.linked_materials = linked.get(help_form.pk, [])
     return render(
         request,
         "help_programmes/programme_detail.html",
@@ -191,10 +194,11 @@ def difficulties(request, pk):
 @school_view("help_programmes.manage")
 def help_forms(request, pk):
     programme = _programme(request, pk)
-    form = HelpFormForm(request.POST or None, programme=programme)
+    viewer = request_viewer(request)
+    form = HelpFormForm(request.POST or None, programme=programme, viewer=viewer)
 
     def save():
-        services.help_form_save(programme=programme, **form.cleaned_data)
+        services.help_form_save(programme=programme, viewer=viewer, **form.cleaned_data)
 
     if programme.is_open and _saved(request, form, save, _("The form of help is added.")):
         return redirect("help_programmes:forms", pk=programme.pk)

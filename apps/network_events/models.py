@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
+from apps.community.models import Material
 from apps.core.prepared import Param
 from apps.core.tenancy import Circle, CircleScopedQuerySet
 from apps.core.validation import bounded_texts
@@ -259,3 +260,34 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.staff} · {self.event}"
+
+
+class EventMaterial(models.Model):
+    """A community material the organiser attached to the event afterwards. Who
+    sees it on the event page is still the material's own circle: the page reads
+    it through `Material.objects.visible_to`, never through this row alone."""
+
+    event = models.ForeignKey(Event, related_name="attached_materials", on_delete=models.CASCADE)
+    material = models.ForeignKey(
+        Material, verbose_name=_("material"), related_name="network_events", on_delete=models.CASCADE
+    )
+    attached_by = models.ForeignKey(
+        StaffMember, verbose_name=_("attached by"), related_name="+", on_delete=models.PROTECT
+    )
+    attached_at = models.DateTimeField(_("attached at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material of the event")
+        verbose_name_plural = _("materials of the event")
+        ordering = ["attached_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "material"],
+                name="event_material_once",
+                violation_error_code="material_attached_twice",
+                violation_error_message=_("This material is already attached."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} · {self.material_id}"

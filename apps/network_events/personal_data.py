@@ -5,7 +5,7 @@ invitations and attendance. Erasure deletes registrations for events still to
 come (the waiting list moves up, with no notices: nobody is told of an erasure)
 and the person's own invitations; past registrations stay on the anonymised
 card for the counts of who came. Events the person created or leads stay, on the
-anonymised card.
+anonymised card, and so do the materials the person attached to an event.
 """
 
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.personal_data import PersonalDataSource, Section
 
-from .models import Event, Invitation, Registration
+from .models import Event, EventMaterial, Invitation, Registration
 from .services import registrations_erase
 
 
@@ -66,7 +66,7 @@ def erase(*, erasure):
 SOURCE = PersonalDataSource(
     app_label="network_events",
     order=56,
-    person_models=(Event, Invitation, Registration),
+    person_models=(Event, EventMaterial, Invitation, Registration),
     collect=collect,
     erase=erase,
     categories={

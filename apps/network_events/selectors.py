@@ -6,12 +6,13 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.http import Http404
 from django.utils import timezone
 
+from apps.community.models import Material
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, prepared_query
-from apps.core.tenancy import Viewer
+from apps.core.tenancy import Circle, Viewer
 from apps.staff.models import StaffMember
 
-from .models import Event, Invitation, Registration
+from .models import Event, EventMaterial, Invitation, Registration
 
 REGISTERED = Registration.Status.REGISTERED
 WAITLISTED = Registration.Status.WAITLISTED
@@ -137,3 +138,34 @@ def todo_querysets(*, school, user, now):
         Exists(answered)
     )
     return soon, unmarked, invitations
+
+
+# Materials of an event ---------------------------------------------------------------
+
+# The attach page lists at most this many of the organiser's visible materials.
+ATTACH_CHOICES = 50
+
+
+def event_materials(*, event, viewer):
+    """The materials attached to the event that the viewer may see, read through the
+    circle rule: an association-only material is shown only to that association.
+    One query."""
+    return list(
+        Material.objects.visible_to(viewer)
+        .filter(Exists(EventMaterial.objects.filter(event=event, material=OuterRef("pk"))))
+        .select_related("author", "school")
+        .order_by("title", "pk")
+    )
+
+
+def attach_choices(*, event, viewer, text=""):
+    """Shared materials the viewer (the organiser) may see and has not attached yet,
+    newest first, optionally filtered by words of the title or topic. One query."""
+    materials = (
+        Material.objects.visible_to(viewer)
+        .exclude(circle=Circle.DRAFT)
+        .exclude(Exists(EventMaterial.objects.filter(event=event, material=OuterRef("pk"))))
+    )
+    if text:
+        materials = materials.filter(Q(title__icontains=text) | Q(topic__icontains=text))
+    return list(materials.select_related("author", "school").order_by("-published_at", "-pk")[:ATTACH_CHOICES])

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.community.models import Material
 from apps.core.tenancy import Circle, Viewer
 from apps.core.typography import quoted
 from apps.core.validation import text_lengths_check
@@ -16,7 +17,7 @@ from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
 
-from .models import VIOLATION_FIELDS, Event, Invitation, Registration
+from .models import VIOLATION_FIELDS, Event, EventMaterial, Invitation, Registration
 
 EDITABLE = (
     "kind",
@@ -336,3 +337,25 @@ def registrations_erase(*, staff, now):
             if event.is_open:
                 _promote(event, notify=False)
     return removed
+
+
+# Materials attached after the event -----------------------------------------------
+
+
+def event_material_attach(*, event, material, staff):
+    """Attach a community material to the event. The organiser (the view's rule)
+    attaches only what their own card may see, and never a draft: the material's
+    circle still decides who sees it on the event page."""
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("Materials are not attached to a cancelled event."))
+    visible = Material.objects.visible_to(staff_viewer(staff)).exclude(circle=Circle.DRAFT)
+    if not visible.filter(pk=material.pk).exists():
+        raise ValidationError({"material": _("Choose a shared material you can see.")})
+    if EventMaterial.objects.filter(event=event, material=material).exists():
+        raise ValidationError({"material": _("This material is already attached.")})
+    return EventMaterial.objects.create(event=event, material=material, attached_by=staff)
+
+
+def event_material_detach(*, event, material):
+    """Take a material off the event; the material itself stays in the community."""
+    return EventMaterial.objects.filter(event=event, material=material).delete()[0] > 0

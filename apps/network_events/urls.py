@@ -14,5 +14,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.event_cancel, name="cancel"),
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/unregister/", views.unregister, name="unregister"),
+    path("<int:pk>/materials/", views.event_materials, name="materials"),
+    path("<int:pk>/materials/<int:material_pk>/detach/", views.event_material_detach, name="material_detach"),
     path("<int:pk>/attendees.xlsx", views.attendees_xlsx, name="attendees_xlsx"),
 ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.community.models import Material
 from apps.core.forms import apply_validation_error
 from apps.core.spreadsheets import table_xlsx
 from apps.core.tenancy import request_viewer, school_view
@@ -100,6 +101,7 @@ def event_detail(request, pk):
             "organiser": organiser,
             "attendees": selectors.event_attendees(event) if organiser else [],
             "invitations": selectors.event_invitations(event) if organiser else [],
+            "materials": selectors.event_materials(event=event, viewer=request_viewer(request)),
             "can_register": request.staff is not None and event.is_open and event.starts_at > timezone.now(),
             "local_start": timezone.localtime(event.starts_at, event.school.tzinfo),
             "local_end": timezone.localtime(event.ends_at, event.school.tzinfo),
@@ -182,6 +184,52 @@ def event_cancel(request, pk):
             messages.success(request, _("The event is cancelled; the registered are told."))
         return redirect("network_events:detail", event.pk)
     return render(request, "network_events/cancel.html", {"event": event})
+
+
+@school_view()
+def event_materials(request, pk):
+    """The organiser attaches community materials to the event: picked from the
+    shared materials their own card may see, filtered by words of the title."""
+    event = _organised(request, pk)
+    text = request.GET.get("q", "").strip()[:100]
+    error = ""
+    if request.method == "POST":
+        material = None
+        if request.staff is not None and request.POST.get("material", "").isdigit():
+            material = Material.objects.filter(pk=int(request.POST["material"][:18])).first()
+        if material is None:
+            error = _("Choose a shared material you can see.")
+        else:
+            try:
+                services.event_material_attach(event=event, material=material, staff=request.staff)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("The material is attached."))
+                return redirect("network_events:materials", event.pk)
+    viewer = request_viewer(request)
+    return render(
+        request,
+        "network_events/materials.html",
+        {
+            "event": event,
+            "attached": selectors.event_materials(event=event, viewer=viewer),
+            "choices": selectors.attach_choices(event=event, viewer=viewer, text=text) if request.staff else [],
+            "q": text,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@school_view()
+@require_POST
+def event_material_detach(request, pk, material_pk):
+    event = _organised(request, pk)
+    # A key no bigint holds is no material (and never reaches the database).
+    if material_pk < 2**63 and services.event_material_detach(event=event, material=material_pk):
+        messages.success(request, _("The material is taken off the event."))
+    return redirect("network_events:materials", event.pk)
 
 
 def _register_button(request, event, error=""):

@@ -320,3 +320,35 @@ def test_the_page_of_hits_is_sent_as_plain_sql_never_a_kept_statement(world):
     assert "EXECUTE cs_" not in hits[0]
     # Prepared statements are on here: the filters' names do go through one.
     assert any("UNION ALL" in sql and "EXECUTE cs_" in sql for sql in sent if "staff_subject" in sql)
+
+
+def test_a_result_shows_its_kind_subject_grades_circle_and_author_escaped(db):
+    # The results are written in Python, not by the template: every value still escaped.
+    school = SchoolFactory()
+    user = _person(school)
+    card = StaffMember.objects.get(user=user)
+    card.last_name, card.first_name, card.patronymic = "<b>Петрова</b>", "Анна", "Ивановна"
+    card.save()
+    subject = SubjectFactory(school=school, name="Физика & <i>астрономия</i>")
+    material = MaterialFactory(
+        school=school,
+        author=card,
+        circle=Circle.SCHOOL,
+        subject=subject,
+        grades=[7, 8],
+        kind=Material.Kind.PRESENTATION,
+        title="Опыты <s>с</s> маятником",
+        description="Описание опытов",
+    )
+    question = QuestionFactory(school=school, author=card, circle=Circle.SCHOOL, title="Как показать маятник?")
+    client = client_for(user)
+    for params in ({"q": "маятник"}, {}):
+        results = _results(client.get(URL, params))
+        assert f'href="/community/materials/{material.pk}/"' in results
+        assert f'href="/community/questions/{question.pk}/"' in results
+        assert str(Material.Kind.PRESENTATION.label) in results
+        assert "Физика &amp; &lt;i&gt;астрономия&lt;/i&gt;" in results
+        assert "<i>" not in results and "<s>" not in results and "<b>" not in results
+        assert "&lt;b&gt;Петрова&lt;/b&gt; А.И." in results
+        assert str(Circle.SCHOOL.label) in results
+    assert "<mark>маятником</mark>" in _results(client.get(URL, {"q": "маятник"}))

@@ -191,6 +191,8 @@ def test_participation_of_the_year_by_hand(school, world):
         "observers": 2,  # anna and boris; gleb observed only a cancelled visit
         "observed": 2,
         "in_events": 1,
+        "in_network_events": 0,
+        "in_association_meetings": 0,
         "achievers": 1,  # gleb's contest; dina's course is not an achievement of the report
         "covered": 4,  # everyone but dina
     }

@@ -146,12 +146,12 @@ class TestBuild:
         rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row and row[0]}
         assert rows["ФИО"][:4] == ("ФИО", "Работает сейчас", "В парах и триадах", "Курировал(а) пары и триады")
         a = rows[people["a"].full_name]
-        assert a[1] == "да" and a[5] == "✓" and a[6] == "✓" and a[9] == "✓"  # observed, was observed, covered
+        assert a[1] == "да" and a[5] == "✓" and a[6] == "✓" and a[11] == "✓"  # observed, was observed, covered
         d = rows[people["d"].full_name]
-        assert d[9] is None  # a publication is an achievement, not a form of collaboration
+        assert d[11] is None  # a publication is an achievement, not a form of collaboration
         assert rows[people["c"].full_name][1] == "нет"
         assert people["e"].full_name not in rows  # left before the year
-        assert rows["Итого"][9] == 3
+        assert rows["Итого"][11] == 3
 
     def test_no_export_holds_feedback_text(self, school, administrator):
         people = build_school_year(school)

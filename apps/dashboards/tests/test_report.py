@@ -101,6 +101,11 @@ EXPECTED = {
     "with_category": (2, 50),  # A highest, B first (awarded on the day itself); D's ended the day before
     "covered": (3, 75),  # A, B by visits, C by the problem-theme day; D only has a publication
     "network_projects": (1, 25),
+    "network_events": (0, 0),
+    "association_meetings": (0, 0),
+    "shared_materials": (0, 0),
+    "materials_shared": (0, None),
+    "community_replies": (0, None),
     "contestants": (2, 50),
     "prize_winners": (1, 25),
     "authors": (1, 25),

@@ -27,3 +27,13 @@ def test_the_demo_coordinator_lands_on_the_network(demo):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Берёзовская СОШ" in body and "Ольховская ООШ" in body
+
+
+def test_the_demo_year_counts_the_network_community(demo):
+    # The demo's held seminar, its association meeting, materials and comments show on
+    # the dashboards: the year summaries hold them.
+    current = academic_year_of(school_today(demo))
+    row = YearSummary.objects.get(school=demo, association=None, year=current)
+    assert row.in_network_events > 0 and row.in_association_meetings > 0
+    assert row.shared_materials > 0 and row.shared_materials_items >= row.shared_materials
+    assert row.commented > 0 and row.commented_items >= row.commented

@@ -22,6 +22,9 @@ def test_demo_programme_of_help(demo_database, db):
     assert this_year.difficulties.count() == 3 and this_year.help_forms.count() == 5
     pair_form = this_year.help_forms.get(kind=HelpForm.Kind.NETWORK_PAIR)
     assert pair_form.group.partner_school == partner
+    # The shared materials form links the leader school's materials shared with the network.
+    shared = this_year.help_forms.get(kind=HelpForm.Kind.SHARED_MATERIALS).materials.all()
+    assert len(shared) == 3 and all(m.school == main and m.circle == "network" for m in shared)
     assert {r.side for r in this_year.responsibles.all()} == {"leader", "supported"}
     milestones = list(this_year.milestones.all())
     assert len(milestones) == 6

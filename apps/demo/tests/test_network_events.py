@@ -3,6 +3,7 @@
 import datetime
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory
+from apps.community.tests.factories import MaterialFactory
 from apps.demo.network_events import MASTER_CLASS, SEMINAR, WEBINAR, seed_network_events
 from apps.network_events.models import Event, Registration
 from apps.staff.tests.factories import StaffMemberFactory
@@ -12,7 +13,8 @@ def test_demo_network_events_are_seeded_once(db):
     network = SchoolNetworkFactory()
     main = SchoolFactory(short_name="Берёзовская СОШ", time_zone="Europe/Samara", network=network)
     partner = SchoolFactory(short_name="Ольховская СОШ", time_zone="Europe/Samara", network=network)
-    StaffMemberFactory(school=main, last_name="Миронова")
+    organiser = StaffMemberFactory(school=main, last_name="Миронова")
+    material = MaterialFactory(school=main, author=organiser, circle="network")
     StaffMemberFactory(school=main, last_name="Соколова")
     for _ in range(8):
         StaffMemberFactory(school=main)
@@ -28,6 +30,7 @@ def test_demo_network_events_are_seeded_once(db):
     registered = seminar.registrations.filter(status=Registration.Status.REGISTERED)
     assert {r.school_id for r in registered} == {main.pk, partner.pk}
     assert registered.filter(attended=True).exists() and not registered.filter(attended__isnull=True).exists()
+    assert list(seminar.attached_materials.values_list("material", flat=True)) == [material.pk]
 
     master_class = Event.objects.get(title=MASTER_CLASS)
     statuses = list(master_class.registrations.values_list("status", flat=True))

@@ -6,7 +6,10 @@ organiser by relation) and the teacher persona is registered for it.
 
 import datetime
 
+from apps.community.tests.factories import MaterialFactory
+from apps.core.tenancy import Circle
 from apps.core.tests.world import ANY_MEMBER, C, T
+from apps.network_events.models import EventMaterial
 from apps.network_events.tests.factories import EventFactory, RegistrationFactory
 
 ORGANISERS = ("network_events.organise", C)  # the curator persona created the event
@@ -29,9 +32,17 @@ def _held(w):
     return event
 
 
+def _with_material(w):
+    event = _held(w)
+    material = MaterialFactory(school=w.school, author=w.staff_of(C), circle=Circle.SCHOOL)
+    EventMaterial.objects.create(event=event, material=material, attached_by=w.staff_of(C))
+    return {"pk": event.pk, "material_pk": material.pk}
+
+
 OBJECTS = {
     "network_event": lambda w: {"pk": _event(w).pk},
     "past_network_event": lambda w: {"pk": _held(w).pk},
+    "network_event_material": _with_material,
 }
 
 ROUTES = {
@@ -44,5 +55,7 @@ ROUTES = {
     "network_events:cancel": ("get", "network_event", ORGANISERS),
     "network_events:register": ("post", "network_event", ANY_MEMBER),
     "network_events:unregister": ("post", "network_event", ANY_MEMBER),
+    "network_events:materials": ("get", "past_network_event", ORGANISERS),
+    "network_events:material_detach": ("post", "network_event_material", ORGANISERS),
     "network_events:attendees_xlsx": ("get", "network_event", ORGANISERS),
 }
