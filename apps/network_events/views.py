@@ -191,7 +191,8 @@ def event_materials(request, pk):
     """The organiser attaches community materials to the event: picked from the
     shared materials their own card may see, filtered by words of the title."""
     event = _organised(request, pk)
-    text = request.GET.get("q", "").strip()[:100]
+    # A NUL cannot be sent to PostgreSQL: it separates words like a space, as runs of spaces do.
+    text = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:100]
     error = ""
     if request.method == "POST":
         material = None
