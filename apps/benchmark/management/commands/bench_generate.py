@@ -1036,7 +1036,7 @@ class Command(BaseCommand):
             # A draw of one word, and a text of `n` words (correlated with the row by `g`).
             word = f"(%(words)s::text[])[1 + floor(power(random(), 3) * {len(COMMUNITY_WORDS)})::int]"
             text = (
-                "array_to_string(ARRAY(SELECT " + word + " FROM generate_series(1, {n} + {g} %% 5)), ' ')"
+                "array_to_string(ARRAY(SELECT " + word + " FROM generate_series(1, {n} + {g} %% 5)), ' ')"  # nosec B608 - the benchmark's own words, no input
             )  # the reference to the row's {g} makes it run per row
             shared = f"""
                 CASE WHEN r_circle < {CIRCLE_DRAFT_UNTIL} THEN 'draft'
@@ -1065,7 +1065,7 @@ class Command(BaseCommand):
                            {text.format(n=14, g="g")} AS description
                     FROM generate_series(1, %(count)s) g
                 ) x CROSS JOIN LATERAL (SELECT {shared} AS circle) c JOIN bench_author a ON a.n = x.n
-                """,
+                """,  # nosec B608 - the benchmark's fixed statements, numbers only
                 {**words, "count": materials},
             )
             material_count = cursor.rowcount
@@ -1113,7 +1113,7 @@ class Command(BaseCommand):
                           FROM generate_series(1, %(count)s) g) p
                     JOIN bench_shared m ON m.n = p.n
                 ) x {colleague}
-                """,
+                """,  # nosec B608 - the benchmark's fixed statements, numbers only
                 {**words, "count": top, "shared": max(shared_count, 1)},
             )
             comment_count = cursor.rowcount
@@ -1134,7 +1134,7 @@ class Command(BaseCommand):
                         FROM (SELECT 1 + floor(random() * %(top)s)::int AS n FROM generate_series(1, %(count)s)) p
                         JOIN bench_top t ON t.n = p.n
                     ) x {colleague}
-                    """,
+                    """,  # nosec B608 - the benchmark's fixed statements, numbers only
                     {"top": comment_count, "count": comments - top},
                 )
                 comment_count += cursor.rowcount
@@ -1154,7 +1154,7 @@ class Command(BaseCommand):
                            {text.format(n=2, g="g")} AS title, {text.format(n=12, g="g")} AS body
                     FROM generate_series(1, %(count)s) g
                 ) x CROSS JOIN LATERAL (SELECT {shared} AS circle) c JOIN bench_author a ON a.n = x.n
-                """,
+                """,  # nosec B608 - the benchmark's fixed statements, numbers only
                 {**words, "count": questions},
             )
             question_count = cursor.rowcount
@@ -1171,7 +1171,7 @@ class Command(BaseCommand):
                     CROSS JOIN generate_series(1, {ANSWERS_PER_QUESTION}) number
                     WHERE q.circle <> 'draft' AND q.id + number > 0
                 ) x {colleague}
-                """,
+                """,  # nosec B608 - the benchmark's fixed statements, numbers only
                 words,
             )
             answers = cursor.rowcount
@@ -1186,7 +1186,7 @@ class Command(BaseCommand):
                         FROM {table} r CROSS JOIN generate_series(0, 1) extra
                         WHERE extra = 0 OR r.id % 2 = 0
                     ) x JOIN bench_tag t ON t.school_id = x.school_id AND t.k = x.k
-                    """
+                    """  # nosec B608 - the benchmark's fixed statements, numbers only
                 )
         return (
             f"{material_count} materials ({versions} versions, {comment_count} comments),"
