@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.audit.services import audit_export
 from apps.community.models import Material
 from apps.core.forms import apply_validation_error
 from apps.core.spreadsheets import table_xlsx
 from apps.core.tenancy import request_viewer, school_view
+from apps.core.typography import quoted
 
 from . import selectors, services
 from .access import can_create, can_organise, headed, require
@@ -294,6 +296,9 @@ def attendees_xlsx(request, pk):
         for r in selectors.event_attendees(event)
     ]
     content = table_xlsx(_("Attendees"), header, rows)
+    file_name = f"event-{event.pk}-attendees.xlsx"
+    # A list of people leaves the app: the audit trail says who took it.
+    audit_export(what=_("Attendees of %(title)s") % {"title": quoted(event.title)}, file_name=file_name)
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response

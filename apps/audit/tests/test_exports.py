@@ -30,6 +30,7 @@ EXPORTS = {
     "problemdays:day_print": {},
     "mentoring:feed": {},
     "audit:event_export": {},
+    "network_events:attendees_xlsx": {},
 }
 
 

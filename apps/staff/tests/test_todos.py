@@ -359,9 +359,9 @@ def _scene(school, user, me, size):
 # The user with their memberships and schools (the session comes from the cache), the
 # card with the staff figures (one query), each source's items (a fixed few each: the
 # associations two, open decisions and meetings without minutes; the programmes of help
-# two, one's milestones and the reviews due) and the navbar's two counts (notifications,
-# to-dos; the tests count them afresh on every page).
-HOME_QUERIES = 24
+# two, one's milestones and the reviews due; network events and the community four) and
+# the navbar's two counts (notifications, to-dos; the tests count them afresh on every page).
+HOME_QUERIES = 28
 
 
 def _home_queries(client):
