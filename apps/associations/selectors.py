@@ -174,6 +174,11 @@ def _plan_meetings():
     )
 
 
+def year_plan(*, association, year):
+    """The association's plan for the year with its head, or None."""
+    return _plan.first(association_id=association.pk, year=year)
+
+
 def workspace(*, association, year):
     """The workspace page: members (plain rows: pk and the name's parts), this year's
     plan (with its head) and its meetings with their counts of decisions, and the

@@ -21,7 +21,7 @@ from .access import (
     require,
 )
 from .forms import DecisionForm, HoldForm, MeetingForm, MemberAddForm, MinutesForm, NetworkAssociationForm, YearPlanForm
-from .models import Decision, Meeting, NetworkAssociation, NetworkAssociationMember, YearPlan
+from .models import Decision, Meeting, NetworkAssociation, NetworkAssociationMember
 
 
 def _year(request):
@@ -33,7 +33,7 @@ def _association(request, pk):
 
 
 def _plan(association, year):
-    return YearPlan.objects.filter(association=association, year=year).select_related("head").first()
+    return selectors.year_plan(association=association, year=year)
 
 
 def _meeting(request, pk):
