@@ -220,6 +220,11 @@ def _decisions():
     )
 
 
+def meeting_attendance(*, meeting):
+    """The meeting's attendance rows with their staff cards, in the list's order."""
+    return _attendance.rows(meeting_id=meeting.pk)
+
+
 def meeting_detail(*, meeting):
     """The attendance list and the decisions of a meeting. Two queries."""
     return {

@@ -224,7 +224,7 @@ def attendance(request, pk):
     association = meeting.plan.association
     require(plan_can_manage(request, association, meeting.plan))
     people = selectors.member_cards(association=association)
-    on_list = {row.staff_id: row for row in meeting.attendance.select_related("staff")}
+    on_list = {row.staff_id: row for row in selectors.meeting_attendance(meeting=meeting)}
     people += [row.staff for staff_id, row in on_list.items() if staff_id not in {p.pk for p in people}]
     initial = {
         "held_on": meeting.held_on or min(meeting.planned_on, school_today(request.school)),
