@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import share_choices
 from apps.core.forms import limit_dates
+from apps.core.prepared import Param, prepared_query
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput, TimeInput
 from apps.staff.forms import StaffChoiceField
@@ -13,6 +15,19 @@ from .services import DATE_YEARS
 
 def school_people(school):
     return StaffMember.objects.filter(school=school, is_active=True).order_by("last_name", "first_name", "pk")
+
+
+@prepared_query
+def _school_people():
+    return StaffMember.objects.filter(school_id=Param("school_id"), is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def offer_school_people(field, school):
+    """Validate `field` against the school's active people, and offer them read by a
+    prepared query (the choices' queryset built and compiled once per process)."""
+    share_choices(school_people(school), field, load=lambda: _school_people.rows(school_id=school.pk))
 
 
 class YearPlanForm(forms.Form):
@@ -27,7 +42,7 @@ class YearPlanForm(forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["head"].queryset = school_people(school)
+        offer_school_people(self.fields["head"], school)
 
 
 class MeetingForm(forms.Form):
@@ -80,7 +95,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = school_people(school)
+        offer_school_people(self.fields["responsible"], school)
         limit_dates(self, school, ("due_on",), **DATE_YEARS)
 
 

@@ -7,7 +7,8 @@ from django.db.models.functions import Coalesce
 
 from apps.community.models import Material, Question
 from apps.core.dates import academic_year_of, school_today
-from apps.core.tenancy import Circle
+from apps.core.prepared import Param, prepared_query
+from apps.core.tenancy import Circle, Viewer
 from apps.staff.models import StaffMember, SubjectAssociation
 
 from .models import Decision, Meeting, MeetingAttendance, NetworkAssociation, NetworkAssociationMember, YearPlan
@@ -22,13 +23,12 @@ def _count(queryset):
     )
 
 
-def associations_of_school(*, school, year):
-    """The school's associations with counts: active members, this year's meetings
-    (held and planned) and open decisions. One query."""
-    plan = YearPlan.objects.filter(association=OuterRef("pk"), year=year)
-    meetings = Meeting.objects.filter(plan__association=OuterRef("pk"), plan__year=year)
-    return list(
-        SubjectAssociation.objects.for_school(school)
+@prepared_query
+def _associations_of_school():
+    plan = YearPlan.objects.filter(association=OuterRef("pk"), year=Param("year"))
+    meetings = Meeting.objects.filter(plan__association=OuterRef("pk"), plan__year=Param("year"))
+    return (
+        SubjectAssociation.objects.filter(school_id=Param("school_id"))
         .annotate(
             members_count=_count(StaffMember.objects.filter(association=OuterRef("pk"), is_active=True)),
             held_count=_count(meetings.filter(status=Meeting.Status.HELD)),
@@ -40,6 +40,34 @@ def associations_of_school(*, school, year):
         )
         .order_by("name", "pk")
     )
+
+
+def associations_of_school(*, school, year):
+    """The school's associations with counts: active members, this year's meetings
+    (held and planned) and open decisions. One query."""
+    return _associations_of_school.rows(school_id=school.pk, year=year)
+
+
+@prepared_query
+def _school_networks(*, member_only):
+    # The school's own network associations and those its associations are members of.
+    members = NetworkAssociationMember.objects.filter(
+        network_association=OuterRef("pk"), association__school_id=Param("school_id")
+    )
+    rows = NetworkAssociation.objects.filter(Q(school_id=Param("school_id")) | Exists(members))
+    if member_only:
+        rows = rows.filter(members__association_id=Param("association_id"))
+    return rows.select_related("lead_association__school").order_by("name", "pk")
+
+
+def school_networks(*, school, association_id=None, member_only=False):
+    """The network associations seen in the school; `member_only`: only those the
+    association `association_id` is a member of (none without an association)."""
+    if not member_only:
+        return _school_networks.rows(shape={"member_only": False}, school_id=school.pk)
+    if not association_id:
+        return []
+    return _school_networks.rows(shape={"member_only": True}, school_id=school.pk, association_id=association_id)
 
 
 def associations_headed_by(staff):
@@ -57,93 +85,197 @@ def associations_headed_by(staff):
 PANEL_SIZE = 10
 
 
+def _from_association():
+    return Q(circle=Circle.ASSOCIATION, association_id=Param("association_id")) | Q(
+        circle__in=(Circle.SCHOOL, Circle.NETWORK), author__association_id=Param("association_id")
+    )
+
+
+# The panel's rows as plain columns: what its lines show, without a model instance each.
+_AUTHOR = ("author__last_name", "author__first_name", "author__patronymic")
+
+
+@prepared_query
+def _shared_materials(*, networked):
+    return (
+        Material.objects.visible_to(Viewer.params(networked=networked))
+        .filter(_from_association())
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "title", "kind", "circle", *_AUTHOR)
+    )
+
+
+@prepared_query
+def _shared_questions(*, networked):
+    return (
+        Question.objects.visible_to(Viewer.params(networked=networked))
+        .filter(_from_association())
+        .annotate(answers_count=Count("answers"))
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "title", *_AUTHOR, "answers_count")
+    )
+
+
 def association_shared(*, association, viewer):
     """The association's newest materials and questions the viewer may see: shared
     with the association itself, or shared by its members with their school or the
     network. Read through the circle rule, so nobody outside the association sees
-    what is shared with it alone. Two queries."""
-    from_association = Q(circle=Circle.ASSOCIATION, association=association) | Q(
-        circle__in=(Circle.SCHOOL, Circle.NETWORK), author__association=association
-    )
-    materials = list(
-        Material.objects.visible_to(viewer)
-        .filter(from_association)
-        .select_related("author")
-        .order_by("-published_at", "-pk")[:PANEL_SIZE]
-    )
-    questions = list(
-        Question.objects.visible_to(viewer)
-        .filter(from_association)
-        .select_related("author")
-        .annotate(answers_count=Count("answers"))
-        .order_by("-published_at", "-pk")[:PANEL_SIZE]
-    )
-    return {"shared_materials": materials, "shared_questions": questions}
+    what is shared with it alone. Two queries; rows of plain columns
+    (`markup.panel_materials`, `markup.panel_questions`)."""
+    values = {**viewer.values(), "association_id": association.pk}
+    shape = viewer.shape()
+    return {
+        "shared_materials": _shared_materials.rows(shape=shape, limit=PANEL_SIZE, **values),
+        "shared_questions": _shared_questions.rows(shape=shape, limit=PANEL_SIZE, **values),
+    }
 
 
-def association_networks(*, association):
-    """The network associations the association belongs to, with their lead."""
-    return list(
-        NetworkAssociation.objects.filter(members__association=association)
+@prepared_query
+def _association_networks():
+    return (
+        NetworkAssociation.objects.filter(members__association_id=Param("association_id"))
         .select_related("lead_association__school")
         .order_by("name", "pk")
     )
 
 
-def workspace(*, association, year):
-    """The workspace page: members, this year's plan (with its head) and its meetings
-    with their counts of decisions, and the network associations. Four queries."""
-    members = list(
-        StaffMember.objects.filter(association=association, is_active=True).order_by(
-            "last_name", "first_name", "patronymic", "pk"
-        )
+def association_networks(*, association):
+    """The network associations the association belongs to, with their lead."""
+    return _association_networks.rows(association_id=association.pk)
+
+
+@prepared_query
+def _members():
+    return (
+        StaffMember.objects.filter(association_id=Param("association_id"), is_active=True)
+        .order_by("last_name", "first_name", "patronymic", "pk")
+        .values_list("pk", "last_name", "first_name", "patronymic")
     )
-    plan = YearPlan.objects.filter(association=association, year=year).select_related("head").first()
-    meetings = []
-    if plan is not None:
-        meetings = list(
-            plan.meetings.annotate(
-                decisions_count=Count("decisions"),
-                open_decisions=Count("decisions", filter=Q(decisions__done_on__isnull=True)),
-            ).order_by("number")
+
+
+@prepared_query
+def _plan():
+    return (
+        YearPlan.objects.filter(association_id=Param("association_id"), year=Param("year"))
+        .select_related("head")
+        .order_by("pk")
+    )
+
+
+@prepared_query
+def _plan_meetings():
+    return (
+        Meeting.objects.filter(plan_id=Param("plan_id"))
+        .annotate(
+            decisions_count=Count("decisions"),
+            open_decisions=Count("decisions", filter=Q(decisions__done_on__isnull=True)),
         )
+        .order_by("number")
+    )
+
+
+def year_plan(*, association, year):
+    """The association's plan for the year with its head, or None."""
+    return _plan.first(association_id=association.pk, year=year)
+
+
+def workspace(*, association, year):
+    """The workspace page: members (plain rows: pk and the name's parts), this year's
+    plan (with its head) and its meetings with their counts of decisions, and the
+    network associations. Four queries."""
+    plan = _plan.first(association_id=association.pk, year=year)
     return {
-        "members": members,
+        "members": _members.rows(association_id=association.pk),
         "plan": plan,
-        "meetings": meetings,
+        "meetings": _plan_meetings.rows(plan_id=plan.pk) if plan is not None else [],
         "networks": association_networks(association=association),
     }
 
 
+@prepared_query
+def _meeting_for_page():
+    return Meeting.objects.filter(school_id=Param("school_id"), pk=Param("pk")).select_related(
+        "plan__association", "plan__head", "plan__network_association", "minutes_by"
+    )
+
+
 def meeting_for_page(*, school, pk):
     """A meeting of the school with its plan, association and head; None if not found."""
+    return _meeting_for_page.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _attendance():
     return (
-        Meeting.objects.for_school(school)
-        .select_related("plan__association", "plan__head", "plan__network_association", "minutes_by")
-        .filter(pk=pk)
-        .first()
+        MeetingAttendance.objects.filter(meeting_id=Param("meeting_id"))
+        .select_related("staff")
+        .order_by("staff__last_name", "staff__first_name", "pk")
     )
+
+
+@prepared_query
+def _decisions():
+    return (
+        Decision.objects.filter(meeting_id=Param("meeting_id")).select_related("responsible").order_by("due_on", "pk")
+    )
+
+
+def meeting_attendance(*, meeting):
+    """The meeting's attendance rows with their staff cards, in the list's order."""
+    return _attendance.rows(meeting_id=meeting.pk)
 
 
 def meeting_detail(*, meeting):
     """The attendance list and the decisions of a meeting. Two queries."""
-    attendance = list(
-        MeetingAttendance.objects.filter(meeting=meeting)
-        .select_related("staff")
-        .order_by("staff__last_name", "staff__first_name", "pk")
+    return {
+        "attendance": _attendance.rows(meeting_id=meeting.pk),
+        "decisions": _decisions.rows(meeting_id=meeting.pk),
+    }
+
+
+@prepared_query
+def _network_association_for_page():
+    members = NetworkAssociationMember.objects.filter(
+        network_association=OuterRef("pk"), association__school_id=Param("school_id")
     )
-    decisions = list(Decision.objects.filter(meeting=meeting).select_related("responsible").order_by("due_on", "pk"))
-    return {"attendance": attendance, "decisions": decisions}
+    return (
+        NetworkAssociation.objects.filter(Q(school_id=Param("school_id")) | Exists(members), pk=Param("pk"))
+        .select_related("lead_association", "network")
+        .order_by()
+    )
 
 
-def network_association_detail(*, network_association):
-    """The member associations with their schools, and their active members counted. One query."""
-    return list(
-        NetworkAssociationMember.objects.filter(network_association=network_association)
+def network_association_for_page(*, school, pk):
+    """The network association seen in the school (its own, or one its associations are
+    members of) with its lead and network; None if not found."""
+    return _network_association_for_page.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _network_association_detail():
+    return (
+        NetworkAssociationMember.objects.filter(network_association_id=Param("network_association_id"))
         .select_related("association__school")
         .annotate(members_count=_count(StaffMember.objects.filter(association=OuterRef("association"), is_active=True)))
         .order_by("association__school__name", "association__name", "pk")
     )
+
+
+def network_association_detail(*, network_association):
+    """The member associations with their schools, and their active members counted. One query."""
+    return _network_association_detail.rows(network_association_id=network_association.pk)
+
+
+@prepared_query
+def _member_cards():
+    return StaffMember.objects.filter(association_id=Param("association_id"), is_active=True).order_by(
+        "last_name", "first_name", "patronymic", "pk"
+    )
+
+
+def member_cards(*, association):
+    """The association's members as cards: `services.association_members`, read as a prepared query."""
+    return _member_cards.rows(association_id=association.pk)
 
 
 def network_candidates(*, network_association):

@@ -10,7 +10,7 @@ from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, request_viewer, school_view
 from apps.staff.models import SubjectAssociation
 
-from . import selectors, services
+from . import markup, selectors, services
 from .access import (
     decision_can_mark_done,
     is_member,
@@ -21,7 +21,7 @@ from .access import (
     require,
 )
 from .forms import DecisionForm, HoldForm, MeetingForm, MemberAddForm, MinutesForm, NetworkAssociationForm, YearPlanForm
-from .models import Decision, Meeting, NetworkAssociation, NetworkAssociationMember, YearPlan
+from .models import Decision, Meeting, NetworkAssociation, NetworkAssociationMember
 
 
 def _year(request):
@@ -33,7 +33,7 @@ def _association(request, pk):
 
 
 def _plan(association, year):
-    return YearPlan.objects.filter(association=association, year=year).select_related("head").first()
+    return selectors.year_plan(association=association, year=year)
 
 
 def _meeting(request, pk):
@@ -47,19 +47,23 @@ def _meeting(request, pk):
 def association_list(request):
     year = _year(request)
     can_manage = request.membership.can("associations.manage")
-    networks = NetworkAssociation.objects.for_school(request.school).select_related("lead_association__school")
-    if not can_manage:
+    if can_manage:
+        networks = selectors.school_networks(school=request.school)
+    else:
         # A network association's page is its member associations' own: list only what one may open.
         staff = getattr(request, "staff", None)
         association_id = staff.association_id if staff is not None else None
-        networks = networks.filter(members__association_id=association_id) if association_id else networks.none()
+        networks = selectors.school_networks(school=request.school, association_id=association_id, member_only=True)
+    associations = selectors.associations_of_school(school=request.school, year=year)
     return render(
         request,
         "associations/association_list.html",
         {
-            "associations": selectors.associations_of_school(school=request.school, year=year),
+            "associations": associations,
+            "association_lines": markup.association_lines(associations),
             "year": year,
-            "networks": list(networks),
+            "networks": networks,
+            "network_lines": markup.network_list_lines(networks),
             "can_manage": can_manage,
         },
     )
@@ -71,6 +75,8 @@ def association_detail(request, pk):
     year = _year(request)
     page = selectors.workspace(association=association, year=year)
     plan = page["plan"]
+    shared = selectors.association_shared(association=association, viewer=request_viewer(request))
+    can_see_minutes = plan_can_see_minutes(request, association, plan)
     return render(
         request,
         "associations/association_detail.html",
@@ -78,9 +84,14 @@ def association_detail(request, pk):
             "association": association,
             "year": year,
             **page,
-            **selectors.association_shared(association=association, viewer=request_viewer(request)),
+            **shared,
+            "meeting_lines": markup.meeting_lines(page["meetings"], can_see_minutes=can_see_minutes),
+            "member_lines": markup.member_lines(page["members"], head_id=plan.head_id if plan else None),
+            "network_lines": markup.network_lines(page["networks"]),
+            "material_lines": markup.panel_materials(shared["shared_materials"]),
+            "question_lines": markup.panel_questions(shared["shared_questions"]),
             "can_manage": plan_can_manage(request, association, plan),
-            "can_see_minutes": plan_can_see_minutes(request, association, plan),
+            "can_see_minutes": can_see_minutes,
             "is_member": is_member(association.pk, request),
         },
     )
@@ -212,8 +223,8 @@ def attendance(request, pk):
     meeting = _meeting(request, pk)
     association = meeting.plan.association
     require(plan_can_manage(request, association, meeting.plan))
-    people = list(services.association_members(association=association))
-    on_list = {row.staff_id: row for row in meeting.attendance.select_related("staff")}
+    people = selectors.member_cards(association=association)
+    on_list = {row.staff_id: row for row in selectors.meeting_attendance(meeting=meeting)}
     people += [row.staff for staff_id, row in on_list.items() if staff_id not in {p.pk for p in people}]
     initial = {
         "held_on": meeting.held_on or min(meeting.planned_on, school_today(request.school)),
@@ -340,9 +351,10 @@ def network_create(request):
 
 
 def _network_association(request, pk):
-    return get_for_school_or_404(
-        NetworkAssociation.objects.select_related("lead_association", "network"), school=request.school, pk=pk
-    )
+    found = selectors.network_association_for_page(school=request.school, pk=pk)
+    if found is None:
+        raise Http404(str(NetworkAssociation._meta.verbose_name))
+    return found
 
 
 @school_view()
