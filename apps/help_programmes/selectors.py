@@ -6,6 +6,7 @@ from django.db.models import Count, Min, Prefetch, Q
 
 from apps.community.models import Material
 from apps.core.dates import academic_year_bounds, academic_year_of
+from apps.core.prepared import Param, prepared_query
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
@@ -66,6 +67,71 @@ def programme_detail(*, school, pk):
         .filter(pk=pk)
         .first()
     )
+
+
+@prepared_query
+def _programme_row():
+    return (
+        Programme.objects.for_school(Param("school_id"))
+        .select_related("leader_school", "supported_school", "network")
+        .filter(pk=Param("pk"))
+    )
+
+
+@prepared_query
+def _difficulty_rows():
+    return Difficulty.objects.filter(programme_id=Param("programme_id")).select_related("tag").order_by("pk")
+
+
+@prepared_query
+def _help_form_rows():
+    return (
+        HelpForm.objects.filter(programme_id=Param("programme_id"))
+        .select_related("difficulty", "group", "team")
+        .order_by("pk")
+    )
+
+
+@prepared_query
+def _responsible_rows():
+    return (
+        Responsible.objects.filter(programme_id=Param("programme_id"))
+        .select_related("staff", "staff__school")
+        .order_by("side", "staff__last_name", "pk")
+    )
+
+
+@prepared_query
+def _milestone_rows():
+    return (
+        HelpMilestone.objects.filter(programme_id=Param("programme_id"))
+        .select_related("responsible", "responsible__school")
+        .order_by("due_on", "pk")
+    )
+
+
+PART_ROWS = {
+    "difficulties": _difficulty_rows,
+    "help_forms": _help_form_rows,
+    "responsibles": _responsible_rows,
+    "milestones": _milestone_rows,
+}
+
+
+def programme_page(*, school, pk, parts=tuple(PART_ROWS)):
+    """Programme `pk` of `school` with only the `parts` its page shows, as
+    `programme_detail` orders them (one prepared query per part), or None: a page
+    that shows the milestones alone reads neither the difficulties nor the people."""
+    programme = _programme_row.first(school_id=school.pk, pk=pk)
+    if programme is None:
+        return None
+    for part in parts:
+        rows = PART_ROWS[part].rows(programme_id=programme.pk)
+        field = Programme._meta.get_field(part).field
+        for row in rows:
+            field.set_cached_value(row, programme)
+        setattr(programme, f"{part}_rows", rows)
+    return programme
 
 
 def network_programmes(*, network, today, year=None):
