@@ -7,6 +7,7 @@ from django.db.models import Count, Min, Prefetch, Q
 from apps.community.models import Material
 from apps.core.dates import academic_year_bounds, academic_year_of
 from apps.core.prepared import Param, prepared_query
+from apps.core.tenancy import Viewer
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
@@ -195,17 +196,27 @@ def milestones_on_calendar(*, staff_ids, first, last):
     )
 
 
-def help_form_materials(*, programme, viewer):
-    """The materials linked to the programme's shared materials forms that the viewer
-    may see, by form: {help_form_id: [material, ...]}. Read through the circle rule,
-    so an association-only material stays with its association. One query."""
-    links = (
+@prepared_query
+def _linked_materials(*, networked):
+    return (
         HelpForm.materials.through.objects.filter(
-            helpform__programme=programme, material__in=Material.objects.visible_to(viewer)
+            helpform__programme_id=Param("programme_id"),
+            material__in=Material.objects.visible_to(Viewer.params(networked=networked)),
         )
         .select_related("material__author", "material__school")
         .order_by("material__title", "pk")
     )
+
+
+def help_form_materials(*, programme, viewer):
+    """The materials linked to the programme's shared materials forms that the viewer
+    may see, by form: {help_form_id: [material, ...]}. Read through the circle rule,
+    so an association-only material stays with its association. One query."""
+    values = viewer.values()
+    if values["staff_id"] is None:
+        # Nobody's card: no material is one's own (no card has id 0).
+        values["staff_id"] = 0
+    links = _linked_materials.rows(shape=viewer.shape(), programme_id=programme.pk, **values)
     found = {}
     for link in links:
         found.setdefault(link.helpform_id, []).append(link.material)

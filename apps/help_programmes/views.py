@@ -11,7 +11,7 @@ from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, network_view, request_viewer, school_view
 
-from . import selectors, services, xlsx
+from . import markup, selectors, services, xlsx
 from .access import can_manage, can_mark_done, own_side, require
 from .forms import (
     DifficultyForm,
@@ -101,7 +101,10 @@ def programme_detail(request, pk):
         "help_programmes/programme_detail.html",
         {
             "programme": programme,
-            "milestones": milestones,
+            "difficulties_html": markup.difficulties_html(programme.difficulties_rows),
+            "help_forms_html": markup.help_forms_html(programme.help_forms_rows),
+            "responsibles_html": markup.responsibles_html(programme.responsibles_rows),
+            "milestones_html": markup.milestones_html(request, milestones),
             "can_manage": can_manage(request),
             "side": own_side(request, programme),
         },
