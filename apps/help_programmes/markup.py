@@ -131,3 +131,31 @@ def milestones_html(request, milestones):
             "        </li>\n        "
         )
     return _safe("".join(parts))
+
+
+def part_rows_html(request, rows, *, removable):
+    """The rows of a part's page (text, detail, its removal's route or None, pk), each
+    with its «Remove» button while the programme may change (`removable`)."""
+    if not rows:
+        return _safe(f'\n  <li class="list-group-item text-body-secondary">{escaped(_("Nothing yet."))}</li>\n  ')
+    remove = escaped(_("Remove"))
+    token = None
+    parts = []
+    for row_text, detail, delete_url, pk in rows:
+        button = ""
+        if delete_url and removable:
+            if token is None:
+                token = escaped(get_token(request))
+            button = (
+                f'<form method="post" action="{row_link(delete_url).pattern().format(pk=pk)}">'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+                f'<button class="btn btn-sm btn-outline-danger" type="submit">{remove}</button></form>'
+            )
+        small = f'<div class="small text-body-secondary">{text(detail)}</div>' if detail else ""
+        parts.append(
+            '\n  <li class="list-group-item d-flex justify-content-between align-items-start gap-2">\n'
+            f'    <div class="text-break"><div>{text(row_text)}</div>{small}</div>\n'
+            f"    {button}\n"
+            "  </li>\n  "
+        )
+    return _safe("".join(parts))

@@ -156,7 +156,14 @@ def _part_page(request, programme, *, form, heading, rows, testid, intro=""):
     return render(
         request,
         "help_programmes/part_page.html",
-        {"programme": programme, "form": form, "heading": heading, "rows": rows, "testid": testid, "intro": intro},
+        {
+            "programme": programme,
+            "form": form,
+            "heading": heading,
+            "rows_html": markup.part_rows_html(request, rows, removable=form is not None),
+            "testid": testid,
+            "intro": intro,
+        },
     )
 
 
