@@ -33,11 +33,16 @@ def _with_milestone_counts(programmes, *, today):
     )
 
 
+@prepared_query
+def _school_programmes():
+    programmes = Programme.objects.for_school(Param("school_id")).select_related("leader_school", "supported_school")
+    return _with_milestone_counts(programmes, today=Param("today")).order_by("-year", "leader_school__short_name", "pk")
+
+
 def programmes_of_school(*, school, today):
     """The programmes the school leads or receives, newest year first, with their
     milestones counted: one query."""
-    programmes = Programme.objects.for_school(school).select_related("leader_school", "supported_school")
-    return _with_milestone_counts(programmes, today=today).order_by("-year", "leader_school__short_name", "pk")
+    return _school_programmes.rows(school_id=school.pk, today=today)
 
 
 def programme_detail(*, school, pk):
@@ -135,15 +140,25 @@ def programme_page(*, school, pk, parts=tuple(PART_ROWS)):
     return programme
 
 
+@prepared_query
+def _network_programmes(*, by_year):
+    programmes = Programme.objects.filter(network_id=Param("network_id")).select_related(
+        "leader_school", "supported_school"
+    )
+    if by_year:
+        programmes = programmes.filter(year=Param("year"))
+    return _with_milestone_counts(programmes, today=Param("today")).order_by(
+        "-year", "leader_school__short_name", "supported_school__short_name", "pk"
+    )
+
+
 def network_programmes(*, network, today, year=None):
     """Every programme of the network with its status and milestones done, overdue
     and next (counts only, no names): one query."""
-    programmes = Programme.objects.filter(network=network).select_related("leader_school", "supported_school")
+    values = {"network_id": network.pk, "today": today}
     if year is not None:
-        programmes = programmes.filter(year=year)
-    return _with_milestone_counts(programmes, today=today).order_by(
-        "-year", "leader_school__short_name", "supported_school__short_name", "pk"
-    )
+        values["year"] = year
+    return _network_programmes.rows(shape={"by_year": year is not None}, **values)
 
 
 def milestones_open_for(*, user, school, until):
