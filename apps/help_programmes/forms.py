@@ -1,13 +1,17 @@
 """Phone-first forms of the programmes of help: one column, text kept on error."""
 
+import functools
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.community.models import Material
+from apps.core.choices import share_choices
 from apps.core.forms import limit_dates
-from apps.core.tenancy import Circle
+from apps.core.prepared import Param, ParamList, prepared_query
+from apps.core.tenancy import Circle, Viewer
 from apps.core.validation import max_length_of
 from apps.core.widgets import DateInput
 from apps.mentoring.models import MentorGroup, ProblemTag
@@ -21,6 +25,80 @@ from .services import MILESTONE_YEARS, programme_years
 
 def _textarea(model, name, rows):
     return forms.Textarea(attrs={"rows": rows, "maxlength": max_length_of(model, name)})
+
+
+# What a blank form offers comes from prepared queries, read once; the querysets a
+# posted form validates against are built only for a posted form.
+
+
+@prepared_query
+def _offered_tags():
+    return ProblemTag.objects.filter(school_id=Param("school_id"))
+
+
+@prepared_query
+def _offered_difficulties():
+    return Difficulty.objects.filter(programme_id=Param("programme_id"))
+
+
+def _shared_materials(viewer, two):
+    """The two schools' shared materials the person may see (never a draft)."""
+    return (
+        Material.objects.visible_to(viewer)
+        .exclude(circle=Circle.DRAFT)
+        .filter(school_id__any=two)
+        .order_by("-published_at", "-pk")
+    )
+
+
+@prepared_query
+def _offered_materials(*, networked):
+    return _shared_materials(Viewer.params(networked=networked), ParamList("two"))
+
+
+def _pair_of_two(two):
+    return Q(school_id__any=two, partner_school_id__any=two)
+
+
+@prepared_query
+def _offered_groups():
+    return MentorGroup.objects.filter(_pair_of_two(ParamList("two"))).order_by("pk")
+
+
+@prepared_query
+def _offered_teams():
+    return TaskTeam.objects.filter(_pair_of_two(ParamList("two"))).order_by("pk")
+
+
+def _two_schools_staff(two):
+    return (
+        StaffMember.objects.filter(school_id__any=two, is_active=True)
+        .select_related("school")
+        .order_by("school__short_name", "last_name", "first_name", "pk")
+    )
+
+
+@prepared_query
+def _offered_staff():
+    return _two_schools_staff(ParamList("two"))
+
+
+def _offer(form, field, build, prepared, **values):
+    """Let `field` offer `prepared`'s rows; validate a posted form against `build()`."""
+    queryset = build() if form.is_bound else field.queryset
+    share_choices(queryset, field, load=functools.partial(prepared.rows, **values))
+
+
+def _groups_of(two):
+    return MentorGroup.objects.filter(_pair_of_two(two)).order_by("pk")
+
+
+def _teams_of(two):
+    return TaskTeam.objects.filter(_pair_of_two(two)).order_by("pk")
+
+
+def _two(programme):
+    return [programme.leader_school_id, programme.supported_school_id]
 
 
 class ProgrammeCreateForm(forms.Form):
@@ -64,7 +142,14 @@ class DifficultyForm(forms.Form):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].queryset = ProblemTag.objects.filter(school_id=programme.supported_school_id)
+        school_id = programme.supported_school_id
+        _offer(
+            self,
+            self.fields["tag"],
+            lambda: ProblemTag.objects.filter(school_id=school_id),
+            _offered_tags,
+            school_id=school_id,
+        )
 
 
 class HelpFormForm(forms.Form):
@@ -100,18 +185,29 @@ class HelpFormForm(forms.Form):
 
     def __init__(self, *args, programme, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        two = {programme.leader_school_id, programme.supported_school_id}
+        two = _two(programme)
+        values = viewer.values()
+        if values["staff_id"] is None:
+            values["staff_id"] = 0  # nobody's card: no material is one's own
         # What the person may see of the two schools' shared materials (never a draft).
-        self.fields["materials"].queryset = (
-            Material.objects.visible_to(viewer)
-            .exclude(circle=Circle.DRAFT)
-            .filter(school_id__in=two)
-            .order_by("-published_at", "-pk")
+        _offer(
+            self,
+            self.fields["materials"],
+            lambda: _shared_materials(viewer, two),
+            _offered_materials,
+            shape=viewer.shape(),
+            two=two,
+            **values,
         )
-        pair_of_two = Q(school_id__in=two, partner_school_id__in=two)
-        self.fields["difficulty"].queryset = Difficulty.objects.filter(programme=programme)
-        self.fields["group"].queryset = MentorGroup.objects.filter(pair_of_two).order_by("pk")
-        self.fields["team"].queryset = TaskTeam.objects.filter(pair_of_two).order_by("pk")
+        _offer(
+            self,
+            self.fields["difficulty"],
+            lambda: Difficulty.objects.filter(programme=programme),
+            _offered_difficulties,
+            programme_id=programme.pk,
+        )
+        _offer(self, self.fields["group"], lambda: _groups_of(two), _offered_groups, two=two)
+        _offer(self, self.fields["team"], lambda: _teams_of(two), _offered_teams, two=two)
 
     def clean(self):
         data = super().clean()
@@ -131,12 +227,8 @@ class ResponsibleForm(forms.Form):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        two = (programme.leader_school_id, programme.supported_school_id)
-        self.fields["staff"].queryset = (
-            StaffMember.objects.filter(school_id__in=two, is_active=True)
-            .select_related("school")
-            .order_by("school__short_name", "last_name", "first_name", "pk")
-        )
+        two = _two(programme)
+        _offer(self, self.fields["staff"], lambda: _two_schools_staff(two), _offered_staff, two=two)
         self.fields["staff"].show_school = True
 
     def side(self, programme):
@@ -157,12 +249,8 @@ class MilestoneForm(forms.Form):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        two = (programme.leader_school_id, programme.supported_school_id)
-        self.fields["responsible"].queryset = (
-            StaffMember.objects.filter(school_id__in=two, is_active=True)
-            .select_related("school")
-            .order_by("school__short_name", "last_name", "first_name", "pk")
-        )
+        two = _two(programme)
+        _offer(self, self.fields["responsible"], lambda: _two_schools_staff(two), _offered_staff, two=two)
         self.fields["responsible"].show_school = True
         limit_dates(self, programme.leader_school, ("due_on",), **MILESTONE_YEARS)
 

@@ -6,6 +6,8 @@ from django.db.models import Count, Min, Prefetch, Q
 
 from apps.community.models import Material
 from apps.core.dates import academic_year_bounds, academic_year_of
+from apps.core.prepared import Param, prepared_query
+from apps.core.tenancy import Viewer
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
@@ -31,11 +33,16 @@ def _with_milestone_counts(programmes, *, today):
     )
 
 
+@prepared_query
+def _school_programmes():
+    programmes = Programme.objects.for_school(Param("school_id")).select_related("leader_school", "supported_school")
+    return _with_milestone_counts(programmes, today=Param("today")).order_by("-year", "leader_school__short_name", "pk")
+
+
 def programmes_of_school(*, school, today):
     """The programmes the school leads or receives, newest year first, with their
     milestones counted: one query."""
-    programmes = Programme.objects.for_school(school).select_related("leader_school", "supported_school")
-    return _with_milestone_counts(programmes, today=today).order_by("-year", "leader_school__short_name", "pk")
+    return _school_programmes.rows(school_id=school.pk, today=today)
 
 
 def programme_detail(*, school, pk):
@@ -68,15 +75,90 @@ def programme_detail(*, school, pk):
     )
 
 
+@prepared_query
+def _programme_row():
+    return (
+        Programme.objects.for_school(Param("school_id"))
+        .select_related("leader_school", "supported_school", "network")
+        .filter(pk=Param("pk"))
+    )
+
+
+@prepared_query
+def _difficulty_rows():
+    return Difficulty.objects.filter(programme_id=Param("programme_id")).select_related("tag").order_by("pk")
+
+
+@prepared_query
+def _help_form_rows():
+    return (
+        HelpForm.objects.filter(programme_id=Param("programme_id"))
+        .select_related("difficulty", "group", "team")
+        .order_by("pk")
+    )
+
+
+@prepared_query
+def _responsible_rows():
+    return (
+        Responsible.objects.filter(programme_id=Param("programme_id"))
+        .select_related("staff", "staff__school")
+        .order_by("side", "staff__last_name", "pk")
+    )
+
+
+@prepared_query
+def _milestone_rows():
+    return (
+        HelpMilestone.objects.filter(programme_id=Param("programme_id"))
+        .select_related("responsible", "responsible__school")
+        .order_by("due_on", "pk")
+    )
+
+
+PART_ROWS = {
+    "difficulties": _difficulty_rows,
+    "help_forms": _help_form_rows,
+    "responsibles": _responsible_rows,
+    "milestones": _milestone_rows,
+}
+
+
+def programme_page(*, school, pk, parts=tuple(PART_ROWS)):
+    """Programme `pk` of `school` with only the `parts` its page shows, as
+    `programme_detail` orders them (one prepared query per part), or None: a page
+    that shows the milestones alone reads neither the difficulties nor the people."""
+    programme = _programme_row.first(school_id=school.pk, pk=pk)
+    if programme is None:
+        return None
+    for part in parts:
+        rows = PART_ROWS[part].rows(programme_id=programme.pk)
+        field = Programme._meta.get_field(part).field
+        for row in rows:
+            field.set_cached_value(row, programme)
+        setattr(programme, f"{part}_rows", rows)
+    return programme
+
+
+@prepared_query
+def _network_programmes(*, by_year):
+    programmes = Programme.objects.filter(network_id=Param("network_id")).select_related(
+        "leader_school", "supported_school"
+    )
+    if by_year:
+        programmes = programmes.filter(year=Param("year"))
+    return _with_milestone_counts(programmes, today=Param("today")).order_by(
+        "-year", "leader_school__short_name", "supported_school__short_name", "pk"
+    )
+
+
 def network_programmes(*, network, today, year=None):
     """Every programme of the network with its status and milestones done, overdue
     and next (counts only, no names): one query."""
-    programmes = Programme.objects.filter(network=network).select_related("leader_school", "supported_school")
+    values = {"network_id": network.pk, "today": today}
     if year is not None:
-        programmes = programmes.filter(year=year)
-    return _with_milestone_counts(programmes, today=today).order_by(
-        "-year", "leader_school__short_name", "supported_school__short_name", "pk"
-    )
+        values["year"] = year
+    return _network_programmes.rows(shape={"by_year": year is not None}, **values)
 
 
 def milestones_open_for(*, user, school, until):
@@ -129,17 +211,27 @@ def milestones_on_calendar(*, staff_ids, first, last):
     )
 
 
-def help_form_materials(*, programme, viewer):
-    """The materials linked to the programme's shared materials forms that the viewer
-    may see, by form: {help_form_id: [material, ...]}. Read through the circle rule,
-    so an association-only material stays with its association. One query."""
-    links = (
+@prepared_query
+def _linked_materials(*, networked):
+    return (
         HelpForm.materials.through.objects.filter(
-            helpform__programme=programme, material__in=Material.objects.visible_to(viewer)
+            helpform__programme_id=Param("programme_id"),
+            material__in=Material.objects.visible_to(Viewer.params(networked=networked)),
         )
         .select_related("material__author", "material__school")
         .order_by("material__title", "pk")
     )
+
+
+def help_form_materials(*, programme, viewer):
+    """The materials linked to the programme's shared materials forms that the viewer
+    may see, by form: {help_form_id: [material, ...]}. Read through the circle rule,
+    so an association-only material stays with its association. One query."""
+    values = viewer.values()
+    if values["staff_id"] is None:
+        # Nobody's card: no material is one's own (no card has id 0).
+        values["staff_id"] = 0
+    links = _linked_materials.rows(shape=viewer.shape(), programme_id=programme.pk, **values)
     found = {}
     for link in links:
         found.setdefault(link.helpform_id, []).append(link.material)

@@ -11,7 +11,7 @@ from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, network_view, request_viewer, school_view
 
-from . import selectors, services, xlsx
+from . import markup, selectors, services, xlsx
 from .access import can_manage, can_mark_done, own_side, require
 from .forms import (
     DifficultyForm,
@@ -33,9 +33,9 @@ def _xlsx_response(content, file_name):
     return response
 
 
-def _programme(request, pk):
-    """Programme `pk` as its page reads it; a school that is neither side: 404."""
-    programme = selectors.programme_detail(school=request.school, pk=pk)
+def _programme(request, pk, parts=tuple(selectors.PART_ROWS)):
+    """Programme `pk` with the `parts` its page shows; a school that is neither side: 404."""
+    programme = selectors.programme_page(school=request.school, pk=pk, parts=parts)
     if programme is None:
         raise Http404(str(Programme._meta.verbose_name))
     return programme
@@ -87,19 +87,24 @@ def programme_create(request):
 def programme_detail(request, pk):
     programme = _programme(request, pk)
     today = school_today(request.school)
-    milestones = list(programme.milestones.all())
+    milestones = programme.milestones_rows
     for milestone in milestones:
         milestone.overdue = milestone.done_on is None and milestone.due_on < today
         milestone.can_mark = programme.is_open and programme.status != "draft" and can_mark_done(request, milestone)
-    linked = selectors.help_form_materials(programme=programme, viewer=request_viewer(request))
-    for help_form in programme.help_forms.all():
+    # Only a shared materials form lists materials: without one, the circle rule's query is not run.
+    shared = any(f.kind == HelpForm.Kind.SHARED_MATERIALS for f in programme.help_forms_rows)
+    linked = selectors.help_form_materials(programme=programme, viewer=request_viewer(request)) if shared else {}
+    for help_form in programme.help_forms_rows:
         help_form.linked_materials = linked.get(help_form.pk, [])
     return render(
         request,
         "help_programmes/programme_detail.html",
         {
             "programme": programme,
-            "milestones": milestones,
+            "difficulties_html": markup.difficulties_html(programme.difficulties_rows),
+            "help_forms_html": markup.help_forms_html(programme.help_forms_rows),
+            "responsibles_html": markup.responsibles_html(programme.responsibles_rows),
+            "milestones_html": markup.milestones_html(request, milestones),
             "can_manage": can_manage(request),
             "side": own_side(request, programme),
         },
@@ -108,7 +113,9 @@ def programme_detail(request, pk):
 
 @school_view()
 def programme_xlsx(request, pk):
-    programme = _programme(request, pk)
+    programme = selectors.programme_detail(school=request.school, pk=pk)
+    if programme is None:
+        raise Http404(str(Programme._meta.verbose_name))
     file_name = f"help-programme-{programme.pk}.xlsx"
     audit_export(what=_("Programme of help: %(title)s") % {"title": programme.title}, file_name=file_name)
     return _xlsx_response(xlsx.programme_xlsx(programme), file_name)
@@ -149,7 +156,14 @@ def _part_page(request, programme, *, form, heading, rows, testid, intro=""):
     return render(
         request,
         "help_programmes/part_page.html",
-        {"programme": programme, "form": form, "heading": heading, "rows": rows, "testid": testid, "intro": intro},
+        {
+            "programme": programme,
+            "form": form,
+            "heading": heading,
+            "rows_html": markup.part_rows_html(request, rows, removable=form is not None),
+            "testid": testid,
+            "intro": intro,
+        },
     )
 
 
@@ -168,7 +182,7 @@ def _saved(request, form, save, message):
 
 @school_view("help_programmes.manage")
 def difficulties(request, pk):
-    programme = _programme(request, pk)
+    programme = _programme(request, pk, parts=("difficulties",))
     form = DifficultyForm(request.POST or None, programme=programme)
 
     def save():
@@ -178,7 +192,7 @@ def difficulties(request, pk):
         return redirect("help_programmes:difficulties", pk=programme.pk)
     rows = [
         (d.text, d.tag.name if d.tag else "", "help_programmes:difficulty_delete", d.pk)
-        for d in programme.difficulties.all()
+        for d in programme.difficulties_rows
     ]
     return _part_page(
         request,
@@ -193,7 +207,7 @@ def difficulties(request, pk):
 
 @school_view("help_programmes.manage")
 def help_forms(request, pk):
-    programme = _programme(request, pk)
+    programme = _programme(request, pk, parts=("help_forms",))
     viewer = request_viewer(request)
     form = HelpFormForm(request.POST or None, programme=programme, viewer=viewer)
 
@@ -209,7 +223,7 @@ def help_forms(request, pk):
             "help_programmes:form_delete",
             f.pk,
         )
-        for f in programme.help_forms.all()
+        for f in programme.help_forms_rows
     ]
     return _part_page(
         request,
@@ -223,7 +237,7 @@ def help_forms(request, pk):
 
 @school_view("help_programmes.manage")
 def people(request, pk):
-    programme = _programme(request, pk)
+    programme = _programme(request, pk, parts=("responsibles",))
     form = ResponsibleForm(request.POST or None, programme=programme)
 
     def save():
@@ -243,7 +257,7 @@ def people(request, pk):
             "help_programmes:responsible_remove",
             r.pk,
         )
-        for r in programme.responsibles.all()
+        for r in programme.responsibles_rows
     ]
     return _part_page(
         request,
@@ -258,7 +272,7 @@ def people(request, pk):
 
 @school_view("help_programmes.manage")
 def milestones(request, pk):
-    programme = _programme(request, pk)
+    programme = _programme(request, pk, parts=("milestones",))
     form = MilestoneForm(request.POST or None, programme=programme)
 
     def save():
@@ -273,7 +287,7 @@ def milestones(request, pk):
             None,
             m.pk,
         )
-        for m in programme.milestones.all()
+        for m in programme.milestones_rows
     ]
     return _part_page(
         request,

@@ -178,3 +178,31 @@ def test_the_network_page_reads_a_fixed_number_of_queries(programme, school):
         response = client.get(url)
     assert len(large) == len(small)
     assert response.content.decode().count("data-programme=") == 4
+
+
+def test_two_schools_asked_in_turn_each_get_their_own_programmes_parts_and_choices(school, other_school):
+    # The pages read prepared queries (SQL kept per process): one school's rows never answer another's.
+    first = ProgrammeFactory(leader_school=school, supported_school=leader_and_supported(school, other_school)[1])
+    third, fourth = leader_and_supported()
+    second = ProgrammeFactory(leader_school=third, supported_school=fourth)
+    for programme, word in ((first, "Первое"), (second, "Второе")):
+        DifficultyFactory(programme=programme, text=f"{word} затруднение")
+        HelpMilestoneFactory(programme=programme, title=f"{word} мероприятие")
+        ResponsibleFactory(
+            programme=programme, staff=StaffMemberFactory(school=programme.leader_school, last_name=f"{word}ва")
+        )
+    clients = {first: client_for(_member(school, "administrator")), second: client_for(_member(third, "administrator"))}
+    for _ in range(2):
+        for own, other, word, not_word in ((first, second, "Первое", "Второе"), (second, first, "Второе", "Первое")):
+            client = clients[own]
+            page = client.get(reverse("help_programmes:detail", args=[own.pk])).content.decode()
+            assert f"{word} затруднение" in page and f"{word} мероприятие" in page and f"{word}ва" in page
+            assert not_word not in page
+            assert client.get(reverse("help_programmes:detail", args=[other.pk])).status_code == 404
+            assert client.get(reverse("help_programmes:people", args=[other.pk])).status_code == 404
+            listing = client.get(reverse("help_programmes:list")).content.decode()
+            assert own.title in listing and other.title not in listing
+            people = client.get(reverse("help_programmes:people", args=[own.pk])).content.decode()
+            assert f"{word}ва" in people and f"{not_word}ва" not in people
+            milestones = client.get(reverse("help_programmes:milestones", args=[own.pk])).content.decode()
+            assert f"{word} мероприятие" in milestones and not_word not in milestones
