@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.http import Http404
 from django.utils import timezone
 
 from apps.community.models import Material
+from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
@@ -59,21 +61,35 @@ def _event_detail(*, networked):
         Event.objects.visible_to(viewer)
         .filter(pk=Param("pk"))
         .select_related("school", "association", "created_by")
-        .prefetch_related("leads")
+        .annotate(lead_rows=ArraySubquery(_lead_rows()))
     )
     return _with_counts(events, staff_id=viewer.staff_id)
 
 
+# The leads come as an array column of the event's query, not by a prefetch: a query and its compile fewer.
+LEAD_COLUMNS = row_columns(StaffMember)
+
+
+def _lead_rows():
+    return (
+        Event.leads.through.objects.filter(event_id=OuterRef("pk"))
+        .order_by("staffmember__last_name", "staffmember__first_name", "staffmember__patronymic", "staffmember_id")
+        .values(row=JSONRow(**{name: f"staffmember__{name}" for name in LEAD_COLUMNS}))
+    )
+
+
 def event_detail(*, viewer, pk):
     """The event as its page shows it: organiser school, association, creator,
-    leads, the counts and the viewer's own registration. Two queries (one
-    prepared, and the leads); 404 outside the viewer's circles, through the same
+    leads, the counts and the viewer's own registration. One prepared query
+    (the leads an array column of it); 404 outside the viewer's circles, through the same
     rule as `get_visible_or_404`."""
     # A key no bigint holds is no event (and never reaches the database).
     found = _event_detail.rows(shape=viewer.shape(), pk=pk, **viewer.values()) if 0 < int(pk) < 2**63 else []
     if not found:
         raise Http404(str(Event._meta.verbose_name))
-    return found[0]
+    event = found[0]
+    set_prefetched(event, "leads", StaffMember, row_objects(StaffMember, event.lead_rows, names=LEAD_COLUMNS))
+    return event
 
 
 @prepared_query
