@@ -46,7 +46,8 @@ def help_forms_html(help_forms):
         if f.description:
             line.append(f": {text(f.description)}")
         if f.difficulty:
-            line.append(f'<div class="small text-body-secondary">{for_difficulty} {text(quoted(f.difficulty.text))}</div>')
+            said = text(quoted(f.difficulty.text))
+            line.append(f'<div class="small text-body-secondary">{for_difficulty} {said}</div>')
         if f.group:
             line.append(
                 f'<div class="small"><a href="{group_link.format(pk=f.group_id)}" data-testid="form-group">'

@@ -6,7 +6,7 @@ from django.db.models import Count, Min, Prefetch, Q
 
 from apps.community.models import Material
 from apps.core.dates import academic_year_bounds, academic_year_of
-from apps.core.prepared import Param, prepared_query
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Viewer
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
@@ -200,15 +200,23 @@ def milestones_for_feed(*, user, since):
     )
 
 
-def milestones_on_calendar(*, staff_ids, first, last):
-    """Milestones of agreed or reviewed programmes these cards answer for, due from
-    `first` to `last` (both included): one query."""
+@prepared_query
+def _milestones_on_calendar():
     return (
-        HelpMilestone.objects.filter(responsible_id__in=staff_ids, due_on__gte=first, due_on__lte=last)
+        HelpMilestone.objects.filter(
+            responsible_id__any=ParamList("staff_ids"), due_on__gte=Param("first"), due_on__lte=Param("last")
+        )
         .exclude(programme__status=Programme.Status.DRAFT)
         .select_related("programme")
         .order_by("due_on", "pk")
     )
+
+
+def milestones_on_calendar(*, staff_ids, first, last):
+    """Milestones of agreed or reviewed programmes these cards answer for, due from
+    `first` to `last` (both included): a list, one prepared query (the calendar page
+    asks every source in turn)."""
+    return _milestones_on_calendar.rows(staff_ids=list(staff_ids), first=first, last=last)
 
 
 @prepared_query

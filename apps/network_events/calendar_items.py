@@ -8,14 +8,14 @@ from apps.core.calendars import CalendarSource, FeedEntry, feed_uid
 from apps.core.links import row_link
 from apps.staff.models import StaffMember
 
-from .selectors import calendar_events
+from .selectors import calendar_events, calendar_page_events
 
 
 def page_items(*, school, start, end, staff_ids=None, group=None):
     """A person's events; a pair's schedule holds none."""
     if not staff_ids:
         return []
-    return list(calendar_events(staff_ids=staff_ids, start=start, end=end))
+    return calendar_page_events(staff_ids=staff_ids, start=start, end=end)
 
 
 def item_html(event, *, compact):

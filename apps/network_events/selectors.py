@@ -2,13 +2,15 @@
 
 import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.http import Http404
 from django.utils import timezone
 
 from apps.community.models import Material
+from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.paging import prepared_page
-from apps.core.prepared import Param, prepared_query
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
 from apps.staff.models import StaffMember
 
@@ -59,34 +61,60 @@ def _event_detail(*, networked):
         Event.objects.visible_to(viewer)
         .filter(pk=Param("pk"))
         .select_related("school", "association", "created_by")
-        .prefetch_related("leads")
+        .annotate(lead_rows=ArraySubquery(_lead_rows()))
     )
     return _with_counts(events, staff_id=viewer.staff_id)
 
 
+# The leads come as an array column of the event's query, not by a prefetch: a query and its compile fewer.
+LEAD_COLUMNS = row_columns(StaffMember)
+
+
+def _lead_rows():
+    return (
+        Event.leads.through.objects.filter(event_id=OuterRef("pk"))
+        .order_by("staffmember__last_name", "staffmember__first_name", "staffmember__patronymic", "staffmember_id")
+        .values(row=JSONRow(**{name: f"staffmember__{name}" for name in LEAD_COLUMNS}))
+    )
+
+
 def event_detail(*, viewer, pk):
     """The event as its page shows it: organiser school, association, creator,
-    leads, the counts and the viewer's own registration. Two queries (one
-    prepared, and the leads); 404 outside the viewer's circles, through the same
+    leads, the counts and the viewer's own registration. One prepared query
+    (the leads an array column of it); 404 outside the viewer's circles, through the same
     rule as `get_visible_or_404`."""
     # A key no bigint holds is no event (and never reaches the database).
     found = _event_detail.rows(shape=viewer.shape(), pk=pk, **viewer.values()) if 0 < int(pk) < 2**63 else []
     if not found:
         raise Http404(str(Event._meta.verbose_name))
-    return found[0]
+    event = found[0]
+    set_prefetched(event, "leads", StaffMember, row_objects(StaffMember, event.lead_rows, names=LEAD_COLUMNS))
+    return event
 
 
-def event_attendees(event):
-    """Who registered or waits, in the order they came: the registered first. One query."""
-    return list(
-        event.registrations.exclude(status=Registration.Status.CANCELLED)
+@prepared_query
+def _event_attendees():
+    return (
+        Registration.objects.filter(event_id=Param("event_id"))
+        .exclude(status=Registration.Status.CANCELLED)
         .select_related("staff", "school")
         .order_by("status", "created_at", "pk")
     )
 
 
+def event_attendees(event):
+    """Who registered or waits, in the order they came: the registered first. One
+    prepared query (the event's page, its attendance and invitations are opened often)."""
+    return _event_attendees.rows(event_id=event.pk)
+
+
+@prepared_query
+def _event_invitations():
+    return Invitation.objects.filter(event_id=Param("event_id")).select_related("school", "association", "staff")
+
+
 def event_invitations(event):
-    return list(event.invitations.select_related("school", "association", "staff"))
+    return _event_invitations.rows(event_id=event.pk)
 
 
 def events_organised_q(staff_id):
@@ -108,6 +136,27 @@ def calendar_events(*, staff_ids, start, end=None):
         .select_related("school")
         .order_by("starts_at", "pk")
     )
+
+
+@prepared_query
+def _calendar_page_events():
+    staff_ids = ParamList("staff_ids")
+    registered = Registration.objects.filter(event=OuterRef("pk"), staff_id__any=staff_ids, status=REGISTERED)
+    led = Event.leads.through.objects.filter(event_id=OuterRef("pk"), staffmember_id__any=staff_ids)
+    return (
+        Event.objects.filter(ends_at__gt=Param("start"), starts_at__lt=Param("end"))
+        .exclude(status=Event.Status.CANCELLED)
+        .filter(Q(created_by_id__any=staff_ids) | Exists(led) | Exists(registered))
+        .select_related("school")
+        .order_by("starts_at", "pk")
+    )
+
+
+def calendar_page_events(*, staff_ids, start, end):
+    """`calendar_events` of a calendar page (a list of cards, both ends given), read
+    by a prepared query: the page runs one source after another, and building each
+    source's queryset cost more than its rows."""
+    return _calendar_page_events.rows(staff_ids=list(staff_ids), start=start, end=end)
 
 
 def todo_querysets(*, school, user, now):
@@ -146,26 +195,52 @@ def todo_querysets(*, school, user, now):
 ATTACH_CHOICES = 50
 
 
-def event_materials(*, event, viewer):
-    """The materials attached to the event that the viewer may see, read through the
-    circle rule: an association-only material is shown only to that association.
-    One query."""
-    return list(
-        Material.objects.visible_to(viewer)
-        .filter(Exists(EventMaterial.objects.filter(event=event, material=OuterRef("pk"))))
+@prepared_query
+def _event_materials(*, networked):
+    return (
+        Material.objects.visible_to(Viewer.params(networked=networked))
+        .filter(Exists(EventMaterial.objects.filter(event_id=Param("event_id"), material=OuterRef("pk"))))
         .select_related("author", "school")
         .order_by("title", "pk")
     )
 
 
-def attach_choices(*, event, viewer, text=""):
-    """Shared materials the viewer (the organiser) may see and has not attached yet,
-    newest first, optionally filtered by words of the title or topic. One query."""
+def event_materials(*, event, viewer):
+    """The materials attached to the event that the viewer may see, read through the
+    circle rule: an association-only material is shown only to that association.
+    One prepared query."""
+    return _event_materials.rows(shape=viewer.shape(), event_id=event.pk, **viewer.values())
+
+
+@prepared_query
+def _attach_choices(*, networked, text):
     materials = (
-        Material.objects.visible_to(viewer)
+        Material.objects.visible_to(Viewer.params(networked=networked))
         .exclude(circle=Circle.DRAFT)
-        .exclude(Exists(EventMaterial.objects.filter(event=event, material=OuterRef("pk"))))
+        .exclude(Exists(EventMaterial.objects.filter(event_id=Param("event_id"), material=OuterRef("pk"))))
     )
     if text:
-        materials = materials.filter(Q(title__icontains=text) | Q(topic__icontains=text))
-    return list(materials.select_related("author", "school").order_by("-published_at", "-pk")[:ATTACH_CHOICES])
+        materials = materials.filter(Q(title__icontains=Param("text")) | Q(topic__icontains=Param("text")))
+    # Plain values: the page draws its fifty rows in Python (apps/network_events/markup.py).
+    return materials.values(
+        "pk",
+        "title",
+        "kind",
+        "circle",
+        "author__last_name",
+        "author__first_name",
+        "author__patronymic",
+        "school__short_name",
+    ).order_by("-published_at", "-pk")
+
+
+def attach_choices(*, event, viewer, text=""):
+    """Shared materials the viewer (the organiser) may see and has not attached yet,
+    newest first, optionally filtered by words of the title or topic, as plain rows
+    (pk, title, kind, circle, the author's name parts, the school's short name).
+    One prepared query."""
+    values = {**viewer.values(), "event_id": event.pk}
+    if text:
+        values["text"] = text
+    shape = {**viewer.shape(), "text": bool(text)}
+    return _attach_choices.rows(shape=shape, limit=ATTACH_CHOICES, **values)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from apps.core.typography import quoted
 from . import selectors, services
 from .access import can_create, can_organise, headed, require
 from .forms import EventForm, InviteForm
+from .markup import attach_choices_html
 from .models import VIOLATION_FIELDS, Event, Registration
 
 PAGE_SIZE = 25
@@ -211,13 +213,15 @@ def event_materials(request, pk):
                 messages.success(request, _("The material is attached."))
                 return redirect("network_events:materials", event.pk)
     viewer = request_viewer(request)
+    choices = selectors.attach_choices(event=event, viewer=viewer, text=text) if request.staff else []
     return render(
         request,
         "network_events/materials.html",
         {
             "event": event,
             "attached": selectors.event_materials(event=event, viewer=viewer),
-            "choices": selectors.attach_choices(event=event, viewer=viewer, text=text) if request.staff else [],
+            "choices": choices,
+            "choices_html": attach_choices_html(choices, csrf_token=get_token(request)),
             "q": text,
             "error": error,
         },

@@ -18,7 +18,7 @@ from apps.core.choices import translated_labels
 from apps.core.dates import school_today
 from apps.core.json_rows import JSONRow, row_columns, row_objects, set_prefetched
 from apps.core.links import row_link
-from apps.core.prepared import Param, prepared_query
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.typography import quoted
 from apps.partners.models import PartnerOrganisation
 from apps.staff.models import StaffMember, Subject
@@ -502,9 +502,20 @@ def duties_for_user(*, user, since=None):
 
 def duties_for_calendar(*, school, staff_ids, start, end):
     """Activities of the school's problem-theme days between `start` and `end`
-    that these people are responsible for (for the in-app calendar)."""
+    that these people are responsible for (for the in-app calendar): a list, read
+    by a prepared query (the calendar page asks every source in turn)."""
+    return _duties_for_calendar.rows(school_id=school.pk, staff_ids=list(staff_ids), start=start, end=end)
+
+
+@prepared_query
+def _duties_for_calendar():
     return (
-        DayActivity.objects.filter(day__school=school, responsible__in=staff_ids, starts_at__lt=end, ends_at__gt=start)
+        DayActivity.objects.filter(
+            day__school_id=Param("school_id"),
+            responsible__id__any=ParamList("staff_ids"),
+            starts_at__lt=Param("end"),
+            ends_at__gt=Param("start"),
+        )
         # The calendar links the day by its id and shows only these.
         .only("day_id", "title", "starts_at", "ends_at", "place")
         .distinct()

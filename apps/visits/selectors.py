@@ -555,11 +555,18 @@ def visit_is_share_reader(*, visit, user, school):
 
 def visits_for_calendar(*, school, staff_ids, start, end):
     """Visits of these people between `start` and `end` that are not on a pair's
-    schedule already (those show through their GroupEvent); not cancelled."""
+    schedule already (those show through their GroupEvent); not cancelled. A list,
+    read by a prepared query (the calendar page asks every source in turn)."""
+    return _visits_for_calendar.rows(school_id=school.pk, staff_ids=list(staff_ids), start=start, end=end)
+
+
+@prepared_query
+def _visits_for_calendar():
+    staff_ids = ParamList("staff_ids")
     return (
-        LessonVisit.objects.for_school(school)
-        .filter(Q(observed_id__in=staff_ids) | Q(observer_links__staff_id__in=staff_ids))
-        .filter(event__isnull=True, starts_at__lt=end, ends_at__gt=start)
+        LessonVisit.objects.for_school(Param("school_id"))
+        .filter(Q(observed_id__any=staff_ids) | Q(observer_links__staff_id__any=staff_ids))
+        .filter(event__isnull=True, starts_at__lt=Param("end"), ends_at__gt=Param("start"))
         .exclude(status=LessonVisit.Status.CANCELLED)
         .select_related("observed")
         # Only what the calendar shows of a visit and of its teacher.
