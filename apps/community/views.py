@@ -22,6 +22,7 @@ from apps.visits import services as visits_services
 
 from . import selectors, services
 from .forms import AnswerForm, CommentForm, MaterialCreateForm, MaterialForm, QuestionForm, VersionForm
+from .markup import material_rows_html, question_rows_html
 from .models import GRADES, Answer, Material, MaterialComment, MaterialVersion, Question
 
 PAGE_SIZE = 20
@@ -98,6 +99,7 @@ def material_list(request):
         "community/material_list.html",
         {
             "page": page,
+            "material_rows": material_rows_html(page.object_list, school_id=request.school.pk),
             "tab": tab,
             "kind": kind,
             "subject_id": subject_id,
@@ -334,7 +336,12 @@ def question_list(request):
     return render(
         request,
         "community/question_list.html",
-        {"page": page, "mine": mine, "query": urlencode({"tab": "mine" if mine else ""})},
+        {
+            "page": page,
+            "question_rows": question_rows_html(page.object_list, school_id=request.school.pk),
+            "mine": mine,
+            "query": urlencode({"tab": "mine" if mine else ""}),
+        },
     )
 
 
