@@ -13,6 +13,9 @@ from apps.core.tenancy import Circle
 
 from .models import Material
 
+# A translated sentence of a template's {% blocktranslate %} is written as it is, only its values escaped
+# (here numbers).
+
 _DETAIL = row_link("community:material_detail")
 
 
@@ -31,7 +34,7 @@ def material_rows_html(rows, *, school_id):
         school = f", {escape(material.school.short_name)}" if material.school_id != school_id else ""
         published = f" · {day(material.published_at)}" if material.published_at else ""
         version = (
-            " · " + escape(gettext("version %(number)s") % {"number": material.current_version})
+            " · " + gettext("version %(number)s") % {"number": material.current_version}
             if material.current_version > 1
             else ""
         )
@@ -67,7 +70,7 @@ def question_rows_html(rows, *, school_id):
         school = f", {escape(question.school.short_name)}" if question.school_id != school_id else ""
         subject = f" · {escape(question.subject.name)}" if question.subject else ""
         count = question.answers_count
-        answers = escape(ngettext("%(counter)s answer", "%(counter)s answers", count) % {"counter": count})
+        answers = ngettext("%(counter)s answer", "%(counter)s answers", count) % {"counter": count}
         parts.append(
             f'\n  <a class="list-group-item list-group-item-action" href="{detail.format(pk=question.pk)}">\n'
             f'    <div class="d-flex flex-wrap justify-content-between gap-2">\n'
@@ -79,3 +82,57 @@ def question_rows_html(rows, *, school_id):
             f"  </a>\n  "
         )
     return mark_safe("".join(parts))  # nosec B308 B703 - every value above is escaped
+
+
+_VERSION_FILE = row_link("community:version_file")
+_DIVIDED = "border-bottom pb-2 mb-2"
+
+
+def version_rows_html(versions):
+    """The versions of `community/material_detail.html`, newest first, as its loop wrote them."""
+    link = _VERSION_FILE.pattern()
+    day = short_dates("d.m.Y H:i")
+    what_changed, title, description = (escape(gettext(w)) for w in ("What changed", "Title", "Description"))
+    open_link = escape(gettext("open the link"))
+    deleted = escape(gettext("the file was deleted"))
+    last = len(versions) - 1
+    parts = []
+    for index, version in enumerate(versions):
+        if version.file:
+            where = (
+                f'<a href="{link.format(pk=version.pk)}" data-testid="version-file">'
+                f"{escape(version.file_name or gettext('file'))}</a>"
+            )
+        elif version.link:
+            where = (
+                f'<a href="{escape(version.link)}" rel="noopener noreferrer" target="_blank" class="text-break">'
+                f"{open_link}</a>"
+            )
+        elif version.file_erased:
+            where = f'<span class="small text-body-secondary">{deleted}</span>'
+        else:
+            where = ""
+        note = (
+            f'<p class="mb-1 small"><strong>{what_changed}:</strong> {escape(version.change_note)}</p>'
+            if version.change_note
+            else ""
+        )
+        title_diff = f'<p class="mb-1 small diff">{title}: {version.title_diff}</p>' if version.title_changed else ""
+        description_diff = (
+            f'<p class="mb-1 small diff">{description}: {version.description_diff}</p>'
+            if version.description_changed
+            else ""
+        )
+        parts.append(
+            f'\n        <li class="{"" if index == last else _DIVIDED}" id="version-{version.number}">\n'
+            f'          <div class="d-flex flex-wrap gap-2 align-items-baseline">\n'
+            f"            <strong>{gettext('Version %(number)s') % {'number': version.number}}</strong>\n"
+            f'            <span class="small text-body-secondary">{day(version.created_at)}</span>\n'
+            f"            {where}\n"
+            f"          </div>\n"
+            f"          {note}\n"
+            f"          {title_diff}\n"
+            f"          {description_diff}\n"
+            f"        </li>\n        "
+        )
+    return mark_safe("".join(parts))  # nosec B308 B703 - every value above is escaped, the diffs by version_diff
