@@ -1,7 +1,11 @@
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import share_choices
+from apps.core.prepared import Param, prepared_query
 from apps.core.tenancy import Circle
 from apps.core.validation import max_length_of
 from apps.mentoring.models import ProblemTag
@@ -29,6 +33,16 @@ def circle_choices(*, school, staff):
     return choices
 
 
+@prepared_query
+def _school_subjects():
+    return Subject.objects.filter(school_id=Param("school_id")).order_by("name")
+
+
+@prepared_query
+def _school_tags():
+    return ProblemTag.objects.filter(school_id=Param("school_id")).order_by("name")
+
+
 class _SharedFields(forms.Form):
     """The circle, subject and problem tags of a material or a question, from the school's lists."""
 
@@ -37,8 +51,17 @@ class _SharedFields(forms.Form):
         if not drafts:
             choices = [c for c in choices if c[0] != Circle.DRAFT]
         self.fields["circle"].choices = choices
-        self.fields["subject"].queryset = Subject.objects.filter(school=school).order_by("name")
-        self.fields["tags"].queryset = ProblemTag.objects.filter(school=school).order_by("name")
+        # Offered from prepared queries (read once when the form is drawn); checked against the querysets.
+        share_choices(
+            Subject.objects.filter(school=school).order_by("name"),
+            self.fields["subject"],
+            load=functools.partial(_school_subjects.rows, school_id=school.pk),
+        )
+        share_choices(
+            ProblemTag.objects.filter(school=school).order_by("name"),
+            self.fields["tags"],
+            load=functools.partial(_school_tags.rows, school_id=school.pk),
+        )
 
 
 class MaterialForm(_SharedFields):

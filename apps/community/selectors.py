@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from apps.core.paging import page_with_count, prepared_page
-from apps.core.prepared import Param, prepared_query
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
 from apps.mentoring.models import MentorGroup, ProblemTag
 
@@ -70,15 +70,20 @@ def _nothing(viewer):
     return {"shape": shape, **viewer.values(), "staff_id": 0}
 
 
-def material_detail(*, viewer, pk):
-    """The material with its author, subject and problem tags, or None outside the viewer's circles."""
+@prepared_query
+def _material_detail(*, networked):
     return (
-        Material.objects.visible_to(viewer)
+        Material.objects.visible_to(Viewer.params(networked=networked))
         .select_related("author", "subject", "school", "association")
         .prefetch_related(Prefetch("tags", queryset=ProblemTag.objects.order_by("name")))
-        .filter(pk=pk)
-        .first()
+        .filter(pk=Param("pk"))
+        .order_by("pk")
     )
+
+
+def material_detail(*, viewer, pk):
+    """The material with its author, subject and problem tags, or None outside the viewer's circles."""
+    return _material_detail.first(shape=viewer.shape(), pk=pk, **viewer.values())
 
 
 _WORDS = re.compile(r"\S+|\s+")
@@ -100,10 +105,15 @@ def version_diff(old, new):
     return mark_safe("".join(parts))  # nosec B308 B703 - every piece of text above is escaped
 
 
+@prepared_query
+def _material_versions():
+    return MaterialVersion.objects.filter(material_id=Param("material_id")).order_by("number")
+
+
 def material_versions(*, material):
     """The material's versions, newest first, each with what changed in its title
     and description from the version before (`title_diff`, `description_diff`)."""
-    versions = list(MaterialVersion.objects.filter(material=material).order_by("number"))
+    versions = _material_versions.rows(material_id=material.pk)
     previous = None
     for version in versions:
         version.title_changed = previous is not None and previous.title != version.title
@@ -122,14 +132,19 @@ def material_version(*, viewer, pk):
     return MaterialVersion.objects.visible_to(viewer).select_related("material").filter(pk=pk).first()
 
 
-def material_comments(*, material):
-    """The material's comments in one query, each top-level one with its `thread`
-    of replies (one level), oldest first."""
-    rows = list(
-        MaterialComment.objects.filter(material=material)
+@prepared_query
+def _material_comments():
+    return (
+        MaterialComment.objects.filter(material_id=Param("material_id"))
         .select_related("author", "school", "version")
         .order_by("created_at", "pk")
     )
+
+
+def material_comments(*, material):
+    """The material's comments in one query, each top-level one with its `thread`
+    of replies (one level), oldest first."""
+    rows = _material_comments.rows(material_id=material.pk)
     replies = defaultdict(list)
     for row in rows:
         if row.parent_id is not None:
@@ -161,22 +176,68 @@ def questions_page(*, viewer, mine=False, number=1, per_page=20):
     return page_with_count(rows, number=number, per_page=per_page)
 
 
-def question_detail(*, viewer, pk):
+@prepared_query
+def _question_detail(*, networked):
     return (
-        Question.objects.visible_to(viewer)
+        Question.objects.visible_to(Viewer.params(networked=networked))
         .select_related("author", "subject", "school")
         .prefetch_related(Prefetch("tags", queryset=ProblemTag.objects.order_by("name")))
-        .filter(pk=pk)
-        .first()
+        .filter(pk=Param("pk"))
+        .order_by("pk")
+    )
+
+
+def question_detail(*, viewer, pk):
+    return _question_detail.first(shape=viewer.shape(), pk=pk, **viewer.values())
+
+
+@prepared_query
+def _question_answers():
+    return (
+        Answer.objects.filter(question_id=Param("question_id"))
+        .select_related("author", "school")
+        .order_by("created_at")
     )
 
 
 def question_answers(*, question):
-    return list(Answer.objects.filter(question=question).select_related("author", "school").order_by("created_at"))
+    return _question_answers.rows(question_id=question.pk)
 
 
 def answer_for_viewer(*, viewer, pk):
     return Answer.objects.visible_to(viewer).select_related("question").filter(pk=pk).first()
+
+
+@prepared_query
+def _groups_alike():
+    return (
+        MentorGroup.objects.filter(
+            school_id=Param("school_id"),
+            status__in=MentorGroup.OPEN_STATUSES,
+            problem_tags__pk__any=ParamList("tag_ids"),
+        )
+        .select_related("curator")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@prepared_query
+def _materials_alike(*, networked, exclude):
+    materials = (
+        Material.objects.visible_to(Viewer.params(networked=networked))
+        .exclude(circle=Circle.DRAFT)
+        .filter(
+            Exists(
+                Material.tags.through.objects.filter(
+                    material_id=OuterRef("pk"), problemtag__name__any=ParamList("names")
+                )
+            )
+        )
+    )
+    if exclude:
+        materials = materials.exclude(pk=Param("exclude_id"))
+    return materials.select_related("author").order_by("-published_at", "-pk")
 
 
 def problems_alike(*, viewer, school, tags, exclude_material=None, limit=5):
@@ -187,23 +248,12 @@ def problems_alike(*, viewer, school, tags, exclude_material=None, limit=5):
     names = sorted({tag.name for tag in tags})
     if not names:
         return {"groups": [], "materials": []}
-    groups = list(
-        MentorGroup.objects.filter(school=school, status__in=MentorGroup.OPEN_STATUSES, problem_tags__pk__in=tag_ids)
-        .select_related("curator")
-        .distinct()
-        .order_by("pk")[:limit]
-    )
-    materials = (
-        Material.objects.visible_to(viewer)
-        .exclude(circle=Circle.DRAFT)
-        .filter(Exists(Material.tags.through.objects.filter(material_id=OuterRef("pk"), problemtag__name__in=names)))
-    )
+    groups = _groups_alike.rows(limit=limit, school_id=school.pk, tag_ids=tag_ids)
+    values = {**viewer.values(), "names": names}
     if exclude_material is not None:
-        materials = materials.exclude(pk=exclude_material.pk)
-    return {
-        "groups": groups,
-        "materials": list(materials.select_related("author").order_by("-published_at", "-pk")[:limit]),
-    }
+        values["exclude_id"] = exclude_material.pk
+    shape = {**viewer.shape(), "exclude": exclude_material is not None}
+    return {"groups": groups, "materials": _materials_alike.rows(shape=shape, limit=limit, **values)}
 
 
 def my_unaccepted_questions(*, school, user):

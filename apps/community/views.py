@@ -22,6 +22,7 @@ from apps.visits import services as visits_services
 
 from . import selectors, services
 from .forms import AnswerForm, CommentForm, MaterialCreateForm, MaterialForm, QuestionForm, VersionForm
+from .markup import material_rows_html, question_rows_html, version_rows_html
 from .models import GRADES, Answer, Material, MaterialComment, MaterialVersion, Question
 
 PAGE_SIZE = 20
@@ -98,6 +99,7 @@ def material_list(request):
         "community/material_list.html",
         {
             "page": page,
+            "material_rows": material_rows_html(page.object_list, school_id=request.school.pk),
             "tab": tab,
             "kind": kind,
             "subject_id": subject_id,
@@ -157,10 +159,12 @@ def material_detail(request, pk):
     viewer = request_viewer(request)
     material = _material(request, pk)
     is_author = request.staff is not None and material.author_id == request.staff.pk
+    versions = selectors.material_versions(material=material)
     context = {
         "material": material,
         "is_author": is_author,
-        "versions": selectors.material_versions(material=material),
+        "versions": versions,
+        "version_rows": version_rows_html(versions),
         "comments": selectors.material_comments(material=material),
         "comment_form": CommentForm(),
         "alike": selectors.problems_alike(
@@ -334,7 +338,12 @@ def question_list(request):
     return render(
         request,
         "community/question_list.html",
-        {"page": page, "mine": mine, "query": urlencode({"tab": "mine" if mine else ""})},
+        {
+            "page": page,
+            "question_rows": question_rows_html(page.object_list, school_id=request.school.pk),
+            "mine": mine,
+            "query": urlencode({"tab": "mine" if mine else ""}),
+        },
     )
 
 

@@ -135,7 +135,7 @@ def _activities(*, school_id, start, end):
         "joint_held": JointActivity.Status.HELD.value,
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        aggregates.execute_named(cursor, sql, params)
         columns = [column.name for column in cursor.description]
         return dict(zip(columns, cursor.fetchone(), strict=True))
 
