@@ -70,6 +70,12 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
+# WeasyPrint draws the PDFs with Pango and HarfBuzz, in a font with Cyrillic.
+has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+has_lib libpango-1.0.so.0 || missing+=(libpango-1.0-0)
+has_lib libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
+has_lib libharfbuzz-subset.so.0 || missing+=(libharfbuzz-subset0)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "$WANT_BROWSER" = 1 ] && [ ! -x "$CHROMIUM" ]; then
     missing+=(chromium)
 fi

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "apps.associations",
     "apps.network_events",
     "apps.help_programmes",
+    "apps.recognition",
+    "apps.ratings",
     "apps.calendar",
     "apps.dashboards",
     "apps.surveys",

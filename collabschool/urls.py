@@ -31,6 +31,8 @@ urlpatterns = [
     path("associations/", include("apps.associations.urls")),
     path("events/", include("apps.network_events.urls")),
     path("help/", include("apps.help_programmes.urls")),
+    path("recognition/", include("apps.recognition.urls")),
+    path("ratings/", include("apps.ratings.urls")),
     path("dashboards/", include("apps.dashboards.urls")),
     path("surveys/", include("apps.surveys.urls")),
     path("notifications/", include("apps.notifications.urls")),

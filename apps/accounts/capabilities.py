@@ -55,6 +55,12 @@ CAPABILITIES = {
     "associations.manage": (D, A),
     "network_events.organise": (D, A),
     "help_programmes.manage": (D, A),
+    # The recognition tree: hiding a recognition for the school, with a reason (audited).
+    "recognition.moderate": (A,),
+    # The collective-work rating: criteria, periods, the commission's members. The
+    # commission reviews and approves; its members named by the school join it by
+    # that (apps/ratings/access.py), not by a role.
+    "ratings.manage": (A,),
     # The survey's advice network with names: closed groups, isolates, the picture.
     "surveys.view_network": (A,),
     # Dashboards: counts, shares and times, never feedback.

@@ -63,6 +63,12 @@ class Notification(models.Model):
         EVENT_PLACE_FREED = "event_place_freed", _("a place freed at a network event")
         EVENT_CANCELLED = "event_cancelled", _("a network event cancelled")
         HELP_MILESTONE_DUE = "help_milestone_due", _("a milestone of a programme of help due")
+        # Recognition and the collective-work rating.
+        RECOGNITION_RECEIVED = "recognition_received", _("a colleague recognised you")
+        RATING_SHEET_READY = "rating_sheet_ready", _("your collective-work sheet is ready")
+        RATING_REMARK_FILED = "rating_remark_filed", _("a remark on a collective-work sheet")
+        RATING_REMARK_ANSWERED = "rating_remark_answered", _("the commission answered your remark")
+        RATING_PERIOD_APPROVED = "rating_period_approved", _("the collective-work rating approved")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
     school = models.ForeignKey(School, related_name="notifications", on_delete=models.CASCADE)
