@@ -91,6 +91,7 @@ class ReportExport(models.Model):
 
     class Kind(models.TextChoices):
         ANNUAL_REPORT = "annual_report", _("yearly report")
+        ANNUAL_REPORT_PDF = "annual_report_pdf", _("yearly report (PDF)")
         PARTICIPATION_MATRIX = "participation_matrix", _("participation by teacher")
 
     class Status(models.TextChoices):

@@ -4,7 +4,8 @@ announced to the person who asked with a link to the download.
 Invariants: an export is built at most once (a READY or FAILED export is left
 alone, and concurrent builds of one export queue on its row lock); the requester
 is notified exactly once (the notification's unique (user, kind, key)); the
-files hold counts and names only, never lesson feedback.
+files hold counts and names only, never lesson feedback. The yearly report comes as
+XLSX or as PDF (WeasyPrint), both drawn from the same tables.
 """
 
 import datetime
@@ -23,6 +24,7 @@ from . import aggregates
 from .models import ReportExport
 from .periods import EARLIEST_YEAR, academic_year
 from .report import academic_year_title, annual_report
+from .report_pdf import annual_report_pdf
 from .xlsx import annual_report_xlsx, participation_matrix_xlsx
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,8 @@ def _build(export):
     suffix = f"{year}-{str(year + 1)[-2:]}"
     if export.kind == ReportExport.Kind.ANNUAL_REPORT:
         return f"annual-report-{suffix}.xlsx", annual_report_xlsx(annual_report(school=school, year=year))
+    if export.kind == ReportExport.Kind.ANNUAL_REPORT_PDF:
+        return f"annual-report-{suffix}.pdf", annual_report_pdf(annual_report(school=school, year=year))
     if export.kind == ReportExport.Kind.PARTICIPATION_MATRIX:
         period = academic_year(year)
         start_at, end_at = period.bounds(school.time_zone)

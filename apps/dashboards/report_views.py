@@ -21,12 +21,12 @@ from apps.core.prepared import Param, prepared_query
 from apps.core.tenancy import get_for_school_or_404, school_view
 
 from .forms import DashboardFilterForm, read_filters
-from .markup import safe, text
 from .models import ReportExport
-from .report import SECTION_5, SECTION_6, SHARE, TITLE
+from .report import TITLE
 from .report import annual_report as build_report
 from .report_exports import report_export_request
-from .xlsx import xlsx_response
+from .report_render import report_tables_html
+from .xlsx import file_response
 
 RECENT_EXPORTS = 10
 
@@ -45,43 +45,8 @@ def _report_context(request, form):
         "form": form,
         "report": report,
         "report_title": TITLE,
-        "section_5": SECTION_5,
-        "section_6": SECTION_6,
-        # "Share, %" has a percent sign, which {% translate %} would double: from here.
-        "share_heading": SHARE,
-        "report_rows": _report_rows(report),
-    }
-
-
-# "Of them debriefed on time" is a part of the visits held, indented under it.
-_INDENT = {"visits_on_time": ' class="ps-4"'}
-
-
-def _share(share):
-    return "" if share is None else f"{text(share)}%"
-
-
-def _report_rows(report):
-    """The two tables' rows, drawn once, in the language active for the page (the
-    print page's is Russian)."""
-    criteria = "".join(
-        f'\n        <tr data-criterion="{text(criterion.key)}">\n'
-        f"          <td{_INDENT.get(criterion.key, '')}>{text(criterion.label)}</td>\n"
-        f'          <td class="text-end">{text(criterion.count)}</td>\n'
-        f'          <td class="text-end">{_share(criterion.share)}</td>\n        </tr>\n        '
-        for criterion in report.criteria
-    )
-    categories = "".join(
-        f"\n        <tr><td>{text(label)}</td>"
-        + "".join(f'<td class="text-end">{_share(share) or "—"}</td>' for share in shares)
-        + "</tr>\n        "
-        for label, shares in report.category_rows
-    )
-    return {
-        "criteria": safe(criteria),
-        "years": safe("".join(f'<th scope="col" class="text-end">{text(e.year)}</th>' for e in report.categories)),
-        "headcounts": safe("".join(f'<td class="text-end">{text(e.headcount)}</td>' for e in report.categories)),
-        "categories": safe(categories),
+        # Drawn in the language active now (the print page's is Russian).
+        "report_tables": report_tables_html(report),
     }
 
 
@@ -151,4 +116,4 @@ def export_download(request, pk):
         file_name=export.file_name,
         filters=export.params,
     )
-    return xlsx_response(bytes(export.content), export.file_name)
+    return file_response(bytes(export.content), export.file_name)

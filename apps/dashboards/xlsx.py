@@ -11,6 +11,8 @@ Numbers as numbers, every string a text cell. Counts and names only: no
 spreadsheet holds lesson feedback.
 """
 
+from decimal import Decimal
+
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from apps.core.spreadsheets import add_sheet, append_row, new_workbook, workbook
 from . import report as annual
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def _sheet(workbook, title, header, rows):
@@ -261,17 +264,16 @@ def _annual_report_xlsx(report):
     sheet.title = str(annual.TITLE)
     append_row(sheet, [report.title], bold=True)
     append_row(sheet, [report.school_name])
-    sheet.append([])
-    append_row(sheet, [annual.SECTION_5], bold=True)
-    append_row(sheet, [annual.CRITERION, annual.COUNT, annual.SHARE], bold=True)
-    for criterion in report.criteria:
-        append_row(sheet, [criterion.label, criterion.count, criterion.share])
-    sheet.append([])
-    append_row(sheet, [annual.SECTION_6], bold=True)
-    append_row(sheet, [annual.CRITERION, *[str(entry.year) for entry in report.categories]], bold=True)
-    append_row(sheet, [annual.STAFF_ON_FIRST_SEPTEMBER, *[entry.headcount for entry in report.categories]])
-    for label, shares in report.category_rows:
-        append_row(sheet, [f"{label}, %", *shares])
+    for table in report.tables:
+        sheet.append([])
+        append_row(sheet, [table.title], bold=True)
+        if table.lines:
+            append_row(sheet, list(table.header), bold=True)
+        for line in table.lines:
+            # A decimal (the average age) as a number Excel reads, not as text.
+            append_row(sheet, [line.label, *[float(v) if isinstance(v, Decimal) else v for v in line.values]])
+        for note in table.notes:
+            append_row(sheet, [note])
     sheet.column_dimensions["A"].width = 70
     for index in range(2, 2 + len(report.categories)):
         sheet.column_dimensions[get_column_letter(index)].width = 14
@@ -316,4 +318,12 @@ def _participation_matrix_xlsx(*, rows, title, school_name):
 def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def file_response(content: bytes, file_name: str) -> HttpResponse:
+    """A prepared file as an attachment, typed by its name (the yearly report is XLSX or PDF)."""
+    response = xlsx_response(content, file_name)
+    if file_name.endswith(".pdf"):
+        response["Content-Type"] = PDF
     return response

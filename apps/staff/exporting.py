@@ -31,6 +31,7 @@ def staff_export_xlsx(*, staff_rows, on) -> bytes:
                 str(categories[staff.current_category]) if has_category else "",
                 staff.category_awarded_on if has_category else None,
                 staff.category_order_number or "" if has_category else "",
+                staff.birth_date,
                 years_between(staff.teaching_since, on),
                 _("yes") if staff.is_early_career else _("no"),
                 staff.category_valid_until,
@@ -57,5 +58,6 @@ def staff_import_template_xlsx() -> bytes:
         "первая",
         "25.12.2021",
         "№ 123-к",
+        "14.03.1990",
     ]
     return table_xlsx(_("Staff"), header, [example])

@@ -6,13 +6,23 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import offer_loaded
+from apps.core.dates import add_years, school_today
 from apps.core.forms import DateRangeValidator
 from apps.core.prepared import Param, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.widgets import DateInput
 
+from .birth_dates import birth_date_error
 from .importing import FileNotReadable, name_key, read_table
-from .models import Achievement, QualificationCategory, StaffMember, Subject, SubjectAssociation, full_name
+from .models import (
+    WORKING_AGE,
+    Achievement,
+    QualificationCategory,
+    StaffMember,
+    Subject,
+    SubjectAssociation,
+    full_name,
+)
 from .selectors import school_associations, school_subjects
 from .services import registry_date_range
 
@@ -93,9 +103,11 @@ class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
             "association",
             "teaching_since",
             "hired_on",
+            "birth_date",
             "user",
         ]
         widgets = {
+            "birth_date": DateInput(),
             "teaching_since": DateInput(),
             "hired_on": DateInput(),
             "subjects": forms.CheckboxSelectMultiple(),
@@ -103,6 +115,7 @@ class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
         help_texts = {
             "teaching_since": _("The start of pedagogical work anywhere: experience is counted from it."),
             "user": _("The account this person signs in with, if they have one."),
+            "birth_date": _("Optional. Personal data: shown on the card only; the yearly report counts ages."),
         }
 
     def __init__(self, *args, school, with_category=False, **kwargs):
@@ -123,6 +136,11 @@ class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
             for name in ("category", "category_awarded_on", "order_number"):
                 del self.fields[name]
         self.limit_dates(school)
+        today = school_today(school)
+        youngest, oldest = WORKING_AGE
+        self.fields["birth_date"].widget.attrs.update(
+            min=add_years(today, -oldest).isoformat(), max=add_years(today, -youngest).isoformat()
+        )
 
     def clean_user(self):
         user = self.cleaned_data.get("user")
@@ -144,6 +162,15 @@ class StaffMemberForm(DateLimitsMixin, forms.ModelForm):
         teaching_since, hired_on = data.get("teaching_since"), data.get("hired_on")
         if teaching_since and hired_on and hired_on < teaching_since:
             self.add_error("hired_on", _("The hire date is earlier than the start of teaching."))
+        if "birth_date" not in self.errors:
+            error = birth_date_error(
+                data.get("birth_date"), today=school_today(self.school), teaching_since=teaching_since
+            )
+            # An unchanged stored date is left alone (the service does the same).
+            if error and (
+                self.instance.pk is None or "birth_date" in self.changed_data or "teaching_since" in self.changed_data
+            ):
+                self.add_error("birth_date", error)
         if "category" in self.fields:
             if data.get("category") and not data.get("category_awarded_on"):
                 self.add_error("category_awarded_on", _("When was the category awarded?"))

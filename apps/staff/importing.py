@@ -20,6 +20,7 @@ from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
 from apps.core.typography import quoted
 
+from .birth_dates import birth_date_error
 from .models import EARLIEST_DATE, CategoryAward, QualificationCategory, StaffMember, Subject, SubjectAssociation
 
 # At most this many people (non-empty rows under the header) in one file.
@@ -62,6 +63,11 @@ COLUMNS = {
         ["дата присвоения категории", "категория присвоена", "дата присвоения", "awarded on", "category awarded on"],
     ),
     "order_number": (gettext_lazy("Order number"), ["номер приказа", "приказ", "order number", "order"]),
+    # Optional personal data: a list without the column imports as before.
+    "birth_date": (
+        gettext_lazy("Date of birth"),
+        ["дата рождения", "дата рожд.", "год рождения", "date of birth", "birth date", "born"],
+    ),
 }
 REQUIRED_COLUMNS = ("last_name", "first_name", "teaching_since", "hired_on")
 # Columns the export adds after the import's own; an edited export imports as is.
@@ -149,6 +155,7 @@ class ImportRow:
     category: str = ""
     category_awarded_on: datetime.date | None = None
     order_number: str = ""
+    birth_date: datetime.date | None = None
     errors: list = field(default_factory=list)
 
     @property
@@ -534,6 +541,22 @@ def _parse_row(line, raw, columns, today, epoch=WINDOWS_EPOCH) -> ImportRow:
         setattr(row, key, day)
     if row.teaching_since and row.hired_on and row.hired_on < row.teaching_since:
         row.errors.append(_("The hire date is earlier than the start of teaching."))
+
+    born = cell("birth_date")
+    if _cell_text(born) != "":
+        try:
+            day = _parse_date(born, epoch)
+        except ValueError:
+            row.errors.append(
+                _("%(column)s: %(value)s is not a date; write it as DD.MM.YYYY.")
+                % {"column": quoted(label("birth_date")), "value": quoted(_cell_text(born))}
+            )
+        else:
+            error = birth_date_error(day, today=today, teaching_since=row.teaching_since)
+            if error:
+                row.errors.append(f"{quoted(label('birth_date'))}: {error}")
+            else:
+                row.birth_date = day
 
     category_text = _cell_text(cell("category"))
     if category_text:

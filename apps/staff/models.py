@@ -19,6 +19,10 @@ EARLY_CAREER_YEARS = 3
 CATEGORY_VALIDITY_YEARS = 5
 # No date in the registry (teaching since, hired, left, awarded, achievements) is earlier.
 EARLIEST_DATE = datetime.date(1940, 1, 1)
+# A birth date is plausible for someone on the staff: of working age on the school's
+# today, and old enough when they began teaching (a mistyped year is caught here).
+WORKING_AGE = (18, 100)
+TEACHING_FROM_AGE = 16
 
 # A database constraint's violation (by its violation_error_code) is shown next to this field.
 VIOLATION_FIELDS = {
@@ -27,6 +31,7 @@ VIOLATION_FIELDS = {
     "left_without_date": "left_on",
     "left_before_hired": "left_on",
     "hired_before_teaching": "hired_on",
+    "born_after_teaching": "birth_date",
     "award_date_taken": "awarded_on",
     "award_ends_before_it_starts": "awarded_on",
 }
@@ -120,6 +125,9 @@ class StaffMember(models.Model):
         null=True,
         blank=True,
     )
+    # Personal data: only on the card, its export and the personal-data export; the
+    # yearly report counts ages, never whose (docs/security-and-privacy.md).
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     teaching_since = models.DateField(_("teaching since"))
     hired_on = models.DateField(_("hired here on"))
     is_active = models.BooleanField(_("works here now"), default=True)
@@ -159,6 +167,12 @@ class StaffMember(models.Model):
                 name="staff_hired_after_teaching_since",
                 violation_error_code="hired_before_teaching",
                 violation_error_message=_("The hire date is earlier than the start of teaching."),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True) | Q(birth_date__lt=F("teaching_since")),
+                name="staff_born_before_teaching",
+                violation_error_code="born_after_teaching",
+                violation_error_message=_("The date of birth is after the start of teaching."),
             ),
         ]
         indexes = [

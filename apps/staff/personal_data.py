@@ -1,8 +1,9 @@
 """What the staff registry holds about a person (see apps/core/personal_data.py).
 
 The card stays after erasure, without the person, because visits, pairs, teams and
-the yearly figures point at it: its names, e-mail and position go, its dates,
-subjects and categories stay. Kept on purpose: who uploaded a staff list (the
+the yearly figures point at it: its names, e-mail, position and date of birth go,
+its dates of work, subjects and categories stay (the yearly report then counts the
+person as «не указан» in the age bands). Kept on purpose: who uploaded a staff list (the
 uploads that mention the person are deleted) and the acts of destruction, which
 name the card by its number only.
 """
@@ -28,6 +29,7 @@ def collect(*, staff, local_time):
             ("patronymic", field_label(StaffMember, "patronymic")),
             ("email", field_label(StaffMember, "email")),
             ("position", field_label(StaffMember, "position")),
+            ("birth_date", field_label(StaffMember, "birth_date")),
             ("association", field_label(StaffMember, "association")),
             ("subjects", field_label(StaffMember, "subjects")),
             ("teaching_since", field_label(StaffMember, "teaching_since")),
@@ -47,6 +49,7 @@ def collect(*, staff, local_time):
             "patronymic": staff.patronymic,
             "email": staff.email,
             "position": staff.position,
+            "birth_date": staff.birth_date,
             "association": staff.association.name if staff.association else "",
             "subjects": ", ".join(subject.name for subject in staff.subjects.order_by("name")),
             "teaching_since": staff.teaching_since,
@@ -106,7 +109,14 @@ def erase(*, erasure):
     today = timezone.localtime(erasure.now, staff.school.tzinfo).date()
     left = {} if not staff.is_active else {"is_active": False, "left_on": max(today, staff.hired_on)}
     StaffMember.objects.filter(pk=staff.pk).update(
-        last_name=erasure.label, first_name="", patronymic="", email="", position="", updated_at=erasure.now, **left
+        last_name=erasure.label,
+        first_name="",
+        patronymic="",
+        email="",
+        position="",
+        birth_date=None,
+        updated_at=erasure.now,
+        **left,
     )
     erasure.anonymised("staff_card", 1)
 
@@ -118,7 +128,7 @@ SOURCE = PersonalDataSource(
     collect=collect,
     erase=erase,
     categories={
-        "staff_card": gettext_lazy("staff card: names, e-mail, position"),
+        "staff_card": gettext_lazy("staff card: names, e-mail, position, date of birth"),
         "category_awards": gettext_lazy("qualification categories: order numbers"),
         "achievements": gettext_lazy("achievements: titles"),
         "staff_imports": gettext_lazy("uploaded staff lists"),

@@ -12,6 +12,7 @@ from apps.core.dates import add_years, school_today
 from apps.core.forms import DateRangeValidator
 from apps.core.prepared import Param, prepared_query
 
+from .birth_dates import birth_date_error
 from .importing import name_key, staff_rows_parse
 from .models import (
     CATEGORY_VALIDITY_YEARS,
@@ -36,6 +37,7 @@ STAFF_FIELDS = (
     "association",
     "teaching_since",
     "hired_on",
+    "birth_date",
     "user",
 )
 
@@ -127,6 +129,13 @@ def _check_dates(school, **dates):
         raise ValidationError(errors)
 
 
+def _check_birth_date(staff):
+    """The card's birth date by the registry's one rule (birth_dates.py), on the school's today."""
+    error = birth_date_error(staff.birth_date, today=school_today(staff.school), teaching_since=staff.teaching_since)
+    if error:
+        raise ValidationError({"birth_date": error})
+
+
 def _check_same_school(school, *, association=None, subjects=()):
     if association is not None and association.school_id != school.pk:
         raise ValidationError({"association": _("This association belongs to another school.")})
@@ -144,6 +153,7 @@ def staff_member_create(*, school, subjects=(), **fields) -> StaffMember:
     _check_dates(school, teaching_since=fields.get("teaching_since"), hired_on=fields.get("hired_on"))
     staff = StaffMember(school=school, **fields)
     _full_clean(staff)
+    _check_birth_date(staff)
     staff.save()
     staff.subjects.set(subjects)
     _audit_staff(AuditEvent.Action.STAFF_CREATED, staff, {}, subjects_changed=bool(subjects))
@@ -163,6 +173,10 @@ def staff_member_update(*, staff: StaffMember, subjects=None, **fields) -> Staff
     for name, value in fields.items():
         setattr(staff, name, value)
     _full_clean(staff)
+    # A stored birth date is asked again only when it or the start of teaching changes:
+    # the card of someone who left long ago stays editable.
+    if any(before[name] != getattr(staff, name) for name in ("birth_date", "teaching_since")):
+        _check_birth_date(staff)
     staff.save()
     if subjects is not None:
         staff.subjects.set(subjects)
@@ -405,6 +419,7 @@ def _import_row_fields(row) -> dict:
         "association": row.association,
         "teaching_since": row.teaching_since,
         "hired_on": row.hired_on,
+        "birth_date": row.birth_date,
         "subjects": list(row.subjects),
         "category": QualificationCategory(row.category).label if row.category else None,
         "category_awarded_on": row.category_awarded_on if row.category else None,
@@ -457,6 +472,7 @@ def _import_rows(school, rows):
             association=associations[name_key(row.association)] if row.association else None,
             teaching_since=row.teaching_since,
             hired_on=row.hired_on,
+            birth_date=row.birth_date,
         )
         _clean_row(row.line, staff, exclude=["school", "association", "user"])
         staff_members.append(staff)

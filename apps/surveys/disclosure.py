@@ -83,3 +83,15 @@ def readiness_release(*, total, answers):
     if not answers or not answers + 5 <= total <= 5 * answers - 5:
         return None
     return round(total / answers, 2)
+
+
+def share_release(*, part, answers):
+    """How many of the respondents are in a group (ready to interact, say), or None.
+
+    Shown only if at least 2 respondents are in it and at least 2 are not: then, whatever
+    the viewer answered, another respondent is on each side, so any other's side could be
+    swapped with a third's unseen. Withheld, it is what everyone in, or nobody in, or
+    one in or out would all give."""
+    if not answers or not 2 <= part <= answers - 2:
+        return None
+    return part

@@ -134,6 +134,11 @@ class SurveyParticipant(models.Model):
         return f"{self.staff} — {self.round}"
 
 
+# Each readiness item is answered on this scale (1 "not at all" to 5 "fully"). A
+# respondent whose items average above its midpoint counts as ready to interact.
+READINESS_SCALE = (1, 5)
+READINESS_MIDPOINT = sum(READINESS_SCALE) / 2
+
 READINESS_ITEMS = {
     "open_lessons": _("I am ready to open my lessons to colleagues"),
     "asks_advice": _("I ask colleagues for advice when I have a difficulty"),
@@ -166,7 +171,10 @@ class SurveyAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "respondent"], name="survey_answer_once"),
             *[
-                models.CheckConstraint(condition=Q(**{f"{item}__gte": 1, f"{item}__lte": 5}), name=f"survey_{item}_1_5")
+                models.CheckConstraint(
+                    condition=Q(**{f"{item}__gte": READINESS_SCALE[0], f"{item}__lte": READINESS_SCALE[1]}),
+                    name=f"survey_{item}_1_5",
+                )
                 for item in READINESS_ITEMS
             ],
         ]
@@ -219,6 +227,10 @@ class SurveyAnalysis(models.Model):
     isolates = models.PositiveIntegerField(null=True, blank=True)
     # The mean of each readiness item; None where it would give answers away.
     readiness = models.JSONField(default=dict, blank=True)
+    # How many respondents' readiness items average above the scale's midpoint (the
+    # yearly report's readiness to interact); None where it would give answers away
+    # (disclosure.share_release).
+    above_midpoint = models.PositiveIntegerField(null=True, blank=True)
     compared_with = models.ForeignKey(SurveyRound, related_name="+", on_delete=models.SET_NULL, null=True, blank=True)
     # isolates_connected (ids of people named by no one then, named now), density_before, isolates_before.
     comparison = models.JSONField(default=dict, blank=True)
@@ -231,6 +243,9 @@ class SurveyAnalysis(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(respondents__lte=F("participants")), name="survey_analysis_respondents_of_participants"
+            ),
+            models.CheckConstraint(
+                condition=Q(above_midpoint__lte=F("respondents")), name="survey_analysis_ready_of_respondents"
             ),
             models.CheckConstraint(condition=Q(density__gte=0, density__lte=1), name="survey_analysis_density_0_1"),
             models.CheckConstraint(

@@ -1,6 +1,7 @@
 """Reads of staff surveys, scoped to a school. Pages read the stored analysis:
 they never compute the graph, and nothing here returns who named whom."""
 
+import datetime
 from dataclasses import dataclass, field
 from math import sqrt
 
@@ -8,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from apps.core.json_rows import set_prefetched
 from apps.core.prepared import Param, prepared_query
+from apps.core.shares import percent
 from apps.staff.models import StaffMember
 
 from .disclosure import COUNT, FEW, HIDDEN, NOBODY, OTHERS
@@ -107,6 +109,59 @@ def _colleagues():
 def results_visible(survey_round):
     analysis = getattr(survey_round, "analysis", None)
     return analysis is not None and analysis.respondents >= survey_round.min_respondents
+
+
+@dataclass(frozen=True)
+class RoundReadiness:
+    """Readiness to interact in a school's latest closed round of a period: the share
+    of respondents whose readiness items average above the scale's midpoint, only when
+    the round's results may be shown (`results_visible`) and the count gives no one's
+    answer away (disclosure.share_release). `status` says which, when not shown."""
+
+    NO_ROUND, NOT_ANALYSED, TOO_FEW, WITHHELD, SHOWN = "no_round", "not_analysed", "too_few", "withheld", "shown"
+
+    status: str = NO_ROUND
+    round_name: str = ""
+    closes_on: datetime.date | None = None
+    respondents: int | None = None
+    min_respondents: int | None = None
+    ready: int | None = None
+    share: int | None = None
+
+
+def round_readiness(*, school_id, start, end) -> RoundReadiness:
+    """The school's latest round closed with its last day between `start` and `end` (both
+    included), and what may be shown of its readiness to interact. One query."""
+    survey_round = (
+        SurveyRound.objects.filter(
+            school_id=school_id, closed_at__isnull=False, closes_on__gte=start, closes_on__lte=end
+        )
+        .select_related("analysis")
+        .only("pk", "name", "closes_on", "min_respondents", "analysis__respondents", "analysis__above_midpoint")
+        .order_by("-closes_on", "-pk")
+        .first()
+    )
+    if survey_round is None:
+        return RoundReadiness()
+    known = {
+        "round_name": survey_round.name,
+        "closes_on": survey_round.closes_on,
+        "min_respondents": survey_round.min_respondents,
+    }
+    analysis = getattr(survey_round, "analysis", None)
+    if analysis is None:
+        return RoundReadiness(RoundReadiness.NOT_ANALYSED, **known)
+    known["respondents"] = analysis.respondents
+    if not results_visible(survey_round):
+        return RoundReadiness(RoundReadiness.TOO_FEW, **known)
+    if analysis.above_midpoint is None:
+        return RoundReadiness(RoundReadiness.WITHHELD, **known)
+    return RoundReadiness(
+        RoundReadiness.SHOWN,
+        **known,
+        ready=analysis.above_midpoint,
+        share=percent(analysis.above_midpoint, analysis.respondents),
+    )
 
 
 @dataclass

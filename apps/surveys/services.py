@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Sum
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,8 +14,16 @@ from apps.core.tasks import enqueue_on_commit
 from apps.staff.models import StaffMember
 
 from .analysis import analyse_network, isolates_connected, layout
-from .disclosure import min_respondents_for, readiness_release, ties_release
-from .models import SurveyAnalysis, SurveyAnswer, SurveyNodeMetric, SurveyParticipant, SurveyRound, SurveyTie
+from .disclosure import min_respondents_for, readiness_release, share_release, ties_release
+from .models import (
+    READINESS_MIDPOINT,
+    SurveyAnalysis,
+    SurveyAnswer,
+    SurveyNodeMetric,
+    SurveyParticipant,
+    SurveyRound,
+    SurveyTie,
+)
 from .registries import PROGRAMME_TIE_READERS
 
 PROGRAMME_DAYS = 365
@@ -150,6 +159,13 @@ def _programme_ties(survey_round, people):
     return [[a, b, kinds] for (a, b), kinds in ties.items()]
 
 
+def _above_midpoint():
+    """An answer whose readiness items average above the scale's midpoint (ready to interact)."""
+    items = list(SurveyAnswer.READINESS_ITEMS)
+    total = sum((F(item) for item in items[1:]), F(items[0]))
+    return GreaterThan(total, READINESS_MIDPOINT * len(items))
+
+
 def survey_round_analyse(*, round_id, now=None):
     """Compute and store the round's analysis, once: a round already analysed
     (or not yet closed) is left alone. The round's row lock keeps two workers
@@ -176,7 +192,9 @@ def survey_round_analyse(*, round_id, now=None):
             most=len(SurveyTie.Kind.values) * survey_round.max_choices,
         )
         sums = SurveyAnswer.objects.filter(round=survey_round).aggregate(
-            answers=Count("pk"), **{item: Sum(item) for item in SurveyAnswer.READINESS_ITEMS}
+            answers=Count("pk"),
+            above_midpoint=Count("pk", filter=_above_midpoint()),
+            **{item: Sum(item) for item in SurveyAnswer.READINESS_ITEMS},
         )
         readiness = {
             item: readiness_release(total=sums[item] or 0, answers=sums["answers"])
@@ -224,6 +242,7 @@ def survey_round_analyse(*, round_id, now=None):
             if release.shown
             else None,
             readiness=readiness,
+            above_midpoint=share_release(part=sums["above_midpoint"], answers=sums["answers"]),
             compared_with=previous,
             comparison=comparison,
             programme_ties=programme_ties,
