@@ -182,7 +182,7 @@ class AnnualReport:
                 notes=(readiness_note,),
                 shares=(1,),
             ),
-            _ages_table(self.ages),
+            *([_ages_table(self.ages)] if self.ages is not None else []),
             Table(
                 "categories",
                 SECTION_6,
@@ -237,7 +237,7 @@ def _readiness_line(readiness: RoundReadiness):
     return Line("readiness", READINESS, (None, None)), interpolate_lazy(note, values)
 
 
-def _ages_table(ages: Ages | None) -> Table:
+def _ages_table(ages: Ages) -> Table:
     """The staff's age on the report's day: the average and the bands, when enough dates
     of birth are known; otherwise only how many are."""
     title = interpolate_lazy(_("Age of the teachers on %(date)s"), {"date": f"{ages.on:%d.%m.%Y}"})

@@ -1,7 +1,7 @@
 """The yearly report: on screen, as a print page, and as files prepared in the
 background for the person who asked.
 
-Access: the report, its print page and the annual report export are for the
+Access: the report, its print page and its files (XLSX, PDF) are for the
 administrator and the deputy head; the per-teacher participation export (names)
 for the administrator only; a prepared file is downloaded by its requester only
 (another school's file: 404; a colleague's: 403).

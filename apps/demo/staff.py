@@ -396,9 +396,9 @@ MAIN_STAFF = [
 
 # Dates of birth: the school reported an average age of 35 for the year its §6 shows
 # 25 % highest and 28 % first category (1 September 2016); on 1 September 2016 these
-# give 34.7 over the 27 of its 28 teachers with a date (the social pedagogue has none
-# on her card: the report counts her as «не указан»). Ten years on the same staff is
-# about 43.
+# give 34.4 over the 26 of its 28 teachers with a date: the social pedagogue has none
+# on her card, and the demo's erasure (apps/demo/erasure.py) blanks Комарова's, so the
+# report counts both as «не указан». Ten years on the same staff is about 43.
 BIRTH_DATES = {
     "Соколова": D(1972, 3, 14),
     "Гусева": D(1968, 11, 2),
