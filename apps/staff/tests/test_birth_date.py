@@ -159,7 +159,7 @@ def test_the_column_is_read_checked_and_saved(school, administrator):
 
 @pytest.mark.parametrize(
     ("value", "words"),
-    [("12.13.1990", "is not a date"), ("12.03.2999", "future"), ("12.03.2000", "before the age of 16")],
+    [("12.13.1990", "не дата"), ("12.03.2999", "в будущем"), ("12.03.2000", "раньше 16 лет")],
 )
 def test_an_implausible_date_in_the_file_is_a_row_error(school, value, words):
     preview = parse(school, [*HEADER, "Date of birth"], [[*ROW, value]])
