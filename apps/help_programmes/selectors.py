@@ -203,20 +203,20 @@ def milestones_for_feed(*, user, since):
 @prepared_query
 def _milestones_on_calendar():
     return (
-        HelpMilestone.objects.filter(
-            responsible_id__any=ParamList("staff_ids"), due_on__gte=Param("first"), due_on__lte=Param("last")
-        )
+        HelpMilestone.objects.for_school(Param("school_id"))
+        .filter(responsible_id__any=ParamList("staff_ids"), due_on__gte=Param("first"), due_on__lte=Param("last"))
         .exclude(programme__status=Programme.Status.DRAFT)
         .select_related("programme")
         .order_by("due_on", "pk")
     )
 
 
-def milestones_on_calendar(*, staff_ids, first, last):
-    """Milestones of agreed or reviewed programmes these cards answer for, due from
-    `first` to `last` (both included): a list, one prepared query (the calendar page
-    asks every source in turn)."""
-    return _milestones_on_calendar.rows(staff_ids=list(staff_ids), first=first, last=last)
+def milestones_on_calendar(*, school, staff_ids, first, last):
+    """Milestones of agreed or reviewed programmes of `school` (one of its two sides)
+    these cards answer for, due from `first` to `last` (both included): a partner
+    school's curator opening a teacher's calendar sees none of a programme between two
+    other schools. A list, one prepared query (the calendar page asks every source in turn)."""
+    return _milestones_on_calendar.rows(school_id=school.pk, staff_ids=list(staff_ids), first=first, last=last)
 
 
 @prepared_query

@@ -45,13 +45,15 @@ def test_two_schools_people_asked_in_turn_get_their_own_calendar_events(main_sch
     RegistrationFactory(event=registered, staff=mine)
     start = my_event.starts_at - datetime.timedelta(days=30)
     end = my_event.starts_at + datetime.timedelta(days=30)
+    my_view, their_view = services.staff_viewer(mine), services.staff_viewer(theirs)
     for _ in range(2):
-        assert {e.pk for e in calendar_page_events(staff_ids=[mine.pk], start=start, end=end)} == {
+        assert {e.pk for e in calendar_page_events(viewer=my_view, staff_ids=[mine.pk], start=start, end=end)} == {
             my_event.pk,
             registered.pk,
         }
-        assert [e.pk for e in calendar_page_events(staff_ids=[theirs.pk], start=start, end=end)] == [their_event.pk]
-    assert calendar_page_events(staff_ids=[], start=start, end=end) == []
+        found = calendar_page_events(viewer=their_view, staff_ids=[theirs.pk], start=start, end=end)
+        assert [e.pk for e in found] == [their_event.pk]
+    assert calendar_page_events(viewer=my_view, staff_ids=[], start=start, end=end) == []
 
 
 def test_the_material_picker_escapes_what_it_shows(main_school):
