@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.community.models import Material
+from apps.core.forms import check_dates
 from apps.core.tenancy import Circle, Viewer
 from apps.core.typography import quoted
 from apps.core.validation import text_lengths_check
@@ -18,6 +19,9 @@ from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
 
 from .models import VIOLATION_FIELDS, Event, EventMaterial, Invitation, Registration
+
+# How far from the organiser school's today an event may be planned (the form offers the same window).
+EVENT_YEARS = {"back": 1, "ahead": 2}
 
 EDITABLE = (
     "kind",
@@ -94,6 +98,13 @@ def _check(event):
         raise ValidationError({"circle": _("Your school is in no network: the event can be for the school only.")})
     if event.association_id and event.association.school_id != event.school_id:
         raise ValidationError({"association": _("Choose an association of the organiser school.")})
+    # The form's window of dates, by the organiser school's own date of each end.
+    zone = event.school.tzinfo
+    ends = (("date", event.starts_at), ("ends_at", event.ends_at))
+    days = {name: timezone.localtime(moment, zone).date() for name, moment in ends if moment is not None}
+    errors = check_dates(event.school, days, **EVENT_YEARS)
+    if errors:
+        raise ValidationError(errors)
     text_lengths_check(event)
     _full_clean(event)
 
