@@ -88,13 +88,14 @@ def _this_year(*, schools, today):
         person = _staff(schools, key, last_name)
         if person is not None:
             responsible_add(programme=programme, staff=person, side=side, role=role)
+    # Agreed first: only an agreed programme's milestones are marked done.
+    programme = programme_agree(programme=programme)
     for title, due, (key, last_name), done in MILESTONES:
         milestone = milestone_save(
             programme=programme, title=title, due_on=today + due * day, responsible=_staff(schools, key, last_name)
         )
         if done is not None:
             milestone_done(milestone=milestone, done_on=today + done * day, note="Проведено, материалы в общей папке.")
-    programme_agree(programme=programme)
     # Agreed when the school year began.
     Programme.objects.filter(pk=programme.pk).update(agreed_on=today - 80 * day)
     return programme

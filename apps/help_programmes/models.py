@@ -107,6 +107,12 @@ class Programme(models.Model):
         """A reviewed programme is kept as it was: nothing in it changes."""
         return self.status != self.Status.REVIEWED
 
+    @property
+    def is_under_way(self):
+        """Agreed and not yet reviewed: its milestones are worked on and marked done
+        (a draft is agreed first)."""
+        return self.status == self.Status.AGREED
+
 
 class Difficulty(models.Model):
     """A professional difficulty of the supported school («профессиональное затруднение»)."""

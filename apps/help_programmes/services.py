@@ -214,8 +214,11 @@ def milestone_save(*, programme, title, due_on, responsible=None, note="", miles
 
 
 def milestone_done(*, milestone, note=None, done_on=None):
-    """Mark a milestone reached, on the responsible school's date."""
+    """Mark a milestone reached, on the responsible school's date; a draft's
+    milestones wait until the two schools agree the programme."""
     _require_open(milestone.programme)
+    if milestone.programme.status == Programme.Status.DRAFT:
+        raise ValidationError(_("Agree the programme first."))
     if milestone.done_on is not None:
         return milestone
     school = milestone.responsible.school if milestone.responsible_id else milestone.programme.leader_school

@@ -90,7 +90,7 @@ def programme_detail(request, pk):
     milestones = programme.milestones_rows
     for milestone in milestones:
         milestone.overdue = milestone.done_on is None and milestone.due_on < today
-        milestone.can_mark = programme.is_open and programme.status != "draft" and can_mark_done(request, milestone)
+        milestone.can_mark = programme.is_under_way and can_mark_done(request, milestone)
     # Only a shared materials form lists materials: without one, the circle rule's query is not run.
     shared = any(f.kind == HelpForm.Kind.SHARED_MATERIALS for f in programme.help_forms_rows)
     linked = selectors.help_form_materials(programme=programme, viewer=request_viewer(request)) if shared else {}
@@ -360,15 +360,12 @@ def milestone_done(request, pk):
         pk=pk,
     )
     require(can_mark_done(request, milestone))
-    if milestone.programme.status == Programme.Status.DRAFT:
-        messages.error(request, _("Agree the programme first."))
+    try:
+        services.milestone_done(milestone=milestone)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
     else:
-        try:
-            services.milestone_done(milestone=milestone)
-        except ValidationError as error:
-            _errors_to_messages(request, error)
-        else:
-            messages.success(request, _("The milestone is done."))
+        messages.success(request, _("The milestone is done."))
     return redirect("help_programmes:detail", pk=milestone.programme_id)
 
 

@@ -181,3 +181,12 @@ def test_the_year_is_reviewed_with_both_sides_texts_and_then_kept_as_it_was():
 def test_a_draft_has_no_year_to_review():
     with pytest.raises(ValidationError):
         services.programme_review(programme=ProgrammeFactory(status=Programme.Status.DRAFT), results="Итоги")
+
+
+def test_a_draft_s_milestone_is_not_marked_done():
+    milestone = HelpMilestoneFactory(programme=ProgrammeFactory(status=Programme.Status.DRAFT))
+    with pytest.raises(ValidationError):
+        services.milestone_done(milestone=milestone)
+    milestone.refresh_from_db()
+    assert milestone.done_on is None
+    assert not milestone.programme.is_under_way
