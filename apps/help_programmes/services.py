@@ -28,8 +28,13 @@ def _require_open(programme):
         raise ValidationError(_("The year of this programme is reviewed: it is kept as it was."))
 
 
+def programme_may_lead(school):
+    """Whether `school` draws up programmes of help: the leader school of a network."""
+    return school.network_id is not None and school.is_network_leader
+
+
 def _check_schools(leader_school, supported_school):
-    if leader_school.network_id is None or not leader_school.is_network_leader:
+    if not programme_may_lead(leader_school):
         raise ValidationError(_("Only the leader school of a network draws up a programme of help."))
     if supported_school.pk == leader_school.pk:
         raise ValidationError({"supported_school": _("The supported school is another school than the leader.")})

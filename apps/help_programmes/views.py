@@ -60,7 +60,7 @@ def programme_list(request):
         "help_programmes/programme_list.html",
         {
             "programmes": selectors.programmes_of_school(school=request.school, today=today),
-            "can_create": can_manage(request) and request.school.is_network_leader,
+            "can_create": can_manage(request) and services.programme_may_lead(request.school),
         },
     )
 
@@ -69,7 +69,7 @@ def programme_list(request):
 def programme_create(request):
     """The leader school of a network draws up a programme with one of its schools."""
     school = request.school
-    if not (school.network_id and school.is_network_leader):
+    if not services.programme_may_lead(school):
         return render(request, "help_programmes/programme_form.html", {"not_leader": True})
     form = ProgrammeCreateForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
