@@ -5,19 +5,16 @@ import datetime
 from django.db.models import Count, Min, Prefetch, Q
 
 from apps.community.models import Material
-from apps.core.dates import academic_year_bounds, academic_year_of
+from apps.core.dates import academic_year_of
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Viewer
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
-# The year's review is asked for from this many days before the academic year ends.
-REVIEW_DAYS_BEFORE_END = 92
-
-
 def review_due_from(year):
-    """From which day the review of the academic year `year` is due (1 June)."""
-    return academic_year_bounds(year)[1] - datetime.timedelta(days=REVIEW_DAYS_BEFORE_END)
+    """From which day the review of the academic year `year` is due: 1 June, when the
+    year's lessons end."""
+    return datetime.date(year + 1, 6, 1)
 
 
 def _with_milestone_counts(programmes, *, today):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory
 from apps.core.dates import academic_year_of, school_today
-from apps.help_programmes import services
+from apps.help_programmes import selectors, services
 from apps.help_programmes.models import HelpForm, Programme, Responsible
 from apps.mentoring.models import ProblemTag
 from apps.mentoring.tests.factories import MentorGroupFactory
@@ -190,3 +190,11 @@ def test_a_draft_s_milestone_is_not_marked_done():
     milestone.refresh_from_db()
     assert milestone.done_on is None
     assert not milestone.programme.is_under_way
+
+
+def test_the_year_s_review_is_due_from_the_first_of_june():
+    programme = ProgrammeFactory()
+    school = programme.leader_school
+    end_of_may = datetime.date(programme.year + 1, 5, 31)
+    assert list(selectors.reviews_due(school=school, today=end_of_may)) == []
+    assert list(selectors.reviews_due(school=school, today=end_of_may + datetime.timedelta(days=1))) == [programme]
