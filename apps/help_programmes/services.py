@@ -28,6 +28,15 @@ def _require_open(programme):
         raise ValidationError(_("The year of this programme is reviewed: it is kept as it was."))
 
 
+def _locked_open(programme_id):
+    """The programme as its row holds it now, locked until the caller's transaction
+    ends, and still open: a year closed meanwhile (by the other school) is not
+    written into through a page read before."""
+    programme = Programme.objects.select_for_update().get(pk=programme_id)
+    _require_open(programme)
+    return programme
+
+
 def programme_may_lead(school):
     """Whether `school` draws up programmes of help: the leader school of a network."""
     return school.network_id is not None and school.is_network_leader
@@ -64,8 +73,9 @@ def programme_create(*, leader_school, supported_school, year, title, goal=""):
     return programme
 
 
+@transaction.atomic
 def programme_update(*, programme, title, goal=""):
-    _require_open(programme)
+    _locked_open(programme.pk)
     programme.title, programme.goal = title, goal
     programme.full_clean()
     programme.save(update_fields=["title", "goal"])
@@ -87,9 +97,10 @@ def programme_agree(*, programme):
     return programme
 
 
+@transaction.atomic
 def difficulty_save(*, programme, text, tag=None, difficulty=None):
     """Add (or correct) a difficulty; its problem comes from the supported school's own list."""
-    _require_open(programme)
+    _locked_open(programme.pk)
     if tag is not None and tag.school_id != programme.supported_school_id:
         raise ValidationError({"tag": _("Choose a problem of the supported school.")})
     difficulty = difficulty or Difficulty(programme=programme)
@@ -101,8 +112,9 @@ def difficulty_save(*, programme, text, tag=None, difficulty=None):
     return difficulty
 
 
+@transaction.atomic
 def difficulty_delete(*, difficulty):
-    _require_open(difficulty.programme)
+    _locked_open(difficulty.programme_id)
     difficulty.delete()
 
 
@@ -134,6 +146,7 @@ def _check_materials(programme, materials, viewer):
         raise ValidationError({"materials": _("Choose shared materials of the two schools that you can see.")})
 
 
+@transaction.atomic
 def help_form_save(
     *,
     programme,
@@ -149,7 +162,7 @@ def help_form_save(
     """Add (or correct) a form of help; a network pair or team form may link the
     pair or team of the two schools that does the work, and a shared materials
     form the community's materials (`viewer`: who links them; None keeps them)."""
-    _require_open(programme)
+    _locked_open(programme.pk)
     if materials:
         if kind != HelpForm.Kind.SHARED_MATERIALS:
             raise ValidationError({"materials": _("Only a shared materials form links materials.")})
@@ -174,14 +187,16 @@ def help_form_save(
     return help_form
 
 
+@transaction.atomic
 def help_form_delete(*, help_form):
-    _require_open(help_form.programme)
+    _locked_open(help_form.programme_id)
     help_form.delete()
 
 
+@transaction.atomic
 def responsible_add(*, programme, staff, side, role=""):
     """A person responsible on one side: their card is of that side's school."""
-    _require_open(programme)
+    _locked_open(programme.pk)
     school_id = programme.leader_school_id if side == Responsible.Side.LEADER else programme.supported_school_id
     if side not in Responsible.Side.values:
         raise ValidationError({"side": _("Choose the leader or the supported school.")})
@@ -195,14 +210,16 @@ def responsible_add(*, programme, staff, side, role=""):
     return responsible
 
 
+@transaction.atomic
 def responsible_remove(*, responsible):
-    _require_open(responsible.programme)
+    _locked_open(responsible.programme_id)
     responsible.delete()
 
 
+@transaction.atomic
 def milestone_save(*, programme, title, due_on, responsible=None, note="", milestone=None):
     """Add (or correct) a milestone; whoever answers for it works in one of the two schools."""
-    _require_open(programme)
+    _locked_open(programme.pk)
     if responsible is not None:
         if responsible.school_id not in (programme.leader_school_id, programme.supported_school_id):
             raise ValidationError({"responsible": _("Choose a person of the two schools.")})
@@ -218,11 +235,11 @@ def milestone_save(*, programme, title, due_on, responsible=None, note="", miles
     return milestone
 
 
+@transaction.atomic
 def milestone_done(*, milestone, note=None, done_on=None):
     """Mark a milestone reached, on the responsible school's date; a draft's
     milestones wait until the two schools agree the programme."""
-    _require_open(milestone.programme)
-    if milestone.programme.status == Programme.Status.DRAFT:
+    if _locked_open(milestone.programme_id).status == Programme.Status.DRAFT:
         raise ValidationError(_("Agree the programme first."))
     if milestone.done_on is not None:
         return milestone

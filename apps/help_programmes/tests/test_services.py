@@ -198,3 +198,30 @@ def test_the_year_s_review_is_due_from_the_first_of_june():
     end_of_may = datetime.date(programme.year + 1, 5, 31)
     assert list(selectors.reviews_due(school=school, today=end_of_may)) == []
     assert list(selectors.reviews_due(school=school, today=end_of_may + datetime.timedelta(days=1))) == [programme]
+
+
+def test_a_year_closed_meanwhile_is_not_written_into_through_a_page_read_before():
+    programme = ProgrammeFactory()
+    milestone = HelpMilestoneFactory(programme=programme)
+    difficulty = DifficultyFactory(programme=programme)
+    help_form = HelpFormFactory(programme=programme)
+    today = school_today(programme.leader_school)
+    # The other school closes the year while this one's page (and its objects) were read as open.
+    Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.REVIEWED, reviewed_on=today)
+    person = StaffMemberFactory(school=programme.leader_school)
+    for call in (
+        lambda: services.programme_update(programme=programme, title="Новое название"),
+        lambda: services.difficulty_save(programme=programme, text="Ещё одно"),
+        lambda: services.help_form_save(programme=programme, kind=HelpForm.Kind.OTHER),
+        lambda: services.responsible_add(programme=programme, staff=person, side=Responsible.Side.LEADER),
+        lambda: services.milestone_save(programme=programme, title="Ещё", due_on=today),
+        lambda: services.milestone_done(milestone=milestone),
+        lambda: services.difficulty_delete(difficulty=difficulty),
+        lambda: services.help_form_delete(help_form=help_form),
+    ):
+        with pytest.raises(ValidationError):
+            call()
+    programme.refresh_from_db()
+    milestone.refresh_from_db()
+    assert programme.difficulties.count() == 1 and programme.help_forms.count() == 1
+    assert milestone.done_on is None and not programme.responsibles.exists()
