@@ -353,18 +353,24 @@ def registrations_erase(*, staff, now):
 # Materials attached after the event -----------------------------------------------
 
 
+@transaction.atomic
 def event_material_attach(*, event, material, staff):
-    """Attach a community material to the event. The organiser (the view's rule)
-    attaches only what their own card may see, and never a draft: the material's
-    circle still decides who sees it on the event page."""
-    if event.status == Event.Status.CANCELLED:
-        raise ValidationError(_("Materials are not attached to a cancelled event."))
+    """Attach a community material to the event once it is held. The organiser (the
+    view's rule) attaches only what their own card may see, and never a draft: the
+    material's circle still decides who sees it on the event page. The event row is
+    locked: two posts of the same material at once attach it once."""
+    event = _locked(event)
+    if event.status != Event.Status.HELD:
+        raise ValidationError(_("Materials are attached once the event is held."))
     visible = Material.objects.visible_to(staff_viewer(staff)).exclude(circle=Circle.DRAFT)
     if not visible.filter(pk=material.pk).exists():
         raise ValidationError({"material": _("Choose a shared material you can see.")})
     if EventMaterial.objects.filter(event=event, material=material).exists():
         raise ValidationError({"material": _("This material is already attached.")})
-    return EventMaterial.objects.create(event=event, material=material, attached_by=staff)
+    attached = EventMaterial(event=event, material=material, attached_by=staff)
+    _full_clean(attached)
+    attached.save()
+    return attached
 
 
 def event_material_detach(*, event, material):

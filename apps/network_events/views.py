@@ -213,7 +213,8 @@ def event_materials(request, pk):
                 messages.success(request, _("The material is attached."))
                 return redirect("network_events:materials", event.pk)
     viewer = request_viewer(request)
-    choices = selectors.attach_choices(event=event, viewer=viewer, text=text) if request.staff else []
+    held = event.status == Event.Status.HELD
+    choices = selectors.attach_choices(event=event, viewer=viewer, text=text) if request.staff and held else []
     return render(
         request,
         "network_events/materials.html",
@@ -224,6 +225,7 @@ def event_materials(request, pk):
             "choices_html": attach_choices_html(choices, csrf_token=get_token(request)),
             "q": text,
             "error": error,
+            "held": held,
         },
         status=400 if error else 200,
     )

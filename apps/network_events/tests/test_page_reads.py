@@ -8,12 +8,13 @@ from django.urls import reverse
 from apps.community.tests.factories import MaterialFactory
 from apps.core.tenancy import Circle
 from apps.network_events import services
+from apps.network_events.models import Event
 from apps.network_events.selectors import calendar_page_events, event_detail
 from apps.staff.tests.factories import StaffMemberFactory
 from conftest import client_for
 
 from .conftest import person
-from .factories import EventFactory, RegistrationFactory
+from .factories import EventFactory, RegistrationFactory, in_days
 
 
 def test_the_event_comes_with_its_leads_in_one_query(main_school, partner_school, django_assert_num_queries):
@@ -58,7 +59,13 @@ def test_two_schools_people_asked_in_turn_get_their_own_calendar_events(main_sch
 
 def test_the_material_picker_escapes_what_it_shows(main_school):
     organiser = person(main_school, last_name="<i>Орлова</i>")
-    event = EventFactory(school=main_school, circle="network", created_by=organiser)
+    event = EventFactory(
+        school=main_school,
+        circle="network",
+        created_by=organiser,
+        starts_at=in_days(-3, school=main_school),
+        status=Event.Status.HELD,
+    )
     MaterialFactory(school=main_school, author=organiser, circle=Circle.SCHOOL, title="<b>Конспект</b> & план")
     page = client_for(organiser.user).get(reverse("network_events:materials", args=[event.pk])).content.decode()
     assert "&lt;b&gt;Конспект&lt;/b&gt; &amp; план" in page
@@ -68,7 +75,13 @@ def test_the_material_picker_escapes_what_it_shows(main_school):
 
 def test_the_material_picker_finds_a_percent_sign_as_typed(main_school):
     organiser = person(main_school)
-    event = EventFactory(school=main_school, circle="network", created_by=organiser)
+    event = EventFactory(
+        school=main_school,
+        circle="network",
+        created_by=organiser,
+        starts_at=in_days(-3, school=main_school),
+        status=Event.Status.HELD,
+    )
     MaterialFactory(school=main_school, author=organiser, circle=Circle.SCHOOL, title="Рост на 50% за четверть")
     MaterialFactory(school=main_school, author=organiser, circle=Circle.SCHOOL, title="Рост на 50 баллов")
     url = reverse("network_events:materials", args=[event.pk])
