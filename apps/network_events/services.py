@@ -217,6 +217,8 @@ def invitation_add(*, event, school=None, association=None, staff=None):
     )
     if target_school_id is None or target_school_id not in _network_school_ids(event.school):
         raise ValidationError({"school": _("Invite schools, associations and people of your network only.")})
+    if staff is not None and not staff.is_active:
+        raise ValidationError({"staff": _("%(name)s no longer works at the school.") % {"name": staff}})
     invitation = Invitation(event=event, school=school, association=association, staff=staff)
     _full_clean(invitation)
     invitation.save()

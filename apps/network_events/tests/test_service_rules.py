@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from apps.core.dates import add_years, school_today
 from apps.network_events import services
-from apps.network_events.forms import EventForm
+from apps.network_events.forms import EventForm, InviteForm
 
 from .conftest import person
 from .factories import EventFactory
@@ -66,3 +66,11 @@ def test_an_event_moved_three_years_ahead_is_refused(main_school):
     assert _form(main_school, later).errors["date"] == service
     event.refresh_from_db()
     assert event.starts_at.date() < later
+
+
+def test_a_person_who_left_is_not_invited(main_school, partner_school):
+    event = EventFactory(school=main_school)
+    gone = person(partner_school, is_active=False)
+    assert not InviteForm({"staff": gone.pk}, event=event).is_valid()
+    assert _refusal(lambda: services.invitation_add(event=event, staff=gone), "staff")
+    assert not event.invitations.exists()
