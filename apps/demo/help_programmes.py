@@ -82,7 +82,7 @@ def _this_year(*, schools, today):
             difficulty=difficulties[difficulty],
             group=group,
             materials=shared if kind == HelpForm.Kind.SHARED_MATERIALS else None,
-            viewer=leader,
+            school=main,
         )
     for key, last_name, side, role in RESPONSIBLE:
         person = _staff(schools, key, last_name)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from apps.community.models import Material
 from apps.core.dates import academic_year_of, school_today
 from apps.core.forms import check_dates
-from apps.core.tenancy import Circle
+from apps.core.tenancy import Circle, Viewer
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
@@ -130,11 +130,23 @@ def _check_team(programme, team):
         raise ValidationError({"team": _("Choose a task team of these two schools.")})
 
 
+def _linker(programme, school, staff):
+    """What the person linking materials sees, from the school they act in (a side of
+    the programme) and their card there (None without one): never a caller's say-so."""
+    sides = (programme.leader_school_id, programme.supported_school_id)
+    if school is None or school.pk not in sides or (staff is not None and staff.school_id != school.pk):
+        raise ValidationError({"materials": _("Choose shared materials you can see.")})
+    return Viewer(
+        school_id=school.pk,
+        network_id=school.network_id,
+        staff_id=staff.pk if staff is not None else None,
+        association_ids=(staff.association_id,) if staff is not None and staff.association_id else (),
+    )
+
+
 def _check_materials(programme, materials, viewer):
     """Shared materials of the two schools that the person linking them may see,
     never a draft. Who sees each on the programme page is still its own circle."""
-    if viewer is None:
-        raise ValidationError({"materials": _("Choose shared materials you can see.")})
     wanted = {m.pk for m in materials}
     found = (
         Material.objects.visible_to(viewer)
@@ -156,17 +168,19 @@ def help_form_save(
     group=None,
     team=None,
     materials=None,
-    viewer=None,
+    school=None,
+    staff=None,
     help_form=None,
 ):
     """Add (or correct) a form of help; a network pair or team form may link the
     pair or team of the two schools that does the work, and a shared materials
-    form the community's materials (`viewer`: who links them; None keeps them)."""
+    form the community's materials (None keeps them) that the person linking them
+    may see: `school`, the side they act in, and `staff`, their card there."""
     _locked_open(programme.pk)
     if materials:
         if kind != HelpForm.Kind.SHARED_MATERIALS:
             raise ValidationError({"materials": _("Only a shared materials form links materials.")})
-        _check_materials(programme, materials, viewer)
+        _check_materials(programme, materials, _linker(programme, school, staff))
     if difficulty is not None and difficulty.programme_id != programme.pk:
         raise ValidationError({"difficulty": _("Choose a difficulty of this programme.")})
     if group is not None:

@@ -212,7 +212,7 @@ def help_forms(request, pk):
     form = HelpFormForm(request.POST or None, programme=programme, viewer=viewer)
 
     def save():
-        services.help_form_save(programme=programme, viewer=viewer, **form.cleaned_data)
+        services.help_form_save(programme=programme, school=request.school, staff=request.staff, **form.cleaned_data)
 
     if programme.is_open and _saved(request, form, save, _("The form of help is added.")):
         return redirect("help_programmes:forms", pk=programme.pk)
