@@ -121,12 +121,22 @@ def _last_year(*, schools, today):
     for title, month, day in (("Тьюторский план согласован", 10, 15), ("Взаимопосещения: 12 уроков", 3, 20)):
         due = datetime.date(year if month >= 9 else year + 1, month, day)
         HelpMilestone.objects.create(programme=programme, title=title, due_on=due, done_on=due)
+    results = (
+        "Затруднение с дисциплиной снято у трёх из четырёх молодых учителей. На следующий год — "
+        "смысловое чтение и формирующее оценивание."
+    )
+    # Each school writes its own analysis; the supported school closes the year.
     programme_review(
         programme=programme,
+        side=Responsible.Side.LEADER,
         review_leader="Тьютор провёл 18 консультаций; молодые учителя освоили приёмы удержания внимания класса.",
+        results=results,
+    )
+    programme_review(
+        programme=programme,
+        side=Responsible.Side.SUPPORTED,
         review_supported="Все молодые учителя посетили уроки наставников; двое провели открытые уроки.",
-        results="Затруднение с дисциплиной снято у трёх из четырёх молодых учителей. На следующий год — "
-        "смысловое чтение и формирующее оценивание.",
+        results=results,
         complete=True,
     )
     Programme.objects.filter(pk=programme.pk).update(

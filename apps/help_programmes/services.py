@@ -266,11 +266,21 @@ def milestone_done(*, milestone, note=None, done_on=None):
     return milestone
 
 
+# Each side's own analysis of the year: the other side's is shown to it, never written by it.
+OWN_ANALYSIS = {Responsible.Side.LEADER: "review_leader", Responsible.Side.SUPPORTED: "review_supported"}
+
+
 @transaction.atomic
-def programme_review(*, programme, results, review_leader=None, review_supported=None, complete=False):
-    """The joint review of the year («совместный анализ итогов года»): each side
-    writes its analysis (None keeps what is there), both the results; `complete`
-    closes the year once all three are written, and the programme is kept as it was."""
+def programme_review(*, programme, side, results, review_leader=None, review_supported=None, complete=False):
+    """The joint review of the year («совместный анализ итогов года»): the school on
+    `side` writes its own analysis (None keeps what is there), both the results;
+    `complete` closes the year once all three are written, and the programme is kept
+    as it was."""
+    if side not in OWN_ANALYSIS:
+        raise ValidationError(_("Choose the leader or the supported school."))
+    texts = {"review_leader": review_leader, "review_supported": review_supported}
+    if any(text is not None and name != OWN_ANALYSIS[side] for name, text in texts.items()):
+        raise ValidationError(_("Each school writes its own analysis of the year."))
     programme = Programme.objects.select_for_update().select_related("leader_school").get(pk=programme.pk)
     if programme.status == Programme.Status.DRAFT:
         raise ValidationError(_("Agree the programme first: a draft has no year to review."))

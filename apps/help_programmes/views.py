@@ -378,7 +378,9 @@ def review(request, pk):
     form = ReviewForm(request.POST or None, initial=initial, own_side=side)
     if request.method == "POST" and programme.is_open and form.is_valid():
         try:
-            services.programme_review(programme=programme, complete="complete" in request.POST, **form.cleaned_data)
+            services.programme_review(
+                programme=programme, side=side, complete="complete" in request.POST, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -161,12 +161,16 @@ def test_a_milestone_is_answered_for_by_a_person_of_the_two_schools():
 
 def test_the_year_is_reviewed_with_both_sides_texts_and_then_kept_as_it_was():
     programme = ProgrammeFactory()
-    services.programme_review(programme=programme, review_leader="Лидер: итоги", results="")
+    services.programme_review(programme=programme, side="leader", review_leader="Лидер: итоги", results="")
     with pytest.raises(ValidationError) as error:
-        services.programme_review(programme=programme, results="Итоги", complete=True)
+        services.programme_review(programme=programme, side="leader", results="Итоги", complete=True)
     assert set(error.value.error_dict) == {"review_supported"}
     programme = services.programme_review(
-        programme=programme, review_supported="Школа: итоги", results="Совместные итоги", complete=True
+        programme=programme,
+        side="supported",
+        review_supported="Школа: итоги",
+        results="Совместные итоги",
+        complete=True,
     )
     assert programme.status == Programme.Status.REVIEWED and programme.reviewed_on is not None
     assert programme.review_leader == "Лидер: итоги"
@@ -180,7 +184,9 @@ def test_the_year_is_reviewed_with_both_sides_texts_and_then_kept_as_it_was():
 
 def test_a_draft_has_no_year_to_review():
     with pytest.raises(ValidationError):
-        services.programme_review(programme=ProgrammeFactory(status=Programme.Status.DRAFT), results="Итоги")
+        services.programme_review(
+            programme=ProgrammeFactory(status=Programme.Status.DRAFT), side="leader", results="Итоги"
+        )
 
 
 def test_a_draft_s_milestone_is_not_marked_done():
@@ -225,3 +231,4 @@ def test_a_year_closed_meanwhile_is_not_written_into_through_a_page_read_before(
     milestone.refresh_from_db()
     assert programme.difficulties.count() == 1 and programme.help_forms.count() == 1
     assert milestone.done_on is None and not programme.responsibles.exists()
+
