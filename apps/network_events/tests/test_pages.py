@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from apps.accounts.capabilities import Role
 from apps.accounts.models import Membership
 from apps.accounts.tests.factories import SchoolFactory
+from apps.audit.models import AuditEvent
 from apps.calendar.ical import calendar_feed_get_or_create
 from apps.core.todos import todo_count, todo_items, todo_scope
 from apps.network_events import services
@@ -270,3 +271,11 @@ def test_a_key_beyond_any_event_is_not_found(main_school):
     client = _client(person(main_school))
     assert client.get(f"/events/{2**63}/").status_code == 404
     assert client.post(f"/events/{2**64}/register/").status_code == 404
+
+
+def test_the_attendees_export_is_written_to_the_audit_trail_in_russian(main_school):
+    organiser = person(main_school)
+    event = EventFactory(school=main_school, created_by=organiser, title="Смысловое чтение")
+    assert _client(organiser).get(reverse("network_events:attendees_xlsx", args=[event.pk])).status_code == 200
+    labels = list(AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_MADE).values_list("target_label", flat=True))
+    assert labels == ["Участники мероприятия «Смысловое чтение»"]
