@@ -145,8 +145,18 @@ class Event(models.Model):
 
     @property
     def is_open(self):
-        """Registration is open for a planned event."""
+        """A planned event: it is still changed, invited to and cancelled."""
         return self.status == self.Status.PLANNED
+
+    def registration_open(self, now):
+        """People register (or join the waiting list) for a planned event until it starts."""
+        return self.is_open and self.starts_at > now
+
+    @property
+    def is_full(self):
+        """Every place is taken: `registered_count` is annotated by the selectors, or
+        counted by a service under the event's lock."""
+        return self.capacity is not None and self.registered_count >= self.capacity
 
 
 class Invitation(models.Model):

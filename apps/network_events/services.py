@@ -282,15 +282,15 @@ def registration_create(*, event, staff, now=None):
     one, else a turn on the waiting list. Registering again keeps one's place."""
     now = now or timezone.now()
     event = _locked(event)
-    if not event.is_open or event.starts_at <= now:
+    if not event.registration_open(now):
         raise ValidationError(_("Registration for this event is closed."))
     if not Event.objects.visible_to(staff_viewer(staff)).filter(pk=event.pk).exists():
         raise ValidationError(_("This event is not open to you."))
     registration = Registration.objects.filter(event=event, staff=staff).first()
     if registration is not None and registration.status != Registration.Status.CANCELLED:
         return registration
-    full = event.capacity is not None and _registered_count(event) >= event.capacity
-    status = Registration.Status.WAITLISTED if full else Registration.Status.REGISTERED
+    event.registered_count = _registered_count(event)
+    status = Registration.Status.WAITLISTED if event.is_full else Registration.Status.REGISTERED
     if registration is None:
         registration = Registration(event=event, staff=staff, school_id=staff.school_id)
     registration.status = status

@@ -106,7 +106,7 @@ def event_detail(request, pk):
             "attendees": selectors.event_attendees(event) if organiser else [],
             "invitations": selectors.event_invitations(event) if organiser else [],
             "materials": selectors.event_materials(event=event, viewer=request_viewer(request)),
-            "can_register": request.staff is not None and event.is_open and event.starts_at > timezone.now(),
+            "can_register": _can_register(request, event),
             "local_start": timezone.localtime(event.starts_at, event.school.tzinfo),
             "local_end": timezone.localtime(event.ends_at, event.school.tzinfo),
         },
@@ -241,12 +241,16 @@ def event_material_detach(request, pk, material_pk):
     return redirect("network_events:materials", event.pk)
 
 
+def _can_register(request, event):
+    return request.staff is not None and event.registration_open(timezone.now())
+
+
 def _register_button(request, event, error=""):
     event = _event(request, event.pk)
     return render(
         request,
         "network_events/event_detail.html#register-button",
-        {"event": event, "can_register": True, "error": error},
+        {"event": event, "can_register": _can_register(request, event), "error": error},
     )
 
 

@@ -279,3 +279,14 @@ def test_the_attendees_export_is_written_to_the_audit_trail_in_russian(main_scho
     assert _client(organiser).get(reverse("network_events:attendees_xlsx", args=[event.pk])).status_code == 200
     labels = list(AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_MADE).values_list("target_label", flat=True))
     assert labels == ["Участники мероприятия «Смысловое чтение»"]
+
+
+def test_the_swapped_button_offers_no_registration_once_it_is_closed(main_school):
+    event = EventFactory(school=main_school)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    response = _client(person(main_school)).post(
+        reverse("network_events:register", args=[event.pk]), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in html
+    assert 'data-testid="register"' not in html
