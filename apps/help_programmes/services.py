@@ -118,16 +118,10 @@ def difficulty_delete(*, difficulty):
     difficulty.delete()
 
 
-def _check_group(programme, group):
-    schools = {programme.leader_school_id, programme.supported_school_id}
-    if {group.school_id, group.partner_school_id} != schools:
-        raise ValidationError({"group": _("Choose a network pair of these two schools.")})
-
-
-def _check_team(programme, team):
-    schools = {programme.leader_school_id, programme.supported_school_id}
-    if {team.school_id, team.partner_school_id} != schools:
-        raise ValidationError({"team": _("Choose a task team of these two schools.")})
+def _check_of_the_two(programme, linked, field, message):
+    """A linked pair or team is of the programme's two schools, one of them its partner."""
+    if {linked.school_id, linked.partner_school_id} != {programme.leader_school_id, programme.supported_school_id}:
+        raise ValidationError({field: message})
 
 
 def _linker(programme, school, staff):
@@ -186,11 +180,11 @@ def help_form_save(
     if group is not None:
         if kind != HelpForm.Kind.NETWORK_PAIR:
             raise ValidationError({"group": _("Only a network pair form links a pair.")})
-        _check_group(programme, group)
+        _check_of_the_two(programme, group, "group", _("Choose a network pair of these two schools."))
     if team is not None:
         if kind != HelpForm.Kind.NETWORK_TEAM:
             raise ValidationError({"team": _("Only a network team form links a team.")})
-        _check_team(programme, team)
+        _check_of_the_two(programme, team, "team", _("Choose a task team of these two schools."))
     help_form = help_form or HelpForm(programme=programme)
     help_form.kind, help_form.description = kind, description
     help_form.difficulty, help_form.group, help_form.team = difficulty, group, team
