@@ -98,14 +98,12 @@ def programme_agree(*, programme):
 
 
 @transaction.atomic
-def difficulty_save(*, programme, text, tag=None, difficulty=None):
-    """Add (or correct) a difficulty; its problem comes from the supported school's own list."""
+def difficulty_save(*, programme, text, tag=None):
+    """Add a difficulty; its problem comes from the supported school's own list."""
     _locked_open(programme.pk)
     if tag is not None and tag.school_id != programme.supported_school_id:
         raise ValidationError({"tag": _("Choose a problem of the supported school.")})
-    difficulty = difficulty or Difficulty(programme=programme)
-    if difficulty.programme_id != programme.pk:
-        raise ValidationError(_("The difficulty belongs to another programme."))
+    difficulty = Difficulty(programme=programme)
     difficulty.text, difficulty.tag = text.strip(), tag
     difficulty.full_clean()
     difficulty.save()
@@ -164,9 +162,8 @@ def help_form_save(
     materials=None,
     school=None,
     staff=None,
-    help_form=None,
 ):
-    """Add (or correct) a form of help; a network pair or team form may link the
+    """Add a form of help; a network pair or team form may link the
     pair or team of the two schools that does the work, and a shared materials
     form the community's materials (None keeps them) that the person linking them
     may see: `school`, the side they act in, and `staff`, their card there."""
@@ -185,7 +182,7 @@ def help_form_save(
         if kind != HelpForm.Kind.NETWORK_TEAM:
             raise ValidationError({"team": _("Only a network team form links a team.")})
         _check_of_the_two(programme, team, "team", _("Choose a task team of these two schools."))
-    help_form = help_form or HelpForm(programme=programme)
+    help_form = HelpForm(programme=programme)
     help_form.kind, help_form.description = kind, description
     help_form.difficulty, help_form.group, help_form.team = difficulty, group, team
     help_form.full_clean()
@@ -225,8 +222,8 @@ def responsible_remove(*, responsible):
 
 
 @transaction.atomic
-def milestone_save(*, programme, title, due_on, responsible=None, note="", milestone=None):
-    """Add (or correct) a milestone; whoever answers for it works in one of the two schools."""
+def milestone_save(*, programme, title, due_on, responsible=None, note=""):
+    """Add a milestone; whoever answers for it works in one of the two schools."""
     _locked_open(programme.pk)
     if responsible is not None:
         if responsible.school_id not in (programme.leader_school_id, programme.supported_school_id):
@@ -236,7 +233,7 @@ def milestone_save(*, programme, title, due_on, responsible=None, note="", miles
     errors = check_dates(programme.leader_school, {"due_on": due_on}, **MILESTONE_YEARS)
     if errors:
         raise ValidationError(errors)
-    milestone = milestone or HelpMilestone(programme=programme)
+    milestone = HelpMilestone(programme=programme)
     milestone.title, milestone.due_on, milestone.responsible, milestone.note = title, due_on, responsible, note
     milestone.full_clean()
     milestone.save()

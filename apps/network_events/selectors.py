@@ -117,11 +117,6 @@ def event_invitations(event):
     return _event_invitations.rows(event_id=event.pk)
 
 
-def events_organised_q(staff_id):
-    """Events the card organises: created or leads."""
-    return Q(created_by_id=staff_id) | Q(leads__id=staff_id)
-
-
 def calendar_events(*, staff_ids, start, end=None):
     """Events (not cancelled) between `start` and `end` that these people lead,
     created or are registered for (a place, not a turn on the waiting list)."""
