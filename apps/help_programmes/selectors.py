@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, DateField, DateTimeField, F, Func, Min, Prefetch, Q
+from django.db.models.functions import Cast
 
 from apps.community.models import Material
 from apps.core.dates import academic_year_of
@@ -137,6 +138,18 @@ def programme_page(*, school, pk, parts=tuple(PART_ROWS)):
     return programme
 
 
+def _leader_school_today():
+    """The leader school's today at the moment `now`, in SQL: a network's schools may
+    lie in different zones, and a programme's dates are its leader school's."""
+    local = Func(
+        F("leader_school__time_zone"),
+        Param("now", output_field=DateTimeField()),
+        function="timezone",
+        output_field=DateTimeField(),
+    )
+    return Cast(local, DateField())
+
+
 @prepared_query
 def _network_programmes(*, by_year):
     programmes = Programme.objects.filter(network_id=Param("network_id")).select_related(
@@ -144,15 +157,16 @@ def _network_programmes(*, by_year):
     )
     if by_year:
         programmes = programmes.filter(year=Param("year"))
-    return _with_milestone_counts(programmes, today=Param("today")).order_by(
+    return _with_milestone_counts(programmes, today=_leader_school_today()).order_by(
         "-year", "leader_school__short_name", "supported_school__short_name", "pk"
     )
 
 
-def network_programmes(*, network, today, year=None):
+def network_programmes(*, network, now, year=None):
     """Every programme of the network with its status and milestones done, overdue
-    and next (counts only, no names): one query."""
-    values = {"network_id": network.pk, "today": today}
+    and next by its leader school's date at the moment `now` (counts only, no names
+    of people): one query."""
+    values = {"network_id": network.pk, "now": now}
     if year is not None:
         values["year"] = year
     return _network_programmes.rows(shape={"by_year": year is not None}, **values)

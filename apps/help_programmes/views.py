@@ -397,17 +397,19 @@ def review(request, pk):
     )
 
 
-def _network_programmes(request):
+def _year(request):
     year = request.GET.get("year", "")
-    year = int(year) if year.isdecimal() and len(year) == 4 else None
-    return year, list(selectors.network_programmes(network=request.network, today=timezone.localdate(), year=year))
+    return int(year) if year.isdecimal() and len(year) == 4 else None
 
 
 @network_view
 def network(request):
     """The network coordinator sees every programme of the network with its status: counts only."""
-    year, programmes = _network_programmes(request)
-    years = sorted({p.year for p in programmes}, reverse=True)
+    year = _year(request)
+    every = selectors.network_programmes(network=request.network, now=timezone.now())
+    # The year list offers every year of the network, whichever year is shown.
+    years = sorted({p.year for p in every}, reverse=True)
+    programmes = [p for p in every if year is None or p.year == year]
     return render(
         request,
         "help_programmes/network.html",
@@ -417,7 +419,7 @@ def network(request):
 
 @network_view
 def network_xlsx(request):
-    _year, programmes = _network_programmes(request)
+    programmes = selectors.network_programmes(network=request.network, now=timezone.now(), year=_year(request))
     file_name = f"help-programmes-network-{request.network.pk}.xlsx"
     audit_export(
         what=_("Programmes of help of the network %(network)s") % {"network": request.network},
