@@ -87,6 +87,14 @@ def _tell(people, *, event, kind, key, title, body=""):
     return sent
 
 
+def _registered_or_waiting(event):
+    """The people who hold a place or a turn on the waiting list: told of a change or a cancellation."""
+    return StaffMember.objects.filter(
+        network_event_registrations__event=event,
+        network_event_registrations__status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
+    ).select_related("user")
+
+
 def _network_school_ids(school):
     if school.network_id is None:
         return {school.pk}
@@ -156,12 +164,8 @@ def event_update(*, event, leads=None, **fields):
         _set_leads(event, leads)
     _promote(event, notify=True)
     if before != (event.starts_at, event.ends_at, event.place, event.online_link):
-        people = StaffMember.objects.filter(
-            network_event_registrations__event=event,
-            network_event_registrations__status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
-        ).select_related("user")
         _tell(
-            people,
+            _registered_or_waiting(event),
             event=event,
             kind=Notification.Kind.EVENT_REMINDER,
             key=f"event-changed:{event.pk}:{int(timezone.now().timestamp())}",
@@ -179,12 +183,8 @@ def event_cancel(*, event):
         raise ValidationError(_("Only a planned event is cancelled."))
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
-    people = StaffMember.objects.filter(
-        network_event_registrations__event=event,
-        network_event_registrations__status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
-    ).select_related("user")
     _tell(
-        people,
+        _registered_or_waiting(event),
         event=event,
         kind=Notification.Kind.EVENT_CANCELLED,
         key=f"event:{event.pk}",

@@ -15,7 +15,7 @@ from apps.core.tenancy import request_viewer, school_view
 from apps.core.typography import quoted
 
 from . import selectors, services
-from .access import can_create, can_organise, headed, require
+from .access import can_create, can_organise, headed, is_school_organiser, require
 from .forms import EventForm, InviteForm
 from .markup import attach_choices_html
 from .models import VIOLATION_FIELDS, Event, Registration
@@ -68,7 +68,7 @@ def event_list(request):
 
 
 def _form_kwargs(request):
-    if request.membership.can("network_events.organise"):
+    if is_school_organiser(request):
         return {"school": request.school}
     return {"school": request.school, "associations": headed(request)}
 
@@ -117,7 +117,7 @@ def event_detail(request, pk):
 def event_edit(request, pk):
     event = _organised(request, pk)
     kwargs = {"school": event.school}
-    if not (event.school_id == request.school.pk and request.membership.can("network_events.organise")):
+    if not is_school_organiser(request, event):
         # A lead or a head keeps the event's association, or moves it to one they head.
         kwargs["associations"] = {event.association_id, *headed(request)} - {None}
     form = EventForm(request.POST or None, instance=event, **kwargs)
