@@ -182,9 +182,9 @@ def todo_querysets(*, school, user, now):
         ends_at__lt=now,
         starts_at__gte=now - datetime.timedelta(days=30),
     )
-    invited = Invitation.objects.filter(
-        Q(staff__in=card_ids) | Q(school=school) | Q(association__members__in=card_ids), event=OuterRef("pk")
-    )
+    invited = Invitation.objects.reaching(
+        school_id=school.pk, staff=card_ids, associations=cards.values("association_id")
+    ).filter(event=OuterRef("pk"))
     answered = Registration.objects.filter(event=OuterRef("pk"), staff__in=card_ids)
     invitations = Event.objects.filter(Exists(invited), status=Event.Status.PLANNED, starts_at__gte=now).exclude(
         Exists(answered)

@@ -222,16 +222,8 @@ def invitation_add(*, event, school=None, association=None, staff=None):
     invitation = Invitation(event=event, school=school, association=association, staff=staff)
     _full_clean(invitation)
     invitation.save()
-    if school is not None:
-        people = StaffMember.objects.filter(school=school, is_active=True)
-    elif association is not None:
-        people = StaffMember.objects.filter(association=association, is_active=True)
-    else:
-        people = [staff]
-    if not isinstance(people, list):
-        people = people.select_related("user")
     _tell(
-        people,
+        invitation.people(),
         event=event,
         kind=Notification.Kind.EVENT_INVITATION,
         key=f"event:{event.pk}",
