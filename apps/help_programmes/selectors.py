@@ -19,6 +19,7 @@ def review_due_from(year):
 
 
 def _with_milestone_counts(programmes, *, today):
+    # HelpMilestone.is_overdue's rule, as counts over a programme's milestones.
     return programmes.annotate(
         milestones_total=Count("milestones", distinct=True),
         milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
@@ -175,13 +176,8 @@ def network_programmes(*, network, now, year=None):
 def milestones_open_for(*, user, school, until):
     """The open milestones `user` answers for in `school` due by `until` (overdue included)."""
     return (
-        HelpMilestone.objects.filter(
-            done_on__isnull=True,
-            due_on__lte=until,
-            responsible__user=user,
-            responsible__school=school,
-            programme__status=Programme.Status.AGREED,
-        )
+        HelpMilestone.objects.open()
+        .filter(due_on__lte=until, responsible__user=user, responsible__school=school)
         .select_related("programme")
         .order_by("due_on", "pk")
     )
@@ -203,9 +199,9 @@ def milestones_for_feed(*, user, since):
     """Milestones `user` answers for through a card of a school they still work in:
     due from `since` on, or still open; the programme agreed or reviewed."""
     return (
-        HelpMilestone.objects.filter(responsible__user=user, responsible__is_active=True)
+        HelpMilestone.objects.shown()
+        .filter(responsible__user=user, responsible__is_active=True)
         .filter(Q(due_on__gte=since) | Q(done_on__isnull=True))
-        .exclude(programme__status=Programme.Status.DRAFT)
         .select_related("programme", "programme__supported_school", "programme__leader_school")
         .order_by("due_on", "pk")
     )
@@ -215,8 +211,8 @@ def milestones_for_feed(*, user, since):
 def _milestones_on_calendar():
     return (
         HelpMilestone.objects.for_school(Param("school_id"))
+        .shown()
         .filter(responsible_id__any=ParamList("staff_ids"), due_on__gte=Param("first"), due_on__lte=Param("last"))
-        .exclude(programme__status=Programme.Status.DRAFT)
         .select_related("programme")
         .order_by("due_on", "pk")
     )

@@ -89,7 +89,7 @@ def programme_detail(request, pk):
     today = school_today(request.school)
     milestones = programme.milestones_rows
     for milestone in milestones:
-        milestone.overdue = milestone.done_on is None and milestone.due_on < today
+        milestone.overdue = milestone.is_overdue(today)
         milestone.can_mark = programme.is_under_way and can_mark_done(request, milestone)
     # Only a shared materials form lists materials: without one, the circle rule's query is not run.
     shared = any(f.kind == HelpForm.Kind.SHARED_MATERIALS for f in programme.help_forms_rows)
