@@ -22,8 +22,8 @@ def _today_at_noon(school):
     return datetime.datetime.combine(school_today(school), datetime.time(12), tzinfo=school.tzinfo)
 
 
-def _registered(teacher, *, school, circle, title, invited=False):
-    event = EventFactory(school=school, circle=circle, title=title, starts_at=_today_at_noon(school))
+def _registered(teacher, *, school, circle, title, at, invited=False):
+    event = EventFactory(school=school, circle=circle, title=title, starts_at=at)
     if invited:
         InvitationFactory(event=event, staff=teacher)
     RegistrationFactory(event=event, staff=teacher)
@@ -41,9 +41,11 @@ def test_the_partner_curator_sees_the_teacher_s_items_within_her_own_circles_onl
     group, theirs = _network_pair(school, curator)
     partner = group.partner_school
     third = SchoolFactory(network=school.network, time_zone=school.time_zone)
-    _registered(theirs, school=partner, circle="school", title="Школьный семинар партнёра")
-    _registered(theirs, school=third, circle="school", title="Семинар по личному приглашению", invited=True)
-    _registered(theirs, school=partner, circle="network", title="Сетевой семинар партнёра")
+    # Noon of the viewer's today, whichever school holds the event: the page's week shows it.
+    at = _today_at_noon(school)
+    _registered(theirs, school=partner, circle="school", title="Школьный семинар партнёра", at=at)
+    _registered(theirs, school=third, circle="school", title="Семинар по личному приглашению", at=at, invited=True)
+    _registered(theirs, school=partner, circle="network", title="Сетевой семинар партнёра", at=at)
     today = school_today(school)
     leader_and_supported(third, partner)
     others = ProgrammeFactory(leader_school=third, supported_school=partner)
@@ -64,9 +66,10 @@ def test_the_administration_sees_no_event_the_teacher_alone_was_invited_to(schoo
     school.save()
     third = SchoolFactory(network=school.network, time_zone=school.time_zone)
     mine = StaffMemberFactory(school=school, user=teacher)
-    _registered(mine, school=third, circle="school", title="Семинар по личному приглашению", invited=True)
-    _registered(mine, school=third, circle="network", title="Сетевой семинар третьей школы")
-    _registered(mine, school=school, circle="school", title="Наш школьный семинар")
+    at = _today_at_noon(school)
+    _registered(mine, school=third, circle="school", title="Семинар по личному приглашению", at=at, invited=True)
+    _registered(mine, school=third, circle="network", title="Сетевой семинар третьей школы", at=at)
+    _registered(mine, school=school, circle="school", title="Наш школьный семинар", at=at)
 
     page = _week(administrator, mine, school)
     assert "Сетевой семинар третьей школы" in page and "Наш школьный семинар" in page
