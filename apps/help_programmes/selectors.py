@@ -12,6 +12,7 @@ from apps.core.tenancy import Viewer
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
+
 def review_due_from(year):
     """From which day the review of the academic year `year` is due: 1 June, when the
     year's lessons end."""

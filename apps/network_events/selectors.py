@@ -157,9 +157,7 @@ def calendar_page_events(*, viewer, staff_ids, start, end):
     values = viewer.values()
     if values["staff_id"] is None:
         values["staff_id"] = 0  # nobody's card: no event is one's own (no card has id 0)
-    return _calendar_page_events.rows(
-        shape=viewer.shape(), staff_ids=list(staff_ids), start=start, end=end, **values
-    )
+    return _calendar_page_events.rows(shape=viewer.shape(), staff_ids=list(staff_ids), start=start, end=end, **values)
 
 
 def todo_querysets(*, school, user, now):

@@ -54,7 +54,9 @@ def network_events_eve_sweep(*, now=None):
         user_id=OuterRef("staff__user_id"), kind=Notification.Kind.EVENT_REMINDER, key=OuterRef("eve_key")
     )
     registered = (
-        Registration.objects.filter(event_id__in=due, status=Registration.Status.REGISTERED, staff__user__is_active=True)
+        Registration.objects.filter(
+            event_id__in=due, status=Registration.Status.REGISTERED, staff__user__is_active=True
+        )
         .annotate(eve_key=key)
         .exclude(Exists(told))
         .select_related("staff__user", "school")

@@ -231,4 +231,3 @@ def test_a_year_closed_meanwhile_is_not_written_into_through_a_page_read_before(
     milestone.refresh_from_db()
     assert programme.difficulties.count() == 1 and programme.help_forms.count() == 1
     assert milestone.done_on is None and not programme.responsibles.exists()
-

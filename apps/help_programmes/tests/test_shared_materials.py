@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role
-from apps.community.tests.factories import MaterialFactory
 from apps.accounts.tests.factories import SchoolFactory
+from apps.community.tests.factories import MaterialFactory
 from apps.core.tenancy import Circle
 from apps.help_programmes import services
 from apps.help_programmes.models import HelpForm

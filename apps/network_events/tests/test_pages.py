@@ -279,7 +279,9 @@ def test_the_attendees_export_is_written_to_the_audit_trail_in_russian(main_scho
     organiser = person(main_school)
     event = EventFactory(school=main_school, created_by=organiser, title="Смысловое чтение")
     assert _client(organiser).get(reverse("network_events:attendees_xlsx", args=[event.pk])).status_code == 200
-    labels = list(AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_MADE).values_list("target_label", flat=True))
+    labels = list(
+        AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_MADE).values_list("target_label", flat=True)
+    )
     assert labels == ["Участники мероприятия «Смысловое чтение»"]
 
 

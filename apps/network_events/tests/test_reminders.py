@@ -3,8 +3,8 @@ import zoneinfo
 
 import pytest
 
-from apps.network_events.models import Registration
 from apps.network_events import sweeps
+from apps.network_events.models import Registration
 from apps.network_events.sweeps import network_events_eve_sweep
 from apps.notifications.models import Notification
 

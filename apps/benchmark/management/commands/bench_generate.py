@@ -1004,8 +1004,9 @@ class Command(BaseCommand):
 
         bench_author numbers the active staff (each with their association); bench_reader numbers
         them within each circle they read (their network, or their school outside one; their school;
-        their association), so that comments and answers come from colleagues who see the row. Words are drawn Zipf-like from COMMUNITY_WORDS (random()^3): the first are in
-        most texts, the last in a few. The generated search vectors are made by the database.
+        their association), so that comments and answers come from colleagues who see the row.
+        Words are drawn Zipf-like from COMMUNITY_WORDS (random()^3): the first are in most texts,
+        the last in a few. The generated search vectors are made by the database.
         """
         tags = ProblemTag.objects.bulk_create(
             ProblemTag(school=school, name=name) for school in self.schools for name in PROBLEM_TAGS
