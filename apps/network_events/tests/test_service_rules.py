@@ -70,7 +70,7 @@ def test_an_event_moved_three_years_ahead_is_refused(main_school):
 
 def test_a_person_who_left_is_not_invited(main_school, partner_school):
     event = EventFactory(school=main_school)
-    gone = person(partner_school, is_active=False)
+    gone = person(partner_school, is_active=False, left_on=add_years(school_today(partner_school), -1))
     assert not InviteForm({"staff": gone.pk}, event=event).is_valid()
     assert _refusal(lambda: services.invitation_add(event=event, staff=gone), "staff")
     assert not event.invitations.exists()
