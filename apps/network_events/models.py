@@ -32,15 +32,17 @@ VIOLATION_FIELDS = {
 
 class EventQuerySet(CircleScopedQuerySet):
     """An event is seen by its school (circle `school`), by the schools of the
-    organiser's network (circle `network`), and by whoever is invited: the
-    viewer's school, association or the viewer in person."""
+    organiser's network (circle `network`), by its organiser and leads, and by
+    whoever is invited: the viewer's school, association or the viewer in person."""
 
     def visible_q(self, viewer):
         # Events have no author branch and no association circle: the school and
         # network branches of the shared rule, plus the creator and invitations.
         q = super().visible_q(replace(viewer, staff_id=None, association_ids=()))
         if viewer.staff_id is not None:
-            q |= Q(created_by_id=viewer.staff_id)
+            # Its organiser and its leads, a lead from another school of the network too.
+            leads = self.model.leads.through.objects.filter(event_id=OuterRef("pk"), staffmember_id=viewer.staff_id)
+            q |= Q(created_by_id=viewer.staff_id) | Q(Exists(leads))
         invited = Invitation.objects.reaching(
             school_id=viewer.school_id, staff=viewer.staff_id, associations=viewer.association_ids
         )
