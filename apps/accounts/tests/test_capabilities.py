@@ -45,6 +45,7 @@ PROMISED = {
     "dashboards.view_school": {D, A},
     "dashboards.view_timeliness": {C, D, A},
     "dashboards.view_by_teacher": {A},
+    "recognition.moderate": {A},
 }
 
 
