@@ -10,10 +10,19 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from apps.recognition.models import Recognition
 from apps.staff.tests.factories import StaffMemberFactory
+from tests.browser.test_every_page import AXE_RUN, AXE_SOURCE, AXE_TAGS, BLOCKING_IMPACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def _serious_axe_violations(page):
+    # Through the DevTools protocol: not a script the Content-Security-Policy must allow.
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    found = page.evaluate(AXE_RUN, AXE_TAGS)
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in found if v["impact"] in BLOCKING_IMPACTS]
 
 
 def test_a_leaf_posted_from_a_phone_grows_on_the_live_screen_within_five_seconds(page, live_server, log_in):
@@ -35,6 +44,7 @@ def test_a_leaf_posted_from_a_phone_grows_on_the_live_screen_within_five_seconds
     phone.set_viewport_size({"width": 360, "height": 740})
     phone.goto(f"{live_server.url}/recognition/new/?from=live")
     assert phone.evaluate(NO_SIDEWAYS_SCROLL)
+    assert _serious_axe_violations(phone) == []
     phone.locator("#recipient-filter").fill("Сокол")
     phone.get_by_label("Соколова Наталья Ивановна").check()
     text = phone.locator("textarea[name=text]")
@@ -51,9 +61,11 @@ def test_a_leaf_posted_from_a_phone_grows_on_the_live_screen_within_five_seconds
     expect(page.locator(f'#recognition-tree [data-leaf="{leaf.pk}"]')).to_be_attached(timeout=5000)
     expect(page.get_by_test_id("live-feed")).to_contain_text("Соколова Н.")
     expect(page.get_by_test_id("live-poll")).to_have_attribute("data-after", str(leaf.pk))
+    assert _serious_axe_violations(page) == []
 
     # The tree itself fits a phone too.
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}/recognition/")
     expect(page.locator(f'#recognition-tree [data-leaf="{leaf.pk}"]')).to_be_attached()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert _serious_axe_violations(page) == []
