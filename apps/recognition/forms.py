@@ -1,6 +1,9 @@
+import functools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import offer_loaded
 from apps.core.validation import max_length_of
 from apps.staff.forms import StaffMultipleChoiceField
 from apps.staff.models import StaffMember
@@ -39,16 +42,21 @@ class RecognitionForm(forms.Form):
         help_text=_("A lesson, a team outcome, a material, a day, a result or a seminar: if there is one."),
     )
 
-    def __init__(self, *args, author, **kwargs):
+    def __init__(self, *args, viewer, school, **kwargs):
+        """`viewer`: the author as a viewer (apps.core.tenancy.request_viewer) in `school`."""
         super().__init__(*args, **kwargs)
-        self.author = author
         recipients = self.fields["recipients"]
-        recipients.queryset = selectors.recipients_offered(author=author)
-        recipients.show_school = author.school.network_id is not None
+        # Validated against the queryset; offered from a prepared query (rows read once).
+        offer_loaded(
+            recipients,
+            selectors.recipients_offered(viewer=viewer),
+            functools.cache(functools.partial(selectors.recipients_offered_rows, viewer=viewer)),
+        )
+        recipients.show_school = school.network_id is not None
         labels = {name: model._meta.verbose_name for name, model in LINKS}
         groups = [
             (str(labels[kind]).capitalize(), [(f"{kind}:{pk}", label) for pk, label in choices])
-            for kind, choices in selectors.link_options(author=author)
+            for kind, choices in selectors.link_options(viewer=viewer, school=school)
             if choices
         ]
         self.fields["link"].choices = [("", _("Nothing in particular: just thank you")), *groups]

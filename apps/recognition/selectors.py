@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from apps.accounts.models import School
 from apps.community.models import Material
 from apps.core.dates import academic_year_of, school_today
+from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
 from apps.mentoring.models import MentorGroupMember, NetworkPairResult
 from apps.network_events.models import Event
@@ -40,75 +41,131 @@ def network_school_ids(*, school):
     return set(School.objects.filter(network_id=school.network_id).values_list("pk", flat=True)) | {school.pk}
 
 
-def recipients_offered(*, author):
-    """The colleagues a person may recognise: the active people of their school
-    and of the schools of its network, themselves excepted."""
-    schools = network_school_ids(school=author.school)
+def _offered(viewer):
+    """The active people of the viewer's school and of the schools of its network, the viewer excepted."""
+    schools = Q(school_id=viewer.school_id)
+    if viewer.network_id is not None:
+        schools |= Q(school__network_id=viewer.network_id)
     return (
-        StaffMember.objects.filter(school_id__in=schools, is_active=True)
-        .exclude(pk=author.pk)
+        StaffMember.objects.filter(schools, is_active=True)
+        .exclude(pk=viewer.staff_id)
         .select_related("school")
         .order_by("last_name", "first_name", "patronymic", "pk")
     )
 
 
-def linkable(*, kind, author):
-    """What the author may point a recognition at, of one kind: things they may see.
-    A lesson: a held one they taught, observed or curated (its facts, never its feedback)."""
-    school = author.school
+def recipients_offered(*, viewer):
+    """The colleagues a person may recognise (the form validates against this)."""
+    return _offered(viewer)
+
+
+@prepared_query
+def _offered_rows(*, networked):
+    return _offered(Viewer.params(networked=networked))
+
+
+def recipients_offered_rows(*, viewer):
+    """The same people, read by a prepared query (the form's list)."""
+    return _offered_rows.rows(shape=viewer.shape(), **_only(_offered_rows, viewer.shape(), viewer.values()))
+
+
+def _linkable(kind, viewer):
+    """What a person may point a recognition at, of one kind: things they may see.
+    A lesson: a held one they taught, observed or curated (its facts, never its
+    feedback). `viewer` holds values, or the markers of a prepared query."""
+    school, staff = viewer.school_id, viewer.staff_id
     if kind == "visit":
-        observed = VisitObserver.objects.filter(visit=OuterRef("pk"), staff=author)
-        return LessonVisit.objects.for_school(school).filter(
-            Q(observed=author) | Q(group__curator=author) | Q(Exists(observed)),
+        observed = VisitObserver.objects.filter(visit=OuterRef("pk"), staff_id=staff)
+        return LessonVisit.objects.filter(Q(school_id=school) | Q(group__partner_school_id=school)).filter(
+            Q(observed_id=staff) | Q(group__curator_id=staff) | Q(Exists(observed)),
             status__in=LessonVisit.LESSON_HELD_STATUSES,
         )
     if kind == "team_outcome":
-        return TeamOutcome.objects.for_school(school)
+        return TeamOutcome.objects.filter(Q(team__school_id=school) | Q(team__partner_school_id=school))
     if kind == "material":
-        return Material.objects.visible_to(staff_viewer(author)).exclude(circle=Circle.DRAFT)
+        return Material.objects.visible_to(viewer).exclude(circle=Circle.DRAFT)
     if kind == "problem_day":
-        return ProblemDay.objects.for_school(school)
+        return ProblemDay.objects.filter(school_id=school)
     if kind == "network_result":
-        member = MentorGroupMember.objects.filter(group=OuterRef("group"), staff=author)
-        return NetworkPairResult.objects.for_school(school).filter(Q(group__curator=author) | Q(Exists(member)))
+        member = MentorGroupMember.objects.filter(group=OuterRef("group"), staff_id=staff)
+        return NetworkPairResult.objects.filter(Q(group__school_id=school) | Q(group__partner_school_id=school)).filter(
+            Q(group__curator_id=staff) | Q(Exists(member))
+        )
     if kind == "event":
-        return Event.objects.visible_to(staff_viewer(author)).exclude(status=Event.Status.CANCELLED)
+        return Event.objects.visible_to(viewer).exclude(status=Event.Status.CANCELLED)
     raise ValueError(kind)
+
+
+def linkable(*, kind, author):
+    """What `author` may point a recognition at, of one kind (the service's check)."""
+    return _linkable(kind, staff_viewer(author))
+
+
+# What the form shows of each kind, newest first.
+_OFFER_COLUMNS = {
+    "visit": (
+        "pk",
+        "topic",
+        "grade",
+        "starts_at",
+        "observed__last_name",
+        "observed__first_name",
+        "observed__patronymic",
+    ),
+    "team_outcome": ("pk", "title", "team__title"),
+    "material": ("pk", "title"),
+    "problem_day": ("pk", "theme", "working_title", "date"),
+    "network_result": ("pk", "title"),
+    "event": ("pk", "title", "starts_at"),
+}
+_OFFER_ORDER = {
+    "visit": ("-starts_at", "-pk"),
+    "team_outcome": ("-pk",),
+    "material": ("-published_at", "-pk"),
+    "problem_day": ("-date", "-pk"),
+    "network_result": ("-year", "-quarter", "-pk"),
+    "event": ("-starts_at", "-pk"),
+}
+
+
+@prepared_query
+def _linkable_rows(*, kind, networked):
+    viewer = Viewer.params(networked=networked)
+    return _linkable(kind, viewer).order_by(*_OFFER_ORDER[kind]).values(*_OFFER_COLUMNS[kind])
+
+
+def _only(prepared, shape, values):
+    """The values a prepared query of this shape takes (a kind reads only some of the viewer's)."""
+    slots = prepared._compiled(shape).slots
+    return {name: value for name, value in values.items() if name in slots}
 
 
 def _when(value, school):
     return value.astimezone(school.tzinfo).strftime("%d.%m.%Y")
 
 
-def link_options(*, author):
+def _offer_label(kind, row, school):
+    if kind == "visit":
+        teacher = short_name(row["observed__last_name"], row["observed__first_name"], row["observed__patronymic"])
+        return f"{row['topic']} ({row['grade']}), {teacher}, {_when(row['starts_at'], school)}"
+    if kind == "team_outcome":
+        return f"{row['title']} ({row['team__title']})"
+    if kind == "problem_day":
+        return f"{row['theme'] or row['working_title']}, {row['date']:%d.%m.%Y}"
+    if kind == "event":
+        return f"{row['title']}, {_when(row['starts_at'], school)}"
+    return row["title"]
+
+
+def link_options(*, viewer, school):
     """The form's list of things to point at: the latest of each kind, as
-    (kind, [(value, label), ...]) in the tree's order of branches."""
-    school = author.school
+    (kind, [(pk, label), ...]) in the tree's order of branches. A prepared query a kind."""
+    values = viewer.values()
     options = []
-    visits = (
-        linkable(kind="visit", author=author)
-        .select_related("observed")
-        .only(
-            "pk", "topic", "grade", "starts_at", "observed__last_name", "observed__first_name", "observed__patronymic"
-        )
-        .order_by("-starts_at", "-pk")[:LINKABLE_OFFERED]
-    )
-    options.append(
-        (
-            "visit",
-            [(v.pk, f"{v.topic} ({v.grade}), {v.observed.short_name}, {_when(v.starts_at, school)}") for v in visits],
-        )
-    )
-    outcomes = linkable(kind="team_outcome", author=author).select_related("team").order_by("-pk")[:LINKABLE_OFFERED]
-    options.append(("team_outcome", [(o.pk, f"{o.title} ({o.team.title})") for o in outcomes]))
-    materials = linkable(kind="material", author=author).only("pk", "title").order_by("-published_at", "-pk")
-    options.append(("material", [(m.pk, m.title) for m in materials[:LINKABLE_OFFERED]]))
-    days = linkable(kind="problem_day", author=author).order_by("-date", "-pk")[:LINKABLE_OFFERED]
-    options.append(("problem_day", [(d.pk, f"{d.title}, {d.date:%d.%m.%Y}") for d in days]))
-    results = linkable(kind="network_result", author=author).order_by("-year", "-quarter", "-pk")[:LINKABLE_OFFERED]
-    options.append(("network_result", [(r.pk, r.title) for r in results]))
-    events = linkable(kind="event", author=author).only("pk", "title", "starts_at").order_by("-starts_at", "-pk")
-    options.append(("event", [(e.pk, f"{e.title}, {_when(e.starts_at, school)}") for e in events[:LINKABLE_OFFERED]]))
+    for kind in LINK_FIELDS:
+        shape = {"kind": kind, **viewer.shape()}
+        rows = _linkable_rows.rows(shape=shape, limit=LINKABLE_OFFERED, **_only(_linkable_rows, shape, values))
+        options.append((kind, [(row["pk"], _offer_label(kind, row, school)) for row in rows]))
     return options
 
 
@@ -222,35 +279,68 @@ _PERSON_COLUMNS = (
 )
 
 
-def tree_leaves(*, viewer, school, year):
-    """The leaves of a year's tree seen from `school`, oldest first, each naming
-    the people who did not hide it. Two queries."""
-    rows = list(
+@prepared_query
+def _leaf_rows(*, networked):
+    viewer = Viewer.params(networked=networked)
+    return (
         Recognition.objects.visible_to(viewer)
         .shown()
-        .filter(year=year)
+        .filter(year=Param("year"))
         .order_by("created_at", "pk")
         .values(*_LEAF_COLUMNS)
     )
-    people_rows = (
-        RecognitionRecipient.objects.filter(recognition_id__in=[r["pk"] for r in rows], hidden_at__isnull=True)
+
+
+@prepared_query
+def _people_rows():
+    return (
+        RecognitionRecipient.objects.filter(recognition_id__any=ParamList("ids"), hidden_at__isnull=True)
         .order_by("staff__last_name", "staff__first_name", "pk")
         .values(*_PERSON_COLUMNS)
     )
-    return _leaves(rows, people_rows if rows else [], tz=school.tzinfo)
+
+
+@prepared_query
+def _newest_leaf(*, networked):
+    viewer = Viewer.params(networked=networked)
+    return (
+        Recognition.objects.visible_to(viewer)
+        .shown()
+        .filter(year=Param("year"), pk__gt=Param("after"))
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@prepared_query
+def _years(*, networked):
+    viewer = Viewer.params(networked=networked)
+    return Recognition.objects.visible_to(viewer).order_by("year").values_list("year", flat=True).distinct()
+
+
+def _seen_from(viewer):
+    """The values and shape of a prepared query of what `viewer` sees."""
+    values = {"school_id": viewer.school_id}
+    if viewer.network_id is not None:
+        values["network_id"] = viewer.network_id
+    return values, {"networked": viewer.network_id is not None}
+
+
+def tree_leaves(*, viewer, school, year):
+    """The leaves of a year's tree seen from `school`, oldest first, each naming
+    the people who did not hide it. Two prepared queries."""
+    values, shape = _seen_from(viewer)
+    rows = _leaf_rows.rows(shape=shape, year=year, **values)
+    people_rows = _people_rows.rows(ids=[r["pk"] for r in rows]) if rows else []
+    return _leaves(rows, people_rows, tz=school.tzinfo)
 
 
 def newest_leaf_id(*, viewer, year, after=0):
     """The id of the newest leaf of the year past `after`, or None: the live
-    screen's poll, one query on the index (school, year, id)."""
-    return (
-        Recognition.objects.visible_to(viewer)
-        .shown()
-        .filter(year=year, pk__gt=after)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    screen's poll, one prepared query on the index (school, year, id)."""
+    values, shape = _seen_from(viewer)
+    found = _newest_leaf.rows(shape=shape, limit=1, year=year, after=after, **values)
+    return found[0] if found else None
 
 
 def current_year(*, school):
@@ -260,7 +350,8 @@ def current_year(*, school):
 def tree_years(*, viewer, school):
     """The academic years with a tree to look at, the current one always, newest first."""
     current = current_year(school=school)
-    years = set(Recognition.objects.visible_to(viewer).order_by().values_list("year", flat=True).distinct())
+    values, shape = _seen_from(viewer)
+    years = set(_years.rows(shape=shape, **values))
     return sorted(years | {current}, reverse=True), current
 
 
@@ -268,18 +359,73 @@ def school_associations(*, school):
     return list(SubjectAssociation.objects.for_school(school).order_by("name").values_list("pk", "name"))
 
 
-def recognition_detail(*, viewer, school, pk):
-    """One recognition the viewer's school may see (hidden or not: the page decides),
-    as a Leaf with all its people, hidden ones marked, and the row itself. None outside."""
-    recognition = (
-        Recognition.objects.visible_to(viewer).select_related("author", "hidden_by", *LINK_FIELDS).filter(pk=pk).first()
-    )
-    if recognition is None:
-        return None, None
-    rows = Recognition.objects.filter(pk=pk).values(*_LEAF_COLUMNS)
-    people_rows = (
-        RecognitionRecipient.objects.filter(recognition_id=pk)
+@dataclass
+class Shown:
+    """One recognition as its page shows it: the leaf, and what the page decides with."""
+
+    leaf: Leaf
+    pk: int
+    school_id: int
+    author_id: int
+    year: int
+    is_network: bool
+    hidden_at: datetime.datetime | None
+    hidden_reason: str
+    link_field: str
+    link_ids: dict  # the linked thing's id, and the team's, group's, circle for its page
+
+
+_DETAIL_COLUMNS = (
+    *_LEAF_COLUMNS,
+    "year",
+    "author_id",
+    "hidden_at",
+    "hidden_reason",
+    "team_outcome__team_id",
+    "network_result__group_id",
+    "event__circle",
+    "material__circle",
+)
+
+
+@prepared_query
+def _detail_row(*, networked):
+    viewer = Viewer.params(networked=networked)
+    return Recognition.objects.visible_to(viewer).filter(pk=Param("pk")).values(*_DETAIL_COLUMNS)
+
+
+@prepared_query
+def _all_people_rows():
+    return (
+        RecognitionRecipient.objects.filter(recognition_id=Param("pk"))
         .order_by("staff__last_name", "staff__first_name", "pk")
         .values(*_PERSON_COLUMNS)
     )
-    return recognition, _leaves(rows, people_rows, tz=school.tzinfo)[0]
+
+
+def recognition_detail(*, viewer, school, pk):
+    """One recognition the viewer's school may see (hidden or not: the page decides),
+    with all its people, hidden ones marked. None outside. Two prepared queries."""
+    values, shape = _seen_from(viewer)
+    row = _detail_row.first(shape=shape, pk=pk, **values)
+    if row is None:
+        return None
+    leaf = _leaves([row], _all_people_rows.rows(pk=pk), tz=school.tzinfo)[0]
+    return Shown(
+        leaf=leaf,
+        pk=row["pk"],
+        school_id=row["school_id"],
+        author_id=row["author_id"],
+        year=row["year"],
+        is_network=row["is_network"],
+        hidden_at=row["hidden_at"],
+        hidden_reason=row["hidden_reason"],
+        link_field=leaf.link_kind,
+        link_ids={
+            **{name: row[f"{name}_id"] for name in LINK_FIELDS},
+            "team": row["team_outcome__team_id"],
+            "group": row["network_result__group_id"],
+            "event_circle": row["event__circle"],
+            "material_circle": row["material__circle"],
+        },
+    )

@@ -21,6 +21,7 @@ from apps.core.tenancy import request_viewer, school_view
 from . import selectors, services, tree
 from .forms import ModerateForm, RecognitionForm
 from .hint import praise_words_for_page, recognition_text_is_vague
+from .markup import leaf_items_html
 from .models import Recognition
 
 BY = ("forms", "associations")
@@ -72,8 +73,7 @@ def tree_page(request):
         "recognition/tree.html",
         {
             "svg": svg,
-            "branches": [b for b in branches if b.leaves],
-            "leaves": leaves,
+            "branches": [(b.label, leaf_items_html(b.leaves)) for b in branches if b.leaves],
             "years": years,
             "year": year,
             "current": current,
@@ -101,7 +101,7 @@ def live(request):
         "recognition/live.html",
         {
             "svg": svg,
-            "feed": leaves[::-1][:FEED_SIZE],
+            "feed": leaf_items_html(leaves[::-1][:FEED_SIZE]),
             "after": max((leaf.pk for leaf in leaves), default=0),
             "by": by,
             "year": current,
@@ -139,7 +139,7 @@ def live_leaves(request):
         "recognition/_live_update.html",
         {
             "svg": svg,
-            "feed": leaves[::-1][:FEED_SIZE],
+            "feed": leaf_items_html(leaves[::-1][:FEED_SIZE]),
             "after": max((leaf.pk for leaf in leaves), default=after or 0),
             "new_after": after,
             "by": by,
@@ -154,7 +154,7 @@ def create(request):
     if staff is None:
         return render(request, "recognition/no_card.html")
     from_live = request.GET.get("from") == "live"
-    form = RecognitionForm(request.POST or None, author=staff)
+    form = RecognitionForm(request.POST or None, viewer=request_viewer(request), school=request.school)
     if request.method == "POST" and form.is_valid():
         kind, pk = form.cleaned_data["link"]
         try:
@@ -188,77 +188,79 @@ def create(request):
 
 
 def _found(request, pk):
-    """The recognition and its leaf, as this person may see them; 404 otherwise.
+    """The recognition as this person may see it; 404 otherwise.
 
     A name its person hid is seen by nobody else; a recognition every named
     person hid, or one the administration hid, leaves the pages of everyone but
     its people, its author (for an administration's hiding) and the moderators."""
-    recognition, leaf = selectors.recognition_detail(viewer=request_viewer(request), school=request.school, pk=pk)
-    if recognition is None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(str(Recognition._meta.verbose_name)) from None
+    shown = selectors.recognition_detail(viewer=request_viewer(request), school=request.school, pk=pk)
+    if shown is None:
         raise Http404(str(Recognition._meta.verbose_name))
+    leaf = shown.leaf
     me = request.staff.pk if request.staff is not None else None
-    is_recipient = any(person.staff_id == me for person in leaf.people)
-    if not is_recipient and all(person.hidden for person in leaf.people):
+    shown.is_recipient = any(person.staff_id == me for person in leaf.people)
+    if not shown.is_recipient and all(person.hidden for person in leaf.people):
         raise Http404(str(Recognition._meta.verbose_name))
     moderator = request.membership.can("recognition.moderate")
-    if recognition.hidden_at is not None and not (is_recipient or recognition.author_id == me or moderator):
+    if shown.hidden_at is not None and not (shown.is_recipient or shown.author_id == me or moderator):
         raise Http404(str(Recognition._meta.verbose_name))
     leaf.people = [person for person in leaf.people if not person.hidden or person.staff_id == me]
-    return recognition, leaf, is_recipient, moderator
+    return shown
 
 
 @school_view()
 def detail(request, pk):
-    recognition, leaf, is_recipient, moderator = _found(request, pk)
+    shown = _found(request, pk)
     me = request.staff.pk if request.staff is not None else None
     return render(
         request,
         "recognition/detail.html",
         {
-            "recognition": recognition,
-            "leaf": leaf,
-            "me": me,
-            "is_recipient": is_recipient,
-            "hid_myself": any(p.staff_id == me and p.hidden for p in leaf.people),
-            "moderator": moderator,
-            "link_url": _link_url(request, recognition, is_involved=is_recipient or recognition.author_id == me),
+            "recognition": shown,
+            "leaf": shown.leaf,
+            "is_recipient": shown.is_recipient,
+            "hid_myself": any(p.staff_id == me and p.hidden for p in shown.leaf.people),
+            "link_url": _link_url(request, shown, is_involved=shown.is_recipient or shown.author_id == me),
         },
     )
 
 
-def _link_url(request, recognition, *, is_involved):
+def _link_url(request, shown, *, is_involved):
     """Where the linked thing opens, for those its own page lets in: a lesson and
     a pair's result for their people (the author and those recognised, here); a
     team, a day, a seminar or a material of the viewer's own school for its staff."""
-    kind = recognition.link_field
+    kind, ids = shown.link_field, shown.link_ids
     if not kind:
         return ""
-    own = recognition.school_id == request.school.pk
+    own = shown.school_id == request.school.pk
     if kind == "visit" and is_involved:
-        return reverse("visits:detail", args=[recognition.visit_id])
+        return reverse("visits:detail", args=[ids["visit"]])
     if kind == "network_result" and is_involved:
-        return reverse("mentoring:group_detail", args=[recognition.network_result.group_id])
+        return reverse("mentoring:group_detail", args=[ids["group"]])
     if kind == "team_outcome" and own:
-        return reverse("teams:team_detail", args=[recognition.team_outcome.team_id])
+        return reverse("teams:team_detail", args=[ids["team"]])
     if kind == "problem_day" and own:
-        return reverse("problemdays:day_detail", args=[recognition.problem_day_id])
-    if kind == "event" and (own or recognition.event.circle == "network"):
-        return reverse("network_events:detail", args=[recognition.event_id])
-    if kind == "material" and (
-        (own and recognition.material.circle in ("school", "network")) or recognition.material.circle == "network"
-    ):
-        return reverse("community:material_detail", args=[recognition.material_id])
+        return reverse("problemdays:day_detail", args=[ids["problem_day"]])
+    if kind == "event" and (own or ids["event_circle"] == "network"):
+        return reverse("network_events:detail", args=[ids["event"]])
+    circle = ids["material_circle"]
+    if kind == "material" and ((own and circle in ("school", "network")) or circle == "network"):
+        return reverse("community:material_detail", args=[ids["material"]])
     return ""
 
 
 @require_POST
 @school_view()
 def hide_self(request, pk):
-    recognition, _leaf, is_recipient, _moderator = _found(request, pk)
-    if not is_recipient:
+    shown = _found(request, pk)
+    if not shown.is_recipient:
         raise PermissionDenied("only a person the recognition names hides it for themselves")
-    show = request.POST.get("show") == "1"
-    if show:
+    recognition = Recognition.objects.get(pk=shown.pk)
+    if request.POST.get("show") == "1":
         services.recognition_show_self(recognition=recognition, staff=request.staff)
         messages.success(request, _("Your name is on the leaf again."))
     else:
@@ -269,7 +271,8 @@ def hide_self(request, pk):
 
 @school_view("recognition.moderate")
 def moderate(request, pk):
-    recognition, leaf, _is_recipient, _moderator = _found(request, pk)
+    shown = _found(request, pk)
+    recognition = Recognition.objects.get(pk=shown.pk)
     form = ModerateForm(request.POST or None)
     if request.method == "POST":
         if recognition.hidden_at is not None:
@@ -293,4 +296,4 @@ def moderate(request, pk):
             else:
                 messages.success(request, _("The recognition is hidden; the reason is in the audit trail."))
                 return redirect("recognition:detail", recognition.pk)
-    return render(request, "recognition/moderate.html", {"recognition": recognition, "leaf": leaf, "form": form})
+    return render(request, "recognition/moderate.html", {"recognition": recognition, "leaf": shown.leaf, "form": form})
