@@ -4,7 +4,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from apps.accounts.models import School
 from apps.community.models import Material
@@ -301,14 +301,16 @@ def _people_rows():
 
 
 @prepared_query
-def _newest_leaf(*, networked):
+def _tree_state(*, networked):
     viewer = Viewer.params(networked=networked)
     return (
         Recognition.objects.visible_to(viewer)
         .shown()
-        .filter(year=Param("year"), pk__gt=Param("after"))
-        .order_by("-pk")
-        .values_list("pk", flat=True)
+        .filter(year=Param("year"))
+        .order_by()
+        .values("year")
+        .annotate(newest=Max("pk"), leaves=Count("pk"))
+        .values_list("newest", "leaves")
     )
 
 
@@ -335,12 +337,13 @@ def tree_leaves(*, viewer, school, year):
     return _leaves(rows, people_rows, tz=school.tzinfo)
 
 
-def newest_leaf_id(*, viewer, year, after=0):
-    """The id of the newest leaf of the year past `after`, or None: the live
-    screen's poll, one prepared query on the index (school, year, id)."""
+def tree_state(*, viewer, year):
+    """(the newest leaf's id, how many leaves) of the year's tree: what the live
+    screen's poll compares with what it shows. A leaf grown, hidden or shown again
+    changes it. One prepared query on the index (school, year, id)."""
     values, shape = _seen_from(viewer)
-    found = _newest_leaf.rows(shape=shape, limit=1, year=year, after=after, **values)
-    return found[0] if found else None
+    found = _tree_state.rows(shape=shape, year=year, **values)
+    return tuple(found[0]) if found else (0, 0)
 
 
 def current_year(*, school):

@@ -103,6 +103,7 @@ def live(request):
             "svg": svg,
             "feed": leaf_items_html(leaves[::-1][:FEED_SIZE]),
             "after": max((leaf.pk for leaf in leaves), default=0),
+            "leaves": len(leaves),
             "by": by,
             "year": current,
             "qr": mark_safe(_qr_svg(address, _("QR code of the form"))),  # nosec B308 B703 - segno's SVG of our own URL
@@ -112,11 +113,20 @@ def live(request):
     )
 
 
+def _whole(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number < 2**63 else None
+
+
 @school_view()
 def live_leaves(request):
-    """What the live screen asks every few seconds: nothing (204, one indexed
-    query) until a leaf newer than `after` grows; then the tree again with the new
-    leaves growing in, the feed, and the poll with the newest id."""
+    """What the live screen asks every few seconds, with the newest leaf it shows
+    (`after`) and how many (`leaves`): nothing (204, one indexed query) until a
+    leaf grows or is hidden; then the tree again, the new leaves growing in, the
+    feed, and the poll with the new state."""
     by = _by(request)
     if request.headers.get("HX-Request") != "true":
         # A part of the live screen, not a page: a browser that opens it lands on the screen.
@@ -125,13 +135,10 @@ def live_leaves(request):
     after = None
     if "after" in request.GET:
         # Without `after` (a screen that lost its place): the whole tree as it is.
-        try:
-            after = int(request.GET["after"])
-        except ValueError:
-            return HttpResponseBadRequest("after: the id of the newest leaf shown")
-        if not 0 <= after < 2**63:
-            return HttpResponseBadRequest("after: the id of the newest leaf shown")
-        if selectors.newest_leaf_id(viewer=request_viewer(request), year=current, after=after) is None:
+        after, shown = _whole(request.GET["after"]), _whole(request.GET.get("leaves", "0"))
+        if after is None or shown is None:
+            return HttpResponseBadRequest("after, leaves: the newest leaf shown and how many")
+        if selectors.tree_state(viewer=request_viewer(request), year=current) == (after, shown):
             return HttpResponse(status=204)
     leaves, _branches_drawn, svg = _drawn(request, year=current, by=by, new_after=after)
     return render(
@@ -140,8 +147,8 @@ def live_leaves(request):
         {
             "svg": svg,
             "feed": leaf_items_html(leaves[::-1][:FEED_SIZE]),
-            "after": max((leaf.pk for leaf in leaves), default=after or 0),
-            "new_after": after,
+            "after": max((leaf.pk for leaf in leaves), default=0),
+            "leaves": len(leaves),
             "by": by,
             "poll_seconds": POLL_SECONDS,
         },

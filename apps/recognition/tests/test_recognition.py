@@ -355,32 +355,41 @@ def test_the_live_screen_shows_a_qr_code_of_the_form_and_polls_for_new_leaves(au
     assert 'data-hx-trigger="every 2s"' in page
 
 
-def test_the_poll_answers_204_until_a_newer_leaf_grows(author, colleague, django_assert_num_queries):
+def test_the_poll_answers_204_until_a_leaf_grows_or_is_hidden(
+    author, colleague, main_school, django_assert_num_queries
+):
     first = _create(author, [colleague])
     client = client_for(author.user)
     url = reverse("recognition:live_leaves")
-    client.get(url, {"after": first.pk}, **HTMX)  # the session and the person, read once
-    with django_assert_num_queries(_poll_queries(client, url, first.pk)):
-        assert client.get(url, {"after": first.pk}, **HTMX).status_code == 204
+    state = {"after": first.pk, "leaves": 1}
+    client.get(url, state, **HTMX)  # the session and the person, read once
+    with django_assert_num_queries(_poll_queries(client, url, state)):
+        assert client.get(url, state, **HTMX).status_code == 204
     second = _create(author, [colleague], text="За разбор урока геометрии в 8А и план следующего шага")
-    response = client.get(url, {"after": first.pk}, **HTMX)
+    response = client.get(url, state, **HTMX)
     assert response.status_code == 200
     body = response.content.decode()
-    assert f'data-after="{second.pk}"' in body
+    assert f'data-after="{second.pk}"' in body and "leaves=2" in body
     assert 'data-hx-swap-oob="true"' in body
     assert re.search(rf'class="leaf leaf-new" data-leaf="{second.pk}"', body)
     assert f'class="leaf" data-leaf="{first.pk}"' in body
-    assert client.get(url, {"after": second.pk}, **HTMX).status_code == 204
+    state = {"after": second.pk, "leaves": 2}
+    assert client.get(url, state, **HTMX).status_code == 204
+    # Hidden by the administration during the meeting: the screen drops the leaf at the next poll.
+    director = person(main_school, Role.ADMINISTRATOR)
+    services.recognition_hide(recognition=second, user=director.user, school=main_school, reason="Не по делу")
+    body = client.get(url, state, **HTMX).content.decode()
+    assert f'data-leaf="{second.pk}"' not in body and f'data-after="{first.pk}"' in body and "leaves=1" in body
 
 
-def _poll_queries(client, url, after):
+def _poll_queries(client, url, state):
     """The queries of an empty poll: the request's own (session, membership, card)
     plus exactly one for the leaves."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        client.get(url, {"after": after}, **HTMX)
+        client.get(url, state, **HTMX)
     leaves = [q for q in captured.captured_queries if "recognition_recognition" in q["sql"]]
     assert len(leaves) == 1, leaves
     return len(captured.captured_queries)
@@ -392,6 +401,7 @@ def test_the_poll_is_not_a_page_and_refuses_a_bad_after(author):
     assert client.get(url)["Location"].startswith(reverse("recognition:live"))
     assert client.get(url, {"after": "abc"}, **HTMX).status_code == 400
     assert client.get(url, {"after": "-1"}, **HTMX).status_code == 400
+    assert client.get(url, {"after": "1", "leaves": "x"}, **HTMX).status_code == 400
     assert client.get(url, **HTMX).status_code == 200  # no `after`: the whole tree
 
 
