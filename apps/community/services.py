@@ -8,7 +8,7 @@ up through `visible_to`, so it refuses what the person may not see.
 
 import os
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.core.tenancy import Circle
 from apps.core.typography import quoted
 from apps.core.uploads import validate_upload
+from apps.core.validation import full_clean_on_fields
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -35,22 +36,21 @@ def clean_text(value):
     return (value or "").translate(SNIPPET_MARKERS)
 
 
-def _errors_on_fields(error):
-    if not hasattr(error, "error_dict"):
-        return error
-    errors = {}
-    for name, items in error.error_dict.items():
-        for item in items:
-            target = VIOLATION_FIELDS.get(item.code, name) if name == NON_FIELD_ERRORS else name
-            errors.setdefault(target, []).append(item)
-    return ValidationError(errors)
-
-
 def _full_clean(instance, **kwargs):
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        raise _errors_on_fields(error) from None
+    """full_clean(), with a database constraint's violation shown next to its field."""
+    full_clean_on_fields(instance, VIOLATION_FIELDS, **kwargs)
+
+
+def circles_open_to(*, school, author):
+    """The circles this author may choose, in the order the forms offer them: the
+    association only as a member of one, the network only in a network of schools."""
+    circles = [Circle.DRAFT]
+    if author is not None and author.association_id is not None:
+        circles.append(Circle.ASSOCIATION)
+    circles.append(Circle.SCHOOL)
+    if school.network_id is not None:
+        circles.append(Circle.NETWORK)
+    return circles
 
 
 def _check_circle(*, school, author, circle):

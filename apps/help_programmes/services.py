@@ -10,11 +10,17 @@ from apps.community.models import Material
 from apps.core.dates import academic_year_of, school_today
 from apps.core.forms import check_dates
 from apps.core.tenancy import Circle
+from apps.core.validation import full_clean_on_fields
 
-from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
+from .models import VIOLATION_FIELDS, Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
 # How far from the school's today a milestone's date may lie (the form offers the same window).
 MILESTONE_YEARS = {"back": 1, "ahead": 2}
+
+
+def _full_clean(instance):
+    """full_clean(), with a database constraint's violation shown next to its field."""
+    full_clean_on_fields(instance, VIOLATION_FIELDS)
 
 
 def programme_years(school):
@@ -54,7 +60,7 @@ def programme_create(*, leader_school, supported_school, year, title, goal=""):
         title=title,
         goal=goal,
     )
-    programme.full_clean()
+    _full_clean(programme)
     programme.save()
     return programme
 
@@ -62,7 +68,7 @@ def programme_create(*, leader_school, supported_school, year, title, goal=""):
 def programme_update(*, programme, title, goal=""):
     _require_open(programme)
     programme.title, programme.goal = title, goal
-    programme.full_clean()
+    _full_clean(programme)
     programme.save(update_fields=["title", "goal"])
     return programme
 
@@ -77,7 +83,7 @@ def programme_agree(*, programme):
         raise ValidationError(_("Name the difficulties and the forms of help before agreeing the programme."))
     programme.status = Programme.Status.AGREED
     programme.agreed_on = school_today(programme.leader_school)
-    programme.full_clean()
+    _full_clean(programme)
     programme.save(update_fields=["status", "agreed_on"])
     return programme
 
@@ -91,7 +97,7 @@ def difficulty_save(*, programme, text, tag=None, difficulty=None):
     if difficulty.programme_id != programme.pk:
         raise ValidationError(_("The difficulty belongs to another programme."))
     difficulty.text, difficulty.tag = text.strip(), tag
-    difficulty.full_clean()
+    _full_clean(difficulty)
     difficulty.save()
     return difficulty
 
@@ -162,7 +168,7 @@ def help_form_save(
     help_form = help_form or HelpForm(programme=programme)
     help_form.kind, help_form.description = kind, description
     help_form.difficulty, help_form.group, help_form.team = difficulty, group, team
-    help_form.full_clean()
+    _full_clean(help_form)
     help_form.save()
     if materials is not None:
         help_form.materials.set(materials)
@@ -185,7 +191,7 @@ def responsible_add(*, programme, staff, side, role=""):
     if not staff.is_active:
         raise ValidationError({"staff": _("%(name)s no longer works at the school.") % {"name": staff}})
     responsible = Responsible(programme=programme, staff=staff, side=side, role=role)
-    responsible.full_clean()
+    _full_clean(responsible)
     responsible.save()
     return responsible
 
@@ -208,7 +214,7 @@ def milestone_save(*, programme, title, due_on, responsible=None, note="", miles
         raise ValidationError(errors)
     milestone = milestone or HelpMilestone(programme=programme)
     milestone.title, milestone.due_on, milestone.responsible, milestone.note = title, due_on, responsible, note
-    milestone.full_clean()
+    _full_clean(milestone)
     milestone.save()
     return milestone
 
@@ -222,7 +228,7 @@ def milestone_done(*, milestone, note=None, done_on=None):
     milestone.done_on = done_on or school_today(school)
     if note is not None:
         milestone.note = note
-    milestone.full_clean()
+    _full_clean(milestone)
     milestone.save(update_fields=["done_on", "note"])
     return milestone
 
@@ -251,6 +257,6 @@ def programme_review(*, programme, results, review_leader=None, review_supported
             raise ValidationError(missing)
         programme.status = Programme.Status.REVIEWED
         programme.reviewed_on = school_today(programme.leader_school)
-    programme.full_clean()
+    _full_clean(programme)
     programme.save(update_fields=["review_leader", "review_supported", "results", "status", "reviewed_on"])
     return programme

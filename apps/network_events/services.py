@@ -3,7 +3,7 @@ list, attendance. Registration counts places: it locks the event row
 (select_for_update), so two people taking the last place at once get one place
 and one turn on the waiting list."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from apps.community.models import Material
 from apps.core.tenancy import Circle, Viewer
 from apps.core.typography import quoted
-from apps.core.validation import text_lengths_check
+from apps.core.validation import full_clean_on_fields, text_lengths_check
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
@@ -35,15 +35,7 @@ EDITABLE = (
 
 def _full_clean(instance):
     """full_clean, with each violated constraint's error shown on its field."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        errors = {}
-        for name, items in error.error_dict.items():
-            for item in items:
-                target = VIOLATION_FIELDS.get(item.code, name) if name == NON_FIELD_ERRORS else name
-                errors.setdefault(target, []).append(item)
-        raise ValidationError(errors) from None
+    full_clean_on_fields(instance, VIOLATION_FIELDS)
 
 
 def staff_viewer(staff):

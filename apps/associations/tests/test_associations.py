@@ -122,6 +122,28 @@ def test_a_network_association_joins_only_associations_of_the_network(associatio
         services.network_association_member_remove(member=lead_member)
 
 
+def test_a_taken_network_association_name_shows_on_its_field(association, school, administrator):
+    network = SchoolNetworkFactory()
+    school.network = network
+    school.save()
+    name = "Сетевое МО словесников"
+    services.network_association_create(
+        network=network, name=name, subject_name="Русский язык", lead_association=association
+    )
+    with pytest.raises(ValidationError) as error:
+        services.network_association_member_add(
+            network_association=NetworkAssociationMember.objects.get().network_association, association=association
+        )
+    assert "association" in error.value.error_dict
+    response = client_for(administrator).post(
+        reverse("associations:network_create"),
+        {"name": name, "subject_name": "Литература", "lead_association": association.pk},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["name"] and not form.non_field_errors()
+
+
 # --- who sees what ---------------------------------------------------------------------------------------
 
 
