@@ -29,17 +29,22 @@ VIOLATION_FIELDS = {
 }
 
 
-class NetworkAssociationQuerySet(SchoolScopedQuerySet):
-    """A network association belongs to the lead association's school and is seen
-    by every school whose association is a member of it."""
+def seen_in_school(school_id):
+    """The network associations seen in a school (an id or a prepared query's `Param`):
+    its own, and those one of its associations is a member of."""
+    members = NetworkAssociationMember.objects.filter(
+        network_association=OuterRef("pk"), association__school_id=school_id
+    )
+    return Q(school_id=school_id) | Exists(members)
 
-    def for_school(self, school):
-        if school is None:
-            return self.none()
-        members = NetworkAssociationMember.objects.filter(
-            network_association=OuterRef("pk"), association__school=school
-        )
-        return self.filter(Q(school=school) | Exists(members))
+
+class NetworkAssociationQuerySet(SchoolScopedQuerySet):
+    """A network association belongs to the lead association's school (`for_school`:
+    the rows the school owns, as the name sweep of an erasure reads them) and is seen
+    by every school whose association is a member of it (`seen_in_school`)."""
+
+    def seen_in_school(self, school_id):
+        return self.filter(seen_in_school(school_id))
 
 
 class NetworkAssociation(models.Model):

@@ -50,11 +50,7 @@ def associations_of_school(*, school, year):
 
 @prepared_query
 def _school_networks(*, member_only):
-    # The school's own network associations and those its associations are members of.
-    members = NetworkAssociationMember.objects.filter(
-        network_association=OuterRef("pk"), association__school_id=Param("school_id")
-    )
-    rows = NetworkAssociation.objects.filter(Q(school_id=Param("school_id")) | Exists(members))
+    rows = NetworkAssociation.objects.seen_in_school(Param("school_id"))
     if member_only:
         rows = rows.filter(members__association_id=Param("association_id"))
     return rows.select_related("lead_association__school").order_by("name", "pk")
@@ -235,11 +231,9 @@ def meeting_detail(*, meeting):
 
 @prepared_query
 def _network_association_for_page():
-    members = NetworkAssociationMember.objects.filter(
-        network_association=OuterRef("pk"), association__school_id=Param("school_id")
-    )
     return (
-        NetworkAssociation.objects.filter(Q(school_id=Param("school_id")) | Exists(members), pk=Param("pk"))
+        NetworkAssociation.objects.seen_in_school(Param("school_id"))
+        .filter(pk=Param("pk"))
         .select_related("lead_association", "network")
         .order_by()
     )
