@@ -54,14 +54,13 @@ def circles_open_to(*, school, author):
 
 
 def _check_circle(*, school, author, circle):
-    """The circles this author may choose: the network only in a network of schools,
-    the association only as a member of one."""
-    if circle not in Circle.values:
-        raise ValidationError({"circle": _("Choose who sees it.")})
-    if circle == Circle.NETWORK and school.network_id is None:
+    if circle in circles_open_to(school=school, author=author):
+        return
+    if circle == Circle.NETWORK:
         raise ValidationError({"circle": _("Your school is not in a network of schools.")})
-    if circle == Circle.ASSOCIATION and author.association_id is None:
+    if circle == Circle.ASSOCIATION:
         raise ValidationError({"circle": _("You are not a member of a methodical association.")})
+    raise ValidationError({"circle": _("Choose who sees it.")})
 
 
 def _apply_circle(row, *, circle):

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory, UserFactory
 from apps.community import services
+from apps.community.forms import MaterialForm
 from apps.community.models import Answer, Material, MaterialComment
 from apps.community.selectors import material_versions, version_diff
 from apps.core.tenancy import Circle, Viewer
@@ -73,6 +74,22 @@ def test_network_circle_only_in_a_network_and_association_only_for_a_member():
     services.material_withdraw(material=material, author=networked)
     material.refresh_from_db()
     assert material.circle == Circle.DRAFT
+
+
+@pytest.mark.parametrize("networked", [False, True])
+@pytest.mark.parametrize("member", [False, True])
+def test_the_form_offers_exactly_the_circles_the_service_accepts(networked, member):
+    school = SchoolFactory(network=SchoolNetworkFactory() if networked else None)
+    author = _person(school) if member else _person(school, association=None)
+    offered = {value for value, _label in MaterialForm(school=school, staff=author).fields["circle"].choices}
+    accepted = set()
+    for circle in Circle.values:
+        try:
+            _create(author, circle=circle)
+        except ValidationError:
+            continue
+        accepted.add(circle)
+    assert offered == accepted
 
 
 def test_tags_and_subject_of_another_school_are_refused():
