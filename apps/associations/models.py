@@ -176,14 +176,17 @@ class YearPlan(models.Model):
         return f"{self.association or self.network_association}, {self.year}/{self.year + 1}"
 
 
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
 @bounded_texts
 class Meeting(models.Model):
     """«Заседание» of an association: planned, then held (attendance, minutes), or cancelled."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        HELD = "held", _("held")
-        CANCELLED = "cancelled", _("cancelled")
+    Status = MeetingStatus
 
     plan = models.ForeignKey(YearPlan, verbose_name=_("year plan"), related_name="meetings", on_delete=models.CASCADE)
     school = models.ForeignKey(School, verbose_name=_("school"), related_name="+", on_delete=models.CASCADE)
@@ -231,7 +234,7 @@ class Meeting(models.Model):
                 violation_error_message=_("Minutes are written for a held meeting."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["planned", "held", "cancelled"]), name="meeting_status_known"
+                condition=Q(status__in=MeetingStatus.values), name="meeting_status_known"
             ),
             models.CheckConstraint(condition=Q(number__gt=0), name="meeting_number_positive"),
         ]
