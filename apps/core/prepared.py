@@ -67,7 +67,7 @@ from django.db.models import Expression, Field, ForeignObject, Lookup
 from django.db.models.sql import Query
 from psycopg2.extensions import adapt
 
-__all__ = ["Param", "ParamList", "PreparedQueryError", "execute_prepared", "prepared_query"]
+__all__ = ["Param", "ParamList", "PreparedQueryError", "execute_named", "execute_prepared", "prepared_query"]
 
 logger = logging.getLogger(__name__)
 
@@ -537,6 +537,25 @@ def execute_prepared(cursor, sql, params=()):
         return
     if logged is not None:
         _log_plain(wrapper, logged, sql, params)
+
+
+_NAMED = re.compile(r"%%|%\((\w+)\)s")
+
+
+def execute_named(cursor, sql, params):
+    """`cursor.execute(sql, params)` of a query with named parameters (`%(name)s`; names
+    the SQL does not use are ignored), run as a prepared statement (`execute_prepared`):
+    the dashboards' figures join a dozen tables, and PostgreSQL planned them (5–8 ms) on
+    every request, longer than they ran."""
+    names = []
+
+    def positional(match):
+        if match.group(1) is None:
+            return "%%"
+        names.append(match.group(1))
+        return "%s"
+
+    execute_prepared(cursor, _NAMED.sub(positional, sql), [params[name] for name in names])
 
 
 def _log_plain(wrapper, logged, sql, params):

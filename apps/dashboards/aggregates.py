@@ -9,14 +9,13 @@ defined in docs/features/dashboards.md#participation.
 """
 
 import functools
-import re
 
 from django.db import connection
 from django.utils import timezone
 
 from apps.associations.models import Meeting, MeetingAttendance
 from apps.community.models import Answer, Material, MaterialComment, MaterialVersion
-from apps.core.prepared import execute_prepared
+from apps.core.prepared import execute_named
 from apps.core.sql import condition_sql, sql_param
 from apps.core.tenancy import Circle
 from apps.mentoring.models import MentorGroup, MentorGroupMember
@@ -101,24 +100,6 @@ def _rules():
 
 def _rule(name):
     return _rules()[0][name]
-
-
-_NAMED = re.compile(r"%%|%\((\w+)\)s")
-
-
-def execute_named(cursor, sql, params):
-    """`cursor.execute(sql, params)` of a query with named parameters, run as a prepared
-    statement: the figures' queries join a dozen tables, and PostgreSQL planned them
-    (5–8 ms) on every request, longer than they ran."""
-    names = []
-
-    def positional(match):
-        if match.group(1) is None:
-            return "%%"
-        names.append(match.group(1))
-        return "%s"
-
-    execute_prepared(cursor, _NAMED.sub(positional, sql), [params[name] for name in names])
 
 
 def _rows(sql, params):
