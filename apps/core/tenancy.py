@@ -114,14 +114,28 @@ class Viewer:
             association_ids=ParamList("association_ids"),
         )
 
+    @classmethod
+    def of_staff(cls, staff, *, school=None):
+        """Who looks with the staff card `staff` (None: a member without a card) in
+        `school` (by default the card's)."""
+        school = school if school is not None else staff.school
+        association_id = getattr(staff, "association_id", None)
+        return cls(
+            school_id=school.pk,
+            network_id=school.network_id,
+            staff_id=staff.pk if staff is not None else None,
+            association_ids=(association_id,) if association_id is not None else (),
+        )
+
     def shape(self):
         return {"networked": self.network_id is not None}
 
     def values(self):
-        """The run-time values for a query built from `Viewer.params(**self.shape())`."""
+        """The run-time values for a query built from `Viewer.params(**self.shape())`.
+        Without a card the staff id is 0, which no card has: nothing is one's own."""
         values = {
             "school_id": self.school_id,
-            "staff_id": self.staff_id,
+            "staff_id": self.staff_id if self.staff_id is not None else 0,
             "association_ids": list(self.association_ids),
         }
         if self.network_id is not None:
@@ -136,13 +150,7 @@ def request_viewer(request):
     if viewer is None:
         school = getattr(request, "school", None)
         staff = getattr(request, "staff", None)
-        association_id = getattr(staff, "association_id", None)
-        viewer = Viewer(
-            school_id=school.pk if school is not None else None,
-            network_id=getattr(school, "network_id", None),
-            staff_id=staff.pk if staff is not None else None,
-            association_ids=(association_id,) if association_id is not None else (),
-        )
+        viewer = Viewer(school_id=None) if school is None else Viewer.of_staff(staff, school=school)
         request._circle_viewer = viewer
     return viewer
 

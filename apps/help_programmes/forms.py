@@ -187,8 +187,6 @@ class HelpFormForm(forms.Form):
         super().__init__(*args, **kwargs)
         two = _two(programme)
         values = viewer.values()
-        if values["staff_id"] is None:
-            values["staff_id"] = 0  # nobody's card: no material is one's own
         # What the person may see of the two schools' shared materials (never a draft).
         _offer(
             self,

@@ -38,16 +38,6 @@ def _full_clean(instance):
     full_clean_on_fields(instance, VIOLATION_FIELDS)
 
 
-def staff_viewer(staff):
-    """What a person sees of events, from their card (a service's check of the view's rule)."""
-    return Viewer(
-        school_id=staff.school_id,
-        network_id=staff.school.network_id,
-        staff_id=staff.pk,
-        association_ids=(staff.association_id,) if staff.association_id else (),
-    )
-
-
 def _url(event):
     return reverse("network_events:detail", args=[event.pk])
 
@@ -263,7 +253,7 @@ def registration_create(*, event, staff, now=None):
     event = _locked(event)
     if not event.is_open or event.starts_at <= now:
         raise ValidationError(_("Registration for this event is closed."))
-    if not Event.objects.visible_to(staff_viewer(staff)).filter(pk=event.pk).exists():
+    if not Event.objects.visible_to(Viewer.of_staff(staff)).filter(pk=event.pk).exists():
         raise ValidationError(_("This event is not open to you."))
     registration = Registration.objects.filter(event=event, staff=staff).first()
     if registration is not None and registration.status != Registration.Status.CANCELLED:
@@ -340,7 +330,7 @@ def event_material_attach(*, event, material, staff):
     circle still decides who sees it on the event page."""
     if event.status == Event.Status.CANCELLED:
         raise ValidationError(_("Materials are not attached to a cancelled event."))
-    visible = Material.objects.visible_to(staff_viewer(staff)).exclude(circle=Circle.DRAFT)
+    visible = Material.objects.visible_to(Viewer.of_staff(staff)).exclude(circle=Circle.DRAFT)
     if not visible.filter(pk=material.pk).exists():
         raise ValidationError({"material": _("Choose a shared material you can see.")})
     if EventMaterial.objects.filter(event=event, material=material).exists():

@@ -6,7 +6,7 @@ import datetime
 from django.urls import reverse
 
 from apps.community.tests.factories import MaterialFactory
-from apps.core.tenancy import Circle
+from apps.core.tenancy import Circle, Viewer
 from apps.network_events import services
 from apps.network_events.selectors import calendar_page_events, event_detail
 from apps.staff.tests.factories import StaffMemberFactory
@@ -24,7 +24,7 @@ def test_the_event_comes_with_its_leads_in_one_query(main_school, partner_school
     ]
     event = EventFactory(school=main_school, circle="network", created_by=organiser, leads=leads)
     with django_assert_num_queries(1):
-        found = event_detail(viewer=services.staff_viewer(organiser), pk=event.pk)
+        found = event_detail(viewer=Viewer.of_staff(organiser), pk=event.pk)
         names = [lead.last_name for lead in found.leads.all()]
         school_ids = [lead.school_id for lead in found.leads.all()]
     assert names == ["Андреева", "Яковлева"]
@@ -34,7 +34,7 @@ def test_the_event_comes_with_its_leads_in_one_query(main_school, partner_school
 def test_an_event_without_leads_has_none(main_school):
     organiser = person(main_school)
     event = EventFactory(school=main_school, created_by=organiser)
-    assert list(event_detail(viewer=services.staff_viewer(organiser), pk=event.pk).leads.all()) == []
+    assert list(event_detail(viewer=Viewer.of_staff(organiser), pk=event.pk).leads.all()) == []
 
 
 def test_two_schools_people_asked_in_turn_get_their_own_calendar_events(main_school, partner_school):
