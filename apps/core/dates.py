@@ -21,6 +21,17 @@ def school_today(school, now: datetime.datetime | None = None) -> datetime.date:
     return (now or timezone.now()).astimezone(school.tzinfo).date()
 
 
+def eve_candidate_days(now: datetime.datetime) -> list[datetime.date]:
+    """The days that are "tomorrow" somewhere in Russia (UTC+2 … UTC+12) at the moment
+    `now`: what a day-before reminder looks up, then keeps by `is_eve`."""
+    return sorted({(now + datetime.timedelta(days=1, hours=hours)).date() for hours in (0, 12)})
+
+
+def is_eve(school, day: datetime.date, now: datetime.datetime | None = None) -> bool:
+    """Whether `day` is tomorrow by the school's own date at the moment `now`."""
+    return day == school_today(school, now) + datetime.timedelta(days=1)
+
+
 def _check_year(year: int) -> None:
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         raise ValidationError(
