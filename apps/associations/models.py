@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School, SchoolNetwork
+from apps.core.dates import academic_year_span
 from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
 from apps.core.validation import bounded_texts
 from apps.staff.models import StaffMember, SubjectAssociation
@@ -173,7 +174,7 @@ class YearPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.association or self.network_association}, {self.year}/{self.year + 1}"
+        return f"{self.association or self.network_association}, {academic_year_span(self.year)}"
 
 
 class MeetingStatus(models.TextChoices):

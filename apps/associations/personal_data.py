@@ -10,6 +10,7 @@ these rows has its `school`).
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from apps.core.dates import academic_year_span
 from apps.core.personal_data import PersonalDataSource, Section
 
 from .models import Decision, Meeting, MeetingAttendance, YearPlan
@@ -27,7 +28,7 @@ def collect(*, staff, local_time):
         plans.rows.append(
             {
                 "association": str(plan.association or plan.network_association),
-                "year": f"{plan.year}/{plan.year + 1}",
+                "year": academic_year_span(plan.year),
                 "theme": plan.theme,
             }
         )

@@ -75,6 +75,22 @@ def academic_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
+def academic_year_span(year: int) -> str:
+    """The academic year that starts in `year` by its two calendar years: "2025/2026"."""
+    return f"{year}/{year + 1}"
+
+
+def academic_year_label(year: int) -> str:
+    """The academic year that starts in `year` as the pages name it: "2025/26 учебный год"."""
+    return academic_year_labels([year])[0]
+
+
+def academic_year_labels(years) -> list[str]:
+    """The labels of several years, translated once (a filter's list of years)."""
+    label = _("%(start)s/%(end)s academic year")
+    return [label % {"start": year, "end": str(year + 1)[-2:]} for year in years]
+
+
 def academic_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     """The academic year that starts in `year`: (1 September, 31 August), both included."""
     return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
