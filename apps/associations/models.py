@@ -30,6 +30,12 @@ VIOLATION_FIELDS = {
 }
 
 
+def members_q(association_id):
+    """The members of an association (an id, an `OuterRef` or a prepared query's `Param`),
+    as a condition on the staff registry: the active cards that name it."""
+    return Q(association_id=association_id, is_active=True)
+
+
 def seen_in_school(school_id):
     """The network associations seen in a school (an id or a prepared query's `Param`):
     its own, and those one of its associations is a member of."""

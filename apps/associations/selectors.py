@@ -11,7 +11,15 @@ from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
 from apps.staff.models import StaffMember, SubjectAssociation
 
-from .models import Decision, Meeting, MeetingAttendance, NetworkAssociation, NetworkAssociationMember, YearPlan
+from .models import (
+    Decision,
+    Meeting,
+    MeetingAttendance,
+    NetworkAssociation,
+    NetworkAssociationMember,
+    YearPlan,
+    members_q,
+)
 
 
 def _count(queryset):
@@ -30,7 +38,7 @@ def _associations_of_school():
     return (
         SubjectAssociation.objects.filter(school_id=Param("school_id"))
         .annotate(
-            members_count=_count(StaffMember.objects.filter(association=OuterRef("pk"), is_active=True)),
+            members_count=_count(StaffMember.objects.filter(members_q(OuterRef("pk")))),
             held_count=_count(meetings.filter(status=Meeting.Status.HELD)),
             planned_count=_count(meetings.filter(status=Meeting.Status.PLANNED)),
             open_decisions=_count(
@@ -143,7 +151,7 @@ def association_networks(*, association):
 @prepared_query
 def _members():
     return (
-        StaffMember.objects.filter(association_id=Param("association_id"), is_active=True)
+        StaffMember.objects.filter(members_q(Param("association_id")))
         .order_by("last_name", "first_name", "patronymic", "pk")
         .values_list("pk", "last_name", "first_name", "patronymic")
     )
@@ -250,7 +258,7 @@ def _network_association_detail():
     return (
         NetworkAssociationMember.objects.filter(network_association_id=Param("network_association_id"))
         .select_related("association__school")
-        .annotate(members_count=_count(StaffMember.objects.filter(association=OuterRef("association"), is_active=True)))
+        .annotate(members_count=_count(StaffMember.objects.filter(members_q(OuterRef("association")))))
         .order_by("association__school__name", "association__name", "pk")
     )
 
@@ -262,14 +270,24 @@ def network_association_detail(*, network_association):
 
 @prepared_query
 def _member_cards():
-    return StaffMember.objects.filter(association_id=Param("association_id"), is_active=True).order_by(
+    return StaffMember.objects.filter(members_q(Param("association_id"))).order_by(
         "last_name", "first_name", "patronymic", "pk"
     )
 
 
 def member_cards(*, association):
-    """The association's members as cards: `services.association_members`, read as a prepared query."""
+    """The association's members as cards, by name. One query."""
     return _member_cards.rows(association_id=association.pk)
+
+
+def attendance_people(*, meeting, listed):
+    """Who a meeting's attendance list shows: the association's members, then anyone
+    already listed (`listed`: the meeting's attendance rows) who is no longer one. Cards;
+    one query (none for a plan without an association)."""
+    association = meeting.plan.association
+    people = member_cards(association=association) if association is not None else []
+    known = {person.pk for person in people}
+    return people + [row.staff for row in listed if row.staff_id not in known]
 
 
 def network_candidates(*, network_association):

@@ -11,7 +11,16 @@ from apps.core.forms import check_dates
 from apps.core.validation import full_clean_on_fields
 from apps.staff.models import StaffMember
 
-from .models import VIOLATION_FIELDS, Decision, Meeting, MeetingAttendance, NetworkAssociation, NetworkAssociationMember, YearPlan
+from .models import (
+    VIOLATION_FIELDS,
+    Decision,
+    Meeting,
+    MeetingAttendance,
+    NetworkAssociation,
+    NetworkAssociationMember,
+    YearPlan,
+    members_q,
+)
 
 # How far from the school's today meeting and due dates may lie (the forms offer the same window).
 DATE_YEARS = {"back": 1, "ahead": 2}
@@ -35,13 +44,6 @@ def _check_dates(school, **dates):
     errors = check_dates(school, dates, **DATE_YEARS)
     if errors:
         raise ValidationError(errors)
-
-
-def association_members(*, association):
-    """The association's members: the active cards of the staff registry that name it."""
-    return StaffMember.objects.filter(association=association, is_active=True).order_by(
-        "last_name", "first_name", "patronymic", "pk"
-    )
 
 
 # Network associations ------------------------------------------------------------
@@ -139,9 +141,7 @@ def attendance_set(*, meeting, present_ids):
     present_ids = {int(pk) for pk in present_ids}
     association_id = meeting.plan.association_id
     people = set(
-        StaffMember.objects.filter(school=meeting.school, association_id=association_id, is_active=True).values_list(
-            "pk", flat=True
-        )
+        StaffMember.objects.filter(members_q(association_id), school=meeting.school).values_list("pk", flat=True)
         if association_id
         else []
     )

@@ -223,9 +223,9 @@ def attendance(request, pk):
     meeting = _meeting(request, pk)
     association = meeting.plan.association
     require(plan_can_manage(request, association, meeting.plan))
-    people = selectors.member_cards(association=association)
-    on_list = {row.staff_id: row for row in selectors.meeting_attendance(meeting=meeting)}
-    people += [row.staff for staff_id, row in on_list.items() if staff_id not in {p.pk for p in people}]
+    listed = selectors.meeting_attendance(meeting=meeting)
+    people = selectors.attendance_people(meeting=meeting, listed=listed)
+    on_list = {row.staff_id: row for row in listed}
     initial = {
         "held_on": meeting.held_on or min(meeting.planned_on, school_today(request.school)),
         "present": [pk for pk, row in on_list.items() if row.present] if on_list else [p.pk for p in people],
