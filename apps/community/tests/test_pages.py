@@ -15,6 +15,7 @@ from apps.community.tests import routes
 from apps.core.tenancy import Circle
 from apps.core.todos import todo_items, todo_scope
 from apps.staff.tests.factories import StaffMemberFactory
+from apps.visits.models import EvaluativeWord
 from conftest import client_for
 
 from .factories import AnswerFactory, MaterialCommentFactory, MaterialFactory, QuestionFactory
@@ -129,6 +130,17 @@ def test_comment_by_htmx_returns_the_thread_and_warns_of_evaluative_words(school
     # The server's warning after the submit names the grading word it found.
     assert 'role="status"' in body and "«молодец»" in body
     assert material.comments.count() == 1
+
+
+def test_a_page_showing_the_comment_form_writes_nothing_yet_warns_of_the_default_words(school):
+    material = MaterialFactory(school=school)
+    user, _ = _person(school)
+    client = client_for(user)
+    assert client.get(reverse("community:material_detail", args=[material.pk])).status_code == 200
+    assert not EvaluativeWord.objects.filter(school=school).exists()
+    response = client.post(reverse("community:comment_create", args=[material.pk]), {"text": "Автор молодец."}, **HTMX)
+    assert "«молодец»" in response.content.decode()
+    assert not EvaluativeWord.objects.filter(school=school).exists()
 
 
 def test_helped_toggle_by_htmx_shows_on_the_comment_only(school):
