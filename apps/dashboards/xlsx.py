@@ -103,7 +103,13 @@ def participation_xlsx(*, school, period, previous, summary, disclosure_note, **
     _sheet(
         workbook,
         _("Network community"),
-        [_("Form"), f"{period.label}: {_('people')}", _("items"), f"{previous.label}: {_('people')}", _("items")],
+        [
+            _("Form"),
+            _("%(period)s: people") % {"period": period.label},
+            _("items"),
+            _("%(period)s: people") % {"period": previous.label},
+            _("items"),
+        ],
         _with_note(
             [
                 [line.label, *map(_shown, (line.people, line.items, line.previous_people, line.previous_items))]

@@ -228,6 +228,8 @@ def test_the_summary_xlsx_counts_the_community_for_the_school(school, community,
     book = load_workbook(io.BytesIO(response.content))
     community_sheet = book.worksheets[-1]
     rows = list(community_sheet.iter_rows(values_only=True))
+    # The headers are whole Russian phrases.
+    assert rows[0][1:3] == (f"{academic_year(YEAR).label}: человек", "записей")
     assert rows[1][1:3] == (2, 3)  # shared: people, items
     names = " ".join(str(cell) for row in rows for cell in row if cell is not None)
     for person in ("Ann", "Bob", "Cat", "Dan"):
