@@ -285,6 +285,12 @@ class MeetingAttendance(models.Model):
         return f"{self.staff}: {self.present}"
 
 
+class DecisionQuerySet(SchoolScopedQuerySet):
+    def open(self):
+        """The decisions not yet done (the partial indexes' condition)."""
+        return self.filter(done_on__isnull=True)
+
+
 @bounded_texts
 class Decision(models.Model):
     """«Решение» of a meeting: what is to be done, by whom «ответственный», by when «срок»."""
@@ -299,7 +305,7 @@ class Decision(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SchoolScopedQuerySet.as_manager()
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision of the association")
@@ -316,3 +322,7 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def is_overdue(self, today):
+        """Not done, and its due day is past by the school's `today`."""
+        return self.done_on is None and self.due_on < today

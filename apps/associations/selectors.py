@@ -42,7 +42,7 @@ def _associations_of_school():
             held_count=_count(meetings.filter(status=Meeting.Status.HELD)),
             planned_count=_count(meetings.filter(status=Meeting.Status.PLANNED)),
             open_decisions=_count(
-                Decision.objects.filter(meeting__plan__association=OuterRef("pk"), done_on__isnull=True)
+                Decision.objects.open().filter(meeting__plan__association=OuterRef("pk"))
             ),
             theme=Subquery(plan.values("theme")[:1]),
         )
@@ -309,11 +309,11 @@ DECISION_DAYS_AHEAD = 7
 def my_open_decisions(*, school, user, today):
     """The user's open decisions in the school due within a week, or overdue."""
     return (
-        Decision.objects.filter(
+        Decision.objects.open()
+        .filter(
             school=school,
             responsible__user=user,
             responsible__is_active=True,
-            done_on__isnull=True,
             due_on__lte=today + datetime.timedelta(days=DECISION_DAYS_AHEAD),
         )
         .select_related("meeting__plan__association")
@@ -399,7 +399,8 @@ def feed_rows_for_user(*, user, since):
         .values_list(*columns)
     )
     decisions = (
-        Decision.objects.filter(due_on__gte=since, done_on__isnull=True)
+        Decision.objects.open()
+        .filter(due_on__gte=since)
         .filter(_own_card(user, "responsible"))
         .annotate(
             kind=Value("decision"),
@@ -421,7 +422,8 @@ def feed_rows_for_user(*, user, since):
 def decisions_due_on(*, on):
     """Open decisions due on the day `on`, with what the reminder needs."""
     return (
-        Decision.objects.filter(due_on=on, done_on__isnull=True, responsible__is_active=True)
+        Decision.objects.open()
+        .filter(due_on=on, responsible__is_active=True)
         .select_related("school", "responsible__user", "meeting__plan__association")
         .order_by("pk")
     )

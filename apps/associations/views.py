@@ -166,11 +166,13 @@ def meeting_detail(request, pk):
         "association": association,
         "can_manage": plan_can_manage(request, association, plan),
         "can_see_minutes": can_see,
-        "user_id": request.user.pk,
-        "today": school_today(request.school),
     }
     if can_see:
         context.update(selectors.meeting_detail(meeting=meeting))
+        today = school_today(request.school)
+        for decision in context["decisions"]:
+            decision.can_mark_done = decision_can_mark_done(request, decision, plan)
+            decision.overdue = decision.is_overdue(today)
     return render(request, "associations/meeting_detail.html", context)
 
 
@@ -361,7 +363,7 @@ def _network_association(request, pk):
 def network_detail(request, pk):
     network_association = _network_association(request, pk)
     members = selectors.network_association_detail(network_association=network_association)
-    require(network_can_see(request, network_association, {m.association_id for m in members}))
+    require(network_can_see(request, {m.association_id for m in members}))
     can_manage = network_can_manage(request, network_association)
     return render(
         request,
