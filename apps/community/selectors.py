@@ -162,7 +162,7 @@ def comment_for_viewer(*, viewer, pk):
 def questions_page(*, viewer, mine=False, number=1, per_page=20):
     """A page of the questions the viewer sees (or asked), with their answers' count
     and whether one helped, in one query."""
-    rows = Question.objects.visible_to(viewer).exclude(circle=Circle.DRAFT)
+    rows = Question.objects.visible_to(viewer)
     if mine:
         rows = rows.filter(author_id=viewer.staff_id) if viewer.staff_id else rows.none()
     rows = (
@@ -260,7 +260,6 @@ def my_unaccepted_questions(*, school, user):
     """The person's questions that have answers and none accepted yet («отметьте ответ, который помог»)."""
     return (
         Question.objects.filter(school=school, author__user=user)
-        .exclude(circle=Circle.DRAFT)
         .filter(Exists(Answer.objects.filter(question=OuterRef("pk"))))
         .exclude(Exists(Answer.objects.filter(question=OuterRef("pk"), is_accepted=True)))
     )

@@ -285,11 +285,19 @@ def comment_unmark_helped(*, comment, author):
     return comment
 
 
+def _check_question_circle(*, school, author, circle):
+    """A question is asked of colleagues: never a draft."""
+    if circle == Circle.DRAFT:
+        raise ValidationError({"circle": _("A question is asked of colleagues: choose who sees it.")})
+    _check_circle(school=school, author=author, circle=circle)
+
+
 def question_create(*, school, author, circle, title, body="", subject=None, tags=()):
+    """A question to the circle the author chose (never a draft)."""
     if author is None or author.school_id != school.pk:
         raise ValidationError(_("Only the school's staff ask its colleagues."))
     tags = list(tags)
-    _check_circle(school=school, author=author, circle=circle)
+    _check_question_circle(school=school, author=author, circle=circle)
     _check_school_parts(school=school, subject=subject, tags=tags)
     question = Question(
         school=school,
@@ -299,23 +307,6 @@ def question_create(*, school, author, circle, title, body="", subject=None, tag
         subject=subject,
     )
     _apply_circle(question, circle=circle)
-    _full_clean(question)
-    with transaction.atomic():
-        question.save()
-        question.tags.set(tags)
-    return question
-
-
-def question_update(*, question, author, title, body="", subject=None, tags=(), circle=None):
-    _require_author(question, author)
-    tags = list(tags)
-    _check_school_parts(school=question.school, subject=subject, tags=tags)
-    question.title = clean_text(title).strip()
-    question.body = clean_text(body).strip()
-    question.subject = subject
-    if circle is not None and circle != question.circle:
-        _check_circle(school=question.school, author=question.author, circle=circle)
-        _apply_circle(question, circle=circle)
     _full_clean(question)
     with transaction.atomic():
         question.save()
@@ -351,24 +342,26 @@ def answer_create(*, viewer, author, question_id, text):
 
 
 def answer_accept(*, answer, author):
-    """The person asking marks the answer that helped; a previous one is unmarked
-    in the same transaction (one accepted answer a question)."""
+    """The person asking marks a colleague's answer that helped; a previous one is
+    unmarked in the same transaction (one accepted answer a question). One's own
+    answer is not marked, as one's own comment is not."""
     question = answer.question
     _require_author(question, author)
+    if answer.author_id == author.pk:
+        raise ValidationError(_("Your own answer cannot be marked."))
     with transaction.atomic():
         Question.objects.select_for_update().filter(pk=question.pk).first()
         Answer.objects.filter(question=question, is_accepted=True).exclude(pk=answer.pk).update(is_accepted=False)
         if not answer.is_accepted:
             answer.is_accepted = True
             answer.save(update_fields=["is_accepted"])
-    if answer.author_id != author.pk:
-        _notify(
-            staff=answer.author,
-            school=answer.school,
-            kind=Notification.Kind.ANSWER_ACCEPTED,
-            key=f"answer-accepted:{answer.pk}",
-            title=_("Your answer helped: %(title)s") % {"title": quoted(question.title)},
-            body=answer.text,
-            url=reverse("community:question_detail", args=[question.pk]) + f"#answer-{answer.pk}",
-        )
+    _notify(
+        staff=answer.author,
+        school=answer.school,
+        kind=Notification.Kind.ANSWER_ACCEPTED,
+        key=f"answer-accepted:{answer.pk}",
+        title=_("Your answer helped: %(title)s") % {"title": quoted(question.title)},
+        body=answer.text,
+        url=reverse("community:question_detail", args=[question.pk]) + f"#answer-{answer.pk}",
+    )
     return answer

@@ -420,7 +420,10 @@ def answer_accept(request, pk):
     answers = Answer.objects.select_related("question", "author__user", "school")
     answer = get_visible_or_404(answers, viewer=request_viewer(request), pk=pk)
     _require_author(request, answer.question)
-    services.answer_accept(answer=answer, author=request.staff)
+    try:
+        services.answer_accept(answer=answer, author=request.staff)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     question = _question(request, answer.question_id)
     if _is_htmx(request):
         return render(

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory, UserFactory
 from apps.community import services
 from apps.community.forms import MaterialForm
-from apps.community.models import Answer, Material, MaterialComment
+from apps.community.models import Answer, Material, MaterialComment, Question
 from apps.community.selectors import material_versions, version_diff
 from apps.core.tenancy import Circle, Viewer
 from apps.mentoring.tests.factories import ProblemTagFactory
@@ -244,6 +244,31 @@ def test_accepted_answer_is_unique_and_only_the_asker_accepts():
     assert list(Answer.objects.filter(is_accepted=True)) == [second]
     accepted = Notification.objects.filter(kind=Notification.Kind.ANSWER_ACCEPTED)
     assert sorted(n.user_id for n in accepted) == sorted([first_person.user_id, second_person.user_id])
+
+
+def test_the_asker_cannot_accept_their_own_answer():
+    asker = _person(SchoolFactory())
+    colleague = _person(asker.school)
+    question = services.question_create(school=asker.school, author=asker, circle=Circle.SCHOOL, title="Как?")
+    own = services.answer_create(
+        viewer=Viewer.of_staff(asker), author=asker, question_id=question.pk, text="Сама нашла"
+    )
+    theirs = services.answer_create(
+        viewer=Viewer.of_staff(colleague), author=colleague, question_id=question.pk, text="Так"
+    )
+    services.answer_accept(answer=theirs, author=asker)
+    with pytest.raises(ValidationError, match="own answer"):
+        services.answer_accept(answer=own, author=asker)
+    # The colleague's answer stays the one that helped.
+    assert list(Answer.objects.filter(is_accepted=True)) == [theirs]
+
+
+def test_a_question_is_never_a_draft():
+    asker = _person(SchoolFactory())
+    with pytest.raises(ValidationError) as refused:
+        services.question_create(school=asker.school, author=asker, circle=Circle.DRAFT, title="Как?")
+    assert "circle" in refused.value.error_dict
+    assert not Question.objects.exists()
 
 
 def test_an_answer_needs_a_question_the_writer_sees():
