@@ -20,6 +20,11 @@ from apps.staff.models import StaffMember, Subject, SubjectAssociation
 # Grades of a Russian general school.
 GRADES = range(1, 12)
 
+# The search's snippets mark the matched words with these two characters of the Private
+# Use Area: the services keep them out of every text, so after escaping a snippet only
+# they become <mark> (a typed one cannot forge a highlight).
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+
 # A database constraint's violation (by its violation_error_code) is shown next to this field.
 VIOLATION_FIELDS = {
     "association_circle_needs_association": "circle",

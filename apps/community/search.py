@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
-from apps.community.models import GRADES, Material, MaterialKind, Question
+from apps.community.models import GRADES, MARK_START, MARK_STOP, Material, MaterialKind, Question
 from apps.community.selectors import subject_named_q
 from apps.core.form_rendering import escaped
 from apps.core.links import row_link
@@ -37,10 +37,6 @@ GRADE_LIST = ArrayField(models.PositiveSmallIntegerField())
 PER_PAGE = 20
 MAX_PAGE = 10
 MAX_QUERY = 200
-# Snippet markers from the Private Use Area: no typed text carries them, so after
-# escaping the text only they become <mark>.
-MARK_START = "\ue000"
-MARK_STOP = "\ue001"
 
 
 class What(models.TextChoices):

@@ -21,11 +21,19 @@ from apps.core.validation import full_clean_on_fields
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
-from .models import VIOLATION_FIELDS, Answer, Material, MaterialComment, MaterialVersion, Question
+from .models import (
+    MARK_START,
+    MARK_STOP,
+    VIOLATION_FIELDS,
+    Answer,
+    Material,
+    MaterialComment,
+    MaterialVersion,
+    Question,
+)
 
-# The search's snippets mark the matched words with these two private-use characters,
-# so a typed one could forge a highlight: they never enter a text.
-SNIPPET_MARKERS = {0xE000: None, 0xE001: None}
+# The search snippets' markers never enter a text (str.translate deletes them).
+SNIPPET_MARKERS = dict.fromkeys(map(ord, (MARK_START, MARK_STOP)))
 
 # What a material's file may be: documents, presentations, pictures and short videos.
 MATERIAL_MAX_MB = 20
