@@ -300,10 +300,6 @@ class Result:
     author: str
     url: str
 
-    @property
-    def is_material(self):
-        return self.type == "material"
-
 
 _LINKS = {"material": row_link("community:material_detail"), "question": row_link("community:question_detail")}
 

@@ -142,11 +142,6 @@ def material_versions(*, material):
     return versions
 
 
-def material_version(*, viewer, pk):
-    """One version of a material the viewer sees, or None."""
-    return MaterialVersion.objects.visible_to(viewer).select_related("material").filter(pk=pk).first()
-
-
 @prepared_query
 def _material_comments():
     return (
@@ -168,10 +163,6 @@ def material_comments(*, material):
     for row in top:
         row.thread = replies.get(row.pk, [])
     return top
-
-
-def comment_for_viewer(*, viewer, pk):
-    return MaterialComment.objects.visible_to(viewer).select_related("material").filter(pk=pk).first()
 
 
 def questions_page(*, viewer, mine=False, number=1, per_page=20):
@@ -217,10 +208,6 @@ def _question_answers():
 
 def question_answers(*, question):
     return _question_answers.rows(question_id=question.pk)
-
-
-def answer_for_viewer(*, viewer, pk):
-    return Answer.objects.visible_to(viewer).select_related("question").filter(pk=pk).first()
 
 
 @prepared_query

@@ -14,23 +14,13 @@ from apps.mentoring.tests.factories import ProblemTagFactory
 from apps.notifications.models import Notification
 from apps.staff.tests.factories import StaffMemberFactory
 
-from .factories import AnswerFactory, MaterialCommentFactory, MaterialFactory, QuestionFactory
+from .factories import MaterialCommentFactory, MaterialFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _person(school, **kwargs):
     return StaffMemberFactory(school=school, user=UserFactory(), **kwargs)
-
-
-def _viewer(staff):
-    school = staff.school
-    return Viewer(
-        school_id=school.pk,
-        network_id=school.network_id,
-        staff_id=staff.pk,
-        association_ids=(staff.association_id,) if staff.association_id else (),
-    )
 
 
 def _create(author, **kwargs):
@@ -158,9 +148,11 @@ def test_version_diff_escapes_html():
 def test_one_level_of_replies_on_the_same_material():
     material = MaterialFactory()
     reader = _person(material.school)
-    comment = services.comment_create(viewer=_viewer(reader), author=reader, material_id=material.pk, text="Вопрос")
+    comment = services.comment_create(
+        viewer=Viewer.of_staff(reader), author=reader, material_id=material.pk, text="Вопрос"
+    )
     reply = services.comment_create(
-        viewer=_viewer(material.author),
+        viewer=Viewer.of_staff(material.author),
         author=material.author,
         material_id=material.pk,
         text="Ответ",
@@ -168,12 +160,12 @@ def test_one_level_of_replies_on_the_same_material():
     )
     with pytest.raises(ValidationError):
         services.comment_create(
-            viewer=_viewer(reader), author=reader, material_id=material.pk, text="Ещё", parent_id=reply.pk
+            viewer=Viewer.of_staff(reader), author=reader, material_id=material.pk, text="Ещё", parent_id=reply.pk
         )
     other = MaterialFactory(school=material.school)
     with pytest.raises(ValidationError):
         services.comment_create(
-            viewer=_viewer(reader), author=reader, material_id=other.pk, text="Не туда", parent_id=comment.pk
+            viewer=Viewer.of_staff(reader), author=reader, material_id=other.pk, text="Не туда", parent_id=comment.pk
         )
 
 
@@ -181,7 +173,7 @@ def test_a_comment_needs_a_material_the_writer_sees():
     draft = MaterialFactory(circle=Circle.DRAFT)
     colleague = _person(draft.school)
     with pytest.raises(ValidationError):
-        services.comment_create(viewer=_viewer(colleague), author=colleague, material_id=draft.pk, text="Текст")
+        services.comment_create(viewer=Viewer.of_staff(colleague), author=colleague, material_id=draft.pk, text="Текст")
     assert not MaterialComment.objects.exists()
 
 
@@ -189,10 +181,12 @@ def test_comment_and_reply_notify_once_the_material_author_then_the_commenter():
     author = _person(SchoolFactory())
     material = _create(author)
     reader = _person(author.school)
-    comment = services.comment_create(viewer=_viewer(reader), author=reader, material_id=material.pk, text="Описание")
+    comment = services.comment_create(
+        viewer=Viewer.of_staff(reader), author=reader, material_id=material.pk, text="Описание"
+    )
     assert Notification.objects.filter(user=author.user, kind=Notification.Kind.MATERIAL_COMMENT).count() == 1
     services.comment_create(
-        viewer=_viewer(author), author=author, material_id=material.pk, text="Спасибо", parent_id=comment.pk
+        viewer=Viewer.of_staff(author), author=author, material_id=material.pk, text="Спасибо", parent_id=comment.pk
     )
     assert Notification.objects.filter(user=reader.user, kind=Notification.Kind.COMMENT_REPLY).count() == 1
     # The author's own reply does not notify the author.
@@ -230,10 +224,10 @@ def test_accepted_answer_is_unique_and_only_the_asker_accepts():
     question = services.question_create(school=asker.school, author=asker, circle=Circle.SCHOOL, title="Как?")
     first_person, second_person = _person(asker.school), _person(asker.school)
     first = services.answer_create(
-        viewer=_viewer(first_person), author=first_person, question_id=question.pk, text="Так"
+        viewer=Viewer.of_staff(first_person), author=first_person, question_id=question.pk, text="Так"
     )
     second = services.answer_create(
-        viewer=_viewer(second_person), author=second_person, question_id=question.pk, text="Иначе"
+        viewer=Viewer.of_staff(second_person), author=second_person, question_id=question.pk, text="Иначе"
     )
     assert Notification.objects.filter(user=asker.user, kind=Notification.Kind.QUESTION_ANSWERED).count() == 2
     with pytest.raises(ValidationError):
@@ -275,6 +269,7 @@ def test_an_answer_needs_a_question_the_writer_sees():
     question = QuestionFactory(circle=Circle.ASSOCIATION)
     colleague = _person(question.school)
     with pytest.raises(ValidationError):
-        services.answer_create(viewer=_viewer(colleague), author=colleague, question_id=question.pk, text="Ответ")
+        services.answer_create(
+            viewer=Viewer.of_staff(colleague), author=colleague, question_id=question.pk, text="Ответ"
+        )
     assert not Answer.objects.exists()
-    AnswerFactory(question=question)
