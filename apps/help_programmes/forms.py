@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.community.models import Material
-from apps.core.dates import academic_year_span
 from apps.core.choices import share_choices
+from apps.core.dates import academic_year_span
 from apps.core.forms import limit_dates
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer

@@ -85,9 +85,7 @@ class Programme(models.Model):
                 violation_error_code="programme_once_a_year",
                 violation_error_message=_("These two schools already have a programme for this year."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=ProgrammeStatus.values), name="programme_status_known"
-            ),
+            models.CheckConstraint(condition=Q(status__in=ProgrammeStatus.values), name="programme_status_known"),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(agreed_on__isnull=False), name="programme_agreed_has_date"
             ),

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from apps.community.tests.factories import MaterialFactory
 from apps.core.tenancy import Circle, Viewer
-from apps.network_events import services
 from apps.network_events.selectors import calendar_page_events, event_detail
 from apps.staff.tests.factories import StaffMemberFactory
 from conftest import client_for
