@@ -120,23 +120,10 @@ class NetworkAssociationMember(models.Model):
 
 @bounded_texts
 class YearPlan(models.Model):
-    """«План работы МО на год»: of a school's association or of a network association."""
+    """«План работы МО на год» of a school's association."""
 
     association = models.ForeignKey(
-        SubjectAssociation,
-        verbose_name=_("subject association"),
-        related_name="year_plans",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-    )
-    network_association = models.ForeignKey(
-        NetworkAssociation,
-        verbose_name=_("network association"),
-        related_name="year_plans",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+        SubjectAssociation, verbose_name=_("subject association"), related_name="year_plans", on_delete=models.CASCADE
     )
     school = models.ForeignKey(School, verbose_name=_("school"), related_name="+", on_delete=models.CASCADE)
     # The academic year, named by its first calendar year (apps.core.dates.academic_year_of).
@@ -160,27 +147,16 @@ class YearPlan(models.Model):
         verbose_name_plural = _("year plans of the associations")
         ordering = ["-year", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(association__isnull=False, network_association__isnull=True)
-                | Q(association__isnull=True, network_association__isnull=False),
-                name="year_plan_one_owner",
-            ),
             models.UniqueConstraint(
                 fields=["association", "year"],
                 name="year_plan_once_per_association",
                 violation_error_code="plan_exists",
                 violation_error_message=_("The association already has a plan for this year."),
             ),
-            models.UniqueConstraint(
-                fields=["network_association", "year"],
-                name="year_plan_once_per_network_association",
-                violation_error_code="plan_exists",
-                violation_error_message=_("The association already has a plan for this year."),
-            ),
         ]
 
     def __str__(self):
-        return f"{self.association or self.network_association}, {academic_year_span(self.year)}"
+        return f"{self.association}, {academic_year_span(self.year)}"
 
 
 class MeetingStatus(models.TextChoices):
@@ -240,9 +216,7 @@ class Meeting(models.Model):
                 violation_error_code="minutes_before_held",
                 violation_error_message=_("Minutes are written for a held meeting."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=MeetingStatus.values), name="meeting_status_known"
-            ),
+            models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meeting_status_known"),
             models.CheckConstraint(condition=Q(number__gt=0), name="meeting_number_positive"),
         ]
         indexes = [

@@ -41,9 +41,7 @@ def _associations_of_school():
             members_count=_count(StaffMember.objects.filter(members_q(OuterRef("pk")))),
             held_count=_count(meetings.filter(status=Meeting.Status.HELD)),
             planned_count=_count(meetings.filter(status=Meeting.Status.PLANNED)),
-            open_decisions=_count(
-                Decision.objects.open().filter(meeting__plan__association=OuterRef("pk"))
-            ),
+            open_decisions=_count(Decision.objects.open().filter(meeting__plan__association=OuterRef("pk"))),
             theme=Subquery(plan.values("theme")[:1]),
         )
         .order_by("name", "pk")
@@ -199,7 +197,7 @@ def workspace(*, association, year):
 @prepared_query
 def _meeting_for_page():
     return Meeting.objects.filter(school_id=Param("school_id"), pk=Param("pk")).select_related(
-        "plan__association", "plan__head", "plan__network_association", "minutes_by"
+        "plan__association", "plan__head", "minutes_by"
     )
 
 
@@ -283,9 +281,8 @@ def member_cards(*, association):
 def attendance_people(*, meeting, listed):
     """Who a meeting's attendance list shows: the association's members, then anyone
     already listed (`listed`: the meeting's attendance rows) who is no longer one. Cards;
-    one query (none for a plan without an association)."""
-    association = meeting.plan.association
-    people = member_cards(association=association) if association is not None else []
+    one query."""
+    people = member_cards(association=meeting.plan.association)
     known = {person.pk for person in people}
     return people + [row.staff for row in listed if row.staff_id not in known]
 

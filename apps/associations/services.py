@@ -139,11 +139,10 @@ def attendance_set(*, meeting, present_ids):
     if not meeting.is_held:
         raise ValidationError(_("Attendance is marked for a held meeting."))
     present_ids = {int(pk) for pk in present_ids}
-    association_id = meeting.plan.association_id
     people = set(
-        StaffMember.objects.filter(members_q(association_id), school=meeting.school).values_list("pk", flat=True)
-        if association_id
-        else []
+        StaffMember.objects.filter(members_q(meeting.plan.association_id), school=meeting.school).values_list(
+            "pk", flat=True
+        )
     )
     people |= set(meeting.attendance.values_list("staff_id", flat=True))
     strangers = present_ids - people

@@ -34,7 +34,7 @@ def association_decisions_sweep(*, now=None):
                     kind=Notification.Kind.DECISION_DUE,
                     key=f"decision:{decision.pk}",
                     title=_("Due tomorrow: a decision of %(association)s")
-                    % {"association": decision.meeting.plan.association or ""},
+                    % {"association": decision.meeting.plan.association},
                     body=decision.text,
                     url=reverse("associations:meeting_detail", args=[decision.meeting_id]),
                 ):

@@ -38,7 +38,7 @@ def _plan(association, year):
 
 def _meeting(request, pk):
     meeting = selectors.meeting_for_page(school=request.school, pk=pk)
-    if meeting is None or meeting.plan.association is None:
+    if meeting is None:
         raise Http404(str(Meeting._meta.verbose_name))
     return meeting
 
