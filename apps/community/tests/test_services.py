@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory, UserFactory
 from apps.community import services
@@ -251,8 +252,9 @@ def test_the_asker_cannot_accept_their_own_answer():
         viewer=Viewer.of_staff(colleague), author=colleague, question_id=question.pk, text="Так"
     )
     services.answer_accept(answer=theirs, author=asker)
-    with pytest.raises(ValidationError, match="own answer"):
+    with pytest.raises(ValidationError) as refused:
         services.answer_accept(answer=own, author=asker)
+    assert refused.value.messages == [gettext("Your own answer cannot be marked.")]
     # The colleague's answer stays the one that helped.
     assert list(Answer.objects.filter(is_accepted=True)) == [theirs]
 
