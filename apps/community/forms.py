@@ -12,6 +12,7 @@ from apps.mentoring.models import ProblemTag
 from apps.staff.models import Subject
 
 from .models import GRADES, Answer, Material, MaterialComment, MaterialVersion, Question
+from .services import circles_open_to
 
 # Big radio buttons, as the feedback form's format (templates/community/_radios.html).
 BIG_RADIOS = forms.RadioSelect(attrs={"class": "btn-check"})
@@ -22,15 +23,8 @@ def _textarea(rows, model, name):
 
 
 def circle_choices(*, school, staff):
-    """The circles this person may choose: the association only as its member,
-    the network only in a network of schools."""
-    choices = [(Circle.DRAFT, Circle.DRAFT.label)]
-    if staff is not None and staff.association_id is not None:
-        choices.append((Circle.ASSOCIATION, Circle.ASSOCIATION.label))
-    choices.append((Circle.SCHOOL, Circle.SCHOOL.label))
-    if school.network_id is not None:
-        choices.append((Circle.NETWORK, Circle.NETWORK.label))
-    return choices
+    """The circles this person may choose, as the services check them."""
+    return [(circle, circle.label) for circle in circles_open_to(school=school, author=staff)]
 
 
 @prepared_query

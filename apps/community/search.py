@@ -13,7 +13,6 @@ paging is by offset up to MAX_PAGE with "next" when one more row came back.
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
@@ -25,11 +24,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
-from apps.community.models import GRADES, Material, MaterialKind, Question
+from apps.community.models import GRADES, MARK_START, MARK_STOP, Material, MaterialKind, Question
+from apps.community.selectors import subject_named_q
 from apps.core.form_rendering import escaped
 from apps.core.links import row_link
 from apps.core.prepared import Param, ParamList, prepared_query
-from apps.core.tenancy import Circle, Viewer
+from apps.core.tenancy import Circle, Viewer, seen_schools_q
 from apps.mentoring.models import ProblemTag
 from apps.staff.models import Subject, short_name
 
@@ -37,10 +37,6 @@ GRADE_LIST = ArrayField(models.PositiveSmallIntegerField())
 PER_PAGE = 20
 MAX_PAGE = 10
 MAX_QUERY = 200
-# Snippet markers from the Private Use Area: no typed text carries them, so after
-# escaping the text only they become <mark>.
-MARK_START = "\ue000"
-MARK_STOP = "\ue001"
 
 
 class What(models.TextChoices):
@@ -62,11 +58,8 @@ def snippet_html(text):
 
 
 def _viewer_schools(networked):
-    """The lookup of the schools whose rows the viewer may see: the network's, or the
-    school's own outside a network."""
-    if networked:
-        return {"school_id__in": School.objects.filter(network_id=Param("network_id")).values("pk")}
-    return {"school_id": Param("school_id")}
+    """The schools whose rows the viewer may see (apps.core.tenancy.seen_schools_q)."""
+    return seen_schools_q(Viewer.params(networked=networked), school_model=School)
 
 
 @prepared_query
@@ -74,8 +67,8 @@ def _filter_names(*, networked):
     """The subject and problem-tag names of the viewer's schools (the network's, or the
     school's own outside a network): subjects are per school, so a filter matches the name."""
     schools = _viewer_schools(networked)
-    subjects = Subject.objects.filter(**schools).values(kind=Value("subject"), label=F("name")).distinct()
-    tags = ProblemTag.objects.filter(**schools).values(kind=Value("tag"), label=F("name")).distinct()
+    subjects = Subject.objects.filter(schools).values(kind=Value("subject"), label=F("name")).distinct()
+    tags = ProblemTag.objects.filter(schools).values(kind=Value("tag"), label=F("name")).distinct()
     return subjects.union(tags, all=True).order_by("kind", "label")
 
 
@@ -162,8 +155,7 @@ def _hits(model, *, networked, text, kind, subject, grade, circle, tag):
         # name in the schools the viewer may see rows of (the network's, or the own school's),
         # as an array computed once, so the subject's index narrows the visible rows before
         # they are read (not every school of the region's subject of that name).
-        named = Subject.objects.filter(name=Param("subject"), **_viewer_schools(networked)).order_by().values("pk")
-        rows = rows.filter(subject_id__any=ArraySubquery(named))
+        rows = rows.filter(subject_named_q(Param("subject"), Viewer.params(networked=networked)))
     if circle:
         rows = rows.filter(circle=Param("circle"))
     if tag:
@@ -307,10 +299,6 @@ class Result:
     details: str
     author: str
     url: str
-
-    @property
-    def is_material(self):
-        return self.type == "material"
 
 
 _LINKS = {"material": row_link("community:material_detail"), "question": row_link("community:question_detail")}

@@ -6,14 +6,17 @@ import difflib
 import re
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Window
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from apps.accounts.models import School
 from apps.core.paging import page_with_count, prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
-from apps.core.tenancy import Circle, Viewer
+from apps.core.tenancy import Circle, Viewer, seen_schools_q
 from apps.mentoring.models import MentorGroup, ProblemTag
+from apps.staff.models import Subject
 
 from .models import Answer, Material, MaterialComment, MaterialVersion, Question
 
@@ -30,6 +33,15 @@ def _tab_q(tab, staff):
     return ~Q(circle=Circle.DRAFT)
 
 
+def subject_named_q(name, viewer):
+    """Materials or questions of the subject called `name` (a value or an expression).
+    Subjects are each school's own and a row's subject is of its school: the subjects of
+    that name in the schools the viewer may see rows of, as an array computed once, so the
+    subject's index narrows the visible rows before they are read."""
+    named = Subject.objects.filter(seen_schools_q(viewer, school_model=School), name=name).order_by().values("pk")
+    return Q(subject_id__any=ArraySubquery(named))
+
+
 @prepared_query
 def _materials(*, networked, tab, kind, subject, grade):
     viewer = Viewer.params(networked=networked)
@@ -37,7 +49,10 @@ def _materials(*, networked, tab, kind, subject, grade):
     if kind:
         rows = rows.filter(kind=Param("kind"))
     if subject:
-        rows = rows.filter(subject_id=Param("subject_id"))
+        # The list offers the own school's subjects; a network school's material of the
+        # subject of the same name is found too.
+        chosen = Subject.objects.filter(pk=Param("subject_id"), school_id=Param("school_id")).values("name")[:1]
+        rows = rows.filter(subject_named_q(Subquery(chosen), viewer))
     if grade:
         rows = rows.filter(grades__contains=Param("grades"))
     return (
@@ -127,11 +142,6 @@ def material_versions(*, material):
     return versions
 
 
-def material_version(*, viewer, pk):
-    """One version of a material the viewer sees, or None."""
-    return MaterialVersion.objects.visible_to(viewer).select_related("material").filter(pk=pk).first()
-
-
 @prepared_query
 def _material_comments():
     return (
@@ -155,14 +165,10 @@ def material_comments(*, material):
     return top
 
 
-def comment_for_viewer(*, viewer, pk):
-    return MaterialComment.objects.visible_to(viewer).select_related("material").filter(pk=pk).first()
-
-
 def questions_page(*, viewer, mine=False, number=1, per_page=20):
     """A page of the questions the viewer sees (or asked), with their answers' count
     and whether one helped, in one query."""
-    rows = Question.objects.visible_to(viewer).exclude(circle=Circle.DRAFT)
+    rows = Question.objects.visible_to(viewer)
     if mine:
         rows = rows.filter(author_id=viewer.staff_id) if viewer.staff_id else rows.none()
     rows = (
@@ -202,10 +208,6 @@ def _question_answers():
 
 def question_answers(*, question):
     return _question_answers.rows(question_id=question.pk)
-
-
-def answer_for_viewer(*, viewer, pk):
-    return Answer.objects.visible_to(viewer).select_related("question").filter(pk=pk).first()
 
 
 @prepared_query
@@ -260,7 +262,6 @@ def my_unaccepted_questions(*, school, user):
     """The person's questions that have answers and none accepted yet («отметьте ответ, который помог»)."""
     return (
         Question.objects.filter(school=school, author__user=user)
-        .exclude(circle=Circle.DRAFT)
         .filter(Exists(Answer.objects.filter(question=OuterRef("pk"))))
         .exclude(Exists(Answer.objects.filter(question=OuterRef("pk"), is_accepted=True)))
     )

@@ -17,7 +17,6 @@ from apps.core.forms import apply_validation_error
 from apps.core.tenancy import Circle, get_visible_or_404, request_viewer, school_view
 from apps.core.uploads import file_download
 from apps.staff.models import Subject
-from apps.visits import selectors as visits_selectors
 from apps.visits import services as visits_services
 
 from . import selectors, services
@@ -36,17 +35,8 @@ def _int(value):
     return int(value) if value and value.isdecimal() and len(value) < 10 else None
 
 
-def _words(school):
-    """The school's evaluative words (the feedback form's list); the defaults for a school that has none."""
-    words = visits_selectors.evaluative_words(school=school)
-    if not words:
-        visits_services.evaluative_words_ensure(school=school)
-        words = visits_selectors.evaluative_words(school=school)
-    return words
-
-
 def _warn_evaluative_words(request, text):
-    found = wordforms.entries_found(_words(request.school), [text])
+    found = wordforms.entries_found(visits_services.evaluative_words_for(school=request.school), [text])
     if found:
         messages.warning(
             request,
@@ -59,7 +49,7 @@ def _warn_evaluative_words(request, text):
 
 
 def _nudge_context(request):
-    words = _words(request.school)
+    words = visits_services.evaluative_words_for(school=request.school)
     return {"evaluative_words": words, "evaluative_forms": wordforms.entry_forms_json(words)}
 
 
@@ -430,7 +420,10 @@ def answer_accept(request, pk):
     answers = Answer.objects.select_related("question", "author__user", "school")
     answer = get_visible_or_404(answers, viewer=request_viewer(request), pk=pk)
     _require_author(request, answer.question)
-    services.answer_accept(answer=answer, author=request.staff)
+    try:
+        services.answer_accept(answer=answer, author=request.staff)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     question = _question(request, answer.question_id)
     if _is_htmx(request):
         return render(

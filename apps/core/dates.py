@@ -21,6 +21,17 @@ def school_today(school, now: datetime.datetime | None = None) -> datetime.date:
     return (now or timezone.now()).astimezone(school.tzinfo).date()
 
 
+def eve_candidate_days(now: datetime.datetime) -> list[datetime.date]:
+    """The days that are "tomorrow" somewhere in Russia (UTC+2 … UTC+12) at the moment
+    `now`: what a day-before reminder looks up, then keeps by `is_eve`."""
+    return sorted({(now + datetime.timedelta(days=1, hours=hours)).date() for hours in (0, 12)})
+
+
+def is_eve(school, day: datetime.date, now: datetime.datetime | None = None) -> bool:
+    """Whether `day` is tomorrow by the school's own date at the moment `now`."""
+    return day == school_today(school, now) + datetime.timedelta(days=1)
+
+
 def _check_year(year: int) -> None:
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         raise ValidationError(
@@ -62,6 +73,22 @@ def academic_year_of(day: datetime.date) -> int:
     """The academic year a day falls in, named by its first calendar year
     (31 August 2026 → 2025, 1 September 2026 → 2026)."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_span(year: int) -> str:
+    """The academic year that starts in `year` by its two calendar years: "2025/2026"."""
+    return f"{year}/{year + 1}"
+
+
+def academic_year_label(year: int) -> str:
+    """The academic year that starts in `year` as the pages name it: "2025/26 учебный год"."""
+    return academic_year_labels([year])[0]
+
+
+def academic_year_labels(years) -> list[str]:
+    """The labels of several years, translated once (a filter's list of years)."""
+    label = _("%(start)s/%(end)s academic year")
+    return [label % {"start": year, "end": str(year + 1)[-2:]} for year in years]
 
 
 def academic_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
