@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import share_choices
-from apps.core.prepared import Param, prepared_query
+from apps.core.forms import LeanForm
 from apps.core.tenancy import Circle
 from apps.core.validation import max_length_of
 from apps.mentoring.models import ProblemTag
 from apps.staff.models import Subject
 
+from . import selectors
 from .models import GRADES, Answer, Material, MaterialComment, MaterialVersion, Question
 
 # Big radio buttons, as the feedback form's format (templates/community/_radios.html).
@@ -33,17 +34,7 @@ def circle_choices(*, school, staff):
     return choices
 
 
-@prepared_query
-def _school_subjects():
-    return Subject.objects.filter(school_id=Param("school_id")).order_by("name")
-
-
-@prepared_query
-def _school_tags():
-    return ProblemTag.objects.filter(school_id=Param("school_id")).order_by("name")
-
-
-class _SharedFields(forms.Form):
+class _SharedFields(LeanForm):
     """The circle, subject and problem tags of a material or a question, from the school's lists."""
 
     def setup_shared(self, *, school, staff, drafts=True):
@@ -51,17 +42,24 @@ class _SharedFields(forms.Form):
         if not drafts:
             choices = [c for c in choices if c[0] != Circle.DRAFT]
         self.fields["circle"].choices = choices
+        self._school_id, self._tag_rows = school.pk, None
         # Offered from prepared queries (read once when the form is drawn); checked against the querysets.
         share_choices(
             Subject.objects.filter(school=school).order_by("name"),
             self.fields["subject"],
-            load=functools.partial(_school_subjects.rows, school_id=school.pk),
+            load=functools.partial(selectors.school_subjects, school_id=school.pk),
         )
-        share_choices(
-            ProblemTag.objects.filter(school=school).order_by("name"),
-            self.fields["tags"],
-            load=functools.partial(_school_tags.rows, school_id=school.pk),
-        )
+        share_choices(ProblemTag.objects.filter(school=school).order_by("name"), self.fields["tags"], load=self._tags)
+
+    def _tags(self):
+        if self._tag_rows is None:
+            self._tag_rows = selectors.school_tags(school_id=self._school_id)
+        return self._tag_rows
+
+    @property
+    def has_tags(self):
+        """Whether the school has problem tags to offer (the rows the field offers, read once)."""
+        return bool(self._tags())
 
 
 class MaterialForm(_SharedFields):

@@ -21,12 +21,14 @@ from django.db.models import Exists, F, FloatField, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.community.models import GRADES, Material, MaterialKind, Question
-from apps.core.form_rendering import escaped
+from apps.core.form_rendering import bound_widget_html, escaped, printed
+from apps.core.forms import LeanForm
 from apps.core.links import row_link
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
@@ -93,7 +95,7 @@ def _choices(names):
     return [("", "—"), *((name, name) for name in names)]
 
 
-class SearchForm(forms.Form):
+class SearchForm(LeanForm):
     q = forms.CharField(label=_("Words to find"), max_length=MAX_QUERY, required=False, strip=True)
     what = forms.ChoiceField(label=_("Search in"), choices=What.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *MaterialKind.choices], required=False)
@@ -112,6 +114,26 @@ class SearchForm(forms.Form):
         for name, field in self.fields.items():
             if name not in ("q", "page"):
                 field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def filters_html(self):
+        """The filters' fields (all but the words and the page), each with its label and errors,
+        as the page's template loop drew them: the widget from the bound field at once."""
+        parts = []
+        for name in self.fields:
+            if name in ("q", "page"):
+                continue
+            bound = self[name]
+            errors = bound.errors
+            widget = bound_widget_html(bound, errors)
+            shown = "".join(f'<div class="invalid-feedback d-block">{printed(error)}</div>' for error in errors)
+            parts.append(
+                '\n      <div class="col-6 col-md-4 col-lg-2">\n'
+                f'        <label class="form-label small mb-0" for="{printed(bound.id_for_label)}">'
+                f"{printed(capfirst(bound.label))}</label>\n"
+                f"        {str(bound) if widget is None else widget}\n"
+                f"        {shown}\n      </div>\n      "
+            )
+        return mark_safe("".join(parts))  # nosec B308 B703 - every value escaped by printed() and the widget
 
     def clean_what(self):
         return self.cleaned_data.get("what") or What.ALL
