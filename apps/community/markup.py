@@ -6,7 +6,6 @@ translated choice label per row, a comment thread an include, a date filter, a f
 import functools
 import re
 
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -33,14 +32,14 @@ def material_rows_html(rows, *, school_id):
     kinds = translated_labels(Material.Kind)
     circles = translated_labels(Circle)
     day = short_dates("d.m.Y")
-    grades_word = escape(gettext("grades"))
+    grades_word = escaped(gettext("grades"))
     parts = []
     for material in rows:
         pk, circle = material["pk"], material["circle"]
         badge = "text-bg-secondary" if circle == Circle.DRAFT else "text-bg-light border"
-        subject = f" · {escape(material['subject_name'])}" if material["subject_name"] is not None else ""
-        topic = f" · {escape(material['topic'])}" if material["topic"] else ""
-        school = f", {escape(material['school_name'])}" if material["school_id"] != school_id else ""
+        subject = f" · {escaped(material['subject_name'])}" if material["subject_name"] is not None else ""
+        topic = f" · {escaped(material['topic'])}" if material["topic"] else ""
+        school = f", {escaped(material['school_name'])}" if material["school_id"] != school_id else ""
         published = f" · {day(material['published_at'])}" if material["published_at"] else ""
         version = (
             " · " + gettext("version %(number)s") % {"number": material["current_version"]}
@@ -52,14 +51,14 @@ def material_rows_html(rows, *, school_id):
         parts.append(
             f'\n  <a class="list-group-item list-group-item-action" href="{detail.format(pk=pk)}">\n'
             f'    <div class="d-flex flex-wrap justify-content-between gap-2">\n'
-            f'      <span class="fw-semibold text-break">{escape(material["title"])}</span>\n'
-            f'      <span class="badge {badge}">{escape(circles.get(circle, circle))}</span>\n\n'
+            f'      <span class="fw-semibold text-break">{escaped(material["title"])}</span>\n'
+            f'      <span class="badge {badge}">{escaped(circles.get(circle, circle))}</span>\n\n'
             f"    </div>\n"
             f'    <div class="small text-body-secondary">\n'
-            f"      {escape(kinds.get(kind, kind))}{subject} · {grades_word} "
-            f"{escape(', '.join(str(g) for g in material['grades']))}{topic}\n"
+            f"      {escaped(kinds.get(kind, kind))}{subject} · {grades_word} "
+            f"{escaped(', '.join(str(g) for g in material['grades']))}{topic}\n"
             f"    </div>\n"
-            f'    <div class="small text-body-secondary">{escape(author)}{school}{published}'
+            f'    <div class="small text-body-secondary">{escaped(author)}{school}{published}'
             f"{version}</div>\n"
             f"  </a>\n  "
         )
@@ -74,23 +73,23 @@ def question_rows_html(rows, *, school_id):
     detail = _QUESTION.pattern()
     circles = translated_labels(Circle)
     day = short_dates("d.m.Y")
-    helped = f' · <span class="text-success">{escape(gettext("an answer helped"))}</span>'
+    helped = f' · <span class="text-success">{escaped(gettext("an answer helped"))}</span>'
     parts = []
     for question in rows:
         circle = question["circle"]
         badge = "text-bg-secondary" if circle == Circle.DRAFT else "text-bg-light border"
-        school = f", {escape(question['school_name'])}" if question["school_id"] != school_id else ""
-        subject = f" · {escape(question['subject_name'])}" if question["subject_name"] is not None else ""
+        school = f", {escaped(question['school_name'])}" if question["school_id"] != school_id else ""
+        subject = f" · {escaped(question['subject_name'])}" if question["subject_name"] is not None else ""
         count = question["answers_count"]
         answers = ngettext("%(counter)s answer", "%(counter)s answers", count) % {"counter": count}
         author = short_name(question["last_name"], question["first_name"], question["patronymic"])
         parts.append(
             f'\n  <a class="list-group-item list-group-item-action" href="{detail.format(pk=question["pk"])}">\n'
             f'    <div class="d-flex flex-wrap justify-content-between gap-2">\n'
-            f'      <span class="fw-semibold text-break">{escape(question["title"])}</span>\n'
-            f'      <span class="badge {badge}">{escape(circles.get(circle, circle))}</span>\n\n'
+            f'      <span class="fw-semibold text-break">{escaped(question["title"])}</span>\n'
+            f'      <span class="badge {badge}">{escaped(circles.get(circle, circle))}</span>\n\n'
             f"    </div>\n"
-            f'    <div class="small text-body-secondary">{escape(author)}{school}{subject}'
+            f'    <div class="small text-body-secondary">{escaped(author)}{school}{subject}'
             f" · {day(question['published_at'])} · {answers}{helped if question['answered'] else ''}</div>\n"
             f"  </a>\n  "
         )
@@ -105,20 +104,20 @@ def version_rows_html(versions):
     """The versions of `community/material_detail.html`, newest first, as its loop wrote them."""
     link = _VERSION_FILE.pattern()
     day = short_dates("d.m.Y H:i")
-    what_changed, title, description = (escape(gettext(w)) for w in ("What changed", "Title", "Description"))
-    open_link = escape(gettext("open the link"))
-    deleted = escape(gettext("the file was deleted"))
+    what_changed, title, description = (escaped(gettext(w)) for w in ("What changed", "Title", "Description"))
+    open_link = escaped(gettext("open the link"))
+    deleted = escaped(gettext("the file was deleted"))
     last = len(versions) - 1
     parts = []
     for index, version in enumerate(versions):
         if version.file:
             where = (
                 f'<a href="{link.format(pk=version.pk)}" data-testid="version-file">'
-                f"{escape(version.file_name or gettext('file'))}</a>"
+                f"{escaped(version.file_name or gettext('file'))}</a>"
             )
         elif version.link:
             where = (
-                f'<a href="{escape(version.link)}" rel="noopener noreferrer" target="_blank" class="text-break">'
+                f'<a href="{escaped(version.link)}" rel="noopener noreferrer" target="_blank" class="text-break">'
                 f"{open_link}</a>"
             )
         elif version.file_erased:
@@ -126,7 +125,7 @@ def version_rows_html(versions):
         else:
             where = ""
         note = (
-            f'<p class="mb-1 small"><strong>{what_changed}:</strong> {escape(version.change_note)}</p>'
+            f'<p class="mb-1 small"><strong>{what_changed}:</strong> {escaped(version.change_note)}</p>'
             if version.change_note
             else ""
         )
@@ -281,7 +280,7 @@ def comment_rows_html(comments, *, material, staff_id, is_author, csrf_token):
     reply_form = None
     if staff_id is not None:
         create = _COMMENT_CREATE.pattern().format(pk=material.pk)
-        nudge = escape(
+        nudge = escaped(
             gettext(
                 "{words}: this grades rather than describes. What exactly did you see in the material? "
                 "A description helps the author more than a grade."

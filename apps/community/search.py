@@ -10,6 +10,7 @@ no exact total (a COUNT of a common word's matches costs more than the page),
 paging is by offset up to MAX_PAGE with "next" when one more row came back.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django import forms
@@ -22,11 +23,12 @@ from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.community.models import GRADES, Material, MaterialKind, Question
+from apps.core.choices import translated_labels
 from apps.core.form_rendering import bound_widget_html, escaped, printed
 from apps.core.forms import LeanForm
 from apps.core.links import row_link
@@ -95,13 +97,28 @@ def _choices(names):
     return [("", "—"), *((name, name) for name in names)]
 
 
+@functools.cache
+def _translated_choices(language):
+    """The filters' choices that are the same for everybody, their labels translated once per
+    language (a lazy label is translated again each time an option is drawn)."""
+    return {
+        "what": [(value, str(label)) for value, label in What.choices],
+        "kind": [("", "—"), *((value, str(label)) for value, label in MaterialKind.choices)],
+        "circle": [("", "—"), *((value, str(label)) for value, label in Circle.choices)],
+    }
+
+
 class SearchForm(LeanForm):
     q = forms.CharField(label=_("Words to find"), max_length=MAX_QUERY, required=False, strip=True)
     what = forms.ChoiceField(label=_("Search in"), choices=What.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *MaterialKind.choices], required=False)
     subject = forms.ChoiceField(label=_("Subject"), required=False)
     grade = forms.TypedChoiceField(
-        label=_("Grade"), choices=[("", "—"), *((g, g) for g in GRADES)], coerce=int, required=False, empty_value=None
+        label=_("Grade"),
+        choices=[("", "—"), *((g, str(g)) for g in GRADES)],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     circle = forms.ChoiceField(label=_("Who sees it"), choices=[("", "—"), *Circle.choices], required=False)
     tag = forms.ChoiceField(label=_("Problem tag"), required=False)
@@ -109,6 +126,8 @@ class SearchForm(LeanForm):
 
     def __init__(self, *args, subjects=(), tags=(), **kwargs):
         super().__init__(*args, **kwargs)
+        for name, choices in _translated_choices(get_language()).items():
+            self.fields[name].choices = choices
         self.fields["subject"].choices = _choices(subjects)
         self.fields["tag"].choices = _choices(tags)
         for name, field in self.fields.items():
@@ -338,14 +357,16 @@ class Result:
 _LINKS = {"material": row_link("community:material_detail"), "question": row_link("community:question_detail")}
 
 
-def _details(type, row):
-    """The line above a result: its kind, subject, grades and circle (escaped)."""
-    parts = [MaterialKind(row["kind"]).label if type == "material" else gettext("Question")]
+def _details(type, row, words):
+    """The line above a result: its kind, subject, grades and circle (escaped); `words`: the
+    kinds' and circles' labels, «Вопрос» and «классы …», translated once for the page."""
+    kinds, circles, question, grades = words
+    parts = [kinds[row["kind"]] if type == "material" else question]
     if row["subject_name"]:
         parts.append(row["subject_name"])
     if row.get("grades"):
-        parts.append(gettext("grades %(grades)s") % {"grades": ", ".join(map(str, row["grades"]))})
-    parts.append(Circle(row["circle"]).label)
+        parts.append(grades % {"grades": ", ".join(map(str, row["grades"]))})
+    parts.append(circles[row["circle"]])
     return " · ".join(escaped(str(part)) for part in parts)
 
 
@@ -359,6 +380,13 @@ def search(*, viewer, criteria, page=1):
         materials = _rows("material", viewer=viewer, ids=material_ids, q=criteria.q)
     if criteria.questions:
         questions = _rows("question", viewer=viewer, ids=question_ids, q=criteria.q)
+    words = (
+        translated_labels(MaterialKind),
+        translated_labels(Circle),
+        gettext("Question"),
+        gettext("grades %(grades)s"),
+    )
+    links = {type: link.pattern() for type, link in _LINKS.items()}
     results = []
     for hit in hits:
         type = hit["type"]
@@ -376,9 +404,9 @@ def search(*, viewer, criteria, page=1):
                 pk=row["pk"],
                 title=title,
                 snippet=snippet,
-                details=_details(type, row),
+                details=_details(type, row, words),
                 author=escaped(author),
-                url=_LINKS[type](pk=row["pk"]),
+                url=links[type].format(pk=row["pk"]),
             )
         )
     return results, has_next
