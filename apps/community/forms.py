@@ -2,9 +2,11 @@ import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import share_choices
+from apps.core.choices import translated_labels
 from apps.core.forms import LeanForm
 from apps.core.tenancy import Circle
 from apps.core.validation import max_length_of
@@ -25,13 +27,35 @@ def _textarea(rows, model, name):
 def circle_choices(*, school, staff):
     """The circles this person may choose: the association only as its member,
     the network only in a network of schools."""
-    choices = [(Circle.DRAFT, Circle.DRAFT.label)]
+    labels = translated_labels(Circle)
+    choices = [Circle.DRAFT]
     if staff is not None and staff.association_id is not None:
-        choices.append((Circle.ASSOCIATION, Circle.ASSOCIATION.label))
-    choices.append((Circle.SCHOOL, Circle.SCHOOL.label))
+        choices.append(Circle.ASSOCIATION)
+    choices.append(Circle.SCHOOL)
     if school.network_id is not None:
-        choices.append((Circle.NETWORK, Circle.NETWORK.label))
-    return choices
+        choices.append(Circle.NETWORK)
+    return [(circle, labels[circle]) for circle in choices]
+
+
+class _RowChoices(ModelChoiceIterator):
+    """A model choice field's choices from {pk, name} rows loaded once by `load()`: the
+    field's values and labels (a subject's or a tag's name) without a model object each."""
+
+    def __init__(self, field, *, load):
+        super().__init__(field)
+        self.load = load
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.load():
+            yield row["pk"], row["name"]
+
+    def __len__(self):
+        return len(self.load()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.load())
 
 
 class _SharedFields(LeanForm):
@@ -43,23 +67,31 @@ class _SharedFields(LeanForm):
             choices = [c for c in choices if c[0] != Circle.DRAFT]
         self.fields["circle"].choices = choices
         self._school_id, self._tag_rows = school.pk, None
-        # Offered from prepared queries (read once when the form is drawn); checked against the querysets.
-        share_choices(
-            Subject.objects.filter(school=school).order_by("name"),
-            self.fields["subject"],
-            load=functools.partial(selectors.school_subjects, school_id=school.pk),
-        )
-        share_choices(ProblemTag.objects.filter(school=school).order_by("name"), self.fields["tags"], load=self._tags)
+        # Offered from prepared queries of plain values (read once when the form is drawn); a form
+        # sent back is checked against the school's querysets, built only for it.
+        subjects = functools.partial(selectors.subject_names, school_id=school.pk)
+        for name, load in (("subject", subjects), ("tags", self._tags)):
+            field = self.fields[name]
+            field.iterator = functools.partial(_RowChoices, load=functools.cache(load))
+            if self.is_bound:
+                field.queryset = (Subject if name == "subject" else ProblemTag).objects.filter(school=school)
+            field.widget.choices = field.choices
 
     def _tags(self):
         if self._tag_rows is None:
-            self._tag_rows = selectors.school_tags(school_id=self._school_id)
+            self._tag_rows = selectors.tag_names(school_id=self._school_id)
         return self._tag_rows
 
     @property
     def has_tags(self):
         """Whether the school has problem tags to offer (the rows the field offers, read once)."""
         return bool(self._tags())
+
+
+@functools.cache
+def _kinds(language):
+    """The kinds of a material, their labels translated once per language."""
+    return [(value, str(label)) for value, label in Material.Kind.choices]
 
 
 class MaterialForm(_SharedFields):
@@ -90,6 +122,7 @@ class MaterialForm(_SharedFields):
 
     def __init__(self, *args, school, staff, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _kinds(get_language())
         self.setup_shared(school=school, staff=staff)
 
 

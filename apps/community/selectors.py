@@ -87,33 +87,23 @@ def _nothing(viewer):
 
 
 @prepared_query
-def _school_subjects():
-    return Subject.objects.filter(school_id=Param("school_id")).order_by("name")
-
-
-def school_subjects(*, school_id):
-    """The school's subjects by name (the forms' choices)."""
-    return _school_subjects.rows(school_id=school_id)
-
-
-@prepared_query
 def _subject_names():
     return Subject.objects.filter(school_id=Param("school_id")).values("pk", "name").order_by("name")
 
 
 def subject_names(*, school_id):
-    """The school's subjects by name, as {pk, name} (the material list's filter)."""
+    """The school's subjects by name, as {pk, name} (the material list's filter, the forms' choices)."""
     return _subject_names.rows(school_id=school_id)
 
 
 @prepared_query
-def _school_tags():
-    return ProblemTag.objects.filter(school_id=Param("school_id")).order_by("name")
+def _tag_names():
+    return ProblemTag.objects.filter(school_id=Param("school_id")).values("pk", "name").order_by("name")
 
 
-def school_tags(*, school_id):
-    """The school's problem tags by name (the forms' choices)."""
-    return _school_tags.rows(school_id=school_id)
+def tag_names(*, school_id):
+    """The school's problem tags by name, as {pk, name} (the forms' choices)."""
+    return _tag_names.rows(school_id=school_id)
 
 
 def _tag_rows(model):
