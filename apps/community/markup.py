@@ -6,6 +6,7 @@ translated choice label per row, a comment thread an include, a date filter, a f
 import functools
 import re
 
+from django.contrib.messages import get_messages
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -14,6 +15,7 @@ from apps.core.dates import short_dates
 from apps.core.form_rendering import escaped, formatted, html_attrs, printed, text
 from apps.core.links import row_link
 from apps.core.templatetags.icons import icon
+from apps.core.templatetags.page_parts import shared_part
 from apps.core.tenancy import Circle
 from apps.mentoring.models import group_name
 from apps.staff.models import short_name
@@ -280,12 +282,7 @@ def comment_rows_html(comments, *, material, staff_id, is_author, csrf_token):
     reply_form = None
     if staff_id is not None:
         create = _COMMENT_CREATE.pattern().format(pk=material.pk)
-        nudge = escaped(
-            gettext(
-                "{words}: this grades rather than describes. What exactly did you see in the material? "
-                "A description helps the author more than a grade."
-            )
-        )
+        nudge = _comment_nudge()
         reply = escaped(gettext("Reply"))
         opening = (
             f'\n    <details class="mt-2">\n      <summary class="small">{reply}</summary>\n'
@@ -418,3 +415,57 @@ def big_radios_html(field):
         f'  <div class="d-flex flex-wrap gap-2" role="group">\n    {"".join(parts)}\n  </div>\n'
         f"  {errors}\n</fieldset>\n"
     )
+
+
+def _comment_nudge():
+    return escaped(
+        gettext(
+            "{words}: this grades rather than describes. What exactly did you see in the material? "
+            "A description helps the author more than a grade."
+        )
+    )
+
+
+def comments_html(request, comments, *, material, form, csrf_token):
+    """templates/community/_comments.html was: the thread (`comment_rows_html`) after the request's
+    messages, then the comment form (or the no-card note), the block htmx swaps after a comment."""
+    staff_id = request.staff.pk if request.staff is not None else None
+    notes = "".join(
+        f'<div class="alert alert-{escaped(message.tags or "info")} py-2 small" role="status">'
+        f"{text(str(message))}</div>"
+        for message in get_messages(request)
+    )
+    rows = comment_rows_html(
+        comments,
+        material=material,
+        staff_id=staff_id,
+        is_author=staff_id is not None and material.author_id == staff_id,
+        csrf_token=csrf_token,
+    )
+    if staff_id is None:
+        end = shared_part("community/_no_card.html")
+    else:
+        create = _COMMENT_CREATE.pattern().format(pk=material.pk)
+        problems = form.non_field_errors()
+        problems = f'<div class="alert alert-danger">{problems}</div>' if problems else ""
+        field = form["text"]
+        errors = field.errors
+        shown = "".join(f'<div class="invalid-feedback d-block">{printed(error)}</div>' for error in errors)
+        value = field.value()
+        end = (
+            f'\n  <form method="post" action="{create}" data-hx-post="{create}" {_COMMENTS_SWAP}\n'
+            '        class="card card-body shadow-sm mt-3" novalidate data-testid="comment-form"\n'
+            f'        data-draft-key="community:comment:{material.pk}:{request.user.pk}" data-draft-server-time="0"'
+            ' data-draft-server-now="0"\n'
+            f'        data-nudge data-nudge-message="{_comment_nudge()}">{csrf_field(csrf_token)}\n'
+            f"    <template data-nudge-icon>{icon('lightbulb')}</template>\n"
+            f"    {problems}\n"
+            f'    <label class="form-label" for="id_text">{escaped(gettext("Your comment"))}</label>\n'
+            f'    <textarea class="form-control{" is-invalid" if errors else ""}" name="text" id="id_text" rows="4"'
+            f' maxlength="2000" aria-describedby="id_text_help">{printed(value) if value else ""}</textarea>\n'
+            f"    {shown}\n"
+            f'    <div class="form-text" id="id_text_help">{printed(field.help_text)}</div>\n'
+            '    <button type="submit" class="btn btn-primary mt-2" data-testid="comment-submit">'
+            f"{escaped(gettext('Comment'))}</button>\n  </form>\n  "
+        )
+    return _safe(f'\n<div id="comments" data-testid="comments">\n  {notes}\n  {rows}\n  {end}\n</div>\n')

@@ -28,7 +28,7 @@ from .markup import (
     alike_html,
     answers_html,
     circle_badge_html,
-    comment_rows_html,
+    comments_html,
     material_filter_options,
     material_rows_html,
     question_rows_html,
@@ -178,7 +178,6 @@ def material_detail(request, pk):
     viewer = request_viewer(request)
     material = _material(request, pk)
     is_author = request.staff is not None and material.author_id == request.staff.pk
-    has_card = request.staff is not None
     tags = material.tag_rows
     # One CSRF token for the page's forms, those of its template and those drawn in Python.
     token = get_token(request)
@@ -189,12 +188,10 @@ def material_detail(request, pk):
         "circle_badge": circle_badge_html(material),
         "tags_html": tags_html(tags),
         "version_rows": version_rows_html(selectors.material_versions(material=material)),
-        "comment_rows": _comment_rows(request, material, token),
-        "comment_form": CommentForm(),
+        "comments_html": _comments_html(request, material, CommentForm(), token),
         "alike_html": alike_html(
             selectors.problems_alike(viewer=viewer, school=request.school, tags=tags, exclude_material=material)
         ),
-        "has_card": has_card,
         **_nudge_context(request),
     }
     return render(request, "community/material_detail.html", context)
@@ -277,27 +274,13 @@ def version_file(request, pk):
     return file_download(version.file)
 
 
-def _comment_rows(request, material, token):
-    staff_id = request.staff.pk if request.staff is not None else None
-    return comment_rows_html(
-        selectors.material_comments(material=material),
-        material=material,
-        staff_id=staff_id,
-        is_author=staff_id is not None and material.author_id == staff_id,
-        csrf_token=token,
-    )
+def _comments_html(request, material, form, token):
+    comments = selectors.material_comments(material=material)
+    return comments_html(request, comments, material=material, form=form, csrf_token=token)
 
 
 def _comments_response(request, material, form):
-    token = get_token(request)
-    context = {
-        "csrf_token": token,
-        "material": material,
-        "comment_rows": _comment_rows(request, material, token),
-        "comment_form": form,
-        "has_card": request.staff is not None,
-    }
-    return render(request, "community/_comments.html", context)
+    return HttpResponse(_comments_html(request, material, form, get_token(request)))
 
 
 @require_POST
