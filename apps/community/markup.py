@@ -14,7 +14,6 @@ from apps.core.choices import translated_labels
 from apps.core.dates import short_dates
 from apps.core.form_rendering import escaped, formatted, html_attrs, printed, text
 from apps.core.links import row_link
-from apps.core.templatetags.icons import icon
 from apps.core.templatetags.page_parts import shared_part
 from apps.core.tenancy import Circle
 from apps.mentoring.models import group_name
@@ -290,7 +289,7 @@ def comment_rows_html(comments, *, material, staff_id, is_author, csrf_token):
             " novalidate\n"
             f'            data-nudge data-nudge-message="{nudge}">'
         )
-        nudge_icon = f"\n        <template data-nudge-icon>{icon('lightbulb')}</template>\n"
+        nudge_icon = f"\n        {_nudge_icon()}\n"
         closing = (
             '" rows="2" maxlength="2000" required></textarea>\n'
             f'        <button type="submit" class="btn btn-outline-primary btn-sm">{reply}</button>\n'
@@ -417,6 +416,11 @@ def big_radios_html(field):
     )
 
 
+def _nudge_icon():
+    """The hint's icon (templates/community/_nudge_icon.html, where the icon build finds its name)."""
+    return shared_part("community/_nudge_icon.html")
+
+
 def _comment_nudge():
     return escaped(
         gettext(
@@ -458,7 +462,7 @@ def comments_html(request, comments, *, material, form, csrf_token):
             f'        data-draft-key="community:comment:{material.pk}:{request.user.pk}" data-draft-server-time="0"'
             ' data-draft-server-now="0"\n'
             f'        data-nudge data-nudge-message="{_comment_nudge()}">{csrf_field(csrf_token)}\n'
-            f"    <template data-nudge-icon>{icon('lightbulb')}</template>\n"
+            f"    {_nudge_icon()}\n"
             f"    {problems}\n"
             f'    <label class="form-label" for="id_text">{escaped(gettext("Your comment"))}</label>\n'
             f'    <textarea class="form-control{" is-invalid" if errors else ""}" name="text" id="id_text" rows="4"'
@@ -469,3 +473,45 @@ def comments_html(request, comments, *, material, form, csrf_token):
             f"{escaped(gettext('Comment'))}</button>\n  </form>\n  "
         )
     return _safe(f'\n<div id="comments" data-testid="comments">\n  {notes}\n  {rows}\n  {end}\n</div>\n')
+
+
+_ANSWER_CREATE = row_link("community:answer_create")
+
+
+def answer_block_html(request, form, *, question, nudge_json, csrf_token):
+    """The answer form of a question's page (or, without a card, the note why there is none),
+    with the hint's evaluative words (`nudge_json`: their two json_script elements), as the
+    page's template drew it."""
+    if request.staff is None:
+        return shared_part("community/_no_card.html")
+    words_json, forms_json = nudge_json
+    create = _ANSWER_CREATE.pattern().format(pk=question.pk)
+    nudge = escaped(
+        gettext(
+            "{words}: this grades rather than describes. What exactly did you do and what came of it? "
+            "A description helps a colleague more than a grade."
+        )
+    )
+    problems = form.non_field_errors()
+    problems = f'<div class="alert alert-danger">{problems}</div>' if problems else ""
+    field = form["text"]
+    errors = field.errors
+    shown = "".join(f'<div class="invalid-feedback d-block">{printed(error)}</div>' for error in errors)
+    value = field.value()
+    return _safe(
+        f"\n    \n    {words_json}\n    {forms_json}\n"
+        f'    <form method="post" action="{create}" class="card card-body shadow-sm mt-3" novalidate'
+        ' data-testid="answer-form"\n'
+        f'          data-draft-key="community:answer:{question.pk}:{request.user.pk}" data-draft-server-time="0"'
+        ' data-draft-server-now="0"\n'
+        f'          data-nudge data-nudge-message="{nudge}">{csrf_field(csrf_token)}\n'
+        f"      {_nudge_icon()}\n"
+        f"      {problems}\n"
+        f'      <label class="form-label" for="id_text">{escaped(gettext("Your answer"))}</label>\n'
+        f'      <textarea class="form-control{" is-invalid" if errors else ""}" name="text" id="id_text" rows="5"'
+        f' maxlength="4000" aria-describedby="id_text_help">{printed(value) if value else ""}</textarea>\n'
+        f"      {shown}\n"
+        f'      <div class="form-text" id="id_text_help">{printed(field.help_text)}</div>\n'
+        '      <button type="submit" class="btn btn-primary mt-2" data-testid="answer-submit">'
+        f"{escaped(gettext('Answer'))}</button>\n    </form>\n    "
+    )

@@ -26,6 +26,7 @@ from . import selectors, services
 from .forms import AnswerForm, CommentForm, MaterialCreateForm, MaterialForm, QuestionForm, VersionForm
 from .markup import (
     alike_html,
+    answer_block_html,
     answers_html,
     circle_badge_html,
     comments_html,
@@ -414,10 +415,14 @@ def _question_page(request, question, form, status=200):
         "circle_badge": circle_badge_html(question),
         "tags_html": tags_html(tags),
         "answers_html": _answers_html(request, question, token),
-        "answer_form": form,
+        "answer_block": answer_block_html(
+            request,
+            form,
+            question=question,
+            nudge_json=_nudge_json(tuple(_words(request.school))) if request.staff is not None else None,
+            csrf_token=token,
+        ),
         "alike_html": alike_html(alike),
-        "has_card": request.staff is not None,
-        **_nudge_context(request),
     }
     return render(request, "community/question_detail.html", context, status=status)
 
