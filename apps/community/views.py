@@ -177,7 +177,10 @@ def material_create(request):
 @school_view()
 def material_detail(request, pk):
     viewer = request_viewer(request)
-    material = _material(request, pk)
+    found = selectors.material_page(viewer=viewer, pk=pk)
+    if found is None:
+        raise Http404(str(Material._meta.verbose_name))
+    material, versions, comments = found
     is_author = request.staff is not None and material.author_id == request.staff.pk
     tags = material.tag_rows
     # One CSRF token for the page's forms, those of its template and those drawn in Python.
@@ -188,8 +191,8 @@ def material_detail(request, pk):
         "is_author": is_author,
         "circle_badge": circle_badge_html(material),
         "tags_html": tags_html(tags),
-        "version_rows": version_rows_html(selectors.material_versions(material=material)),
-        "comments_html": _comments_html(request, material, CommentForm(), token),
+        "version_rows": version_rows_html(versions),
+        "comments_html": comments_html(request, comments, material=material, form=CommentForm(), csrf_token=token),
         "alike_html": alike_html(
             selectors.problems_alike(viewer=viewer, school=request.school, tags=tags, exclude_material=material)
         ),
