@@ -4,7 +4,7 @@ by itself, except to split what the viewer sees into the list's tabs."""
 
 import datetime
 import difflib
-import functools
+import hashlib
 import re
 from collections import defaultdict
 
@@ -212,14 +212,29 @@ def version_diff(old, new):
     return mark_safe(_diff(old or "", new or ""))  # nosec B308 B703 - every piece of text escaped by _diff
 
 
-@functools.lru_cache(maxsize=256)
+# Which words changed between two texts, worked out once per process for each pair (a material's
+# page showed every version's diffs, and matching their words was a third of its work). Kept by a
+# digest of the two texts, as word positions: no text is kept.
+_OPCODES = {}
+_OPCODES_KEPT = 1024
+
+
+def _opcodes(before, after, old, new):
+    key = hashlib.blake2b(f"{len(old)}:{old}{new}".encode(), digest_size=16).digest()
+    found = _OPCODES.get(key)
+    if found is None:
+        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        found = tuple(matcher.get_opcodes())
+        if len(_OPCODES) >= _OPCODES_KEPT:
+            _OPCODES.clear()
+        _OPCODES[key] = found
+    return found
+
+
 def _diff(old, new):
-    # A pure function of the two texts, worked out once per process for each pair: a material's
-    # page showed every version's diffs, and matching their words was a third of its work.
     before, after = _WORDS.findall(old), _WORDS.findall(new)
     parts = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+    for op, a1, a2, b1, b2 in _opcodes(before, after, old, new):
         if op == "equal":
             parts.append(escape("".join(before[a1:a2])))
             continue

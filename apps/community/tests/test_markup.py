@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.accounts.capabilities import Role
 from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, SchoolNetworkFactory, UserFactory
+from apps.community import selectors
 from apps.community.forms import MaterialForm, QuestionForm
 from apps.community.markup import big_radios_html
 from apps.core.tenancy import Circle
@@ -121,3 +122,11 @@ def test_the_material_form_reads_the_school_tags_once(school):
         page = client.get(url).content.decode()
     assert len([q for q in captured if '"mentoring_problemtag"' in q["sql"]]) == 1
     assert 'name="tags"' in page
+
+
+def test_a_version_diff_is_worked_out_once_per_pair_and_keeps_no_text():
+    """The words' matching is kept per process by a digest of the two texts, as positions only."""
+    old, new = "Старый ТЕКСТ-СЕКРЕТ <b>", "Новый ТЕКСТ-СЕКРЕТ <b>"
+    first = selectors.version_diff(old, new)
+    assert selectors.version_diff(old, new) == first == "<del>Старый</del><ins>Новый</ins> ТЕКСТ-СЕКРЕТ &lt;b&gt;"
+    assert "СЕКРЕТ" not in repr(selectors._OPCODES) and "Старый" not in repr(selectors._OPCODES)
