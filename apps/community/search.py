@@ -126,10 +126,12 @@ class SearchForm(LeanForm):
 
     def __init__(self, *args, subjects=(), tags=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for name, choices in _translated_choices(get_language()).items():
-            self.fields[name].choices = choices
-        self.fields["subject"].choices = _choices(subjects)
-        self.fields["tag"].choices = _choices(tags)
+        offered = {**_translated_choices(get_language()), "subject": _choices(subjects), "tag": _choices(tags)}
+        for name, choices in offered.items():
+            # Pairs of plain values already, as the choices' setter would make them: given to the
+            # field and its widget without the setter's normalising pass over every choice.
+            field = self.fields[name]
+            field._choices = field.widget._choices = list(choices)
         for name, field in self.fields.items():
             if name not in ("q", "page"):
                 field.widget.attrs["class"] = "form-select form-select-sm"
