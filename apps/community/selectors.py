@@ -348,14 +348,28 @@ def questions_page(*, viewer, mine=False, number=1, per_page=20):
 
 
 @prepared_query
-def _question_detail(*, networked):
-    return (
+def _question_detail(*, networked, answers=False):
+    rows = (
         Question.objects.visible_to(Viewer.params(networked=networked))
         .select_related("author", "subject", "school")
         .annotate(tag_rows=_tag_rows(Question))
-        .filter(pk=Param("pk"))
-        .order_by("pk")
     )
+    if answers:
+        # The answers as an array of the question's query, read only for a question the viewer
+        # sees: a query (and its round trip) fewer for the question's page.
+        rows = rows.annotate(
+            answer_rows=ArraySubquery(
+                Answer.objects.filter(question_id=OuterRef("pk"))
+                .order_by("created_at")
+                .values(
+                    row=JSONRow(
+                        **{name: name for name in _ANSWER_VALUES},
+                        **{name: expression.name for name, expression in _AUTHOR_NAMES.items()},
+                    )
+                )
+            )
+        )
+    return rows.filter(pk=Param("pk")).order_by("pk")
 
 
 def question_detail(*, viewer, pk):
@@ -363,11 +377,26 @@ def question_detail(*, viewer, pk):
     return _question_detail.first(shape=viewer.shape(), pk=pk, **viewer.values())
 
 
+def question_page(*, viewer, pk):
+    """(question, answers) for the question's page, or None outside the viewer's circles: the
+    question as `question_detail` and its answers as `question_answers` give them, in one query."""
+    question = _question_detail.first(shape={**viewer.shape(), "answers": True}, pk=pk, **viewer.values())
+    if question is None:
+        return None
+    answers = question.answer_rows
+    for answer in answers:
+        answer["created_at"] = _moment(answer["created_at"])
+    return question, answers
+
+
+_ANSWER_VALUES = ("pk", "author_id", "school_id", "text", "created_at", "is_accepted")
+
+
 @prepared_query
 def _question_answers():
     return (
         Answer.objects.filter(question_id=Param("question_id"))
-        .values("pk", "author_id", "school_id", "text", "created_at", "is_accepted", **_AUTHOR_NAMES)
+        .values(*_ANSWER_VALUES, **_AUTHOR_NAMES)
         .order_by("created_at")
     )
 

@@ -401,13 +401,14 @@ def _question(request, pk):
     return question
 
 
-def _answers_html(request, question, token):
+def _answers_html(request, question, token, answers=None):
     is_author = request.staff is not None and question.author_id == request.staff.pk
-    answers = selectors.question_answers(question=question)
+    if answers is None:
+        answers = selectors.question_answers(question=question)
     return answers_html(answers, question=question, is_author=is_author, csrf_token=token)
 
 
-def _question_page(request, question, form, status=200):
+def _question_page(request, question, form, status=200, answers=None):
     tags = question.tag_rows
     token = get_token(request)
     alike = selectors.problems_alike(viewer=request_viewer(request), school=request.school, tags=tags)
@@ -417,7 +418,7 @@ def _question_page(request, question, form, status=200):
         "is_author": request.staff is not None and question.author_id == request.staff.pk,
         "circle_badge": circle_badge_html(question),
         "tags_html": tags_html(tags),
-        "answers_html": _answers_html(request, question, token),
+        "answers_html": _answers_html(request, question, token, answers),
         "answer_block": answer_block_html(
             request,
             form,
@@ -432,7 +433,11 @@ def _question_page(request, question, form, status=200):
 
 @school_view()
 def question_detail(request, pk):
-    return _question_page(request, _question(request, pk), AnswerForm())
+    found = selectors.question_page(viewer=request_viewer(request), pk=pk)
+    if found is None:
+        raise Http404(str(Question._meta.verbose_name))
+    question, answers = found
+    return _question_page(request, question, AnswerForm(), answers=answers)
 
 
 @require_POST
