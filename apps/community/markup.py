@@ -169,7 +169,7 @@ def csrf_field(token):
 
 
 def circle_badge_html(row):
-    """templates/community/_circle_badge.html (with its line break)."""
+    """A row's circle as a badge, with the line break its former template (_circle_badge.html) ended with."""
     badge = "text-bg-secondary" if row.circle == Circle.DRAFT else "text-bg-light border"
     label = translated_labels(Circle).get(row.circle, row.circle)
     return _safe(f'<span class="badge {badge}">{escaped(label)}</span>\n')
@@ -187,7 +187,7 @@ _GROUP = row_link("mentoring:group_detail")
 
 
 def alike_html(alike):
-    """templates/community/_alike.html: the «похожие проблемы» box (or its line break alone)."""
+    """The «похожие проблемы» box (or the line break alone), as its former template _alike.html drew it."""
     groups, materials = alike["groups"], alike["materials"]
     if not groups and not materials:
         return "\n"
@@ -221,9 +221,9 @@ _COMMENTS_SWAP = 'data-hx-target="#comments" data-hx-swap="outerHTML"'
 
 
 def comment_rows_html(comments, *, material, staff_id, is_author, csrf_token):
-    """The comments of templates/community/_comments.html (selectors.material_comments), each
+    """The comments of the material's thread (selectors.material_comments), each
     with its replies (one level), its «помогло» and delete buttons and, for a person with a card
-    (`staff_id`), its reply form, as its loop and _comment.html wrote them."""
+    (`staff_id`), its reply form, as the former _comments.html loop and _comment.html wrote them."""
     if not comments:
         none = escaped(gettext("No comments yet."))
         return _safe(f'\n  <p class="text-body-secondary" data-testid="no-comments">{none}</p>\n  ')
@@ -238,7 +238,7 @@ def comment_rows_html(comments, *, material, staff_id, is_author, csrf_token):
     helped_link, delete_link = _COMMENT_HELPED.pattern(), _COMMENT_DELETE.pattern()
 
     def one(comment):
-        """templates/community/_comment.html."""
+        """One comment, as the former _comment.html drew it."""
         pk, author_id = comment["pk"], comment["author_id"]
         school = f", {text(comment['school_name'])}" if comment["school_id"] != material.school_id else ""
         number = comment["version_number"]
@@ -322,7 +322,7 @@ _ACCEPT = row_link("community:answer_accept")
 
 
 def answers_html(answers, *, question, is_author, csrf_token):
-    """templates/community/_answers.html: the question's answers (selectors.question_answers), the
+    """The question's answers (selectors.question_answers, as the former _answers.html drew them), the
     accepted one marked, with the asker's «Это помогло» buttons."""
     if not answers:
         rows = (
@@ -385,7 +385,7 @@ def material_filter_options(*, kind, subject_id, grade, subjects):
 
 
 def big_radios_html(field):
-    """templates/community/_radios.html was: a choice field (a circle, a kind) as big radio buttons,
+    """A choice field (a circle, a kind) as big radio buttons (the former _radios.html),
     each `{{ radio.tag }}` with its label, as Django's widget gives the options their attributes."""
     widget = field.field.widget
     ident = widget.attrs.get("id") or field.auto_id
@@ -431,7 +431,7 @@ def _comment_nudge():
 
 
 def comments_html(request, comments, *, material, form, csrf_token):
-    """templates/community/_comments.html was: the thread (`comment_rows_html`) after the request's
+    """The material's comment block (the former _comments.html): the thread (`comment_rows_html`) after the request's
     messages, then the comment form (or the no-card note), the block htmx swaps after a comment."""
     staff_id = request.staff.pk if request.staff is not None else None
     notes = "".join(
