@@ -39,8 +39,9 @@ def months_counted(span_start, span_end, *, start, end) -> list[datetime.date]:
     return counted
 
 
-def months(span_start, span_end, *, start, end) -> Decimal:
-    return Decimal(len(months_counted(span_start, span_end, start=start, end=end)))
+def months_in(spans, *, start, end) -> list[datetime.date]:
+    """`months_counted` over several spans of work (a pause between them): each month once."""
+    return sorted({middle for first, last in spans for middle in months_counted(first, last, start=start, end=end)})
 
 
 def one() -> Decimal:

@@ -1,22 +1,27 @@
 """Indicators of collective work kept by the mentoring app (apps.core.indicators):
 months in a pair or triad at work, by role, and the network pairs' results."""
 
+import datetime
 import functools
+from decimal import Decimal
 
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.indicator_rules import LocalDate, months, months_counted, one
+from apps.core.indicator_rules import LocalDate, months_in, one
 from apps.core.indicators import Evidence, Indicator
 from apps.core.typography import quoted
 
 from .models import MentorGroup, MentorGroupMember, MentorGroupStatusChange, NetworkPairResult, group_name
 
-# A group stops being at work when it is completed, dissolved or paused: on the day
-# of that change. One still at work counts up to its planned end.
+# A group stops being at work when it is completed, dissolved or paused, on the day
+# of that change; a paused group is at work again from the day it resumes. One still
+# at work counts up to its planned end. It is at work from its start date (it may be
+# activated later in the app than the day its work began).
 _STOPPED = (MentorGroup.Status.COMPLETED, MentorGroup.Status.DISSOLVED, MentorGroup.Status.PAUSED)
 
 _SPAN_READS = frozenset(
@@ -36,12 +41,17 @@ _SPAN_READS = frozenset(
 )
 
 
+def _local_day(prefix=""):
+    return LocalDate(F(f"{prefix}changed_at"), F(f"{prefix}group__school__time_zone"))
+
+
 def _span_end(prefix):
-    """The last day a group (at `prefix`) was at work: the day it stopped, or its planned end."""
+    """The last day a group (at `prefix`) was at work: the day it last stopped, or its
+    planned end; a coarse bound that lets the database skip long-closed groups."""
     stopped_on = (
         MentorGroupStatusChange.objects.filter(group=OuterRef(f"{prefix}pk"), to_status=OuterRef(f"{prefix}status"))
         .order_by("-changed_at", "-pk")
-        .values(on=LocalDate(F("changed_at"), F("group__school__time_zone")))[:1]
+        .values(on=_local_day())[:1]
     )
     return Case(
         When(
@@ -52,6 +62,33 @@ def _span_end(prefix):
     )
 
 
+def _history(prefix):
+    """A group's status changes in order, as "status YYYY-MM-DD" (the school's day)."""
+    return ArraySubquery(
+        MentorGroupStatusChange.objects.filter(group=OuterRef(f"{prefix}pk"))
+        .order_by("changed_at", "pk")
+        .values(change=Concat(F("to_status"), Value(" "), Cast(_local_day(), CharField())))
+    )
+
+
+def at_work(starts_on, planned_end_on, history):
+    """The spans (first day, last day) a group was at work, from its start date and
+    its status history: stopped by a pause, a completion or a dissolution, resumed
+    by becoming active again after a pause."""
+    spans, since = [], starts_on
+    for change in history:
+        status, day = change.split(" ")
+        day = datetime.date.fromisoformat(day)
+        if status in _STOPPED and since is not None:
+            spans.append((since, day))
+            since = None
+        elif status == MentorGroup.Status.ACTIVE and since is None:
+            since = max(day, starts_on)
+    if since is not None:
+        spans.append((since, planned_end_on))
+    return spans
+
+
 def _of_school(prefix, school_id):
     """A group of the school, or a network pair the school is a partner in."""
     return Q(**{f"{prefix}school_id": school_id}) | Q(**{f"{prefix}partner_school_id": school_id})
@@ -59,11 +96,11 @@ def _of_school(prefix, school_id):
 
 def _month_evidence(rows, *, start, end, label):
     for row in rows:
-        counted = months_counted(row["starts_on"], row["ends_on"], start=start, end=end)
+        counted = months_in(at_work(row["starts_on"], row["planned_end_on"], row["history"]), start=start, end=end)
         if counted:
             yield Evidence(
                 staff_id=row["staff_id"],
-                units=months(row["starts_on"], row["ends_on"], start=start, end=end),
+                units=Decimal(len(counted)),
                 label=label(row),
                 on=max(row["starts_on"], start),
                 url=reverse("mentoring:group_detail", args=[row["group_id"]]),
@@ -77,7 +114,7 @@ def curator_months(*, school_id, start, end):
         .filter(_of_school("", school_id), curator__school_id=school_id, starts_on__lte=end)
         .annotate(ends_on=_span_end(""))
         .filter(ends_on__gte=start)
-        .values("kind", "starts_on", "ends_on", staff_id=F("curator_id"), group_id=F("pk"))
+        .values("kind", "starts_on", "planned_end_on", staff_id=F("curator_id"), group_id=F("pk"), history=_history(""))
         .order_by("pk")
     )
     return list(
@@ -109,7 +146,14 @@ def member_months(*, school_id, start, end, role):
         )
         .annotate(ends_on=_span_end("group__"))
         .filter(ends_on__gte=start)
-        .values("staff_id", "group_id", "ends_on", kind=F("group__kind"), starts_on=F("group__starts_on"))
+        .values(
+            "staff_id",
+            "group_id",
+            kind=F("group__kind"),
+            starts_on=F("group__starts_on"),
+            planned_end_on=F("group__planned_end_on"),
+            history=_history("group__"),
+        )
         .order_by("group_id", "staff_id")
     )
     label = _ROLE_LABELS[role]

@@ -14,6 +14,7 @@ from apps.core.indicator_rules import months_counted
 from apps.core.indicators import INDICATORS
 from apps.core.tenancy import Circle
 from apps.core.tests.indicators_world import END, START, at
+from apps.mentoring.indicators import at_work
 from apps.mentoring.models import MentorGroup, MentorGroupMember, MentorGroupStatusChange, NetworkPairResult
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.network_events.models import Event
@@ -110,6 +111,36 @@ def test_months_stop_on_the_day_a_group_stops_and_never_count_before_it_works(sc
     MentorGroupFactory(school=school, curator=curator, status=MentorGroup.Status.FORMING)
     MentorGroupFactory(school=school, curator=curator, status=MentorGroup.Status.DECLINED, is_proposal=True)
     assert units("mentoring.months_as_curator", school) == {curator.pk: Decimal(2 + 1)}
+
+
+def test_a_paused_group_counts_again_from_the_day_it_resumes(school):
+    curator = StaffMemberFactory(school=school)
+    group = MentorGroupFactory(school=school, curator=curator, starts_on=D(2026, 8, 10))
+    _changed(group, "active", D(2026, 8, 25))  # activated after its start: at work since the start
+    _changed(group, "paused", D(2026, 9, 10))
+    _changed(group, "active", D(2026, 10, 20))
+    # At work on 15 November only: not on 15 September, nor on 15 October; and on 15 August.
+    assert units("mentoring.months_as_curator", school) == {curator.pk: 1}
+    assert units("mentoring.months_as_curator", school, start=D(2026, 8, 1)) == {curator.pk: 2}
+
+
+def test_the_spans_of_work_of_a_group():
+
+    history = [
+        "forming 2026-08-01",
+        "active 2026-09-05",
+        "paused 2026-10-01",
+        "active 2026-11-03",
+        "completed 2027-02-01",
+    ]
+    assert at_work(D(2026, 9, 1), D(2027, 5, 31), history) == [
+        (D(2026, 9, 1), D(2026, 10, 1)),
+        (D(2026, 11, 3), D(2027, 2, 1)),
+    ]
+    assert at_work(D(2026, 9, 1), D(2027, 5, 31), []) == [(D(2026, 9, 1), D(2027, 5, 31))]
+    assert at_work(D(2026, 9, 1), D(2027, 5, 31), ["active 2026-08-01", "paused 2026-08-20"]) == [
+        (D(2026, 9, 1), D(2026, 8, 20))
+    ]
 
 
 def test_months_of_a_network_pair_count_for_each_school_its_own_people(school):
