@@ -241,6 +241,20 @@ def test_reverse_visits_count_for_who_visited_back_once_the_lesson_took_place(sc
     assert units("visits.reverse_visits", school) == {back.pk: len(LessonVisit.LESSON_HELD_STATUSES)}
 
 
+def test_a_network_pairs_visit_counts_for_the_observers_of_either_school(school):
+    leader = SchoolFactory(time_zone=school.time_zone)
+    ours, theirs = StaffMemberFactory(school=school), StaffMemberFactory(school=leader)
+    pair = MentorGroupFactory(school=leader, partner_school=school, members=[theirs, ours])
+    visit = {"kind": LessonVisit.Kind.REVERSE_VISIT, "status": LessonVisit.Status.DEBRIEFED}
+    _visit(leader, D(2026, 10, 1), group=pair, observed=theirs, observers=[ours], **visit)
+    _visit(leader, D(2026, 10, 2), group=pair, observed=ours, observers=[theirs], **visit)
+    # A visit of a school the person's school shares nothing with.
+    _visit(SchoolFactory(), D(2026, 10, 3), observers=[ours], **visit)
+    assert units("visits.reverse_visits", school) == {ours.pk: 1}
+    assert units("visits.observed_on_time", school) == {ours.pk: 1}
+    assert units("visits.reverse_visits", leader) == {theirs.pk: 1}
+
+
 # Teams.
 
 
