@@ -2,7 +2,7 @@
 earns points; being watched, named or praised does not. The catalogue refuses an
 indicator that declares a forbidden read, every registered indicator declares its
 reads honestly (the SQL it runs reads nothing else), and its output does not move
-when feedback, reflections, who was observed or survey answers change."""
+when feedback, reflections, who was observed, survey answers or recognitions change."""
 
 import datetime
 import re
@@ -29,16 +29,12 @@ from apps.core.tests.indicators_world import END, START, collective_work
 from apps.mentoring.models import ProblemTag
 from apps.network_events.models import Event
 from apps.problemdays.models import Reflection
+from apps.recognition.tests.factories import RecognitionFactory
 from apps.staff.tests.factories import StaffMemberFactory
 from apps.surveys.models import SurveyAnswer, SurveyTie
 from apps.surveys.tests.factories import SurveyRoundFactory
 from apps.teams.models import TeamOutcome
 from apps.visits.models import Feedback, FeedbackCheck, LessonVisit, SelfReflection
-
-try:
-    from apps.recognition.tests.factories import RecognitionFactory
-except ImportError:  # before the recognition tree has its models
-    RecognitionFactory = None
 
 KEYS = [
     "mentoring.months_as_curator",
@@ -266,7 +262,7 @@ def _recognise(school, crews):
             )
 
 
-def test_no_indicator_moves_when_content_who_is_observed_or_survey_answers_change(db):
+def test_no_indicator_moves_when_content_who_is_observed_survey_answers_or_recognitions_change(db):
     school = SchoolFactory()
     crews = collective_work(school, times=2)
     before = _all_outputs(school)
@@ -278,9 +274,8 @@ def test_no_indicator_moves_when_content_who_is_observed_or_survey_answers_chang
     assert _all_outputs(school) == before
     _answer_surveys(school, crews)
     assert _all_outputs(school) == before
-    if RecognitionFactory is not None:
-        _recognise(school, crews)
-        assert _all_outputs(school) == before
+    _recognise(school, crews)
+    assert _all_outputs(school) == before
 
 
 def test_the_behaviour_check_would_see_an_indicator_that_counts_being_observed(db):
