@@ -103,6 +103,11 @@ def day_bounds(start: datetime.date, end: datetime.date, tzinfo) -> tuple[dateti
     return start_at, end_at
 
 
+def _with_year(fmt):
+    """`fmt` with the year after its day and month ("d.m" -> "d.m.Y"), unless it has it."""
+    return fmt if "d.m.Y" in fmt else fmt.replace("d.m", "d.m.Y")
+
+
 def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -> str:
     """`value` (a day, or a moment shown in the active time zone: the school's on its
     pages) in the Django date format `fmt`, whose "d.m" becomes "d.m.Y" when the day
@@ -117,7 +122,7 @@ def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -
     else:
         day = value
     if academic_year_of(day) != academic_year_of(today or timezone.localdate()):
-        fmt = fmt.replace("d.m", "d.m.Y")
+        fmt = _with_year(fmt)
     template = _template(fmt)
     if template is None:
         # An aware moment equals the same instant in any zone: its zone is part of the key.
@@ -130,7 +135,7 @@ def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -
 def short_dates(fmt: str = "d.m", *, today: datetime.date | None = None):
     """`short_date(value, fmt)` as a function of `value`, for the many dates of a list: the
     active zone, the current academic year and the day names are looked up once, not per date."""
-    this_year, other_year = _template(fmt), _template(fmt.replace("d.m", "d.m.Y"))
+    this_year, other_year = _template(fmt), _template(_with_year(fmt))
     if this_year is None or other_year is None:
         return functools.partial(short_date, fmt=fmt, today=today)
     zone = timezone.get_current_timezone()

@@ -127,3 +127,11 @@ def test_a_short_date_worked_out_once_is_the_same_in_each_zone_and_language():
                     assert short_date(moment, "D d.m H:i", today=datetime.date(2026, 1, 1)) == expected
                     shown.add(expected)
     assert len(shown) == 4
+
+
+def test_a_format_that_already_has_the_year_keeps_it_once():
+    today = datetime.date(2027, 3, 1)
+    last_year = datetime.date(2025, 12, 8)
+    assert short_date(last_year, "d.m.Y", today=today) == "08.12.2025"
+    assert short_dates("d.m.Y", today=today)(last_year) == "08.12.2025"
+    assert short_date(datetime.date(2026, 12, 8), "d.m.Y", today=today) == "08.12.2026"
