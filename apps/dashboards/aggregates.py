@@ -9,15 +9,15 @@ defined in docs/features/dashboards.md#participation.
 """
 
 import functools
-import re
 
 from django.db import connection
 from django.utils import timezone
 
 from apps.associations.models import Meeting, MeetingAttendance
 from apps.community.models import Answer, Material, MaterialComment, MaterialVersion
-from apps.core.prepared import execute_prepared
+from apps.core.prepared import execute_named
 from apps.core.sql import condition_sql, sql_param
+from apps.core.tenancy import Circle
 from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.network_events.models import Event, Registration
 from apps.partners.models import JointActivity
@@ -100,24 +100,6 @@ def _rules():
 
 def _rule(name):
     return _rules()[0][name]
-
-
-_NAMED = re.compile(r"%%|%\((\w+)\)s")
-
-
-def execute_named(cursor, sql, params):
-    """`cursor.execute(sql, params)` of a query with named parameters, run as a prepared
-    statement: the figures' queries join a dozen tables, and PostgreSQL planned them
-    (5–8 ms) on every request, longer than they ran."""
-    names = []
-
-    def positional(match):
-        if match.group(1) is None:
-            return "%%"
-        names.append(match.group(1))
-        return "%s"
-
-    execute_prepared(cursor, _NAMED.sub(positional, sql), [params[name] for name in names])
 
 
 def _rows(sql, params):
@@ -254,11 +236,11 @@ def _community_cte():
     return f"""
         wrote AS (
             SELECT mt.author_id AS staff_id, 1 AS shared, 0 AS commented, 0 AS answered FROM {T["material"]} mt
-            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> 'draft'
+            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> %(draft)s
               AND mt.published_at >= %(start_at)s AND mt.published_at < %(end_at)s
           UNION ALL
             SELECT mt.author_id, 1, 0, 0 FROM {T["material"]} mt JOIN {T["version"]} mv ON mv.material_id = mt.id
-            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> 'draft' AND mv.number > 1
+            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> %(draft)s AND mv.number > 1
               AND mv.created_at >= mt.published_at
               AND mv.created_at >= %(start_at)s AND mv.created_at < %(end_at)s
           UNION ALL
@@ -283,7 +265,7 @@ _COMMUNITY_COLUMNS = """,
 """
 
 
-def _participation_cte(association_id, *, network=True, one_school=False, community=False):
+def _participation_cte(association_id, *, network=True, one_school=False, community=False, one_person=False):
     """Per person of the period: the flags of each form of collaboration.
 
     The period's visits are found once, through the schools' own rows (indexed by
@@ -293,7 +275,9 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
     For `one_school`'s few dozen people each flag is best looked up per person
     through the indexes; OFFSET 0 keeps PostgreSQL from also planning each
     subquery as a hash over the whole network's rows (a third of the planning time,
-    and the slower plan at a network's scale). Many schools at once keep it."""
+    and the slower plan at a network's scale). Many schools at once keep it.
+
+    With `one_person`, only the staff card `%(person)s` (a person's own page)."""
     fence = "OFFSET 0" if one_school else ""
     visit_in_period = (
         "v.status <> 'cancelled' AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s AND v.ends_at <= %(now)s"
@@ -318,7 +302,7 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
         seen_by AS (
             SELECT staff_id, bool_or(observer) AS observer, bool_or(observed) AS observed FROM seen GROUP BY staff_id
         ),
-        st AS (
+        st AS MATERIALIZED (
             SELECT s.id, s.school_id, s.association_id,
               EXISTS (
                 SELECT 1 FROM {T["member"]} m JOIN {T["group"]} g ON g.id = m.group_id
@@ -360,17 +344,17 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
               (
                 EXISTS (
                   SELECT 1 FROM {T["registration"]} r JOIN {T["event"]} e ON e.id = r.event_id
-                  WHERE r.staff_id = s.id AND r.attended AND e.status = 'held'
+                  WHERE r.staff_id = s.id AND r.attended AND e.status = %(event_held)s
                     AND e.starts_at >= %(start_at)s AND e.starts_at < %(end_at)s {fence}
                 ) OR EXISTS (
                   SELECT 1 FROM {T["event_leads"]} el JOIN {T["event"]} e ON e.id = el.event_id
-                  WHERE el.staffmember_id = s.id AND e.status = 'held'
+                  WHERE el.staffmember_id = s.id AND e.status = %(event_held)s
                     AND e.starts_at >= %(start_at)s AND e.starts_at < %(end_at)s {fence}
                 )
               ) AS in_network_events,
               EXISTS (
                 SELECT 1 FROM {T["attendance"]} ma JOIN {T["meeting"]} mm ON mm.id = ma.meeting_id
-                WHERE ma.staff_id = s.id AND ma.present AND mm.status = 'held'
+                WHERE ma.staff_id = s.id AND ma.present AND mm.status = %(meeting_held)s
                   AND mm.held_on BETWEEN %(start)s AND %(end)s {fence}
               ) AS in_association_meetings,
               EXISTS (
@@ -385,6 +369,7 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
             {"LEFT JOIN wrote_by wb ON wb.staff_id = s.id" if community else ""}
             WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
               AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
+              {"AND s.id = %(person)s" if one_person else ""}
         )
     """  # nosec B608 # model table names and constants only
 
@@ -400,6 +385,11 @@ def _period_params(*, schools, start, end, start_at, end_at, association_id, now
         "association": association_id,
         "achievement_kinds": [str(kind) for kind in ACHIEVEMENT_KINDS],
         "network_project": Achievement.Kind.NETWORK_PROJECT.value,
+        # The apps' states, from their choices: a draft counts for nothing, a held
+        # event or meeting is attendance.
+        "draft": Circle.DRAFT.value,
+        "event_held": Event.Status.HELD.value,
+        "meeting_held": Meeting.Status.HELD.value,
     }
 
 
@@ -452,12 +442,13 @@ def participation_counts(
 
 
 def participation_matrix(
-    *, school_id, start, end, start_at, end_at, association_id=None, now=None, community_totals=False
+    *, school_id, start, end, start_at, end_at, association_id=None, now=None, community_totals=False, staff_id=None
 ):
     """One row per person of the period with their flags, ordered by name (for the
     administrators' per-teacher table). With `community_totals`, each row also carries
     the period's totals of the count-only forms (`COUNT_ONLY_FORMS`: `<form>` people and
-    `<form>_items`) over all the rows, for the page's counts without a second query."""
+    `<form>_items`) over all the rows, for the page's counts without a second query.
+    With `staff_id`, only that card's row (if on the staff of the period)."""
     params = _period_params(
         schools=[school_id],
         start=start,
@@ -467,6 +458,8 @@ def participation_matrix(
         association_id=association_id,
         now=now,
     )
+    if staff_id is not None:
+        params["person"] = staff_id
     flags = ", ".join(f"st.{form}" for form in PARTICIPATION_FORMS)
     # Whole-table totals on every row, never a person's own figures.
     totals = (
@@ -478,8 +471,11 @@ def participation_matrix(
         if community_totals
         else ""
     )
+    cte = _participation_cte(
+        association_id, network=False, one_school=True, community=community_totals, one_person=staff_id is not None
+    )
     sql = f"""
-        WITH {_participation_cte(association_id, network=False, one_school=True, community=community_totals)}
+        WITH {cte}
         SELECT s.id, s.last_name, s.first_name, s.patronymic, s.is_active, {flags} {totals},
                ({" OR ".join(f"st.{f}" for f in _COVERED.split(" OR "))}) AS covered
         FROM st JOIN {T["staff"]} s ON s.id = st.id

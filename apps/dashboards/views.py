@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
 from apps.core.prepared import Param, prepared_query
+from apps.core.shares import disclosure_note
 from apps.core.tenancy import network_view, school_view
 from apps.staff.models import StaffMember
 
@@ -152,6 +153,7 @@ def _participation_context(request, *, with_matrix):
         ),
         "association": association,
         "labels": selectors.participation_labels(),
+        "disclosure_note": disclosure_note(),
     }
     if with_matrix:
         context["matrix"] = matrix
@@ -211,7 +213,7 @@ def _participation_matrix_rows(rows):
             f'\n  <tr{_NOT_COVERED[bool(row["covered"])]}><th scope="row" class="fw-normal">'
             f"{text(row['last_name'])} {text(row['first_name'])} {text(row['patronymic'])}"
             f"{'' if row['is_active'] else has_left}</th>\n"
-            f"    {''.join(_TICK[bool(flag)] for flag in row['flags'])}</tr>\n  "
+            f"    {''.join([_TICK[bool(flag)] for flag in row['flags']])}</tr>\n  "
             for row in rows
         )
     )
@@ -379,6 +381,7 @@ def _network_context(request):
         "leader": leader,
         "leader_rows": leader_rows,
         "refreshed_at": refreshed_at,
+        "disclosure_note": disclosure_note(),
     }
 
 
