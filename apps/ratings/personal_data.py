@@ -54,7 +54,7 @@ def collect(*, staff, local_time):
     seats = Section(
         "rating_commission",
         _("Incentive commission"),
-        [("since", _("member since"))],
+        [("since", _("on the commission since"))],
         rows=[{"since": local_time(seat.added_at)} for seat in CommissionMember.objects.filter(staff=staff)],
     )
     return [sheets, remarks, entries, seats]

@@ -244,7 +244,7 @@ def period_compute(*, period, now=None):
     _open(period)
     criteria = list(Criterion.objects.filter(school_id=period.school_id, is_active=True).order_by("position", "pk"))
     if not criteria:
-        raise ValidationError(_("The school has no criteria in use: set them first."))
+        raise ValidationError(_("The school has no criteria in use: set them first."), code="no_criteria")
     people = _people(period)
     people_ids = {person.pk for person in people}
     found = _evidence(period, criteria, people_ids)
@@ -491,7 +491,7 @@ def period_reopen(*, period, reason):
         raise ValidationError({"reason": _("At most 500 characters.")})
     period = _locked(period)
     if not period.is_approved:
-        raise ValidationError(_("Only an approved period is reopened."))
+        raise ValidationError(_("Only an approved period is reopened."), code="not_approved")
     approved_at = period.approved_at
     period.status = RatingPeriod.Status.OPEN
     period.approved_at = None
