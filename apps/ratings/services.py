@@ -264,9 +264,10 @@ def period_compute(*, period, now=None):
         )
         for index, c in enumerate(criteria)
     )
-    sheets = {sheet.staff_id: sheet for sheet in Sheet.objects.filter(period=period)}
+    # A sheet stays while its person is counted or has filed a remark on it.
     with_remarks = set(Remark.objects.filter(period=period).values_list("sheet__staff_id", flat=True))
     Sheet.objects.filter(period=period).exclude(staff_id__in=people_ids | with_remarks).delete()
+    sheets = {sheet.staff_id: sheet for sheet in Sheet.objects.filter(period=period)}
     new = [
         Sheet(period=period, school_id=period.school_id, staff=p, staff_name=p.full_name, computed_at=now)
         for p in people

@@ -56,7 +56,7 @@ def test_points_are_units_times_points_per_unit_capped_and_rounded_once_half_up(
 
 def test_a_sheet_per_teacher_with_a_line_per_criterion_each_point_traced_to_its_evidence(school):
     anna, boris = _card(school, last_name="Андреева"), _card(school, last_name="Борисов")
-    _card(school, last_name="Уволенная", is_active=False, left_on=datetime.date(2000, 1, 1))
+    _card(school, last_name="Уволенная", is_active=False, left_on=datetime.date(2013, 1, 1))
     period = PeriodFactory(school=school)
     day = period.starts_on + datetime.timedelta(days=3)
     found = [evidence(anna, day), evidence(anna, day, label="Мастер-класс"), evidence(boris, day)]
@@ -308,7 +308,8 @@ def test_each_notification_is_sent_exactly_once(school, administrator):
     services.period_approve(period=period, by=administrator)
     services.period_reopen(period=period, reason="Проверка")
     services.period_approve(period=period, by=administrator)
-    assert sent("rating_period_approved") == 2  # anna and boris, once each
+    # Each person with a sheet (anna, boris and the commission's member), once.
+    assert sent("rating_period_approved") == Sheet.objects.filter(period=period).count() == 3
 
 
 # Criteria and the commission ----------------------------------------------------------------------------
