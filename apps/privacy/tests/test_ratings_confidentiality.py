@@ -29,7 +29,7 @@ from apps.ratings.tests.factories import (
     CriterionFactory,
     ManualEntryFactory,
     PeriodFactory,
-    TestIndicator,
+    StubIndicator,
     evidence,
     quarter_start,
 )
@@ -97,7 +97,7 @@ def scene(school, other_school):
         evidence(staff["teacher"], last_quarter, label=SECRETS["teacher's evidence"]),
         evidence(staff["colleague"], last_quarter, label=SECRETS["colleague's evidence"]),
     ]
-    with TestIndicator(evidence=found) as indicator:
+    with StubIndicator(evidence=found) as indicator:
         CriterionFactory(school=school, indicator_key=indicator.key, title="Семинары", points_per_unit=2)
         manual = CriterionFactory(school=school, title="Открытые занятия")
         approved = PeriodFactory(

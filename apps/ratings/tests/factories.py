@@ -75,7 +75,7 @@ def computed_period(school, people, *, units=Decimal("1"), criterion=None, **per
     return period
 
 
-class TestIndicator:
+class StubIndicator:
     """An indicator of the catalogue for a test: `evidence` is what it finds, whatever
     the period; registered on enter and removed on exit."""
 

@@ -24,7 +24,7 @@ from apps.ratings.tests.factories import (
     CriterionFactory,
     ManualEntryFactory,
     PeriodFactory,
-    TestIndicator,
+    StubIndicator,
     computed_period,
     evidence,
 )
@@ -61,7 +61,7 @@ def test_a_sheet_per_teacher_with_a_line_per_criterion_each_point_traced_to_its_
     day = period.starts_on + datetime.timedelta(days=3)
     found = [evidence(anna, day), evidence(anna, day, label="Мастер-класс"), evidence(boris, day)]
     found.append(evidence(anna, period.starts_on - datetime.timedelta(days=1)))  # before the period
-    with TestIndicator(evidence=found) as indicator:
+    with StubIndicator(evidence=found) as indicator:
         seminars = CriterionFactory(school=school, indicator_key=indicator.key, points_per_unit=3, cap=5)
         manual = CriterionFactory(school=school, title="Наставничество вне пар", points_per_unit=Decimal("1.5"))
         ManualEntryFactory(period=period, criterion=manual, staff=boris, units=Decimal("2"), note="Вела кружок")
@@ -93,7 +93,7 @@ def test_computing_again_gives_the_same_sheets_and_picks_up_new_records(school):
     period = PeriodFactory(school=school)
     day = period.starts_on
     found = [evidence(anna, day)]
-    with TestIndicator(evidence=found) as indicator:
+    with StubIndicator(evidence=found) as indicator:
         CriterionFactory(school=school, indicator_key=indicator.key, points_per_unit=2)
         services.period_compute(period=period)
         first = list(Sheet.objects.filter(period=period).values_list("pk", "staff_id", "total"))
@@ -101,7 +101,7 @@ def test_computing_again_gives_the_same_sheets_and_picks_up_new_records(school):
         assert list(Sheet.objects.filter(period=period).values_list("pk", "staff_id", "total")) == first
         assert SheetLine.objects.filter(period=period).count() == 1
         assert EvidenceItem.objects.filter(period=period).count() == 1
-        found.append(evidence(anna, day, label="Ещё один семинар"))
+        indicator.evidence.append(evidence(anna, day, label="Ещё один семинар"))
         services.period_compute(period=period)
     assert Sheet.objects.get(period=period).total == Decimal("4")
     assert EvidenceItem.objects.filter(period=period).count() == 2
@@ -319,7 +319,7 @@ def test_a_criterion_names_an_indicator_of_the_catalogue_or_none(school):
     with pytest.raises(ValidationError) as error:
         services.criterion_save(school=school, indicator_key="no.such", title="", points_per_unit=1)
     assert "indicator_key" in error.value.message_dict
-    with TestIndicator() as indicator:
+    with StubIndicator() as indicator:
         criterion = services.criterion_save(school=school, indicator_key=indicator.key, title="", points_per_unit=1)
         assert criterion.title == "Проведённые семинары"
         with pytest.raises(ValidationError) as error:
@@ -353,7 +353,7 @@ def test_a_manual_entry_needs_a_note_and_evidence_within_the_period(school):
         with pytest.raises(ValidationError) as error:
             services.manual_entry_add(**{**base, **changes})
         assert field in error.value.message_dict
-    with TestIndicator() as indicator:
+    with StubIndicator() as indicator:
         catalogue = CriterionFactory(school=school, indicator_key=indicator.key)
         with pytest.raises(ValidationError) as error:
             services.manual_entry_add(**{**base, "criterion": catalogue, "note": "x", "link": "https://a.b"})
