@@ -23,7 +23,7 @@ def _starts_at(meeting, tzinfo):
     return datetime.datetime.combine(meeting.planned_on, meeting.starts_at or DEFAULT_START, tzinfo=tzinfo)
 
 
-def meeting_page_items(*, school, start, end, staff_ids=None, group=None):
+def meeting_page_items(*, school, viewer=None, start, end, staff_ids=None, group=None):
     """A person's association meetings; a pair's schedule holds none."""
     if staff_ids is None:
         return []

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from apps.core.calendars import CALENDAR_SOURCES
 from apps.core.dates import school_today, short_date
 from apps.core.prepared import Param, prepared_query
-from apps.core.tenancy import school_view
+from apps.core.tenancy import request_viewer, school_view
 from apps.mentoring.access import group_can_view, is_manager, require
 from apps.mentoring.models import MentorGroup
 from apps.mentoring.selectors import curates_teacher, mentor_group_for_schedule_get
@@ -66,10 +66,14 @@ def _render_calendar(request, *, title, staff_ids=None, group=None, base_url):
     start = datetime.datetime.combine(days[0], datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
     events = []
+    # Who opens the page: another person's calendar shows only what the viewer may see.
+    viewer = request_viewer(request)
     for source in CALENDAR_SOURCES:
         if source.page_items is None:
             continue
-        for event in source.page_items(school=request.school, start=start, end=end, staff_ids=staff_ids, group=group):
+        for event in source.page_items(
+            school=request.school, viewer=viewer, start=start, end=end, staff_ids=staff_ids, group=group
+        ):
             events.append((event.starts_at, source, event))
     today = school_today(request.school)
     cells = {

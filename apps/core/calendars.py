@@ -33,9 +33,11 @@ class FeedEntry:
 
 @dataclasses.dataclass(frozen=True)
 class CalendarSource:
-    """`page_items(school=, start=, end=, staff_ids=, group=)`: objects with
+    """`page_items(school=, viewer=, start=, end=, staff_ids=, group=)`: objects with
     `starts_at` between the moments `start` and `end`, for these people (a
     person's calendar) or this pair or triad (its schedule; `staff_ids` None),
+    and only what `viewer` (apps.core.tenancy.Viewer, who opens the page) may see
+    in `school`: another person's calendar shows no item outside the viewer's circles,
     drawn by `item_html(event, compact=)` (its markup, escaped and ready: the
     page draws every item without a template render each; `compact` in the
     month grid), or else by `template` (the object is `event` in it).

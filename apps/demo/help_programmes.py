@@ -82,19 +82,20 @@ def _this_year(*, schools, today):
             difficulty=difficulties[difficulty],
             group=group,
             materials=shared if kind == HelpForm.Kind.SHARED_MATERIALS else None,
-            viewer=leader,
+            school=main,
         )
     for key, last_name, side, role in RESPONSIBLE:
         person = _staff(schools, key, last_name)
         if person is not None:
             responsible_add(programme=programme, staff=person, side=side, role=role)
+    # Agreed first: only an agreed programme's milestones are marked done.
+    programme = programme_agree(programme=programme)
     for title, due, (key, last_name), done in MILESTONES:
         milestone = milestone_save(
             programme=programme, title=title, due_on=today + due * day, responsible=_staff(schools, key, last_name)
         )
         if done is not None:
             milestone_done(milestone=milestone, done_on=today + done * day, note="Проведено, материалы в общей папке.")
-    programme_agree(programme=programme)
     # Agreed when the school year began.
     Programme.objects.filter(pk=programme.pk).update(agreed_on=today - 80 * day)
     return programme
@@ -120,12 +121,22 @@ def _last_year(*, schools, today):
     for title, month, day in (("Тьюторский план согласован", 10, 15), ("Взаимопосещения: 12 уроков", 3, 20)):
         due = datetime.date(year if month >= 9 else year + 1, month, day)
         HelpMilestone.objects.create(programme=programme, title=title, due_on=due, done_on=due)
+    results = (
+        "Затруднение с дисциплиной снято у трёх из четырёх молодых учителей. На следующий год — "
+        "смысловое чтение и формирующее оценивание."
+    )
+    # Each school writes its own analysis; the supported school closes the year.
     programme_review(
         programme=programme,
+        side=Responsible.Side.LEADER,
         review_leader="Тьютор провёл 18 консультаций; молодые учителя освоили приёмы удержания внимания класса.",
+        results=results,
+    )
+    programme_review(
+        programme=programme,
+        side=Responsible.Side.SUPPORTED,
         review_supported="Все молодые учителя посетили уроки наставников; двое провели открытые уроки.",
-        results="Затруднение с дисциплиной снято у трёх из четырёх молодых учителей. На следующий год — "
-        "смысловое чтение и формирующее оценивание.",
+        results=results,
         complete=True,
     )
     Programme.objects.filter(pk=programme.pk).update(

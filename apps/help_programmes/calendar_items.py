@@ -13,13 +13,14 @@ from apps.core.links import row_link
 from .selectors import milestones_for_feed, milestones_on_calendar
 
 
-def milestone_page_items(*, school, start, end, staff_ids=None, group=None):
-    """The milestones these people answer for, due within the page's days; a pair's
-    schedule holds none. Each stands at the start of its day (an all-day item)."""
+def milestone_page_items(*, school, viewer=None, start, end, staff_ids=None, group=None):
+    """The milestones these people answer for in programmes of `school` (whose members
+    all see them), due within the page's days; a pair's schedule holds none. Each
+    stands at the start of its day (an all-day item)."""
     if staff_ids is None:
         return []
     zone = timezone.get_current_timezone()
-    found = list(milestones_on_calendar(staff_ids=staff_ids, first=start.date(), last=end.date()))
+    found = list(milestones_on_calendar(school=school, staff_ids=staff_ids, first=start.date(), last=end.date()))
     for milestone in found:
         milestone.starts_at = datetime.datetime.combine(milestone.due_on, datetime.time.min, tzinfo=zone)
     return found

@@ -37,6 +37,18 @@ class ProgrammeQuerySet(network_scoped_queryset("leader_school", "supported_scho
     """A programme is its leader school's and its supported school's."""
 
 
+class HelpMilestoneQuerySet(ProgrammePartQuerySet):
+    def open(self):
+        """Milestones still to reach in a programme under way (agreed, not yet reviewed):
+        the ones reminded of and listed in «Мои дела»."""
+        return self.filter(done_on__isnull=True, programme__status=Programme.Status.AGREED)
+
+    def shown(self):
+        """Milestones of programmes the two schools agreed (under way or reviewed): what
+        calendars and feeds show; a draft's are not yet anyone's work."""
+        return self.filter(programme__status__in=Programme.SHOWN)
+
+
 @bounded_texts
 class Programme(models.Model):
     class Status(models.TextChoices):
@@ -106,6 +118,15 @@ class Programme(models.Model):
     def is_open(self):
         """A reviewed programme is kept as it was: nothing in it changes."""
         return self.status != self.Status.REVIEWED
+
+    # Agreed, or agreed and reviewed: a programme whose milestones are shown on calendars.
+    SHOWN = (Status.AGREED, Status.REVIEWED)
+
+    @property
+    def is_under_way(self):
+        """Agreed and not yet reviewed: its milestones are worked on and marked done
+        (a draft is agreed first)."""
+        return self.status == self.Status.AGREED
 
 
 class Difficulty(models.Model):
@@ -280,7 +301,7 @@ class HelpMilestone(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=1000, blank=True)
 
-    objects = ProgrammePartQuerySet.as_manager()
+    objects = HelpMilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("milestone")
@@ -299,3 +320,7 @@ class HelpMilestone(models.Model):
     @property
     def is_done(self):
         return self.done_on is not None
+
+    def is_overdue(self, today):
+        """Not reached and due before `today` (the date of the school that asks)."""
+        return self.done_on is None and self.due_on < today

@@ -2,25 +2,25 @@
 
 import datetime
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, DateField, DateTimeField, F, Func, Min, Prefetch, Q
+from django.db.models.functions import Cast
 
 from apps.community.models import Material
-from apps.core.dates import academic_year_bounds, academic_year_of
+from apps.core.dates import academic_year_of
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Viewer
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
-# The year's review is asked for from this many days before the academic year ends.
-REVIEW_DAYS_BEFORE_END = 92
-
 
 def review_due_from(year):
-    """From which day the review of the academic year `year` is due (1 June)."""
-    return academic_year_bounds(year)[1] - datetime.timedelta(days=REVIEW_DAYS_BEFORE_END)
+    """From which day the review of the academic year `year` is due: 1 June, when the
+    year's lessons end."""
+    return datetime.date(year + 1, 6, 1)
 
 
 def _with_milestone_counts(programmes, *, today):
+    # HelpMilestone.is_overdue's rule, as counts over a programme's milestones.
     return programmes.annotate(
         milestones_total=Count("milestones", distinct=True),
         milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
@@ -140,6 +140,18 @@ def programme_page(*, school, pk, parts=tuple(PART_ROWS)):
     return programme
 
 
+def _leader_school_today():
+    """The leader school's today at the moment `now`, in SQL: a network's schools may
+    lie in different zones, and a programme's dates are its leader school's."""
+    local = Func(
+        F("leader_school__time_zone"),
+        Param("now", output_field=DateTimeField()),
+        function="timezone",
+        output_field=DateTimeField(),
+    )
+    return Cast(local, DateField())
+
+
 @prepared_query
 def _network_programmes(*, by_year):
     programmes = Programme.objects.filter(network_id=Param("network_id")).select_related(
@@ -147,15 +159,16 @@ def _network_programmes(*, by_year):
     )
     if by_year:
         programmes = programmes.filter(year=Param("year"))
-    return _with_milestone_counts(programmes, today=Param("today")).order_by(
+    return _with_milestone_counts(programmes, today=_leader_school_today()).order_by(
         "-year", "leader_school__short_name", "supported_school__short_name", "pk"
     )
 
 
-def network_programmes(*, network, today, year=None):
+def network_programmes(*, network, now, year=None):
     """Every programme of the network with its status and milestones done, overdue
-    and next (counts only, no names): one query."""
-    values = {"network_id": network.pk, "today": today}
+    and next by its leader school's date at the moment `now` (counts only, no names
+    of people): one query."""
+    values = {"network_id": network.pk, "now": now}
     if year is not None:
         values["year"] = year
     return _network_programmes.rows(shape={"by_year": year is not None}, **values)
@@ -164,13 +177,8 @@ def network_programmes(*, network, today, year=None):
 def milestones_open_for(*, user, school, until):
     """The open milestones `user` answers for in `school` due by `until` (overdue included)."""
     return (
-        HelpMilestone.objects.filter(
-            done_on__isnull=True,
-            due_on__lte=until,
-            responsible__user=user,
-            responsible__school=school,
-            programme__status=Programme.Status.AGREED,
-        )
+        HelpMilestone.objects.open()
+        .filter(due_on__lte=until, responsible__user=user, responsible__school=school)
         .select_related("programme")
         .order_by("due_on", "pk")
     )
@@ -192,9 +200,9 @@ def milestones_for_feed(*, user, since):
     """Milestones `user` answers for through a card of a school they still work in:
     due from `since` on, or still open; the programme agreed or reviewed."""
     return (
-        HelpMilestone.objects.filter(responsible__user=user, responsible__is_active=True)
+        HelpMilestone.objects.shown()
+        .filter(responsible__user=user, responsible__is_active=True)
         .filter(Q(due_on__gte=since) | Q(done_on__isnull=True))
-        .exclude(programme__status=Programme.Status.DRAFT)
         .select_related("programme", "programme__supported_school", "programme__leader_school")
         .order_by("due_on", "pk")
     )
@@ -203,20 +211,20 @@ def milestones_for_feed(*, user, since):
 @prepared_query
 def _milestones_on_calendar():
     return (
-        HelpMilestone.objects.filter(
-            responsible_id__any=ParamList("staff_ids"), due_on__gte=Param("first"), due_on__lte=Param("last")
-        )
-        .exclude(programme__status=Programme.Status.DRAFT)
+        HelpMilestone.objects.for_school(Param("school_id"))
+        .shown()
+        .filter(responsible_id__any=ParamList("staff_ids"), due_on__gte=Param("first"), due_on__lte=Param("last"))
         .select_related("programme")
         .order_by("due_on", "pk")
     )
 
 
-def milestones_on_calendar(*, staff_ids, first, last):
-    """Milestones of agreed or reviewed programmes these cards answer for, due from
-    `first` to `last` (both included): a list, one prepared query (the calendar page
-    asks every source in turn)."""
-    return _milestones_on_calendar.rows(staff_ids=list(staff_ids), first=first, last=last)
+def milestones_on_calendar(*, school, staff_ids, first, last):
+    """Milestones of agreed or reviewed programmes of `school` (one of its two sides)
+    these cards answer for, due from `first` to `last` (both included): a partner
+    school's curator opening a teacher's calendar sees none of a programme between two
+    other schools. A list, one prepared query (the calendar page asks every source in turn)."""
+    return _milestones_on_calendar.rows(school_id=school.pk, staff_ids=list(staff_ids), first=first, last=last)
 
 
 @prepared_query

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from apps.community.models import Material
 from apps.core.dates import academic_year_of, school_today
 from apps.core.forms import check_dates
-from apps.core.tenancy import Circle
+from apps.core.tenancy import Circle, Viewer
 
 from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
@@ -28,8 +28,22 @@ def _require_open(programme):
         raise ValidationError(_("The year of this programme is reviewed: it is kept as it was."))
 
 
+def _locked_open(programme_id):
+    """The programme as its row holds it now, locked until the caller's transaction
+    ends, and still open: a year closed meanwhile (by the other school) is not
+    written into through a page read before."""
+    programme = Programme.objects.select_for_update().get(pk=programme_id)
+    _require_open(programme)
+    return programme
+
+
+def programme_may_lead(school):
+    """Whether `school` draws up programmes of help: the leader school of a network."""
+    return school.network_id is not None and school.is_network_leader
+
+
 def _check_schools(leader_school, supported_school):
-    if leader_school.network_id is None or not leader_school.is_network_leader:
+    if not programme_may_lead(leader_school):
         raise ValidationError(_("Only the leader school of a network draws up a programme of help."))
     if supported_school.pk == leader_school.pk:
         raise ValidationError({"supported_school": _("The supported school is another school than the leader.")})
@@ -59,8 +73,9 @@ def programme_create(*, leader_school, supported_school, year, title, goal=""):
     return programme
 
 
+@transaction.atomic
 def programme_update(*, programme, title, goal=""):
-    _require_open(programme)
+    _locked_open(programme.pk)
     programme.title, programme.goal = title, goal
     programme.full_clean()
     programme.save(update_fields=["title", "goal"])
@@ -82,42 +97,48 @@ def programme_agree(*, programme):
     return programme
 
 
-def difficulty_save(*, programme, text, tag=None, difficulty=None):
-    """Add (or correct) a difficulty; its problem comes from the supported school's own list."""
-    _require_open(programme)
+@transaction.atomic
+def difficulty_save(*, programme, text, tag=None):
+    """Add a difficulty; its problem comes from the supported school's own list."""
+    _locked_open(programme.pk)
     if tag is not None and tag.school_id != programme.supported_school_id:
         raise ValidationError({"tag": _("Choose a problem of the supported school.")})
-    difficulty = difficulty or Difficulty(programme=programme)
-    if difficulty.programme_id != programme.pk:
-        raise ValidationError(_("The difficulty belongs to another programme."))
+    difficulty = Difficulty(programme=programme)
     difficulty.text, difficulty.tag = text.strip(), tag
     difficulty.full_clean()
     difficulty.save()
     return difficulty
 
 
+@transaction.atomic
 def difficulty_delete(*, difficulty):
-    _require_open(difficulty.programme)
+    _locked_open(difficulty.programme_id)
     difficulty.delete()
 
 
-def _check_group(programme, group):
-    schools = {programme.leader_school_id, programme.supported_school_id}
-    if {group.school_id, group.partner_school_id} != schools:
-        raise ValidationError({"group": _("Choose a network pair of these two schools.")})
+def _check_of_the_two(programme, linked, field, message):
+    """A linked pair or team is of the programme's two schools, one of them its partner."""
+    if {linked.school_id, linked.partner_school_id} != {programme.leader_school_id, programme.supported_school_id}:
+        raise ValidationError({field: message})
 
 
-def _check_team(programme, team):
-    schools = {programme.leader_school_id, programme.supported_school_id}
-    if {team.school_id, team.partner_school_id} != schools:
-        raise ValidationError({"team": _("Choose a task team of these two schools.")})
+def _linker(programme, school, staff):
+    """What the person linking materials sees, from the school they act in (a side of
+    the programme) and their card there (None without one): never a caller's say-so."""
+    sides = (programme.leader_school_id, programme.supported_school_id)
+    if school is None or school.pk not in sides or (staff is not None and staff.school_id != school.pk):
+        raise ValidationError({"materials": _("Choose shared materials you can see.")})
+    return Viewer(
+        school_id=school.pk,
+        network_id=school.network_id,
+        staff_id=staff.pk if staff is not None else None,
+        association_ids=(staff.association_id,) if staff is not None and staff.association_id else (),
+    )
 
 
 def _check_materials(programme, materials, viewer):
     """Shared materials of the two schools that the person linking them may see,
     never a draft. Who sees each on the programme page is still its own circle."""
-    if viewer is None:
-        raise ValidationError({"materials": _("Choose shared materials you can see.")})
     wanted = {m.pk for m in materials}
     found = (
         Material.objects.visible_to(viewer)
@@ -129,6 +150,7 @@ def _check_materials(programme, materials, viewer):
         raise ValidationError({"materials": _("Choose shared materials of the two schools that you can see.")})
 
 
+@transaction.atomic
 def help_form_save(
     *,
     programme,
@@ -138,28 +160,29 @@ def help_form_save(
     group=None,
     team=None,
     materials=None,
-    viewer=None,
-    help_form=None,
+    school=None,
+    staff=None,
 ):
-    """Add (or correct) a form of help; a network pair or team form may link the
+    """Add a form of help; a network pair or team form may link the
     pair or team of the two schools that does the work, and a shared materials
-    form the community's materials (`viewer`: who links them; None keeps them)."""
-    _require_open(programme)
+    form the community's materials (None keeps them) that the person linking them
+    may see: `school`, the side they act in, and `staff`, their card there."""
+    _locked_open(programme.pk)
     if materials:
         if kind != HelpForm.Kind.SHARED_MATERIALS:
             raise ValidationError({"materials": _("Only a shared materials form links materials.")})
-        _check_materials(programme, materials, viewer)
+        _check_materials(programme, materials, _linker(programme, school, staff))
     if difficulty is not None and difficulty.programme_id != programme.pk:
         raise ValidationError({"difficulty": _("Choose a difficulty of this programme.")})
     if group is not None:
         if kind != HelpForm.Kind.NETWORK_PAIR:
             raise ValidationError({"group": _("Only a network pair form links a pair.")})
-        _check_group(programme, group)
+        _check_of_the_two(programme, group, "group", _("Choose a network pair of these two schools."))
     if team is not None:
         if kind != HelpForm.Kind.NETWORK_TEAM:
             raise ValidationError({"team": _("Only a network team form links a team.")})
-        _check_team(programme, team)
-    help_form = help_form or HelpForm(programme=programme)
+        _check_of_the_two(programme, team, "team", _("Choose a task team of these two schools."))
+    help_form = HelpForm(programme=programme)
     help_form.kind, help_form.description = kind, description
     help_form.difficulty, help_form.group, help_form.team = difficulty, group, team
     help_form.full_clean()
@@ -169,14 +192,16 @@ def help_form_save(
     return help_form
 
 
+@transaction.atomic
 def help_form_delete(*, help_form):
-    _require_open(help_form.programme)
+    _locked_open(help_form.programme_id)
     help_form.delete()
 
 
+@transaction.atomic
 def responsible_add(*, programme, staff, side, role=""):
     """A person responsible on one side: their card is of that side's school."""
-    _require_open(programme)
+    _locked_open(programme.pk)
     school_id = programme.leader_school_id if side == Responsible.Side.LEADER else programme.supported_school_id
     if side not in Responsible.Side.values:
         raise ValidationError({"side": _("Choose the leader or the supported school.")})
@@ -190,14 +215,16 @@ def responsible_add(*, programme, staff, side, role=""):
     return responsible
 
 
+@transaction.atomic
 def responsible_remove(*, responsible):
-    _require_open(responsible.programme)
+    _locked_open(responsible.programme_id)
     responsible.delete()
 
 
-def milestone_save(*, programme, title, due_on, responsible=None, note="", milestone=None):
-    """Add (or correct) a milestone; whoever answers for it works in one of the two schools."""
-    _require_open(programme)
+@transaction.atomic
+def milestone_save(*, programme, title, due_on, responsible=None, note=""):
+    """Add a milestone; whoever answers for it works in one of the two schools."""
+    _locked_open(programme.pk)
     if responsible is not None:
         if responsible.school_id not in (programme.leader_school_id, programme.supported_school_id):
             raise ValidationError({"responsible": _("Choose a person of the two schools.")})
@@ -206,16 +233,19 @@ def milestone_save(*, programme, title, due_on, responsible=None, note="", miles
     errors = check_dates(programme.leader_school, {"due_on": due_on}, **MILESTONE_YEARS)
     if errors:
         raise ValidationError(errors)
-    milestone = milestone or HelpMilestone(programme=programme)
+    milestone = HelpMilestone(programme=programme)
     milestone.title, milestone.due_on, milestone.responsible, milestone.note = title, due_on, responsible, note
     milestone.full_clean()
     milestone.save()
     return milestone
 
 
+@transaction.atomic
 def milestone_done(*, milestone, note=None, done_on=None):
-    """Mark a milestone reached, on the responsible school's date."""
-    _require_open(milestone.programme)
+    """Mark a milestone reached, on the responsible school's date; a draft's
+    milestones wait until the two schools agree the programme."""
+    if _locked_open(milestone.programme_id).status == Programme.Status.DRAFT:
+        raise ValidationError(_("Agree the programme first."))
     if milestone.done_on is not None:
         return milestone
     school = milestone.responsible.school if milestone.responsible_id else milestone.programme.leader_school
@@ -227,11 +257,21 @@ def milestone_done(*, milestone, note=None, done_on=None):
     return milestone
 
 
+# Each side's own analysis of the year: the other side's is shown to it, never written by it.
+OWN_ANALYSIS = {Responsible.Side.LEADER: "review_leader", Responsible.Side.SUPPORTED: "review_supported"}
+
+
 @transaction.atomic
-def programme_review(*, programme, results, review_leader=None, review_supported=None, complete=False):
-    """The joint review of the year («совместный анализ итогов года»): each side
-    writes its analysis (None keeps what is there), both the results; `complete`
-    closes the year once all three are written, and the programme is kept as it was."""
+def programme_review(*, programme, side, results, review_leader=None, review_supported=None, complete=False):
+    """The joint review of the year («совместный анализ итогов года»): the school on
+    `side` writes its own analysis (None keeps what is there), both the results;
+    `complete` closes the year once all three are written, and the programme is kept
+    as it was."""
+    if side not in OWN_ANALYSIS:
+        raise ValidationError(_("Choose the leader or the supported school."))
+    texts = {"review_leader": review_leader, "review_supported": review_supported}
+    if any(text is not None and name != OWN_ANALYSIS[side] for name, text in texts.items()):
+        raise ValidationError(_("Each school writes its own analysis of the year."))
     programme = Programme.objects.select_for_update().select_related("leader_school").get(pk=programme.pk)
     if programme.status == Programme.Status.DRAFT:
         raise ValidationError(_("Agree the programme first: a draft has no year to review."))

@@ -19,7 +19,7 @@ from apps.core.typography import quoted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
-from .models import HelpMilestone, Programme
+from .models import HelpMilestone
 
 # A milestone is announced this many days before it is due.
 SOON_DAYS = 7
@@ -39,13 +39,12 @@ def help_milestones_sweep(*, now=None, batch=500):
     horizon = (now + AHEAD).date()
     sent = 0
     candidates = (
-        HelpMilestone.objects.filter(
-            done_on__isnull=True,
+        HelpMilestone.objects.open()
+        .filter(
             due_on__lte=horizon + datetime.timedelta(days=SOON_DAYS),
             responsible__isnull=False,
             responsible__is_active=True,
             responsible__user__is_active=True,
-            programme__status=Programme.Status.AGREED,
         )
         .exclude(Exists(_sent("milestone-overdue:")))
         # Told it is coming and not yet overdue anywhere: nothing to say this hour.
@@ -57,7 +56,7 @@ def help_milestones_sweep(*, now=None, batch=500):
         for milestone in candidates[:batch]:
             school = milestone.responsible.school
             today = school_today(school, now)
-            if milestone.due_on < today:
+            if milestone.is_overdue(today):
                 key = f"milestone-overdue:{milestone.pk}"
                 title = _("Milestone overdue: %(milestone)s (%(programme)s)")
             elif milestone.due_on <= today + datetime.timedelta(days=SOON_DAYS):

@@ -60,7 +60,7 @@ def programme_list(request):
         "help_programmes/programme_list.html",
         {
             "programmes": selectors.programmes_of_school(school=request.school, today=today),
-            "can_create": can_manage(request) and request.school.is_network_leader,
+            "can_create": can_manage(request) and services.programme_may_lead(request.school),
         },
     )
 
@@ -69,7 +69,7 @@ def programme_list(request):
 def programme_create(request):
     """The leader school of a network draws up a programme with one of its schools."""
     school = request.school
-    if not (school.network_id and school.is_network_leader):
+    if not services.programme_may_lead(school):
         return render(request, "help_programmes/programme_form.html", {"not_leader": True})
     form = ProgrammeCreateForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
@@ -89,8 +89,8 @@ def programme_detail(request, pk):
     today = school_today(request.school)
     milestones = programme.milestones_rows
     for milestone in milestones:
-        milestone.overdue = milestone.done_on is None and milestone.due_on < today
-        milestone.can_mark = programme.is_open and programme.status != "draft" and can_mark_done(request, milestone)
+        milestone.overdue = milestone.is_overdue(today)
+        milestone.can_mark = programme.is_under_way and can_mark_done(request, milestone)
     # Only a shared materials form lists materials: without one, the circle rule's query is not run.
     shared = any(f.kind == HelpForm.Kind.SHARED_MATERIALS for f in programme.help_forms_rows)
     linked = selectors.help_form_materials(programme=programme, viewer=request_viewer(request)) if shared else {}
@@ -212,7 +212,7 @@ def help_forms(request, pk):
     form = HelpFormForm(request.POST or None, programme=programme, viewer=viewer)
 
     def save():
-        services.help_form_save(programme=programme, viewer=viewer, **form.cleaned_data)
+        services.help_form_save(programme=programme, school=request.school, staff=request.staff, **form.cleaned_data)
 
     if programme.is_open and _saved(request, form, save, _("The form of help is added.")):
         return redirect("help_programmes:forms", pk=programme.pk)
@@ -360,15 +360,12 @@ def milestone_done(request, pk):
         pk=pk,
     )
     require(can_mark_done(request, milestone))
-    if milestone.programme.status == Programme.Status.DRAFT:
-        messages.error(request, _("Agree the programme first."))
+    try:
+        services.milestone_done(milestone=milestone)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
     else:
-        try:
-            services.milestone_done(milestone=milestone)
-        except ValidationError as error:
-            _errors_to_messages(request, error)
-        else:
-            messages.success(request, _("The milestone is done."))
+        messages.success(request, _("The milestone is done."))
     return redirect("help_programmes:detail", pk=milestone.programme_id)
 
 
@@ -381,7 +378,9 @@ def review(request, pk):
     form = ReviewForm(request.POST or None, initial=initial, own_side=side)
     if request.method == "POST" and programme.is_open and form.is_valid():
         try:
-            services.programme_review(programme=programme, complete="complete" in request.POST, **form.cleaned_data)
+            services.programme_review(
+                programme=programme, side=side, complete="complete" in request.POST, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -398,17 +397,19 @@ def review(request, pk):
     )
 
 
-def _network_programmes(request):
+def _year(request):
     year = request.GET.get("year", "")
-    year = int(year) if year.isdecimal() and len(year) == 4 else None
-    return year, list(selectors.network_programmes(network=request.network, today=timezone.localdate(), year=year))
+    return int(year) if year.isdecimal() and len(year) == 4 else None
 
 
 @network_view
 def network(request):
     """The network coordinator sees every programme of the network with its status: counts only."""
-    year, programmes = _network_programmes(request)
-    years = sorted({p.year for p in programmes}, reverse=True)
+    year = _year(request)
+    every = selectors.network_programmes(network=request.network, now=timezone.now())
+    # The year list offers every year of the network, whichever year is shown.
+    years = sorted({p.year for p in every}, reverse=True)
+    programmes = [p for p in every if year is None or p.year == year]
     return render(
         request,
         "help_programmes/network.html",
@@ -418,7 +419,7 @@ def network(request):
 
 @network_view
 def network_xlsx(request):
-    _year, programmes = _network_programmes(request)
+    programmes = selectors.network_programmes(network=request.network, now=timezone.now(), year=_year(request))
     file_name = f"help-programmes-network-{request.network.pk}.xlsx"
     audit_export(
         what=_("Programmes of help of the network %(network)s") % {"network": request.network},

@@ -21,7 +21,7 @@ from .route_selectors import OPEN_STEP_STATUSES
 from .selectors import calendar_event_rows
 
 
-def group_event_page_items(*, school, start, end, staff_ids=None, group=None):
+def group_event_page_items(*, school, viewer=None, start, end, staff_ids=None, group=None):
     events = calendar_event_rows(school=school, start=start, end=end, staff_ids=staff_ids, group=group)
     link = row_link("mentoring:group_detail")
     for event in events:

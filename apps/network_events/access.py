@@ -17,12 +17,19 @@ def headed(request):
     return found
 
 
+def is_school_organiser(request, event=None):
+    """Holds `network_events.organise` in the current school (and `event`, if given, is
+    that school's): organises for the whole school, any of its associations."""
+    in_school = event is None or event.school_id == request.school.pk
+    return in_school and request.membership.can("network_events.organise")
+
+
 def can_create(request):
-    return request.membership.can("network_events.organise") or bool(headed(request))
+    return is_school_organiser(request) or bool(headed(request))
 
 
 def can_organise(request, event):
-    if event.school_id == request.school.pk and request.membership.can("network_events.organise"):
+    if is_school_organiser(request, event):
         return True
     staff = getattr(request, "staff", None)
     if staff is None:

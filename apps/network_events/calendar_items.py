@@ -11,11 +11,11 @@ from apps.staff.models import StaffMember
 from .selectors import calendar_events, calendar_page_events
 
 
-def page_items(*, school, start, end, staff_ids=None, group=None):
-    """A person's events; a pair's schedule holds none."""
+def page_items(*, school, viewer, start, end, staff_ids=None, group=None):
+    """A person's events that the viewer may see; a pair's schedule holds none."""
     if not staff_ids:
         return []
-    return calendar_page_events(staff_ids=staff_ids, start=start, end=end)
+    return calendar_page_events(viewer=viewer, staff_ids=staff_ids, start=start, end=end)
 
 
 def item_html(event, *, compact):

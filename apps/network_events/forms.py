@@ -14,9 +14,7 @@ from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
 from apps.staff.models import StaffMember, SubjectAssociation
 
 from .models import Event
-
-# How far from the school's today an event may be planned (the service keeps the form's window by the clock).
-EVENT_YEARS = {"back": 1, "ahead": 2}
+from .services import EVENT_YEARS
 
 
 class EventForm(forms.ModelForm):

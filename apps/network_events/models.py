@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.community.models import Material
-from apps.core.prepared import Param
+from apps.core.prepared import ParamList
 from apps.core.tenancy import Circle, CircleScopedQuerySet
 from apps.core.validation import bounded_texts
 from apps.staff.models import StaffMember, SubjectAssociation
@@ -32,22 +32,55 @@ VIOLATION_FIELDS = {
 
 class EventQuerySet(CircleScopedQuerySet):
     """An event is seen by its school (circle `school`), by the schools of the
-    organiser's network (circle `network`), and by whoever is invited: the
-    viewer's school, association or the viewer in person."""
+    organiser's network (circle `network`), by its organiser and leads, and by
+    whoever is invited: the viewer's school, association or the viewer in person."""
 
     def visible_q(self, viewer):
         # Events have no author branch and no association circle: the school and
         # network branches of the shared rule, plus the creator and invitations.
         q = super().visible_q(replace(viewer, staff_id=None, association_ids=()))
-        invited = Q(school_id=viewer.school_id) if viewer.school_id is not None else Q(pk__in=[])
         if viewer.staff_id is not None:
-            invited |= Q(staff_id=viewer.staff_id)
-            q |= Q(created_by_id=viewer.staff_id)
-        if isinstance(viewer.association_ids, Param):
-            invited |= Q(association_id__any=viewer.association_ids)
-        elif viewer.association_ids:
-            invited |= Q(association_id__in=tuple(viewer.association_ids))
-        return q | Q(Exists(Invitation.objects.filter(invited, event=OuterRef("pk"))))
+            # Its organiser and its leads, a lead from another school of the network too.
+            leads = self.model.leads.through.objects.filter(event_id=OuterRef("pk"), staffmember_id=viewer.staff_id)
+            q |= Q(created_by_id=viewer.staff_id) | Q(Exists(leads))
+        invited = Invitation.objects.reaching(
+            school_id=viewer.school_id, staff=viewer.staff_id, associations=viewer.association_ids
+        )
+        return q | Q(Exists(invited.filter(event=OuterRef("pk"))))
+
+
+def _one_of(field, value):
+    """`field` matching `value`: a prepared query's marker, a list or subquery, or one value."""
+    if isinstance(value, ParamList):
+        return Q(**{f"{field}__any": value})
+    if isinstance(value, models.QuerySet):
+        return Q(**{f"{field}__in": value})
+    if isinstance(value, list | tuple | set | frozenset):
+        return Q(**{f"{field}__in": tuple(value)}) if value else None
+    return None if value is None else Q(**{field: value})
+
+
+class InvitationQuerySet(models.QuerySet):
+    def reaching(self, *, school_id=None, staff=None, associations=()):
+        """The invitations that reach a person: to their school, to their association
+        or to them in person. Each of `school_id`, `staff` (cards) and `associations`
+        is one value, a list or subquery, or a prepared query's marker; the people an
+        invitation tells are its inverse, `Invitation.people`."""
+        branches = [
+            branch
+            for branch in (
+                _one_of("school_id", school_id),
+                _one_of("staff_id", staff),
+                _one_of("association_id", associations),
+            )
+            if branch is not None
+        ]
+        if not branches:
+            return self.none()
+        q = branches[0]
+        for branch in branches[1:]:
+            q |= branch
+        return self.filter(q)
 
 
 @bounded_texts
@@ -145,8 +178,18 @@ class Event(models.Model):
 
     @property
     def is_open(self):
-        """Registration is open for a planned event."""
+        """A planned event: it is still changed, invited to and cancelled."""
         return self.status == self.Status.PLANNED
+
+    def registration_open(self, now):
+        """People register (or join the waiting list) for a planned event until it starts."""
+        return self.is_open and self.starts_at > now
+
+    @property
+    def is_full(self):
+        """Every place is taken: `registered_count` is annotated by the selectors, or
+        counted by a service under the event's lock."""
+        return self.capacity is not None and self.registered_count >= self.capacity
 
 
 class Invitation(models.Model):
@@ -174,6 +217,8 @@ class Invitation(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")
@@ -217,6 +262,14 @@ class Invitation(models.Model):
     @property
     def target(self):
         return self.school or self.association or self.staff
+
+    def people(self):
+        """Who this invitation reaches and tells: the people still working in its school,
+        its association, or the person (the inverse of `InvitationQuerySet.reaching`)."""
+        target = Q(school_id=self.school_id) if self.school_id else Q(association_id=self.association_id)
+        if self.staff_id:
+            target = Q(pk=self.staff_id)
+        return StaffMember.objects.filter(target, is_active=True).select_related("user")
 
 
 class Registration(models.Model):

@@ -117,11 +117,6 @@ def event_invitations(event):
     return _event_invitations.rows(event_id=event.pk)
 
 
-def events_organised_q(staff_id):
-    """Events the card organises: created or leads."""
-    return Q(created_by_id=staff_id) | Q(leads__id=staff_id)
-
-
 def calendar_events(*, staff_ids, start, end=None):
     """Events (not cancelled) between `start` and `end` that these people lead,
     created or are registered for (a place, not a turn on the waiting list)."""
@@ -139,12 +134,13 @@ def calendar_events(*, staff_ids, start, end=None):
 
 
 @prepared_query
-def _calendar_page_events():
+def _calendar_page_events(*, networked):
     staff_ids = ParamList("staff_ids")
     registered = Registration.objects.filter(event=OuterRef("pk"), staff_id__any=staff_ids, status=REGISTERED)
     led = Event.leads.through.objects.filter(event_id=OuterRef("pk"), staffmember_id__any=staff_ids)
     return (
-        Event.objects.filter(ends_at__gt=Param("start"), starts_at__lt=Param("end"))
+        Event.objects.visible_to(Viewer.params(networked=networked))
+        .filter(ends_at__gt=Param("start"), starts_at__lt=Param("end"))
         .exclude(status=Event.Status.CANCELLED)
         .filter(Q(created_by_id__any=staff_ids) | Exists(led) | Exists(registered))
         .select_related("school")
@@ -152,11 +148,16 @@ def _calendar_page_events():
     )
 
 
-def calendar_page_events(*, staff_ids, start, end):
-    """`calendar_events` of a calendar page (a list of cards, both ends given), read
-    by a prepared query: the page runs one source after another, and building each
-    source's queryset cost more than its rows."""
-    return _calendar_page_events.rows(staff_ids=list(staff_ids), start=start, end=end)
+def calendar_page_events(*, viewer, staff_ids, start, end):
+    """`calendar_events` of a calendar page (a list of cards, both ends given) that
+    `viewer` may see: the administration or a curator opening a teacher's calendar
+    sees none of the events outside their own circles (another school's, or one the
+    teacher alone was invited to). Read by a prepared query: the page runs one source
+    after another, and building each source's queryset cost more than its rows."""
+    values = viewer.values()
+    if values["staff_id"] is None:
+        values["staff_id"] = 0  # nobody's card: no event is one's own (no card has id 0)
+    return _calendar_page_events.rows(shape=viewer.shape(), staff_ids=list(staff_ids), start=start, end=end, **values)
 
 
 def todo_querysets(*, school, user, now):
@@ -179,9 +180,9 @@ def todo_querysets(*, school, user, now):
         ends_at__lt=now,
         starts_at__gte=now - datetime.timedelta(days=30),
     )
-    invited = Invitation.objects.filter(
-        Q(staff__in=card_ids) | Q(school=school) | Q(association__members__in=card_ids), event=OuterRef("pk")
-    )
+    invited = Invitation.objects.reaching(
+        school_id=school.pk, staff=card_ids, associations=cards.values("association_id")
+    ).filter(event=OuterRef("pk"))
     answered = Registration.objects.filter(event=OuterRef("pk"), staff__in=card_ids)
     invitations = Event.objects.filter(Exists(invited), status=Event.Status.PLANNED, starts_at__gte=now).exclude(
         Exists(answered)

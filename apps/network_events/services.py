@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.community.models import Material
+from apps.core.forms import check_dates
 from apps.core.tenancy import Circle, Viewer
 from apps.core.typography import quoted
 from apps.core.validation import text_lengths_check
@@ -18,6 +19,9 @@ from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
 
 from .models import VIOLATION_FIELDS, Event, EventMaterial, Invitation, Registration
+
+# How far from the organiser school's today an event may be planned (the form offers the same window).
+EVENT_YEARS = {"back": 1, "ahead": 2}
 
 EDITABLE = (
     "kind",
@@ -83,6 +87,14 @@ def _tell(people, *, event, kind, key, title, body=""):
     return sent
 
 
+def _registered_or_waiting(event):
+    """The people who hold a place or a turn on the waiting list: told of a change or a cancellation."""
+    return StaffMember.objects.filter(
+        network_event_registrations__event=event,
+        network_event_registrations__status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
+    ).select_related("user")
+
+
 def _network_school_ids(school):
     if school.network_id is None:
         return {school.pk}
@@ -94,6 +106,13 @@ def _check(event):
         raise ValidationError({"circle": _("Your school is in no network: the event can be for the school only.")})
     if event.association_id and event.association.school_id != event.school_id:
         raise ValidationError({"association": _("Choose an association of the organiser school.")})
+    # The form's window of dates, by the organiser school's own date of each end.
+    zone = event.school.tzinfo
+    ends = (("date", event.starts_at), ("ends_at", event.ends_at))
+    days = {name: timezone.localtime(moment, zone).date() for name, moment in ends if moment is not None}
+    errors = check_dates(event.school, days, **EVENT_YEARS)
+    if errors:
+        raise ValidationError(errors)
     text_lengths_check(event)
     _full_clean(event)
 
@@ -145,12 +164,8 @@ def event_update(*, event, leads=None, **fields):
         _set_leads(event, leads)
     _promote(event, notify=True)
     if before != (event.starts_at, event.ends_at, event.place, event.online_link):
-        people = StaffMember.objects.filter(
-            network_event_registrations__event=event,
-            network_event_registrations__status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
-        ).select_related("user")
         _tell(
-            people,
+            _registered_or_waiting(event),
             event=event,
             kind=Notification.Kind.EVENT_REMINDER,
             key=f"event-changed:{event.pk}:{int(timezone.now().timestamp())}",
@@ -168,12 +183,8 @@ def event_cancel(*, event):
         raise ValidationError(_("Only a planned event is cancelled."))
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
-    people = StaffMember.objects.filter(
-        network_event_registrations__event=event,
-        network_event_registrations__status__in=(Registration.Status.REGISTERED, Registration.Status.WAITLISTED),
-    ).select_related("user")
     _tell(
-        people,
+        _registered_or_waiting(event),
         event=event,
         kind=Notification.Kind.EVENT_CANCELLED,
         key=f"event:{event.pk}",
@@ -206,19 +217,13 @@ def invitation_add(*, event, school=None, association=None, staff=None):
     )
     if target_school_id is None or target_school_id not in _network_school_ids(event.school):
         raise ValidationError({"school": _("Invite schools, associations and people of your network only.")})
+    if staff is not None and not staff.is_active:
+        raise ValidationError({"staff": _("%(name)s no longer works at the school.") % {"name": staff}})
     invitation = Invitation(event=event, school=school, association=association, staff=staff)
     _full_clean(invitation)
     invitation.save()
-    if school is not None:
-        people = StaffMember.objects.filter(school=school, is_active=True)
-    elif association is not None:
-        people = StaffMember.objects.filter(association=association, is_active=True)
-    else:
-        people = [staff]
-    if not isinstance(people, list):
-        people = people.select_related("user")
     _tell(
-        people,
+        invitation.people(),
         event=event,
         kind=Notification.Kind.EVENT_INVITATION,
         key=f"event:{event.pk}",
@@ -269,15 +274,15 @@ def registration_create(*, event, staff, now=None):
     one, else a turn on the waiting list. Registering again keeps one's place."""
     now = now or timezone.now()
     event = _locked(event)
-    if not event.is_open or event.starts_at <= now:
+    if not event.registration_open(now):
         raise ValidationError(_("Registration for this event is closed."))
     if not Event.objects.visible_to(staff_viewer(staff)).filter(pk=event.pk).exists():
         raise ValidationError(_("This event is not open to you."))
     registration = Registration.objects.filter(event=event, staff=staff).first()
     if registration is not None and registration.status != Registration.Status.CANCELLED:
         return registration
-    full = event.capacity is not None and _registered_count(event) >= event.capacity
-    status = Registration.Status.WAITLISTED if full else Registration.Status.REGISTERED
+    event.registered_count = _registered_count(event)
+    status = Registration.Status.WAITLISTED if event.is_full else Registration.Status.REGISTERED
     if registration is None:
         registration = Registration(event=event, staff=staff, school_id=staff.school_id)
     registration.status = status
@@ -342,18 +347,24 @@ def registrations_erase(*, staff, now):
 # Materials attached after the event -----------------------------------------------
 
 
+@transaction.atomic
 def event_material_attach(*, event, material, staff):
-    """Attach a community material to the event. The organiser (the view's rule)
-    attaches only what their own card may see, and never a draft: the material's
-    circle still decides who sees it on the event page."""
-    if event.status == Event.Status.CANCELLED:
-        raise ValidationError(_("Materials are not attached to a cancelled event."))
+    """Attach a community material to the event once it is held. The organiser (the
+    view's rule) attaches only what their own card may see, and never a draft: the
+    material's circle still decides who sees it on the event page. The event row is
+    locked: two posts of the same material at once attach it once."""
+    event = _locked(event)
+    if event.status != Event.Status.HELD:
+        raise ValidationError(_("Materials are attached once the event is held."))
     visible = Material.objects.visible_to(staff_viewer(staff)).exclude(circle=Circle.DRAFT)
     if not visible.filter(pk=material.pk).exists():
         raise ValidationError({"material": _("Choose a shared material you can see.")})
     if EventMaterial.objects.filter(event=event, material=material).exists():
         raise ValidationError({"material": _("This material is already attached.")})
-    return EventMaterial.objects.create(event=event, material=material, attached_by=staff)
+    attached = EventMaterial(event=event, material=material, attached_by=staff)
+    _full_clean(attached)
+    attached.save()
+    return attached
 
 
 def event_material_detach(*, event, material):

@@ -15,7 +15,7 @@ from apps.core.tenancy import request_viewer, school_view
 from apps.core.typography import quoted
 
 from . import selectors, services
-from .access import can_create, can_organise, headed, require
+from .access import can_create, can_organise, headed, is_school_organiser, require
 from .forms import EventForm, InviteForm
 from .markup import attach_choices_html
 from .models import VIOLATION_FIELDS, Event, Registration
@@ -68,7 +68,7 @@ def event_list(request):
 
 
 def _form_kwargs(request):
-    if request.membership.can("network_events.organise"):
+    if is_school_organiser(request):
         return {"school": request.school}
     return {"school": request.school, "associations": headed(request)}
 
@@ -106,7 +106,7 @@ def event_detail(request, pk):
             "attendees": selectors.event_attendees(event) if organiser else [],
             "invitations": selectors.event_invitations(event) if organiser else [],
             "materials": selectors.event_materials(event=event, viewer=request_viewer(request)),
-            "can_register": request.staff is not None and event.is_open and event.starts_at > timezone.now(),
+            "can_register": _can_register(request, event),
             "local_start": timezone.localtime(event.starts_at, event.school.tzinfo),
             "local_end": timezone.localtime(event.ends_at, event.school.tzinfo),
         },
@@ -117,7 +117,7 @@ def event_detail(request, pk):
 def event_edit(request, pk):
     event = _organised(request, pk)
     kwargs = {"school": event.school}
-    if not (event.school_id == request.school.pk and request.membership.can("network_events.organise")):
+    if not is_school_organiser(request, event):
         # A lead or a head keeps the event's association, or moves it to one they head.
         kwargs["associations"] = {event.association_id, *headed(request)} - {None}
     form = EventForm(request.POST or None, instance=event, **kwargs)
@@ -213,7 +213,8 @@ def event_materials(request, pk):
                 messages.success(request, _("The material is attached."))
                 return redirect("network_events:materials", event.pk)
     viewer = request_viewer(request)
-    choices = selectors.attach_choices(event=event, viewer=viewer, text=text) if request.staff else []
+    held = event.status == Event.Status.HELD
+    choices = selectors.attach_choices(event=event, viewer=viewer, text=text) if request.staff and held else []
     return render(
         request,
         "network_events/materials.html",
@@ -224,6 +225,7 @@ def event_materials(request, pk):
             "choices_html": attach_choices_html(choices, csrf_token=get_token(request)),
             "q": text,
             "error": error,
+            "held": held,
         },
         status=400 if error else 200,
     )
@@ -239,12 +241,16 @@ def event_material_detach(request, pk, material_pk):
     return redirect("network_events:materials", event.pk)
 
 
+def _can_register(request, event):
+    return request.staff is not None and event.registration_open(timezone.now())
+
+
 def _register_button(request, event, error=""):
     event = _event(request, event.pk)
     return render(
         request,
         "network_events/event_detail.html#register-button",
-        {"event": event, "can_register": True, "error": error},
+        {"event": event, "can_register": _can_register(request, event), "error": error},
     )
 
 

@@ -12,7 +12,7 @@ from apps.core.typography import quoted
 from .selectors import duties_for_calendar, duties_for_user
 
 
-def duty_page_items(*, school, start, end, staff_ids=None, group=None):
+def duty_page_items(*, school, viewer=None, start, end, staff_ids=None, group=None):
     """A person's duties; a pair's schedule holds none."""
     if staff_ids is None:
         return []

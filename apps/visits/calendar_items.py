@@ -15,7 +15,7 @@ from .models import LessonVisit, VisitObserver
 from .selectors import visits_for_calendar
 
 
-def visit_page_items(*, school, start, end, staff_ids=None, group=None):
+def visit_page_items(*, school, viewer=None, start, end, staff_ids=None, group=None):
     """A person's visits; a pair's schedule shows its visits through their events."""
     if staff_ids is None:
         return []

@@ -41,6 +41,8 @@ PROMISED = {
     "associations.manage": {D, A},
     "network_events.organise": {D, A},
     "help_programmes.manage": {D, A},
+    "recognition.moderate": {A},
+    "ratings.manage": {A},
     "surveys.view_network": {A},
     "dashboards.view_school": {D, A},
     "dashboards.view_timeliness": {C, D, A},

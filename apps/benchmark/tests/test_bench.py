@@ -19,7 +19,7 @@ from apps.benchmark import timing
 from apps.benchmark.management.commands.bench_run import Command as BenchRun
 from apps.community.models import Answer, Material, MaterialComment, MaterialVersion, Question
 from apps.core.dates import academic_year_of
-from apps.core.tenancy import Circle
+from apps.core.tenancy import Circle, Viewer
 from apps.mentoring.models import MentorGroup
 from apps.staff.models import StaffMember
 from apps.visits.models import LessonVisit, VisitObserver
@@ -75,12 +75,22 @@ def test_generates_the_requested_dataset():
         assert SchoolNetwork.objects.filter(coordinators=coordinator).exists()
 
 
+def _sees(staff):
+    return Viewer(
+        school_id=staff.school_id,
+        network_id=staff.school.network_id,
+        staff_id=staff.pk,
+        association_ids=(staff.association_id,) if staff.association_id else (),
+    )
+
+
 def test_generates_the_community_in_its_circles():
     generate(schools=4, network_size=3)
 
     assert Material.objects.count() == 200
     assert MaterialComment.objects.count() == 500
     assert Question.objects.count() == 30
+    assert set(Material.objects.values_list("kind", flat=True)) == set(Material.Kind.values)
     circles = dict(Material.objects.values_list("circle").annotate(n=Count("pk")))
     assert set(circles) == set(Circle.values)
     assert circles["draft"] < circles["school"] and circles["draft"] < circles["network"]
@@ -90,8 +100,8 @@ def test_generates_the_community_in_its_circles():
     assert 1.1 < MaterialVersion.objects.count() / 200 < 1.5
     assert not Material.objects.filter(tags__isnull=True).exists()
     assert not Material.objects.exclude(tags__school=F("school")).exists()
-    # Comments: on shared materials, from colleagues of the same network (or school), replies one level deep.
-    comments = MaterialComment.objects.select_related("material__school", "school", "parent")
+    # Comments: on shared materials, from colleagues who see them (their circle), replies one level deep.
+    comments = MaterialComment.objects.select_related("material__school", "school", "parent", "author__school")
     assert not comments.filter(material__circle="draft").exists()
     for comment in comments:
         assert comment.school.network_id == comment.material.school.network_id
@@ -100,6 +110,10 @@ def test_generates_the_community_in_its_circles():
         assert comment.parent is None or (
             comment.parent.parent_id is None and comment.parent.material_id == comment.material_id
         )
+        assert Material.objects.visible_to(_sees(comment.author)).filter(pk=comment.material_id).exists()
+    assert comments.filter(material__circle="association").exists()
+    for answer in Answer.objects.select_related("author__school"):
+        assert Question.objects.visible_to(_sees(answer.author)).filter(pk=answer.question_id).exists()
     assert 0.1 < comments.filter(parent__isnull=False).count() / 500 < 0.3
     assert Answer.objects.count() == 3 * Question.objects.exclude(circle="draft").count()
     # Words are drawn Zipf-like: «урок» is in most texts, the last phrase in few.

@@ -4,6 +4,7 @@ import datetime
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory
 from apps.community.tests.factories import MaterialFactory
+from apps.core.dates import school_today
 from apps.demo.network_events import MASTER_CLASS, SEMINAR, WEBINAR, seed_network_events
 from apps.network_events.models import Event, Registration
 from apps.staff.tests.factories import StaffMemberFactory
@@ -20,7 +21,7 @@ def test_demo_network_events_are_seeded_once(db):
         StaffMemberFactory(school=main)
     for _ in range(4):
         StaffMemberFactory(school=partner)
-    today = datetime.date.today()
+    today = school_today(main)
     schools = {"main": main, "partner": partner}
     assert seed_network_events(schools=schools, today=today) is True
     assert seed_network_events(schools=schools, today=today) is False

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from apps.accounts.tests.factories import UserFactory
 from apps.core.dates import academic_year_of, school_today
+from apps.help_programmes import selectors
 from apps.help_programmes.models import Programme
 from apps.help_programmes.tests.factories import (
     DifficultyFactory,
@@ -206,3 +207,27 @@ def test_two_schools_asked_in_turn_each_get_their_own_programmes_parts_and_choic
             assert f"{word}ва" in people and f"{not_word}ва" not in people
             milestones = client.get(reverse("help_programmes:milestones", args=[own.pk])).content.decode()
             assert f"{word} мероприятие" in milestones and not_word not in milestones
+
+
+def test_the_network_page_filtered_by_a_year_still_offers_every_year(programme, school):
+    coordinator = UserFactory()
+    programme.network.coordinators.add(coordinator)
+    ProgrammeFactory(
+        leader_school=programme.leader_school, supported_school=programme.supported_school, year=programme.year - 1
+    )
+    url = reverse("help_programmes:network", args=[programme.network_id])
+    html = client_for(coordinator).get(url, {"year": programme.year}).content.decode()
+    assert html.count("data-programme=") == 1
+    assert f'<option value="{programme.year - 1}"' in html and f'<option value="{programme.year}"' in html
+
+
+def test_the_network_s_overdue_milestones_are_by_the_leader_school_s_date(school, other_school):
+    school.time_zone = "Asia/Vladivostok"
+    school.save()
+    leader, supported = leader_and_supported(school, other_school)
+    programme = ProgrammeFactory(leader_school=leader, supported_school=supported, year=2025)
+    HelpMilestoneFactory(programme=programme, due_on=datetime.date(2026, 3, 10))
+    # 22:30 of 10 March in Moscow is already 05:30 of 11 March in Vladivostok: the milestone is overdue.
+    now = datetime.datetime(2026, 3, 10, 19, 30, tzinfo=datetime.UTC)
+    (found,) = selectors.network_programmes(network=leader.network, now=now)
+    assert found.milestones_overdue == 1 and found.next_due_on is None

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory
 from apps.core.dates import academic_year_of, school_today
-from apps.help_programmes import services
+from apps.help_programmes import selectors, services
 from apps.help_programmes.models import HelpForm, Programme, Responsible
 from apps.mentoring.models import ProblemTag
 from apps.mentoring.tests.factories import MentorGroupFactory
@@ -161,12 +161,16 @@ def test_a_milestone_is_answered_for_by_a_person_of_the_two_schools():
 
 def test_the_year_is_reviewed_with_both_sides_texts_and_then_kept_as_it_was():
     programme = ProgrammeFactory()
-    services.programme_review(programme=programme, review_leader="Лидер: итоги", results="")
+    services.programme_review(programme=programme, side="leader", review_leader="Лидер: итоги", results="")
     with pytest.raises(ValidationError) as error:
-        services.programme_review(programme=programme, results="Итоги", complete=True)
+        services.programme_review(programme=programme, side="leader", results="Итоги", complete=True)
     assert set(error.value.error_dict) == {"review_supported"}
     programme = services.programme_review(
-        programme=programme, review_supported="Школа: итоги", results="Совместные итоги", complete=True
+        programme=programme,
+        side="supported",
+        review_supported="Школа: итоги",
+        results="Совместные итоги",
+        complete=True,
     )
     assert programme.status == Programme.Status.REVIEWED and programme.reviewed_on is not None
     assert programme.review_leader == "Лидер: итоги"
@@ -180,4 +184,50 @@ def test_the_year_is_reviewed_with_both_sides_texts_and_then_kept_as_it_was():
 
 def test_a_draft_has_no_year_to_review():
     with pytest.raises(ValidationError):
-        services.programme_review(programme=ProgrammeFactory(status=Programme.Status.DRAFT), results="Итоги")
+        services.programme_review(
+            programme=ProgrammeFactory(status=Programme.Status.DRAFT), side="leader", results="Итоги"
+        )
+
+
+def test_a_draft_s_milestone_is_not_marked_done():
+    milestone = HelpMilestoneFactory(programme=ProgrammeFactory(status=Programme.Status.DRAFT))
+    with pytest.raises(ValidationError):
+        services.milestone_done(milestone=milestone)
+    milestone.refresh_from_db()
+    assert milestone.done_on is None
+    assert not milestone.programme.is_under_way
+
+
+def test_the_year_s_review_is_due_from_the_first_of_june():
+    programme = ProgrammeFactory()
+    school = programme.leader_school
+    end_of_may = datetime.date(programme.year + 1, 5, 31)
+    assert list(selectors.reviews_due(school=school, today=end_of_may)) == []
+    assert list(selectors.reviews_due(school=school, today=end_of_may + datetime.timedelta(days=1))) == [programme]
+
+
+def test_a_year_closed_meanwhile_is_not_written_into_through_a_page_read_before():
+    programme = ProgrammeFactory()
+    milestone = HelpMilestoneFactory(programme=programme)
+    difficulty = DifficultyFactory(programme=programme)
+    help_form = HelpFormFactory(programme=programme)
+    today = school_today(programme.leader_school)
+    # The other school closes the year while this one's page (and its objects) were read as open.
+    Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.REVIEWED, reviewed_on=today)
+    person = StaffMemberFactory(school=programme.leader_school)
+    for call in (
+        lambda: services.programme_update(programme=programme, title="Новое название"),
+        lambda: services.difficulty_save(programme=programme, text="Ещё одно"),
+        lambda: services.help_form_save(programme=programme, kind=HelpForm.Kind.OTHER),
+        lambda: services.responsible_add(programme=programme, staff=person, side=Responsible.Side.LEADER),
+        lambda: services.milestone_save(programme=programme, title="Ещё", due_on=today),
+        lambda: services.milestone_done(milestone=milestone),
+        lambda: services.difficulty_delete(difficulty=difficulty),
+        lambda: services.help_form_delete(help_form=help_form),
+    ):
+        with pytest.raises(ValidationError):
+            call()
+    programme.refresh_from_db()
+    milestone.refresh_from_db()
+    assert programme.difficulties.count() == 1 and programme.help_forms.count() == 1
+    assert milestone.done_on is None and not programme.responsibles.exists()

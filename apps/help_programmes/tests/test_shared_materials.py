@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role
+from apps.accounts.tests.factories import SchoolFactory
 from apps.community.tests.factories import MaterialFactory
-from apps.core.tenancy import Circle, Viewer
+from apps.core.tenancy import Circle
 from apps.help_programmes import services
 from apps.help_programmes.models import HelpForm
 from apps.help_programmes.tests.factories import HelpFormFactory, ProgrammeFactory, leader_and_supported
@@ -27,10 +28,6 @@ def programme(school, other_school):
     return ProgrammeFactory(leader_school=leader, supported_school=supported)
 
 
-def _leader_viewer(programme):
-    return Viewer(school_id=programme.leader_school_id, network_id=programme.leader_school.network_id)
-
-
 def _card(school, role=Role.TEACHER):
     user = _member(school, role)
     return StaffMemberFactory(school=school, user=user)
@@ -45,7 +42,8 @@ def test_people_of_the_supported_school_see_the_leaders_network_materials_and_ne
         programme=programme,
         kind=HelpForm.Kind.SHARED_MATERIALS,
         materials=[shared, secret],
-        viewer=services_viewer(author),
+        school=leader,
+        staff=author,
     )
     assert set(form.materials.all()) == {shared, secret}
     url = reverse("help_programmes:detail", args=[programme.pk])
@@ -58,18 +56,9 @@ def test_people_of_the_supported_school_see_the_leaders_network_materials_and_ne
     assert SECRET in client_for(colleague.user).get(url).content.decode()
 
 
-def services_viewer(staff):
-    return Viewer(
-        school_id=staff.school_id,
-        network_id=staff.school.network_id,
-        staff_id=staff.pk,
-        association_ids=(staff.association_id,),
-    )
-
-
 def test_only_shared_materials_the_person_sees_of_the_two_schools_are_linked(programme, outsider):
     leader = programme.leader_school
-    viewer = _leader_viewer(programme)
+    leader_side = {"school": leader}
     draft = MaterialFactory(school=leader, circle=Circle.DRAFT)
     association_only = MaterialFactory(school=leader, circle=Circle.ASSOCIATION)
     elsewhere = MaterialFactory(circle=Circle.NETWORK)
@@ -77,13 +66,13 @@ def test_only_shared_materials_the_person_sees_of_the_two_schools_are_linked(pro
     for materials in ([draft], [association_only], [elsewhere], [good, draft]):
         with pytest.raises(ValidationError) as error:
             services.help_form_save(
-                programme=programme, kind=HelpForm.Kind.SHARED_MATERIALS, materials=materials, viewer=viewer
+                programme=programme, kind=HelpForm.Kind.SHARED_MATERIALS, materials=materials, **leader_side
             )
         assert "materials" in error.value.error_dict
     with pytest.raises(ValidationError):
-        services.help_form_save(programme=programme, kind=HelpForm.Kind.TUTORING, materials=[good], viewer=viewer)
+        services.help_form_save(programme=programme, kind=HelpForm.Kind.TUTORING, materials=[good], **leader_side)
     form = services.help_form_save(
-        programme=programme, kind=HelpForm.Kind.SHARED_MATERIALS, materials=[good], viewer=viewer
+        programme=programme, kind=HelpForm.Kind.SHARED_MATERIALS, materials=[good], **leader_side
     )
     assert list(form.materials.all()) == [good]
 
@@ -113,3 +102,25 @@ def test_the_programme_page_reads_the_same_queries_whatever_the_materials(progra
         return len(captured)
 
     assert count(2) == count(15)
+
+
+def test_who_links_materials_is_the_acting_school_and_its_card_never_any_viewer(programme):
+    leader = programme.leader_school
+    network_school = SchoolFactory(network=leader.network)
+    theirs = MaterialFactory(school=network_school, circle=Circle.SCHOOL)
+    ours = MaterialFactory(school=leader, circle=Circle.SCHOOL)
+    for school, staff in (
+        (network_school, None),  # a school of the network that is neither side
+        (leader, StaffMemberFactory(school=network_school)),  # a card of another school
+        (None, None),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.help_form_save(
+                programme=programme, kind=HelpForm.Kind.SHARED_MATERIALS, materials=[ours], school=school, staff=staff
+            )
+        assert "materials" in error.value.error_dict
+    with pytest.raises(ValidationError):
+        services.help_form_save(
+            programme=programme, kind=HelpForm.Kind.SHARED_MATERIALS, materials=[theirs], school=leader
+        )
+    assert not HelpForm.objects.exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from apps.community.tests.factories import MaterialFactory
 from apps.core.tenancy import Circle
+from apps.network_events.models import Event
 from conftest import client_for
 
 from .conftest import person
@@ -19,7 +20,11 @@ def test_a_nul_or_spaces_in_the_search_find_the_words_not_a_server_error(main_sc
     organiser = person(main_school)
     starts = in_days(-20, school=main_school)
     event = EventFactory(
-        school=main_school, created_by=organiser, starts_at=starts, ends_at=starts + datetime.timedelta(hours=1)
+        school=main_school,
+        created_by=organiser,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=1),
+        status=Event.Status.HELD,
     )
     material = MaterialFactory(
         school=main_school, author=organiser, circle=Circle.SCHOOL, title="Смысловое чтение на уроке"

@@ -11,13 +11,13 @@ from django.urls import reverse
 from apps.community.tests.factories import MaterialFactory
 from apps.core.tenancy import Circle
 from apps.network_events import services
-from apps.network_events.models import EventMaterial
+from apps.network_events.models import Event, EventMaterial
 from apps.network_events.selectors import event_materials
 from apps.staff.tests.factories import SubjectAssociationFactory
 from conftest import client_for
 
 from .conftest import person
-from .factories import EventFactory
+from .factories import EventFactory, in_days
 
 SECRET = "Секретный конспект ШМО 5c1e"
 
@@ -32,9 +32,20 @@ def organiser(main_school, association):
     return person(main_school, association=association)
 
 
+def _held(school, organiser):
+    return EventFactory(
+        school=school,
+        circle="network",
+        created_by=organiser,
+        leads=[organiser],
+        starts_at=in_days(-3, school=school),
+        status=Event.Status.HELD,
+    )
+
+
 @pytest.fixture
 def event(main_school, organiser):
-    return EventFactory(school=main_school, circle="network", created_by=organiser, leads=[organiser])
+    return _held(main_school, organiser)
 
 
 def _materials(event):
@@ -116,3 +127,15 @@ def test_the_event_page_reads_the_same_queries_whatever_the_materials(main_schoo
 
     assert count(2) == count(15)
     assert len(event_materials(event=event, viewer=services.staff_viewer(viewer))) == 17
+
+
+def test_materials_are_attached_once_the_event_is_held(main_school, organiser):
+    planned = EventFactory(school=main_school, circle="network", created_by=organiser)
+    material = MaterialFactory(school=main_school, author=organiser, circle=Circle.SCHOOL, title="Конспект семинара")
+    with pytest.raises(ValidationError):
+        services.event_material_attach(event=planned, material=material, staff=organiser)
+    client = client_for(organiser.user)
+    page = client.get(_materials(planned)).content.decode()
+    assert 'data-testid="attach-after-held"' in page and "Конспект семинара" not in page
+    assert client.post(_materials(planned), {"material": material.pk}).status_code == 400
+    assert not EventMaterial.objects.exists()

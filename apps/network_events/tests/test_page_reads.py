@@ -8,12 +8,13 @@ from django.urls import reverse
 from apps.community.tests.factories import MaterialFactory
 from apps.core.tenancy import Circle
 from apps.network_events import services
+from apps.network_events.models import Event
 from apps.network_events.selectors import calendar_page_events, event_detail
 from apps.staff.tests.factories import StaffMemberFactory
 from conftest import client_for
 
 from .conftest import person
-from .factories import EventFactory, RegistrationFactory
+from .factories import EventFactory, RegistrationFactory, in_days
 
 
 def test_the_event_comes_with_its_leads_in_one_query(main_school, partner_school, django_assert_num_queries):
@@ -45,18 +46,26 @@ def test_two_schools_people_asked_in_turn_get_their_own_calendar_events(main_sch
     RegistrationFactory(event=registered, staff=mine)
     start = my_event.starts_at - datetime.timedelta(days=30)
     end = my_event.starts_at + datetime.timedelta(days=30)
+    my_view, their_view = services.staff_viewer(mine), services.staff_viewer(theirs)
     for _ in range(2):
-        assert {e.pk for e in calendar_page_events(staff_ids=[mine.pk], start=start, end=end)} == {
+        assert {e.pk for e in calendar_page_events(viewer=my_view, staff_ids=[mine.pk], start=start, end=end)} == {
             my_event.pk,
             registered.pk,
         }
-        assert [e.pk for e in calendar_page_events(staff_ids=[theirs.pk], start=start, end=end)] == [their_event.pk]
-    assert calendar_page_events(staff_ids=[], start=start, end=end) == []
+        found = calendar_page_events(viewer=their_view, staff_ids=[theirs.pk], start=start, end=end)
+        assert [e.pk for e in found] == [their_event.pk]
+    assert calendar_page_events(viewer=my_view, staff_ids=[], start=start, end=end) == []
 
 
 def test_the_material_picker_escapes_what_it_shows(main_school):
     organiser = person(main_school, last_name="<i>Орлова</i>")
-    event = EventFactory(school=main_school, circle="network", created_by=organiser)
+    event = EventFactory(
+        school=main_school,
+        circle="network",
+        created_by=organiser,
+        starts_at=in_days(-3, school=main_school),
+        status=Event.Status.HELD,
+    )
     MaterialFactory(school=main_school, author=organiser, circle=Circle.SCHOOL, title="<b>Конспект</b> & план")
     page = client_for(organiser.user).get(reverse("network_events:materials", args=[event.pk])).content.decode()
     assert "&lt;b&gt;Конспект&lt;/b&gt; &amp; план" in page
@@ -66,7 +75,13 @@ def test_the_material_picker_escapes_what_it_shows(main_school):
 
 def test_the_material_picker_finds_a_percent_sign_as_typed(main_school):
     organiser = person(main_school)
-    event = EventFactory(school=main_school, circle="network", created_by=organiser)
+    event = EventFactory(
+        school=main_school,
+        circle="network",
+        created_by=organiser,
+        starts_at=in_days(-3, school=main_school),
+        status=Event.Status.HELD,
+    )
     MaterialFactory(school=main_school, author=organiser, circle=Circle.SCHOOL, title="Рост на 50% за четверть")
     MaterialFactory(school=main_school, author=organiser, circle=Circle.SCHOOL, title="Рост на 50 баллов")
     url = reverse("network_events:materials", args=[event.pk])

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from apps.accounts.capabilities import Role
 from apps.accounts.models import Membership
 from apps.accounts.tests.factories import SchoolFactory
+from apps.audit.models import AuditEvent
 from apps.calendar.ical import calendar_feed_get_or_create
 from apps.core.todos import todo_count, todo_items, todo_scope
 from apps.network_events import services
@@ -48,13 +49,15 @@ def test_the_register_button_swaps_in_place_and_shows_the_waiting_list(main_scho
     me = person(main_school)
     client = _client(me)
     page = client.get(reverse("network_events:detail", args=[event.pk])).content.decode()
-    assert "Join the waiting list" in page or "Встать в лист ожидания" in page
+    assert "Встать в лист ожидания" in page
     response = client.post(reverse("network_events:register", args=[event.pk]), headers={"HX-Request": "true"})
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="register-button"') and "<html" not in html
     assert Registration.objects.get(staff=me).status == Registration.Status.WAITLISTED
     response = client.post(reverse("network_events:unregister", args=[event.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<div id="register-button"')
     assert Registration.objects.get(staff=me).status == Registration.Status.CANCELLED
 
 
@@ -270,3 +273,24 @@ def test_a_key_beyond_any_event_is_not_found(main_school):
     client = _client(person(main_school))
     assert client.get(f"/events/{2**63}/").status_code == 404
     assert client.post(f"/events/{2**64}/register/").status_code == 404
+
+
+def test_the_attendees_export_is_written_to_the_audit_trail_in_russian(main_school):
+    organiser = person(main_school)
+    event = EventFactory(school=main_school, created_by=organiser, title="Смысловое чтение")
+    assert _client(organiser).get(reverse("network_events:attendees_xlsx", args=[event.pk])).status_code == 200
+    labels = list(
+        AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_MADE).values_list("target_label", flat=True)
+    )
+    assert labels == ["Участники мероприятия «Смысловое чтение»"]
+
+
+def test_the_swapped_button_offers_no_registration_once_it_is_closed(main_school):
+    event = EventFactory(school=main_school)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    response = _client(person(main_school)).post(
+        reverse("network_events:register", args=[event.pk]), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in html
+    assert 'data-testid="register"' not in html

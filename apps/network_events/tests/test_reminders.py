@@ -3,6 +3,7 @@ import zoneinfo
 
 import pytest
 
+from apps.network_events import sweeps
 from apps.network_events.models import Registration
 from apps.network_events.sweeps import network_events_eve_sweep
 from apps.notifications.models import Notification
@@ -19,7 +20,7 @@ NOW = datetime.datetime(2026, 3, 10, 19, 30, tzinfo=UTC)
 def _reminded(event=None):
     found = Notification.objects.filter(kind=Notification.Kind.EVENT_REMINDER)
     if event is not None:
-        found = found.filter(key=f"event:{event.pk}")
+        found = found.filter(key__startswith=f"event:{event.pk}:")
     return sorted(found.values_list("user_id", flat=True))
 
 
@@ -57,7 +58,7 @@ def test_the_eve_is_the_organisers_and_each_registered_person_hears_once(events,
     # Past midnight in Samara the later event's eve has come; the others are not repeated.
     assert network_events_eve_sweep(now=NOW + datetime.timedelta(minutes=50)) == 1
     assert _reminded(later) == [from_samara.user_id]
-    reminder = Notification.objects.get(key=f"event:{samara_event.pk}")
+    reminder = Notification.objects.get(key__startswith=f"event:{samara_event.pk}:")
     assert reminder.title.startswith("Завтра, 10:00")  # the organiser's clock
 
 
@@ -77,3 +78,28 @@ def test_a_cancelled_event_is_not_reminded(events, main_school):
     samara_event.status = samara_event.Status.CANCELLED
     samara_event.save()
     assert network_events_eve_sweep(now=NOW) == 0
+
+
+def test_an_event_moved_to_another_day_is_reminded_on_its_new_eve(events, main_school):
+    samara_event = events[0]
+    registered = person(main_school)
+    RegistrationFactory(event=samara_event, staff=registered)
+    assert network_events_eve_sweep(now=NOW) == 1
+    # Moved by a day after the reminder: the new eve tells the person again.
+    samara_event.starts_at += datetime.timedelta(days=1)
+    samara_event.ends_at += datetime.timedelta(days=1)
+    samara_event.save()
+    assert network_events_eve_sweep(now=NOW) == 0
+    assert network_events_eve_sweep(now=NOW + datetime.timedelta(days=1)) == 1
+    assert _reminded(samara_event) == [registered.user_id] * 2
+
+
+def test_whoever_was_reminded_is_not_tried_again_the_next_hour(events, main_school, monkeypatch):
+    samara_event = events[0]
+    for _ in range(3):
+        RegistrationFactory(event=samara_event, staff=person(main_school))
+    assert network_events_eve_sweep(now=NOW) == 3
+    tried = []
+    monkeypatch.setattr(sweeps, "notification_send", lambda **kwargs: tried.append(kwargs) or True)
+    assert network_events_eve_sweep(now=NOW + datetime.timedelta(minutes=20)) == 0
+    assert tried == []

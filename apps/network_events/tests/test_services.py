@@ -83,6 +83,17 @@ def test_circles_school_network_and_invitations(main_school, partner_school):
     assert school_event.pk in sees(other)
 
 
+def test_a_lead_from_a_partner_school_sees_the_school_event_they_lead(main_school, partner_school):
+    organiser, lead, other = person(main_school), person(partner_school), person(partner_school)
+    event = _create(main_school, organiser, circle="school", leads=[lead])
+
+    def sees(staff):
+        return set(Event.objects.visible_to(_viewer(staff)).values_list("pk", flat=True))
+
+    assert sees(lead) == {event.pk}
+    assert sees(other) == set()
+
+
 def test_an_invitation_outside_the_network_is_refused_and_the_invited_are_told_once(main_school, partner_school):
     organiser = person(main_school)
     event = _create(main_school, organiser, circle="school")

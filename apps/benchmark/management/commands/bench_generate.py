@@ -21,6 +21,7 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from apps.accounts.models import Membership, Role, School, SchoolNetwork, User
+from apps.community.models import Material
 from apps.core.dates import academic_year_bounds, academic_year_of
 from apps.dashboards.services import summaries_refresh
 from apps.mentoring.models import MentorGroup, MentorGroupMember, ProblemTag
@@ -348,6 +349,12 @@ CIRCLE_SCHOOL_UNTIL = 0.65
 # A material's versions: 1.3 on average; comments that reply to another.
 SECOND_VERSION_SHARE = 0.3
 REPLY_SHARE = 0.2
+# Who reads a shared row (`{row}`: a material or a question joined with its school `s`), as
+# bench_reader's keys: the network's people (the school's alone outside a network), the school's,
+# or the association's.
+CIRCLE_KEY = """CASE {row}.circle WHEN 'network' THEN 'network:' || COALESCE(s.network_id, -s.id)
+                     WHEN 'school' THEN 'school:' || {row}.school_id
+                     ELSE 'association:' || {row}.association_id END"""
 ANSWERS_PER_QUESTION = 3
 PROBLEM_TAGS = (
     "смысловое чтение",
@@ -995,10 +1002,11 @@ class Command(BaseCommand):
     def community_create(self, materials, comments, questions):
         """Materials with versions and comments, questions with answers, in INSERT … SELECT statements.
 
-        bench_author numbers the active staff (each with their association); bench_member numbers
-        them within their network (or their school outside one), for comments and answers from
-        colleagues. Words are drawn Zipf-like from COMMUNITY_WORDS (random()^3): the first are in
-        most texts, the last in a few. The generated search vectors are made by the database.
+        bench_author numbers the active staff (each with their association); bench_reader numbers
+        them within each circle they read (their network, or their school outside one; their school;
+        their association), so that comments and answers come from colleagues who see the row.
+        Words are drawn Zipf-like from COMMUNITY_WORDS (random()^3): the first are in most texts,
+        the last in a few. The generated search vectors are made by the database.
         """
         tags = ProblemTag.objects.bulk_create(
             ProblemTag(school=school, name=name) for school in self.schools for name in PROBLEM_TAGS
@@ -1010,13 +1018,18 @@ class Command(BaseCommand):
                 """
                 CREATE TEMP TABLE bench_author ON COMMIT DROP AS
                 SELECT (row_number() OVER (ORDER BY m.id))::int AS n, m.id, m.school_id, m.association_id,
-                       COALESCE(s.network_id, -s.id) AS circle_of,
-                       (row_number() OVER (PARTITION BY COALESCE(s.network_id, -s.id) ORDER BY m.id))::int AS k
+                       COALESCE(s.network_id, -s.id) AS circle_of
                 FROM staff_staffmember m JOIN accounts_school s ON s.id = m.school_id
                 WHERE m.is_active AND m.association_id IS NOT NULL;
-                CREATE INDEX ON bench_author (circle_of, k);
+                CREATE TEMP TABLE bench_reader ON COMMIT DROP AS
+                SELECT circle_key, id, school_id,
+                       (row_number() OVER (PARTITION BY circle_key ORDER BY id))::int AS k
+                FROM (SELECT 'network:' || circle_of AS circle_key, id, school_id FROM bench_author
+                      UNION ALL SELECT 'school:' || school_id, id, school_id FROM bench_author
+                      UNION ALL SELECT 'association:' || association_id, id, school_id FROM bench_author) r;
+                CREATE INDEX ON bench_reader (circle_key, k);
                 CREATE TEMP TABLE bench_circle ON COMMIT DROP AS
-                SELECT circle_of, count(*)::int AS size FROM bench_author GROUP BY circle_of;
+                SELECT circle_key, count(*)::int AS size FROM bench_reader GROUP BY circle_key;
                 CREATE TEMP TABLE bench_subject ON COMMIT DROP AS
                 SELECT school_id, id, (row_number() OVER (PARTITION BY school_id ORDER BY id))::int AS k,
                        count(*) OVER (PARTITION BY school_id)::int AS size
@@ -1033,6 +1046,7 @@ class Command(BaseCommand):
             if not authors:
                 return "no staff to write"
             words = {"words": list(COMMUNITY_WORDS), "now": now, "authors": authors}
+            kinds = {"kinds": list(Material.Kind.values), "kind_count": len(Material.Kind.values)}
             # A draw of one word, and a text of `n` words (correlated with the row by `g`).
             word = f"(%(words)s::text[])[1 + floor(power(random(), 3) * {len(COMMUNITY_WORDS)})::int]"
             text = (
@@ -1048,8 +1062,7 @@ class Command(BaseCommand):
                 INSERT INTO community_material (school_id, author_id, association_id, circle, kind, title, topic,
                     description, subject_id, grades, current_version, published_at, created_at, updated_at)
                 SELECT a.school_id, a.id, CASE WHEN circle = 'association' THEN a.association_id END, circle,
-                       (ARRAY['lesson_plan', 'methodical', 'programme', 'presentation', 'master_class',
-                              'video'])[1 + floor(r_kind * 6)::int],
+                       (%(kinds)s::text[])[1 + floor(r_kind * %(kind_count)s)::int],
                        upper(left(title, 1)) || substr(title, 2), topic, description,
                        (SELECT id FROM bench_subject b WHERE b.school_id = a.school_id
                         AND b.k = 1 + (r_subject * 1000)::int %% b.size),
@@ -1066,7 +1079,7 @@ class Command(BaseCommand):
                     FROM generate_series(1, %(count)s) g
                 ) x CROSS JOIN LATERAL (SELECT {shared} AS circle) c JOIN bench_author a ON a.n = x.n
                 """,  # nosec B608 - the benchmark's fixed statements, numbers only
-                {**words, "count": materials},
+                {**words, **kinds, "count": materials},
             )
             material_count = cursor.rowcount
             cursor.execute(
@@ -1081,23 +1094,24 @@ class Command(BaseCommand):
             )
             versions = cursor.rowcount
             cursor.execute(
-                """
+                f"""
                 CREATE TEMP TABLE bench_shared ON COMMIT DROP AS
                 SELECT (row_number() OVER (ORDER BY m.id))::int AS n, m.id, m.published_at,
-                       COALESCE(s.network_id, -s.id) AS circle_of, v.id AS version_id
+                       {CIRCLE_KEY.format(row="m")} AS circle_key, v.id AS version_id
                 FROM community_material m
                 JOIN accounts_school s ON s.id = m.school_id
                 JOIN community_materialversion v ON v.material_id = m.id AND v.number = m.current_version
                 WHERE m.circle <> 'draft'
-                """
+                """  # nosec B608 - the benchmark's fixed statements
             )
             cursor.execute("SELECT count(*) FROM bench_shared")
             (shared_count,) = cursor.fetchone()
             top = round(comments * (1 - REPLY_SHARE)) if shared_count else 0
-            # A colleague of the material's network (or school) writes: the k-th of its people.
+            # A colleague who sees the material (its network, school or association) writes: the k-th of them.
             colleague = (
-                "JOIN bench_circle c ON c.circle_of = x.circle_of"
-                " JOIN bench_author a ON a.circle_of = x.circle_of AND a.k = 1 + (x.r_author * 1000000)::int %% c.size"
+                "JOIN bench_circle c ON c.circle_key = x.circle_key"
+                " JOIN bench_reader a ON a.circle_key = x.circle_key"
+                " AND a.k = 1 + (x.r_author * 1000000)::int %% c.size"
             )
             cursor.execute(
                 f"""
@@ -1122,7 +1136,7 @@ class Command(BaseCommand):
                     f"""
                     CREATE TEMP TABLE bench_top ON COMMIT DROP AS
                     SELECT (row_number() OVER (ORDER BY c.id))::int AS n, c.id, c.material_id, c.version_id,
-                           c.created_at, s.circle_of
+                           c.created_at, s.circle_key
                     FROM community_materialcomment c JOIN bench_shared s ON s.id = c.material_id;
                     INSERT INTO community_materialcomment (material_id, version_id, school_id, author_id,
                         parent_id, text, helped_at, created_at)
@@ -1164,7 +1178,7 @@ class Command(BaseCommand):
                 SELECT x.id, a.school_id, a.id, 'Попробуйте ' || x.text, x.number = 1 AND x.r_accept < 0.4,
                        x.created_at + x.number * interval '1 day'
                 FROM (
-                    SELECT q.id, q.created_at, COALESCE(s.network_id, -s.id) AS circle_of, number,
+                    SELECT q.id, q.created_at, {CIRCLE_KEY.format(row="q")} AS circle_key, number,
                            random() AS r_author, random() AS r_accept, {text.format(n=6, g="q.id")} AS text
                     FROM community_question q
                     JOIN accounts_school s ON s.id = q.school_id
