@@ -11,7 +11,7 @@ from apps.core.forms import apply_validation_error
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
 
-from . import pdf, selectors, services, xlsx
+from . import markup, pdf, selectors, services, xlsx
 from .access import is_commission, is_own_sheet, require, sheet_can_see
 from .forms import (
     AnswerForm,
@@ -162,12 +162,14 @@ def period_new(request):
 def period_detail(request, pk):
     period = _period(request, pk)
     require(is_commission(request))
+    protocol = selectors.protocol(period=period)
     return render(
         request,
         "ratings/period.html",
         {
             "period": period,
-            "protocol": selectors.protocol(period=period),
+            "protocol": protocol,
+            "protocol_rows": markup.protocol_rows(protocol),
             "remarks": selectors.period_remarks(period=period),
             "entries": selectors.period_manual_entries(period=period),
             "dates_form": RemarksUntilForm(initial={"remarks_until": period.remarks_until}),

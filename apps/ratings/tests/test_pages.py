@@ -26,6 +26,7 @@ from apps.ratings.tests.factories import (
     ManualEntryFactory,
     PeriodFactory,
     StubIndicator,
+    computed_period,
     evidence,
 )
 from apps.staff.tests.factories import StaffMemberFactory
@@ -234,3 +235,10 @@ def test_the_protocol_is_by_name_never_by_points(school, administrator):
         r'data-testid="protocol-row"><td>\d+</td><th scope="row" class="fw-normal"><a [^>]+>([^<]+)<', page
     )
     assert names == sorted(names) and len(names) == 5  # four teachers and the commission's member
+
+
+def test_a_name_in_the_protocols_rows_is_escaped(school, administrator):
+    card = _card(school, last_name="<b>Жирнова</b>")
+    period = computed_period(school, [card])
+    page = client_for(administrator).get(reverse("ratings:period", args=[period.pk])).content.decode()
+    assert "&lt;b&gt;Жирнова&lt;/b&gt;" in page and "<b>Жирнова" not in page
