@@ -74,11 +74,14 @@ def associations_headed_by(staff):
     """The ids of the school associations whose plan for this academic year (the
     card's school's today) names `staff` as head «руководитель». One query."""
     year = academic_year_of(school_today(staff.school))
-    return set(
-        YearPlan.objects.filter(head=staff, year=year, association__isnull=False).values_list(
-            "association_id", flat=True
-        )
-    )
+    return set(_associations_headed.rows(staff_id=staff.pk, year=year))
+
+
+@prepared_query
+def _associations_headed():
+    # Asked on every page of the network events by whoever is not their organiser.
+    plans = YearPlan.objects.filter(head_id=Param("staff_id"), year=Param("year"), association__isnull=False)
+    return plans.order_by().values_list("association_id", flat=True)
 
 
 # The workspace shows the association's newest materials and questions.

@@ -1,3 +1,4 @@
+import copy
 import functools
 
 import django_filters
@@ -42,3 +43,22 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = []
+
+
+class _Filters(dict):
+    """The filter set's filters as each filter set copies them: every filter and its
+    `extra` (its form field's arguments, which a model choice filter sets) copied, their
+    values shared, as nothing changes them in place. A deep copy also copied each of the
+    many actions' labels, a tenth of the page's work."""
+
+    def __deepcopy__(self, memo):
+        copied = {}
+        for name, filter_ in self.items():
+            new = copy.copy(filter_)
+            new.extra = dict(filter_.extra)
+            new.__dict__.pop("_field", None)  # each filter set makes its own form field
+            copied[name] = new
+        return copied
+
+
+AuditEventFilter.base_filters = _Filters(AuditEventFilter.base_filters)

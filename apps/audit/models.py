@@ -49,6 +49,8 @@ class AuditEvent(models.Model):
         EXPORT_MADE = "export_made", _("export downloaded")
         PERSONAL_DATA_EXPORTED = "personal_data_exported", _("personal data exported")
         PERSON_ERASED = "person_erased", _("person erased")
+        RECOGNITION_HIDDEN = "recognition_hidden", _("recognition hidden")
+        RECOGNITION_SHOWN = "recognition_shown", _("recognition shown again")
 
     # Named, not imported: accounts writes to the trail, so the trail sits below it.
     school = models.ForeignKey(

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import widgets
 from django.forms.forms import DeclarativeFieldsMetaclass
+from django.forms.models import ModelFormMetaclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -203,3 +204,14 @@ class LeanFieldsMetaclass(DeclarativeFieldsMetaclass):
 class LeanForm(forms.Form, metaclass=LeanFieldsMetaclass):
     """A form whose fields are copied for each form made without copy's general
     protocol (the same copies: see `_copy_field`)."""
+
+
+class LeanModelFormMetaclass(ModelFormMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_fields = _Fields(new_class.base_fields)
+        return new_class
+
+
+class LeanModelForm(forms.ModelForm, metaclass=LeanModelFormMetaclass):
+    """A model form whose fields are copied as `LeanForm`'s are."""

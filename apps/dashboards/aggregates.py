@@ -109,6 +109,14 @@ def execute_named(cursor, sql, params):
     """`cursor.execute(sql, params)` of a query with named parameters, run as a prepared
     statement: the figures' queries join a dozen tables, and PostgreSQL planned them
     (5–8 ms) on every request, longer than they ran."""
+    positional_sql, names = _positional(sql)
+    execute_prepared(cursor, positional_sql, [params[name] for name in names])
+
+
+@functools.lru_cache(maxsize=256)
+def _positional(sql):
+    """The SQL with `%s` for its named parameters, and their names in order: the same few
+    texts run on every request, each of them with a hundred placeholders."""
     names = []
 
     def positional(match):
@@ -117,7 +125,7 @@ def execute_named(cursor, sql, params):
         names.append(match.group(1))
         return "%s"
 
-    execute_prepared(cursor, _NAMED.sub(positional, sql), [params[name] for name in names])
+    return _NAMED.sub(positional, sql), tuple(names)
 
 
 def _rows(sql, params):
@@ -283,7 +291,7 @@ _COMMUNITY_COLUMNS = """,
 """
 
 
-def _participation_cte(association_id, *, network=True, one_school=False, community=False):
+def _participation_cte(association_id, *, network=True, one_school=False, community=False, one_person=False):
     """Per person of the period: the flags of each form of collaboration.
 
     The period's visits are found once, through the schools' own rows (indexed by
@@ -293,7 +301,9 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
     For `one_school`'s few dozen people each flag is best looked up per person
     through the indexes; OFFSET 0 keeps PostgreSQL from also planning each
     subquery as a hash over the whole network's rows (a third of the planning time,
-    and the slower plan at a network's scale). Many schools at once keep it."""
+    and the slower plan at a network's scale). Many schools at once keep it.
+
+    With `one_person`, only the staff card `%(person)s` (a person's own page)."""
     fence = "OFFSET 0" if one_school else ""
     visit_in_period = (
         "v.status <> 'cancelled' AND v.starts_at >= %(start_at)s AND v.starts_at < %(end_at)s AND v.ends_at <= %(now)s"
@@ -318,7 +328,7 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
         seen_by AS (
             SELECT staff_id, bool_or(observer) AS observer, bool_or(observed) AS observed FROM seen GROUP BY staff_id
         ),
-        st AS (
+        st AS MATERIALIZED (
             SELECT s.id, s.school_id, s.association_id,
               EXISTS (
                 SELECT 1 FROM {T["member"]} m JOIN {T["group"]} g ON g.id = m.group_id
@@ -385,6 +395,7 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
             {"LEFT JOIN wrote_by wb ON wb.staff_id = s.id" if community else ""}
             WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
               AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
+              {"AND s.id = %(person)s" if one_person else ""}
         )
     """  # nosec B608 # model table names and constants only
 
@@ -452,12 +463,13 @@ def participation_counts(
 
 
 def participation_matrix(
-    *, school_id, start, end, start_at, end_at, association_id=None, now=None, community_totals=False
+    *, school_id, start, end, start_at, end_at, association_id=None, now=None, community_totals=False, staff_id=None
 ):
     """One row per person of the period with their flags, ordered by name (for the
     administrators' per-teacher table). With `community_totals`, each row also carries
     the period's totals of the count-only forms (`COUNT_ONLY_FORMS`: `<form>` people and
-    `<form>_items`) over all the rows, for the page's counts without a second query."""
+    `<form>_items`) over all the rows, for the page's counts without a second query.
+    With `staff_id`, only that card's row (if on the staff of the period)."""
     params = _period_params(
         schools=[school_id],
         start=start,
@@ -467,6 +479,8 @@ def participation_matrix(
         association_id=association_id,
         now=now,
     )
+    if staff_id is not None:
+        params["person"] = staff_id
     flags = ", ".join(f"st.{form}" for form in PARTICIPATION_FORMS)
     # Whole-table totals on every row, never a person's own figures.
     totals = (
@@ -478,8 +492,11 @@ def participation_matrix(
         if community_totals
         else ""
     )
+    cte = _participation_cte(
+        association_id, network=False, one_school=True, community=community_totals, one_person=staff_id is not None
+    )
     sql = f"""
-        WITH {_participation_cte(association_id, network=False, one_school=True, community=community_totals)}
+        WITH {cte}
         SELECT s.id, s.last_name, s.first_name, s.patronymic, s.is_active, {flags} {totals},
                ({" OR ".join(f"st.{f}" for f in _COVERED.split(" OR "))}) AS covered
         FROM st JOIN {T["staff"]} s ON s.id = st.id

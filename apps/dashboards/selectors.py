@@ -286,9 +286,14 @@ class MatrixRows(list):
 
 
 def participation_of(*, school, staff, period):
-    """One person's own participation in the period: their row of the matrix."""
-    rows = [row for row in participation_matrix(school=school, period=period) if row["id"] == staff.pk]
-    return rows[0] if rows else None
+    """One person's own participation in the period: their row of the matrix (the
+    statement reads that card only), or None when they were not on the staff."""
+    rows = aggregates.participation_matrix(school_id=school.pk, staff_id=staff.pk, **_period_window(school, period))
+    if not rows:
+        return None
+    row = rows[0]
+    row["flags"] = [row[form] for form in aggregates.PARTICIPATION_FORMS]
+    return row
 
 
 # Debrief timeliness ------------------------------------------------------------

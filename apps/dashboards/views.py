@@ -214,7 +214,7 @@ def _participation_matrix_rows(rows):
             f'\n  <tr{_NOT_COVERED[bool(row["covered"])]}><th scope="row" class="fw-normal">'
             f"{text(row['last_name'])} {text(row['first_name'])} {text(row['patronymic'])}"
             f"{'' if row['is_active'] else has_left}</th>\n"
-            f"    {''.join(_TICK[bool(flag)] for flag in row['flags'])}</tr>\n  "
+            f"    {''.join([_TICK[bool(flag)] for flag in row['flags']])}</tr>\n  "
             for row in rows
         )
     )

@@ -9,9 +9,10 @@ import datetime
 import functools
 import operator
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, Value, Window
 
 from apps.core.dates import add_years, school_today
+from apps.core.paging import prepared_page
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.staff.models import EARLY_CAREER_YEARS, StaffMember
 
@@ -25,10 +26,11 @@ NAME_FIELDS = ("last_name", "first_name", "patronymic")
 EVIDENCE_EVENT_KINDS = (GroupEvent.Kind.LESSON_VISIT, GroupEvent.Kind.REVERSE_VISIT)
 
 
-def route_list(*, school, on: datetime.date, user=None, overdue_only=False, query=""):
+def route_list(*, school, on: datetime.date, user=None, overdue_only=False, query="", words=None, user_id=None):
     """The school's routes with their progress counted in SQL (one query a page).
 
-    With `user`, only the routes where that person is the teacher or the mentor.
+    With `user` (or `user_id`), only the routes where that person is the teacher or the
+    mentor. `words`: the words of `query`, given as such (a prepared query's markers).
     """
     routes = (
         DevelopmentRoute.objects.for_school(school)
@@ -44,16 +46,40 @@ def route_list(*, school, on: datetime.date, user=None, overdue_only=False, quer
         .only("starts_on", *(f"{who}__{name}" for who in ("teacher", "mentor") for name in NAME_FIELDS))
     )
     if user is not None:
-        routes = routes.filter(Q(teacher__user=user) | Q(mentor__user=user))
+        user_id = user.pk
+    if user_id is not None:
+        routes = routes.filter(Q(teacher__user_id=user_id) | Q(mentor__user_id=user_id))
     if overdue_only:
         routes = routes.filter(overdue_count__gt=0)
-    for word in query.split():
+    for word in query.split() if words is None else words:
         routes = routes.filter(
             Q(teacher__last_name__icontains=word)
             | Q(teacher__first_name__icontains=word)
             | Q(mentor__last_name__icontains=word)
         )
     return routes
+
+
+def route_list_page(*, school, on: datetime.date, number, per_page, user=None, overdue_only=False, query=""):
+    """A page of `route_list` and its total, from one prepared query."""
+    words = query.split()
+    values = {"school_id": school.pk, "on": on, **{f"word{index}": word for index, word in enumerate(words)}}
+    if user is not None:
+        values["user_id"] = user.pk
+    shape = {"own": user is not None, "overdue_only": overdue_only, "words": len(words)}
+    return prepared_page(_route_rows, number=number, per_page=per_page, shape=shape, **values)
+
+
+@prepared_query
+def _route_rows(*, own, overdue_only, words):
+    routes = route_list(
+        school=Param("school_id"),
+        on=Param("on"),
+        user_id=Param("user_id") if own else None,
+        overdue_only=overdue_only,
+        words=[Param(f"word{index}") for index in range(words)],
+    )
+    return routes.annotate(total_count=Window(Count("*")))
 
 
 def route_detail(*, school, on: datetime.date):

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_safe
 from apps.core.dates import school_today
 from apps.core.forms import apply_validation_error
 from apps.core.links import row_link
-from apps.core.paging import page_with_count
 from apps.core.templatetags.icons import icon
 from apps.core.tenancy import get_for_school_or_404, school_view
 from apps.core.uploads import file_download
@@ -68,14 +67,15 @@ def route_list(request):
     today = school_today(request.school)
     filter_form = RouteFilterForm(request.GET or None)
     options = filter_form.cleaned_data if filter_form.is_valid() else {}
-    routes = route_selectors.route_list(
+    page = route_selectors.route_list_page(
         school=request.school,
         on=today,
         user=None if _sees_every_route(request) else request.user,
         overdue_only=options.get("overdue", False),
         query=options.get("q", ""),
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
-    page = page_with_count(routes, number=request.GET.get("page"), per_page=PAGE_SIZE)
     link = row_link("mentoring:route_detail")
     # Each row's names, dates and counts in words worked out here, once, not by filters and
     # translations per row in the template.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
 from apps.core.choices import offer_loaded
-from apps.core.forms import limit_dates
+from apps.core.forms import LeanModelForm, limit_dates
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.widgets import DateInput, TimeInput
 from apps.staff.forms import StaffChoiceField, StaffMultipleChoiceField
@@ -17,7 +17,7 @@ from .models import Event
 from .services import EVENT_YEARS
 
 
-class EventForm(forms.ModelForm):
+class EventForm(LeanModelForm):
     """The event, its date and times typed in the organiser school's own zone."""
 
     date = forms.DateField(label=_("Date"), widget=DateInput())

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import offer_loaded, share_choices
 from apps.core.dates import school_today
+from apps.core.forms import LeanModelForm
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.uploads import validate_upload
 from apps.core.widgets import DateInput
@@ -152,7 +153,7 @@ def _people_options(*, past=False):
     return people.only(*_NAME_COLUMNS)
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(LeanModelForm):
     class Meta:
         model = JointActivity
         fields = [

@@ -20,6 +20,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 
@@ -235,13 +236,36 @@ def staff_attestations_due(*, school, on=None, months=6):
     not appear: only the award in force on `on` counts.
     """
     on = on or school_today(school)
-    until = add_months(on, months)
+    return _attestations_due(staff_with_derived(school=school, on=on), on=on, until=add_months(on, months))
+
+
+def _attestations_due(staff, *, on, until):
     return (
-        staff_with_derived(school=school, on=on)
-        .select_related("association")
+        staff.select_related("association")
         .filter(is_active=True, category_valid_until__gte=on, category_valid_until__lte=until)
         .exclude(current_category=QualificationCategory.NONE)
         .order_by("category_valid_until", "last_name", "pk")
+    )
+
+
+ATTESTATION_MONTHS = 6
+
+
+def attestations_due_values(*, school, on):
+    """The values `attestations_due_rows` runs with for the school on the day `on`."""
+    return {"school_id": school.pk, "until": add_months(on, ATTESTATION_MONTHS), **staff_derived_values(on)}
+
+
+@prepared_query
+def attestations_due_rows():
+    """`staff_attestations_due` as the attestations page lists it (`attestations_due_values`):
+    only the columns shown, and `total_count` on each row."""
+    on = Param("on")
+    staff = staff_with_derived(school=Param("school_id"), on=on, early_career_since=Param("early_career_since"))
+    return (
+        _attestations_due(staff, on=on, until=Param("until"))
+        .only("pk", "last_name", "first_name", "patronymic", "association__name")
+        .annotate(total_count=Window(Count("*")))
     )
 
 

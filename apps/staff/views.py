@@ -37,8 +37,9 @@ from .forms import (
 from .importing import staff_rows_parse
 from .models import Achievement, CategoryAward, StaffImport, StaffMember, Subject, SubjectAssociation
 from .selectors import (
+    attestations_due_rows,
+    attestations_due_values,
     catalog_lists,
-    staff_attestations_due,
     staff_card,
     staff_derived_values,
     staff_home,
@@ -421,10 +422,12 @@ def achievement_delete(request, pk):
 @school_view("staff.view_attestations")
 def attestations_due(request):
     today = school_today(request.school)
-    rows = staff_attestations_due(school=request.school, on=today).only(
-        "pk", "last_name", "first_name", "patronymic", "association__name"
+    page = prepared_page(
+        attestations_due_rows,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        **attestations_due_values(school=request.school, on=today),
     )
-    page = page_with_count(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
     detail = row_link("staff:detail")
     badge = _category_badges()
     for staff in page.object_list:

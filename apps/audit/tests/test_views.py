@@ -10,6 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import MembershipFactory
+from apps.audit.filters import AuditEventFilter
 from apps.audit.models import ERASED_LABEL, AuditEvent
 from apps.audit.services import audit_events_anonymise, audit_record
 from apps.staff.tests.factories import StaffMemberFactory
@@ -199,3 +202,17 @@ def test_the_export_streams_its_rows_in_one_query_whatever_their_number(school, 
     assert counts[0] == counts[1]
     labels = [row[3] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
     assert sum(label.startswith("Сотрудник") for label in labels) == 2_505
+
+
+def test_each_filter_set_offers_its_own_schools_people_whichever_came_first(school, other_school, administrator):
+    theirs = MembershipFactory(school=other_school, roles=[Role.ADMINISTRATOR]).user
+    turns = ((school, administrator, theirs), (other_school, theirs, administrator), (school, administrator, theirs))
+    for place, person, stranger in turns:
+        rows = AuditEvent.objects.for_school(place)
+        audit_filter = AuditEventFilter({"actor": str(person.pk)}, queryset=rows, school=place)
+        offered = {str(value) for value, _label in audit_filter.form.fields["actor"].choices if value}
+        assert str(person.pk) in offered and str(stranger.pk) not in offered
+        assert audit_filter.is_valid()
+        assert not AuditEventFilter({"actor": str(stranger.pk)}, queryset=rows, school=place).is_valid()
+    # The class's own filters are never handed a school's people.
+    assert AuditEventFilter.base_filters["actor"].extra.get("queryset") is None

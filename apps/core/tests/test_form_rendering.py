@@ -24,6 +24,8 @@ from apps.core.links import fixed_link
 from apps.core.templatetags import crispy_lean
 from apps.core.templatetags.crispy_lean import PACK_FIELD
 from apps.core.widgets import DateInput, TimeInput
+from apps.network_events.forms import EventForm
+from apps.partners.forms import ActivityForm
 from apps.staff.models import StaffMember
 
 DJANGO, OURS = DjangoTemplates(), WidgetRenderer()
@@ -391,3 +393,13 @@ def test_a_lean_form_is_drawn_as_a_plain_one(language):
     field = engines["django"].from_string("{% load crispy_lean %}{{ field|as_lean_field }}")
     for name in EveryKindForm.base_fields:
         assert field.render({"field": lean[name]}) == field.render({"field": plain[name]}), name
+
+
+@pytest.mark.parametrize("form_class", [ActivityForm, EventForm])
+def test_a_lean_model_form_copies_its_fields_as_django_does(form_class):
+    base = form_class.base_fields
+    djangos = copy.deepcopy(dict(base))
+    ours = copy.deepcopy(base)
+    assert type(ours) is dict and list(ours) == list(djangos)
+    for name, field in base.items():
+        _assert_copied_alike(ours[name], djangos[name], field, name, (ours[name], djangos[name], field))

@@ -1,6 +1,7 @@
 """Server-drawn SVG charts: readable without JavaScript, printable, and the same
 picture in the browser, the print page and the screenshot of a test."""
 
+import functools
 import textwrap
 
 from django import template
@@ -97,7 +98,7 @@ def hbar_chart(labels, series, *, title="", unit="%", max_value=None, width=340,
     rows, y = [], 4
     for index, label in enumerate(labels):
         lines = []
-        for line in textwrap.wrap(str(label), wrap) or [""]:
+        for line in _wrapped(str(label), wrap):
             y += line_height
             lines.append({"y": y - 3, "text": line})
         bars = []
@@ -141,6 +142,13 @@ def hbar_chart(labels, series, *, title="", unit="%", max_value=None, width=340,
         "legend": _legend(series),
         "testid": testid,
     }
+
+
+@functools.lru_cache(maxsize=1024)
+def _wrapped(label, wrap):
+    """A category's name as lines of at most `wrap` characters: the same few names on
+    every page, each wrapped once."""
+    return tuple(textwrap.wrap(label, wrap)) or ("",)
 
 
 def _legend(series):

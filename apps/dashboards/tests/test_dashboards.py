@@ -21,7 +21,7 @@ from apps.dashboards.report import annual_report
 from apps.dashboards.services import summaries_refresh
 from apps.mentoring.tests.factories import MentorGroupFactory
 from apps.partners.tests.factories import JointActivityFactory
-from apps.staff.models import Achievement, QualificationCategory
+from apps.staff.models import Achievement, QualificationCategory, StaffMember
 from apps.staff.tests.factories import (
     AchievementFactory,
     CategoryAwardFactory,
@@ -267,6 +267,21 @@ def test_participation_matrix_names_each_person_once(school, world):
     assert list(flags) == ["Anna", "Boris", "Dina", "Gleb", "Vera"]
     assert not flags["Dina"]["covered"]
     assert flags["Vera"]["in_teams"] and flags["Vera"]["in_events"] and not flags["Vera"]["is_active"]
+
+
+def test_a_persons_own_row_is_their_row_of_the_matrix(school, world):
+    # «Моё участие» reads the person's card only: the same flags as their row of the whole table.
+    elsewhere = StaffMemberFactory(school=SchoolFactory())
+    for period in (academic_year(YEAR), Period(D(2026, 2, 1), D(2026, 2, 28), "февраль")):
+        matrix = selectors.participation_matrix(school=school, period=period)
+        assert matrix
+        for row in matrix:
+            card = StaffMember.objects.get(pk=row["id"])
+            assert selectors.participation_of(school=school, staff=card, period=period) == row
+        on_staff = {row["id"] for row in matrix}
+        for card in StaffMember.objects.filter(school=school).exclude(pk__in=on_staff):
+            assert selectors.participation_of(school=school, staff=card, period=period) is None
+        assert selectors.participation_of(school=school, staff=elsewhere, period=period) is None
 
 
 def test_the_summary_counted_from_the_matrix_is_the_counts_query(school, world):

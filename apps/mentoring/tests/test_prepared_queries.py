@@ -138,3 +138,35 @@ def test_each_school_s_group_form_offers_its_own_people_and_problems():
         assert tags == set(school.problem_tags.values_list("pk", flat=True)) != set()
         proposed = MentorGroupForm(school=school, curator_fixed=case["me"])
         assert [value for value, _label in proposed.fields["curator"].choices if value] == [case["me"].pk]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"own": True}, {"overdue_only": True}, {"query": "петр"}, {"query": "zz"}, {"own": True, "query": "пет ова"}],
+)
+def test_each_schools_route_list_page_gives_the_plain_lists_rows(options):
+    one, two = _school_with_a_curator(), _school_with_a_curator()
+    for case in (one, two):
+        case["teacher"].user = UserFactory()
+        case["teacher"].save()
+    for case in (one, two, one):
+        school = case["school"]
+        kwargs = {
+            "school": school,
+            "on": school_today(school),
+            "user": case["teacher"].user if options.get("own") else None,
+            "overdue_only": options.get("overdue_only", False),
+            "query": options.get("query", ""),
+        }
+        page = route_selectors.route_list_page(number=1, per_page=25, **kwargs)
+        plain = list(route_selectors.route_list(**kwargs))
+        assert [r.pk for r in page.object_list] == [r.pk for r in plain]
+        assert page.paginator.count == len(plain)
+        assert {r.school_id for r in page.object_list} <= {school.pk}
+        for prepared, row in zip(page.object_list, plain, strict=True):
+            assert (prepared.step_count, prepared.done_count, prepared.overdue_count, prepared.next_due_on) == (
+                row.step_count,
+                row.done_count,
+                row.overdue_count,
+                row.next_due_on,
+            )

@@ -10,9 +10,18 @@ from django.urls import reverse
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory, UserFactory
 from apps.core.dates import school_today
+from apps.core.paging import prepared_page
 from apps.staff.filters import StaffFilter
 from apps.staff.models import QualificationCategory
-from apps.staff.selectors import staff_card, staff_for_user, staff_id_for_user, staff_list
+from apps.staff.selectors import (
+    attestations_due_rows,
+    attestations_due_values,
+    staff_attestations_due,
+    staff_card,
+    staff_for_user,
+    staff_id_for_user,
+    staff_list,
+)
 from apps.staff.tests.factories import (
     AchievementFactory,
     CategoryAwardFactory,
@@ -133,3 +142,31 @@ def test_each_schools_registry_filters_offer_its_own_subjects_and_associations(s
         associations = {value for value, _label, _selected in fields["association"]["options"] if value}
         assert subjects == {str(pk) for pk in place.subjects.values_list("pk", flat=True)} != set()
         assert associations == {str(pk) for pk in place.associations.values_list("pk", flat=True)} != set()
+
+
+def test_each_schools_attestations_page_lists_its_own_due_categories(school, other_school):
+    today = datetime.date(2026, 11, 23)
+    due = {}
+    for place in (school, other_school):
+        due[place.pk] = StaffMemberFactory(school=place, last_name="Сроков")
+        CategoryAwardFactory(
+            staff=due[place.pk],
+            category=QualificationCategory.FIRST,
+            awarded_on=datetime.date(2022, 1, 10),
+            valid_until=datetime.date(2027, 1, 10),
+        )
+        CategoryAwardFactory(  # ends beyond the six months
+            staff=StaffMemberFactory(school=place),
+            category=QualificationCategory.HIGHEST,
+            awarded_on=datetime.date(2022, 9, 1),
+            valid_until=datetime.date(2027, 9, 1),
+        )
+    for place in (school, other_school, school):
+        page = prepared_page(
+            attestations_due_rows, number=1, per_page=25, **attestations_due_values(school=place, on=today)
+        )
+        assert [row.pk for row in page.object_list] == [due[place.pk].pk]
+        assert [row.pk for row in page.object_list] == [
+            row.pk for row in staff_attestations_due(school=place, on=today)
+        ]
+        assert page.paginator.count == 1
