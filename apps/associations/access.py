@@ -36,7 +36,7 @@ def decision_can_mark_done(request, decision, plan):
     return responsible.user_id == request.user.pk or is_manager(request, decision.school_id) or is_head(plan, request)
 
 
-def network_can_see(request, network_association, member_association_ids):
+def network_can_see(request, member_association_ids):
     """A network association's page: who manages associations in a member school, and
     the members of its member associations."""
     staff = getattr(request, "staff", None)

@@ -54,7 +54,7 @@ def meeting_item_html(item, *, compact):
     time = f"{meeting.starts_at:%H:%M} " if meeting.starts_at else ""
     details = ""
     if not compact:
-        details = format_html('<span class="text-body-secondary">· {}</span>', meeting.plan.association or "")
+        details = format_html('<span class="text-body-secondary">· {}</span>', meeting.plan.association)
     return format_html(
         '<div class="small my-1 p-1 rounded border bg-info-subtle">\n  <strong>{}</strong>'
         '<a href="{}">{}</a>\n  {}\n</div>\n',

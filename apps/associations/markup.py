@@ -23,10 +23,6 @@ from .models import Meeting
 _BADGES = {Meeting.Status.HELD: "text-bg-success", Meeting.Status.CANCELLED: "text-bg-secondary"}
 
 
-def _words(*words):
-    return [escape(_(word)) for word in words]
-
-
 def meeting_lines(meetings, *, can_see_minutes):
     """The plan's meetings (`selectors.workspace`) as the workspace's list items."""
     link, when = row_link("associations:meeting_detail").pattern(), short_dates("D d.m")
@@ -59,7 +55,7 @@ def meeting_lines(meetings, *, can_see_minutes):
 
 def member_lines(members, *, head_id):
     """The association's members (pk and the name's parts), its head marked."""
-    (head,) = _words("head")
+    head = escape(_("head"))
     badge = f' <span class="badge text-bg-light border">{head}</span>'
     return mark_safe(  # nosec B308 B703 - names escaped, the badge's word escaped
         "".join(
@@ -136,7 +132,7 @@ def association_lines(associations):
 def network_list_lines(networks):
     """The network associations of the list page, with their subject and lead school."""
     link = row_link("associations:network_detail").pattern()
-    (lead,) = _words("lead association")
+    lead = escape(_("lead association"))
     return mark_safe(  # nosec B308 B703 - every value escaped
         "".join(
             f'\n  <li class="list-group-item"><a href="{link.format(pk=n.pk)}">{escaped(n.name)}</a>\n'

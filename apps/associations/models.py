@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School, SchoolNetwork
+from apps.core.dates import academic_year_span
 from apps.core.tenancy import SchoolScopedQuerySet, scoped_queryset
 from apps.core.validation import bounded_texts
 from apps.staff.models import StaffMember, SubjectAssociation
@@ -29,17 +30,28 @@ VIOLATION_FIELDS = {
 }
 
 
-class NetworkAssociationQuerySet(SchoolScopedQuerySet):
-    """A network association belongs to the lead association's school and is seen
-    by every school whose association is a member of it."""
+def members_q(association_id):
+    """The members of an association (an id, an `OuterRef` or a prepared query's `Param`),
+    as a condition on the staff registry: the active cards that name it."""
+    return Q(association_id=association_id, is_active=True)
 
-    def for_school(self, school):
-        if school is None:
-            return self.none()
-        members = NetworkAssociationMember.objects.filter(
-            network_association=OuterRef("pk"), association__school=school
-        )
-        return self.filter(Q(school=school) | Exists(members))
+
+def seen_in_school(school_id):
+    """The network associations seen in a school (an id or a prepared query's `Param`):
+    its own, and those one of its associations is a member of."""
+    members = NetworkAssociationMember.objects.filter(
+        network_association=OuterRef("pk"), association__school_id=school_id
+    )
+    return Q(school_id=school_id) | Exists(members)
+
+
+class NetworkAssociationQuerySet(SchoolScopedQuerySet):
+    """A network association belongs to the lead association's school (`for_school`:
+    the rows the school owns, as the name sweep of an erasure reads them) and is seen
+    by every school whose association is a member of it (`seen_in_school`)."""
+
+    def seen_in_school(self, school_id):
+        return self.filter(seen_in_school(school_id))
 
 
 class NetworkAssociation(models.Model):
@@ -108,23 +120,10 @@ class NetworkAssociationMember(models.Model):
 
 @bounded_texts
 class YearPlan(models.Model):
-    """«План работы МО на год»: of a school's association or of a network association."""
+    """«План работы МО на год» of a school's association."""
 
     association = models.ForeignKey(
-        SubjectAssociation,
-        verbose_name=_("subject association"),
-        related_name="year_plans",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-    )
-    network_association = models.ForeignKey(
-        NetworkAssociation,
-        verbose_name=_("network association"),
-        related_name="year_plans",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+        SubjectAssociation, verbose_name=_("subject association"), related_name="year_plans", on_delete=models.CASCADE
     )
     school = models.ForeignKey(School, verbose_name=_("school"), related_name="+", on_delete=models.CASCADE)
     # The academic year, named by its first calendar year (apps.core.dates.academic_year_of).
@@ -148,37 +147,29 @@ class YearPlan(models.Model):
         verbose_name_plural = _("year plans of the associations")
         ordering = ["-year", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(association__isnull=False, network_association__isnull=True)
-                | Q(association__isnull=True, network_association__isnull=False),
-                name="year_plan_one_owner",
-            ),
             models.UniqueConstraint(
                 fields=["association", "year"],
                 name="year_plan_once_per_association",
                 violation_error_code="plan_exists",
                 violation_error_message=_("The association already has a plan for this year."),
             ),
-            models.UniqueConstraint(
-                fields=["network_association", "year"],
-                name="year_plan_once_per_network_association",
-                violation_error_code="plan_exists",
-                violation_error_message=_("The association already has a plan for this year."),
-            ),
         ]
 
     def __str__(self):
-        return f"{self.association or self.network_association}, {self.year}/{self.year + 1}"
+        return f"{self.association}, {academic_year_span(self.year)}"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 @bounded_texts
 class Meeting(models.Model):
     """«Заседание» of an association: planned, then held (attendance, minutes), or cancelled."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        HELD = "held", _("held")
-        CANCELLED = "cancelled", _("cancelled")
+    Status = MeetingStatus
 
     plan = models.ForeignKey(YearPlan, verbose_name=_("year plan"), related_name="meetings", on_delete=models.CASCADE)
     school = models.ForeignKey(School, verbose_name=_("school"), related_name="+", on_delete=models.CASCADE)
@@ -225,9 +216,7 @@ class Meeting(models.Model):
                 violation_error_code="minutes_before_held",
                 violation_error_message=_("Minutes are written for a held meeting."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["planned", "held", "cancelled"]), name="meeting_status_known"
-            ),
+            models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meeting_status_known"),
             models.CheckConstraint(condition=Q(number__gt=0), name="meeting_number_positive"),
         ]
         indexes = [
@@ -270,6 +259,12 @@ class MeetingAttendance(models.Model):
         return f"{self.staff}: {self.present}"
 
 
+class DecisionQuerySet(SchoolScopedQuerySet):
+    def open(self):
+        """The decisions not yet done (the partial indexes' condition)."""
+        return self.filter(done_on__isnull=True)
+
+
 @bounded_texts
 class Decision(models.Model):
     """«Решение» of a meeting: what is to be done, by whom «ответственный», by when «срок»."""
@@ -284,7 +279,7 @@ class Decision(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SchoolScopedQuerySet.as_manager()
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision of the association")
@@ -301,3 +296,7 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def is_overdue(self, today):
+        """Not done, and its due day is past by the school's `today`."""
+        return self.done_on is None and self.due_on < today

@@ -10,6 +10,7 @@ these rows has its `school`).
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from apps.core.dates import academic_year_span
 from apps.core.personal_data import PersonalDataSource, Section
 
 from .models import Decision, Meeting, MeetingAttendance, YearPlan
@@ -21,13 +22,11 @@ def collect(*, staff, local_time):
         _("Year plans of the associations"),
         [("association", _("association")), ("year", _("academic year")), ("theme", _("methodical theme"))],
     )
-    for plan in (
-        YearPlan.objects.filter(head=staff).select_related("association", "network_association").order_by("year", "pk")
-    ):
+    for plan in YearPlan.objects.filter(head=staff).select_related("association").order_by("year", "pk"):
         plans.rows.append(
             {
-                "association": str(plan.association or plan.network_association),
-                "year": f"{plan.year}/{plan.year + 1}",
+                "association": str(plan.association),
+                "year": academic_year_span(plan.year),
                 "theme": plan.theme,
             }
         )
@@ -47,7 +46,7 @@ def collect(*, staff, local_time):
     }
     for meeting in (
         Meeting.objects.filter(Q(pk__in=attended) | Q(minutes_by=staff))
-        .select_related("plan__association", "plan__network_association")
+        .select_related("plan__association")
         .order_by("planned_on", "pk")
     ):
         plan = meeting.plan
@@ -58,7 +57,7 @@ def collect(*, staff, local_time):
             roles.append(_("took the minutes"))
         meetings.rows.append(
             {
-                "association": str(plan.association or plan.network_association),
+                "association": str(plan.association),
                 "number": meeting.number,
                 "date": meeting.held_on or meeting.planned_on,
                 "role": ", ".join(str(role) for role in roles),

@@ -11,7 +11,15 @@ from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
 from apps.staff.models import StaffMember, SubjectAssociation
 
-from .models import Decision, Meeting, MeetingAttendance, NetworkAssociation, NetworkAssociationMember, YearPlan
+from .models import (
+    Decision,
+    Meeting,
+    MeetingAttendance,
+    NetworkAssociation,
+    NetworkAssociationMember,
+    YearPlan,
+    members_q,
+)
 
 
 def _count(queryset):
@@ -30,12 +38,10 @@ def _associations_of_school():
     return (
         SubjectAssociation.objects.filter(school_id=Param("school_id"))
         .annotate(
-            members_count=_count(StaffMember.objects.filter(association=OuterRef("pk"), is_active=True)),
+            members_count=_count(StaffMember.objects.filter(members_q(OuterRef("pk")))),
             held_count=_count(meetings.filter(status=Meeting.Status.HELD)),
             planned_count=_count(meetings.filter(status=Meeting.Status.PLANNED)),
-            open_decisions=_count(
-                Decision.objects.filter(meeting__plan__association=OuterRef("pk"), done_on__isnull=True)
-            ),
+            open_decisions=_count(Decision.objects.open().filter(meeting__plan__association=OuterRef("pk"))),
             theme=Subquery(plan.values("theme")[:1]),
         )
         .order_by("name", "pk")
@@ -50,11 +56,7 @@ def associations_of_school(*, school, year):
 
 @prepared_query
 def _school_networks(*, member_only):
-    # The school's own network associations and those its associations are members of.
-    members = NetworkAssociationMember.objects.filter(
-        network_association=OuterRef("pk"), association__school_id=Param("school_id")
-    )
-    rows = NetworkAssociation.objects.filter(Q(school_id=Param("school_id")) | Exists(members))
+    rows = NetworkAssociation.objects.seen_in_school(Param("school_id"))
     if member_only:
         rows = rows.filter(members__association_id=Param("association_id"))
     return rows.select_related("lead_association__school").order_by("name", "pk")
@@ -150,7 +152,7 @@ def association_networks(*, association):
 @prepared_query
 def _members():
     return (
-        StaffMember.objects.filter(association_id=Param("association_id"), is_active=True)
+        StaffMember.objects.filter(members_q(Param("association_id")))
         .order_by("last_name", "first_name", "patronymic", "pk")
         .values_list("pk", "last_name", "first_name", "patronymic")
     )
@@ -198,7 +200,7 @@ def workspace(*, association, year):
 @prepared_query
 def _meeting_for_page():
     return Meeting.objects.filter(school_id=Param("school_id"), pk=Param("pk")).select_related(
-        "plan__association", "plan__head", "plan__network_association", "minutes_by"
+        "plan__association", "plan__head", "minutes_by"
     )
 
 
@@ -238,11 +240,9 @@ def meeting_detail(*, meeting):
 
 @prepared_query
 def _network_association_for_page():
-    members = NetworkAssociationMember.objects.filter(
-        network_association=OuterRef("pk"), association__school_id=Param("school_id")
-    )
     return (
-        NetworkAssociation.objects.filter(Q(school_id=Param("school_id")) | Exists(members), pk=Param("pk"))
+        NetworkAssociation.objects.seen_in_school(Param("school_id"))
+        .filter(pk=Param("pk"))
         .select_related("lead_association", "network")
         .order_by()
     )
@@ -259,7 +259,7 @@ def _network_association_detail():
     return (
         NetworkAssociationMember.objects.filter(network_association_id=Param("network_association_id"))
         .select_related("association__school")
-        .annotate(members_count=_count(StaffMember.objects.filter(association=OuterRef("association"), is_active=True)))
+        .annotate(members_count=_count(StaffMember.objects.filter(members_q(OuterRef("association")))))
         .order_by("association__school__name", "association__name", "pk")
     )
 
@@ -271,14 +271,23 @@ def network_association_detail(*, network_association):
 
 @prepared_query
 def _member_cards():
-    return StaffMember.objects.filter(association_id=Param("association_id"), is_active=True).order_by(
+    return StaffMember.objects.filter(members_q(Param("association_id"))).order_by(
         "last_name", "first_name", "patronymic", "pk"
     )
 
 
 def member_cards(*, association):
-    """The association's members as cards: `services.association_members`, read as a prepared query."""
+    """The association's members as cards, by name. One query."""
     return _member_cards.rows(association_id=association.pk)
+
+
+def attendance_people(*, meeting, listed):
+    """Who a meeting's attendance list shows: the association's members, then anyone
+    already listed (`listed`: the meeting's attendance rows) who is no longer one. Cards;
+    one query."""
+    people = member_cards(association=meeting.plan.association)
+    known = {person.pk for person in people}
+    return people + [row.staff for row in listed if row.staff_id not in known]
 
 
 def network_candidates(*, network_association):
@@ -300,11 +309,11 @@ DECISION_DAYS_AHEAD = 7
 def my_open_decisions(*, school, user, today):
     """The user's open decisions in the school due within a week, or overdue."""
     return (
-        Decision.objects.filter(
+        Decision.objects.open()
+        .filter(
             school=school,
             responsible__user=user,
             responsible__is_active=True,
-            done_on__isnull=True,
             due_on__lte=today + datetime.timedelta(days=DECISION_DAYS_AHEAD),
         )
         .select_related("meeting__plan__association")
@@ -390,7 +399,8 @@ def feed_rows_for_user(*, user, since):
         .values_list(*columns)
     )
     decisions = (
-        Decision.objects.filter(due_on__gte=since, done_on__isnull=True)
+        Decision.objects.open()
+        .filter(due_on__gte=since)
         .filter(_own_card(user, "responsible"))
         .annotate(
             kind=Value("decision"),
@@ -412,7 +422,8 @@ def feed_rows_for_user(*, user, since):
 def decisions_due_on(*, on):
     """Open decisions due on the day `on`, with what the reminder needs."""
     return (
-        Decision.objects.filter(due_on=on, done_on__isnull=True, responsible__is_active=True)
+        Decision.objects.open()
+        .filter(due_on=on, responsible__is_active=True)
         .select_related("school", "responsible__user", "meeting__plan__association")
         .order_by("pk")
     )

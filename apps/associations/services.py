@@ -8,12 +8,27 @@ from django.utils.translation import gettext as _
 
 from apps.core.dates import school_today
 from apps.core.forms import check_dates
+from apps.core.validation import full_clean_on_fields
 from apps.staff.models import StaffMember
 
-from .models import Decision, Meeting, MeetingAttendance, NetworkAssociation, NetworkAssociationMember, YearPlan
+from .models import (
+    VIOLATION_FIELDS,
+    Decision,
+    Meeting,
+    MeetingAttendance,
+    NetworkAssociation,
+    NetworkAssociationMember,
+    YearPlan,
+    members_q,
+)
 
 # How far from the school's today meeting and due dates may lie (the forms offer the same window).
 DATE_YEARS = {"back": 1, "ahead": 2}
+
+
+def _full_clean(instance):
+    """full_clean(), with a database constraint's violation shown next to its field."""
+    full_clean_on_fields(instance, VIOLATION_FIELDS)
 
 
 def _check_person(*, school, staff, field):
@@ -31,13 +46,6 @@ def _check_dates(school, **dates):
         raise ValidationError(errors)
 
 
-def association_members(*, association):
-    """The association's members: the active cards of the staff registry that name it."""
-    return StaffMember.objects.filter(association=association, is_active=True).order_by(
-        "last_name", "first_name", "patronymic", "pk"
-    )
-
-
 # Network associations ------------------------------------------------------------
 
 
@@ -53,7 +61,7 @@ def network_association_create(*, network, name, subject_name, lead_association)
         lead_association=lead_association,
         school=lead_association.school,
     )
-    network_association.full_clean()
+    _full_clean(network_association)
     network_association.save()
     NetworkAssociationMember.objects.create(network_association=network_association, association=lead_association)
     return network_association
@@ -64,7 +72,7 @@ def network_association_member_add(*, network_association, association):
     if association.school.network_id != network_association.network_id:
         raise ValidationError({"association": _("This association's school is not in the network.")})
     member = NetworkAssociationMember(network_association=network_association, association=association)
-    member.full_clean()
+    _full_clean(member)
     member.save()
     return member
 
@@ -88,7 +96,7 @@ def year_plan_save(*, association, year, head, theme, goals):
     plan.head = head
     plan.theme = theme.strip()
     plan.goals = goals.strip()
-    plan.full_clean()
+    _full_clean(plan)
     plan.save()
     return plan
 
@@ -112,7 +120,7 @@ def meeting_save(*, plan, planned_on, agenda, starts_at=None, place="", online_l
         meeting.place = place.strip()
         meeting.online_link = online_link.strip()
         meeting.agenda = agenda.strip()
-        meeting.full_clean()
+        _full_clean(meeting)
         meeting.save()
     return meeting
 
@@ -131,13 +139,10 @@ def attendance_set(*, meeting, present_ids):
     if not meeting.is_held:
         raise ValidationError(_("Attendance is marked for a held meeting."))
     present_ids = {int(pk) for pk in present_ids}
-    association_id = meeting.plan.association_id
     people = set(
-        StaffMember.objects.filter(school=meeting.school, association_id=association_id, is_active=True).values_list(
+        StaffMember.objects.filter(members_q(meeting.plan.association_id), school=meeting.school).values_list(
             "pk", flat=True
         )
-        if association_id
-        else []
     )
     people |= set(meeting.attendance.values_list("staff_id", flat=True))
     strangers = present_ids - people
@@ -166,7 +171,7 @@ def meeting_hold(*, meeting, held_on, present_ids):
         raise ValidationError({"held_on": _("A meeting is marked held on the day it took place, not before.")})
     meeting.status = Meeting.Status.HELD
     meeting.held_on = held_on
-    meeting.full_clean()
+    _full_clean(meeting)
     meeting.save(update_fields=["status", "held_on"])
     return attendance_set(meeting=meeting, present_ids=present_ids)
 
@@ -177,7 +182,7 @@ def minutes_save(*, meeting, minutes, by):
         raise ValidationError({"minutes": _("Minutes are written for a held meeting.")})
     meeting.minutes = minutes.strip()
     meeting.minutes_by = by if meeting.minutes else None
-    meeting.full_clean()
+    _full_clean(meeting)
     meeting.save(update_fields=["minutes", "minutes_by"])
     return meeting
 
@@ -193,7 +198,7 @@ def decision_add(*, meeting, text, responsible, due_on):
     decision = Decision(
         meeting=meeting, school=meeting.school, text=text.strip(), responsible=responsible, due_on=due_on
     )
-    decision.full_clean()
+    _full_clean(decision)
     decision.save()
     return decision
 

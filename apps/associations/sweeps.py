@@ -5,13 +5,11 @@ unique (user, kind, key) notification), on the eve of its due date by the school
 own date.
 """
 
-import datetime
-
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.dates import school_today
+from apps.core.dates import eve_candidate_days, is_eve
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -22,12 +20,10 @@ def association_decisions_sweep(*, now=None):
     now = now or timezone.now()
     sent = 0
     with translation.override("ru"):
-        # Days that are "tomorrow" somewhere in Russia (UTC+2 … UTC+12).
-        candidates = {(now + datetime.timedelta(days=1, hours=h)).date() for h in (0, 12)}
-        for on in sorted(candidates):
+        for on in eve_candidate_days(now):
             for decision in decisions_due_on(on=on):
                 school = decision.school
-                if decision.due_on != school_today(school, now) + datetime.timedelta(days=1):
+                if not is_eve(school, decision.due_on, now):
                     continue
                 user = decision.responsible.user
                 if user is None or not user.is_active:
@@ -38,7 +34,7 @@ def association_decisions_sweep(*, now=None):
                     kind=Notification.Kind.DECISION_DUE,
                     key=f"decision:{decision.pk}",
                     title=_("Due tomorrow: a decision of %(association)s")
-                    % {"association": decision.meeting.plan.association or ""},
+                    % {"association": decision.meeting.plan.association},
                     body=decision.text,
                     url=reverse("associations:meeting_detail", args=[decision.meeting_id]),
                 ):

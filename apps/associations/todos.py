@@ -22,7 +22,7 @@ def items(scope):
         TodoItem(
             kind="association_decision",
             title=_("Decision of the association: %(text)s") % {"text": quoted(decision.text[:80])},
-            detail=str(decision.meeting.plan.association or ""),
+            detail=str(decision.meeting.plan.association),
             url=reverse("associations:meeting_detail", args=[decision.meeting_id]),
             due=decision.due_on,
         )
@@ -32,7 +32,7 @@ def items(scope):
         TodoItem(
             kind="association_minutes",
             title=_("Write the short minutes of %(meeting)s") % {"meeting": meeting},
-            detail=str(meeting.plan.association or ""),
+            detail=str(meeting.plan.association),
             url=reverse("associations:minutes", args=[meeting.pk]),
             due=meeting.held_on,
         )

@@ -38,7 +38,7 @@ def _plan(association, year):
 
 def _meeting(request, pk):
     meeting = selectors.meeting_for_page(school=request.school, pk=pk)
-    if meeting is None or meeting.plan.association is None:
+    if meeting is None:
         raise Http404(str(Meeting._meta.verbose_name))
     return meeting
 
@@ -166,11 +166,13 @@ def meeting_detail(request, pk):
         "association": association,
         "can_manage": plan_can_manage(request, association, plan),
         "can_see_minutes": can_see,
-        "user_id": request.user.pk,
-        "today": school_today(request.school),
     }
     if can_see:
         context.update(selectors.meeting_detail(meeting=meeting))
+        today = school_today(request.school)
+        for decision in context["decisions"]:
+            decision.can_mark_done = decision_can_mark_done(request, decision, plan)
+            decision.overdue = decision.is_overdue(today)
     return render(request, "associations/meeting_detail.html", context)
 
 
@@ -223,9 +225,9 @@ def attendance(request, pk):
     meeting = _meeting(request, pk)
     association = meeting.plan.association
     require(plan_can_manage(request, association, meeting.plan))
-    people = selectors.member_cards(association=association)
-    on_list = {row.staff_id: row for row in selectors.meeting_attendance(meeting=meeting)}
-    people += [row.staff for staff_id, row in on_list.items() if staff_id not in {p.pk for p in people}]
+    listed = selectors.meeting_attendance(meeting=meeting)
+    people = selectors.attendance_people(meeting=meeting, listed=listed)
+    on_list = {row.staff_id: row for row in listed}
     initial = {
         "held_on": meeting.held_on or min(meeting.planned_on, school_today(request.school)),
         "present": [pk for pk, row in on_list.items() if row.present] if on_list else [p.pk for p in people],
@@ -361,7 +363,7 @@ def _network_association(request, pk):
 def network_detail(request, pk):
     network_association = _network_association(request, pk)
     members = selectors.network_association_detail(network_association=network_association)
-    require(network_can_see(request, network_association, {m.association_id for m in members}))
+    require(network_can_see(request, {m.association_id for m in members}))
     can_manage = network_can_manage(request, network_association)
     return render(
         request,

@@ -2,16 +2,20 @@ import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.choices import share_choices
-from apps.core.prepared import Param, prepared_query
+from apps.core.choices import translated_labels
+from apps.core.forms import LeanForm
 from apps.core.tenancy import Circle
 from apps.core.validation import max_length_of
 from apps.mentoring.models import ProblemTag
 from apps.staff.models import Subject
 
+from . import selectors
 from .models import GRADES, Answer, Material, MaterialComment, MaterialVersion, Question
+from .services import circles_open_to
 
 # Big radio buttons, as the feedback form's format (templates/community/_radios.html).
 BIG_RADIOS = forms.RadioSelect(attrs={"class": "btn-check"})
@@ -22,28 +26,33 @@ def _textarea(rows, model, name):
 
 
 def circle_choices(*, school, staff):
-    """The circles this person may choose: the association only as its member,
-    the network only in a network of schools."""
-    choices = [(Circle.DRAFT, Circle.DRAFT.label)]
-    if staff is not None and staff.association_id is not None:
-        choices.append((Circle.ASSOCIATION, Circle.ASSOCIATION.label))
-    choices.append((Circle.SCHOOL, Circle.SCHOOL.label))
-    if school.network_id is not None:
-        choices.append((Circle.NETWORK, Circle.NETWORK.label))
-    return choices
+    """The circles this person may choose, as the services check them."""
+    labels = translated_labels(Circle)
+    return [(circle, labels[circle]) for circle in circles_open_to(school=school, author=staff)]
 
 
-@prepared_query
-def _school_subjects():
-    return Subject.objects.filter(school_id=Param("school_id")).order_by("name")
+class _RowChoices(ModelChoiceIterator):
+    """A model choice field's choices from {pk, name} rows loaded once by `load()`: the
+    field's values and labels (a subject's or a tag's name) without a model object each."""
+
+    def __init__(self, field, *, load):
+        super().__init__(field)
+        self.load = load
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.load():
+            yield row["pk"], row["name"]
+
+    def __len__(self):
+        return len(self.load()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.load())
 
 
-@prepared_query
-def _school_tags():
-    return ProblemTag.objects.filter(school_id=Param("school_id")).order_by("name")
-
-
-class _SharedFields(forms.Form):
+class _SharedFields(LeanForm):
     """The circle, subject and problem tags of a material or a question, from the school's lists."""
 
     def setup_shared(self, *, school, staff, drafts=True):
@@ -51,17 +60,32 @@ class _SharedFields(forms.Form):
         if not drafts:
             choices = [c for c in choices if c[0] != Circle.DRAFT]
         self.fields["circle"].choices = choices
-        # Offered from prepared queries (read once when the form is drawn); checked against the querysets.
-        share_choices(
-            Subject.objects.filter(school=school).order_by("name"),
-            self.fields["subject"],
-            load=functools.partial(_school_subjects.rows, school_id=school.pk),
-        )
-        share_choices(
-            ProblemTag.objects.filter(school=school).order_by("name"),
-            self.fields["tags"],
-            load=functools.partial(_school_tags.rows, school_id=school.pk),
-        )
+        self._school_id, self._tag_rows = school.pk, None
+        # Offered from prepared queries of plain values (read once when the form is drawn); a form
+        # sent back is checked against the school's querysets, built only for it.
+        subjects = functools.partial(selectors.subject_names, school_id=school.pk)
+        for name, load in (("subject", subjects), ("tags", self._tags)):
+            field = self.fields[name]
+            field.iterator = functools.partial(_RowChoices, load=functools.cache(load))
+            if self.is_bound:
+                field.queryset = (Subject if name == "subject" else ProblemTag).objects.filter(school=school)
+            field.widget.choices = field.choices
+
+    def _tags(self):
+        if self._tag_rows is None:
+            self._tag_rows = selectors.tag_names(school_id=self._school_id)
+        return self._tag_rows
+
+    @property
+    def has_tags(self):
+        """Whether the school has problem tags to offer (the rows the field offers, read once)."""
+        return bool(self._tags())
+
+
+@functools.cache
+def _kinds(language):
+    """The kinds of a material, their labels translated once per language."""
+    return [(value, str(label)) for value, label in Material.Kind.choices]
 
 
 class MaterialForm(_SharedFields):
@@ -92,6 +116,7 @@ class MaterialForm(_SharedFields):
 
     def __init__(self, *args, school, staff, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _kinds(get_language())
         self.setup_shared(school=school, staff=staff)
 
 

@@ -20,12 +20,18 @@ from apps.staff.models import StaffMember, Subject, SubjectAssociation
 # Grades of a Russian general school.
 GRADES = range(1, 12)
 
+# The search's snippets mark the matched words with these two characters of the Private
+# Use Area: the services keep them out of every text, so after escaping a snippet only
+# they become <mark> (a typed one cannot forge a highlight).
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+
 # A database constraint's violation (by its violation_error_code) is shown next to this field.
 VIOLATION_FIELDS = {
     "association_circle_needs_association": "circle",
     "grades_invalid": "grades",
     "version_needs_link_or_file": "link",
     "version_change_not_noted": "change_note",
+    "question_draft": "circle",
 }
 
 MaterialQuerySet = circle_scoped_queryset("")
@@ -85,9 +91,11 @@ class Material(models.Model):
     author = models.ForeignKey(
         StaffMember, verbose_name=_("author"), related_name="materials", on_delete=models.PROTECT
     )
-    # The author's association when the material was shared with it.
+    # The author's association when the material was shared with it. An association
+    # with rows shared with it alone is not deleted (RESTRICT: a null would break
+    # `material_association_circle_has_association`); its school's deletion takes both.
     association = models.ForeignKey(
-        SubjectAssociation, related_name="materials", on_delete=models.SET_NULL, null=True, blank=True
+        SubjectAssociation, related_name="materials", on_delete=models.RESTRICT, null=True, blank=True
     )
     circle = models.CharField(_("who sees it"), max_length=16, choices=Circle.choices, default=Circle.DRAFT)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -224,8 +232,9 @@ class Question(models.Model):
     author = models.ForeignKey(
         StaffMember, verbose_name=_("author"), related_name="community_questions", on_delete=models.PROTECT
     )
+    # As a material's (RESTRICT: see `Material.association`).
     association = models.ForeignKey(
-        SubjectAssociation, related_name="community_questions", on_delete=models.SET_NULL, null=True, blank=True
+        SubjectAssociation, related_name="community_questions", on_delete=models.RESTRICT, null=True, blank=True
     )
     circle = models.CharField(_("who sees it"), max_length=16, choices=Circle.choices, default=Circle.SCHOOL)
     title = models.CharField(_("question"), max_length=200)
@@ -249,7 +258,16 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["-published_at", "-pk"]
-        constraints = _circle_constraints("question")
+        constraints = [
+            *_circle_constraints("question"),
+            # A question is asked of colleagues: it has no draft (the author alone) circle.
+            models.CheckConstraint(
+                condition=~Q(circle=Circle.DRAFT),
+                name="question_never_draft",
+                violation_error_code="question_draft",
+                violation_error_message=_("A question is asked of colleagues: choose who sees it."),
+            ),
+        ]
         indexes = [
             GinIndex(fields=["search_vector"], name="question_search"),
             models.Index(fields=["school", "circle", "-published_at"], name="question_school_circle_recent"),

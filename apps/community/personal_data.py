@@ -3,7 +3,8 @@
 The export lists the person's own materials (with their versions), comments,
 questions and answers; other people appear by their role only.
 
-Erasure deletes the person's drafts and unshared questions with their files. What
+Erasure deletes the person's drafts of materials with their files (a question is
+never a draft). What
 they shared stays for the colleagues who learn from it, on the anonymised card,
 and the name sweep removes the name from its texts. A shared version's file is
 deleted when it mentions the person, or when it cannot be read to tell (a PDF, an
@@ -148,10 +149,6 @@ def erase(*, erasure):
         MaterialVersion.objects.filter(material__in=drafts).exclude(file="").values_list("file", flat=True)
     )
     erasure.deleted("community_drafts", drafts.delete()[1].get(Material._meta.label, 0))
-    erasure.deleted(
-        "community_drafts",
-        Question.objects.filter(author=staff, circle=Circle.DRAFT).delete()[1].get(Question._meta.label, 0),
-    )
 
     with_files = MaterialVersion.objects.exclude(file="").select_related("material")
     own = list(with_files.filter(material__author=staff))
@@ -181,7 +178,7 @@ SOURCE = PersonalDataSource(
     collect=collect,
     erase=erase,
     categories={
-        "community_drafts": gettext_lazy("community: drafts of materials and questions, with their files"),
+        "community_drafts": gettext_lazy("community: drafts of materials, with their files"),
         "community_files": gettext_lazy("community: files of shared materials that name the person or cannot be read"),
         "community_shared": gettext_lazy(
             "community: shared materials, comments, questions and answers (author anonymised)"

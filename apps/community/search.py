@@ -10,10 +10,10 @@ no exact total (a COUNT of a common word's matches costs more than the page),
 paging is by offset up to MAX_PAGE with "next" when one more row came back.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
@@ -21,15 +21,19 @@ from django.db.models import Exists, F, FloatField, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import School
-from apps.community.models import GRADES, Material, MaterialKind, Question
-from apps.core.form_rendering import escaped
+from apps.community.models import GRADES, MARK_START, MARK_STOP, Material, MaterialKind, Question
+from apps.community.selectors import subject_named_q
+from apps.core.choices import translated_labels
+from apps.core.form_rendering import bound_widget_html, escaped, printed
+from apps.core.forms import LeanForm
 from apps.core.links import row_link
 from apps.core.prepared import Param, ParamList, prepared_query
-from apps.core.tenancy import Circle, Viewer
+from apps.core.tenancy import Circle, Viewer, seen_schools_q
 from apps.mentoring.models import ProblemTag
 from apps.staff.models import Subject, short_name
 
@@ -37,10 +41,6 @@ GRADE_LIST = ArrayField(models.PositiveSmallIntegerField())
 PER_PAGE = 20
 MAX_PAGE = 10
 MAX_QUERY = 200
-# Snippet markers from the Private Use Area: no typed text carries them, so after
-# escaping the text only they become <mark>.
-MARK_START = "\ue000"
-MARK_STOP = "\ue001"
 
 
 class What(models.TextChoices):
@@ -62,11 +62,8 @@ def snippet_html(text):
 
 
 def _viewer_schools(networked):
-    """The lookup of the schools whose rows the viewer may see: the network's, or the
-    school's own outside a network."""
-    if networked:
-        return {"school_id__in": School.objects.filter(network_id=Param("network_id")).values("pk")}
-    return {"school_id": Param("school_id")}
+    """The schools whose rows the viewer may see (apps.core.tenancy.seen_schools_q)."""
+    return seen_schools_q(Viewer.params(networked=networked), school_model=School)
 
 
 @prepared_query
@@ -74,8 +71,8 @@ def _filter_names(*, networked):
     """The subject and problem-tag names of the viewer's schools (the network's, or the
     school's own outside a network): subjects are per school, so a filter matches the name."""
     schools = _viewer_schools(networked)
-    subjects = Subject.objects.filter(**schools).values(kind=Value("subject"), label=F("name")).distinct()
-    tags = ProblemTag.objects.filter(**schools).values(kind=Value("tag"), label=F("name")).distinct()
+    subjects = Subject.objects.filter(schools).values(kind=Value("subject"), label=F("name")).distinct()
+    tags = ProblemTag.objects.filter(schools).values(kind=Value("tag"), label=F("name")).distinct()
     return subjects.union(tags, all=True).order_by("kind", "label")
 
 
@@ -93,13 +90,28 @@ def _choices(names):
     return [("", "—"), *((name, name) for name in names)]
 
 
-class SearchForm(forms.Form):
+@functools.cache
+def _translated_choices(language):
+    """The filters' choices that are the same for everybody, their labels translated once per
+    language (a lazy label is translated again each time an option is drawn)."""
+    return {
+        "what": [(value, str(label)) for value, label in What.choices],
+        "kind": [("", "—"), *((value, str(label)) for value, label in MaterialKind.choices)],
+        "circle": [("", "—"), *((value, str(label)) for value, label in Circle.choices)],
+    }
+
+
+class SearchForm(LeanForm):
     q = forms.CharField(label=_("Words to find"), max_length=MAX_QUERY, required=False, strip=True)
     what = forms.ChoiceField(label=_("Search in"), choices=What.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *MaterialKind.choices], required=False)
     subject = forms.ChoiceField(label=_("Subject"), required=False)
     grade = forms.TypedChoiceField(
-        label=_("Grade"), choices=[("", "—"), *((g, g) for g in GRADES)], coerce=int, required=False, empty_value=None
+        label=_("Grade"),
+        choices=[("", "—"), *((g, str(g)) for g in GRADES)],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     circle = forms.ChoiceField(label=_("Who sees it"), choices=[("", "—"), *Circle.choices], required=False)
     tag = forms.ChoiceField(label=_("Problem tag"), required=False)
@@ -107,11 +119,35 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, subjects=(), tags=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = _choices(subjects)
-        self.fields["tag"].choices = _choices(tags)
+        offered = {**_translated_choices(get_language()), "subject": _choices(subjects), "tag": _choices(tags)}
+        for name, choices in offered.items():
+            # Pairs of plain values already, as the choices' setter would make them: given to the
+            # field and its widget without the setter's normalising pass over every choice.
+            field = self.fields[name]
+            field._choices = field.widget._choices = list(choices)
         for name, field in self.fields.items():
             if name not in ("q", "page"):
                 field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def filters_html(self):
+        """The filters' fields (all but the words and the page), each with its label and errors,
+        as the page's template loop drew them: the widget from the bound field at once."""
+        parts = []
+        for name in self.fields:
+            if name in ("q", "page"):
+                continue
+            bound = self[name]
+            errors = bound.errors
+            widget = bound_widget_html(bound, errors)
+            shown = "".join(f'<div class="invalid-feedback d-block">{printed(error)}</div>' for error in errors)
+            parts.append(
+                '\n      <div class="col-6 col-md-4 col-lg-2">\n'
+                f'        <label class="form-label small mb-0" for="{printed(bound.id_for_label)}">'
+                f"{printed(capfirst(bound.label))}</label>\n"
+                f"        {str(bound) if widget is None else widget}\n"
+                f"        {shown}\n      </div>\n      "
+            )
+        return mark_safe("".join(parts))  # nosec B308 B703 - every value escaped by printed() and the widget
 
     def clean_what(self):
         return self.cleaned_data.get("what") or What.ALL
@@ -162,8 +198,7 @@ def _hits(model, *, networked, text, kind, subject, grade, circle, tag):
         # name in the schools the viewer may see rows of (the network's, or the own school's),
         # as an array computed once, so the subject's index narrows the visible rows before
         # they are read (not every school of the region's subject of that name).
-        named = Subject.objects.filter(name=Param("subject"), **_viewer_schools(networked)).order_by().values("pk")
-        rows = rows.filter(subject_id__any=ArraySubquery(named))
+        rows = rows.filter(subject_named_q(Param("subject"), Viewer.params(networked=networked)))
     if circle:
         rows = rows.filter(circle=Param("circle"))
     if tag:
@@ -308,22 +343,20 @@ class Result:
     author: str
     url: str
 
-    @property
-    def is_material(self):
-        return self.type == "material"
-
 
 _LINKS = {"material": row_link("community:material_detail"), "question": row_link("community:question_detail")}
 
 
-def _details(type, row):
-    """The line above a result: its kind, subject, grades and circle (escaped)."""
-    parts = [MaterialKind(row["kind"]).label if type == "material" else gettext("Question")]
+def _details(type, row, words):
+    """The line above a result: its kind, subject, grades and circle (escaped); `words`: the
+    kinds' and circles' labels, «Вопрос» and «классы …», translated once for the page."""
+    kinds, circles, question, grades = words
+    parts = [kinds[row["kind"]] if type == "material" else question]
     if row["subject_name"]:
         parts.append(row["subject_name"])
     if row.get("grades"):
-        parts.append(gettext("grades %(grades)s") % {"grades": ", ".join(map(str, row["grades"]))})
-    parts.append(Circle(row["circle"]).label)
+        parts.append(grades % {"grades": ", ".join(map(str, row["grades"]))})
+    parts.append(circles[row["circle"]])
     return " · ".join(escaped(str(part)) for part in parts)
 
 
@@ -337,6 +370,13 @@ def search(*, viewer, criteria, page=1):
         materials = _rows("material", viewer=viewer, ids=material_ids, q=criteria.q)
     if criteria.questions:
         questions = _rows("question", viewer=viewer, ids=question_ids, q=criteria.q)
+    words = (
+        translated_labels(MaterialKind),
+        translated_labels(Circle),
+        gettext("Question"),
+        gettext("grades %(grades)s"),
+    )
+    links = {type: link.pattern() for type, link in _LINKS.items()}
     results = []
     for hit in hits:
         type = hit["type"]
@@ -354,9 +394,9 @@ def search(*, viewer, criteria, page=1):
                 pk=row["pk"],
                 title=title,
                 snippet=snippet,
-                details=_details(type, row),
+                details=_details(type, row, words),
                 author=escaped(author),
-                url=_LINKS[type](pk=row["pk"]),
+                url=links[type].format(pk=row["pk"]),
             )
         )
     return results, has_next

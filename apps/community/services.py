@@ -8,7 +8,7 @@ up through `visible_to`, so it refuses what the person may not see.
 
 import os
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +17,23 @@ from django.utils.translation import gettext as _
 from apps.core.tenancy import Circle
 from apps.core.typography import quoted
 from apps.core.uploads import validate_upload
+from apps.core.validation import full_clean_on_fields
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
-from .models import VIOLATION_FIELDS, Answer, Material, MaterialComment, MaterialVersion, Question
+from .models import (
+    MARK_START,
+    MARK_STOP,
+    VIOLATION_FIELDS,
+    Answer,
+    Material,
+    MaterialComment,
+    MaterialVersion,
+    Question,
+)
 
-# The search's snippets mark the matched words with these two private-use characters,
-# so a typed one could forge a highlight: they never enter a text.
-SNIPPET_MARKERS = {0xE000: None, 0xE001: None}
+# The search snippets' markers never enter a text (str.translate deletes them).
+SNIPPET_MARKERS = dict.fromkeys(map(ord, (MARK_START, MARK_STOP)))
 
 # What a material's file may be: documents, presentations, pictures and short videos.
 MATERIAL_MAX_MB = 20
@@ -35,33 +44,31 @@ def clean_text(value):
     return (value or "").translate(SNIPPET_MARKERS)
 
 
-def _errors_on_fields(error):
-    if not hasattr(error, "error_dict"):
-        return error
-    errors = {}
-    for name, items in error.error_dict.items():
-        for item in items:
-            target = VIOLATION_FIELDS.get(item.code, name) if name == NON_FIELD_ERRORS else name
-            errors.setdefault(target, []).append(item)
-    return ValidationError(errors)
-
-
 def _full_clean(instance, **kwargs):
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        raise _errors_on_fields(error) from None
+    """full_clean(), with a database constraint's violation shown next to its field."""
+    full_clean_on_fields(instance, VIOLATION_FIELDS, **kwargs)
+
+
+def circles_open_to(*, school, author):
+    """The circles this author may choose, in the order the forms offer them: the
+    association only as a member of one, the network only in a network of schools."""
+    circles = [Circle.DRAFT]
+    if author is not None and author.association_id is not None:
+        circles.append(Circle.ASSOCIATION)
+    circles.append(Circle.SCHOOL)
+    if school.network_id is not None:
+        circles.append(Circle.NETWORK)
+    return circles
 
 
 def _check_circle(*, school, author, circle):
-    """The circles this author may choose: the network only in a network of schools,
-    the association only as a member of one."""
-    if circle not in Circle.values:
-        raise ValidationError({"circle": _("Choose who sees it.")})
-    if circle == Circle.NETWORK and school.network_id is None:
+    if circle in circles_open_to(school=school, author=author):
+        return
+    if circle == Circle.NETWORK:
         raise ValidationError({"circle": _("Your school is not in a network of schools.")})
-    if circle == Circle.ASSOCIATION and author.association_id is None:
+    if circle == Circle.ASSOCIATION:
         raise ValidationError({"circle": _("You are not a member of a methodical association.")})
+    raise ValidationError({"circle": _("Choose who sees it.")})
 
 
 def _apply_circle(row, *, circle):
@@ -286,11 +293,19 @@ def comment_unmark_helped(*, comment, author):
     return comment
 
 
+def _check_question_circle(*, school, author, circle):
+    """A question is asked of colleagues: never a draft."""
+    if circle == Circle.DRAFT:
+        raise ValidationError({"circle": _("A question is asked of colleagues: choose who sees it.")})
+    _check_circle(school=school, author=author, circle=circle)
+
+
 def question_create(*, school, author, circle, title, body="", subject=None, tags=()):
+    """A question to the circle the author chose (never a draft)."""
     if author is None or author.school_id != school.pk:
         raise ValidationError(_("Only the school's staff ask its colleagues."))
     tags = list(tags)
-    _check_circle(school=school, author=author, circle=circle)
+    _check_question_circle(school=school, author=author, circle=circle)
     _check_school_parts(school=school, subject=subject, tags=tags)
     question = Question(
         school=school,
@@ -300,23 +315,6 @@ def question_create(*, school, author, circle, title, body="", subject=None, tag
         subject=subject,
     )
     _apply_circle(question, circle=circle)
-    _full_clean(question)
-    with transaction.atomic():
-        question.save()
-        question.tags.set(tags)
-    return question
-
-
-def question_update(*, question, author, title, body="", subject=None, tags=(), circle=None):
-    _require_author(question, author)
-    tags = list(tags)
-    _check_school_parts(school=question.school, subject=subject, tags=tags)
-    question.title = clean_text(title).strip()
-    question.body = clean_text(body).strip()
-    question.subject = subject
-    if circle is not None and circle != question.circle:
-        _check_circle(school=question.school, author=question.author, circle=circle)
-        _apply_circle(question, circle=circle)
     _full_clean(question)
     with transaction.atomic():
         question.save()
@@ -352,24 +350,26 @@ def answer_create(*, viewer, author, question_id, text):
 
 
 def answer_accept(*, answer, author):
-    """The person asking marks the answer that helped; a previous one is unmarked
-    in the same transaction (one accepted answer a question)."""
+    """The person asking marks a colleague's answer that helped; a previous one is
+    unmarked in the same transaction (one accepted answer a question). One's own
+    answer is not marked, as one's own comment is not."""
     question = answer.question
     _require_author(question, author)
+    if answer.author_id == author.pk:
+        raise ValidationError(_("Your own answer cannot be marked."))
     with transaction.atomic():
         Question.objects.select_for_update().filter(pk=question.pk).first()
         Answer.objects.filter(question=question, is_accepted=True).exclude(pk=answer.pk).update(is_accepted=False)
         if not answer.is_accepted:
             answer.is_accepted = True
             answer.save(update_fields=["is_accepted"])
-    if answer.author_id != author.pk:
-        _notify(
-            staff=answer.author,
-            school=answer.school,
-            kind=Notification.Kind.ANSWER_ACCEPTED,
-            key=f"answer-accepted:{answer.pk}",
-            title=_("Your answer helped: %(title)s") % {"title": quoted(question.title)},
-            body=answer.text,
-            url=reverse("community:question_detail", args=[question.pk]) + f"#answer-{answer.pk}",
-        )
+    _notify(
+        staff=answer.author,
+        school=answer.school,
+        kind=Notification.Kind.ANSWER_ACCEPTED,
+        key=f"answer-accepted:{answer.pk}",
+        title=_("Your answer helped: %(title)s") % {"title": quoted(question.title)},
+        body=answer.text,
+        url=reverse("community:question_detail", args=[question.pk]) + f"#answer-{answer.pk}",
+    )
     return answer

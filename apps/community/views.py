@@ -2,13 +2,16 @@
 circle (`get_visible_or_404` or a selector on `visible_to`): outside the
 viewer's circles it is not found, the same as another school's object."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,13 +19,22 @@ from apps.core import wordforms
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import Circle, get_visible_or_404, request_viewer, school_view
 from apps.core.uploads import file_download
-from apps.staff.models import Subject
-from apps.visits import selectors as visits_selectors
 from apps.visits import services as visits_services
 
 from . import selectors, services
 from .forms import AnswerForm, CommentForm, MaterialCreateForm, MaterialForm, QuestionForm, VersionForm
-from .markup import material_rows_html, question_rows_html, version_rows_html
+from .markup import (
+    alike_html,
+    answer_block_html,
+    answers_html,
+    circle_badge_html,
+    comments_html,
+    material_filter_options,
+    material_rows_html,
+    question_rows_html,
+    tags_html,
+    version_rows_html,
+)
 from .models import GRADES, Answer, Material, MaterialComment, MaterialVersion, Question
 
 PAGE_SIZE = 20
@@ -36,17 +48,8 @@ def _int(value):
     return int(value) if value and value.isdecimal() and len(value) < 10 else None
 
 
-def _words(school):
-    """The school's evaluative words (the feedback form's list); the defaults for a school that has none."""
-    words = visits_selectors.evaluative_words(school=school)
-    if not words:
-        visits_services.evaluative_words_ensure(school=school)
-        words = visits_selectors.evaluative_words(school=school)
-    return words
-
-
 def _warn_evaluative_words(request, text):
-    found = wordforms.entries_found(_words(request.school), [text])
+    found = wordforms.entries_found(visits_services.evaluative_words_for(school=request.school), [text])
     if found:
         messages.warning(
             request,
@@ -59,8 +62,19 @@ def _warn_evaluative_words(request, text):
 
 
 def _nudge_context(request):
-    words = _words(request.school)
-    return {"evaluative_words": words, "evaluative_forms": wordforms.entry_forms_json(words)}
+    words_json, forms_json = _nudge(request)
+    return {"evaluative_words_json": words_json, "evaluative_forms": forms_json}
+
+
+def _nudge(request):
+    return _nudge_json(tuple(visits_services.evaluative_words_for(school=request.school)))
+
+
+@functools.lru_cache(maxsize=64)
+def _nudge_json(words):
+    """The hint's two json_script elements (the words, the forms of each) for a list of evaluative
+    words: the same on every page of a school until its list changes, so made once per list."""
+    return json_script(list(words), "evaluative-words"), wordforms.entry_forms_json(list(words))
 
 
 def _material(request, pk):
@@ -101,12 +115,12 @@ def material_list(request):
             "page": page,
             "material_rows": material_rows_html(page.object_list, school_id=request.school.pk),
             "tab": tab,
-            "kind": kind,
-            "subject_id": subject_id,
-            "grade": grade,
-            "kinds": Material.Kind.choices,
-            "grades": list(GRADES),
-            "subjects": Subject.objects.filter(school=request.school).order_by("name"),
+            "options": material_filter_options(
+                kind=kind,
+                subject_id=subject_id,
+                grade=grade,
+                subjects=selectors.subject_names(school_id=request.school.pk),
+            ),
             "query": urlencode({"tab": tab, "kind": kind, "subject": subject_id or "", "grade": grade or ""}),
             "has_card": request.staff is not None,
         },
@@ -157,20 +171,25 @@ def material_create(request):
 @school_view()
 def material_detail(request, pk):
     viewer = request_viewer(request)
-    material = _material(request, pk)
+    found = selectors.material_page(viewer=viewer, pk=pk)
+    if found is None:
+        raise Http404(str(Material._meta.verbose_name))
+    material, versions, comments = found
     is_author = request.staff is not None and material.author_id == request.staff.pk
-    versions = selectors.material_versions(material=material)
+    tags = material.tag_rows
+    # One CSRF token for the page's forms, those of its template and those drawn in Python.
+    token = get_token(request)
     context = {
+        "csrf_token": token,
         "material": material,
         "is_author": is_author,
-        "versions": versions,
+        "circle_badge": circle_badge_html(material),
+        "tags_html": tags_html(tags),
         "version_rows": version_rows_html(versions),
-        "comments": selectors.material_comments(material=material),
-        "comment_form": CommentForm(),
-        "alike": selectors.problems_alike(
-            viewer=viewer, school=request.school, tags=list(material.tags.all()), exclude_material=material
+        "comments_html": comments_html(request, comments, material=material, form=CommentForm(), csrf_token=token),
+        "alike_html": alike_html(
+            selectors.problems_alike(viewer=viewer, school=request.school, tags=tags, exclude_material=material)
         ),
-        "has_card": request.staff is not None,
         **_nudge_context(request),
     }
     return render(request, "community/material_detail.html", context)
@@ -187,7 +206,7 @@ def material_edit(request, pk):
         "topic": material.topic,
         "subject": material.subject,
         "grades": material.grades,
-        "tags": list(material.tags.all()),
+        "tags": [tag["pk"] for tag in material.tag_rows],
         "description": material.description,
     }
     form = MaterialForm(request.POST or None, initial=initial, school=request.school, staff=request.staff)
@@ -253,15 +272,13 @@ def version_file(request, pk):
     return file_download(version.file)
 
 
+def _comments_html(request, material, form, token):
+    comments = selectors.material_comments(material=material)
+    return comments_html(request, comments, material=material, form=form, csrf_token=token)
+
+
 def _comments_response(request, material, form):
-    context = {
-        "material": material,
-        "is_author": request.staff is not None and material.author_id == request.staff.pk,
-        "comments": selectors.material_comments(material=material),
-        "comment_form": form,
-        "has_card": request.staff is not None,
-    }
-    return render(request, "community/_comments.html", context)
+    return HttpResponse(_comments_html(request, material, form, get_token(request)))
 
 
 @require_POST
@@ -378,24 +395,43 @@ def _question(request, pk):
     return question
 
 
-def _question_page(request, question, form, status=200):
+def _answers_html(request, question, token, answers=None):
+    is_author = request.staff is not None and question.author_id == request.staff.pk
+    if answers is None:
+        answers = selectors.question_answers(question=question)
+    return answers_html(answers, question=question, is_author=is_author, csrf_token=token)
+
+
+def _question_page(request, question, form, status=200, answers=None):
+    tags = question.tag_rows
+    token = get_token(request)
+    alike = selectors.problems_alike(viewer=request_viewer(request), school=request.school, tags=tags)
     context = {
+        "csrf_token": token,
         "question": question,
         "is_author": request.staff is not None and question.author_id == request.staff.pk,
-        "answers": selectors.question_answers(question=question),
-        "answer_form": form,
-        "alike": selectors.problems_alike(
-            viewer=request_viewer(request), school=request.school, tags=list(question.tags.all())
+        "circle_badge": circle_badge_html(question),
+        "tags_html": tags_html(tags),
+        "answers_html": _answers_html(request, question, token, answers),
+        "answer_block": answer_block_html(
+            request,
+            form,
+            question=question,
+            nudge_json=_nudge(request) if request.staff is not None else None,
+            csrf_token=token,
         ),
-        "has_card": request.staff is not None,
-        **_nudge_context(request),
+        "alike_html": alike_html(alike),
     }
     return render(request, "community/question_detail.html", context, status=status)
 
 
 @school_view()
 def question_detail(request, pk):
-    return _question_page(request, _question(request, pk), AnswerForm())
+    found = selectors.question_page(viewer=request_viewer(request), pk=pk)
+    if found is None:
+        raise Http404(str(Question._meta.verbose_name))
+    question, answers = found
+    return _question_page(request, question, AnswerForm(), answers=answers)
 
 
 @require_POST
@@ -430,12 +466,11 @@ def answer_accept(request, pk):
     answers = Answer.objects.select_related("question", "author__user", "school")
     answer = get_visible_or_404(answers, viewer=request_viewer(request), pk=pk)
     _require_author(request, answer.question)
-    services.answer_accept(answer=answer, author=request.staff)
+    try:
+        services.answer_accept(answer=answer, author=request.staff)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     question = _question(request, answer.question_id)
     if _is_htmx(request):
-        return render(
-            request,
-            "community/_answers.html",
-            {"question": question, "is_author": True, "answers": selectors.question_answers(question=question)},
-        )
+        return HttpResponse(_answers_html(request, question, get_token(request)))
     return _redirect_answer(question, answer)

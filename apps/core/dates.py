@@ -21,6 +21,17 @@ def school_today(school, now: datetime.datetime | None = None) -> datetime.date:
     return (now or timezone.now()).astimezone(school.tzinfo).date()
 
 
+def eve_candidate_days(now: datetime.datetime) -> list[datetime.date]:
+    """The days that are "tomorrow" somewhere in Russia (UTC+2 … UTC+12) at the moment
+    `now`: what a day-before reminder looks up, then keeps by `is_eve`."""
+    return sorted({(now + datetime.timedelta(days=1, hours=hours)).date() for hours in (0, 12)})
+
+
+def is_eve(school, day: datetime.date, now: datetime.datetime | None = None) -> bool:
+    """Whether `day` is tomorrow by the school's own date at the moment `now`."""
+    return day == school_today(school, now) + datetime.timedelta(days=1)
+
+
 def _check_year(year: int) -> None:
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         raise ValidationError(
@@ -64,6 +75,22 @@ def academic_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
+def academic_year_span(year: int) -> str:
+    """The academic year that starts in `year` by its two calendar years: "2025/2026"."""
+    return f"{year}/{year + 1}"
+
+
+def academic_year_label(year: int) -> str:
+    """The academic year that starts in `year` as the pages name it: "2025/26 учебный год"."""
+    return academic_year_labels([year])[0]
+
+
+def academic_year_labels(years) -> list[str]:
+    """The labels of several years, translated once (a filter's list of years)."""
+    label = _("%(start)s/%(end)s academic year")
+    return [label % {"start": year, "end": str(year + 1)[-2:]} for year in years]
+
+
 def academic_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     """The academic year that starts in `year`: (1 September, 31 August), both included."""
     return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
@@ -74,6 +101,11 @@ def day_bounds(start: datetime.date, end: datetime.date, tzinfo) -> tuple[dateti
     start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tzinfo)
     end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tzinfo)
     return start_at, end_at
+
+
+def _with_year(fmt):
+    """`fmt` with the year after its day and month ("d.m" -> "d.m.Y"), unless it has it."""
+    return fmt if "d.m.Y" in fmt else fmt.replace("d.m", "d.m.Y")
 
 
 def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -> str:
@@ -90,7 +122,7 @@ def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -
     else:
         day = value
     if academic_year_of(day) != academic_year_of(today or timezone.localdate()):
-        fmt = fmt.replace("d.m", "d.m.Y")
+        fmt = _with_year(fmt)
     template = _template(fmt)
     if template is None:
         # An aware moment equals the same instant in any zone: its zone is part of the key.
@@ -103,7 +135,7 @@ def short_date(value, fmt: str = "d.m", *, today: datetime.date | None = None) -
 def short_dates(fmt: str = "d.m", *, today: datetime.date | None = None):
     """`short_date(value, fmt)` as a function of `value`, for the many dates of a list: the
     active zone, the current academic year and the day names are looked up once, not per date."""
-    this_year, other_year = _template(fmt), _template(fmt.replace("d.m", "d.m.Y"))
+    this_year, other_year = _template(fmt), _template(_with_year(fmt))
     if this_year is None or other_year is None:
         return functools.partial(short_date, fmt=fmt, today=today)
     zone = timezone.get_current_timezone()

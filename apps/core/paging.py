@@ -28,11 +28,15 @@ def page_with_count(rows, *, number, per_page):
     return paginator.get_page(number)
 
 
+def _total(row):
+    return row["total_count"] if type(row) is dict else row.total_count
+
+
 def prepared_page(query, *, number, per_page, shape=None, **values):
     """Page `number` of a prepared query (apps.core.prepared) whose rows carry
-    `total_count` (`.annotate(total_count=Window(Count("*")))` in its builder), as
-    `page_with_count` gives it: one query for a page in range, the last page for
-    one beyond it."""
+    `total_count` (`.annotate(total_count=Window(Count("*")))` in its builder, or a
+    key of its `values()`), as `page_with_count` gives it: one query for a page in
+    range, the last page for one beyond it."""
     try:
         number = int(number)
     except (TypeError, ValueError):
@@ -43,11 +47,11 @@ def prepared_page(query, *, number, per_page, shape=None, **values):
     found = query.rows(shape=shape, limit=per_page, offset=(number - 1) * per_page, **values) if in_range else []
     if not found and number != 1:
         first = query.rows(shape=shape, limit=1, offset=0, **values)
-        total = first[0].total_count if first else 0
+        total = _total(first[0]) if first else 0
         number = max((total + per_page - 1) // per_page, 1)
         found = query.rows(shape=shape, limit=per_page, offset=(number - 1) * per_page, **values)
     paginator = Paginator(found, per_page)
-    paginator.count = found[0].total_count if found else 0
+    paginator.count = _total(found[0]) if found else 0
     return Page(found, number, paginator)
 
 

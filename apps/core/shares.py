@@ -1,10 +1,31 @@
-"""One way to round a share, for every page, export and report.
+"""One way to round a share, and one rule for which counts of a small group are shown,
+for every page, export and report.
 
 A share is computed from the exact counts and rounded half up, as a person would:
 10 of 26 is 38.46 %, shown as 38 % everywhere (rounding 38.5 again would say 39).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+# The smallest group whose count-only figures (what the community's people shared,
+# commented and answered) are shown: in a group of one or two, «1 · 7» is one
+# teacher's own tally, which nobody is shown.
+SMALLEST_GROUP = 3
+
+
+def disclosed(count, *, people):
+    """`count` of a group of `people`, or None (shown as «—») when the group is
+    smaller than `SMALLEST_GROUP`."""
+    return count if people >= SMALLEST_GROUP else None
+
+
+def disclosure_note():
+    """The rule in a sentence, for the pages and exports that apply it."""
+    return _("Groups of fewer than %(people)s people are not shown (—): their figures would be a teacher's own.") % {
+        "people": SMALLEST_GROUP
+    }
 
 
 def _half_up(value: Decimal, places: int):

@@ -114,14 +114,28 @@ class Viewer:
             association_ids=ParamList("association_ids"),
         )
 
+    @classmethod
+    def of_staff(cls, staff, *, school=None):
+        """Who looks with the staff card `staff` (None: a member without a card) in
+        `school` (by default the card's)."""
+        school = school if school is not None else staff.school
+        association_id = getattr(staff, "association_id", None)
+        return cls(
+            school_id=school.pk,
+            network_id=school.network_id,
+            staff_id=staff.pk if staff is not None else None,
+            association_ids=(association_id,) if association_id is not None else (),
+        )
+
     def shape(self):
         return {"networked": self.network_id is not None}
 
     def values(self):
-        """The run-time values for a query built from `Viewer.params(**self.shape())`."""
+        """The run-time values for a query built from `Viewer.params(**self.shape())`.
+        Without a card the staff id is 0, which no card has: nothing is one's own."""
         values = {
             "school_id": self.school_id,
-            "staff_id": self.staff_id,
+            "staff_id": self.staff_id if self.staff_id is not None else 0,
             "association_ids": list(self.association_ids),
         }
         if self.network_id is not None:
@@ -136,13 +150,7 @@ def request_viewer(request):
     if viewer is None:
         school = getattr(request, "school", None)
         staff = getattr(request, "staff", None)
-        association_id = getattr(staff, "association_id", None)
-        viewer = Viewer(
-            school_id=school.pk if school is not None else None,
-            network_id=getattr(school, "network_id", None),
-            staff_id=staff.pk if staff is not None else None,
-            association_ids=(association_id,) if association_id is not None else (),
-        )
+        viewer = Viewer(school_id=None) if school is None else Viewer.of_staff(staff, school=school)
         request._circle_viewer = viewer
     return viewer
 
@@ -188,13 +196,14 @@ class CircleScopedQuerySet(SchoolScopedQuerySet):
                 models.Q(**{f"{p}circle__in": (Circle.SCHOOL, Circle.NETWORK), f"{p}school_id": viewer.school_id})
             )
         if viewer.network_id is not None:
-            # The school's current network is read, never a copy on the row:
-            # a school that leaves the network stops seeing and being seen at once.
-            # `= ANY(ARRAY(SELECT …))`, not `IN (SELECT …)`: the array is computed once, so the
-            # branch is an index condition on (school, circle) instead of a filter over the whole
-            # network circle of every network.
-            schools = self._school_model()._default_manager.filter(network_id=viewer.network_id).order_by().values("pk")
-            branches.append(models.Q(**{f"{p}circle": Circle.NETWORK, f"{p}school_id__any": ArraySubquery(schools)}))
+            branches.append(
+                models.Q(
+                    **{
+                        f"{p}circle": Circle.NETWORK,
+                        f"{p}school_id__any": network_schools(viewer, self._school_model()),
+                    }
+                )
+            )
         if not branches:
             return models.Q(pk__in=[])
         q = branches[0]
@@ -204,6 +213,25 @@ class CircleScopedQuerySet(SchoolScopedQuerySet):
 
     def visible_to(self, viewer):
         return self.filter(self.visible_q(viewer))
+
+
+def network_schools(viewer, school_model):
+    """The schools of the viewer's network, as an array computed once.
+
+    The school's current network is read, never a copy on the row: a school that leaves
+    the network stops seeing and being seen at once. `= ANY(ARRAY(SELECT …))`, not
+    `IN (SELECT …)`: the array is computed once, so a branch on it is an index condition
+    on (school, …) instead of a filter over the whole network circle of every network."""
+    return ArraySubquery(school_model._default_manager.filter(network_id=viewer.network_id).order_by().values("pk"))
+
+
+def seen_schools_q(viewer, *, school_model, field="school_id"):
+    """Rows (by their `field`) of the schools whose shared rows the viewer may see: the
+    schools of their network, or their own school outside a network. For what is named
+    per school (subjects, problem tags) and matched by name across those schools."""
+    if viewer.network_id is not None:
+        return models.Q(**{f"{field}__any": network_schools(viewer, school_model)})
+    return models.Q(**{field: viewer.school_id})
 
 
 def circle_scoped_queryset(prefix, school_path="school"):

@@ -8,7 +8,7 @@ so an oversized text is a ValidationError, never a 500); and the database's, thr
 See docs/security-and-privacy.md#text-limits.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.backends.ddl_references import Statement
@@ -114,3 +114,29 @@ def text_lengths_check(instance):
             errors[field.name] = error.error_list
     if errors:
         raise ValidationError(errors)
+
+
+def errors_on_fields(error: ValidationError, violation_fields) -> ValidationError:
+    """`error` with each violated database constraint's error moved from the non-field
+    errors onto the field `violation_fields` maps its `violation_error_code` to, so the
+    form shows it next to what was typed. An error of no known code stays as it was."""
+    if hasattr(error, "error_dict"):
+        found = error.error_dict.items()
+    elif any(item.code in violation_fields for item in error.error_list):
+        found = [(NON_FIELD_ERRORS, error.error_list)]
+    else:
+        return error
+    errors = {}
+    for name, items in found:
+        for item in items:
+            target = violation_fields.get(item.code, name) if name == NON_FIELD_ERRORS else name
+            errors.setdefault(target, []).append(item)
+    return ValidationError(errors)
+
+
+def full_clean_on_fields(instance, violation_fields, **kwargs):
+    """`instance.full_clean(**kwargs)`, its constraints' errors on their fields (`errors_on_fields`)."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        raise errors_on_fields(error, violation_fields) from None

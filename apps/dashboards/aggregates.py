@@ -9,15 +9,15 @@ defined in docs/features/dashboards.md#participation.
 """
 
 import functools
-import re
 
 from django.db import connection
 from django.utils import timezone
 
 from apps.associations.models import Meeting, MeetingAttendance
 from apps.community.models import Answer, Material, MaterialComment, MaterialVersion
-from apps.core.prepared import execute_prepared
+from apps.core.prepared import execute_named
 from apps.core.sql import condition_sql, sql_param
+from apps.core.tenancy import Circle
 from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.network_events.models import Event, Registration
 from apps.partners.models import JointActivity
@@ -100,32 +100,6 @@ def _rules():
 
 def _rule(name):
     return _rules()[0][name]
-
-
-_NAMED = re.compile(r"%%|%\((\w+)\)s")
-
-
-def execute_named(cursor, sql, params):
-    """`cursor.execute(sql, params)` of a query with named parameters, run as a prepared
-    statement: the figures' queries join a dozen tables, and PostgreSQL planned them
-    (5–8 ms) on every request, longer than they ran."""
-    positional_sql, names = _positional(sql)
-    execute_prepared(cursor, positional_sql, [params[name] for name in names])
-
-
-@functools.lru_cache(maxsize=256)
-def _positional(sql):
-    """The SQL with `%s` for its named parameters, and their names in order: the same few
-    texts run on every request, each of them with a hundred placeholders."""
-    names = []
-
-    def positional(match):
-        if match.group(1) is None:
-            return "%%"
-        names.append(match.group(1))
-        return "%s"
-
-    return _NAMED.sub(positional, sql), tuple(names)
 
 
 def _rows(sql, params):
@@ -262,11 +236,11 @@ def _community_cte():
     return f"""
         wrote AS (
             SELECT mt.author_id AS staff_id, 1 AS shared, 0 AS commented, 0 AS answered FROM {T["material"]} mt
-            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> 'draft'
+            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> %(draft)s
               AND mt.published_at >= %(start_at)s AND mt.published_at < %(end_at)s
           UNION ALL
             SELECT mt.author_id, 1, 0, 0 FROM {T["material"]} mt JOIN {T["version"]} mv ON mv.material_id = mt.id
-            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> 'draft' AND mv.number > 1
+            WHERE mt.school_id = ANY(%(schools)s) AND mt.circle <> %(draft)s AND mv.number > 1
               AND mv.created_at >= mt.published_at
               AND mv.created_at >= %(start_at)s AND mv.created_at < %(end_at)s
           UNION ALL
@@ -370,17 +344,17 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
               (
                 EXISTS (
                   SELECT 1 FROM {T["registration"]} r JOIN {T["event"]} e ON e.id = r.event_id
-                  WHERE r.staff_id = s.id AND r.attended AND e.status = 'held'
+                  WHERE r.staff_id = s.id AND r.attended AND e.status = %(event_held)s
                     AND e.starts_at >= %(start_at)s AND e.starts_at < %(end_at)s {fence}
                 ) OR EXISTS (
                   SELECT 1 FROM {T["event_leads"]} el JOIN {T["event"]} e ON e.id = el.event_id
-                  WHERE el.staffmember_id = s.id AND e.status = 'held'
+                  WHERE el.staffmember_id = s.id AND e.status = %(event_held)s
                     AND e.starts_at >= %(start_at)s AND e.starts_at < %(end_at)s {fence}
                 )
               ) AS in_network_events,
               EXISTS (
                 SELECT 1 FROM {T["attendance"]} ma JOIN {T["meeting"]} mm ON mm.id = ma.meeting_id
-                WHERE ma.staff_id = s.id AND ma.present AND mm.status = 'held'
+                WHERE ma.staff_id = s.id AND ma.present AND mm.status = %(meeting_held)s
                   AND mm.held_on BETWEEN %(start)s AND %(end)s {fence}
               ) AS in_association_meetings,
               EXISTS (
@@ -411,6 +385,11 @@ def _period_params(*, schools, start, end, start_at, end_at, association_id, now
         "association": association_id,
         "achievement_kinds": [str(kind) for kind in ACHIEVEMENT_KINDS],
         "network_project": Achievement.Kind.NETWORK_PROJECT.value,
+        # The apps' states, from their choices: a draft counts for nothing, a held
+        # event or meeting is attendance.
+        "draft": Circle.DRAFT.value,
+        "event_held": Event.Status.HELD.value,
+        "meeting_held": Meeting.Status.HELD.value,
     }
 
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from networkx.utils import reverse_cuthill_mckee_ordering
 
-from apps.core.dates import day_bounds
+from apps.core.dates import academic_year_labels, day_bounds
 from apps.core.prepared import Param, prepared_query
 from apps.core.shares import percent
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
@@ -26,7 +26,7 @@ from apps.staff.models import StaffMember
 from . import aggregates
 from .markup import number, safe, text
 from .models import YearSummary
-from .periods import Period, academic_year_labels
+from .periods import Period
 
 # How many people the "most connected" table lists.
 MOST_CONNECTED = 10

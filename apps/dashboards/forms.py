@@ -7,14 +7,14 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.dates import academic_year_of, school_today
+from apps.core.dates import academic_year_labels, academic_year_of, school_today
 from apps.core.forms import LeanForm
 from apps.core.prepared import Param, prepared_query
 from apps.core.widgets import DateInput
 from apps.staff.models import SubjectAssociation
 
 from .markup import safe, text
-from .periods import EARLIEST_YEAR, Period, academic_year, academic_year_labels
+from .periods import EARLIEST_YEAR, Period, academic_year
 
 SELECTED = " selected"
 

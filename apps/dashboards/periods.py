@@ -5,9 +5,7 @@ import dataclasses
 import datetime
 import zoneinfo
 
-from django.utils.translation import gettext as _
-
-from apps.core.dates import academic_year_bounds, day_bounds
+from apps.core.dates import academic_year_bounds, academic_year_label, day_bounds
 
 # The first and last academic years the pages offer.
 EARLIEST_YEAR = 2000
@@ -46,16 +44,6 @@ class Period:
 
 def academic_year(year: int) -> Period:
     return Period(*academic_year_bounds(year), academic_year_label(year))
-
-
-def academic_year_label(year: int) -> str:
-    return academic_year_labels([year])[0]
-
-
-def academic_year_labels(years) -> list[str]:
-    """The labels of several years, translated once (a filter's list of years)."""
-    label = _("%(start)s/%(end)s academic year")
-    return [label % {"start": year, "end": str(year + 1)[-2:]} for year in years]
 
 
 def reference_date(year: int, month: int = REFERENCE_MONTH, day: int = REFERENCE_DAY) -> datetime.date:

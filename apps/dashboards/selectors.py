@@ -16,7 +16,7 @@ from apps.core.dates import add_months
 from apps.core.json_rows import JSONRow
 from apps.core.links import row_link
 from apps.core.prepared import Param, ParamList, prepared_query
-from apps.core.shares import percent, percent_change
+from apps.core.shares import disclosed, percent, percent_change
 from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.staff.models import CategoryAward, QualificationCategory, SubjectAssociation, short_name
 from apps.teams.models import TaskTeam
@@ -187,24 +187,29 @@ def community_labels():
 
 @dataclasses.dataclass
 class CommunityLine:
+    """People and items of one count-only form; None (shown «—») for a group too
+    small to show them (apps.core.shares.disclosed)."""
+
     key: str
     label: str
-    people: int
-    items: int
-    previous_people: int
-    previous_items: int
+    people: int | None
+    items: int | None
+    previous_people: int | None
+    previous_items: int | None
 
 
 def community_lines(now, before):
-    """The count-only forms of two periods' count rows: how many people, how many items."""
+    """The count-only forms of two periods' count rows: how many people, how many
+    items, each shown only for a group of enough people (the period's staff)."""
+    staff, previous_staff = now.get("staff", 0), before.get("staff", 0)
     return [
         CommunityLine(
             key=key,
             label=label,
-            people=now.get(key, 0),
-            items=now.get(f"{key}_items", 0),
-            previous_people=before.get(key, 0),
-            previous_items=before.get(f"{key}_items", 0),
+            people=disclosed(now.get(key, 0), people=staff),
+            items=disclosed(now.get(f"{key}_items", 0), people=staff),
+            previous_people=disclosed(before.get(key, 0), people=previous_staff),
+            previous_items=disclosed(before.get(f"{key}_items", 0), people=previous_staff),
         )
         for key, label in community_labels().items()
     ]
@@ -445,6 +450,8 @@ def network_overview(*, network, schools, year, association_name=None):
             {
                 "school": school,
                 **now,
+                # A school's (or its association's) community counts only for enough people.
+                **{key: disclosed(now[key], people=now["staff"]) for key in _COMMUNITY_TOTALS},
                 "highest_share": share(now["highest"], now["headcount"]),
                 "first_share": share(now["first"], now["headcount"]),
                 "coverage": share(now["covered"], now["staff"]),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
 from apps.core.prepared import Param, prepared_query
+from apps.core.shares import disclosure_note
 from apps.core.tenancy import network_view, school_view
 from apps.ratings.selectors import school_totals_by_criterion
 from apps.staff.models import StaffMember
@@ -153,6 +154,7 @@ def _participation_context(request, *, with_matrix):
         ),
         "association": association,
         "labels": selectors.participation_labels(),
+        "disclosure_note": disclosure_note(),
     }
     if with_matrix:
         context["matrix"] = matrix
@@ -382,6 +384,7 @@ def _network_context(request):
         "leader": leader,
         "leader_rows": leader_rows,
         "refreshed_at": refreshed_at,
+        "disclosure_note": disclosure_note(),
     }
 
 

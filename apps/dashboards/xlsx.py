@@ -75,7 +75,19 @@ def categories_xlsx(*, school, series, labels, breakdown, due, reference, **_con
     return workbook_bytes(workbook)
 
 
-def participation_xlsx(*, school, period, previous, summary, **_context):
+def _shown(value):
+    """A figure of a group too small to show (None) is «—», as on the page."""
+    return "—" if value is None else value
+
+
+def _with_note(rows, note):
+    """The rows, and the disclosure rule under them when it hid a figure."""
+    if any(cell == "—" for row in rows for cell in row):
+        rows.append([note])
+    return rows
+
+
+def participation_xlsx(*, school, period, previous, summary, disclosure_note, **_context):
     workbook = new_workbook()
     _sheet(
         workbook,
@@ -91,11 +103,20 @@ def participation_xlsx(*, school, period, previous, summary, **_context):
     _sheet(
         workbook,
         _("Network community"),
-        [_("Form"), f"{period.label}: {_('people')}", _("items"), f"{previous.label}: {_('people')}", _("items")],
         [
-            [line.label, line.people, line.items, line.previous_people, line.previous_items]
-            for line in summary["community"]
+            _("Form"),
+            _("%(period)s: people") % {"period": period.label},
+            _("items"),
+            _("%(period)s: people") % {"period": previous.label},
+            _("items"),
         ],
+        _with_note(
+            [
+                [line.label, *map(_shown, (line.people, line.items, line.previous_people, line.previous_items))]
+                for line in summary["community"]
+            ],
+            disclosure_note,
+        ),
     )
     return workbook_bytes(workbook)
 
@@ -151,7 +172,7 @@ NETWORK_COMMUNITY_COLUMNS = (
 )
 
 
-def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_context):
+def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, disclosure_note, **_context):
     workbook = new_workbook()
     _sheet(
         workbook,
@@ -198,7 +219,10 @@ def network_xlsx(*, network, year_label, rows, pairs, leader, leader_rows, **_co
             _("Answers, people"),
             _("Answers, items"),
         ],
-        [[row["school"].short_name, *[row[key] for key in NETWORK_COMMUNITY_COLUMNS]] for row in rows],
+        _with_note(
+            [[row["school"].short_name, *[_shown(row[key]) for key in NETWORK_COMMUNITY_COLUMNS]] for row in rows],
+            disclosure_note,
+        ),
     )
     _sheet(
         workbook,

@@ -8,7 +8,7 @@ import datetime
 
 from django.db import transaction
 
-from apps.associations import services
+from apps.associations import selectors, services
 from apps.associations.models import NetworkAssociation, YearPlan
 from apps.core.dates import academic_year_bounds, academic_year_of
 from apps.staff.models import StaffMember, SubjectAssociation
@@ -69,7 +69,7 @@ def _main_plan(school, today):
         services.meeting_save(
             plan=plan, planned_on=day, starts_at=datetime.time(15, 0), place="Кабинет русского языка", agenda=agenda
         )
-    members = list(services.association_members(association=association))
+    members = selectors.member_cards(association=association)
     absent = _staff(school, "Гусева")
     services.meeting_hold(
         meeting=held, held_on=held_on, present_ids=[p.pk for p in members if absent is None or p.pk != absent.pk]

@@ -563,16 +563,6 @@ def _plan_materials(*, key, people, persona, other_subjects, taken, network):
     return planned
 
 
-def _viewer(staff):
-    school = staff.school
-    return Viewer(
-        school_id=school.pk,
-        network_id=school.network_id,
-        staff_id=staff.pk,
-        association_ids=(staff.association_id,) if staff.association_id else (),
-    )
-
-
 def _file(title, number):
     body = f"{title}\nВерсия {number}\n\nХод урока, задания и материалы для учеников.\n"
     return SimpleUploadedFile(f"material-v{number}.txt", body.encode("utf-8"), content_type="text/plain")
@@ -687,11 +677,11 @@ def _seed_comments(materials, revised, people, others):
             continue
         texts = COMMENTS[material.kind]
         comment = services.comment_create(
-            viewer=_viewer(first), author=first, material_id=material.pk, text=texts[number % len(texts)]
+            viewer=Viewer.of_staff(first), author=first, material_id=material.pk, text=texts[number % len(texts)]
         )
         if number % 2 == 0:
             services.comment_create(
-                viewer=_viewer(material.author),
+                viewer=Viewer.of_staff(material.author),
                 author=material.author,
                 material_id=material.pk,
                 text=REPLIES[number % len(REPLIES)],
@@ -702,7 +692,7 @@ def _seed_comments(materials, revised, people, others):
         second = _colleague(people, material, number + 5)
         if second is not None and second.pk != first.pk and number % 4 == 1:
             services.comment_create(
-                viewer=_viewer(second),
+                viewer=Viewer.of_staff(second),
                 author=second,
                 material_id=material.pk,
                 text=texts[(number + 1) % len(texts)],
@@ -746,7 +736,7 @@ QUESTIONS = {
 
 
 def _answer(question, person, text):
-    return services.answer_create(viewer=_viewer(person), author=person, question_id=question.pk, text=text)
+    return services.answer_create(viewer=Viewer.of_staff(person), author=person, question_id=question.pk, text=text)
 
 
 def _seed_questions(key, school, people, tags, persona):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.community.models import Material
+from apps.core.tenancy import Viewer
 from apps.network_events import services
 from apps.network_events.models import Event, Registration
 from apps.staff.models import StaffMember
@@ -73,7 +74,7 @@ def seed_network_events(*, schools, today, now=None):
     services.attendance_mark(event=seminar, attended=marks, now=now)
     # Afterwards the organiser attaches a material of the school shared with the network.
     material = (
-        Material.objects.visible_to(services.staff_viewer(organiser))
+        Material.objects.visible_to(Viewer.of_staff(organiser))
         .filter(school=main, circle=circle)
         .order_by("pk")
         .first()

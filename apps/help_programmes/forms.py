@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import School
 from apps.community.models import Material
 from apps.core.choices import share_choices
+from apps.core.dates import academic_year_span
 from apps.core.forms import limit_dates
 from apps.core.prepared import Param, ParamList, prepared_query
 from apps.core.tenancy import Circle, Viewer
@@ -118,7 +119,7 @@ class ProgrammeCreateForm(forms.Form):
             pk=school.pk
         )
         years = programme_years(school)
-        self.fields["year"].choices = [(year, f"{year}/{year + 1}") for year in years]
+        self.fields["year"].choices = [(year, academic_year_span(year)) for year in years]
         self.initial.setdefault("year", years[1])
 
 
@@ -187,8 +188,6 @@ class HelpFormForm(forms.Form):
         super().__init__(*args, **kwargs)
         two = _two(programme)
         values = viewer.values()
-        if values["staff_id"] is None:
-            values["staff_id"] = 0  # nobody's card: no material is one's own
         # What the person may see of the two schools' shared materials (never a draft).
         _offer(
             self,

@@ -37,6 +37,12 @@ class ProgrammeQuerySet(network_scoped_queryset("leader_school", "supported_scho
     """A programme is its leader school's and its supported school's."""
 
 
+class ProgrammeStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    AGREED = "agreed", _("agreed")
+    REVIEWED = "reviewed", _("year reviewed")
+
+
 class HelpMilestoneQuerySet(ProgrammePartQuerySet):
     def open(self):
         """Milestones still to reach in a programme under way (agreed, not yet reviewed):
@@ -51,10 +57,7 @@ class HelpMilestoneQuerySet(ProgrammePartQuerySet):
 
 @bounded_texts
 class Programme(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        AGREED = "agreed", _("agreed")
-        REVIEWED = "reviewed", _("year reviewed")
+    Status = ProgrammeStatus
 
     network = models.ForeignKey(SchoolNetwork, related_name="help_programmes", on_delete=models.PROTECT)
     leader_school = models.ForeignKey(
@@ -94,9 +97,7 @@ class Programme(models.Model):
                 violation_error_code="programme_once_a_year",
                 violation_error_message=_("These two schools already have a programme for this year."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "agreed", "reviewed"]), name="programme_status_known"
-            ),
+            models.CheckConstraint(condition=Q(status__in=ProgrammeStatus.values), name="programme_status_known"),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(agreed_on__isnull=False), name="programme_agreed_has_date"
             ),
@@ -155,18 +156,21 @@ class Difficulty(models.Model):
         return self.text
 
 
+class HelpFormKind(models.TextChoices):
+    TUTORING = "tutoring", _("tutoring support")
+    JOINT_SEMINAR = "joint_seminar", _("joint seminars")
+    MUTUAL_VISITS = "mutual_visits", _("mutual lesson visits")
+    NETWORK_PAIR = "network_pair", _("network pair")
+    NETWORK_TEAM = "network_team", _("network team")
+    SHARED_MATERIALS = "shared_materials", _("shared materials")
+    OTHER = "other", _("other")
+
+
 @bounded_texts
 class HelpForm(models.Model):
     """A form of help agreed in the programme («форма помощи»)."""
 
-    class Kind(models.TextChoices):
-        TUTORING = "tutoring", _("tutoring support")
-        JOINT_SEMINAR = "joint_seminar", _("joint seminars")
-        MUTUAL_VISITS = "mutual_visits", _("mutual lesson visits")
-        NETWORK_PAIR = "network_pair", _("network pair")
-        NETWORK_TEAM = "network_team", _("network team")
-        SHARED_MATERIALS = "shared_materials", _("shared materials")
-        OTHER = "other", _("other")
+    Kind = HelpFormKind
 
     programme = models.ForeignKey(Programme, related_name="help_forms", on_delete=models.CASCADE)
     kind = models.CharField(_("form of help"), max_length=16, choices=Kind.choices)
@@ -209,17 +213,7 @@ class HelpForm(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "tutoring",
-                        "joint_seminar",
-                        "mutual_visits",
-                        "network_pair",
-                        "network_team",
-                        "shared_materials",
-                        "other",
-                    ]
-                ),
+                condition=Q(kind__in=HelpFormKind.values),
                 name="help_form_kind_known",
             ),
             models.CheckConstraint(
@@ -246,12 +240,15 @@ class HelpForm(models.Model):
         return self.get_kind_display()
 
 
+class ResponsibleSide(models.TextChoices):
+    LEADER = "leader", _("leader school")
+    SUPPORTED = "supported", _("supported school")
+
+
 class Responsible(models.Model):
     """A person responsible for the programme on one side («ответственный»)."""
 
-    class Side(models.TextChoices):
-        LEADER = "leader", _("leader school")
-        SUPPORTED = "supported", _("supported school")
+    Side = ResponsibleSide
 
     programme = models.ForeignKey(Programme, related_name="responsibles", on_delete=models.CASCADE)
     # The row stays on an erased person's anonymised card: who answered for what is the programme's history.
@@ -275,7 +272,7 @@ class Responsible(models.Model):
                 violation_error_message=_("This person is already responsible in the programme."),
             ),
             models.CheckConstraint(
-                condition=Q(side__in=["leader", "supported"]), name="programme_responsible_side_known"
+                condition=Q(side__in=ResponsibleSide.values), name="programme_responsible_side_known"
             ),
         ]
 

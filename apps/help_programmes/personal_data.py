@@ -9,6 +9,7 @@ belongs to both of its schools).
 
 from django.utils.translation import gettext as _
 
+from apps.core.dates import academic_year_span
 from apps.core.personal_data import PersonalDataSource, Section
 
 from .models import HelpMilestone, Responsible
@@ -27,7 +28,7 @@ def collect(*, staff, local_time):
         [
             {
                 "programme": r.programme.title,
-                "year": f"{r.programme.year}/{r.programme.year + 1}",
+                "year": academic_year_span(r.programme.year),
                 "side": r.get_side_display(),
                 "role": r.role,
             }

@@ -243,11 +243,7 @@ def help_form_materials(*, programme, viewer):
     """The materials linked to the programme's shared materials forms that the viewer
     may see, by form: {help_form_id: [material, ...]}. Read through the circle rule,
     so an association-only material stays with its association. One query."""
-    values = viewer.values()
-    if values["staff_id"] is None:
-        # Nobody's card: no material is one's own (no card has id 0).
-        values["staff_id"] = 0
-    links = _linked_materials.rows(shape=viewer.shape(), programme_id=programme.pk, **values)
+    links = _linked_materials.rows(shape=viewer.shape(), programme_id=programme.pk, **viewer.values())
     found = {}
     for link in links:
         found.setdefault(link.helpform_id, []).append(link.material)

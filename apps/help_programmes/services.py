@@ -10,11 +10,17 @@ from apps.community.models import Material
 from apps.core.dates import academic_year_of, school_today
 from apps.core.forms import check_dates
 from apps.core.tenancy import Circle, Viewer
+from apps.core.validation import full_clean_on_fields
 
-from .models import Difficulty, HelpForm, HelpMilestone, Programme, Responsible
+from .models import VIOLATION_FIELDS, Difficulty, HelpForm, HelpMilestone, Programme, Responsible
 
 # How far from the school's today a milestone's date may lie (the form offers the same window).
 MILESTONE_YEARS = {"back": 1, "ahead": 2}
+
+
+def _full_clean(instance):
+    """full_clean(), with a database constraint's violation shown next to its field."""
+    full_clean_on_fields(instance, VIOLATION_FIELDS)
 
 
 def programme_years(school):
@@ -68,7 +74,7 @@ def programme_create(*, leader_school, supported_school, year, title, goal=""):
         title=title,
         goal=goal,
     )
-    programme.full_clean()
+    _full_clean(programme)
     programme.save()
     return programme
 
@@ -77,7 +83,7 @@ def programme_create(*, leader_school, supported_school, year, title, goal=""):
 def programme_update(*, programme, title, goal=""):
     _locked_open(programme.pk)
     programme.title, programme.goal = title, goal
-    programme.full_clean()
+    _full_clean(programme)
     programme.save(update_fields=["title", "goal"])
     return programme
 
@@ -92,7 +98,7 @@ def programme_agree(*, programme):
         raise ValidationError(_("Name the difficulties and the forms of help before agreeing the programme."))
     programme.status = Programme.Status.AGREED
     programme.agreed_on = school_today(programme.leader_school)
-    programme.full_clean()
+    _full_clean(programme)
     programme.save(update_fields=["status", "agreed_on"])
     return programme
 
@@ -105,7 +111,7 @@ def difficulty_save(*, programme, text, tag=None):
         raise ValidationError({"tag": _("Choose a problem of the supported school.")})
     difficulty = Difficulty(programme=programme)
     difficulty.text, difficulty.tag = text.strip(), tag
-    difficulty.full_clean()
+    _full_clean(difficulty)
     difficulty.save()
     return difficulty
 
@@ -128,12 +134,7 @@ def _linker(programme, school, staff):
     sides = (programme.leader_school_id, programme.supported_school_id)
     if school is None or school.pk not in sides or (staff is not None and staff.school_id != school.pk):
         raise ValidationError({"materials": _("Choose shared materials you can see.")})
-    return Viewer(
-        school_id=school.pk,
-        network_id=school.network_id,
-        staff_id=staff.pk if staff is not None else None,
-        association_ids=(staff.association_id,) if staff is not None and staff.association_id else (),
-    )
+    return Viewer.of_staff(staff, school=school)
 
 
 def _check_materials(programme, materials, viewer):
@@ -185,7 +186,7 @@ def help_form_save(
     help_form = HelpForm(programme=programme)
     help_form.kind, help_form.description = kind, description
     help_form.difficulty, help_form.group, help_form.team = difficulty, group, team
-    help_form.full_clean()
+    _full_clean(help_form)
     help_form.save()
     if materials is not None:
         help_form.materials.set(materials)
@@ -210,7 +211,7 @@ def responsible_add(*, programme, staff, side, role=""):
     if not staff.is_active:
         raise ValidationError({"staff": _("%(name)s no longer works at the school.") % {"name": staff}})
     responsible = Responsible(programme=programme, staff=staff, side=side, role=role)
-    responsible.full_clean()
+    _full_clean(responsible)
     responsible.save()
     return responsible
 
@@ -235,7 +236,7 @@ def milestone_save(*, programme, title, due_on, responsible=None, note=""):
         raise ValidationError(errors)
     milestone = HelpMilestone(programme=programme)
     milestone.title, milestone.due_on, milestone.responsible, milestone.note = title, due_on, responsible, note
-    milestone.full_clean()
+    _full_clean(milestone)
     milestone.save()
     return milestone
 
@@ -252,7 +253,7 @@ def milestone_done(*, milestone, note=None, done_on=None):
     milestone.done_on = done_on or school_today(school)
     if note is not None:
         milestone.note = note
-    milestone.full_clean()
+    _full_clean(milestone)
     milestone.save(update_fields=["done_on", "note"])
     return milestone
 
@@ -291,6 +292,6 @@ def programme_review(*, programme, side, results, review_leader=None, review_sup
             raise ValidationError(missing)
         programme.status = Programme.Status.REVIEWED
         programme.reviewed_on = school_today(programme.leader_school)
-    programme.full_clean()
+    _full_clean(programme)
     programme.save(update_fields=["review_leader", "review_supported", "results", "status", "reviewed_on"])
     return programme

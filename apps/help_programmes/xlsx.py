@@ -4,11 +4,8 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from apps.core.dates import academic_year_span
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
-
-
-def year_label(year):
-    return f"{year}/{year + 1}"
 
 
 def programme_xlsx(programme):
@@ -19,7 +16,7 @@ def programme_xlsx(programme):
         [_("Field"), _("Value")],
         [
             (_("Title"), programme.title),
-            (_("Academic year"), year_label(programme.year)),
+            (_("Academic year"), academic_year_span(programme.year)),
             (_("Leader school"), programme.leader_school.short_name),
             (_("Supported school"), programme.supported_school.short_name),
             (_("Status"), programme.get_status_display()),
@@ -88,7 +85,7 @@ def network_xlsx(network, programmes):
     ]
     rows = [
         (
-            year_label(p.year),
+            academic_year_span(p.year),
             p.leader_school.short_name,
             p.supported_school.short_name,
             p.title,

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.calendars import CALENDAR_SOURCES
+from apps.core.indicators import register_indicator
 from apps.core.personal_data import register as personal_data_register
 from apps.core.todos import TASK_SOURCES
 from apps.staff.load import LOAD_COUNTERS
@@ -12,7 +13,7 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self):
-        from . import calendar_items, personal_data, selectors, todos
+        from . import calendar_items, indicators, personal_data, selectors, todos
 
         # What the app gives people to do, on their «Мои дела».
         TASK_SOURCES.register("mentoring", todos.SOURCE)
@@ -24,3 +25,7 @@ class MentoringConfig(AppConfig):
 
         # What the app holds about a person, for the export and erasure (apps.privacy).
         personal_data_register(personal_data.SOURCE)
+
+        # What it counts for the collective-work rating (apps.core.indicators).
+        for indicator in indicators.INDICATORS:
+            register_indicator(indicator)

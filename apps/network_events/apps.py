@@ -5,6 +5,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.calendars import CALENDAR_SOURCES
+from apps.core.indicators import register_indicator
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
 from apps.core.todos import TASK_SOURCES
@@ -15,7 +16,7 @@ class NetworkEventsConfig(AppConfig):
     verbose_name = _("Network events")
 
     def ready(self):
-        from . import calendar_items, personal_data, todos
+        from . import calendar_items, indicators, personal_data, todos
 
         # Events one is registered for, organises or is invited to, on «Мои дела».
         TASK_SOURCES.register("network_events", todos.SOURCE)
@@ -35,3 +36,7 @@ class NetworkEventsConfig(AppConfig):
                 expires=3500,
             )
         )
+
+        # What it counts for the collective-work rating (apps.core.indicators).
+        for indicator in indicators.INDICATORS:
+            register_indicator(indicator)

@@ -83,14 +83,17 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(q)
 
 
+class EventKind(models.TextChoices):
+    SEMINAR = "seminar", _("seminar")
+    MASTER_CLASS = "master_class", _("master class")
+    COACHING = "coaching", _("coaching session")
+    WEBINAR = "webinar", _("webinar")
+    OPEN_LESSON = "open_lesson", _("open lesson")
+
+
 @bounded_texts
 class Event(models.Model):
-    class Kind(models.TextChoices):
-        SEMINAR = "seminar", _("seminar")
-        MASTER_CLASS = "master_class", _("master class")
-        COACHING = "coaching", _("coaching session")
-        WEBINAR = "webinar", _("webinar")
-        OPEN_LESSON = "open_lesson", _("open lesson")
+    Kind = EventKind
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -157,12 +160,12 @@ class Event(models.Model):
                 violation_error_message=_("The capacity is at least one place."),
             ),
             models.CheckConstraint(
-                condition=Q(circle__in=["school", "network"]),
+                condition=Q(circle__in=[Circle.SCHOOL, Circle.NETWORK]),
                 name="event_circle_school_or_network",
                 violation_error_code="circle_unknown",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["seminar", "master_class", "coaching", "webinar", "open_lesson"]),
+                condition=Q(kind__in=EventKind.values),
                 name="event_kind_known",
                 violation_error_code="kind_unknown",
             ),

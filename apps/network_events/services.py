@@ -3,7 +3,7 @@ list, attendance. Registration counts places: it locks the event row
 (select_for_update), so two people taking the last place at once get one place
 and one turn on the waiting list."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,7 +13,7 @@ from apps.community.models import Material
 from apps.core.forms import check_dates
 from apps.core.tenancy import Circle, Viewer
 from apps.core.typography import quoted
-from apps.core.validation import text_lengths_check
+from apps.core.validation import full_clean_on_fields, text_lengths_check
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
@@ -39,25 +39,7 @@ EDITABLE = (
 
 def _full_clean(instance):
     """full_clean, with each violated constraint's error shown on its field."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        errors = {}
-        for name, items in error.error_dict.items():
-            for item in items:
-                target = VIOLATION_FIELDS.get(item.code, name) if name == NON_FIELD_ERRORS else name
-                errors.setdefault(target, []).append(item)
-        raise ValidationError(errors) from None
-
-
-def staff_viewer(staff):
-    """What a person sees of events, from their card (a service's check of the view's rule)."""
-    return Viewer(
-        school_id=staff.school_id,
-        network_id=staff.school.network_id,
-        staff_id=staff.pk,
-        association_ids=(staff.association_id,) if staff.association_id else (),
-    )
+    full_clean_on_fields(instance, VIOLATION_FIELDS)
 
 
 def _url(event):
@@ -276,7 +258,7 @@ def registration_create(*, event, staff, now=None):
     event = _locked(event)
     if not event.registration_open(now):
         raise ValidationError(_("Registration for this event is closed."))
-    if not Event.objects.visible_to(staff_viewer(staff)).filter(pk=event.pk).exists():
+    if not Event.objects.visible_to(Viewer.of_staff(staff)).filter(pk=event.pk).exists():
         raise ValidationError(_("This event is not open to you."))
     registration = Registration.objects.filter(event=event, staff=staff).first()
     if registration is not None and registration.status != Registration.Status.CANCELLED:
@@ -356,7 +338,7 @@ def event_material_attach(*, event, material, staff):
     event = _locked(event)
     if event.status != Event.Status.HELD:
         raise ValidationError(_("Materials are attached once the event is held."))
-    visible = Material.objects.visible_to(staff_viewer(staff)).exclude(circle=Circle.DRAFT)
+    visible = Material.objects.visible_to(Viewer.of_staff(staff)).exclude(circle=Circle.DRAFT)
     if not visible.filter(pk=material.pk).exists():
         raise ValidationError({"material": _("Choose a shared material you can see.")})
     if EventMaterial.objects.filter(event=event, material=material).exists():

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.dates import school_today
+from apps.core.dates import is_eve
 from apps.core.typography import quoted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -40,7 +40,7 @@ def network_events_eve_sweep(*, now=None):
     for event in events:
         zone = event.school.tzinfo
         local = timezone.localtime(event.starts_at, zone)
-        if local.date() != school_today(event.school, now) + datetime.timedelta(days=1):
+        if not is_eve(event.school, local.date(), now):
             continue
         due[event.pk] = (event, local)
     if not due:

@@ -13,6 +13,7 @@ from apps.core.forms import apply_validation_error
 from apps.core.spreadsheets import table_xlsx
 from apps.core.tenancy import request_viewer, school_view
 from apps.core.typography import quoted
+from apps.core.validation import errors_on_fields
 
 from . import selectors, services
 from .access import can_create, can_organise, headed, is_school_organiser, require
@@ -36,12 +37,7 @@ def _organised(request, pk):
 
 
 def _show_error(form, error):
-    if hasattr(error, "error_dict"):
-        apply_validation_error(form, error, fields=FORM_FIELDS)
-    else:
-        codes = {getattr(e, "code", None) for e in error.error_list}
-        field = next((VIOLATION_FIELDS[c] for c in codes if c in VIOLATION_FIELDS), None)
-        form.add_error(field if field in form.fields else None, error)
+    apply_validation_error(form, errors_on_fields(error, VIOLATION_FIELDS), fields=FORM_FIELDS)
 
 
 @school_view()

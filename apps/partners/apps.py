@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.indicators import register_indicator
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
 from apps.core.todos import TASK_SOURCES
@@ -11,7 +12,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Social partners")
 
     def ready(self):
-        from . import personal_data, todos
+        from . import indicators, personal_data, todos
 
         # What the app gives people to do, on their «Мои дела».
         TASK_SOURCES.register("partners", todos.SOURCE)
@@ -28,3 +29,7 @@ class PartnersConfig(AppConfig):
                 expires=6 * 3600 - 100,
             )
         )
+
+        # What it counts for the collective-work rating (apps.core.indicators).
+        for indicator in indicators.INDICATORS:
+            register_indicator(indicator)

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.calendars import CALENDAR_SOURCES
+from apps.core.indicators import register_indicator
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
 from apps.core.todos import TASK_SOURCES
@@ -12,7 +13,7 @@ class ProblemDaysConfig(AppConfig):
     verbose_name = _("Problem-theme days")
 
     def ready(self):
-        from . import calendar_items, personal_data, todos
+        from . import calendar_items, indicators, personal_data, todos
 
         # What the app gives people to do, on their «Мои дела».
         TASK_SOURCES.register("problemdays", todos.SOURCE)
@@ -32,3 +33,7 @@ class ProblemDaysConfig(AppConfig):
                 expires=3500,
             )
         )
+
+        # What it counts for the collective-work rating (apps.core.indicators).
+        for indicator in indicators.INDICATORS:
+            register_indicator(indicator)

@@ -5,13 +5,11 @@ Beat-driven and idempotent: every responsible teacher hears once per activity
 school's own date.
 """
 
-import datetime
-
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.dates import school_today
+from apps.core.dates import eve_candidate_days, is_eve
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 
@@ -22,12 +20,10 @@ def problem_day_duties_sweep(*, now=None):
     now = now or timezone.now()
     sent = 0
     with translation.override("ru"):
-        # Days that are "tomorrow" somewhere in Russia (UTC+2 … UTC+12).
-        candidates = {(now + datetime.timedelta(days=1, hours=h)).date() for h in (0, 12)}
-        for on in candidates:
+        for on in eve_candidate_days(now):
             for activity in duties_on(on=on):
                 school = activity.day.school
-                if activity.day.date != school_today(school, now) + datetime.timedelta(days=1):
+                if not is_eve(school, activity.day.date, now):
                     continue
                 local = timezone.localtime(activity.starts_at, school.tzinfo)
                 title = _("Tomorrow, %(time)s: %(title)s (problem-theme day)") % {

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from apps.audit.services import audit_diff, audit_record, audit_record_many, aud
 from apps.core.dates import add_years, school_today
 from apps.core.forms import DateRangeValidator
 from apps.core.prepared import Param, prepared_query
+from apps.core.validation import full_clean_on_fields
 
 from .importing import name_key, staff_rows_parse
 from .models import (
@@ -92,21 +93,7 @@ def _erasure_of():
 
 def _full_clean(instance, **kwargs):
     """full_clean(), with a database constraint's violation shown next to its field."""
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        raise _errors_on_fields(error) from None
-
-
-def _errors_on_fields(error: ValidationError) -> ValidationError:
-    if not hasattr(error, "error_dict"):
-        return error
-    errors = {}
-    for name, items in error.error_dict.items():
-        for item in items:
-            target = VIOLATION_FIELDS.get(item.code, name) if name == NON_FIELD_ERRORS else name
-            errors.setdefault(target, []).append(item)
-    return ValidationError(errors)
+    full_clean_on_fields(instance, VIOLATION_FIELDS, **kwargs)
 
 
 def registry_date_range(school):

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.indicators import register_indicator
 from apps.core.personal_data import register as personal_data_register
 from apps.core.sweeps import Sweep, sweep_register
 from apps.core.todos import TASK_SOURCES
@@ -12,7 +13,7 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Task teams")
 
     def ready(self):
-        from . import personal_data, selectors, todos
+        from . import indicators, personal_data, selectors, todos
 
         # What the app gives people to do, on their «Мои дела».
         TASK_SOURCES.register("teams", todos.SOURCE)
@@ -32,3 +33,7 @@ class TeamsConfig(AppConfig):
                 expires=3500,
             )
         )
+
+        # What it counts for the collective-work rating (apps.core.indicators).
+        for indicator in indicators.INDICATORS:
+            register_indicator(indicator)

@@ -332,15 +332,6 @@ def visit_detail(request, pk):
     return render(request, "visits/pages/visit_detail.html", context)
 
 
-def _words(school):
-    """The school's evaluative words; the defaults are made for a school that has none."""
-    words = selectors.evaluative_words(school=school)
-    if not words:
-        services.evaluative_words_ensure(school=school)
-        words = selectors.evaluative_words(school=school)
-    return words
-
-
 def _protocol_items(visit):
     """The prompts of the visit's protocol and its checklist items (the form's boxes), one query."""
     if not visit.protocol_id:
@@ -368,7 +359,7 @@ def feedback(request, pk):
     if request.method != "POST" and current is not None and current.is_submitted:
         messages.info(request, _("Your feedback on this lesson is submitted."))
         return redirect("visits:detail", pk=visit.pk)
-    words = _words(request.school)
+    words = services.evaluative_words_for(school=request.school)
     if request.method == "POST":
         # Whether it is already submitted is decided by the services, under the
         # lock: a check here could pass for two requests at once.

@@ -28,7 +28,7 @@ from .models import (
     VisitObserver,
     VisitShareReader,
 )
-from .selectors import visit_share_candidates
+from .selectors import evaluative_words, visit_share_candidates
 
 EVENT_KIND = {
     LessonVisit.Kind.REVERSE_VISIT: GroupEvent.Kind.REVERSE_VISIT,
@@ -529,6 +529,13 @@ def _notify_deadline(visit, kind):
         ):
             sent += 1
     return sent
+
+
+def evaluative_words_for(*, school):
+    """The evaluative words a feedback form or a comment points out: the school's list,
+    or the default one while the school has none. Only read: the defaults are written
+    when the list is first edited (`evaluative_words_ensure`), never by a page showing a form."""
+    return evaluative_words(school=school) or list(DEFAULT_EVALUATIVE_WORDS)
 
 
 def evaluative_words_ensure(*, school):

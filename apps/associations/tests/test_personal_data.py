@@ -6,9 +6,14 @@ import zipfile
 
 from django.core.management import call_command
 
-from apps.accounts.tests.factories import MembershipFactory
-from apps.associations.models import Decision, Meeting, MeetingAttendance, YearPlan
-from apps.associations.tests.factories import DecisionFactory, HeldMeetingFactory, YearPlanFactory
+from apps.accounts.tests.factories import MembershipFactory, SchoolFactory
+from apps.associations.models import Decision, Meeting, MeetingAttendance, NetworkAssociation, YearPlan
+from apps.associations.tests.factories import (
+    DecisionFactory,
+    HeldMeetingFactory,
+    YearPlanFactory,
+    network_association,
+)
 from apps.privacy.erasure import staff_member_erase
 from apps.privacy.export import staff_personal_data_export
 from apps.staff.tests.factories import StaffMemberFactory, SubjectAssociationFactory
@@ -61,3 +66,17 @@ def test_erasure_keeps_the_rows_on_the_anonymised_card_and_sweeps_the_name(schoo
 
 def test_every_model_with_a_card_is_declared(db):
     call_command("check")
+
+
+def test_erasure_at_a_member_school_leaves_the_owner_school_s_network_association_alone(school, administrator):
+    # The network association is the lead school's row: erasing a person of a member
+    # school sweeps that school's own rows only, never another school's.
+    mine = SubjectAssociationFactory(school=school)
+    person = _person(school, mine)
+    lead = SubjectAssociationFactory(school=SchoolFactory())
+    name = "Сетевое МО (опыт Загорулько С. И.)"
+    owned = network_association(lead=lead, others=[mine], name=name)
+    assert NetworkAssociation.objects.seen_in_school(school.pk).get() == owned
+    assert not NetworkAssociation.objects.for_school(school).exists()
+    staff_member_erase(staff=person, reason="Заявление об удалении", erased_by=administrator)
+    assert NetworkAssociation.objects.get(pk=owned.pk).name == name

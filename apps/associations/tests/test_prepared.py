@@ -5,8 +5,9 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory
 from apps.associations import selectors
 from apps.associations.tests.factories import DecisionFactory, HeldMeetingFactory, YearPlanFactory, network_association
+from apps.community.tests.factories import MaterialFactory, QuestionFactory
 from apps.core.dates import academic_year_of, school_today
-from apps.core.tenancy import Viewer
+from apps.core.tenancy import Circle, Viewer
 from apps.staff.tests.factories import StaffMemberFactory, SubjectAssociationFactory
 
 
@@ -25,6 +26,12 @@ def test_two_schools_asked_in_turn_get_their_own_rows(school, other_school):
     ours = _workspace(school, "ШМО Берёзовки")
     theirs = _workspace(other_school, "ШМО соседей")
     network = network_association(lead=ours[0])
+    # Each school's head shares a material with the association and a question with the school.
+    shared = {}
+    for association, head, _plan, _meeting in (ours, theirs):
+        material = MaterialFactory(school=head.school, author=head, circle=Circle.ASSOCIATION)
+        question = QuestionFactory(school=head.school, author=head, circle=Circle.SCHOOL)
+        shared[association.pk] = {"shared_materials": [material.pk], "shared_questions": [question.pk]}
     for _ in range(2):
         for (association, head, plan, meeting), own_school in ((ours, school), (theirs, other_school)):
             listed = selectors.associations_of_school(school=own_school, year=plan.year)
@@ -44,5 +51,5 @@ def test_two_schools_asked_in_turn_get_their_own_rows(school, other_school):
             networks = selectors.school_networks(school=own_school)
             assert [n.pk for n in networks] == ([network.pk] if own_school == school else [])
             viewer = Viewer(school_id=own_school.pk, staff_id=head.pk, association_ids=(association.pk,))
-            shared = selectors.association_shared(association=association, viewer=viewer)
-            assert shared == {"shared_materials": [], "shared_questions": []}
+            found = selectors.association_shared(association=association, viewer=viewer)
+            assert {key: [row[0] for row in rows] for key, rows in found.items()} == shared[association.pk]

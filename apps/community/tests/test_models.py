@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 
 from apps.community.models import Answer, Material, MaterialVersion, Question
 from apps.core.tenancy import Circle
+from apps.staff.tests.factories import StaffMemberFactory, SubjectAssociationFactory
 
 from .factories import AnswerFactory, MaterialFactory, QuestionFactory
 
@@ -66,3 +68,26 @@ def test_one_accepted_answer_per_question():
     with pytest.raises(IntegrityError), transaction.atomic():
         AnswerFactory(question=question, is_accepted=True)
     assert Answer.objects.filter(question=question).count() == 1
+
+
+def test_the_database_refuses_a_draft_question():
+    question = QuestionFactory(circle=Circle.SCHOOL)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(circle=Circle.DRAFT, published_at=None)
+
+
+def test_an_association_with_rows_shared_with_it_alone_is_not_deleted():
+    # A null association would break the association circle's constraint (a 500 on delete).
+    association = SubjectAssociationFactory()
+    author = StaffMemberFactory(school=association.school, association=association)
+    material = MaterialFactory(school=association.school, author=author, circle=Circle.ASSOCIATION)
+    question = QuestionFactory(school=association.school, author=author, circle=Circle.ASSOCIATION)
+    with pytest.raises(RestrictedError):
+        association.delete()
+    for row in (material, question):
+        row.refresh_from_db()
+        assert (row.circle, row.association_id) == (Circle.ASSOCIATION, association.pk)
+    # Shared with the school, they name no association and keep nothing back.
+    Material.objects.filter(pk=material.pk).update(circle=Circle.SCHOOL, association=None)
+    Question.objects.filter(pk=question.pk).update(circle=Circle.SCHOOL, association=None)
+    association.delete()

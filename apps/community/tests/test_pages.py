@@ -14,7 +14,9 @@ from apps.community.models import Answer
 from apps.community.tests import routes
 from apps.core.tenancy import Circle
 from apps.core.todos import todo_items, todo_scope
+from apps.staff.models import Subject
 from apps.staff.tests.factories import StaffMemberFactory
+from apps.visits.models import EvaluativeWord
 from conftest import client_for
 
 from .factories import AnswerFactory, MaterialCommentFactory, MaterialFactory, QuestionFactory
@@ -129,6 +131,35 @@ def test_comment_by_htmx_returns_the_thread_and_warns_of_evaluative_words(school
     # The server's warning after the submit names the grading word it found.
     assert 'role="status"' in body and "«молодец»" in body
     assert material.comments.count() == 1
+
+
+def test_a_page_showing_the_comment_form_writes_nothing_yet_warns_of_the_default_words(school):
+    material = MaterialFactory(school=school)
+    user, _ = _person(school)
+    client = client_for(user)
+    assert client.get(reverse("community:material_detail", args=[material.pk])).status_code == 200
+    assert not EvaluativeWord.objects.filter(school=school).exists()
+    response = client.post(reverse("community:comment_create", args=[material.pk]), {"text": "Автор молодец."}, **HTMX)
+    assert "«молодец»" in response.content.decode()
+    assert not EvaluativeWord.objects.filter(school=school).exists()
+
+
+def test_the_subject_filter_finds_a_network_school_s_material_of_the_same_subject(school):
+    # Subjects are each school's own: the list offers ours and matches theirs by name.
+    network = SchoolNetworkFactory()
+    school.network = network
+    school.save()
+    partner = SchoolFactory(network=network)
+    ours, theirs = (Subject.objects.create(school=s, name="Математика") for s in (school, partner))
+    other_subject = Subject.objects.create(school=partner, name="История")
+    found = MaterialFactory(school=partner, circle=Circle.NETWORK, subject=theirs, title="Дроби в 5 классе")
+    MaterialFactory(school=partner, circle=Circle.NETWORK, subject=other_subject, title="Реформы Петра")
+    mine = MaterialFactory(school=school, circle=Circle.SCHOOL, subject=ours, title="Десятичные дроби")
+    user, _ = _person(school)
+    body = client_for(user).get(reverse("community:material_list"), {"subject": ours.pk}).content.decode()
+    for material in (found, mine):
+        assert reverse("community:material_detail", args=[material.pk]) in body
+    assert "Реформы Петра" not in body
 
 
 def test_helped_toggle_by_htmx_shows_on_the_comment_only(school):

@@ -3,33 +3,25 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext
 
 from apps.accounts.tests.factories import SchoolFactory, SchoolNetworkFactory, UserFactory
 from apps.community import services
-from apps.community.models import Answer, Material, MaterialComment
+from apps.community.forms import MaterialForm
+from apps.community.models import Answer, Material, MaterialComment, Question
 from apps.community.selectors import material_versions, version_diff
 from apps.core.tenancy import Circle, Viewer
 from apps.mentoring.tests.factories import ProblemTagFactory
 from apps.notifications.models import Notification
 from apps.staff.tests.factories import StaffMemberFactory
 
-from .factories import AnswerFactory, MaterialCommentFactory, MaterialFactory, QuestionFactory
+from .factories import MaterialCommentFactory, MaterialFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _person(school, **kwargs):
     return StaffMemberFactory(school=school, user=UserFactory(), **kwargs)
-
-
-def _viewer(staff):
-    school = staff.school
-    return Viewer(
-        school_id=school.pk,
-        network_id=school.network_id,
-        staff_id=staff.pk,
-        association_ids=(staff.association_id,) if staff.association_id else (),
-    )
 
 
 def _create(author, **kwargs):
@@ -73,6 +65,22 @@ def test_network_circle_only_in_a_network_and_association_only_for_a_member():
     services.material_withdraw(material=material, author=networked)
     material.refresh_from_db()
     assert material.circle == Circle.DRAFT
+
+
+@pytest.mark.parametrize("networked", [False, True])
+@pytest.mark.parametrize("member", [False, True])
+def test_the_form_offers_exactly_the_circles_the_service_accepts(networked, member):
+    school = SchoolFactory(network=SchoolNetworkFactory() if networked else None)
+    author = _person(school) if member else _person(school, association=None)
+    offered = {value for value, _label in MaterialForm(school=school, staff=author).fields["circle"].choices}
+    accepted = set()
+    for circle in Circle.values:
+        try:
+            _create(author, circle=circle)
+        except ValidationError:
+            continue
+        accepted.add(circle)
+    assert offered == accepted
 
 
 def test_tags_and_subject_of_another_school_are_refused():
@@ -141,9 +149,11 @@ def test_version_diff_escapes_html():
 def test_one_level_of_replies_on_the_same_material():
     material = MaterialFactory()
     reader = _person(material.school)
-    comment = services.comment_create(viewer=_viewer(reader), author=reader, material_id=material.pk, text="Вопрос")
+    comment = services.comment_create(
+        viewer=Viewer.of_staff(reader), author=reader, material_id=material.pk, text="Вопрос"
+    )
     reply = services.comment_create(
-        viewer=_viewer(material.author),
+        viewer=Viewer.of_staff(material.author),
         author=material.author,
         material_id=material.pk,
         text="Ответ",
@@ -151,12 +161,12 @@ def test_one_level_of_replies_on_the_same_material():
     )
     with pytest.raises(ValidationError):
         services.comment_create(
-            viewer=_viewer(reader), author=reader, material_id=material.pk, text="Ещё", parent_id=reply.pk
+            viewer=Viewer.of_staff(reader), author=reader, material_id=material.pk, text="Ещё", parent_id=reply.pk
         )
     other = MaterialFactory(school=material.school)
     with pytest.raises(ValidationError):
         services.comment_create(
-            viewer=_viewer(reader), author=reader, material_id=other.pk, text="Не туда", parent_id=comment.pk
+            viewer=Viewer.of_staff(reader), author=reader, material_id=other.pk, text="Не туда", parent_id=comment.pk
         )
 
 
@@ -164,7 +174,7 @@ def test_a_comment_needs_a_material_the_writer_sees():
     draft = MaterialFactory(circle=Circle.DRAFT)
     colleague = _person(draft.school)
     with pytest.raises(ValidationError):
-        services.comment_create(viewer=_viewer(colleague), author=colleague, material_id=draft.pk, text="Текст")
+        services.comment_create(viewer=Viewer.of_staff(colleague), author=colleague, material_id=draft.pk, text="Текст")
     assert not MaterialComment.objects.exists()
 
 
@@ -172,10 +182,12 @@ def test_comment_and_reply_notify_once_the_material_author_then_the_commenter():
     author = _person(SchoolFactory())
     material = _create(author)
     reader = _person(author.school)
-    comment = services.comment_create(viewer=_viewer(reader), author=reader, material_id=material.pk, text="Описание")
+    comment = services.comment_create(
+        viewer=Viewer.of_staff(reader), author=reader, material_id=material.pk, text="Описание"
+    )
     assert Notification.objects.filter(user=author.user, kind=Notification.Kind.MATERIAL_COMMENT).count() == 1
     services.comment_create(
-        viewer=_viewer(author), author=author, material_id=material.pk, text="Спасибо", parent_id=comment.pk
+        viewer=Viewer.of_staff(author), author=author, material_id=material.pk, text="Спасибо", parent_id=comment.pk
     )
     assert Notification.objects.filter(user=reader.user, kind=Notification.Kind.COMMENT_REPLY).count() == 1
     # The author's own reply does not notify the author.
@@ -213,10 +225,10 @@ def test_accepted_answer_is_unique_and_only_the_asker_accepts():
     question = services.question_create(school=asker.school, author=asker, circle=Circle.SCHOOL, title="Как?")
     first_person, second_person = _person(asker.school), _person(asker.school)
     first = services.answer_create(
-        viewer=_viewer(first_person), author=first_person, question_id=question.pk, text="Так"
+        viewer=Viewer.of_staff(first_person), author=first_person, question_id=question.pk, text="Так"
     )
     second = services.answer_create(
-        viewer=_viewer(second_person), author=second_person, question_id=question.pk, text="Иначе"
+        viewer=Viewer.of_staff(second_person), author=second_person, question_id=question.pk, text="Иначе"
     )
     assert Notification.objects.filter(user=asker.user, kind=Notification.Kind.QUESTION_ANSWERED).count() == 2
     with pytest.raises(ValidationError):
@@ -229,10 +241,37 @@ def test_accepted_answer_is_unique_and_only_the_asker_accepts():
     assert sorted(n.user_id for n in accepted) == sorted([first_person.user_id, second_person.user_id])
 
 
+def test_the_asker_cannot_accept_their_own_answer():
+    asker = _person(SchoolFactory())
+    colleague = _person(asker.school)
+    question = services.question_create(school=asker.school, author=asker, circle=Circle.SCHOOL, title="Как?")
+    own = services.answer_create(
+        viewer=Viewer.of_staff(asker), author=asker, question_id=question.pk, text="Сама нашла"
+    )
+    theirs = services.answer_create(
+        viewer=Viewer.of_staff(colleague), author=colleague, question_id=question.pk, text="Так"
+    )
+    services.answer_accept(answer=theirs, author=asker)
+    with pytest.raises(ValidationError) as refused:
+        services.answer_accept(answer=own, author=asker)
+    assert refused.value.messages == [gettext("Your own answer cannot be marked.")]
+    # The colleague's answer stays the one that helped.
+    assert list(Answer.objects.filter(is_accepted=True)) == [theirs]
+
+
+def test_a_question_is_never_a_draft():
+    asker = _person(SchoolFactory())
+    with pytest.raises(ValidationError) as refused:
+        services.question_create(school=asker.school, author=asker, circle=Circle.DRAFT, title="Как?")
+    assert "circle" in refused.value.error_dict
+    assert not Question.objects.exists()
+
+
 def test_an_answer_needs_a_question_the_writer_sees():
     question = QuestionFactory(circle=Circle.ASSOCIATION)
     colleague = _person(question.school)
     with pytest.raises(ValidationError):
-        services.answer_create(viewer=_viewer(colleague), author=colleague, question_id=question.pk, text="Ответ")
+        services.answer_create(
+            viewer=Viewer.of_staff(colleague), author=colleague, question_id=question.pk, text="Ответ"
+        )
     assert not Answer.objects.exists()
-    AnswerFactory(question=question)

@@ -1,5 +1,6 @@
 """`short_date`: the day without its year while it is in the current academic year,
-with it otherwise (apps.core.dates.short_date), for every page that shows short dates."""
+with it otherwise (apps.core.dates.short_date), for every page that shows short dates;
+`academic_year`: a year as its academic year, "2025/2026"."""
 
 from django import template
 
@@ -15,4 +16,13 @@ def short_date(value, fmt="d.m"):
     try:
         return dates.short_date(value, fmt)
     except AttributeError:  # not a date (an empty value of a template, say), as Django's `date` filter
+        return ""
+
+
+@register.filter
+def academic_year(value):
+    """`{{ programme.year|academic_year }}`: "2025/2026" (apps.core.dates.academic_year_span)."""
+    try:
+        return dates.academic_year_span(int(value))
+    except (TypeError, ValueError):
         return ""

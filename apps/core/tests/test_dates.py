@@ -10,6 +10,8 @@ from apps.core.dates import (
     academic_year_bounds,
     academic_year_of,
     add_months,
+    eve_candidate_days,
+    is_eve,
     school_today,
     short_date,
     short_dates,
@@ -34,6 +36,18 @@ def test_the_school_s_today_is_its_own_date_at_a_given_moment(db):
     moment = datetime.datetime(2026, 12, 1, 23, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Kaliningrad"))
     assert school_today(kaliningrad, moment) == datetime.date(2026, 12, 1)
     assert school_today(vladivostok, moment) == datetime.date(2026, 12, 2)
+
+
+def test_the_eve_is_the_day_before_by_each_school_s_own_date(db):
+    vladivostok = SchoolFactory(time_zone="Asia/Vladivostok")
+    kaliningrad = SchoolFactory(time_zone="Europe/Kaliningrad")
+    moment = datetime.datetime(2026, 12, 1, 23, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Kaliningrad"))
+    # In Vladivostok it is already 2 December: its tomorrow is the 3rd.
+    assert is_eve(kaliningrad, datetime.date(2026, 12, 2), moment)
+    assert is_eve(vladivostok, datetime.date(2026, 12, 3), moment)
+    assert not is_eve(vladivostok, datetime.date(2026, 12, 2), moment)
+    # Both tomorrows are among the days a sweep looks up.
+    assert {datetime.date(2026, 12, 2), datetime.date(2026, 12, 3)} <= set(eve_candidate_days(moment))
 
 
 def test_months_are_clamped_to_the_end_of_a_shorter_month():
@@ -113,3 +127,11 @@ def test_a_short_date_worked_out_once_is_the_same_in_each_zone_and_language():
                     assert short_date(moment, "D d.m H:i", today=datetime.date(2026, 1, 1)) == expected
                     shown.add(expected)
     assert len(shown) == 4
+
+
+def test_a_format_that_already_has_the_year_keeps_it_once():
+    today = datetime.date(2027, 3, 1)
+    last_year = datetime.date(2025, 12, 8)
+    assert short_date(last_year, "d.m.Y", today=today) == "08.12.2025"
+    assert short_dates("d.m.Y", today=today)(last_year) == "08.12.2025"
+    assert short_date(datetime.date(2026, 12, 8), "d.m.Y", today=today) == "08.12.2026"

@@ -16,6 +16,7 @@ from apps.associations.models import Meeting, MeetingAttendance
 from apps.associations.tests.factories import YearPlanFactory
 from apps.community.models import Answer, Material, MaterialComment, MaterialVersion
 from apps.community.tests.factories import AnswerFactory, MaterialCommentFactory, MaterialFactory, QuestionFactory
+from apps.core.shares import disclosure_note
 from apps.core.tenancy import Circle
 from apps.dashboards import aggregates, selectors
 from apps.dashboards.models import ReportExport, YearSummary
@@ -227,6 +228,8 @@ def test_the_summary_xlsx_counts_the_community_for_the_school(school, community,
     book = load_workbook(io.BytesIO(response.content))
     community_sheet = book.worksheets[-1]
     rows = list(community_sheet.iter_rows(values_only=True))
+    # The headers are whole Russian phrases.
+    assert rows[0][1:3] == (f"{academic_year(YEAR).label}: человек", "записей")
     assert rows[1][1:3] == (2, 3)  # shared: people, items
     names = " ".join(str(cell) for row in rows for cell in row if cell is not None)
     for person in ("Ann", "Bob", "Cat", "Dan"):
@@ -256,6 +259,9 @@ def network(school, community):
     school.save()
     community["other"].network = net
     community["other"].save()
+    # Olga's two colleagues, who wrote nothing: her school's counts are a group of three's.
+    for name in ("Pia", "Raya"):
+        StaffMemberFactory(school=community["other"], last_name=name, hired_on=D(2015, 8, 30))
     coordinator = UserFactory()
     net.coordinators.add(coordinator)
     return {"network": net, "coordinator": coordinator}
@@ -280,6 +286,43 @@ def test_the_network_page_counts_the_community_per_school(school, community, net
     sheet = load_workbook(io.BytesIO(response.content))["Сетевое сообщество"]
     rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
     assert rows[school.short_name][1:] == (2, 1, 2, 3, 1, 2, 1, 1)
+
+
+def test_a_small_group_s_community_counts_are_not_shown(school, community, administrator):
+    # Association X is Ann and Bob: «1 · 2» would be what Ann shared (and Bob's comments).
+    params = {"year": YEAR, "association": community["x"].pk}
+    client = client_for(administrator)
+    body = client.get(reverse("dashboards:participation"), params).content.decode()
+    for form in COUNT_ONLY:
+        assert f'data-testid="community-{form}">—<' in body
+    assert disclosure_note() in body
+    # The forms of participation stay: they are what the per-teacher table shows the administration.
+    assert 'data-testid="count-in_network_events">2 · 100 %' in body
+
+    response = client.get(reverse("dashboards:participation_xlsx"), params)
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[-1].iter_rows(values_only=True))
+    assert [row[1:] for row in rows[1:4]] == [("—", "—", "—", "—")] * 3
+    assert "3" in rows[-1][0]  # the rule, under the table
+
+    # The whole school (four people) shows its counts.
+    body = client.get(reverse("dashboards:participation"), {"year": YEAR}).content.decode()
+    assert 'data-testid="community-shared_materials">2 · 3<' in body
+
+
+def test_the_network_page_hides_a_small_association_s_community_counts(school, community, network):
+    summaries_refresh(now=at(D(2026, 11, 23)))
+    url = reverse("dashboards:network", kwargs={"network_id": network["network"].pk})
+    params = {"year": YEAR, "association_name": community["y"].name}
+    client = client_for(network["coordinator"])
+    body = client.get(url, params).content.decode()
+    # Association Y is Cat and Dan: Dan's one answer and Cat's one version stay theirs.
+    for form in COUNT_ONLY:
+        assert f'data-testid="{form}-{school.pk}">—<' in body
+    assert f'data-testid="in_association_meetings-{school.pk}">1<' in body
+    response = client.get(reverse("dashboards:network_xlsx", kwargs={"network_id": network["network"].pk}), params)
+    sheet = load_workbook(io.BytesIO(response.content))["Сетевое сообщество"]
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
+    assert rows[school.short_name][1:] == (0, 1, "—", "—", "—", "—", "—", "—")
 
 
 def _grow(school, n, association):

@@ -144,6 +144,19 @@ def test_a_responsible_persons_card_is_of_their_sides_school():
         services.responsible_add(programme=programme, staff=StaffMemberFactory(), side=Responsible.Side.LEADER)
 
 
+def test_a_second_programme_of_the_year_and_a_person_twice_responsible_show_on_their_fields():
+    leader, supported = leader_and_supported()
+    programme = _create(leader, supported)
+    with pytest.raises(ValidationError) as error:
+        _create(leader, supported, title="Ещё одна")
+    assert "supported_school" in error.value.error_dict
+    person = StaffMemberFactory(school=leader)
+    services.responsible_add(programme=programme, staff=person, side=Responsible.Side.LEADER)
+    with pytest.raises(ValidationError) as error:
+        services.responsible_add(programme=programme, staff=person, side=Responsible.Side.LEADER, role="Второй раз")
+    assert "staff" in error.value.error_dict
+
+
 def test_a_milestone_is_answered_for_by_a_person_of_the_two_schools():
     programme = ProgrammeFactory()
     due_on = school_today(programme.leader_school) + datetime.timedelta(days=20)

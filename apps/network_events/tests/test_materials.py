@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.community.tests.factories import MaterialFactory
-from apps.core.tenancy import Circle
+from apps.core.tenancy import Circle, Viewer
 from apps.network_events import services
 from apps.network_events.models import Event, EventMaterial
 from apps.network_events.selectors import event_materials
@@ -126,7 +126,7 @@ def test_the_event_page_reads_the_same_queries_whatever_the_materials(main_schoo
         return len(captured)
 
     assert count(2) == count(15)
-    assert len(event_materials(event=event, viewer=services.staff_viewer(viewer))) == 17
+    assert len(event_materials(event=event, viewer=Viewer.of_staff(viewer))) == 17
 
 
 def test_materials_are_attached_once_the_event_is_held(main_school, organiser):

@@ -6,8 +6,7 @@ import datetime
 from django.urls import reverse
 
 from apps.community.tests.factories import MaterialFactory
-from apps.core.tenancy import Circle
-from apps.network_events import services
+from apps.core.tenancy import Circle, Viewer
 from apps.network_events.models import Event
 from apps.network_events.selectors import calendar_page_events, event_detail
 from apps.staff.tests.factories import StaffMemberFactory
@@ -25,7 +24,7 @@ def test_the_event_comes_with_its_leads_in_one_query(main_school, partner_school
     ]
     event = EventFactory(school=main_school, circle="network", created_by=organiser, leads=leads)
     with django_assert_num_queries(1):
-        found = event_detail(viewer=services.staff_viewer(organiser), pk=event.pk)
+        found = event_detail(viewer=Viewer.of_staff(organiser), pk=event.pk)
         names = [lead.last_name for lead in found.leads.all()]
         school_ids = [lead.school_id for lead in found.leads.all()]
     assert names == ["Андреева", "Яковлева"]
@@ -35,7 +34,7 @@ def test_the_event_comes_with_its_leads_in_one_query(main_school, partner_school
 def test_an_event_without_leads_has_none(main_school):
     organiser = person(main_school)
     event = EventFactory(school=main_school, created_by=organiser)
-    assert list(event_detail(viewer=services.staff_viewer(organiser), pk=event.pk).leads.all()) == []
+    assert list(event_detail(viewer=Viewer.of_staff(organiser), pk=event.pk).leads.all()) == []
 
 
 def test_two_schools_people_asked_in_turn_get_their_own_calendar_events(main_school, partner_school):
@@ -46,7 +45,7 @@ def test_two_schools_people_asked_in_turn_get_their_own_calendar_events(main_sch
     RegistrationFactory(event=registered, staff=mine)
     start = my_event.starts_at - datetime.timedelta(days=30)
     end = my_event.starts_at + datetime.timedelta(days=30)
-    my_view, their_view = services.staff_viewer(mine), services.staff_viewer(theirs)
+    my_view, their_view = Viewer.of_staff(mine), Viewer.of_staff(theirs)
     for _ in range(2):
         assert {e.pk for e in calendar_page_events(viewer=my_view, staff_ids=[mine.pk], start=start, end=end)} == {
             my_event.pk,

@@ -13,6 +13,7 @@ from apps.accounts.models import Membership
 from apps.accounts.tests.factories import SchoolFactory
 from apps.audit.models import AuditEvent
 from apps.calendar.ical import calendar_feed_get_or_create
+from apps.core.tenancy import Viewer
 from apps.core.todos import todo_count, todo_items, todo_scope
 from apps.network_events import services
 from apps.network_events.models import Event, Registration
@@ -114,7 +115,7 @@ def test_a_bad_form_keeps_what_was_typed(main_school):
 
 def test_the_list_is_one_query_at_any_size(main_school, partner_school, django_assert_num_queries):
     me = person(main_school)
-    viewer = services.staff_viewer(me)
+    viewer = Viewer.of_staff(me)
 
     def make(n):
         for _ in range(n):
@@ -172,7 +173,7 @@ def test_todos_calendar_and_export(main_school, partner_school):
 def test_a_school_outside_the_network_sees_no_network_event(main_school):
     EventFactory(school=main_school, circle="network")
     lone = SchoolFactory(network=None)
-    viewer = services.staff_viewer(person(lone))
+    viewer = Viewer.of_staff(person(lone))
     assert list(events_page(viewer=viewer, when="upcoming")) == []
 
 

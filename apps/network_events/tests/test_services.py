@@ -26,7 +26,7 @@ REGISTERED, WAITLISTED, CANCELLED = (
 
 
 def _viewer(staff):
-    return services.staff_viewer(staff)
+    return Viewer.of_staff(staff)
 
 
 def _create(school, organiser, **fields):

@@ -1160,11 +1160,12 @@ class Command(BaseCommand):
                        'Как ' || title || '?', body,
                        (SELECT id FROM bench_subject b WHERE b.school_id = a.school_id
                         AND b.k = 1 + (r_subject * 1000)::int %% b.size),
-                       CASE WHEN circle <> 'draft' THEN at END, at
+                       at, at
                 FROM (
                     SELECT g, 1 + floor(random() * %(authors)s)::int AS n, random() AS r_subject,
                            %(now)s::timestamptz - random() * interval '1095 days' AS at,
-                           random() AS r_circle,
+                           -- a question is never a draft: the shared circles in the materials' proportions
+                           {CIRCLE_DRAFT_UNTIL} + random() * (1 - {CIRCLE_DRAFT_UNTIL}) AS r_circle,
                            {text.format(n=2, g="g")} AS title, {text.format(n=12, g="g")} AS body
                     FROM generate_series(1, %(count)s) g
                 ) x CROSS JOIN LATERAL (SELECT {shared} AS circle) c JOIN bench_author a ON a.n = x.n
