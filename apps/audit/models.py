@@ -37,6 +37,8 @@ class AuditEvent(models.Model):
         GROUP_MEMBERSHIP_CHANGED = "group_membership_changed", _("pair or triad membership changed")
         TEAM_MEMBERSHIP_CHANGED = "team_membership_changed", _("task team membership changed")
         PROBLEM_DAY_STAGE_CHANGED = "problem_day_stage_changed", _("problem-theme day stage changed")
+        RATING_PERIOD_APPROVED = "rating_period_approved", _("collective-work rating approved")
+        RATING_PERIOD_REOPENED = "rating_period_reopened", _("collective-work rating reopened")
         SIGN_IN_SUCCEEDED = "sign_in_succeeded", _("signed in")
         SIGN_IN_FAILED = "sign_in_failed", _("sign-in failed")
         SIGN_OUT = "sign_out", _("signed out")

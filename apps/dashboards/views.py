@@ -14,6 +14,7 @@ from apps.core.dates import school_today
 from apps.core.prepared import Param, prepared_query
 from apps.core.shares import disclosure_note
 from apps.core.tenancy import network_view, school_view
+from apps.ratings.selectors import school_totals_by_criterion
 from apps.staff.models import StaffMember
 
 from . import selectors, xlsx
@@ -178,6 +179,8 @@ def participation(request):
     context["summary_rows"] = _participation_summary_rows(lines)
     if "matrix" in context:
         context["matrix_rows"] = _participation_matrix_rows(context["matrix"])
+    # The collective-work rating's latest approved totals by criterion (no person's figure).
+    context["rating_totals"] = school_totals_by_criterion(school=request.school)
     return render(request, "dashboards/participation.html", context)
 
 

@@ -31,6 +31,8 @@ EXPORTS = {
     "mentoring:feed": {},
     "audit:event_export": {},
     "network_events:attendees_xlsx": {},
+    "ratings:protocol_xlsx": {},
+    "ratings:protocol_pdf": {},
 }
 
 

@@ -340,7 +340,8 @@ def _grow(school, n, association):
 @pytest.mark.parametrize(
     "name,role,expected",
     [
-        ("dashboards:participation", Role.ADMINISTRATOR, 7),
+        # One more than before: the collective-work rating's totals by criterion (one query).
+        ("dashboards:participation", Role.ADMINISTRATOR, 8),
         ("dashboards:participation_xlsx", Role.ADMINISTRATOR, 5),
         ("dashboards:my_participation", Role.TEACHER, 6),
     ],

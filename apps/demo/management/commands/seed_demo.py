@@ -24,6 +24,7 @@ from apps.demo import network_events as network_events_demo
 from apps.demo import notifications as notifications_demo
 from apps.demo import partners as partners_demo
 from apps.demo import problemdays as problemdays_demo
+from apps.demo import ratings as ratings_demo
 from apps.demo import recognition as recognition_demo
 from apps.demo import staff as staff_demo
 from apps.demo import surveys as surveys_demo
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             dashboards_demo.seed_dashboards(schools=schools, today=today)
             surveys_demo.seed_surveys(schools=schools, users=users, today=today)
             recognition_demo.seed_recognition(schools=schools, today=today)
+            ratings_demo.seed_ratings(schools=schools, users=users, today=today)  # after the records it counts
         return users, created
 
     @transaction.atomic

@@ -1,0 +1,176 @@
+"""Reads of the collective-work rating, each a fixed number of queries whatever the
+school's size. Sheets come by name, never by points: nothing here ranks people."""
+
+import dataclasses
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Subquery, Sum
+
+from apps.accounts.capabilities import roles_with
+from apps.accounts.models import Membership
+from apps.core.indicators import INDICATORS
+
+from .models import (
+    CommissionMember,
+    Criterion,
+    EvidenceItem,
+    ManualEntry,
+    PeriodCriterion,
+    RatingPeriod,
+    Remark,
+    Sheet,
+    SheetLine,
+)
+from .points import ZERO
+
+
+def criteria_of_school(*, school):
+    return list(Criterion.objects.filter(school=school).order_by("position", "pk"))
+
+
+def indicator_choices():
+    """(key, label) of the catalogue, in its order."""
+    return [(indicator.key, str(indicator.label)) for indicator in INDICATORS.ordered()]
+
+
+def commission_of_school(*, school):
+    """The named members (with their cards) and the accounts on it by capability."""
+    members = list(CommissionMember.objects.filter(school=school).select_related("staff"))
+    managers = list(
+        Membership.objects.filter(school=school, roles__overlap=roles_with("ratings.manage"), user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return {"members": members, "managers": [m.user for m in managers]}
+
+
+def periods_of_school(*, school):
+    """The school's periods, newest first, with their counts of sheets and open remarks."""
+    return list(
+        RatingPeriod.objects.filter(school=school).annotate(
+            sheet_count=Count("sheets", distinct=True),
+            remarks_open=Count("remarks", filter=Q(remarks__answered_at__isnull=True), distinct=True),
+        )
+    )
+
+
+@dataclasses.dataclass
+class ProtocolRow:
+    sheet_id: int
+    staff_id: int
+    name: str
+    points: list  # one Decimal per criterion, in the criteria's order
+    total: Decimal
+
+
+@dataclasses.dataclass
+class Protocol:
+    """The table of teachers × criteria of a period, by name: the commission's document,
+    drawn the same on the period page, in the XLSX and in the PDF."""
+
+    period: RatingPeriod
+    criteria: list
+    rows: list
+    totals: list  # per criterion
+    total: Decimal
+
+    @property
+    def commission(self):
+        return [name for name in self.period.commission_names.splitlines() if name.strip()]
+
+
+def protocol(*, period):
+    """Three queries: the criteria copies, the sheets, their lines."""
+    criteria = list(PeriodCriterion.objects.filter(period=period).order_by("position", "pk"))
+    sheets = list(Sheet.objects.filter(period=period).order_by("staff_name", "pk"))
+    points = {
+        (sheet_id, criterion_id): value
+        for sheet_id, criterion_id, value in SheetLine.objects.filter(period=period).values_list(
+            "sheet_id", "criterion_id", "points"
+        )
+    }
+    rows = [
+        ProtocolRow(
+            sheet_id=sheet.pk,
+            staff_id=sheet.staff_id,
+            name=sheet.staff_name,
+            points=[points.get((sheet.pk, c.pk), ZERO) for c in criteria],
+            total=sheet.total,
+        )
+        for sheet in sheets
+    ]
+    totals = [sum((row.points[i] for row in rows), ZERO) for i in range(len(criteria))]
+    return Protocol(period=period, criteria=criteria, rows=rows, totals=totals, total=sum(totals, ZERO))
+
+
+def period_remarks(*, period):
+    return list(Remark.objects.filter(period=period).select_related("sheet").order_by("answered_at", "filed_at", "pk"))
+
+
+def period_manual_entries(*, period):
+    return list(ManualEntry.objects.filter(period=period).select_related("criterion", "staff").order_by("on", "pk"))
+
+
+def sheet_for_page(*, school, pk):
+    return Sheet.objects.for_school(school).select_related("period", "staff").filter(pk=pk).first()
+
+
+def sheet_detail(*, sheet):
+    """The sheet's lines with their criteria and evidence, and its remarks: three queries."""
+    lines = list(
+        sheet.lines.select_related("criterion")
+        .prefetch_related(Prefetch("evidence", queryset=EvidenceItem.objects.order_by("on", "pk")))
+        .order_by("criterion__position", "criterion_id")
+    )
+    remarks = list(sheet.remarks.order_by("filed_at", "pk"))
+    return {"lines": lines, "remarks": remarks}
+
+
+def sheets_of_person(*, staff):
+    """One's own sheets, newest period first, with the period (one query)."""
+    if staff is None:
+        return []
+    return list(
+        Sheet.objects.filter(staff=staff)
+        .select_related("period")
+        .annotate(remark_count=Count("remarks"))
+        .order_by("-period__starts_on", "period__kind", "pk")
+    )
+
+
+@dataclasses.dataclass
+class CriterionTotal:
+    title: str
+    people: int  # how many earned points by it
+    points: Decimal
+
+
+def school_totals_by_criterion(*, school):
+    """The latest approved period's totals by criterion, for the participation dashboard:
+    how many people earned points by each criterion, and the points, never a person's
+    figure. One query; None when no period is approved."""
+    latest = (
+        RatingPeriod.objects.filter(school=school, status=RatingPeriod.Status.APPROVED)
+        .order_by("-ends_on", "-pk")
+        .values("pk")[:1]
+    )
+    rows = list(
+        PeriodCriterion.objects.filter(period=Subquery(latest))
+        .values("pk", "title", "position", "period__kind", "period__starts_on", "period__ends_on")
+        .annotate(
+            people=Count("lines", filter=Q(lines__points__gt=0)),
+            points=Sum("lines__points"),
+        )
+        .order_by("position", "pk")
+    )
+    if not rows:
+        return None
+    first = rows[0]
+    period = RatingPeriod(
+        kind=first["period__kind"], starts_on=first["period__starts_on"], ends_on=first["period__ends_on"]
+    )
+    return {
+        "period": period,
+        "criteria": [CriterionTotal(row["title"], row["people"], row["points"] or ZERO) for row in rows],
+        "total": sum((row["points"] or ZERO for row in rows), ZERO),
+    }

@@ -1,0 +1,360 @@
+"""The rating's rules: the points rule, computing sheets traced to evidence, the periods'
+boundaries, remarks until the commission's date, approval that locks (in the services and
+in the database), reopening that is audited, and each notification exactly once."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.utils import DatabaseError
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import MembershipFactory
+from apps.audit.models import AuditEvent
+from apps.notifications.models import Notification
+from apps.ratings import services
+from apps.ratings.models import EvidenceItem, RatingPeriod, Remark, Sheet, SheetLine
+from apps.ratings.points import line_points, number, rounded
+from apps.ratings.selectors import protocol
+from apps.ratings.tests.factories import (
+    CommissionMemberFactory,
+    CriterionFactory,
+    ManualEntryFactory,
+    PeriodFactory,
+    StubIndicator,
+    computed_period,
+    evidence,
+)
+from apps.staff.tests.factories import StaffMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _card(school, user=None, **fields):
+    if user is None:
+        user = MembershipFactory(school=school, roles=[Role.TEACHER]).user
+    return StaffMemberFactory(school=school, user=user, **fields)
+
+
+# The one rule --------------------------------------------------------------------------------
+
+
+def test_points_are_units_times_points_per_unit_capped_and_rounded_once_half_up():
+    assert line_points(units=Decimal("3"), points_per_unit=Decimal("2.5")) == Decimal("7.50")
+    assert line_points(units=Decimal("3"), points_per_unit=Decimal("2.5"), cap=Decimal("6")) == Decimal("6.00")
+    assert line_points(units=Decimal("0.33"), points_per_unit=Decimal("1.5")) == Decimal("0.50")  # 0.495 → 0.50
+    assert line_points(units=Decimal("0"), points_per_unit=Decimal("4"), cap=Decimal("1")) == Decimal("0.00")
+    assert rounded(Decimal("1.005")) == Decimal("1.01")
+    assert [number(v) for v in ("12.00", "2.50", "0.75", "0")] == ["12", "2,5", "0,75", "0"]
+
+
+# Computing ------------------------------------------------------------------------------------
+
+
+def test_a_sheet_per_teacher_with_a_line_per_criterion_each_point_traced_to_its_evidence(school):
+    anna, boris = _card(school, last_name="Андреева"), _card(school, last_name="Борисов")
+    _card(school, last_name="Уволенная", is_active=False, left_on=datetime.date(2013, 1, 1))
+    period = PeriodFactory(school=school)
+    day = period.starts_on + datetime.timedelta(days=3)
+    found = [evidence(anna, day), evidence(anna, day, label="Мастер-класс"), evidence(boris, day)]
+    found.append(evidence(anna, period.starts_on - datetime.timedelta(days=1)))  # before the period
+    with StubIndicator(evidence=found) as indicator:
+        seminars = CriterionFactory(school=school, indicator_key=indicator.key, points_per_unit=3, cap=5)
+        manual = CriterionFactory(school=school, title="Наставничество вне пар", points_per_unit=Decimal("1.5"))
+        ManualEntryFactory(period=period, criterion=manual, staff=boris, units=Decimal("2"), note="Вела кружок")
+        CriterionFactory(school=school, title="Отключённый", is_active=False)
+
+        assert services.period_compute(period=period) == 2
+    assert indicator.calls == [(school.pk, period.starts_on, period.ends_on)]
+    sheets = {s.staff_id: s for s in Sheet.objects.filter(period=period)}
+    assert set(sheets) == {anna.pk, boris.pk}
+    lines = {
+        (line.sheet.staff_id, line.criterion.criterion_id): line for line in SheetLine.objects.filter(period=period)
+    }
+    assert len(lines) == 4
+    assert (lines[anna.pk, seminars.pk].units, lines[anna.pk, seminars.pk].points) == (Decimal("2"), Decimal("5"))
+    assert lines[boris.pk, seminars.pk].points == Decimal("3")
+    assert lines[boris.pk, manual.pk].points == Decimal("3")
+    assert lines[anna.pk, manual.pk].points == 0
+    assert sheets[anna.pk].total == Decimal("5") and sheets[boris.pk].total == Decimal("6")
+    traced = EvidenceItem.objects.filter(line=lines[anna.pk, seminars.pk]).order_by("label")
+    assert [(e.label, e.on, e.url) for e in traced] == [
+        ("Мастер-класс", day, "/events/1/"),
+        ("Семинар «Смысловое чтение»", day, "/events/1/"),
+    ]
+    assert EvidenceItem.objects.get(line=lines[boris.pk, manual.pk]).label == "Вела кружок"
+
+
+def test_computing_again_gives_the_same_sheets_and_picks_up_new_records(school):
+    anna = _card(school)
+    period = PeriodFactory(school=school)
+    day = period.starts_on
+    found = [evidence(anna, day)]
+    with StubIndicator(evidence=found) as indicator:
+        CriterionFactory(school=school, indicator_key=indicator.key, points_per_unit=2)
+        services.period_compute(period=period)
+        first = list(Sheet.objects.filter(period=period).values_list("pk", "staff_id", "total"))
+        services.period_compute(period=period)
+        assert list(Sheet.objects.filter(period=period).values_list("pk", "staff_id", "total")) == first
+        assert SheetLine.objects.filter(period=period).count() == 1
+        assert EvidenceItem.objects.filter(period=period).count() == 1
+        indicator.evidence.append(evidence(anna, day, label="Ещё один семинар"))
+        services.period_compute(period=period)
+    assert Sheet.objects.get(period=period).total == Decimal("4")
+    assert EvidenceItem.objects.filter(period=period).count() == 2
+
+
+def test_computing_needs_criteria(school):
+    with pytest.raises(ValidationError) as error:
+        services.period_compute(period=PeriodFactory(school=school))
+    assert error.value.code == "no_criteria"
+
+
+# Periods ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind,starts_on,ends_on",
+    [
+        ("month", datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)),
+        ("quarter", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)),
+        ("half_year", datetime.date(2026, 7, 1), datetime.date(2026, 12, 31)),
+    ],
+)
+def test_a_period_runs_over_whole_calendar_months(school, kind, starts_on, ends_on):
+    period = services.period_create(school=school, kind=kind, starts_on=starts_on, remarks_until=ends_on)
+    assert (period.starts_on, period.ends_on, period.status) == (starts_on, ends_on, "open")
+
+
+@pytest.mark.parametrize(
+    "kind,starts_on",
+    [
+        ("month", datetime.date(2026, 2, 2)),
+        ("quarter", datetime.date(2026, 2, 1)),
+        ("half_year", datetime.date(2026, 4, 1)),
+    ],
+)
+def test_a_period_with_other_boundaries_is_refused(school, kind, starts_on):
+    with pytest.raises(ValidationError) as error:
+        services.period_create(school=school, kind=kind, starts_on=starts_on, remarks_until=starts_on)
+    assert "starts_on" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PeriodFactory(school=school, kind=kind, starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=40))
+
+
+def test_the_commissions_date_is_within_the_period_or_soon_after(school):
+    start = datetime.date(2026, 10, 1)
+    for remarks_until in (datetime.date(2026, 9, 30), datetime.date(2027, 6, 1)):
+        with pytest.raises(ValidationError) as error:
+            services.period_create(school=school, kind="quarter", starts_on=start, remarks_until=remarks_until)
+        assert "remarks_until" in error.value.message_dict
+    services.period_create(school=school, kind="quarter", starts_on=start, remarks_until=datetime.date(2027, 1, 15))
+    with pytest.raises(ValidationError) as error:
+        services.period_create(school=school, kind="quarter", starts_on=start, remarks_until=datetime.date(2027, 1, 15))
+    assert "starts_on" in error.value.message_dict  # the same period twice
+
+
+# Remarks ----------------------------------------------------------------------------------------
+
+
+def test_a_teacher_files_a_remark_on_their_own_sheet_until_the_commissions_date(school):
+    anna, boris = _card(school), _card(school)
+    period = computed_period(school, [anna, boris])
+    sheet = Sheet.objects.get(period=period, staff=anna)
+    with pytest.raises(ValidationError):
+        services.remark_file(sheet=sheet, author=boris, text="Чужой лист")
+    with pytest.raises(ValidationError) as error:
+        services.remark_file(sheet=sheet, author=anna, text="   ")
+    assert "text" in error.value.message_dict
+    last_day = datetime.datetime.combine(period.remarks_until, datetime.time(23, 0), tzinfo=school.tzinfo)
+    with time_machine.travel(last_day, tick=False):
+        services.remark_file(sheet=sheet, author=anna, text="Не учтён семинар")
+    late = last_day + datetime.timedelta(hours=2)
+    with time_machine.travel(late, tick=False), pytest.raises(ValidationError) as error:
+        services.remark_file(sheet=sheet, author=anna, text="Опоздала")
+    assert error.value.code == "too_late"
+    assert Remark.objects.filter(sheet=sheet).count() == 1
+
+
+# Approval, the lock and reopening -------------------------------------------------------------------
+
+
+def test_approval_needs_computed_sheets_and_every_remark_answered(school, administrator):
+    anna = _card(school)
+    period = PeriodFactory(school=school)
+    CriterionFactory(school=school)
+    with pytest.raises(ValidationError) as error:
+        services.period_approve(period=period, by=administrator)
+    assert error.value.code == "not_computed"
+    services.period_compute(period=period)
+    remark = services.remark_file(sheet=Sheet.objects.get(period=period, staff=anna), author=anna, text="Вопрос")
+    with pytest.raises(ValidationError) as error:
+        services.period_approve(period=period, by=administrator)
+    assert error.value.code == "remarks_unanswered"
+    services.remark_answer(remark=remark, answer="Учтено", by=administrator)
+    services.period_approve(period=period, by=administrator)
+    period.refresh_from_db()
+    assert period.is_approved and period.approved_by == administrator
+    assert AuditEvent.objects.filter(action="rating_period_approved", target_id=str(period.pk)).count() == 1
+
+
+def test_an_approved_period_refuses_every_change_in_the_services(school, administrator):
+    anna = _card(school)
+    criterion = CriterionFactory(school=school)
+    period = computed_period(school, [anna], criterion=criterion)
+    sheet = Sheet.objects.get(period=period, staff=anna)
+    remark = services.remark_file(sheet=sheet, author=anna, text="Вопрос")
+    services.remark_answer(remark=remark, answer="Учтено", by=administrator)
+    services.period_approve(period=period, by=administrator)
+    entry = period.manual_entries.get()
+    attempts = [
+        lambda: services.period_compute(period=period),
+        lambda: services.period_approve(period=period, by=administrator),
+        lambda: services.remark_file(sheet=sheet, author=anna, text="Ещё"),
+        lambda: services.remark_answer(remark=remark, answer="Иначе", by=administrator),
+        lambda: services.manual_entry_add(
+            period=period, criterion=criterion, staff=anna, units=1, on=period.starts_on, note="x", link="https://a.b"
+        ),
+        lambda: services.manual_entry_delete(entry=entry),
+        lambda: services.period_remarks_until_set(period=period, remarks_until=period.ends_on),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError):
+            attempt()
+
+
+def test_the_database_refuses_new_numbers_in_an_approved_period_but_lets_the_name_sweep_through(school, administrator):
+    anna = _card(school, last_name="Андреева")
+    period = computed_period(school, [anna])
+    services.period_approve(period=period, by=administrator)
+    line = SheetLine.objects.get(period=period)
+    for statement in (
+        lambda: SheetLine.objects.filter(pk=line.pk).update(points=Decimal("99")),
+        lambda: Sheet.objects.filter(period=period).update(total=Decimal("99")),
+        lambda: EvidenceItem.objects.filter(period=period).delete(),
+        lambda: RatingPeriod.objects.filter(pk=period.pk).delete(),
+        lambda: RatingPeriod.objects.filter(pk=period.pk).update(ends_on=period.ends_on + datetime.timedelta(days=1)),
+    ):
+        with pytest.raises(DatabaseError, match="approved"), transaction.atomic():
+            statement()
+    # The erasure's name sweep rewrites texts only: that passes.
+    Sheet.objects.filter(period=period).update(staff_name="[удалено 1]")
+    EvidenceItem.objects.filter(period=period).update(label="[удалено 1]")
+    assert Sheet.objects.get(period=period).staff_name == "[удалено 1]"
+
+
+def test_approval_copies_what_the_protocol_prints_so_later_edits_never_change_it(school, administrator):
+    anna = _card(school, last_name="Андреева", first_name="Анна", patronymic="Петровна")
+    member = CommissionMemberFactory(school=school, staff=_card(school, last_name="Членова", first_name="Ольга"))
+    criterion = CriterionFactory(school=school, title="Семинары", points_per_unit=2)
+    period = computed_period(school, [anna], criterion=criterion)
+    services.period_approve(period=period, by=administrator)
+    before = protocol(period=RatingPeriod.objects.get(pk=period.pk))
+
+    services.criterion_save(school=school, criterion=criterion, title="Семинары (новое)", points_per_unit=10)
+    anna.last_name = "Замужняя"
+    anna.save()
+    member.staff.last_name = "Другая"
+    member.staff.save()
+    after = protocol(period=RatingPeriod.objects.get(pk=period.pk))
+    assert [c.title for c in after.criteria] == ["Семинары"]
+    assert [(r.name, r.points, r.total) for r in after.rows] == [(r.name, r.points, r.total) for r in before.rows]
+    assert after.rows[0].name == "Андреева Анна Петровна"
+    assert "Членова Ольга Ивановна" in after.commission
+    assert after.period.school_name == school.name
+
+
+def test_reopening_needs_a_reason_and_writes_the_audit_trail(school, administrator):
+    period = computed_period(school, [_card(school)])
+    services.period_approve(period=period, by=administrator)
+    with pytest.raises(ValidationError) as error:
+        services.period_reopen(period=period, reason="  ")
+    assert "reason" in error.value.message_dict
+    services.period_reopen(period=period, reason="Не учтены итоги сетевого семинара")
+    period.refresh_from_db()
+    assert period.status == "open" and period.approved_at is None
+    event = AuditEvent.objects.get(action="rating_period_reopened", target_id=str(period.pk))
+    assert event.changes["reason"] == "Не учтены итоги сетевого семинара"
+    assert event.changes["status"] == ["approved", "open"]
+    services.period_compute(period=period)  # open again: the sheets can be recomputed
+    with pytest.raises(ValidationError) as error:
+        services.period_reopen(period=period, reason="Снова")
+    assert error.value.code == "not_approved"
+
+
+# Notifications: each exactly once ---------------------------------------------------------------------
+
+
+def test_each_notification_is_sent_exactly_once(school, administrator):
+    anna, boris = _card(school), _card(school)
+    member = CommissionMemberFactory(school=school, staff=_card(school))
+    period = computed_period(school, [anna, boris])
+    services.period_compute(period=period)
+
+    def sent(kind, user=None):
+        rows = Notification.objects.filter(kind=kind)
+        return rows.filter(user=user).count() if user else rows.count()
+
+    assert sent("rating_sheet_ready", anna.user) == 1 and sent("rating_sheet_ready", boris.user) == 1
+    remark = services.remark_file(sheet=Sheet.objects.get(period=period, staff=anna), author=anna, text="Вопрос")
+    assert sent("rating_remark_filed", administrator) == 1 and sent("rating_remark_filed", member.staff.user) == 1
+    assert sent("rating_remark_filed", boris.user) == 0
+    services.remark_answer(remark=remark, answer="Учтено", by=administrator)
+    services.remark_answer(remark=remark, answer="Учтено, исправлено", by=administrator)
+    assert sent("rating_remark_answered") == 1 and sent("rating_remark_answered", anna.user) == 1
+    services.period_approve(period=period, by=administrator)
+    services.period_reopen(period=period, reason="Проверка")
+    services.period_approve(period=period, by=administrator)
+    # Each person with a sheet (anna, boris and the commission's member), once.
+    assert sent("rating_period_approved") == Sheet.objects.filter(period=period).count() == 3
+
+
+# Criteria and the commission ----------------------------------------------------------------------------
+
+
+def test_a_criterion_names_an_indicator_of_the_catalogue_or_none(school):
+    with pytest.raises(ValidationError) as error:
+        services.criterion_save(school=school, indicator_key="no.such", title="", points_per_unit=1)
+    assert "indicator_key" in error.value.message_dict
+    with StubIndicator() as indicator:
+        criterion = services.criterion_save(school=school, indicator_key=indicator.key, title="", points_per_unit=1)
+        assert criterion.title == "Проведённые семинары"
+        with pytest.raises(ValidationError) as error:
+            services.criterion_save(school=school, indicator_key=indicator.key, title="Другое", points_per_unit=1)
+        assert "indicator_key" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.criterion_save(school=school, title="Ноль", points_per_unit=0)
+    assert error.value.message_dict
+
+
+def test_the_commission_names_people_of_the_school_only(school, other_school):
+    with pytest.raises(ValidationError):
+        services.commission_member_add(school=school, staff=StaffMemberFactory(school=other_school))
+    person = StaffMemberFactory(school=school)
+    services.commission_member_add(school=school, staff=person)
+    with pytest.raises(ValidationError) as error:
+        services.commission_member_add(school=school, staff=person)
+    assert "staff" in error.value.message_dict
+
+
+def test_a_manual_entry_needs_a_note_and_evidence_within_the_period(school):
+    anna = _card(school)
+    period = PeriodFactory(school=school)
+    criterion = CriterionFactory(school=school)
+    base = {"period": period, "criterion": criterion, "staff": anna, "units": 1, "on": period.starts_on}
+    for changes, field in (
+        ({"note": " ", "link": "https://a.b"}, "note"),
+        ({"note": "Кружок"}, "link"),
+        ({"note": "Кружок", "link": "https://a.b", "on": period.ends_on + datetime.timedelta(days=1)}, "on"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.manual_entry_add(**{**base, **changes})
+        assert field in error.value.message_dict
+    with StubIndicator() as indicator:
+        catalogue = CriterionFactory(school=school, indicator_key=indicator.key)
+        with pytest.raises(ValidationError) as error:
+            services.manual_entry_add(**{**base, "criterion": catalogue, "note": "x", "link": "https://a.b"})
+        assert "criterion" in error.value.message_dict
