@@ -18,7 +18,7 @@ def leaf_items_html(leaves):
         link = f' · <span class="text-break">{escape(leaf.link_title)}</span>' if leaf.link_title else ""
         author = escape(_("from %(author)s") % {"author": leaf.author})
         items.append(
-            f'<li class="border-start border-3 border-success ps-2 mb-2" data-leaf-item="{leaf.pk}">'
+            f'<li class="bg-body-tertiary rounded p-2 mb-2" data-leaf-item="{leaf.pk}">'
             f'<div class="fw-semibold text-break">{names}</div>'
             f'<div class="text-break">{escape(leaf.text)}</div>'
             f'<div class="small text-body-secondary">{leaf.day:%d.%m.%Y} · {author}{link} · '

@@ -193,7 +193,7 @@ def tree_svg(branches, *, title, new_after=None, element_id="recognition-tree"):
     trunk_top = bands[0][1] - 8 if bands else TOP
     ground_y = height - GROUND / 2
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{element_id}" class="recognition-tree" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{element_id}" class="d-block w-100 h-auto" '
         f'viewBox="0 0 {WIDTH} {_num(height)}" width="100%" role="group" aria-label="{escape(title)}">',
         f'<ellipse cx="{CENTRE}" cy="{_num(ground_y)}" rx="{CENTRE - 20}" ry="18" fill="{GRASS}" aria-hidden="true"/>',
         f'<path d="M{CENTRE - TRUNK_BASE_HALF} {_num(ground_y)}L{CENTRE - TRUNK_TOP_HALF} {_num(trunk_top)}'

@@ -85,7 +85,9 @@ def tree_page(request):
 @functools.lru_cache(maxsize=32)
 def _qr_svg(address, title):
     # The same address for everyone at a school: drawn once per process and language.
-    return segno.make(address, error="m").svg_inline(scale=4, svgclass="qr", lineclass=None, omitsize=True, title=title)
+    return segno.make(address, error="m").svg_inline(
+        scale=4, svgclass="qr d-block w-100 h-auto", lineclass=None, omitsize=True, title=title
+    )
 
 
 @school_view()
