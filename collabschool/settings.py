@@ -463,6 +463,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint tells every step of a PDF at INFO: only its warnings and errors are news.
+        "weasyprint": {"level": "WARNING"},
         # Django's own handlers (a console one when DEBUG is on, mail to ADMINS) would
         # print an error's traceback, PostgreSQL's DETAIL with it, before the redacting
         # console above: its records go to the root's handler only.

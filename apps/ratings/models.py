@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import School
 from apps.core.dates import add_months
@@ -131,7 +132,7 @@ class RatingPeriod(models.Model):
         HALF_YEAR = "half_year", _("half-year")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("rating period", "open")
         APPROVED = "approved", _("approved")
 
     school = models.ForeignKey(School, verbose_name=_("school"), related_name="+", on_delete=models.CASCADE)
