@@ -325,13 +325,15 @@ def sheet_detail(request, pk):
     period = sheet.period
     own = is_own_sheet(request, sheet)
     today = school_today(request.school)
+    detail = selectors.sheet_detail(sheet=sheet)
     return render(
         request,
         "ratings/sheet.html",
         {
             "sheet": sheet,
             "period": period,
-            **selectors.sheet_detail(sheet=sheet),
+            "lines_html": markup.sheet_lines(detail["lines"]),
+            "remarks": detail["remarks"],
             "own": own,
             "commission": is_commission(request),
             "can_remark": own and not period.is_approved and today <= period.remarks_until,

@@ -31,7 +31,10 @@ def _computed(w):
     """An open period with the teacher persona's sheet computed (a manual entry with a file)."""
     _commission(w)
     today = timezone.localdate()
-    starts_on = add_months(today.replace(day=1), -(next(_MONTHS) % 18))
+    # A month the teacher persona worked in (the demo's is hired a year or so ago), so it has a sheet.
+    hired = w.staff_of(T).hired_on or today
+    worked = (today.year - hired.year) * 12 + today.month - hired.month + 1
+    starts_on = add_months(today.replace(day=1), -(next(_MONTHS) % max(1, min(18, worked))))
     kind = RatingPeriod.Kind.MONTH
     period = PeriodFactory(
         school=w.school,
