@@ -43,7 +43,7 @@ def sheet_lines(lines):
         if criterion.cap is not None:
             sum_text += " · " + escape(_("at most %(cap)s") % {"cap": number(criterion.cap)})
         items = []
-        for item in line.evidence.all():
+        for item in line.items:
             label = escape(item.label)
             shown = f'<a href="{escape(item.url)}">{label}</a>' if item.url else label
             items.append(f'<li class="text-break">{item.on:%d.%m.%Y} · {shown} · {number(item.units)}</li>')

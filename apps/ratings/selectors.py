@@ -1,14 +1,16 @@
 """Reads of the collective-work rating, each a fixed number of queries whatever the
 school's size. Sheets come by name, never by points: nothing here ranks people."""
 
+import collections
 import dataclasses
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Q, Subquery, Sum
 
 from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
 from apps.core.indicators import INDICATORS
+from apps.core.prepared import Param, prepared_query
 
 from .models import (
     CommissionMember,
@@ -111,19 +113,45 @@ def period_manual_entries(*, period):
     return list(ManualEntry.objects.filter(period=period).select_related("criterion", "staff").order_by("on", "pk"))
 
 
+@prepared_query
+def _sheet_for_page():
+    return Sheet.objects.filter(school_id=Param("school_id"), pk=Param("pk")).select_related("period", "staff")
+
+
 def sheet_for_page(*, school, pk):
-    return Sheet.objects.for_school(school).select_related("period", "staff").filter(pk=pk).first()
+    """The school's sheet `pk` with its period and card, or None: one prepared query."""
+    return _sheet_for_page.first(school_id=school.pk, pk=pk)
+
+
+@prepared_query
+def _sheet_lines():
+    return (
+        SheetLine.objects.filter(sheet_id=Param("sheet_id"))
+        .select_related("criterion")
+        .order_by("criterion__position", "criterion_id")
+    )
+
+
+@prepared_query
+def _sheet_evidence():
+    return EvidenceItem.objects.filter(line__sheet_id=Param("sheet_id")).order_by("on", "pk")
+
+
+@prepared_query
+def _sheet_remarks():
+    return Remark.objects.filter(sheet_id=Param("sheet_id")).order_by("filed_at", "pk")
 
 
 def sheet_detail(*, sheet):
-    """The sheet's lines with their criteria and evidence, and its remarks: three queries."""
-    lines = list(
-        sheet.lines.select_related("criterion")
-        .prefetch_related(Prefetch("evidence", queryset=EvidenceItem.objects.order_by("on", "pk")))
-        .order_by("criterion__position", "criterion_id")
-    )
-    remarks = list(sheet.remarks.order_by("filed_at", "pk"))
-    return {"lines": lines, "remarks": remarks}
+    """The sheet's lines with their criteria and evidence (`line.items`, oldest first),
+    and its remarks: three prepared queries (the page is opened by every teacher)."""
+    lines = _sheet_lines.rows(sheet_id=sheet.pk)
+    items = collections.defaultdict(list)
+    for item in _sheet_evidence.rows(sheet_id=sheet.pk):
+        items[item.line_id].append(item)
+    for line in lines:
+        line.items = items.get(line.pk, [])
+    return {"lines": lines, "remarks": _sheet_remarks.rows(sheet_id=sheet.pk)}
 
 
 def sheets_of_person(*, staff):
