@@ -81,15 +81,27 @@ class Protocol:
         return [name for name in self.period.commission_names.splitlines() if name.strip()]
 
 
+@prepared_query
+def _period_criteria():
+    return PeriodCriterion.objects.filter(period_id=Param("period_id")).order_by("position", "pk")
+
+
+@prepared_query
+def _period_sheets():
+    return Sheet.objects.filter(period_id=Param("period_id")).order_by("staff_name", "pk")
+
+
+@prepared_query
+def _period_points():
+    return SheetLine.objects.filter(period_id=Param("period_id")).values_list("sheet_id", "criterion_id", "points")
+
+
 def protocol(*, period):
-    """Three queries: the criteria copies, the sheets, their lines."""
-    criteria = list(PeriodCriterion.objects.filter(period=period).order_by("position", "pk"))
-    sheets = list(Sheet.objects.filter(period=period).order_by("staff_name", "pk"))
+    """Three prepared queries: the criteria copies, the sheets, their lines' points."""
+    criteria = _period_criteria.rows(period_id=period.pk)
+    sheets = _period_sheets.rows(period_id=period.pk)
     points = {
-        (sheet_id, criterion_id): value
-        for sheet_id, criterion_id, value in SheetLine.objects.filter(period=period).values_list(
-            "sheet_id", "criterion_id", "points"
-        )
+        (sheet_id, criterion_id): value for sheet_id, criterion_id, value in _period_points.rows(period_id=period.pk)
     }
     rows = [
         ProtocolRow(
@@ -105,12 +117,30 @@ def protocol(*, period):
     return Protocol(period=period, criteria=criteria, rows=rows, totals=totals, total=sum(totals, ZERO))
 
 
+@prepared_query
+def _period_remarks():
+    return (
+        Remark.objects.filter(period_id=Param("period_id"))
+        .select_related("sheet")
+        .order_by("answered_at", "filed_at", "pk")
+    )
+
+
 def period_remarks(*, period):
-    return list(Remark.objects.filter(period=period).select_related("sheet").order_by("answered_at", "filed_at", "pk"))
+    return _period_remarks.rows(period_id=period.pk)
+
+
+@prepared_query
+def _period_manual_entries():
+    return (
+        ManualEntry.objects.filter(period_id=Param("period_id"))
+        .select_related("criterion", "staff")
+        .order_by("on", "pk")
+    )
 
 
 def period_manual_entries(*, period):
-    return list(ManualEntry.objects.filter(period=period).select_related("criterion", "staff").order_by("on", "pk"))
+    return _period_manual_entries.rows(period_id=period.pk)
 
 
 @prepared_query
