@@ -267,7 +267,7 @@ def _age_columns():
     for key, _label, low, high in AGE_BANDS:
         conditions = [f"age >= {int(low)}" if low is not None else "", f"age < {int(high)}" if high is not None else ""]
         where = " AND ".join(condition for condition in conditions if condition)
-        bands.append(f"(SELECT count(*) FROM ages WHERE {where}) AS age_{key}")
+        bands.append(f"(SELECT count(*) FROM ages WHERE {where}) AS age_{key}")  # nosec B608 - constants only
     return ",\n            ".join(bands)
 
 
