@@ -11,6 +11,7 @@ from apps.accounts.capabilities import roles_with
 from apps.accounts.models import Membership
 from apps.core.indicators import INDICATORS
 from apps.core.prepared import Param, prepared_query
+from apps.core.shares import disclosed, disclosure_note
 
 from .models import (
     CommissionMember,
@@ -200,7 +201,7 @@ def sheets_of_person(*, staff):
 class CriterionTotal:
     title: str
     people: int  # how many earned points by it
-    points: Decimal
+    points: Decimal | None  # None («—») when fewer than core.shares.SMALLEST_GROUP earned them
 
 
 def school_totals_by_criterion(*, school):
@@ -227,8 +228,16 @@ def school_totals_by_criterion(*, school):
     period = RatingPeriod(
         kind=first["period__kind"], starts_on=first["period__starts_on"], ends_on=first["period__ends_on"]
     )
+    # One or two people's points would be their own sheet's line: shown as «—», and then the
+    # total too, which would give the hidden figure back by difference.
+    criteria = [
+        CriterionTotal(row["title"], row["people"], disclosed(row["points"] or ZERO, people=row["people"]))
+        for row in rows
+    ]
+    hidden = any(line.points is None for line in criteria)
     return {
         "period": period,
-        "criteria": [CriterionTotal(row["title"], row["people"], row["points"] or ZERO) for row in rows],
-        "total": sum((row["points"] or ZERO for row in rows), ZERO),
+        "criteria": criteria,
+        "total": None if hidden else sum((line.points for line in criteria), ZERO),
+        "note": disclosure_note() if hidden else "",
     }

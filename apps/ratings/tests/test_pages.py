@@ -182,6 +182,17 @@ def test_the_dashboard_shows_the_latest_approved_totals_by_criterion_without_nam
     assert ">13,5<" in section and ">3,76<" in section
 
 
+def test_the_dashboard_hides_a_criterion_s_points_earned_by_fewer_than_three(school, administrator):
+    """Two people's points by a criterion would be their own lines: «—», and the total with them."""
+    _approved_protocol(school, administrator, people=2)
+    page = client_for(administrator).get(reverse("dashboards:participation")).content.decode()
+    section = page[page.index('data-testid="rating-totals"') :].split("</section>", 1)[0]
+    assert "Семинары" in section and "Открытые занятия" in section
+    assert section.count(">—<") == 3  # both criteria and the total
+    assert ">7,5<" not in section and ">1,88<" not in section
+    assert "не показаны" in section or "are not shown" in section
+
+
 # Query counts at two sizes ---------------------------------------------------------------------------
 
 
