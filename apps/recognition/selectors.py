@@ -212,7 +212,19 @@ _LINK_COLUMNS = {
 }
 
 
+def _seen_links(viewer):
+    """Whether the viewer may see the linked material or event itself: a recognition is
+    seen by its school (and network) while the thing may be an association's or a
+    school's own; its title and link go only to those its own circle lets in."""
+    return {
+        "material_seen": Exists(Material.objects.visible_to(viewer).filter(pk=OuterRef("material_id"))),
+        "event_seen": Exists(Event.objects.visible_to(viewer).filter(pk=OuterRef("event_id"))),
+    }
+
+
 def _link_title(kind, row):
+    if kind in ("material", "event") and not row[f"{kind}_seen"]:
+        return ""
     if kind == "visit":
         return f"{row['visit__topic']} ({row['visit__grade']})"
     if kind == "problem_day":
@@ -287,7 +299,7 @@ def _leaf_rows(*, networked):
         .shown()
         .filter(year=Param("year"))
         .order_by("created_at", "pk")
-        .values(*_LEAF_COLUMNS)
+        .values(*_LEAF_COLUMNS, **_seen_links(viewer))
     )
 
 
@@ -331,8 +343,8 @@ def _seen_from(viewer):
 def tree_leaves(*, viewer, school, year):
     """The leaves of a year's tree seen from `school`, oldest first, each naming
     the people who did not hide it. Two prepared queries."""
-    values, shape = _seen_from(viewer)
-    rows = _leaf_rows.rows(shape=shape, year=year, **values)
+    # The whole viewer: the linked materials' and events' own circles ask for the card too.
+    rows = _leaf_rows.rows(shape=viewer.shape(), year=year, **viewer.values())
     people_rows = _people_rows.rows(ids=[r["pk"] for r in rows]) if rows else []
     return _leaves(rows, people_rows, tz=school.tzinfo)
 
@@ -386,15 +398,13 @@ _DETAIL_COLUMNS = (
     "hidden_reason",
     "team_outcome__team_id",
     "network_result__group_id",
-    "event__circle",
-    "material__circle",
 )
 
 
 @prepared_query
 def _detail_row(*, networked):
     viewer = Viewer.params(networked=networked)
-    return Recognition.objects.visible_to(viewer).filter(pk=Param("pk")).values(*_DETAIL_COLUMNS)
+    return Recognition.objects.visible_to(viewer).filter(pk=Param("pk")).values(*_DETAIL_COLUMNS, **_seen_links(viewer))
 
 
 @prepared_query
@@ -409,8 +419,7 @@ def _all_people_rows():
 def recognition_detail(*, viewer, school, pk):
     """One recognition the viewer's school may see (hidden or not: the page decides),
     with all its people, hidden ones marked. None outside. Two prepared queries."""
-    values, shape = _seen_from(viewer)
-    row = _detail_row.first(shape=shape, pk=pk, **values)
+    row = _detail_row.first(shape=viewer.shape(), pk=pk, **viewer.values())
     if row is None:
         return None
     leaf = _leaves([row], _all_people_rows.rows(pk=pk), tz=school.tzinfo)[0]
@@ -428,7 +437,7 @@ def recognition_detail(*, viewer, school, pk):
             **{name: row[f"{name}_id"] for name in LINK_FIELDS},
             "team": row["team_outcome__team_id"],
             "group": row["network_result__group_id"],
-            "event_circle": row["event__circle"],
-            "material_circle": row["material__circle"],
+            "event_seen": row["event_seen"],
+            "material_seen": row["material_seen"],
         },
     )

@@ -241,7 +241,8 @@ def detail(request, pk):
 def _link_url(request, shown, *, is_involved):
     """Where the linked thing opens, for those its own page lets in: a lesson and
     a pair's result for their people (the author and those recognised, here); a
-    team, a day, a seminar or a material of the viewer's own school for its staff."""
+    team or a day of the viewer's own school for its staff; a seminar or a material
+    for those its circle lets in."""
     kind, ids = shown.link_field, shown.link_ids
     if not kind:
         return ""
@@ -254,10 +255,9 @@ def _link_url(request, shown, *, is_involved):
         return reverse("teams:team_detail", args=[ids["team"]])
     if kind == "problem_day" and own:
         return reverse("problemdays:day_detail", args=[ids["problem_day"]])
-    if kind == "event" and (own or ids["event_circle"] == "network"):
+    if kind == "event" and ids["event_seen"]:
         return reverse("network_events:detail", args=[ids["event"]])
-    circle = ids["material_circle"]
-    if kind == "material" and ((own and circle in ("school", "network")) or circle == "network"):
+    if kind == "material" and ids["material_seen"]:
         return reverse("community:material_detail", args=[ids["material"]])
     return ""
 

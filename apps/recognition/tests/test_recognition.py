@@ -457,3 +457,19 @@ def test_nothing_counts_or_ranks_recognitions_per_person(author, colleague):
     assert "Белова" in content
     for ranking in ("Больше всего", "Рейтинг", "most recognised", "badge rounded-pill"):
         assert ranking not in content
+
+
+def test_a_linked_material_s_title_is_shown_only_to_those_its_circle_lets_in(main_school):
+    association = SubjectAssociationFactory(school=main_school)
+    author = person(main_school, last_name="Соколова", association=association)
+    member = person(main_school, last_name="Белова", association=association)
+    outsider = person(main_school, last_name="Гусева")
+    material = MaterialFactory(
+        school=main_school, author=member, circle=Circle.ASSOCIATION, association=association, title="Кейс «Тайный ШМО»"
+    )
+    recognition = _create(author, [member], link_kind="material", link_id=material.pk)
+    for url in (reverse("recognition:tree"), reverse("recognition:detail", args=[recognition.pk])):
+        assert "Тайный ШМО" in client_for(member.user).get(url).content.decode()
+        seen = client_for(outsider.user).get(url).content.decode()
+        assert "Белова" in seen and "Тайный ШМО" not in seen
+        assert reverse("community:material_detail", args=[material.pk]) not in seen
