@@ -24,6 +24,8 @@ def _decimal(label, *, required=True, help_text=""):
         decimal_places=2,
         help_text=help_text,
         localize=True,
+        # A localized number is typed as text: ten digits, the decimal comma and room for spaces.
+        widget=forms.TextInput(attrs={"maxlength": "14", "inputmode": "decimal"}),
     )
 
 
