@@ -24,16 +24,6 @@ from .models import LINK_FIELDS, Recognition, RecognitionRecipient
 LINKABLE_OFFERED = 15
 
 
-def staff_viewer(staff):
-    """What a person sees, from their card (a service's check of the page's rule)."""
-    return Viewer(
-        school_id=staff.school_id,
-        network_id=staff.school.network_id,
-        staff_id=staff.pk,
-        association_ids=(staff.association_id,) if staff.association_id else (),
-    )
-
-
 def network_school_ids(*, school):
     """The school and the schools of its network now."""
     if school.network_id is None:
@@ -98,7 +88,7 @@ def _linkable(kind, viewer):
 
 def linkable(*, kind, author):
     """What `author` may point a recognition at, of one kind (the service's check)."""
-    return _linkable(kind, staff_viewer(author))
+    return _linkable(kind, Viewer.of_staff(author))
 
 
 # What the form shows of each kind, newest first.

@@ -16,7 +16,7 @@ from apps.accounts.tests.factories import MembershipFactory, SchoolFactory, User
 from apps.audit.models import AuditEvent
 from apps.community.tests.factories import MaterialFactory
 from apps.core.dates import academic_year_of, school_today
-from apps.core.tenancy import Circle
+from apps.core.tenancy import Circle, Viewer
 from apps.notifications.models import Notification
 from apps.problemdays.tests.factories import ProblemDayFactory
 from apps.recognition import selectors, services, tree
@@ -206,7 +206,7 @@ def test_a_person_without_a_staff_card_is_told_who_may_recognise(main_school):
 def test_a_person_hides_their_name_and_the_leaf_goes_when_everyone_named_hid_it(author, colleague, main_school):
     other = person(main_school, last_name="Миронова")
     recognition = _create(author, [colleague, other])
-    viewer = selectors.staff_viewer(author)
+    viewer = Viewer.of_staff(author)
     year = recognition.year
 
     services.recognition_hide_self(recognition=recognition, staff=colleague)
@@ -247,7 +247,7 @@ def test_the_administration_hides_with_a_reason_in_the_audit_trail_and_shows_aga
     event = AuditEvent.objects.get(action=AuditEvent.Action.RECOGNITION_HIDDEN)
     assert event.school == main_school and event.target_id == str(recognition.pk)
     assert event.changes == {"reason": "Текст задевает коллегу из другой параллели"}
-    assert selectors.tree_leaves(viewer=selectors.staff_viewer(author), school=main_school, year=recognition.year) == []
+    assert selectors.tree_leaves(viewer=Viewer.of_staff(author), school=main_school, year=recognition.year) == []
     # A colleague no longer finds it; its author and its people see why.
     bystander = person(main_school)
     assert client_for(bystander.user).get(reverse("recognition:detail", args=[recognition.pk])).status_code == 404
@@ -304,7 +304,7 @@ def test_the_tree_by_associations_hangs_a_leaf_on_each_branch_of_its_people(auth
     both = _create(author, [reader, counter])
     alone = _create(author, [loner])
     far = _create(author, [partner_colleague])
-    leaves = selectors.tree_leaves(viewer=selectors.staff_viewer(author), school=main_school, year=both.year)
+    leaves = selectors.tree_leaves(viewer=Viewer.of_staff(author), school=main_school, year=both.year)
     branches = tree.branches_by_associations(selectors.school_associations(school=main_school), networked=True)
     tree.grow(branches, leaves, by="associations", school_id=main_school.pk)
     hung = {b.key: [leaf.pk for leaf in b.leaves] for b in branches}
