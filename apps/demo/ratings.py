@@ -92,7 +92,9 @@ def seed_ratings(*, schools, users, today):
     this_quarter = _quarter_start(today)
     last_start = add_months(this_quarter, -3)
     last_end = this_quarter - datetime.timedelta(days=1)
-    commission_day = min(last_end + datetime.timedelta(days=14), today)
+    # The commission met two weeks after the quarter (yesterday at the latest): approval
+    # comes on its date, once the remarks are in.
+    commission_day = min(last_end + datetime.timedelta(days=14), today - datetime.timedelta(days=1))
     approved = RatingPeriod.objects.create(
         school=school,
         kind=RatingPeriod.Kind.QUARTER,

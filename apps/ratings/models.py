@@ -208,6 +208,16 @@ class RatingPeriod(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
+    def takes_remarks(self, today: datetime.date) -> bool:
+        """Whether a teacher may still file a remark: the period is open and the school's
+        today is not past the commission's date."""
+        return not self.is_approved and today <= self.remarks_until
+
+    def approvable(self, today: datetime.date) -> bool:
+        """The commission approves on its date or later, so that no teacher loses the days
+        left to file a remark."""
+        return not self.is_approved and self.computed_at is not None and today >= self.remarks_until
+
 
 class PeriodCriterion(models.Model):
     """A criterion as it was when the period's sheets were computed: the protocol's column."""

@@ -1,10 +1,9 @@
-"""The approved protocol as PDF, rendered on the server by WeasyPrint from the print
-template in the school's format (templates/ratings/protocol_print.html). No resource
-is fetched: the template carries its own styles and fonts come from the system."""
+"""The approved protocol as PDF in the school's format, from the print template
+(templates/ratings/protocol_print.html, its styles inline)."""
 
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
+
+from apps.core.documents import render_pdf
 
 
 def protocol_context(protocol):
@@ -14,5 +13,4 @@ def protocol_context(protocol):
 
 
 def protocol_pdf(protocol) -> bytes:
-    html = render_to_string("ratings/protocol_print.html", protocol_context(protocol))
-    return HTML(string=html, base_url=None).write_pdf()
+    return render_pdf("ratings/protocol_print.html", protocol_context(protocol))

@@ -378,7 +378,7 @@ def remark_file(*, sheet, author, text, now=None):
     _open(period)
     if author is None or sheet.staff_id != author.pk:
         raise ValidationError(_("A remark is filed on one's own sheet."))
-    if school_today(period.school, now) > period.remarks_until:
+    if not period.takes_remarks(school_today(period.school, now)):
         raise ValidationError(
             _("Remarks were filed until %(date)s.") % {"date": period.remarks_until.strftime("%d.%m.%Y")},
             code="too_late",
@@ -441,6 +441,12 @@ def period_approve(*, period, by, now=None):
     _open(period)
     if period.computed_at is None:
         raise ValidationError(_("Compute the sheets first."), code="not_computed")
+    if not period.approvable(school_today(period.school, now)):
+        raise ValidationError(
+            _("Teachers file remarks until %(date)s: the commission approves on that day or later.")
+            % {"date": period.remarks_until.strftime("%d.%m.%Y")},
+            code="remarks_open",
+        )
     if Remark.objects.filter(period=period, answered_at__isnull=True).exists():
         raise ValidationError(_("Answer every remark before approving."), code="remarks_unanswered")
     sheets = list(Sheet.objects.filter(period=period).select_related("staff"))
@@ -468,7 +474,8 @@ def period_approve(*, period, by, now=None):
                 user=user,
                 school=period.school,
                 kind=Notification.Kind.RATING_PERIOD_APPROVED,
-                key=f"rating_period:{period.pk}",
+                # Once an approval: a period reopened and approved again may have new numbers.
+                key=f"rating_period:{period.pk}:{period.approved_at.isoformat()}",
                 title=_("The collective-work rating for %(period)s is approved") % {"period": period.label},
                 url=reverse("ratings:sheet", kwargs={"pk": sheet.pk}),
             )

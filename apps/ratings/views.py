@@ -173,7 +173,7 @@ def period_detail(request, pk):
             "remarks": selectors.period_remarks(period=period),
             "entries": selectors.period_manual_entries(period=period),
             "dates_form": RemarksUntilForm(initial={"remarks_until": period.remarks_until}),
-            "today": school_today(request.school),
+            "approvable": period.approvable(school_today(request.school)),
         },
     )
 
@@ -336,7 +336,7 @@ def sheet_detail(request, pk):
             "remarks": detail["remarks"],
             "own": own,
             "commission": is_commission(request),
-            "can_remark": own and not period.is_approved and today <= period.remarks_until,
+            "can_remark": own and period.takes_remarks(today),
         },
     )
 
@@ -346,7 +346,7 @@ def remark_new(request, pk):
     sheet = _sheet(request, pk)
     require(is_own_sheet(request, sheet))
     period = sheet.period
-    if period.is_approved or school_today(request.school) > period.remarks_until:
+    if not period.takes_remarks(school_today(request.school)):
         messages.info(request, _("Remarks on this sheet are closed."))
         return redirect("ratings:sheet", pk=sheet.pk)
     form = RemarkForm(request.POST or None)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from apps.core.documents import in_school_format
 from apps.core.spreadsheets import append_row, new_workbook, sheet_title, workbook_bytes
 
 
@@ -15,6 +16,11 @@ def header(protocol):
 
 
 def protocol_xlsx(protocol):
+    with in_school_format():
+        return _protocol_xlsx(protocol)
+
+
+def _protocol_xlsx(protocol):
     period = protocol.period
     workbook = new_workbook()
     sheet = workbook.create_sheet(sheet_title(_("Protocol"), workbook))

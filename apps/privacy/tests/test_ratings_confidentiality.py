@@ -30,6 +30,7 @@ from apps.ratings.tests.factories import (
     ManualEntryFactory,
     PeriodFactory,
     StubIndicator,
+    approve,
     evidence,
     quarter_start,
 )
@@ -115,7 +116,7 @@ def scene(school, other_school):
         old_sheet = Sheet.objects.get(period=approved, staff=staff["teacher"])
         old_remark = services.remark_file(sheet=old_sheet, author=staff["teacher"], text=SECRETS["teacher's remark"])
         services.remark_answer(remark=old_remark, answer=SECRETS["commission's answer"], by=users["administrator"])
-        services.period_approve(period=approved, by=users["administrator"])
+        approve(approved, by=users["administrator"])
 
         period = PeriodFactory(school=school, starts_on=this_quarter)
         services.period_compute(period=period)

@@ -75,6 +75,16 @@ def computed_period(school, people, *, units=Decimal("1"), criterion=None, **per
     return period
 
 
+def on_commission_day(period, hour=12):
+    """A moment of the period's commission's date in the school's zone: approval opens then."""
+    return datetime.datetime.combine(period.remarks_until, datetime.time(hour), tzinfo=period.school.tzinfo)
+
+
+def approve(period, *, by):
+    """The commission approves on its date (the service refuses earlier)."""
+    return services.period_approve(period=period, by=by, now=on_commission_day(period))
+
+
 class StubIndicator:
     """An indicator of the catalogue for a test: `evidence` is what it finds, whatever
     the period; registered on enter and removed on exit."""

@@ -15,7 +15,7 @@ from apps.core.dates import add_months
 from apps.core.tests.world import ANY_MEMBER, C, T
 from apps.ratings import services
 from apps.ratings.models import CommissionMember, RatingPeriod, Sheet, period_end
-from apps.ratings.tests.factories import CriterionFactory, ManualEntryFactory, PeriodFactory
+from apps.ratings.tests.factories import CriterionFactory, ManualEntryFactory, PeriodFactory, approve
 
 COMMISSION = ("ratings.manage", C)
 # Each object of a world gets a month of its own (a period is once per school, kind and start).
@@ -60,7 +60,7 @@ def _sheet(w):
 
 def _approved(w):
     period, _entry = _computed(w)
-    services.period_approve(period=period, by=w.users[C])
+    approve(period, by=w.users[C])
     return {"pk": period.pk}
 
 

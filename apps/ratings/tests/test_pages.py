@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,8 +27,10 @@ from apps.ratings.tests.factories import (
     ManualEntryFactory,
     PeriodFactory,
     StubIndicator,
+    approve,
     computed_period,
     evidence,
+    on_commission_day,
 )
 from apps.staff.tests.factories import StaffMemberFactory
 from conftest import client_for
@@ -73,10 +76,21 @@ def test_the_commission_computes_answers_and_approves_by_form(school, administra
     assert client.post(reverse("ratings:period_compute", args=[period.pk])).status_code == 302
     sheet = Sheet.objects.get(period=period, staff=anna)
     remark = services.remark_file(sheet=sheet, author=anna, text="Вопрос к комиссии")
+    # Before the commission's date teachers may still file remarks: no approval yet.
+    page = client.get(reverse("ratings:period", args=[period.pk])).content.decode()
+    assert 'data-testid="approve-from"' in page and 'data-testid="period-approve"' not in page
     response = client.post(reverse("ratings:period_approve", args=[period.pk]), follow=True)
-    assert "Answer every remark" in response.content.decode() or "Ответьте" in response.content.decode()
-    client.post(reverse("ratings:remark_answer", args=[remark.pk]), {"answer": "Учтём в следующем квартале"})
-    client.post(reverse("ratings:period_approve", args=[period.pk]))
+    assert period.remarks_until.strftime("%d.%m.%Y") in response.content.decode()
+    period.refresh_from_db()
+    assert not period.is_approved
+    with time_machine.travel(on_commission_day(period), tick=False):
+        client = client_for(administrator)  # weeks later: a new session
+        page = client.get(reverse("ratings:period", args=[period.pk])).content.decode()
+        assert 'data-testid="period-approve"' in page
+        response = client.post(reverse("ratings:period_approve", args=[period.pk]), follow=True)
+        assert "Answer every remark" in response.content.decode() or "Ответьте" in response.content.decode()
+        client.post(reverse("ratings:remark_answer", args=[remark.pk]), {"answer": "Учтём в следующем квартале"})
+        client.post(reverse("ratings:period_approve", args=[period.pk]))
     period.refresh_from_db()
     assert period.is_approved
     page = client.get(reverse("ratings:period", args=[period.pk])).content.decode()
@@ -121,7 +135,7 @@ def _approved_protocol(school, administrator, people=3):
         ManualEntryFactory(period=period, criterion=first, staff=card, units=Decimal(index + 1))
         ManualEntryFactory(period=period, criterion=second, staff=card, units=Decimal("0.5") * (index + 1))
     services.period_compute(period=period)
-    services.period_approve(period=period, by=administrator)
+    approve(period, by=administrator)
     period.refresh_from_db()
     return period
 
@@ -160,6 +174,23 @@ def test_the_protocol_pdf_agrees_with_the_xlsx_number_for_number(school, adminis
         pattern = re.escape(label) + r"\s+" + r"\s+".join(re.escape(n) for n in numbers)
         assert re.search(pattern, flat), (label, numbers, flat)
     assert [number(Decimal(str(v))) for v in table[-1][2:]] == ["13,5", "3,76", "17,26"]
+
+
+def test_the_protocol_files_are_in_the_school_s_format_whatever_the_reader_s_language(school, administrator):
+    period = _approved_protocol(school, administrator, people=1)
+    client = client_for(administrator)
+    client.cookies.load({"django_language": "en"})
+    assert "Protocol" in client.get(reverse("ratings:period", args=[period.pk])).content.decode()
+    rows = list(
+        load_workbook(
+            io.BytesIO(client.get(reverse("ratings:protocol_xlsx", args=[period.pk])).content)
+        ).active.iter_rows(values_only=True)
+    )
+    assert ("№", "Педагог") in [row[:2] for row in rows]
+    assert not any(row[:2] == ("No.", "Teacher") for row in rows)
+    text = re.sub(r"\s+", " ", _pdf_text(client.get(reverse("ratings:protocol_pdf", args=[period.pk])).content))
+    assert "Протокол" in text and "Педагог" in text and "Teacher" not in text
+    assert "квартал " + period.starts_on.strftime("%d.%m.%Y") in text  # not «quarter …»
 
 
 def test_protocol_exports_are_written_to_the_audit_trail_and_only_for_an_approved_period(school, administrator):

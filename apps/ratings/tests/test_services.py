@@ -25,8 +25,10 @@ from apps.ratings.tests.factories import (
     ManualEntryFactory,
     PeriodFactory,
     StubIndicator,
+    approve,
     computed_period,
     evidence,
+    on_commission_day,
 )
 from apps.staff.tests.factories import StaffMemberFactory
 
@@ -187,18 +189,34 @@ def test_approval_needs_computed_sheets_and_every_remark_answered(school, admini
     period = PeriodFactory(school=school)
     CriterionFactory(school=school)
     with pytest.raises(ValidationError) as error:
-        services.period_approve(period=period, by=administrator)
+        approve(period, by=administrator)
     assert error.value.code == "not_computed"
     services.period_compute(period=period)
     remark = services.remark_file(sheet=Sheet.objects.get(period=period, staff=anna), author=anna, text="Вопрос")
     with pytest.raises(ValidationError) as error:
-        services.period_approve(period=period, by=administrator)
+        approve(period, by=administrator)
     assert error.value.code == "remarks_unanswered"
     services.remark_answer(remark=remark, answer="Учтено", by=administrator)
-    services.period_approve(period=period, by=administrator)
+    approve(period, by=administrator)
     period.refresh_from_db()
     assert period.is_approved and period.approved_by == administrator
     assert AuditEvent.objects.filter(action="rating_period_approved", target_id=str(period.pk)).count() == 1
+
+
+def test_the_commission_approves_on_its_date_not_before_while_teachers_may_still_file_remarks(school, administrator):
+    anna = _card(school)
+    period = computed_period(school, [anna])
+    day_before = on_commission_day(period, hour=23) - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.period_approve(period=period, by=administrator, now=day_before)
+    assert error.value.code == "remarks_open"
+    period.refresh_from_db()
+    assert not period.is_approved
+    # The school's zone decides the day: 00:30 on the date there is still the day before in UTC.
+    early = datetime.datetime.combine(period.remarks_until, datetime.time(0, 30), tzinfo=school.tzinfo)
+    services.period_approve(period=period, by=administrator, now=early)
+    period.refresh_from_db()
+    assert period.is_approved and period.approved_at == early
 
 
 def test_an_approved_period_refuses_every_change_in_the_services(school, administrator):
@@ -208,11 +226,11 @@ def test_an_approved_period_refuses_every_change_in_the_services(school, adminis
     sheet = Sheet.objects.get(period=period, staff=anna)
     remark = services.remark_file(sheet=sheet, author=anna, text="Вопрос")
     services.remark_answer(remark=remark, answer="Учтено", by=administrator)
-    services.period_approve(period=period, by=administrator)
+    approve(period, by=administrator)
     entry = period.manual_entries.get()
     attempts = [
         lambda: services.period_compute(period=period),
-        lambda: services.period_approve(period=period, by=administrator),
+        lambda: approve(period, by=administrator),
         lambda: services.remark_file(sheet=sheet, author=anna, text="Ещё"),
         lambda: services.remark_answer(remark=remark, answer="Иначе", by=administrator),
         lambda: services.manual_entry_add(
@@ -229,7 +247,7 @@ def test_an_approved_period_refuses_every_change_in_the_services(school, adminis
 def test_the_database_refuses_new_numbers_in_an_approved_period_but_lets_the_name_sweep_through(school, administrator):
     anna = _card(school, last_name="Андреева")
     period = computed_period(school, [anna])
-    services.period_approve(period=period, by=administrator)
+    approve(period, by=administrator)
     line = SheetLine.objects.get(period=period)
     for statement in (
         lambda: SheetLine.objects.filter(pk=line.pk).update(points=Decimal("99")),
@@ -251,7 +269,7 @@ def test_approval_copies_what_the_protocol_prints_so_later_edits_never_change_it
     member = CommissionMemberFactory(school=school, staff=_card(school, last_name="Членова", first_name="Ольга"))
     criterion = CriterionFactory(school=school, title="Семинары", points_per_unit=2)
     period = computed_period(school, [anna], criterion=criterion)
-    services.period_approve(period=period, by=administrator)
+    approve(period, by=administrator)
     before = protocol(period=RatingPeriod.objects.get(pk=period.pk))
 
     services.criterion_save(school=school, criterion=criterion, title="Семинары (новое)", points_per_unit=10)
@@ -269,7 +287,7 @@ def test_approval_copies_what_the_protocol_prints_so_later_edits_never_change_it
 
 def test_reopening_needs_a_reason_and_writes_the_audit_trail(school, administrator):
     period = computed_period(school, [_card(school)])
-    services.period_approve(period=period, by=administrator)
+    approve(period, by=administrator)
     with pytest.raises(ValidationError) as error:
         services.period_reopen(period=period, reason="  ")
     assert "reason" in error.value.message_dict
@@ -305,11 +323,19 @@ def test_each_notification_is_sent_exactly_once(school, administrator):
     services.remark_answer(remark=remark, answer="Учтено", by=administrator)
     services.remark_answer(remark=remark, answer="Учтено, исправлено", by=administrator)
     assert sent("rating_remark_answered") == 1 and sent("rating_remark_answered", anna.user) == 1
-    services.period_approve(period=period, by=administrator)
-    services.period_reopen(period=period, reason="Проверка")
-    services.period_approve(period=period, by=administrator)
-    # Each person with a sheet (anna, boris and the commission's member), once.
+    approve(period, by=administrator)
+
+    def approve_again():
+        services.period_approve(period=period, by=administrator, now=on_commission_day(period, hour=15))
+
+    with pytest.raises(ValidationError):
+        approve_again()
+    # Each person with a sheet (anna, boris and the commission's member), once an approval:
+    # reopened and approved again, the numbers may have changed, so each is told again.
     assert sent("rating_period_approved") == Sheet.objects.filter(period=period).count() == 3
+    services.period_reopen(period=period, reason="Проверка")
+    approve_again()
+    assert sent("rating_period_approved") == 6 and sent("rating_period_approved", anna.user) == 2
 
 
 # Criteria and the commission ----------------------------------------------------------------------------
