@@ -18,6 +18,7 @@ from apps.community.models import Answer, Material, MaterialComment, MaterialVer
 from apps.core.prepared import execute_named
 from apps.core.sql import condition_sql, sql_param
 from apps.core.tenancy import Circle
+from apps.core.tenure import present_during_sql
 from apps.mentoring.models import MentorGroup, MentorGroupMember
 from apps.network_events.models import Event, Registration
 from apps.partners.models import JointActivity
@@ -144,7 +145,7 @@ def category_counts(*, schools, dates, association_id=None, by_association=False
                count(*) FILTER (WHERE a.category IS NULL OR a.category = 'none') AS no_category
         FROM ref
         JOIN {T["staff"]} s
-          ON s.hired_on <= ref.on_date AND (s.left_on IS NULL OR s.left_on > ref.on_date)
+          ON {present_during_sql("s", start="ref.on_date", end="ref.on_date")}
         LEFT JOIN LATERAL (
             SELECT ca.category FROM {T["award"]} ca
             WHERE ca.staff_id = s.id AND ca.awarded_on <= ref.on_date AND ca.valid_until >= ref.on_date
@@ -184,7 +185,7 @@ def category_breakdown(*, school_id, on, association_id=None):
                 WHERE ca.staff_id = s.id AND ca.awarded_on <= %(on)s AND ca.valid_until >= %(on)s
                 ORDER BY ca.awarded_on DESC, ca.id DESC LIMIT 1
             ) a ON true
-            WHERE s.school_id = %(school)s AND s.hired_on <= %(on)s AND (s.left_on IS NULL OR s.left_on > %(on)s)
+            WHERE s.school_id = %(school)s AND {present_during_sql("s", start="%(on)s", end="%(on)s")}
               {_association_filter(association_id)}
         )
         SELECT CASE WHEN GROUPING(association_id) = 0 THEN 'association' ELSE 'band' END AS dimension,
@@ -217,7 +218,7 @@ def _in_network_column(fence):
                 ) OR EXISTS (
                   SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
                   WHERE tm.staff_id = s.id AND t.partner_school_id IS NOT NULL AND {_rule("team_worked")}
-                    AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s) {fence}
+                    AND {present_during_sql("tm", since="joined_on")} {fence}
                 ) OR EXISTS (
                   SELECT 1 FROM {T["achievement"]} ac
                   WHERE ac.staff_id = s.id AND ac.kind = %(network_project)s
@@ -317,7 +318,7 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
               EXISTS (
                 SELECT 1 FROM {T["team_member"]} tm JOIN {T["team"]} t ON t.id = tm.team_id
                 WHERE tm.staff_id = s.id AND {_rule("team_worked")}
-                  AND tm.joined_on <= %(end)s AND (tm.left_on IS NULL OR tm.left_on > %(start)s) {fence}
+                  AND {present_during_sql("tm", since="joined_on")} {fence}
               ) AS in_teams,
               coalesce(sb.observer, false) AS observers,
               coalesce(sb.observed, false) AS observed,
@@ -368,7 +369,7 @@ def _participation_cte(association_id, *, network=True, one_school=False, commun
             LEFT JOIN seen_by sb ON sb.staff_id = s.id
             {"LEFT JOIN wrote_by wb ON wb.staff_id = s.id" if community else ""}
             WHERE s.school_id = ANY(%(schools)s) {_association_filter(association_id)}
-              AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
+              AND {present_during_sql("s")}
               {"AND s.id = %(person)s" if one_person else ""}
         )
     """  # nosec B608 # model table names and constants only
@@ -598,8 +599,8 @@ def _edges_cte(association_id):
             FROM {T["team"]} t
             JOIN {T["team_member"]} m1 ON m1.team_id = t.id JOIN {T["team_member"]} m2 ON m2.team_id = t.id
             WHERE t.school_id = ANY(%(schools)s) AND m1.staff_id < m2.staff_id AND {_rule("team_worked")}
-              AND m1.joined_on <= %(end)s AND (m1.left_on IS NULL OR m1.left_on > %(start)s)
-              AND m2.joined_on <= %(end)s AND (m2.left_on IS NULL OR m2.left_on > %(start)s)
+              AND {present_during_sql("m1", since="joined_on")}
+              AND {present_during_sql("m2", since="joined_on")}
         ),
         edges AS (
             SELECT raw.school_id, least(raw.a, raw.b) AS a, greatest(raw.a, raw.b) AS b,
@@ -612,8 +613,8 @@ def _edges_cte(association_id):
             JOIN {T["staff"]} sb ON sb.id = raw.b AND sb.school_id = raw.school_id
             WHERE raw.a <> raw.b {assoc}
               -- both on the staff of the period, as the page's people are
-              AND sa.hired_on <= %(end)s AND (sa.left_on IS NULL OR sa.left_on > %(start)s)
-              AND sb.hired_on <= %(end)s AND (sb.left_on IS NULL OR sb.left_on > %(start)s)
+              AND {present_during_sql("sa")}
+              AND {present_during_sql("sb")}
             GROUP BY raw.school_id, least(raw.a, raw.b), greatest(raw.a, raw.b)
         )
     """  # nosec B608 # model table names and constants only

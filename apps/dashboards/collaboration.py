@@ -13,7 +13,6 @@ import datetime
 import math
 
 import networkx as nx
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from networkx.utils import reverse_cuthill_mckee_ordering
 
@@ -21,6 +20,7 @@ from apps.core.dates import academic_year_labels, day_bounds
 from apps.core.prepared import Param, prepared_query
 from apps.core.shares import percent
 from apps.core.spreadsheets import add_sheet, new_workbook, workbook_bytes
+from apps.core.tenure import present_during
 from apps.staff.models import StaffMember
 
 from . import aggregates
@@ -258,8 +258,7 @@ def _staff_of_period(*, school, period, association):
 @prepared_query
 def _period_staff(*, by_association):
     """Hired by the period's last day, not gone before its first (as in `aggregates`)."""
-    staff = StaffMember.objects.for_school(Param("school_id")).filter(hired_on__lte=Param("end"))
-    staff = staff.filter(Q(left_on__isnull=True) | Q(left_on__gt=Param("start")))
+    staff = StaffMember.objects.for_school(Param("school_id")).filter(present_during(Param("start"), Param("end")))
     if by_association:
         staff = staff.filter(association_id=Param("association_id"))
     return staff.only("id", "last_name", "first_name", "patronymic").order_by(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.shares import percent
+from apps.core.tenure import present_during_sql
 from apps.partners.models import JointActivity
 from apps.problemdays.models import ProblemDay
 from apps.staff.models import Achievement
@@ -282,7 +283,7 @@ def _activities(*, school_id, start, end, on):
         WITH people AS (
             SELECT s.id, s.birth_date FROM {t["staff"]} s
             WHERE s.school_id = %(school)s
-              AND s.hired_on <= %(end)s AND (s.left_on IS NULL OR s.left_on > %(start)s)
+              AND {present_during_sql("s")}
         ),
         ages AS (
             SELECT date_part('year', age(%(on)s::date, birth_date))::int AS age

@@ -19,7 +19,9 @@ def is_commission(request):
             cached = True
         else:
             staff = getattr(request, "staff", None)
-            cached = staff is not None and CommissionMember.objects.filter(school=request.school, staff=staff).exists()
+            cached = staff is not None and (
+                CommissionMember.objects.filter(school=request.school, staff=staff).serving().exists()
+            )
         request._rating_commission = cached
     return cached
 

@@ -40,6 +40,13 @@ VIOLATION_FIELDS = {
 DECIMAL = {"max_digits": 10, "decimal_places": 2}
 
 
+class CommissionMemberQuerySet(SchoolScopedQuerySet):
+    def serving(self):
+        """The named members who still work at the school: one who left is off the
+        commission (told nothing, printed nowhere) until they come back."""
+        return self.filter(staff__is_active=True)
+
+
 class CommissionMember(models.Model):
     """A member of the school's commission named by the school; the holders of
     `ratings.manage` (the administrators) are on it without a row here."""
@@ -50,7 +57,7 @@ class CommissionMember(models.Model):
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SchoolScopedQuerySet.as_manager()
+    objects = CommissionMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member of the incentive commission")

@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, Subquery, Sum
 
 from apps.accounts.capabilities import roles_with
-from apps.accounts.models import Membership
+from apps.accounts.models import Membership, User
 from apps.core.indicators import INDICATORS
 from apps.core.prepared import Param, prepared_query
 from apps.core.shares import disclosed, disclosure_note
+from apps.staff.models import StaffMember
 
 from .models import (
     CommissionMember,
@@ -36,15 +37,39 @@ def indicator_choices():
     return [(indicator.key, str(indicator.label)) for indicator in INDICATORS.ordered()]
 
 
+def _managers(*, school):
+    """The school's accounts on the commission by capability (`ratings.manage`)."""
+    return Membership.objects.filter(school=school, roles__overlap=roles_with("ratings.manage"), user__is_active=True)
+
+
 def commission_of_school(*, school):
-    """The named members (with their cards) and the accounts on it by capability."""
-    members = list(CommissionMember.objects.filter(school=school).select_related("staff"))
+    """The named members still at the school (with their cards) and the accounts on it
+    by capability: the commission's page."""
+    members = list(CommissionMember.objects.filter(school=school).serving().select_related("staff"))
     managers = list(
-        Membership.objects.filter(school=school, roles__overlap=roles_with("ratings.manage"), user__is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
+        _managers(school=school).select_related("user").order_by("user__last_name", "user__first_name", "pk")
     )
-    return {"members": members, "managers": [m.user for m in managers]}
+    return {"members": members, "managers": [membership.user for membership in managers]}
+
+
+def commission_users(*, school):
+    """The commission's accounts, told of remarks: the holders of `ratings.manage` and the
+    named members still at the school."""
+    managers = _managers(school=school).values("user")
+    named = CommissionMember.objects.filter(school=school).serving().values("staff__user")
+    return list(User.objects.filter(Q(pk__in=managers) | Q(pk__in=named), is_active=True).order_by("pk"))
+
+
+def commission_names(*, school):
+    """The commission's names for the protocol, by surname: a registry card's full name
+    where the account has one in the school, else the account's name."""
+    users = commission_users(school=school)
+    cards = {
+        card.user_id: card.full_name
+        for card in StaffMember.objects.filter(school=school, user__in=users, is_active=True).order_by("pk")
+    }
+    names = {cards.get(user.pk) or user.get_full_name() or user.email for user in users}
+    return sorted(names, key=str.lower)
 
 
 def periods_of_school(*, school):

@@ -14,18 +14,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.accounts.capabilities import roles_with
-from apps.accounts.models import Membership, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.core.dates import school_today
 from apps.core.forms import check_dates
 from apps.core.indicators import INDICATORS
+from apps.core.tenure import present_during
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
@@ -45,6 +43,7 @@ from .models import (
     period_end,
 )
 from .points import ZERO, line_points, rounded
+from .selectors import commission_names, commission_users
 
 # How far from the school's today a period may start (the form offers the same window).
 DATE_YEARS = {"back": 2, "ahead": 1}
@@ -131,25 +130,6 @@ def commission_member_remove(*, member):
     member.delete()
 
 
-def commission_users(*, school):
-    """The accounts of the commission: the holders of `ratings.manage` and the named members."""
-    managers = Membership.objects.filter(school=school, roles__overlap=roles_with("ratings.manage")).values("user")
-    named = CommissionMember.objects.filter(school=school, staff__user__isnull=False).values("staff__user")
-    return list(User.objects.filter(Q(pk__in=managers) | Q(pk__in=named), is_active=True).order_by("pk"))
-
-
-def commission_names(*, school):
-    """The commission's names for the protocol, by surname: a registry card's full name
-    where the account has one in the school, else the account's name."""
-    users = commission_users(school=school)
-    cards = {
-        card.user_id: card.full_name
-        for card in StaffMember.objects.filter(school=school, user__in=users).order_by("pk")
-    }
-    names = {cards.get(user.pk) or user.get_full_name() or user.email for user in users}
-    return sorted(names, key=str.lower)
-
-
 # Periods --------------------------------------------------------------------------
 
 
@@ -203,8 +183,7 @@ def period_remarks_until_set(*, period, remarks_until):
 def _people(period):
     """Who gets a sheet: the school's staff who worked there during the period."""
     return list(
-        StaffMember.objects.filter(school_id=period.school_id, hired_on__lte=period.ends_on)
-        .filter(Q(is_active=True) | Q(left_on__gte=period.starts_on))
+        StaffMember.objects.filter(present_during(period.starts_on, period.ends_on), school_id=period.school_id)
         .select_related("user")
         .order_by("last_name", "first_name", "patronymic", "pk")
     )

@@ -28,6 +28,7 @@ from apps.core.dates import add_months, add_years, school_today
 from apps.core.json_rows import set_prefetched
 from apps.core.prepared import Param, prepared_query
 from apps.core.shares import percent
+from apps.core.tenure import present_on
 
 from .models import (
     EARLY_CAREER_YEARS,
@@ -373,9 +374,7 @@ def own_cards(user):
 
 def staff_employed_on(*, school, on):
     """Staff on the payroll on a date: hired by then and not yet left."""
-    return StaffMember.objects.for_school(school).filter(
-        Q(hired_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
-    )
+    return StaffMember.objects.for_school(school).filter(present_on(on))
 
 
 def staff_category_shares(*, school, on):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.indicator_rules import LocalDate, one
 from apps.core.indicators import Evidence, Indicator
+from apps.core.tenure import present_during, present_on
 from apps.core.typography import quoted
 
 from .models import TaskTeam, TeamMember, TeamStatusChange
@@ -34,11 +35,10 @@ def team_membership(*, school_id, start, end):
     rows = (
         TeamMember.objects.filter(
             _of_school(school_id),
-            Q(left_on__isnull=True) | Q(left_on__gte=start),
+            present_during(start, end, since="joined_on"),
             Q(team__closed_on__isnull=True) | Q(team__closed_on__gte=start),
             team__in=TaskTeam.objects.worked().values("pk"),
             staff__school_id=school_id,
-            joined_on__lte=end,
         )
         .values("staff_id", "team_id", "joined_on", title=F("team__title"))
         .order_by("joined_on", "pk")
@@ -78,9 +78,8 @@ def team_outcomes(*, school_id, start, end):
             )
         )
         .filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=F("on")),
+            present_on(F("on"), since="joined_on"),
             on__range=(start, end),
-            joined_on__lte=F("on"),
         )
         .values("staff_id", "team_id", "on", title=F("team__outcome__title"), team_title=F("team__title"))
         .order_by("on", "team_id", "pk")

@@ -592,7 +592,7 @@ def test_what_has_not_happened_or_never_worked_does_not_count(school, world):
         planned_end_on=D(2026, 5, 31),
     )
     team = TaskTeamFactory(school=school, lead=p["anna"], members=[p["dina"]])
-    TeamMember.objects.filter(team=team, staff=p["dina"]).update(joined_on=D(2025, 5, 1), left_on=D(2025, 9, 1))
+    TeamMember.objects.filter(team=team, staff=p["dina"]).update(joined_on=D(2025, 5, 1), left_on=D(2025, 8, 31))
     period = academic_year(YEAR)
     start_at, end_at = period.bounds(school.time_zone)
     rows = aggregates.participation_matrix(

@@ -16,9 +16,10 @@ from apps.accounts.tests.factories import MembershipFactory
 from apps.audit.models import AuditEvent
 from apps.notifications.models import Notification
 from apps.ratings import services
+from apps.ratings.access import is_commission
 from apps.ratings.models import EvidenceItem, RatingPeriod, Remark, Sheet, SheetLine
 from apps.ratings.points import line_points, number, rounded
-from apps.ratings.selectors import protocol
+from apps.ratings.selectors import commission_names, commission_of_school, protocol
 from apps.ratings.tests.factories import (
     CommissionMemberFactory,
     CriterionFactory,
@@ -60,6 +61,9 @@ def test_a_sheet_per_teacher_with_a_line_per_criterion_each_point_traced_to_its_
     anna, boris = _card(school, last_name="Андреева"), _card(school, last_name="Борисов")
     _card(school, last_name="Уволенная", is_active=False, left_on=datetime.date(2013, 1, 1))
     period = PeriodFactory(school=school)
+    # Left on the period's first day: that day was at work (apps.core.tenure), so a sheet.
+    stayed_a_day = _card(school, last_name="Ушла", is_active=False, left_on=period.starts_on)
+    _card(school, last_name="Ушедшая", is_active=False, left_on=period.starts_on - datetime.timedelta(days=1))
     day = period.starts_on + datetime.timedelta(days=3)
     found = [evidence(anna, day), evidence(anna, day, label="Мастер-класс"), evidence(boris, day)]
     found.append(evidence(anna, period.starts_on - datetime.timedelta(days=1)))  # before the period
@@ -69,14 +73,14 @@ def test_a_sheet_per_teacher_with_a_line_per_criterion_each_point_traced_to_its_
         ManualEntryFactory(period=period, criterion=manual, staff=boris, units=Decimal("2"), note="Вела кружок")
         CriterionFactory(school=school, title="Отключённый", is_active=False)
 
-        assert services.period_compute(period=period) == 2
+        assert services.period_compute(period=period) == 3
     assert indicator.calls == [(school.pk, period.starts_on, period.ends_on)]
     sheets = {s.staff_id: s for s in Sheet.objects.filter(period=period)}
-    assert set(sheets) == {anna.pk, boris.pk}
+    assert set(sheets) == {anna.pk, boris.pk, stayed_a_day.pk}
     lines = {
         (line.sheet.staff_id, line.criterion.criterion_id): line for line in SheetLine.objects.filter(period=period)
     }
-    assert len(lines) == 4
+    assert len(lines) == 6
     assert (lines[anna.pk, seminars.pk].units, lines[anna.pk, seminars.pk].points) == (Decimal("2"), Decimal("5"))
     assert lines[boris.pk, seminars.pk].points == Decimal("3")
     assert lines[boris.pk, manual.pk].points == Decimal("3")
@@ -339,6 +343,28 @@ def test_each_notification_is_sent_exactly_once(school, administrator):
 
 
 # Criteria and the commission ----------------------------------------------------------------------------
+
+
+def test_a_member_who_left_the_school_is_off_the_commission_everywhere(school, administrator):
+    anna = _card(school)
+    stays = CommissionMemberFactory(school=school, staff=_card(school, last_name="Остаётся"))
+    leaves = CommissionMemberFactory(school=school, staff=_card(school, last_name="Уходит"))
+    leaves.staff.is_active, leaves.staff.left_on = False, datetime.date(2026, 9, 1)
+    leaves.staff.save()
+    period = computed_period(school, [anna])
+    services.remark_file(sheet=Sheet.objects.get(period=period, staff=anna), author=anna, text="Вопрос")
+    told = set(Notification.objects.filter(kind="rating_remark_filed").values_list("user_id", flat=True))
+    assert told == {administrator.pk, stays.staff.user_id}
+    names = commission_names(school=school)
+    assert any(name.startswith("Остаётся") for name in names) and not any(n.startswith("Уходит") for n in names)
+    assert [m.pk for m in commission_of_school(school=school)["members"]] == [stays.pk]
+
+    class Request:
+        def __init__(self, card):
+            self.school, self.staff = school, card
+            self.membership = card.user.memberships.get(school=school)
+
+    assert is_commission(Request(stays.staff)) and not is_commission(Request(leaves.staff))
 
 
 def test_a_criterion_names_an_indicator_of_the_catalogue_or_none(school):

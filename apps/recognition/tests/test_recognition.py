@@ -7,7 +7,8 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -385,8 +386,6 @@ def test_the_poll_answers_204_until_a_leaf_grows_or_is_hidden(
 def _poll_queries(client, url, state):
     """The queries of an empty poll: the request's own (session, membership, card)
     plus exactly one for the leaves."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         client.get(url, state, **HTMX)
@@ -427,8 +426,6 @@ def test_the_pages_take_the_same_queries_at_two_sizes(author, main_school, partn
     ]
 
     def counts():
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
         found = []
         for url, headers in pages:
