@@ -19,13 +19,10 @@ from apps.core.registry import Registry
 
 # "app_label.Model.field" patterns no indicator may read.
 FORBIDDEN_READS = (
-    # What observers wrote about a lesson, and what a teacher wrote about their own.
-    "visits.Feedback.facts",
-    "visits.Feedback.toward_goal",
-    "visits.Feedback.reconsider",
-    "visits.Feedback.questions",
-    "visits.Feedback.next_step",
-    "visits.Feedback.problem_tags",
+    # What observers wrote about a lesson (every field of it but those PERMITTED_READS
+    # names, so that a field added later is forbidden until someone says otherwise), and
+    # what a teacher wrote about their own.
+    "visits.Feedback.*",
     "visits.FeedbackCheck.*",
     "visits.SelfReflection.*",
     "problemdays.Reflection.*",
@@ -37,6 +34,16 @@ FORBIDDEN_READS = (
     "surveys.SurveyNodeMetric.*",
     # Being recognised by colleagues.
     "recognition.*",
+)
+# Within what is forbidden, what an indicator may read: who wrote feedback and when,
+# never what (timeliness is collective work; the content is the observed teacher's).
+PERMITTED_READS = frozenset(
+    {
+        "visits.Feedback.visit",
+        "visits.Feedback.observer",
+        "visits.Feedback.submitted_at",
+        "visits.Feedback.debrief_held_at",
+    }
 )
 
 
@@ -71,8 +78,12 @@ class ForbiddenIndicator(ValueError):
 
 
 def forbidden_reads(reads) -> list[str]:
-    """The fields of `reads` that match FORBIDDEN_READS."""
-    return sorted(field for field in reads if any(fnmatch.fnmatchcase(field, p) for p in FORBIDDEN_READS))
+    """The fields of `reads` that match FORBIDDEN_READS and are not PERMITTED_READS."""
+    return sorted(
+        field
+        for field in reads
+        if field not in PERMITTED_READS and any(fnmatch.fnmatchcase(field, p) for p in FORBIDDEN_READS)
+    )
 
 
 class IndicatorCatalogue(Registry):

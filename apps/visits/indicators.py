@@ -64,11 +64,18 @@ def _evidence(rows, label):
 
 
 def observed_on_time(*, school_id, start, end):
-    """Lessons observed whose debrief was held on time: the visits app's own verdict
-    (`LessonVisit.Status.DEBRIEFED`, set by `feedback_submit` when every observer's
-    debrief was held within the school's hours), with this observer's feedback submitted."""
-    submitted = Feedback.objects.filter(visit=OuterRef("visit"), observer=OuterRef("staff"), submitted_at__isnull=False)
-    rows = _observed_by_school(school_id, start, end, Exists(submitted), visit__status=LessonVisit.Status.DEBRIEFED)
+    """Lessons observed with one's own debrief held on time: this observer's feedback
+    submitted, its debrief held by the visit's deadline (`debrief_due_at`, stored). Each
+    observer's own part: a colleague's late debrief of the same lesson costs nothing."""
+    on_time = Feedback.objects.filter(
+        visit=OuterRef("visit"),
+        observer=OuterRef("staff"),
+        submitted_at__isnull=False,
+        debrief_held_at__lte=OuterRef("visit__debrief_due_at"),
+    )
+    rows = _observed_by_school(
+        school_id, start, end, Exists(on_time), visit__status__in=LessonVisit.LESSON_HELD_STATUSES
+    )
     return _evidence(rows, _("Lesson %(topic)s in %(grade)s observed, debriefed on time"))
 
 
@@ -90,7 +97,14 @@ INDICATORS = (
         key="visits.observed_on_time",
         label=gettext_lazy("Lessons observed with the debrief on time"),
         unit=gettext_lazy("visits"),
-        reads=_OBSERVER_READS | {"visits.Feedback.visit", "visits.Feedback.observer", "visits.Feedback.submitted_at"},
+        reads=_OBSERVER_READS
+        | {
+            "visits.LessonVisit.debrief_due_at",
+            "visits.Feedback.visit",
+            "visits.Feedback.observer",
+            "visits.Feedback.submitted_at",
+            "visits.Feedback.debrief_held_at",
+        },
         compute=observed_on_time,
         order=20,
     ),

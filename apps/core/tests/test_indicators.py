@@ -19,6 +19,7 @@ from apps.community.models import Material
 from apps.core.indicators import (
     FORBIDDEN_READS,
     INDICATORS,
+    PERMITTED_READS,
     Evidence,
     ForbiddenIndicator,
     Indicator,
@@ -90,6 +91,14 @@ def test_the_catalogue_takes_timeliness_and_the_observers_but_no_content():
     catalogue.register("test.some", _indicator(reads))
     assert [i.key for i in catalogue.ordered()] == ["test.some"]
     assert forbidden_reads(reads) == []
+
+
+def test_a_feedback_field_nobody_permitted_is_forbidden_every_field_of_it_is_checked():
+    """Feedback is an allow-list: a field added to it later is content until named."""
+    names = {f"visits.Feedback.{field.name}" for field in Feedback._meta.get_fields() if field.concrete}
+    assert forbidden_reads(names) == sorted(names - PERMITTED_READS)
+    assert {"visits.Feedback.facts", "visits.Feedback.next_step"} <= set(forbidden_reads(names))
+    assert forbidden_reads({"visits.Feedback.a_field_added_later"}) == ["visits.Feedback.a_field_added_later"]
 
 
 def test_the_catalogue_refuses_an_indicator_registered_under_another_key():

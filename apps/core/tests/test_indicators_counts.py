@@ -180,11 +180,14 @@ def test_network_results_count_for_the_pairs_members_of_the_school(school):
 # Visits: as an observer only.
 
 
-def _visit(school, day, hour=10, minute=0, **kwargs):
+def _visit(school, day, hour=10, minute=0, *, late=(), **kwargs):
+    """A visit with every observer's feedback submitted, the debrief three hours after the
+    lesson, or past the deadline for the observers in `late`."""
     kwargs.setdefault("status", LessonVisit.Status.DEBRIEFED)
     visit = LessonVisitFactory(school=school, starts_at=at(school, day, hour, minute), **kwargs)
     for link in visit.observer_links.all():
-        FeedbackFactory(visit=visit, observer=link.staff)
+        held = visit.debrief_due_at + datetime.timedelta(minutes=1) if link.staff in late else None
+        FeedbackFactory(visit=visit, observer=link.staff, **({"debrief_held_at": held} if held else {}))
     return visit
 
 
@@ -194,8 +197,11 @@ def test_lessons_observed_count_when_the_debrief_was_on_time_by_the_local_day(sc
     _visit(school, END, 23, 0, observed=teacher, observers=[observer])
     _visit(school, D(2026, 12, 1), 8, 0, observed=teacher, observers=[observer])  # 30 November in UTC
     _visit(school, D(2026, 8, 31), 23, 0, observed=teacher, observers=[observer])
-    _visit(school, D(2026, 10, 2), observed=teacher, observers=[observer], status=LessonVisit.Status.DEBRIEFED_LATE)
-    _visit(school, D(2026, 10, 3), observed=teacher, observers=[observer], status=LessonVisit.Status.OVERDUE)
+    late = {"observed": teacher, "observers": [observer], "late": [observer]}
+    _visit(school, D(2026, 10, 2), status=LessonVisit.Status.DEBRIEFED_LATE, **late)
+    _visit(school, D(2026, 10, 3), status=LessonVisit.Status.OVERDUE, **late)
+    # Planned: the lesson has not taken place, whatever was typed.
+    _visit(school, D(2026, 10, 6), observed=teacher, observers=[observer], status=LessonVisit.Status.PLANNED)
     cancelled = LessonVisitFactory(
         school=school,
         starts_at=at(school, D(2026, 10, 4)),
@@ -221,6 +227,12 @@ def test_a_lesson_observed_counts_only_with_the_observers_own_feedback_submitted
     FeedbackFactory(visit=visit, observer=submitted)
     FeedbackFactory(visit=visit, observer=draft, submitted_at=None)
     assert units("visits.observed_on_time", school) == {submitted.pk: 1}
+
+
+def test_each_observer_earns_their_own_debrief_on_time_whatever_a_colleague_did(school):
+    prompt, slow = StaffMemberFactory(school=school), StaffMemberFactory(school=school)
+    _visit(school, D(2026, 10, 1), observers=[prompt, slow], late=[slow], status=LessonVisit.Status.DEBRIEFED_LATE)
+    assert units("visits.observed_on_time", school) == {prompt.pk: 1}
 
 
 def test_reverse_visits_count_for_who_visited_back_once_the_lesson_took_place(school):
