@@ -275,9 +275,9 @@ def _age_columns():
 def _activities(*, school_id, start, end, on):
     """Achievements of the staff of the period (network projects aside: the
     participation statement counts them with network pairs and teams), problem-theme
-    days held and partner activities held, and the ages of the staff of the period on
-    the day `on` (whole years; the average rounded to one decimal, half up), in one
-    statement. A joint activity counts in the year it starts."""
+    days held and partner activities held, and the ages of the staff at work on the day
+    `on`, the day the report's age table is titled by (whole years; the average rounded
+    to one decimal, half up), in one statement. A joint activity counts in the year it starts."""
     t = aggregates.T
     sql = f"""
         WITH people AS (
@@ -285,9 +285,14 @@ def _activities(*, school_id, start, end, on):
             WHERE s.school_id = %(school)s
               AND {present_during_sql("s")}
         ),
+        on_day AS (
+            SELECT s.id, s.birth_date FROM {t["staff"]} s
+            WHERE s.school_id = %(school)s
+              AND {present_during_sql("s", start="%(on)s", end="%(on)s")}
+        ),
         ages AS (
             SELECT date_part('year', age(%(on)s::date, birth_date))::int AS age
-            FROM people WHERE birth_date IS NOT NULL
+            FROM on_day WHERE birth_date IS NOT NULL
         ),
         ach AS (
             SELECT ac.staff_id, ac.kind, ac.result
@@ -295,7 +300,7 @@ def _activities(*, school_id, start, end, on):
             WHERE ac.date BETWEEN %(start)s AND %(end)s
         )
         SELECT
-            (SELECT count(*) FROM people) AS age_staff,
+            (SELECT count(*) FROM on_day) AS age_staff,
             (SELECT count(*) FROM ages) AS age_known,
             (SELECT round(avg(age), 1) FROM ages) AS age_average,
             {_age_columns()},

@@ -35,7 +35,8 @@ PDF_KIND = ReportExport.Kind.ANNUAL_REPORT_PDF
 def build_ages(school):
     """Eight people of the academic year 2025/26 and one who left before it; ages on
     1 September 2025: 30 (a birthday that very day), 29 (the day after), 40, 49, 59, 65,
-    25 (hired on its last day) and one without a date of birth."""
+    one without a date of birth, and one hired on the year's last day (not yet at work
+    on 1 September)."""
     born = [D(1995, 9, 1), D(1995, 9, 2), D(1985, 3, 10), D(1975, 12, 31), D(1966, 1, 1), D(1960, 6, 15)]
     people = [StaffMemberFactory(school=school, birth_date=day) for day in born]
     people.append(StaffMemberFactory(school=school, birth_date=D(2000, 1, 1), hired_on=D(2026, 8, 31)))
@@ -54,20 +55,21 @@ def test_average_age_and_bands_on_the_reports_day(school):
     build_ages(school)
     report = annual_report(school=school, year=YEAR)
     ages = report.ages
-    assert (ages.on, ages.staff, ages.known) == (D(2025, 9, 1), 8, 7)
-    # (30 + 29 + 40 + 49 + 59 + 65 + 25) / 7 = 42.43
-    assert ages.average == Decimal("42.4")
+    # The table is titled «на 01.09.2025»: the people at work that day, so not the one hired
+    # on the year's last day, whom the year's staff counts.
+    assert (ages.on, ages.staff, ages.known) == (D(2025, 9, 1), 7, 6)
+    assert report.criterion("staff").count == 8
+    # (30 + 29 + 40 + 49 + 59 + 65) / 6 = 45.33
+    assert ages.average == Decimal("45.3")
     assert figures(report)["ages"] == {
-        "average_age": (Decimal("42.4"), None),
-        "under_30": (2, 25),
-        "30_39": (1, 13),  # 12.5 % rounds half up
-        "40_49": (2, 25),
-        "50_59": (1, 13),
-        "60_plus": (1, 13),
-        "age_unknown": (1, 13),
+        "average_age": (Decimal("45.3"), None),
+        "under_30": (1, 14),
+        "30_39": (1, 14),
+        "40_49": (2, 29),  # 28.57 %
+        "50_59": (1, 14),
+        "60_plus": (1, 14),
+        "age_unknown": (1, 14),
     }
-    # The age bands count the staff of the report's first criterion, no more and no fewer.
-    assert report.criterion("staff").count == ages.staff
 
 
 def test_an_average_rounds_half_up_in_sql(school):
@@ -221,8 +223,14 @@ def test_the_pdf_agrees_with_the_xlsx_figure_for_figure(school, full_year):
     # PDF (its page numbers aside).
     assert the_numbers(" ".join(xlsx)) == the_numbers(PAGE_NUMBER.sub(" ", pdf))
     # The new figures are among them.
-    for expected in ("Средний возраст, лет 42,4", "до 30 лет 2 17", "не указан 5 42", "из 20 ответивших 15 75"):
+    for expected in ("Средний возраст, лет 45,3", "до 30 лет 1 9", "не указан 5 45", "из 20 ответивших 15 75"):
         assert expected in pdf
+
+
+def test_the_ages_count_the_same_people_as_the_staff_on_1_september(school, full_year):
+    report = annual_report(school=school, year=YEAR)
+    on_the_day = next(year for year in report.categories if year.year == YEAR)
+    assert report.ages.on == on_the_day.on and report.ages.staff == on_the_day.headcount == 11
 
 
 def test_the_pdf_is_russian_with_cyrillic_text_whatever_the_language(school, full_year):
@@ -275,8 +283,8 @@ def test_a_colleague_cannot_download_someone_elses_pdf(school, administrator, de
 def test_the_xlsx_holds_the_new_figures(school, full_year):
     sheet = load_workbook(io.BytesIO(annual_report_xlsx(annual_report(school=school, year=YEAR)))).active
     rows = {row[0]: row[1:3] for row in sheet.iter_rows(values_only=True) if row and row[0]}
-    assert rows["Средний возраст, лет"] == (42.4, None)
-    assert rows["60 лет и старше"] == (1, 8)  # of the twelve of the year
+    assert rows["Средний возраст, лет"] == (45.3, None)
+    assert rows["60 лет и старше"] == (1, 9)  # of the eleven at work on 1 September
     readiness = [label for label in rows if str(label).startswith("Готовность к взаимодействию: ответивших")]
     assert [rows[label] for label in readiness] == [(15, 75)]
 
