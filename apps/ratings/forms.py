@@ -11,7 +11,7 @@ from apps.staff.forms import StaffChoiceField
 from apps.staff.models import StaffMember
 
 from .models import Criterion, ManualEntry, RatingPeriod, Remark
-from .selectors import indicator_choices
+from .selectors import indicator_choices, people_of_period
 from .services import DATE_YEARS
 
 
@@ -96,7 +96,7 @@ class ManualEntryForm(forms.Form):
         self.fields["criterion"].queryset = Criterion.objects.filter(
             school=period.school_id, indicator_key="", is_active=True
         ).order_by("position", "pk")
-        self.fields["staff"].queryset = _people(period.school_id)
+        self.fields["staff"].queryset = people_of_period(period=period)
         for name in ("on",):
             self.fields[name].widget.attrs.update(min=period.starts_on.isoformat(), max=period.ends_on.isoformat())
 

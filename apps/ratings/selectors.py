@@ -12,6 +12,7 @@ from apps.accounts.models import Membership, User
 from apps.core.indicators import INDICATORS
 from apps.core.prepared import Param, prepared_query
 from apps.core.shares import disclosed, disclosure_note
+from apps.core.tenure import present_during
 from apps.staff.models import StaffMember
 
 from .models import (
@@ -70,6 +71,14 @@ def commission_names(*, school):
     }
     names = {cards.get(user.pk) or user.get_full_name() or user.email for user in users}
     return sorted(names, key=str.lower)
+
+
+def people_of_period(*, period):
+    """Who gets a sheet, and about whom the commission may make an entry: the school's
+    staff at work during the period (`apps.core.tenure`), by name."""
+    return StaffMember.objects.filter(
+        present_during(period.starts_on, period.ends_on), school_id=period.school_id
+    ).order_by("last_name", "first_name", "patronymic", "pk")
 
 
 def periods_of_school(*, school):

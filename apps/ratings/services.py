@@ -23,7 +23,7 @@ from apps.audit.services import audit_record
 from apps.core.dates import school_today
 from apps.core.forms import check_dates
 from apps.core.indicators import INDICATORS
-from apps.core.tenure import present_during
+from apps.core.uploads import validate_upload
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.staff.models import StaffMember
@@ -43,7 +43,7 @@ from .models import (
     period_end,
 )
 from .points import ZERO, line_points, rounded
-from .selectors import commission_names, commission_users
+from .selectors import commission_names, commission_users, people_of_period
 
 # How far from the school's today a period may start (the form offers the same window).
 DATE_YEARS = {"back": 2, "ahead": 1}
@@ -180,15 +180,6 @@ def period_remarks_until_set(*, period, remarks_until):
     return period
 
 
-def _people(period):
-    """Who gets a sheet: the school's staff who worked there during the period."""
-    return list(
-        StaffMember.objects.filter(present_during(period.starts_on, period.ends_on), school_id=period.school_id)
-        .select_related("user")
-        .order_by("last_name", "first_name", "patronymic", "pk")
-    )
-
-
 def _evidence(period, criteria, people_ids):
     """{(criterion id, staff id): [(units, label, on, url)]} from the catalogue and the
     manual entries, in the school's language (the protocol is the school's document)."""
@@ -224,7 +215,7 @@ def period_compute(*, period, now=None):
     criteria = list(Criterion.objects.filter(school_id=period.school_id, is_active=True).order_by("position", "pk"))
     if not criteria:
         raise ValidationError(_("The school has no criteria in use: set them first."), code="no_criteria")
-    people = _people(period)
+    people = list(people_of_period(period=period).select_related("user"))
     people_ids = {person.pk for person in people}
     found = _evidence(period, criteria, people_ids)
     now = now or timezone.now()
@@ -310,7 +301,11 @@ def manual_entry_add(*, period, criterion, staff, units, on, note, link="", file
     _open(period)
     if criterion is None or criterion.school_id != period.school_id or not criterion.is_manual:
         raise ValidationError({"criterion": _("Choose a manual criterion of the school.")})
+    if not criterion.is_active:
+        raise ValidationError({"criterion": _("The criterion is switched off: switch it on first.")})
     _check_person(school=period.school, staff=staff, field="staff")
+    if not people_of_period(period=period).filter(pk=staff.pk).exists():
+        raise ValidationError({"staff": _("%(name)s did not work at the school during the period.") % {"name": staff}})
     if on is None or not period.starts_on <= on <= period.ends_on:
         raise ValidationError({"on": _("The date falls within the period.")})
     note, link = (note or "").strip(), (link or "").strip()
@@ -318,6 +313,11 @@ def manual_entry_add(*, period, criterion, staff, units, on, note, link="", file
         raise ValidationError({"note": _("Say what the entry is for.")})
     if not link and not file:
         raise ValidationError({"link": _("Give the evidence: a link or a file.")})
+    if file:
+        try:
+            validate_upload(file)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
     entry = ManualEntry(
         period=period,
         school=period.school,

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.utils import DatabaseError
 
@@ -410,3 +411,27 @@ def test_a_manual_entry_needs_a_note_and_evidence_within_the_period(school):
         with pytest.raises(ValidationError) as error:
             services.manual_entry_add(**{**base, "criterion": catalogue, "note": "x", "link": "https://a.b"})
         assert "criterion" in error.value.message_dict
+
+
+def test_the_manual_entry_service_holds_every_rule_of_its_form(school):
+    """The form offers active manual criteria, the people at work during the period and
+    checks the upload; the service refuses the rest whoever calls it."""
+    anna = _card(school)
+    period = PeriodFactory(school=school)
+    base = {"period": period, "criterion": CriterionFactory(school=school), "staff": anna, "units": 1}
+    base.update(on=period.starts_on, note="Открытое занятие", link="https://school.example.org/protocol-3")
+    gone = _card(school, is_active=False, left_on=period.starts_on - datetime.timedelta(days=1))
+    for changes, field in (
+        ({"criterion": CriterionFactory(school=school, is_active=False)}, "criterion"),
+        ({"staff": gone}, "staff"),
+        ({"link": "", "file": SimpleUploadedFile("script.exe", b"MZ\x90\x00")}, "file"),
+        ({"link": "", "file": SimpleUploadedFile("scan.pdf", b"not a pdf at all")}, "file"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.manual_entry_add(**{**base, **changes})
+        assert field in error.value.message_dict, changes
+    assert not period.manual_entries.exists()
+    # Left during the period: the sheet is there, so is the entry.
+    left = _card(school, is_active=False, left_on=period.starts_on + datetime.timedelta(days=5))
+    services.manual_entry_add(**{**base, "staff": left})
+    assert period.manual_entries.get().staff == left
