@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import MembershipFactory
 from apps.audit.models import AuditEvent
+from apps.core.dates import add_months
 from apps.ratings import services
 from apps.ratings.models import ManualEntry, Remark, Sheet
 from apps.ratings.points import number
@@ -233,10 +234,10 @@ def _grow(school, period, criterion, count):
         ManualEntryFactory(period=period, criterion=criterion, staff=person, units=Decimal("2"))
 
 
-def _queries(client, url):
+def _queries(client, url, status=200):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    assert response.status_code == 200
+    assert response.status_code == status, url
     return len(queries)
 
 
@@ -245,29 +246,54 @@ def test_the_pages_take_the_same_queries_at_two_sizes(school, administrator, tea
     CriterionFactory(school=school, title="Второй критерий")
     period = PeriodFactory(school=school)
     ManualEntryFactory(period=period, criterion=criterion, staff=anna, units=Decimal("1"))
+    with_file = ManualEntryFactory(
+        period=period, criterion=criterion, staff=anna, link="", file=SimpleUploadedFile("e.pdf", b"%PDF-1.4 e\n")
+    )
     admin, own = client_for(administrator), client_for(teacher)
 
-    def counts():
+    def approved(months_back, people):
+        """An approved quarter with `people` sheets (an approved period grows no more)."""
+        quarter = PeriodFactory(school=school, starts_on=add_months(period.starts_on, -months_back))
+        _grow(school, quarter, criterion, people)
+        services.period_compute(period=quarter)
+        return approve(quarter, by=administrator)
+
+    def counts(last_quarter):
         services.period_compute(period=period)
         sheet = Sheet.objects.get(period=period, staff=anna)
-        return [
-            _queries(admin, reverse("ratings:period", args=[period.pk])),
-            _queries(admin, reverse("ratings:periods")),
-            _queries(admin, reverse("ratings:sheet", args=[sheet.pk])),
-            _queries(own, reverse("ratings:sheet", args=[sheet.pk])),
-            _queries(own, reverse("ratings:my")),
-            _queries(admin, reverse("ratings:criteria")),
-            _queries(admin, reverse("ratings:commission")),
+        remark = Remark.objects.filter(sheet=sheet).order_by("pk").first() or services.remark_file(
+            sheet=sheet, author=anna, text="Вопрос"
+        )
+        pages = [
+            (admin, "ratings:period", [period.pk]),
+            (admin, "ratings:periods", []),
+            (admin, "ratings:sheet", [sheet.pk]),
+            (own, "ratings:sheet", [sheet.pk]),
+            (own, "ratings:my", []),
+            (admin, "ratings:criteria", []),
+            (admin, "ratings:commission", []),
+            (admin, "ratings:criterion_new", []),
+            (admin, "ratings:criterion_edit", [criterion.pk]),
+            (admin, "ratings:period_new", []),
+            (admin, "ratings:period_reopen", [last_quarter.pk]),
+            (admin, "ratings:manual_new", [period.pk]),
+            (own, "ratings:remark_new", [sheet.pk]),
+            (admin, "ratings:remark_answer", [remark.pk]),
+            (admin, "ratings:manual_file", [with_file.pk]),
+            (admin, "ratings:protocol_xlsx", [last_quarter.pk]),
+            (admin, "ratings:protocol_pdf", [last_quarter.pk]),
         ]
+        return {(name, client is own): _queries(client, reverse(name, args=args)) for client, name, args in pages}
 
     _grow(school, period, criterion, 2)
-    small = counts()
+    small = counts(approved(3, 2))
     _grow(school, period, criterion, 12)
     ManualEntryFactory(period=period, criterion=criterion, staff=anna, units=Decimal("3"))
-    services.remark_file(sheet=Sheet.objects.get(period=period, staff=anna), author=anna, text="Вопрос")
+    services.remark_file(sheet=Sheet.objects.get(period=period, staff=anna), author=anna, text="Ещё вопрос")
     CommissionMemberFactory(school=school)
     CommissionMemberFactory(school=school)
-    assert counts() == small
+    CriterionFactory(school=school, title="Третий критерий")
+    assert counts(approved(6, 14)) == small
 
 
 def test_the_protocol_is_by_name_never_by_points(school, administrator):

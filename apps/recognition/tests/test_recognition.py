@@ -417,6 +417,7 @@ def _grow(author, people, count, main_school):
 def test_the_pages_take_the_same_queries_at_two_sizes(author, main_school, partner_colleague):
     people = [person(main_school) for _n in range(4)] + [partner_colleague]
     client = client_for(author.user)
+    director = client_for(person(main_school, Role.ADMINISTRATOR).user)
     pages = [
         (reverse("recognition:tree"), {}),
         (reverse("recognition:tree"), {"by": "associations"}),
@@ -436,6 +437,11 @@ def test_the_pages_take_the_same_queries_at_two_sizes(author, main_school, partn
         detail = Recognition.objects.order_by("-pk").first()
         with CaptureQueriesContext(connection) as captured:
             client.get(reverse("recognition:detail", args=[detail.pk]))
+        found.append(len(captured.captured_queries))
+        moderation = reverse("recognition:moderate", args=[detail.pk])
+        director.get(moderation)
+        with CaptureQueriesContext(connection) as captured:
+            assert director.get(moderation).status_code == 200
         found.append(len(captured.captured_queries))
         return found
 
