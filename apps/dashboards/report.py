@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.shares import percent
 from apps.core.tenure import present_during_sql
+from apps.core.typography import quoted
 from apps.partners.models import JointActivity
 from apps.problemdays.models import ProblemDay
 from apps.staff.models import Achievement
@@ -213,10 +214,10 @@ def _readiness_line(readiness: RoundReadiness):
         )
         return Line("readiness", label, (readiness.ready, readiness.share)), interpolate_lazy(
             _("Readiness to interact: the survey %(name)s closed on %(date)s."),
-            {"name": f"«{readiness.round_name}»", "date": f"{readiness.closes_on:%d.%m.%Y}"},
+            {"name": quoted(readiness.round_name), "date": f"{readiness.closes_on:%d.%m.%Y}"},
         )
     values = {
-        "name": f"«{readiness.round_name}»",
+        "name": quoted(readiness.round_name),
         "date": f"{readiness.closes_on:%d.%m.%Y}" if readiness.closes_on else "",
         "respondents": readiness.respondents,
         "least": readiness.min_respondents,

@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -92,12 +92,13 @@ def criterion_save(
     indicator_key = (indicator_key or "").strip()
     if indicator_key and INDICATORS.get(indicator_key) is None:
         raise ValidationError({"indicator_key": _("There is no such indicator in the catalogue.")})
-    if criterion is not None and criterion.indicator_key != indicator_key and criterion.school_id == school.pk:
-        used = PeriodCriterion.objects.filter(criterion=criterion).exists()
-        if used:
-            raise ValidationError(
-                {"indicator_key": _("Periods were computed with this criterion: make a new one instead.")}
-            )
+    if criterion is not None and criterion.school_id != school.pk:
+        raise PermissionDenied("the criterion belongs to another school")
+    changes_indicator = criterion is not None and criterion.indicator_key != indicator_key
+    if changes_indicator and PeriodCriterion.objects.filter(criterion=criterion).exists():
+        raise ValidationError(
+            {"indicator_key": _("Periods were computed with this criterion: make a new one instead.")}
+        )
     title = (title or "").strip() or (str(INDICATORS.get(indicator_key).label) if indicator_key else "")
     if criterion is None:
         criterion = Criterion(school=school)

@@ -162,6 +162,10 @@ def period_new(request):
 def period_detail(request, pk):
     period = _period(request, pk)
     require(is_commission(request))
+    return _period_page(request, period, RemarksUntilForm(initial={"remarks_until": period.remarks_until}))
+
+
+def _period_page(request, period, dates_form, status=200):
     protocol = selectors.protocol(period=period)
     return render(
         request,
@@ -172,9 +176,10 @@ def period_detail(request, pk):
             "protocol_rows": markup.protocol_rows(protocol),
             "remarks": selectors.period_remarks(period=period),
             "entries": selectors.period_manual_entries(period=period),
-            "dates_form": RemarksUntilForm(initial={"remarks_until": period.remarks_until}),
+            "dates_form": dates_form,
             "approvable": period.approvable(school_today(request.school)),
         },
+        status=status,
     )
 
 
@@ -202,12 +207,12 @@ def period_dates(request, pk):
         try:
             services.period_remarks_until_set(period=period, remarks_until=form.cleaned_data["remarks_until"])
         except ValidationError as error:
-            _errors_as_messages(request, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The commission's date is changed."))
-    else:
-        _errors_as_messages(request, ValidationError(list(form.errors.get("remarks_until", []))))
-    return redirect("ratings:period", pk=period.pk)
+            return redirect("ratings:period", pk=period.pk)
+    # The page again with the date as typed and what is wrong with it.
+    return _period_page(request, period, form, status=400)
 
 
 @require_POST

@@ -141,6 +141,13 @@ def _audit(*, recognition, action, school, changes):
         audit_record(action=action, school=trail, target=recognition, target_label=str(recognition), changes=changes)
 
 
+def _check_moderator_school(recognition, school):
+    """A recognition is moderated from a school whose tree shows it: its author's, or
+    a school of one of the people it names (a network recognition)."""
+    if school.pk != recognition.school_id and not recognition.recipients.filter(school=school).exists():
+        raise PermissionDenied("the recognition is not on this school's tree")
+
+
 @transaction.atomic
 def recognition_hide(*, recognition, user, school, reason, now=None):
     """Hide a recognition from every tree, with the reason (audited). `school` is
@@ -149,6 +156,7 @@ def recognition_hide(*, recognition, user, school, reason, now=None):
     if not reason:
         raise ValidationError({"reason": _("Say why it is hidden.")})
     recognition = Recognition.objects.select_for_update().select_related("school").get(pk=recognition.pk)
+    _check_moderator_school(recognition, school)
     if recognition.hidden_at is not None:
         raise ValidationError(_("The recognition is hidden already."))
     recognition.hidden_at = now or timezone.now()
@@ -167,6 +175,7 @@ def recognition_hide(*, recognition, user, school, reason, now=None):
 def recognition_show(*, recognition, user, school):
     """Bring a hidden recognition back to the trees (audited, with the reason it had)."""
     recognition = Recognition.objects.select_for_update().select_related("school").get(pk=recognition.pk)
+    _check_moderator_school(recognition, school)
     if recognition.hidden_at is None:
         raise ValidationError(_("The recognition is not hidden."))
     reason = recognition.hidden_reason

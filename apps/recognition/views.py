@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.dates import academic_year_span
 from apps.core.forms import apply_validation_error
 from apps.core.tenancy import request_viewer, school_view
 
@@ -49,10 +50,9 @@ def _branches(request, *, by, leaves):
 def _drawn(request, *, year, by, new_after=None):
     leaves = selectors.tree_leaves(viewer=request_viewer(request), school=request.school, year=year)
     branches = _branches(request, by=by, leaves=leaves)
-    title = _("Recognition tree of %(school)s, %(start)s/%(end)s") % {
+    title = _("Recognition tree of %(school)s, %(year)s") % {
         "school": request.school.short_name,
-        "start": year,
-        "end": year + 1,
+        "year": academic_year_span(year),
     }
     return leaves, branches, tree.tree_svg(branches, title=title, new_after=new_after)
 

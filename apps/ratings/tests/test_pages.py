@@ -2,6 +2,7 @@
 compute, answer and approve by form, the protocol as XLSX and PDF agreeing number for
 number (and audited), the dashboard's totals by criterion, and fixed query counts."""
 
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -97,6 +98,25 @@ def test_the_commission_computes_answers_and_approves_by_form(school, administra
     page = client.get(reverse("ratings:period", args=[period.pk])).content.decode()
     assert reverse("ratings:protocol_pdf", args=[period.pk]) in page
     assert reverse("ratings:period_compute", args=[period.pk]) not in page
+
+
+def test_a_wrong_commission_date_is_shown_with_what_was_typed(school, administrator):
+    period = PeriodFactory(school=school)
+    client = client_for(administrator)
+    url = reverse("ratings:period_dates", args=[period.pk])
+    too_late = period.ends_on + datetime.timedelta(days=200)
+    response = client.post(url, {"remarks_until": too_late.isoformat()})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'value="{too_late.isoformat()}"' in page and "is-invalid" in page
+    period.refresh_from_db()
+    assert period.remarks_until != too_late
+    response = client.post(url, {"remarks_until": "31.02.2027"})
+    assert response.status_code == 400 and 'value="31.02.2027"' in response.content.decode()
+    later = period.ends_on + datetime.timedelta(days=20)
+    assert client.post(url, {"remarks_until": later.isoformat()}).status_code == 302
+    period.refresh_from_db()
+    assert period.remarks_until == later
 
 
 def test_a_manual_entry_with_a_file_goes_through_the_upload_checks(school, administrator, anna):

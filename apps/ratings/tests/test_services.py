@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.utils import DatabaseError
@@ -366,6 +366,14 @@ def test_a_member_who_left_the_school_is_off_the_commission_everywhere(school, a
             self.membership = card.user.memberships.get(school=school)
 
     assert is_commission(Request(stays.staff)) and not is_commission(Request(leaves.staff))
+
+
+def test_a_criterion_of_another_school_is_never_changed(school, other_school):
+    theirs = CriterionFactory(school=other_school, title="Их критерий")
+    with pytest.raises(PermissionDenied):
+        services.criterion_save(school=school, criterion=theirs, title="Наш", points_per_unit=1)
+    theirs.refresh_from_db()
+    assert theirs.title == "Их критерий"
 
 
 def test_a_criterion_names_an_indicator_of_the_catalogue_or_none(school):

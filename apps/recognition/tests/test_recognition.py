@@ -227,6 +227,22 @@ def test_a_person_hides_their_name_and_the_leaf_goes_when_everyone_named_hid_it(
     assert [p.staff_id for p in leaf.people] == [colleague.pk]
 
 
+def test_the_moderation_services_refuse_a_school_whose_tree_does_not_show_it(author, colleague, partner_colleague):
+    local = _create(author, [colleague])
+    network = _create(author, [partner_colleague])
+    partner, elsewhere = partner_colleague.school, SchoolFactory()
+    moderator = person(partner, Role.ADMINISTRATOR).user
+    for recognition, school in ((local, partner), (local, elsewhere), (network, elsewhere)):
+        with pytest.raises(PermissionDenied):
+            services.recognition_hide(recognition=recognition, user=moderator, school=school, reason="Причина")
+        with pytest.raises(PermissionDenied):
+            services.recognition_show(recognition=recognition, user=moderator, school=school)
+    # The partner school's tree shows the network recognition: its administrator moderates it.
+    services.recognition_hide(recognition=network, user=moderator, school=partner, reason="Причина")
+    assert Recognition.objects.get(pk=network.pk).hidden_at is not None
+    assert Recognition.objects.get(pk=local.pk).hidden_at is None
+
+
 def test_only_a_person_the_recognition_names_hides_it_for_themselves(author, colleague, main_school):
     recognition = _create(author, [colleague])
     with pytest.raises(PermissionDenied):
