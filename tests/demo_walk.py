@@ -17,6 +17,8 @@ from apps.mentoring.models import DevelopmentRoute, MentorGroup
 from apps.network_events.models import Event
 from apps.partners.models import PartnerOrganisation
 from apps.problemdays.models import ProblemDay
+from apps.ratings.models import RatingPeriod, Sheet
+from apps.recognition.models import Recognition
 from apps.staff.models import StaffMember
 from apps.teams.models import TaskTeam
 from apps.visits.models import LessonVisit
@@ -42,6 +44,10 @@ def _shared_object(model, versions=False):
     return kwargs
 
 
+def _first(rows):
+    return rows.order_by("pk").values_list("pk", flat=True)[0]
+
+
 def _demo_association(school):
     """The association with this year's plan (the demo's humanities ШМО)."""
     plans = YearPlan.objects.filter(school=school, association__isnull=False).order_by("pk")
@@ -65,6 +71,10 @@ DEMO_OBJECTS = {
         "pk": Programme.objects.for_school(school).order_by("-year", "pk").values_list("pk", flat=True)[0]
     },
     "network_events:detail": _demo_object(Event),
+    # The approved quarter, with its answered remark, and that remark's sheet.
+    "ratings:period": lambda school: {"pk": _first(RatingPeriod.objects.filter(school=school, status="approved"))},
+    "ratings:sheet": lambda school: {"pk": _first(Sheet.objects.filter(school=school, remarks__isnull=False))},
+    "recognition:detail": lambda school: {"pk": _first(Recognition.objects.filter(school=school, hidden_at=None))},
 }
 ADMINISTRATION = {Role.DEPUTY_HEAD, Role.ADMINISTRATOR}
 

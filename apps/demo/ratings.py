@@ -15,7 +15,7 @@ from django.utils import timezone
 from apps.core.dates import add_months
 from apps.core.indicators import INDICATORS
 from apps.ratings import services
-from apps.ratings.models import CommissionMember, Criterion, ManualEntry, RatingPeriod, Sheet
+from apps.ratings.models import CommissionMember, Criterion, RatingPeriod, Sheet
 from apps.staff.models import StaffMember
 
 # (indicator key or "" for manual, title, points per unit, cap)
@@ -95,12 +95,8 @@ def seed_ratings(*, schools, users, today):
     # The commission met two weeks after the quarter (yesterday at the latest): approval
     # comes on its date, once the remarks are in.
     commission_day = min(last_end + datetime.timedelta(days=14), today - datetime.timedelta(days=1))
-    approved = RatingPeriod.objects.create(
-        school=school,
-        kind=RatingPeriod.Kind.QUARTER,
-        starts_on=last_start,
-        ends_on=last_end,
-        remarks_until=commission_day,
+    approved = services.period_create(
+        school=school, kind=RatingPeriod.Kind.QUARTER, starts_on=last_start, remarks_until=commission_day
     )
     moments = [min(_at(commission_day, hour, tz), now - datetime.timedelta(hours=12 - hour)) for hour in (9, 10, 11)]
     services.period_compute(period=approved, now=moments[0] - datetime.timedelta(days=5))
@@ -108,16 +104,15 @@ def seed_ratings(*, schools, users, today):
         remark_at = moments[0] - datetime.timedelta(days=3)
         sheet = Sheet.objects.get(period=approved, staff=teacher)
         remark = services.remark_file(sheet=sheet, author=teacher, text=REMARK, now=remark_at)
-        ManualEntry.objects.create(
+        services.manual_entry_add(
             period=approved,
-            school=school,
             criterion=manual,
             staff=teacher,
             units=Decimal("1"),
             on=last_start + datetime.timedelta(days=42),
             note="Открытое занятие «Смысловое чтение на уроке» для молодых учителей",
             link="https://berezovka.demo/shmo/protokol-2",
-            entered_by=director,
+            by=director,
         )
         services.period_compute(period=approved, now=moments[0])
         services.remark_answer(remark=remark, answer=ANSWER, by=director, now=moments[1])
