@@ -164,6 +164,12 @@ class School(models.Model):
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def network_school_ids(self) -> set[int]:
+        """This school and the schools of its network now (one query, none without a network)."""
+        if self.network_id is None:
+            return {self.pk}
+        return set(School.objects.filter(network_id=self.network_id).values_list("pk", flat=True)) | {self.pk}
+
 
 class Membership(models.Model):
     """A user's place in one school, with one or more roles there."""

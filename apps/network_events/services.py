@@ -77,12 +77,6 @@ def _registered_or_waiting(event):
     ).select_related("user")
 
 
-def _network_school_ids(school):
-    if school.network_id is None:
-        return {school.pk}
-    return set(school.network.schools.values_list("pk", flat=True)) | {school.pk}
-
-
 def _check(event):
     if event.circle == Circle.NETWORK and event.school.network_id is None:
         raise ValidationError({"circle": _("Your school is in no network: the event can be for the school only.")})
@@ -100,7 +94,7 @@ def _check(event):
 
 
 def _set_leads(event, leads):
-    allowed = _network_school_ids(event.school)
+    allowed = event.school.network_school_ids()
     if any(person.school_id not in allowed for person in leads):
         raise ValidationError({"leads": _("Leads come from the schools of the network.")})
     event.leads.set(leads)
@@ -197,7 +191,7 @@ def invitation_add(*, event, school=None, association=None, staff=None):
     target_school_id = (
         school.pk if school else association.school_id if association else staff.school_id if staff else None
     )
-    if target_school_id is None or target_school_id not in _network_school_ids(event.school):
+    if target_school_id is None or target_school_id not in event.school.network_school_ids():
         raise ValidationError({"school": _("Invite schools, associations and people of your network only.")})
     if staff is not None and not staff.is_active:
         raise ValidationError({"staff": _("%(name)s no longer works at the school.") % {"name": staff}})

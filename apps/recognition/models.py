@@ -185,7 +185,13 @@ class Recognition(models.Model):
     @property
     def link_field(self):
         """The name of the link set, or "" for a plain thank-you."""
-        return next((name for name in LINK_FIELDS if getattr(self, f"{name}_id") is not None), "")
+        return linked_field({f"{name}_id": getattr(self, f"{name}_id") for name in LINK_FIELDS})
+
+
+def linked_field(ids) -> str:
+    """Of a recognition's link ids ({"visit_id": 7, "material_id": None, …}, a row of
+    `values()` will do), the name of the one set, or "" for a plain thank-you."""
+    return next((name for name in LINK_FIELDS if ids[f"{name}_id"] is not None), "")
 
 
 class RecognitionRecipient(models.Model):

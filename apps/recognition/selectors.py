@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
-from apps.accounts.models import School
 from apps.community.models import Material
 from apps.core.dates import academic_year_of, school_today
 from apps.core.prepared import Param, ParamList, prepared_query
@@ -18,17 +17,10 @@ from apps.staff.models import StaffMember, SubjectAssociation, full_name, short_
 from apps.teams.models import TeamOutcome
 from apps.visits.models import LessonVisit, VisitObserver
 
-from .models import LINK_FIELDS, Recognition, RecognitionRecipient
+from .models import LINK_FIELDS, Recognition, RecognitionRecipient, linked_field
 
 # How many things of each kind the form offers to point at: the latest ones.
 LINKABLE_OFFERED = 15
-
-
-def network_school_ids(*, school):
-    """The school and the schools of its network now."""
-    if school.network_id is None:
-        return {school.pk}
-    return set(School.objects.filter(network_id=school.network_id).values_list("pk", flat=True)) | {school.pk}
 
 
 def _offered(viewer):
@@ -238,7 +230,7 @@ def _leaves(rows, people_rows, *, tz):
         )
     leaves = []
     for row in rows:
-        kind = next((name for name in LINK_FIELDS if row[f"{name}_id"] is not None), "")
+        kind = linked_field(row)
         leaves.append(
             Leaf(
                 pk=row["pk"],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.core.dates import academic_year_of, school_today
+from apps.core.tenancy import Viewer
 from apps.core.validation import text_lengths_check
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -34,8 +35,9 @@ def _recipients_check(*, author, recipients):
         )
     if any(person.pk == author.pk for person in people):
         raise ValidationError({"recipients": _("A recognition is for colleagues, not for oneself.")})
-    allowed = selectors.network_school_ids(school=author.school)
-    if any(person.school_id not in allowed or not person.is_active for person in people):
+    # The people the form offers, one rule: at work in the author's school or its network.
+    offered = selectors.recipients_offered(viewer=Viewer.of_staff(author)).filter(pk__in=[p.pk for p in people])
+    if offered.count() != len(people):
         raise ValidationError({"recipients": _("Name colleagues working in your school or its network.")})
     return people
 
