@@ -86,8 +86,8 @@ def approve(period, *, by):
 
 
 class StubIndicator:
-    """An indicator of the catalogue for a test: `evidence` is what it finds, whatever
-    the period; registered on enter and removed on exit."""
+    """An indicator of the catalogue for a test: it finds the items of `evidence` dated
+    within the period asked for, and records each call; registered on enter, removed on exit."""
 
     def __init__(self, key="test.seminars_led", evidence=(), reads=frozenset({"network_events.Event.organiser"})):
         self.key, self.evidence, self.reads = key, list(evidence), reads
