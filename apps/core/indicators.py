@@ -35,16 +35,10 @@ FORBIDDEN_READS = (
     # Being recognised by colleagues.
     "recognition.*",
 )
-# Within what is forbidden, what an indicator may read: who wrote feedback and when,
-# never what (timeliness is collective work; the content is the observed teacher's).
-PERMITTED_READS = frozenset(
-    {
-        "visits.Feedback.visit",
-        "visits.Feedback.observer",
-        "visits.Feedback.submitted_at",
-        "visits.Feedback.debrief_held_at",
-    }
-)
+# Within what is forbidden, what an indicator may read: who wrote feedback and when it
+# was submitted, never what (timeliness is collective work; the content is the observed
+# teacher's, and the times an observer types are theirs to type).
+PERMITTED_READS = frozenset({"visits.Feedback.visit", "visits.Feedback.observer", "visits.Feedback.submitted_at"})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -27,8 +27,6 @@ from django.db.models.functions import Coalesce
 from apps.core.dates import add_months, add_years, school_today
 from apps.core.json_rows import set_prefetched
 from apps.core.prepared import Param, prepared_query
-from apps.core.shares import percent
-from apps.core.tenure import present_on
 
 from .models import (
     EARLY_CAREER_YEARS,
@@ -370,30 +368,6 @@ def own_card_q(prefix, user):
 def own_cards(user):
     """The user's own active cards at schools they still work in (`own_card_q`'s rule)."""
     return StaffMember.objects.filter(user=user, is_active=True, school__memberships__user=user)
-
-
-def staff_employed_on(*, school, on):
-    """Staff on the payroll on a date: hired by then and not yet left."""
-    return StaffMember.objects.for_school(school).filter(present_on(on))
-
-
-def staff_category_shares(*, school, on):
-    """Headcount and how many held the highest and the first category on a date
-    (the reported indicator "share of teachers with the highest / first category")."""
-    in_force = _award_in_force(on)
-    counts = (
-        staff_employed_on(school=school, on=on)
-        .annotate(category_on=Subquery(in_force.values("category")[:1]))
-        .aggregate(
-            total=Count("pk"),
-            highest=Count("pk", filter=Q(category_on=QualificationCategory.HIGHEST)),
-            first=Count("pk", filter=Q(category_on=QualificationCategory.FIRST)),
-        )
-    )
-    total = counts["total"] or 0
-    counts["highest_share"] = percent(counts["highest"], total, places=1) or 0.0
-    counts["first_share"] = percent(counts["first"], total, places=1) or 0.0
-    return counts
 
 
 def subject_list(*, school):

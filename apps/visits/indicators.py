@@ -64,15 +64,10 @@ def _evidence(rows, label):
 
 
 def observed_on_time(*, school_id, start, end):
-    """Lessons observed with one's own debrief held on time: this observer's feedback
-    submitted, its debrief held by the visit's deadline (`debrief_due_at`, stored). Each
-    observer's own part: a colleague's late debrief of the same lesson costs nothing."""
-    on_time = Feedback.objects.filter(
-        visit=OuterRef("visit"),
-        observer=OuterRef("staff"),
-        submitted_at__isnull=False,
-        debrief_held_at__lte=OuterRef("visit__debrief_due_at"),
-    )
+    """Lessons observed with one's own part of the debrief on time (`Feedback.on_time_q`:
+    submitted by the visit's stored deadline). Each observer's own part: a colleague's late
+    feedback on the same lesson costs nothing."""
+    on_time = Feedback.objects.filter(Feedback.on_time_q(), visit=OuterRef("visit"), observer=OuterRef("staff"))
     rows = _observed_by_school(
         school_id, start, end, Exists(on_time), visit__status__in=LessonVisit.LESSON_HELD_STATUSES
     )
@@ -103,7 +98,6 @@ INDICATORS = (
             "visits.Feedback.visit",
             "visits.Feedback.observer",
             "visits.Feedback.submitted_at",
-            "visits.Feedback.debrief_held_at",
         },
         compute=observed_on_time,
         order=20,

@@ -299,6 +299,14 @@ class Feedback(models.Model):
     def __str__(self):
         return f"{self.observer} → {self.visit_id}"
 
+    @staticmethod
+    def on_time_q():
+        """One observer's part of the debrief done on time: the feedback submitted, by the
+        server's clock, by the visit's deadline. The debrief time an observer types earns
+        nothing after the deadline (the visit's own verdict, `feedback_submit`, likewise
+        calls a visit flagged overdue late whatever time is reported)."""
+        return Q(submitted_at__isnull=False, submitted_at__lte=F("visit__debrief_due_at"))
+
     @property
     def is_submitted(self):
         return self.submitted_at is not None

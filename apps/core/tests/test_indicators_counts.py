@@ -181,13 +181,13 @@ def test_network_results_count_for_the_pairs_members_of_the_school(school):
 
 
 def _visit(school, day, hour=10, minute=0, *, late=(), **kwargs):
-    """A visit with every observer's feedback submitted, the debrief three hours after the
-    lesson, or past the deadline for the observers in `late`."""
+    """A visit with every observer's feedback submitted three hours after the lesson, or
+    a minute past the deadline for the observers in `late`."""
     kwargs.setdefault("status", LessonVisit.Status.DEBRIEFED)
     visit = LessonVisitFactory(school=school, starts_at=at(school, day, hour, minute), **kwargs)
     for link in visit.observer_links.all():
-        held = visit.debrief_due_at + datetime.timedelta(minutes=1) if link.staff in late else None
-        FeedbackFactory(visit=visit, observer=link.staff, **({"debrief_held_at": held} if held else {}))
+        late_by = {"submitted_at": visit.debrief_due_at + datetime.timedelta(minutes=1)} if link.staff in late else {}
+        FeedbackFactory(visit=visit, observer=link.staff, **late_by)
     return visit
 
 
@@ -227,6 +227,14 @@ def test_a_lesson_observed_counts_only_with_the_observers_own_feedback_submitted
     FeedbackFactory(visit=visit, observer=submitted)
     FeedbackFactory(visit=visit, observer=draft, submitted_at=None)
     assert units("visits.observed_on_time", school) == {submitted.pk: 1}
+
+
+def test_a_debrief_time_typed_before_the_deadline_earns_nothing_when_submitted_after_it(school):
+    observer = StaffMemberFactory(school=school)
+    visit = _visit(school, D(2026, 10, 1), observers=[observer], late=[observer], status=LessonVisit.Status.OVERDUE)
+    typed = visit.feedback.get()
+    assert typed.debrief_held_at < visit.debrief_due_at < typed.submitted_at
+    assert units("visits.observed_on_time", school) == {}
 
 
 def test_each_observer_earns_their_own_debrief_on_time_whatever_a_colleague_did(school):

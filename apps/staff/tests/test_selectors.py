@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.core.dates import add_months, add_years
+from apps.dashboards.aggregates import category_counts
 from apps.staff.models import QualificationCategory as Q
 from apps.staff.models import short_name
 from apps.staff.selectors import (
     staff_attestations_due,
-    staff_category_shares,
     staff_home,
     staff_list,
     staff_overview,
@@ -88,23 +88,6 @@ def test_selectors_never_return_another_schools_staff(school, other_school):
     assert list(staff_list(school=school)) == [mine]
 
 
-def test_category_shares_count_only_staff_employed_on_the_date(school):
-    on = D(2015, 12, 31)
-    for category in (Q.HIGHEST, Q.FIRST, Q.FIRST, None):
-        staff = StaffMemberFactory(school=school, hired_on=D(2012, 1, 1))
-        if category:
-            category_award_create(staff=staff, category=category, awarded_on=D(2013, 5, 1))
-    StaffMemberFactory(school=school, hired_on=D(2016, 1, 10))  # not yet hired
-    gone = StaffMemberFactory(school=school, hired_on=D(2012, 1, 1))
-    category_award_create(staff=gone, category=Q.HIGHEST, awarded_on=D(2013, 5, 1))
-    staff_member_deactivate(staff=gone, left_on=D(2015, 6, 30))
-
-    shares = staff_category_shares(school=school, on=on)
-    assert (shares["total"], shares["highest"], shares["first"]) == (4, 1, 2)
-    assert shares["highest_share"] == 25.0
-    assert shares["first_share"] == 50.0
-
-
 @pytest.mark.parametrize("on", [D(2026, 1, 1)])
 def test_overview_counts_active_and_early_career(school, on):
     StaffMemberFactory(school=school, teaching_since=D(2025, 9, 1), hired_on=D(2025, 9, 1))
@@ -126,7 +109,7 @@ def test_a_category_is_in_force_and_due_on_its_last_day_everywhere(school):
     assert list(staff_attestations_due(school=school, on=last_day)) == [staff]
     overview = staff_overview(school=school, on=last_day)
     assert (overview["first"], overview["attestations_due"]) == (1, 1)
-    assert staff_category_shares(school=school, on=last_day)["first"] == 1
+    assert category_counts(schools=[school.pk], dates={2026: last_day})[0]["first"] == 1
 
     day_after = D(2027, 1, 11)
     assert staff_list(school=school, on=day_after).get(pk=staff.pk).current_category == Q.NONE
