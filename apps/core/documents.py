@@ -1,21 +1,24 @@
 """The school's documents (the rating's protocol, the yearly report): files that leave
-the app in the school's format, so in the site's language (Russian) whatever the
-reader's interface, and PDFs rendered on the server by WeasyPrint.
+the app in the school's format, a Russian school's document, so in Russian whatever
+the reader's interface or the site's default, and PDFs rendered on the server by
+WeasyPrint.
 
 A PDF fetches nothing: no URL is followed (styles are inline or templates, fonts come
 from the system's DejaVu for Cyrillic), so a name typed into the app cannot make the
 server request a page or read a file.
 """
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import CSS, HTML, URLFetcher
 
+# The language of the school's documents.
+DOCUMENT_LANGUAGE = "ru"
+
 
 def in_school_format():
     """The language the school's documents are written in, as a context manager."""
-    return translation.override(settings.LANGUAGE_CODE)
+    return translation.override(DOCUMENT_LANGUAGE)
 
 
 def _no_fetching():

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.documents import in_school_format
 from apps.core.tasks import enqueue_on_commit
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -90,7 +91,7 @@ def report_export_build(*, export_id, skip_locked=False) -> bool:
         if export is None:
             return False
         try:
-            with transaction.atomic(), translation.override("ru"):
+            with transaction.atomic(), in_school_format():
                 export.file_name, export.content = _build(export)
         except Exception:
             logger.exception("export %s could not be built", export_id)

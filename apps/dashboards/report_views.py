@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.services import audit_export
 from apps.core.dates import school_today
+from apps.core.documents import DOCUMENT_LANGUAGE, in_school_format
 from apps.core.prepared import Param, prepared_query
 from apps.core.tenancy import get_for_school_or_404, school_view
 
@@ -74,11 +74,11 @@ def annual_report(request):
 @require_GET
 def annual_report_print(request):
     # The printed report is the school's Russian document, whatever the interface language.
-    with translation.override("ru"):
+    with in_school_format():
         form = read_filters(request, ReportYearForm)
         response = render(request, "dashboards/annual_report_print.html", _report_context(request, form))
         audit_export(what=_("Annual report, printed"), filters=request.GET)
-    response["Content-Language"] = "ru"
+    response["Content-Language"] = DOCUMENT_LANGUAGE
     return response
 
 

@@ -4,7 +4,7 @@ sends one. The collaboration network's workbook is built with its picture
 (collaboration.py).
 
 The yearly report and the per-teacher table are in Russian whatever the interface
-language: both builders render inside `translation.override("ru")` (the yearly
+language: both builders render inside `in_school_format()` (the yearly
 report is a Russian document; the per-teacher table is built by the worker, which
 has no requester's language, so it is in the site's language, Russian, too).
 Numbers as numbers, every string a text cell. Counts and names only: no
@@ -14,13 +14,13 @@ spreadsheet holds lesson feedback.
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from apps.core.documents import in_school_format
 from apps.core.spreadsheets import add_sheet, append_row, new_workbook, workbook_bytes
 
 from . import report as annual
@@ -278,7 +278,7 @@ MATRIX_COLUMNS = (
 def annual_report_xlsx(report: annual.AnnualReport) -> bytes:
     """The report's §5 (criteria) and §6 (categories over four years) on one sheet, in
     Russian whatever the active language (the report's labels are lazy)."""
-    with translation.override("ru"):
+    with in_school_format():
         return _annual_report_xlsx(report)
 
 
@@ -311,7 +311,7 @@ def participation_matrix_xlsx(*, rows, title, school_name) -> bytes:
 
     In Russian whatever the active language, like the yearly report: the worker
     builds it, and Russian is the site's language."""
-    with translation.override("ru"):
+    with in_school_format():
         return _participation_matrix_xlsx(rows=rows, title=title, school_name=school_name)
 
 

@@ -146,7 +146,8 @@ class RatingPeriod(models.Model):
     kind = models.CharField(_("period"), max_length=16, choices=Kind.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
-    # The commission's date: remarks are filed until it, included.
+    # The commission's date: remarks are filed until it, included, or until the commission,
+    # meeting that day, approves; it moves later, or earlier but never into the past.
     remarks_until = models.DateField(_("remarks until"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     computed_at = models.DateTimeField(_("sheets computed at"), null=True, blank=True)

@@ -46,11 +46,15 @@ def _managers(*, school):
 def commission_of_school(*, school):
     """The named members still at the school (with their cards) and the accounts on it
     by capability: the commission's page."""
-    members = list(CommissionMember.objects.filter(school=school).serving().select_related("staff"))
+    seats = list(CommissionMember.objects.filter(school=school).select_related("staff"))
+    # Who left keeps the seat's row (off the commission until they come back): shown apart,
+    # so the school removes it or knows a return restores it.
+    members = [seat for seat in seats if seat.staff.is_active]
+    departed = [seat for seat in seats if not seat.staff.is_active]
     managers = list(
         _managers(school=school).select_related("user").order_by("user__last_name", "user__first_name", "pk")
     )
-    return {"members": members, "managers": [membership.user for membership in managers]}
+    return {"members": members, "departed": departed, "managers": [membership.user for membership in managers]}
 
 
 def commission_users(*, school):

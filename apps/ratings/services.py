@@ -11,16 +11,16 @@ import collections
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.core.dates import school_today
+from apps.core.documents import in_school_format
 from apps.core.forms import check_dates
 from apps.core.indicators import INDICATORS
 from apps.core.uploads import validate_upload
@@ -170,12 +170,23 @@ def _check_remarks_until(*, starts_on, ends_on, remarks_until):
         )
 
 
-def period_remarks_until_set(*, period, remarks_until):
-    """Move the commission's date of an open period."""
+def period_remarks_until_set(*, period, remarks_until, now=None):
+    """Move the commission's date of an open period: later, or earlier but not into the
+    past, so that the date cannot be pulled back to approve over the teachers' days left."""
     with transaction.atomic():
         period = _locked(period)
         _open(period)
         _check_remarks_until(starts_on=period.starts_on, ends_on=period.ends_on, remarks_until=remarks_until)
+        today = school_today(period.school, now)
+        if remarks_until < period.remarks_until and remarks_until < today:
+            raise ValidationError(
+                {
+                    "remarks_until": _(
+                        "Teachers were told %(date)s: the date moves later, or earlier to today at the soonest."
+                    )
+                    % {"date": period.remarks_until.strftime("%d.%m.%Y")}
+                }
+            )
         period.remarks_until = remarks_until
         period.save(update_fields=["remarks_until"])
     return period
@@ -185,7 +196,7 @@ def _evidence(period, criteria, people_ids):
     """{(criterion id, staff id): [(units, label, on, url)]} from the catalogue and the
     manual entries, in the school's language (the protocol is the school's document)."""
     found = collections.defaultdict(list)
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_school_format():
         for criterion in criteria:
             if criterion.is_manual:
                 continue

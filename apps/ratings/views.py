@@ -207,6 +207,9 @@ def period_dates(request, pk):
         try:
             services.period_remarks_until_set(period=period, remarks_until=form.cleaned_data["remarks_until"])
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # approved meanwhile: the form is no longer on the page
+                _errors_as_messages(request, error)
+                return redirect("ratings:period", pk=period.pk)
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The commission's date is changed."))

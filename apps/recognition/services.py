@@ -144,9 +144,10 @@ def _audit(*, recognition, action, school, changes):
 
 
 def _check_moderator_school(recognition, school):
-    """A recognition is moderated from a school whose tree shows it: its author's, or
-    a school of one of the people it names (a network recognition)."""
-    if school.pk != recognition.school_id and not recognition.recipients.filter(school=school).exists():
+    """A recognition is moderated from a school whose tree shows it (the tree's own
+    rule, `RecognitionQuerySet.visible_q`, which asks the school and its network only)."""
+    viewer = Viewer(school_id=school.pk, network_id=school.network_id)
+    if not Recognition.objects.visible_to(viewer).filter(pk=recognition.pk).exists():
         raise PermissionDenied("the recognition is not on this school's tree")
 
 

@@ -21,7 +21,7 @@ from apps.accounts.tests.factories import MembershipFactory
 from apps.audit.models import AuditEvent
 from apps.core.dates import add_months
 from apps.ratings import services
-from apps.ratings.models import ManualEntry, Remark, Sheet
+from apps.ratings.models import CommissionMember, ManualEntry, Remark, Sheet
 from apps.ratings.points import number
 from apps.ratings.tests.factories import (
     CommissionMemberFactory,
@@ -100,7 +100,21 @@ def test_the_commission_computes_answers_and_approves_by_form(school, administra
     assert reverse("ratings:period_compute", args=[period.pk]) not in page
 
 
+def test_a_member_who_left_is_shown_apart_and_can_be_removed(school, administrator):
+    member = CommissionMemberFactory(school=school, staff=_card(school, last_name="Ушедшая"))
+    member.staff.is_active, member.staff.left_on = False, datetime.date(2026, 9, 1)
+    member.staff.save()
+    client = client_for(administrator)
+    page = client.get(reverse("ratings:commission")).content.decode()
+    departed = page[page.index('data-testid="commission-departed"') :]
+    assert "Ушедшая" in departed and "Ушедшая" not in page[: page.index('data-testid="commission-departed"')]
+    client.post(reverse("ratings:commission_remove", args=[member.pk]))
+    assert not CommissionMember.objects.filter(pk=member.pk).exists()
+    assert 'data-testid="commission-departed"' not in client.get(reverse("ratings:commission")).content.decode()
+
+
 def test_a_wrong_commission_date_is_shown_with_what_was_typed(school, administrator):
+    CriterionFactory(school=school)
     period = PeriodFactory(school=school)
     client = client_for(administrator)
     url = reverse("ratings:period_dates", args=[period.pk])
@@ -117,6 +131,13 @@ def test_a_wrong_commission_date_is_shown_with_what_was_typed(school, administra
     assert client.post(url, {"remarks_until": later.isoformat()}).status_code == 302
     period.refresh_from_db()
     assert period.remarks_until == later
+    # Approved meanwhile (another tab): the page says so, as the form is no longer on it.
+    services.period_compute(period=period)
+    approve(period, by=administrator)
+    response = client.post(url, {"remarks_until": later.isoformat()}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "reopen it to change anything" in page or "откройте его повторно" in page
 
 
 def test_a_manual_entry_with_a_file_goes_through_the_upload_checks(school, administrator, anna):

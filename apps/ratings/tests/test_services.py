@@ -208,6 +208,23 @@ def test_approval_needs_computed_sheets_and_every_remark_answered(school, admini
     assert AuditEvent.objects.filter(action="rating_period_approved", target_id=str(period.pk)).count() == 1
 
 
+def test_the_commission_s_date_moves_later_or_earlier_but_never_into_the_past(school, administrator):
+    period = computed_period(school, [_card(school)])
+    told = period.remarks_until
+    later_on = on_commission_day(period) - datetime.timedelta(days=5)  # five days before the date
+    today = told - datetime.timedelta(days=5)
+    with pytest.raises(ValidationError) as error:
+        services.period_remarks_until_set(period=period, remarks_until=today - datetime.timedelta(days=1), now=later_on)
+    assert "remarks_until" in error.value.message_dict
+    period.refresh_from_db()
+    assert period.remarks_until == told
+    # Earlier, to today: allowed (remarks are still taken today), and so is later.
+    services.period_remarks_until_set(period=period, remarks_until=today, now=later_on)
+    services.period_remarks_until_set(period=period, remarks_until=told, now=later_on)
+    period.refresh_from_db()
+    assert period.remarks_until == told
+
+
 def test_the_commission_approves_on_its_date_not_before_while_teachers_may_still_file_remarks(school, administrator):
     anna = _card(school)
     period = computed_period(school, [anna])
@@ -358,7 +375,8 @@ def test_a_member_who_left_the_school_is_off_the_commission_everywhere(school, a
     assert told == {administrator.pk, stays.staff.user_id}
     names = commission_names(school=school)
     assert any(name.startswith("Остаётся") for name in names) and not any(n.startswith("Уходит") for n in names)
-    assert [m.pk for m in commission_of_school(school=school)["members"]] == [stays.pk]
+    page = commission_of_school(school=school)
+    assert ([m.pk for m in page["members"]], [m.pk for m in page["departed"]]) == ([stays.pk], [leaves.pk])
 
     class Request:
         def __init__(self, card):

@@ -241,6 +241,11 @@ def test_the_moderation_services_refuse_a_school_whose_tree_does_not_show_it(aut
     services.recognition_hide(recognition=network, user=moderator, school=partner, reason="Причина")
     assert Recognition.objects.get(pk=network.pk).hidden_at is not None
     assert Recognition.objects.get(pk=local.pk).hidden_at is None
+    # A school that left the network no longer sees it, and moderates it no more.
+    partner.network = None
+    partner.save(update_fields=["network"])
+    with pytest.raises(PermissionDenied):
+        services.recognition_show(recognition=network, user=moderator, school=partner)
 
 
 def test_only_a_person_the_recognition_names_hides_it_for_themselves(author, colleague, main_school):
