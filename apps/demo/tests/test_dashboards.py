@@ -1,10 +1,16 @@
 """The demo shows the programme's growth and a network coordinator's view."""
 
+import re
+
 from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.core.dates import academic_year_of, school_today
 from apps.dashboards.models import YearSummary
+from apps.dashboards.report import annual_report
+from apps.demo.staff import AVERAGE_AGE, AVERAGE_AGE_YEAR
+from apps.staff.models import StaffMember
+from apps.surveys.models import SurveyRound
 from conftest import client_for
 
 
@@ -40,10 +46,6 @@ def test_the_demo_year_counts_the_network_community(demo):
 
 
 def test_the_demo_report_has_the_seeds_average_age_and_readiness(demo):
-    from apps.dashboards.report import annual_report
-    from apps.demo.staff import AVERAGE_AGE, AVERAGE_AGE_YEAR
-    from apps.surveys.models import SurveyRound
-
     # The seed's «средний возраст — 35 лет», for the year of its 25 % / 28 % categories.
     seed_year = annual_report(school=demo, year=AVERAGE_AGE_YEAR)
     assert seed_year.ages.shown and abs(seed_year.ages.average - AVERAGE_AGE) <= 1
@@ -67,10 +69,6 @@ def test_no_page_a_demo_teacher_opens_shows_a_date_of_birth(demo):
     """The teacher may not see cards: whatever page she reaches from her start page, and
     the pages that list colleagues (her survey, her groups, the community), no date of
     birth of anyone appears on it."""
-    import re
-
-    from apps.staff.models import StaffMember
-
     dates = {
         text
         for day in StaffMember.objects.filter(birth_date__isnull=False).values_list("birth_date", flat=True)
