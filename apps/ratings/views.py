@@ -165,7 +165,7 @@ def period_detail(request, pk):
     return _period_page(request, period, RemarksUntilForm(initial={"remarks_until": period.remarks_until}))
 
 
-def _period_page(request, period, dates_form, status=200):
+def _period_page(request, period, dates_form):
     protocol = selectors.protocol(period=period)
     return render(
         request,
@@ -179,7 +179,6 @@ def _period_page(request, period, dates_form, status=200):
             "dates_form": dates_form,
             "approvable": period.approvable(school_today(request.school)),
         },
-        status=status,
     )
 
 
@@ -214,8 +213,8 @@ def period_dates(request, pk):
         else:
             messages.success(request, _("The commission's date is changed."))
             return redirect("ratings:period", pk=period.pk)
-    # The page again with the date as typed and what is wrong with it.
-    return _period_page(request, period, form, status=400)
+    # The page again with the date as typed and what is wrong with it (as every form does).
+    return _period_page(request, period, form)
 
 
 @require_POST
