@@ -206,6 +206,19 @@ _ROLE_READS = _SPAN_READS | {
     "mentoring.MentorGroupMember.role",
 }
 
+
+def _role_indicator(role, label, order):
+    """Months in a pair or triad at work in one member's role."""
+    return Indicator(
+        key=f"mentoring.months_as_{role}",
+        label=label,
+        unit=gettext_lazy("months"),
+        reads=_ROLE_READS,
+        compute=functools.partial(member_months, role=MentorGroupMember.Role(role)),
+        order=order,
+    )
+
+
 INDICATORS = (
     Indicator(
         key="mentoring.months_as_curator",
@@ -215,30 +228,9 @@ INDICATORS = (
         compute=curator_months,
         order=10,
     ),
-    Indicator(
-        key="mentoring.months_as_mentor",
-        label=gettext_lazy("Months as mentor in a pair or triad at work"),
-        unit=gettext_lazy("months"),
-        reads=_ROLE_READS,
-        compute=functools.partial(member_months, role=MentorGroupMember.Role.MENTOR),
-        order=11,
-    ),
-    Indicator(
-        key="mentoring.months_as_mentee",
-        label=gettext_lazy("Months as mentee in a pair or triad at work"),
-        unit=gettext_lazy("months"),
-        reads=_ROLE_READS,
-        compute=functools.partial(member_months, role=MentorGroupMember.Role.MENTEE),
-        order=12,
-    ),
-    Indicator(
-        key="mentoring.months_as_peer",
-        label=gettext_lazy("Months as peer in a triad at work"),
-        unit=gettext_lazy("months"),
-        reads=_ROLE_READS,
-        compute=functools.partial(member_months, role=MentorGroupMember.Role.PEER),
-        order=13,
-    ),
+    _role_indicator("mentor", gettext_lazy("Months as mentor in a pair or triad at work"), 11),
+    _role_indicator("mentee", gettext_lazy("Months as mentee in a pair or triad at work"), 12),
+    _role_indicator("peer", gettext_lazy("Months as peer in a triad at work"), 13),
     Indicator(
         key="mentoring.network_results",
         label=gettext_lazy("Results of network pairs presented"),
